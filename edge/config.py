@@ -1,0 +1,359 @@
+"""The frozen settings tree.
+
+Settings resolve in four layers, each overriding the one before: packaged defaults (the dataclass
+defaults below), the firmware profile (``firmware_profiles/<name>.toml``), the user's config TOML, then CLI
+overrides (``section.key=value``). Any unknown key or wrong type gives one clear :class:`ConfigError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import platform
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from edge.errors import ConfigError
+
+__all__ = [
+    "ASRSettings",
+    "AudioSettings",
+    "FeedbackSettings",
+    "LearningSettings",
+    "MQTTSettings",
+    "NLUSettings",
+    "PathSettings",
+    "ProfileSettings",
+    "SatelliteSettings",
+    "Settings",
+    "SyncSettings",
+    "VADSettings",
+    "WakeSettings",
+    "detect_profile",
+    "load_settings",
+    "profile_dir",
+    "project_root",
+]
+
+
+def project_root() -> Path:
+    """The source checkout (where ``firmware_profiles/``, ``devices/`` and ``models/`` live)."""
+    return Path(os.environ.get("EDGE_ROOT", Path(__file__).resolve().parent.parent))
+
+
+def profile_dir() -> Path:
+    return Path(os.environ.get("EDGE_PROFILE_DIR", project_root() / "firmware_profiles"))
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileSettings:
+    name: str = "x86_64-dev"
+    description: str = ""
+    threads: int = 2  # inference threads (onnxruntime, CTranslate2)
+    memory_budget_mb: int = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class AudioSettings:
+    device: str = ""  # sounddevice name or index; "" is the system default input
+    frame_ms: int = 80  # openWakeWord works on 80 ms frames
+    device_hints: tuple[str, ...] = ()  # substrings of preferred input device names, in order
+    queue_frames: int = 50  # audio channel capacity (drop-oldest)
+
+
+@dataclass(frozen=True, slots=True)
+class WakeSettings:
+    backend: Literal["onnx", "tflite"] = "onnx"
+    words: tuple[str, ...] = ("hey_jarvis",)
+    threshold: float = 0.5
+    refractory_ms: int = 2000
+    custom_models: tuple[str, ...] = ()  # paths to user-trained openWakeWord models
+
+
+@dataclass(frozen=True, slots=True)
+class VADSettings:
+    speech_threshold: float = 0.5  # silero speech probability
+    trailing_silence_ms: int = 700
+    max_utterance_ms: int = 8000
+    min_speech_ms: int = 150
+    no_speech_timeout_ms: int = 3000  # after a wake, give up if nobody speaks
+    preroll_ms: int = 600  # audio before the end of the wake word replayed into ASR
+
+
+@dataclass(frozen=True, slots=True)
+class ASRSettings:
+    engine: Literal["whisper", "vosk", "pocketsphinx"] = "whisper"
+    model: str = "whisper-tiny.en"  # a name in the model cache or a path
+    vosk_model_dir: str = ""
+    compute_type: str = "int8"
+    beam_size: int = 1
+    no_speech_threshold: float = 0.6
+    logprob_threshold: float = -1.0
+    timeout_s: float = 15.0
+    use_domain_vocabulary: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class MQTTSettings:
+    host: str = "127.0.0.1"
+    port: int = 1883
+    username: str = ""
+    password: str = ""
+    tls: bool = False
+    ca_file: str = ""
+    client_id: str = ""
+    base_topic: str = "edge"
+    hermes: bool = False
+    discovery_prefix: str = "homeassistant"
+    z2m_prefix: str = "zigbee2mqtt"
+    reconnect_min_s: float = 0.5
+    reconnect_max_s: float = 30.0
+    command_timeout_s: float = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class SatelliteSettings:
+    site_id: str = "default"
+    area: str = ""
+    has_screen: bool = False
+    has_speaker: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class NLUSettings:
+    model_dir: str = ""  # "" means models/nlu in the project
+    confirm_below: float = 0.55  # ask "did you mean ...?" below this confidence
+    reject_below: float = 0.35  # below this, nothing for the home
+    timeout_s: float = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackSettings:
+    db_path: str = "var/turns.sqlite3"
+    retention_days: int = 90
+    max_db_mb: int = 200
+    keep_audio: bool = False
+    max_audio_mb: int = 100
+    rephrase_strong_s: float = 30.0
+    rephrase_weak_s: float = 90.0
+    undo_window_s: float = 60.0
+    abandon_s: float = 90.0
+    tts: Literal["espeak-ng", "piper", "none"] = "espeak-ng"
+
+
+@dataclass(frozen=True, slots=True)
+class LearningSettings:
+    enabled: bool = True
+    tables_dir: str = "var/learning"
+    global_table: str = ""
+    holdout: float = 0.07
+    personal_threshold: float = 0.7
+    global_threshold: float = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSettings:
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8883
+    username: str = ""
+    password: str = ""
+    tls: bool = True
+    ca_file: str = ""
+    pairs_per_week: int = 3
+    public_key: str = ""  # Ed25519 public key (hex) that signs the global layer
+
+
+@dataclass(frozen=True, slots=True)
+class PathSettings:
+    model_dir: str = ""  # "" means $EDGE_MODEL_DIR or models/cache in the project
+    shared_data: str = ""  # "" means ../shared/data next to the project, when present
+    state_dir: str = "var"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    profile: ProfileSettings = field(default_factory=ProfileSettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    wake: WakeSettings = field(default_factory=WakeSettings)
+    vad: VADSettings = field(default_factory=VADSettings)
+    asr: ASRSettings = field(default_factory=ASRSettings)
+    mqtt: MQTTSettings = field(default_factory=MQTTSettings)
+    satellite: SatelliteSettings = field(default_factory=SatelliteSettings)
+    nlu: NLUSettings = field(default_factory=NLUSettings)
+    feedback: FeedbackSettings = field(default_factory=FeedbackSettings)
+    learning: LearningSettings = field(default_factory=LearningSettings)
+    sync: SyncSettings = field(default_factory=SyncSettings)
+    paths: PathSettings = field(default_factory=PathSettings)
+
+    def model_dir(self) -> Path:
+        if self.paths.model_dir:
+            return Path(self.paths.model_dir)
+        return Path(os.environ.get("EDGE_MODEL_DIR", project_root() / "models" / "cache"))
+
+    def shared_data(self) -> Path | None:
+        """The development data folder, or None when it is absent (tests and benches then skip)."""
+        raw = self.paths.shared_data or os.environ.get("EDGE_SHARED_DATA", "")
+        path = Path(raw) if raw else project_root().parent / "shared" / "data"
+        return path if path.is_dir() else None
+
+
+S = TypeVar("S")
+
+
+def _coerce(value: Any, hint: Any, where: str) -> Any:
+    """Check ``value`` against a type hint, converting only the safe cases (list->tuple, int->float)."""
+    origin = typing.get_origin(hint)
+    if origin is Literal:
+        allowed = typing.get_args(hint)
+        if value not in allowed:
+            raise ConfigError(f"{where} = {value!r} is not one of {', '.join(map(repr, allowed))}")
+        return value
+    if origin is tuple:
+        if not isinstance(value, list | tuple):
+            raise ConfigError(f"{where} must be a list, got {type(value).__name__}")
+        (inner, _ellipsis) = typing.get_args(hint)
+        return tuple(_coerce(v, inner, f"{where}[{i}]") for i, v in enumerate(value))
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(hint):
+            try:
+                return _coerce(value, arg, where)
+            except ConfigError:
+                continue
+        raise ConfigError(f"{where} = {value!r} has the wrong type")
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{where} must be a number, got {value!r}")
+        return float(value)
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where} must be a whole number, got {value!r}")
+        return value
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where} must be true or false, got {value!r}")
+        return value
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where} must be a string, got {value!r}")
+        return value
+    return value
+
+
+def _merge(obj: S, values: dict[str, Any], where: str) -> S:
+    if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+        raise TypeError("expected a dataclass instance")
+    hints = typing.get_type_hints(type(obj))
+    names = {f.name for f in dataclasses.fields(obj)}
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in names:
+            raise ConfigError(
+                f"unknown setting {where}{key}",
+                hint=f"valid keys here: {', '.join(sorted(names))}",
+            )
+        current = getattr(obj, key)
+        if dataclasses.is_dataclass(current):
+            if not isinstance(value, dict):
+                raise ConfigError(f"[{where}{key}] must be a table")
+            changes[key] = _merge(current, value, f"{where}{key}.")
+        else:
+            changes[key] = _coerce(value, hints[key], f"{where}{key}")
+    return dataclasses.replace(obj, **changes)
+
+
+def _read_toml(path: Path, what: str) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as err:
+        raise ConfigError(f"{what} {path} does not exist") from err
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{what} {path} is not valid TOML: {err}") from err
+
+
+def _parse_override(item: str) -> dict[str, Any]:
+    if "=" not in item:
+        raise ConfigError(f"override {item!r} must look like section.key=value")
+    key, raw = item.split("=", 1)
+    try:
+        value: Any = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw  # a bare word is a string
+    out: dict[str, Any] = {}
+    node = out
+    parts = key.strip().split(".")
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value
+    return out
+
+
+def detect_profile() -> str:
+    """Pick a firmware profile from the hardware (Raspberry Pi model string), else the dev profile."""
+    model_file = Path("/proc/device-tree/model")
+    try:
+        model = model_file.read_text(errors="ignore").lower()
+    except OSError:
+        model = ""
+    if "zero 2" in model:
+        return "zero2w"
+    for n in ("5", "4", "3"):
+        if f"raspberry pi {n}" in model:
+            return f"rpi{n}"
+    return "x86_64-dev" if platform.machine() in {"x86_64", "AMD64"} else "rpi4"
+
+
+def load_settings(
+    profile: str | None = None,
+    config: Path | None = None,
+    overrides: tuple[str, ...] | list[str] = (),
+) -> Settings:
+    """Resolve settings: defaults -> profile -> user config -> CLI overrides."""
+    settings = Settings()
+    name = profile or os.environ.get("EDGE_PROFILE") or detect_profile()
+    path = Path(name) if name.endswith(".toml") else profile_dir() / f"{name}.toml"
+    if not path.exists():
+        known = sorted(p.stem for p in profile_dir().glob("*.toml"))
+        raise ConfigError(f"no firmware profile {name!r}", hint=f"use one of: {', '.join(known)}")
+    settings = _merge(settings, _read_toml(path, "firmware profile"), "")
+    if config is not None:
+        settings = _merge(settings, _read_toml(config, "config file"), "")
+    for item in overrides:
+        settings = _merge(settings, _parse_override(item), "")
+    _validate(settings)
+    return settings
+
+
+def _validate(s: Settings) -> None:
+    checks: list[tuple[bool, str]] = [
+        (0.0 < s.wake.threshold < 1.0, "wake.threshold must be between 0 and 1"),
+        (
+            s.audio.frame_ms % 10 == 0 and 10 <= s.audio.frame_ms <= 400,
+            "audio.frame_ms must be 10..400, step 10",
+        ),
+        (
+            s.vad.max_utterance_ms > s.vad.trailing_silence_ms,
+            "vad.max_utterance_ms must exceed trailing silence",
+        ),
+        (s.profile.threads >= 1, "profile.threads must be >= 1"),
+        (0 < s.mqtt.port < 65536, "mqtt.port must be 1..65535"),
+        (s.nlu.reject_below <= s.nlu.confirm_below, "nlu.reject_below must be <= nlu.confirm_below"),
+        (0.0 <= s.learning.holdout < 0.5, "learning.holdout must be in [0, 0.5)"),
+        (
+            bool(s.wake.words) or bool(s.wake.custom_models),
+            "wake.words is empty: name at least one wake word",
+        ),
+    ]
+    for ok, message in checks:
+        if not ok:
+            raise ConfigError(message)
+    if s.asr.engine == "vosk" and not s.asr.vosk_model_dir:
+        raise ConfigError(
+            "asr.engine is vosk but asr.vosk_model_dir is empty",
+            hint="set asr.vosk_model_dir to an unpacked vosk model folder (see README)",
+        )

