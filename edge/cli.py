@@ -12,7 +12,7 @@ import importlib
 import logging
 import pkgutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from edge import __version__
 from edge.errors import EdgeError
@@ -51,9 +51,22 @@ def build_parser() -> argparse.ArgumentParser:
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
             continue
-        module = importlib.import_module(f"edge.commands.{info.name}")
+        try:
+            module = importlib.import_module(f"edge.commands.{info.name}")
+        except Exception as err:  # one broken command must not take the others down
+            broken = sub.add_parser(info.name, help=f"(unavailable: {err})")
+            broken.set_defaults(func=_unavailable(info.name, err))
+            continue
         module.register(sub, common)
     return parser
+
+
+def _unavailable(name: str, err: Exception) -> Callable[[argparse.Namespace], int]:
+    def run(_args: argparse.Namespace) -> int:
+        print(f"edge: the {name!r} command cannot load: {err!r}", file=sys.stderr)
+        return 1
+
+    return run
 
 
 def configure_logging(level: str) -> None:

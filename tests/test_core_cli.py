@@ -43,3 +43,13 @@ def test_bad_profile_message_is_clear() -> None:
     assert "config-invalid" in out.stderr
     assert "rpi4" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_every_command_module_imports() -> None:
+    import importlib
+    import pkgutil
+
+    from edge import commands
+
+    for info in pkgutil.iter_modules(commands.__path__):
+        importlib.import_module(f"edge.commands.{info.name}")
