@@ -1,0 +1,100 @@
+"""What the runtime publishes about itself: ``<base>/<site_id>/<kind>`` JSON, optionally Hermes intents.
+
+Publishing never blocks the voice path: events go through a drop-oldest channel to one publisher task.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Protocol
+
+from edge.bus import Channel, ChannelClosed, Overflow
+from edge.events import EventType, PipelineEvent
+
+__all__ = ["EVENT_TOPICS", "Publisher", "RuntimeTopics", "hermes_intent"]
+
+log = logging.getLogger(__name__)
+
+EVENT_TOPICS: dict[EventType, str] = {
+    EventType.WAKE: "wake",
+    EventType.TRANSCRIPT: "transcript",
+    EventType.REWRITE: "rewrite",
+    EventType.INTENT: "intent",
+    EventType.NOT_UNDERSTOOD: "intent",
+    EventType.ACTION: "action",
+    EventType.RESULT: "result",
+    EventType.RESPONSE: "response",
+    EventType.BARGE_IN: "barge_in",
+    EventType.ERROR: "error",
+    EventType.HEALTH: "health",
+}
+
+
+class Publisher(Protocol):
+    async def publish(self, topic: str, payload: bytes, qos: int = 0, retain: bool = False) -> None: ...
+
+
+def hermes_intent(event: PipelineEvent, site_id: str) -> tuple[str, dict[str, Any]] | None:
+    """The Hermes (Snips/Rhasspy) form of an intent event, so older automations keep working."""
+    name = event.data.get("intent")
+    if event.type is not EventType.INTENT or not name:
+        return None
+    slots = event.data.get("slots") or {}
+    payload = {
+        "input": event.data.get("text", ""),
+        "intent": {"intentName": name, "confidenceScore": event.data.get("confidence", 1.0)},
+        "slots": [
+            {"slotName": k, "entity": k, "value": {"kind": "Custom", "value": v}, "rawValue": v}
+            for k, v in slots.items()
+        ],
+        "siteId": site_id,
+        "sessionId": event.turn_id,
+    }
+    return f"hermes/intent/{name}", payload
+
+
+class RuntimeTopics:
+    def __init__(
+        self,
+        publisher: Publisher,
+        site_id: str,
+        base: str = "edge",
+        hermes: bool = False,
+        capacity: int = 200,
+    ) -> None:
+        self._publisher = publisher
+        self.site_id = site_id
+        self.base = base.rstrip("/")
+        self.hermes = hermes
+        self._queue: Channel[tuple[str, bytes, bool]] = Channel(
+            "runtime-topics", capacity, Overflow.DROP_OLDEST
+        )
+
+    def topic(self, kind: str) -> str:
+        return f"{self.base}/{self.site_id}/{kind}"
+
+    def offer(self, event: PipelineEvent) -> None:
+        """Queue an event for publishing; never waits (the oldest is dropped when the queue is full)."""
+        kind = EVENT_TOPICS.get(event.type)
+        if kind is None:
+            return
+        body = json.dumps({**event.to_json(), "site_id": self.site_id}).encode()
+        self._queue.put_nowait((self.topic(kind), body, event.type is EventType.HEALTH))
+        if self.hermes and (h := hermes_intent(event, self.site_id)):
+            self._queue.put_nowait((h[0], json.dumps(h[1]).encode(), False))
+
+    async def run(self) -> None:
+        """Publish queued events until :meth:`close`; a broker that is away costs events, never the loop."""
+        while True:
+            try:
+                topic, body, retain = await self._queue.get()
+            except ChannelClosed:
+                return
+            try:
+                await self._publisher.publish(topic, body, qos=0, retain=retain)
+            except Exception as err:  # the broker may be away; the voice path goes on
+                log.debug("could not publish %s: %s", topic, err)
+
+    def close(self) -> None:
+        self._queue.close()

@@ -1,0 +1,88 @@
+"""Runtime topics: events map to edge/<site>/<kind>, Hermes intents on request, never blocking."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from edge.events import EventType, PipelineEvent
+from edge.topics import RuntimeTopics, hermes_intent
+
+
+class RecordingPublisher:
+    def __init__(self, fail: bool = False) -> None:
+        self.sent: list[tuple[str, dict[str, object], bool]] = []
+        self.fail = fail
+
+    async def publish(self, topic: str, payload: bytes, qos: int = 0, retain: bool = False) -> None:
+        if self.fail:
+            raise ConnectionError("broker away")
+        self.sent.append((topic, json.loads(payload), retain))
+
+
+INTENT = PipelineEvent(
+    EventType.INTENT,
+    1200.0,
+    "t1",
+    {
+        "intent": "HassTurnOn",
+        "slots": {"name": "kitchen light"},
+        "confidence": 0.93,
+        "text": "turn on the kitchen light",
+    },
+)
+
+
+def test_events_go_to_their_topics_and_hermes() -> None:
+    pub = RecordingPublisher()
+    topics = RuntimeTopics(pub, "kitchen-pi", hermes=True)
+
+    async def go() -> None:
+        task = asyncio.create_task(topics.run())
+        topics.offer(PipelineEvent(EventType.WAKE, 100.0, "t1", {"word": "hey_jarvis", "score": 0.9}))
+        topics.offer(INTENT)
+        topics.offer(PipelineEvent(EventType.VOICE_START, 150.0, "t1"))  # not published
+        topics.offer(PipelineEvent(EventType.HEALTH, 0.0, "", {"status": "online"}))
+        topics.close()
+        await asyncio.wait_for(task, 5)
+
+    asyncio.run(go())
+    names = [t for t, _, _ in pub.sent]
+    assert names == [
+        "edge/kitchen-pi/wake",
+        "edge/kitchen-pi/intent",
+        "hermes/intent/HassTurnOn",
+        "edge/kitchen-pi/health",
+    ]
+    assert pub.sent[1][1]["slots"] == {"name": "kitchen light"}
+    assert pub.sent[3][2] is True  # health is retained
+    hermes = pub.sent[2][1]
+    assert hermes["intent"] == {"intentName": "HassTurnOn", "confidenceScore": 0.93}
+    assert hermes["slots"][0]["rawValue"] == "kitchen light"  # type: ignore[index]
+
+
+def test_broker_errors_do_not_stop_publishing() -> None:
+    pub = RecordingPublisher(fail=True)
+    topics = RuntimeTopics(pub, "s")
+
+    async def go() -> None:
+        task = asyncio.create_task(topics.run())
+        for i in range(5):
+            topics.offer(PipelineEvent(EventType.WAKE, float(i), f"t{i}", {"word": "w", "score": 1.0}))
+        topics.close()
+        await asyncio.wait_for(task, 5)
+
+    asyncio.run(go())
+    assert pub.sent == []
+
+
+def test_queue_is_bounded_and_drops_oldest() -> None:
+    topics = RuntimeTopics(RecordingPublisher(), "s", capacity=3)
+    for i in range(10):
+        topics.offer(PipelineEvent(EventType.WAKE, float(i), f"t{i}", {"word": "w", "score": 1.0}))
+    assert topics._queue.stats().dropped == 7
+
+
+def test_not_understood_has_no_hermes_form() -> None:
+    ev = PipelineEvent(EventType.NOT_UNDERSTOOD, 0.0, "t", {"text": "what is the capital of france"})
+    assert hermes_intent(ev, "s") is None
