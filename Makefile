@@ -61,7 +61,7 @@ bench-fleet: models
 	$(EDGE) bench fleet
 
 models-nlu: install
-	$(BIN)/python -m pip install --quiet 'torch==2.13.0' home-assistant-intents hassil
+	$(BIN)/python -m pip install --quiet -e '.[train]'
 	$(EDGE) train
 
 clean:

@@ -24,6 +24,7 @@ class ErrorCode(StrEnum):
     AUDIO_FORMAT = "audio-format"
     NO_INPUT_DEVICE = "no-input-device"
     STAGE_TIMEOUT = "stage-timeout"
+    NO_SPEECH = "no-speech"
     BROKER_UNAVAILABLE = "broker-unavailable"
     PAYLOAD_INVALID = "payload-invalid"
     DEVICE_TIMEOUT = "device-timeout"

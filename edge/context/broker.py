@@ -5,6 +5,7 @@ Used by ``make run`` (when no broker is already listening) and by the test fixtu
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -83,6 +84,9 @@ class MosquittoBroker:
             "log_type warning",
             "max_queued_messages 10000",
         ]
+        if os.geteuid() == 0:
+            # as root mosquitto drops to its own user, which cannot read our 0600 files or temp folder
+            lines.append("user root")
         if self.users:
             pw = self.workdir / "passwd"
             pw.write_text("".join(f"{u}:{p}\n" for u, p in self.users.items()))
@@ -97,8 +101,8 @@ class MosquittoBroker:
         if self.proc and self.proc.poll() is None:
             return self
         conf = self._write_config()
-        log = (self.workdir / "mosquitto.log").open("ab")
-        self.proc = subprocess.Popen([self.executable(), "-c", str(conf)], stdout=log, stderr=log)
+        with (self.workdir / "mosquitto.log").open("ab") as log:
+            self.proc = subprocess.Popen([self.executable(), "-c", str(conf)], stdout=log, stderr=log)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

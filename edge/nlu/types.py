@@ -19,7 +19,8 @@ class Intent:
     text values heard. ``targets`` are registry entity_ids chosen by entity resolution (may be empty for
     intents without a device). ``confidence`` is the calibrated probability of the intent; ``margin`` its
     distance to the runner-up. ``source`` says where the request came from: "voice", "rewrite", "macro",
-    "text" (learned sources never bypass the safety policy).
+    "text" (learned sources never bypass the safety policy). ``needs_confirmation`` is set by the NLU when
+    confidence is between ``nlu.reject_below`` and ``nlu.confirm_below``.
     """
 
     name: str
@@ -30,6 +31,7 @@ class Intent:
     margin: float = 1.0
     source: str = "text"
     target_scores: tuple[float, ...] = ()
+    needs_confirmation: bool = False  # low confidence: ask "did you mean ...?" before acting
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "slots", MappingProxyType(dict(self.slots)))

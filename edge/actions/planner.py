@@ -1,0 +1,272 @@
+"""The planner: intent + snapshot -> commands (pure; time and the undo journal are inputs).
+
+See docs/home-mqtt.md for the intent -> command table. Errors are outcomes on the :class:`Plan`
+(``no_target``, ``not_supported``), never exceptions; ``Plan.raise_for_error()`` turns them into
+:class:`EdgeError` for callers that prefer that.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from edge.actions.commands import DeviceCommand, Plan
+from edge.actions.effects import ACTION_CAPABILITY, EXPECTED_ATTRIBUTE, apply_action
+from edge.actions.safety import check_safety
+from edge.actions.undo import UndoJournal, restore_actions
+from edge.context.model import Capability, ContextSnapshot, Device, DeviceState
+from edge.context.wire import encode_command
+from edge.errors import ErrorCode
+from edge.nlu.resolve import NO_TARGET_INTENTS, resolve
+from edge.nlu.types import Intent
+
+__all__ = ["COLORS", "QUERY_INTENTS", "make_command", "plan"]
+
+COLORS: Mapping[str, tuple[int, int, int]] = {
+    "red": (255, 0, 0), "green": (0, 255, 0), "blue": (0, 0, 255), "white": (255, 255, 255),
+    "warm white": (255, 180, 107), "yellow": (255, 255, 0), "orange": (255, 165, 0), "purple": (128, 0, 128),
+    "pink": (255, 105, 180), "cyan": (0, 255, 255), "magenta": (255, 0, 255),
+}  # fmt: skip
+QUERY_INTENTS = frozenset({"HassGetState", "HassClimateGetTemperature", "OvenGetTemperature"})
+STEP_BRIGHTNESS = 25.0
+STEP_VOLUME = 10.0
+STEP_DEGREES = 1.0
+
+Decision = tuple[str, Any] | str  # (action, value) or an error message
+Decide = Callable[[Device, DeviceState, Mapping[str, str]], Decision]
+
+
+def _number(text: str | None) -> float | None:
+    match = re.search(r"[-+]?\d+(?:\.\d+)?", text or "")
+    return float(match.group()) if match else None
+
+
+def _pct(state: DeviceState) -> float:
+    raw = state.attributes.get("brightness")
+    if state.state != "on" or not isinstance(raw, int | float):
+        return 0.0 if state.state != "on" else 100.0
+    return float(raw) * 100 / 255
+
+
+def _turn(on: bool) -> Decide:
+    def decide(d: Device, _s: DeviceState, _slots: Mapping[str, str]) -> Decision:
+        if d.domain == "lock":
+            return ("lock" if on else "unlock", None)
+        if d.domain in {"cover", "valve"}:
+            return ("open" if on else "close", None)
+        if d.domain == "vacuum":
+            return ("start" if on else "return_to_base", None)
+        return ("turn_on" if on else "turn_off", None)
+
+    return decide
+
+
+def _light_set(d: Device, _s: DeviceState, slots: Mapping[str, str]) -> Decision:
+    if color := slots.get("color", "").strip().lower():
+        rgb = COLORS.get(color)
+        return ("set_color", list(rgb)) if rgb else f"I don't know the colour {color}"
+    pct = _number(slots.get("brightness"))
+    if pct is None:
+        return "how bright? say a percentage"
+    return ("set_brightness", max(0.0, min(100.0, pct)))
+
+
+def _relative_light(sign: float) -> Decide:
+    def decide(_d: Device, s: DeviceState, slots: Mapping[str, str]) -> Decision:
+        step = abs(_number(slots.get("brightness")) or STEP_BRIGHTNESS)
+        return ("set_brightness", round(max(1.0, min(100.0, _pct(s) + sign * step)), 1))
+
+    return decide
+
+
+def _set_temperature(d: Device, _s: DeviceState, slots: Mapping[str, str]) -> Decision:
+    value = _number(slots.get("temperature"))
+    return ("set_temperature", value) if value is not None else "what temperature?"
+
+
+def _relative_temperature(sign: float) -> Decide:
+    def decide(_d: Device, s: DeviceState, _slots: Mapping[str, str]) -> Decision:
+        current = s.attributes.get("temperature")
+        if not isinstance(current, int | float):
+            return "I don't know the current setting"
+        return ("set_temperature", float(current) + sign * STEP_DEGREES)
+
+    return decide
+
+
+def _set_position(_d: Device, _s: DeviceState, slots: Mapping[str, str]) -> Decision:
+    value = _number(slots.get("position"))
+    return ("set_position", max(0.0, min(100.0, value))) if value is not None else "to what position?"
+
+
+def _volume(sign: float | None) -> Decide:
+    def decide(_d: Device, s: DeviceState, slots: Mapping[str, str]) -> Decision:
+        raw = slots.get("volume_level") or slots.get("volume_step") or ""
+        current = float(s.attributes.get("volume_level", 0.5) or 0.0) * 100
+        value = _number(raw)
+        if sign is not None:
+            level = current + sign * abs(value if value is not None else STEP_VOLUME)
+        elif value is None:
+            return "what volume? say a percentage"
+        elif raw.strip().startswith(("+", "-")):
+            level = current + value  # HassSetVolume with a relative value
+        else:
+            level = value
+        return ("set_volume", round(max(0.0, min(100.0, level)) / 100, 2))
+
+    return decide
+
+
+def _fixed(action: str) -> Decide:
+    def decide(_d: Device, _s: DeviceState, slots: Mapping[str, str]) -> Decision:
+        if action == "play_media":
+            return (action, slots.get("search_query") or slots.get("media_class") or "")
+        return (action, None)
+
+    return decide
+
+
+DECIDERS: Mapping[str, Decide] = {
+    "HassTurnOn": _turn(True),
+    "HassTurnOff": _turn(False),
+    "HassLightSet": _light_set,
+    "LightBrighter": _relative_light(1.0),
+    "LightDimmer": _relative_light(-1.0),
+    "HassClimateSetTemperature": _set_temperature,
+    "OvenSetTemperature": _set_temperature,
+    "ClimateWarmer": _relative_temperature(1.0),
+    "ClimateCooler": _relative_temperature(-1.0),
+    "HassSetPosition": _set_position,
+    "HassVacuumStart": _fixed("start"),
+    "HassVacuumReturnToBase": _fixed("return_to_base"),
+    "HassMediaPause": _fixed("pause"),
+    "HassMediaUnpause": _fixed("play"),
+    "HassMediaNext": _fixed("next"),
+    "HassMediaPrevious": _fixed("previous"),
+    "HassMediaPlayerMute": _fixed("mute"),
+    "HassMediaPlayerUnmute": _fixed("unmute"),
+    "HassSetVolume": _volume(None),
+    "VolumeUp": _volume(1.0),
+    "VolumeDown": _volume(-1.0),
+    "HassMediaSearchAndPlay": _fixed("play_media"),
+    "CoffeeBrew": _fixed("brew"),
+}
+
+
+def make_command(device: Device, state: DeviceState, action: str, value: Any) -> DeviceCommand:
+    """A command with its wire form and the state the device should report afterwards."""
+    topic, payload = encode_command(device, action, value)
+    after = apply_action(device, state, action, value)
+    attr = EXPECTED_ATTRIBUTE.get(action)
+    expected_attrs = {attr: after.attributes[attr]} if attr and attr in after.attributes else {}
+    return DeviceCommand(device.entity_id, action, value, topic, payload, after.state, expected_attrs)
+
+
+def _targets(intent: Intent, snapshot: ContextSnapshot) -> tuple[tuple[str, ...], str]:
+    if intent.targets:
+        return tuple(t for t in intent.targets if t in snapshot.devices), ""
+    res = resolve(intent.name, intent.slots, snapshot)
+    if res.outcome == "ok":
+        return res.targets, ""
+    return (), res.message or "no device"
+
+
+def _describe(device: Device, state: DeviceState, intent: str) -> str:
+    attrs = state.attributes
+    if intent in {"HassClimateGetTemperature", "OvenGetTemperature"} or device.domain == "sensor":
+        current = attrs.get("current_temperature", state.state if device.domain == "sensor" else None)
+        target = attrs.get("temperature")
+        unit = device.unit or "degrees"
+        parts = (
+            [f"The {device.name} is at {current} {unit}".replace("°C", "degrees")]
+            if current is not None
+            else []
+        )
+        if target is not None and device.domain != "sensor":
+            parts.append(f"set to {target}")
+        return (", ".join(parts) or f"I don't know the {device.name}'s temperature") + "."
+    return f"The {device.name} is {state.state}."
+
+
+def _undo(intent: Intent, snapshot: ContextSnapshot, journal: UndoJournal | None) -> Plan:
+    entry = journal.last() if journal else None
+    if entry is None:
+        return Plan(intent.name, outcome="nothing", answer="There is nothing to undo.")
+    commands = []
+    for eid, previous in entry.previous.items():
+        device = snapshot.devices.get(eid)
+        if device is None:
+            continue
+        current = snapshot.states.get(eid, DeviceState("unknown"))
+        for action, value in restore_actions(device, previous, current):
+            commands.append(make_command(device, current, action, value))
+            current = apply_action(device, current, action, value)
+    if not commands:
+        return Plan(intent.name, outcome="nothing", answer="Everything is already as it was.")
+    return Plan(intent.name, tuple(commands), learned=intent.learned)
+
+
+def plan(
+    intent: Intent,
+    snapshot: ContextSnapshot,
+    *,
+    journal: UndoJournal | None = None,
+    confirmed: bool = False,
+) -> Plan:
+    """Commands that carry out ``intent`` in the home ``snapshot`` describes."""
+    if intent.name == "UndoLast":
+        return _undo(intent, snapshot, journal)
+    if intent.name in NO_TARGET_INTENTS:
+        return Plan(intent.name, outcome="nothing", message=f"{intent.name} needs no device")
+    decide = DECIDERS.get(intent.name)
+    if decide is None and intent.name not in QUERY_INTENTS:
+        return Plan(intent.name, outcome="not_supported", error=ErrorCode.NOT_SUPPORTED,
+                    message=f"I can't do {intent.name} on devices")  # fmt: skip
+    targets, why = _targets(intent, snapshot)
+    if not targets:
+        return Plan(
+            intent.name, outcome="no_target", error=ErrorCode.NO_SUCH_DEVICE, message=why or "no device"
+        )
+    devices = [snapshot.devices[t] for t in targets]
+    if decide is None:
+        answer = " ".join(
+            _describe(d, snapshot.states.get(d.entity_id, DeviceState("unknown")), intent.name)
+            for d in devices
+        )
+        return Plan(intent.name, outcome="answer", answer=answer)
+    commands: list[DeviceCommand] = []
+    problems: list[str] = []
+    for device in devices:
+        state = snapshot.states.get(device.entity_id, DeviceState("unknown"))
+        decision = decide(device, state, intent.slots)
+        if isinstance(decision, str):
+            problems.append(decision)
+            continue
+        action, value = decision
+        needed = ACTION_CAPABILITY.get(action)
+        if needed is not None and needed not in device.capabilities and not _implied(device, needed):
+            problems.append(f"the {device.name} can't {action.replace('_', ' ')}")
+            continue
+        commands.append(make_command(device, state, action, value))
+    if not commands:
+        why = "; ".join(dict.fromkeys(problems)) or "not supported"
+        return Plan(intent.name, outcome="not_supported", error=ErrorCode.NOT_SUPPORTED, message=why)
+    by_id = {d.entity_id: d for d in devices}
+    safety = check_safety(intent, [(by_id[c.entity_id], c.action) for c in commands], confirmed=confirmed)
+    return Plan(
+        intent.name,
+        tuple(commands),
+        outcome="needs_confirmation" if safety.needs_confirmation else "ok",
+        needs_confirmation=safety.needs_confirmation,
+        prompt=safety.prompt,
+        error=ErrorCode.NEEDS_CONFIRMATION if safety.needs_confirmation else None,
+        message=safety.reason,
+        learned=intent.learned,
+        confirmed=confirmed,
+    )
+
+
+def _implied(device: Device, needed: Capability) -> bool:
+    """Capabilities a device has without listing them (an HA light always turns on and off)."""
+    return needed is Capability.ON_OFF and device.domain in {"light", "switch", "fan", "media_player"}

@@ -1,0 +1,246 @@
+"""The composition root: builds every engine from settings, wires them, and owns one TaskGroup.
+
+microphone or WAV -> voice pipeline -> turn engine (rewrite -> NLU -> resolve -> plan -> execute -> respond)
+-> MQTT, with the context store reading the home from the broker, the feedback recorder logging every turn
+and device change, runtime topics under ``edge/<site_id>/``, and the learner rebuilding tables when idle.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from edge.actions.commands import ActionResult, Plan
+from edge.actions.mqtt_executor import MqttExecutor
+from edge.actions.planner import plan as make_plan
+from edge.actions.undo import UndoJournal
+from edge.bus import ChannelClosed
+from edge.config import Settings
+from edge.context.broker import port_open
+from edge.context.homes import load_home
+from edge.context.model import ContextSnapshot
+from edge.context.mqtt import MqttSession, SessionSettings
+from edge.context.store import ContextStore, StateChange
+from edge.events import EventType, PipelineEvent
+from edge.feedback.observations import ChangeSource, DeviceEvent
+from edge.feedback.recorder import FeedbackRecorder
+from edge.feedback.taught import TaughtStore
+from edge.feedback.writer import AsyncTurnStore
+from edge.nlu.types import Intent
+from edge.topics import RuntimeTopics
+from edge.turns.protocols import PlanLike
+
+__all__ = ["MqttHome", "RuntimeOptions", "asr_vocabulary", "run_runtime"]
+
+log = logging.getLogger(__name__)
+
+COMMAND_WORDS = (
+    "turn on", "turn off", "switch", "set", "dim", "brighten", "play", "pause", "stop", "lock", "unlock",
+    "open", "close", "what's the temperature", "volume", "degrees", "percent",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeOptions:
+    home: Path | None = None  # names, aliases and areas to merge with what discovery finds
+    wav: Path | None = None  # replay this file instead of the microphone
+    no_wake: bool = False
+    realtime: bool = False  # pace a replayed file like a live microphone
+    db: Path | None = None  # turn store (default: feedback.db_path)
+    settle_s: float = 1.5  # after a replayed file ends, wait for the last turn's confirmations
+
+
+class MqttHome:
+    """The turn engine's view of a real home: snapshots from the context store, the pure planner with an
+    undo journal, and the MQTT executor that waits for each device to confirm."""
+
+    def __init__(self, store: ContextStore, session: MqttSession, settings: Settings) -> None:
+        self.store = store
+        self.journal = UndoJournal()
+        self.executor = MqttExecutor(
+            session, store, timeout_s=settings.mqtt.command_timeout_s, journal=self.journal
+        )
+
+        self.timeout_s = settings.mqtt.command_timeout_s
+        self._commanded: dict[str, tuple[str, float]] = {}  # entity_id -> (state asked for, when)
+
+    def snapshot(self) -> ContextSnapshot:
+        return self.store.snapshot()
+
+    def source_of(self, entity_id: str, new_state: str) -> ChangeSource:
+        """Whether a reported change is the one we commanded (within the command timeout) or by hand."""
+        asked = self._commanded.get(entity_id)
+        if asked and asked[0] == new_state and time.monotonic() - asked[1] <= 2 * self.timeout_s:
+            return ChangeSource.COMMAND
+        return ChangeSource.MANUAL
+
+    def plan(self, intent: Intent, snapshot: ContextSnapshot, *, confirmed: bool = False) -> Plan:
+        return make_plan(intent, snapshot, journal=self.journal, confirmed=confirmed).raise_for_error()
+
+    async def execute(self, plan: PlanLike) -> ActionResult:
+        if not isinstance(plan, Plan):
+            raise TypeError(f"MqttHome executes plans from its own planner, not {type(plan).__name__}")
+        now = time.monotonic()
+        for command in plan.commands:
+            self._commanded[command.entity_id] = (command.expected_state, now)
+        return await self.executor.execute(plan)
+
+
+def asr_vocabulary(snapshot: ContextSnapshot) -> list[str]:
+    """Words that bias ASR toward this home: command verbs, device names and aliases, areas."""
+    words: list[str] = list(COMMAND_WORDS)
+    for device in snapshot.devices.values():
+        words.append(device.name.lower())
+        words.extend(a.lower() for a in device.aliases)
+    words.extend(a.lower() for a in snapshot.areas)
+    return list(dict.fromkeys(w for w in words if w))
+
+
+async def _forward_changes(
+    store: ContextStore, recorder: FeedbackRecorder, home: MqttHome, home_id: str
+) -> None:
+    """Device state changes become feedback device events: the ones our commands asked for are marked
+    as such; any other change was made by hand or by an app (and may undo the last turn)."""
+    changes = store.changes()
+    while True:
+        try:
+            change: StateChange = await changes.get()
+        except ChannelClosed:
+            return
+        if change.old is None or change.old.state == change.new.state:
+            continue
+        await recorder.on_device_event(
+            DeviceEvent(
+                change.entity_id,
+                change.old.state,
+                change.new.state,
+                time.time(),
+                home.source_of(change.entity_id, change.new.state),
+                home_id,
+            )
+        )
+
+
+async def _tick(recorder: FeedbackRecorder, every_s: float = 15.0) -> None:
+    while True:
+        await asyncio.sleep(every_s)
+        await recorder.tick(time.time())
+
+
+async def _health(session: MqttSession, topics: RuntimeTopics) -> None:
+    """Say on the health topic and in the log whether the broker is there (the voice path goes on)."""
+    last: bool | None = None
+    while True:
+        up = session.connected
+        if up != last:
+            (log.info if up else log.warning)("MQTT broker %s", "connected" if up else "unavailable")
+            if up:
+                topics.offer(PipelineEvent(EventType.HEALTH, 0.0, "", {"status": "online"}))
+            last = up
+        await asyncio.sleep(1.0)
+
+
+async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[PipelineEvent], None]) -> int:
+    from edge.audio.mic import MicrophoneSource
+    from edge.audio.sources import AudioSource, WavSource
+    from edge.dialog.tts import Speaker, make_tts
+    from edge.nlu.parser import NLUParser
+    from edge.pipeline import build_pipeline, load_engines
+    from edge.turns.engine import TurnEngine
+    from edge.turns.handler import EngineTurnHandler
+    from edge.wiring import learned_rewriter
+
+    site = settings.satellite.site_id
+    db = options.db or Path(settings.feedback.db_path)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    home = await asyncio.to_thread(load_home, options.home) if options.home else None
+    source: AudioSource = (
+        WavSource(options.wav, frame_ms=settings.audio.frame_ms, realtime=options.realtime)
+        if options.wav
+        else MicrophoneSource(settings.audio)
+    )
+    engines = await asyncio.to_thread(load_engines, settings, options.no_wake)
+    parser = await asyncio.to_thread(NLUParser, settings)
+    rewriter = await asyncio.to_thread(learned_rewriter, settings, options.db)
+    store = ContextStore(settings, home)
+    session_settings = SessionSettings.from_mqtt(settings.mqtt, site, health=True)
+    async with MqttSession(session_settings) as session, AsyncTurnStore(db) as turns:
+        topics = RuntimeTopics(session, site, settings.mqtt.base_topic, settings.mqtt.hermes)
+
+        async def emit(event: PipelineEvent) -> None:
+            printer(event)
+            topics.offer(event)
+
+        async def respond(turn_id: str, text: str) -> None:
+            topics.offer(PipelineEvent(EventType.RESPONSE, 0.0, turn_id, {"text": text}))
+
+        recorder = FeedbackRecorder(turns, settings.feedback)
+        taught = TaughtStore(db, site)
+        speaker = (
+            Speaker(make_tts(settings.feedback.tts, settings.model_dir()))
+            if settings.satellite.has_speaker
+            else None
+        )
+        mhome = MqttHome(store, session, settings)
+        engine = TurnEngine(
+            settings=settings, parser=parser, planner=mhome, executor=mhome, context=mhome, taught=taught,
+            speaker=speaker, observer=recorder, rewriter=rewriter, emit=emit, respond=respond, home_id=site,
+        )  # fmt: skip
+        handler = EngineTurnHandler(engine)
+
+        def vocabulary() -> Sequence[str]:
+            return asr_vocabulary(store.snapshot()) if settings.asr.use_domain_vocabulary else ()
+
+        pipeline = build_pipeline(
+            settings, source, handler, emit, no_wake=options.no_wake, engines=engines, vocabulary=vocabulary
+        )
+        try:
+            async with asyncio.TaskGroup() as tg:
+                background = [
+                    tg.create_task(store.run(session), name="context-store"),
+                    tg.create_task(topics.run(), name="runtime-topics"),
+                    tg.create_task(_forward_changes(store, recorder, mhome, site), name="device-events"),
+                    tg.create_task(_tick(recorder), name="feedback-tick"),
+                    tg.create_task(_health(session, topics), name="health"),
+                ]
+                if options.wav and port_open(settings.mqtt.host, settings.mqtt.port):
+                    # a replay acts on the home as it is: wait briefly for retained discovery and state
+                    await session.wait_connected(5.0)
+                    await asyncio.sleep(min(options.settle_s, 1.0))
+                elif options.wav:
+                    log.warning(
+                        "no MQTT broker at %s:%d: turns are understood but actions will fail",
+                        settings.mqtt.host, settings.mqtt.port,
+                    )  # fmt: skip
+                await pipeline.run()
+                if options.wav:
+                    await asyncio.sleep(options.settle_s)
+                    await recorder.tick(time.time())
+                topics.close()
+                for task in background:
+                    if task.get_name() != "runtime-topics":
+                        task.cancel()
+        finally:
+            taught.close()
+            if speaker is not None:
+                with contextlib.suppress(Exception):
+                    await speaker.aclose()
+    return 0
+
+
+def run_runtime(
+    settings: Settings,
+    *,
+    home: Path | None = None,
+    wav: Path | None = None,
+    no_wake: bool = False,
+    db: Path | None = None,
+    printer: Callable[[PipelineEvent], None],
+) -> int:
+    options = RuntimeOptions(home=home, wav=wav, no_wake=no_wake, db=db)
+    return asyncio.run(run(settings, options, printer))

@@ -1,0 +1,179 @@
+"""``edge bench nlu``: the contextual NLU on held-out development data, side by side with HA's matcher.
+
+Figures (``../shared/data`` required, skipped with a message otherwise):
+- HWU64 ``iot`` held-out half (never trained on): intent accuracy under the catalogue mapping and exact
+  match of the mapped slots (area, name, color, drink);
+- false-action rate on the non-iot held-out half: share of rows that produced an intent that moves a
+  device (all non-iot rows, and without the media/time/list scenarios the catalogue serves itself);
+- barista exact match (intent + every slot) when transcripts are given (``EDGE_BARISTA_TRANSCRIPTS``:
+  JSONL of {"audio", "text"}); the audio path feeds :func:`barista_exact_match` with ASR output;
+- parse latency median/p99 on one thread; model size;
+- Home Assistant's matcher (hassil + home-assistant-intents "en") on the same rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from edge.config import Settings
+from edge.context.model import ContextSnapshot
+from edge.nlu.catalogue import by_name
+from edge.nlu.parser import NLUParser, default_model_dir
+from edge.nlu.snapshots import BUILTIN_DEVICES, make_snapshot
+from edge.nlu.text import normalize
+from edge.training.hwu64 import IOT_MAP, SERVED_SCENARIOS, SLOT_MAP, HwuRow, read_hwu64
+
+__all__ = ["barista_exact_match", "evaluate_hwu", "run"]
+
+Predict = Callable[[str], tuple[str | None, dict[str, str]]]
+
+
+def _norm(value: str) -> str:
+    return " ".join(normalize(value))
+
+
+def barista_exact_match(
+    parser: NLUParser, transcript: str, label: dict[str, Any], snapshot: ContextSnapshot
+) -> bool:
+    """True when the transcript parses to the labelled intent with exactly the labelled slots."""
+    intent = parser.parse(transcript, snapshot)
+    if intent is None or intent.name != label["intent"]:
+        return False
+    want = {k: _norm(str(v)) for k, v in (label.get("slots") or {}).items()}
+    got = {k: _norm(v) for k, v in intent.slots.items() if k in parser._slot_values or k in want}
+    return got == want
+
+
+def evaluate_hwu(rows: list[HwuRow], predict: Predict) -> dict[str, float]:
+    iot = [r for r in rows if r.held_out and r.scenario == "iot" and r.intent in IOT_MAP]
+    other = [r for r in rows if r.held_out and r.scenario != "iot"]
+    correct = slot_ok = 0
+    for r in iot:
+        name, slots = predict(r.text)
+        ok = name == IOT_MAP[r.intent][0]
+        correct += ok
+        gold = {SLOT_MAP[k]: _norm(v) for k, v in r.slots if k in SLOT_MAP}
+        slot_ok += ok and all(_norm(slots.get(k, "")) == v for k, v in gold.items())
+    acted = acted_core = any_intent = 0
+    core = [r for r in other if r.scenario not in SERVED_SCENARIOS]
+    for r in other:
+        name, _slots = predict(r.text)
+        spec = by_name(name) if name else None
+        moves = bool(spec and spec.moves_device)
+        acted += moves
+        any_intent += name is not None
+        acted_core += moves and r.scenario not in SERVED_SCENARIOS
+    return {
+        "iot_rows": len(iot),
+        "iot_intent_accuracy": correct / max(1, len(iot)),
+        "iot_slot_exact": slot_ok / max(1, len(iot)),
+        "nonIot_rows": len(other),
+        "false_action_rate": acted / max(1, len(other)),
+        "false_action_rate_core": acted_core / max(1, len(core)),
+        "nonIot_any_intent_rate": any_intent / max(1, len(other)),
+    }
+
+
+def _ha_predictor() -> Predict | None:
+    try:
+        from hassil import Intents, recognize
+        from hassil.intents import TextSlotList
+
+        from edge.training.ha_data import load_en
+        from edge.training.pools import AREAS, FLOORS
+    except ImportError:
+        return None
+    en = load_en()
+    if en is None:
+        return None
+    intents = Intents.from_dict(en)
+    names = sorted({d.name for d in BUILTIN_DEVICES})
+    lists: dict[str, Any] = {
+        "name": TextSlotList.from_strings(names),
+        "area": TextSlotList.from_strings(list(AREAS)),
+        "floor": TextSlotList.from_strings(list(FLOORS)),
+    }
+    volume = {"HassSetVolumeRelative": "VolumeUp"}
+
+    def predict(text: str) -> tuple[str | None, dict[str, str]]:
+        try:
+            result = recognize(text, intents, slot_lists=lists)
+        except Exception:  # hassil raises on lists we do not provide (zones, timers' commands)
+            return None, {}
+        if result is None:
+            return None, {}
+        slots = {k: str(v.text or v.value).strip() for k, v in result.entities.items()}
+        return volume.get(result.intent.name, result.intent.name), slots
+
+    return predict
+
+
+def _latency(parser: NLUParser, texts: list[str], snapshot: ContextSnapshot) -> tuple[float, float]:
+    times: list[float] = []
+    for text in texts:
+        start = time.perf_counter()
+        parser.parse(text, snapshot)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(0.99 * len(times)))]
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    shared = settings.shared_data()
+    parser = NLUParser(settings)
+    snapshot = make_snapshot({d.entity_id: d for d in BUILTIN_DEVICES}, area="living room")
+    model_dir = default_model_dir(settings)
+    size_mb = sum(p.stat().st_size for p in model_dir.glob("*.onnx")) / 1e6
+    report: dict[str, Any] = {"model": str(model_dir), "model_size_mb": round(size_mb, 2)}
+    if shared is None:
+        print("development data (../shared/data) not found: skipping accuracy figures (set EDGE_SHARED_DATA)")
+        texts = [
+            "turn on the light",
+            "what's the temperature",
+            "play the hunger games",
+            "pause",
+            "tell me a joke",
+        ]
+    else:
+        rows = read_hwu64(shared)
+        if getattr(args, "quick", False):
+            rows = rows[::4]
+        ours: Predict = lambda t: (i.name, dict(i.slots)) if (i := parser.parse(t, snapshot)) else (None, {})  # noqa: E731
+        report["edge"] = evaluate_hwu(rows, ours)
+        ha = _ha_predictor()
+        report["home_assistant"] = (
+            evaluate_hwu(rows, ha) if ha else "hassil/home-assistant-intents not installed"
+        )
+        texts = [r.text for r in rows if r.held_out][:400]
+        transcripts = os.environ.get("EDGE_BARISTA_TRANSCRIPTS", "")
+        report["barista"] = (
+            _barista(settings, shared, Path(transcripts)) if transcripts else "needs transcripts (audio path)"
+        )
+    median, p99 = _latency(parser, texts * max(1, getattr(args, "runs", 0) or 1), snapshot)
+    report["parse_ms_median"] = round(median, 3)
+    report["parse_ms_p99"] = round(p99, 3)
+    print(json.dumps(report, indent=1))
+    return 0
+
+
+def _barista(settings: Settings, shared: Path, transcripts: Path) -> dict[str, Any]:
+    from edge.nlu.domains import ensure_domain_model
+
+    labels = {
+        json.loads(line)["audio"]: json.loads(line) for line in (shared / "barista" / "labels.jsonl").open()
+    }
+    parser = NLUParser(settings, ensure_domain_model(settings, shared / "barista" / "coffee_maker.yaml"))
+    snapshot = make_snapshot({d.entity_id: d for d in BUILTIN_DEVICES})
+    verdicts = []
+    for line in transcripts.open():
+        item = json.loads(line)
+        if item["audio"] in labels:
+            verdicts.append(barista_exact_match(parser, item["text"], labels[item["audio"]], snapshot))
+    return {"rows": len(verdicts), "exact_match": sum(verdicts) / max(1, len(verdicts))}

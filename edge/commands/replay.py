@@ -1,0 +1,108 @@
+"""``edge replay FILE``: run the voice pipeline on a WAV/FLAC file and print what happened."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from edge.commands._util import settings_from_args
+from edge.context.address import with_broker
+from edge.events import EventType, PipelineEvent
+
+__all__ = ["describe", "register"]
+
+
+def describe(event: PipelineEvent) -> str:
+    """One readable line per event, e.g. ``wake hey_jarvis 0.93 at 1.2s``."""
+    d: dict[str, Any] = dict(event.data)
+    at = f"at {event.t_ms / 1000:.1f}s"
+    match event.type:
+        case EventType.START:
+            return "listening" + ("" if d.get("wake", True) else " (no wake word)")
+        case EventType.WAKE:
+            return f"wake {d['word']} {d['score']:.2f} {at}"
+        case EventType.VOICE_START:
+            return f"speech starts {at}"
+        case EventType.VOICE_END:
+            return f"speech ends {at} ({d.get('reason', '')}, {d.get('audio_ms', 0) / 1000:.1f}s of audio)"
+        case EventType.TRANSCRIPT:
+            if d.get("rejected"):
+                return f"rejected ({d.get('reason', '')}): {d.get('text', '')!r} {at}"
+            return (
+                f"heard: {d['text']} ({d['engine']} {d['confidence']:.2f}, asr {d.get('asr_ms', 0):.0f} ms)"
+            )
+        case EventType.ERROR:
+            return f"error {d.get('code', '')}: {d.get('message', '')} {at}"
+        case EventType.INTENT:
+            targets = ", ".join(d.get("targets", [])) or "-"
+            return (
+                f"intent {d.get('intent')} {d.get('slots', {})} -> {targets} ({d.get('confidence', 0):.2f})"
+            )
+        case EventType.NOT_UNDERSTOOD:
+            return f"not for the home: {d.get('text', '')!r}"
+        case EventType.REWRITE:
+            layer = f"{d.get('layer')}, {d.get('score', 0):.2f}"
+            return f"rewrote {d.get('original')!r} -> {d.get('rewritten')!r} ({layer})"
+        case EventType.ACTION:
+            return (
+                f"action {d.get('entity_id')} {d.get('action', '')} on {d.get('topic')}: {d.get('payload')}"
+            )
+        case EventType.RESULT:
+            if d.get("ok"):
+                return f"confirmed by the device ({d.get('latency_ms', 0):.0f} ms)"
+            return f"failed: {d.get('error', '')} {d.get('message', '')}".rstrip()
+        case EventType.RESPONSE:
+            return f"says: {d.get('text', '')}"
+        case EventType.END:
+            return f"done: {d.get('turns', 0)} turn(s), {d.get('duration_ms', 0) / 1000:.1f}s of audio"
+        case _:
+            extra = " ".join(f"{k}={v}" for k, v in d.items())
+            return f"{event.type} {extra} {at}".strip()
+
+
+async def _replay(args: argparse.Namespace) -> int:
+    from edge.app import RuntimeOptions, run
+    from edge.commands.run import default_home, event_printer
+
+    extra = [] if args.speak else ['feedback.tts="none"']
+    if args.area:
+        extra.append(f'satellite.area="{args.area}"')
+    settings = with_broker(settings_from_args(args, tuple(extra)), args.broker)
+    # validate the file before spending seconds on model loading
+    await asyncio.to_thread(_check_file, args.file)
+    home = Path(args.home) if args.home else default_home()
+    with tempfile.TemporaryDirectory(prefix="edge-replay-") as tmp:
+        db = Path(args.db) if args.db else Path(tmp) / "turns.sqlite3"
+        options = RuntimeOptions(
+            home=home, wav=Path(args.file), no_wake=args.no_wake, realtime=args.realtime, db=db
+        )
+        return await run(settings, options, event_printer(bool(args.json)))
+
+
+def _check_file(path: str) -> None:
+    from edge.audio.io import read_audio
+
+    read_audio(path)
+
+
+def _run(args: argparse.Namespace) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    return asyncio.run(_replay(args))
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("replay", parents=[common], help="run the voice pipeline on a WAV/FLAC file")
+    p.add_argument("file", help="audio file (any rate/channels; converted to 16 kHz mono)")
+    p.add_argument("--no-wake", action="store_true", help="no wake word: every utterance goes to ASR")
+    p.add_argument("--json", action="store_true", help="one JSON event per line")
+    p.add_argument("--realtime", action="store_true", help="pace the audio like a live microphone")
+    p.add_argument("--home", help="home file for names and areas (default: devices/homes/demo.toml)")
+    p.add_argument("--broker", metavar="HOST:PORT", help="MQTT broker to act on (default: mqtt.host:port)")
+    p.add_argument("--area", help="the area this satellite stands in")
+    p.add_argument("--db", help="keep the turns in this store (default: a temporary one)")
+    p.add_argument("--speak", action="store_true", help="speak the responses (default: text only)")
+    p.set_defaults(func=_run)

@@ -1,0 +1,277 @@
+"""Device payloads on the wire: commands to send and states to read, for each schema.
+
+Schemas: ``ha-json`` (Home Assistant MQTT JSON schema: one JSON state topic, one JSON command topic),
+``ha-basic`` (HA basic schema: ``payload_on``/``payload_off`` plus per-feature topics such as
+``brightness_command_topic``, kept in ``Device.extra``) and ``z2m`` (Zigbee2MQTT JSON). Decoding is
+defensive: oversized, non-UTF-8, non-JSON or deeply nested payloads give :class:`PayloadError`, never a
+crash, and attributes are bounded in number and size.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from edge.context.model import Device, DeviceState
+from edge.errors import EdgeError, ErrorCode
+
+__all__ = [
+    "MAX_PAYLOAD_BYTES",
+    "PayloadError",
+    "decode_basic_state",
+    "decode_command",
+    "decode_json_state",
+    "encode_command",
+    "encode_state",
+    "parse_json",
+]
+
+MAX_PAYLOAD_BYTES = 64 * 1024
+MAX_ATTRIBUTES = 64
+MAX_STRING = 256
+
+_STATE_WORDS = {"ON": "on", "OFF": "off", "LOCK": "locked", "LOCKED": "locked", "UNLOCK": "unlocked",
+                "UNLOCKED": "unlocked", "OPEN": "open", "CLOSE": "closed", "CLOSED": "closed"}  # fmt: skip
+_COMMAND_STATE = {"ON": "turn_on", "OFF": "turn_off", "LOCK": "lock", "UNLOCK": "unlock", "OPEN": "open",
+                  "CLOSE": "close"}  # fmt: skip
+_ACTION_STATE = {v: k for k, v in _COMMAND_STATE.items()}
+_Z2M_ATTR = {"local_temperature": "current_temperature", "occupied_heating_setpoint": "temperature",
+             "position": "current_position", "system_mode": "hvac_mode"}  # fmt: skip
+
+
+class PayloadError(EdgeError):
+    code = ErrorCode.PAYLOAD_INVALID
+
+
+def parse_json(payload: bytes, what: str) -> Any:
+    """JSON from an MQTT payload, bounded in size and depth."""
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise PayloadError(f"{what}: payload of {len(payload)} bytes is over {MAX_PAYLOAD_BYTES}")
+    try:
+        return json.loads(payload.decode("utf-8"))
+    except UnicodeDecodeError as err:
+        raise PayloadError(f"{what}: payload is not UTF-8") from err
+    except RecursionError as err:
+        raise PayloadError(f"{what}: payload is nested too deeply") from err
+    except ValueError as err:
+        raise PayloadError(f"{what}: payload is not JSON ({err})") from err
+
+
+def _scalar(value: Any) -> Any:
+    """A bounded, JSON-safe attribute value, or None to drop it."""
+    if isinstance(value, bool | int):
+        return value if isinstance(value, bool) or abs(value) < 2**53 else None
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        return value[:MAX_STRING]
+    if isinstance(value, list) and len(value) <= 8 and all(isinstance(v, int | float | str) for v in value):
+        return [v[:MAX_STRING] if isinstance(v, str) else v for v in value]
+    return None
+
+
+def _z2m_brightness(value: Any) -> int | None:
+    return (
+        round(float(value) * 255 / 254)
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else None
+    )
+
+
+def decode_json_state(
+    device: Device, payload: bytes, previous: DeviceState | None, t_ms: float
+) -> DeviceState:
+    """A JSON state message (``ha-json`` or ``z2m``) merged over the previous state."""
+    obj = parse_json(payload, device.state_topic or device.entity_id)
+    if not isinstance(obj, dict):
+        raise PayloadError(f"{device.entity_id}: state must be a JSON object, got {type(obj).__name__}")
+    attrs: dict[str, Any] = dict(previous.attributes) if previous else {}
+    state = previous.state if previous else "unknown"
+    raw_state = obj.get("lock_state", obj.get("state")) if device.domain == "lock" else obj.get("state")
+    z2m = device.schema == "z2m"
+    for key, value in list(obj.items())[: MAX_ATTRIBUTES * 2]:
+        if key in {"state", "lock_state"} or not isinstance(key, str) or len(key) > 64:
+            continue
+        if key == "color" and isinstance(value, dict):
+            rgb = [value.get(c) for c in ("r", "g", "b")]
+            if all(isinstance(c, int) and not isinstance(c, bool) for c in rgb):
+                attrs["rgb_color"] = rgb
+            continue
+        clean = _scalar(value)
+        if clean is None:
+            continue
+        if z2m and key == "brightness":
+            clean = _z2m_brightness(clean)
+            if clean is None:
+                continue
+        name = _Z2M_ATTR.get(key, key) if z2m or key == "position" else key
+        if name in attrs or len(attrs) < MAX_ATTRIBUTES:
+            attrs[name] = clean
+    if isinstance(raw_state, str) and raw_state:
+        state = _STATE_WORDS.get(raw_state.upper(), raw_state.lower()[:MAX_STRING])
+    elif device.domain == "climate" and isinstance(attrs.get("hvac_mode"), str):
+        state = str(attrs["hvac_mode"])
+    elif device.domain == "sensor" and isinstance(attrs.get("temperature"), int | float):
+        state = str(attrs["temperature"])
+    return DeviceState(state, attrs, t_ms)
+
+
+_BASIC_TOPICS = {
+    "brightness_state_topic": "brightness",
+    "current_temperature_topic": "current_temperature",
+    "temperature_state_topic": "temperature",
+    "position_topic": "current_position",
+    "rgb_state_topic": "rgb_color",
+    "mode_state_topic": "hvac_mode",
+}
+
+
+def decode_basic_state(
+    device: Device, topic: str, payload: bytes, previous: DeviceState | None, t_ms: float
+) -> DeviceState:
+    """A basic-schema message on one of the device's state topics."""
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise PayloadError(f"{topic}: payload of {len(payload)} bytes is over {MAX_PAYLOAD_BYTES}")
+    try:
+        text = payload.decode("utf-8").strip()
+    except UnicodeDecodeError as err:
+        raise PayloadError(f"{topic}: payload is not UTF-8") from err
+    attrs: dict[str, Any] = dict(previous.attributes) if previous else {}
+    state = previous.state if previous else "unknown"
+    if topic == device.state_topic:
+        on = {str(device.extra.get("state_on", device.payload_on)), "ON"}
+        off = {str(device.extra.get("state_off", device.payload_off)), "OFF"}
+        if text in on and device.domain not in {"lock", "cover"}:
+            state = "on"
+        elif text in off and device.domain not in {"lock", "cover"}:
+            state = "off"
+        else:
+            state = _STATE_WORDS.get(text.upper(), text.lower()[:MAX_STRING])
+        return DeviceState(state, attrs, t_ms)
+    for key, attr in _BASIC_TOPICS.items():
+        if device.extra.get(key) == topic:
+            if attr == "rgb_color":
+                parts = text.split(",")
+                if len(parts) == 3 and all(p.strip().isdigit() for p in parts):
+                    attrs[attr] = [int(p) for p in parts]
+            elif attr == "hvac_mode":
+                state = text.lower()[:MAX_STRING]
+            else:
+                try:
+                    number = float(text)
+                except ValueError as err:
+                    raise PayloadError(f"{topic}: expected a number, got {text[:40]!r}") from err
+                if attr == "brightness":
+                    number = number * 255 / float(device.extra.get("brightness_scale", 255) or 255)
+                attrs[attr] = round(number, 2)
+            return DeviceState(state, attrs, t_ms)
+    raise PayloadError(f"{topic}: not a state topic of {device.entity_id}")
+
+
+def _basic_command(device: Device, action: str, value: Any) -> tuple[str, str]:
+    extra = device.extra
+    if action in {"turn_on", "turn_off"}:
+        return device.command_topic, device.payload_on if action == "turn_on" else device.payload_off
+    if action in {"lock", "unlock", "open", "close"}:
+        payload = str(extra.get(f"payload_{action}", _ACTION_STATE[action]))
+        return device.command_topic, payload
+    topic_for = {"set_brightness": "brightness_command_topic", "set_temperature": "temperature_command_topic",
+                 "set_position": "set_position_topic", "set_color": "rgb_command_topic"}  # fmt: skip
+    if action in topic_for and extra.get(topic_for[action]):
+        topic = str(extra[topic_for[action]])
+        if action == "set_brightness":
+            scale = float(extra.get("brightness_scale", 255) or 255)
+            return topic, str(round(float(value) * scale / 100))
+        if action == "set_color":
+            return topic, ",".join(str(int(c)) for c in value)
+        return topic, f"{float(value):g}" if action == "set_temperature" else str(round(float(value)))
+    return device.command_topic, action
+
+
+def encode_command(device: Device, action: str, value: Any = None) -> tuple[str, str]:
+    """(topic, payload) that asks ``device`` to do ``action``."""
+    if device.schema == "ha-basic":
+        return _basic_command(device, action, value)
+    z2m = device.schema == "z2m"
+    body: dict[str, Any]
+    if action in _ACTION_STATE:
+        body = {"state": _ACTION_STATE[action]}
+    elif action == "set_brightness":
+        pct = float(value)
+        body = (
+            {"state": "ON", "brightness": round(pct * (254 if z2m else 255) / 100)}
+            if pct > 0
+            else {"state": "OFF"}
+        )
+    elif action == "set_color":
+        body = {"state": "ON", "color": dict(zip("rgb", (int(c) for c in value), strict=True))}
+    elif action == "set_temperature":
+        body = {"occupied_heating_setpoint" if z2m and device.domain == "climate" else "temperature": value}
+    elif action == "set_position":
+        body = {"position": round(float(value))}
+    elif action == "set_volume":
+        body = {"volume_level": value}
+    elif action == "play_media":
+        body = {"command": "play_media", "media_title": str(value or "")}
+    else:
+        body = {"command": action}
+    return device.command_topic, json.dumps(body, separators=(",", ":"))
+
+
+def decode_command(device: Device, payload: bytes) -> list[tuple[str, Any]]:
+    """The actions a JSON command (``ha-json`` / ``z2m``) asks for, in order; [] if it asks for nothing."""
+    obj = parse_json(payload, device.command_topic or device.entity_id)
+    if not isinstance(obj, dict):
+        raise PayloadError(f"{device.entity_id}: command must be a JSON object")
+    out: list[tuple[str, Any]] = []
+    state = obj.get("state")
+    if isinstance(obj.get("brightness"), int | float) and not isinstance(obj.get("brightness"), bool):
+        scale = 254 if device.schema == "z2m" else 255
+        out.append(("set_brightness", round(float(obj["brightness"]) * 100 / scale, 1)))
+    elif isinstance(state, str) and state.upper() in _COMMAND_STATE:
+        out.append((_COMMAND_STATE[state.upper()], None))
+    color = obj.get("color")
+    if isinstance(color, dict) and all(isinstance(color.get(c), int) for c in "rgb"):
+        out.append(("set_color", [color["r"], color["g"], color["b"]]))
+    for key in ("temperature", "occupied_heating_setpoint"):
+        if isinstance(obj.get(key), int | float) and not isinstance(obj.get(key), bool):
+            out.append(("set_temperature", float(obj[key])))
+    if isinstance(obj.get("position"), int | float) and not isinstance(obj.get("position"), bool):
+        out.append(("set_position", float(obj["position"])))
+    if isinstance(obj.get("volume_level"), int | float) and not isinstance(obj.get("volume_level"), bool):
+        out.append(("set_volume", float(obj["volume_level"])))
+    command = obj.get("command")
+    if isinstance(command, str) and command:
+        out.append((command[:32], _scalar(obj.get("media_title"))))
+    return out
+
+
+def encode_state(device: Device, state: DeviceState) -> str:
+    """The JSON a device of this schema publishes on its state topic."""
+    attrs: Mapping[str, Any] = state.attributes
+    if device.schema != "z2m":
+        body: dict[str, Any] = {**attrs, "state": _ACTION_STATE.get(f"turn_{state.state}", state.state)}
+        return json.dumps(body, separators=(",", ":"))
+    reverse = {v: k for k, v in _Z2M_ATTR.items()}
+    body = {reverse.get(k, k): v for k, v in attrs.items() if k not in {"rgb_color"}}
+    if "brightness" in attrs and isinstance(attrs["brightness"], int | float):
+        body["brightness"] = round(float(attrs["brightness"]) * 254 / 255)
+    if "rgb_color" in attrs and isinstance(attrs["rgb_color"], list) and len(attrs["rgb_color"]) == 3:
+        body["color"] = dict(zip("rgb", attrs["rgb_color"], strict=True))
+    words = {
+        "on": "ON",
+        "off": "OFF",
+        "locked": "LOCK",
+        "unlocked": "UNLOCK",
+        "open": "OPEN",
+        "closed": "CLOSE",
+    }
+    if device.domain == "lock":
+        body["lock_state"] = state.state
+    if device.domain == "climate":
+        body["system_mode"] = state.state
+    else:
+        body["state"] = words.get(state.state, state.state)
+    return json.dumps(body, separators=(",", ":"))

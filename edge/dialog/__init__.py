@@ -1,0 +1,1 @@
+"""Dialogue: reply text, speaking (TTS), confirmation and teaching dialogues, the preference profile."""

@@ -1,0 +1,123 @@
+"""Short reply text for every outcome of a turn. Pure: intent, snapshot and preferences in, text out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from edge.context.model import ContextSnapshot, Device
+from edge.dialog.profile import Preferences
+from edge.nlu.types import Intent
+
+__all__ = [
+    "CHECK_QUESTION",
+    "NOT_UNDERSTOOD",
+    "confirm_question",
+    "describe_state",
+    "done_text",
+    "error_text",
+    "no_device_text",
+    "teach_offer",
+    "temperature_text",
+]
+
+NOT_UNDERSTOOD = "Sorry, I didn't understand that."
+CHECK_QUESTION = "Did I get that right?"
+
+_VERBS = {
+    ("HassTurnOn", "lock"): "lock",
+    ("HassTurnOff", "lock"): "unlock",
+    ("HassTurnOn", "cover"): "open",
+    ("HassTurnOff", "cover"): "close",
+    ("HassTurnOn", "alarm_control_panel"): "arm",
+    ("HassTurnOff", "alarm_control_panel"): "disarm",
+    ("HassTurnOn", "vacuum"): "start",
+    ("HassTurnOff", "vacuum"): "stop",
+    ("HassVacuumStart", ""): "start",
+    ("HassMediaPause", ""): "pause",
+    ("HassMediaUnpause", ""): "resume",
+    ("HassTurnOn", ""): "turn on",
+    ("HassTurnOff", ""): "turn off",
+}
+
+
+def _name(device: Device | None, fallback: str) -> str:
+    return f"the {device.name.lower()}" if device else f"the {fallback}"
+
+
+def _names(entity_ids: Sequence[str], snapshot: ContextSnapshot) -> str:
+    names = [_name(snapshot.devices.get(e), e.split(".", 1)[-1].replace("_", " ")) for e in entity_ids]
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def verb_for(intent: Intent, snapshot: ContextSnapshot) -> str:
+    domain = ""
+    if intent.targets and (dev := snapshot.devices.get(intent.targets[0])):
+        domain = dev.domain
+    return _VERBS.get((intent.name, domain)) or _VERBS.get((intent.name, ""), "do that to")
+
+
+def confirm_question(intent: Intent, snapshot: ContextSnapshot) -> str:
+    """ "Do you want me to unlock the front door?" """
+    return f"Do you want me to {verb_for(intent, snapshot)} {_names(intent.targets, snapshot)}?"
+
+
+def done_text(intent: Intent, snapshot: ContextSnapshot) -> str:
+    if not intent.targets:
+        return "Done."
+    verb = verb_for(intent, snapshot)
+    if verb == "do that to":
+        return "Done."
+    past = {"turn on": "Turned on", "turn off": "Turned off", "stop": "Stopped", "arm": "Armed"}
+    word = past.get(verb, verb.capitalize() + ("d" if verb.endswith("e") else "ed"))
+    return f"{word} {_names(intent.targets, snapshot)}."
+
+
+def temperature_text(value: float, unit: str, prefs: Preferences) -> str:
+    """Convert to the user's unit; whole degrees are said without decimals."""
+    celsius_unit = unit in {"°C", "C", "celsius", ""}
+    if prefs.fahrenheit and celsius_unit:
+        value, label = value * 9 / 5 + 32, " degrees Fahrenheit"
+    elif not prefs.fahrenheit and unit in {"°F", "F", "fahrenheit"}:
+        value, label = (value - 32) * 5 / 9, " degrees"
+    else:
+        label = " degrees Fahrenheit" if unit in {"°F", "F"} else " degrees"
+    shown = f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+    return shown + label
+
+
+def describe_state(entity_id: str, snapshot: ContextSnapshot, prefs: Preferences) -> str:
+    """ "The oven is at 180 degrees.", "The kitchen light is on." """
+    device = snapshot.devices.get(entity_id)
+    name = _name(device, entity_id.split(".", 1)[-1].replace("_", " "))
+    state = snapshot.states.get(entity_id)
+    if state is None:
+        return f"I don't know the state of {name}."
+    temp = state.attributes.get("current_temperature", state.attributes.get("temperature"))
+    if temp is None:
+        try:
+            temp = float(state.state)
+        except ValueError:
+            temp = None
+    if temp is not None:
+        unit = device.unit if device else ""
+        return f"{name.capitalize()} is at {temperature_text(float(temp), unit, prefs)}."
+    return f"{name.capitalize()} is {state.state.replace('_', ' ')}."
+
+
+def error_text(entity_ids: Sequence[str], snapshot: ContextSnapshot, error: str = "") -> str:
+    if not entity_ids:
+        return "Sorry, something went wrong."
+    names = _names(entity_ids, snapshot)
+    if error in {"not-supported"}:
+        return f"{names.capitalize()} can't do that."
+    return f"I couldn't reach {names}."
+
+
+def no_device_text(name: str) -> str:
+    return f"I don't know a device called {name}."
+
+
+def teach_offer(phrase: str) -> str:
+    return f"I don't know what {phrase} is. Want to teach me?"

@@ -1,0 +1,70 @@
+"""Teaching by voice (pure parsing): "when I say movie time, turn off the lights and turn on the TV",
+"forget study mode", and the phrase behind a teachable moment ("activate study mode" -> "study mode")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from edge.feedback.similarity import normalize
+
+__all__ = ["Forget", "TeachMacro", "parse_teach", "split_actions", "teachable_phrase"]
+
+_VERBS = (
+    "turn|switch|set|play|start|stop|open|close|lock|unlock|dim|make|pause|resume|put|run|activate|do|"
+    "raise|lower|mute|unmute|brew"
+)
+_WHEN = re.compile(
+    r"^(when|whenever|if) i say (?P<phrase>.+?)(,| then| you should| please| i want you to)? "
+    rf"(?P<actions>({_VERBS})\b.*)$"
+)
+_WHEN_SIMPLE = re.compile(r"^(when|whenever|if) i say (?P<phrase>[\w' ]+?) (?P<actions>.+)$")
+_FORGET = re.compile(r"^(forget|delete|remove|unlearn) (about |the )?(?P<phrase>.+?)( please)?$")
+_SPLIT = re.compile(rf",? (?:and then|and also|then|and) (?=(?:{_VERBS})\b)|, | then ")
+_LEAD = re.compile(
+    r"^(please |can you |could you )?(activate|start|enable|run|turn on|switch on|switch to|go to|set|"
+    r"put on|do|begin|launch|trigger|engage|put the house in|set the house to)\s+"
+)
+_ARTICLE = re.compile(r"^(the|my|a)\s+")
+_TAIL = re.compile(r"\s+(mode|scene)?\s*(please|now)$")
+
+
+@dataclass(frozen=True, slots=True)
+class TeachMacro:
+    phrase: str
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Forget:
+    phrase: str
+
+
+def split_actions(text: str) -> tuple[str, ...]:
+    """ "turn off the living room lights and turn on the TV" -> two commands; "rock and roll" stays one."""
+    parts = [p.strip(" ,.") for p in _SPLIT.split(normalize(text))]
+    return tuple(p for p in parts if p)
+
+
+def parse_teach(text: str) -> TeachMacro | Forget | None:
+    said = normalize(text)
+    m = _WHEN.match(said) or _WHEN_SIMPLE.match(said)
+    if m:
+        phrase = _ARTICLE.sub("", m.group("phrase").strip(" ,"))
+        actions = split_actions(m.group("actions"))
+        if phrase and actions:
+            return TeachMacro(phrase, actions)
+    if m := _FORGET.match(said):
+        return Forget(_ARTICLE.sub("", m.group("phrase").strip()))
+    return None
+
+
+def teachable_phrase(text: str, name_slot: str = "") -> str:
+    """The phrase the user means by an unknown request: the unresolved name slot when the NLU gave one,
+    else the words after a leading verb ("activate study mode" -> "study mode")."""
+    if name_slot.strip():
+        return normalize(name_slot)
+    said = normalize(text)
+    said = _LEAD.sub("", said)
+    said = _ARTICLE.sub("", said)
+    return _TAIL.sub("", said).strip() or said

@@ -1,0 +1,232 @@
+"""Speaking: a TTS engine makes a WAV, a player plays it, a :class:`Speaker` makes it cancellable.
+
+Engines: espeak-ng (default, a subprocess), piper (when ``piper`` is on PATH and a voice model is found),
+none. Players: ``aplay`` or sox ``play`` when present; with no player (or no output device) the response is
+only synthesized, and its duration still tells barge-in detection how long it would have lasted.
+A barge-in calls :meth:`Speaker.interrupt`, which kills the player process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+import wave
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from edge.errors import EdgeError, ErrorCode
+
+__all__ = [
+    "TTS",
+    "CommandPlayer",
+    "EspeakTTS",
+    "NoTTS",
+    "PiperTTS",
+    "Player",
+    "Speaker",
+    "Utterance",
+    "detect_player",
+    "make_tts",
+]
+
+log = logging.getLogger(__name__)
+
+
+class TTS(Protocol):
+    name: str
+
+    async def synthesize(self, text: str, out: Path) -> float:
+        """Write ``text`` as a WAV to ``out``; return its duration in seconds (0 when nothing is made)."""
+        ...
+
+
+class Player(Protocol):
+    async def play(self, wav: Path) -> None:
+        """Play to the end; cancelling the awaiting task stops the sound at once."""
+        ...
+
+
+def wav_seconds(path: Path) -> float:
+    with wave.open(str(path), "rb") as w:
+        return w.getnframes() / float(w.getframerate())
+
+
+async def _run(argv: Sequence[str], timeout_s: float, stdin: bytes | None = None) -> None:
+    proc = await asyncio.create_subprocess_exec(
+        *argv,
+        stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        async with asyncio.timeout(timeout_s):
+            _out, err = await proc.communicate(stdin)
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        await proc.wait()
+        raise
+    if proc.returncode != 0:
+        raise EdgeError(
+            f"{argv[0]} failed: {err.decode(errors='replace').strip()[:200]}",
+            hint="check the TTS installation, or set feedback.tts=none",
+            code=ErrorCode.DEVICE_ERROR,
+        )
+
+
+@dataclass(slots=True)
+class EspeakTTS:
+    voice: str = "en-us"
+    speed: int = 165
+    timeout_s: float = 10.0
+    name: str = "espeak-ng"
+
+    async def synthesize(self, text: str, out: Path) -> float:
+        exe = shutil.which("espeak-ng")
+        if exe is None:
+            raise EdgeError("espeak-ng is not installed", hint="sudo apt-get install espeak-ng, or tts=none")
+        await _run([exe, "-v", self.voice, "-s", str(self.speed), "-w", str(out), text], self.timeout_s)
+        return wav_seconds(out)
+
+
+@dataclass(slots=True)
+class PiperTTS:
+    model: Path
+    timeout_s: float = 15.0
+    name: str = "piper"
+
+    async def synthesize(self, text: str, out: Path) -> float:
+        exe = shutil.which("piper")
+        if exe is None:
+            raise EdgeError("piper is not on PATH", hint="install piper, or set feedback.tts=espeak-ng")
+        argv = [exe, "--model", str(self.model), "--output_file", str(out)]
+        await _run(argv, self.timeout_s, stdin=text.encode())
+        return wav_seconds(out)
+
+
+@dataclass(slots=True)
+class NoTTS:
+    name: str = "none"
+
+    async def synthesize(self, text: str, out: Path) -> float:
+        return 0.0
+
+
+def _piper_model(model_dir: Path) -> Path | None:
+    env = os.environ.get("EDGE_PIPER_MODEL", "")
+    if env and Path(env).is_file():
+        return Path(env)
+    found = sorted((model_dir / "piper").glob("*.onnx")) if (model_dir / "piper").is_dir() else []
+    return found[0] if found else None
+
+
+def make_tts(engine: str, model_dir: Path) -> TTS:
+    """The configured engine, falling back to espeak-ng when piper or its voice is missing."""
+    if engine == "none":
+        return NoTTS()
+    if engine == "piper":
+        model = _piper_model(model_dir)
+        if shutil.which("piper") and model is not None:
+            return PiperTTS(model)
+        log.warning("piper or its voice model is missing; speaking with espeak-ng")
+    return EspeakTTS()
+
+
+@dataclass(slots=True)
+class CommandPlayer:
+    """Plays with an external command (``aplay -q FILE``); cancellation kills the process."""
+
+    argv: tuple[str, ...]
+
+    async def play(self, wav: Path) -> None:
+        proc = await asyncio.create_subprocess_exec(
+            *self.argv, str(wav), stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
+        )
+        try:
+            code = await proc.wait()
+        except asyncio.CancelledError:
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+            await proc.wait()
+            raise
+        if code != 0:
+            log.info("%s exited with %s (no output device?)", self.argv[0], code)
+
+
+def detect_player() -> CommandPlayer | None:
+    if shutil.which("aplay"):
+        return CommandPlayer(("aplay", "-q"))
+    if shutil.which("play"):
+        return CommandPlayer(("play", "-q"))
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    text: str
+    t_start: float
+    duration_s: float
+
+
+class Speaker:
+    """Says one response at a time; a new response or a barge-in stops the current one."""
+
+    def __init__(self, tts: TTS, player: Player | None = None, workdir: Path | None = None) -> None:
+        self.tts = tts
+        self.player = player
+        self._tmp = tempfile.TemporaryDirectory(prefix="edge-tts-") if workdir is None else None
+        self.workdir = workdir or Path(self._tmp.name if self._tmp else ".")
+        self._current: Utterance | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._n = 0
+
+    async def say(self, text: str, t: float) -> Utterance:
+        """Synthesize and start playing (without waiting for the end); ``t`` is the turn clock."""
+        await self.stop()
+        if not text:
+            return Utterance(text, t, 0.0)
+        self._n += 1
+        wav = self.workdir / f"response-{self._n % 4}.wav"
+        try:
+            duration = await self.tts.synthesize(text, wav)
+        except EdgeError as err:
+            log.warning("cannot speak: %s", err)
+            duration = 0.0
+        self._current = Utterance(text, t, duration)
+        if self.player is not None and duration > 0:
+            self._task = asyncio.create_task(self.player.play(wav), name="speaker-play")
+        return self._current
+
+    def speaking(self, t: float) -> Utterance | None:
+        """The utterance still being spoken at ``t`` (playing, or within its duration without a player)."""
+        cur = self._current
+        if cur is None:
+            return None
+        if self._task is not None:
+            return cur if not self._task.done() else None
+        return cur if cur.t_start <= t < cur.t_start + cur.duration_s else None
+
+    async def interrupt(self, t: float) -> Utterance | None:
+        """Barge-in: stop speaking; returns what was cut off, or None if nothing was being said."""
+        cut = self.speaking(t)
+        await self.stop()
+        return cut
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        self._current = None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def aclose(self) -> None:
+        await self.stop()
+        if self._tmp is not None:
+            self._tmp.cleanup()

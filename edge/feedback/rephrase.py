@@ -1,0 +1,118 @@
+"""The rephrase / retry detector: is the next request a retry or rewording of the previous one?
+
+Pure: two requests, the gap between them, what the assistant answered, and (when known) both
+interpretations. The same function serves the runtime recorder and ``edge rephrase --batch``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from edge.config import FeedbackSettings
+from edge.feedback.similarity import normalize, phonetic_similarity, text_similarity, token_diff
+
+__all__ = ["FAILURE_CUES", "Interpretation", "RephraseDecision", "detect_rephrase", "response_failed"]
+
+THRESHOLD = 0.6
+WEAK_FACTOR = 0.75
+
+FAILURE_CUES = re.compile(
+    r"\b(sorry|couldn't|could not|can't|cannot|don't know|didn't (understand|catch|get)|"
+    r"not sure|no device|unable|failed|error|isn't available|not available)\b",
+    re.IGNORECASE,
+)
+
+
+def response_failed(response: str) -> bool:
+    return bool(FAILURE_CUES.search(response))
+
+
+@dataclass(frozen=True, slots=True)
+class Interpretation:
+    """What the NLU made of a request: intent name (None = not understood), targets, and whether it worked."""
+
+    intent: str | None
+    targets: Sequence[str] = ()
+    ok: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RephraseDecision:
+    rephrase: bool
+    score: float
+    strong: bool  # inside the strong window
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+def _no(reason: str, **evidence: Any) -> RephraseDecision:
+    return RephraseDecision(False, 0.0, False, {"reason": reason, **evidence})
+
+
+def detect_rephrase(
+    prev: str,
+    nxt: str,
+    gap_s: float,
+    settings: FeedbackSettings,
+    *,
+    prev_response: str = "",
+    prev_interp: Interpretation | None = None,
+    next_interp: Interpretation | None = None,
+) -> RephraseDecision:
+    """Score in [0, 1]; ``rephrase`` when the score reaches 0.6.
+
+    Rules, in order: outside the weak window -> no; an answer to a question (the previous response ends
+    with "?") -> no; then similarity = the best of text, phonetic and interpretation similarity, except
+    that a request differing only by an opposite action ("on" -> "off") or by a *different* entity or
+    value ("kitchen" -> "hall") after a request that worked is a new command, not a rephrase. A previous
+    failure (error response, not understood, device error) raises the score; the weak window lowers it.
+    """
+    if gap_s < 0 or gap_s > settings.rephrase_weak_s:
+        return _no("outside window", gap_s=gap_s)
+    if not normalize(prev) or not normalize(nxt):
+        return _no("empty request")
+    if prev_response.strip().endswith("?"):
+        return _no("answer to a question", prev_response=prev_response)
+    strong = gap_s <= settings.rephrase_strong_s
+    text = text_similarity(prev, nxt)
+    phon = phonetic_similarity(prev, nxt)
+    diff = token_diff(prev, nxt)
+    failed = response_failed(prev_response) or (
+        prev_interp is not None and (prev_interp.intent is None or prev_interp.ok is False)
+    )
+    intent_sim = 0.0
+    different_targets = False
+    if prev_interp is not None and next_interp is not None and prev_interp.intent and next_interp.intent:
+        same_intent = prev_interp.intent == next_interp.intent
+        pt, nt = set(prev_interp.targets), set(next_interp.targets)
+        if pt and nt:
+            overlap = len(pt & nt) / len(pt | nt)
+            different_targets = overlap == 0
+            intent_sim = (0.5 if same_intent else 0.2) + 0.45 * overlap
+        else:
+            intent_sim = 0.6 if same_intent else 0.0
+    score = max(text, phon, intent_sim)
+    evidence: dict[str, Any] = {
+        "text": round(text, 3),
+        "phonetic": round(phon, 3),
+        "intent": round(intent_sim, 3),
+        "prev_failed": failed,
+        "gap_s": round(gap_s, 3),
+    }
+    new_command = diff.opposite_action or diff.substitution or (different_targets and not failed)
+    if new_command and not failed:
+        evidence["reason"] = "opposite action" if diff.opposite_action else "different entity or value"
+        score = min(score, 0.3)
+    elif diff.opposite_action:  # "turn on" failed, then "turn off": a different wish even after a failure
+        evidence["reason"] = "opposite action"
+        score = min(score, 0.3)
+    else:
+        if failed:
+            score = min(1.0, score + 0.15)
+        evidence["reason"] = "similar after a failure" if failed else "similar"
+    if not strong:
+        score *= WEAK_FACTOR
+    score = round(score, 4)
+    return RephraseDecision(score >= THRESHOLD, score, strong, evidence)

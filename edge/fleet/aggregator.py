@@ -1,0 +1,182 @@
+"""One aggregator process: consume reports from a shared subscription, store them, release on request.
+
+Several processes with the same ``group`` split the reports (MQTT v5 ``$share/<group>/...``); they share one
+store, whose schema deduplicates. Each message is acknowledged (manual PUBACK) only after its batch is
+committed, and the session persists (``session_expiry_s``) so the broker keeps queueing while a process is
+away. A release happens on a control message (``edge-fleet/v1/control/release``, delivered to one process of
+the group) or every ``release_interval_s`` when new reports arrived; it is signed and published retained.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import random
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from edge.errors import EdgeError
+from edge.fleet.keys import load_or_create_key
+from edge.fleet.privacy import PrivacyBudget
+from edge.fleet.publish import make_release
+from edge.fleet.storage import FleetStore, IngestResult, open_store
+from edge.sync.link import LinkMessage, LinkSettings, MqttLink
+from edge.sync.payloads import WeeklyReport
+from edge.sync.release import RELEASE_TOPIC
+from edge.sync.uploader import REPORT_TOPIC
+
+__all__ = ["CONTROL_TOPIC", "Aggregator", "AggregatorSettings", "AggregatorStats"]
+
+log = logging.getLogger("edge.fleet.aggregator")
+
+CONTROL_TOPIC = "edge-fleet/v1/control"
+
+
+@dataclass(frozen=True, slots=True)
+class AggregatorSettings:
+    link: LinkSettings
+    group: str = "edge-aggregators"
+    name: str = ""
+    db: str = "var/fleet/aggregator.sqlite3"
+    postgres: str = ""
+    key_file: str = "var/fleet/release.key"
+    budget: PrivacyBudget = field(default_factory=PrivacyBudget)
+    release_interval_s: float = 0.0  # 0: release only when asked on the control topic
+    batch_size: int = 200
+    batch_wait_s: float = 0.05
+    seed: int | None = None  # None: noise from the OS's CSPRNG (production); an int only for benchmarks
+
+    def __post_init__(self) -> None:
+        if not self.group or any(c in self.group for c in "/+#$"):
+            raise EdgeError(f"group {self.group!r} is not a valid share name", hint="use letters and dashes")
+        if self.batch_size < 1 or self.batch_wait_s < 0 or self.release_interval_s < 0:
+            raise EdgeError("batch_size >= 1, batch_wait_s >= 0 and release_interval_s >= 0 are required")
+
+
+@dataclass(slots=True)
+class AggregatorStats:
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    invalid: int = 0
+    releases: int = 0
+
+    def add(self, r: IngestResult) -> None:
+        self.accepted += r.accepted
+        self.duplicates += r.duplicates
+        self.rejected += r.rejected
+
+
+class Aggregator:
+    def __init__(
+        self, settings: AggregatorSettings, on_event: Callable[[dict[str, object]], None] | None = None
+    ):
+        self.settings = settings
+        self.name = settings.name or f"{socket.gethostname()}-{os.getpid()}"
+        self.stats = AggregatorStats()
+        self._emit = on_event or (lambda _e: None)
+        self._rng: random.Random = (
+            random.Random(settings.seed) if settings.seed is not None else random.SystemRandom()
+        )
+        self._store: FleetStore | None = None
+        self._dirty = False
+
+    async def run(self, stop: asyncio.Event) -> AggregatorStats:
+        s = self.settings
+        self._store = await asyncio.to_thread(open_store, s.db, s.postgres)
+        key = await asyncio.to_thread(load_or_create_key, s.key_file)
+        link_settings = LinkSettings(
+            **{
+                **{f: getattr(s.link, f) for f in s.link.__slots__},
+                "client_id": s.link.client_id or f"edge-agg-{s.group}-{self.name}",
+                "manual_ack": True,
+                "session_expiry_s": s.link.session_expiry_s or 86_400,
+            }
+        )
+        try:
+            async with MqttLink(link_settings) as link:
+                await link.subscribe(f"$share/{s.group}/{REPORT_TOPIC}/#", qos=1)
+                await link.subscribe(f"$share/{s.group}/{CONTROL_TOPIC}/#", qos=1)
+                self._emit({"event": "ready", "name": self.name})
+                last_release = time.monotonic()
+                while not stop.is_set():
+                    batch, controls = await self._collect(link)
+                    if batch:
+                        await self._ingest(link, batch)
+                    due = s.release_interval_s and time.monotonic() - last_release >= s.release_interval_s
+                    if controls or (due and self._dirty):
+                        await self._release(link, key, controls)
+                        last_release = time.monotonic()
+        finally:
+            await asyncio.to_thread(self._store.close)
+        return self.stats
+
+    async def _collect(self, link: MqttLink) -> tuple[list[LinkMessage], list[LinkMessage]]:
+        batch: list[LinkMessage] = []
+        controls: list[LinkMessage] = []
+        first = await link.get(timeout_s=0.5)
+        if first is None:
+            return batch, controls
+        deadline = time.monotonic() + self.settings.batch_wait_s
+        msg: LinkMessage | None = first
+        while msg is not None:
+            (controls if msg.topic.startswith(CONTROL_TOPIC) else batch).append(msg)
+            if len(batch) >= self.settings.batch_size or controls:
+                break
+            msg = await link.get(timeout_s=max(0.0, deadline - time.monotonic()))
+        return batch, controls
+
+    async def _ingest(self, link: MqttLink, batch: list[LinkMessage]) -> None:
+        assert self._store is not None
+        reports: list[WeeklyReport] = []
+        for msg in batch:
+            try:
+                report = WeeklyReport.from_bytes(msg.payload)
+            except EdgeError as err:
+                self.stats.invalid += 1
+                log.warning("dropped an invalid report on %s: %s", msg.topic, err.message)
+                continue
+            header = msg.prop("message-id")
+            if header is not None and header != report.message_id:
+                self.stats.invalid += 1
+                log.warning("dropped a report whose message-id property does not match its body")
+                continue
+            reports.append(report)
+        result = await asyncio.to_thread(self._store.ingest, reports, self.name, time.time())
+        self.stats.add(result)
+        self._dirty = self._dirty or result.accepted > 0
+        for msg in batch:  # only now: the batch is committed
+            link.ack(msg)
+        self._emit({"event": "ingested", "accepted": result.accepted, "duplicates": result.duplicates})
+
+    async def _release(self, link: MqttLink, key: Ed25519PrivateKey, controls: list[LinkMessage]) -> None:
+        assert self._store is not None
+        period = None
+        for msg in controls:
+            try:
+                request = json.loads(msg.payload or b"{}")
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                request = None
+            if isinstance(request, dict) and isinstance(request.get("period"), str):
+                period = request["period"]
+            elif request is None:
+                log.warning("ignored a malformed control message")
+        message = await asyncio.to_thread(
+            make_release, self._store, self.settings.budget, key, self._rng, period=period
+        )
+        for msg in controls:
+            link.ack(msg)
+        if message is None:
+            log.info("release requested but the store has no reports yet")
+            return
+        await link.publish(RELEASE_TOPIC, message, qos=1, retain=True)
+        self._dirty = False
+        self.stats.releases += 1
+        version = json.loads(json.loads(message)["table"])["version"]
+        self._emit({"event": "released", "version": version, "bytes": len(message)})

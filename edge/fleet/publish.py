@@ -1,0 +1,89 @@
+"""Build a release from the store: privacy filter, scores, priors, signature; carried-forward entries.
+
+A release covers one period. Entries released earlier stay in the table (re-publishing them is
+post-processing of an earlier release and costs no new budget) unless this period releases another target
+for the same original. ``priors`` are the global Markov rows the devices smooth toward: for each original,
+the probability of each released target, from noisy counts only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from edge.errors import EdgeError, ErrorCode
+from edge.fleet.privacy import PrivacyBudget, private_counts
+from edge.fleet.storage import FleetStore, PairCount
+from edge.sync.release import GlobalEntry, GlobalTable, sign_table, verify_release
+
+__all__ = ["build_table", "make_release"]
+
+
+def build_table(
+    counts: list[PairCount],
+    budget: PrivacyBudget,
+    rng: random.Random,
+    *,
+    version: int,
+    period: str,
+    previous: GlobalTable | None = None,
+) -> GlobalTable:
+    noisy = private_counts({(c.original, c.rewritten): c.homes for c in counts}, budget, rng)
+    by_original: dict[str, dict[str, float]] = defaultdict(dict)
+    for (original, rewritten), n in noisy.items():
+        by_original[original][rewritten] = n
+    entries: dict[tuple[str, str], GlobalEntry] = {}
+    priors: dict[str, dict[str, float]] = {}
+    if previous is not None:
+        for e in previous.entries:
+            if e.original not in by_original:
+                entries[(e.original, e.rewritten)] = e
+        priors.update({k: dict(v) for k, v in previous.priors.items() if k not in by_original})
+    for original, targets in by_original.items():
+        total = sum(targets.values())
+        priors[original] = {t: round(n / total, 4) for t, n in sorted(targets.items())}
+        for rewritten, n in targets.items():
+            entries[(original, rewritten)] = GlobalEntry(original, rewritten, round(n), round(n / total, 4))
+    ordered = tuple(sorted(entries.values(), key=lambda e: (e.original, -e.score, e.rewritten)))
+    return GlobalTable(
+        version=version,
+        created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        entries=ordered,
+        priors=priors,
+        privacy=budget.describe(),
+        period=period,
+    )
+
+
+def make_release(
+    store: FleetStore,
+    budget: PrivacyBudget,
+    key: Ed25519PrivateKey,
+    rng: random.Random,
+    *,
+    period: str | None = None,
+    attempts: int = 5,
+) -> bytes | None:
+    """Build, sign and record the next release; None when the store holds no reports yet."""
+    period = period or store.latest_period()
+    if period is None:
+        return None
+    pub = key.public_key().public_bytes_raw().hex()
+    for _ in range(attempts):  # another process may take the same version number first
+        latest = store.latest_release()
+        previous = verify_release(latest[1].encode(), pub)[0] if latest else None
+        version = (latest[0] if latest else 0) + 1
+        table = build_table(
+            store.pair_counts(period), budget, rng, version=version, period=period, previous=previous
+        )
+        message = sign_table(table, key)
+        if store.save_release(version, period, table.created, message.decode()):
+            return message
+    raise EdgeError(
+        f"could not allocate a release version after {attempts} attempts",
+        hint="another aggregator keeps releasing at the same time; retry",
+        code=ErrorCode.STORE_ERROR,
+    )

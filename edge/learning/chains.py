@@ -1,0 +1,179 @@
+"""Rephrase chains from the turn log: sessions (5 minutes of silence end one), goals (turns linked by a
+rephrase signal), and the Markov transitions they imply.
+
+A rewritten turn counts twice: the original utterance moves to the rewrite target (the rewrite edge), and
+the target's outcome is credited to the target - so a live rewrite keeps its own evidence and the original's
+direct success rate comes only from the unrewritten (holdout) occurrences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from edge.feedback.record import FeedbackSignal, Label, SignalKind, TurnRecord
+from edge.learning.canonical import Lexicon, canonicalize
+
+__all__ = [
+    "FAILURE",
+    "SUCCESS",
+    "ChainTurn",
+    "Goal",
+    "Transition",
+    "build_goals",
+    "chain_turn",
+    "is_defect",
+    "sessions",
+    "transitions",
+]
+
+SUCCESS = "<S>"
+FAILURE = "<F>"
+SESSION_GAP_S = 300.0
+_LINK_KINDS = frozenset({SignalKind.REPHRASE, SignalKind.EXPLICIT_NEGATIVE})
+_DEFECT_KINDS = frozenset(
+    {
+        SignalKind.BARGE_IN,
+        SignalKind.REPHRASE,
+        SignalKind.UNDO,
+        SignalKind.RESULT_ERROR,
+        SignalKind.ABANDON,
+        SignalKind.EXPLICIT_NEGATIVE,
+    }
+)
+DAY_S = 86_400.0
+
+
+def is_defect(turn: TurnRecord, signals: Sequence[FeedbackSignal]) -> bool:
+    """The stored label when it is decided, else the turn's own defect signals (>= 0.5) or no intent."""
+    if turn.label == Label.DEFECT.value:
+        return True
+    if turn.label == Label.SUCCESS.value:
+        return False
+    if any(s.kind in _DEFECT_KINDS and s.strength >= 0.5 for s in signals if s.turn_id == turn.turn_id):
+        return True
+    return turn.intent is None or turn.result_ok is False
+
+
+@dataclass(frozen=True, slots=True)
+class ChainTurn:
+    """One spoken turn as the learner sees it: canonical original and (when rewritten) its rewrite."""
+
+    turn_id: str
+    session_id: str
+    home_id: str
+    t_start: float
+    original: str  # canonical ASR text before any rewrite
+    rewritten: str  # canonical rewrite target, "" when none was applied
+    defect: bool
+
+    @property
+    def day(self) -> int:
+        return int(self.t_start // DAY_S)
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    turns: tuple[ChainTurn, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """``source`` -> ``target`` (a state, :data:`SUCCESS` or :data:`FAILURE`) observed on ``day`` in
+    ``home_id``; ``direct`` when the target is the very next turn linked by a rephrase."""
+
+    source: str
+    target: str
+    day: int
+    home_id: str
+    direct: bool = False
+    via_rewrite: bool = False
+
+
+def chain_turn(turn: TurnRecord, signals: Sequence[FeedbackSignal], lexicon: Lexicon | None) -> ChainTurn:
+    heard = turn.asr_text or turn.text
+    rewritten = ""
+    if turn.rewrite:
+        heard = str(turn.rewrite.get("original", heard))
+        rewritten = canonicalize(str(turn.rewrite.get("rewritten", "")), lexicon)
+    original = canonicalize(heard, lexicon)
+    return ChainTurn(
+        turn.turn_id,
+        turn.session_id,
+        turn.home_id,
+        turn.t_start,
+        original,
+        rewritten if rewritten != original else "",
+        is_defect(turn, signals),
+    )
+
+
+def sessions(turns: Iterable[TurnRecord], gap_s: float = SESSION_GAP_S) -> list[list[TurnRecord]]:
+    """Split each home's time-ordered turns where ``gap_s`` of silence passes (or the session id changes)."""
+    out: list[list[TurnRecord]] = []
+    by_home: dict[str, list[TurnRecord]] = {}
+    for t in turns:
+        by_home.setdefault(t.home_id, []).append(t)
+    for home_turns in by_home.values():
+        current: list[TurnRecord] = []
+        for t in sorted(home_turns, key=lambda r: r.t_start):
+            if current and (t.t_start - current[-1].t_end > gap_s or t.session_id != current[-1].session_id):
+                out.append(current)
+                current = []
+            current.append(t)
+        if current:
+            out.append(current)
+    return out
+
+
+def build_goals(
+    turns: Sequence[TurnRecord],
+    signals: Mapping[str, Sequence[FeedbackSignal]],
+    lexicon: Lexicon | None = None,
+    gap_s: float = SESSION_GAP_S,
+) -> list[Goal]:
+    """Goals: within a session, turns joined by rephrase / "I said ..." links (turn i -> related turn j)."""
+    goals: list[Goal] = []
+    for session in sessions(turns, gap_s):
+        spoken = [t for t in session if (t.asr_text or t.text).strip() and not t.extra.get("no_speech")]
+        index = {t.turn_id: i for i, t in enumerate(spoken)}
+        nxt: dict[int, int] = {}
+        for i, t in enumerate(spoken):
+            for s in signals.get(t.turn_id, ()):
+                j = index.get(s.related_turn_id, -1)
+                if s.kind in _LINK_KINDS and j > i and i not in nxt:
+                    nxt[i] = j
+        linked = set(nxt.values())
+        for i in range(len(spoken)):
+            if i in linked:
+                continue
+            chain = [i]
+            while chain[-1] in nxt and len(chain) < 20:
+                chain.append(nxt[chain[-1]])
+            goals.append(
+                Goal(tuple(chain_turn(spoken[k], signals.get(spoken[k].turn_id, ()), lexicon) for k in chain))
+            )
+    return goals
+
+
+def transitions(goals: Iterable[Goal]) -> list[Transition]:
+    """From linked turns: a non-defective turn -> S; a defective turn followed by a linked turn -> that
+    turn (a repeat is a self-loop); a defective last turn -> F."""
+    out: list[Transition] = []
+    for goal in goals:
+        turns = goal.turns
+        for k, t in enumerate(turns):
+            state = t.original
+            if not state:
+                continue
+            if t.rewritten:
+                out.append(Transition(state, t.rewritten, t.day, t.home_id, direct=True, via_rewrite=True))
+                state = t.rewritten
+            if not t.defect:
+                out.append(Transition(state, SUCCESS, t.day, t.home_id))
+                break
+            if k + 1 < len(turns) and turns[k + 1].original:
+                out.append(Transition(state, turns[k + 1].original, t.day, t.home_id, direct=True))
+            else:
+                out.append(Transition(state, FAILURE, t.day, t.home_id))
+    return out

@@ -1,0 +1,201 @@
+"""The learning loop: rebuild the rewrite table from the turn log, check live rules (Beta tracking), replay
+the candidate against recent history, activate it only when it fixes at least as much as the current table,
+keep versions on disk and roll back. Pure over turns; :class:`TableVersions` owns the files and
+:func:`run_when_idle` runs rebuilds in a thread so the voice path never waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from edge.config import LearningSettings
+from edge.errors import ConfigError
+from edge.feedback.record import FeedbackSignal, TurnRecord
+from edge.learning.canonical import Lexicon
+from edge.learning.chains import DAY_S, ChainTurn, build_goals
+from edge.learning.globaltable import GlobalTable
+from edge.learning.index import Candidate
+from edge.learning.rewriter import LearnedRewriter
+from edge.learning.safety import SafetyPolicy
+from edge.learning.tables import Acceptance, RewriteTable, build_table
+from edge.learning.tracking import Verdict, decide, track_outcomes
+
+__all__ = ["Learner", "RebuildReport", "Replay", "TableVersions", "replay", "run_when_idle"]
+
+RECENT_S = 14 * DAY_S
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """Recent turns a table would rewrite: defective ones it would fix, successful ones it would touch."""
+
+    fixes: int = 0
+    breaks: int = 0
+
+    @property
+    def net(self) -> int:
+        return self.fixes - self.breaks
+
+
+def replay(table: RewriteTable, turns: Sequence[ChainTurn]) -> Replay:
+    fixes = breaks = 0
+    for t in turns:
+        rule = table.lookup(t.original)
+        if rule is None or t.rewritten == rule.rewritten:
+            continue
+        if t.defect:
+            fixes += 1
+        else:
+            breaks += 1
+    return Replay(fixes, breaks)
+
+
+@dataclass(frozen=True, slots=True)
+class RebuildReport:
+    table: RewriteTable
+    activated: bool
+    candidate: Replay
+    current: Replay
+    retracted: tuple[tuple[str, str], ...] = ()
+    goals: int = 0
+    turns: int = 0
+
+
+@dataclass(slots=True)
+class Learner:
+    """In-memory learner for one home (the simulator and the CLI both drive it)."""
+
+    settings: LearningSettings = field(default_factory=LearningSettings)
+    acceptance: Acceptance = field(default_factory=Acceptance)
+    global_table: GlobalTable = field(default_factory=GlobalTable)
+    table: RewriteTable = field(default_factory=RewriteTable)
+    history: tuple[Candidate, ...] = ()
+    failure_prior: dict[str, float] = field(default_factory=dict)
+    personal: bool = True
+    retrieval: bool = True
+
+    def rebuild(
+        self,
+        turns: Sequence[TurnRecord],
+        signals: Mapping[str, Sequence[FeedbackSignal]],
+        now: float,
+        lexicon: Lexicon | None = None,
+    ) -> RebuildReport:
+        goals = build_goals(turns, signals, lexicon)
+        chain_turns = [t for g in goals for t in g.turns]
+        quarantine = set(self.table.quarantine)
+        retracted: list[tuple[str, str]] = []
+        for rule in self.table.rules.values():
+            if decide(rule, track_outcomes(rule, chain_turns)).verdict == Verdict.RETRACT:
+                quarantine.add((rule.original, rule.rewritten))
+                retracted.append((rule.original, rule.rewritten))
+        candidate = build_table(
+            goals,
+            acceptance=self.acceptance,
+            policy=SafetyPolicy(lexicon),
+            global_rows=self.global_table.rows(),
+            quarantine=frozenset(quarantine),
+            previous=self.table,
+            version=self.table.version + 1,
+            created_t=now,
+        )
+        recent = [t for t in chain_turns if t.t_start >= now - RECENT_S]
+        cand, cur = replay(candidate, recent), replay(self.table, recent)
+        activated = cand.net >= cur.net or bool(retracted)
+        if activated:
+            self.table = candidate
+        else:
+            self.table = replace(self.table, quarantine=frozenset(quarantine))
+        self._refresh_history(chain_turns, now)
+        return RebuildReport(self.table, activated, cand, cur, tuple(retracted), len(goals), len(chain_turns))
+
+    def _refresh_history(self, turns: Sequence[ChainTurn], now: float) -> None:
+        """Successful requests weighted by recency (30-day half-life), and each request's failure rate."""
+        weight: dict[str, float] = {}
+        seen: dict[str, list[int]] = {}
+        for t in turns:
+            said = t.rewritten or t.original
+            if not t.defect:
+                weight[said] = weight.get(said, 0.0) + math.exp(
+                    -(now - t.t_start) / (30 * DAY_S) * math.log(2)
+                )
+            counts = seen.setdefault(t.original, [0, 0])
+            counts[0] += 1
+            counts[1] += t.defect
+        self.history = tuple(Candidate(k, "history", successes=w) for k, w in weight.items())
+        self.failure_prior = {k: bad / n for k, (n, bad) in seen.items() if n >= 2}
+
+    def rewriter(self) -> LearnedRewriter:
+        return LearnedRewriter(
+            self.settings,
+            personal=self.table if self.personal else RewriteTable(),
+            global_table=self.global_table,
+            history=self.history,
+            failure_prior=self.failure_prior,
+            retrieval=self.retrieval,
+        )
+
+
+class TableVersions:
+    """``table-000001.json`` ... plus ``ACTIVE`` naming the live version; rollback moves ACTIVE back."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def versions(self) -> list[int]:
+        return sorted(int(p.stem.split("-")[1]) for p in self.folder.glob("table-*.json"))
+
+    def active_version(self) -> int:
+        marker = self.folder / "ACTIVE"
+        if marker.is_file():
+            return int(marker.read_text().strip() or 0)
+        found = self.versions()
+        return found[-1] if found else 0
+
+    def path(self, version: int) -> Path:
+        return self.folder / f"table-{version:06d}.json"
+
+    def active(self) -> RewriteTable:
+        version = self.active_version()
+        return RewriteTable.load(self.path(version)) if version else RewriteTable()
+
+    def save(self, table: RewriteTable, activate: bool = True) -> int:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        version = max([0, *self.versions()]) + 1
+        replace(table, version=version).save(self.path(version))
+        if activate:
+            self._point(version)
+        return version
+
+    def rollback(self) -> int:
+        current = self.active_version()
+        older = [v for v in self.versions() if v < current]
+        if not older:
+            raise ConfigError(
+                "no earlier rewrite table to roll back to", hint="run `edge learn` to build one first"
+            )
+        self._point(older[-1])
+        return older[-1]
+
+    def _point(self, version: int) -> None:
+        tmp = self.folder / "ACTIVE.tmp"
+        tmp.write_text(f"{version}\n")
+        tmp.replace(self.folder / "ACTIVE")
+
+
+async def run_when_idle(
+    rebuild: Callable[[], object], is_idle: Callable[[], bool], every_s: float = 3600.0, poll_s: float = 30.0
+) -> None:
+    """The coordinator starts this as a named task: waits for an idle moment, then rebuilds in a thread."""
+    while True:
+        await asyncio.sleep(every_s)
+        waited = 0.0
+        while waited < every_s and not is_idle():  # give up waiting after a full period; try next time
+            await asyncio.sleep(poll_s)
+            waited += poll_s
+        if is_idle():
+            await asyncio.to_thread(rebuild)

@@ -1,0 +1,200 @@
+"""The online rewriter the turn engine calls before the NLU.
+
+Order: personal exact (the precomputed table) -> global exact -> retrieval (only for at-risk requests, only
+above 0.7 personal / 0.8 global with a margin) -> none. Nothing learned may reach a safety-critical action:
+safety requests are never rewritten and safety targets are never produced. A small deterministic holdout
+of table hits stays unrewritten so live rules can be checked (:mod:`edge.learning.tracking`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from edge.config import LearningSettings
+from edge.context.model import ContextSnapshot
+from edge.feedback.similarity import content_tokens, normalize
+from edge.learning.canonical import Lexicon, canonicalize
+from edge.learning.globaltable import GlobalTable
+from edge.learning.index import Candidate, Hit, RetrievalIndex, registry_requests
+from edge.learning.ranker import RankContext, Ranker
+from edge.learning.safety import mentions_safety
+from edge.learning.tables import RewriteTable
+from edge.learning.tracking import in_holdout
+from edge.nlu.types import Intent
+
+__all__ = ["LearnedRewriter", "RewriteResult", "carry_numbers"]
+
+Parse = Callable[[str, ContextSnapshot], "Intent | None"]
+_NUM = re.compile(r"\b\d+\b")
+AT_RISK_ASR = 0.75
+MARGIN = 0.1
+RANK_TOP = 12
+
+
+@dataclass(frozen=True, slots=True)
+class RewriteResult:
+    original: str
+    rewritten: str
+    layer: str  # "personal" | "global" | "retrieval"
+    score: float
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "original": self.original,
+            "rewritten": self.rewritten,
+            "layer": self.layer,
+            "score": self.score,
+        }
+
+
+def carry_numbers(query: str, candidate: str) -> str:
+    """Slot substitution for numbers: "set the lamp to 40" keeps its 40 in "set the lamp to 50 percent"."""
+    q, c = _NUM.findall(query), _NUM.findall(candidate)
+    if len(q) == 1 and len(c) == 1:
+        return _NUM.sub(q[0], candidate, count=1)
+    return candidate
+
+
+class LearnedRewriter:
+    """Cheap per call: exact lookups are dict hits; retrieval is numpy posting lists plus ~20 rankings."""
+
+    def __init__(
+        self,
+        settings: LearningSettings | None = None,
+        *,
+        personal: RewriteTable | None = None,
+        global_table: GlobalTable | None = None,
+        history: Iterable[Candidate] = (),
+        failure_prior: Mapping[str, float] | None = None,
+        ranker: Ranker | None = None,
+        parse: Parse | None = None,
+        retrieval: bool = True,
+    ) -> None:
+        self.settings = settings or LearningSettings()
+        self.personal = personal or RewriteTable()
+        self.global_table = global_table or GlobalTable()
+        self.history = tuple(history)
+        self.failure_prior = dict(failure_prior or {})
+        self.ranker = ranker or Ranker.load()
+        self.parse = parse
+        self.retrieval = retrieval
+        self._index_key: tuple[object, ...] = ()
+        self._index: RetrievalIndex | None = None
+        self._lexicon = Lexicon()
+        self._calls = itertools.count()
+
+    # -- index --------------------------------------------------------------------------------------
+    def index_for(self, snapshot: ContextSnapshot) -> RetrievalIndex:
+        key = tuple(sorted((d.entity_id, d.name, d.aliases) for d in snapshot.devices.values()))
+        if self._index is None or key != self._index_key:
+            globals_ = [
+                Candidate(e.rewritten, "global", votes=e.homes) for e in self.global_table.entries.values()
+            ]
+            personal_targets = [
+                Candidate(r.rewritten, "history", successes=1.0) for r in self.personal.rules.values()
+            ]
+            cands = [
+                *registry_requests(snapshot.devices.values()),
+                *self.history,
+                *personal_targets,
+                *globals_,
+            ]
+            self._index = RetrievalIndex(c for c in cands if not mentions_safety(c.text))
+            self._index_key = key
+            self._lexicon = Lexicon.from_devices(snapshot.devices.values())
+        return self._index
+
+    # -- the protocol -------------------------------------------------------------------------------
+    def rewrite(
+        self, text: str, snapshot: ContextSnapshot, asr_confidence: float, turn_id: str = ""
+    ) -> RewriteResult | None:
+        if not self.settings.enabled or not normalize(text):
+            return None
+        index = self.index_for(snapshot)
+        canonical = canonicalize(text, self._lexicon)
+        if mentions_safety(canonical, self._lexicon):
+            return None  # a safety request is never rewritten (nor rewritten into)
+        holdout_key = turn_id or f"{canonical}#{next(self._calls)}"
+        rule = self.personal.lookup(canonical)
+        if (
+            rule is not None
+            and rule.rewritten != canonical
+            and not mentions_safety(rule.rewritten, self._lexicon)
+        ):
+            if in_holdout(holdout_key, self.settings.holdout):
+                return None
+            return RewriteResult(text, rule.rewritten, "personal", rule.score)
+        entry = self.global_table.lookup(canonical)
+        safe_entry = entry is not None and not mentions_safety(entry.rewritten, self._lexicon)
+        if entry is not None and safe_entry and entry.score >= self.settings.global_threshold:
+            if in_holdout(holdout_key, self.settings.holdout):
+                return None
+            return RewriteResult(text, entry.rewritten, "global", entry.score)
+        if not self.retrieval or not self.at_risk(canonical, snapshot, asr_confidence, index):
+            return None
+        return self._retrieve(text, canonical, snapshot, index)
+
+    def at_risk(
+        self, canonical: str, snapshot: ContextSnapshot, asr_confidence: float, index: RetrievalIndex
+    ) -> bool:
+        """Low ASR confidence, words neither the registry nor any known request uses, a failure prior, or
+        (with a parser) a request the NLU rejects or cannot resolve."""
+        if canonical in index.texts:
+            return False  # a request this home is known to handle
+        if asr_confidence < AT_RISK_ASR or self.failure_prior.get(canonical, 0.0) >= 0.5:
+            return True
+        words = [w for w in canonical.split() if not w.isdigit()]
+        if any(w not in index.vocabulary for w in words):
+            return True
+        if self.parse is not None:
+            intent = self.parse(canonical, snapshot)
+            return intent is None or (bool(intent.slots.get("name")) and not intent.targets)
+        return False
+
+    def _retrieve(
+        self, text: str, canonical: str, snapshot: ContextSnapshot, index: RetrievalIndex
+    ) -> RewriteResult | None:
+        hits = index.search(canonical, k=RANK_TOP)
+        if not hits:
+            return None
+        ctx = RankContext({e: s.state for e, s in snapshot.states.items()})
+        if self.parse is not None:
+            original = self.parse(canonical, snapshot)
+            conf = {h.candidate.text: _confidence(self.parse(h.candidate.text, snapshot)) for h in hits[:5]}
+            ctx = RankContext(ctx.states, _confidence(original), conf)
+        scored = sorted(((self.ranker.probability(canonical, h, ctx), h) for h in hits), key=lambda x: -x[0])
+        best_p, best = scored[0]
+        meaning = _meaning(best.candidate)
+        runner_up = next((p for p, h in scored[1:] if _meaning(h.candidate) != meaning), 0.0)
+        threshold = (
+            self.settings.global_threshold
+            if best.candidate.source == "global"
+            else self.settings.personal_threshold
+        )
+        if best_p < threshold or best_p - runner_up < MARGIN or best.candidate.text == canonical:
+            return None
+        target = carry_numbers(canonical, best.candidate.text)
+        if mentions_safety(target, self._lexicon):
+            return None
+        return RewriteResult(text, target, "retrieval", round(best_p, 4))
+
+    def candidates(self, text: str, snapshot: ContextSnapshot, k: int = 20) -> list[Hit]:
+        """Retrieval hits for ``text`` (for training the ranker and for inspection)."""
+        index = self.index_for(snapshot)
+        return index.search(canonicalize(text, self._lexicon), k=k)
+
+
+def _meaning(c: Candidate) -> tuple[str, ...]:
+    """Candidates doing the same thing ("turn on the lamp", "turn on lamp") do not compete for the margin."""
+    if c.entity_id:
+        return (c.entity_id, c.action)
+    return tuple(content_tokens(c.text))
+
+
+def _confidence(intent: Intent | None) -> float:
+    if intent is None:
+        return 0.0
+    return intent.confidence if not intent.slots.get("name") or intent.targets else intent.confidence / 2

@@ -1,0 +1,210 @@
+"""Precomputed rewrite tables: build them from rephrase chains with the acceptance rules, store them as
+JSON, look them up by canonical utterance.
+
+Acceptance of ``i -> j*`` (self-learning.md section 2): ``R_j*S >= 0.8``; lift ``R_j*S - R_iS >= 0.3``;
+support on >= 2 distinct days (home) or from >= 20 distinct homes (fleet); similar in sound or spelling, or
+directly rephrased at least twice; and the safety policy allows it; and the pair is not quarantined.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from edge.errors import ConfigError
+from edge.feedback.similarity import phonetic_similarity, text_similarity
+from edge.learning.chains import Goal, transitions
+from edge.learning.markov import count_transitions, solve_chain
+from edge.learning.safety import SafetyPolicy
+
+__all__ = ["Acceptance", "Evidence", "Rejection", "RewriteRule", "RewriteTable", "build_table", "evidence"]
+
+
+@dataclass(frozen=True, slots=True)
+class Acceptance:
+    min_target_success: float = 0.8
+    min_lift: float = 0.3
+    min_days: int = 2
+    min_homes: int = 20
+    fleet: bool = False  # support counted in distinct homes instead of days
+    min_similarity: float = 0.55
+    min_direct: int = 2
+    alpha: float = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class RewriteRule:
+    original: str
+    rewritten: str
+    score: float  # R_j*S: how often the target itself succeeds
+    lift: float
+    credit: float  # c_ij*
+    days: int
+    homes: int
+    direct: int
+    similarity: float
+    layer: str = "personal"
+    since: float = 0.0  # when the rule first went live (turn clock)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    original: str
+    candidate: str
+    rule: str  # target_success | lift | support | similarity | safety | quarantined | no_candidate
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    days: frozenset[int] = frozenset()
+    homes: frozenset[str] = frozenset()
+    direct: int = 0
+
+
+def evidence(goals: Iterable[Goal]) -> dict[tuple[str, str], Evidence]:
+    """For every (defective state, later state of the same goal that succeeded): days, homes, direct links."""
+    days: dict[tuple[str, str], set[int]] = {}
+    homes: dict[tuple[str, str], set[str]] = {}
+    direct: dict[tuple[str, str], int] = {}
+    for goal in goals:
+        final = goal.turns[-1]
+        end = final.rewritten or final.original
+        for k, t in enumerate(goal.turns[:-1]):
+            if final.defect:
+                break
+            key = (t.original, end)
+            days.setdefault(key, set()).add(t.day)
+            homes.setdefault(key, set()).add(t.home_id)
+            nxt = goal.turns[k + 1]
+            if (nxt.rewritten or nxt.original) == end:
+                direct[key] = direct.get(key, 0) + 1
+        for t in goal.turns:
+            if t.rewritten and not t.defect:
+                key = (t.original, t.rewritten)
+                days.setdefault(key, set()).add(t.day)
+                homes.setdefault(key, set()).add(t.home_id)
+                direct[key] = direct.get(key, 0) + 1
+    return {k: Evidence(frozenset(v), frozenset(homes[k]), direct.get(k, 0)) for k, v in days.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class RewriteTable:
+    version: int = 0
+    created_t: float = 0.0
+    rules: Mapping[str, RewriteRule] = field(default_factory=dict)
+    rejected: tuple[Rejection, ...] = ()
+    quarantine: frozenset[tuple[str, str]] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rules", MappingProxyType(dict(self.rules)))
+
+    def lookup(self, canonical: str) -> RewriteRule | None:
+        return self.rules.get(canonical)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "created_t": self.created_t,
+            "rules": [r.to_json() for r in self.rules.values()],
+            "rejected": [asdict(r) for r in self.rejected],
+            "quarantine": sorted([a, b] for a, b in self.quarantine),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RewriteTable:
+        try:
+            rules = [RewriteRule(**r) for r in data.get("rules", [])]
+            return cls(
+                int(data.get("version", 0)),
+                float(data.get("created_t", 0.0)),
+                {r.original: r for r in rules},
+                tuple(Rejection(**r) for r in data.get("rejected", [])),
+                frozenset((str(a), str(b)) for a, b in data.get("quarantine", [])),
+            )
+        except (TypeError, ValueError) as err:
+            raise ConfigError(
+                f"rewrite table is malformed: {err}", hint="roll back with `edge learn --rollback`"
+            ) from err
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.to_json(), indent=1, sort_keys=True))
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> RewriteTable:
+        try:
+            return cls.from_json(json.loads(path.read_text()))
+        except (OSError, json.JSONDecodeError) as err:
+            raise ConfigError(
+                f"cannot read rewrite table {path}: {err}", hint="roll back with `edge learn --rollback`"
+            ) from err
+
+
+def _similarity(a: str, b: str) -> float:
+    return max(text_similarity(a, b), phonetic_similarity(a, b))
+
+
+def build_table(
+    goals: list[Goal],
+    *,
+    acceptance: Acceptance | None = None,
+    policy: SafetyPolicy | None = None,
+    global_rows: Mapping[str, Mapping[str, float]] | None = None,
+    quarantine: frozenset[tuple[str, str]] = frozenset(),
+    previous: RewriteTable | None = None,
+    version: int = 1,
+    created_t: float = 0.0,
+    layer: str = "personal",
+) -> RewriteTable:
+    """Solve the chain over ``goals`` and keep every ``i -> j*`` that passes all acceptance rules."""
+    acc = acceptance or Acceptance()
+    policy = policy or SafetyPolicy()
+    solution = solve_chain(count_transitions(transitions(goals)), global_rows, acc.alpha)
+    support = evidence(goals)
+    rules: dict[str, RewriteRule] = {}
+    rejected: list[Rejection] = []
+    for state, res in solution.states.items():
+        if res.direct_success >= acc.min_target_success or not res.best:
+            continue  # nothing to fix, or nothing to go to
+        j = res.best
+        ev = support.get((state, j), Evidence())
+        lift = res.best_direct_success - res.direct_success
+        sim = _similarity(state, j)
+        r_j = res.best_direct_success
+        supported = len(ev.homes) >= acc.min_homes if acc.fleet else len(ev.days) >= acc.min_days
+        similar = sim >= acc.min_similarity or ev.direct >= acc.min_direct
+        checks = (
+            ("target_success", r_j >= acc.min_target_success, f"R_jS={r_j:.2f}"),
+            ("lift", lift >= acc.min_lift, f"lift={lift:.2f}"),
+            ("support", supported, f"days={len(ev.days)} homes={len(ev.homes)}"),
+            ("similarity", similar, f"sim={sim:.2f} direct={ev.direct}"),
+            ("quarantined", (state, j) not in quarantine, "retracted earlier"),
+        )  # fmt: skip
+        failed = next(((name, detail) for name, ok, detail in checks if not ok), None)
+        if failed is None:
+            verdict = policy.check_rewrite(state, j)
+            if not verdict.allowed:
+                failed = ("safety", verdict.reason)
+        if failed is not None:
+            rejected.append(Rejection(state, j, *failed))
+            continue
+        old = previous.lookup(state) if previous is not None else None
+        since = old.since if old is not None and old.rewritten == j else created_t
+        rules[state] = RewriteRule(
+            state, j, round(res.best_direct_success, 4), round(lift, 4), round(res.best_credit, 4),
+            len(ev.days), len(ev.homes), ev.direct, round(sim, 3), layer, since,
+        )  # fmt: skip
+    return RewriteTable(version, created_t, rules, tuple(rejected), quarantine)

@@ -1,0 +1,126 @@
+"""``NLUParser``: text + ContextSnapshot -> Intent (or None: nothing for the home).
+
+The model reads the words and the context features together; the parser decodes BIO slots, adds the
+implied ``domain`` and ``media_class`` from the model's heads, then picks targets. Synchronous and fast;
+async callers wrap it in ``asyncio.to_thread``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from edge.config import Settings, project_root
+from edge.context.model import ContextSnapshot
+from edge.nlu.catalogue import OUT_OF_DOMAIN
+from edge.nlu.context_features import context_vector
+from edge.nlu.runner import NLUModel
+from edge.nlu.targets import choose_targets
+from edge.nlu.text import normalize
+from edge.nlu.types import Intent
+
+__all__ = ["NLUParser", "ParseResult", "decode_slots", "default_model_dir"]
+
+
+def default_model_dir(settings: Settings) -> Path:
+    return Path(settings.nlu.model_dir) if settings.nlu.model_dir else project_root() / "models" / "nlu"
+
+
+def decode_slots(tokens: Sequence[str], tags: Sequence[str]) -> dict[str, str]:
+    """BIO tags -> {slot: value}; the first span of a slot wins."""
+    spans: list[tuple[str, list[str]]] = []
+    for token, tag in zip(tokens, tags, strict=False):
+        if tag.startswith("B-") or (tag.startswith("I-") and (not spans or spans[-1][0] != tag[2:])):
+            spans.append((tag[2:], [token]))
+        elif tag.startswith("I-"):
+            spans[-1][1].append(token)
+        else:
+            spans.append(("", []))
+    out: dict[str, str] = {}
+    for slot, words in spans:
+        if slot and words and slot not in out:
+            out[slot] = " ".join(words)
+    return out
+
+
+def _canonical(value: str, choices: Sequence[str]) -> str:
+    """Map a heard slot value to the domain's list value (compared after the same normalization)."""
+    from rapidfuzz import fuzz, process
+
+    norm = " ".join(normalize(value))
+    table = {" ".join(normalize(c)): c for c in choices}
+    if norm in table:
+        return table[norm]
+    best = process.extractOne(norm, list(table), scorer=fuzz.ratio)
+    return table[best[0]] if best and best[1] >= 80 else value
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    """Everything the parser decided, including why an intent was withheld."""
+
+    text: str
+    intent: Intent | None
+    label: str  # the model's top intent, even when rejected
+    confidence: float
+    needs_confirmation: bool
+
+    def to_json(self) -> dict[str, Any]:
+        if self.intent is None:
+            return {
+                "text": self.text,
+                "intent": None,
+                "slots": {},
+                "targets": [],
+                "confidence": round(self.confidence, 4),
+            }
+        return {"text": self.text, **self.intent.to_json(), "confirm": self.needs_confirmation}
+
+
+class NLUParser:
+    """Loads the model once; ``parse`` is safe to call from one thread at a time per instance."""
+
+    def __init__(self, settings: Settings, model_dir: Path | None = None) -> None:
+        self.settings = settings
+        self.model = NLUModel(model_dir or default_model_dir(settings), threads=1)
+        values = self.model.metadata.get("slot_values") or {}
+        self._slot_values: Mapping[str, list[str]] = {str(k): list(v) for k, v in values.items()}
+
+    def analyse(self, text: str, snapshot: ContextSnapshot) -> ParseResult:
+        tokens = normalize(text)
+        if not tokens:
+            return ParseResult(text, None, OUT_OF_DOMAIN, 0.0, False)
+        out = self.model.run(tokens, context_vector(snapshot))
+        order = out.intent_probs.argsort()[::-1]
+        label = self.model.intents[int(order[0])]
+        confidence = float(out.intent_probs[order[0]])
+        margin = confidence - float(out.intent_probs[order[1]]) if len(order) > 1 else confidence
+        if label == OUT_OF_DOMAIN or confidence < self.settings.nlu.reject_below:
+            return ParseResult(text, None, label, confidence, False)
+        slots = decode_slots(tokens, [self.model.tags[i] for i in out.tag_ids])
+        for slot, value in list(slots.items()):
+            if slot in self._slot_values:
+                slots[slot] = _canonical(value, self._slot_values[slot])
+        focus = self.model.focus[int(out.focus_probs.argmax())]
+        media = self.model.media[int(out.media_probs.argmax())]
+        if focus and "name" not in slots and not self._slot_values:
+            slots.setdefault("domain", focus)
+        if media and label == "HassMediaSearchAndPlay":
+            slots["media_class"] = media
+        targets, scores = choose_targets(label, slots, focus, media, snapshot)
+        intent = Intent(
+            name=label,
+            slots=slots,
+            confidence=confidence,
+            text=text,
+            targets=targets,
+            margin=margin,
+            source="text",
+            target_scores=scores,
+        )
+        return ParseResult(text, intent, label, confidence, confidence < self.settings.nlu.confirm_below)
+
+    def parse(self, text: str, snapshot: ContextSnapshot) -> Intent | None:
+        return self.analyse(text, snapshot).intent

@@ -1,0 +1,225 @@
+"""Entity resolution: which devices an intent's slots mean, given the home as it is now.
+
+Pure and fast: ``resolve(intent, slots, snapshot)`` looks at the ``name`` slot (names and aliases: exact,
+normalized, fuzzy, phonetic), the ``area`` / ``floor`` slots, the ``domain`` slot and the domain or
+capability the intent needs; with no name it falls back to the satellite's own area ("turn on the light"
+-> the lights where the user stands).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from edge.context.model import Capability, ContextSnapshot, Device
+from edge.nlu.phonetic import label_score, normalize
+
+__all__ = [
+    "INTENT_CAPABILITY",
+    "INTENT_DOMAINS",
+    "NO_TARGET_INTENTS",
+    "Outcome",
+    "Resolution",
+    "resolve",
+]
+
+Outcome = Literal["ok", "no_device", "ambiguous", "no_target_needed"]
+
+NAME_THRESHOLD = 0.8
+AREA_THRESHOLD = 0.82
+TIE_MARGIN = 0.03
+
+_MEDIA = ("HassMediaPause", "HassMediaUnpause", "HassMediaNext", "HassMediaPrevious", "HassSetVolume",
+          "HassMediaSearchAndPlay", "VolumeUp", "VolumeDown", "HassMediaPlayerMute",
+          "HassMediaPlayerUnmute")  # fmt: skip
+INTENT_DOMAINS: Mapping[str, frozenset[str]] = {
+    **dict.fromkeys(("HassLightSet", "LightBrighter", "LightDimmer"), frozenset({"light"})),
+    **dict.fromkeys(
+        ("HassClimateSetTemperature", "HassClimateGetTemperature", "ClimateWarmer", "ClimateCooler"),
+        frozenset({"climate"}),
+    ),
+    **dict.fromkeys(("OvenSetTemperature", "OvenGetTemperature"), frozenset({"oven"})),
+    "CoffeeBrew": frozenset({"coffee_maker"}),
+    **dict.fromkeys(("HassVacuumStart", "HassVacuumReturnToBase"), frozenset({"vacuum"})),
+    "HassSetPosition": frozenset({"cover", "valve"}),
+    **dict.fromkeys(_MEDIA, frozenset({"media_player"})),
+}
+INTENT_CAPABILITY: Mapping[str, Capability] = {
+    "HassLightSet": Capability.BRIGHTNESS,
+    "HassSetPosition": Capability.POSITION,
+    "HassMediaSearchAndPlay": Capability.MEDIA_SEARCH,
+}
+NO_TARGET_INTENTS = frozenset(
+    {"HassStartTimer", "HassCancelTimer", "HassCancelAllTimers", "HassIncreaseTimer", "HassDecreaseTimer",
+     "HassPauseTimer", "HassUnpauseTimer", "HassTimerStatus", "HassNevermind", "HassRespond",
+     "HassGetCurrentTime", "HassGetCurrentDate", "HassGetWeather", "HassShoppingListAddItem",
+     "HassListAddItem", "HassBroadcast", "UndoLast", "TeachMacro", "TeachPreference", "ForgetTaught",
+     "Confirm", "Deny"}
+)  # fmt: skip
+
+_DOMAIN_WORDS: Mapping[str, str] = {
+    "light": "light", "lights": "light", "lamp": "light", "lamps": "light", "lighting": "light",
+    "switch": "switch", "switches": "switch", "plug": "switch", "plugs": "switch",
+    "fan": "fan", "fans": "fan",
+    "cover": "cover", "covers": "cover", "blind": "cover", "blinds": "cover", "curtain": "cover",
+    "curtains": "cover", "shade": "cover", "shades": "cover", "garage door": "cover", "lock": "lock",
+    "locks": "lock", "door": "lock", "thermostat": "climate", "heating": "climate", "heater": "climate",
+    "climate": "climate", "tv": "media_player", "television": "media_player", "speaker": "media_player",
+    "speakers": "media_player", "music": "media_player", "media_player": "media_player", "vacuum": "vacuum",
+    "oven": "oven", "coffee maker": "coffee_maker", "coffee": "coffee_maker", "sensor": "sensor",
+}  # fmt: skip
+_LABEL_SUFFIX = {"light": "light", "fan": "fan", "switch": "switch", "lock": "lock"}
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The devices an intent applies to, best first, with match scores in [0, 1]."""
+
+    targets: tuple[str, ...] = ()
+    scores: tuple[float, ...] = ()
+    outcome: Outcome = "ok"
+    message: str = ""
+    areas: tuple[str, ...] = ()  # the areas the request was narrowed to, if any
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome in {"ok", "no_target_needed"}
+
+
+def _labels(d: Device) -> Iterable[str]:
+    yield d.name
+    yield from d.aliases
+    base = normalize(d.name)
+    suffix = _LABEL_SUFFIX.get(d.domain)
+    if suffix and suffix not in base.split():
+        yield f"{base} {suffix}"
+    area = normalize(d.area)
+    if area and not base.startswith(area):
+        yield f"{area} {base}"
+
+
+def _name_score(query: str, d: Device) -> float:
+    return max(label_score(query, label) for label in _labels(d))
+
+
+def _match_areas(value: str, snapshot: ContextSnapshot) -> tuple[str, ...]:
+    """Areas named by ``value``; a floor name gives every area on that floor."""
+    areas = {normalize(a) for a in snapshot.areas} | {normalize(d.area) for d in snapshot.devices.values()}
+    areas.discard("")
+    floors: dict[str, set[str]] = {}
+    for d in snapshot.devices.values():
+        if d.floor and d.area:
+            floors.setdefault(normalize(d.floor), set()).add(normalize(d.area))
+    scored = sorted(((label_score(value, a), a) for a in areas), reverse=True)
+    if scored and scored[0][0] >= AREA_THRESHOLD:
+        best = scored[0][0]
+        return tuple(sorted(a for s, a in scored if s >= best - 1e-9))
+    floor_scored = sorted(((label_score(value, f), f) for f in floors), reverse=True)
+    if floor_scored and floor_scored[0][0] >= AREA_THRESHOLD:
+        return tuple(sorted(floors[floor_scored[0][1]]))
+    return ()
+
+
+def _is_area(value: str, snapshot: ContextSnapshot) -> bool:
+    key = normalize(value)
+    return any(normalize(a) == key for a in snapshot.areas) or any(
+        normalize(d.area) == key or normalize(d.floor) == key for d in snapshot.devices.values()
+    )
+
+
+def _domain_ok(d: Device, domains: frozenset[str] | None) -> bool:
+    return domains is None or d.domain in domains or (d.device_class in domains)
+
+
+def _fits(d: Device, domains: frozenset[str] | None, capability: Capability | None) -> bool:
+    return _domain_ok(d, domains) and (capability is None or capability in d.capabilities)
+
+
+def _wanted(
+    intent: str,
+    slots: Mapping[str, str],
+    domains: Collection[str] | None,
+    capability: Capability | None,
+) -> tuple[frozenset[str] | None, Capability | None]:
+    wanted: set[str] = set(domains or ())
+    spoken = normalize(slots.get("domain", "") or slots.get("device_class", ""))
+    if spoken:
+        wanted.add(_DOMAIN_WORDS.get(spoken, spoken))
+    if not wanted:
+        wanted |= INTENT_DOMAINS.get(intent, frozenset())
+    return (frozenset(wanted) if wanted else None), capability or INTENT_CAPABILITY.get(intent)
+
+
+def _result(scored: list[tuple[float, Device]], areas: tuple[str, ...], what: str) -> Resolution:
+    if not scored:
+        return Resolution(outcome="no_device", message=f"no device {what}", areas=areas)
+    scored.sort(key=lambda x: (-x[0], x[1].entity_id))
+    best = scored[0][0]
+    close = [(s, d) for s, d in scored if s >= best - TIE_MARGIN]
+    targets = tuple(d.entity_id for _s, d in close)
+    scores = tuple(round(s, 4) for s, _d in close)
+    if len(close) > 1 and best < 0.999:
+        names = ", ".join(d.name for _s, d in close[:4])
+        return Resolution(targets, scores, "ambiguous", f"{what} could be {names}", areas)
+    return Resolution(targets, scores, "ok", "", areas)
+
+
+def resolve(
+    intent_name: str,
+    slots: Mapping[str, str],
+    snapshot: ContextSnapshot,
+    *,
+    domains: Collection[str] | None = None,
+    capability: Capability | None = None,
+) -> Resolution:
+    """Resolve the devices ``intent_name`` with ``slots`` refers to in ``snapshot``."""
+    want_domains, want_cap = _wanted(intent_name, slots, domains, capability)
+    name = normalize(slots.get("name", ""))
+    area_slot = slots.get("area", "") or slots.get("floor", "")
+    if intent_name in NO_TARGET_INTENTS and not name and not area_slot:
+        return Resolution(outcome="no_target_needed")
+    devices = list(snapshot.devices.values())
+    areas: tuple[str, ...] = ()
+    if area_slot:
+        areas = _match_areas(area_slot, snapshot)
+        if not areas:
+            return Resolution(outcome="no_device", message=f"no area called {area_slot!r}")
+    if name:
+        pool = [d for d in devices if not areas or normalize(d.area) in areas]
+        scored = [(s, d) for d in pool if (s := _name_score(name, d)) >= NAME_THRESHOLD]
+        if not areas and not any(s >= 0.95 for s, _d in scored) and _is_area(name, snapshot):
+            scored = []  # "turn off the living room": the name is an area, not a device
+        in_domain = [(s, d) for s, d in scored if _domain_ok(d, want_domains)]
+        if in_domain:
+            scored = in_domain
+        if scored:
+            where = f" in the {' / '.join(areas)}" if areas else ""
+            return _result(scored, areas, f"called {slots['name']!r}{where}")
+        if not areas and (named_areas := _match_areas(name, snapshot)):
+            areas = named_areas  # "turn off the living room": a name that is really an area
+        else:
+            where = f" in the {area_slot}" if area_slot else ""
+            return Resolution(outcome="no_device", message=f"no device called {slots['name']!r}{where}")
+    if want_domains is None and want_cap is None and intent_name in {"HassTurnOn", "HassTurnOff"}:
+        want_domains = frozenset({"light"})  # "turn on the kitchen" means its lights, as in HA
+    fitting = [d for d in devices if _fits(d, want_domains, want_cap)]
+    what = "/".join(sorted(want_domains)) if want_domains else (str(want_cap) if want_cap else "device")
+    if areas:
+        local = [(1.0, d) for d in fitting if normalize(d.area) in areas]
+        return (
+            _result(local, areas, f"{what} in the {' / '.join(areas)}")
+            if local
+            else Resolution(outcome="no_device", message=f"no {what} in the {' / '.join(areas)}", areas=areas)
+        )
+    here = normalize(snapshot.satellite.area)
+    local = [(1.0, d) for d in fitting if here and normalize(d.area) == here]
+    if local:
+        return Resolution(tuple(d.entity_id for _s, d in local), tuple(1.0 for _ in local), "ok", "", (here,))
+    if want_domains is None and want_cap is None:
+        return Resolution(outcome="ambiguous", message="which device?")
+    if len(fitting) == 1:
+        return Resolution((fitting[0].entity_id,), (0.9,), "ok")
+    if fitting:
+        return _result([(0.5, d) for d in fitting], (), f"{what} (which one?)")
+    return Resolution(outcome="no_device", message=f"no {what} in this home")

@@ -1,0 +1,324 @@
+"""The asyncio voice pipeline: source -> wake -> endpointing (with pre-roll) -> ASR -> :class:`TurnHandler`.
+
+Three named tasks in one ``TaskGroup`` joined by bounded channels:
+
+* ``listen``: reads the source and runs the :class:`~edge.audio.listener.Listener` (wake word, VAD,
+  endpointing) off the loop; the wake word stays armed while earlier turns are transcribed or handled;
+* ``asr``: transcribes complete utterances off the loop, with a timeout;
+* ``handle``: gives transcripts to the handler, one after another.
+
+Every step is reported as a :class:`PipelineEvent` through ``emit``; ``t_ms`` is stream time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from edge.asr.base import Recognizer
+from edge.audio.endpoint import EndpointConfig
+from edge.audio.listener import Listener, ListenerEvent, NoSpeech, TurnStarted, Utterance, VoiceStarted
+from edge.audio.sources import AudioSource
+from edge.audio.vad import VoiceActivityDetector
+from edge.bus import Channel, ChannelClosed, Overflow
+from edge.config import Settings
+from edge.errors import EdgeError, ErrorCode, StageTimeout
+from edge.events import AudioChunk, EventType, PipelineEvent, Transcript, WakeDetected
+from edge.wake.base import WakeDetector
+
+__all__ = [
+    "Emit",
+    "NullHandler",
+    "PipelineConfig",
+    "PipelineEngines",
+    "PipelineStats",
+    "TurnHandler",
+    "VoicePipeline",
+    "build_pipeline",
+    "load_engines",
+]
+
+log = logging.getLogger(__name__)
+
+Emit = Callable[[PipelineEvent], Awaitable[None]]
+
+
+class TurnHandler(Protocol):
+    """What the rest of the runtime does with a turn (NLU, actions, responses). Called on the loop."""
+
+    async def on_wake(self, wake: WakeDetected, turn_id: str) -> None: ...
+
+    async def on_transcript(self, transcript: Transcript, turn_id: str, emit: Emit) -> None: ...
+
+    async def on_no_speech(self, turn_id: str, t_ms: float) -> None: ...
+
+
+class NullHandler:
+    """Does nothing: ``edge replay`` without the turn engine."""
+
+    async def on_wake(self, wake: WakeDetected, turn_id: str) -> None:
+        return None
+
+    async def on_transcript(self, transcript: Transcript, turn_id: str, emit: Emit) -> None:
+        return None
+
+    async def on_no_speech(self, turn_id: str, t_ms: float) -> None:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineConfig:
+    endpoint: EndpointConfig
+    preroll_ms: int = 600
+    frame_ms: int = 80
+    asr_timeout_s: float = 15.0
+    audio_queue_frames: int = 50
+    utterance_queue: int = 4
+
+    @classmethod
+    def from_settings(cls, settings: Settings, no_wake: bool = False) -> PipelineConfig:
+        return cls(
+            endpoint=EndpointConfig.from_settings(settings.vad, no_speech_timeout=not no_wake),
+            preroll_ms=settings.vad.preroll_ms,
+            frame_ms=settings.audio.frame_ms,
+            asr_timeout_s=settings.asr.timeout_s,
+            audio_queue_frames=settings.audio.queue_frames,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineStats:
+    turns: int
+    transcripts: int
+    duration_ms: float
+    dropped_frames: int
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineEngines:
+    """The loaded models; load once and share between pipelines (tests, benches, long-running apps)."""
+
+    wake: WakeDetector | None
+    vad: VoiceActivityDetector
+    recognizer: Recognizer
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    utterance: Utterance
+    decided_at: float  # wall clock (perf_counter) when the endpointer decided
+
+
+class VoicePipeline:
+    def __init__(
+        self,
+        source: AudioSource,
+        engines: PipelineEngines,
+        handler: TurnHandler,
+        emit: Emit,
+        config: PipelineConfig,
+        *,
+        vocabulary: Callable[[], Sequence[str]] = tuple,
+    ) -> None:
+        self.source = source
+        self.engines = engines
+        self.handler = handler
+        self.emit = emit
+        self.config = config
+        self.vocabulary = vocabulary
+        self.listener = Listener(
+            engines.wake, engines.vad, config.endpoint, config.preroll_ms, config.frame_ms
+        )
+        overflow = Overflow.DROP_OLDEST if source.live else Overflow.BLOCK
+        self.audio: Channel[AudioChunk] = Channel("audio", config.audio_queue_frames, overflow)
+        self.jobs: Channel[_Job] = Channel("utterances", config.utterance_queue, Overflow.BLOCK)
+        self.transcripts: Channel[tuple[Transcript, str]] = Channel("transcripts", 8, Overflow.BLOCK)
+        self._turns = 0
+        self._transcripts = 0
+        self._end_ms = 0.0
+
+    async def run(self) -> PipelineStats:
+        started = time.perf_counter()
+        await self.emit(PipelineEvent(EventType.START, 0.0, data={"wake": self.engines.wake is not None}))
+        try:
+            async with asyncio.TaskGroup() as tg:
+                tg.create_task(self._read(), name="pipeline-source")
+                tg.create_task(self._listen(), name="pipeline-listen")
+                tg.create_task(self._asr(), name="pipeline-asr")
+                tg.create_task(self._handle(), name="pipeline-handle")
+        except ExceptionGroup as group:
+            # a domain error (no microphone, unreadable file) surfaces as itself, so callers and the
+            # CLI can report it with its code and fix instead of a traceback
+            first = _first_edge_error(group)
+            if first is not None:
+                raise first from group
+            raise
+        stats = PipelineStats(
+            self._turns,
+            self._transcripts,
+            round(self._end_ms, 1),
+            self.audio.stats().dropped,
+        )
+        await self.emit(
+            PipelineEvent(
+                EventType.END,
+                self._end_ms,
+                data={
+                    "turns": stats.turns,
+                    "duration_ms": stats.duration_ms,
+                    "wall_ms": round(1000 * (time.perf_counter() - started), 1),
+                    "dropped_frames": stats.dropped_frames,
+                },
+            )
+        )
+        return stats
+
+    async def _read(self) -> None:
+        try:
+            async for chunk in self.source:
+                await self.audio.put(chunk)
+        except EdgeError as err:
+            await self._error(err.code, str(err), self._end_ms)
+            raise
+        finally:
+            self.audio.close()
+
+    async def _listen(self) -> None:
+        try:
+            while True:
+                try:
+                    chunk = await self.audio.get()
+                except ChannelClosed:
+                    break
+                events = await asyncio.to_thread(self.listener.process, chunk)
+                self._end_ms = max(self._end_ms, chunk.end_ms)
+                for event in events:
+                    await self._on_listener_event(event)
+            for event in self.listener.finish():
+                await self._on_listener_event(event)
+        finally:
+            self.jobs.close()
+
+    async def _on_listener_event(self, event: ListenerEvent) -> None:
+        if isinstance(event, TurnStarted):
+            self._turns += 1
+            if event.wake is not None:
+                wake = event.wake
+                data = {"word": wake.word, "score": round(wake.score, 3), "model": wake.model}
+                await self.emit(PipelineEvent(EventType.WAKE, wake.t_ms, event.turn_id, data))
+                await self.handler.on_wake(wake, event.turn_id)
+        elif isinstance(event, VoiceStarted):
+            await self.emit(PipelineEvent(EventType.VOICE_START, event.t_ms, event.turn_id))
+        elif isinstance(event, Utterance):
+            data = {
+                "reason": event.reason,
+                "speech_start_ms": round(event.speech_start_ms, 1),
+                "audio_ms": round(event.audio_ms, 1),
+            }
+            await self.emit(PipelineEvent(EventType.VOICE_END, event.speech_end_ms, event.turn_id, data))
+            await self.jobs.put(_Job(event, time.perf_counter()))
+        elif isinstance(event, NoSpeech):
+            if self.engines.wake is None:
+                self._turns -= 1  # continuous listening: an armed slot nobody spoke into is not a turn
+            await self.emit(
+                PipelineEvent(EventType.ERROR, event.t_ms, event.turn_id, _no_speech_data(event.reason))
+            )
+            await self.handler.on_no_speech(event.turn_id, event.t_ms)
+
+    async def _asr(self) -> None:
+        try:
+            async for job in self.jobs:
+                utterance = job.utterance
+                vocabulary = tuple(self.vocabulary())
+                t0 = time.perf_counter()
+                try:
+                    async with asyncio.timeout(self.config.asr_timeout_s):
+                        transcript = await asyncio.to_thread(
+                            self.engines.recognizer.transcribe, utterance.samples, vocabulary
+                        )
+                except TimeoutError:
+                    err = StageTimeout(
+                        f"ASR took longer than {self.config.asr_timeout_s:.0f} s",
+                        hint="raise asr.timeout_s or use a smaller ASR model for this profile",
+                    )
+                    await self._error(err.code, str(err), utterance.t_ms, utterance.turn_id)
+                    continue
+                except EdgeError as err:
+                    await self._error(err.code, str(err), utterance.t_ms, utterance.turn_id)
+                    continue
+                done = time.perf_counter()
+                self._transcripts += 1
+                data = {
+                    "text": transcript.text,
+                    "confidence": round(transcript.confidence, 4),
+                    "engine": transcript.engine,
+                    "audio_ms": round(transcript.audio_ms, 1),
+                    "rejected": transcript.rejected,
+                    "reason": transcript.reason,
+                    "alternatives": list(transcript.alternatives),
+                    "asr_ms": round(1000 * (done - t0), 1),
+                    "end_to_transcript_ms": round(1000 * (done - job.decided_at), 1),
+                }
+                await self.emit(PipelineEvent(EventType.TRANSCRIPT, utterance.t_ms, utterance.turn_id, data))
+                await self.transcripts.put((transcript, utterance.turn_id))
+        finally:
+            self.transcripts.close()
+
+    async def _handle(self) -> None:
+        async for transcript, turn_id in self.transcripts:
+            await self.handler.on_transcript(transcript, turn_id, self.emit)
+
+    async def _error(self, code: ErrorCode, message: str, t_ms: float, turn_id: str = "") -> None:
+        log.warning("pipeline %s: %s", code, message)
+        await self.emit(
+            PipelineEvent(EventType.ERROR, t_ms, turn_id, {"code": str(code), "message": message})
+        )
+
+
+def _first_edge_error(group: BaseExceptionGroup[BaseException]) -> EdgeError | None:
+    for exc in group.exceptions:
+        if isinstance(exc, EdgeError):
+            return exc
+        if isinstance(exc, BaseExceptionGroup):
+            found = _first_edge_error(exc)
+            if found is not None:
+                return found
+    return None
+
+
+def _no_speech_data(reason: str) -> dict[str, str]:
+    return {"code": "no-speech", "message": f"no speech after the wake word ({reason})", "reason": reason}
+
+
+def load_engines(settings: Settings, no_wake: bool = False) -> PipelineEngines:
+    """Load the wake model, VAD and recognizer named by ``settings`` (blocking: seconds on a Pi)."""
+    from edge.asr.factory import load_recognizer
+    from edge.audio.vad import load_vad
+    from edge.wake.oww import load_wake_detector
+
+    wake = None if no_wake else load_wake_detector(settings)
+    vad = load_vad(settings.model_dir(), threads=1)
+    return PipelineEngines(wake, vad, load_recognizer(settings))
+
+
+def build_pipeline(
+    settings: Settings,
+    source: AudioSource,
+    handler: TurnHandler,
+    emit: Emit,
+    *,
+    no_wake: bool = False,
+    engines: PipelineEngines | None = None,
+    vocabulary: Callable[[], Sequence[str]] = tuple,
+) -> VoicePipeline:
+    """The pipeline for ``edge replay`` / ``edge run``: pass ``engines`` to reuse loaded models."""
+    if engines is None:
+        engines = load_engines(settings, no_wake=no_wake)
+    elif no_wake and engines.wake is not None:
+        engines = PipelineEngines(None, engines.vad, engines.recognizer)
+    config = PipelineConfig.from_settings(settings, no_wake)
+    return VoicePipeline(source, engines, handler, emit, config, vocabulary=vocabulary)

@@ -1,0 +1,3 @@
+"""Fleet sync on the device: anonymize, queue durably, upload, and install the signed global layer."""
+
+__all__: list[str] = []

@@ -1,0 +1,80 @@
+"""The device's sync service: read the turn store, queue completed weeks, upload, fetch the global layer.
+
+Paths: the per-home secret and the outbox live under ``<paths.state_dir>/sync/``; the global layer goes to
+``learning.global_table`` (default ``<learning.tables_dir>/global.json``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from edge import __version__
+from edge.config import Settings
+from edge.feedback.store import TurnQuery, TurnStore
+from edge.sync.anonymize import build_reports
+from edge.sync.identity import HomeIdentity, period_bounds
+from edge.sync.link import LinkSettings
+from edge.sync.outbox import Outbox
+from edge.sync.payloads import WeeklyReport
+from edge.sync.uploader import enqueue_report
+
+__all__ = ["SyncPaths", "enqueue_completed", "global_table_path", "link_settings", "pending_reports"]
+
+
+@dataclass(frozen=True, slots=True)
+class SyncPaths:
+    secret: Path
+    outbox: Path
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SyncPaths:
+        base = Path(settings.paths.state_dir) / "sync"
+        return cls(base / "home.secret", base / "outbox.sqlite3")
+
+
+def global_table_path(settings: Settings) -> Path:
+    if settings.learning.global_table:
+        return Path(settings.learning.global_table)
+    return Path(settings.learning.tables_dir) / "global.json"
+
+
+def link_settings(settings: Settings, client_id: str = "") -> LinkSettings:
+    s = settings.sync
+    return LinkSettings(
+        host=s.host,
+        port=s.port,
+        username=s.username,
+        password=s.password,
+        tls=s.tls,
+        ca_file=s.ca_file,
+        client_id=client_id,
+    )
+
+
+def pending_reports(
+    settings: Settings, db: Path, *, now: float | None = None, include_current: bool = False
+) -> list[WeeklyReport]:
+    """The reports for every week in the store that has ended (and the running one if asked)."""
+    now = time.time() if now is None else now
+    identity = HomeIdentity.load_or_create(SyncPaths.from_settings(settings).secret)
+    with TurnStore(db) as store:
+        turns = store.turns(TurnQuery())
+    reports = build_reports(
+        turns,
+        identity,
+        pairs_per_week=settings.sync.pairs_per_week,
+        versions={"edge": __version__},
+    )
+    return [r for r in reports if include_current or period_bounds(r.period)[1] <= now]
+
+
+def enqueue_completed(settings: Settings, db: Path, outbox: Outbox, now: float | None = None) -> int:
+    """Queue the reports of ended weeks not queued before; returns how many were added."""
+    done = outbox.queued_periods()
+    added = 0
+    for report in pending_reports(settings, db, now=now):
+        if report.period not in done and enqueue_report(outbox, report):
+            added += 1
+    return added

@@ -1,0 +1,76 @@
+"""ASR-like noise on token lists: dropped articles, homophones, misheard device names, fillers."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from edge.training.examples import Example
+
+__all__ = ["add_noise"]
+
+_DROPPABLE = {"the", "a", "an", "please", "my", "to", "of"}
+_HOMOPHONES = {
+    "off": "of",
+    "pause": "paws",
+    "lights": "light",
+    "light": "lights",
+    "to": "too",
+    "their": "there",
+    "brew": "bru",
+    "whats": "what",
+    "its": "it",
+    "im": "i",
+    "turn": "turned",
+    "dim": "them",
+    "mute": "mood",
+    "louder": "lauder",
+    "oven": "often",
+    "heat": "hit",
+    "next": "necks",
+    "timer": "time",
+    "on": "in",
+}
+_FILLERS = ("um", "uh", "okay", "so", "hey", "please", "ok", "well")
+_CONFUSIONS = (("c", "k"), ("ph", "f"), ("s", "z"), ("ee", "ea"), ("er", "a"), ("ight", "ite"), ("ou", "ow"))
+
+
+def _mishear(token: str, rng: random.Random) -> str:
+    pairs = [(a, b) for a, b in _CONFUSIONS if a in token] + [(b, a) for a, b in _CONFUSIONS if b in token]
+    if pairs:
+        a, b = rng.choice(pairs)
+        return token.replace(a, b, 1)
+    if len(token) > 4:
+        i = rng.randrange(1, len(token) - 1)
+        return token[:i] + token[i + 1 :]
+    return token
+
+
+def add_noise(ex: Example, rng: random.Random) -> Example:
+    tokens = list(ex.tokens)
+    tags = list(ex.tags)
+    out_t: list[str] = []
+    out_g: list[str] = []
+    for original, tag in zip(tokens, tags, strict=True):
+        if tag == "O" and original in _DROPPABLE and rng.random() < 0.4:
+            continue
+        tok = original
+        if tok in _HOMOPHONES and rng.random() < 0.12:
+            tok = _HOMOPHONES[tok]
+        if tag != "O" and tag[2:] in {"name", "area"} and rng.random() < 0.15:
+            tok = _mishear(tok, rng)
+        out_t.append(tok)
+        out_g.append(tag)
+    if not out_t:
+        return ex
+    # a dropped B- leaves an I- first: repair
+    for i, tag in enumerate(out_g):
+        if tag.startswith("I-") and (i == 0 or out_g[i - 1][2:] != tag[2:]):
+            out_g[i] = "B-" + tag[2:]
+    if rng.random() < 0.2:
+        out_t.insert(0, rng.choice(_FILLERS))
+        out_g.insert(0, "O")
+    if rng.random() < 0.1:
+        out_t.append(rng.choice(_FILLERS))
+        out_g.append("O")
+    return replace(ex, tokens=tuple(out_t), tags=tuple(out_g), source=ex.source + "+noise")

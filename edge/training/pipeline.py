@@ -1,0 +1,29 @@
+"""The whole ``edge train`` run: data -> training -> export -> card, for the home model or a domain model."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from edge.config import Settings, project_root
+from edge.training.generate import build_dataset
+from edge.training.train import TrainConfig, train_model
+
+__all__ = ["default_model_dir", "train_home_model"]
+
+
+def default_model_dir(settings: Settings) -> Path:
+    return Path(settings.nlu.model_dir) if settings.nlu.model_dir else project_root() / "models" / "nlu"
+
+
+def train_home_model(
+    settings: Settings, out_dir: Path | None = None, epochs: int = 6, scale: float = 0.8
+) -> dict[str, Any]:
+    shared = settings.shared_data()
+    print(f"generating training data (development data: {shared or 'absent'})", file=sys.stderr, flush=True)
+    data = build_dataset(project_root(), shared, scale=scale)
+    notes = {"sources": data.counts, "hwu64_train_half": shared is not None}
+    return train_model(
+        data.examples, out_dir or default_model_dir(settings), TrainConfig(epochs=epochs, notes=notes)
+    )

@@ -1,0 +1,329 @@
+"""Word pools for data generation: rooms, floors, device names per domain, media titles, values.
+
+Names come from the project's demo homes (``devices/homes/*.toml``) when the home loader is present, plus
+synthetic names so the model generalizes to homes it has never seen.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["Pools", "build_pools"]
+
+AREAS = (
+    "kitchen",
+    "living room",
+    "bedroom",
+    "master bedroom",
+    "bathroom",
+    "office",
+    "study",
+    "hallway",
+    "hall",
+    "garage",
+    "basement",
+    "attic",
+    "dining room",
+    "guest room",
+    "kids room",
+    "nursery",
+    "den",
+    "family room",
+    "laundry room",
+    "porch",
+    "patio",
+    "garden",
+    "backyard",
+    "front yard",
+    "entrance",
+    "landing",
+    "playroom",
+    "lounge",
+    "upstairs bathroom",
+    "downstairs toilet",
+    "sun room",
+    "workshop",
+    "closet",
+    "pantry",
+    "balcony",
+    "library",
+    "gym",
+    "media room",
+    "loft",
+    "utility room",
+)
+FLOORS = ("upstairs", "downstairs", "first floor", "second floor", "ground floor", "basement", "top floor")
+_THINGS: dict[str, tuple[str, ...]] = {
+    "light": (
+        "light",
+        "lights",
+        "lamp",
+        "ceiling light",
+        "floor lamp",
+        "desk lamp",
+        "spotlights",
+        "strip",
+        "chandelier",
+        "pendant",
+        "reading light",
+        "night light",
+        "led strip",
+        "bulb",
+    ),
+    "switch": (
+        "plug",
+        "socket",
+        "outlet",
+        "switch",
+        "heater",
+        "kettle",
+        "rice cooker",
+        "christmas tree",
+        "fairy lights",
+        "dehumidifier",
+        "humidifier",
+        "printer",
+        "monitor",
+        "wemo",
+    ),
+    "fan": ("fan", "ceiling fan", "air purifier", "ventilator", "extractor fan"),
+    "cover": ("blinds", "curtains", "shades", "shutters", "awning", "garage door", "window"),
+    "media_player": (
+        "tv",
+        "television",
+        "speaker",
+        "sonos",
+        "soundbar",
+        "stereo",
+        "radio",
+        "chromecast",
+        "apple tv",
+        "echo",
+        "homepod",
+    ),
+    "climate": ("thermostat", "heating", "air conditioner", "ac", "heat pump", "radiator"),
+    "vacuum": ("vacuum", "robot vacuum", "roomba", "hoover", "vacuum cleaner", "robot"),
+    "lock": ("front door lock", "back door", "lock", "deadbolt"),
+    "oven": ("oven", "stove", "range"),
+    "coffee_maker": ("coffee maker", "coffee machine", "espresso machine", "barista"),
+}
+_QUIRKY = (
+    "bob",
+    "big bertha",
+    "mood lighting",
+    "lava lamp",
+    "star projector",
+    "edison bulb",
+    "smart plug",
+    "galaxy light",
+    "hue go",
+    "nanoleaf",
+    "sunrise lamp",
+    "cloud light",
+)
+TITLES = (
+    "the hunger games",
+    "harry potter",
+    "the hobbit",
+    "dune",
+    "the martian",
+    "little women",
+    "it",
+    "the great gatsby",
+    "jurassic park",
+    "frankenstein",
+    "the lord of the rings",
+    "matilda",
+    "wonder",
+    "the shining",
+    "gone girl",
+    "the help",
+    "life of pi",
+    "the road",
+    "coraline",
+    "the giver",
+    "ready player one",
+    "the notebook",
+    "twilight",
+    "the da vinci code",
+    "emma",
+    "dracula",
+    "holes",
+    "the outsiders",
+    "percy jackson",
+    "the princess bride",
+    "the lion king",
+    "mary poppins",
+    "charlie and the chocolate factory",
+    "a wrinkle in time",
+    "the maze runner",
+    "the godfather",
+    "fight club",
+    "the hitchhikers guide to the galaxy",
+    "pride and prejudice",
+    "the secret garden",
+)
+MUSIC = (
+    "some jazz",
+    "jazz",
+    "classical music",
+    "taylor swift",
+    "songs by adele",
+    "the beatles",
+    "rock music",
+    "some music",
+    "music",
+    "my workout playlist",
+    "lofi beats",
+    "queen",
+    "bohemian rhapsody",
+    "ed sheeran",
+    "radio one",
+    "country music",
+    "something relaxing",
+    "my favorites",
+    "hip hop",
+    "beyonce",
+    "coldplay",
+    "the new album by drake",
+    "piano music",
+    "christmas songs",
+    "the top forty",
+    "kids songs",
+)
+TIMER_NAMES = ("pizza", "pasta", "laundry", "egg", "tea", "oven", "bread", "nap", "homework", "cookies")
+ITEMS = (
+    "milk",
+    "eggs",
+    "bread",
+    "apples",
+    "coffee",
+    "paper towels",
+    "butter",
+    "dish soap",
+    "bananas",
+    "toilet paper",
+    "orange juice",
+    "rice",
+    "chicken",
+    "cheese",
+)
+DRINKS = (
+    "espresso",
+    "latte",
+    "cappuccino",
+    "americano",
+    "flat white",
+    "filter coffee",
+    "mocha",
+    "double espresso",
+    "black coffee",
+)
+COLORS = (
+    "red",
+    "blue",
+    "green",
+    "yellow",
+    "purple",
+    "orange",
+    "pink",
+    "white",
+    "warm white",
+    "cool white",
+    "teal",
+    "magenta",
+    "cyan",
+    "gold",
+    "lavender",
+)
+TRIGGERS = (
+    "movie time",
+    "good night",
+    "study mode",
+    "i'm home",
+    "bedtime",
+    "party time",
+    "date night",
+    "reading time",
+    "wake up",
+    "i'm leaving",
+    "dinner time",
+    "game night",
+    "focus mode",
+    "relax",
+)
+ACTIONS = (
+    "turn off all the lights",
+    "dim the living room lights",
+    "turn on the tv and dim the lights",
+    "set the thermostat to 19",
+    "play some jazz",
+    "lock the front door",
+    "turn on the reading light",
+    "close the blinds and turn off the tv",
+    "turn the lights to blue",
+    "start the coffee maker",
+    "turn on the kitchen lights",
+    "play my bedtime playlist",
+    "switch off everything downstairs",
+)
+PREFERENCES = (
+    "celsius",
+    "fahrenheit",
+    "the metric system",
+    "warm white light",
+    "shorter answers",
+    "the kitchen speaker for music",
+    "quiet responses",
+    "imperial units",
+    "the 24 hour clock",
+    "dim lights in the evening",
+)
+
+
+@dataclass
+class Pools:
+    areas: list[str]
+    floors: list[str]
+    names: dict[str, list[str]] = field(default_factory=dict)  # domain -> device names
+
+    def name(self, rng: random.Random, domains: tuple[str, ...] = ()) -> tuple[str, str]:
+        """A device name and its domain (from ``domains`` when given)."""
+        domain = rng.choice(list(domains) if domains else list(self.names))
+        return rng.choice(self.names.get(domain) or ["device"]), domain
+
+
+def _home_names(root: Path) -> list[tuple[str, str, str]]:
+    try:
+        homes = importlib.import_module("edge.context.homes")
+    except ImportError:
+        return []
+    found: list[tuple[str, str, str]] = []
+    for path in sorted((root / "devices" / "homes").glob("*.toml")):
+        try:
+            home = homes.load_home(path)
+        except Exception:  # a broken demo home must not stop training
+            continue
+        for device in home.devices.values():
+            for label in (device.name, *device.aliases):
+                found.append((label.lower(), device.domain, device.area.lower()))
+    return found
+
+
+def build_pools(root: Path, rng: random.Random) -> Pools:
+    names: dict[str, list[str]] = {d: [] for d in _THINGS}
+    for domain, things in _THINGS.items():
+        for thing in things:
+            names[domain].append(thing)
+            for area in rng.sample(AREAS, 6):
+                names[domain].append(f"{area} {thing}")
+    names["light"].extend(_QUIRKY)
+    areas = list(AREAS)
+    for label, domain, area in _home_names(root):
+        names.setdefault(domain, []).extend([label] * 3)
+        if area and area not in areas:
+            areas.append(area)
+    return Pools(areas=areas, floors=list(FLOORS), names=names)

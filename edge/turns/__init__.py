@@ -1,0 +1,1 @@
+"""The turn engine: text -> rewrite -> taught phrases -> NLU -> plan -> confirm -> execute -> respond."""

@@ -1,0 +1,384 @@
+"""The turn engine: one utterance in, one recorded turn out.
+
+Order: dialogue answers (a pending confirmation or teaching question) -> teaching commands and preferences
+-> rewrite -> taught phrase (macro) -> NLU -> teachable moment -> plan -> safety confirmation -> execute ->
+respond (text to the response sink and the speaker) -> record (to the feedback recorder).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from edge.config import Settings
+from edge.context.model import ContextSnapshot
+from edge.dialog import responses as say
+from edge.dialog.confirm import CheckPolicy, must_confirm, yes_or_no
+from edge.dialog.profile import Preferences, parse_preference
+from edge.dialog.teach import Forget, TeachMacro, parse_teach, split_actions, teachable_phrase
+from edge.dialog.tts import Speaker
+from edge.errors import EdgeError, ErrorCode
+from edge.events import EventType, PipelineEvent
+from edge.feedback.observations import BargeIn
+from edge.feedback.record import TurnRecord
+from edge.feedback.similarity import normalize
+from edge.feedback.taught import MacroStep, TaughtStore
+from edge.nlu.types import Intent
+from edge.turns.heard import Draft, Heard
+from edge.turns.protocols import (
+    ContextSource,
+    Emit,
+    Executor,
+    Parser,
+    PlanLike,
+    Planner,
+    ResponseSink,
+    Rewriter,
+    TurnObserver,
+    command_json,
+)
+
+__all__ = ["DIALOG_TIMEOUT_S", "TurnEngine"]
+
+log = logging.getLogger(__name__)
+DIALOG_TIMEOUT_S = 30.0
+_DEVICE_WORDS = frozenset(
+    [
+        "light",
+        "lights",
+        "lamp",
+        "lamps",
+        "tv",
+        "television",
+        "fan",
+        "heater",
+        "oven",
+        "lock",
+        "door",
+        "blind",
+        "blinds",
+        "speaker",
+        "thermostat",
+        "vacuum",
+        "plug",
+        "switch",
+        "garage",
+        "coffee",
+        "radiator",
+        "curtain",
+        "curtains",
+    ]
+)
+_COMMAND_WORDS = frozenset(
+    {"play", "turn", "switch", "set", "open", "close", "what", "whats", "how", "is", "are", "when", "who"}
+    | {"make", "dim", "lock", "unlock", "start", "stop", "pause", "resume", "put", "show", "tell", "can"}
+)
+
+
+@dataclass(slots=True)
+class _Pending:
+    kind: str  # "confirm" | "teach"
+    t: float
+    intents: tuple[Intent, ...] = ()
+    phrase: str = ""
+
+
+@dataclass(slots=True)
+class _Outcome:
+    ok: bool | None = None
+    error: str = ""
+    texts: list[str] = field(default_factory=list)
+
+
+class TurnEngine:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        parser: Parser,
+        planner: Planner,
+        executor: Executor,
+        context: ContextSource,
+        taught: TaughtStore,
+        speaker: Speaker | None = None,
+        observer: TurnObserver | None = None,
+        rewriter: Rewriter | None = None,
+        emit: Emit | None = None,
+        respond: ResponseSink | None = None,
+        home_id: str = "home",
+    ) -> None:
+        self.settings = settings
+        self.parser, self.planner, self.executor, self.context = parser, planner, executor, context
+        self.taught, self.speaker, self.observer = taught, speaker, observer
+        self.rewriter, self._emit_fn, self._respond = rewriter, emit, respond
+        self.home_id = home_id
+        self.check = CheckPolicy(settings.nlu.reject_below, settings.nlu.confirm_below)
+        self._pending: _Pending | None = None
+        self._last_turn_id = ""
+
+    # -- entry points ------------------------------------------------------------------------------
+    async def handle(self, heard: Heard, emit: Emit | None = None) -> TurnRecord:
+        """One utterance; ``emit`` overrides the engine's event callback for this turn only."""
+        if emit is not None:
+            saved, self._emit_fn = self._emit_fn, emit
+            try:
+                return await self.handle(heard)
+            finally:
+                self._emit_fn = saved
+        snapshot = self.context.snapshot()
+        d = Draft(heard, self.home_id, snapshot.satellite.area, context_version=snapshot.version)
+        d.text = heard.text
+        if heard.no_speech or not normalize(heard.text):
+            d.extra["no_speech"] = True
+            return await self._finish(d, "")
+        pending, self._pending = self._pending, None
+        if pending is not None and heard.t_start - pending.t > DIALOG_TIMEOUT_S:
+            pending = None
+        if pending is not None and (text := await self._answer(d, pending, snapshot)) is not None:
+            return await self._finish(d, text)
+        if (text := await self._teaching(d, snapshot)) is not None:
+            return await self._finish(d, text)
+        return await self._finish(d, await self._request(d, snapshot))
+
+    async def barge_in(self, t: float) -> BargeIn | None:
+        """The user spoke over the response: stop speaking and report it (None if nothing was said)."""
+        if self.speaker is None:
+            return None
+        cut = await self.speaker.interrupt(t)
+        if cut is None or not self._last_turn_id:
+            return None
+        event = BargeIn(self._last_turn_id, t, cut.t_start, cut.duration_s)
+        if self.observer is not None:
+            await self.observer.on_barge_in(event)
+        await self._emit(EventType.BARGE_IN, t, self._last_turn_id, {"elapsed_s": round(event.elapsed_s, 3)})
+        return event
+
+    # -- stages ------------------------------------------------------------------------------------
+    async def _request(self, d: Draft, snapshot: ContextSnapshot) -> str:
+        text = d.heard.text
+        if self.rewriter is not None:
+            result = self.rewriter.rewrite(text, snapshot, d.heard.confidence, turn_id=d.turn_id)
+            d.lap("rewrite")
+            if result is not None and normalize(result.rewritten) != normalize(text):
+                d.rewrite = {"original": text, "rewritten": result.rewritten, "layer": result.layer}
+                d.rewrite["score"] = round(float(result.score), 4)
+                await self._emit(EventType.REWRITE, d.heard.t_end, d.turn_id, d.rewrite)
+                text = result.rewritten
+        d.text = text
+        macro = await asyncio.to_thread(self.taught.macro, text) or await asyncio.to_thread(
+            self.taught.macro, teachable_phrase(text)
+        )
+        if macro is not None:
+            d.extra["macro"] = macro.phrase
+            intents = tuple(s.to_intent() for s in macro.steps)
+            self._describe(d, intents[0], intents)
+            return await self._act(d, intents, snapshot)
+        intent = await asyncio.to_thread(self.parser.parse, text, snapshot)
+        d.lap("nlu")
+        if intent is None:
+            await self._emit(EventType.NOT_UNDERSTOOD, d.heard.t_end, d.turn_id, {"text": text})
+            return self._offer_teaching(d, text, "") or say.NOT_UNDERSTOOD
+        if d.rewrite is not None and intent.source != "rewrite":
+            intent = _with_source(intent, "rewrite")
+        self._describe(d, intent, (intent,))
+        await self._emit(EventType.INTENT, d.heard.t_end, d.turn_id, intent.to_json())
+        name_slot = intent.slots.get("name", "")
+        if name_slot and not intent.targets:
+            offer = self._offer_teaching(d, text, name_slot)
+            return offer or say.no_device_text(name_slot)
+        return await self._act(d, (intent,), snapshot)
+
+    def _offer_teaching(self, d: Draft, text: str, name_slot: str) -> str | None:
+        phrase = teachable_phrase(text, name_slot)
+        words = phrase.split()
+        if not words or len(words) > 4 or _DEVICE_WORDS & set(words):
+            return None
+        if not name_slot and (len(words) > 3 or words[0] in _COMMAND_WORDS):
+            return None  # a request we failed to parse, not a name we have never heard
+        self._pending = _Pending("teach", d.heard.t_end, phrase=phrase)
+        d.extra["asked"] = "teach"
+        d.extra["teach_phrase"] = phrase
+        return say.teach_offer(phrase)
+
+    async def _act(self, d: Draft, intents: tuple[Intent, ...], snapshot: ContextSnapshot) -> str:
+        try:
+            plans = [self.planner.plan(i, snapshot) for i in intents]
+        except EdgeError as err:
+            d.lap("plan")
+            d.result_ok, d.result_error = False, str(err.code)
+            if err.code == ErrorCode.NO_SUCH_DEVICE:
+                return say.no_device_text(intents[0].slots.get("name", "that"))
+            return (
+                say.error_text(intents[0].targets, snapshot, str(err.code))
+                if intents[0].targets
+                else err.message
+            )
+        d.lap("plan")
+        if must_confirm(intents, snapshot, any(p.needs_confirmation for p in plans)):
+            self._pending = _Pending("confirm", d.heard.t_end, intents=intents)
+            d.extra["asked"] = "confirm"
+            critical = [i for i in intents if any(_critical(e, snapshot) for e in i.targets)]
+            return say.confirm_question((critical or list(intents))[0], snapshot)
+        outcome = await self._execute(d, intents, plans, snapshot)
+        d.result_ok, d.result_error = outcome.ok, outcome.error
+        text = " ".join(outcome.texts)
+        acted = outcome.ok is True and bool(d.commands)
+        if self.check.should_ask(d.intent_confidence, acted, d.heard.t_end) and not d.extra.get("macro"):
+            d.extra["asked"] = "check"
+            text = f"{text} {say.CHECK_QUESTION}"
+        return text
+
+    async def _execute(
+        self, d: Draft, intents: tuple[Intent, ...], plans: list[PlanLike], snapshot: ContextSnapshot
+    ) -> _Outcome:
+        out = _Outcome()
+        prefs = Preferences(await asyncio.to_thread(self.taught.preferences))
+        prior = d.extra.setdefault("prior_states", {})
+        timeout = self.settings.mqtt.command_timeout_s + 1.0
+        for intent, plan in zip(intents, plans, strict=True):
+            commands = [command_json(c) for c in plan.commands]
+            for c in commands:
+                if eid := c.get("entity_id"):
+                    prior.setdefault(eid, snapshot.state_of(eid))
+                await self._emit(EventType.ACTION, d.heard.t_end, d.turn_id, c)
+            d.commands += commands
+            if commands:
+                started = time.monotonic()
+                try:
+                    async with asyncio.timeout(timeout):
+                        result = await self.executor.execute(plan)
+                    ok, error = bool(result.ok), str(result.error or "")
+                except TimeoutError:
+                    ok, error = False, str(ErrorCode.DEVICE_TIMEOUT)
+                except EdgeError as err:
+                    ok, error = False, str(err.code)
+                d.lap("execute")
+                latency_ms = round((time.monotonic() - started) * 1000.0, 1)
+                await self._emit(
+                    EventType.RESULT,
+                    d.heard.t_end,
+                    d.turn_id,
+                    {"ok": ok, "error": error, "latency_ms": latency_ms},
+                )
+                out.ok = ok if out.ok is not False else False
+                out.error = out.error or error
+                if not ok:
+                    out.texts.append(say.error_text(intent.targets, snapshot, error))
+                    continue
+            if "Get" in intent.name and intent.targets:
+                out.texts.append(say.describe_state(intent.targets[0], snapshot, prefs))
+            elif plan.answer:
+                out.texts.append(plan.answer)
+            elif commands and len(intents) == 1:
+                out.texts.append(say.done_text(intent, snapshot))
+        if len(intents) > 1 and out.ok is not False:
+            out.texts.append("Done.")
+        if not out.texts:
+            out.texts.append("Done." if out.ok is not False else "Sorry, something went wrong.")
+        return out
+
+    async def _answer(self, d: Draft, pending: _Pending, snapshot: ContextSnapshot) -> str | None:
+        """The answer to our question; None when the user ignored it and asked something else."""
+        yes = yes_or_no(d.heard.text)
+        if pending.kind == "confirm":
+            if yes is None:
+                return None
+            d.extra["dialog"] = "confirm"
+            if not yes:
+                return "OK, I won't."
+            confirmed = pending.intents  # the spoken yes is the confirmation the safety policy asks for
+            self._describe(d, confirmed[0], confirmed)
+            plans = [self.planner.plan(i, snapshot, confirmed=True) for i in confirmed]
+            outcome = await self._execute(d, confirmed, plans, snapshot)
+            d.result_ok, d.result_error = outcome.ok, outcome.error
+            return " ".join(outcome.texts)
+        d.extra["dialog"] = "teach"
+        if yes is False:
+            return "OK."
+        if yes is True and len(normalize(d.heard.text).split()) <= 2:
+            self._pending = _Pending("teach", d.heard.t_end, phrase=pending.phrase)
+            d.extra["asked"] = "teach"
+            return f"OK. What should I do for {pending.phrase}?"
+        return await self._learn(d, TeachMacro(pending.phrase, split_actions(d.heard.text)), snapshot)
+
+    async def _teaching(self, d: Draft, snapshot: ContextSnapshot) -> str | None:
+        command = parse_teach(d.heard.text)
+        if isinstance(command, TeachMacro):
+            d.extra["dialog"] = "teach"
+            return await self._learn(d, command, snapshot)
+        if isinstance(command, Forget):
+            d.extra["dialog"] = "forget"
+            gone = await asyncio.to_thread(self.taught.forget, command.phrase)
+            return (
+                f"OK, I forgot {command.phrase}."
+                if gone
+                else f"I don't know anything called {command.phrase}."
+            )
+        if (pref := parse_preference(d.heard.text)) is not None:
+            d.extra["dialog"] = "preference"
+            await asyncio.to_thread(self.taught.set_preference, *pref)
+            return (
+                f"OK, I'll remember you like {pref[1]}."
+                if pref[0] != "temperature_unit"
+                else (f"OK, I'll use {pref[1].capitalize()}.")
+            )
+        return None
+
+    async def _learn(self, d: Draft, command: TeachMacro, snapshot: ContextSnapshot) -> str:
+        steps: list[MacroStep] = []
+        for action in command.actions:
+            intent = await asyncio.to_thread(self.parser.parse, action, snapshot)
+            if intent is None or (intent.slots.get("name") and not intent.targets):
+                return f"Sorry, I didn't understand \"{action}\", so I didn't learn {command.phrase}."
+            steps.append(MacroStep.from_intent(intent))
+        d.lap("nlu")
+        await asyncio.to_thread(self.taught.add_macro, command.phrase, steps)
+        d.extra["taught"] = {"phrase": command.phrase, "steps": [s.to_json() for s in steps]}
+        return f"Got it. When you say {command.phrase}, I'll {' and '.join(command.actions)}."
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def _describe(self, d: Draft, intent: Intent, intents: tuple[Intent, ...]) -> None:
+        d.intent = intent.name if len(intents) == 1 else "Macro"
+        d.slots = dict(intent.slots)
+        d.intent_confidence, d.intent_margin = intent.confidence, intent.margin
+        d.targets = tuple(t for i in intents for t in i.targets)
+        d.target_scores = tuple(s for i in intents for s in i.target_scores)
+        d.extra["source"] = intent.source
+
+    async def _finish(self, d: Draft, text: str) -> TurnRecord:
+        d.response = text
+        if text:
+            await self._emit(EventType.RESPONSE, d.heard.t_end, d.turn_id, {"text": text})
+            if self._respond is not None:
+                await self._respond(d.turn_id, text)
+            if self.speaker is not None:
+                await self.speaker.say(text, d.heard.t_end)
+        d.lap("respond")
+        record = d.finish(d.heard.t_end)
+        self._last_turn_id = record.turn_id
+        if self.observer is not None:
+            await self.observer.on_turn(record)
+        return record
+
+    async def _emit(self, kind: EventType, t_s: float, turn_id: str, data: dict[str, Any]) -> None:
+        if self._emit_fn is None:
+            return
+        result = self._emit_fn(PipelineEvent(kind, t_s * 1000.0, turn_id, data))
+        if inspect.isawaitable(result):
+            await result
+
+
+def _critical(entity_id: str, snapshot: ContextSnapshot) -> bool:
+    device = snapshot.devices.get(entity_id)
+    return device is not None and device.safety_critical
+
+
+def _with_source(intent: Intent, source: str) -> Intent:
+    return Intent(
+        intent.name, intent.slots, intent.confidence, intent.text, intent.targets, intent.margin, source,
+        intent.target_scores,
+    )  # fmt: skip

@@ -1,0 +1,77 @@
+"""The voice pipeline's ``TurnHandler`` on top of the turn engine (wall clock, sessions by silence)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from edge.events import Transcript, WakeDetected
+from edge.turns.engine import TurnEngine
+from edge.turns.heard import Heard
+from edge.turns.protocols import Emit
+
+__all__ = ["SESSION_GAP_S", "EngineTurnHandler", "Sessions"]
+
+SESSION_GAP_S = 300.0  # a session ends after 5 minutes of silence
+
+
+@dataclass(slots=True)
+class Sessions:
+    """Session ids: a new one after ``gap_s`` without a turn. Pure apart from the id generator."""
+
+    gap_s: float = SESSION_GAP_S
+    current: str = ""
+    last_t: float | None = None
+
+    def at(self, t: float) -> str:
+        if not self.current or self.last_t is None or t - self.last_t > self.gap_s:
+            self.current = uuid.uuid4().hex[:12]
+        self.last_t = t
+        return self.current
+
+
+class EngineTurnHandler:
+    """``on_wake`` (a wake while speaking is a barge-in), ``on_transcript``, ``on_no_speech``."""
+
+    def __init__(self, engine: TurnEngine, clock: Callable[[], float] = time.time) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.sessions = Sessions()
+        self._wakes: dict[str, tuple[WakeDetected, float]] = {}
+
+    async def on_wake(self, wake: WakeDetected, turn_id: str) -> None:
+        now = self.clock()
+        await self.engine.barge_in(now)
+        self._wakes[turn_id] = (wake, now)
+        while len(self._wakes) > 8:  # turns that never finished
+            self._wakes.pop(next(iter(self._wakes)))
+
+    async def on_transcript(self, transcript: Transcript, turn_id: str, emit: Emit) -> None:
+        now = self.clock()
+        wake, t_wake = self._wakes.pop(turn_id, (None, now - transcript.audio_ms / 1000.0))
+        heard = Heard(
+            "" if transcript.rejected else transcript.text,
+            t_wake,
+            now,
+            self.sessions.at(t_wake),
+            transcript.confidence,
+            transcript.alternatives,
+            transcript.engine,
+            wake.word if wake else "",
+            wake.score if wake else 0.0,
+            transcript.audio_ms,
+            no_speech=transcript.rejected,
+            turn_id=turn_id,
+        )
+        await self.engine.handle(heard, emit)
+
+    async def on_no_speech(self, turn_id: str, t_ms: float) -> None:
+        now = self.clock()
+        wake, t_wake = self._wakes.pop(turn_id, (None, now))
+        heard = Heard(
+            "", t_wake, now, self.sessions.at(t_wake), 0.0, (), "", wake.word if wake else "",
+            wake.score if wake else 0.0, no_speech=True, turn_id=turn_id,
+        )  # fmt: skip
+        await self.engine.handle(heard)

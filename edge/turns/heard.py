@@ -1,0 +1,99 @@
+"""One utterance as the turn engine receives it, and the record being built for it."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from edge.feedback.record import TurnRecord
+
+__all__ = ["Draft", "Heard"]
+
+
+@dataclass(frozen=True, slots=True)
+class Heard:
+    """What ASR heard (or a typed/scripted request). Times are seconds on the turn clock."""
+
+    text: str
+    t_start: float
+    t_end: float
+    session_id: str
+    confidence: float = 1.0
+    nbest: tuple[str, ...] = ()
+    engine: str = "text"
+    wake_word: str = ""
+    wake_score: float = 0.0
+    audio_ms: float = 0.0
+    no_speech: bool = False
+    turn_id: str = ""  # the pipeline's id for this turn; a new one is made when empty
+
+
+@dataclass(slots=True)
+class Draft:
+    """The mutable working copy of a turn; :meth:`finish` freezes it into a :class:`TurnRecord`."""
+
+    heard: Heard
+    home_id: str
+    area: str
+    turn_id: str = ""
+    rewrite: dict[str, Any] | None = None
+    text: str = ""
+    intent: str | None = None
+    slots: dict[str, str] = field(default_factory=dict)
+    intent_confidence: float = 0.0
+    intent_margin: float = 0.0
+    targets: tuple[str, ...] = ()
+    target_scores: tuple[float, ...] = ()
+    commands: list[dict[str, Any]] = field(default_factory=list)
+    result_ok: bool | None = None
+    result_error: str = ""
+    response: str = ""
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    context_version: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+    _t0: float = field(default_factory=time.perf_counter)
+
+    def __post_init__(self) -> None:
+        if not self.turn_id:
+            self.turn_id = self.heard.turn_id or uuid.uuid4().hex[:16]
+
+    def lap(self, stage: str) -> None:
+        """Record the wall time spent since the previous lap under ``stage``."""
+        now = time.perf_counter()
+        self.timings_ms[stage] = round(self.timings_ms.get(stage, 0.0) + (now - self._t0) * 1000.0, 3)
+        self._t0 = now
+
+    def finish(self, t_end: float) -> TurnRecord:
+        h = self.heard
+        return TurnRecord(
+            turn_id=self.turn_id,
+            session_id=h.session_id,
+            home_id=self.home_id,
+            t_start=h.t_start,
+            t_end=t_end,
+            wake_word=h.wake_word,
+            wake_score=h.wake_score,
+            audio_ms=h.audio_ms,
+            asr_text=h.text,
+            asr_confidence=h.confidence,
+            asr_nbest=h.nbest,
+            asr_engine=h.engine,
+            rewrite=self.rewrite,
+            text=self.text,
+            intent=self.intent,
+            slots=self.slots,
+            intent_confidence=self.intent_confidence,
+            intent_margin=self.intent_margin,
+            targets=self.targets,
+            target_scores=self.target_scores,
+            commands=tuple(self.commands),
+            result_ok=self.result_ok,
+            result_error=self.result_error,
+            response=self.response,
+            timings_ms=self.timings_ms,
+            context_version=self.context_version,
+            area=self.area,
+            extra=self.extra,
+        )

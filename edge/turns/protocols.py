@@ -1,0 +1,111 @@
+"""What the turn engine needs from the other stages, as small Protocols (the real modules satisfy them;
+tests pass behavioural fakes)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, Protocol
+
+from edge.context.model import ContextSnapshot
+from edge.events import PipelineEvent
+from edge.feedback.observations import BargeIn, DeviceEvent
+from edge.feedback.record import TurnRecord
+from edge.nlu.types import Intent
+
+__all__ = [
+    "ContextSource",
+    "Emit",
+    "ExecResult",
+    "Executor",
+    "Parser",
+    "PlanLike",
+    "Planner",
+    "ResponseSink",
+    "RewriteResult",
+    "Rewriter",
+    "TurnObserver",
+    "command_json",
+]
+
+
+class Parser(Protocol):
+    def parse(self, text: str, snapshot: ContextSnapshot) -> Intent | None: ...
+
+
+class RewriteResult(Protocol):
+    @property
+    def rewritten(self) -> str: ...
+    @property
+    def layer(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+
+
+class Rewriter(Protocol):
+    def rewrite(
+        self, text: str, snapshot: ContextSnapshot, asr_confidence: float, turn_id: str = ""
+    ) -> RewriteResult | None: ...
+
+
+class PlanLike(Protocol):
+    @property
+    def commands(self) -> Sequence[Any]: ...
+    @property
+    def needs_confirmation(self) -> bool: ...
+    @property
+    def answer(self) -> str | None: ...
+
+
+class Planner(Protocol):
+    def plan(self, intent: Intent, snapshot: ContextSnapshot, *, confirmed: bool = False) -> PlanLike: ...
+
+
+class ExecResult(Protocol):
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def error(self) -> str: ...
+
+
+class Executor(Protocol):
+    async def execute(self, plan: PlanLike) -> ExecResult: ...
+
+
+class ContextSource(Protocol):
+    def snapshot(self) -> ContextSnapshot: ...
+
+
+class TurnObserver(Protocol):
+    """The feedback recorder as the engine sees it."""
+
+    async def on_turn(self, record: TurnRecord) -> None: ...
+    async def on_device_event(self, event: DeviceEvent) -> None: ...
+    async def on_barge_in(self, event: BargeIn) -> None: ...
+
+
+Emit = Callable[[PipelineEvent], Awaitable[None] | None]
+ResponseSink = Callable[[str, str], Awaitable[None]]
+"""``await sink(turn_id, text)``: the coordinator publishes it to ``edge/<site_id>/response``."""
+
+
+def command_json(command: Any) -> dict[str, Any]:
+    """A planned command as stored in the turn record: entity_id, topic, payload and the expected state."""
+    if hasattr(command, "to_json"):
+        raw: Mapping[str, Any] = command.to_json()
+    elif dataclasses.is_dataclass(command) and not isinstance(command, type):
+        raw = dataclasses.asdict(command)
+    elif isinstance(command, Mapping):
+        raw = command
+    else:
+        raw = {k: getattr(command, k) for k in ("entity_id", "topic", "payload") if hasattr(command, k)}
+    out = {k: v for k, v in raw.items() if isinstance(v, str | int | float | bool | type(None) | dict | list)}
+    for key in ("expect", "expected_state", "state"):
+        if key in raw and "state" not in out:
+            out["state"] = str(raw[key])
+    if "state" not in out:
+        for key in ("expect", "expected_state"):
+            if hasattr(command, key):
+                out["state"] = str(getattr(command, key))
+                break
+    return out

@@ -1,0 +1,135 @@
+"""Scripted sessions on a simulated clock: ``{"t": s, "say": text}``, ``{"t": s, "audio": file.wav}``,
+``{"t": s, "toggle": entity_id}``, ``{"t": s, "barge_in": true}``, ``{"t": s, "wake": true}`` (a wake with
+no speech). Nothing waits for real time: the script's ``t`` is the clock for the engine, the simulated home
+and the detectors' windows."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from edge.errors import EdgeError, ErrorCode
+from edge.feedback.observations import DeviceEvent
+from edge.feedback.recorder import FeedbackRecorder
+from edge.turns.engine import TurnEngine
+from edge.turns.heard import Heard
+
+__all__ = ["ScriptLine", "SimHome", "Transcriber", "TranscriptResult", "load_script", "run_session"]
+
+SPEECH_S = 0.5  # simulated time from the start of a request to the engine's answer
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptLine:
+    t: float
+    kind: str  # "say" | "audio" | "toggle" | "barge_in" | "wake"
+    value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptResult:
+    text: str
+    confidence: float
+    engine: str
+    audio_ms: float
+    nbest: tuple[str, ...] = ()
+
+
+class Transcriber(Protocol):
+    def transcribe(self, wav: Path) -> TranscriptResult: ...
+
+
+class SimHome(Protocol):
+    def toggle(self, entity_id: str, t: float) -> DeviceEvent: ...
+    def drain_events(self) -> list[DeviceEvent]: ...
+    def advance(self, t: float) -> None: ...
+
+
+def _bad(line_no: int, why: str) -> EdgeError:
+    return EdgeError(
+        f"session script line {line_no}: {why}",
+        hint='lines look like {"t": 1.5, "say": "kitchen light on"} (or audio, toggle, barge_in, wake)',
+        code=ErrorCode.PAYLOAD_INVALID,
+    )
+
+
+def load_script(path: Path) -> list[ScriptLine]:
+    if not path.is_file():
+        raise EdgeError(f"{path} does not exist", hint="give a JSONL session script")
+    out: list[ScriptLine] = []
+    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as err:
+            raise _bad(n, f"not JSON ({err})") from err
+        t = obj.get("t") if isinstance(obj, dict) else None
+        if isinstance(t, bool) or not isinstance(t, int | float):
+            raise _bad(n, 'needs a number "t"')
+        kinds = [k for k in ("say", "audio", "toggle", "barge_in", "wake") if k in obj]
+        if len(kinds) != 1:
+            raise _bad(n, "needs exactly one of say, audio, toggle, barge_in, wake")
+        value = obj[kinds[0]]
+        if kinds[0] == "audio":
+            value = str((path.parent / str(value)) if not Path(str(value)).is_absolute() else value)
+        out.append(ScriptLine(float(t), kinds[0], value if isinstance(value, str) else ""))
+    return sorted(out, key=lambda x: x.t)
+
+
+async def run_session(
+    script: Sequence[ScriptLine],
+    engine: TurnEngine,
+    recorder: FeedbackRecorder,
+    session_id: str,
+    *,
+    home: SimHome | None = None,
+    transcriber: Transcriber | None = None,
+) -> float:
+    """Play the script; returns the simulated time when every detector window has closed."""
+    for line in script:
+        if home is not None:
+            home.advance(line.t)
+            await _drain(home, recorder)
+        await recorder.tick(line.t)
+        if line.kind == "say":
+            await engine.handle(Heard(line.value, line.t, line.t + SPEECH_S, session_id))
+        elif line.kind == "wake":
+            await engine.handle(Heard("", line.t, line.t + SPEECH_S, session_id, no_speech=True))
+        elif line.kind == "audio":
+            if transcriber is None:
+                raise EdgeError(
+                    "this session has audio lines but no recognizer", code=ErrorCode.MODEL_MISSING
+                )
+            heard = await asyncio.to_thread(transcriber.transcribe, Path(line.value))
+            await engine.handle(
+                Heard(
+                    heard.text, line.t, line.t + heard.audio_ms / 1000.0, session_id, heard.confidence,
+                    heard.nbest, heard.engine, audio_ms=heard.audio_ms,
+                )
+            )  # fmt: skip
+        elif line.kind == "toggle":
+            if home is None:
+                raise EdgeError("a toggle line needs a simulated home", hint="pass --home")
+            await recorder.on_device_event(home.toggle(line.value, line.t))
+        elif line.kind == "barge_in":
+            await engine.barge_in(line.t)
+        if home is not None:
+            await _drain(home, recorder)
+    last = script[-1].t if script else 0.0
+    s = recorder.settings
+    end = last + SPEECH_S + max(s.rephrase_weak_s, s.undo_window_s, s.abandon_s) + 1.0
+    if home is not None:
+        home.advance(end)
+        await _drain(home, recorder)
+    await recorder.tick(end)
+    return end
+
+
+async def _drain(home: SimHome, recorder: FeedbackRecorder) -> None:
+    for event in home.drain_events():
+        await recorder.on_device_event(event)

@@ -1,0 +1,119 @@
+"""The device accepts only signed, newer global layers; everything else is rejected with one log line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from edge.context.broker import MosquittoBroker
+from edge.fleet.keys import load_or_create_key
+from edge.fleet.privacy import PrivacyBudget
+from edge.fleet.process import LoopbackBroker, start_broker
+from edge.fleet.publish import build_table
+from edge.fleet.storage import PairCount
+from edge.sync.global_layer import GlobalLayerInstaller, InstallOutcome, follow_releases
+from edge.sync.link import LinkSettings, MqttLink
+from edge.sync.release import RELEASE_TOPIC, public_key_hex, sign_table
+
+COUNTS = [
+    PairCount("turn on the kitchen lite", "turn on the kitchen light", 120),
+    PairCount("turn of the lights", "turn off the lights", 90),
+    PairCount("rare thing", "rarer thing", 5),
+]
+
+
+def _release(key: Ed25519PrivateKey, version: int) -> bytes:
+    table = build_table(COUNTS, PrivacyBudget(), random.Random(version), version=version, period="2025-W10")
+    return sign_table(table, key)
+
+
+@pytest.fixture
+def key(tmp_path: Path) -> Ed25519PrivateKey:
+    path = tmp_path / "release.key"
+    k = load_or_create_key(path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert public_key_hex(load_or_create_key(path)) == public_key_hex(k)  # loads the same key
+    return k
+
+
+def test_valid_release_is_installed_where_the_rewriter_loads_it(
+    tmp_path: Path, key: Ed25519PrivateKey
+) -> None:
+    target = tmp_path / "learning" / "global.json"
+    installer = GlobalLayerInstaller(target, public_key_hex(key))
+    result = installer.offer(_release(key, 1))
+    assert result.outcome is InstallOutcome.ACCEPTED and result.version == 1
+    table = json.loads(target.read_text())
+    assert table["version"] == 1
+    originals = {e["original"] for e in table["entries"]}
+    assert originals == {"turn on the kitchen lite", "turn of the lights"}  # the rare pair stays out
+    assert set(table["entries"][0]) == {"original", "rewritten", "homes", "score"}
+    assert table["privacy"]["epsilon"] == 1.0 and table["privacy"]["k"] == 20
+    # a restart re-verifies the stored release and keeps its version
+    assert GlobalLayerInstaller(target, public_key_hex(key)).version == 1
+
+
+def test_tampered_wrong_key_older_and_unsigned_releases_are_rejected(
+    tmp_path: Path, key: Ed25519PrivateKey, caplog: pytest.LogCaptureFixture
+) -> None:
+    target = tmp_path / "global.json"
+    installer = GlobalLayerInstaller(target, public_key_hex(key))
+    assert installer.offer(_release(key, 2)).outcome is InstallOutcome.ACCEPTED
+    good_text = target.read_text()
+
+    good = _release(key, 3)
+    i = good.index(b"kitchen light")
+    tampered = good[:i] + b"K" + good[i + 1 :]  # one byte changed inside the signed table
+    other_key = _release(Ed25519PrivateKey.generate(), 4)
+    unsigned_msg = json.loads(good)
+    unsigned_msg["signature"] = ""
+    unsigned = json.dumps(unsigned_msg).encode()
+    older = _release(key, 1)
+
+    caplog.set_level(logging.WARNING, logger="edge.sync.global_layer")
+    cases = [
+        (tampered, InstallOutcome.BAD_SIGNATURE),
+        (other_key, InstallOutcome.BAD_SIGNATURE),
+        (unsigned, InstallOutcome.UNSIGNED),
+        (older, InstallOutcome.NOT_NEWER),
+        (b"not json at all", InstallOutcome.MALFORMED),
+    ]
+    for raw, outcome in cases:
+        caplog.clear()
+        result = installer.offer(raw)
+        assert result.outcome is outcome
+        assert result.version == 2
+        assert len(caplog.records) == 1, [r.getMessage() for r in caplog.records]
+        assert "rejected" in caplog.records[0].getMessage()
+    assert target.read_text() == good_text  # the current layer is untouched
+    assert installer.offer(good).outcome is InstallOutcome.ACCEPTED
+    assert json.loads(target.read_text())["version"] == 3
+
+
+def test_device_follows_the_retained_release_topic(tmp_path: Path, key: Ed25519PrivateKey) -> None:
+    async def scenario(broker: MosquittoBroker) -> GlobalLayerInstaller:
+        installer = GlobalLayerInstaller(tmp_path / "global.json", public_key_hex(key))
+        async with MqttLink(LinkSettings(port=broker.port)) as publisher:
+            await publisher.publish(RELEASE_TOPIC, _release(key, 5), retain=True)
+        async with MqttLink(LinkSettings(port=broker.port)) as device:
+            stop = asyncio.Event()
+            task = asyncio.create_task(follow_releases(device, installer, stop), name="follow")
+            async with asyncio.timeout(20):
+                while installer.version != 5:  # noqa: ASYNC110 - polls another task's progress
+                    await asyncio.sleep(0.05)
+            stop.set()
+            await task
+        return installer
+
+    broker = start_broker(LoopbackBroker())
+    try:
+        installer = asyncio.run(scenario(broker))
+    finally:
+        broker.close()
+    assert json.loads(installer.table_path.read_text())["version"] == 5

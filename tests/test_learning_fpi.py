@@ -1,0 +1,110 @@
+"""Failure-point isolation: labelling functions on constructed turns, the tree, and the routing to fixes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from edge.feedback.record import FeedbackSignal, SignalKind, TurnRecord
+from edge.learning.canonical import Lexicon
+from edge.learning.fpi import CLASSES, classify, featurize, fit_tree, label_functions, route
+from edge.nlu.snapshots import BUILTIN_DEVICES
+
+LEX = Lexicon.from_devices(BUILTIN_DEVICES)
+
+
+def _turn(tid: str = "t1", **kw: object) -> TurnRecord:
+    base: dict[str, object] = {
+        "turn_id": tid,
+        "session_id": "s",
+        "home_id": "h",
+        "t_start": 0.0,
+        "t_end": 2.0,
+        "wake_score": 0.9,
+        "asr_confidence": 0.9,
+        "intent_confidence": 0.9,
+    }
+    base.update(kw)
+    return TurnRecord(**base)  # type: ignore[arg-type]
+
+
+def _lf(
+    turn: TurnRecord, nxt: TurnRecord | None = None, signals: tuple[FeedbackSignal, ...] = ()
+) -> str | None:
+    return label_functions(featurize(turn, signals, nxt, LEX))
+
+
+def test_false_wake() -> None:
+    assert _lf(_turn(extra={"no_speech": True}, wake_score=0.55)) == "false_wake"
+
+
+def test_asr_like_low_confidence_oov_and_a_sound_alike_rephrase() -> None:
+    heard = _turn(
+        asr_text="turn on the kitten lite",
+        asr_confidence=0.45,
+        intent="HassTurnOn",
+        slots={"name": "kitten lite"},
+    )
+    again = _turn("t2", asr_text="turn on the kitchen light", intent="HassTurnOn", targets=("light.kitchen",))
+    assert _lf(heard, again) == "asr"
+
+
+def test_nlu_like_not_understood_with_known_words() -> None:
+    said = _turn(asr_text="kill the kitchen light", intent=None, intent_confidence=0.2)
+    again = _turn(
+        "t2", asr_text="turn off the kitchen light", intent="HassTurnOff", targets=("light.kitchen",)
+    )
+    assert _lf(said, again) == "nlu"
+
+
+def test_entity_resolution_like_name_not_found() -> None:
+    said = _turn(
+        asr_text="turn on the big light",
+        intent="HassTurnOn",
+        slots={"name": "big light"},
+        target_scores=(0.4,),
+    )
+    assert _lf(said) == "entity_resolution"
+
+
+def test_result_like_device_timeout() -> None:
+    said = _turn(
+        asr_text="turn on the kitchen light",
+        intent="HassTurnOn",
+        targets=("light.kitchen",),
+        result_ok=False,
+        result_error="device-timeout",
+    )
+    signal = FeedbackSignal("t1", SignalKind.RESULT_ERROR, 2.0)
+    assert _lf(said, None, (signal,)) == "result"
+
+
+def test_recovered_by_a_rewrite_is_correct() -> None:
+    said = _turn(
+        asr_text="turn on the kitchen lite",
+        intent="HassTurnOn",
+        targets=("light.kitchen",),
+        result_ok=True,
+        rewrite={"original": "turn on the kitchen lite", "rewritten": "turn on the kitchen light"},
+    )
+    assert _lf(said) == "correct"
+
+
+def test_tree_learns_a_separable_problem_and_routes_fixes() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.random((300, 4))
+    y = np.where(x[:, 0] > 0.5, 1, np.where(x[:, 1] > 0.5, 2, 4))
+    tree = fit_tree(x, y, depth=3)
+    assert float(np.mean([CLASSES.index(tree.predict(r)) == t for r, t in zip(x, y, strict=True)])) > 0.97
+    turn = _turn(asr_text="turn on the big light", slots={"name": "big light"}, intent="HassTurnOn")
+    nxt = _turn("t2", asr_text="turn on the kitchen light", targets=("light.kitchen",), intent="HassTurnOn")
+    fix = route("entity_resolution", turn, nxt)
+    assert (fix.kind, fix.detail["mention"], fix.detail["entity_id"]) == (
+        "alias",
+        "big light",
+        "light.kitchen",
+    )
+    assert route("result", _turn(targets=("light.kitchen",)), None).kind == "device_alert"
+    assert route("false_wake", _turn(), None).kind == "wake_threshold"
+    assert route("asr", turn, nxt).kind == "rewrite"
+    assert route("nlu", turn, nxt).kind == "nlu_example"
+    assert classify(featurize(_turn(extra={"no_speech": True}), (), None, LEX)) == "false_wake"

@@ -1,0 +1,109 @@
+"""The command-line contract of ``edge parse`` and ``edge intents`` (as subprocesses), and model errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from edge.config import Settings
+from edge.errors import ModelError
+from edge.nlu.parser import NLUParser
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def edge(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "edge", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def test_parse_prints_one_json_object() -> None:
+    done = edge("parse", "what's", "the", "temperature", "--area", "kitchen", "--state", "oven.kitchen=on")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 1
+    out = json.loads(lines[0])
+    assert set(out) >= {"text", "intent", "slots", "targets", "confidence"}
+    assert out["intent"] == "OvenGetTemperature"
+    assert "oven.kitchen" in out["targets"]
+
+
+def test_parse_out_of_domain_is_null() -> None:
+    done = edge("parse", "tell me a joke")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["intent"] is None
+    assert out["targets"] == []
+
+
+def test_parse_batch_one_line_per_request(tmp_path: Path) -> None:
+    batch = tmp_path / "in.jsonl"
+    items = [
+        {"text": "play the hunger games", "context": {"area": "living room", "screen": True}},
+        {"text": "play the hunger games", "context": {"area": "kitchen", "screen": False}},
+        {
+            "text": "pause",
+            "context": {"area": "bedroom", "states": {"media_player.living_room_tv": "playing"}},
+        },
+    ]
+    batch.write_text("\n".join(json.dumps(i) for i in items) + "\n")
+    done = edge("parse", "--batch", str(batch))
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.strip().splitlines()]
+    assert [r["text"] for r in rows] == [i["text"] for i in items]
+    assert rows[0]["slots"]["media_class"] == "movie"
+    assert rows[1]["slots"]["media_class"] == "audiobook"
+    assert rows[2]["targets"] == ["media_player.living_room_tv"]
+
+
+def test_parse_bad_state_is_a_clear_error() -> None:
+    done = edge("parse", "pause", "--state", "nonsense")
+    assert done.returncode == 1
+    assert "entity_id=state" in done.stderr
+
+
+def test_intents_json_lists_the_catalogue() -> None:
+    done = edge("intents", "--json")
+    assert done.returncode == 0, done.stderr
+    catalogue = {i["name"]: i for i in json.loads(done.stdout)}
+    for name in (
+        "HassTurnOn",
+        "HassMediaSearchAndPlay",
+        "OvenGetTemperature",
+        "TeachMacro",
+        "Confirm",
+        "OutOfDomain",
+    ):
+        assert name in catalogue
+    assert catalogue["HassTurnOn"]["moves_device"] is True
+    assert catalogue["HassGetCurrentTime"]["moves_device"] is False
+    assert set(catalogue["HassTurnOn"]) == {
+        "name",
+        "description",
+        "slots",
+        "domains",
+        "moves_device",
+        "safety",
+        "origin",
+    }
+
+
+def test_missing_model_dir_names_the_make_target(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="make models-nlu"):
+        NLUParser(Settings(), tmp_path / "nowhere")
+
+
+def test_corrupt_metadata_is_a_model_error(tmp_path: Path) -> None:
+    (tmp_path / "nlu.json").write_text("{not json")
+    with pytest.raises(ModelError, match="make models-nlu"):
+        NLUParser(Settings(), tmp_path)
