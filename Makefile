@@ -9,10 +9,25 @@ export EDGE_MODEL_DIR ?= $(CURDIR)/models/cache
 export HF_HUB_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install models run test lint typecheck pytest test-vosk test-slow bench bench-nlu bench-learning \
+.PHONY: system-deps install models run test lint typecheck pytest test-vosk test-slow bench bench-nlu bench-learning \
         bench-fleet models-nlu doctor clean
 
-$(STAMP): pyproject.toml
+# Debian packages the runtime and the tests use; installed when missing (root, or sudo without a prompt).
+DEBS := python3-venv mosquitto espeak-ng sox libportaudio2 libsndfile1
+
+system-deps:
+	@missing=""; \
+	for cmd in mosquitto espeak-ng sox; do command -v $$cmd >/dev/null || [ -x /usr/sbin/$$cmd ] || missing="$$missing $$cmd"; done; \
+	ldconfig -p 2>/dev/null | grep -q libportaudio.so || missing="$$missing libportaudio2"; \
+	$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages (missing:$$missing)"; \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  command -v apt-get >/dev/null || { echo "no apt-get: install$$missing yourself"; exit 1; }; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEBS); \
+	fi
+
+$(STAMP): pyproject.toml | system-deps
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
