@@ -24,8 +24,6 @@ from edge.nlu.types import Intent
 from edge.sim.device_model import Fault
 from edge.sim.devices import DeviceSimulator
 
-# MosquittoBroker.start (shared) leaves its log file handle open; reported to the coordinator.
-pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "devices" / "homes" / "demo.toml"
