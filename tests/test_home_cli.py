@@ -16,7 +16,6 @@ from edge.context.address import parse_broker, with_broker
 from edge.context.broker import MosquittoBroker
 from edge.errors import ConfigError
 
-
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = str(ROOT / "devices" / "homes" / "demo.toml")
 EDGE = [sys.executable, "-m", "edge"]

@@ -21,7 +21,6 @@ from edge.context.mqtt import Message, MqttSession, SessionSettings
 from edge.context.store import ContextStore
 from edge.context.wire import PayloadError, decode_command, decode_json_state
 
-
 ROOT = Path(__file__).resolve().parent.parent
 HOME = load_home(ROOT / "devices" / "homes" / "demo.toml")
 

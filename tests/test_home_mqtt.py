@@ -10,8 +10,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from edge.actions.mqtt_executor import MqttExecutor
 from edge.actions.planner import plan
 from edge.config import MQTTSettings, SatelliteSettings, Settings
@@ -23,7 +21,6 @@ from edge.context.store import ContextStore
 from edge.nlu.types import Intent
 from edge.sim.device_model import Fault
 from edge.sim.devices import DeviceSimulator
-
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "devices" / "homes" / "demo.toml"
