@@ -33,11 +33,14 @@ from edge.feedback.taught import TaughtStore
 from edge.feedback.writer import AsyncTurnStore
 from edge.nlu.types import Intent
 from edge.topics import RuntimeTopics
+from edge.turns.engine import TurnEngine
 from edge.turns.protocols import PlanLike
 
 __all__ = ["MqttHome", "RuntimeOptions", "asr_vocabulary", "run_runtime"]
 
 log = logging.getLogger(__name__)
+
+IDLE_S = 120.0  # no voice activity for this long: the device may learn
 
 COMMAND_WORDS = (
     "turn on", "turn off", "switch", "set", "dim", "brighten", "play", "pause", "stop", "lock", "unlock",
@@ -132,6 +135,21 @@ async def _tick(recorder: FeedbackRecorder, every_s: float = 15.0) -> None:
         await recorder.tick(time.time())
 
 
+async def _learn_when_idle(
+    settings: Settings, db: Path | None, engine: TurnEngine, last_activity: Callable[[], float]
+) -> None:
+    """Rebuild the learned tables when nobody has spoken for two minutes, then swap in the new rewriter.
+    The rebuild runs in a thread; the voice path never waits for it."""
+    from edge.learning.loop import run_when_idle
+    from edge.wiring import learned_rewriter, rebuild_tables
+
+    def rebuild() -> None:
+        log.info("learning: %s", rebuild_tables(settings, db))
+        engine.rewriter = learned_rewriter(settings, db)
+
+    await run_when_idle(rebuild, lambda: time.monotonic() - last_activity() > IDLE_S)
+
+
 async def _health(session: MqttSession, topics: RuntimeTopics) -> None:
     """Say on the health topic and in the log whether the broker is there (the voice path goes on)."""
     last: bool | None = None
@@ -151,7 +169,6 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
     from edge.dialog.tts import Speaker, make_tts
     from edge.nlu.parser import NLUParser
     from edge.pipeline import build_pipeline, load_engines
-    from edge.turns.engine import TurnEngine
     from edge.turns.handler import EngineTurnHandler
     from edge.wiring import learned_rewriter
 
@@ -172,7 +189,10 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
     async with MqttSession(session_settings) as session, AsyncTurnStore(db) as turns:
         topics = RuntimeTopics(session, site, settings.mqtt.base_topic, settings.mqtt.hermes)
 
+        activity = [time.monotonic()]
+
         async def emit(event: PipelineEvent) -> None:
+            activity[0] = time.monotonic()
             printer(event)
             topics.offer(event)
 
@@ -208,6 +228,13 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
                     tg.create_task(_tick(recorder), name="feedback-tick"),
                     tg.create_task(_health(session, topics), name="health"),
                 ]
+                if settings.learning.enabled and not options.wav:
+                    background.append(
+                        tg.create_task(
+                            _learn_when_idle(settings, options.db, engine, lambda: activity[0]),
+                            name="learning",
+                        )
+                    )
                 if options.wav and port_open(settings.mqtt.host, settings.mqtt.port):
                     # a replay acts on the home as it is: wait briefly for retained discovery and state
                     await session.wait_connected(5.0)

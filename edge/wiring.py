@@ -15,7 +15,7 @@ from edge.learning.globaltable import load_global_table
 from edge.learning.loop import Learner, TableVersions
 from edge.learning.rewriter import LearnedRewriter
 
-__all__ = ["failure_points", "learned_rewriter", "tables_dir"]
+__all__ = ["failure_points", "learned_rewriter", "rebuild_tables", "tables_dir"]
 
 log = logging.getLogger(__name__)
 
@@ -55,3 +55,30 @@ def failure_points(
         nxt = by_id.get(rephrased_by.get(t.turn_id, ""))
         out[t.turn_id] = classify(featurize(t, signals.get(t.turn_id, ()), nxt, lex), tree)
     return out
+
+
+def rebuild_tables(settings: Settings, db: Path | None) -> str:
+    """Rebuild the personal rewrite table from the turn store (blocking: run it in a thread).
+
+    The candidate replaces the active table only when it does no worse on recent history; failure points
+    are written back for defective turns. Returns one line saying what happened.
+    """
+    from edge.feedback.store import TurnQuery, TurnStore
+
+    path = db or Path(settings.feedback.db_path)
+    versions = TableVersions(tables_dir(settings, db))
+    with TurnStore(path) as store:
+        stored = store.turns(TurnQuery())
+        turns = [s.record for s in stored]
+        signals = {s.record.turn_id: list(s.signals) for s in stored}
+        learner = Learner(settings.learning, global_table=load_global_table(settings.learning.global_table))
+        learner.table = versions.active()
+        now = max((t.t_end for t in turns), default=0.0)
+        report = learner.rebuild(turns, signals, now, Lexicon())
+        with store.transaction():
+            for turn_id, point in failure_points(turns, signals).items():
+                store.set_label(turn_id, Label.DEFECT, point)
+    if report.activated:
+        version = versions.save(report.table)
+        return f"rewrite table version {version}: {len(report.table)} rules from {report.turns} turns"
+    return f"kept rewrite table version {versions.active_version()}"
