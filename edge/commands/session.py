@@ -13,12 +13,14 @@ from edge.commands._util import emit_json, settings_from_args
 from edge.config import Settings
 from edge.dialog.tts import Speaker, make_tts
 from edge.errors import EdgeError, ErrorCode
+from edge.feedback.record import Label
 from edge.feedback.recorder import FeedbackRecorder
 from edge.feedback.store import TurnQuery
 from edge.feedback.taught import TaughtStore
 from edge.feedback.writer import AsyncTurnStore
 from edge.turns.engine import TurnEngine
 from edge.turns.session import ScriptLine, TranscriptResult, load_script, run_session
+from edge.wiring import failure_points, learned_rewriter
 
 __all__ = ["register"]
 
@@ -64,12 +66,19 @@ async def _session(args: argparse.Namespace, settings: Settings, script: list[Sc
     try:
         async with AsyncTurnStore(db) as store:
             recorder = FeedbackRecorder(store, settings.feedback)
+            rewriter = learned_rewriter(settings, Path(args.db) if args.db else None)
             engine = TurnEngine(
                 settings=settings, parser=parser, planner=home, executor=home, context=home, taught=taught,
-                speaker=speaker, observer=recorder, home_id=args.home_id,
+                speaker=speaker, observer=recorder, rewriter=rewriter, home_id=args.home_id,
             )  # fmt: skip
             await run_session(script, engine, recorder, session_id, home=home, transcriber=transcriber)
-            for turn in await store.turns(TurnQuery(session_id=session_id)):
+            query = TurnQuery(session_id=session_id)
+            stored = await store.turns(query)
+            signals = {t.record.turn_id: list(t.signals) for t in stored}
+            points = failure_points([t.record for t in stored], signals)
+            for turn_id, point in points.items():
+                await store.set_label(turn_id, Label.DEFECT, point)
+            for turn in await store.turns(query):
                 emit_json(turn.to_json())
     finally:
         taught.close()
