@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -167,11 +168,17 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
     from edge.audio.mic import MicrophoneSource
     from edge.audio.sources import AudioSource, WavSource
     from edge.dialog.tts import Speaker, make_tts
-    from edge.nlu.parser import NLUParser
+    from edge.nlu.domain_parser import DomainParser, load_parser
     from edge.pipeline import build_pipeline, load_engines
     from edge.turns.handler import EngineTurnHandler
     from edge.wiring import learned_rewriter
 
+    broker_up = await asyncio.to_thread(port_open, settings.mqtt.host, settings.mqtt.port)
+    if options.wav and not broker_up:
+        # a replay with no broker: the actions fail anyway, so they fail fast instead of waiting
+        settings = dataclasses.replace(
+            settings, mqtt=dataclasses.replace(settings.mqtt, command_timeout_s=0.5)
+        )
     site = settings.satellite.site_id
     db = options.db or Path(settings.feedback.db_path)
     db.parent.mkdir(parents=True, exist_ok=True)
@@ -182,7 +189,8 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
         else MicrophoneSource(settings.audio)
     )
     engines = await asyncio.to_thread(load_engines, settings, options.no_wake)
-    parser = await asyncio.to_thread(NLUParser, settings)
+    parser = await asyncio.to_thread(load_parser, settings)
+    domain_words = parser.vocabulary() if isinstance(parser, DomainParser) else []
     rewriter = await asyncio.to_thread(learned_rewriter, settings, options.db)
     store = ContextStore(settings, home)
     session_settings = SessionSettings.from_mqtt(settings.mqtt, site, health=True)
@@ -214,7 +222,9 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
         handler = EngineTurnHandler(engine)
 
         def vocabulary() -> Sequence[str]:
-            return asr_vocabulary(store.snapshot()) if settings.asr.use_domain_vocabulary else ()
+            if not settings.asr.use_domain_vocabulary:
+                return ()
+            return [*domain_words, *asr_vocabulary(store.snapshot())]
 
         pipeline = build_pipeline(
             settings, source, handler, emit, no_wake=options.no_wake, engines=engines, vocabulary=vocabulary
@@ -235,7 +245,7 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
                             name="learning",
                         )
                     )
-                if options.wav and port_open(settings.mqtt.host, settings.mqtt.port):
+                if options.wav and broker_up:
                     # a replay acts on the home as it is: wait briefly for retained discovery and state
                     await session.wait_connected(5.0)
                     await asyncio.sleep(min(options.settle_s, 1.0))

@@ -129,6 +129,9 @@ class NLUSettings:
     confirm_below: float = 0.55  # ask "did you mean ...?" below this confidence
     reject_below: float = 0.35  # below this, nothing for the home
     timeout_s: float = 2.0
+    domain: str = ""  # a custom domain file (HA custom sentences or Rhino YAML), as --domain gives it
+    domain_accept: float = 0.8  # a grammar match of a custom domain is taken at or above this score
+    domain_slot_likeness: float = 0.6  # ... when every slot sounds at least this much like its value
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from edge.asr.base import Recognizer
@@ -136,7 +136,7 @@ class VoicePipeline:
         overflow = Overflow.DROP_OLDEST if source.live else Overflow.BLOCK
         self.audio: Channel[AudioChunk] = Channel("audio", config.audio_queue_frames, overflow)
         self.jobs: Channel[_Job] = Channel("utterances", config.utterance_queue, Overflow.BLOCK)
-        self.transcripts: Channel[tuple[Transcript, str]] = Channel("transcripts", 8, Overflow.BLOCK)
+        self.transcripts: Channel[tuple[Transcript, str, float]] = Channel("transcripts", 8, Overflow.BLOCK)
         self._turns = 0
         self._transcripts = 0
         self._end_ms = 0.0
@@ -264,13 +264,18 @@ class VoicePipeline:
                     "end_to_transcript_ms": round(1000 * (done - job.decided_at), 1),
                 }
                 await self.emit(PipelineEvent(EventType.TRANSCRIPT, utterance.t_ms, utterance.turn_id, data))
-                await self.transcripts.put((transcript, utterance.turn_id))
+                await self.transcripts.put((transcript, utterance.turn_id, utterance.t_ms))
         finally:
             self.transcripts.close()
 
     async def _handle(self) -> None:
-        async for transcript, turn_id in self.transcripts:
-            await self.handler.on_transcript(transcript, turn_id, self.emit)
+        async for transcript, turn_id, t_ms in self.transcripts:
+
+            async def on_stream_clock(event: PipelineEvent, t_ms: float = t_ms) -> None:
+                # the turn engine stamps events with its own clock; the stream speaks audio time
+                await self.emit(replace(event, t_ms=t_ms))
+
+            await self.handler.on_transcript(transcript, turn_id, on_stream_clock)
 
     async def _error(self, code: ErrorCode, message: str, t_ms: float, turn_id: str = "") -> None:
         log.warning("pipeline %s: %s", code, message)

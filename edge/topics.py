@@ -5,8 +5,10 @@ Publishing never blocks the voice path: events go through a drop-oldest channel 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import time
 from typing import Any, Protocol
 
 from edge.bus import Channel, ChannelClosed, Overflow
@@ -62,6 +64,9 @@ class RuntimeTopics:
         base: str = "edge",
         hermes: bool = False,
         capacity: int = 200,
+        *,
+        attempt_s: float = 1.0,
+        retry_after_s: float = 2.0,
     ) -> None:
         self._publisher = publisher
         self.site_id = site_id
@@ -70,6 +75,10 @@ class RuntimeTopics:
         self._queue: Channel[tuple[str, bytes, bool]] = Channel(
             "runtime-topics", capacity, Overflow.DROP_OLDEST
         )
+        self.attempt_s = attempt_s  # how long one event may wait for the broker
+        self.retry_after_s = retry_after_s  # after a failure, events are dropped unsent this long
+        self._away_until = 0.0
+        self.dropped = 0
 
     def topic(self, kind: str) -> str:
         return f"{self.base}/{self.site_id}/{kind}"
@@ -91,9 +100,15 @@ class RuntimeTopics:
                 topic, body, retain = await self._queue.get()
             except ChannelClosed:
                 return
+            if time.monotonic() < self._away_until and not retain:
+                self.dropped += 1  # the broker is away: telemetry is dropped, never queued behind it
+                continue
             try:
-                await self._publisher.publish(topic, body, qos=0, retain=retain)
+                async with asyncio.timeout(self.attempt_s):
+                    await self._publisher.publish(topic, body, qos=0, retain=retain)
             except Exception as err:  # the broker may be away; the voice path goes on
+                self.dropped += 1
+                self._away_until = time.monotonic() + self.retry_after_s
                 log.debug("could not publish %s: %s", topic, err)
 
     def close(self) -> None:

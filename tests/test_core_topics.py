@@ -86,3 +86,30 @@ def test_queue_is_bounded_and_drops_oldest() -> None:
 def test_not_understood_has_no_hermes_form() -> None:
     ev = PipelineEvent(EventType.NOT_UNDERSTOOD, 0.0, "t", {"text": "what is the capital of france"})
     assert hermes_intent(ev, "s") is None
+
+
+class HangingPublisher:
+    """A broker that is away: every publish waits forever (as one waiting for a reconnect does)."""
+
+    def __init__(self) -> None:
+        self.attempts = 0
+
+    async def publish(self, topic: str, payload: bytes, qos: int = 0, retain: bool = False) -> None:
+        self.attempts += 1
+        await asyncio.Event().wait()
+
+
+def test_a_broker_that_is_away_costs_one_attempt_not_one_per_event() -> None:
+    pub = HangingPublisher()
+    topics = RuntimeTopics(pub, "s", attempt_s=0.05, retry_after_s=60.0)
+
+    async def go() -> None:
+        task = asyncio.create_task(topics.run())
+        for i in range(20):
+            topics.offer(PipelineEvent(EventType.WAKE, float(i), f"t{i}", {"word": "w", "score": 1.0}))
+        topics.close()
+        await asyncio.wait_for(task, 30)
+
+    asyncio.run(go())
+    assert pub.attempts == 1  # the first event found the broker away; the rest were dropped unsent
+    assert topics.dropped == 20

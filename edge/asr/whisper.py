@@ -19,7 +19,7 @@ from edge.events import Transcript
 
 __all__ = ["SegmentStats", "WhisperRecognizer", "judge", "vocabulary_prompt"]
 
-MAX_PROMPT_PHRASES = 40
+MAX_PROMPT_WORDS = 150  # Whisper reads at most ~224 prompt tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +31,15 @@ class SegmentStats:
 
 
 def vocabulary_prompt(vocabulary: Sequence[str]) -> str | None:
-    """A short prompt naming the home's devices and rooms: Whisper then prefers those spellings."""
-    phrases = list(dict.fromkeys(p.strip() for p in vocabulary if p.strip()))[:MAX_PROMPT_PHRASES]
+    """A short prompt naming the domain's words, the home's devices and rooms: Whisper then prefers those
+    spellings. Phrases are kept in order until ``MAX_PROMPT_WORDS`` words."""
+    phrases: list[str] = []
+    words = 0
+    for phrase in dict.fromkeys(p.strip() for p in vocabulary if p.strip()):
+        words += len(phrase.split())
+        if words > MAX_PROMPT_WORDS:
+            break
+        phrases.append(phrase)
     return ", ".join(phrases) + "." if phrases else None
 
 

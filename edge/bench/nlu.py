@@ -5,8 +5,8 @@ Figures (``../shared/data`` required, skipped with a message otherwise):
   match of the mapped slots (area, name, color, drink);
 - false-action rate on the non-iot held-out half: share of rows that produced an intent that moves a
   device (all non-iot rows, and without the media/time/list scenarios the catalogue serves itself);
-- barista exact match (intent + every slot) when transcripts are given (``EDGE_BARISTA_TRANSCRIPTS``:
-  JSONL of {"audio", "text"}); the audio path feeds :func:`barista_exact_match` with ASR output;
+- barista exact match (intent + every slot) on the 180 development recordings through the full audio
+  path with the coffee maker domain (:mod:`edge.bench.barista`, also ``edge bench barista``);
 - parse latency median/p99 on one thread; model size;
 - Home Assistant's matcher (hassil + home-assistant-intents "en") on the same rows.
 """
@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from edge.config import Settings
@@ -30,25 +28,13 @@ from edge.nlu.snapshots import BUILTIN_DEVICES, make_snapshot
 from edge.nlu.text import normalize
 from edge.training.hwu64 import IOT_MAP, SERVED_SCENARIOS, SLOT_MAP, HwuRow, read_hwu64
 
-__all__ = ["barista_exact_match", "evaluate_hwu", "run"]
+__all__ = ["evaluate_hwu", "run"]
 
 Predict = Callable[[str], tuple[str | None, dict[str, str]]]
 
 
 def _norm(value: str) -> str:
     return " ".join(normalize(value))
-
-
-def barista_exact_match(
-    parser: NLUParser, transcript: str, label: dict[str, Any], snapshot: ContextSnapshot
-) -> bool:
-    """True when the transcript parses to the labelled intent with exactly the labelled slots."""
-    intent = parser.parse(transcript, snapshot)
-    if intent is None or intent.name != label["intent"]:
-        return False
-    want = {k: _norm(str(v)) for k, v in (label.get("slots") or {}).items()}
-    got = {k: _norm(v) for k, v in intent.slots.items() if k in parser._slot_values or k in want}
-    return got == want
 
 
 def evaluate_hwu(rows: list[HwuRow], predict: Predict) -> dict[str, float]:
@@ -152,28 +138,13 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             evaluate_hwu(rows, ha) if ha else "hassil/home-assistant-intents not installed"
         )
         texts = [r.text for r in rows if r.held_out][:400]
-        transcripts = os.environ.get("EDGE_BARISTA_TRANSCRIPTS", "")
-        report["barista"] = (
-            _barista(settings, shared, Path(transcripts)) if transcripts else "needs transcripts (audio path)"
-        )
+        if (shared / "barista" / "labels.jsonl").is_file():
+            from edge.bench.barista import run_barista
+
+            limit = 30 if getattr(args, "quick", False) else 0
+            report["barista_audio_path"] = run_barista(settings, shared, limit)
     median, p99 = _latency(parser, texts * max(1, getattr(args, "runs", 0) or 1), snapshot)
     report["parse_ms_median"] = round(median, 3)
     report["parse_ms_p99"] = round(p99, 3)
     print(json.dumps(report, indent=1))
     return 0
-
-
-def _barista(settings: Settings, shared: Path, transcripts: Path) -> dict[str, Any]:
-    from edge.nlu.domains import ensure_domain_model
-
-    labels = {
-        json.loads(line)["audio"]: json.loads(line) for line in (shared / "barista" / "labels.jsonl").open()
-    }
-    parser = NLUParser(settings, ensure_domain_model(settings, shared / "barista" / "coffee_maker.yaml"))
-    snapshot = make_snapshot({d.entity_id: d for d in BUILTIN_DEVICES})
-    verdicts = []
-    for line in transcripts.open():
-        item = json.loads(line)
-        if item["audio"] in labels:
-            verdicts.append(barista_exact_match(parser, item["text"], labels[item["audio"]], snapshot))
-    return {"rows": len(verdicts), "exact_match": sum(verdicts) / max(1, len(verdicts))}

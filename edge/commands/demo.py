@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from edge.commands._util import settings_from_args
+from edge.commands._util import add_domain_argument, settings_from_args
 from edge.commands.run import event_printer
 from edge.config import project_root
 from edge.context.broker import MosquittoBroker, port_open
@@ -78,4 +78,5 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--home", help="home TOML or HA fixture YAML (default: devices/homes/demo.toml)")
     p.add_argument("--wav", help="replay this WAV instead of listening on the microphone")
     p.add_argument("--area", default="kitchen", help="the area this satellite stands in (default kitchen)")
+    add_domain_argument(p)
     p.set_defaults(func=_run)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from edge.commands._util import emit_json, settings_from_args
+from edge.commands._util import add_domain_argument, emit_json, settings_from_args
 from edge.errors import ConfigError
 
 __all__ = ["register"]
@@ -19,16 +19,11 @@ def _screen(value: str | None) -> bool:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from edge.nlu.parser import NLUParser
+    from edge.nlu.domain_parser import load_parser
     from edge.nlu.snapshots import load_devices, make_snapshot, parse_states
 
     settings = settings_from_args(args)
-    model_dir = None
-    if args.domain:
-        from edge.nlu.domains import ensure_domain_model
-
-        model_dir = ensure_domain_model(settings, Path(args.domain))
-    parser = NLUParser(settings, model_dir)
+    parser = load_parser(settings)
     devices = load_devices(Path(args.home) if args.home else None)
     area = args.area if args.area is not None else settings.satellite.area
     screen = _screen(args.screen) if args.screen else settings.satellite.has_screen
@@ -78,7 +73,5 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--state", action="append", default=[], metavar="ENTITY_ID=STATE", help="a device state (repeatable)"
     )
     p.add_argument("--screen", choices=["yes", "no"], help="whether the satellite has a screen")
-    p.add_argument(
-        "--domain", help="custom domain file (HA custom sentences or Rhino YAML); trains on first use"
-    )
+    add_domain_argument(p)
     p.set_defaults(func=_run)

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from edge.commands._util import settings_from_args
+from edge.commands._util import add_domain_argument, settings_from_args
 from edge.context.address import with_broker
 from edge.events import EventType, PipelineEvent
 
@@ -105,4 +105,5 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--area", help="the area this satellite stands in")
     p.add_argument("--db", help="keep the turns in this store (default: a temporary one)")
     p.add_argument("--speak", action="store_true", help="speak the responses (default: text only)")
+    add_domain_argument(p)
     p.set_defaults(func=_run)

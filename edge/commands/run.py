@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from edge.commands._util import emit_json, settings_from_args
+from edge.commands._util import add_domain_argument, emit_json, settings_from_args
 from edge.config import project_root
 from edge.context.address import with_broker
 from edge.events import PipelineEvent
@@ -38,6 +38,7 @@ def add_runtime_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--area", help="the area this satellite stands in (satellite.area)")
     p.add_argument("--db", help="turn store (default: feedback.db_path)")
     p.add_argument("--json", action="store_true", help="one JSON event per line")
+    add_domain_argument(p)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from edge.commands._util import emit_json, settings_from_args
+from edge.commands._util import add_domain_argument, emit_json, settings_from_args
 from edge.config import Settings
 from edge.dialog.tts import Speaker, make_tts
 from edge.errors import EdgeError, ErrorCode
@@ -55,9 +55,9 @@ def _local_backend(home_path: Path, settings: Settings) -> Any:
 
 async def _session(args: argparse.Namespace, settings: Settings, script: list[ScriptLine]) -> None:
     home = _local_backend(Path(args.home), settings)
-    from edge.nlu.parser import NLUParser
+    from edge.nlu.domain_parser import load_parser
 
-    parser = NLUParser(settings)
+    parser = load_parser(settings)
     transcriber = _AsrTranscriber(settings) if any(x.kind == "audio" for x in script) else None
     db = Path(args.db or settings.feedback.db_path)
     session_id = args.session or uuid.uuid4().hex[:12]
@@ -102,4 +102,5 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--broker", metavar="HOST:PORT", help="use the MQTT simulator on this broker")
     p.add_argument("--session", help="session id (default: random)")
     p.add_argument("--home-id", default="home", help="home id stored with each turn")
+    add_domain_argument(p)
     p.set_defaults(func=_run)

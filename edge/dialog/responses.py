@@ -121,3 +121,15 @@ def no_device_text(name: str) -> str:
 
 def teach_offer(phrase: str) -> str:
     return f"I don't know what {phrase} is. Want to teach me?"
+
+
+def domain_text(intent: Intent) -> str:
+    """The reply to a custom-domain request: what was understood (the domain's automations act on it)."""
+    details = ", ".join(f"{_spaced(k)} {v}" for k, v in intent.slots.items())
+    return f"OK, {_spaced(intent.name)}" + (f": {details}." if details else ".")
+
+
+def _spaced(name: str) -> str:
+    """``orderDrink`` / ``coffee_drink`` -> "order drink" / "coffee drink"."""
+    out = "".join(" " + ch.lower() if ch.isupper() else ch for ch in name).replace("_", " ")
+    return " ".join(out.split())

@@ -12,7 +12,7 @@ import hashlib
 import json
 import random
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +54,13 @@ class DomainSpec:
     templates: dict[str, tuple[str, ...]]  # intent -> hassil templates
     lists: dict[str, tuple[tuple[str, str], ...]]  # list name -> (spoken, value)
     digest: str
+    rules: dict[str, str] = field(default_factory=dict)  # HA expansion rules: name -> template
 
     def parsed(self) -> dict[str, list[Template]]:
         return {intent: [parse_template(t) for t in ts] for intent, ts in self.templates.items()}
+
+    def parsed_rules(self) -> dict[str, Template]:
+        return {name: parse_template(t) for name, t in self.rules.items()}
 
     def slot_lists(self) -> dict[str, str]:
         """slot name -> list name, from the templates."""
@@ -136,7 +140,11 @@ def load_domain(path: Path) -> DomainSpec:
                 continue
             else:
                 lists[str(k)] = _values(v, f"{path}: lists.{k}")
-        spec = DomainSpec(name, "hassil", templates, lists, digest)
+        raw_rules = data.get("expansion_rules") or {}
+        if not isinstance(raw_rules, dict):
+            raise ConfigError(f"{path}: expansion_rules must map names to templates", hint=_HINT)
+        rules = {str(k): str(v) for k, v in raw_rules.items()}
+        spec = DomainSpec(name, "hassil", templates, lists, digest, rules)
     else:
         raise ConfigError(f"{path} is neither a Rhino context nor HA custom sentences", hint=_HINT)
     if not any(spec.templates.values()):
@@ -147,6 +155,11 @@ def load_domain(path: Path) -> DomainSpec:
                 parse_template(t)
             except ConfigError as err:
                 raise ConfigError(f"{path}: intent {intent}: {err.message}", hint=_HINT) from err
+    for rule, t in spec.rules.items():
+        try:
+            parse_template(t)
+        except ConfigError as err:
+            raise ConfigError(f"{path}: expansion rule {rule}: {err.message}", hint=_HINT) from err
     return spec
 
 
@@ -154,9 +167,10 @@ def domain_vocabulary(path: Path) -> list[str]:
     """Every word the domain can use (template words and slot values), for ASR biasing."""
     spec = load_domain(path)
     words: set[str] = set()
+    rules = spec.parsed_rules()
     for templates in spec.parsed().values():
         for t in templates:
-            words |= template_words(t, {})
+            words |= template_words(t, rules)
     for values in spec.lists.values():
         for spoken, _value in values:
             words |= template_words(parse_template(spoken), {})
@@ -172,16 +186,23 @@ def example_phrases(path: Path, limit: int = 500, seed: int = 0) -> list[str]:
     for _ in range(limit * 4):
         if len(phrases) >= limit:
             break
-        s = sample(rng.choice(parsed), _domain_lists(spec), {}, rng)
+        s = sample(rng.choice(parsed), _domain_lists(spec), spec.parsed_rules(), rng)
         phrases.add(" ".join(normalize(s.text)))
     return sorted(phrases)
+
+
+_FREE_TEXT = (
+    "jazz", "the news", "my shopping list", "pizza", "mom", "the living room", "tomorrow morning",
+    "something relaxing", "the red one", "work", "dinner", "grandma", "the weekend", "milk and eggs",
+)  # fmt: skip
 
 
 def _domain_lists(spec: DomainSpec) -> Any:
     def sampler(name: str, rng: random.Random) -> tuple[str, str]:
         values = spec.lists.get(name)
-        if not values:
-            raise ConfigError(f"domain {spec.name} uses list {{{name}}} without values", hint=_HINT)
+        if not values:  # a wildcard (free text) list, or one Home Assistant fills in itself
+            phrase = rng.choice(_FREE_TEXT)
+            return phrase, phrase
         spoken, value = rng.choice(values)
         return sample(parse_template(spoken), sampler, {}, rng).text, value
 
@@ -195,7 +216,11 @@ def domain_model_dir(settings: Settings, spec: DomainSpec) -> Path:
 
 
 def ensure_domain_model(settings: Settings, path: Path, force: bool = False) -> Path:
-    """The domain model directory, training it first when absent or built from another file version."""
+    """The domain model directory, training it first when absent or built from another file version.
+
+    Training needs torch (``make models-nlu``); it is what ``edge train --domain`` does. At run time the
+    device never trains: :func:`edge.nlu.domain_parser.load_parser` uses a trained model when present and
+    the domain's grammar matcher always."""
     spec = load_domain(path)
     out = domain_model_dir(settings, spec)
     meta = out / "nlu.json"

@@ -224,28 +224,24 @@ def template_words(template: Template, rules: Mapping[str, Template]) -> set[str
 def rhino_to_hassil(expression: str) -> str:
     """Picovoice Rhino expression -> hassil template.
 
-    Rhino: ``[a, b]`` is a choice, ``(x)`` is optional, ``$type:slot`` a slot.
-    hassil: ``(a|b)``, ``[x]``, ``{type:slot}``.
+    Rhino: ``[a, b]`` is a choice, ``(x)`` or ``(a, b)`` is optional, ``$type:slot`` a slot.
+    hassil: ``(a|b)``, ``[x]`` / ``[a|b]``, ``{type:slot}``.
     """
     out: list[str] = []
-    depth_choice = 0
+    depth = 0  # inside [choice] or (optional choice): a comma separates alternatives in both
     i = 0
     while i < len(expression):
         ch = expression[i]
-        if ch == "[":
-            depth_choice += 1
-            out.append("(")
-        elif ch == "]":
-            depth_choice -= 1
-            out.append(")")
-        elif ch == "," and depth_choice > 0:
+        if ch in "[(":
+            depth += 1
+            out.append("(" if ch == "[" else "[")
+        elif ch in "])":
+            depth -= 1
+            out.append(")" if ch == "]" else "]")
+        elif ch == "," and depth > 0:
             out.append("|")
             while i + 1 < len(expression) and expression[i + 1] == " ":
                 i += 1
-        elif ch == "(":
-            out.append("[")
-        elif ch == ")":
-            out.append("]")
         elif ch == "$":
             m = re.match(r"\$([A-Za-z0-9_]+):([A-Za-z0-9_]+)", expression[i:])
             if not m:

@@ -21,12 +21,13 @@ __all__ = ["domain_examples", "train_domain_model"]
 def domain_examples(spec: DomainSpec, rng: random.Random, per_intent: int = 4000) -> list[Example]:
     out: list[Example] = []
     sampler = _domain_lists(spec)
+    rules = spec.parsed_rules()
     for intent, templates in spec.parsed().items():
         if not templates:
             continue
         label = (intent, "", "")
         for _ in range(per_intent):
-            s = sample(rng.choice(templates), sampler, {}, rng)
+            s = sample(rng.choice(templates), sampler, rules, rng)
             ex = from_sample(s, constant(label), rng, source=f"domain:{spec.name}")
             if ex is not None:
                 out.append(add_noise(ex, rng) if rng.random() < 0.2 else ex)

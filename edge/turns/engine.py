@@ -182,10 +182,15 @@ class TurnEngine:
         if intent is None:
             await self._emit(EventType.NOT_UNDERSTOOD, d.heard.t_end, d.turn_id, {"text": text})
             return self._offer_teaching(d, text, "") or say.NOT_UNDERSTOOD
+        from_domain = intent.source == "domain"
         if d.rewrite is not None and intent.source != "rewrite":
             intent = _with_source(intent, "rewrite")
         self._describe(d, intent, (intent,))
         await self._emit(EventType.INTENT, d.heard.t_end, d.turn_id, intent.to_json())
+        if from_domain:
+            # a custom domain's intent goes out on the intent topics (and Hermes) for its automations
+            d.lap("plan")
+            return say.domain_text(intent)
         name_slot = intent.slots.get("name", "")
         if name_slot and not intent.targets:
             offer = self._offer_teaching(d, text, name_slot)
