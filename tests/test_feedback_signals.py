@@ -61,6 +61,11 @@ def turn(tid: str, t: float, text: str, **kw: object) -> TurnRecord:
         ("play jazz", "turn on the kitchen light", 3, "Playing jazz.", False),
         ("turn on the light", "the kitchen", 2, "Which light do you mean?", False),  # answer, not rephrase
         ("turn on the kitchen light", "turn on the kitchen light", 200, "", False),  # outside the window
+        ("set the thermostat to 70", "set the thermostat to seventy degrees", 8, "", True),  # same value
+        ("set the thermostat to 70", "set the thermostat to seventy five", 8, "Done.", False),  # new value
+        ("play jazz", "no, play jazz in the living room", 4, "Playing jazz.", True),  # a correction
+        ("turn on the light", "turn on the light in the office", 5, "", True),  # refined
+        ("turn on the light", "no", 3, "Done.", False),  # a bare "no" is explicit feedback, not a rephrase
     ],
 )
 def test_rephrase_cases(prev: str, nxt: str, gap: float, response: str, expected: bool) -> None:

@@ -12,12 +12,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from edge.config import FeedbackSettings
-from edge.feedback.similarity import normalize, phonetic_similarity, text_similarity, token_diff
+from edge.feedback.similarity import (
+    content_tokens,
+    normalize,
+    phonetic_similarity,
+    text_similarity,
+    token_diff,
+)
+from edge.nlu.text import normalize as number_tokens
 
 __all__ = ["FAILURE_CUES", "Interpretation", "RephraseDecision", "detect_rephrase", "response_failed"]
 
 THRESHOLD = 0.6
 WEAK_FACTOR = 0.75
+REFINED = 0.7  # the next request repeats every content word of the previous one and adds a little
+
+CORRECTION_CUES = re.compile(
+    r"^(no+|nope|not that|wrong|i said|i meant|i mean|actually|sorry|no i said|no no)\b[\s,.!]*",
+    re.IGNORECASE,
+)
 
 FAILURE_CUES = re.compile(
     r"\b(sorry|couldn't|could not|can't|cannot|don't know|didn't (understand|catch|get)|"
@@ -75,6 +88,10 @@ def detect_rephrase(
         return _no("empty request")
     if prev_response.strip().endswith("?"):
         return _no("answer to a question", prev_response=prev_response)
+    corrected = bool(CORRECTION_CUES.match(normalize(nxt)))
+    prev, nxt = _canonical(prev), _canonical(_strip_correction(nxt))
+    if not normalize(nxt):
+        return _no("a bare correction", corrected=corrected)  # "no" alone: the explicit detector's job
     strong = gap_s <= settings.rephrase_strong_s
     text = text_similarity(prev, nxt)
     phon = phonetic_similarity(prev, nxt)
@@ -93,14 +110,19 @@ def detect_rephrase(
             intent_sim = (0.5 if same_intent else 0.2) + 0.45 * overlap
         else:
             intent_sim = 0.6 if same_intent else 0.0
-    score = max(text, phon, intent_sim)
+    prev_words, next_words = set(content_tokens(prev)), set(content_tokens(nxt))
+    refined = bool(prev_words) and prev_words < next_words and len(next_words - prev_words) <= 3
+    score = max(text, phon, intent_sim, REFINED if refined else 0.0)
     evidence: dict[str, Any] = {
         "text": round(text, 3),
         "phonetic": round(phon, 3),
         "intent": round(intent_sim, 3),
         "prev_failed": failed,
+        "corrected": corrected,
+        "refined": refined,
         "gap_s": round(gap_s, 3),
     }
+    failed = failed or corrected
     new_command = diff.opposite_action or diff.substitution or (different_targets and not failed)
     if new_command and not failed:
         evidence["reason"] = "opposite action" if diff.opposite_action else "different entity or value"
@@ -109,10 +131,21 @@ def detect_rephrase(
         evidence["reason"] = "opposite action"
         score = min(score, 0.3)
     else:
-        if failed:
+        if failed or corrected:  # "no, ..." says the previous turn was wrong as plainly as an error does
             score = min(1.0, score + 0.15)
-        evidence["reason"] = "similar after a failure" if failed else "similar"
+        evidence["reason"] = "similar after a failure" if failed or corrected else "similar"
     if not strong:
         score *= WEAK_FACTOR
     score = round(score, 4)
     return RephraseDecision(score >= THRESHOLD, score, strong, evidence)
+
+
+def _strip_correction(text: str) -> str:
+    """ "no, play jazz in the kitchen" -> "play jazz in the kitchen"."""
+    return CORRECTION_CUES.sub("", normalize(text), count=1)
+
+
+def _canonical(text: str) -> str:
+    """Numbers in one spelling ("seventy" and "70" -> "70"), so a retry that spells them differently is
+    not mistaken for a new value."""
+    return " ".join(number_tokens(text))
