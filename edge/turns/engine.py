@@ -177,8 +177,12 @@ class TurnEngine:
             intents = tuple(s.to_intent() for s in macro.steps)
             self._describe(d, intents[0], intents)
             return await self._act(d, intents, snapshot)
+        if (compound := await self._compound(d, text, snapshot)) is not None:
+            return compound
         intent = await asyncio.to_thread(self.parser.parse, text, snapshot)
         d.lap("nlu")
+        if intent is not None and intent.name in _TEACHING_INTENTS:
+            intent = None  # teaching was parsed above; the model's guess at it ("study mode") is no request
         if intent is None:
             await self._emit(EventType.NOT_UNDERSTOOD, d.heard.t_end, d.turn_id, {"text": text})
             return self._offer_teaching(d, text, "") or say.NOT_UNDERSTOOD
@@ -196,6 +200,23 @@ class TurnEngine:
             offer = self._offer_teaching(d, text, name_slot)
             return offer or say.no_device_text(name_slot)
         return await self._act(d, (intent,), snapshot)
+
+    async def _compound(self, d: Draft, text: str, snapshot: ContextSnapshot) -> str | None:
+        """'turn on the office lamp and turn off the bedroom light': every part a request, all carried out."""
+        parts = split_actions(text)
+        if len(parts) < 2:
+            return None
+        intents: list[Intent] = []
+        for part in parts:
+            intent = await asyncio.to_thread(self.parser.parse, part, snapshot)
+            if intent is None or intent.name in _TEACHING_INTENTS or intent.source == "domain":
+                return None  # not a list of home requests: the whole sentence goes to the NLU
+            intents.append(_with_source(intent, "rewrite") if d.rewrite is not None else intent)
+        d.lap("nlu")
+        self._describe(d, intents[0], tuple(intents))
+        for intent in intents:
+            await self._emit(EventType.INTENT, d.heard.t_end, d.turn_id, intent.to_json())
+        return await self._act(d, tuple(intents), snapshot)
 
     def _offer_teaching(self, d: Draft, text: str, name_slot: str) -> str | None:
         phrase = teachable_phrase(text, name_slot)
@@ -375,6 +396,9 @@ class TurnEngine:
         result = self._emit_fn(PipelineEvent(kind, t_s * 1000.0, turn_id, data))
         if inspect.isawaitable(result):
             await result
+
+
+_TEACHING_INTENTS = frozenset({"TeachMacro", "TeachPreference", "ForgetTaught"})
 
 
 def _critical(entity_id: str, snapshot: ContextSnapshot) -> bool:
