@@ -15,8 +15,9 @@ DEMO = str(ROOT / "devices" / "homes" / "demo.toml")
 def session(tmp_path: Path, lines: list[dict[str, object]]) -> list[dict[str, object]]:
     script = tmp_path / "script.jsonl"
     script.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    db = str(tmp_path / "t.db")
     out = subprocess.run(
-        [sys.executable, "-m", "edge", "session", str(script), "--home", DEMO, "--db", str(tmp_path / "t.db")],
+        [sys.executable, "-m", "edge", "session", str(script), "--home", DEMO, "--db", db],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr[-2000:]
