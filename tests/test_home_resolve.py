@@ -70,6 +70,11 @@ def test_area_with_domain_slot(home: Home) -> None:
     assert res.targets == ("cover.living_room_blinds",)
 
 
+def test_a_door_that_only_opens_and_closes_fits_a_position_request(home: Home) -> None:
+    res = resolve("HassSetPosition", {"area": "garage", "domain": "cover"}, snap(home))
+    assert res.targets == ("cover.garage_door",)
+
+
 def test_floor_gives_every_area_on_it(home: Home) -> None:
     res = resolve("HassTurnOff", {"floor": "upstairs"}, snap(home))
     assert set(res.areas) == {"bedroom", "office"}

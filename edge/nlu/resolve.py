@@ -133,6 +133,8 @@ def _domain_ok(d: Device, domains: frozenset[str] | None) -> bool:
 
 
 def _fits(d: Device, domains: frozenset[str] | None, capability: Capability | None) -> bool:
+    if capability is Capability.POSITION and Capability.OPEN_CLOSE in d.capabilities:
+        return _domain_ok(d, domains)  # "open the garage": a door that only opens and closes still fits
     return _domain_ok(d, domains) and (capability is None or capability in d.capabilities)
 
 
