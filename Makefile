@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: system-deps install models run test lint typecheck pytest test-vosk test-slow bench bench-nlu bench-learning \
-        bench-fleet models-nlu doctor clean
+        bench-fleet bench-wake bench-barista models-nlu doctor clean
 
 # Debian packages the runtime and the tests use; installed when missing (root, or sudo without a prompt).
 DEBS := python3-venv mosquitto espeak-ng sox libportaudio2 libsndfile1
@@ -68,6 +68,12 @@ bench: models
 
 bench-nlu: models
 	$(EDGE) bench nlu
+
+bench-wake: models
+	$(EDGE) bench wake
+
+bench-barista: models
+	$(EDGE) bench barista
 
 bench-learning: models
 	$(EDGE) bench learning
