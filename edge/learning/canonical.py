@@ -13,7 +13,7 @@ from types import MappingProxyType
 from edge.context.model import ContextSnapshot, Device
 from edge.feedback.similarity import normalize
 
-__all__ = ["Lexicon", "canonicalize", "numbers_to_digits"]
+__all__ = ["Canonicalizer", "Lexicon", "canonicalize", "numbers_to_digits"]
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -61,9 +61,13 @@ class Lexicon:
     aliases: Mapping[tuple[str, ...], str] = field(default_factory=dict)
     words: frozenset[str] = frozenset()
     safety_names: frozenset[str] = frozenset()  # names/aliases of safety-critical devices
+    _longest: int = field(default=0, init=False, repr=False, compare=False)  # words in the longest alias
+    _starts: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "aliases", MappingProxyType(dict(self.aliases)))
+        object.__setattr__(self, "_longest", max((len(k) for k in self.aliases), default=0))
+        object.__setattr__(self, "_starts", frozenset(k[0] for k in self.aliases if k))
 
     @classmethod
     def from_devices(cls, devices: Iterable[Device]) -> Lexicon:
@@ -77,12 +81,14 @@ class Lexicon:
             if d.safety_critical:
                 safety.add(name)
             for alias in d.aliases:
-                key = tuple(normalize(alias).split())
+                said = normalize(alias).split()
+                key = tuple(numbers_to_digits(said))  # matched after the text's numbers became digits
                 if key and " ".join(key) != name:
                     aliases[key] = name
+                    words.update(said)
                     words.update(key)
                     if d.safety_critical:
-                        safety.add(" ".join(key))
+                        safety.update({" ".join(said), " ".join(key)})
         return cls(aliases, frozenset(words), frozenset(safety))
 
     @classmethod
@@ -92,10 +98,14 @@ class Lexicon:
     def replace_aliases(self, words: list[str]) -> list[str]:
         if not self.aliases:
             return words
-        longest = max(len(k) for k in self.aliases)
+        longest, starts = self._longest, self._starts
         out: list[str] = []
         i = 0
         while i < len(words):
+            if words[i] not in starts:  # no alias begins here: the longest-match loop would find none
+                out.append(words[i])
+                i += 1
+                continue
             for n in range(min(longest, len(words) - i), 0, -1):
                 name = self.aliases.get(tuple(words[i : i + n]))
                 if name is not None:
@@ -122,3 +132,18 @@ def canonicalize(text: str, lexicon: Lexicon | None = None) -> str:
     if lexicon is not None:
         words = lexicon.replace_aliases(words)
     return " ".join(words)
+
+
+@dataclass(frozen=True, slots=True)
+class Canonicalizer:
+    """:func:`canonicalize` with one lexicon, memoized by text: a home says the same few hundred things
+    over and over, so a rebuild over a year's log canonicalizes each distinct text once."""
+
+    lexicon: Lexicon | None = None
+    cache: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def __call__(self, text: str) -> str:
+        out = self.cache.get(text)
+        if out is None:
+            out = self.cache[text] = canonicalize(text, self.lexicon)
+        return out

@@ -8,11 +8,11 @@ direct success rate comes only from the unrewritten (holdout) occurrences.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from edge.feedback.record import FeedbackSignal, Label, SignalKind, TurnRecord
-from edge.learning.canonical import Lexicon, canonicalize
+from edge.learning.canonical import Canonicalizer, Lexicon
 
 __all__ = [
     "FAILURE",
@@ -42,13 +42,14 @@ _DEFECT_KINDS = frozenset(
     }
 )
 DAY_S = 86_400.0
+_DEFECT, _SUCCESS = Label.DEFECT.value, Label.SUCCESS.value
 
 
 def is_defect(turn: TurnRecord, signals: Sequence[FeedbackSignal]) -> bool:
     """The stored label when it is decided, else the turn's own defect signals (>= 0.5) or no intent."""
-    if turn.label == Label.DEFECT.value:
+    if turn.label == _DEFECT:
         return True
-    if turn.label == Label.SUCCESS.value:
+    if turn.label == _SUCCESS:
         return False
     if any(s.kind in _DEFECT_KINDS and s.strength >= 0.5 for s in signals if s.turn_id == turn.turn_id):
         return True
@@ -90,13 +91,20 @@ class Transition:
     via_rewrite: bool = False
 
 
-def chain_turn(turn: TurnRecord, signals: Sequence[FeedbackSignal], lexicon: Lexicon | None) -> ChainTurn:
+def chain_turn(
+    turn: TurnRecord,
+    signals: Sequence[FeedbackSignal],
+    lexicon: Lexicon | None,
+    canon: Callable[[str], str] | None = None,
+) -> ChainTurn:
+    """``canon`` (a :class:`Canonicalizer` over ``lexicon``) memoizes canonical forms across turns."""
+    canon = canon or Canonicalizer(lexicon)
     heard = turn.asr_text or turn.text
     rewritten = ""
     if turn.rewrite:
         heard = str(turn.rewrite.get("original", heard))
-        rewritten = canonicalize(str(turn.rewrite.get("rewritten", "")), lexicon)
-    original = canonicalize(heard, lexicon)
+        rewritten = canon(str(turn.rewrite.get("rewritten", "")))
+    original = canon(heard)
     return ChainTurn(
         turn.turn_id,
         turn.session_id,
@@ -134,8 +142,12 @@ def build_goals(
 ) -> list[Goal]:
     """Goals: within a session, turns joined by rephrase / "I said ..." links (turn i -> related turn j)."""
     goals: list[Goal] = []
+    canon = Canonicalizer(lexicon)
     for session in sessions(turns, gap_s):
         spoken = [t for t in session if (t.asr_text or t.text).strip() and not t.extra.get("no_speech")]
+        if len(spoken) == 1:  # most sessions: one request, nothing to link
+            goals.append(Goal((chain_turn(spoken[0], signals.get(spoken[0].turn_id, ()), lexicon, canon),)))
+            continue
         index = {t.turn_id: i for i, t in enumerate(spoken)}
         nxt: dict[int, int] = {}
         for i, t in enumerate(spoken):
@@ -144,15 +156,18 @@ def build_goals(
                 if s.kind in _LINK_KINDS and j > i and i not in nxt:
                     nxt[i] = j
         linked = set(nxt.values())
+        made: dict[int, ChainTurn] = {}  # a turn two earlier turns link to sits in both their chains
         for i in range(len(spoken)):
             if i in linked:
                 continue
             chain = [i]
             while chain[-1] in nxt and len(chain) < 20:
                 chain.append(nxt[chain[-1]])
-            goals.append(
-                Goal(tuple(chain_turn(spoken[k], signals.get(spoken[k].turn_id, ()), lexicon) for k in chain))
-            )
+            for k in chain:
+                if k not in made:
+                    t = spoken[k]
+                    made[k] = chain_turn(t, signals.get(t.turn_id, ()), lexicon, canon)
+            goals.append(Goal(tuple(made[k] for k in chain)))
     return goals
 
 

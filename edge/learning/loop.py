@@ -87,10 +87,14 @@ class Learner:
     ) -> RebuildReport:
         goals = build_goals(turns, signals, lexicon)
         chain_turns = [t for g in goals for t in g.turns]
+        by_original: dict[str, list[ChainTurn]] = {}  # each live rule reads only its own original's turns
+        for t in chain_turns:
+            by_original.setdefault(t.original, []).append(t)
         quarantine = set(self.table.quarantine)
         retracted: list[tuple[str, str]] = []
         for rule in self.table.rules.values():
-            if decide(rule, track_outcomes(rule, chain_turns)).verdict == Verdict.RETRACT:
+            counts = track_outcomes(rule, by_original.get(rule.original, ()))
+            if decide(rule, counts).verdict == Verdict.RETRACT:
                 quarantine.add((rule.original, rule.rewritten))
                 retracted.append((rule.original, rule.rewritten))
         candidate = build_table(
@@ -117,12 +121,11 @@ class Learner:
         """Successful requests weighted by recency (30-day half-life), and each request's failure rate."""
         weight: dict[str, float] = {}
         seen: dict[str, list[int]] = {}
+        half_life, ln2 = 30 * DAY_S, math.log(2)
         for t in turns:
             said = t.rewritten or t.original
             if not t.defect:
-                weight[said] = weight.get(said, 0.0) + math.exp(
-                    -(now - t.t_start) / (30 * DAY_S) * math.log(2)
-                )
+                weight[said] = weight.get(said, 0.0) + math.exp(-(now - t.t_start) / half_life * ln2)
             counts = seen.setdefault(t.original, [0, 0])
             counts[0] += 1
             counts[1] += t.defect
