@@ -98,3 +98,36 @@ def test_named_device_and_values(parser: NLUParser) -> None:
     assert intent.name == "HassLightSet"
     assert intent.slots.get("brightness") == "40"
     assert "light.kitchen" in intent.targets
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "let's play a game of chess",
+        "what time is it in london",
+        "take eggs off the grocery list",
+        "shuffle my playlist",
+        "what song is this",
+        "cancel my dentist appointment tomorrow",
+        "turn off my morning alarm",
+    ],
+)
+def test_requests_that_share_words_with_commands_move_nothing(parser: NLUParser, text: str) -> None:
+    assert parser.parse(text, snap(area="living room", media_player__living_room_tv="playing")) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("turn on the vacuum", "HassVacuumStart"),
+        ("please switch the hoover on", "HassVacuumStart"),
+        ("could you turn the coffee machine on", "CoffeeBrew"),
+        ("i'd like softer lighting in the bedroom", "LightDimmer"),
+        ("bedroom darker please", "LightDimmer"),
+        ("raise the brightness of the lamps", "LightBrighter"),
+        ("set the lights to a relaxing mood", "HassLightSet"),
+        ("add bananas to my shopping list", "HassShoppingListAddItem"),
+    ],
+)
+def test_device_paraphrases(parser: NLUParser, text: str, name: str) -> None:
+    assert parse(parser, text, snap(area="kitchen")).name == name

@@ -1,20 +1,100 @@
-"""Training end to end on a tiny data set (slow: run with make test-slow)."""
+"""Training data (HWU64 mapping and split, labels) and training end to end on a tiny data set (slow)."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
 from edge.config import Settings
+from edge.nlu.grammar import Sample
 from edge.nlu.parser import NLUParser
 from edge.nlu.snapshots import BUILTIN_DEVICES, make_snapshot
+from edge.training.examples import constant, from_sample
+from edge.training.hwu64 import _ANNOTATION, HwuRow, hwu_examples, served_label
 
-pytest.importorskip("torch")
+
+def row(scenario: str, intent: str, annotation: str, held_out: bool = False) -> HwuRow:
+    text = _ANNOTATION.sub(lambda m: m.group(2), annotation)
+    slots = tuple((m.group(1), m.group(2)) for m in _ANNOTATION.finditer(annotation))
+    return HwuRow("1", scenario, intent, text, slots, held_out, annotation)
+
+
+def tagged(r: HwuRow) -> tuple[str, dict[str, str]]:
+    served = served_label(r)
+    assert served is not None
+    label, sample = served
+    ex = from_sample(sample, constant(label), random.Random(0))
+    assert ex is not None
+    spans: dict[str, str] = {}
+    for token, tag in zip(ex.tokens, ex.tags, strict=True):
+        if tag != "O":
+            spans[tag[2:]] = f"{spans.get(tag[2:], '')} {token}".strip()
+    return ex.intent, spans
+
+
+def test_held_out_rows_never_become_training_examples() -> None:
+    rows = [
+        row("iot", "hue_lightoff", "turn off the [house_place : kitchen] lights", held_out=True),
+        row("play", "game", "let's play chess", held_out=True),
+        row("iot", "hue_lightoff", "lights off in the [house_place : hall]"),
+    ]
+    examples = hwu_examples(rows, random.Random(0))
+    assert {" ".join(e.tokens) for e in examples} == {"lights off in the hall"}
+
+
+def test_served_scenarios_are_mapped_not_dropped() -> None:
+    assert tagged(row("play", "game", "can we play [game_name : hangman]")) == ("OutOfDomain", {})
+    assert tagged(row("audio", "volume_mute", "mute the speakers")) == ("HassMediaPlayerMute", {})
+    assert tagged(row("audio", "volume_up", "unmute the speaker now"))[0] == "HassMediaPlayerUnmute"
+    assert tagged(row("play", "radio", "please play [radio_name : red fm]")) == (
+        "HassMediaSearchAndPlay",
+        {"search_query": "red fm"},
+    )
+    assert tagged(
+        row("play", "music", "play [song_name : let me love you] by [artist_name : ariana grande]")
+    ) == ("HassMediaSearchAndPlay", {"search_query": "let me love you by ariana grande"})
+    assert tagged(row("play", "podcasts", "skip to next"))[0] == "HassMediaNext"
+    assert tagged(row("music", "settings", "shuffle this playlist"))[0] == "OutOfDomain"
+    assert tagged(row("music", "likeness", "this song was very good"))[0] == "TeachPreference"
+    assert tagged(row("datetime", "query", "what is the date today"))[0] == "HassGetCurrentDate"
+    assert tagged(row("datetime", "query", "give me the time"))[0] == "HassGetCurrentTime"
+    assert tagged(row("datetime", "query", "what time is it in [place_name : london]"))[0] == "OutOfDomain"
+    assert tagged(row("datetime", "convert", "time difference between uk and us"))[0] == "OutOfDomain"
+    assert tagged(row("lists", "createoradd", "please add sugar to my grocery list")) == (
+        "HassShoppingListAddItem",
+        {"item": "sugar"},
+    )
+    assert tagged(row("lists", "createoradd", "create a new list for school supplies"))[0] == "OutOfDomain"
+    assert tagged(row("lists", "remove", "remove apples from my list"))[0] == "OutOfDomain"
+
+
+def test_turning_on_a_vacuum_or_coffee_maker_is_labelled_start_and_brew() -> None:
+    spans = ((12, 18, "name", "roomba"),)
+    label = constant(("HassTurnOn", "*", ""))
+    vacuum = from_sample(Sample("turn on the roomba", spans), label, random.Random(0), name_domain="vacuum")
+    lamp = from_sample(Sample("turn on the roomba", spans), label, random.Random(0), name_domain="light")
+    coffee = from_sample(
+        Sample("turn on the roomba", spans), label, random.Random(0), name_domain="coffee_maker"
+    )
+    assert vacuum is not None and (vacuum.intent, vacuum.focus) == ("HassVacuumStart", "vacuum")
+    assert coffee is not None and (coffee.intent, coffee.focus) == ("CoffeeBrew", "coffee_maker")
+    assert lamp is not None and (lamp.intent, lamp.focus) == ("HassTurnOn", "light")
+
+
+def test_dataset_without_shared_data_skips_hwu64_with_a_message(capsys: pytest.CaptureFixture[str]) -> None:
+    from edge.config import project_root
+    from edge.training.generate import build_dataset
+
+    data = build_dataset(project_root(), None, scale=0.05, noise=0.0)
+    assert "hwu64" not in data.counts and data.counts["template"] > 0
+    assert "HWU64 not found" in capsys.readouterr().err
 
 
 @pytest.mark.slow
 def test_tiny_training_run_exports_a_working_model(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
     from edge.config import project_root
     from edge.training.generate import build_dataset
     from edge.training.train import TrainConfig, train_model
@@ -31,6 +111,7 @@ def test_tiny_training_run_exports_a_working_model(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_domain_training_learns_the_grammar(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
     from edge.nlu.domains import load_domain
     from edge.training.domain import train_domain_model
 

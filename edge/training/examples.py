@@ -10,7 +10,9 @@ from edge.nlu.context_features import CONTEXT_FEATURES
 from edge.nlu.grammar import Sample
 from edge.nlu.text import normalize_words, raw_words
 
-__all__ = ["Example", "constant", "facts_tuple", "from_sample", "random_facts"]
+__all__ = ["TURN_ON_MEANS", "Example", "constant", "facts_tuple", "from_sample", "random_facts"]
+
+TURN_ON_MEANS = {"vacuum": "HassVacuumStart", "coffee_maker": "CoffeeBrew"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,8 @@ def from_sample(
     intent, focus, media = label(facts)
     if focus == "*":
         focus = name_domain
+    if intent == "HassTurnOn" and focus in TURN_ON_MEANS:
+        intent = TURN_ON_MEANS[focus]  # "turn on the vacuum" starts it, as in Home Assistant
     return Example(tuple(tokens), tuple(tags), intent, focus, media, facts_tuple(facts), source)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -120,6 +121,10 @@ def template_lists(pools: P.Pools, picked: dict[str, str]) -> Callable[[str, ran
             "trigger": P.TRIGGERS,
             "action": P.ACTIONS,
             "preference": P.PREFERENCES,
+            "game": P.GAMES,
+            "city": P.CITIES,
+            "person": P.PEOPLE,
+            "event": P.EVENTS,
         }
         if name in fixed:
             return one(fixed[name], rng)
@@ -183,6 +188,8 @@ def build_dataset(
         examples.extend(ha_examples(en, pools, rng, per_template=max(1, round(3 * scale))))
     if shared is not None and (shared / "hwu64" / "hwu64.csv").exists():
         examples.extend(hwu_examples(read_hwu64(shared), rng))
+    else:
+        print("HWU64 not found (../shared/data/hwu64): training without it", file=sys.stderr, flush=True)
     noisy = [add_noise(ex, rng) for ex in examples if rng.random() < noise]
     examples.extend(noisy)
     rng.shuffle(examples)

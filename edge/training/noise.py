@@ -1,4 +1,5 @@
-"""ASR-like noise on token lists: dropped articles, homophones, misheard device names, fillers."""
+"""ASR-like noise on token lists: dropped articles, homophones, misheard device names, fillers, forms of
+address (an assistant name the wake-word stripper does not know)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ _HOMOPHONES = {
     "on": "in",
 }
 _FILLERS = ("um", "uh", "okay", "so", "hey", "please", "ok", "well")
+_ADDRESS = ("hey google", "siri", "assistant", "computer", "system", "hey there", "excuse me")
 _CONFUSIONS = (("c", "k"), ("ph", "f"), ("s", "z"), ("ee", "ea"), ("er", "a"), ("ight", "ite"), ("ou", "ow"))
 
 
@@ -70,6 +72,10 @@ def add_noise(ex: Example, rng: random.Random) -> Example:
     if rng.random() < 0.2:
         out_t.insert(0, rng.choice(_FILLERS))
         out_g.insert(0, "O")
+    elif rng.random() < 0.08:  # an unknown wake word or form of address first
+        words = rng.choice(_ADDRESS).split()
+        out_t[:0] = words
+        out_g[:0] = ["O"] * len(words)
     if rng.random() < 0.1:
         out_t.append(rng.choice(_FILLERS))
         out_g.append("O")
