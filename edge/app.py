@@ -16,10 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from edge.actions.commands import ActionResult, Plan
-from edge.actions.mqtt_executor import MqttExecutor
-from edge.actions.planner import plan as make_plan
-from edge.actions.undo import UndoJournal
+from edge.actions.mqtt_home import MqttHome
 from edge.bus import ChannelClosed
 from edge.config import Settings
 from edge.context.broker import port_open
@@ -28,16 +25,13 @@ from edge.context.model import ContextSnapshot
 from edge.context.mqtt import MqttSession, SessionSettings
 from edge.context.store import ContextStore, StateChange
 from edge.events import EventType, PipelineEvent
-from edge.feedback.observations import ChangeSource, DeviceEvent
 from edge.feedback.recorder import FeedbackRecorder
 from edge.feedback.taught import TaughtStore
 from edge.feedback.writer import AsyncTurnStore
-from edge.nlu.types import Intent
 from edge.topics import RuntimeTopics
 from edge.turns.engine import TurnEngine
-from edge.turns.protocols import PlanLike
 
-__all__ = ["MqttHome", "RuntimeOptions", "asr_vocabulary", "run_runtime"]
+__all__ = ["RuntimeOptions", "asr_vocabulary", "run_runtime"]
 
 log = logging.getLogger(__name__)
 
@@ -57,42 +51,6 @@ class RuntimeOptions:
     realtime: bool = False  # pace a replayed file like a live microphone
     db: Path | None = None  # turn store (default: feedback.db_path)
     settle_s: float = 1.5  # after a replayed file ends, wait for the last turn's confirmations
-
-
-class MqttHome:
-    """The turn engine's view of a real home: snapshots from the context store, the pure planner with an
-    undo journal, and the MQTT executor that waits for each device to confirm."""
-
-    def __init__(self, store: ContextStore, session: MqttSession, settings: Settings) -> None:
-        self.store = store
-        self.journal = UndoJournal()
-        self.executor = MqttExecutor(
-            session, store, timeout_s=settings.mqtt.command_timeout_s, journal=self.journal
-        )
-
-        self.timeout_s = settings.mqtt.command_timeout_s
-        self._commanded: dict[str, tuple[str, float]] = {}  # entity_id -> (state asked for, when)
-
-    def snapshot(self) -> ContextSnapshot:
-        return self.store.snapshot()
-
-    def source_of(self, entity_id: str, new_state: str) -> ChangeSource:
-        """Whether a reported change is the one we commanded (within the command timeout) or by hand."""
-        asked = self._commanded.get(entity_id)
-        if asked and asked[0] == new_state and time.monotonic() - asked[1] <= 2 * self.timeout_s:
-            return ChangeSource.COMMAND
-        return ChangeSource.MANUAL
-
-    def plan(self, intent: Intent, snapshot: ContextSnapshot, *, confirmed: bool = False) -> Plan:
-        return make_plan(intent, snapshot, journal=self.journal, confirmed=confirmed).raise_for_error()
-
-    async def execute(self, plan: PlanLike) -> ActionResult:
-        if not isinstance(plan, Plan):
-            raise TypeError(f"MqttHome executes plans from its own planner, not {type(plan).__name__}")
-        now = time.monotonic()
-        for command in plan.commands:
-            self._commanded[command.entity_id] = (command.expected_state, now)
-        return await self.executor.execute(plan)
 
 
 def asr_vocabulary(snapshot: ContextSnapshot) -> list[str]:
@@ -116,18 +74,9 @@ async def _forward_changes(
             change: StateChange = await changes.get()
         except ChannelClosed:
             return
-        if change.old is None or change.old.state == change.new.state:
-            continue
-        await recorder.on_device_event(
-            DeviceEvent(
-                change.entity_id,
-                change.old.state,
-                change.new.state,
-                time.time(),
-                home.source_of(change.entity_id, change.new.state),
-                home_id,
-            )
-        )
+        event = home.device_event(change, home_id)
+        if event is not None:
+            await recorder.on_device_event(event)
 
 
 async def _tick(recorder: FeedbackRecorder, every_s: float = 15.0) -> None:

@@ -102,6 +102,13 @@ class Channel(Generic[T]):
         self._writable.set()
         return item
 
+    def drain_nowait(self) -> list[T]:
+        """Everything queued now, without waiting (empty when nothing is)."""
+        items = list(self._items)
+        self._items.clear()
+        self._writable.set()
+        return items
+
     def close(self) -> None:
         self._closed = True
         self._readable.set()

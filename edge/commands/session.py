@@ -1,5 +1,7 @@
-"""``edge session SCRIPT.jsonl --home FILE [--db PATH]``: replay a scripted session on a simulated clock
-and print one JSON line per turn (record, signals, label) once every feedback window has closed."""
+"""``edge session SCRIPT.jsonl --home FILE [--db PATH] [--broker HOST:PORT]``: replay a scripted session on
+a simulated clock and print one JSON line per turn (record, signals, label) once every feedback window has
+closed. The home is simulated in process, or with ``--broker`` served on that MQTT broker and acted on
+through it (discovery, retained state, commands confirmed by the devices)."""
 
 from __future__ import annotations
 
@@ -11,54 +13,53 @@ from typing import Any
 
 from edge.commands._util import add_domain_argument, emit_json, settings_from_args
 from edge.config import Settings
+from edge.context.address import with_broker
+from edge.context.homes import load_home
 from edge.dialog.tts import Speaker, make_tts
-from edge.errors import EdgeError, ErrorCode
 from edge.feedback.record import Label
 from edge.feedback.recorder import FeedbackRecorder
 from edge.feedback.store import TurnQuery
 from edge.feedback.taught import TaughtStore
 from edge.feedback.writer import AsyncTurnStore
+from edge.sim.local import LocalHome
+from edge.turns.audio_turns import AudioTurns
+from edge.turns.broker_home import BrokerHome
 from edge.turns.engine import TurnEngine
-from edge.turns.session import ScriptLine, TranscriptResult, load_script, run_session
+from edge.turns.session import ScriptLine, load_script, run_session
 from edge.wiring import failure_points, learned_rewriter
 
 __all__ = ["register"]
 
 
-class _AsrTranscriber:
-    """The voice engineer's recognizer over a WAV file."""
+def _audio(settings: Settings, script: list[ScriptLine], home: LocalHome | BrokerHome) -> AudioTurns | None:
+    """The voice path (wake word, VAD, ASR biased to the home's words, as on the device) for the script's
+    audio lines; None when it has none."""
+    if not any(x.kind == "audio" for x in script):
+        return None
+    from edge.app import asr_vocabulary
+    from edge.pipeline import load_engines
 
-    def __init__(self, settings: Settings) -> None:
-        from edge.asr.factory import load_recognizer
-
-        self.recognizer = load_recognizer(settings)
-
-    def transcribe(self, wav: Path) -> TranscriptResult:
-        from edge.audio.io import read_audio
-
-        t = self.recognizer.transcribe(read_audio(wav))
-        return TranscriptResult(t.text, t.confidence, t.engine, t.audio_ms, tuple(t.alternatives))
-
-
-def _local_backend(home_path: Path, settings: Settings) -> Any:
-    """The simulated home, planner and executor from edge.sim / edge.actions (built by other modules)."""
-    try:
-        from edge.sim.local import LocalHome
-    except ImportError as err:
-        raise EdgeError(
-            f"edge session needs the in-process simulated home (edge.sim.local.LocalHome): {err}",
-            hint="this build lacks the simulator and planner modules; run the tests in tests/test_feedback_*",
-            code=ErrorCode.NOT_SUPPORTED,
-        ) from err
-    return LocalHome.from_file(home_path, settings)
+    no_wake = all(x.no_wake for x in script if x.kind == "audio")
+    vocabulary = (lambda: asr_vocabulary(home.snapshot())) if settings.asr.use_domain_vocabulary else tuple
+    return AudioTurns(settings, load_engines(settings, no_wake=no_wake), vocabulary)
 
 
 async def _session(args: argparse.Namespace, settings: Settings, script: list[ScriptLine]) -> None:
-    home = _local_backend(Path(args.home), settings)
+    if args.broker:
+        home = load_home(Path(args.home))
+        async with BrokerHome(settings, home, home_id=args.home_id) as on_broker:
+            await _play(args, settings, script, on_broker)
+    else:
+        await _play(args, settings, script, LocalHome.from_file(Path(args.home), settings))
+
+
+async def _play(
+    args: argparse.Namespace, settings: Settings, script: list[ScriptLine], home: LocalHome | BrokerHome
+) -> None:
     from edge.nlu.domain_parser import load_parser
 
     parser = load_parser(settings)
-    transcriber = _AsrTranscriber(settings) if any(x.kind == "audio" for x in script) else None
+    audio = await asyncio.to_thread(_audio, settings, script, home)
     db = Path(args.db or settings.feedback.db_path)
     session_id = args.session or uuid.uuid4().hex[:12]
     speaker = Speaker(make_tts(settings.feedback.tts, settings.model_dir()))  # synthesize only: no waiting
@@ -71,7 +72,7 @@ async def _session(args: argparse.Namespace, settings: Settings, script: list[Sc
                 settings=settings, parser=parser, planner=home, executor=home, context=home, taught=taught,
                 speaker=speaker, observer=recorder, rewriter=rewriter, home_id=args.home_id,
             )  # fmt: skip
-            await run_session(script, engine, recorder, session_id, home=home, transcriber=transcriber)
+            await run_session(script, engine, recorder, session_id, home=home, audio=audio)
             query = TurnQuery(session_id=session_id)
             stored = await store.turns(query)
             signals = {t.record.turn_id: list(t.signals) for t in stored}
@@ -88,7 +89,7 @@ async def _session(args: argparse.Namespace, settings: Settings, script: list[Sc
 def _run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     if args.broker:
-        raise EdgeError("--broker is not supported yet", hint="leave it out to use the in-process simulator")
+        settings = with_broker(settings, args.broker)
     script = load_script(Path(args.script))
     asyncio.run(_session(args, settings, script))
     return 0
@@ -99,7 +100,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("script", help='JSONL lines: {"t": s, "say"|"audio"|"toggle"|"barge_in"|"wake": ...}')
     p.add_argument("--home", required=True, help="home description (TOML) for the simulator")
     p.add_argument("--db", help="turn store (default: feedback.db_path)")
-    p.add_argument("--broker", metavar="HOST:PORT", help="use the MQTT simulator on this broker")
+    p.add_argument(
+        "--broker",
+        metavar="HOST:PORT",
+        help="serve the simulated home on this MQTT broker and act through it (default: in-process home)",
+    )
     p.add_argument("--session", help="session id (default: random)")
     p.add_argument("--home-id", default="home", help="home id stored with each turn")
     add_domain_argument(p)

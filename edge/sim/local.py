@@ -24,6 +24,7 @@ from edge.errors import ConfigError, ErrorCode
 from edge.feedback.observations import ChangeSource, DeviceEvent
 from edge.nlu.types import Intent
 from edge.sim.device_model import Fault, manual_toggle, respond
+from edge.turns.protocols import PlanLike
 
 __all__ = ["LocalExecutor", "LocalHome"]
 
@@ -88,7 +89,9 @@ class LocalHome:
         """The planner with this home's undo journal; failed plans raise EdgeError (the engine's contract)."""
         return make_plan(intent, snapshot, journal=self.journal, confirmed=confirmed).raise_for_error()
 
-    async def execute(self, plan: Plan) -> ActionResult:
+    async def execute(self, plan: PlanLike) -> ActionResult:
+        if not isinstance(plan, Plan):
+            raise TypeError(f"LocalHome executes plans from its own planner, not {type(plan).__name__}")
         return await self.executor.execute(plan)
 
     def set_state(self, entity_id: str, state: DeviceState, source: ChangeSource) -> None:

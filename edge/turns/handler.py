@@ -12,7 +12,7 @@ from edge.turns.engine import TurnEngine
 from edge.turns.heard import Heard
 from edge.turns.protocols import Emit
 
-__all__ = ["SESSION_GAP_S", "EngineTurnHandler", "Sessions"]
+__all__ = ["SESSION_GAP_S", "EngineTurnHandler", "Sessions", "heard_from"]
 
 SESSION_GAP_S = 300.0  # a session ends after 5 minutes of silence
 
@@ -30,6 +30,38 @@ class Sessions:
             self.current = uuid.uuid4().hex[:12]
         self.last_t = t
         return self.current
+
+
+def heard_from(
+    transcript: Transcript | None,
+    wake: WakeDetected | None,
+    t_start: float,
+    t_end: float,
+    *,
+    session_id: str,
+    turn_id: str,
+) -> Heard:
+    """What the turn engine hears of a pipeline turn: the transcript (None: nobody spoke after the wake
+    word) with the wake that opened it; a rejected transcript is no speech."""
+    if transcript is None:
+        return Heard(
+            "", t_start, t_end, session_id, 0.0, (), "", wake.word if wake else "",
+            wake.score if wake else 0.0, no_speech=True, turn_id=turn_id,
+        )  # fmt: skip
+    return Heard(
+        "" if transcript.rejected else transcript.text,
+        t_start,
+        t_end,
+        session_id,
+        transcript.confidence,
+        transcript.alternatives,
+        transcript.engine,
+        wake.word if wake else "",
+        wake.score if wake else 0.0,
+        transcript.audio_ms,
+        no_speech=transcript.rejected,
+        turn_id=turn_id,
+    )
 
 
 class EngineTurnHandler:
@@ -51,27 +83,13 @@ class EngineTurnHandler:
     async def on_transcript(self, transcript: Transcript, turn_id: str, emit: Emit) -> None:
         now = self.clock()
         wake, t_wake = self._wakes.pop(turn_id, (None, now - transcript.audio_ms / 1000.0))
-        heard = Heard(
-            "" if transcript.rejected else transcript.text,
-            t_wake,
-            now,
-            self.sessions.at(t_wake),
-            transcript.confidence,
-            transcript.alternatives,
-            transcript.engine,
-            wake.word if wake else "",
-            wake.score if wake else 0.0,
-            transcript.audio_ms,
-            no_speech=transcript.rejected,
-            turn_id=turn_id,
+        heard = heard_from(
+            transcript, wake, t_wake, now, session_id=self.sessions.at(t_wake), turn_id=turn_id
         )
         await self.engine.handle(heard, emit)
 
     async def on_no_speech(self, turn_id: str, t_ms: float) -> None:
         now = self.clock()
         wake, t_wake = self._wakes.pop(turn_id, (None, now))
-        heard = Heard(
-            "", t_wake, now, self.sessions.at(t_wake), 0.0, (), "", wake.word if wake else "",
-            wake.score if wake else 0.0, no_speech=True, turn_id=turn_id,
-        )  # fmt: skip
-        await self.engine.handle(heard)
+        session_id = self.sessions.at(t_wake)
+        await self.engine.handle(heard_from(None, wake, t_wake, now, session_id=session_id, turn_id=turn_id))

@@ -1,13 +1,14 @@
-"""Scripted sessions on a simulated clock: ``{"t": s, "say": text}``, ``{"t": s, "audio": file.wav}``,
-``{"t": s, "toggle": entity_id}``, ``{"t": s, "barge_in": true}``, ``{"t": s, "wake": true}`` (a wake with
-no speech). Nothing waits for real time: the script's ``t`` is the clock for the engine, the simulated home
-and the detectors' windows."""
+"""Scripted sessions on a simulated clock: ``{"t": s, "say": text}``, ``{"t": s, "audio": file.wav}``
+(through the voice path: wake word, endpointing, ASR; ``"no_wake": true`` for a recording without the wake
+word), ``{"t": s, "toggle": entity_id}``, ``{"t": s, "barge_in": true}``, ``{"t": s, "wake": true}`` (a wake
+with no speech). Nothing waits for real time: the script's ``t`` is the clock for the engine, the simulated
+home and the detectors' windows."""
 
 from __future__ import annotations
 
-import asyncio
+import inspect
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -18,7 +19,7 @@ from edge.feedback.recorder import FeedbackRecorder
 from edge.turns.engine import TurnEngine
 from edge.turns.heard import Heard
 
-__all__ = ["ScriptLine", "SimHome", "Transcriber", "TranscriptResult", "load_script", "run_session"]
+__all__ = ["AudioPlayer", "ScriptLine", "SimHome", "load_script", "run_session"]
 
 SPEECH_S = 0.5  # simulated time from the start of a request to the engine's answer
 
@@ -28,23 +29,22 @@ class ScriptLine:
     t: float
     kind: str  # "say" | "audio" | "toggle" | "barge_in" | "wake"
     value: str = ""
+    no_wake: bool = False  # audio lines: the recording holds no wake word
 
 
-@dataclass(frozen=True, slots=True)
-class TranscriptResult:
-    text: str
-    confidence: float
-    engine: str
-    audio_ms: float
-    nbest: tuple[str, ...] = ()
+class AudioPlayer(Protocol):
+    """Plays an audio line into the engine (:class:`edge.turns.audio_turns.AudioTurns`)."""
 
-
-class Transcriber(Protocol):
-    def transcribe(self, wav: Path) -> TranscriptResult: ...
+    async def play(
+        self, wav: Path, t0: float, engine: TurnEngine, session_id: str, *, no_wake: bool = False
+    ) -> float: ...
 
 
 class SimHome(Protocol):
-    def toggle(self, entity_id: str, t: float) -> DeviceEvent: ...
+    """The in-process home (``edge.sim.local.LocalHome``) or the home on a broker
+    (``edge.turns.broker_home.BrokerHome``, whose toggle is a coroutine)."""
+
+    def toggle(self, entity_id: str, t: float) -> DeviceEvent | Awaitable[DeviceEvent]: ...
     def drain_events(self) -> list[DeviceEvent]: ...
     def advance(self, t: float) -> None: ...
 
@@ -75,9 +75,12 @@ def load_script(path: Path) -> list[ScriptLine]:
         if len(kinds) != 1:
             raise _bad(n, "needs exactly one of say, audio, toggle, barge_in, wake")
         value = obj[kinds[0]]
+        no_wake = obj.get("no_wake", False)
+        if not isinstance(no_wake, bool) or (no_wake and kinds[0] != "audio"):
+            raise _bad(n, '"no_wake" is true or false, and only on an audio line')
         if kinds[0] == "audio":
             value = str((path.parent / str(value)) if not Path(str(value)).is_absolute() else value)
-        out.append(ScriptLine(float(t), kinds[0], value if isinstance(value, str) else ""))
+        out.append(ScriptLine(float(t), kinds[0], value if isinstance(value, str) else "", no_wake))
     return sorted(out, key=lambda x: x.t)
 
 
@@ -88,7 +91,7 @@ async def run_session(
     session_id: str,
     *,
     home: SimHome | None = None,
-    transcriber: Transcriber | None = None,
+    audio: AudioPlayer | None = None,
 ) -> float:
     """Play the script; returns the simulated time when every detector window has closed."""
     for line in script:
@@ -101,21 +104,16 @@ async def run_session(
         elif line.kind == "wake":
             await engine.handle(Heard("", line.t, line.t + SPEECH_S, session_id, no_speech=True))
         elif line.kind == "audio":
-            if transcriber is None:
+            if audio is None:
                 raise EdgeError(
-                    "this session has audio lines but no recognizer", code=ErrorCode.MODEL_MISSING
+                    "this session has audio lines but no voice pipeline", code=ErrorCode.MODEL_MISSING
                 )
-            heard = await asyncio.to_thread(transcriber.transcribe, Path(line.value))
-            await engine.handle(
-                Heard(
-                    heard.text, line.t, line.t + heard.audio_ms / 1000.0, session_id, heard.confidence,
-                    heard.nbest, heard.engine, audio_ms=heard.audio_ms,
-                )
-            )  # fmt: skip
+            await audio.play(Path(line.value), line.t, engine, session_id, no_wake=line.no_wake)
         elif line.kind == "toggle":
             if home is None:
                 raise EdgeError("a toggle line needs a simulated home", hint="pass --home")
-            await recorder.on_device_event(home.toggle(line.value, line.t))
+            event = home.toggle(line.value, line.t)
+            await recorder.on_device_event(await event if inspect.isawaitable(event) else event)
         elif line.kind == "barge_in":
             await engine.barge_in(line.t)
         if home is not None:
