@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from edge.feedback.similarity import normalize
 
-__all__ = ["Forget", "TeachMacro", "parse_teach", "split_actions", "teachable_phrase"]
+__all__ = ["Forget", "TeachMacro", "offer_phrase", "parse_teach", "split_actions", "teachable_phrase"]
 
 _VERBS = (
     "turn|switch|set|play|start|stop|open|close|lock|unlock|dim|make|pause|resume|put|run|activate|do|"
@@ -27,6 +27,38 @@ _LEAD = re.compile(
 )
 _ARTICLE = re.compile(r"^(the|my|a)\s+")
 _TAIL = re.compile(r"\s+(mode|scene)?\s*(please|now)$")
+
+_DEVICE_WORDS = frozenset(
+    [
+        "light",
+        "lights",
+        "lamp",
+        "lamps",
+        "tv",
+        "television",
+        "fan",
+        "heater",
+        "oven",
+        "lock",
+        "door",
+        "blind",
+        "blinds",
+        "speaker",
+        "thermostat",
+        "vacuum",
+        "plug",
+        "switch",
+        "garage",
+        "coffee",
+        "radiator",
+        "curtain",
+        "curtains",
+    ]
+)
+_COMMAND_WORDS = frozenset(
+    {"play", "turn", "switch", "set", "open", "close", "what", "whats", "how", "is", "are", "when", "who"}
+    | {"make", "dim", "lock", "unlock", "start", "stop", "pause", "resume", "put", "show", "tell", "can"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +100,15 @@ def teachable_phrase(text: str, name_slot: str = "") -> str:
     said = _LEAD.sub("", said)
     said = _ARTICLE.sub("", said)
     return _TAIL.sub("", said).strip() or said
+
+
+def offer_phrase(text: str, name_slot: str = "") -> str | None:
+    """The phrase to offer teaching for ("I don't know what study mode is. Want to teach me?"), or None when
+    the request names a known kind of device or looks like a command we failed to parse."""
+    phrase = teachable_phrase(text, name_slot)
+    words = phrase.split()
+    if not words or len(words) > 4 or _DEVICE_WORDS & set(words):
+        return None
+    if not name_slot and (len(words) > 3 or words[0] in _COMMAND_WORDS):
+        return None  # a request we failed to parse, not a name we have never heard
+    return phrase

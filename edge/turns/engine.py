@@ -19,7 +19,7 @@ from edge.context.model import ContextSnapshot
 from edge.dialog import responses as say
 from edge.dialog.confirm import CheckPolicy, must_confirm, yes_or_no
 from edge.dialog.profile import Preferences, parse_preference
-from edge.dialog.teach import Forget, TeachMacro, parse_teach, split_actions, teachable_phrase
+from edge.dialog.teach import Forget, TeachMacro, offer_phrase, parse_teach, split_actions, teachable_phrase
 from edge.dialog.tts import Speaker
 from edge.errors import EdgeError, ErrorCode
 from edge.events import EventType, PipelineEvent
@@ -46,37 +46,6 @@ __all__ = ["DIALOG_TIMEOUT_S", "TurnEngine"]
 
 log = logging.getLogger(__name__)
 DIALOG_TIMEOUT_S = 30.0
-_DEVICE_WORDS = frozenset(
-    [
-        "light",
-        "lights",
-        "lamp",
-        "lamps",
-        "tv",
-        "television",
-        "fan",
-        "heater",
-        "oven",
-        "lock",
-        "door",
-        "blind",
-        "blinds",
-        "speaker",
-        "thermostat",
-        "vacuum",
-        "plug",
-        "switch",
-        "garage",
-        "coffee",
-        "radiator",
-        "curtain",
-        "curtains",
-    ]
-)
-_COMMAND_WORDS = frozenset(
-    {"play", "turn", "switch", "set", "open", "close", "what", "whats", "how", "is", "are", "when", "who"}
-    | {"make", "dim", "lock", "unlock", "start", "stop", "pause", "resume", "put", "show", "tell", "can"}
-)
 
 
 @dataclass(slots=True)
@@ -219,12 +188,9 @@ class TurnEngine:
         return await self._act(d, tuple(intents), snapshot)
 
     def _offer_teaching(self, d: Draft, text: str, name_slot: str) -> str | None:
-        phrase = teachable_phrase(text, name_slot)
-        words = phrase.split()
-        if not words or len(words) > 4 or _DEVICE_WORDS & set(words):
+        phrase = offer_phrase(text, name_slot)
+        if phrase is None:
             return None
-        if not name_slot and (len(words) > 3 or words[0] in _COMMAND_WORDS):
-            return None  # a request we failed to parse, not a name we have never heard
         self._pending = _Pending("teach", d.heard.t_end, phrase=phrase)
         d.extra["asked"] = "teach"
         d.extra["teach_phrase"] = phrase
