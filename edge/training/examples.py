@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from edge.nlu.context_features import CONTEXT_FEATURES
 from edge.nlu.grammar import Sample
 from edge.nlu.text import normalize_words, raw_words
 
-__all__ = ["TURN_ON_MEANS", "Example", "constant", "facts_tuple", "from_sample", "random_facts"]
+__all__ = [
+    "TURN_ON_MEANS",
+    "Example",
+    "constant",
+    "dataset_digest",
+    "facts_tuple",
+    "from_sample",
+    "random_facts",
+]
 
 TURN_ON_MEANS = {"vacuum": "HassVacuumStart", "coffee_maker": "CoffeeBrew"}
 
@@ -123,3 +132,13 @@ def _span_index(sample: Sample, char: int) -> int:
         if start <= char < end:
             return i
     return -1
+
+
+def dataset_digest(examples: Sequence[Example]) -> str:
+    """SHA-256 of the examples in order (tokens, tags, labels, facts, source): equal data, equal digest."""
+    h = hashlib.sha256()
+    for e in examples:
+        fields = (" ".join(e.tokens), " ".join(e.tags), e.intent, e.focus, e.media_class, e.source)
+        h.update("\x1f".join(fields).encode())
+        h.update(",".join(f"{f:g}" for f in e.facts).encode() + b"\x1e")
+    return h.hexdigest()

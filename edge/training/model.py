@@ -1,7 +1,9 @@
 """The joint model (torch): hashed token embeddings + context -> BiGRU -> intent, slot, focus, media heads.
 
 Context enters twice: projected and concatenated to every token before the GRU (so slot tags and token
-states can depend on it) and again into the sentence-level heads.
+states can depend on it) and again into the sentence-level heads. ``Ensemble`` averages the probabilities
+of several independently seeded members inside one exported graph (it outputs log-mean-probabilities, so
+the runner's softmax gives the averaged distribution back).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 import torch
 from torch import nn
 
-__all__ = ["JointNLU"]
+__all__ = ["Ensemble", "JointNLU"]
 
 
 class JointNLU(nn.Module):
@@ -27,6 +29,7 @@ class JointNLU(nn.Module):
         dim: int = 64,
         hidden: int = 64,
         ctx_dim: int = 16,
+        dropout: float = 0.15,
     ) -> None:
         super().__init__()
         self.embed = nn.Embedding(buckets, dim, padding_idx=0, sparse=True)
@@ -38,7 +41,7 @@ class JointNLU(nn.Module):
         self.focus = nn.Linear(128, n_focus)
         self.media = nn.Linear(128, n_media)
         self.tags = nn.Linear(2 * hidden + ctx_dim, n_tags)
-        self.dropout = nn.Dropout(0.15)
+        self.dropout = nn.Dropout(dropout)
 
     def forward(self, ids: Any, ctx: Any, lengths: Any = None) -> tuple[Any, Any, Any, Any]:
         # ids: [B, T, K] int64, ctx: [B, C] float
@@ -61,3 +64,19 @@ class JointNLU(nn.Module):
         s = self.sentence(self.dropout(torch.cat([mean, mx, c], dim=-1)))
         tags = self.tags(self.dropout(torch.cat([h, c_tok], dim=-1)))
         return self.intent(s), tags, self.focus(s), self.media(s)
+
+
+class Ensemble(nn.Module):
+    """Members' probabilities averaged per head; outputs log(mean p) (a softmax of it is the mean)."""
+
+    def __init__(self, members: list[JointNLU]) -> None:
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    def forward(self, ids: Any, ctx: Any) -> tuple[Any, Any, Any, Any]:
+        outs = [m(ids, ctx) for m in self.members]
+        heads = []
+        for i in range(4):
+            probs = torch.stack([o[i].softmax(dim=-1) for o in outs]).mean(dim=0)
+            heads.append(torch.log(probs.clamp(min=1e-9)))
+        return heads[0], heads[1], heads[2], heads[3]

@@ -1,16 +1,19 @@
-"""``edge train``: generate data, train the joint model with torch on CPU, export ONNX, quantize int8.
+"""``edge train``: train the joint model with torch on CPU (an ensemble of seeded members), export ONNX,
+quantize int8.
 
-Seeded and deterministic for a given data set; progress goes to stderr. The fp32 and int8 exports are
-both measured on the validation split and the better one (accuracy first, then speed) is kept.
+Reproducible: the data is generated from a seeded ``random.Random`` (no set or hash order anywhere), each
+member is trained with a fixed torch seed, one thread and ``torch.use_deterministic_algorithms``, so two
+runs on the same machine and torch build write bit-identical weights. Floating-point kernels differ
+between CPU instruction sets (AVX2 vs AVX-512), so runs on different machines drift apart; averaging
+several members makes the result depend far less on that drift (see ``docs/nlu.md``). Progress goes to
+stderr.
 """
 
 from __future__ import annotations
 
 import json
 import random
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,8 +25,8 @@ import numpy as np
 from edge.nlu.catalogue import CATALOGUE
 from edge.nlu.context_features import CONTEXT_FEATURES
 from edge.nlu.features import BUCKETS, FEATURES_PER_TOKEN, MAX_TOKENS, featurize
-from edge.nlu.runner import METADATA_FILE, NLUModel
-from edge.training.examples import Example
+from edge.nlu.runner import METADATA_FILE
+from edge.training.examples import Example, dataset_digest
 
 __all__ = ["TrainConfig", "train_model"]
 
@@ -34,6 +37,8 @@ class TrainConfig:
     batch: int = 128
     lr: float = 3e-3
     seed: int = 13
+    members: int = 1  # independently seeded models averaged in one graph
+    label_smoothing: float = 0.0  # on the sentence heads (intent, focus, media)
     val_fraction: float = 0.05
     threads: int = 1  # two threads spin against each other on a shared 2-core machine
     extra_intents: tuple[str, ...] = ()
@@ -99,66 +104,23 @@ def _tensors(batch: list[tuple[Any, ...]]) -> tuple[Any, ...]:
     )
 
 
-def _evaluate(model_dir: Path, val: Sequence[Example]) -> dict[str, float]:
-    runner = NLUModel(model_dir)
-    correct = tag_ok = 0
-    times: list[float] = []
-    for e in val:
-        start = time.perf_counter()
-        out = runner.run(list(e.tokens), np.asarray(e.facts, dtype=np.float32))
-        times.append(time.perf_counter() - start)
-        correct += runner.intents[int(out.intent_probs.argmax())] == e.intent
-        tag_ok += [runner.tags[i] for i in out.tag_ids] == list(e.tags[:MAX_TOKENS])
-    n = max(1, len(val))
-    return {
-        "intent_accuracy": correct / n,
-        "slot_exact": tag_ok / n,
-        "median_ms": 1000 * float(np.median(times)),
-    }
-
-
-def _export(model: Any, path: Path) -> None:
+def _deterministic(threads: int) -> None:
     import torch
 
-    model.eval()
-    ids = torch.from_numpy(featurize(["turn", "on", "the", "light"])[None])
-    ctx = torch.zeros(1, len(CONTEXT_FEATURES))
-    torch.onnx.export(
-        model,
-        (ids, ctx),
-        str(path),
-        opset_version=17,
-        input_names=["ids", "context"],
-        output_names=["intent", "tags", "focus", "media"],
-        dynamic_axes={"ids": {1: "tokens"}, "tags": {1: "tokens"}},
-        dynamo=False,
-    )
+    torch.set_num_threads(threads)
+    torch.use_deterministic_algorithms(True)
 
 
-def train_model(
-    examples: list[Example], out_dir: Path, config: TrainConfig = TrainConfig()
-) -> dict[str, Any]:
-    """Train on ``examples`` and write the model, metadata and card into ``out_dir``; returns metrics."""
+def _train_member(
+    data: list[tuple[Any, ...]], sizes: dict[str, int], config: TrainConfig, seed: int, name: str
+) -> Any:
     import torch
 
-    from edge.training.card import write_card
     from edge.training.model import JointNLU
 
-    torch.manual_seed(config.seed)
-    torch.set_num_threads(config.threads)
-    rng = random.Random(config.seed)
-    labels = _labels(examples, config.extra_intents)
-    n_val = int(len(examples) * config.val_fraction)
-    val_examples, train_examples = examples[:n_val], examples[n_val:]
-    data = _encode(train_examples, labels)
-    model = JointNLU(
-        buckets=BUCKETS,
-        n_context=len(CONTEXT_FEATURES),
-        n_intents=len(labels["intents"]),
-        n_tags=len(labels["tags"]),
-        n_focus=len(labels["focus"]),
-        n_media=len(labels["media"]),
-    )
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    model = JointNLU(buckets=BUCKETS, n_context=len(CONTEXT_FEATURES), **sizes)
     dense = [p for n, p in model.named_parameters() if not n.startswith("embed.")]
     opts = [
         torch.optim.Adam(dense, lr=config.lr),
@@ -168,9 +130,7 @@ def train_model(
     decay = lambda step: max(0.05, 1.0 - step / steps)  # noqa: E731
     scheds = [torch.optim.lr_scheduler.LambdaLR(o, decay) for o in opts]
     ce = torch.nn.CrossEntropyLoss(ignore_index=-100)
-    _log(
-        f"training on {len(train_examples)} examples ({len(val_examples)} validation), {config.epochs} epochs"
-    )
+    ce_sentence = torch.nn.CrossEntropyLoss(label_smoothing=config.label_smoothing)
     started = time.monotonic()
     for epoch in range(config.epochs):
         model.train()
@@ -179,10 +139,10 @@ def train_model(
             ids, ctx, lengths, intent, tags, focus, media = _tensors(batch)
             li, lt, lf, lm = model(ids, ctx, lengths)
             loss = (
-                ce(li, intent)
+                ce_sentence(li, intent)
                 + ce(lt.reshape(-1, lt.shape[-1]), tags.reshape(-1))
-                + 0.5 * ce(lf, focus)
-                + ce(lm, media)
+                + 0.5 * ce_sentence(lf, focus)
+                + ce_sentence(lm, media)
             )
             for o in opts:
                 o.zero_grad()
@@ -193,9 +153,58 @@ def train_model(
                 s.step()
             total += float(loss.detach()) * len(batch)
         _log(
-            f"epoch {epoch + 1}/{config.epochs}: loss {total / len(data):.4f} "
+            f"{name} epoch {epoch + 1}/{config.epochs}: loss {total / len(data):.4f} "
             f"({time.monotonic() - started:.0f} s)"
         )
+    return model
+
+
+def _environment() -> dict[str, str]:
+    import platform
+
+    import torch
+
+    return {
+        "torch": torch.__version__,
+        "cpu_capability": str(torch.backends.cpu.get_cpu_capability()),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }
+
+
+def train_model(
+    examples: list[Example], out_dir: Path, config: TrainConfig = TrainConfig()
+) -> dict[str, Any]:
+    """Train on ``examples`` and write the model, metadata and card into ``out_dir``; returns metrics."""
+    from edge.training.card import write_card
+    from edge.training.export import export_and_keep
+
+    _deterministic(config.threads)
+    labels = _labels(examples, config.extra_intents)
+    n_val = int(len(examples) * config.val_fraction)
+    val_examples, train_examples = examples[:n_val], examples[n_val:]
+    data = _encode(train_examples, labels)
+    sizes = {
+        "n_intents": len(labels["intents"]),
+        "n_tags": len(labels["tags"]),
+        "n_focus": len(labels["focus"]),
+        "n_media": len(labels["media"]),
+    }
+    _log(
+        f"training {config.members} member(s) on {len(train_examples)} examples "
+        f"({len(val_examples)} validation), {config.epochs} epochs each"
+    )
+    started = time.monotonic()
+    members = [
+        _train_member(data, sizes, config, config.seed + 1000 * i, f"member {i + 1}/{config.members}")
+        for i in range(config.members)
+    ]
+    if len(members) == 1:
+        model = members[0]
+    else:
+        from edge.training.model import Ensemble
+
+        model = Ensemble(members)
     meta: dict[str, Any] = {
         "version": 1,
         **labels,
@@ -204,43 +213,16 @@ def train_model(
         "features_per_token": FEATURES_PER_TOKEN,
         "max_tokens": MAX_TOKENS,
         "seed": config.seed,
+        "members": config.members,
+        "epochs": config.epochs,
+        "label_smoothing": config.label_smoothing,
         "train_examples": len(train_examples),
+        "dataset_sha256": dataset_digest(examples),
+        "environment": _environment(),
         **config.notes,
     }
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp_name:
-        tmp = Path(tmp_name)
-        fp32, int8 = tmp / "fp32", tmp / "int8"
-        for d, file in ((fp32, "nlu.fp32.onnx"), (int8, "nlu.int8.onnx")):
-            d.mkdir()
-            (d / METADATA_FILE).write_text(json.dumps({**meta, "model_file": file}))
-        _export(model, fp32 / "nlu.fp32.onnx")
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        quantize_dynamic(
-            str(fp32 / "nlu.fp32.onnx"),
-            str(int8 / "nlu.int8.onnx"),
-            weight_type=QuantType.QInt8,
-            op_types_to_quantize=["MatMul", "Gemm", "Gather"],
-        )
-        results = {"fp32": _evaluate(fp32, val_examples), "int8": _evaluate(int8, val_examples)}
-        for name, r in results.items():
-            size = (fp32 / "nlu.fp32.onnx" if name == "fp32" else int8 / "nlu.int8.onnx").stat().st_size
-            r["size_mb"] = size / 1e6
-            _log(
-                f"{name}: intent {r['intent_accuracy']:.4f} slots {r['slot_exact']:.4f} "
-                f"{r['median_ms']:.3f} ms {r['size_mb']:.2f} MB"
-            )
-        keep = (
-            "int8"
-            if results["int8"]["intent_accuracy"] >= results["fp32"]["intent_accuracy"] - 0.005
-            else "fp32"
-        )
-        src = int8 if keep == "int8" else fp32
-        for old in out_dir.glob("nlu.*.onnx"):
-            old.unlink()
-        model_file = f"nlu.{keep}.onnx"
-        shutil.copy(src / model_file, out_dir / model_file)
+    model_file, results = export_and_keep(model, meta, val_examples, out_dir)
+    keep = model_file.split(".")[1]
     meta.update(
         model_file=model_file, kept=keep, validation=results, train_seconds=round(time.monotonic() - started)
     )
