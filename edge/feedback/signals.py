@@ -98,22 +98,41 @@ def _sessions(turns: Iterable[TurnRecord]) -> list[list[TurnRecord]]:
     return [sorted(v, key=lambda r: r.t_start) for v in by.values()]
 
 
-def detect_rephrases(turns: Sequence[TurnRecord], settings: FeedbackSettings) -> list[FeedbackSignal]:
+def _put_back(turn: TurnRecord, until: float, events: Sequence[DeviceEvent]) -> bool:
+    """A device the turn commanded went back to its earlier state by hand before ``until``."""
+    prior: dict[str, Any] = dict(turn.extra.get("prior_states", {}))
+    commanded = _commanded(turn)
+    return any(
+        e.source == ChangeSource.MANUAL
+        and e.entity_id in commanded
+        and turn.t_end <= e.t <= until
+        and str(prior.get(e.entity_id, e.new)) == e.new
+        for e in events
+    )
+
+
+def detect_rephrases(
+    turns: Sequence[TurnRecord], settings: FeedbackSettings, events: Sequence[DeviceEvent] = ()
+) -> list[FeedbackSignal]:
     """Each spoken turn against the spoken turn before it in the same session; the signal attaches to the
-    earlier turn with ``related_turn_id`` the rephrasing one. Dialogue answers are never rephrases."""
+    earlier turn with ``related_turn_id`` the rephrasing one. Dialogue answers are never rephrases. With
+    ``events``, a turn whose device was put back by hand before the next request counts as failed."""
     out: list[FeedbackSignal] = []
     for session in _sessions(turns):
         spoken = [t for t in session if is_speech(t)]
         for prev, nxt in itertools.pairwise(spoken):
             if nxt.extra.get("dialog") or normalize(nxt.asr_text or nxt.text) in CANCEL_PHRASES:
                 continue
+            prev_interp = interpretation(prev)
+            if events and prev.commands and _put_back(prev, nxt.t_start, events):
+                prev_interp = Interpretation(prev.intent, prev.targets, False)
             decision = detect_rephrase(
                 prev.asr_text or prev.text,
                 nxt.asr_text or nxt.text,
                 nxt.t_start - prev.t_end,
                 settings,
                 prev_response=prev.response,
-                prev_interp=interpretation(prev),
+                prev_interp=prev_interp,
                 next_interp=interpretation(nxt),
             )
             if decision.rephrase:
@@ -257,7 +276,7 @@ def detect_all(
     for turn in turns:
         signals += detect_result_error(turn)
         signals += detect_false_wake(turn)
-    signals += detect_rephrases(turns, settings)
+    signals += detect_rephrases(turns, settings, events)
     signals += detect_undo(turns, events, settings)
     signals += detect_explicit(turns, settings)
     signals += detect_abandon(turns, signals, now, settings)

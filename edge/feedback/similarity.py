@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 
 __all__ = [
     "ACTION_WORDS",
+    "REQUEST_VERBS",
     "STOPWORDS",
     "TokenDiff",
     "content_tokens",
@@ -52,6 +53,9 @@ ACTION_WORDS: dict[str, str] = {
     "cooler": "warmer",
 }
 """Each action word with its opposite: swapping one for the other is a new command, not a rephrase."""
+
+REQUEST_VERBS = frozenset({"turn", "switch", "put", "set", "make", "get"})
+"""Verbs that carry a request without saying what it does ("kill", "dim" do): swapping them rewords it."""
 
 
 def normalize(text: str) -> str:
@@ -111,18 +115,18 @@ class TokenDiff:
 
         "kitchen light on" -> "hall light on" is one; "maj and dragons" -> "imagine dragons" is not.
         """
-        if not self.removed or not self.added or self.shared == 0:
+        removed = [w for w in self.removed if w not in REQUEST_VERBS]  # "switch on" -> "turn on" is a
+        added = [w for w in self.added if w not in REQUEST_VERBS]  # rewording, not another request
+        if not removed or not added or self.shared == 0:
             return False
-        joined_removed, joined_added = " ".join(self.removed), " ".join(self.added)
+        joined_removed, joined_added = " ".join(removed), " ".join(added)
         whole = max(
             fuzz.ratio(joined_removed, joined_added) / 100.0,
             phonetic_similarity(joined_removed, joined_added),
         )
         if whole >= 0.6:
             return False
-        best = max(
-            max(fuzz.ratio(r, a) / 100.0, phonetic_similarity(r, a)) for r in self.removed for a in self.added
-        )
+        best = max(max(fuzz.ratio(r, a) / 100.0, phonetic_similarity(r, a)) for r in removed for a in added)
         return best < 0.6
 
 
