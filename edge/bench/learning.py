@@ -30,12 +30,21 @@ import numpy as np
 from edge.config import Settings
 from edge.feedback.record import FeedbackSignal, SignalKind, TurnRecord
 from edge.learning.canonical import Lexicon
-from edge.learning.fpi import CLASSES, featurize, fit_tree
+from edge.learning.fpi import CLASSES, Tree, classify, decisive, featurize, fit_tree
 from edge.learning.loop import Learner
 from edge.learning.tables import RewriteTable
 from edge.sim.household import RewriterLike, SimLog, SimTruth, simulate_home
 
-__all__ = ["LayerStats", "fpi_dataset", "paired", "reference_workload", "run", "run_arm", "year_log"]
+__all__ = [
+    "LayerStats",
+    "fit_fpi_tree",
+    "fpi_dataset",
+    "paired",
+    "reference_workload",
+    "run",
+    "run_arm",
+    "year_log",
+]
 
 Arm = Callable[[], Learner] | None
 LAYERS = ("personal", "global", "retrieval")
@@ -160,11 +169,17 @@ def fpi_dataset(logs: list[SimLog]) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(xs), np.asarray(ys, dtype=int)
 
 
-def _fpi(train: list[SimLog], test: list[SimLog]) -> tuple[dict[str, tuple[float, float, int]], float, float]:
+def fit_fpi_tree(train: list[SimLog]) -> Tree:
+    """The tree on what the turn itself does not settle (as :func:`edge.learning.fpi.classify` uses it)."""
     x, y = fpi_dataset(train)
-    tree = fit_tree(x, y, depth=6)
+    keep = np.asarray([decisive(row) is None for row in x], dtype=bool)
+    return fit_tree(x[keep], y[keep], depth=6, min_leaf=20)
+
+
+def _fpi(train: list[SimLog], test: list[SimLog]) -> tuple[dict[str, tuple[float, float, int]], float, float]:
+    tree = fit_fpi_tree(train)
     xt, yt = fpi_dataset(test)
-    pred = np.asarray([CLASSES.index(tree.predict(row)) for row in xt], dtype=int)
+    pred = np.asarray([CLASSES.index(classify(row, tree)) for row in xt], dtype=int)
     out: dict[str, tuple[float, float, int]] = {}
     recalls: list[float] = []
     f1s: list[float] = []

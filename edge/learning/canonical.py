@@ -61,6 +61,7 @@ class Lexicon:
     aliases: Mapping[tuple[str, ...], str] = field(default_factory=dict)
     words: frozenset[str] = frozenset()
     safety_names: frozenset[str] = frozenset()  # names/aliases of safety-critical devices
+    names: frozenset[str] = frozenset()  # every device name and alias, normalized
     _longest: int = field(default=0, init=False, repr=False, compare=False)  # words in the longest alias
     _starts: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
 
@@ -74,8 +75,11 @@ class Lexicon:
         aliases: dict[tuple[str, ...], str] = {}
         words: set[str] = set()
         safety: set[str] = set()
+        names: set[str] = set()
         for d in devices:
             name = normalize(d.name)
+            names.add(name)
+            names.update(normalize(a) for a in d.aliases)
             words.update(name.split())
             words.update(normalize(d.area).split())
             if d.safety_critical:
@@ -89,7 +93,7 @@ class Lexicon:
                     words.update(key)
                     if d.safety_critical:
                         safety.update({" ".join(said), " ".join(key)})
-        return cls(aliases, frozenset(words), frozenset(safety))
+        return cls(aliases, frozenset(words), frozenset(safety), frozenset(n for n in names if n))
 
     @classmethod
     def from_snapshot(cls, snapshot: ContextSnapshot | None) -> Lexicon:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from edge.feedback.record import FeedbackSignal, Label, SignalKind, TurnRecord
+from edge.feedback.rephrase import response_failed
 from edge.learning.canonical import Canonicalizer, Lexicon
 
 __all__ = [
@@ -46,14 +47,17 @@ _DEFECT, _SUCCESS = Label.DEFECT.value, Label.SUCCESS.value
 
 
 def is_defect(turn: TurnRecord, signals: Sequence[FeedbackSignal]) -> bool:
-    """The stored label when it is decided, else the turn's own defect signals (>= 0.5) or no intent."""
+    """The stored label when it is decided, else the turn's own defect signals (>= 0.5), no intent, a
+    failed result, or a request that did nothing and said so ("I don't know a device called ...")."""
     if turn.label == _DEFECT:
         return True
     if turn.label == _SUCCESS:
         return False
     if any(s.kind in _DEFECT_KINDS and s.strength >= 0.5 for s in signals if s.turn_id == turn.turn_id):
         return True
-    return turn.intent is None or turn.result_ok is False
+    if turn.intent is None or turn.result_ok is False:
+        return True
+    return not turn.commands and not turn.extra.get("dialog") and response_failed(turn.response)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,16 +15,21 @@ from typing import Any
 
 import numpy as np
 
+from edge.errors import ErrorCode
 from edge.feedback.record import FeedbackSignal, SignalKind, TurnRecord
-from edge.feedback.similarity import phonetic_similarity, text_similarity, token_diff
+from edge.feedback.similarity import normalize, phonetic_similarity, text_similarity, token_diff
 from edge.learning.canonical import Lexicon
+from edge.learning.edits import sounds_alike
+from edge.nlu.catalogue import by_name
 
 __all__ = [
+    "CARRIER_WORDS",
     "CLASSES",
     "FEATURES",
     "Fix",
     "Tree",
     "classify",
+    "decisive",
     "featurize",
     "fit_tree",
     "label_functions",
@@ -32,17 +37,71 @@ __all__ = [
 ]
 
 CLASSES = ("false_wake", "asr", "nlu", "entity_resolution", "result", "correct")
-FEATURES = ("no_speech", "wake_score", "asr_conf", "oov", "no_intent", "intent_conf", "no_target",
-            "target_score", "result_fail", "undo", "next_sounds_alike", "next_same_words", "next_entity_only",
-            "next_carrier_only", "next_exact", "recovered")  # fmt: skip
+FEATURES = ("no_speech", "asr_conf", "oov", "oov_alike", "name_alike", "oov_unslotted", "no_intent",
+            "intent_conf", "intent_margin", "no_target", "multi_target", "default_target", "name_known",
+            "target_score", "value_missing", "timeout", "plan_error", "undo", "teach_offer",
+            "next_sounds_alike", "next_same_words", "next_entity_only", "next_carrier_only", "next_exact",
+            "next_same_intent", "next_same_targets", "next_ok", "recovered")  # fmt: skip
 _MODEL = Path(__file__).with_name("fpi_tree.json")
+# Words of everyday home requests besides the registry's names: a word outside both is out of vocabulary.
+CARRIER_WORDS = frozenset({
+    "turn", "switch", "set", "make", "put", "get", "play", "stop", "start", "pause", "resume", "open",
+    "close", "shut", "lock", "unlock", "dim", "brighten", "raise", "lower", "kill", "cut", "power",
+    "light", "lights", "lamp", "lamps", "on", "off", "up", "down", "to", "the", "a", "an", "in", "of",
+    "my", "please", "can", "could", "would", "you", "i", "want", "hear", "some", "music", "by", "song",
+    "songs", "percent", "brightness", "level", "all", "and", "with", "it", "this", "that", "now", "no",
+    "yes", "not", "said", "mean", "meant"
+})  # fmt: skip
+_TIMEOUTS = frozenset({str(ErrorCode.DEVICE_TIMEOUT), str(ErrorCode.DEVICE_ERROR)})
+_NOT_VALUES = frozenset(
+    {"name", "area", "floor", "domain", "state", "media_class", "device_class", "volume_step"}
+)
+
+
+def _unslotted(said: str, turn: TurnRecord, lexicon: Lexicon) -> float:
+    """Share of the out-of-vocabulary words that no slot took up (the NLU passed over them)."""
+    slotted = {w for v in turn.slots.values() for w in normalize(v).split()}
+    words = [w for w in normalize(said).split() if not w.isdigit()]
+    unknown = [w for w in words if w not in lexicon.words and w not in CARRIER_WORDS]
+    return sum(w not in slotted for w in unknown) / len(unknown) if unknown else 0.0
+
+
+def _oov(said: str, lexicon: Lexicon) -> tuple[float, float, float]:
+    """(share of words neither the registry nor everyday requests use; how much the most registry-like of
+    them sounds like a registry word; how much the stretch around it sounds like a device name or alias):
+    a misheard name ("bedroom like") sounds like one ("bedroom light"), a nickname ("the glow") does not."""
+    words = [w for w in normalize(said).split() if not w.isdigit()]
+    if not words or not lexicon.words:
+        return 0.0, 0.0, 0.0
+    unknown = [i for i, w in enumerate(words) if w not in lexicon.words and w not in CARRIER_WORDS]
+    alike = max((sounds_alike(words[i], k) for i in unknown for k in lexicon.words), default=0.0)
+    name_alike = 0.0
+    for name in lexicon.names:
+        n = len(name.split())
+        for i in unknown:
+            for start in range(max(0, i - n + 1), min(i, len(words) - n) + 1):
+                name_alike = max(name_alike, sounds_alike(" ".join(words[start : start + n]), name))
+    return len(unknown) / len(words), alike, name_alike
+
+
+def _name_known(turn: TurnRecord, lexicon: Lexicon) -> bool:
+    """Every word of the device mention (name, area) is a word of the registry."""
+    words = " ".join(turn.slots.get(k, "") for k in ("name", "area", "floor")).split()
+    return bool(words) and all(w in lexicon.words for w in words)
+
+
+def _value_missing(turn: TurnRecord) -> bool:
+    """The intent takes a value (brightness, position, what to play) and none was heard."""
+    spec = by_name(turn.intent or "")
+    values = [s for s in (spec.slots if spec else ()) if s not in _NOT_VALUES]
+    return bool(values) and not any(turn.slots.get(v) for v in values)
 
 
 def featurize(
     turn: TurnRecord, signals: Sequence[FeedbackSignal], nxt: TurnRecord | None, lexicon: Lexicon
 ) -> list[float]:
     said = turn.asr_text or turn.text
-    f_next = [0.0, 0.0, 0.0, 0.0, 0.0]
+    f_next = [0.0] * 8
     if nxt is not None:
         other = nxt.asr_text or nxt.text
         diff = token_diff(said, other)
@@ -58,39 +117,67 @@ def featurize(
                 bool(turn.slots.get("name")) and turn.slots.get("name", "") in other and diff.removed != ()
             ),
             float(text >= 0.999),
+            float(nxt.intent is not None and nxt.intent == turn.intent),
+            float(bool(nxt.targets) and set(nxt.targets) == set(turn.targets)),
+            float(nxt.result_ok is True),
         ]
     kinds = {s.kind for s in signals if s.turn_id == turn.turn_id}
+    oov, alike, name_alike = _oov(said, lexicon)
+    failed = turn.result_ok is False or SignalKind.RESULT_ERROR in kinds
+    timeout = failed and turn.result_error in _TIMEOUTS
     return [
         float(bool(turn.extra.get("no_speech")) or not said.strip()),
-        turn.wake_score,
         turn.asr_confidence,
-        lexicon.oov_rate(said),
+        oov,
+        alike,
+        name_alike,
+        _unslotted(said, turn, lexicon),
         float(turn.intent is None),
         turn.intent_confidence,
-        float(turn.intent is not None and bool(turn.slots.get("name")) and not turn.targets),
+        turn.intent_margin,
+        float(turn.intent is not None and not turn.targets),
+        float(len(turn.targets) > 1),
+        float(bool(turn.targets) and not (turn.slots.keys() & {"name", "area", "floor"})),
+        float(_name_known(turn, lexicon)),
         max(turn.target_scores, default=0.0),
-        float(turn.result_ok is False or SignalKind.RESULT_ERROR in kinds),
+        float(_value_missing(turn)),
+        float(timeout),
+        float(failed and not timeout),
         float(SignalKind.UNDO in kinds),
+        float(turn.extra.get("asked") == "teach"),
         *f_next,
         float(bool(turn.rewrite) and turn.result_ok is True and SignalKind.UNDO not in kinds),
     ]
 
 
-def label_functions(x: Sequence[float]) -> str | None:
-    """Rules in stage order (the first irrecoverable stage wins); None when they abstain."""
+def decisive(x: Sequence[float]) -> str | None:
+    """The cases the turn itself settles, before any model: nothing was said; a rewrite that worked; the
+    one device we addressed, matched with confidence, never answered."""
     v = dict(zip(FEATURES, x, strict=True))
     if v["no_speech"]:
         return "false_wake"
     if v["recovered"]:
         return "correct"
-    if v["result_fail"]:
+    if v["timeout"] and not v["multi_target"] and v["target_score"] >= 0.9:
         return "result"
-    if v["asr_conf"] < 0.6 and (v["oov"] > 0 or v["next_sounds_alike"]):
+    return None
+
+
+def label_functions(x: Sequence[float]) -> str | None:
+    """Rules in stage order (the first irrecoverable stage wins); None when they abstain."""
+    v = dict(zip(FEATURES, x, strict=True))
+    if (settled := decisive(x)) is not None:
+        return settled
+    if v["timeout"]:
+        return "result"
+    if v["oov"] > 0 and v["oov_alike"] >= 0.6 and (v["asr_conf"] < 0.7 or v["next_sounds_alike"]):
         return "asr"
-    if v["no_intent"]:
-        return "asr" if v["next_sounds_alike"] and v["oov"] > 0 else "nlu"
-    if v["no_target"] or v["undo"]:
-        return "asr" if v["oov"] > 0 and v["asr_conf"] < 0.7 else "entity_resolution"
+    if v["asr_conf"] < 0.6 and v["next_sounds_alike"]:
+        return "asr"
+    if v["no_intent"] or v["value_missing"] or v["plan_error"]:
+        return "nlu"
+    if v["no_target"] or v["multi_target"] or v["undo"]:
+        return "entity_resolution"
     return None
 
 
@@ -111,36 +198,63 @@ class Tree:
         return CLASSES[self.value[i]]
 
     def save(self, path: Path = _MODEL) -> None:
-        path.write_text(
-            json.dumps(
-                {k: list(getattr(self, k)) for k in ("feature", "threshold", "left", "right", "value")}
-            )
-            + "\n"
-        )
+        data: dict[str, Any] = {"features": list(FEATURES), "classes": list(CLASSES)}
+        data.update({k: list(getattr(self, k)) for k in ("feature", "threshold", "left", "right", "value")})
+        path.write_text(json.dumps(data) + "\n")
 
     @classmethod
     def load(cls, path: Path = _MODEL) -> Tree | None:
+        """The stored tree; None when there is none or it was fitted on other features or classes (the
+        labelling functions decide then)."""
         if not path.is_file():
             return None
         d: dict[str, Any] = json.loads(path.read_text())
+        if d.get("features") != list(FEATURES) or d.get("classes") != list(CLASSES):
+            return None
         return cls(
             tuple(d["feature"]), tuple(d["threshold"]), tuple(d["left"]), tuple(d["right"]), tuple(d["value"])
         )
 
 
-def fit_tree(x: np.ndarray, y: np.ndarray, depth: int = 5, min_leaf: int = 5) -> Tree:
-    """CART with Gini impurity; ``y`` holds class indices into :data:`CLASSES`."""
+def fit_tree(x: np.ndarray, y: np.ndarray, depth: int = 5, min_leaf: int = 5, balanced: bool = True) -> Tree:
+    """CART with Gini impurity; ``y`` holds class indices into :data:`CLASSES`. ``balanced`` weighs each
+    class alike (rare failure points count as much as common ones, as the macro figures do). Each node
+    scans every feature once in sorted order (cumulative class weights), so fitting stays fast."""
+    k = len(CLASSES)
+    counts = np.bincount(y, minlength=k).astype(float)
+    class_w = np.where(counts > 0, len(y) / (k * np.maximum(counts, 1)), 0.0) if balanced else np.ones(k)
+    onehot = np.zeros((len(y), k))
+    onehot[np.arange(len(y)), y] = class_w[y]
     feature: list[int] = []
     threshold: list[float] = []
     left: list[int] = []
     right: list[int] = []
     value: list[int] = []
 
-    def gini(labels: np.ndarray) -> float:
-        if len(labels) == 0:
-            return 0.0
-        p = np.bincount(labels, minlength=len(CLASSES)) / len(labels)
-        return float(1.0 - (p * p).sum())
+    def gini(w: np.ndarray) -> np.ndarray:
+        total = w.sum(axis=-1)
+        safe = np.where(total > 0, total, 1.0)
+        return np.asarray(1.0 - ((w / safe[..., None]) ** 2).sum(axis=-1))
+
+    def best_split(rows: np.ndarray) -> tuple[float, int, float]:
+        w_all = onehot[rows].sum(axis=0)
+        total = w_all.sum()
+        best = (float(gini(w_all)), -1, 0.0)
+        for f in range(x.shape[1]):
+            order = rows[np.argsort(x[rows, f], kind="stable")]
+            values = x[order, f]
+            cum = np.cumsum(onehot[order], axis=0)[:-1]
+            n_left = np.arange(1, len(order))
+            ok = (values[:-1] < values[1:]) & (n_left >= min_leaf) & (len(order) - n_left >= min_leaf)
+            if not ok.any():
+                continue
+            w_left, w_right = cum[ok], w_all - cum[ok]
+            t_left = w_left.sum(axis=1)
+            score = (t_left * gini(w_left) + (total - t_left) * gini(w_right)) / total
+            i = int(score.argmin())
+            if float(score[i]) < best[0] - 1e-9:
+                best = (float(score[i]), f, float(values[:-1][ok][i]))
+        return best
 
     def grow(rows: np.ndarray, level: int) -> int:
         node = len(feature)
@@ -148,23 +262,15 @@ def fit_tree(x: np.ndarray, y: np.ndarray, depth: int = 5, min_leaf: int = 5) ->
         threshold.append(0.0)
         left.append(-1)
         right.append(-1)
-        value.append(int(np.bincount(y[rows], minlength=len(CLASSES)).argmax()))
-        if level >= depth or len(rows) < 2 * min_leaf or gini(y[rows]) == 0.0:
+        weights = onehot[rows].sum(axis=0)
+        value.append(int(weights.argmax()))
+        if level >= depth or len(rows) < 2 * min_leaf or float(gini(weights)) == 0.0:
             return node
-        best = (gini(y[rows]), -1, 0.0)
-        for f in range(x.shape[1]):
-            for cut in np.unique(x[rows, f])[:-1]:
-                mask = x[rows, f] <= cut
-                n_l = int(mask.sum())
-                if n_l < min_leaf or len(rows) - n_l < min_leaf:
-                    continue
-                score = (n_l * gini(y[rows[mask]]) + (len(rows) - n_l) * gini(y[rows[~mask]])) / len(rows)
-                if score < best[0] - 1e-9:
-                    best = (score, f, float(cut))
-        if best[1] < 0:
+        _score, f, cut = best_split(rows)
+        if f < 0:
             return node
-        mask = x[rows, best[1]] <= best[2]
-        feature[node], threshold[node] = best[1], best[2]
+        mask = x[rows, f] <= cut
+        feature[node], threshold[node] = f, cut
         left[node] = grow(rows[mask], level + 1)
         right[node] = grow(rows[~mask], level + 1)
         return node
@@ -174,7 +280,10 @@ def fit_tree(x: np.ndarray, y: np.ndarray, depth: int = 5, min_leaf: int = 5) ->
 
 
 def classify(x: Sequence[float], tree: Tree | None = None) -> str:
-    """The tree when one is trained; otherwise the labelling functions, defaulting to nlu."""
+    """What the turn settles (:func:`decisive`), else the tree when one is trained, else the labelling
+    functions, defaulting to nlu."""
+    if (settled := decisive(x)) is not None:
+        return settled
     if tree is not None:
         return tree.predict(x)
     return label_functions(x) or "nlu"

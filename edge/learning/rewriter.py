@@ -17,6 +17,7 @@ from edge.config import LearningSettings
 from edge.context.model import ContextSnapshot
 from edge.feedback.similarity import content_tokens, normalize
 from edge.learning.canonical import Lexicon, canonicalize
+from edge.learning.edits import repairs_only
 from edge.learning.globaltable import GlobalTable
 from edge.learning.index import Candidate, Hit, RetrievalIndex, registry_requests
 from edge.learning.ranker import RankContext, Ranker
@@ -165,18 +166,27 @@ class LearnedRewriter:
             original = self.parse(canonical, snapshot)
             conf = {h.candidate.text: _confidence(self.parse(h.candidate.text, snapshot)) for h in hits[:5]}
             ctx = RankContext(ctx.states, _confidence(original), conf)
-        scored = sorted(((self.ranker.probability(canonical, h, ctx), h) for h in hits), key=lambda x: -x[0])
-        best_p, best = scored[0]
+        known = self._lexicon.words
+        admissible = [
+            (h, t)
+            for h in hits
+            if repairs_only(canonical, t := carry_numbers(canonical, h.candidate.text), known)
+        ]
+        if not admissible:
+            return None
+        scored = sorted(
+            ((self.ranker.probability(canonical, h, ctx), h, t) for h, t in admissible), key=lambda x: -x[0]
+        )
+        best_p, best, target = scored[0]
         meaning = _meaning(best.candidate)
-        runner_up = next((p for p, h in scored[1:] if _meaning(h.candidate) != meaning), 0.0)
+        runner_up = next((p for p, h, _t in scored[1:] if _meaning(h.candidate) != meaning), 0.0)
         threshold = (
             self.settings.global_threshold
             if best.candidate.source == "global"
             else self.settings.personal_threshold
         )
-        if best_p < threshold or best_p - runner_up < MARGIN or best.candidate.text == canonical:
+        if best_p < threshold or best_p - runner_up < MARGIN or target == canonical:
             return None
-        target = carry_numbers(canonical, best.candidate.text)
         if mentions_safety(target, self._lexicon):
             return None
         return RewriteResult(text, target, "retrieval", round(best_p, 4))

@@ -1,28 +1,38 @@
-"""The household simulator: homes, users with goals, consistent ASR confusions, NLU/entity/device faults and
-realistic behaviour after a failure; every turn carries ground truth. Feedback signals come from the real
-detectors (:mod:`edge.feedback.signals`) and labels from the real labeller, so the learner sees only what
-the device would see. Same seed -> same goals and first utterances in the control and treatment arms.
+"""The household simulator: homes, users with goals, consistent ASR confusions, and realistic behaviour
+after a failure, run through the product's real runtime (:class:`edge.sim.household_runtime.SimRuntime`:
+turn engine, NLU model, entity resolution, planner, executor with faulty devices). Every turn carries
+ground truth (what the user wanted, whether the devices got there, the first stage that failed for good).
+Feedback signals come from the real detectors (:mod:`edge.feedback.signals`) and labels from the real
+labeller, so the learner sees only what the device would see. Same seed -> same homes, users, goals and
+first utterances in the control and treatment arms.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from edge.config import FeedbackSettings
-from edge.context.model import ContextSnapshot, DeviceState, Satellite
+from edge.config import FeedbackSettings, Settings
+from edge.context.model import ContextSnapshot
 from edge.feedback.labels import label_turn
-from edge.feedback.observations import ChangeSource, DeviceEvent
+from edge.feedback.observations import BargeIn, DeviceEvent
 from edge.feedback.record import FeedbackSignal, TurnRecord
 from edge.feedback.signals import detect_all
 from edge.learning.chains import DAY_S
-from edge.sim.household_home import Outcome, SimHome, make_home, run_text
-from edge.sim.users import SimGoal, SimUser, make_user
+from edge.sim.goals import SimGoal, goal_met, moved
+from edge.sim.hearing import Hearing, ModelHearing
+from edge.sim.household_home import SimHome, make_home
+from edge.sim.household_runtime import SimRuntime, shared_parser
+from edge.sim.users import SimUser, make_user
+from edge.turns.heard import Heard
+from edge.turns.protocols import Parser
 
 __all__ = ["RewriterLike", "SimLog", "SimTruth", "simulate_home"]
+
+WAKE = "hey_jarvis"
 
 
 class RewriterLike:  # structural: anything with .rewrite(text, snapshot, confidence, turn_id)
@@ -40,7 +50,7 @@ class SimTruth:
     target: str
     failed_stage: str  # "" | false_wake | asr | nlu | entity_resolution | result
     achieved: bool
-    attempt: int
+    attempt: int  # 0.. request attempts; -1 a false wake; -2 an answer to the assistant's question
     rephrase_of: str = ""  # the previous attempt of the same goal
     rewritten: str = ""  # layer of an applied rewrite
 
@@ -52,6 +62,8 @@ class SimLog:
     truth: dict[str, SimTruth] = field(default_factory=dict)
     signals: list[FeedbackSignal] = field(default_factory=list)
     events: list[DeviceEvent] = field(default_factory=list)
+    barge_ins: list[BargeIn] = field(default_factory=list)
+    said: dict[str, str] = field(default_factory=dict)  # turn_id -> the words the user actually said
 
     def signals_by_turn(self) -> dict[str, list[FeedbackSignal]]:
         out: dict[str, list[FeedbackSignal]] = {}
@@ -63,35 +75,46 @@ class SimLog:
 Learn = Callable[[SimLog, float], "RewriterLike | None"]
 
 
-def _snapshot(home: SimHome, t: float) -> ContextSnapshot:
-    return ContextSnapshot(
-        version=1,
-        satellite=Satellite(area=""),
-        devices=home.devices,
-        states={e: DeviceState(s) for e, s in home.states.items()},
-        time=datetime(2025, 1, 1),
-    )
+def _speech_s(text: str) -> float:
+    return 0.3 + 0.33 * len(text.split())
 
 
-def _achieved(goal: SimGoal, out: Outcome) -> bool:
-    if out.result_ok is not True or out.intent != goal.intent:
-        return False
-    if goal.action == "play":
-        return out.slots.get("search_query") == goal.value
-    return out.targets == (goal.entity_id,) or (goal.entity_id in out.targets and len(out.targets) <= 2)
+def _response_s(text: str) -> float:
+    return 0.3 + len(text) / 15.0
 
 
-def _stage(goal: SimGoal, said: str, heard: str, out: Outcome, home: SimHome) -> str:
-    if heard != said:
-        saved = dict(home.states)
-        faults, home.faulty = home.faulty, {}
-        clean = run_text(said, home, random.Random(0))
-        home.states, home.faulty = saved, faults
-        if _achieved(goal, clean):
-            return "asr"
-    if out.stage_failed:
-        return out.stage_failed
-    return "nlu" if out.intent != goal.intent else "entity_resolution"
+@dataclass(frozen=True, slots=True)
+class _Pursuit:
+    """One goal being pursued: who wants it, its id, its session and its own random stream."""
+
+    user: SimUser
+    goal: SimGoal
+    goal_id: str
+    session: str
+    rng: random.Random
+
+
+@dataclass(slots=True)
+class _Household:
+    log: SimLog
+    runtime: SimRuntime
+    hearing: Hearing
+    vocabulary: list[str]
+    day_turns: list[TurnRecord] = field(default_factory=list)
+
+    async def turn(self, p: _Pursuit, said: str, tid: str, t: float) -> TurnRecord:
+        heard = self.hearing.hear(p.user, said, p.rng, self.vocabulary)
+        record = await self.runtime.handle(
+            Heard(heard.text, t, t + _speech_s(heard.text), p.session, heard.confidence, (heard.text,),
+                  heard.engine, WAKE, p.rng.uniform(0.7, 0.99), turn_id=tid)
+        )  # fmt: skip
+        self.day_turns.append(record)
+        self.log.said[tid] = said
+        return record
+
+    def truth(self, p: _Pursuit, tid: str, stage: str, ok: bool, attempt: int, **kw: str) -> None:
+        g = p.goal
+        self.log.truth[tid] = SimTruth(tid, p.goal_id, g.intent, g.entity_id, stage, ok, attempt, **kw)
 
 
 def simulate_home(
@@ -103,167 +126,133 @@ def simulate_home(
     size: str = "medium",
     goals_per_day: tuple[int, int] = (8, 18),
     feedback: FeedbackSettings | None = None,
+    settings: Settings | None = None,
+    parser: Parser | None = None,
+    hearing: Hearing | None = None,
 ) -> SimLog:
-    """Run ``days`` simulated days of one home; ``learn(log, now)`` runs each night and returns the
-    rewriter for the next day (None: no learning)."""
+    """Run ``days`` simulated days of one home through the real runtime; ``learn(log, now)`` runs each
+    night and returns the rewriter for the next day (None: no learning). ``hearing`` turns what users say
+    into ASR text (default: each speaker's ASR-error model)."""
     fb = feedback or FeedbackSettings()
+    cfg = settings or Settings()
     hrng = random.Random(f"{seed}:{home_id}:home")
     home = make_home(home_id, hrng, size)
     users = [make_user(f"{home_id}-u{k}", home, hrng) for k in range(hrng.choice((1, 2, 2, 3)))]
     log = SimLog(home)
-    rewriter: RewriterLike | None = None
-    for day in range(days):
-        drng = random.Random(f"{seed}:{home_id}:{day}")
-        n_goals = drng.randint(*goals_per_day)
-        starts = sorted(day * DAY_S + drng.uniform(7 * 3600, 22 * 3600) for _ in range(n_goals))
-        day_turns: list[TurnRecord] = []
-        t_free = day * DAY_S
-        for g, start in enumerate(starts):
-            grng = random.Random(f"{seed}:{home_id}:{day}:{g}")
-            user = users[grng.randrange(len(users))]
-            t = max(start, t_free + 2.0)
-            session = f"{home_id}-d{day}-s{g}"
-            chained = grng.random() < 0.15  # a quick second, different command: a rephrase confounder
-            for sub in range(2 if chained else 1):
-                goal = user.goal(home, grng)
-                t = _play_goal(
-                    log,
-                    day_turns,
-                    home,
-                    user,
-                    goal,
-                    goal_id=f"{session}-g{sub}",
-                    session=session,
-                    t=t,
-                    grng=grng,
-                    rewriter=rewriter,
-                )
-            t_free = t
-        log.turns.extend(day_turns)
-        now = (day + 1) * DAY_S
-        day_events = [e for e in log.events if day * DAY_S <= e.t < now]
-        new = detect_all(day_turns, day_events, (), now, fb)
-        log.signals.extend(new)
-        by_turn = log.signals_by_turn()
-        for i in range(len(log.turns) - len(day_turns), len(log.turns)):
-            rec = log.turns[i]
-            decision = label_turn(rec, by_turn.get(rec.turn_id, ()), now, fb)
-            log.turns[i] = dataclasses.replace(rec, label=decision.label.value)
-        if learn is not None:
-            rewriter = learn(log, now)
+    runtime = SimRuntime(home, settings=cfg, parser=parser or shared_parser(cfg), seed=hrng.randrange(2**31))
+    vocabulary = sorted(
+        {d.name for d in home.devices.values()} | {a for d in home.devices.values() for a in d.aliases}
+    )
+    sim = _Household(log, runtime, hearing or ModelHearing(), vocabulary)
+    try:
+        for day in range(days):
+            sim.day_turns = []
+            asyncio.run(_day(sim, users, seed=seed, home_id=home_id, day=day, per_day=goals_per_day))
+            log.turns.extend(sim.day_turns)
+            _close_day(log, sim.day_turns, day, fb)
+            if learn is not None:
+                runtime.use_rewriter(learn(log, (day + 1) * DAY_S))
+    finally:
+        runtime.close()
     return log
 
 
-def _play_goal(
-    log: SimLog,
-    day_turns: list[TurnRecord],
-    home: SimHome,
-    user: SimUser,
-    goal: SimGoal,
-    *,
-    goal_id: str,
-    session: str,
-    t: float,
-    grng: random.Random,
-    rewriter: RewriterLike | None,
-) -> float:
-    if grng.random() < 0.03:  # a false wake before the request
-        tid = f"{goal_id}-fw"
-        day_turns.append(
-            TurnRecord(
-                tid,
-                session,
-                home.home_id,
-                t,
-                t + 1.5,
-                wake_word="hey_jarvis",
-                wake_score=grng.uniform(0.5, 0.7),
-                extra={"no_speech": True},
-            )
-        )
-        log.truth[tid] = SimTruth(tid, goal_id, "", "", "false_wake", False, -1)
-        t += grng.uniform(20, 120)
+def _close_day(log: SimLog, day_turns: list[TurnRecord], day: int, fb: FeedbackSettings) -> None:
+    """Signals from the real detectors once the day's windows have closed, then the real labeller."""
+    now = (day + 1) * DAY_S
+    events = [e for e in log.events if day * DAY_S <= e.t < now]
+    barge = [b for b in log.barge_ins if day * DAY_S <= b.t < now]
+    log.signals.extend(detect_all(day_turns, events, barge, now, fb))
+    by_turn = log.signals_by_turn()
+    for i in range(len(log.turns) - len(day_turns), len(log.turns)):
+        rec = log.turns[i]
+        decision = label_turn(rec, by_turn.get(rec.turn_id, ()), now, fb)
+        log.turns[i] = dataclasses.replace(rec, label=decision.label.value)
+
+
+async def _day(
+    sim: _Household, users: list[SimUser], *, seed: int, home_id: str, day: int, per_day: tuple[int, int]
+) -> None:
+    drng = random.Random(f"{seed}:{home_id}:{day}")
+    n_goals = drng.randint(*per_day)
+    starts = sorted(day * DAY_S + drng.uniform(7 * 3600, 22 * 3600) for _ in range(n_goals))
+    t_free = day * DAY_S
+    for g, start in enumerate(starts):
+        grng = random.Random(f"{seed}:{home_id}:{day}:{g}")
+        user = users[grng.randrange(len(users))]
+        t = max(start, t_free + 2.0)
+        session = f"{home_id}-d{day}-s{g}"
+        chained = grng.random() < 0.15  # a quick second, different command: a rephrase confounder
+        for sub in range(2 if chained else 1):
+            goal = user.goal(sim.log.home, grng)
+            t = await _play_goal(sim, _Pursuit(user, goal, f"{session}-g{sub}", session, grng), t)
+        t_free = t
+
+
+async def _play_goal(sim: _Household, p: _Pursuit, t: float) -> float:
+    rt, home, rng, goal = sim.runtime, sim.log.home, p.rng, p.goal
+    if rng.random() < 0.03:  # a false wake before the request
+        tid = f"{p.goal_id}-fw"
+        rec = await rt.handle(
+            Heard("", t, t + 1.5, p.session, 0.0, (), "sim", WAKE, rng.uniform(0.5, 0.7), no_speech=True,
+                  turn_id=tid)
+        )  # fmt: skip
+        sim.day_turns.append(rec)
+        sim.log.truth[tid] = SimTruth(tid, p.goal_id, "", "", "false_wake", False, -1)
+        t += rng.uniform(20, 120)
     prev = ""
+    wrong_moved = False
     for attempt in range(4):
-        rrng = random.Random(f"{goal_id}:{t:.3f}:{attempt}:{grng.random()}")
-        said = user.say(goal, home, attempt, grng)
-        heard, misheard = user.asr.hear(said, grng)
-        conf = grng.uniform(0.4, 0.8) if misheard else grng.uniform(0.65, 0.98)
-        tid = f"{goal_id}-a{attempt}"
-        snap = _snapshot(home, t)
-        result = rewriter.rewrite(heard, snap, conf, tid) if rewriter is not None else None
-        text = str(getattr(result, "rewritten", "")) or heard
-        prior = {e: home.states.get(e, "off") for e in home.devices}
-        out = run_text(text, home, rrng)
-        ok = _achieved(goal, out)
-        t_end = t + grng.uniform(1.5, 3.0)
-        extra: dict[str, object] = {"prior_states": {e: prior[e] for e in out.targets}}
-        rewrite = None
-        if result is not None:
-            rewrite = {
-                "original": heard,
-                "rewritten": text,
-                "layer": str(getattr(result, "layer", "")),
-                "score": float(getattr(result, "score", 0.0)),
-            }
-        day_turns.append(
-            TurnRecord(
-                tid,
-                session,
-                home.home_id,
-                t,
-                t_end,
-                wake_word="hey_jarvis",
-                wake_score=grng.uniform(0.7, 0.99),
-                asr_text=heard,
-                asr_confidence=conf,
-                asr_nbest=(heard,),
-                asr_engine="sim",
-                rewrite=rewrite,
-                text=text,
-                intent=out.intent,
-                slots=out.slots,
-                intent_confidence=out.intent_confidence,
-                intent_margin=out.intent_confidence / 2,
-                targets=out.targets,
-                target_scores=out.target_scores,
-                commands=out.commands,
-                result_ok=out.result_ok,
-                result_error=out.result_error,
-                response=out.response,
-                area="",
-                extra=extra,
-            )
-        )
-        stage = "" if ok else _stage(goal, said, heard, out, home)
-        log.truth[tid] = SimTruth(
-            tid,
-            goal_id,
-            goal.intent,
-            goal.entity_id,
-            stage,
-            ok,
-            attempt,
-            prev,
-            str(rewrite["layer"]) if rewrite else "",
-        )
+        rt.set_faults(rng)
+        said = p.user.say(goal, home, attempt, rng)
+        if wrong_moved and rng.random() < 0.15:
+            said = f"no {said}"  # a correction, as people say it
+        tid = f"{p.goal_id}-a{attempt}"
+        before, snap = rt.states(), rt.snapshot()
+        rec = await sim.turn(p, said, tid, t)
+        t_end = rec.t_end + _response_s(rec.response)
+        layer = str((rec.rewrite or {}).get("layer", ""))
+        if rec.extra.get("asked") == "confirm":  # a safety confirmation: yes when it is about the goal
+            answer = "yes" if goal.entity_id in rec.targets else "no"
+            ans = await sim.turn(p, answer, f"{tid}-c", t_end + rng.uniform(0.5, 2.0))
+            t_end = ans.t_end + _response_s(ans.response)
+            ok = goal_met(goal, home.devices, before, rt.states())
+            stage = "" if ok else rt.failed_stage(goal, said, rec, snap)
+            sim.truth(p, f"{tid}-c", stage, ok, -2)
+        else:
+            ok = goal_met(goal, home.devices, before, rt.states())
+            stage = "" if ok else rt.failed_stage(goal, said, rec, snap)
+        sim.truth(p, tid, stage, ok, attempt, rephrase_of=prev, rewritten=layer)
         prev = tid
         if ok:
             return t_end
-        if out.result_ok and out.targets and grng.random() < 0.7:  # the wrong thing happened: put it back
-            for e in out.targets:
-                log.events.append(
-                    DeviceEvent(
-                        e,
-                        home.states[e],
-                        prior[e],
-                        t_end + grng.uniform(3, 15),
-                        ChangeSource.MANUAL,
-                        home.home_id,
-                    )
-                )
-                home.states[e] = prior[e]
-        if grng.random() > user.patience * (0.85**attempt):
+        after = rt.states()
+        changed = moved(before, after)
+        wrong_moved = bool(changed)
+        if rec.extra.get("asked") == "teach":
+            t_end = await _teach_answer(sim, p, tid, t_end)
+        elif rec.response and rng.random() < p.user.barge:  # talks over the wrong answer
+            cut = rec.t_end + rng.uniform(0.3, 1.5)
+            sim.log.barge_ins.append(BargeIn(tid, cut, rec.t_end, _response_s(rec.response)))
+            t_end = cut
+        if changed and rng.random() < 0.7:  # the wrong thing happened: put it back by hand
+            t_end += rng.uniform(3, 15)
+            for e in changed:
+                sim.log.events.append(rt.by_hand(e, before[e].state, t_end))
+        if rng.random() > p.user.patience * (0.85**attempt):
             return t_end + 100.0  # gave up
-        t = t_end + grng.uniform(2.0, 12.0)
+        t = t_end + rng.uniform(1.5, 8.0)
     return t
+
+
+async def _teach_answer(sim: _Household, p: _Pursuit, tid: str, t: float) -> float:
+    """'I don't know what X is. Want to teach me?': teach it (the full request with the app's name),
+    decline, or ignore the offer and go on (the engine then takes the next request as the answer)."""
+    r = p.rng.random()
+    if r >= p.user.teach + (1 - p.user.teach) / 2:
+        return t  # ignored
+    words = p.user.say(p.goal, sim.log.home, 3, p.rng) if r < p.user.teach else "no"
+    rec = await sim.turn(p, words, f"{tid}-t", t + p.rng.uniform(0.5, 2.0))
+    ok = words == "no" or bool(rec.extra.get("taught"))  # a dialogue answer: did it do what was meant?
+    sim.truth(p, f"{tid}-t", "" if ok else "nlu", ok, -2)
+    return rec.t_end + _response_s(rec.response)

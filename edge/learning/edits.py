@@ -1,0 +1,67 @@
+"""What a retrieval rewrite may change: a misheard request is repaired, never turned into another request.
+
+Retrieval finds near neighbours by spelling and sound, and a near neighbour is often a different request
+("cut the study light" / "cut the bedroom light", "light" / "lamp", "on" / "off", "adele" / "queen"). A
+retrieval rewrite is therefore held to an edit policy, word by word (aligned with difflib):
+
+- every word the home's registry knows (device names, aliases, areas), every action word and every number
+  of the request is kept;
+- no such word is added, except as the sound-alike repair of words the registry does not know;
+- every replaced stretch sounds or is spelled alike (``kitchen like`` -> ``kitchen light``, ``maj and``
+  -> ``imagine``); other words may be dropped ("play some adele" -> "play adele").
+
+Nicknames and new phrasings ("the big light" -> "the living room light") are not sound repairs: they are
+learned from the user's own rephrases by the rewrite tables. Pure.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Collection
+
+from rapidfuzz import fuzz
+
+from edge.learning.index import phonetic_string
+
+__all__ = ["ACTION_WORDS", "SOUND_ALIKE", "repairs_only", "sounds_alike"]
+
+ACTION_WORDS = frozenset({"on", "off", "open", "close", "lock", "unlock", "up", "down", "start", "stop"})
+SOUND_ALIKE = 0.6
+_NUMBER = re.compile(r"^\d+$")
+
+
+@functools.lru_cache(maxsize=16384)
+def sounds_alike(a: str, b: str) -> float:
+    """0..1: the better of spelling and metaphone similarity of two word stretches."""
+    if not a or not b:
+        return 0.0
+    pa, pb = phonetic_string(a).replace(" ", ""), phonetic_string(b).replace(" ", "")
+    return max(fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")), fuzz.ratio(pa, pb)) / 100.0
+
+
+def _fixed(word: str, known: Collection[str]) -> bool:
+    return word in known or word in ACTION_WORDS or bool(_NUMBER.match(word))
+
+
+def repairs_only(query: str, candidate: str, known: Collection[str]) -> bool:
+    """Is ``candidate`` a repair of ``query`` under the policy above? ``known``: the registry's words."""
+    q, c = query.split(), candidate.split()
+    if not q or not c:
+        return False
+    if any(_fixed(w, known) and w not in c for w in q):
+        return False  # a known name, an action or a number would be lost
+    q_set = set(q)
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=q, b=c, autojunk=False).get_opcodes():
+        if op in {"equal", "delete"}:
+            continue
+        added = c[j1:j2]
+        if op == "insert":
+            if any(_fixed(w, known) and w not in q_set for w in added):
+                return False  # a name or an action out of nowhere
+            continue
+        said = q[i1:i2]
+        if sounds_alike(" ".join(said), " ".join(added)) < SOUND_ALIKE:
+            return False
+    return True
