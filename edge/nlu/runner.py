@@ -12,7 +12,7 @@ import numpy.typing as npt
 
 from edge.errors import ErrorCode, ModelError
 from edge.nlu.context_features import CONTEXT_FEATURES
-from edge.nlu.features import BUCKETS, FEATURES_PER_TOKEN, featurize
+from edge.nlu.features import FEATURES_PER_TOKEN, featurize
 
 __all__ = ["METADATA_FILE", "ModelOutput", "NLUModel", "softmax"]
 
@@ -54,7 +54,8 @@ class NLUModel:
             ) from err
         if (
             tuple(meta.get("context_features", ())) != CONTEXT_FEATURES
-            or meta.get("buckets") != BUCKETS
+            or not isinstance(meta.get("buckets"), int)
+            or meta["buckets"] < 2
             or meta.get("features_per_token") != FEATURES_PER_TOKEN
         ):
             raise ModelError(
@@ -66,6 +67,7 @@ class NLUModel:
             raise ModelError(f"NLU model file {model_file} is missing", hint=_FIX)
         self.metadata = meta
         self.model_dir = model_dir
+        self.buckets: int = meta["buckets"]
         import onnxruntime as ort
 
         options = ort.SessionOptions()
@@ -80,7 +82,7 @@ class NLUModel:
             ) from err
 
     def run(self, tokens: list[str], context: npt.NDArray[np.float32]) -> ModelOutput:
-        ids = featurize(tokens)[None, :, :]
+        ids = featurize(tokens, self.buckets)[None, :, :]
         ctx = context.reshape(1, -1).astype(np.float32)
         intent, tags, focus, media = self._session.run(None, {"ids": ids, "context": ctx})
         return ModelOutput(
