@@ -31,4 +31,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("name", help="benchmark name (a module of edge.bench)")
     p.add_argument("--runs", type=int, default=0, help="repetitions (0: the benchmark's default)")
     p.add_argument("--quick", action="store_true", help="a smaller, faster run")
+    p.add_argument(
+        "--audio", type=int, default=-1, metavar="HOMES",
+        help="learning: homes heard through synthesized speech and a real recognizer (-1: default, 0: none)",
+    )  # fmt: skip
     p.set_defaults(func=_run)
