@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from edge.bench._learning_audio import audio_section
 from edge.config import Settings
 from edge.feedback.record import FeedbackSignal, SignalKind, TurnRecord
 from edge.learning.canonical import Lexicon
@@ -336,7 +337,12 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     quick = bool(getattr(args, "quick", False))
     runs = max(1, int(getattr(args, "runs", 0) or 3))
     homes, days = (4, 10) if quick else (20, 28)
+    audio_homes = int(getattr(args, "audio", -1))
+    if audio_homes < 0:
+        audio_homes = 1 if quick else 2
     seed = 20250101
     _quality(seed, homes, days)  # its logs are freed before the timing (no GC work on their objects)
+    if audio_homes:
+        audio_section(settings, seed, audio_homes, 2 if quick else 4)
     _rebuild_figures(seed, 5_000 if quick else 50_000, runs)
     return 0

@@ -28,7 +28,7 @@ from edge.learning.index import phonetic_string
 __all__ = ["ACTION_WORDS", "SOUND_ALIKE", "repairs_only", "sounds_alike"]
 
 ACTION_WORDS = frozenset({"on", "off", "open", "close", "lock", "unlock", "up", "down", "start", "stop"})
-SOUND_ALIKE = 0.6
+SOUND_ALIKE = 0.5
 _NUMBER = re.compile(r"^\d+$")
 
 

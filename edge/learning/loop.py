@@ -118,19 +118,28 @@ class Learner:
         return RebuildReport(self.table, activated, cand, cur, tuple(retracted), len(goals), len(chain_turns))
 
     def _refresh_history(self, turns: Sequence[ChainTurn], now: float) -> None:
-        """Successful requests weighted by recency (30-day half-life), and each request's failure rate."""
+        """Successful requests weighted by recency (30-day half-life), and each request's failure rate. A
+        request that fails at least as often as it works is no retrieval target, however often it worked."""
         weight: dict[str, float] = {}
         seen: dict[str, list[int]] = {}
         half_life, ln2 = 30 * DAY_S, math.log(2)
         for t in turns:
             said = t.rewritten or t.original
-            if not t.defect:
-                weight[said] = weight.get(said, 0.0) + math.exp(-(now - t.t_start) / half_life * ln2)
-            counts = seen.setdefault(t.original, [0, 0])
+            counts = seen.setdefault(said, [0, 0])
             counts[0] += 1
             counts[1] += t.defect
-        self.history = tuple(Candidate(k, "history", successes=w) for k, w in weight.items())
+            if not t.defect:
+                weight[said] = weight.get(said, 0.0) + math.exp(-(now - t.t_start) / half_life * ln2)
+            if t.rewritten:
+                original = seen.setdefault(t.original, [0, 0])
+                original[0] += 1
+                original[1] += t.defect
         self.failure_prior = {k: bad / n for k, (n, bad) in seen.items() if n >= 2}
+        self.history = tuple(
+            Candidate(k, "history", successes=w)
+            for k, w in weight.items()
+            if self.failure_prior.get(k, 0.0) < 0.5
+        )
 
     def rewriter(self) -> LearnedRewriter:
         return LearnedRewriter(

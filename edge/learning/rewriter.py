@@ -143,9 +143,11 @@ class LearnedRewriter:
     ) -> bool:
         """Low ASR confidence, words neither the registry nor any known request uses, a failure prior, or
         (with a parser) a request the NLU rejects or cannot resolve."""
+        if self.failure_prior.get(canonical, 0.0) >= 0.5:
+            return True  # this home's own record: it fails at least as often as it works
         if canonical in index.texts:
             return False  # a request this home is known to handle
-        if asr_confidence < AT_RISK_ASR or self.failure_prior.get(canonical, 0.0) >= 0.5:
+        if asr_confidence < AT_RISK_ASR:
             return True
         words = [w for w in canonical.split() if not w.isdigit()]
         if any(w not in index.vocabulary for w in words):

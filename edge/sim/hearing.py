@@ -10,24 +10,28 @@ from typing import Protocol
 
 from edge.sim.users import SimUser
 
-__all__ = ["Heard", "Hearing", "ModelHearing"]
+__all__ = ["HeardText", "Hearing", "ModelHearing"]
 
 
 @dataclass(frozen=True, slots=True)
-class Heard:
+class HeardText:
+    """What the recognizer made of one utterance; ``rejected``: it decided nobody spoke (no turn text)."""
+
     text: str
     confidence: float
     engine: str = "sim"
+    rejected: bool = False
+    audio_ms: float = 0.0
 
 
 class Hearing(Protocol):
-    def hear(self, user: SimUser, said: str, rng: random.Random, vocabulary: Sequence[str]) -> Heard: ...
+    def hear(self, user: SimUser, said: str, rng: random.Random, vocabulary: Sequence[str]) -> HeardText: ...
 
 
 class ModelHearing:
     """The speaker's consistent confusions plus a little noise; a mishearing comes with lower confidence."""
 
-    def hear(self, user: SimUser, said: str, rng: random.Random, vocabulary: Sequence[str]) -> Heard:
+    def hear(self, user: SimUser, said: str, rng: random.Random, vocabulary: Sequence[str]) -> HeardText:
         text, misheard = user.asr.hear(said, rng)
         confidence = rng.uniform(0.4, 0.8) if misheard else rng.uniform(0.65, 0.98)
-        return Heard(text, confidence)
+        return HeardText(text, confidence)

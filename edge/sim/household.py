@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from edge.config import FeedbackSettings, Settings
@@ -104,9 +104,11 @@ class _Household:
 
     async def turn(self, p: _Pursuit, said: str, tid: str, t: float) -> TurnRecord:
         heard = self.hearing.hear(p.user, said, p.rng, self.vocabulary)
+        text = "" if heard.rejected else heard.text  # a rejected transcript is no speech, as in the runtime
         record = await self.runtime.handle(
-            Heard(heard.text, t, t + _speech_s(heard.text), p.session, heard.confidence, (heard.text,),
-                  heard.engine, WAKE, p.rng.uniform(0.7, 0.99), turn_id=tid)
+            Heard(text, t, t + _speech_s(said), p.session, heard.confidence, (text,) if text else (),
+                  heard.engine, WAKE, p.rng.uniform(0.7, 0.99), heard.audio_ms, no_speech=heard.rejected,
+                  turn_id=tid)
         )  # fmt: skip
         self.day_turns.append(record)
         self.log.said[tid] = said
@@ -129,20 +131,27 @@ def simulate_home(
     settings: Settings | None = None,
     parser: Parser | None = None,
     hearing: Hearing | None = None,
+    home: SimHome | None = None,
+    users: Sequence[SimUser] | None = None,
 ) -> SimLog:
     """Run ``days`` simulated days of one home through the real runtime; ``learn(log, now)`` runs each
     night and returns the rewriter for the next day (None: no learning). ``hearing`` turns what users say
-    into ASR text (default: each speaker's ASR-error model)."""
+    into ASR text (default: each speaker's ASR-error model). ``home`` and ``users`` script a household
+    instead of drawing one from the seed."""
     fb = feedback or FeedbackSettings()
     cfg = settings or Settings()
     hrng = random.Random(f"{seed}:{home_id}:home")
-    home = make_home(home_id, hrng, size)
-    users = [make_user(f"{home_id}-u{k}", home, hrng) for k in range(hrng.choice((1, 2, 2, 3)))]
+    drawn = make_home(home_id, hrng, size)
+    people = [make_user(f"{home_id}-u{k}", drawn, hrng) for k in range(hrng.choice((1, 2, 2, 3)))]
+    home = home or drawn
+    users = list(users or people)
     log = SimLog(home)
     runtime = SimRuntime(home, settings=cfg, parser=parser or shared_parser(cfg), seed=hrng.randrange(2**31))
-    vocabulary = sorted(
-        {d.name for d in home.devices.values()} | {a for d in home.devices.values() for a in d.aliases}
-    )
+    vocabulary: list[str] = []
+    if hearing is not None:  # the recognizer's prompt, as the runtime builds it
+        from edge.app import asr_vocabulary
+
+        vocabulary = asr_vocabulary(runtime.snapshot())
     sim = _Household(log, runtime, hearing or ModelHearing(), vocabulary)
     try:
         for day in range(days):

@@ -133,7 +133,7 @@ class SimRuntime:
         have worked), nlu (no intent, or one that would not meet the goal even on the right device),
         entity_resolution (the right request on the wrong or no device)."""
         if record.extra.get("no_speech"):
-            return "false_wake"
+            return "asr" if said.strip() else "false_wake"  # words said, nothing heard: the recognizer
         intent_ok = False
         if record.intent is not None and record.intent != "Macro":
             on_goal = Intent(
