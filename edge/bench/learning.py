@@ -31,7 +31,7 @@ from edge.bench._learning_audio import audio_section
 from edge.config import Settings
 from edge.feedback.record import FeedbackSignal, SignalKind, TurnRecord
 from edge.learning.canonical import Lexicon
-from edge.learning.fpi import CLASSES, Tree, classify, decisive, featurize, fit_tree
+from edge.learning.fpi import CLASSES, Forest, classify, decisive, featurize, fit_forest
 from edge.learning.loop import Learner
 from edge.learning.tables import RewriteTable
 from edge.sim.household import RewriterLike, SimLog, SimTruth, simulate_home
@@ -170,11 +170,12 @@ def fpi_dataset(logs: list[SimLog]) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(xs), np.asarray(ys, dtype=int)
 
 
-def fit_fpi_tree(train: list[SimLog]) -> Tree:
-    """The tree on what the turn itself does not settle (as :func:`edge.learning.fpi.classify` uses it)."""
+def fit_fpi_tree(train: list[SimLog]) -> Forest:
+    """The forest on what the turn itself does not settle (as :func:`edge.learning.fpi.classify` uses it).
+    The committed ``fpi_tree.json`` is ``fit_fpi_tree(run_arm(7, 40, 28, None)).save()``."""
     x, y = fpi_dataset(train)
     keep = np.asarray([decisive(row) is None for row in x], dtype=bool)
-    return fit_tree(x[keep], y[keep], depth=6, min_leaf=20)
+    return fit_forest(x[keep], y[keep])
 
 
 def _fpi(train: list[SimLog], test: list[SimLog]) -> tuple[dict[str, tuple[float, float, int]], float, float]:
@@ -224,7 +225,7 @@ def _quality(seed: int, homes: int, days: int) -> None:
             )
     prec, rec = _rephrase_pr(off)
     print(f"rephrase detection (detector vs truth, with confounders): precision {prec:.3f} recall {rec:.3f}")
-    train = run_arm(seed + 1, max(2, homes // 2), days, None)
+    train = run_arm(seed + 1, homes, days, None)  # as many other homes: a few homes lack variety
     per_class, macro, f1 = _fpi(train, off)
     print("failure-point isolation (tree fitted on other homes, next turn as linked by the detector):")
     for name, (p_, r_, n) in per_class.items():

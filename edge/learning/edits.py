@@ -4,11 +4,14 @@ Retrieval finds near neighbours by spelling and sound, and a near neighbour is o
 ("cut the study light" / "cut the bedroom light", "light" / "lamp", "on" / "off", "adele" / "queen"). A
 retrieval rewrite is therefore held to an edit policy, word by word (aligned with difflib):
 
-- every word the home's registry knows (device names, aliases, areas), every action word and every number
-  of the request is kept;
-- no such word is added, except as the sound-alike repair of words the registry does not know;
+- every word the home knows (its registry's names, aliases and areas, and the words of the requests that
+  work in it), every action word and every number of the request is kept: a word the home uses
+  successfully was not misheard;
+- no such word is added, except as the sound-alike repair of words the home does not know;
 - every replaced stretch sounds or is spelled alike (``kitchen like`` -> ``kitchen light``, ``maj and``
-  -> ``imagine``); other words may be dropped ("play some adele" -> "play adele").
+  -> ``imagine``); other words may be dropped ("play sum adele" -> "play adele");
+- at least one word the home does not know is replaced or dropped: with nothing to repair, a reordering
+  or an added word only makes another request.
 
 Nicknames and new phrasings ("the big light" -> "the living room light") are not sound repairs: they are
 learned from the user's own rephrases by the rewrite tables. Pure.
@@ -28,17 +31,18 @@ from edge.learning.index import phonetic_string
 __all__ = ["ACTION_WORDS", "SOUND_ALIKE", "repairs_only", "sounds_alike"]
 
 ACTION_WORDS = frozenset({"on", "off", "open", "close", "lock", "unlock", "up", "down", "start", "stop"})
-SOUND_ALIKE = 0.5
+SOUND_ALIKE = 0.46
 _NUMBER = re.compile(r"^\d+$")
 
 
 @functools.lru_cache(maxsize=16384)
 def sounds_alike(a: str, b: str) -> float:
-    """0..1: the better of spelling and metaphone similarity of two word stretches."""
+    """0..1: the mean of spelling and metaphone similarity of two word stretches. Both count: two-letter
+    metaphone keys share a letter by chance ("dim"/"set": TM/ST), and spelling alone misses "bed rum"."""
     if not a or not b:
         return 0.0
     pa, pb = phonetic_string(a).replace(" ", ""), phonetic_string(b).replace(" ", "")
-    return max(fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")), fuzz.ratio(pa, pb)) / 100.0
+    return (fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")) + fuzz.ratio(pa, pb)) / 200.0
 
 
 def _fixed(word: str, known: Collection[str]) -> bool:
@@ -46,12 +50,14 @@ def _fixed(word: str, known: Collection[str]) -> bool:
 
 
 def repairs_only(query: str, candidate: str, known: Collection[str]) -> bool:
-    """Is ``candidate`` a repair of ``query`` under the policy above? ``known``: the registry's words."""
+    """Is ``candidate`` a repair of ``query`` under the policy above? ``known``: the home's words."""
     q, c = query.split(), candidate.split()
     if not q or not c:
         return False
     if any(_fixed(w, known) and w not in c for w in q):
         return False  # a known name, an action or a number would be lost
+    if all(_fixed(w, known) or w in c for w in q):
+        return False  # nothing unknown is repaired: a reordering or an addition is another request
     q_set = set(q)
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=q, b=c, autojunk=False).get_opcodes():
         if op in {"equal", "delete"}:

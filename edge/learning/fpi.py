@@ -20,6 +20,7 @@ from edge.feedback.record import FeedbackSignal, SignalKind, TurnRecord
 from edge.feedback.similarity import normalize, phonetic_similarity, text_similarity, token_diff
 from edge.learning.canonical import Lexicon
 from edge.learning.edits import sounds_alike
+from edge.learning.routing import Fix, route
 from edge.nlu.catalogue import by_name
 
 __all__ = [
@@ -27,10 +28,12 @@ __all__ = [
     "CLASSES",
     "FEATURES",
     "Fix",
+    "Forest",
     "Tree",
     "classify",
     "decisive",
     "featurize",
+    "fit_forest",
     "fit_tree",
     "label_functions",
     "route",
@@ -203,17 +206,61 @@ class Tree:
         path.write_text(json.dumps(data) + "\n")
 
     @classmethod
-    def load(cls, path: Path = _MODEL) -> Tree | None:
-        """The stored tree; None when there is none or it was fitted on other features or classes (the
-        labelling functions decide then)."""
+    def from_json(cls, d: dict[str, Any]) -> Tree:
+        return cls(
+            tuple(d["feature"]), tuple(d["threshold"]), tuple(d["left"]), tuple(d["right"]), tuple(d["value"])
+        )
+
+    @classmethod
+    def load(cls, path: Path = _MODEL) -> Tree | Forest | None:
+        """The stored model (a tree or a forest); None when there is none or it was fitted on other
+        features or classes (the labelling functions decide then)."""
         if not path.is_file():
             return None
         d: dict[str, Any] = json.loads(path.read_text())
         if d.get("features") != list(FEATURES) or d.get("classes") != list(CLASSES):
             return None
-        return cls(
-            tuple(d["feature"]), tuple(d["threshold"]), tuple(d["left"]), tuple(d["right"]), tuple(d["value"])
-        )
+        if "trees" in d:
+            return Forest(tuple(cls.from_json(t) for t in d["trees"]))
+        return cls.from_json(d)
+
+
+@dataclass(frozen=True, slots=True)
+class Forest:
+    """Trees fitted on bootstrap samples and feature subsets; the class most of them name wins (ties go
+    to the earlier stage). Steadier than one tree when the training homes are few and each has its own
+    habits."""
+
+    trees: tuple[Tree, ...]
+
+    def predict(self, x: Sequence[float]) -> str:
+        votes = [0] * len(CLASSES)
+        for tree in self.trees:
+            votes[CLASSES.index(tree.predict(x))] += 1
+        return CLASSES[int(np.argmax(votes))]
+
+    def save(self, path: Path = _MODEL) -> None:
+        keys = ("feature", "threshold", "left", "right", "value")
+        data: dict[str, Any] = {"features": list(FEATURES), "classes": list(CLASSES)}
+        data["trees"] = [{k: list(getattr(t, k)) for k in keys} for t in self.trees]
+        path.write_text(json.dumps(data) + "\n")
+
+
+def fit_forest(
+    x: np.ndarray, y: np.ndarray, *, n_trees: int = 25, depth: int = 6, min_leaf: int = 20, seed: int = 0
+) -> Forest:
+    """Bagged class-balanced trees, each on a bootstrap sample of the rows and two thirds of the
+    features (the others are hidden from it as constant columns)."""
+    rng = np.random.default_rng(seed)
+    trees = []
+    k = max(1, (2 * x.shape[1]) // 3)
+    for _ in range(n_trees):
+        rows = rng.integers(0, len(y), len(y))
+        hidden = rng.permutation(x.shape[1])[k:]
+        xs = x[rows].copy()
+        xs[:, hidden] = 0.0
+        trees.append(fit_tree(xs, y[rows], depth=depth, min_leaf=min_leaf))
+    return Forest(tuple(trees))
 
 
 def fit_tree(x: np.ndarray, y: np.ndarray, depth: int = 5, min_leaf: int = 5, balanced: bool = True) -> Tree:
@@ -279,7 +326,7 @@ def fit_tree(x: np.ndarray, y: np.ndarray, depth: int = 5, min_leaf: int = 5, ba
     return Tree(tuple(feature), tuple(threshold), tuple(left), tuple(right), tuple(value))
 
 
-def classify(x: Sequence[float], tree: Tree | None = None) -> str:
+def classify(x: Sequence[float], tree: Tree | Forest | None = None) -> str:
     """What the turn settles (:func:`decisive`), else the tree when one is trained, else the labelling
     functions, defaulting to nlu."""
     if (settled := decisive(x)) is not None:
@@ -287,41 +334,3 @@ def classify(x: Sequence[float], tree: Tree | None = None) -> str:
     if tree is not None:
         return tree.predict(x)
     return label_functions(x) or "nlu"
-
-
-@dataclass(frozen=True, slots=True)
-class Fix:
-    """Where a failure class goes: ``kind`` rewrite | phonetic_alias | nlu_example | alias | teach |
-    device_alert | wake_threshold | none, with what it needs."""
-
-    failure_point: str
-    kind: str
-    detail: dict[str, str]
-
-
-def route(failure_point: str, turn: TurnRecord, nxt: TurnRecord | None) -> Fix:
-    said = turn.asr_text or turn.text
-    fixed = (nxt.asr_text or nxt.text) if nxt is not None else ""
-    if failure_point == "asr":
-        return Fix("asr", "rewrite" if fixed else "phonetic_alias", {"from": said, "to": fixed})
-    if failure_point == "nlu":
-        return Fix(
-            "nlu",
-            "nlu_example",
-            {"text": said, "label_from": fixed, "intent": nxt.intent or "" if nxt else ""},
-        )
-    if failure_point == "entity_resolution":
-        mention = turn.slots.get("name", "")
-        target = nxt.targets[0] if nxt is not None and nxt.targets else ""
-        return Fix(
-            "entity_resolution", "alias" if target else "teach", {"mention": mention, "entity_id": target}
-        )
-    if failure_point == "result":
-        return Fix(
-            "result", "device_alert", {"entity_ids": ",".join(turn.targets), "error": turn.result_error}
-        )
-    if failure_point == "false_wake":
-        return Fix(
-            "false_wake", "wake_threshold", {"area": turn.area, "hour": str(int(turn.t_start // 3600 % 24))}
-        )
-    return Fix(failure_point, "none", {})

@@ -75,6 +75,7 @@ class Learner:
     table: RewriteTable = field(default_factory=RewriteTable)
     history: tuple[Candidate, ...] = ()
     failure_prior: dict[str, float] = field(default_factory=dict)
+    unreliable: frozenset[str] = frozenset()  # words whose requests fail at least as often as they work
     personal: bool = True
     retrieval: bool = True
 
@@ -118,23 +119,28 @@ class Learner:
         return RebuildReport(self.table, activated, cand, cur, tuple(retracted), len(goals), len(chain_turns))
 
     def _refresh_history(self, turns: Sequence[ChainTurn], now: float) -> None:
-        """Successful requests weighted by recency (30-day half-life), and each request's failure rate. A
-        request that fails at least as often as it works is no retrieval target, however often it worked."""
+        """Successful requests weighted by recency (30-day half-life), each request's failure rate, and the
+        words whose requests fail at least as often as they work (a misheard word that sometimes gets
+        through is no word of this home). A request that fails as often as it works is no retrieval target,
+        however often it worked."""
         weight: dict[str, float] = {}
         seen: dict[str, list[int]] = {}
+        words: dict[str, list[int]] = {}
         half_life, ln2 = 30 * DAY_S, math.log(2)
         for t in turns:
             said = t.rewritten or t.original
-            counts = seen.setdefault(said, [0, 0])
-            counts[0] += 1
-            counts[1] += t.defect
+            for key in {said, t.original}:
+                counts = seen.setdefault(key, [0, 0])
+                counts[0] += 1
+                counts[1] += t.defect
+            for w in set(said.split()):
+                counts = words.setdefault(w, [0, 0])
+                counts[0] += 1
+                counts[1] += t.defect
             if not t.defect:
                 weight[said] = weight.get(said, 0.0) + math.exp(-(now - t.t_start) / half_life * ln2)
-            if t.rewritten:
-                original = seen.setdefault(t.original, [0, 0])
-                original[0] += 1
-                original[1] += t.defect
         self.failure_prior = {k: bad / n for k, (n, bad) in seen.items() if n >= 2}
+        self.unreliable = frozenset(w for w, (n, bad) in words.items() if n >= 2 and bad * 2 >= n)
         self.history = tuple(
             Candidate(k, "history", successes=w)
             for k, w in weight.items()
@@ -148,6 +154,7 @@ class Learner:
             global_table=self.global_table,
             history=self.history,
             failure_prior=self.failure_prior,
+            unreliable=self.unreliable,
             retrieval=self.retrieval,
         )
 

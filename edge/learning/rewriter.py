@@ -73,6 +73,7 @@ class LearnedRewriter:
         ranker: Ranker | None = None,
         parse: Parse | None = None,
         retrieval: bool = True,
+        unreliable: Iterable[str] = (),
     ) -> None:
         self.settings = settings or LearningSettings()
         self.personal = personal or RewriteTable()
@@ -82,6 +83,7 @@ class LearnedRewriter:
         self.ranker = ranker or Ranker.load()
         self.parse = parse
         self.retrieval = retrieval
+        self.unreliable = frozenset(unreliable)
         self._index_key: tuple[object, ...] = ()
         self._index: RetrievalIndex | None = None
         self._lexicon = Lexicon()
@@ -168,7 +170,7 @@ class LearnedRewriter:
             original = self.parse(canonical, snapshot)
             conf = {h.candidate.text: _confidence(self.parse(h.candidate.text, snapshot)) for h in hits[:5]}
             ctx = RankContext(ctx.states, _confidence(original), conf)
-        known = self._lexicon.words
+        known = self._lexicon.words | (index.vocabulary - self.unreliable)  # this home's words
         admissible = [
             (h, t)
             for h in hits
