@@ -344,6 +344,6 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     seed = 20250101
     _quality(seed, homes, days)  # its logs are freed before the timing (no GC work on their objects)
     if audio_homes:
-        audio_section(settings, seed, audio_homes, 2 if quick else 4)
+        audio_section(settings, seed, audio_homes, 2 if quick else 6)
     _rebuild_figures(seed, 5_000 if quick else 50_000, runs)
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from edge.errors import ErrorCode
 from edge.feedback.record import FeedbackSignal, Label, SignalKind, TurnRecord
 from edge.feedback.rephrase import response_failed
 from edge.learning.canonical import Canonicalizer, Lexicon
@@ -43,6 +44,7 @@ _DEFECT_KINDS = frozenset(
     }
 )
 DAY_S = 86_400.0
+DEVICE_FAULTS = frozenset({str(ErrorCode.DEVICE_TIMEOUT), str(ErrorCode.DEVICE_ERROR)})
 _DEFECT, _SUCCESS = Label.DEFECT.value, Label.SUCCESS.value
 
 
@@ -71,6 +73,7 @@ class ChainTurn:
     original: str  # canonical ASR text before any rewrite
     rewritten: str  # canonical rewrite target, "" when none was applied
     defect: bool
+    device_fault: bool = False  # the device did not answer a request we sent it: not the words' fault
 
     @property
     def day(self) -> int:
@@ -117,6 +120,7 @@ def chain_turn(
         original,
         rewritten if rewritten != original else "",
         is_defect(turn, signals),
+        turn.result_ok is False and bool(turn.commands) and turn.result_error in DEVICE_FAULTS,
     )
 
 
@@ -144,13 +148,17 @@ def build_goals(
     lexicon: Lexicon | None = None,
     gap_s: float = SESSION_GAP_S,
 ) -> list[Goal]:
-    """Goals: within a session, turns joined by rephrase / "I said ..." links (turn i -> related turn j)."""
+    """Goals: within a session, turns joined by rephrase / "I said ..." links (turn i -> related turn j).
+    Turns the device never answered (timeouts, device errors) are left out: their words were not at fault,
+    so they are evidence neither against the words nor for a rephrase."""
     goals: list[Goal] = []
     canon = Canonicalizer(lexicon)
     for session in sessions(turns, gap_s):
         spoken = [t for t in session if (t.asr_text or t.text).strip() and not t.extra.get("no_speech")]
         if len(spoken) == 1:  # most sessions: one request, nothing to link
-            goals.append(Goal((chain_turn(spoken[0], signals.get(spoken[0].turn_id, ()), lexicon, canon),)))
+            only = chain_turn(spoken[0], signals.get(spoken[0].turn_id, ()), lexicon, canon)
+            if not only.device_fault:
+                goals.append(Goal((only,)))
             continue
         index = {t.turn_id: i for i, t in enumerate(spoken)}
         nxt: dict[int, int] = {}
@@ -171,7 +179,9 @@ def build_goals(
                 if k not in made:
                     t = spoken[k]
                     made[k] = chain_turn(t, signals.get(t.turn_id, ()), lexicon, canon)
-            goals.append(Goal(tuple(made[k] for k in chain)))
+            kept = tuple(made[k] for k in chain if not made[k].device_fault)
+            if kept:
+                goals.append(Goal(kept))
     return goals
 
 
