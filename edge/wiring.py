@@ -14,6 +14,7 @@ from edge.learning.fpi import Tree, classify, featurize
 from edge.learning.globaltable import load_global_table
 from edge.learning.loop import Learner, TableVersions
 from edge.learning.rewriter import LearnedRewriter
+from edge.sync.instantiate import BoundRewriter, RegistryGlobalLayer
 
 __all__ = ["failure_points", "learned_rewriter", "rebuild_tables", "tables_dir"]
 
@@ -27,17 +28,21 @@ def tables_dir(settings: Settings, db: Path | None) -> Path:
     return folder if folder.is_absolute() or db is None else db.parent / folder
 
 
-def learned_rewriter(settings: Settings, db: Path | None) -> LearnedRewriter | None:
-    """The rewriter from the active personal table and the global layer; None when learning is off."""
+def learned_rewriter(settings: Settings, db: Path | None) -> LearnedRewriter | BoundRewriter | None:
+    """The rewriter from the active personal table and the fleet's global layer; None when learning is off.
+
+    The global layer's pairs name device types (``kill the {light}``), not this home's devices: the rewriter
+    binds them to the registry of the snapshot it is called with (:mod:`edge.sync.instantiate`)."""
     if not settings.learning.enabled:
         return None
-    learner = Learner(settings.learning, global_table=load_global_table(settings.learning.global_table))
+    learner = Learner(settings.learning)
     learner.table = TableVersions(tables_dir(settings, db)).active()
     if len(learner.table):
         log.info(
             "learned rewrites: %d personal rules (version %d)", len(learner.table), learner.table.version
         )
-    return learner.rewriter()
+    layer = RegistryGlobalLayer.load(settings.learning.global_table)
+    return learner.rewriter() if layer is None else BoundRewriter(learner.rewriter(), layer)
 
 
 def failure_points(

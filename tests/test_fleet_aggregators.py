@@ -71,7 +71,7 @@ def test_two_aggregators_split_the_load_and_release_only_pairs_above_k(
     for word in PRIVATE_WORDS:  # the synthetic turns mention people and free text: none of it leaves
         assert word not in wire
     sent = {(p.original, p.rewritten) for r in reports for p in r.pairs}
-    assert ("set the temperature to {num:20-29}", "set the thermostat to {num:20-29} degrees") in sent
+    assert ("set the temperature to {num}", "set the thermostat to {num} degrees") in sent  # no value
 
     with (
         AggregatorProcess(upstream.port, db, key, name="agg-a") as a,

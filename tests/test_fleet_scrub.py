@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import random
@@ -9,7 +10,10 @@ import random
 import pytest
 
 from edge.errors import EdgeError
+from edge.feedback.observations import StoredTurn
+from edge.feedback.record import FeedbackSignal, Label, SignalKind, TurnRecord
 from edge.fleet.privacy import PrivacyBudget, private_counts
+from edge.sync.anonymize import build_reports
 from edge.sync.identity import HomeIdentity, period_bounds, period_of
 from edge.sync.payloads import PayloadError, RewritePair, WeeklyReport
 from edge.sync.scrub import HomeDevice, ScrubPolicy, scrub_pair, scrub_text
@@ -37,7 +41,27 @@ DEVICES = [
         (
             "switch on Alice's lamp please",
             "turn on alice's lamp",
-            ("switch on {light} in {bedroom} please", "turn on {light} in {bedroom}"),
+            ("switch on {light} please", "turn on {light}"),
+        ),
+        (  # a device named in vocabulary words is a slot too: the fleet counts it across homes and rooms
+            "kill the kitchen light",
+            "turn off the kitchen light",
+            ("kill the {light}", "turn off the {light}"),
+        ),
+        (  # the same number on both sides leaves as {num}, without its value
+            "dim the reading light to fifty",
+            "set alice's lamp to 50 percent",
+            ("dim the {light} to {num}", "set {light} to {num} percent"),
+        ),
+        (  # two lights: two slots, numbered in the order the rewritten side names them
+            "turn on the kitchen light and alice's lamp",
+            "switch on alice's lamp and the kitchen light",
+            ("turn on the {light:2} and {light}", "switch on {light} and the {light:2}"),
+        ),
+        (  # a near miss in the command word keeps its slot
+            "swich on the kitchen light",
+            "switch on the kitchen light",
+            ("swich on the {light}", "switch on the {light}"),
         ),
         (
             "set it to 21 degrees",
@@ -65,6 +89,8 @@ def test_scrub_keeps_only_closed_vocabulary(original: str, rewritten: str, expec
         ("turn on the kitchen lite", "turn on the kitchen light please now"),  # near miss, lengths differ
         ("turn on the light", "turn on the light"),  # no change
         ("turn on the lights", "Turn on the lights!"),  # no change after normalizing
+        ("turn on the lamp", "turn on alice's lamp"),  # a slot on one side only: this home's naming
+        ("kill bobby speaker", "turn off alice's lamp"),  # two different devices, names outside vocabulary
     ],
 )
 def test_scrub_drops_pairs_with_anything_outside_the_vocabulary(original: str, rewritten: str) -> None:
@@ -162,3 +188,30 @@ def test_privacy_threshold_matches_the_documented_formula() -> None:
     assert set(private_counts(counts, loose, random.Random(1))) == {"popular", "borderline"}
     with pytest.raises(EdgeError):
         PrivacyBudget(epsilon=0)
+
+
+def _chain(failed_intent: str | None, t: float = 1_741_000_000.0) -> list[StoredTurn]:
+    """A defective turn rephrased within seconds into a successful one, on the same light."""
+    said = "kill the kitchen light"
+    base = TurnRecord("t1", "s1", "h", t, t + 2, asr_text=said, text=said, targets=("light.kitchen",))
+    bad = dataclasses.replace(
+        base, label=Label.DEFECT.value, intent=failed_intent, result_ok=False, result_error="device-timeout"
+    )
+    fix = "turn off the kitchen light"
+    good = dataclasses.replace(
+        base, turn_id="t2", t_start=t + 6, t_end=t + 8, asr_text=fix, text=fix, label=Label.SUCCESS.value,
+        intent="HassTurnOff", result_ok=True,
+    )  # fmt: skip
+    signal = FeedbackSignal("t1", SignalKind.REPHRASE, t + 6, 1.0, {}, "t2")
+    return [StoredTurn(bad, (signal,)), StoredTurn(good)]
+
+
+def test_a_retry_of_a_request_that_was_understood_teaches_nothing() -> None:
+    devices = [HomeDevice.from_entity("light.kitchen", "kitchen light", "kitchen")]
+    identity = HomeIdentity(b"k" * 32)
+    understood = build_reports(_chain("HassTurnOff"), identity, devices=devices)  # the device timed out
+    assert [r.pairs for r in understood] == [()]
+    misread = build_reports(_chain(None), identity, devices=devices)  # the words were the problem
+    assert [(p.original, p.rewritten) for r in misread for p in r.pairs] == [
+        ("kill the {light}", "turn off the {light}")
+    ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from edge.feedback.observations import StoredTurn
-from edge.feedback.record import Label, SignalKind
+from edge.feedback.record import Label, SignalKind, TurnRecord
 from edge.sync.identity import HomeIdentity, period_of
 from edge.sync.payloads import (
     FAILURE_POINTS,
@@ -56,8 +56,19 @@ class PairSource(Protocol):
     def candidates(self, turns: Sequence[StoredTurn]) -> list[CandidatePair]: ...
 
 
+def _same_request(failed: TurnRecord, fix: TurnRecord) -> bool:
+    """The failed turn was understood as the fix was (same intent, slots and targets): it failed later (a
+    device that did not respond), so the new words fixed nothing and would teach the fleet nothing."""
+    return bool(failed.intent) and (failed.intent, dict(failed.slots), set(failed.targets)) == (
+        fix.intent,
+        dict(fix.slots),
+        set(fix.targets),
+    )
+
+
 class TurnPairSource:
-    """Pairs from the store: rephrase chains that ended in success, and live rewrites that succeeded."""
+    """Pairs from the store: rephrase chains that ended in success (not mere retries of a request that was
+    understood the first time), and live rewrites that succeeded."""
 
     def candidates(self, turns: Sequence[StoredTurn]) -> list[CandidatePair]:
         by_id = {t.record.turn_id: t for t in turns}
@@ -86,7 +97,7 @@ class TurnPairSource:
                 if sig.kind != SignalKind.REPHRASE or not sig.related_turn_id:
                     continue
                 fix = by_id.get(sig.related_turn_id)
-                if fix is None or fix.record.label != Label.SUCCESS.value:
+                if fix is None or fix.record.label != Label.SUCCESS.value or _same_request(rec, fix.record):
                     continue
                 add(
                     rec.asr_text or rec.text,

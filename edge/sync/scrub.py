@@ -1,11 +1,21 @@
 """Scrubbing: turn a home's rewrite pair into words from the closed vocabulary, or drop it.
 
-Rules, in order: device names and aliases that are not made of vocabulary words become their type and area
-(``{light} in {kitchen}``); numbers become decade buckets; every other token must be a vocabulary word. The
-one exception is an ASR near-miss on the original side (``kitchen lite`` -> ``kitchen light``): the pair
-keeps the misheard token only when both sides have the same length, the token is within a small edit
-distance (or has the same metaphone key) of the vocabulary word it is rewritten to, and nothing else
-differs. Anything else drops the pair: no names, no media titles, no free text.
+Rules, in order:
+
+1. Devices become generic slots. A device of the home (any of its names or aliases) named on *both* sides
+   becomes its type, ``{light}`` (``{light:2}`` for a second light in the same request), so the fleet
+   counts "kill the {light}" -> "turn off the {light}" once across every home's lights, and the pair says
+   nothing about the home's names or rooms. A pair whose two sides name different devices is about this
+   home's devices (a nickname, a wrong resolution): it is kept only if it is pure vocabulary as it stands
+   (``kitchen lite`` -> ``kitchen light``), never with a slot on one side only.
+2. Numbers: the same single value on both sides becomes ``{num}``; otherwise each number becomes its decade
+   bucket (``{num:20-29}``).
+3. Every other token must be a vocabulary word. The one exception is an ASR near-miss on the original side:
+   both sides of the same length, the token within a small edit distance (or with the same metaphone key) of
+   the vocabulary word in its place on the rewritten side.
+
+Anything else drops the pair: no names, no media titles, no free text. The receiving home binds the slots to
+its own devices (:mod:`edge.sync.instantiate`).
 """
 
 from __future__ import annotations
@@ -19,7 +29,16 @@ from rapidfuzz.distance import Levenshtein
 
 from edge.sync.vocabulary import DEVICE_TYPES, ROOMS, VOCABULARY, bucket_number, number_value
 
-__all__ = ["DEFAULT_POLICY", "HomeDevice", "ScrubPolicy", "normalize", "scrub_pair", "scrub_text"]
+__all__ = [
+    "DEFAULT_POLICY",
+    "HomeDevice",
+    "ScrubPolicy",
+    "device_area",
+    "device_type",
+    "normalize",
+    "scrub_pair",
+    "scrub_text",
+]
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?(?:[.,]\d+)?%?")
 _MAX_TOKENS = 16
@@ -57,37 +76,38 @@ def normalize(text: str) -> list[str]:
     return [t.replace("'", "") for t in _TOKEN.findall(lowered)]
 
 
-def _type_of(device: HomeDevice) -> str:
+def device_type(device: HomeDevice) -> str:
+    """The device's placeholder type: its kind when that is vocabulary, else ``device``."""
     kind = device.kind.lower().replace(" ", "_")
     return kind if kind in DEVICE_TYPES else "device"
 
 
-def _area_of(device: HomeDevice) -> str:
+def device_area(device: HomeDevice) -> str:
+    """The device's area as a placeholder word (``living_room``), "" when it is not a listed room."""
     words = normalize(device.area)
     return "_".join(words) if words and all(w in ROOMS for w in words) else ""
 
 
-def _device_phrases(devices: Iterable[HomeDevice]) -> list[tuple[list[str], list[str]]]:
-    """(phrase tokens, replacement tokens) for every name that is not pure vocabulary, longest first."""
-    out: list[tuple[list[str], list[str]]] = []
-    for device in devices:
-        area = _area_of(device)
-        replacement = [f"{{{_type_of(device)}}}"] + (["in", f"{{{area}}}"] if area else [])
+def _device_phrases(devices: Sequence[HomeDevice]) -> list[tuple[list[str], int]]:
+    """(phrase tokens, device index) for every name and alias, longest first."""
+    out: list[tuple[list[str], int]] = []
+    for i, device in enumerate(devices):
         for name in device.names:
             words = normalize(name)
-            if words and not all(w in VOCABULARY for w in words):
-                out.append((words, replacement))
+            if words:
+                out.append((words, i))
     out.sort(key=lambda item: -len(item[0]))
     return out
 
 
-def _replace_devices(tokens: list[str], phrases: list[tuple[list[str], list[str]]]) -> list[str]:
-    out: list[str] = []
+def _mark(tokens: list[str], phrases: list[tuple[list[str], int]]) -> list[str | int]:
+    """Tokens with each device mention (longest match) replaced by the device's index."""
+    out: list[str | int] = []
     i = 0
     while i < len(tokens):
-        for words, replacement in phrases:
+        for words, device in phrases:
             if tokens[i : i + len(words)] == words:
-                out.extend(replacement)
+                out.append(device)
                 i += len(words)
                 break
         else:
@@ -96,7 +116,20 @@ def _replace_devices(tokens: list[str], phrases: list[tuple[list[str], list[str]
     return out
 
 
-def _closed(tokens: list[str]) -> list[str | None]:
+def _slot_labels(order: Iterable[int], devices: Sequence[HomeDevice]) -> dict[int, str]:
+    """Device index -> ``{type}``, ``{type:2}``, ... in order of first mention."""
+    labels: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for device in order:
+        if device in labels:
+            continue
+        kind = device_type(devices[device])
+        seen[kind] = seen.get(kind, 0) + 1
+        labels[device] = f"{{{kind}}}" if seen[kind] == 1 else f"{{{kind}:{seen[kind]}}}"
+    return labels
+
+
+def _closed(tokens: list[str], same_number: float | None = None) -> list[str | None]:
     """Each token mapped into the closed vocabulary, or None when it has no place there."""
     out: list[str | None] = []
     for token in tokens:
@@ -105,7 +138,7 @@ def _closed(tokens: list[str]) -> list[str | None]:
             continue
         value = number_value(token)
         if value is not None:
-            out.append(bucket_number(value))
+            out.append("{num}" if value == same_number else bucket_number(value))
         elif token in VOCABULARY:
             out.append(token)
         else:
@@ -113,15 +146,21 @@ def _closed(tokens: list[str]) -> list[str | None]:
     return out
 
 
-def _prepare(text: str, devices: Iterable[HomeDevice]) -> list[str]:
-    return _replace_devices(normalize(text), _device_phrases(devices))
+def _shared_number(original: list[str], rewritten: list[str]) -> float | None:
+    """The value when each side holds exactly one number and it is the same one."""
+    left = [v for v in map(number_value, original) if v is not None]
+    right = [v for v in map(number_value, rewritten) if v is not None]
+    return left[0] if len(left) == 1 and left == right else None
 
 
 def scrub_text(
     text: str, devices: Iterable[HomeDevice] = (), policy: ScrubPolicy = DEFAULT_POLICY
 ) -> str | None:
-    """The utterance in closed vocabulary, or None if any token falls outside it."""
-    mapped = _closed(_prepare(text, devices))
+    """One utterance in closed vocabulary (a device name that is not vocabulary as ``{type}``), or None."""
+    devices = tuple(devices)
+    phrases = [(w, i) for w, i in _device_phrases(devices) if not all(x in VOCABULARY for x in w)]
+    marked = _mark(normalize(text), phrases)
+    mapped = _closed([f"{{{device_type(devices[t])}}}" if isinstance(t, int) else t for t in marked])
     if not mapped or len(mapped) > policy.max_tokens or any(t is None for t in mapped):
         return None
     return " ".join(t for t in mapped if t is not None)
@@ -135,6 +174,33 @@ def _near_miss(token: str, target: str) -> bool:
     return Levenshtein.distance(token, target) <= max(1, len(target) // 3)
 
 
+def _scrub_tokens(original: list[str], rewritten: list[str], policy: ScrubPolicy) -> tuple[str, str] | None:
+    same = _shared_number(original, rewritten)
+    right = _closed(rewritten, same)
+    left = _closed(original, same)
+    if not right or not left or max(len(left), len(right)) > policy.max_tokens:
+        return None
+    if any(t is None for t in right):
+        return None
+    clean_rewritten = [t for t in right if t is not None]
+    if any(t is None for t in left):
+        if not policy.near_misses or len(left) != len(right):
+            return None
+        kept: list[str] = []
+        for raw, closed, target in zip(original, left, clean_rewritten, strict=True):
+            if closed is not None:
+                kept.append(closed)
+            elif not target.startswith("{") and _near_miss(raw, target):
+                kept.append(raw)
+            else:
+                return None
+        clean_left = kept
+    else:
+        clean_left = [t for t in left if t is not None]
+    pair = " ".join(clean_left), " ".join(clean_rewritten)
+    return None if pair[0] == pair[1] else pair
+
+
 def scrub_pair(
     original: str,
     rewritten: str,
@@ -143,28 +209,17 @@ def scrub_pair(
 ) -> tuple[str, str] | None:
     """The pair in closed vocabulary, or None (dropped). Identity pairs after scrubbing are dropped too."""
     devices = tuple(devices)
-    clean_rewritten = scrub_text(rewritten, devices, policy)
-    if clean_rewritten is None:
-        return None
-    orig_tokens = _prepare(original, devices)
-    mapped = _closed(orig_tokens)
-    if not mapped or len(mapped) > policy.max_tokens:
-        return None
-    if any(t is None for t in mapped):
-        rew_tokens = clean_rewritten.split()
-        if not policy.near_misses or len(rew_tokens) != len(mapped):
-            return None
-        kept: list[str] = []
-        for raw, closed, target in zip(orig_tokens, mapped, rew_tokens, strict=True):
-            if closed is not None:
-                kept.append(closed)
-            elif _near_miss(raw, target):
-                kept.append(raw)
-            else:
-                return None
-        clean_original = " ".join(kept)
-    else:
-        clean_original = " ".join(t for t in mapped if t is not None)
-    if clean_original == clean_rewritten:
-        return None
-    return clean_original, clean_rewritten
+    left_tokens, right_tokens = normalize(original), normalize(rewritten)
+    phrases = _device_phrases(devices)
+    left, right = _mark(left_tokens, phrases), _mark(right_tokens, phrases)
+    named = [t for t in right if isinstance(t, int)]
+    if named and {t for t in left if isinstance(t, int)} == set(named):
+        labels = _slot_labels(named, devices)
+        slotted = _scrub_tokens(
+            [labels[t] if isinstance(t, int) else t for t in left],
+            [labels[t] if isinstance(t, int) else t for t in right],
+            policy,
+        )
+        if slotted is not None:
+            return slotted
+    return _scrub_tokens(left_tokens, right_tokens, policy)

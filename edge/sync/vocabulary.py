@@ -42,6 +42,9 @@ COMMAND_WORDS = _words(
     cold cool hotter colder temperature weather date today tonight tomorrow morning evening night
     music song songs track album playlist radio podcast movie show episode channel news
     coffee espresso cappuccino latte tea
+    activate deactivate enable disable power powered kill cut flip toggle hit crank boost bump drop increase
+    decrease reduce adjust change brighten darken bright get going put bring kick fire shine could would
+    should need give okay ok thanks thank
     """
 )
 
