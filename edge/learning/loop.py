@@ -125,20 +125,28 @@ class Learner:
         however often it worked."""
         weight: dict[str, float] = {}
         seen: dict[str, list[int]] = {}
-        words: dict[str, list[int]] = {}
+        spoken: dict[str, list[int]] = {}  # outcomes per text said (words are counted once per text)
         half_life, ln2 = 30 * DAY_S, math.log(2)
         for t in turns:
             said = t.rewritten or t.original
-            for key in {said, t.original}:
-                counts = seen.setdefault(key, [0, 0])
-                counts[0] += 1
-                counts[1] += t.defect
-            for w in set(said.split()):
-                counts = words.setdefault(w, [0, 0])
+            counts = spoken.setdefault(said, [0, 0])
+            counts[0] += 1
+            counts[1] += t.defect
+            if t.rewritten:
+                counts = seen.setdefault(t.original, [0, 0])
                 counts[0] += 1
                 counts[1] += t.defect
             if not t.defect:
                 weight[said] = weight.get(said, 0.0) + math.exp(-(now - t.t_start) / half_life * ln2)
+        words: dict[str, list[int]] = {}
+        for said, (n, bad) in spoken.items():
+            total = seen.setdefault(said, [0, 0])
+            total[0] += n
+            total[1] += bad
+            for w in set(said.split()):
+                counts = words.setdefault(w, [0, 0])
+                counts[0] += n
+                counts[1] += bad
         self.failure_prior = {k: bad / n for k, (n, bad) in seen.items() if n >= 2}
         self.unreliable = frozenset(w for w, (n, bad) in words.items() if n >= 2 and bad * 2 >= n)
         self.history = tuple(
