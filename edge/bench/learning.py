@@ -227,7 +227,7 @@ def _quality(seed: int, homes: int, days: int) -> None:
     print(f"rephrase detection (detector vs truth, with confounders): precision {prec:.3f} recall {rec:.3f}")
     train = run_arm(seed + 1, homes, days, None)  # as many other homes: a few homes lack variety
     per_class, macro, f1 = _fpi(train, off)
-    print("failure-point isolation (tree fitted on other homes, next turn as linked by the detector):")
+    print("failure-point isolation (forest fitted on other homes, next turn as linked by the detector):")
     for name, (p_, r_, n) in per_class.items():
         print(f"  {name:<18} precision {p_:.3f} recall {r_:.3f} (n={n})")
     print(f"  macro accuracy (mean per-class recall) {macro:.3f}, macro-F1 {f1:.3f}")
