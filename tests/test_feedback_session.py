@@ -356,6 +356,35 @@ def test_teachable_moment_then_forget(tmp_path: Path) -> None:
     asyncio.run(main())
 
 
+def test_teaching_offer_yes_then_steps_and_an_ignored_offer(tmp_path: Path) -> None:
+    async def main() -> None:
+        rig = await make_rig(tmp_path / "t.db")
+        turns = await play(
+            rig,
+            [
+                (0, "say", "activate study mode"),
+                (3, "say", "yes"),
+                (6, "say", "turn on the kitchen light"),
+                (20, "say", "study mode"),
+                # the offer ignored: the request said again is a request (and a rephrase), not a lesson
+                (100, "say", "turn on the reading nook"),
+                (104, "say", "turn on the hall light"),
+                (200, "say", "reading nook"),
+            ],
+        )
+        said = [t.record.response for t in turns]
+        assert said[1] == "OK. What should I do for study mode?"
+        assert said[2].startswith("Got it. When you say study mode")
+        assert turns[3].record.extra["macro"] == "study mode"
+        assert said[4] == "I don't know what reading nook is. Want to teach me?"
+        assert turns[5].record.targets == ("light.hall",) and "dialog" not in turns[5].record.extra
+        assert SignalKind.REPHRASE in kinds(turns[4])
+        assert said[6] == "I don't know what reading nook is. Want to teach me?"  # nothing was taught
+        await close(rig)
+
+    asyncio.run(main())
+
+
 def test_macro_never_reaches_a_lock_without_confirmation(tmp_path: Path) -> None:
     async def main() -> None:
         rig = await make_rig(tmp_path / "t.db")

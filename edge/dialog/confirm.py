@@ -10,7 +10,7 @@ from edge.context.model import ContextSnapshot
 from edge.feedback.similarity import normalize
 from edge.nlu.types import Intent
 
-__all__ = ["CheckPolicy", "must_confirm", "yes_or_no"]
+__all__ = ["CheckPolicy", "after_yes", "must_confirm", "yes_or_no"]
 
 _YES = re.compile(r"^(yes|yeah|yep|yup|sure|ok|okay|do it|go ahead|please do|correct|right|confirm)\b")
 _NO = re.compile(r"^(no|nope|don't|do not|cancel|stop|never mind|nevermind|wrong|not really)\b")
@@ -23,6 +23,14 @@ def yes_or_no(text: str) -> bool | None:
     if _YES.match(said):
         return True
     return None
+
+
+def after_yes(text: str) -> str:
+    """What follows a leading yes ("yes, turn on the lamp" -> "turn on the lamp"; "yes" -> "")."""
+    said = normalize(text)
+    while m := _YES.match(said):
+        said = said[m.end() :].lstrip(" ,")
+    return said
 
 
 def must_confirm(intents: Sequence[Intent], snapshot: ContextSnapshot, planner_says: bool = False) -> bool:

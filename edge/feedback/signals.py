@@ -126,12 +126,15 @@ def detect_rephrases(
             prev_interp = interpretation(prev)
             if events and prev.commands and _put_back(prev, nxt.t_start, events):
                 prev_interp = Interpretation(prev.intent, prev.targets, False)
+            # "Want to teach me?" left unanswered (the engine handled the next turn as a request, not as
+            # dialogue): the question does not make the next request an answer, the failure still counts
+            response = prev.response.rstrip(" ?") if prev.extra.get("asked") == "teach" else prev.response
             decision = detect_rephrase(
                 prev.asr_text or prev.text,
                 nxt.asr_text or nxt.text,
                 nxt.t_start - prev.t_end,
                 settings,
-                prev_response=prev.response,
+                prev_response=response,
                 prev_interp=prev_interp,
                 next_interp=interpretation(nxt),
             )

@@ -17,7 +17,7 @@ from typing import Any
 from edge.config import Settings
 from edge.context.model import ContextSnapshot
 from edge.dialog import responses as say
-from edge.dialog.confirm import CheckPolicy, must_confirm, yes_or_no
+from edge.dialog.confirm import CheckPolicy, after_yes, must_confirm, yes_or_no
 from edge.dialog.profile import Preferences, parse_preference
 from edge.dialog.teach import Forget, TeachMacro, offer_phrase, parse_teach, split_actions, teachable_phrase
 from edge.dialog.tts import Speaker
@@ -50,7 +50,7 @@ DIALOG_TIMEOUT_S = 30.0
 
 @dataclass(slots=True)
 class _Pending:
-    kind: str  # "confirm" | "teach"
+    kind: str  # "confirm" | "teach" (offered: "Want to teach me?") | "teach_steps" ("What should I do?")
     t: float
     intents: tuple[Intent, ...] = ()
     phrase: str = ""
@@ -288,14 +288,20 @@ class TurnEngine:
             outcome = await self._execute(d, confirmed, plans, snapshot)
             d.result_ok, d.result_error = outcome.ok, outcome.error
             return " ".join(outcome.texts)
+        said = normalize(d.heard.text)
+        actions = split_actions(after_yes(said) if yes else said)
+        if pending.kind == "teach" and yes is None and len(actions) < 2:
+            # not an answer to "Want to teach me?" but most likely the request said again in other words:
+            # handle it as a request (the rephrase is what learning needs); only a list of actions teaches
+            return None
         d.extra["dialog"] = "teach"
         if yes is False:
             return "OK."
-        if yes is True and len(normalize(d.heard.text).split()) <= 2:
-            self._pending = _Pending("teach", d.heard.t_end, phrase=pending.phrase)
+        if pending.kind == "teach" and (yes is True and not actions):
+            self._pending = _Pending("teach_steps", d.heard.t_end, phrase=pending.phrase)
             d.extra["asked"] = "teach"
             return f"OK. What should I do for {pending.phrase}?"
-        return await self._learn(d, TeachMacro(pending.phrase, split_actions(d.heard.text)), snapshot)
+        return await self._learn(d, TeachMacro(pending.phrase, actions), snapshot)
 
     async def _teaching(self, d: Draft, snapshot: ContextSnapshot) -> str | None:
         command = parse_teach(d.heard.text)
