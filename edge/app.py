@@ -86,15 +86,20 @@ async def _tick(recorder: FeedbackRecorder, every_s: float = 15.0) -> None:
 
 
 async def _learn_when_idle(
-    settings: Settings, db: Path | None, engine: TurnEngine, last_activity: Callable[[], float]
+    settings: Settings,
+    db: Path | None,
+    engine: TurnEngine,
+    store: ContextStore,
+    last_activity: Callable[[], float],
 ) -> None:
     """Rebuild the learned tables when nobody has spoken for two minutes, then swap in the new rewriter.
-    The rebuild runs in a thread; the voice path never waits for it."""
+    The rebuild runs in a thread (with the home's registry as it is now); the voice path never waits."""
     from edge.learning.loop import run_when_idle
     from edge.wiring import learned_rewriter, rebuild_tables
 
     def rebuild() -> None:
-        log.info("learning: %s", rebuild_tables(settings, db))
+        devices = list(store.snapshot().devices.values())
+        log.info("learning: %s", rebuild_tables(settings, db, devices).summary())
         engine.rewriter = learned_rewriter(settings, db)
 
     await run_when_idle(rebuild, lambda: time.monotonic() - last_activity() > IDLE_S)
@@ -190,7 +195,7 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
                 if settings.learning.enabled and not options.wav:
                     background.append(
                         tg.create_task(
-                            _learn_when_idle(settings, options.db, engine, lambda: activity[0]),
+                            _learn_when_idle(settings, options.db, engine, store, lambda: activity[0]),
                             name="learning",
                         )
                     )

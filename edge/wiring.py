@@ -4,19 +4,21 @@ and failure points for the defective turns of a store."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from edge.config import Settings
+from edge.context.model import Device
 from edge.feedback.record import FeedbackSignal, Label, TurnRecord
 from edge.learning.canonical import Lexicon
 from edge.learning.fpi import Tree, classify, featurize
 from edge.learning.globaltable import load_global_table
-from edge.learning.loop import Learner, TableVersions
+from edge.learning.loop import Learner, RebuildReport, TableVersions
 from edge.learning.rewriter import LearnedRewriter
 from edge.sync.instantiate import BoundRewriter, RegistryGlobalLayer
 
-__all__ = ["failure_points", "learned_rewriter", "rebuild_tables", "tables_dir"]
+__all__ = ["Rebuilt", "failure_points", "learned_rewriter", "rebuild_tables", "tables_dir"]
 
 log = logging.getLogger(__name__)
 
@@ -62,16 +64,42 @@ def failure_points(
     return out
 
 
-def rebuild_tables(settings: Settings, db: Path | None) -> str:
+@dataclass(frozen=True, slots=True)
+class Rebuilt:
+    """What a rebuild did: the learner's report, the active table version after it, failure points written."""
+
+    report: RebuildReport
+    version: int
+    labelled: int
+
+    def summary(self) -> str:
+        r = self.report
+        if r.activated:
+            head = (
+                f"rewrite table version {self.version}: {len(r.table)} rules from {r.turns} turns "
+                f"({r.goals} goals); replay fixes {r.candidate.fixes}, touches {r.candidate.breaks} "
+                "successful turns"
+            )
+        else:
+            head = (
+                f"kept rewrite table version {self.version}: the candidate would fix {r.candidate.fixes} and "
+                f"touch {r.candidate.breaks} (current: {r.current.fixes}/{r.current.breaks})"
+            )
+        return f"{head}; failure points written for {self.labelled} defective turns"
+
+
+def rebuild_tables(settings: Settings, db: Path | None, devices: Iterable[Device] = ()) -> Rebuilt:
     """Rebuild the personal rewrite table from the turn store (blocking: run it in a thread).
 
     The candidate replaces the active table only when it does no worse on recent history; failure points
-    are written back for defective turns. Returns one line saying what happened.
+    are written back for defective turns. ``devices`` (the home's registry) lets both know the home's
+    names and words; without them they work from the turns alone.
     """
     from edge.feedback.store import TurnQuery, TurnStore
 
     path = db or Path(settings.feedback.db_path)
     versions = TableVersions(tables_dir(settings, db))
+    lexicon = Lexicon.from_devices(devices)
     with TurnStore(path) as store:
         stored = store.turns(TurnQuery())
         turns = [s.record for s in stored]
@@ -79,11 +107,10 @@ def rebuild_tables(settings: Settings, db: Path | None) -> str:
         learner = Learner(settings.learning, global_table=load_global_table(settings.learning.global_table))
         learner.table = versions.active()
         now = max((t.t_end for t in turns), default=0.0)
-        report = learner.rebuild(turns, signals, now, Lexicon())
+        report = learner.rebuild(turns, signals, now, lexicon)
+        labelled = 0
         with store.transaction():
-            for turn_id, point in failure_points(turns, signals).items():
-                store.set_label(turn_id, Label.DEFECT, point)
-    if report.activated:
-        version = versions.save(report.table)
-        return f"rewrite table version {version}: {len(report.table)} rules from {report.turns} turns"
-    return f"kept rewrite table version {versions.active_version()}"
+            for turn_id, point in failure_points(turns, signals, lexicon).items():
+                labelled += store.set_label(turn_id, Label.DEFECT, point)
+    version = versions.save(report.table) if report.activated else versions.active_version()
+    return Rebuilt(report, version, labelled)

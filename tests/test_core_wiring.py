@@ -50,7 +50,7 @@ def test_rebuild_learns_the_rephrase_and_the_rewriter_applies_it(tmp_path: Path)
     fill(db)
     settings = Settings()
     assert learned_rewriter(settings, db) is not None
-    summary = rebuild_tables(settings, db)
+    summary = rebuild_tables(settings, db).summary()
     assert summary.startswith("rewrite table version 1"), summary
     assert (tables_dir(settings, db)).is_dir()
     rewriter = learned_rewriter(settings, db)

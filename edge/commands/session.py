@@ -21,6 +21,7 @@ from edge.feedback.recorder import FeedbackRecorder
 from edge.feedback.store import TurnQuery
 from edge.feedback.taught import TaughtStore
 from edge.feedback.writer import AsyncTurnStore
+from edge.learning.canonical import Lexicon
 from edge.sim.local import LocalHome
 from edge.turns.audio_turns import AudioTurns
 from edge.turns.broker_home import BrokerHome
@@ -76,7 +77,8 @@ async def _play(
             query = TurnQuery(session_id=session_id)
             stored = await store.turns(query)
             signals = {t.record.turn_id: list(t.signals) for t in stored}
-            points = failure_points([t.record for t in stored], signals)
+            lexicon = Lexicon.from_devices(home.snapshot().devices.values())
+            points = failure_points([t.record for t in stored], signals, lexicon)
             for turn_id, point in points.items():
                 await store.set_label(turn_id, Label.DEFECT, point)
             for turn in await store.turns(query):
