@@ -118,6 +118,14 @@ def test_name_restricted_to_area(home: Home) -> None:
     assert res.targets == ("media_player.bedroom_speaker",)
 
 
+def test_area_and_name_that_spell_a_device_name_mean_that_device(home: Home) -> None:
+    # kitchen: "kitchen light" and "kitchen ceiling light"; the tagger may split "the kitchen light"
+    res = resolve("HassTurnOn", {"area": "kitchen", "name": "light"}, snap(home))
+    assert res.targets == ("light.kitchen",)
+    room = resolve("HassTurnOn", {"area": "kitchen", "domain": "light"}, snap(home))
+    assert set(room.targets) == {"light.kitchen", "light.kitchen_ceiling"}
+
+
 def test_capability_narrows_defaults(home: Home) -> None:
     res = resolve("HassTurnOn", {"area": "living room"}, snap(home), capability=Capability.COLOR)
     assert set(res.targets) == {"light.living_room_lamp", "light.living_room_ceiling"}

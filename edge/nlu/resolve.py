@@ -187,6 +187,13 @@ def resolve(
         areas = _match_areas(area_slot, snapshot)
         if not areas:
             return Resolution(outcome="no_device", message=f"no area called {area_slot!r}")
+    if name and area_slot and not name.endswith("s"):
+        # "the bedroom light" tagged as area + name: a device called exactly that is the one meant (the
+        # other lights of the room are not); a plural ("bedroom lights") still means the room's lights
+        said = normalize(f"{area_slot} {slots['name']}")
+        exact = [(1.0, d) for d in devices if _name_score(said, d) >= 0.999 and _domain_ok(d, want_domains)]
+        if exact:
+            return _result(exact, areas, f"called {said!r}")
     if name:
         pool = [d for d in devices if not areas or normalize(d.area) in areas]
         scored = [(s, d) for d in pool if (s := _name_score(name, d)) >= NAME_THRESHOLD]
