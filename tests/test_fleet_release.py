@@ -19,7 +19,7 @@ from edge.fleet.publish import build_table
 from edge.fleet.storage import PairCount
 from edge.sync.global_layer import GlobalLayerInstaller, InstallOutcome, follow_releases
 from edge.sync.link import LinkSettings, MqttLink
-from edge.sync.release import RELEASE_TOPIC, public_key_hex, sign_table
+from edge.sync.release import RELEASE_TOPIC, GlobalTable, public_key_hex, sign_table
 
 COUNTS = [
     PairCount("turn on the kitchen lite", "turn on the kitchen light", 120),
@@ -117,3 +117,21 @@ def test_device_follows_the_retained_release_topic(tmp_path: Path, key: Ed25519P
     finally:
         broker.close()
     assert json.loads(installer.table_path.read_text())["version"] == 5
+
+
+def test_equivalent_wordings_share_the_score_and_other_meanings_split_it() -> None:
+    counts = [
+        PairCount("set {light} to {num}", "set the {light} to {num} percent", 300, "HassLightSet"),
+        PairCount("set {light} to {num}", "dim the {light} to {num} percent", 100, "HassLightSet"),
+        PairCount("{light} off", "turn off the {light}", 300, "HassTurnOff"),
+        PairCount("{light} off", "turn on the {light}", 100, "HassTurnOn"),
+    ]
+    table = build_table(counts, PrivacyBudget(), random.Random(3), version=1, period="2025-W10")
+    entries = {(e.original, e.rewritten): e for e in table.entries}
+    same = [entries[("set {light} to {num}", w)] for w in ("set the {light} to {num} percent",
+                                                            "dim the {light} to {num} percent")]  # fmt: skip
+    assert [e.score for e in same] == [1.0, 1.0]  # one meaning: the fleet agrees on what it means
+    assert same[0].homes > same[1].homes and same[0].intent == "HassLightSet"  # the device takes the first
+    assert entries[("{light} off", "turn off the {light}")].score < 0.9  # two meanings split the votes
+    assert table.priors["set {light} to {num}"]["set the {light} to {num} percent"] > 0.6
+    assert GlobalTable.from_json(json.loads(table.canonical())) == table  # the intent round-trips

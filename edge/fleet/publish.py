@@ -1,9 +1,14 @@
 """Build a release from the store: privacy filter, scores, priors, signature; carried-forward entries.
 
-A release covers one period. Entries released earlier stay in the table (re-publishing them is
-post-processing of an earlier release and costs no new budget) unless this period releases another target
-for the same original. ``priors`` are the global Markov rows the devices smooth toward: for each original,
-the probability of each released target, from noisy counts only.
+A release covers one period. The counted key is (original, rewritten, intent): each home adds at most one
+to at most ``m`` keys, and only keys whose noisy count passes the privacy filter are released. Entries
+released earlier stay in the table (re-publishing them is post-processing of an earlier release and costs
+no new budget) unless this period releases another target for the same original. An entry's ``score`` is
+the share of the original's released noisy votes that go to a rewrite meaning the same (the same intent and
+the same slots: "set the {light} to {num} percent" and "dim the {light} to {num} percent" are one meaning),
+so equivalent wordings do not split the fleet's confidence; the device takes the best-supported wording.
+``priors`` are the global Markov rows the devices smooth toward: for each original, the probability of each
+released target. Everything after the filter uses released noisy counts only (post-processing).
 """
 
 from __future__ import annotations
@@ -22,6 +27,12 @@ from edge.sync.release import GlobalEntry, GlobalTable, sign_table, verify_relea
 __all__ = ["build_table", "make_release"]
 
 
+def _meaning(rewritten: str, intent: str) -> tuple[str, ...]:
+    if not intent:
+        return ("", rewritten)
+    return (intent, *sorted(t for t in rewritten.split() if t.startswith("{")))
+
+
 def build_table(
     counts: list[PairCount],
     budget: PrivacyBudget,
@@ -31,10 +42,13 @@ def build_table(
     period: str,
     previous: GlobalTable | None = None,
 ) -> GlobalTable:
-    noisy = private_counts({(c.original, c.rewritten): c.homes for c in counts}, budget, rng)
+    noisy = private_counts({(c.original, c.rewritten, c.intent): c.homes for c in counts}, budget, rng)
     by_original: dict[str, dict[str, float]] = defaultdict(dict)
-    for (original, rewritten), n in noisy.items():
-        by_original[original][rewritten] = n
+    intents: dict[tuple[str, str], tuple[float, str]] = {}
+    for (original, rewritten, intent), n in sorted(noisy.items()):
+        by_original[original][rewritten] = by_original[original].get(rewritten, 0.0) + n
+        if n > intents.get((original, rewritten), (-1.0, ""))[0]:
+            intents[(original, rewritten)] = (n, intent)
     entries: dict[tuple[str, str], GlobalEntry] = {}
     priors: dict[str, dict[str, float]] = {}
     if previous is not None:
@@ -44,10 +58,16 @@ def build_table(
         priors.update({k: dict(v) for k, v in previous.priors.items() if k not in by_original})
     for original, targets in by_original.items():
         total = sum(targets.values())
+        meaning = {t: _meaning(t, intents[(original, t)][1]) for t in targets}
+        votes: dict[tuple[str, ...], float] = defaultdict(float)
+        for t, n in targets.items():
+            votes[meaning[t]] += n
         priors[original] = {t: round(n / total, 4) for t, n in sorted(targets.items())}
         for rewritten, n in targets.items():
-            entries[(original, rewritten)] = GlobalEntry(original, rewritten, round(n), round(n / total, 4))
-    ordered = tuple(sorted(entries.values(), key=lambda e: (e.original, -e.score, e.rewritten)))
+            score = round(votes[meaning[rewritten]] / total, 4)
+            intent = intents[(original, rewritten)][1]
+            entries[(original, rewritten)] = GlobalEntry(original, rewritten, round(n), score, intent)
+    ordered = tuple(sorted(entries.values(), key=lambda e: (e.original, -e.score, -e.homes, e.rewritten)))
     return GlobalTable(
         version=version,
         created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

@@ -60,6 +60,7 @@ class PairCount:
     original: str
     rewritten: str
     homes: int
+    intent: str = ""  # the catalogue intent the homes' fix had ("" when none): part of the counted key
 
 
 class FleetStore:
@@ -122,11 +123,11 @@ class FleetStore:
     def pair_counts(self, period: str) -> list[PairCount]:
         with self._tx() as cur:
             rows = cur.execute(
-                "SELECT original, rewritten, COUNT(DISTINCT home) FROM pairs WHERE period = ?"
-                " GROUP BY original, rewritten ORDER BY original, rewritten",
+                "SELECT original, rewritten, intent, COUNT(DISTINCT home) FROM pairs WHERE period = ?"
+                " GROUP BY original, rewritten, intent ORDER BY original, rewritten, intent",
                 (period,),
             ).fetchall()
-        return [PairCount(str(o), str(w), int(n)) for o, w, n in rows]
+        return [PairCount(str(o), str(w), int(n), str(i)) for o, w, i, n in rows]
 
     def latest_period(self) -> str | None:
         with self._tx() as cur:

@@ -6,7 +6,8 @@ Wire form (retained on ``edge-fleet/v1/release``)::
 
 The signature covers the exact UTF-8 bytes of ``table``, so a single changed byte anywhere fails. The table
 text is the file the learning rewriter loads as its global layer: ``{"version", "created", "entries":
-[{"original", "rewritten", "homes", "score"}], "priors": {original: {rewritten: p}}, "privacy": {...}}``.
+[{"original", "rewritten", "homes", "score"[, "intent"]}], "priors": {original: {rewritten: p}}, "privacy":
+{...}}``.
 """
 
 from __future__ import annotations
@@ -56,9 +57,12 @@ class GlobalEntry:
     original: str
     rewritten: str
     homes: int  # noisy count of distinct homes (rounded), >= the release threshold
-    score: float  # share of the released noisy votes for this original that go to this rewrite
+    score: float  # share of the released noisy votes for this original that go to a rewrite meaning the same
+    intent: str = ""  # the catalogue intent of the rewrite ("" when the homes' fix had none)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.intent, str) or len(self.intent) > 64:
+            raise _bad("intent must be a short string")
         if not (isinstance(self.original, str) and isinstance(self.rewritten, str)):
             raise _bad("entry texts must be strings")
         if not 0 < len(self.original) <= 200 or not 0 < len(self.rewritten) <= 200:
@@ -69,12 +73,15 @@ class GlobalEntry:
             raise _bad("score must be in [0, 1]")
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "original": self.original,
             "rewritten": self.rewritten,
             "homes": self.homes,
             "score": self.score,
         }
+        if self.intent:
+            out["intent"] = self.intent
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +122,8 @@ class GlobalTable:
             raise _bad("the table must be an object")
         try:
             entries = tuple(
-                GlobalEntry(e["original"], e["rewritten"], e["homes"], e["score"]) for e in obj["entries"]
+                GlobalEntry(e["original"], e["rewritten"], e["homes"], e["score"], e.get("intent", ""))
+                for e in obj["entries"]
             )
             priors = {
                 str(k): {str(j): float(p) for j, p in v.items()} for k, v in obj.get("priors", {}).items()
