@@ -54,7 +54,7 @@ def test_valid_release_is_installed_where_the_rewriter_loads_it(
     originals = {e["original"] for e in table["entries"]}
     assert originals == {"turn on the kitchen lite", "turn of the lights"}  # the rare pair stays out
     assert set(table["entries"][0]) == {"original", "rewritten", "homes", "score"}
-    assert table["privacy"]["epsilon"] == 1.0 and table["privacy"]["k"] == 20
+    assert table["privacy"]["epsilon"] == 2.0 and table["privacy"]["k"] == 20
     # a restart re-verifies the stored release and keeps its version
     assert GlobalLayerInstaller(target, public_key_hex(key)).version == 1
 

@@ -19,21 +19,22 @@ import statistics
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from edge.bench.fleet_benefit import (
     ArmResult,
     BenefitSetup,
-    Paired,
+    FleetRelease,
     benefit_setup,
     chosen_budget,
     contributor_reports,
-    fleet_release,
-    kept,
+    kept_interval,
     open_budget,
     pair_support,
     paired,
-    release_sizes,
+    per_home_net,
+    release_draws,
     run_heldout,
 )
 from edge.config import Settings
@@ -133,38 +134,86 @@ def _aggregation(settings: Settings, homes: int, runs: int) -> None:
     )
 
 
+def _short(budget: PrivacyBudget, chosen: PrivacyBudget) -> str:
+    if not budget.noisy:
+        return f"no noise, k={budget.k}"
+    name = f"eps={budget.epsilon:g} (tau={budget.tau:.1f})"
+    return f"chosen {name}" if budget == chosen else name
+
+
 def _fmt(budget: PrivacyBudget) -> str:
     if not budget.noisy:
         return f"no noise, k={budget.k}" if budget.k > 1 else "non-private"
     return f"eps={budget.epsilon:g}, delta={budget.delta:g}, k={budget.k}, m={budget.m}, tau={budget.tau:.1f}"
 
 
-def _line(name: str, arm: ArmResult, pair: Paired | None, open_: Paired | None) -> str:
-    if pair is None:
-        return f"      {name:<30} {'-':>9} {'-':>11} {'-':>9}   {arm.rate:.4f}"
-    share = f"  -> keeps {kept(pair, open_):.0%}" if open_ is not None else ""
-    return (
-        f"      {name:<30} {pair.rewritten:>9} {f'{pair.wins}/{pair.losses}':>11} "
-        f"{-100 * pair.reduction:>+8.2f}pp  {arm.rate:.4f}{share}"
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """A release setting's like-for-like result, averaged over its noise draws."""
+
+    rewritten: float
+    wins: float
+    losses: float
+    first_turns: int
+    rate: float  # all-turn defect rate
+    per_home: dict[str, float]
+    entries: str  # "1 entry x6, 0 x14" over the draws
+
+    @property
+    def net(self) -> float:
+        return self.wins - self.losses
+
+
+def _outcome(base: ArmResult, runs: Sequence[tuple[int, FleetRelease, ArmResult]]) -> _Outcome:
+    total = sum(n for n, _, _ in runs)
+    parts = [(n / total, paired(base, arm), arm, per_home_net(base, arm)) for n, _, arm in runs]
+    per_home: dict[str, float] = {}
+    for w, _, _, homes in parts:
+        for h, v in homes.items():
+            per_home[h] = per_home.get(h, 0.0) + w * v
+    return _Outcome(
+        sum(w * p.rewritten for w, p, _, _ in parts),
+        sum(w * p.wins for w, p, _, _ in parts),
+        sum(w * p.losses for w, p, _, _ in parts),
+        parts[0][1].first_turns,
+        sum(w * arm.rate for w, _, arm, _ in parts),
+        per_home,
+        ", ".join(f"{rel.entries} x{n}" for n, rel, _ in runs),
     )
 
 
-def _table(title: str, base: ArmResult, arms: Sequence[tuple[str, ArmResult]]) -> list[Paired]:
+def _num(x: float) -> str:
+    return f"{x:.0f}" if x == int(x) else f"{x:.1f}"
+
+
+def _line(name: str, o: _Outcome, open_: _Outcome | None) -> str:
+    share = f"  -> keeps {o.net / open_.net:.0%}" if open_ is not None and open_.net > 0 else ""
+    return (
+        f"      {name:<26} {_num(o.rewritten):>9} {_num(o.wins) + '/' + _num(o.losses):>11} "
+        f"{-100 * o.net / max(1, o.first_turns):>+8.2f}pp  {o.rate:.4f}{share}"
+    )
+
+
+def _table(
+    arms: _Arms, title: str, personal: bool, settings: Sequence[tuple[str, list[tuple[int, FleetRelease]]]]
+) -> list[_Outcome]:
+    base = arms.run(None, personal=personal)
     print(f"    {title}")
-    print(f"      {'global layer':<30} {'rewritten':>9} {'wins/losses':>11} {'1st-turn':>9}   all turns")
-    print(_line("none", base, None, None))
-    out: list[Paired] = []
-    for i, (name, arm) in enumerate(arms):
-        pair = paired(base, arm)
-        out.append(pair)
-        print(_line(name, arm, pair, out[0] if i else None))
+    print(f"      {'global layer':<26} {'rewritten':>9} {'wins/losses':>11} {'1st-turn':>9}   all turns")
+    print(f"      {'none':<26} {'-':>9} {'-':>11} {'-':>9}   {base.rate:.4f}")
+    out: list[_Outcome] = []
+    for name, draws in settings:
+        o = _outcome(base, [(n, rel, arms.run(rel, personal=personal)) for n, rel in draws])
+        out.append(o)
+        noisy = (
+            f" [entries over {sum(n for n, _ in draws)} noise draws: {o.entries}]" if len(draws) > 1 else ""
+        )
+        print(_line(name, o, out[0] if len(out) > 1 else None) + noisy)
     return out
 
 
-def report_benefit(
-    setup: BenefitSetup, chosen: PrivacyBudget, others: Sequence[PrivacyBudget], sweep: Sequence[int]
-) -> dict[str, float]:
-    """Run the whole measurement and print it; returns the shares of the non-private benefit kept."""
+def report_benefit(setup: BenefitSetup, chosen: PrivacyBudget, others: Sequence[PrivacyBudget]) -> float:
+    """Run the whole measurement and print it; returns the share of the non-private benefit kept."""
     t0 = time.perf_counter()
     per_home = contributor_reports(setup)
     t_contrib = time.perf_counter() - t0
@@ -180,55 +229,61 @@ def report_benefit(
     )
     top = sorted(support.items(), key=lambda x: (-x[1], x[0]))[:5]
     print("    most reported (homes in one week): " + "; ".join(f"{o} -> {w} ({n})" for (o, w), n in top))
-    open_rel = fleet_release(reports, open_budget(chosen.m), 0)
-    private = fleet_release(reports, chosen, 0)
-    sizes = release_sizes(reports, chosen, 20)
-    draws = ", ".join(f"{n} x{c}" for n, c in sorted(sizes.items()))
+    draws = setup.noise_draws
+    settings = [("non-private", release_draws(reports, open_budget(chosen.m), draws))]
+    settings += [(_short(b, chosen), release_draws(reports, b, draws)) for b in (chosen, *others)]
+    most = settings[1][1][0][1]
     print(
-        f"    releases: non-private {open_rel.entries} entries; chosen ({_fmt(chosen)}) {private.entries} "
-        f"(entries over 20 noise draws: {draws})"
+        f"    releases: non-private {settings[0][1][0][1].entries} entries; chosen ({_fmt(chosen)}), "
+        "most frequent draw: " + ("; ".join(f"{o} -> {w}" for o, w in most.pairs()[:6]) or "empty")
     )
+    print(
+        "    held-out homes: first turns the global layer rewrote against the same goals' first turns without"
+    )
+    print("    it (same goal, same words heard): wins/losses, first-turn defect rate; all-turn defect rate;")
+    print("    a noisy release is the average over its noise draws")
+    arms = _Arms(setup)
     t1 = time.perf_counter()
-    base = run_heldout(setup, None)
+    arms.run(None, personal=True)
     t_arm = time.perf_counter() - t1
-    arms = [
-        ("non-private", run_heldout(setup, open_rel.table)),
-        ("chosen", run_heldout(setup, private.table)),
-    ]
-    arms += [(_fmt(b), run_heldout(setup, fleet_release(reports, b, 0).table)) for b in others]
-    print("    held-out homes: rewritten first turns against the same goals' first turns without the layer")
-    print("    (same goal, same words heard), and the defect rate of all turns")
-    full = _table("personal + global layers (the device default):", base, arms)
-    g_base = run_heldout(setup, None, personal=False)
-    g_arms = [
-        (n, run_heldout(setup, t.table, personal=False))
-        for n, t in (("non-private", open_rel), ("chosen", private))
-    ]
-    alone = _table("global layer alone (personal layer and retrieval off):", g_base, g_arms)
-    out = {"kept": kept(full[1], full[0]), "kept_global_only": kept(alone[1], alone[0])}
-    for n in sweep:
-        subset = [r for home in per_home[:n] for r in home]
-        o = paired(base, run_heldout(setup, fleet_release(subset, open_budget(chosen.m), 0).table))
-        p_rel = fleet_release(subset, chosen, 0)
-        p = paired(base, run_heldout(setup, p_rel.table))
-        print(
-            f"    fleet of {n} homes: non-private net {o.net} ({o.wins}/{o.losses}), chosen net {p.net} "
-            f"({p.wins}/{p.losses}, {p_rel.entries} entries) -> keeps {kept(p, o):.0%}"
-        )
+    full = _table(arms, "personal + global layers (the device default):", True, settings)
+    homes = sorted({g.split("-")[0] for g in arms.run(None, personal=True).firsts})
+    low, high = kept_interval(full[1].per_home, full[0].per_home, homes)
+    print(f"      chosen: 90% interval of the share kept (held-out homes resampled): {low:.0%} .. {high:.0%}")
+    _table(arms, "global layer alone (personal layer and retrieval off):", False, settings[:2])
     print(
-        f"    time: contributors {t_contrib:.0f} s, one held-out arm {t_arm:.0f} s ({setup.workers} workers)"
+        f"    time: contributors {t_contrib:.0f} s, one held-out arm {t_arm:.0f} s, {len(arms.done)} arms "
+        f"({setup.workers} workers)"
     )
-    return out
+    return full[1].net / full[0].net if full[0].net > 0 else math.nan
+
+
+class _Arms:
+    """Held-out runs, one per distinct table: releases with the same pairs and scores share a run, and an
+    empty release is the run without a global layer."""
+
+    def __init__(self, setup: BenefitSetup) -> None:
+        self.setup = setup
+        self.done: dict[tuple[object, ...], ArmResult] = {}
+
+    def run(self, release: FleetRelease | None, *, personal: bool) -> ArmResult:
+        entries = () if release is None else release.pairs_scored()
+        key = (personal, entries)
+        if key not in self.done:
+            table = release.table if release is not None and entries else None
+            self.done[key] = run_heldout(self.setup, table, personal=personal)
+        return self.done[key]
 
 
 def run_benefit(settings: Settings, quick: bool) -> int:
     chosen = chosen_budget(settings)
+    alternative = 1.0 if chosen.epsilon != 1.0 else 2.0  # the other end of the documented range
     others = [
         PrivacyBudget(math.inf, chosen.delta, chosen.k, chosen.m),  # k alone: what the noise costs
-        PrivacyBudget(2.0, chosen.delta, chosen.k, chosen.m),
+        PrivacyBudget(alternative, chosen.delta, chosen.k, chosen.m),
     ]
-    setup, sweep = benefit_setup(quick)
-    report_benefit(dataclasses.replace(setup, pairs_per_week=chosen.m), chosen, others, sweep)
+    setup = dataclasses.replace(benefit_setup(quick), pairs_per_week=chosen.m)
+    report_benefit(setup, chosen, others)
     return 0
 
 

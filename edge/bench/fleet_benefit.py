@@ -11,8 +11,12 @@
 4. Held-out homes (another seed: never contributors) run with the released table bound to their own
    registry (:mod:`edge.sync.instantiate`), and the same homes without a global layer.
 
-"Non-private" releases every reported pair exactly (no k, no noise, no tau). The benefit of a release is the
-drop in the held-out homes' defect rate (all turns); the share kept is private benefit / non-private benefit.
+"Non-private" releases every reported pair exactly (no k, no noise, no tau). The benefit is measured goal for
+goal: a first request the global layer rewrote against the same goal's first request without the layer, when
+both asked for the same thing in the same words (a win: only the rewritten one achieved the goal; a loss: the
+other way round). The share kept is the private release's net fixes over the non-private release's. The
+all-turn defect rate is reported too, but arms drift apart (a goal's on/off follows device states the arms
+change), so small differences there are noise.
 """
 
 from __future__ import annotations
@@ -23,9 +27,8 @@ import json
 import math
 import multiprocessing
 import random
-import statistics
 import tempfile
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -47,7 +50,7 @@ from edge.sync.anonymize import build_reports
 from edge.sync.identity import HomeIdentity
 from edge.sync.instantiate import BoundRewriter, RegistryGlobalLayer
 from edge.sync.payloads import WeeklyReport
-from edge.sync.release import public_key_hex, verify_release
+from edge.sync.release import public_key_hex, sign_table, verify_release
 from edge.sync.scrub import HomeDevice
 
 __all__ = [
@@ -59,11 +62,12 @@ __all__ = [
     "chosen_budget",
     "contributor_reports",
     "fleet_release",
-    "kept",
+    "kept_interval",
     "open_budget",
     "pair_support",
     "paired",
-    "release_sizes",
+    "per_home_net",
+    "release_draws",
     "run",
     "run_heldout",
 ]
@@ -83,6 +87,7 @@ class BenefitSetup:
     heldout_days: int = 7
     pairs_per_week: int = 3
     workers: int = 2
+    noise_draws: int = 3  # releases of a noisy setting the held-out homes are run with (averaged)
 
 
 def open_budget(m: int) -> PrivacyBudget:
@@ -152,8 +157,18 @@ class FleetRelease:
     def pairs(self) -> list[tuple[str, str]]:
         return [(str(e["original"]), str(e["rewritten"])) for e in self.table["entries"]]
 
+    def pairs_scored(self) -> tuple[tuple[str, str, float], ...]:
+        """What a device acts on: the pairs and their scores (the noisy counts aside)."""
+        return tuple(
+            sorted(
+                (str(e["original"]), str(e["rewritten"]), float(e["score"])) for e in self.table["entries"]
+            )
+        )
+
 
 def fleet_release(reports: Sequence[WeeklyReport], budget: PrivacyBudget, noise_seed: int) -> FleetRelease:
+    """The aggregator's path: reports into its store, one release per week (``make_release``: privacy
+    filter, carried-forward entries, signature, recorded version), the last one verified as a device does."""
     rng = random.Random(noise_seed)
     key = Ed25519PrivateKey.generate()
     with tempfile.TemporaryDirectory(prefix="edge-fleet-benefit-") as tmp:
@@ -165,27 +180,39 @@ def fleet_release(reports: Sequence[WeeklyReport], budget: PrivacyBudget, noise_
                 message = make_release(store, budget, key, rng, period=period) or message
         finally:
             store.close()
+    return _verified(message, key, budget)
+
+
+def _verified(message: bytes, key: Ed25519PrivateKey, budget: PrivacyBudget) -> FleetRelease:
     table, text = verify_release(message, public_key_hex(key))
     return FleetRelease(budget, json.loads(text), len(table.entries), table.version)
 
 
-def release_sizes(reports: Sequence[WeeklyReport], budget: PrivacyBudget, draws: int) -> Counter[int]:
-    """How many entries the release has over ``draws`` noise draws (the aggregator's table builder)."""
-    sizes: Counter[int] = Counter()
+def release_draws(
+    reports: Sequence[WeeklyReport], budget: PrivacyBudget, draws: int = 20
+) -> list[tuple[int, FleetRelease]]:
+    """The distinct releases over ``draws`` noise draws (one when there is no noise), each with how many
+    draws gave it; releases with the same pairs and scores count as one. The store is filled once and each
+    draw runs the aggregator's table builder over its weeks, then signs and verifies the result."""
+    key = Ed25519PrivateKey.generate()
     with tempfile.TemporaryDirectory(prefix="edge-fleet-benefit-") as tmp:
         store = open_store(str(Path(tmp) / "fleet.sqlite3"))
         try:
             store.ingest(reports, "bench", now=0.0)
-            counts = {p: store.pair_counts(p) for p in sorted({r.period for r in reports})}
+            weeks = [(p, store.pair_counts(p)) for p in sorted({r.period for r in reports})]
         finally:
             store.close()
-    for draw in range(draws):
-        rng = random.Random(draw)
+    groups: dict[tuple[tuple[str, str, float], ...], list[FleetRelease]] = {}
+    for seed in range(draws if budget.noisy else 1):
+        rng = random.Random(seed)
         table = None
-        for version, (period, pc) in enumerate(counts.items(), 1):
-            table = build_table(pc, budget, rng, version=version, period=period, previous=table)
-        sizes[len(table.entries) if table is not None else 0] += 1
-    return sizes
+        for version, (period, counts) in enumerate(weeks, 1):
+            table = build_table(counts, budget, rng, version=version, period=period, previous=table)
+        if table is None:
+            continue
+        release = _verified(sign_table(table, key), key, budget)
+        groups.setdefault(release.pairs_scored(), []).append(release)
+    return sorted(((len(g), g[0]) for g in groups.values()), key=lambda x: (-x[0], x[1].entries))
 
 
 def pair_support(reports: Iterable[WeeklyReport]) -> dict[tuple[str, str], int]:
@@ -299,13 +326,35 @@ def run_heldout(setup: BenefitSetup, table: Mapping[str, Any] | None, *, persona
     return total
 
 
-def kept(private: Paired, open_: Paired) -> float:
-    """The share of the non-private net fixes the private release keeps (nan when there are none)."""
-    return private.net / open_.net if open_.net > 0 else math.nan
+def per_home_net(control: ArmResult, treatment: ArmResult) -> dict[str, float]:
+    """Net fixes (wins - losses) of the global layer's like-for-like first turns, per held-out home."""
+    out: dict[str, float] = defaultdict(float)
+    for goal, t in treatment.firsts.items():
+        c = control.firsts.get(goal)
+        if (
+            t.layer == "global"
+            and c is not None
+            and (c.intent, c.target, c.heard) == (t.intent, t.target, t.heard)
+        ):
+            out[goal.split("-")[0]] += int(t.achieved) - int(c.achieved)
+    return out
 
 
-def median(values: Sequence[float]) -> float:
-    return statistics.median(values) if values else math.nan
+def kept_interval(
+    private: Mapping[str, float], open_: Mapping[str, float], homes: Sequence[str], draws: int = 2000
+) -> tuple[float, float]:
+    """A 90% bootstrap interval of the share kept (net fixes per home), resampling the held-out homes."""
+    rng = random.Random(0)
+    shares = []
+    for _ in range(draws):
+        sample = [rng.choice(homes) for _ in homes]
+        net_open = sum(open_.get(h, 0.0) for h in sample)
+        if net_open > 0:
+            shares.append(sum(private.get(h, 0.0) for h in sample) / net_open)
+    if not shares:
+        return math.nan, math.nan
+    shares.sort()
+    return shares[int(0.05 * len(shares))], shares[int(0.95 * len(shares)) - 1]
 
 
 def chosen_budget(settings: Settings) -> PrivacyBudget:
@@ -313,11 +362,11 @@ def chosen_budget(settings: Settings) -> PrivacyBudget:
     return PrivacyBudget(m=min(3, max(1, settings.sync.pairs_per_week)))
 
 
-def benefit_setup(quick: bool) -> tuple[BenefitSetup, list[int]]:
-    """The simulator run: homes, weeks, held-out homes, and the smaller fleets of the size sweep."""
+def benefit_setup(quick: bool) -> BenefitSetup:
+    """The simulator run: contributing homes and weeks, held-out homes and days."""
     if quick:
-        return BenefitSetup(contributors=200, heldout=16), []
-    return BenefitSetup(contributors=500, heldout=24), [250]
+        return BenefitSetup(contributors=300, heldout=16)
+    return BenefitSetup(contributors=1000, heldout=24)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

@@ -97,7 +97,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     store.add_argument("--db", default="var/fleet/aggregator.sqlite3", help="SQLite store (WAL, shareable)")
     store.add_argument("--postgres", default="", help="PostgreSQL DSN instead of SQLite (needs psycopg)")
     p.add_argument("--k", type=int, default=20, help="release a pair only if at least k homes sent it")
-    p.add_argument("--epsilon", type=float, default=1.0, help="differential-privacy epsilon per release")
+    p.add_argument(
+        "--epsilon", type=float, default=2.0, help="differential-privacy epsilon per weekly release (1..2)"
+    )
     p.add_argument("--delta", type=float, default=1e-6, help="differential-privacy delta per release")
     p.add_argument("--m", type=int, default=3, help="pairs per home per period (contribution bound)")
     p.add_argument(
