@@ -135,3 +135,15 @@ def test_equivalent_wordings_share_the_score_and_other_meanings_split_it() -> No
     assert entries[("{light} off", "turn off the {light}")].score < 0.9  # two meanings split the votes
     assert table.priors["set {light} to {num}"]["set the {light} to {num} percent"] > 0.6
     assert GlobalTable.from_json(json.loads(table.canonical())) == table  # the intent round-trips
+
+
+def test_a_release_never_chains_rewrites() -> None:
+    counts = [
+        PairCount("turn the {light} on", "turn on the {light}", 200, "HassTurnOn"),
+        PairCount("turn on the {light}", "turn on {light}", 80, "HassTurnOn"),  # B -> C after A -> B
+        PairCount("switch on the {light}", "turn the {light} on", 60, "HassTurnOn"),  # rewrites into A
+    ]
+    table = build_table(counts, PrivacyBudget(), random.Random(5), version=1, period="2025-W10")
+    pairs = {(e.original, e.rewritten) for e in table.entries}
+    assert pairs == {("turn the {light} on", "turn on the {light}")}
+    assert set(table.priors) == {"turn the {light} on"}

@@ -8,7 +8,8 @@ the share of the original's released noisy votes that go to a rewrite meaning th
 the same slots: "set the {light} to {num} percent" and "dim the {light} to {num} percent" are one meaning),
 so equivalent wordings do not split the fleet's confidence; the device takes the best-supported wording.
 ``priors`` are the global Markov rows the devices smooth toward: for each original, the probability of each
-released target. Everything after the filter uses released noisy counts only (post-processing).
+released target. The table is flat: no target is itself rewritten by another entry (the better-supported of
+two chained entries stays). Everything after the filter uses released noisy counts only (post-processing).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
+from collections.abc import Iterable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -31,6 +33,22 @@ def _meaning(rewritten: str, intent: str) -> tuple[str, ...]:
     if not intent:
         return ("", rewritten)
     return (intent, *sorted(t for t in rewritten.split() if t.startswith("{")))
+
+
+def _without_chains(entries: Iterable[GlobalEntry]) -> list[GlobalEntry]:
+    """No target that another entry rewrites again (A -> B with B -> C, or B -> A): the better-supported
+    entry stays. A device would otherwise rewrite into a request the fleet says needs rewriting, and the
+    devices' Markov smoothing reads the rows as one chain."""
+    kept: list[GlobalEntry] = []
+    originals: set[str] = set()
+    targets: set[str] = set()
+    for e in sorted(entries, key=lambda e: (-e.score, -e.homes, e.original, e.rewritten)):
+        if e.original in targets or e.rewritten in originals:
+            continue
+        kept.append(e)
+        originals.add(e.original)
+        targets.add(e.rewritten)
+    return kept
 
 
 def build_table(
@@ -67,7 +85,9 @@ def build_table(
             score = round(votes[meaning[rewritten]] / total, 4)
             intent = intents[(original, rewritten)][1]
             entries[(original, rewritten)] = GlobalEntry(original, rewritten, round(n), score, intent)
-    ordered = tuple(sorted(entries.values(), key=lambda e: (e.original, -e.score, -e.homes, e.rewritten)))
+    flat = _without_chains(entries.values())
+    ordered = tuple(sorted(flat, key=lambda e: (e.original, -e.score, -e.homes, e.rewritten)))
+    priors = {k: v for k, v in priors.items() if any(e.original == k for e in flat)}
     return GlobalTable(
         version=version,
         created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
