@@ -13,7 +13,6 @@ from edge.context.model import Device
 from edge.feedback.record import FeedbackSignal, Label, TurnRecord
 from edge.learning.canonical import Lexicon
 from edge.learning.fpi import Tree, classify, featurize
-from edge.learning.globaltable import load_global_table
 from edge.learning.loop import Learner, RebuildReport, TableVersions
 from edge.learning.rewriter import LearnedRewriter
 from edge.sync.instantiate import BoundRewriter, RegistryGlobalLayer
@@ -99,12 +98,16 @@ def rebuild_tables(settings: Settings, db: Path | None, devices: Iterable[Device
 
     path = db or Path(settings.feedback.db_path)
     versions = TableVersions(tables_dir(settings, db))
+    devices = tuple(devices)
     lexicon = Lexicon.from_devices(devices)
+    layer = RegistryGlobalLayer.load(settings.learning.global_table)  # its pairs bound to these devices
     with TurnStore(path) as store:
         stored = store.turns(TurnQuery())
         turns = [s.record for s in stored]
         signals = {s.record.turn_id: list(s.signals) for s in stored}
-        learner = Learner(settings.learning, global_table=load_global_table(settings.learning.global_table))
+        learner = Learner(settings.learning)
+        if layer is not None:
+            learner.global_table = layer.for_devices(devices)
         learner.table = versions.active()
         now = max((t.t_end for t in turns), default=0.0)
         report = learner.rebuild(turns, signals, now, lexicon)

@@ -129,3 +129,8 @@ def test_a_scrubbed_pair_from_one_home_is_applied_in_another(tmp_path: Path) -> 
     assert rewriter is not None
     result = rewriter.rewrite("kill kitchen light", snapshot(), 0.9)
     assert result is not None and (result.rewritten, result.layer) == ("turn off kitchen light", "global")
+
+
+def test_without_a_registry_only_pairs_without_slots_are_used() -> None:
+    bound = RegistryGlobalLayer(TABLE).for_devices(())  # e.g. a rebuild that was given no devices
+    assert set(bound.entries) == {"turn off the kitchen lite"}
