@@ -128,3 +128,85 @@ def test_domain_training_learns_the_grammar(tmp_path: Path) -> None:
     intent = parser.parse("i want a twelve inch pizza", snapshot)
     assert intent is not None
     assert (intent.name, dict(intent.slots)) == ("orderPizza", {"size": "twelve inch"})
+
+
+def test_generated_data_is_identical_under_any_string_hash_seed() -> None:
+    """Two processes with different PYTHONHASHSEED generate the same examples (set/dict order of strings
+    must never decide what is sampled)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from edge.config import Settings, project_root\n"
+        "from edge.training.examples import dataset_digest\n"
+        "from edge.training.generate import build_dataset\n"
+        "d = build_dataset(project_root(), Settings().shared_data(), seed=5, scale=0.04)\n"
+        "print(len(d.examples), dataset_digest(d.examples))\n"
+    )
+    outs = []
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        outs.append(done.stdout.split())
+    assert outs[0] == outs[1]
+    assert int(outs[0][0]) > 1000
+
+
+def test_dataset_digest_sees_every_field() -> None:
+    from dataclasses import replace
+
+    from edge.training.examples import Example, dataset_digest
+
+    ex = Example(("turn", "on"), ("O", "O"), "HassTurnOn", "light", "", (0.0, 1.0))
+    base = dataset_digest([ex])
+    assert dataset_digest([ex]) == base
+    for changed in (
+        replace(ex, intent="HassTurnOff"),
+        replace(ex, tags=("O", "B-name")),
+        replace(ex, facts=(1.0, 1.0)),
+        replace(ex, focus="switch"),
+        replace(ex, source="hwu64"),
+    ):
+        assert dataset_digest([changed]) != base
+
+
+def test_model_card_is_written_from_metadata_with_the_benchmark(tmp_path: Path) -> None:
+    import json
+
+    from edge.training.card import main
+
+    meta = json.loads((Path(__file__).resolve().parent.parent / "models" / "nlu" / "nlu.json").read_text())
+    meta.pop("benchmark", None)
+    (tmp_path / "nlu.json").write_text(json.dumps(meta))
+    report = {
+        "model": "x",
+        "model_size_mb": 13.5,
+        "edge": {
+            "iot_rows": 317,
+            "iot_intent_accuracy": 0.9432,
+            "false_action_rate_not_for_a_device": 0.0142,
+        },
+        "barista_audio_path": {"clips": 180, "exact_match": 0.9944, "misses": [{"audio": "a.wav"}]},
+        "blind_eval": {
+            "home_rows": 68,
+            "home_intent_accuracy": 0.985,
+            "ood_rows": 64,
+            "ood_false_actions": 3,
+        },
+        "parse_ms_median": 0.6,
+        "parse_ms_p99": 2.1,
+    }
+    (tmp_path / "bench.json").write_text(json.dumps(report))
+    assert main([str(tmp_path), "--benchmark", str(tmp_path / "bench.json")]) == 0
+    card = (tmp_path / "MODEL_CARD.md").read_text()
+    assert "| HWU64 iot intent accuracy (held-out half) | 94.3% |" in card
+    assert "| barista exact match, audio path (180 clips) | 99.4% |" in card
+    assert "| own blind set: false actions on out-of-domain (64 rows) | 3 |" in card
+    stored = json.loads((tmp_path / "nlu.json").read_text())["benchmark"]
+    assert "model" not in stored and "misses" not in stored["barista_audio_path"]
+    main([str(tmp_path)])  # regenerating without a report keeps the stored figures
+    assert (tmp_path / "MODEL_CARD.md").read_text() == card

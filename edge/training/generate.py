@@ -11,6 +11,7 @@ from pathlib import Path
 
 from edge.nlu.grammar import Template, parse_template, sample
 from edge.training import pools as P
+from edge.training import pools_ood as O
 from edge.training.examples import Example, from_sample
 from edge.training.ha_data import KEEP_SLOTS, ha_examples, load_en
 from edge.training.hwu64 import hwu_examples, read_hwu64
@@ -20,6 +21,7 @@ from edge.training.templates import FAMILIES, RULES, Family
 __all__ = ["Dataset", "build_dataset", "family_examples", "template_lists"]
 
 _NAMED_DOMAINS = {
+    "appliance_name": ("switch", "fan"),
     "light_name": ("light",),
     "media_name": ("media_player",),
     "climate_name": ("climate",),
@@ -121,10 +123,16 @@ def template_lists(pools: P.Pools, picked: dict[str, str]) -> Callable[[str, ran
             "trigger": P.TRIGGERS,
             "action": P.ACTIONS,
             "preference": P.PREFERENCES,
-            "game": P.GAMES,
-            "city": P.CITIES,
-            "person": P.PEOPLE,
-            "event": P.EVENTS,
+            "game": O.GAMES,
+            "city": O.CITIES,
+            "person": O.PEOPLE,
+            "event": O.EVENTS,
+            "food": O.FOODS,
+            "shop": O.SHOPS,
+            "place": O.PLACES,
+            "topic": O.TOPICS,
+            "device": O.DEVICE_WORDS,
+            "feeling": O.FEELINGS,
         }
         if name in fixed:
             return one(fixed[name], rng)
@@ -173,7 +181,13 @@ def _ood(rng: random.Random, rules: dict[str, Template], pools: P.Pools, n: int)
 
 
 def build_dataset(
-    root: Path, shared: Path | None, seed: int = 13, scale: float = 1.0, noise: float = 0.35
+    root: Path,
+    shared: Path | None,
+    *,
+    seed: int = 13,
+    scale: float = 1.0,
+    noise: float = 0.35,
+    hwu_iot_copies: int = 2,
 ) -> Dataset:
     """All training examples (deterministic for a seed). ``scale`` multiplies generated counts."""
     rng = random.Random(seed)
@@ -187,7 +201,7 @@ def build_dataset(
     if en is not None:
         examples.extend(ha_examples(en, pools, rng, per_template=max(1, round(3 * scale))))
     if shared is not None and (shared / "hwu64" / "hwu64.csv").exists():
-        examples.extend(hwu_examples(read_hwu64(shared), rng))
+        examples.extend(hwu_examples(read_hwu64(shared), rng, copies=hwu_iot_copies))
     else:
         print("HWU64 not found (../shared/data/hwu64): training without it", file=sys.stderr, flush=True)
     noisy = [add_noise(ex, rng) for ex in examples if rng.random() < noise]

@@ -1,5 +1,6 @@
-"""ASR-like noise on token lists: dropped articles, homophones, misheard device names, fillers, forms of
-address (an assistant name the wake-word stripper does not know)."""
+"""ASR-like noise on token lists: dropped articles, homophones, misheard device names, misspelt words (typed
+or transcribed: a letter dropped, doubled, swapped or a vowel changed), fillers, forms of address (an
+assistant name the wake-word stripper does not know)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,22 @@ def _mishear(token: str, rng: random.Random) -> str:
     return token
 
 
+def _misspell(token: str, rng: random.Random) -> str:
+    i = rng.randrange(1, len(token) - 1)
+    kind = rng.randrange(4)
+    if kind == 0:
+        return token[:i] + token[i + 1 :]
+    if kind == 1:
+        return token[:i] + token[i] + token[i:]
+    if kind == 2:
+        return token[: i - 1] + token[i] + token[i - 1] + token[i + 1 :]
+    vowels = [j for j, ch in enumerate(token) if ch in "aeiou"]
+    if not vowels:
+        return token
+    j = rng.choice(vowels)
+    return token[:j] + rng.choice([v for v in "aeiou" if v != token[j]]) + token[j + 1 :]
+
+
 def add_noise(ex: Example, rng: random.Random) -> Example:
     tokens = list(ex.tokens)
     tags = list(ex.tags)
@@ -61,6 +78,8 @@ def add_noise(ex: Example, rng: random.Random) -> Example:
             tok = _HOMOPHONES[tok]
         if tag != "O" and tag[2:] in {"name", "area"} and rng.random() < 0.15:
             tok = _mishear(tok, rng)
+        elif len(tok) > 3 and tok.isalpha() and rng.random() < 0.06:
+            tok = _misspell(tok, rng)
         out_t.append(tok)
         out_g.append(tag)
     if not out_t:

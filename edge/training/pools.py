@@ -11,7 +11,24 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Pools", "build_pools"]
+from edge.training.pools_names import MORE_THINGS, invented_names
+from edge.training.pools_values import ACTIONS, COLORS, DRINKS, ITEMS, PREFERENCES, TIMER_NAMES, TRIGGERS
+
+__all__ = [
+    "ACTIONS",
+    "AREAS",
+    "COLORS",
+    "DRINKS",
+    "FLOORS",
+    "ITEMS",
+    "MUSIC",
+    "PREFERENCES",
+    "TIMER_NAMES",
+    "TITLES",
+    "TRIGGERS",
+    "Pools",
+    "build_pools",
+]
 
 AREAS = (
     "kitchen",
@@ -259,194 +276,6 @@ MUSIC = (
     "the top forty",
     "kids songs",
 )
-GAMES = (
-    "chess",
-    "checkers",
-    "poker",
-    "blackjack",
-    "solitaire",
-    "monopoly",
-    "scrabble",
-    "sudoku",
-    "a crossword",
-    "trivia",
-    "a quiz",
-    "twenty questions",
-    "hangman",
-    "tic tac toe",
-    "i spy",
-    "rock paper scissors",
-    "uno",
-    "bingo",
-    "charades",
-    "minecraft",
-    "fortnite",
-    "tetris",
-    "pac man",
-    "mario kart",
-    "candy crush",
-    "a word game",
-    "a guessing game",
-    "cards",
-    "battleship",
-    "dominoes",
-    "backgammon",
-    "jeopardy",
-    "a riddle game",
-    "simon says",
-    "pictionary",
-    "call of duty",
-    "tennis",
-    "the quiz game",
-    "football",
-    "basketball",
-    "soccer",
-    "a video game",
-    "video games",
-    "games",
-)
-CITIES = (
-    "london",
-    "paris",
-    "tokyo",
-    "new york",
-    "sydney",
-    "berlin",
-    "chicago",
-    "los angeles",
-    "mumbai",
-    "beijing",
-    "toronto",
-    "madrid",
-    "rome",
-    "cape town",
-    "mexico city",
-    "seattle",
-    "singapore",
-    "moscow",
-    "rio",
-    "hong kong",
-)
-PEOPLE = (
-    "mom",
-    "dad",
-    "john",
-    "sarah",
-    "my boss",
-    "alex",
-    "grandma",
-    "the dentist",
-    "emma",
-    "david",
-    "my sister",
-    "the team",
-    "peter",
-    "lisa",
-)
-EVENTS = (
-    "meeting",
-    "appointment",
-    "dentist appointment",
-    "lunch",
-    "dinner with sarah",
-    "team call",
-    "doctor's appointment",
-    "yoga class",
-    "birthday party",
-    "flight",
-    "reminder",
-    "event",
-    "conference call",
-    "haircut",
-)
-TIMER_NAMES = ("pizza", "pasta", "laundry", "egg", "tea", "oven", "bread", "nap", "homework", "cookies")
-ITEMS = (
-    "milk",
-    "eggs",
-    "bread",
-    "apples",
-    "coffee",
-    "paper towels",
-    "butter",
-    "dish soap",
-    "bananas",
-    "toilet paper",
-    "orange juice",
-    "rice",
-    "chicken",
-    "cheese",
-)
-DRINKS = (
-    "espresso",
-    "latte",
-    "cappuccino",
-    "americano",
-    "flat white",
-    "filter coffee",
-    "mocha",
-    "double espresso",
-    "black coffee",
-)
-COLORS = (
-    "red",
-    "blue",
-    "green",
-    "yellow",
-    "purple",
-    "orange",
-    "pink",
-    "white",
-    "warm white",
-    "cool white",
-    "teal",
-    "magenta",
-    "cyan",
-    "gold",
-    "lavender",
-)
-TRIGGERS = (
-    "movie time",
-    "good night",
-    "study mode",
-    "i'm home",
-    "bedtime",
-    "party time",
-    "date night",
-    "reading time",
-    "wake up",
-    "i'm leaving",
-    "dinner time",
-    "game night",
-    "focus mode",
-    "relax",
-)
-ACTIONS = (
-    "turn off all the lights",
-    "dim the living room lights",
-    "turn on the tv and dim the lights",
-    "set the thermostat to 19",
-    "play some jazz",
-    "lock the front door",
-    "turn on the reading light",
-    "close the blinds and turn off the tv",
-    "turn the lights to blue",
-    "start the coffee maker",
-    "turn on the kitchen lights",
-    "play my bedtime playlist",
-    "switch off everything downstairs",
-)
-PREFERENCES = (
-    "celsius",
-    "fahrenheit",
-    "the metric system",
-    "warm white light",
-    "shorter answers",
-    "the kitchen speaker for music",
-    "quiet responses",
-    "imperial units",
-    "the 24 hour clock",
-    "dim lights in the evening",
-)
 
 
 @dataclass
@@ -486,6 +315,11 @@ def build_pools(root: Path, rng: random.Random) -> Pools:
             for area in rng.sample(AREAS, 6):
                 names[domain].append(f"{area} {thing}")
     names["light"].extend(_QUIRKY)
+    for domain, things in MORE_THINGS.items():
+        for thing in things:
+            names[domain].append(thing)
+            names[domain].extend(f"{area} {thing}" for area in rng.sample(AREAS, 2))
+    names["switch"].extend(invented_names(rng))
     areas = list(AREAS) + list(MORE_AREAS)
     for label, domain, area in _home_names(root):
         names.setdefault(domain, []).extend([label] * 3)

@@ -125,4 +125,20 @@ ASSISTANT_FAMILIES: dict[str, Family] = {
         300,
     ),
     # --- paraphrase families (new phrasings for the same intents) ----------------------------------
+    "weather_more": F(
+        (
+            "should i (bring|take|wear|pack) (an umbrella|a coat|a jacket|warm clothes|sunscreen|a raincoat)",
+            "(do|will) i need (a coat|a jacket|sunscreen|gloves|a hat) <day>",
+            "(is it|will it be) (cold|hot|sunny|windy|snowing|raining|freezing) (outside|out there|<day>)",
+            "(what's|what is) the temperature outside",
+            "how (cold|hot|warm) is it (outside|out there)",
+            "weather (report|update) [for <day>]",
+            "(what's|what is) the weather going to be [like] <day>",
+            "(will|is) it (snow|be windy|be sunny|clear up) <day>",
+            "(what's|what is) the (forecast|weather forecast|outlook) [for] [<day>|the (weekend|week)]",
+            "(give me|read me|tell me) the (forecast|weather) [for <day>]",
+        ),
+        fixed("HassGetWeather"),
+        400,
+    ),
 }

@@ -25,6 +25,20 @@ RULES: dict[str, str] = {
     "mood": "(romantic|cozy|relaxing|party|festive|calm|soothing)",
     "tz": "(eastern|pacific|gmt|central|{city})",
     "day": "(today|tomorrow|tonight|on monday|on tuesday|on friday|this weekend|next week)",
+    "when": (
+        "(in {minutes} minutes|in (an|half an) hour|at {hours} (am|pm|oclock)"
+        "|at {hours} [oclock] (tonight|tomorrow)|when i (get|come) home|when i (leave|wake up|get up)"
+        "|before i (get up|get home)|after dinner|at (sunset|sunrise|midnight|noon)|for {minutes} minutes"
+        "|for (an|one|two) hour[s]|tonight|right now|now|straight away)"
+    ),
+    "onverb": (
+        "(activate|enable|initiate|start|launch|power up|power on|fire up|boot up|switch on|turn on|start up)"
+    ),
+    "offverb": (
+        "(deactivate|disable|stop|halt|cease|end|terminate|kill|cut|disconnect|unplug|shut down|shut off"
+        "|power down|power off|switch off|turn off)"
+    ),
+    "lighton": "(activate|enable|power up|power on|switch on|turn on|put on)",
 }
 
 

@@ -130,9 +130,8 @@ CONTEXT_FAMILIES: dict[str, Family] = {
         (
             "play {title:search_query}",
             "put on {title:search_query}",
-            "start {title:search_query}",
+            "start playing {title:search_query}",
             "can you play {title:search_query}",
-            "i want {title:search_query}",
             "play {title:search_query} please",
             "let's play {title:search_query}",
         ),

@@ -55,6 +55,8 @@ PARAPHRASE_FAMILIES: dict[str, Family] = {
             "(i'm (tired|sleepy|exhausted)|i need to wake up) [so] <can> (make|brew) me (a|some) coffee",
             "(make|brew) me (a|the) (strong|strongest|extra strong|large|small|hot) (coffee|{drink})",
             "have the {coffee_name:name} ready with [a|my] {drink} [in {minutes} minutes]",
+            "(i want|i'd like|give me|serve me|get me|pour me) (coffee|{drink})"
+            " [from the (machine|coffee machine)] [please]",
         ),
         fixed("CoffeeBrew", "coffee_maker"),
         700,
@@ -218,4 +220,152 @@ PARAPHRASE_FAMILIES: dict[str, Family] = {
         200,
     ),
     # --- out of domain, sharing words with home commands ------------------------------------------
+    # --- other verbs, negations, schedules, devices by any name ------------------------------------------
+    "appliance_on": F(
+        (
+            "<onverb> [the|my] {appliance_name:name} [<inarea>] [<when>]",
+            "<can> <onverb> [the|my] {appliance_name:name} [<when>] [<pls>]",
+            "(i need|i want|i'd like) [the|my] {appliance_name:name} (on|running|switched on) [<when>]",
+            "(have|get|put) [the|my] {appliance_name:name} (on|running|going) [<when>]",
+            "{appliance_name:name} on [<when>] [<pls>]",
+            "[please] make sure the {appliance_name:name} is (on|running) [<when>]",
+            "<turn> [the|my] {appliance_name:name} on [<when>]",
+            "(plug in|connect|give power to) the {appliance_name:name} [<when>]",
+            "{area} {appliance_name:name} on [<pls>]",
+            "<turn> on [the] {name} <when>",
+        ),
+        fixed("HassTurnOn", "*"),
+        1000,
+    ),
+    "appliance_off": F(
+        (
+            "<offverb> [the|my] {appliance_name:name} [<inarea>] [<when>]",
+            "<can> <offverb> [the|my] {appliance_name:name} [<when>] [<pls>]",
+            "(stop|quit|cease) (running|operating|using) the {appliance_name:name}",
+            "i (don't|do not) (need|want) the {appliance_name:name} [on] (anymore|any more|now|right now)",
+            "(nobody|no one) is using the {appliance_name:name} [anymore] [<turn> it off]",
+            "[please] make sure the {appliance_name:name} is off [<when>]",
+            "{appliance_name:name} off [<when>] [<pls>]",
+            "<turn> [the|my] {appliance_name:name} off [<when>]",
+            "(cut|kill) [the] power (to|on|for) the {appliance_name:name} [<when>]",
+            "(no more|enough) {appliance_name:name} [for (now|today|tonight)]",
+            "the {appliance_name:name} (can|should) be (switched|turned) off [now]",
+            "<turn> off [the] {name} <when>",
+        ),
+        fixed("HassTurnOff", "*"),
+        1000,
+    ),
+    "light_on_verbs": F(
+        (
+            "<lighton> [the|all the|all] <light> [<inarea>] [<when>]",
+            "<turn> on [the|all the] <light> <when>",
+            "(put|turn|switch) (all|every one of|each of) the (lights|lamps) on [<inarea>]",
+            "(all|every) (lights|lamp|light) on [in the (house|home|flat|apartment)]",
+            "light (the place|the house|everything) up",
+            "make sure [that] [the|all the] <light> (is|are) on [<inarea>]",
+            "(i want|i need|i'd like) [the] <light> on <when>",
+        ),
+        fixed("HassTurnOn", "light"),
+        600,
+    ),
+    "light_off_verbs": F(
+        (
+            "<offverb> [the|all the|all] <light> [<inarea>] [<when>]",
+            "(cease|stop|quit) (operating|running|using) [the] <light>",
+            "(deactivate|disable|kill|cut) [the] {area} <light>",
+            "(lights|lamps) off <when>",
+            "<turn> off [the] <light> <when>",
+            "make sure [that] [the|all the] <light> (is|are) off [<inarea>]",
+            "(no|we don't need any) (lights|lighting) [<inarea>] [anymore]",
+        ),
+        fixed("HassTurnOff", "light"),
+        600,
+    ),
+    "vacuum_when": F(
+        (
+            "(start|run|activate|launch|turn on|power on) [the|my] <vac> <when>",
+            "(have|let|make|get) the <vac> (run|clean|vacuum|go|work) (for (an|one|two) hour[s]|<when>)",
+            "<vac> (go|start|clean) [now] [<when>]",
+            "(please|can you) (have|make) [my] <vac> (clean|do) the (floor[s]|carpet[s]|{area}) [<when>]",
+            "schedule [a] (vacuuming|cleaning) <when>",
+            "(clean|vacuum) [up] the (mess|pet hair|dog hair|sand) [<inarea>]",
+            "(initiate|begin) (cleaning|vacuuming|a cleaning cycle) [<inarea>] [<when>]",
+        ),
+        fixed("HassVacuumStart", "vacuum"),
+        600,
+    ),
+    "coffee_when": F(
+        (
+            "(make|brew|prepare|start) [some|a pot of|a cup of] coffee <when>",
+            "(have|get) [my|a|the] (coffee|{drink}) ready <when>",
+            "(i want|i'd like) (a|my) {drink} <when>",
+            "(set|program) the {coffee_name:name} to (brew|start) <when>",
+            "(turn on|start|run|power on) the {coffee_name:name} [<when>]",
+        ),
+        fixed("CoffeeBrew", "coffee_maker"),
+        400,
+    ),
+    "climate_feel": F(
+        (
+            "(it's|it is|i'm|i am) [a bit|a little|really|so|too] (chilly|cold|freezing|nippy|frosty|icy)"
+            " [in here]",
+            "(warm|heat) (the (place|house|room)|things|it) up [a (bit|little)]",
+            "(could|can) you (warm|heat) (the place|the house|us|it) up",
+            "(more|some more) heat [please]",
+        ),
+        fixed("ClimateWarmer", "climate"),
+        400,
+    ),
+    "climate_feel_cool": F(
+        (
+            "(it's|it is|i'm|i am) [a bit|a little|really|so|too]"
+            " (hot|warm|stuffy|boiling|sweltering|roasting|humid) [in here]",
+            "(cool|chill) (the (place|house|room)|things|it) down [a (bit|little)]",
+            "(could|can) you cool (the place|the house|us|it) down",
+            "(less|not so much) heat [please]",
+        ),
+        fixed("ClimateCooler", "climate"),
+        400,
+    ),
+    "unpause_more": F(
+        (
+            "(continue|carry on|go on|keep going) with (the|my) (show|movie|episode|film|song|music|podcast)",
+            "(resume|restart|unpause) (the|my) (show|movie|episode|film|podcast|audiobook|tv)",
+            "back to the (show|movie|film|music)",
+            "(play|start) (it|that) again from where (it|we) (stopped|paused)",
+            "you can (resume|continue|carry on) [now]",
+        ),
+        fixed("HassMediaUnpause", "media_player"),
+        300,
+    ),
+    "volume_more": F(
+        (
+            "i can (barely|hardly|not) hear (it|the tv|the music|anything|the film)",
+            "(it's|it is|that's) (too|a bit|really) (quiet|soft|low)",
+            "(a bit|a little|much) louder [please]",
+            "(turn|crank|pump) (the|that) (sound|tv|music|speaker) up",
+            "(raise|increase|boost) the (sound|audio|volume) [a (bit|little|notch)]",
+        ),
+        fixed("VolumeUp", "media_player"),
+        300,
+    ),
+    "volume_less": F(
+        (
+            "(it's|it is|that's) (too|a bit|really) (loud|noisy)",
+            "(a bit|a little|much) (quieter|softer) [please]",
+            "(turn|bring) (the|that) (sound|tv|music|speaker) down",
+            "(lower|reduce|decrease) the (sound|audio|volume) [a (bit|little|notch)]",
+        ),
+        fixed("VolumeDown", "media_player"),
+        300,
+    ),
+    "light_color_verbs": F(
+        (
+            "(modify|adjust|vary|mix up) the colo[u]r[s] of the (lights|lamps|{light_name:name})",
+            "(a different|another|a new) colo[u]r (for|on) the (lights|lamps) [please]",
+            "(give|use) the (lights|lamps) (a different|another|a new) colo[u]r [<inarea>]",
+        ),
+        fixed("HassLightSet", "light"),
+        300,
+    ),
 }
