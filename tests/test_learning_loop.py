@@ -14,8 +14,8 @@ from edge.learning.loop import Learner, TableVersions
 from edge.sim.household import SimLog, simulate_home
 
 # A medium home over 8 days whose users' failures are learnable. How many rules a given home yields depends
-# on the NLU model: with the three-member ensemble seed 11 yields none in 8 days (2 in 14), seed 13 yields 6
-# and its replay fixes 39 turns.
+# on the NLU model: with the first three-member ensemble seed 11 yielded none in 8 days (its failures were
+# left to devices and blinds) while seed 13 yielded 6.
 SEED = 13
 
 
