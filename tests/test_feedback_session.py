@@ -350,7 +350,10 @@ def test_teachable_moment_then_forget(tmp_path: Path) -> None:
         assert turns[2].record.extra["macro"] == "study mode" and rig.home.states["light.hall"] == "on"
         assert said[3] == "OK, I forgot study mode."
         assert said[4] == "I don't know what study mode is. Want to teach me?"
-        assert [kinds(t) for t in turns[:2]] == [[], []]  # a teaching answer is not a rephrase
+        # the teaching answer is not a rephrase; the request after the dialogue is, of the one it was about
+        assert kinds(turns[1]) == []
+        reph = [s for s in turns[0].signals if s.kind is SignalKind.REPHRASE]
+        assert [s.related_turn_id for s in reph] == [turns[2].record.turn_id]
         await close(rig)
 
     asyncio.run(main())

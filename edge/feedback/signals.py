@@ -111,17 +111,32 @@ def _put_back(turn: TurnRecord, until: float, events: Sequence[DeviceEvent]) -> 
     )
 
 
+def _request_at(spoken: Sequence[TurnRecord], i: int) -> TurnRecord | None:
+    """``spoken[i]``, or when it answered a question the last request before it (None when there is none:
+    a cancel phrase is not a request)."""
+    while i >= 0 and spoken[i].extra.get("dialog"):
+        i -= 1
+    if i < 0 or normalize(spoken[i].asr_text or spoken[i].text) in CANCEL_PHRASES:
+        return None
+    return spoken[i]
+
+
 def detect_rephrases(
     turns: Sequence[TurnRecord], settings: FeedbackSettings, events: Sequence[DeviceEvent] = ()
 ) -> list[FeedbackSignal]:
-    """Each spoken turn against the spoken turn before it in the same session; the signal attaches to the
-    earlier turn with ``related_turn_id`` the rephrasing one. Dialogue answers are never rephrases. With
-    ``events``, a turn whose device was put back by hand before the next request counts as failed."""
+    """Each spoken request against the request before it in the same session; the signal attaches to the
+    earlier turn with ``related_turn_id`` the rephrasing one. Dialogue answers are never rephrases, on
+    either side: a request after "Want to teach me?" -> "yes, ..." is compared with the request the
+    question was about (the pause counted from the answer). With ``events``, a turn whose device was put
+    back by hand before the next request counts as failed."""
     out: list[FeedbackSignal] = []
     for session in _sessions(turns):
         spoken = [t for t in session if is_speech(t)]
-        for prev, nxt in itertools.pairwise(spoken):
+        for i, (before, nxt) in enumerate(itertools.pairwise(spoken)):
             if nxt.extra.get("dialog") or normalize(nxt.asr_text or nxt.text) in CANCEL_PHRASES:
+                continue
+            prev = _request_at(spoken, i)
+            if prev is None:
                 continue
             prev_interp = interpretation(prev)
             if events and prev.commands and _put_back(prev, nxt.t_start, events):
@@ -132,7 +147,7 @@ def detect_rephrases(
             decision = detect_rephrase(
                 prev.asr_text or prev.text,
                 nxt.asr_text or nxt.text,
-                nxt.t_start - prev.t_end,
+                nxt.t_start - before.t_end,
                 settings,
                 prev_response=response,
                 prev_interp=prev_interp,

@@ -255,12 +255,14 @@ async def _play_goal(sim: _Household, p: _Pursuit, t: float) -> float:
 
 
 async def _teach_answer(sim: _Household, p: _Pursuit, tid: str, t: float) -> float:
-    """'I don't know what X is. Want to teach me?': teach it (the full request with the app's name),
-    decline, or ignore the offer and go on (the engine then takes the next request as the answer)."""
+    """'I don't know what X is. Want to teach me?': teach it ("yes, " and the full request with the app's
+    name), decline, or ignore the offer and go on: the engine handles a plain request after the offer as a
+    request, so that next attempt is an ordinary rephrase of the goal, not an answer."""
     r = p.rng.random()
     if r >= p.user.teach + (1 - p.user.teach) / 2:
         return t  # ignored
-    words = p.user.say(p.goal, sim.log.home, 3, p.rng) if r < p.user.teach else "no"
+    yes = p.rng.choice(("yes", "yes", "sure", "yeah"))
+    words = f"{yes} {p.user.say(p.goal, sim.log.home, 3, p.rng)}" if r < p.user.teach else "no"
     rec = await sim.turn(p, words, f"{tid}-t", t + p.rng.uniform(0.5, 2.0))
     ok = words == "no" or bool(rec.extra.get("taught"))  # a dialogue answer: did it do what was meant?
     sim.truth(p, f"{tid}-t", "" if ok else "nlu", ok, -2)
