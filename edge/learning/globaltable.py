@@ -78,13 +78,11 @@ class GlobalTable:
         return cls(str(data.get("version", "")), entries, dropped)
 
 
-def load_global_table(path: str | Path, min_homes: int = 1) -> GlobalTable:
-    """An empty table when ``path`` is empty; a :class:`ConfigError` with a hint when it is unreadable."""
-    if not str(path):
-        return GlobalTable()
+def read_table_file(path: str | Path) -> Any:
+    """The JSON of a global rewrite table file; a :class:`ConfigError` with a hint when it is unreadable."""
     p = Path(path)
     try:
-        data = json.loads(p.read_text())
+        return json.loads(p.read_text())
     except FileNotFoundError as err:
         raise ConfigError(
             f"global rewrite table {p} does not exist",
@@ -94,4 +92,10 @@ def load_global_table(path: str | Path, min_homes: int = 1) -> GlobalTable:
         raise ConfigError(
             f"global rewrite table {p} is unreadable: {err}", hint="delete it; sync fetches it again"
         ) from err
-    return GlobalTable.from_json(data, min_homes)
+
+
+def load_global_table(path: str | Path, min_homes: int = 1) -> GlobalTable:
+    """An empty table when ``path`` is empty; a :class:`ConfigError` with a hint when it is unreadable."""
+    if not str(path):
+        return GlobalTable()
+    return GlobalTable.from_json(read_table_file(path), min_homes)

@@ -22,7 +22,6 @@ run time is covered without a restart.
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from edge.context.model import ContextSnapshot, Device
 from edge.errors import ConfigError
 from edge.learning.canonical import canonicalize
 from edge.learning.globaltable import GlobalTable as BoundTable
+from edge.learning.globaltable import read_table_file
 from edge.learning.rewriter import LearnedRewriter, RewriteResult
 from edge.sync.scrub import HomeDevice, device_area, device_type
 from edge.sync.vocabulary import DEVICE_TYPES, ROOMS
@@ -227,18 +227,7 @@ class RegistryGlobalLayer:
         """None when ``path`` is empty; a :class:`ConfigError` with a hint when it is unreadable."""
         if not str(path):
             return None
-        p = Path(path)
-        try:
-            data = json.loads(p.read_text())
-        except FileNotFoundError as err:
-            raise ConfigError(
-                f"global rewrite table {p} does not exist",
-                hint="run the sync once, or clear learning.global_table",
-            ) from err
-        except (OSError, json.JSONDecodeError) as err:
-            raise ConfigError(
-                f"global rewrite table {p} is unreadable: {err}", hint="delete it; sync fetches it again"
-            ) from err
+        data = read_table_file(path)
         parse_templates(data)  # fail early on a file that is not a released table
         return cls(data, min_homes)
 
