@@ -124,7 +124,9 @@ def _mishearing_household(seed: int) -> tuple[SimHome, list[SimUser]]:
     kitchen = next((e for e, d in home.devices.items() if d.domain == "light"), "")
     name = home.devices[kitchen].name
     words = name.split()
-    garbled = " ".join([*words[:-1], "like"])  # "porch light" -> "porch like", nine times in ten
+    # "porch light" -> "torch like", nine times in ten: a confusion the resolver's fuzzy and phonetic match
+    # cannot undo ("porch like" it resolves to the porch light on its own, so nothing would need learning)
+    garbled = " ".join(["t" + words[0][1:], *words[1:-1], "like"])
     asr = SpeakerASR({name: garbled}, rate=0.9, noise=0.0)
     user = SimUser("mis-u0", asr, {"on": "turn on the {x}", "off": "turn off the {x}"}, patience=0.9)
     return home, [user]

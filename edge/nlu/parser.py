@@ -20,6 +20,7 @@ from edge.nlu.runner import NLUModel
 from edge.nlu.targets import choose_targets
 from edge.nlu.text import normalize
 from edge.nlu.types import Intent
+from edge.nlu.wildcard import complete_query
 
 __all__ = ["NLUParser", "ParseResult", "decode_slots", "default_model_dir"]
 
@@ -99,7 +100,12 @@ class NLUParser:
         margin = confidence - float(out.intent_probs[order[1]]) if len(order) > 1 else confidence
         if label == OUT_OF_DOMAIN or confidence < self.settings.nlu.reject_below:
             return ParseResult(text, None, label, confidence, False)
-        slots = decode_slots(tokens, [self.model.tags[i] for i in out.tag_ids])
+        tags = [self.model.tags[i] for i in out.tag_ids]
+        slots = decode_slots(tokens, tags)
+        if label == "HassMediaSearchAndPlay" and (
+            query := complete_query(tokens, tags, slots.get("search_query"))
+        ):
+            slots["search_query"] = query
         for slot, value in list(slots.items()):
             if slot in self._slot_values:
                 slots[slot] = _canonical(value, self._slot_values[slot])

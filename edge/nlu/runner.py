@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from edge.errors import ErrorCode, ModelError
+from edge.nlu.bio import allowed_transitions, decode_bio
 from edge.nlu.context_features import CONTEXT_FEATURES
 from edge.nlu.features import FEATURES_PER_TOKEN, featurize
 
@@ -45,6 +46,7 @@ class NLUModel:
             meta: dict[str, Any] = json.loads(meta_path.read_text("utf-8"))
             self.intents: list[str] = list(meta["intents"])
             self.tags: list[str] = list(meta["tags"])
+            self._bio = allowed_transitions(self.tags)
             self.focus: list[str] = list(meta["focus"])
             self.media: list[str] = list(meta["media"])
             model_file = model_dir / str(meta["model_file"])
@@ -87,7 +89,7 @@ class NLUModel:
         intent, tags, focus, media = self._session.run(None, {"ids": ids, "context": ctx})
         return ModelOutput(
             softmax(intent[0]),
-            np.asarray(tags[0].argmax(axis=-1), dtype=np.int64),
+            decode_bio(tags[0], *self._bio),
             softmax(focus[0]),
             softmax(media[0]),
         )

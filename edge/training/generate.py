@@ -116,6 +116,7 @@ def template_lists(pools: P.Pools, picked: dict[str, str]) -> Callable[[str, ran
             "floor": pools.floors,
             "title": P.TITLES,
             "music": P.MUSIC,
+            "artist": P.ARTISTS,
             "timer_name": P.TIMER_NAMES,
             "item": P.ITEMS,
             "drink": P.DRINKS,

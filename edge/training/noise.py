@@ -35,6 +35,9 @@ _HOMOPHONES = {
 }
 _FILLERS = ("um", "uh", "okay", "so", "hey", "please", "ok", "well")
 _ADDRESS = ("hey google", "siri", "assistant", "computer", "system", "hey there", "excuse me")
+# A correction in front of a request said again ("no, turn ON the light"): it must not flip the request.
+_CORRECTIONS = ("no", "no no", "no i said", "i said", "no i meant", "sorry i meant", "not that")
+_NOT_COMMANDS = frozenset({"OutOfDomain", "Confirm", "Deny", "HassNevermind", "UndoLast", "ForgetTaught"})
 _CONFUSIONS = (("c", "k"), ("ph", "f"), ("s", "z"), ("ee", "ea"), ("er", "a"), ("ight", "ite"), ("ou", "ow"))
 
 
@@ -88,7 +91,11 @@ def add_noise(ex: Example, rng: random.Random) -> Example:
     for i, tag in enumerate(out_g):
         if tag.startswith("I-") and (i == 0 or out_g[i - 1][2:] != tag[2:]):
             out_g[i] = "B-" + tag[2:]
-    if rng.random() < 0.2:
+    if ex.intent not in _NOT_COMMANDS and rng.random() < 0.05:
+        words = rng.choice(_CORRECTIONS).split()
+        out_t[:0] = words
+        out_g[:0] = ["O"] * len(words)
+    elif rng.random() < 0.2:
         out_t.insert(0, rng.choice(_FILLERS))
         out_g.insert(0, "O")
     elif rng.random() < 0.08:  # an unknown wake word or form of address first

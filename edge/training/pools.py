@@ -12,11 +12,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from edge.training.pools_names import MORE_THINGS, invented_names
-from edge.training.pools_values import ACTIONS, COLORS, DRINKS, ITEMS, PREFERENCES, TIMER_NAMES, TRIGGERS
+from edge.training.pools_values import (
+    ACTIONS,
+    ARTISTS,
+    COLORS,
+    DRINKS,
+    ITEMS,
+    PREFERENCES,
+    TIMER_NAMES,
+    TRIGGERS,
+)
 
 __all__ = [
     "ACTIONS",
     "AREAS",
+    "ARTISTS",
     "COLORS",
     "DRINKS",
     "FLOORS",

@@ -240,9 +240,32 @@ COMMAND_FAMILIES: dict[str, Family] = {
             "i want to hear {music:search_query}",
             "play {music:search_query} <inarea>",
             "play {music:search_query} on the {media_name:name}",
+            "play {artist:search_query} [<inarea>]",
+            "(play|put on) (some|something by|a song by|songs by|music by|the new album by) "
+            "{artist:search_query}",
+            "i (want|would like) to (hear|listen to) {artist:search_query}",
+            "play {artist:search_query} on the {media_name:name}",
+            "play {artist:search_query} [please]",
+            "(put on|play me) {artist:search_query}",
         ),
         fixed("HassMediaSearchAndPlay", "media_player", "music"),
-        900,
+        1500,
+    ),
+    "cover_open": F(
+        (
+            "open [up] the {cover_name:name} [<inarea>]",
+            "(raise|roll up|pull up) the {cover_name:name} [<inarea>]",
+        ),
+        fixed("HassTurnOn", "cover"),
+        250,
+    ),
+    "cover_close": F(
+        (
+            "close the {cover_name:name} [<inarea>]",
+            "(lower|roll down|pull down|shut) the {cover_name:name} [<inarea>]",
+        ),
+        fixed("HassTurnOff", "cover"),
+        250,
     ),
     "climate_set": F(
         (
@@ -359,7 +382,7 @@ COMMAND_FAMILIES: dict[str, Family] = {
     ),
     "position": F(
         (
-            "open the {cover_name:name} [to {position} percent]",
+            "open the {cover_name:name} to {position} percent",
             "set the {cover_name:name} to {position} percent",
             "(raise|lower) the {cover_name:name} to {position} percent",
         ),
