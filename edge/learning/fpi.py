@@ -40,7 +40,8 @@ __all__ = [
 ]
 
 CLASSES = ("false_wake", "asr", "nlu", "entity_resolution", "result", "correct")
-FEATURES = ("no_speech", "asr_conf", "oov", "oov_alike", "name_alike", "oov_unslotted", "no_intent",
+FEATURES = ("no_speech", "asr_conf", "oov", "oov_alike", "name_alike", "oov_unslotted", "oov_name_place",
+            "no_intent",
             "intent_conf", "intent_margin", "no_target", "multi_target", "default_target", "name_known",
             "target_score", "value_missing", "timeout", "plan_error", "undo", "teach_offer",
             "next_sounds_alike", "next_same_words", "next_entity_only", "next_carrier_only", "next_exact",
@@ -85,6 +86,24 @@ def _oov(said: str, lexicon: Lexicon) -> tuple[float, float, float]:
             for start in range(max(0, i - n + 1), min(i, len(words) - n) + 1):
                 name_alike = max(name_alike, sounds_alike(" ".join(words[start : start + n]), name))
     return len(unknown) / len(words), alike, name_alike
+
+
+_DEVICE_NOUNS = frozenset({"light", "lights", "lamp", "lamps", "speaker", "fan", "blinds", "tv", "heater"})
+
+
+def _name_place(said: str, lexicon: Lexicon) -> float:
+    """An unknown word where a device's name goes: before a device noun ("the bubble lamp", "big light")
+    or as the object itself ("kill the glow", "the glow on"). A nickname sits there; words the NLU failed
+    to read (a song, a value) mostly do not."""
+    words = [w for w in normalize(said).split() if not w.isdigit()]
+    nouns = _DEVICE_NOUNS | {n.split()[-1] for n in lexicon.names if n}
+    for i, w in enumerate(words):
+        if w in lexicon.words or w in CARRIER_WORDS:
+            continue
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if after in nouns or (i > 0 and words[i - 1] == "the" and after in {"", "on", "off", "up", "down"}):
+            return 1.0
+    return 0.0
 
 
 def _name_known(turn: TurnRecord, lexicon: Lexicon) -> bool:
@@ -135,6 +154,7 @@ def featurize(
         alike,
         name_alike,
         _unslotted(said, turn, lexicon),
+        _name_place(said, lexicon),
         float(turn.intent is None),
         turn.intent_confidence,
         turn.intent_margin,
