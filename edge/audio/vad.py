@@ -6,6 +6,7 @@ Both detectors accept any chunk size (they buffer to their window) and return on
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -39,7 +40,7 @@ class VoiceActivityDetector(Protocol):
     def process(self, chunk: AudioChunk) -> list[VoiceFrame]: ...
 
 
-class _Windowed:
+class _Windowed(ABC):
     name = "windowed"
 
     def __init__(self) -> None:
@@ -54,8 +55,9 @@ class _Windowed:
     def _reset_state(self) -> None:
         return None
 
+    @abstractmethod
     def _score(self, window: npt.NDArray[np.int16]) -> float:
-        raise NotImplementedError
+        """Speech probability of one window."""
 
     def process(self, chunk: AudioChunk) -> list[VoiceFrame]:
         if not self._synced:  # first chunk ever: the clock starts where the audio does

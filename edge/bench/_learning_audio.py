@@ -29,7 +29,7 @@ def _learn(learner: Learner) -> Callable[[SimLog, float], RewriterLike | None]:
         learner.rebuild(
             log.turns, log.signals_by_turn(), now, Lexicon.from_devices(log.home.devices.values())
         )
-        return learner.rewriter()  # type: ignore[return-value]
+        return learner.rewriter()
 
     return learn
 

@@ -126,7 +126,7 @@ def _learn(learner: Learner, layer: RegistryGlobalLayer | None) -> Callable[[Sim
             learner.global_table = layer.for_devices(devices)  # the rebuild's Markov prior
         learner.rebuild(log.turns, log.signals_by_turn(), now, Lexicon.from_devices(devices))
         rewriter = learner.rewriter()
-        return BoundRewriter(rewriter, layer) if layer is not None else rewriter  # type: ignore[return-value]
+        return BoundRewriter(rewriter, layer) if layer is not None else rewriter
 
     return learn
 

@@ -61,7 +61,7 @@ def run_arm(seed: int, homes: int, days: int, make: Arm) -> list[SimLog]:
             learner.rebuild(
                 log.turns, log.signals_by_turn(), now, Lexicon.from_devices(log.home.devices.values())
             )
-            return learner.rewriter()  # type: ignore[return-value]
+            return learner.rewriter()
 
         size = ("small", "medium", "large")[h % 3]
         logs.append(
@@ -247,7 +247,7 @@ def year_log(
         learner.rebuild(
             log.turns, log.signals_by_turn(), now, Lexicon.from_devices(log.home.devices.values())
         )
-        return learner.rewriter()  # type: ignore[return-value]
+        return learner.rewriter()
 
     base = simulate_home(seed, "year", 30, learn if learning else None, size="large", goals_per_day=(40, 60))
     turns: list[TurnRecord] = []

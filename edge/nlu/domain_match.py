@@ -15,24 +15,19 @@ and hand everything else to the NLU model, so requests outside the domain are ne
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from edge.errors import ConfigError
-from edge.nlu.grammar import Alt, Node, Perm, RuleRef, Seq, Template, parse_template
+from edge.nlu.domain_graph import EMPTY, WILDCARD, WORD, Builder, Edge, Lists, expand, flat_items
+from edge.nlu.grammar import Node, parse_template
 from edge.nlu.spoken import phonetic, skeleton, spoken_words
 
 __all__ = ["DomainGrammar", "DomainMatch", "MatchCosts", "compile_grammar"]
-
-MAX_PERMUTATION = 5  # (a;b;c;d;e) expands to 120 orders; more parts keep their written order
-MAX_VARIANTS = 256  # spoken variants of one list value, e.g. "(tv|television) [set]"
-WILDCARD = -1  # list index of a slot whose words are free text
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,124 +99,6 @@ class DomainMatch:
         return self.score >= min_score and self.slot_likeness >= min_slot_likeness
 
 
-@dataclass(slots=True)
-class _Lists:
-    """Slot lists as spoken word variants: list index -> [(words, value)]."""
-
-    names: list[str] = field(default_factory=list)
-    variants: list[list[tuple[tuple[str, ...], str]]] = field(default_factory=list)
-
-    def index(self, name: str) -> int:
-        if name in self.names:
-            return self.names.index(name)
-        self.names.append(name)
-        self.variants.append([])
-        return len(self.names) - 1
-
-
-@dataclass(frozen=True, slots=True)
-class _Edge:
-    kind: int  # 0 empty, 1 word, 2 slot
-    dst: int
-    word: str = ""
-    list_index: int = 0
-    slot: str = ""
-
-
-_EMPTY, _WORD, _SLOT = 0, 1, 2
-
-
-def _expand(node: Node, rules: Mapping[str, Template], depth: int = 0) -> list[tuple[str, ...]]:
-    """Every word sequence a small template can produce (list values; bounded by MAX_VARIANTS)."""
-    if depth > 20:
-        raise ConfigError("a list value's template nests too deeply")
-    if isinstance(node, str):
-        return [spoken_words(node, strip_wake=False)]
-    if isinstance(node, Seq):
-        out: list[tuple[str, ...]] = [()]
-        for item in node.items:
-            parts = _expand(item, rules, depth + 1)
-            out = [a + b for a in out for b in parts][:MAX_VARIANTS]
-        return out
-    if isinstance(node, Alt):
-        return [v for opt in node.options for v in _expand(opt, rules, depth + 1)][:MAX_VARIANTS]
-    if isinstance(node, Perm):
-        orders = itertools.permutations(node.parts) if len(node.parts) <= MAX_PERMUTATION else [node.parts]
-        return [v for order in orders for v in _expand(Seq(tuple(order)), rules, depth + 1)][:MAX_VARIANTS]
-    if isinstance(node, RuleRef):
-        if node.name not in rules:
-            raise ConfigError(f"a list value uses the unknown rule <{node.name}>")
-        return _expand(rules[node.name], rules, depth + 1)
-    raise ConfigError(f"a list value cannot contain the slot {{{node.list_name}}}")
-
-
-class _Builder:
-    def __init__(self, rules: Mapping[str, Template], lists: _Lists, list_names: set[str]) -> None:
-        self.edges: list[list[_Edge]] = [[]]
-        self.rules = rules
-        self.lists = lists
-        self.list_names = list_names
-
-    def node(self) -> int:
-        self.edges.append([])
-        return len(self.edges) - 1
-
-    def add(self, src: int, edge: _Edge) -> None:
-        self.edges[src].append(edge)
-
-    def build(self, item: Node, start: int, depth: int = 0) -> int:
-        """Add ``item`` after node ``start``; returns its end node (always a new, higher node)."""
-        if depth > 40:
-            raise ConfigError("sentence template rules nest too deeply (a rule refers to itself?)")
-        if isinstance(item, str):
-            end = start
-            for word in spoken_words(item, strip_wake=False):
-                nxt = self.node()
-                self.add(end, _Edge(_WORD, nxt, word=word))
-                end = nxt
-            if end == start:
-                end = self.node()
-                self.add(start, _Edge(_EMPTY, end))
-            return end
-        if isinstance(item, Seq):
-            end = start
-            for part in item.items:
-                end = self.build(part, end, depth + 1)
-            if end == start:
-                end = self.node()
-                self.add(start, _Edge(_EMPTY, end))
-            return end
-        if isinstance(item, Alt | Perm):
-            if isinstance(item, Perm) and len(item.parts) <= MAX_PERMUTATION:
-                options = [Seq(tuple(order)) for order in itertools.permutations(item.parts)]
-            else:
-                options = list(item.options if isinstance(item, Alt) else (Seq(item.parts),))
-            ends = [self.build(option, start, depth + 1) for option in options]
-            end = self.node()
-            for e in ends:
-                self.add(e, _Edge(_EMPTY, end))
-            return end
-        if isinstance(item, RuleRef):
-            if item.name not in self.rules:
-                raise ConfigError(f"sentence template uses unknown rule <{item.name}>")
-            return self.build(self.rules[item.name], start, depth + 1)
-        end = self.node()
-        index = self.lists.index(item.list_name) if item.list_name in self.list_names else WILDCARD
-        self.add(start, _Edge(_SLOT, end, list_index=index, slot=item.slot))
-        return end
-
-
-def _flat_items(template: Template) -> list[Node]:
-    """Top-level items with literal text split into single words, so templates share word prefixes."""
-    out: list[Node] = []
-    for item in template.items:
-        if isinstance(item, str):
-            out.extend(spoken_words(item, strip_wake=False))
-        else:
-            out.append(item)
-    return out
-
-
 class DomainGrammar:
     """The compiled grammar of a domain; :meth:`match` is pure and safe to call from any thread."""
 
@@ -234,27 +111,27 @@ class DomainGrammar:
     ) -> None:
         self.costs = costs or MatchCosts()
         parsed_rules = {k: parse_template(v) for k, v in (rules or {}).items()}
-        self._lists = _Lists()
+        self._lists = Lists()
         for name, values in lists.items():
             index = self._lists.index(name)
             for spoken, value in values:
-                for words in _expand(parse_template(spoken), parsed_rules):
+                for words in expand(parse_template(spoken), parsed_rules):
                     if words:
                         self._lists.variants[index].append((words, value.strip()))
-        builder = _Builder(parsed_rules, self._lists, set(lists))
+        builder = Builder(parsed_rules, self._lists, set(lists))
         shared: dict[tuple[int, Node], int] = {}
         self._finals: dict[int, str] = {}
         for intent, texts in templates.items():
             for text in texts:
                 at = 0
-                for item in _flat_items(parse_template(text)):
+                for item in flat_items(parse_template(text)):
                     key = (at, item)
                     if key not in shared:
                         shared[key] = builder.build(item, at)
                     at = shared[key]
                 self._finals.setdefault(at, intent)
         self._edges = builder.edges
-        self._vocab = sorted({e.word for out in self._edges for e in out if e.kind == _WORD})
+        self._vocab = sorted({e.word for out in self._edges for e in out if e.kind == WORD})
         self._vocab_index = {w: i for i, w in enumerate(self._vocab)}
         self._max_len = [max((len(w) for w, _v in vs), default=1) + 1 for vs in self._lists.variants]
         self._variant_text = [[" ".join(w) for w, _v in vs] for vs in self._lists.variants]
@@ -286,11 +163,11 @@ class DomainGrammar:
                     back[u][i + 1] = (u, i, "", "", 1.0)
             for edge in out:
                 dst, brow = cost[edge.dst], back[edge.dst]
-                if edge.kind == _EMPTY:
+                if edge.kind == EMPTY:
                     for i in range(n + 1):
                         if row[i] < dst[i]:
                             dst[i], brow[i] = row[i], (u, i, "", "", 1.0)
-                elif edge.kind == _WORD:
+                elif edge.kind == WORD:
                     wsub = sub[self._vocab_index[edge.word]]
                     dele = c.delete_function if edge.word in c.function_words else c.delete
                     for i in range(n + 1):
@@ -320,7 +197,7 @@ class DomainGrammar:
     def _relax_slot(
         self,
         *,
-        edge: _Edge,
+        edge: Edge,
         u: int,
         row: list[float],
         dst: list[float],

@@ -14,6 +14,7 @@ import dataclasses
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from edge.config import FeedbackSettings, Settings
 from edge.context.model import ContextSnapshot
@@ -35,11 +36,12 @@ __all__ = ["RewriterLike", "SimLog", "SimTruth", "simulate_home"]
 WAKE = "hey_jarvis"
 
 
-class RewriterLike:  # structural: anything with .rewrite(text, snapshot, confidence, turn_id)
+class RewriterLike(Protocol):
+    """Anything with ``.rewrite(text, snapshot, confidence, turn_id)`` (the learner's rewriter)."""
+
     def rewrite(
         self, text: str, snapshot: ContextSnapshot, asr_confidence: float, turn_id: str = ""
-    ) -> object:
-        raise NotImplementedError
+    ) -> object: ...
 
 
 @dataclass(frozen=True, slots=True)
