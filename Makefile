@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: system-deps install models run test lint typecheck pytest test-vosk test-slow bench bench-nlu bench-learning \
-        bench-fleet bench-wake bench-barista models-nlu doctor clean
+        bench-fleet bench-wake bench-barista bench-reliability models-nlu doctor clean
 
 # Debian packages the runtime and the tests use; installed when missing (root, or sudo without a prompt).
 DEBS := python3-venv mosquitto espeak-ng sox libportaudio2 libsndfile1
@@ -80,6 +80,9 @@ bench-learning: models
 
 bench-fleet: models
 	$(EDGE) bench fleet
+
+bench-reliability: models
+	$(EDGE) bench reliability
 
 models-nlu: install
 	$(BIN)/python -m pip install --quiet -e '.[train]'
