@@ -8,16 +8,19 @@ Logic lives in the rest of the package; command modules only parse and print.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import importlib
+import io
 import logging
 import pkgutil
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 
 from edge import __version__
 from edge.errors import EdgeError
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "first_edge_error", "main", "report"]
 
 log = logging.getLogger("edge")
 
@@ -36,6 +39,12 @@ def _common() -> argparse.ArgumentParser:
         help="override one setting, e.g. --set wake.threshold=0.6 (repeatable)",
     )
     group.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING (default), ERROR")
+    group.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,  # so it does not undo a --debug given before the command
+        help="show the full traceback of an unexpected error",
+    )
     return common
 
 
@@ -45,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="edge", description="ambient-edge: offline self-learning voice runtime"
     )
     parser.add_argument("--version", action="version", version=f"ambient-edge {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback of an unexpected error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     from edge import commands
 
@@ -77,18 +87,65 @@ def configure_logging(level: str) -> None:
     )
 
 
+def first_edge_error(exc: BaseException) -> EdgeError | None:
+    """The :class:`EdgeError` behind ``exc``: itself, or the first one inside (nested) exception groups."""
+    if isinstance(exc, EdgeError):
+        return exc
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            found = first_edge_error(inner)
+            if found is not None:
+                return found
+    return None
+
+
+def _only_interrupts(exc: BaseException) -> bool:
+    if isinstance(exc, BaseExceptionGroup):
+        return all(_only_interrupts(inner) for inner in exc.exceptions)
+    return isinstance(exc, KeyboardInterrupt | asyncio.CancelledError)
+
+
+def _lenient_streams() -> None:
+    """Text with lone surrogates (a file name that is not UTF-8) is printed escaped, never a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def report(exc: BaseException, debug: bool = False) -> int:
+    """Print one line for an error that ends a command (and the traceback with ``--debug``); the exit code."""
+    err = first_edge_error(exc)
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    if err is not None:
+        print(f"edge: error [{err.code}]: {err}", file=sys.stderr)
+        return 1
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:  # name the error, not its group
+        exc = exc.exceptions[0]
+    what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    print(f"edge: unexpected error: {what}", file=sys.stderr)
+    if not debug:
+        print("edge: run with --debug for the traceback", file=sys.stderr)
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _lenient_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
     configure_logging(getattr(args, "log_level", "WARNING"))
+    debug = bool(getattr(args, "debug", False))
     try:
         code: int = args.func(args)
-    except EdgeError as err:
-        print(f"edge: error [{err.code}]: {err}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
+    except (SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # the last resort: one line, never a traceback (unless --debug)
+        if _only_interrupts(exc):
+            return 130
+        return report(exc, debug)
     return code

@@ -8,6 +8,7 @@ overrides (``section.key=value``). Any unknown key or wrong type gives one clear
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import platform
 import tomllib
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from edge.errors import ConfigError
+from edge.inputfiles import load_toml
 
 __all__ = [
     "ASRSettings",
@@ -231,6 +233,8 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"{where} must be a number, got {value!r}")
+        if not math.isfinite(value):
+            raise ConfigError(f"{where} must be a finite number, got {value!r}")
         return float(value)
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -269,30 +273,32 @@ def _merge(obj: S, values: dict[str, Any], where: str) -> S:
     return dataclasses.replace(obj, **changes)
 
 
+CONFIG_HINT = "see firmware_profiles/x86_64-dev.toml for the sections and keys"
+OVERRIDE_HINT = "write --set section.key=value, e.g. --set wake.threshold=0.6"
+
+
 def _read_toml(path: Path, what: str) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError as err:
-        raise ConfigError(f"{what} {path} does not exist") from err
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{what} {path} is not valid TOML: {err}") from err
+    return load_toml(path, what, CONFIG_HINT)
 
 
 def _parse_override(item: str) -> dict[str, Any]:
     if "=" not in item:
-        raise ConfigError(f"override {item!r} must look like section.key=value")
+        raise ConfigError(f"override {item!r} must look like section.key=value", hint=OVERRIDE_HINT)
     key, raw = item.split("=", 1)
+    parts = key.strip().split(".")
+    if any(not part.strip() for part in parts):
+        raise ConfigError(f"override {item!r} has an empty name in {key.strip()!r}", hint=OVERRIDE_HINT)
     try:
         value: Any = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw  # a bare word is a string
+    except RecursionError as err:
+        raise ConfigError(f"override {key.strip()}: its value nests too deeply", hint=OVERRIDE_HINT) from err
     out: dict[str, Any] = {}
     node = out
-    parts = key.strip().split(".")
     for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = value
+        node = node.setdefault(part.strip(), {})
+    node[parts[-1].strip()] = value
     return out
 
 
@@ -323,13 +329,21 @@ def load_settings(
     if not path.exists():
         known = sorted(p.stem for p in profile_dir().glob("*.toml"))
         raise ConfigError(f"no firmware profile {name!r}", hint=f"use one of: {', '.join(known)}")
-    settings = _merge(settings, _read_toml(path, "firmware profile"), "")
+    settings = _merge_from(settings, _read_toml(path, "firmware profile"), f"firmware profile {path}")
     if config is not None:
-        settings = _merge(settings, _read_toml(config, "config file"), "")
+        settings = _merge_from(settings, _read_toml(config, "config file"), f"config file {config}")
     for item in overrides:
-        settings = _merge(settings, _parse_override(item), "")
+        settings = _merge_from(settings, _parse_override(item), f"--set {item}")
     _validate(settings)
     return settings
+
+
+def _merge_from(settings: Settings, values: dict[str, Any], source: str) -> Settings:
+    """Merge one layer; an error names the layer it came from."""
+    try:
+        return _merge(settings, values, "")
+    except ConfigError as err:
+        raise ConfigError(f"{source}: {err.message}", hint=err.hint or CONFIG_HINT) from err
 
 
 def _validate(s: Settings) -> None:
@@ -344,6 +358,11 @@ def _validate(s: Settings) -> None:
             "vad.max_utterance_ms must exceed trailing silence",
         ),
         (s.profile.threads >= 1, "profile.threads must be >= 1"),
+        (s.audio.queue_frames >= 1, "audio.queue_frames must be >= 1"),
+        (
+            min(s.asr.timeout_s, s.nlu.timeout_s, s.mqtt.command_timeout_s) > 0,
+            "asr.timeout_s, nlu.timeout_s and mqtt.command_timeout_s must be > 0",
+        ),
         (0 < s.mqtt.port < 65536, "mqtt.port must be 1..65535"),
         (s.nlu.reject_below <= s.nlu.confirm_below, "nlu.reject_below must be <= nlu.confirm_below"),
         (0.0 <= s.learning.holdout < 0.5, "learning.holdout must be in [0, 0.5)"),

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from edge.audio.endpoint import Decision, EndpointConfig, Endpointer, EndpointState
 from edge.audio.frames import Reframer, frame_samples
-from edge.audio.io import check_stream_format, read_audio, resample, to_mono_16k
+from edge.audio.io import (
+    AudioFileReader,
+    check_stream_format,
+    iter_audio,
+    probe_audio,
+    read_audio,
+    resample,
+    to_mono_16k,
+)
 from edge.audio.mic import MicrophoneSource, input_devices, pick_input_device
 from edge.audio.preroll import PreRoll
 from edge.audio.sources import ArraySource, AudioSource, WavSource
@@ -12,6 +20,7 @@ from edge.audio.vad import EnergyVAD, SileroVAD, VoiceActivityDetector, VoiceFra
 
 __all__ = [
     "ArraySource",
+    "AudioFileReader",
     "AudioSource",
     "Decision",
     "EndpointConfig",
@@ -28,8 +37,10 @@ __all__ = [
     "check_stream_format",
     "frame_samples",
     "input_devices",
+    "iter_audio",
     "load_vad",
     "pick_input_device",
+    "probe_audio",
     "read_audio",
     "resample",
     "to_mono_16k",

@@ -3,19 +3,74 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from edge.commands._util import add_domain_argument, emit_json, settings_from_args
 from edge.errors import ConfigError
+from edge.inputfiles import parse_json
 
 __all__ = ["register"]
 
 
 def _screen(value: str | None) -> bool:
     return value in {"yes", "true", "1"}
+
+
+BATCH_HINT = (
+    'each line is a JSON object: {"text": "...", "context": {"area": ..., "states": {...}, "screen": ...}}'
+)
+
+
+def _batch(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(text, context) per non-empty line of a JSONL batch, read line by line; a bad line is one error
+    naming the file and the line."""
+    if path.is_dir():
+        raise ConfigError(f"batch file {path} is a directory, not a file", hint=BATCH_HINT)
+    try:
+        fh = path.open("rb")
+    except FileNotFoundError as err:
+        raise ConfigError(f"batch file {path} does not exist", hint=BATCH_HINT) from err
+    except OSError as err:
+        raise ConfigError(
+            f"batch file {path} cannot be read: {err.strerror or err}", hint=BATCH_HINT
+        ) from err
+    with fh:
+        for number, raw in enumerate(fh, 1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as err:
+                raise _bad_line(path, number, "not UTF-8 text", "save the file as UTF-8 text") from err
+            if line.strip():
+                yield _batch_item(path, number, line)
+
+
+def _bad_line(path: Path, number: int, why: str, hint: str = BATCH_HINT) -> ConfigError:
+    return ConfigError(f"batch file {path}, line {number}: {why}", hint=hint)
+
+
+def _batch_item(path: Path, number: int, line: str) -> tuple[str, dict[str, Any]]:
+    try:
+        item = parse_json(line)
+    except ValueError as err:
+        raise _bad_line(path, number, str(err)) from err
+    if not isinstance(item, dict):
+        raise _bad_line(path, number, f"expected a JSON object, got {type(item).__name__}")
+    text = item.get("text")
+    if not isinstance(text, str):
+        raise _bad_line(path, number, '"text" must be a string')
+    ctx = item.get("context") or {}
+    if not isinstance(ctx, dict):
+        raise _bad_line(path, number, '"context" must be an object')
+    if not isinstance(ctx.get("states") or {}, dict):
+        raise _bad_line(path, number, '"context.states" must be an object of entity_id: state')
+    if not isinstance(ctx.get("area", ""), str):
+        raise _bad_line(path, number, '"context.area" must be a string')
+    if not isinstance(ctx.get("screen", False), bool):
+        raise _bad_line(path, number, '"context.screen" must be true or false')
+    return text, ctx
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -28,28 +83,15 @@ def _run(args: argparse.Namespace) -> int:
     area = args.area if args.area is not None else settings.satellite.area
     screen = _screen(args.screen) if args.screen else settings.satellite.has_screen
     if args.batch:
-        path = Path(args.batch)
-        if not path.is_file():
-            raise ConfigError(f"batch file {path} does not exist")
-        with path.open(encoding="utf-8") as fh:
-            for number, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    item: dict[str, Any] = json.loads(line)
-                    ctx: dict[str, Any] = item.get("context") or {}
-                    text = str(item["text"])
-                except (ValueError, KeyError, TypeError) as err:
-                    raise ConfigError(
-                        f"{path}:{number}: expected {{'text': ..., 'context': {{...}}}}: {err}"
-                    ) from err
-                snapshot = make_snapshot(
-                    devices,
-                    str(ctx.get("area", area)),
-                    {str(k): str(v) for k, v in (ctx.get("states") or {}).items()},
-                    bool(ctx.get("screen", screen)),
-                )
-                emit_json(parser.analyse(text, snapshot).to_json())
+        for text, ctx in _batch(Path(args.batch)):
+            states = ctx.get("states") or {}
+            snapshot = make_snapshot(
+                devices,
+                str(ctx.get("area", area)),
+                {str(k): str(v) for k, v in states.items()},
+                bool(ctx.get("screen", screen)),
+            )
+            emit_json(parser.analyse(text, snapshot).to_json())
         return 0
     if not args.text:
         raise ConfigError("nothing to parse", hint="give TEXT or --batch FILE.jsonl")

@@ -84,9 +84,9 @@ async def _replay(args: argparse.Namespace) -> int:
 
 
 def _check_file(path: str) -> None:
-    from edge.audio.io import read_audio
+    from edge.audio.io import probe_audio
 
-    read_audio(path)
+    probe_audio(path)  # the header and the first block only: the pipeline streams the rest
 
 
 def _run(args: argparse.Namespace) -> int:

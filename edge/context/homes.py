@@ -9,7 +9,6 @@ what the broker reports.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +22,7 @@ from edge.config import project_root
 from edge.context.capabilities import infer_capabilities, parse_capabilities
 from edge.context.model import Capability, ContextSnapshot, Device, DeviceState, Satellite
 from edge.errors import ConfigError
+from edge.inputfiles import load_toml, read_text
 
 __all__ = [
     "DeviceType",
@@ -100,21 +100,41 @@ class Home:
 
 
 def _bad(path: Path, why: str, hint: str = "") -> ConfigError:
-    return ConfigError(f"home file {path}: {why}", hint=hint or "see devices/homes/demo.toml for the format")
+    return ConfigError(f"home file {path}: {why}", hint=hint or HOME_HINT)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError as err:
-        raise ConfigError(f"{path} does not exist", hint="pass --home devices/homes/demo.toml") from err
-    except tomllib.TOMLDecodeError as err:
-        raise _bad(path, f"not valid TOML: {err}") from err
+HOME_HINT = "see devices/homes/demo.toml for the format"
+
+
+def _read_toml(path: Path, what: str = "home file") -> dict[str, Any]:
+    return load_toml(path, what, HOME_HINT)
+
+
+def _table(value: Any, where: str, path: Path) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _bad(path, f"{where} must be a table of key = value")
+    return value
+
+
+def _rows(value: Any, where: str, path: Path) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _bad(path, f"{where} must be a list")
+    return value
 
 
 def load_device_types(path: Path) -> dict[str, DeviceType]:
-    raw = _read_toml(path)
+    raw = _read_toml(path, "device types file")
+    try:
+        return _device_types(raw, path)
+    except (TypeError, ValueError, KeyError, AttributeError) as err:  # a shape the checks did not foresee
+        raise _bad(path, f"unexpected content: {err}") from err
+
+
+def _device_types(raw: dict[str, Any], path: Path) -> dict[str, DeviceType]:
     out: dict[str, DeviceType] = {}
     for name, spec in raw.items():
         if not isinstance(spec, dict) or not isinstance(spec.get("domain"), str):
@@ -128,7 +148,7 @@ def load_device_types(path: Path) -> dict[str, DeviceType]:
             domain=spec["domain"],
             device_class=str(spec.get("device_class", "")),
             capabilities=caps,
-            attributes=dict(spec.get("attributes", {})),
+            attributes=_table(spec.get("attributes"), f"type {name!r} attributes", path),
             unit=str(spec.get("unit", "")),
             state=str(spec.get("state", "off")),
         )
@@ -155,6 +175,13 @@ def _str_list(value: Any, where: str, path: Path) -> tuple[str, ...]:
 def load_home_toml(path: Path, z2m_prefix: str = "zigbee2mqtt") -> Home:
     raw = _read_toml(path)
     types = load_device_types(_types_path(path, raw))
+    try:
+        return _home_from_toml(raw, types, path, z2m_prefix)
+    except (TypeError, ValueError, KeyError, AttributeError) as err:  # a shape the checks did not foresee
+        raise _bad(path, f"unexpected content: {err}") from err
+
+
+def _home_from_toml(raw: dict[str, Any], types: dict[str, DeviceType], path: Path, z2m_prefix: str) -> Home:
     area_floor: dict[str, str] = {}
     areas_raw = raw.get("areas", {})
     if not isinstance(areas_raw, dict):
@@ -165,7 +192,7 @@ def load_home_toml(path: Path, z2m_prefix: str = "zigbee2mqtt") -> Home:
     devices: dict[str, Device] = {}
     states: dict[str, DeviceState] = {}
     z2m: set[str] = set()
-    for i, spec in enumerate(raw.get("device", [])):
+    for i, spec in enumerate(_rows(raw.get("device"), "[[device]]", path)):
         where = f"device #{i + 1}"
         if not isinstance(spec, dict) or not isinstance(spec.get("entity_id"), str):
             raise _bad(path, f"{where} needs a string entity_id")
@@ -205,7 +232,7 @@ def load_home_toml(path: Path, z2m_prefix: str = "zigbee2mqtt") -> Home:
         if eid in devices:
             raise _bad(path, f"entity_id {eid} appears twice")
         devices[eid] = device
-        attrs = {**dtype.attributes, **dict(spec.get("attributes", {}))}
+        attrs = {**dtype.attributes, **_table(spec.get("attributes"), f"{eid}.attributes", path)}
         states[eid] = DeviceState(str(spec.get("state", dtype.state)), attrs)
     areas = tuple(dict.fromkeys([*area_floor, *(d.area for d in devices.values() if d.area)]))
     return Home(str(raw.get("name", path.stem)), devices, states, areas, floors, area_floor, frozenset(z2m))
@@ -219,32 +246,42 @@ def _fixture_state(value: Any) -> str:
 
 def load_home_fixture(path: Path) -> Home:
     """A Home Assistant intents test fixture (``home_en_fixtures.yaml``)."""
+    text = read_text(path, "home file", "give an HA intents fixture YAML")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as err:
-        raise ConfigError(f"{path} does not exist", hint="give an HA intents fixture YAML") from err
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as err:
         raise _bad(path, f"not valid YAML: {err}") from err
+    except RecursionError as err:
+        raise _bad(path, "nests lists or mappings too deeply") from err
     if not isinstance(raw, dict):
         raise _bad(path, "expected a mapping with floors, areas and entities")
+    try:
+        return _home_from_fixture(raw, path)
+    except (TypeError, ValueError, KeyError, AttributeError) as err:  # a shape the checks did not foresee
+        raise _bad(path, f"unexpected content: {err}") from err
+
+
+def _home_from_fixture(raw: dict[str, Any], path: Path) -> Home:
     floor_names = {
-        str(f["id"]): str(f["name"]).lower() for f in raw.get("floors") or [] if isinstance(f, dict)
+        str(f["id"]): str(f.get("name", f["id"])).lower()
+        for f in _rows(raw.get("floors"), "floors", path)
+        if isinstance(f, dict) and "id" in f
     }
     area_names: dict[str, str] = {}
     area_floor: dict[str, str] = {}
-    for a in raw.get("areas") or []:
+    for a in _rows(raw.get("areas"), "areas", path):
         if isinstance(a, dict) and "id" in a:
             name = str(a.get("name", a["id"])).lower()
             area_names[str(a["id"])] = name
             area_floor[name] = floor_names.get(str(a.get("floor", "")), "")
     devices: dict[str, Device] = {}
     states: dict[str, DeviceState] = {}
-    for e in raw.get("entities") or []:
+    for e in _rows(raw.get("entities"), "entities", path):
         if not isinstance(e, dict) or "." not in str(e.get("id", "")):
             continue
         eid = str(e["id"])
         domain = eid.partition(".")[0]
-        attrs = dict(e.get("attributes") or {})
+        attrs = _table(e.get("attributes"), f"{e['id']}.attributes", path)
         device_class = str(attrs.get("device_class", ""))
         area = area_names.get(str(e.get("area", "")), "")
         devices[eid] = Device(

@@ -7,7 +7,6 @@ home and the detectors' windows."""
 from __future__ import annotations
 
 import inspect
-import json
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Protocol
 from edge.errors import EdgeError, ErrorCode
 from edge.feedback.observations import DeviceEvent
 from edge.feedback.recorder import FeedbackRecorder
+from edge.inputfiles import parse_json, read_text
 from edge.turns.engine import TurnEngine
 from edge.turns.heard import Heard
 
@@ -49,39 +49,54 @@ class SimHome(Protocol):
     def advance(self, t: float) -> None: ...
 
 
-def _bad(line_no: int, why: str) -> EdgeError:
+SCRIPT_HINT = 'lines look like {"t": 1.5, "say": "kitchen light on"} (or audio, toggle, barge_in, wake)'
+MAX_T = 1e10  # seconds on the session clock (an epoch time until the year 2286 still fits)
+KINDS = ("say", "audio", "toggle", "barge_in", "wake")
+
+
+def _bad(path: Path, line_no: int, why: str) -> EdgeError:
     return EdgeError(
-        f"session script line {line_no}: {why}",
-        hint='lines look like {"t": 1.5, "say": "kitchen light on"} (or audio, toggle, barge_in, wake)',
-        code=ErrorCode.PAYLOAD_INVALID,
+        f"session script {path}, line {line_no}: {why}", hint=SCRIPT_HINT, code=ErrorCode.PAYLOAD_INVALID
     )
 
 
 def load_script(path: Path) -> list[ScriptLine]:
-    if not path.is_file():
-        raise EdgeError(f"{path} does not exist", hint="give a JSONL session script")
+    """The lines of a JSONL session script, sorted by ``t``; one clear error for the first bad line."""
+    text = read_text(path, "session script", "give a JSONL session script")
     out: list[ScriptLine] = []
-    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as err:
-            raise _bad(n, f"not JSON ({err})") from err
-        t = obj.get("t") if isinstance(obj, dict) else None
-        if isinstance(t, bool) or not isinstance(t, int | float):
-            raise _bad(n, 'needs a number "t"')
-        kinds = [k for k in ("say", "audio", "toggle", "barge_in", "wake") if k in obj]
-        if len(kinds) != 1:
-            raise _bad(n, "needs exactly one of say, audio, toggle, barge_in, wake")
-        value = obj[kinds[0]]
-        no_wake = obj.get("no_wake", False)
-        if not isinstance(no_wake, bool) or (no_wake and kinds[0] != "audio"):
-            raise _bad(n, '"no_wake" is true or false, and only on an audio line')
-        if kinds[0] == "audio":
-            value = str((path.parent / str(value)) if not Path(str(value)).is_absolute() else value)
-        out.append(ScriptLine(float(t), kinds[0], value if isinstance(value, str) else "", no_wake))
+    for n, raw in enumerate(text.splitlines(), 1):
+        if raw.strip():
+            out.append(_line(path, n, raw))
     return sorted(out, key=lambda x: x.t)
+
+
+def _line(path: Path, n: int, raw: str) -> ScriptLine:
+    try:
+        obj = parse_json(raw)
+    except ValueError as err:
+        raise _bad(path, n, str(err)) from err
+    if not isinstance(obj, dict):
+        raise _bad(path, n, f"expected a JSON object, got {type(obj).__name__}")
+    t = obj.get("t")
+    if isinstance(t, bool) or not isinstance(t, int | float):
+        raise _bad(path, n, 'needs a number "t" (seconds)')
+    if not 0 <= t <= MAX_T:
+        raise _bad(path, n, f'"t" must be between 0 and {MAX_T:.0e} seconds, got {t}')
+    kinds = [k for k in KINDS if k in obj]
+    if len(kinds) != 1:
+        raise _bad(path, n, "needs exactly one of say, audio, toggle, barge_in, wake")
+    kind = kinds[0]
+    value = obj[kind]
+    if kind in ("say", "audio", "toggle") and not isinstance(value, str):
+        raise _bad(path, n, f'"{kind}" must be a string')
+    if kind in ("barge_in", "wake") and value is not True:
+        raise _bad(path, n, f'"{kind}" must be true')
+    no_wake = obj.get("no_wake", False)
+    if not isinstance(no_wake, bool) or (no_wake and kind != "audio"):
+        raise _bad(path, n, '"no_wake" is true or false, and only on an audio line')
+    if kind == "audio":
+        value = str(path.parent / value) if not Path(value).is_absolute() else value
+    return ScriptLine(float(t), kind, value if isinstance(value, str) else "", no_wake)
 
 
 async def run_session(
