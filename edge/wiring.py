@@ -42,7 +42,7 @@ def learned_rewriter(settings: Settings, db: Path | None) -> LearnedRewriter | B
         log.info(
             "learned rewrites: %d personal rules (version %d)", len(learner.table), learner.table.version
         )
-    layer = RegistryGlobalLayer.load(settings.learning.global_table)
+    layer = RegistryGlobalLayer.load(settings.learning.global_table, public_key=settings.sync.public_key)
     return learner.rewriter() if layer is None else BoundRewriter(learner.rewriter(), layer)
 
 
@@ -100,7 +100,9 @@ def rebuild_tables(settings: Settings, db: Path | None, devices: Iterable[Device
     versions = TableVersions(tables_dir(settings, db))
     devices = tuple(devices)
     lexicon = Lexicon.from_devices(devices)
-    layer = RegistryGlobalLayer.load(settings.learning.global_table)  # its pairs bound to these devices
+    layer = RegistryGlobalLayer.load(
+        settings.learning.global_table, public_key=settings.sync.public_key
+    )  # its pairs bound to these devices
     with TurnStore(path) as store:
         stored = store.turns(TurnQuery())
         turns = [s.record for s in stored]

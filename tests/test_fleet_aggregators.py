@@ -12,8 +12,9 @@ import pytest
 from edge.context.broker import MosquittoBroker
 from edge.fleet.keys import load_or_create_key
 from edge.fleet.process import AggregatorProcess, LoopbackBroker, start_broker
-from edge.fleet.storage import open_store
-from edge.fleet.synthetic import PRIVATE_WORDS, SyntheticPair, fleet_reports
+from edge.fleet.storage import AdmittedReport, open_store
+from edge.fleet.synthetic import PRIVATE_WORDS, SyntheticPair, enroll_keys, fleet_reports, signed_fleet
+from edge.sync.envelope import SignedReport
 from edge.sync.link import LinkSettings, MqttLink
 from edge.sync.payloads import RewritePair, WeeklyReport
 from edge.sync.release import RELEASE_TOPIC, public_key_hex, verify_release
@@ -35,11 +36,11 @@ def upstream() -> Iterator[MosquittoBroker]:
     broker.close()
 
 
-async def _publish_all(port: int, reports: list[WeeklyReport]) -> None:
+async def _publish_all(port: int, reports: list[SignedReport]) -> None:
     async with MqttLink(LinkSettings(port=port, client_id="fleet-test-homes")) as link:
         await asyncio.gather(
             *(
-                link.publish(report_topic(r), r.to_bytes(), user=(("message-id", r.message_id),))
+                link.publish(report_topic(r.report), r.to_bytes(), user=(("message-id", r.message_id),))
                 for r in reports
             )
         )
@@ -65,12 +66,14 @@ def test_two_aggregators_split_the_load_and_release_only_pairs_above_k(
     upstream: MosquittoBroker, tmp_path: Path
 ) -> None:
     db, key = tmp_path / "agg.sqlite3", tmp_path / "release.key"
-    reports = fleet_reports(200, ASSIGNMENT, T0)
-    assert len(reports) == 200
+    plain = fleet_reports(200, ASSIGNMENT, T0)
+    assert len(plain) == 200
+    reports, keys = signed_fleet(plain)
+    enroll_keys(str(db), keys)
     wire = b"".join(r.to_bytes() for r in reports).decode()
     for word in PRIVATE_WORDS:  # the synthetic turns mention people and free text: none of it leaves
         assert word not in wire
-    sent = {(p.original, p.rewritten) for r in reports for p in r.pairs}
+    sent = {(p.original, p.rewritten) for r in plain for p in r.pairs}
     assert ("set the temperature to {num}", "set the thermostat to {num} degrees") in sent  # no value
 
     with (
@@ -120,10 +123,11 @@ def test_one_report_per_home_and_period_bounds_contributions(tmp_path: Path) -> 
         second = WeeklyReport(
             "2025-W10", home, 6, (), (), (0,) * 11, (), (RewritePair("turn of it", "turn off it"),)
         )
-        r1 = store.ingest([first, first], "x", 0.0)
-        r2 = store.ingest([second], "x", 0.0)
+        device = "ab" * 16
+        r1 = store.ingest([AdmittedReport(first, device)] * 2, "x", 0.0)
+        r2 = store.ingest([AdmittedReport(second, device)], "x", 0.0)
         assert (r1.accepted, r1.duplicates) == (1, 1)
-        assert r2.rejected == 1  # a second report from the same rotated id in the same period
+        assert r2.rejected == 1  # a second report from the same device key in the same period
         counts = store.pair_counts("2025-W10")
         assert len(counts) == 3 and all(c.homes == 1 for c in counts)
         assert json.loads(json.dumps([c.original for c in counts]))  # plain strings

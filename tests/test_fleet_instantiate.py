@@ -123,7 +123,9 @@ def test_a_scrubbed_pair_from_one_home_is_applied_in_another(tmp_path: Path) -> 
     assert installer.offer(sign_table(table, key)).outcome == InstallOutcome.ACCEPTED
     base = Settings()
     settings = dataclasses.replace(
-        base, learning=dataclasses.replace(base.learning, global_table=str(path), holdout=0.0)
+        base,
+        learning=dataclasses.replace(base.learning, global_table=str(path), holdout=0.0),
+        sync=dataclasses.replace(base.sync, public_key=public_key_hex(key)),
     )
     rewriter = learned_rewriter(settings, tmp_path / "turns.sqlite3")  # what the runtime runs
     assert rewriter is not None

@@ -11,8 +11,9 @@ import pytest
 from edge.errors import EdgeError, ErrorCode
 from edge.fleet.process import AggregatorProcess, LoopbackBroker, start_broker
 from edge.fleet.storage import open_store
-from edge.fleet.synthetic import SyntheticPair, home_turns
+from edge.fleet.synthetic import SyntheticPair, device_keys, enroll_keys, home_turns
 from edge.sync.anonymize import build_reports
+from edge.sync.envelope import SignedReport
 from edge.sync.identity import HomeIdentity
 from edge.sync.link import LinkSettings, MqttLink
 from edge.sync.outbox import Outbox, OutboxLimits
@@ -43,6 +44,9 @@ def test_offline_home_delivers_exactly_once_after_broker_restarts(tmp_path: Path
         random.Random(3),
     )
     (report,) = build_reports(turns, HomeIdentity(b"k" * 32))
+    (key,) = device_keys(1, seed=3)
+    enroll_keys(str(db), [key])
+    signed = SignedReport.sign(report, key)
     home = LinkSettings(port=upstream.port, username="home", password="home-pw", client_id="home-x")
     agg = AggregatorProcess(
         upstream.port, db, tmp_path / "k.pem", name="agg-1", username="aggregator", password="agg-pw"
@@ -51,8 +55,8 @@ def test_offline_home_delivers_exactly_once_after_broker_restarts(tmp_path: Path
     async def scenario() -> tuple[int, int]:
         outbox = Outbox(tmp_path / "outbox.sqlite3")
         upstream.stop()  # the upstream broker goes away before the home's week ends
-        assert enqueue_report(outbox, report)
-        assert not enqueue_report(outbox, report)  # queued once
+        assert enqueue_report(outbox, report, key)
+        assert not enqueue_report(outbox, report, key)  # queued once
         link = MqttLink(home)
         await link.start(wait=False)
         uploader = Uploader(outbox, link, Backoff(base_s=0.2, max_s=1.0), puback_timeout_s=3.0, seed=1)
@@ -65,10 +69,10 @@ def test_offline_home_delivers_exactly_once_after_broker_restarts(tmp_path: Path
                 await asyncio.sleep(0.05)
         first = await _count(db, 1)
         # the PUBACK got lost (say) and the home sends the same report again: counted once
-        await link.publish(report_topic(report), report.to_bytes(), user=(("message-id", report.message_id),))
+        await link.publish(report_topic(report), signed.to_bytes(), user=(("message-id", report.message_id),))
         await asyncio.to_thread(start_broker, upstream, True)
         await link.wait_connected(20)
-        await link.publish(report_topic(report), report.to_bytes(), user=(("message-id", report.message_id),))
+        await link.publish(report_topic(report), signed.to_bytes(), user=(("message-id", report.message_id),))
         await asyncio.sleep(1.5)
         second = await _count(db, 1)
         task.cancel()

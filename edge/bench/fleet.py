@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from edge.bench.fleet_benefit import (
     ArmResult,
     BenefitSetup,
@@ -41,9 +43,9 @@ from edge.config import Settings
 from edge.fleet.privacy import PrivacyBudget
 from edge.fleet.process import AggregatorProcess, LoopbackBroker, start_broker
 from edge.fleet.storage import open_store
-from edge.fleet.synthetic import SyntheticPair, fleet_reports
+from edge.fleet.synthetic import SyntheticPair, enroll_keys, fleet_reports, signed_fleet
+from edge.sync.envelope import SignedReport
 from edge.sync.link import LinkSettings, MqttLink
-from edge.sync.payloads import WeeklyReport
 from edge.sync.release import RELEASE_TOPIC
 from edge.sync.uploader import report_topic
 
@@ -62,13 +64,13 @@ async def _wait_count(db: Path, n: int, timeout_s: float) -> None:
         store.close()
 
 
-async def _round(port: int, db: Path, reports: list[WeeklyReport], release: bool) -> tuple[float, float]:
+async def _round(port: int, db: Path, reports: list[SignedReport], release: bool) -> tuple[float, float]:
     async with MqttLink(LinkSettings(port=port, client_id="bench-homes")) as link:
         await link.subscribe(RELEASE_TOPIC)
         t0 = time.perf_counter()
         await asyncio.gather(
             *(
-                link.publish(report_topic(r), r.to_bytes(), user=(("message-id", r.message_id),))
+                link.publish(report_topic(r.report), r.to_bytes(), user=(("message-id", r.message_id),))
                 for r in reports
             )
         )
@@ -85,10 +87,13 @@ async def _round(port: int, db: Path, reports: list[WeeklyReport], release: bool
     return len(reports) / elapsed, latency
 
 
-def _throughput(reports: list[WeeklyReport], procs: int, release: bool) -> tuple[float, float]:
+def _throughput(
+    reports: list[SignedReport], keys: list[Ed25519PrivateKey], procs: int, release: bool
+) -> tuple[float, float]:
     with tempfile.TemporaryDirectory(prefix="edge-bench-fleet-") as tmp:
         broker = start_broker(LoopbackBroker())
         db, key = Path(tmp) / "agg.sqlite3", Path(tmp) / "k.pem"
+        enroll_keys(str(db), keys)  # every home's device key, as the operator enrolls them
         aggs = [AggregatorProcess(broker.port, db, key, name=f"bench-{i}") for i in range(procs)]
         try:
             for a in aggs:
@@ -112,13 +117,15 @@ def _aggregation(settings: Settings, homes: int, runs: int) -> None:
             int(homes * 0.4),
         ),
     ]
-    reports = fleet_reports(homes, assignment, T0, pairs_per_week=settings.sync.pairs_per_week)
+    reports, keys = signed_fleet(
+        fleet_reports(homes, assignment, T0, pairs_per_week=settings.sync.pairs_per_week)
+    )
     one: list[float] = []
     two: list[float] = []
     latency: list[float] = []
     for _ in range(runs):  # interleaved, so a noisy neighbour hits both alike
-        one.append(_throughput(reports, 1, release=False)[0])
-        rate, seconds = _throughput(reports, 2, release=True)
+        one.append(_throughput(reports, keys, 1, release=False)[0])
+        rate, seconds = _throughput(reports, keys, 2, release=True)
         two.append(rate)
         latency.append(seconds)
     m1, m2 = statistics.median(one), statistics.median(two)

@@ -41,7 +41,7 @@ from edge.config import Settings
 from edge.feedback.observations import StoredTurn
 from edge.fleet.privacy import PrivacyBudget
 from edge.fleet.publish import build_table, make_release
-from edge.fleet.storage import open_store
+from edge.fleet.storage import AdmittedReport, open_store
 from edge.learning.canonical import Lexicon
 from edge.learning.chains import DAY_S
 from edge.learning.loop import Learner
@@ -166,6 +166,12 @@ class FleetRelease:
         )
 
 
+def _in_process(reports: Sequence[WeeklyReport]) -> list[AdmittedReport]:
+    """The bench's own simulated homes, each counted as one device per week (no MQTT, no signatures:
+    admission is measured by ``edge bench reliability`` and tests/test_fleet_admission.py)."""
+    return [AdmittedReport(r, r.home[:32]) for r in reports]
+
+
 def fleet_release(reports: Sequence[WeeklyReport], budget: PrivacyBudget, noise_seed: int) -> FleetRelease:
     """The aggregator's path: reports into its store, one release per week (``make_release``: privacy
     filter, carried-forward entries, signature, recorded version), the last one verified as a device does."""
@@ -174,7 +180,7 @@ def fleet_release(reports: Sequence[WeeklyReport], budget: PrivacyBudget, noise_
     with tempfile.TemporaryDirectory(prefix="edge-fleet-benefit-") as tmp:
         store = open_store(str(Path(tmp) / "fleet.sqlite3"))
         try:
-            store.ingest(reports, "bench", now=0.0)
+            store.ingest(_in_process(reports), "bench", now=0.0)
             message = b""
             for period in sorted({r.period for r in reports}):
                 message = make_release(store, budget, key, rng, period=period) or message
@@ -198,7 +204,7 @@ def release_draws(
     with tempfile.TemporaryDirectory(prefix="edge-fleet-benefit-") as tmp:
         store = open_store(str(Path(tmp) / "fleet.sqlite3"))
         try:
-            store.ingest(reports, "bench", now=0.0)
+            store.ingest(_in_process(reports), "bench", now=0.0)
             weeks = [(p, store.pair_counts(p)) for p in sorted({r.period for r in reports})]
         finally:
             store.close()

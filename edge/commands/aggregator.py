@@ -1,4 +1,5 @@
-"""``edge aggregator``: run one fleet aggregator process (or print its public key, or release once)."""
+"""``edge aggregator``: run one fleet aggregator process, print its public key, or manage the registry of
+admitted devices (``enroll PUBKEY...``, ``revoke KEY...``, ``devices``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from edge.errors import ConfigError
 from edge.fleet.aggregator import Aggregator, AggregatorSettings
 from edge.fleet.keys import load_or_create_key
 from edge.fleet.privacy import PrivacyBudget
+from edge.fleet.storage import open_store
 from edge.sync.link import LinkSettings
 from edge.sync.release import public_key_hex
 
@@ -60,20 +63,42 @@ async def _serve(settings: AggregatorSettings) -> int:
             loop.add_signal_handler(sig, stop.set)
     aggregator = Aggregator(settings, on_event=emit_json)
     stats = await aggregator.run(stop)
-    emit_json(
-        {
-            "event": "stopped",
-            "accepted": stats.accepted,
-            "duplicates": stats.duplicates,
-            "rejected": stats.rejected,
-            "invalid": stats.invalid,
-            "releases": stats.releases,
-        }
-    )
+    emit_json({"event": "stopped", **stats.as_dict()})
+    return 0
+
+
+def _registry(args: argparse.Namespace) -> int:
+    """Enroll or revoke device keys, or list them, in the store the aggregators share."""
+    if args.action != "devices" and not args.keys:
+        raise ConfigError(
+            f"edge aggregator {args.action} needs at least one key",
+            hint="e.g. edge aggregator enroll $(edge sync --print-device-key)  (on the device)",
+        )
+    store = open_store(args.db, args.postgres)
+    try:
+        now = time.time()
+        if args.action == "enroll":
+            for key in args.keys:
+                kid, new = store.enroll(key, now, args.label)
+                print(f"{'enrolled' if new else 'already enrolled'} {kid}")
+        elif args.action == "revoke":
+            for key in args.keys:
+                known = store.revoke(key, now)
+                print(f"{'revoked' if known else 'unknown key'} {key}")
+        else:
+            for d in sorted(store.devices().values(), key=lambda d: d.enrolled):
+                state = "active" if d.active else "revoked"
+                print(f"{d.key_id} {d.public_key} {state} {d.label}".rstrip())
+    finally:
+        store.close()
     return 0
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.action in ("enroll", "revoke", "devices"):
+        return _registry(args)
+    if args.keys:
+        raise ConfigError(f"unexpected arguments {args.keys}", hint="see edge aggregator --help")
     if args.print_public_key:
         print(public_key_hex(load_or_create_key(Path(args.key))))
         return 0
@@ -86,6 +111,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "aggregator", parents=[common], help="run a fleet aggregator (upstream, not on the device)"
     )
+    p.add_argument(
+        "action",
+        nargs="?",
+        choices=("serve", "enroll", "revoke", "devices"),
+        default="serve",
+        help="serve (default); enroll / revoke device keys; list the enrolled devices",
+    )
+    p.add_argument("keys", nargs="*", help="device public keys (enroll) or key ids / public keys (revoke)")
+    p.add_argument("--label", default="", help="enroll: an operator's note for the keys (no personal data)")
     p.add_argument("--broker", default="", help="upstream MQTT broker HOST:PORT")
     p.add_argument(
         "--group", default="edge-aggregators", help="shared-subscription group (processes split load)"

@@ -1,4 +1,5 @@
-"""``edge sync``: show (``--dry-run``) or send what leaves the home, and fetch the signed global layer."""
+"""``edge sync``: show (``--dry-run``) or send what leaves the home, and fetch the signed global layer;
+``--print-device-key`` prints the public key the fleet operator enrolls (``edge aggregator enroll``)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,19 @@ from typing import Any
 from edge.commands._util import settings_from_args
 from edge.config import Settings
 from edge.errors import ConfigError
+from edge.sync.envelope import SignedReport
 from edge.sync.global_layer import GlobalLayerInstaller, follow_releases
 from edge.sync.link import MqttLink
 from edge.sync.outbox import Outbox
-from edge.sync.service import SyncPaths, enqueue_completed, global_table_path, link_settings, pending_reports
+from edge.sync.release import public_key_hex
+from edge.sync.service import (
+    SyncPaths,
+    device_key,
+    enqueue_completed,
+    global_table_path,
+    link_settings,
+    pending_reports,
+)
 from edge.sync.uploader import Uploader, report_topic
 
 __all__ = ["register"]
@@ -22,8 +32,11 @@ __all__ = ["register"]
 
 def _dry_run(settings: Settings, db: Path, include_current: bool) -> int:
     reports = pending_reports(settings, db, include_current=include_current)
+    key = device_key(settings)
     for report in reports:
+        signed = SignedReport.sign(report, key)
         print(f"# topic {report_topic(report)}  qos 1  user-property message-id={report.message_id}")
+        print(f"# sent as {{v, report: <the JSON below, compact>, key_id: {signed.key_id}, signature}}")
         print(json.dumps(report.to_json(), indent=2, sort_keys=True))
     print(f"# {len(reports)} report(s); nothing was sent (dry run)")
     return 0
@@ -51,6 +64,9 @@ async def _send(settings: Settings, db: Path, timeout_s: float, fetch_layer: boo
 
 def _run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
+    if args.print_device_key:
+        print(public_key_hex(device_key(settings)))
+        return 0
     db = Path(args.db or settings.feedback.db_path)
     if not db.exists():
         raise ConfigError(f"no turn store at {db}", hint="pass --db PATH or set feedback.db_path")
@@ -71,4 +87,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--include-current", action="store_true", help="also show the week that has not ended")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds to try uploading")
     p.add_argument("--no-global-layer", action="store_true", help="do not fetch the signed global layer")
+    p.add_argument(
+        "--print-device-key",
+        action="store_true",
+        help="print this device's public report-signing key (hex) for `edge aggregator enroll`",
+    )
     p.set_defaults(func=_run)

@@ -5,6 +5,9 @@ store, whose schema deduplicates. Each message is acknowledged (manual PUBACK) o
 committed, and the session persists (``session_expiry_s``) so the broker keeps queueing while a process is
 away. A release happens on a control message (``edge-fleet/v1/control/release``, delivered to one process of
 the group) or every ``release_interval_s`` when new reports arrived; it is signed and published retained.
+
+Only reports signed by an enrolled, unrevoked device key are stored (:mod:`edge.fleet.admission`); every
+other message is acknowledged, counted by reason and logged (at most one line per reason per batch).
 """
 
 from __future__ import annotations
@@ -17,17 +20,17 @@ import random
 import socket
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from edge.errors import EdgeError
+from edge.fleet.admission import Admission, Verdict, admit, parse_envelopes
 from edge.fleet.keys import load_or_create_key
 from edge.fleet.privacy import PrivacyBudget
 from edge.fleet.publish import make_release
 from edge.fleet.storage import FleetStore, IngestResult, open_store
 from edge.sync.link import LinkMessage, LinkSettings, MqttLink
-from edge.sync.payloads import WeeklyReport
 from edge.sync.release import RELEASE_TOPIC
 from edge.sync.uploader import REPORT_TOPIC
 
@@ -62,15 +65,29 @@ class AggregatorSettings:
 @dataclass(slots=True)
 class AggregatorStats:
     accepted: int = 0
-    duplicates: int = 0
-    rejected: int = 0
+    duplicates: int = 0  # a report seen before from the same key (resend, replay)
+    rejected: int = 0  # a second, different report from one key in one period
     invalid: int = 0
+    unsigned: int = 0
+    unknown_key: int = 0
+    revoked: int = 0
+    bad_signature: int = 0
     releases: int = 0
 
     def add(self, r: IngestResult) -> None:
         self.accepted += r.accepted
         self.duplicates += r.duplicates
         self.rejected += r.rejected
+
+    def add_refused(self, refused: dict[Verdict, int]) -> None:
+        self.invalid += refused.get(Verdict.INVALID, 0)
+        self.unsigned += refused.get(Verdict.UNSIGNED, 0)
+        self.unknown_key += refused.get(Verdict.UNKNOWN_KEY, 0)
+        self.revoked += refused.get(Verdict.REVOKED, 0)
+        self.bad_signature += refused.get(Verdict.BAD_SIGNATURE, 0)
+
+    def as_dict(self) -> dict[str, int]:
+        return {k: int(v) for k, v in asdict(self).items()}
 
 
 class Aggregator:
@@ -133,27 +150,34 @@ class Aggregator:
         return batch, controls
 
     async def _ingest(self, link: MqttLink, batch: list[LinkMessage]) -> None:
-        assert self._store is not None
-        reports: list[WeeklyReport] = []
-        for msg in batch:
-            try:
-                report = WeeklyReport.from_bytes(msg.payload)
-            except EdgeError as err:
-                self.stats.invalid += 1
-                log.warning("dropped an invalid report on %s: %s", msg.topic, err.message)
-                continue
-            header = msg.prop("message-id")
-            if header is not None and header != report.message_id:
-                self.stats.invalid += 1
-                log.warning("dropped a report whose message-id property does not match its body")
-                continue
-            reports.append(report)
-        result = await asyncio.to_thread(self._store.ingest, reports, self.name, time.time())
+        store = self._store
+        assert store is not None
+        admission = Admission()
+        envelopes = parse_envelopes([(m.payload, m.prop("message-id")) for m in batch], admission)
+
+        def admit_and_store() -> IngestResult:
+            registry = store.devices(e.key_id for e in envelopes)
+            admit(envelopes, registry, admission)
+            return store.ingest(admission.admitted, self.name, time.time())
+
+        result = await asyncio.to_thread(admit_and_store)
         self.stats.add(result)
+        self.stats.add_refused(admission.rejected)
         self._dirty = self._dirty or result.accepted > 0
         for msg in batch:  # only now: the batch is committed
             link.ack(msg)
-        self._emit({"event": "ingested", "accepted": result.accepted, "duplicates": result.duplicates})
+        for verdict, n in sorted(admission.rejected.items()):
+            example = next(d for d in admission.detail if d.startswith(f"{verdict}:"))
+            log.warning("refused %d report(s) (%s), e.g. %s", n, verdict, example)
+        self._emit(
+            {
+                "event": "ingested",
+                "accepted": result.accepted,
+                "duplicates": result.duplicates,
+                "rejected": result.rejected,
+                "refused": {str(v): n for v, n in sorted(admission.rejected.items())},
+            }
+        )
 
     async def _release(self, link: MqttLink, key: Ed25519PrivateKey, controls: list[LinkMessage]) -> None:
         assert self._store is not None

@@ -10,6 +10,9 @@ so equivalent wordings do not split the fleet's confidence; the device takes the
 ``priors`` are the global Markov rows the devices smooth toward: for each original, the probability of each
 released target. The table is flat: no target is itself rewritten by another entry (the better-supported of
 two chained entries stays). Everything after the filter uses released noisy counts only (post-processing).
+A pair the devices' safety rules forbid for learned text (:func:`edge.learning.globaltable.
+refused_for_learning`: undo, unlock, open, disarm, a safety device type) is never released, however many
+homes sent it, and an entry of an earlier release that is such a pair is not carried forward.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from edge.errors import EdgeError, ErrorCode
 from edge.fleet.privacy import PrivacyBudget, private_counts
 from edge.fleet.storage import FleetStore, PairCount
+from edge.learning.globaltable import refused_for_learning
 from edge.sync.release import GlobalEntry, GlobalTable, sign_table, verify_release
 
 __all__ = ["build_table", "make_release"]
@@ -60,7 +64,8 @@ def build_table(
     period: str,
     previous: GlobalTable | None = None,
 ) -> GlobalTable:
-    noisy = private_counts({(c.original, c.rewritten, c.intent): c.homes for c in counts}, budget, rng)
+    allowed = [c for c in counts if not refused_for_learning(c.original, c.rewritten)]
+    noisy = private_counts({(c.original, c.rewritten, c.intent): c.homes for c in allowed}, budget, rng)
     by_original: dict[str, dict[str, float]] = defaultdict(dict)
     intents: dict[tuple[str, str], tuple[float, str]] = {}
     for (original, rewritten, intent), n in sorted(noisy.items()):
@@ -71,7 +76,7 @@ def build_table(
     priors: dict[str, dict[str, float]] = {}
     if previous is not None:
         for e in previous.entries:
-            if e.original not in by_original:
+            if e.original not in by_original and not refused_for_learning(e.original, e.rewritten):
                 entries[(e.original, e.rewritten)] = e
         priors.update({k: dict(v) for k, v in previous.priors.items() if k not in by_original})
     for original, targets in by_original.items():

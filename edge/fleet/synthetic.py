@@ -2,7 +2,8 @@
 
 Every home gets the rephrase chains it is assigned (a defective turn, rephrased within seconds into a
 successful one), a few turns that mention people and free text, and a device with a personal name. The
-reports are then built through the real anonymizer, exactly as a device would.
+reports are then built through the real anonymizer, exactly as a device would, and signed by each home's
+own device key (:func:`signed_fleet`), which the test or benchmark enrolls with :func:`enroll_keys`.
 """
 
 from __future__ import annotations
@@ -11,13 +12,26 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from edge.feedback.observations import StoredTurn
 from edge.feedback.record import FeedbackSignal, Label, SignalKind, TurnRecord
+from edge.fleet.storage import open_store
 from edge.sync.anonymize import build_reports
+from edge.sync.envelope import SignedReport
 from edge.sync.identity import HomeIdentity
 from edge.sync.payloads import WeeklyReport
+from edge.sync.release import public_key_hex
 
-__all__ = ["PRIVATE_WORDS", "SyntheticPair", "fleet_reports", "home_turns"]
+__all__ = [
+    "PRIVATE_WORDS",
+    "SyntheticPair",
+    "device_keys",
+    "enroll_keys",
+    "fleet_reports",
+    "home_turns",
+    "signed_fleet",
+]
 
 PRIVATE_WORDS = ("alice", "bob", "sarah", "grandma", "dentist", "tuesday", "birthday", "margaret")
 _FREE_TEXT = (
@@ -112,3 +126,27 @@ def fleet_reports(
         turns = home_turns(f"home{h}", mine, t0, rng)
         reports += build_reports(turns, identity, pairs_per_week=pairs_per_week)
     return reports
+
+
+def device_keys(n: int, seed: int = 0) -> list[Ed25519PrivateKey]:
+    """``n`` device keys, the same for the same seed (tests and benchmarks only)."""
+    rng = random.Random(f"device-keys-{seed}")
+    return [Ed25519PrivateKey.from_private_bytes(rng.randbytes(32)) for _ in range(n)]
+
+
+def signed_fleet(
+    reports: Sequence[WeeklyReport], seed: int = 0
+) -> tuple[list[SignedReport], list[Ed25519PrivateKey]]:
+    """Each report signed by its own home's device key: (signed reports, the keys to enroll)."""
+    keys = device_keys(len(reports), seed)
+    return [SignedReport.sign(r, k) for r, k in zip(reports, keys, strict=True)], keys
+
+
+def enroll_keys(db: str, keys: Sequence[Ed25519PrivateKey], now: float = 0.0) -> None:
+    """Enroll device keys in the aggregator store at ``db`` (what ``edge aggregator enroll`` does)."""
+    store = open_store(db)
+    try:
+        for key in keys:
+            store.enroll(public_key_hex(key), now)
+    finally:
+        store.close()

@@ -1,12 +1,18 @@
 """The global rewrite layer as released by the fleet: ``{"version", "entries": [{"original", "rewritten",
-"homes", "score"}, ...]}`` (the sync module verifies the signature before writing the file).
+"homes", "score"}, ...]}`` (the sync module verifies the signature before writing the file, and again each
+time the runtime loads it: :mod:`edge.sync.installed`).
 
-Entries that touch a safety-critical action are dropped on load, whatever the fleet says.
+Entries that touch a safety-critical action are dropped on load, whatever the fleet says
+(:func:`refused_for_learning`, which the aggregator applies before it releases anything, too): a request the
+safety rules forbid for learned text (undo, unlock, open, disarm, and anything the learning safety policy
+flags) on either side, or a safety device type named on either side (``{lock}``, door, gate, garage, alarm).
+The executor's confirmation gate is the last line; this is the earlier filter.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +24,25 @@ from edge.learning.canonical import canonicalize
 from edge.learning.chains import FAILURE, SUCCESS
 from edge.learning.safety import mentions_safety
 
-__all__ = ["GlobalEntry", "GlobalTable", "load_global_table"]
+__all__ = ["GlobalEntry", "GlobalTable", "load_global_table", "read_table_file", "refused_for_learning"]
+
+# Verbs that reverse or open (an undo can unlock whatever was locked last) and the device types whose
+# commands always need a spoken confirmation; placeholders count by their type ("{lock:2}" is a lock).
+_FORBIDDEN_WORDS = re.compile(
+    r"\b(undo\w*|revert\w*|reverse|unlock\w*|open\w*|disarm\w*|unarm\w*|unbolt\w*|unlatch\w*|"
+    r"locks?|doors?|gates?|garages?|garage_doors?|alarms?|deadbolts?|security|safe|vault|siren)\b"
+)
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)(?::[0-9+-]+)?\}")
+
+
+def refused_for_learning(original: str, rewritten: str) -> str:
+    """Why a fleet pair may never be learned ("" when it may): either side names a request the safety
+    rules forbid for learned text or a safety device type."""
+    for side, text in (("target", rewritten), ("original", original)):
+        plain = _PLACEHOLDER.sub(lambda m: f" {m.group(1)} ", text.lower())
+        if _FORBIDDEN_WORDS.search(plain) or mentions_safety(plain):
+            return f"the {side} {text!r} reverses, opens or names a safety-critical action or device"
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +94,7 @@ class GlobalTable:
             except (KeyError, TypeError, ValueError):
                 dropped += 1
                 continue
-            unsafe = mentions_safety(entry.original) or mentions_safety(entry.rewritten)
+            unsafe = refused_for_learning(entry.original, entry.rewritten)
             if unsafe or entry.homes < min_homes or not (0.0 <= entry.score <= 1.0) or not entry.original:
                 dropped += 1
                 continue
@@ -88,14 +112,17 @@ def read_table_file(path: str | Path) -> Any:
             f"global rewrite table {p} does not exist",
             hint="run the sync once, or clear learning.global_table",
         ) from err
-    except (OSError, json.JSONDecodeError) as err:
+    except (OSError, ValueError, RecursionError) as err:  # ValueError: bad JSON or UTF-8
         raise ConfigError(
             f"global rewrite table {p} is unreadable: {err}", hint="delete it; sync fetches it again"
         ) from err
 
 
 def load_global_table(path: str | Path, min_homes: int = 1) -> GlobalTable:
-    """An empty table when ``path`` is empty; a :class:`ConfigError` with a hint when it is unreadable."""
+    """A plain table file the caller trusts (tests, tools); the runtime loads the fleet's layer only through
+    :meth:`edge.sync.instantiate.RegistryGlobalLayer.load`, which re-verifies its signature.
+
+    An empty table when ``path`` is empty; a :class:`ConfigError` with a hint when it is unreadable."""
     if not str(path):
         return GlobalTable()
     return GlobalTable.from_json(read_table_file(path), min_homes)

@@ -4,7 +4,10 @@ A release is accepted only if its Ed25519 signature verifies against ``sync.publ
 newer than the layer in use. Anything else (unsigned, tampered, another key, older or same version,
 malformed) is rejected with one log line and the current table stays. The accepted table text is written
 atomically to ``learning.global_table`` (what the learning rewriter loads) and the signed message next to
-it (``<table>.signed``), so the version in use can be re-verified after a restart.
+it (``<table>.signed``), so the version in use can be re-verified after a restart, and is re-verified each
+time the runtime loads it (:mod:`edge.sync.installed`). On start, a table file that differs from its signed
+release (edited on disk) is restored from the release. A hostile message (huge, deeply nested, wrong
+types) is one ``malformed`` rejection like any other: it never raises out of :meth:`offer`.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from edge.errors import EdgeError
+from edge.sync.installed import LayerUnusable, read_installed, signed_path
 from edge.sync.link import MqttLink
 from edge.sync.release import RELEASE_TOPIC, SignatureError, verify_release
 
@@ -60,23 +64,27 @@ class GlobalLayerInstaller:
                 hint="set sync.public_key to the aggregator's Ed25519 public key (hex)",
             )
         self.table_path = Path(table_path)
-        self.signed_path = self.table_path.with_name(self.table_path.name + ".signed")
+        self.signed_path = signed_path(self.table_path)
         self.public_key = public_key
         self.version = self._current_version()
 
     def _current_version(self) -> int:
-        try:
-            raw = self.signed_path.read_bytes()
-        except FileNotFoundError:
+        if not self.signed_path.exists():
             return 0
         try:
-            table, _ = verify_release(raw, self.public_key)
-        except EdgeError as err:
-            log.warning(
-                "the stored global layer does not verify (%s); waiting for a new release", err.message
-            )
-            return 0
-        return table.version
+            version, _ = read_installed(self.table_path, self.public_key)
+        except LayerUnusable as err:
+            try:
+                table, text = verify_release(self.signed_path.read_bytes(), self.public_key)
+            except (EdgeError, OSError):
+                log.warning(
+                    "the stored global layer is unusable (%s); waiting for a new release", err.message
+                )
+                return 0
+            _atomic_write(self.table_path, text.encode())  # edited on disk: back to the signed text
+            log.warning("%s; restored version %d from its signed release", err.message, table.version)
+            return table.version
+        return version
 
     def offer(self, raw: bytes) -> InstallResult:
         """Verify one release message and install it if it is good and newer."""

@@ -14,7 +14,11 @@ digits (as canonical requests have them). A pair whose two sides do not hold the
 bound from what the user said and is skipped. Pairs without placeholders are used as they are. When several
 released pairs instantiate to the same concrete request, the best-scored one wins.
 
-:class:`RegistryGlobalLayer` caches the bound table per registry; :class:`BoundRewriter` gives the learning
+A released pair the safety rules forbid for learned text (undo, unlock, open, disarm, a safety device type:
+:func:`edge.learning.globaltable.refused_for_learning`) is dropped before binding, whatever the fleet sent.
+:class:`RegistryGlobalLayer` loads the installed layer only through :func:`edge.sync.installed.load_installed`
+(signature re-verified, table file byte-identical to the signed text, on every load) and caches the bound
+table per registry; :class:`BoundRewriter` gives the learning
 rewriter the table bound to the registry of the snapshot it is called with, so a device added or renamed at
 run time is covered without a restart.
 """
@@ -32,8 +36,9 @@ from edge.context.model import ContextSnapshot, Device
 from edge.errors import ConfigError
 from edge.learning.canonical import canonicalize
 from edge.learning.globaltable import GlobalTable as BoundTable
-from edge.learning.globaltable import read_table_file
+from edge.learning.globaltable import refused_for_learning
 from edge.learning.rewriter import LearnedRewriter, RewriteResult
+from edge.sync.installed import load_installed
 from edge.sync.scrub import HomeDevice, device_area, device_type
 from edge.sync.vocabulary import DEVICE_TYPES, ROOMS
 
@@ -159,6 +164,8 @@ def instantiate(pairs: Iterable[TemplatePair], devices: Iterable[Device]) -> lis
     best: dict[str, TemplatePair] = {}
     targets: set[str] = set()
     for pair in sorted(pairs, key=lambda p: (-p.score, -p.homes, p.original, p.rewritten)):
+        if refused_for_learning(pair.original, pair.rewritten):
+            continue
         left, right = _parse_side(pair.original), _parse_side(pair.rewritten)
         if left is None or right is None or left[1] != right[1]:
             continue
@@ -223,12 +230,19 @@ class RegistryGlobalLayer:
     _table: BoundTable = field(default_factory=BoundTable, init=False, repr=False)
 
     @classmethod
-    def load(cls, path: str | Path, min_homes: int = 1) -> RegistryGlobalLayer | None:
-        """None when ``path`` is empty; a :class:`ConfigError` with a hint when it is unreadable."""
+    def load(cls, path: str | Path, *, public_key: str, min_homes: int = 1) -> RegistryGlobalLayer | None:
+        """The installed layer at ``path``, its signature verified against ``public_key`` (the device's
+        ``sync.public_key``) on this load; None when ``path`` is empty or the layer is not installed, not
+        verifiable or edited on disk (said once in the log: the device runs without a global layer)."""
         if not str(path):
             return None
-        data = read_table_file(path)
-        parse_templates(data)  # fail early on a file that is not a released table
+        data = load_installed(path, public_key)
+        if data is None:
+            return None
+        try:
+            parse_templates(data)
+        except ConfigError:
+            return None
         return cls(data, min_homes)
 
     def for_devices(self, devices: Iterable[Device]) -> BoundTable:

@@ -28,6 +28,7 @@ __all__ = [
     "PayloadError",
     "RewritePair",
     "WeeklyReport",
+    "parse_json",
 ]
 
 REPORT_VERSION = 1
@@ -48,6 +49,19 @@ class PayloadError(EdgeError):
 
 def _fail(what: str) -> PayloadError:
     return PayloadError(f"invalid fleet report: {what}", hint="the sender runs an incompatible version")
+
+
+def parse_json(raw: bytes | str, what: str, max_bytes: int, hint: str = "") -> Any:
+    """JSON from an untrusted peer: the size checked before parsing, and any parse failure (bad UTF-8,
+    bad JSON, numbers over the digit limit, nesting deep enough to exhaust the stack) one PayloadError."""
+    if len(raw) > max_bytes:
+        raise PayloadError(f"{what}: {len(raw)} bytes is over the {max_bytes}-byte limit", hint=hint)
+    try:
+        return json.loads(raw)
+    except RecursionError as err:
+        raise PayloadError(f"{what}: nested too deeply to be one", hint=hint) from err
+    except (UnicodeDecodeError, ValueError) as err:  # JSONDecodeError and int-digit limits are ValueErrors
+        raise PayloadError(f"{what}: not JSON ({str(err)[:120]})", hint=hint) from err
 
 
 def _count(value: Any, where: str) -> int:
@@ -213,10 +227,5 @@ class WeeklyReport:
 
     @classmethod
     def from_bytes(cls, raw: bytes, max_bytes: int = 64_000) -> WeeklyReport:
-        if len(raw) > max_bytes:
-            raise _fail(f"{len(raw)} bytes is over the {max_bytes}-byte limit")
-        try:
-            obj = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise _fail(f"not JSON: {err}") from err
-        return cls.from_json(obj)
+        hint = "the sender runs an incompatible version"
+        return cls.from_json(parse_json(raw, "invalid fleet report", max_bytes, hint))

@@ -23,7 +23,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from edge.errors import ErrorCode
-from edge.sync.payloads import PayloadError
+from edge.sync.payloads import PayloadError, parse_json
 
 __all__ = [
     "RELEASE_TOPIC",
@@ -40,6 +40,7 @@ RELEASE_TOPIC = "edge-fleet/v1/release"
 RELEASE_VERSION = 1
 _MAX_ENTRIES = 50_000
 _MAX_RELEASE_BYTES = 8_000_000
+_HINT = "the release is malformed; keep the current one"
 
 
 class SignatureError(PayloadError):
@@ -47,9 +48,7 @@ class SignatureError(PayloadError):
 
 
 def _bad(what: str) -> PayloadError:
-    return PayloadError(
-        f"invalid global layer: {what}", hint="the release is malformed; keep the current one"
-    )
+    return PayloadError(f"invalid global layer: {what}", hint=_HINT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +119,21 @@ class GlobalTable:
     def from_json(cls, obj: Any) -> GlobalTable:
         if not isinstance(obj, dict):
             raise _bad("the table must be an object")
+        entries_raw, priors_raw, privacy_raw = (
+            obj.get("entries"),
+            obj.get("priors", {}),
+            obj.get("privacy", {}),
+        )
+        if not isinstance(entries_raw, list) or not all(isinstance(e, dict) for e in entries_raw):
+            raise _bad("entries must be a list of objects")
+        if not isinstance(priors_raw, dict) or not all(isinstance(v, dict) for v in priors_raw.values()):
+            raise _bad("priors must map each original to an object")
+        if not isinstance(privacy_raw, dict) or not all(
+            isinstance(v, int | float | str) and not isinstance(v, bool) for v in privacy_raw.values()
+        ):
+            raise _bad("privacy must map names to numbers or text")
+        if not isinstance(obj.get("created", ""), str) or not isinstance(obj.get("period", ""), str):
+            raise _bad("created and period must be text")
         try:
             entries = tuple(
                 GlobalEntry(e["original"], e["rewritten"], e["homes"], e["score"], e.get("intent", ""))
@@ -136,7 +150,7 @@ class GlobalTable:
                 privacy=dict(obj.get("privacy", {})),
                 period=str(obj.get("period", "")),
             )
-        except (KeyError, TypeError, AttributeError, ValueError) as err:
+        except (KeyError, TypeError, AttributeError, ValueError, OverflowError) as err:
             raise _bad(f"missing or mistyped field: {err}") from err
 
 
@@ -159,12 +173,7 @@ def verify_release(raw: bytes, public_key: str) -> tuple[GlobalTable, str]:
 
     Raises :class:`SignatureError` for unsigned or badly signed releases, :class:`PayloadError` otherwise.
     """
-    if len(raw) > _MAX_RELEASE_BYTES:
-        raise _bad(f"{len(raw)} bytes is over the limit")
-    try:
-        msg = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise _bad(f"not JSON ({err})") from err
+    msg = parse_json(raw, "invalid global layer", _MAX_RELEASE_BYTES, _HINT)
     if not isinstance(msg, dict) or msg.get("v") != RELEASE_VERSION:
         got = msg.get("v") if isinstance(msg, dict) else None
         raise _bad(f"release format {got!r} is not supported (expected {RELEASE_VERSION})")
@@ -187,8 +196,5 @@ def verify_release(raw: bytes, public_key: str) -> tuple[GlobalTable, str]:
             "the global layer signature does not verify (tampered, or signed by another key)",
             hint="check sync.public_key; the current layer stays in use",
         ) from err
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise _bad(f"the signed table is not JSON ({err})") from err
+    obj = parse_json(text, "invalid global layer (signed table)", _MAX_RELEASE_BYTES, _HINT)
     return GlobalTable.from_json(obj), text

@@ -1,6 +1,7 @@
 """The device's sync service: read the turn store, queue completed weeks, upload, fetch the global layer.
 
-Paths: the per-home secret and the outbox live under ``<paths.state_dir>/sync/``; the global layer goes to
+Paths: the per-home secret, the device's report-signing key (``device.key``, Ed25519, 0600) and the outbox
+live under ``<paths.state_dir>/sync/``; the global layer goes to
 ``learning.global_table`` (default ``<learning.tables_dir>/global.json``).
 """
 
@@ -10,28 +11,45 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from edge import __version__
 from edge.config import Settings
 from edge.feedback.store import TurnQuery, TurnStore
 from edge.sync.anonymize import build_reports
 from edge.sync.identity import HomeIdentity, period_bounds
+from edge.sync.keyfile import load_or_create_key
 from edge.sync.link import LinkSettings
 from edge.sync.outbox import Outbox
 from edge.sync.payloads import WeeklyReport
 from edge.sync.uploader import enqueue_report
 
-__all__ = ["SyncPaths", "enqueue_completed", "global_table_path", "link_settings", "pending_reports"]
+__all__ = [
+    "SyncPaths",
+    "device_key",
+    "enqueue_completed",
+    "global_table_path",
+    "link_settings",
+    "pending_reports",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class SyncPaths:
     secret: Path
     outbox: Path
+    device_key: Path
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SyncPaths:
         base = Path(settings.paths.state_dir) / "sync"
-        return cls(base / "home.secret", base / "outbox.sqlite3")
+        return cls(base / "home.secret", base / "outbox.sqlite3", base / "device.key")
+
+
+def device_key(settings: Settings) -> Ed25519PrivateKey:
+    """The device's report-signing key, created (0600) on first use; its public half is what the fleet
+    operator enrolls (``edge sync --print-device-key``)."""
+    return load_or_create_key(SyncPaths.from_settings(settings).device_key)
 
 
 def global_table_path(settings: Settings) -> Path:
@@ -71,10 +89,11 @@ def pending_reports(
 
 
 def enqueue_completed(settings: Settings, db: Path, outbox: Outbox, now: float | None = None) -> int:
-    """Queue the reports of ended weeks not queued before; returns how many were added."""
+    """Queue the reports of ended weeks not queued before, signed; returns how many were added."""
     done = outbox.queued_periods()
+    key = device_key(settings)
     added = 0
     for report in pending_reports(settings, db, now=now):
-        if report.period not in done and enqueue_report(outbox, report):
+        if report.period not in done and enqueue_report(outbox, report, key):
             added += 1
     return added

@@ -1,9 +1,9 @@
 """The uploader: drains the outbox to the upstream broker, QoS 1, one PUBACK per item, jittered backoff.
 
-Each message carries its id twice: in the JSON body and as the MQTT v5 user property ``message-id``. An
-item leaves the outbox only after its PUBACK; a timeout or a lost connection leaves it there with a later
-``next_try`` (exponential, jittered). A resend after a lost PUBACK is harmless: the aggregator keeps the
-first copy of each message id.
+Each message is a report signed by the device key (:mod:`edge.sync.envelope`) and carries its id twice: in
+the JSON body and as the MQTT v5 user property ``message-id``. An item leaves the outbox only after its
+PUBACK; a timeout or a lost connection leaves it there with a later ``next_try`` (exponential, jittered). A
+resend after a lost PUBACK is harmless: the aggregator keeps the first copy of each message id per key.
 """
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ import random
 import time
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from edge.errors import EdgeError
+from edge.sync.envelope import SignedReport
 from edge.sync.link import MqttLink
 from edge.sync.outbox import Outbox
 from edge.sync.payloads import WeeklyReport
@@ -30,8 +33,10 @@ def report_topic(report: WeeklyReport) -> str:
     return f"{REPORT_TOPIC}/{report.home[:16]}"
 
 
-def enqueue_report(outbox: Outbox, report: WeeklyReport) -> bool:
-    return outbox.put(report.message_id, report.period, report_topic(report), report.to_bytes())
+def enqueue_report(outbox: Outbox, report: WeeklyReport, key: Ed25519PrivateKey) -> bool:
+    """Queue ``report`` signed by the device key (the aggregator counts only signed, enrolled reports)."""
+    signed = SignedReport.sign(report, key)
+    return outbox.put(report.message_id, report.period, report_topic(report), signed.to_bytes())
 
 
 @dataclass(frozen=True, slots=True)
