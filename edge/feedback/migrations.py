@@ -93,7 +93,25 @@ CREATE TABLE audio (
 CREATE INDEX audio_t ON audio (t);
 """
 
-MIGRATIONS: Sequence[str] = (_V1_TURNS, _V2_SIGNALS_EVENTS, _V3_TAUGHT_AUDIO)
+# crash recovery: the turns whose feedback window the recorder has not closed yet, and the barge-ins (the
+# one input of the detectors that was only held in memory)
+_V4_OPEN_TURNS_BARGE_INS = """
+CREATE TABLE open_turns (
+    turn_id TEXT PRIMARY KEY REFERENCES turns (turn_id) ON DELETE CASCADE,
+    t_end REAL NOT NULL
+);
+CREATE TABLE barge_ins (
+    id INTEGER PRIMARY KEY,
+    turn_id TEXT NOT NULL,
+    t REAL NOT NULL,
+    response_start REAL NOT NULL,
+    response_s REAL NOT NULL,
+    UNIQUE (turn_id, t)
+);
+CREATE INDEX barge_ins_t ON barge_ins (t);
+"""
+
+MIGRATIONS: Sequence[str] = (_V1_TURNS, _V2_SIGNALS_EVENTS, _V3_TAUGHT_AUDIO, _V4_OPEN_TURNS_BARGE_INS)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

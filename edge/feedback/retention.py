@@ -45,6 +45,7 @@ def prune(store: TurnStore, settings: FeedbackSettings, now: float) -> PruneRepo
     with store.transaction() as conn:
         by_age = conn.execute("DELETE FROM turns WHERE t_end < ?", (cutoff,)).rowcount
         events = conn.execute("DELETE FROM device_events WHERE t < ?", (cutoff,)).rowcount
+        conn.execute("DELETE FROM barge_ins WHERE t < ?", (cutoff,))
         audio = 0
         if not settings.keep_audio:
             audio += conn.execute("DELETE FROM audio").rowcount
@@ -76,5 +77,6 @@ def _trim_size(store: TurnStore, limit: int) -> int:
             ).fetchone()[0]
             removed += conn.execute("DELETE FROM turns WHERE t_start <= ?", (oldest,)).rowcount
             conn.execute("DELETE FROM device_events WHERE t <= ?", (oldest,))
+            conn.execute("DELETE FROM barge_ins WHERE t <= ?", (oldest,))
         store.conn.execute("PRAGMA incremental_vacuum")
     return removed

@@ -23,6 +23,7 @@ from edge.feedback.similarity import normalize
 __all__ = [
     "CANCEL_PHRASES",
     "UNDO_INTENTS",
+    "commanded_entities",
     "detect_abandon",
     "detect_all",
     "detect_barge_in",
@@ -101,7 +102,7 @@ def _sessions(turns: Iterable[TurnRecord]) -> list[list[TurnRecord]]:
 def _put_back(turn: TurnRecord, until: float, events: Sequence[DeviceEvent]) -> bool:
     """A device the turn commanded went back to its earlier state by hand before ``until``."""
     prior: dict[str, Any] = dict(turn.extra.get("prior_states", {}))
-    commanded = _commanded(turn)
+    commanded = commanded_entities(turn)
     return any(
         e.source == ChangeSource.MANUAL
         and e.entity_id in commanded
@@ -168,7 +169,7 @@ def detect_rephrases(
     return out
 
 
-def _commanded(turn: TurnRecord) -> dict[str, str]:
+def commanded_entities(turn: TurnRecord) -> dict[str, str]:
     """entity_id -> the state our command asked for (from the recorded commands)."""
     out: dict[str, str] = {}
     for command in turn.commands:
@@ -186,7 +187,7 @@ def detect_undo(
     acting = [t for t in turns if t.commands and t.result_ok is not False]
     for turn in acting:
         prior: dict[str, Any] = dict(turn.extra.get("prior_states", {}))
-        commanded = _commanded(turn)
+        commanded = commanded_entities(turn)
         for event in events:
             if event.source != ChangeSource.MANUAL or event.entity_id not in commanded:
                 continue

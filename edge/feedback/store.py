@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from edge.errors import EdgeError, ErrorCode
 from edge.feedback.migrations import SCHEMA_VERSION, migrate
-from edge.feedback.observations import ChangeSource, DeviceEvent, StoredTurn
+from edge.feedback.observations import BargeIn, ChangeSource, DeviceEvent, StoredTurn
 from edge.feedback.record import FeedbackSignal, Label, SignalKind, TurnRecord
 
 __all__ = ["TurnQuery", "TurnStore", "open_connection"]
@@ -163,6 +163,30 @@ class TurnStore:
             (event.home_id, event.entity_id, event.old, event.new, event.t, str(event.source)),
         )
 
+    def add_device_events(self, events: Sequence[DeviceEvent]) -> None:
+        self.conn.executemany(
+            "INSERT INTO device_events (home_id, entity_id, old, new, t, source) VALUES (?, ?, ?, ?, ?, ?)",
+            [(e.home_id, e.entity_id, e.old, e.new, e.t, str(e.source)) for e in events],
+        )
+
+    def add_barge_in(self, event: BargeIn) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO barge_ins (turn_id, t, response_start, response_s) VALUES (?, ?, ?, ?)",
+            (event.turn_id, event.t, event.response_start, event.response_s),
+        )
+
+    def open_turn(self, turn_id: str, t_end: float) -> None:
+        """Mark a stored turn's feedback window as open (the recorder closes it with :meth:`settle`)."""
+        self.conn.execute(
+            "INSERT OR REPLACE INTO open_turns (turn_id, t_end) VALUES (?, ?)", (turn_id, t_end)
+        )
+
+    def settle(self, turn_id: str, label: Label | str, failure_point: str) -> bool:
+        """The turn's windows have closed: its final label, and it is no longer open."""
+        found = self.set_label(turn_id, label, failure_point)
+        self.conn.execute("DELETE FROM open_turns WHERE turn_id = ?", (turn_id,))
+        return found
+
     def add_audio(self, turn_id: str, t: float, pcm: bytes, sample_rate: int = 16_000) -> None:
         self.conn.execute(
             "INSERT OR REPLACE INTO audio (turn_id, t, sample_rate, pcm) VALUES (?, ?, ?, ?)",
@@ -235,6 +259,19 @@ class TurnStore:
             (since if since is not None else float("-inf"), until if until is not None else float("inf")),
         )
         return [DeviceEvent(e, o, n, t, ChangeSource(s), h) for e, o, n, t, s, h in rows]
+
+    def barge_ins(self, since: float | None = None, until: float | None = None) -> list[BargeIn]:
+        rows = self.conn.execute(
+            "SELECT turn_id, t, response_start, response_s FROM barge_ins"
+            " WHERE t >= ? AND t < ? ORDER BY t, id",
+            (since if since is not None else float("-inf"), until if until is not None else float("inf")),
+        )
+        return [BargeIn(turn_id, t, start, length) for turn_id, t, start, length in rows]
+
+    def open_turns(self) -> dict[str, float]:
+        """turn_id -> t_end of every turn whose feedback window was never closed."""
+        rows = self.conn.execute("SELECT turn_id, t_end FROM open_turns ORDER BY t_end, turn_id")
+        return {str(turn_id): float(t_end) for turn_id, t_end in rows}
 
     def count_turns(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM turns").fetchone()[0])
