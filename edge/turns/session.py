@@ -67,6 +67,8 @@ def load_script(path: Path) -> list[ScriptLine]:
     for n, raw in enumerate(text.splitlines(), 1):
         if raw.strip():
             out.append(_line(path, n, raw))
+    if not out:
+        raise EdgeError(f"session script {path} is empty", hint=SCRIPT_HINT, code=ErrorCode.PAYLOAD_INVALID)
     return sorted(out, key=lambda x: x.t)
 
 
@@ -96,6 +98,8 @@ def _line(path: Path, n: int, raw: str) -> ScriptLine:
         raise _bad(path, n, '"no_wake" is true or false, and only on an audio line')
     if kind == "audio":
         value = str(path.parent / value) if not Path(value).is_absolute() else value
+        if not Path(value).is_file():
+            raise _bad(path, n, f"audio file {value} does not exist")
     return ScriptLine(float(t), kind, value if isinstance(value, str) else "", no_wake)
 
 
