@@ -23,7 +23,7 @@ from edge.context.broker import port_open
 from edge.context.homes import load_home
 from edge.context.model import ContextSnapshot
 from edge.context.mqtt import MqttSession, SessionSettings
-from edge.context.store import ContextStore, StateChange
+from edge.context.store import ContextStore
 from edge.events import EventType, PipelineEvent
 from edge.feedback.recorder import FeedbackRecorder
 from edge.feedback.taught import TaughtStore
@@ -64,19 +64,23 @@ def asr_vocabulary(snapshot: ContextSnapshot) -> list[str]:
 
 
 async def _forward_changes(
-    store: ContextStore, recorder: FeedbackRecorder, home: MqttHome, home_id: str
+    store: ContextStore, recorder: FeedbackRecorder, home: MqttHome, home_id: str, settle_s: float = 0.25
 ) -> None:
     """Device state changes become feedback device events: the ones our commands asked for are marked
-    as such; any other change was made by hand or by an app (and may undo the last turn)."""
-    changes = store.changes()
+    as such; any other change was made by hand or by an app (and may undo the last turn). Changes are
+    coalesced per entity (first old state, latest new one) and forwarded in batches at most every
+    ``settle_s``: a chatty sensor costs one event per batch, not one write per message, and no other
+    device's change is ever dropped behind it."""
+    changes = store.coalesced_changes()
     while True:
         try:
-            change: StateChange = await changes.get()
+            batch = await changes.batch(settle_s)
         except ChannelClosed:
             return
-        event = home.device_event(change, home_id)
-        if event is not None:
-            await recorder.on_device_event(event)
+        for change in batch:
+            event = home.device_event(change, home_id)
+            if event is not None:
+                await recorder.on_device_event(event)
 
 
 async def _tick(recorder: FeedbackRecorder, every_s: float = 15.0) -> None:

@@ -1,9 +1,19 @@
 """An MQTT v5 session that survives the broker going away.
 
 ``async with MqttSession(settings) as s`` starts one named supervisor task that connects (aiomqtt over
-paho), resubscribes everything it was asked to, forwards messages into a bounded queue and, when the
-connection drops, reconnects after a jittered exponential backoff, forever. Publishing waits for the
-connection at most ``timeout`` seconds and then fails with ``BROKER_UNAVAILABLE``: callers keep working.
+paho), resubscribes everything it is subscribed to now, forwards messages and, when the connection drops,
+reconnects after a short full-jitter backoff (capped at ``reconnect_max_s``, reset on every connection),
+forever. A publish that finds the broker away wakes the supervisor, which then retries within
+``reconnect_min_s`` instead of sleeping out its backoff; the publish waits for the connection at most its
+deadline and then fails with ``BROKER_UNAVAILABLE`` (callers keep working). A message is handed to the
+broker at most once: it is retried only when paho refused it before sending.
+
+Incoming messages go to a bounded queue (``coalesce_by_topic=False``: back-pressure, in order) or, for
+the runtime's context store, are coalesced per topic (latest wins): the reader never falls behind a chatty
+device, so the client library's own queue never overflows and a confirmation is never dropped.
+
+Topics are checked (:mod:`edge.context.validate`) before they reach paho or the broker: an invalid filter
+or a NUL would otherwise raise in the reader or make the broker drop the connection on every reconnect.
 With a ``health_topic`` it publishes a retained ``{"status": "online"}`` and leaves a last will of
 ``{"status": "offline"}``.
 """
@@ -16,6 +26,7 @@ import json
 import logging
 import random
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from types import TracebackType
@@ -23,11 +34,16 @@ from types import TracebackType
 import aiomqtt
 
 from edge.config import MQTTSettings
+from edge.context.validate import PayloadError, check_topic_filter, check_topic_name
 from edge.errors import EdgeError, ErrorCode
 
-__all__ = ["Message", "MqttSession", "SessionSettings", "backoff_delay"]
+__all__ = ["RECONNECT_CAP_S", "Message", "MqttSession", "SessionSettings", "backoff_delay"]
 
 log = logging.getLogger(__name__)
+
+RECONNECT_CAP_S = 5.0
+"""The runtime never waits longer than this between two connection attempts (whatever the config says):
+a home hub that is back should be used at once."""
 
 
 def backoff_delay(attempt: int, min_s: float, max_s: float, rng: random.Random) -> float:
@@ -48,13 +64,14 @@ class SessionSettings:
     tls: bool = False
     ca_file: str = ""
     reconnect_min_s: float = 0.5
-    reconnect_max_s: float = 30.0
+    reconnect_max_s: float = RECONNECT_CAP_S
     keepalive_s: int = 15
     connect_timeout_s: float = 5.0
     publish_timeout_s: float = 5.0
     queue_size: int = 2000
     health_topic: str = ""
     site_id: str = ""
+    coalesce_by_topic: bool = False  # latest message per topic wins (state readers); False: every one
 
     def __post_init__(self) -> None:
         if not 0 < self.port < 65536:
@@ -68,8 +85,10 @@ class SessionSettings:
         return cls(
             host=mqtt.host, port=mqtt.port, username=mqtt.username, password=mqtt.password,
             client_id=mqtt.client_id, tls=mqtt.tls, ca_file=mqtt.ca_file,
-            reconnect_min_s=mqtt.reconnect_min_s, reconnect_max_s=mqtt.reconnect_max_s,
+            reconnect_min_s=min(mqtt.reconnect_min_s, RECONNECT_CAP_S),
+            reconnect_max_s=min(mqtt.reconnect_max_s, RECONNECT_CAP_S),
             publish_timeout_s=mqtt.command_timeout_s, health_topic=topic, site_id=site_id,
+            coalesce_by_topic=True,
         )  # fmt: skip
 
 
@@ -99,6 +118,12 @@ class MqttSession:
         self._listeners: list[Callable[[bool], None]] = [on_connection] if on_connection else []
         self._rng = rng or random.Random()
         self._queue: asyncio.Queue[Message] = asyncio.Queue(settings.queue_size)
+        self._latest: OrderedDict[str, Message] = OrderedDict()  # coalesce_by_topic: topic -> newest
+        self._readable = asyncio.Event()
+        self._writable = asyncio.Event()
+        self._writable.set()
+        self._wake = asyncio.Event()  # a publisher waits for the broker: retry now, not after the backoff
+        self._waiting = 0
         self._subscriptions: dict[str, int] = {}
         self._client: aiomqtt.Client | None = None
         self._connected = asyncio.Event()
@@ -106,6 +131,8 @@ class MqttSession:
         self.connects = 0
         self._closing = False
         self.disconnects = 0
+        self.received = 0
+        self.coalesced = 0  # messages replaced by a newer one on the same topic before they were read
 
     @property
     def connected(self) -> bool:
@@ -142,17 +169,33 @@ class MqttSession:
         except TimeoutError:
             return False
 
+    @property
+    def subscription_count(self) -> int:
+        return len(self._subscriptions)
+
     async def subscribe(self, topic: str, qos: int = 0) -> None:
-        """Subscribe now if connected, and again after every reconnect."""
+        """Subscribe now if connected, and again after every reconnect. An invalid filter raises
+        PayloadError and is never sent (the broker would drop the connection, on every reconnect)."""
         if self._subscriptions.get(topic) == qos:
             return
-        self._subscriptions[topic] = qos
+        self._subscriptions[check_topic_filter(topic) if not topic.startswith("$share/") else topic] = qos
         client = self._client
         if client is not None and self.connected:
             try:
                 await client.subscribe(topic, qos, timeout=self.settings.publish_timeout_s)
             except aiomqtt.MqttError as err:
                 log.info("subscribe %s deferred to the next connection: %s", topic, err)
+
+    async def unsubscribe(self, topic: str) -> None:
+        """Stop receiving ``topic`` now if connected, and no longer resubscribe it."""
+        if self._subscriptions.pop(topic, None) is None:
+            return
+        client = self._client
+        if client is not None and self.connected:
+            try:
+                await client.unsubscribe(topic, timeout=self.settings.publish_timeout_s)
+            except aiomqtt.MqttError as err:  # gone with the connection anyway
+                log.debug("unsubscribe %s: %s", topic, err)
 
     async def publish(
         self,
@@ -162,23 +205,34 @@ class MqttSession:
         retain: bool = False,
         wait_s: float | None = None,
     ) -> None:
-        """Publish, waiting up to ``wait_s`` for a connection; EdgeError(BROKER_UNAVAILABLE) otherwise."""
+        """Publish, waiting up to ``wait_s`` for a connection; EdgeError(BROKER_UNAVAILABLE) otherwise.
+
+        Sent at most once: retried only while paho refuses it (no connection). Once handed over, a
+        missing acknowledgement is logged, not retried (the device may have it; callers that need to
+        know wait for the device's report). An invalid topic raises PayloadError at once."""
+        check_topic_name(topic)
         limit = self.settings.publish_timeout_s if wait_s is None else wait_s
         body = payload.encode() if isinstance(payload, str) else payload
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit
         try:
             async with asyncio.timeout(limit):
                 while True:
-                    await self._connected.wait()
+                    await self._wait_connection()
                     client = self._client
                     if client is None:
                         await asyncio.sleep(0.05)
                         continue
                     try:
-                        await client.publish(topic, body, qos=qos, retain=retain, timeout=limit)
+                        left = max(0.05, deadline - loop.time() - 0.05)  # inside the outer deadline
+                        await client.publish(topic, body, qos=qos, retain=retain, timeout=left)
                         return
+                    except aiomqtt.MqttCodeError as err:
+                        log.debug("publish to %s refused before sending, will retry: %s", topic, err)
+                        await asyncio.sleep(0.05)
                     except aiomqtt.MqttError as err:
-                        log.debug("publish to %s failed, will retry: %s", topic, err)
-                        await asyncio.sleep(0.1)
+                        log.warning("publish to %s sent but not acknowledged: %s", topic, err)
+                        return
         except TimeoutError as err:
             raise EdgeError(
                 f"could not publish to {topic} within {limit:g}s: the MQTT broker is unavailable",
@@ -186,9 +240,41 @@ class MqttSession:
                 code=ErrorCode.BROKER_UNAVAILABLE,
             ) from err
 
+    async def _wait_connection(self) -> None:
+        if self._connected.is_set():
+            return
+        self._waiting += 1
+        self._wake.set()
+        try:
+            await self._connected.wait()
+        finally:
+            self._waiting -= 1
+
     async def messages(self) -> AsyncIterator[Message]:
+        if not self.settings.coalesce_by_topic:
+            while True:
+                yield await self._queue.get()
         while True:
-            yield await self._queue.get()
+            while not self._latest:
+                self._readable.clear()
+                await self._readable.wait()
+            _topic, message = self._latest.popitem(last=False)
+            self._writable.set()
+            yield message
+
+    async def _deliver(self, message: Message) -> None:
+        self.received += 1
+        if not self.settings.coalesce_by_topic:
+            await self._queue.put(message)  # full queue: back-pressure on the reader
+            return
+        if message.topic in self._latest:
+            self.coalesced += 1
+        else:
+            while len(self._latest) >= self.settings.queue_size:  # that many distinct topics unread
+                self._writable.clear()
+                await self._writable.wait()
+        self._latest[message.topic] = message  # a known topic keeps its place in line: fair to all
+        self._readable.set()
 
     def _set_connected(self, up: bool) -> None:
         if up == self.connected:
@@ -230,23 +316,38 @@ class MqttSession:
             await client.publish(s.health_topic, _health("online", s.site_id), qos=1, retain=True)
         async for m in client.messages:
             body = m.payload if isinstance(m.payload, bytes) else str(m.payload).encode()
-            message = Message(str(m.topic), body, bool(m.retain), int(m.qos))
-            await self._queue.put(message)  # full queue: back-pressure on the reader, never a loss
+            await self._deliver(Message(str(m.topic), body, bool(m.retain), int(m.qos)))
 
     async def _supervise(self) -> None:
         attempt = 0
         while True:
+            self._wake.clear()
             try:
                 async with self._client_for() as client:
                     attempt = 0
                     await self._session(client)
             except aiomqtt.MqttError as err:
                 log.debug("MQTT connection ended: %s", err)
+            except PayloadError as err:  # cannot happen with checked topics; never a dead supervisor
+                log.error("MQTT session: %s", err)
             finally:
                 self._client = None
                 self._set_connected(False)
-            delay = backoff_delay(
-                attempt, self.settings.reconnect_min_s, self.settings.reconnect_max_s, self._rng
-            )
+            await self._backoff(attempt)
             attempt += 1
-            await asyncio.sleep(delay)
+
+    async def _backoff(self, attempt: int) -> None:
+        """Sleep the jittered backoff, cut short to at most ``reconnect_min_s`` (jittered) while, or as
+        soon as, a publisher waits for the broker."""
+        s = self.settings
+        delay = backoff_delay(attempt, s.reconnect_min_s, s.reconnect_max_s, self._rng)
+        loop = asyncio.get_running_loop()
+        until = loop.time() + delay
+        if not self._waiting:
+            try:
+                async with asyncio.timeout(delay):
+                    await self._wake.wait()
+            except TimeoutError:
+                return
+        prompt = loop.time() + self._rng.uniform(0.5, 1.0) * min(s.reconnect_min_s, 0.5)
+        await asyncio.sleep(max(0.0, min(until, prompt) - loop.time()))

@@ -1,8 +1,12 @@
 """The live home: a registry built from discovery (merged with the configured home's names and areas),
 the states devices report, immutable versioned snapshots, and state-change events for subscribers.
 
-``handle(message)`` is synchronous and cheap (the parsers are pure); bad payloads are logged once per
-topic and ignored, so nothing a device publishes can crash the store or corrupt the registry.
+``handle(message)`` is synchronous and cheap (the parsers are pure); everything from the broker is
+validated (:mod:`edge.context.validate`) and bad messages are logged once per topic and ignored, so
+nothing a device publishes can crash the store, corrupt the registry or poison the session's
+subscriptions. Which entity owns which discovery and which state subscriptions is
+:class:`edge.context.registry.Registry`'s business; the store applies its subscribe/unsubscribe operations
+to the session as they happen.
 """
 
 from __future__ import annotations
@@ -12,43 +16,43 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
 
 from edge.bus import Channel, Overflow
 from edge.config import Settings
+from edge.context.changes import CoalescedChanges, StateChange
 from edge.context.discovery import Removal, parse_ha_discovery, parse_z2m_devices
 from edge.context.homes import Home
 from edge.context.model import ContextSnapshot, Device, DeviceState, Satellite
 from edge.context.mqtt import Message
-from edge.context.wire import PayloadError, decode_basic_state, decode_json_state
+from edge.context.registry import MAX_DEVICES, Registry, state_topics
+from edge.context.validate import PayloadError, check_state
+from edge.context.wire import decode_basic_state, decode_json_state
 
-__all__ = ["ContextStore", "StateChange"]
+__all__ = ["MAX_DEVICES", "ContextStore", "StateChange"]
 
 log = logging.getLogger(__name__)
 
-MAX_DEVICES = 2000
 MAX_PENDING = 512
 MAX_WARNED_TOPICS = 4096
-
-
-@dataclass(frozen=True, slots=True)
-class StateChange:
-    """``entity_id`` went from ``old`` to ``new`` at ``t`` (monotonic seconds)."""
-
-    entity_id: str
-    old: DeviceState | None
-    new: DeviceState
-    t: float
+YIELD_EVERY = 64  # messages handled between two yields to the event loop (a flood never starves waiters)
 
 
 class Subscriber(Protocol):
     async def subscribe(self, topic: str, qos: int = 0) -> None: ...
+    async def unsubscribe(self, topic: str) -> None: ...
 
 
 class MessageSource(Subscriber, Protocol):
     def messages(self) -> AsyncIterator[Message]: ...
+
+
+class ChangeSink(Protocol):
+    @property
+    def closed(self) -> bool: ...
+    def put_nowait(self, change: StateChange) -> bool: ...
 
 
 class ContextStore:
@@ -64,22 +68,22 @@ class ContextStore:
         self.satellite = Satellite(sat.site_id, sat.area, sat.has_screen, sat.has_speaker)
         self._discovery_prefix = settings.mqtt.discovery_prefix
         self._z2m_prefix = settings.mqtt.z2m_prefix
-        self._devices: dict[str, Device] = dict(home.devices) if home else {}
+        self.registry = Registry(home)
+        self._devices = self.registry.devices
+        self._topics = self.registry.topics
         self._states: dict[str, DeviceState] = {}
-        self._topics: dict[str, set[str]] = {}
         self._pending: OrderedDict[str, bytes] = OrderedDict()  # state before its device is known
         self._warned: set[str] = set()
         self._version = 1
         self._snapshot: ContextSnapshot | None = None
-        self._subscribers: list[Channel[StateChange]] = []
-        self._waiters: dict[str, set[asyncio.Event]] = {}
-        self._new_topics: list[str] = []
+        self._subscribers: list[ChangeSink] = []
+        self._waiters: dict[str, list[tuple[Callable[[DeviceState], bool], asyncio.Future[DeviceState]]]] = {}
         self.rejected = 0
-        for device in self._devices.values():
-            self._index(device)
+        self.handled = 0
 
     # -- registry -----------------------------------------------------------------------------------------
     def subscriptions(self) -> list[str]:
+        """Every topic filter the store needs now: discovery, and the live entities' state topics."""
         p, z = self._discovery_prefix, self._z2m_prefix
         return [
             f"{p}/+/+/config",
@@ -89,71 +93,20 @@ class ContextStore:
             *sorted(self._topics),
         ]
 
-    def _state_topics(self, device: Device) -> list[str]:
-        topics = [device.state_topic] if device.state_topic else []
-        if device.schema == "ha-basic":
-            for key in ("brightness_state_topic", "current_temperature_topic", "temperature_state_topic",
-                        "position_topic", "rgb_state_topic", "mode_state_topic"):  # fmt: skip
-                value = device.extra.get(key)
-                if isinstance(value, str) and value:
-                    topics.append(value)
-        return topics
-
-    def _index(self, device: Device) -> None:
-        for topic in self._state_topics(device):
-            if topic not in self._topics:
-                self._new_topics.append(topic)
-            self._topics.setdefault(topic, set()).add(device.entity_id)
-
-    def _unindex(self, entity_id: str) -> None:
-        for ids in self._topics.values():
-            ids.discard(entity_id)
-
-    def _merge(self, found: Device) -> Device:
-        """A discovered device, with the configured home's names, aliases and area when ids match."""
-        known = self.home.devices.get(found.entity_id) if self.home else None
-        if known is None:
-            floor = self.home.area_floor.get(found.area, "") if self.home else ""
-            return replace(found, floor=floor) if floor else found
-        return replace(
-            found,
-            name=known.name,
-            aliases=known.aliases,
-            area=known.area or found.area,
-            floor=known.floor,
-            device_class=found.device_class or known.device_class,
-            capabilities=found.capabilities | known.capabilities,
-            unit=found.unit or known.unit,
-        )
-
-    def _register(self, found: Device) -> None:
-        device = self._merge(found)
-        if self._devices.get(device.entity_id) == device:
-            return
-        if device.entity_id not in self._devices and len(self._devices) >= MAX_DEVICES:
-            raise PayloadError(f"registry is full ({MAX_DEVICES} devices); ignoring {device.entity_id}")
-        self._unindex(device.entity_id)
-        self._devices[device.entity_id] = device
-        self._index(device)
-        self._bump()
-        for topic in self._state_topics(device):
-            if topic in self._pending:
-                self._apply_state(topic, self._pending.pop(topic))
-
     # -- messages -----------------------------------------------------------------------------------------
     def handle(self, message: Message) -> None:
         """Apply one MQTT message; malformed ones are logged once per topic and ignored."""
+        self.handled += 1
         topic = message.topic
         try:
             if topic.startswith(self._discovery_prefix + "/") and topic.endswith("/config"):
                 result = parse_ha_discovery(topic, message.payload, self._discovery_prefix)
                 if isinstance(result, Removal):
-                    self._remove(result.entity_id)
+                    self._remove(result.entity_id, topic)
                 else:
-                    self._register(result)
+                    self._register(result, topic)
             elif topic == f"{self._z2m_prefix}/bridge/devices":
-                for device in parse_z2m_devices(message.payload, self._z2m_prefix):
-                    self._register(device)
+                self._register_z2m(topic, message.payload)
             elif topic in self._topics:
                 self._apply_state(topic, message.payload)
             elif topic.startswith(self._z2m_prefix + "/") and topic.count("/") == 1:
@@ -162,7 +115,7 @@ class ContextStore:
                     self._pending.popitem(last=False)
         except PayloadError as err:
             self._reject(topic, str(err))
-        except (ValueError, TypeError, KeyError, RecursionError) as err:  # a parser gap must not crash us
+        except Exception as err:  # a parser gap must never take the runtime down
             self._reject(topic, f"{type(err).__name__}: {err}")
 
     def _reject(self, topic: str, why: str) -> None:
@@ -174,13 +127,33 @@ class ContextStore:
             self._warned.clear()
         self._warned.add(key)
         log.warning(
-            "ignoring a bad message on %s: %s (further ones on this topic are not logged)", key, why[:300]
+            "ignoring a bad message on %r: %s (further ones on this topic are not logged)", key, why[:300]
         )
 
-    def _remove(self, entity_id: str) -> None:
-        if entity_id in self._devices:
-            self._unindex(entity_id)
-            del self._devices[entity_id]
+    def _register(self, found: Device, source: str) -> None:
+        device = self.registry.register(found, source)
+        if device is None:
+            return
+        self._bump()
+        for topic in state_topics(device):
+            if topic in self._pending:
+                self._apply_state(topic, self._pending.pop(topic))
+
+    def _register_z2m(self, topic: str, payload: bytes) -> None:
+        """Zigbee2MQTT's device list: each device on its own (a bad one does not hide the others), and
+        the devices it no longer lists are removed."""
+        listed: set[str] = set()
+        for device in parse_z2m_devices(payload, self._z2m_prefix):
+            try:
+                self._register(device, topic)
+                listed.add(device.entity_id)
+            except PayloadError as err:
+                self._reject(f"{topic}#{device.entity_id}", str(err))
+        for gone in sorted(self.registry.owned_by(topic) - listed):
+            self._remove(gone, topic)
+
+    def _remove(self, entity_id: str, source: str) -> None:
+        if self.registry.remove(entity_id, source):
             self._states.pop(entity_id, None)
             self._bump()
 
@@ -195,6 +168,7 @@ class ContextStore:
                 new = decode_basic_state(device, topic, payload, previous, now_ms)
             else:
                 new = decode_json_state(device, payload, previous, now_ms)
+            new = check_state(device, new)
             self._states[entity_id] = new
             self._bump()
             self._emit(StateChange(entity_id, previous, new, now_ms / 1000))
@@ -229,42 +203,68 @@ class ContextStore:
         self._subscribers.append(channel)
         return channel
 
+    def coalesced_changes(self) -> CoalescedChanges:
+        """A new sink of state changes coalesced per entity (bounded by the entities; never drops one)."""
+        sink = CoalescedChanges()
+        self._subscribers.append(sink)
+        return sink
+
     def _emit(self, change: StateChange) -> None:
         self._subscribers = [c for c in self._subscribers if not c.closed]
-        for channel in self._subscribers:
-            channel.put_nowait(change)
-        for event in self._waiters.get(change.entity_id, ()):
-            event.set()
+        for sink in self._subscribers:
+            sink.put_nowait(change)
+        for accept, found in list(self._waiters.get(change.entity_id, ())):
+            # checked against every reported state as it arrives, so a confirmation is never missed
+            # because a later report replaced it before the waiting task ran
+            if not found.done() and _accepts(accept, change.new):
+                found.set_result(change.new)
 
     async def wait_for(
         self, entity_id: str, accept: Callable[[DeviceState], bool], within_s: float
     ) -> DeviceState | None:
         """The first state of ``entity_id`` that ``accept`` likes, within ``within_s``; None on timeout."""
-        event = asyncio.Event()
-        self._waiters.setdefault(entity_id, set()).add(event)
+        state = self._states.get(entity_id)
+        if state is not None and _accepts(accept, state):
+            return state
+        found: asyncio.Future[DeviceState] = asyncio.get_running_loop().create_future()
+        waiter = (accept, found)
+        self._waiters.setdefault(entity_id, []).append(waiter)
         try:
             async with asyncio.timeout(within_s):
-                while True:
-                    state = self._states.get(entity_id)
-                    if state is not None and accept(state):
-                        return state
-                    event.clear()
-                    await event.wait()
+                return await found
         except TimeoutError:
             return None
         finally:
-            waiters = self._waiters.get(entity_id, set())
-            waiters.discard(event)
+            waiters = self._waiters.get(entity_id, [])
+            if waiter in waiters:
+                waiters.remove(waiter)
             if not waiters:
                 self._waiters.pop(entity_id, None)
 
     # -- running ------------------------------------------------------------------------------------------
     async def run(self, session: MessageSource) -> None:
-        """Subscribe and apply messages from ``session`` until cancelled."""
+        """Subscribe, then apply messages from ``session`` until cancelled, keeping the session's
+        subscriptions to what the live entities need, and yielding to the event loop every
+        ``YIELD_EVERY`` messages so a flood never starves the tasks waiting for a confirmation."""
         for topic in self.subscriptions():
             await session.subscribe(topic)
-        self._new_topics.clear()
+        self.registry.take_ops()
+        count = 0
         async for message in session.messages():
             self.handle(message)
-            while self._new_topics:
-                await session.subscribe(self._new_topics.pop())
+            for subscribe, topic in self.registry.take_ops():
+                try:
+                    await (session.subscribe(topic) if subscribe else session.unsubscribe(topic))
+                except PayloadError as err:  # the registry checked it; the session checks again
+                    self._reject(topic, str(err))
+            count += 1
+            if count % YIELD_EVERY == 0:
+                await asyncio.sleep(0)
+
+
+def _accepts(accept: Callable[[DeviceState], bool], state: DeviceState) -> bool:
+    try:
+        return bool(accept(state))
+    except Exception:  # a caller's predicate must not break the store
+        log.exception("a wait_for predicate failed")
+        return False

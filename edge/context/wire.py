@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from edge.context.model import Device, DeviceState
-from edge.errors import EdgeError, ErrorCode
+from edge.context.validate import PayloadError, check_json_depth, clean_number
 
 __all__ = [
     "MAX_PAYLOAD_BYTES",
@@ -41,22 +41,19 @@ _Z2M_ATTR = {"local_temperature": "current_temperature", "occupied_heating_setpo
              "position": "current_position", "system_mode": "hvac_mode"}  # fmt: skip
 
 
-class PayloadError(EdgeError):
-    code = ErrorCode.PAYLOAD_INVALID
-
-
 def parse_json(payload: bytes, what: str) -> Any:
     """JSON from an MQTT payload, bounded in size and depth."""
     if len(payload) > MAX_PAYLOAD_BYTES:
         raise PayloadError(f"{what}: payload of {len(payload)} bytes is over {MAX_PAYLOAD_BYTES}")
     try:
-        return json.loads(payload.decode("utf-8"))
+        value = json.loads(payload.decode("utf-8"))
     except UnicodeDecodeError as err:
         raise PayloadError(f"{what}: payload is not UTF-8") from err
     except RecursionError as err:
         raise PayloadError(f"{what}: payload is nested too deeply") from err
     except ValueError as err:
         raise PayloadError(f"{what}: payload is not JSON ({err})") from err
+    return check_json_depth(value, what)
 
 
 def _scalar(value: Any) -> Any:
@@ -73,11 +70,14 @@ def _scalar(value: Any) -> Any:
 
 
 def _z2m_brightness(value: Any) -> int | None:
-    return (
-        round(float(value) * 255 / 254)
-        if isinstance(value, int | float) and not isinstance(value, bool)
-        else None
-    )
+    """z2m's 0-254 as HA's 0-255, checked before any arithmetic (1e308 is rejected, never overflowed)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    try:
+        raw = clean_number("brightness", float(value))
+    except OverflowError as err:
+        raise PayloadError(f"brightness {str(value)[:20]}... is out of range") from err
+    return round(clean_number("brightness", raw * 255 / 254))
 
 
 def decode_json_state(
@@ -160,11 +160,12 @@ def decode_basic_state(
                 state = text.lower()[:MAX_STRING]
             else:
                 try:
-                    number = float(text)
+                    number = clean_number(attr, float(text)) if attr != "brightness" else float(text)
                 except ValueError as err:
                     raise PayloadError(f"{topic}: expected a number, got {text[:40]!r}") from err
                 if attr == "brightness":
-                    number = number * 255 / float(device.extra.get("brightness_scale", 255) or 255)
+                    scale = float(device.extra.get("brightness_scale", 255) or 255)
+                    number = clean_number(attr, clean_number("raw brightness", number) * 255 / scale)
                 attrs[attr] = round(number, 2)
             return DeviceState(state, attrs, t_ms)
     raise PayloadError(f"{topic}: not a state topic of {device.entity_id}")

@@ -1,0 +1,195 @@
+"""Which devices the runtime knows, who announced each one, and which state topics they need.
+
+Discovery is untrusted (anything on the broker can publish a retained config), so the registry keeps:
+
+- an **owner** per discovered entity: the discovery topic (or ``<z2m>/bridge/devices``) that announced it.
+  Only the owner may re-announce or remove it; a config for the same entity_id from another topic, or one
+  that takes the name or alias of a different device, is kept apart (rejected with a reason, logged once
+  by the store), so a hostile config named "kitchen light" cannot turn one request into a fan-out;
+- **subscriptions owned per entity**: each state topic maps to the entities that need it; re-announcing
+  with new topics releases the old ones (unless another entity still needs them), removal releases them
+  too, so the number of subscriptions stays bounded by the live entities. The subscribe/unsubscribe
+  operations wait in :attr:`Registry.ops` for the store to apply them to the session;
+- a **shared command topic** (two entities commanding the same topic) is logged: the executor's safety gate
+  refuses a non-lock device whose command topic is a lock's.
+
+The home file is the root of trust: its devices are never removed by discovery (a removal by their owner
+restores the configured device), and with a home file a same-named device is accepted only in another of
+the home's areas.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+
+from edge.context.homes import Home
+from edge.context.model import Device
+from edge.context.validate import PayloadError, check_device
+
+__all__ = ["MAX_DEVICES", "Registry"]
+
+log = logging.getLogger(__name__)
+
+MAX_DEVICES = 2000
+MAX_LOGGED_SHARES = 1024
+_BASIC_STATE_KEYS = ("brightness_state_topic", "current_temperature_topic", "temperature_state_topic",
+                     "position_topic", "rgb_state_topic", "mode_state_topic")  # fmt: skip
+_WORDS = re.compile(r"[^a-z0-9]+")
+
+
+def _norm(text: str) -> str:
+    return _WORDS.sub(" ", text.lower()).strip()
+
+
+def _labels(device: Device) -> set[str]:
+    return {label for label in (_norm(device.name), *(_norm(a) for a in device.aliases)) if label}
+
+
+def state_topics(device: Device) -> list[str]:
+    """The topics ``device`` reports its state on (one, or one per feature for HA's basic schema)."""
+    topics = [device.state_topic] if device.state_topic else []
+    if device.schema == "ha-basic":
+        for key in _BASIC_STATE_KEYS:
+            value = device.extra.get(key)
+            if isinstance(value, str) and value and value not in topics:
+                topics.append(value)
+    return topics
+
+
+class Registry:
+    """Devices, their owners and the state topics they need (see the module docstring)."""
+
+    def __init__(self, home: Home | None = None) -> None:
+        self.home = home
+        self.devices: dict[str, Device] = dict(home.devices) if home else {}
+        self.topics: dict[str, set[str]] = {}
+        self.ops: list[tuple[bool, str]] = []  # (True: subscribe / False: unsubscribe, topic)
+        self._owner: dict[str, str] = {}
+        self._areas = {_norm(a) for a in home.areas} if home else set()
+        self._shares_logged: set[tuple[str, str]] = set()
+        for device in self.devices.values():
+            self._index(device)
+        self.ops.clear()  # the store subscribes to every topic at start
+
+    # -- subscriptions ------------------------------------------------------------------------------------
+    def _index(self, device: Device) -> None:
+        for topic in state_topics(device):
+            owners = self.topics.setdefault(topic, set())
+            if not owners:
+                self.ops.append((True, topic))
+            owners.add(device.entity_id)
+
+    def _unindex(self, device: Device, keep: tuple[str, ...] = ()) -> None:
+        """Release ``device``'s state topics except ``keep`` (a re-announcement's topics: an unchanged
+        topic is never unsubscribed and subscribed again, which would replay its retained state)."""
+        for topic in state_topics(device):
+            if topic in keep:
+                continue
+            owners = self.topics.get(topic)
+            if owners is None:
+                continue
+            owners.discard(device.entity_id)
+            if not owners:
+                del self.topics[topic]
+                self.ops.append((False, topic))
+
+    def take_ops(self) -> list[tuple[bool, str]]:
+        ops, self.ops = self.ops, []
+        return ops
+
+    # -- registration -------------------------------------------------------------------------------------
+    def merge(self, found: Device) -> Device:
+        """A discovered device, with the configured home's names, aliases and area when ids match."""
+        known = self.home.devices.get(found.entity_id) if self.home else None
+        if known is None:
+            floor = self.home.area_floor.get(found.area, "") if self.home else ""
+            return replace(found, floor=floor) if floor else found
+        return replace(
+            found,
+            name=known.name,
+            aliases=known.aliases,
+            area=known.area or found.area,
+            floor=known.floor,
+            device_class=found.device_class or known.device_class,
+            capabilities=found.capabilities | known.capabilities,
+            unit=found.unit or known.unit,
+        )
+
+    def _clash(self, device: Device) -> Device | None:
+        """Another device this one would be confused with: the same name or alias, unless both sit in
+        different areas the home file declares."""
+        mine = _labels(device)
+        area = _norm(device.area)
+        for other in self.devices.values():
+            if other.entity_id == device.entity_id or not mine & _labels(other):
+                continue
+            theirs = _norm(other.area)
+            if area and theirs and area != theirs and area in self._areas and theirs in self._areas:
+                continue
+            return other
+        return None
+
+    def register(self, found: Device, source: str) -> Device | None:
+        """Add or update ``found`` announced on ``source``; the registered device, or None when nothing
+        changed. PayloadError when it is invalid or kept apart."""
+        device = self.merge(check_device(found))
+        eid = device.entity_id
+        owner = self._owner.get(eid)
+        if owner is not None and owner != source:
+            raise PayloadError(f"{eid} is already announced on {owner[:80]}; ignoring a second announcement")
+        current = self.devices.get(eid)
+        if current == device and owner == source:
+            return None
+        if current is None and len(self.devices) >= MAX_DEVICES:
+            raise PayloadError(f"registry is full ({MAX_DEVICES} devices); ignoring {eid}")
+        clash = self._clash(device)
+        if clash is not None:
+            raise PayloadError(
+                f"{eid} is named like {clash.entity_id} ({device.name[:40]!r}); kept apart so one request "
+                "cannot reach both"
+            )
+        self._log_shared_command_topic(device)
+        self.devices[eid] = device
+        self._owner[eid] = source
+        self._index(device)
+        if current is not None:
+            self._unindex(current, keep=tuple(state_topics(device)))
+        return device
+
+    def _log_shared_command_topic(self, device: Device) -> None:
+        topic = device.command_topic
+        if not topic:
+            return
+        for other in self.devices.values():
+            if other.entity_id != device.entity_id and other.command_topic == topic:
+                key = (device.entity_id, other.entity_id)
+                if key not in self._shares_logged and len(self._shares_logged) < MAX_LOGGED_SHARES:
+                    self._shares_logged.add(key)
+                    log.warning(
+                        "%s commands the same topic as %s (%s)%s",
+                        device.entity_id, other.entity_id, topic[:80],
+                        ": it will be refused as a safety-critical device" if other.safety_critical else "",
+                    )  # fmt: skip
+                return
+
+    def remove(self, entity_id: str, source: str) -> bool:
+        """Removal by ``source`` (an empty retained config); only the owner may remove. True if changed."""
+        if self._owner.get(entity_id) != source:
+            return False
+        del self._owner[entity_id]
+        current = self.devices.pop(entity_id, None)
+        configured = self.home.devices.get(entity_id) if self.home else None
+        if configured is not None:  # the home file's device stays
+            self.devices[entity_id] = configured
+            self._index(configured)
+            if current is not None:
+                self._unindex(current, keep=tuple(state_topics(configured)))
+            return True
+        if current is not None:
+            self._unindex(current)
+        return True
+
+    def owned_by(self, source: str) -> set[str]:
+        return {eid for eid, owner in self._owner.items() if owner == source}
