@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,8 +11,16 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from edge.audio.io import check_stream_format, read_audio, to_mono_16k
+from edge.audio.io import (
+    AudioFileReader,
+    check_stream_format,
+    iter_audio,
+    probe_audio,
+    read_audio,
+    to_mono_16k,
+)
 from edge.audio.mic import MicrophoneSource, input_devices, pick_input_device
+from edge.audio.resample import StreamResampler, resample_poly
 from edge.audio.sources import ArraySource, WavSource
 from edge.audio.synth import synthesize
 from edge.config import AudioSettings
@@ -128,3 +137,78 @@ def test_synthesize_makes_a_16k_wav(tmp_path: Path, synth: Callable[..., Path]) 
     assert info.duration > 1.2
     with pytest.raises(EdgeError, match="empty text"):
         synthesize("  ", tmp_path / "x.wav")
+
+
+@pytest.mark.parametrize(("rate", "channels"), [(48_000, 2), (44_100, 1), (16_000, 2), (8_000, 1)])
+def test_streamed_file_equals_the_whole_file_for_any_block_size(
+    tmp_path: Path, rate: int, channels: int
+) -> None:
+    rng = np.random.default_rng(rate)
+    data = (0.3 * rng.standard_normal((rate * 2 + 123, channels))).astype(np.float32)
+    path = tmp_path / "noise.wav"
+    sf.write(path, data, rate, subtype="FLOAT")
+    whole = to_mono_16k(data, rate)
+    for block in (1_000, 4_096, 65_536):
+        streamed = np.concatenate(list(iter_audio(path, block_frames=block)))
+        assert streamed.dtype == np.int16 and len(streamed) == len(whole)
+        assert np.max(np.abs(streamed.astype(np.int32) - whole.astype(np.int32))) <= 1  # float rounding only
+
+
+def test_stream_resampler_has_no_clicks_at_block_edges() -> None:
+    """A pure tone resampled in odd-sized blocks stays a pure tone: no step where two blocks meet."""
+    rate = 44_100
+    x = tone(rate, seconds=1.0, freq=300.0)
+    stream = StreamResampler(160, 441)
+    out = np.concatenate([*(stream.process(x[i : i + 777]) for i in range(0, len(x), 777)), stream.flush()])
+    assert np.allclose(out, resample_poly(x, 160, 441), atol=1e-5)
+    inner = out[400:-400]
+    expected_step = 2 * np.pi * 300.0 / 16_000 * 0.5  # the largest sample-to-sample change of the tone
+    assert np.max(np.abs(np.diff(inner))) <= expected_step * 1.02
+
+
+def test_wav_source_frames_do_not_depend_on_the_read_block(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    data = (0.2 * rng.standard_normal((48_000 * 3 + 77, 2))).astype(np.float32)
+    sf.write(tmp_path / "a.wav", data, 48_000, subtype="PCM_16")
+
+    async def collect(block: int) -> list[tuple[float, bytes]]:
+        source = WavSource(tmp_path / "a.wav", frame_ms=80, block_frames=block)
+        return [(c.t_ms, c.samples.tobytes()) async for c in source]
+
+    reference = asyncio.run(collect(65_536))
+    assert len(reference) == -(-(3 * 16_000 + 26) // 1280)  # whole frames, the tail zero-padded
+    for block in (1_000, 12_345):
+        assert asyncio.run(collect(block)) == reference
+
+
+def test_reading_a_long_file_keeps_memory_flat(tmp_path: Path) -> None:
+    """Ten minutes of 48 kHz stereo (230 MB as float32, read whole) read with a peak of a few blocks."""
+    path = tmp_path / "long.wav"
+    rng = np.random.default_rng(5)
+    with sf.SoundFile(path, "w", samplerate=48_000, channels=2, subtype="PCM_16") as f:
+        for _ in range(60):
+            f.write((0.1 * rng.standard_normal((480_000, 2))).astype(np.float32))
+    tracemalloc.start()
+    try:
+        total = 0
+        with AudioFileReader(path) as reader:
+            for block in reader:
+                total += len(block)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert total == 600 * 16_000
+    assert peak < 16 * 2**20, f"peak {peak / 2**20:.1f} MB"
+
+
+def test_probe_reads_the_header_and_first_block_only(tmp_path: Path) -> None:
+    path = tmp_path / "a.flac"
+    sf.write(path, np.stack([tone(48_000)] * 2, axis=1), 48_000, format="FLAC")
+    info = probe_audio(path)
+    assert (info.rate, info.channels, info.frames) == (48_000, 2, 48_000)
+    truncated = tmp_path / "t.wav"
+    sf.write(truncated, tone(16_000), 16_000, subtype="PCM_16")
+    truncated.write_bytes(truncated.read_bytes()[:20_044])  # header + 10,000 of the 16,000 samples
+    assert len(read_audio(truncated)) == 10_000  # a cut-off recording plays what it has
+    with pytest.raises(AudioError, match="is a directory"):
+        probe_audio(tmp_path)

@@ -128,6 +128,7 @@ def _replay_memory(quick: bool) -> list[Figure]:
             "< 300 MB, flat",
         ),
         Figure(f"replay peak RSS ratio {label} / 2 min", round(long_mb / short_mb, 3), "x", "~1.0 (flat)"),
+        Figure(f"replay peak RSS growth {label} over 2 min", round(long_mb - short_mb, 1), "MB", "~0"),
     ]
     for code, err, what in ((short_code, short_err, "2 min"), (long_code, long_err, label)):
         if code != 0:
