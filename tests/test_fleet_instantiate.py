@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from edge.config import LearningSettings, Settings
@@ -136,3 +138,68 @@ def test_a_scrubbed_pair_from_one_home_is_applied_in_another(tmp_path: Path) -> 
 def test_without_a_registry_only_pairs_without_slots_are_used() -> None:
     bound = RegistryGlobalLayer(TABLE).for_devices(())  # e.g. a rebuild that was given no devices
     assert set(bound.entries) == {"turn off the kitchen lite"}
+
+
+def test_a_table_edited_on_disk_is_not_used_after_a_restart_until_sync_restores_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = Ed25519PrivateKey.generate()
+    table = GlobalTable(
+        version=3,
+        created="2025-03-10T00:00:00+00:00",
+        entries=(GlobalEntry("kill {light}", "turn off {light}", 57, 1.0),),
+        period="2025-W10",
+    )
+    path = tmp_path / "learning" / "global.json"
+    assert GlobalLayerInstaller(path, public_key_hex(key)).offer(sign_table(table, key)).outcome == (
+        InstallOutcome.ACCEPTED
+    )
+    base = Settings()
+    settings = dataclasses.replace(
+        base,
+        learning=dataclasses.replace(base.learning, global_table=str(path), holdout=0.0),
+        sync=dataclasses.replace(base.sync, public_key=public_key_hex(key)),
+    )
+
+    def layer_rewrite() -> str | None:  # a restart: the runtime builds its rewriter from the files
+        rewriter = learned_rewriter(settings, tmp_path / "turns.sqlite3")
+        assert rewriter is not None
+        result = rewriter.rewrite("kill kitchen light", snapshot(), 0.9)
+        return None if result is None else result.rewritten
+
+    assert layer_rewrite() == "turn off kitchen light"
+    # someone edits the installed table: the same pair now turns the light on instead
+    path.write_text(path.read_text().replace("turn off", "turn on"))
+    caplog.set_level(logging.WARNING, logger="edge.sync.installed")
+    assert layer_rewrite() is None and layer_rewrite() is None  # not used, on every load
+    said = [r.getMessage() for r in caplog.records]
+    assert len(said) == 1 and "differs from its signed release" in said[0]  # said once
+    without_key = dataclasses.replace(settings, sync=base.sync)
+    assert learned_rewriter(without_key, None) is not None  # learning still runs, just no global layer
+    assert RegistryGlobalLayer.load(path, public_key="") is None
+    other = public_key_hex(Ed25519PrivateKey.generate())
+    assert RegistryGlobalLayer.load(path, public_key=other) is None  # signed by another key
+    # edge sync (the installer) puts the signed table back; the next load uses it again
+    assert GlobalLayerInstaller(path, public_key_hex(key)).version == 3
+    assert layer_rewrite() == "turn off kitchen light"
+
+
+def test_a_signed_release_that_undoes_or_unlocks_is_dropped_on_load(tmp_path: Path) -> None:
+    key = Ed25519PrivateKey.generate()  # a compromised aggregator signs what it likes
+    entries = (
+        GlobalEntry("night night", "undo that", 29, 1.0),
+        GlobalEntry("let me in", "unlock the {lock}", 29, 1.0),
+        GlobalEntry("garage please", "open the {door}", 29, 1.0),
+        GlobalEntry("kill {light}", "turn off {light}", 29, 1.0),
+    )
+    table = GlobalTable(version=1, created="2025-03-10T00:00:00+00:00", entries=entries, period="2025-W10")
+    path = tmp_path / "global.json"
+    GlobalLayerInstaller(path, public_key_hex(key)).offer(sign_table(table, key))
+    layer = RegistryGlobalLayer.load(path, public_key=public_key_hex(key))
+    assert layer is not None
+    door = Device("cover.front_door", "front door", "cover", area="hall", device_class="door")
+    bound = layer.for_devices([*snapshot().devices.values(), door])
+    assert bound.entries and all(
+        not any(w in e.rewritten for w in ("undo", "unlock", "open")) for e in bound.entries.values()
+    )
+    assert "night night" not in bound.entries

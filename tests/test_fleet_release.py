@@ -6,12 +6,15 @@ import asyncio
 import json
 import logging
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from edge.context.broker import MosquittoBroker
+from edge.feedback.store import TurnStore
 from edge.fleet.keys import load_or_create_key
 from edge.fleet.privacy import PrivacyBudget
 from edge.fleet.process import LoopbackBroker, start_broker
@@ -147,3 +150,77 @@ def test_a_release_never_chains_rewrites() -> None:
     pairs = {(e.original, e.rewritten) for e in table.entries}
     assert pairs == {("turn the {light} on", "turn on the {light}")}
     assert set(table.priors) == {"turn the {light} on"}
+
+
+def _hostile(good: bytes) -> dict[str, bytes]:
+    inner = json.loads(good)
+    wrong_types = dict(inner, table=json.dumps({"version": 9, "entries": "xyz", "privacy": [[1]]}))
+    return {
+        "nested": b"[" * 200_000,
+        "nested object": b'{"v":1,"table":' + b'{"a":' * 50_000 + b"1" + b"}" * 50_000 + b"}",
+        "huge": b" " * 9_000_000 + b"{}",
+        "wrong types": json.dumps(wrong_types).encode(),
+        "table not text": json.dumps(dict(inner, table=[1, 2, 3])).encode(),
+        "lone surrogate": json.dumps(dict(inner, table="\ud800")).encode(),
+        "huge number": b'{"v":' + b"9" * 5_000 + b"}",
+        "not utf-8": b"\xff\xfe{",
+        "a list": b"[1, 2, 3]",
+    }
+
+
+def test_hostile_release_payloads_are_one_rejection_each_and_the_table_stays(
+    tmp_path: Path, key: Ed25519PrivateKey, caplog: pytest.LogCaptureFixture
+) -> None:
+    target = tmp_path / "global.json"
+    installer = GlobalLayerInstaller(target, public_key_hex(key))
+    assert installer.offer(_release(key, 2)).outcome is InstallOutcome.ACCEPTED
+    before = target.read_bytes()
+    caplog.set_level(logging.WARNING, logger="edge.sync.global_layer")
+    for name, raw in _hostile(_release(key, 3)).items():
+        caplog.clear()
+        result = installer.offer(raw)
+        assert result.outcome in (InstallOutcome.MALFORMED, InstallOutcome.BAD_SIGNATURE), name
+        assert result.version == 2, name
+        assert len(caplog.records) == 1, (name, [r.getMessage() for r in caplog.records])
+    assert target.read_bytes() == before
+
+
+def test_a_deeply_nested_retained_release_does_not_crash_edge_sync(
+    tmp_path: Path, key: Ed25519PrivateKey
+) -> None:
+    db = tmp_path / "turns.sqlite3"
+    TurnStore(db).close()
+    target = tmp_path / "learning" / "global.json"
+    GlobalLayerInstaller(target, public_key_hex(key)).offer(_release(key, 4))
+    before = target.read_bytes()
+    broker = start_broker(LoopbackBroker())
+
+    async def publish_retained(payload: bytes) -> None:
+        async with MqttLink(LinkSettings(port=broker.port)) as publisher:
+            await publisher.publish(RELEASE_TOPIC, payload, retain=True)
+
+    overrides = {
+        "sync.enabled": "true",
+        "sync.tls": "false",  # a loopback test broker
+        "sync.host": json.dumps("127.0.0.1"),
+        "sync.port": str(broker.port),
+        "sync.public_key": json.dumps(public_key_hex(key)),
+        "paths.state_dir": json.dumps(str(tmp_path / "state")),
+        "learning.global_table": json.dumps(str(target)),
+    }
+    cmd = [sys.executable, "-m", "edge", "sync", "--db", str(db), "--timeout", "2", "--profile", "x86_64-dev"]
+    for name, value in overrides.items():
+        cmd += ["--set", f"{name}={value}"]
+    try:
+        asyncio.run(publish_retained(b"[" * 200_000))
+        runs = [
+            subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False) for _ in range(2)
+        ]
+    finally:
+        broker.close()
+    for run in runs:  # every run, not just the first: the retained message is still there
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert "Traceback" not in run.stderr
+        assert "global layer rejected (malformed)" in run.stderr and "nested too deeply" in run.stderr
+        assert "global layer version 4" in run.stdout
+    assert target.read_bytes() == before
