@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from types import TracebackType
 
 import aiomqtt
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 from edge.config import MQTTSettings
 from edge.context.validate import PayloadError, check_topic_filter, check_topic_name
@@ -72,6 +74,8 @@ class SessionSettings:
     health_topic: str = ""
     site_id: str = ""
     coalesce_by_topic: bool = False  # latest message per topic wins (state readers); False: every one
+    session_expiry_s: int = 0  # > 0 (with a client_id): the broker keeps our subscriptions and queues
+    # QoS 1 messages for us while we are away, across its own restart (how a device bridge connects)
 
     def __post_init__(self) -> None:
         if not 0 < self.port < 65536:
@@ -299,11 +303,16 @@ class MqttSession:
         if s.health_topic:
             will = aiomqtt.Will(s.health_topic, _health("offline", s.site_id), qos=1, retain=True)
         tls = aiomqtt.TLSParameters(ca_certs=s.ca_file or None) if s.tls else None
+        persistent = s.session_expiry_s > 0 and bool(s.client_id)
+        properties = None
+        if persistent:
+            properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+            properties.SessionExpiryInterval = s.session_expiry_s
         return aiomqtt.Client(
             s.host, s.port, username=s.username or None, password=s.password or None,
             identifier=s.client_id or None, protocol=aiomqtt.ProtocolVersion.V5, will=will,
             keepalive=s.keepalive_s, timeout=s.connect_timeout_s, tls_params=tls,
-            max_queued_incoming_messages=s.queue_size,
+            max_queued_incoming_messages=s.queue_size, clean_start=not persistent, properties=properties,
         )  # fmt: skip
 
     async def _session(self, client: aiomqtt.Client) -> None:
