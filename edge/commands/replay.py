@@ -65,15 +65,15 @@ def describe(event: PipelineEvent) -> str:
 
 
 async def _replay(args: argparse.Namespace) -> int:
-    from edge.app import RuntimeOptions, run
-    from edge.commands.run import default_home, event_printer
-
     extra = [] if args.speak else ['feedback.tts="none"']
     if args.area:
         extra.append(f'satellite.area="{args.area}"')
     settings = with_broker(settings_from_args(args, tuple(extra)), args.broker)
-    # validate the file before spending seconds on model loading
+    # validate the file before spending seconds on imports and model loading
     await asyncio.to_thread(_check_file, args.file)
+    from edge.app import RuntimeOptions, run
+    from edge.commands.run import default_home, event_printer
+
     home = Path(args.home) if args.home else default_home()
     with tempfile.TemporaryDirectory(prefix="edge-replay-") as tmp:
         db = Path(args.db) if args.db else Path(tmp) / "turns.sqlite3"
