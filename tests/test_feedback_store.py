@@ -15,6 +15,7 @@ from edge.feedback.export import export_jsonl
 from edge.feedback.migrations import SCHEMA_VERSION, migrate
 from edge.feedback.observations import ChangeSource, DeviceEvent
 from edge.feedback.record import FeedbackSignal, Label, SignalKind, TurnRecord
+from edge.feedback.recorder import FeedbackRecorder
 from edge.feedback.retention import db_bytes, prune
 from edge.feedback.store import TurnQuery, TurnStore
 from edge.feedback.writer import AsyncTurnStore
@@ -119,6 +120,35 @@ def test_migration_from_version_one_keeps_rows(tmp_path: Path) -> None:
         assert old.record.asr_text == "lights on" and dict(old.record.extra) == {}
         store.add_signal(FeedbackSignal("old1", SignalKind.ABANDON, 100.0, 0.7))
         assert store.turn("old1").signals[0].kind is SignalKind.ABANDON  # type: ignore[union-attr]
+
+
+def test_version_three_store_reads_the_same_and_recovery_leaves_it_alone(tmp_path: Path) -> None:
+    """A store written before crash recovery existed (schema 3): after migration 4 every turn, signal, label
+    and device event reads back as it was, nothing is marked open, and a recorder's recovery changes
+    nothing (old turns were labelled by the recorder that wrote them)."""
+    path = tmp_path / "v3.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert migrate(conn, target=3) == 3
+    conn.close()
+    with TurnStore(path) as store:  # fill it as schema 3 could hold it, then step the version back
+        store.add_turn(make_turn(1, t=10.0))
+        store.add_turn(make_turn(2, t=20.0, label="defect", failure_point="nlu"))
+        store.add_signal(FeedbackSignal("t2", SignalKind.REPHRASE, 25.0, 0.9, {"text": 0.8}, "t1"))
+        store.add_device_event(DeviceEvent("light.kitchen", "on", "off", 12.0, ChangeSource.MANUAL))
+        before = [t.to_json() for t in store.turns()], store.device_events()
+        store.conn.executescript("DROP TABLE open_turns; DROP TABLE barge_ins; PRAGMA user_version = 3;")
+
+    async def recover() -> tuple[int, int]:
+        async with AsyncTurnStore(path) as turns:
+            report = await FeedbackRecorder(turns, FeedbackSettings()).recover(10_000.0)
+            return report.open_found, report.settled
+
+    assert asyncio.run(recover()) == (0, 0)
+    with TurnStore(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert ([t.to_json() for t in store.turns()], store.device_events()) == before
+        assert store.open_turns() == {} and store.barge_ins() == []
+        assert store.integrity_check() == "ok"
 
 
 def test_newer_schema_is_refused_with_a_hint(tmp_path: Path) -> None:

@@ -1,0 +1,268 @@
+"""The kill -9 drill of the turn store and the feedback recorder (used by the tests and ``edge bench
+reliability``).
+
+``python -m edge.feedback.crash_drill DB RUN [LIMIT]`` is the process that gets killed: it opens the
+store with the real :class:`AsyncTurnStore` and :class:`FeedbackRecorder` (whose first call recovers what
+an earlier kill left open, printed as ``recovered {...}``), then plays :func:`stream` - a deterministic
+household on a simulated clock (requests that work, devices put back by hand, requests not understood and
+said again, barge-ins, a chatty sensor, ticks) - printing ``begin ID`` before and ``ok ID`` after each turn
+is stored. ``LIMIT`` stops after that many turns (0: recover and exit).
+
+:func:`kill_run` starts it, SIGKILLs it after a number of turns plus a random pause, and checks the store;
+:func:`reference_labels` replays what the store holds of a run through an uninterrupted recorder, whose
+labels the recovered ones must equal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from edge.config import FeedbackSettings
+from edge.feedback.observations import BargeIn, ChangeSource, DeviceEvent
+from edge.feedback.record import TurnRecord
+from edge.feedback.recorder import FeedbackRecorder
+from edge.feedback.store import TurnQuery, TurnStore
+from edge.feedback.writer import AsyncTurnStore
+
+__all__ = ["Item", "KillOutcome", "kill_run", "recover_only", "reference_labels", "stored_labels", "stream"]
+
+RUN_SPACING_S = 100_000.0  # each run's clock starts this far after the previous one: its windows all closed
+_GAPS_S = (3.0, 12.0, 45.0, 150.0)
+_BY_HAND = ChangeSource.MANUAL
+Item = TurnRecord | DeviceEvent | BargeIn | float  # a float is a tick at that time
+
+
+def session_of(run: int) -> str:
+    return f"run{run}"
+
+
+def _turn(
+    run: int, k: int, t: float, text: str, *, intent: str | None = "HassTurnOn", state: str = "on"
+) -> TurnRecord:
+    understood = intent is not None
+    prior = "off" if state == "on" else "on"
+    return TurnRecord(
+        f"r{run}-{k}",
+        session_of(run),
+        "drill",
+        t,
+        t + 1.5,
+        asr_text=text,
+        text=text,
+        intent=intent,
+        targets=("light.kitchen",) if understood else (),
+        commands=({"entity_id": "light.kitchen", "state": state},) if understood else (),
+        result_ok=True if understood else None,
+        response="Done." if understood else "Sorry, I didn't understand that.",
+        extra={"prior_states": {"light.kitchen": prior}} if understood else {},
+    )
+
+
+def stream(run: int) -> Iterator[Item]:
+    """The run's household, endless and the same every time."""
+    rng = random.Random(run)
+    t = run * RUN_SPACING_S
+    k = 0
+    sensor = 20.0
+    while True:
+        episode = rng.choice(("ok", "put_back", "rephrase", "barge_in", "sensor", "voice_undo"))
+        if episode == "sensor":
+            for _ in range(20):
+                old, sensor = sensor, round(sensor + rng.choice((-0.1, 0.1)), 1)
+                yield DeviceEvent(
+                    "sensor.temperature", str(old), str(sensor), t, ChangeSource.MANUAL, "drill"
+                )
+                t += 0.05
+        elif episode == "rephrase":
+            yield _turn(run, k, t, "kitchen lite of", intent=None)
+            t += 4.0
+            yield _turn(run, k + 1, t, "turn off the kitchen light", state="off")
+            k += 2
+        else:
+            turn = _turn(run, k, t, "turn on the kitchen light")
+            yield turn
+            k += 1
+            if episode == "put_back":
+                yield DeviceEvent(
+                    "light.kitchen", "on", "off", turn.t_end + 5.0, ChangeSource.MANUAL, "drill"
+                )
+            elif episode == "barge_in":
+                yield BargeIn(turn.turn_id, turn.t_end + 0.5, turn.t_end, 3.0)
+            elif episode == "voice_undo":
+                t = turn.t_end + 3.0
+                yield _turn(run, k, t, "undo that", intent="UndoLast", state="off")
+                k += 1
+        t += 2.0 + rng.choice(_GAPS_S)
+        yield t
+
+
+async def _play(recorder: FeedbackRecorder, item: Item) -> None:
+    if isinstance(item, TurnRecord):
+        await recorder.on_turn(item)
+    elif isinstance(item, DeviceEvent):
+        await recorder.on_device_event(item)
+    elif isinstance(item, BargeIn):
+        await recorder.on_barge_in(item)
+    else:
+        await recorder.tick(item)
+
+
+async def _serve(db: Path, run: int, limit: int | None) -> None:
+    async with AsyncTurnStore(db) as store:
+        recorder = FeedbackRecorder(store, FeedbackSettings())
+        report = await recorder.recover(run * RUN_SPACING_S)
+        print("recovered", json.dumps(asdict(report)), flush=True)
+        done = 0
+        for item in stream(run):
+            if limit is not None and done >= limit:
+                break
+            if isinstance(item, TurnRecord):
+                print("begin", item.turn_id, flush=True)
+                await _play(recorder, item)
+                print("ok", item.turn_id, flush=True)
+                done += 1
+            else:
+                await _play(recorder, item)
+
+
+@dataclass(frozen=True, slots=True)
+class KillOutcome:
+    """One kill: the turns the process began and acknowledged, the run's turns in the store afterwards,
+    what the restart before it recovered, and the store's integrity check."""
+
+    run: int
+    begun: tuple[str, ...]
+    acknowledged: tuple[str, ...]
+    stored: frozenset[str]
+    recovered: dict[str, int]
+    integrity: str
+
+    @property
+    def lost(self) -> int:
+        """Turns begun and not in the store (at most the one in flight)."""
+        return len(set(self.begun) - self.stored)
+
+    @property
+    def lost_acknowledged(self) -> int:
+        return len(set(self.acknowledged) - self.stored)
+
+
+def _command(db: Path, run: int, limit: int | None) -> list[str]:
+    return [sys.executable, "-m", "edge.feedback.crash_drill", str(db), str(run)] + (
+        [] if limit is None else [str(limit)]
+    )
+
+
+def _parse(lines: Iterable[str], begun: list[str], acked: list[str], recovered: dict[str, int]) -> None:
+    for line in lines:
+        word, _, rest = line.strip().partition(" ")
+        if word == "begin":
+            begun.append(rest)
+        elif word == "ok":
+            acked.append(rest)
+        elif word == "recovered":
+            recovered.update(json.loads(rest))
+
+
+def kill_run(
+    db: Path, run: int, after_turns: int, rng: random.Random, timeout_s: float = 60.0
+) -> KillOutcome:
+    """Start the writer for ``run``, SIGKILL it once it acknowledged ``after_turns`` turns (plus a random
+    pause of up to 20 ms: anywhere in the next turn's write or detection), and check the store."""
+    begun: list[str] = []
+    acked: list[str] = []
+    recovered: dict[str, int] = {}
+    with tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(_command(db, run, None), stdout=subprocess.PIPE, stderr=err, text=True)
+        assert proc.stdout is not None
+        try:
+            for line in proc.stdout:
+                _parse([line], begun, acked, recovered)
+                if len(acked) >= after_turns:
+                    break
+            else:
+                err.seek(0)
+                raise RuntimeError(f"the drill writer ended on its own: {err.read()[-2000:]}")
+            if rng.random() < 0.8:
+                time.sleep(rng.uniform(0.0, 0.02))
+            os.kill(proc.pid, signal.SIGKILL)
+            rest, _ = proc.communicate(timeout=timeout_s)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    _parse(rest.splitlines(), begun, acked, recovered)
+    with TurnStore(db) as store:
+        integrity = store.integrity_check()
+        stored = {t.record.turn_id for t in store.iter_turns(TurnQuery(session_id=session_of(run)))}
+    return KillOutcome(run, tuple(begun), tuple(acked), frozenset(stored), recovered, integrity)
+
+
+def recover_only(db: Path, run: int, timeout_s: float = 60.0) -> dict[str, int]:
+    """Start a process that only recovers (at ``run``'s clock) and exits; returns its report."""
+    done = subprocess.run(_command(db, run, 0), capture_output=True, text=True, timeout=timeout_s, check=True)
+    recovered: dict[str, int] = {}
+    _parse(done.stdout.splitlines(), [], [], recovered)
+    return recovered
+
+
+def stored_labels(db: Path, run: int) -> tuple[dict[str, tuple[str, str]], int]:
+    """The run's labels in the store, and how many of its turns are still open."""
+    with TurnStore(db) as store:
+        turns = store.turns(TurnQuery(session_id=session_of(run)))
+        still_open = len(set(store.open_turns()) & {t.record.turn_id for t in turns})
+    return {t.record.turn_id: (t.record.label, t.record.failure_point) for t in turns}, still_open
+
+
+def reference_labels(db: Path, run: int) -> dict[str, tuple[str, str]]:
+    """The labels an uninterrupted recorder gives what ``db`` holds of ``run`` (its stream up to the first
+    turn the store lacks, without the events and barge-ins that were not committed either)."""
+    with TurnStore(db) as store:
+        turns = {t.record.turn_id for t in store.iter_turns(TurnQuery(session_id=session_of(run)))}
+        lo, hi = run * RUN_SPACING_S, (run + 1) * RUN_SPACING_S
+        events = {(e.entity_id, e.t, e.new) for e in store.device_events(lo, hi)}
+        barges = {(b.turn_id, b.t) for b in store.barge_ins(lo, hi)}
+    items: list[Item] = []
+    for item in stream(run):
+        if isinstance(item, TurnRecord) and item.turn_id not in turns:
+            break
+        if isinstance(item, DeviceEvent) and (item.entity_id, item.t, item.new) not in events:
+            continue
+        if isinstance(item, BargeIn) and (item.turn_id, item.t) not in barges:
+            continue
+        items.append(item)
+    with tempfile.TemporaryDirectory() as tmp:
+        return asyncio.run(_replay(Path(tmp) / "reference.db", run, items))
+
+
+async def _replay(db: Path, run: int, items: list[Item]) -> dict[str, tuple[str, str]]:
+    settings = FeedbackSettings()
+    async with AsyncTurnStore(db) as store:
+        recorder = FeedbackRecorder(store, settings)
+        for item in items:
+            await _play(recorder, item)
+        await recorder.tick((run + 1) * RUN_SPACING_S)
+        turns = await store.turns(TurnQuery(session_id=session_of(run)))
+    return {t.record.turn_id: (t.record.label, t.record.failure_point) for t in turns}
+
+
+def main(argv: list[str]) -> int:
+    db, run = Path(argv[0]), int(argv[1])
+    limit = int(argv[2]) if len(argv) > 2 else None
+    asyncio.run(_serve(db, run, limit))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
