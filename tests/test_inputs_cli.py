@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -109,3 +110,35 @@ def test_bench_counts_no_tracebacks_on_a_few_cases_in_subprocesses(tmp_path: Pat
         )
         err = out.stderr.decode("utf-8", "replace")
         assert out.returncode == 1 and "Traceback" not in err and err.startswith("edge: error ["), err
+
+
+def test_run_without_a_microphone_prints_the_clear_error_only(tmp_path: Path) -> None:
+    from edge.audio.mic import input_devices
+
+    try:
+        if input_devices():
+            pytest.skip("this machine has a microphone")
+    except AudioError:
+        pass  # no PortAudio at all: the same clear error is expected
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed once we leave: no broker there
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "edge",
+            "run",
+            "--broker",
+            f"127.0.0.1:{port}",
+            "--db",
+            str(tmp_path / "t.db"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr and "ExceptionGroup" not in out.stderr, out.stderr
+    assert out.stderr.strip().splitlines()[-1].startswith("edge: error [no-input-device]"), out.stderr
