@@ -33,6 +33,7 @@ class ErrorCode(StrEnum):
     NO_SUCH_DEVICE = "no-such-device"
     NOT_SUPPORTED = "not-supported"
     NEEDS_CONFIRMATION = "needs-confirmation"
+    SAFETY_REFUSED = "safety-refused"
     STORE_ERROR = "store-error"
     SIGNATURE_INVALID = "signature-invalid"
 

@@ -6,6 +6,7 @@ the store, detectors, dialogue, teaching and TTS synthesis are the real ones."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 import shutil
 import sys
@@ -17,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from edge.actions.gate import Confirmation
 from edge.config import Settings
 from edge.context.model import ContextSnapshot, Device, DeviceState, Satellite
 from edge.dialog.tts import CommandPlayer, EspeakTTS, NoTTS, Speaker
@@ -25,7 +27,7 @@ from edge.feedback.observations import ChangeSource, DeviceEvent, StoredTurn
 from edge.feedback.record import SignalKind
 from edge.feedback.recorder import FeedbackRecorder
 from edge.feedback.store import TurnQuery
-from edge.feedback.taught import TaughtStore
+from edge.feedback.taught import MacroStep, TaughtStore
 from edge.feedback.writer import AsyncTurnStore
 from edge.nlu.types import Intent
 from edge.turns.engine import TurnEngine
@@ -47,6 +49,10 @@ class FakePlan:
     commands: list[dict[str, Any]]
     needs_confirmation: bool = False
     answer: str | None = None
+    confirmation: Confirmation | None = None
+
+    def with_confirmation(self, confirmation: Confirmation) -> FakePlan:
+        return dataclasses.replace(self, confirmation=confirmation)
 
 
 @dataclass
@@ -85,11 +91,15 @@ class FakeHome:
             if intent.name in want:
                 state = want[intent.name]
                 state = locks[state] if e.startswith("lock.") else state
-                cmds.append({"entity_id": e, "topic": f"home/{e}/set", "payload": state, "state": state})
-        critical = any(DEVICES[e].safety_critical for e in intent.targets)
-        return FakePlan(cmds, needs_confirmation=critical and intent.learned and not confirmed)
+                action = {"locked": "lock", "unlocked": "unlock", "on": "turn_on", "off": "turn_off"}
+                cmds.append({"entity_id": e, "action": action.get(state, "play"), "topic": f"home/{e}/set",
+                             "payload": state, "state": state})  # fmt: skip
+        return FakePlan(cmds)
 
     async def execute(self, plan: FakePlan) -> FakeResult:
+        critical = [c for c in plan.commands if DEVICES[c["entity_id"]].safety_critical]
+        if critical and plan.confirmation is None:  # the real executors' gate, in brief
+            return FakeResult(False, "needs-confirmation")
         for c in plan.commands:
             if c["entity_id"] in self.broken:
                 return FakeResult(False, "device-timeout")
@@ -388,19 +398,46 @@ def test_teaching_offer_yes_then_steps_and_an_ignored_offer(tmp_path: Path) -> N
     asyncio.run(main())
 
 
-def test_macro_never_reaches_a_lock_without_confirmation(tmp_path: Path) -> None:
+def test_a_lock_is_never_taught_and_an_old_macro_with_one_is_refused(tmp_path: Path) -> None:
     async def main() -> None:
         rig = await make_rig(tmp_path / "t.db")
         teach = "when I say good night, turn off the kitchen light and lock the front door"
         turns = await play(rig, [(0, "say", teach), (5, "say", "good night")])
-        assert turns[1].record.response == "Do you want me to lock the front door?"
-        assert turns[1].record.extra["asked"] == "confirm"
-        assert rig.home.executed == []  # nothing ran, not even the harmless half
-        more = await play(rig, [(20, "say", "good night"), (23, "say", "yes")], "s2")
-        assert more[1].record.extra["dialog"] == "confirm" and more[1].record.result_ok is True
-        assert rig.home.states["lock.front_door"] == "locked"
-        no = await play(rig, [(300, "say", "good night"), (303, "say", "no")], "s3")
-        assert no[1].record.response == "OK, I won't."
+        said = turns[0].record.response
+        assert said.startswith("Got it. When you say good night, I'll turn off the kitchen light.")
+        assert "I left out lock the front door" in said
+        assert turns[0].record.extra["teach_refused"] == ["lock the front door"]
+        assert turns[1].record.extra["macro"] == "good night" and "asked" not in turns[1].record.extra
+        assert rig.home.executed == ["light.kitchen=off"]
+        only_unsafe = await play(rig, [(100, "say", "when I say bye undo that")], "s2")
+        assert only_unsafe[0].record.response.startswith("I didn't learn bye: locks, garage doors")
+        assert rig.taught.macro("bye") is None
+        # a phrase stored before this rule (straight into the store) still never reaches the lock
+        lock = Intent("HassTurnOn", {"name": "front door"}, targets=("lock.front_door",))
+        rig.taught.add_macro("lock up", [MacroStep.from_intent(lock)])
+        old = await play(rig, [(200, "say", "lock up"), (203, "say", "yes")], "s3")
+        assert old[0].record.response == "I only lock the front door when you ask me yourself."
+        assert old[0].record.result_error == "safety-refused" and "asked" not in old[0].record.extra
+        assert rig.home.states["lock.front_door"] == "unlocked"
+        await close(rig)
+
+    asyncio.run(main())
+
+
+def test_a_lock_asks_and_only_a_whole_yes_in_time_confirms(tmp_path: Path) -> None:
+    async def main() -> None:
+        rig = await make_rig(tmp_path / "t.db")
+        turns = await play(rig, [(0, "say", "lock the front door"), (3, "say", "sure is cold in here"),
+                                 (10, "say", "lock the front door"), (40, "say", "yes"),
+                                 (60, "say", "lock the front door"), (62, "say", "no"),
+                                 (70, "say", "lock the front door"), (72, "say", "yes please")])  # fmt: skip
+        said = [t.record.response for t in turns]
+        assert said[0] == "Do you want me to lock the front door?"
+        assert "dialog" not in turns[1].record.extra  # not a yes: a new request
+        assert said[3] == "I stopped waiting for an answer to that. Please ask again."
+        assert said[5] == "OK, I won't."
+        assert turns[7].record.extra["dialog"] == "confirm" and turns[7].record.result_ok is True
+        assert rig.home.executed == ["lock.front_door=locked"]
         await close(rig)
 
     asyncio.run(main())

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from edge.actions.commands import Plan
+from edge.actions.gate import Confirmation
 from edge.actions.planner import plan
 from edge.actions.undo import UndoJournal
 from edge.context.homes import load_home
@@ -90,29 +92,37 @@ def test_queries_answer_without_commands(home: LocalHome) -> None:
     assert "off" in (plan(Intent("HassGetState", {"name": "oven"}), home.snapshot()).answer or "")
 
 
-def test_safety_voice_unlock_asks_and_voice_lock_does_not(home: LocalHome) -> None:
+def test_safety_voice_unlock_and_lock_both_ask(home: LocalHome) -> None:
     snap = home.snapshot()
     unlock = plan(Intent("HassTurnOff", {"name": "front door"}, source="voice"), snap)
     assert unlock.needs_confirmation and "unlock the front door lock" in unlock.prompt
     assert run(home, unlock) == (False, "needs-confirmation")
     assert home.snapshot().state_of("lock.front_door") == "locked"
     lock = plan(Intent("HassTurnOn", {"name": "front door"}, source="voice"), snap)
-    assert not lock.needs_confirmation
+    assert lock.needs_confirmation and lock.prompt == "Do you want me to lock the front door lock?"
     garage = plan(Intent("HassTurnOn", {"name": "garage door"}, source="voice"), snap)
     assert garage.needs_confirmation
+    # the planner's flag is advice: without the spoken confirmation itself the executor sends nothing
+    told_confirmed = plan(Intent("HassTurnOff", {"name": "front door"}, source="voice"), snap, confirmed=True)
+    assert run(home, told_confirmed) == (False, "needs-confirmation")
+    yes = told_confirmed.with_confirmation(Confirmation.issue(told_confirmed.keys, 10.0, 12.0))
+    assert run(home, yes) == (True, "")
+    assert home.snapshot().state_of("lock.front_door") == "unlocked"
+    assert run(home, yes) == (False, "needs-confirmation")  # single use
 
 
-def test_learned_request_never_touches_a_lock_without_confirmation(home: LocalHome) -> None:
+def test_learned_request_never_touches_a_lock_even_confirmed(home: LocalHome) -> None:
     snap = home.snapshot()
-    for source in ("rewrite", "macro", "alias"):
+    for source in ("rewrite", "global", "macro", "alias", "preference"):
         for name in ("HassTurnOff", "HassTurnOn"):
             p = plan(Intent(name, {"name": "front door"}, source=source), snap)
-            assert p.needs_confirmation, (source, name)
-            assert run(home, p)[1] == "needs-confirmation"
+            assert p.outcome == "refused" and p.error is ErrorCode.SAFETY_REFUSED, (source, name)
+            assert "when you ask me yourself" in p.message
+            assert run(home, p)[1] == "safety-refused"
+            token = Confirmation.issue(p.keys, 0.0, 1.0)
+            forced = dataclasses.replace(p, error=None, outcome="ok", confirmation=token)
+            assert run(home, forced)[1] == "safety-refused"  # the executor's own gate, not the plan
     assert home.snapshot().state_of("lock.front_door") == "locked"
-    confirmed = plan(Intent("HassTurnOff", {"name": "front door"}, source="rewrite"), snap, confirmed=True)
-    assert run(home, confirmed) == (True, "")
-    assert home.snapshot().state_of("lock.front_door") == "unlocked"
 
 
 def test_undo_restores_previous_state(home: LocalHome) -> None:

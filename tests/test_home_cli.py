@@ -61,6 +61,11 @@ def test_act_against_simulate(simulator: tuple[MosquittoBroker, subprocess.Popen
     assert code == 1 and lines[-1]["error"] == "device-timeout"
 
     code, lines = act(broker, {"intent": "HassTurnOff", "slots": {"name": "front door"}, "source": "rewrite"})
+    assert code == 1 and lines[-1]["error"] == "safety-refused"  # learned: never, not even confirmed
+    code, lines = act(broker, {"intent": "HassTurnOff", "slots": {"name": "front door"}, "source": "rewrite"},
+                      "--confirm")  # fmt: skip
+    assert code == 1 and lines[-1]["error"] == "safety-refused"
+    code, lines = act(broker, {"intent": "HassTurnOff", "slots": {"name": "front door"}})
     assert code == 1 and lines[-1]["error"] == "needs-confirmation"
     code, lines = act(broker, {"intent": "HassTurnOff", "slots": {"name": "front door"}}, "--confirm")
     assert code == 0 and lines[-1]["confirmed"] == ["lock.front_door"]

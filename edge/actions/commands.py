@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Literal
 
+from edge.actions.gate import CommandKey, Confirmation
 from edge.errors import EdgeError, ErrorCode
+from edge.nlu.types import Provenance
 
 __all__ = ["ActionResult", "DeviceCommand", "Plan", "PlanOutcome"]
 
@@ -48,10 +50,20 @@ class DeviceCommand:
             out["value"] = self.value
         return out
 
+    @property
+    def key(self) -> CommandKey:
+        """What a confirmation names: (entity_id, action, topic, payload)."""
+        return (self.entity_id, self.action, self.topic, self.payload)
+
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """What to do for one intent. ``answer`` is set for queries; ``prompt`` when a confirmation is needed."""
+    """What to do for one intent. ``answer`` is set for queries; ``prompt`` when a confirmation is needed.
+
+    ``provenance`` is where the request came from (an undo inherits it from the turn that asked for it);
+    ``confirmation`` the spoken "yes" to exactly these commands, which every executor checks before it
+    sends a command to a safety-critical device (:mod:`edge.actions.gate`).
+    """
 
     intent: str
     commands: tuple[DeviceCommand, ...] = ()
@@ -61,8 +73,24 @@ class Plan:
     answer: str | None = None
     error: ErrorCode | None = None
     message: str = ""
-    learned: bool = False  # the request came from something learned (rewrite, macro, alias)
-    confirmed: bool = False
+    provenance: Provenance = Provenance.DIRECT
+    confirmation: Confirmation | None = None
+
+    @property
+    def learned(self) -> bool:
+        return self.provenance.learned
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmation is not None
+
+    @property
+    def keys(self) -> tuple[CommandKey, ...]:
+        return tuple(c.key for c in self.commands)
+
+    def with_confirmation(self, confirmation: Confirmation) -> Plan:
+        """The same commands, carrying the spoken confirmation for them."""
+        return replace(self, confirmation=confirmation)
 
     @property
     def ok(self) -> bool:
@@ -74,6 +102,7 @@ class Plan:
             hints = {
                 ErrorCode.NO_SUCH_DEVICE: "say the device name as it appears in the app, or its room",
                 ErrorCode.NOT_SUPPORTED: "that device cannot do this; try another device",
+                ErrorCode.SAFETY_REFUSED: "ask for it yourself, in your own words",
             }
             raise EdgeError(self.message, hint=hints.get(self.error, ""), code=self.error)
         return self
@@ -84,6 +113,7 @@ class Plan:
             "outcome": self.outcome,
             "commands": [c.to_json() for c in self.commands],
             "needs_confirmation": self.needs_confirmation,
+            "provenance": str(self.provenance),
         }
         for key in ("prompt", "answer", "message"):
             if getattr(self, key):

@@ -11,8 +11,9 @@ from typing import Any, Protocol
 from edge.actions.commands import ActionResult, Plan
 from edge.actions.effects import state_matches
 from edge.actions.executor import preflight
+from edge.actions.gate import SafetyGate
 from edge.actions.undo import UndoEntry, UndoJournal
-from edge.context.model import DeviceState
+from edge.context.model import ContextSnapshot, DeviceState
 from edge.errors import EdgeError, ErrorCode
 
 __all__ = ["MqttExecutor"]
@@ -31,13 +32,15 @@ class CommandPublisher(Protocol):
 
 class StateWatcher(Protocol):
     def state(self, entity_id: str) -> DeviceState | None: ...
+    def snapshot(self) -> ContextSnapshot: ...
     async def wait_for(
         self, entity_id: str, accept: Callable[[DeviceState], bool], within_s: float
     ) -> DeviceState | None: ...
 
 
 class MqttExecutor:
-    """The :class:`edge.actions.executor.Executor` for a real (or simulated) home over MQTT."""
+    """The :class:`edge.actions.executor.Executor` for a real (or simulated) home over MQTT. Every plan
+    passes its own :class:`SafetyGate` against the watcher's current devices before anything is sent."""
 
     def __init__(
         self,
@@ -47,15 +50,17 @@ class MqttExecutor:
         timeout_s: float = 5.0,
         journal: UndoJournal | None = None,
         clock: Callable[[], float] = time.monotonic,
+        gate: SafetyGate | None = None,
     ) -> None:
         self.publisher = publisher
+        self.gate = gate if gate is not None else SafetyGate()
         self.watcher = watcher
         self.timeout_s = timeout_s
         self.journal = journal if journal is not None else UndoJournal()
         self._clock = clock
 
     async def execute(self, plan: Plan) -> ActionResult:
-        early = preflight(plan)
+        early = preflight(plan, self.gate, self.watcher.snapshot().devices)
         if early is not None:
             return early
         start = self._clock()

@@ -189,7 +189,11 @@ def _describe(device: Device, state: DeviceState, intent: str) -> str:
     return f"The {device.name} is {state.state}."
 
 
-def _undo(intent: Intent, snapshot: ContextSnapshot, journal: UndoJournal | None) -> Plan:
+def _undo(
+    intent: Intent, snapshot: ContextSnapshot, journal: UndoJournal | None, confirmed: bool = False
+) -> Plan:
+    """The commands that restore the last journal entry; gated like any other plan, with the
+    provenance of the request that asked for the undo."""
     entry = journal.last() if journal else None
     if entry is None:
         return Plan(intent.name, outcome="nothing", answer="There is nothing to undo.")
@@ -204,7 +208,7 @@ def _undo(intent: Intent, snapshot: ContextSnapshot, journal: UndoJournal | None
             current = apply_action(device, current, action, value)
     if not commands:
         return Plan(intent.name, outcome="nothing", answer="Everything is already as it was.")
-    return Plan(intent.name, tuple(commands), learned=intent.learned)
+    return _gated(intent, commands, snapshot, confirmed)
 
 
 def plan(
@@ -214,9 +218,12 @@ def plan(
     journal: UndoJournal | None = None,
     confirmed: bool = False,
 ) -> Plan:
-    """Commands that carry out ``intent`` in the home ``snapshot`` describes."""
+    """Commands that carry out ``intent`` in the home ``snapshot`` describes.
+
+    ``confirmed`` only says the caller will attach a spoken confirmation (the plan is not marked as
+    needing one); it never lets anything through: executors check the confirmation itself."""
     if intent.name == "UndoLast":
-        return _undo(intent, snapshot, journal)
+        return _undo(intent, snapshot, journal, confirmed)
     if intent.name in NO_TARGET_INTENTS:
         return Plan(intent.name, outcome="nothing", message=f"{intent.name} needs no device")
     decide = DECIDERS.get(intent.name)
@@ -252,8 +259,18 @@ def plan(
     if not commands:
         why = "; ".join(dict.fromkeys(problems)) or "not supported"
         return Plan(intent.name, outcome="not_supported", error=ErrorCode.NOT_SUPPORTED, message=why)
-    by_id = {d.entity_id: d for d in devices}
-    safety = check_safety(intent, [(by_id[c.entity_id], c.action) for c in commands], confirmed=confirmed)
+    return _gated(intent, commands, snapshot, confirmed)
+
+
+def _gated(intent: Intent, commands: list[DeviceCommand], snapshot: ContextSnapshot, confirmed: bool) -> Plan:
+    """The plan with the safety gate's verdict on it: refused (learned + critical, hijacked topic) or
+    needing a confirmation (``confirmed``: the caller will attach one; the executor checks it)."""
+    safety = check_safety(
+        intent.name, [c.key for c in commands], snapshot.devices, intent.provenance, confirmed=confirmed
+    )
+    if safety.refused:
+        return Plan(intent.name, tuple(commands), outcome="refused", error=ErrorCode.SAFETY_REFUSED,
+                    message=safety.reason, provenance=intent.provenance)  # fmt: skip
     return Plan(
         intent.name,
         tuple(commands),
@@ -262,8 +279,7 @@ def plan(
         prompt=safety.prompt,
         error=ErrorCode.NEEDS_CONFIRMATION if safety.needs_confirmation else None,
         message=safety.reason,
-        learned=intent.learned,
-        confirmed=confirmed,
+        provenance=intent.provenance,
     )
 
 

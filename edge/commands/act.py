@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from edge.actions.gate import Confirmation
 from edge.actions.mqtt_executor import MqttExecutor
 from edge.actions.planner import plan
 from edge.commands._util import emit_json, settings_from_args
@@ -62,6 +63,8 @@ async def _act(args: argparse.Namespace, settings: Settings, intent: Intent) -> 
                 intent = Intent(intent.name, intent.slots, intent.confidence, intent.text, res.targets,
                                 intent.margin, intent.source, res.scores)  # fmt: skip
             p = plan(intent, snap, confirmed=args.confirm)
+            if args.confirm:  # the operator's --confirm is the explicit yes to exactly these commands
+                p = p.with_confirmation(Confirmation.issue(p.keys, 0.0, 0.0))
             for command in p.commands:
                 emit_json({"type": "action", **command.to_json()})
             executor = MqttExecutor(s, store, timeout_s=settings.mqtt.command_timeout_s)

@@ -1,26 +1,58 @@
-"""Confirmation policy (safety) and the rare "Did I get that right?" check. Pure, time as input."""
+"""Answers to our questions and the rare "Did I get that right?" check. Pure, time as input.
+
+A confirmation is the WHOLE utterance meaning yes ("yes", "yes please", "sure", "go ahead", ...): "sure
+is cold in here" or "okay google what is the weather" are new requests, never a yes. Only the dialogue
+issues a :class:`edge.actions.gate.Confirmation`, and only for such a yes within the window.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from edge.context.model import ContextSnapshot
+from edge.actions.gate import CommandKey, Confirmation, GateSettings
 from edge.feedback.similarity import normalize
-from edge.nlu.types import Intent
 
-__all__ = ["CheckPolicy", "after_yes", "must_confirm", "yes_or_no"]
+__all__ = ["CheckPolicy", "after_yes", "confirmation_for", "is_no", "is_yes", "yes_or_no"]
 
-_YES = re.compile(r"^(yes|yeah|yep|yup|sure|ok|okay|do it|go ahead|please do|correct|right|confirm)\b")
-_NO = re.compile(r"^(no|nope|don't|do not|cancel|stop|never mind|nevermind|wrong|not really)\b")
+YES = frozenset(
+    {"yes", "yeah", "yep", "yup", "sure", "ok", "okay", "do it", "go ahead", "confirm", "confirmed",
+     "correct", "please do", "yes do it", "yes go ahead", "yes please do", "yes confirm", "ok do it",
+     "okay do it", "sure go ahead", "yes i do", "i do", "yes sure", "yes yes", "affirmative", "do that",
+     "yes do that", "go for it", "yes it is", "that is right", "thats right", "right"}
+)  # fmt: skip
+"""Whole normalised utterances that mean yes (``normalize`` already drops "please" and leading fillers)."""
+NO = frozenset(
+    {"no", "nope", "no thanks", "no thank you", "dont", "don t", "do not", "cancel", "stop", "never mind",
+     "nevermind", "no dont", "no don t", "no do not", "not now", "no cancel", "no stop", "wrong",
+     "not really", "no way", "negative", "leave it", "forget it", "no never mind"}
+)  # fmt: skip
+_LEADING_YES = re.compile(r"^(yes|yeah|yep|yup|sure|ok|okay|do it|go ahead|please do|correct|confirm)\b")
+_LEADING_NO = re.compile(r"^(no|nope|don't|do not|cancel|stop|never mind|nevermind|wrong|not really)\b")
+
+
+def _said(text: str) -> str:
+    return " ".join(normalize(text).replace("'", " ").split())
+
+
+def is_yes(text: str) -> bool:
+    """The whole utterance means yes."""
+    return _said(text) in YES
+
+
+def is_no(text: str) -> bool:
+    """The whole utterance means no."""
+    return _said(text) in NO
 
 
 def yes_or_no(text: str) -> bool | None:
+    """A leading yes or no, for the teaching dialogue only ("yes, turn on the lamp" teaches the lamp);
+    a safety confirmation uses :func:`is_yes`."""
     said = normalize(text)
-    if _NO.match(said):
+    if _LEADING_NO.match(said):
         return False
-    if _YES.match(said):
+    if _LEADING_YES.match(said):
         return True
     return None
 
@@ -28,23 +60,18 @@ def yes_or_no(text: str) -> bool | None:
 def after_yes(text: str) -> str:
     """What follows a leading yes ("yes, turn on the lamp" -> "turn on the lamp"; "yes" -> "")."""
     said = normalize(text)
-    while m := _YES.match(said):
+    while m := _LEADING_YES.match(said):
         said = said[m.end() :].lstrip(" ,")
     return said
 
 
-def must_confirm(intents: Sequence[Intent], snapshot: ContextSnapshot, planner_says: bool = False) -> bool:
-    """A spoken confirmation is needed when the planner asks for it, or when anything learned (a rewrite,
-    a macro, an alias) would touch a safety-critical device."""
-    if planner_says:
-        return True
-    for intent in intents:
-        critical = any(
-            (dev := snapshot.devices.get(e)) is not None and dev.safety_critical for e in intent.targets
-        )
-        if critical and (intent.learned or intent.source == "macro"):
-            return True
-    return False
+def confirmation_for(
+    commands: Iterable[CommandKey], answer: str, asked_at: float, answered_at: float, settings: GateSettings
+) -> Confirmation | None:
+    """The confirmation token for ``commands``: only for a whole-utterance yes within the window."""
+    if not is_yes(answer) or not 0 <= answered_at - asked_at <= settings.confirm_window_s:
+        return None
+    return Confirmation.issue(commands, asked_at, answered_at)
 
 
 @dataclass(slots=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from edge.actions.gate import CommandKey
+from edge.actions.safety import describe_commands, refusal_text
 from edge.context.model import ContextSnapshot, Device
 from edge.dialog.profile import Preferences
 from edge.nlu.types import Intent
@@ -11,17 +13,24 @@ from edge.nlu.types import Intent
 __all__ = [
     "CHECK_QUESTION",
     "NOT_UNDERSTOOD",
+    "TEACH_REFUSED",
+    "confirm_again",
     "confirm_question",
     "describe_state",
     "done_text",
     "error_text",
     "no_device_text",
+    "refused_text",
     "teach_offer",
     "temperature_text",
 ]
 
 NOT_UNDERSTOOD = "Sorry, I didn't understand that."
 CHECK_QUESTION = "Did I get that right?"
+TEACH_REFUSED = (
+    "locks, garage doors and alarms (and undo, which can reach them) are never taught: "
+    "ask for those yourself each time"
+)
 
 _VERBS = {
     ("HassTurnOn", "lock"): "lock",
@@ -58,9 +67,19 @@ def verb_for(intent: Intent, snapshot: ContextSnapshot) -> str:
     return _VERBS.get((intent.name, domain)) or _VERBS.get((intent.name, ""), "do that to")
 
 
-def confirm_question(intent: Intent, snapshot: ContextSnapshot) -> str:
-    """ "Do you want me to unlock the front door?" """
-    return f"Do you want me to {verb_for(intent, snapshot)} {_names(intent.targets, snapshot)}?"
+def confirm_question(commands: Sequence[CommandKey], snapshot: ContextSnapshot) -> str:
+    """ "Do you want me to unlock the front door and open the garage door?": every device it will touch."""
+    return f"Do you want me to {describe_commands(commands, snapshot.devices)}?"
+
+
+def confirm_again(commands: Sequence[CommandKey], snapshot: ContextSnapshot) -> str:
+    """The home changed between the question and the yes, so the commands would differ: ask again."""
+    return f"Things changed since I asked. {confirm_question(commands, snapshot)}"
+
+
+def refused_text(commands: Sequence[CommandKey], snapshot: ContextSnapshot, hijack: bool) -> str:
+    """ "I only unlock the front door when you ask me yourself." """
+    return refusal_text(commands, snapshot.devices, hijack)
 
 
 def done_text(intent: Intent, snapshot: ContextSnapshot) -> str:
@@ -112,6 +131,10 @@ def error_text(entity_ids: Sequence[str], snapshot: ContextSnapshot, error: str 
     names = _names(entity_ids, snapshot)
     if error in {"not-supported"}:
         return f"{names.capitalize()} can't do that."
+    if error == "needs-confirmation":
+        return f"I need you to confirm that first, so I left {names} alone."
+    if error == "safety-refused":
+        return f"I won't do that to {names} unless you ask me yourself."
     return f"I couldn't reach {names}."
 
 

@@ -1,6 +1,7 @@
-"""The safety policy for everything learned: no rewrite, macro or alias may lead to a safety-critical action
-(unlock, open the garage, disarm, purchase). Tables drop such entries; the online rewriter refuses them; the
-turn engine's confirmation policy is the last line (``Intent.source == "rewrite"`` always confirms)."""
+"""An early filter for everything learned: no rewrite, macro or alias should lead to a safety-critical
+action (unlock, open the garage, disarm, purchase). Tables drop such entries and the online rewriter refuses
+them by their words. What counts is the plan: :mod:`edge.actions.gate` refuses any learned plan that would
+touch a lock, garage door or alarm, whatever the words (an innocent "and do that" -> "undo that" too)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from edge.actions.gate import is_critical_device
 from edge.context.model import ContextSnapshot
 from edge.feedback.similarity import normalize
 from edge.learning.canonical import Lexicon
@@ -62,7 +64,7 @@ class SafetyPolicy:
         if intent.name in SAFETY_INTENTS:
             return True
         return snap is not None and any(
-            (dev := snap.devices.get(e)) is not None and dev.safety_critical for e in intent.targets
+            (dev := snap.devices.get(e)) is not None and is_critical_device(dev) for e in intent.targets
         )
 
     def check_rewrite(
@@ -83,7 +85,8 @@ class SafetyPolicy:
         return _OK
 
     def check_intent(self, intent: Intent, snapshot: ContextSnapshot) -> SafetyVerdict:
-        """A learned intent at run time: allowed only with a spoken confirmation when it is critical."""
+        """A learned intent at run time: refused when it names a critical device or intent (the gate
+        decides on the plan; this is the early word-and-target check)."""
         if intent.learned and self.intent_is_critical(intent, snapshot):
-            return SafetyVerdict(True, True, "learned request on a safety-critical device")
+            return SafetyVerdict(False, False, "learned request on a safety-critical device")
         return _OK

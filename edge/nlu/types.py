@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["Intent"]
+__all__ = ["Intent", "Provenance"]
+
+
+class Provenance(StrEnum):
+    """Where a request came from. Only ``DIRECT`` (the user's own words, a plain "undo that" included) may
+    ever lead to a command on a safety-critical device; every other value is something learned."""
+
+    DIRECT = "direct"
+    REWRITE = "rewrite"  # the personal rewrite table or retrieval
+    GLOBAL = "global"  # the fleet's global rewrite layer
+    MACRO = "macro"  # a taught phrase
+    ALIAS = "alias"  # a learned name for a device
+    PREFERENCE = "preference"  # something a stored preference decided
+
+    @property
+    def learned(self) -> bool:
+        return self is not Provenance.DIRECT
+
+    @classmethod
+    def of_source(cls, source: str) -> Provenance:
+        """``Intent.source`` as a provenance: "voice", "text", "domain" (the user's words) are direct."""
+        return _LEARNED_SOURCES.get(source, cls.DIRECT)
+
+    @staticmethod
+    def strongest(values: Iterable[Provenance]) -> Provenance:
+        """The provenance of several requests acted on together: learned when any of them is."""
+        return next((v for v in values if v.learned), Provenance.DIRECT)
+
+
+_LEARNED_SOURCES = {p.value: p for p in Provenance if p.learned}
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,9 +48,11 @@ class Intent:
     ``slots`` maps slot names (``name``, ``area``, ``domain``, ``brightness``, ``temperature``, ...) to the
     text values heard. ``targets`` are registry entity_ids chosen by entity resolution (may be empty for
     intents without a device). ``confidence`` is the calibrated probability of the intent; ``margin`` its
-    distance to the runner-up. ``source`` says where the request came from: "voice", "rewrite", "macro",
-    "text" (learned sources never bypass the safety policy). ``needs_confirmation`` is set by the NLU when
-    confidence is between ``nlu.reject_below`` and ``nlu.confirm_below``.
+    distance to the runner-up. ``source`` says where the request came from: "voice", "text", "domain" (the
+    user's own words) or a learned source ("rewrite", "global", "macro", "alias", "preference"; see
+    :class:`Provenance`), which can never lead to a command on a safety-critical device.
+    ``needs_confirmation`` is set by the NLU when confidence is between ``nlu.reject_below`` and
+    ``nlu.confirm_below``.
     """
 
     name: str
@@ -37,8 +69,12 @@ class Intent:
         object.__setattr__(self, "slots", MappingProxyType(dict(self.slots)))
 
     @property
+    def provenance(self) -> Provenance:
+        return Provenance.of_source(self.source)
+
+    @property
     def learned(self) -> bool:
-        return self.source in {"rewrite", "macro", "alias"}
+        return self.provenance.learned
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -15,6 +15,7 @@ from pathlib import Path
 from edge.actions.commands import ActionResult, Plan
 from edge.actions.effects import state_matches
 from edge.actions.executor import preflight
+from edge.actions.gate import SafetyGate
 from edge.actions.planner import plan as make_plan
 from edge.actions.undo import UndoEntry, UndoJournal
 from edge.config import Settings
@@ -129,13 +130,15 @@ class LocalHome:
 
 
 class LocalExecutor:
-    """Executes plans on a :class:`LocalHome` with the simulated device model (faults included)."""
+    """Executes plans on a :class:`LocalHome` with the simulated device model (faults included), after
+    its own :class:`SafetyGate` has checked them against the home's devices."""
 
-    def __init__(self, home: LocalHome) -> None:
+    def __init__(self, home: LocalHome, gate: SafetyGate | None = None) -> None:
         self.home = home
+        self.gate = gate if gate is not None else SafetyGate()
 
     async def execute(self, plan: Plan) -> ActionResult:
-        early = preflight(plan)
+        early = preflight(plan, self.gate, self.home.home.devices)
         if early is not None:
             return early
         home = self.home

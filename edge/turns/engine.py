@@ -1,8 +1,14 @@
 """The turn engine: one utterance in, one recorded turn out.
 
 Order: dialogue answers (a pending confirmation or teaching question) -> teaching commands and preferences
--> rewrite -> taught phrase (macro) -> NLU -> teachable moment -> plan -> safety confirmation -> execute ->
-respond (text to the response sink and the speaker) -> record (to the feedback recorder).
+-> rewrite -> taught phrase (macro) -> NLU -> teachable moment -> plan -> safety gate (refuse, or ask and
+keep the exact plans) -> execute -> respond (text to the response sink and the speaker) -> record (to the
+feedback recorder).
+
+Safety (docs/safety.md): every plan carries the provenance of the request (an undo inherits it); the gate
+refuses learned plans that touch a lock, garage door or alarm, and asks about direct ones, naming every
+device. Only a whole-utterance yes within the window issues a confirmation, attached to the plans that
+were asked about; the executors check it again before they publish.
 """
 
 from __future__ import annotations
@@ -14,10 +20,19 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from edge.actions.gate import (
+    CommandKey,
+    GateSettings,
+    Verdict,
+    VerdictKind,
+    command_key,
+    is_critical_device,
+    review,
+)
 from edge.config import Settings
 from edge.context.model import ContextSnapshot
 from edge.dialog import responses as say
-from edge.dialog.confirm import CheckPolicy, after_yes, must_confirm, yes_or_no
+from edge.dialog.confirm import CheckPolicy, after_yes, confirmation_for, is_no, is_yes, yes_or_no
 from edge.dialog.profile import Preferences, parse_preference
 from edge.dialog.teach import Forget, TeachMacro, offer_phrase, parse_teach, split_actions, teachable_phrase
 from edge.dialog.tts import Speaker
@@ -27,7 +42,7 @@ from edge.feedback.observations import BargeIn
 from edge.feedback.record import TurnRecord
 from edge.feedback.similarity import normalize
 from edge.feedback.taught import MacroStep, TaughtStore
-from edge.nlu.types import Intent
+from edge.nlu.types import Intent, Provenance
 from edge.turns.heard import Draft, Heard
 from edge.turns.protocols import (
     ContextSource,
@@ -45,7 +60,8 @@ from edge.turns.protocols import (
 __all__ = ["DIALOG_TIMEOUT_S", "TurnEngine"]
 
 log = logging.getLogger(__name__)
-DIALOG_TIMEOUT_S = 30.0
+DIALOG_TIMEOUT_S = 30.0  # teaching questions; a safety confirmation has GateSettings.confirm_window_s
+CONFIRM_EXPIRED = "I stopped waiting for an answer to that. Please ask again."
 
 
 @dataclass(slots=True)
@@ -54,6 +70,8 @@ class _Pending:
     t: float
     intents: tuple[Intent, ...] = ()
     phrase: str = ""
+    plans: tuple[PlanLike, ...] = ()  # confirm: the exact plans asked about
+    keys: tuple[tuple[CommandKey, ...], ...] = ()  # ... and their commands, plan by plan
 
 
 @dataclass(slots=True)
@@ -79,6 +97,7 @@ class TurnEngine:
         emit: Emit | None = None,
         respond: ResponseSink | None = None,
         home_id: str = "home",
+        gate: GateSettings | None = None,
     ) -> None:
         self.settings = settings
         self.parser, self.planner, self.executor, self.context = parser, planner, executor, context
@@ -86,6 +105,7 @@ class TurnEngine:
         self.rewriter, self._emit_fn, self._respond = rewriter, emit, respond
         self.home_id = home_id
         self.check = CheckPolicy(settings.nlu.reject_below, settings.nlu.confirm_below)
+        self.gate = gate or GateSettings()
         self._pending: _Pending | None = None
         self._last_turn_id = ""
 
@@ -105,7 +125,10 @@ class TurnEngine:
             d.extra["no_speech"] = True
             return await self._finish(d, "")
         pending, self._pending = self._pending, None
-        if pending is not None and heard.t_start - pending.t > DIALOG_TIMEOUT_S:
+        if pending is not None and heard.t_start - pending.t > self._window(pending):
+            if pending.kind == "confirm" and (is_yes(heard.text) or is_no(heard.text)):
+                d.extra["dialog"] = "confirm_expired"
+                return await self._finish(d, CONFIRM_EXPIRED)
             pending = None
         if pending is not None and (text := await self._answer(d, pending, snapshot)) is not None:
             return await self._finish(d, text)
@@ -156,8 +179,8 @@ class TurnEngine:
             await self._emit(EventType.NOT_UNDERSTOOD, d.heard.t_end, d.turn_id, {"text": text})
             return self._offer_teaching(d, text, "") or say.NOT_UNDERSTOOD
         from_domain = intent.source == "domain"
-        if d.rewrite is not None and intent.source != "rewrite":
-            intent = _with_source(intent, "rewrite")
+        if d.rewrite is not None and not intent.learned:
+            intent = _with_source(intent, _rewrite_source(d))
         self._describe(d, intent, (intent,))
         await self._emit(EventType.INTENT, d.heard.t_end, d.turn_id, intent.to_json())
         if from_domain:
@@ -180,7 +203,7 @@ class TurnEngine:
             intent = await asyncio.to_thread(self.parser.parse, part, snapshot)
             if intent is None or intent.name in _TEACHING_INTENTS or intent.source == "domain":
                 return None  # not a list of home requests: the whole sentence goes to the NLU
-            intents.append(_with_source(intent, "rewrite") if d.rewrite is not None else intent)
+            intents.append(_with_source(intent, _rewrite_source(d)) if d.rewrite is not None else intent)
         d.lap("nlu")
         self._describe(d, intents[0], tuple(intents))
         for intent in intents:
@@ -202,6 +225,9 @@ class TurnEngine:
         except EdgeError as err:
             d.lap("plan")
             d.result_ok, d.result_error = False, str(err.code)
+            if err.code == ErrorCode.SAFETY_REFUSED:
+                d.extra["refused"] = err.message
+                return err.message
             if err.code == ErrorCode.NO_SUCH_DEVICE:
                 return say.no_device_text(intents[0].slots.get("name", "that"))
             return (
@@ -210,11 +236,16 @@ class TurnEngine:
                 else err.message
             )
         d.lap("plan")
-        if must_confirm(intents, snapshot, any(p.needs_confirmation for p in plans)):
-            self._pending = _Pending("confirm", d.heard.t_end, intents=intents)
-            d.extra["asked"] = "confirm"
-            critical = [i for i in intents if any(_critical(e, snapshot) for e in i.targets)]
-            return say.confirm_question((critical or list(intents))[0], snapshot)
+        keys = tuple(tuple(command_key(c) for c in p.commands) for p in plans)
+        verdict = self._review(intents, plans, keys, snapshot)
+        if verdict.refused:
+            log.warning("refused a %s request: %s", Provenance.strongest(i.provenance for i in intents),
+                        verdict.reason)  # fmt: skip
+            d.result_ok, d.result_error = False, str(ErrorCode.SAFETY_REFUSED)
+            d.extra["refused"] = verdict.reason
+            return say.refused_text(verdict.critical[:1], snapshot, verdict.hijack)
+        if verdict.kind is VerdictKind.CONFIRM:
+            return self._ask(d, intents, tuple(plans), keys=keys, snapshot=snapshot)
         outcome = await self._execute(d, intents, plans, snapshot)
         d.result_ok, d.result_error = outcome.ok, outcome.error
         text = " ".join(outcome.texts)
@@ -223,6 +254,44 @@ class TurnEngine:
             d.extra["asked"] = "check"
             text = f"{text} {say.CHECK_QUESTION}"
         return text
+
+    def _review(
+        self,
+        intents: tuple[Intent, ...],
+        plans: list[PlanLike],
+        keys: tuple[tuple[CommandKey, ...], ...],
+        snapshot: ContextSnapshot,
+    ) -> Verdict:
+        """The gate's rule on all the plans of one turn, with the provenance of the turn's requests (the
+        planner's own ``needs_confirmation``, e.g. a purchase, asks too)."""
+        provenance = Provenance.strongest(i.provenance for i in intents)
+        asks: Verdict | None = None
+        for intent, plan, plan_keys in zip(intents, plans, keys, strict=True):
+            verdict = review(plan_keys, provenance, snapshot.devices, intent.name)
+            if verdict.refused:
+                return verdict
+            if verdict.kind is VerdictKind.CONFIRM or plan.needs_confirmation:
+                asks = asks or Verdict(VerdictKind.CONFIRM, verdict.reason or "the planner asks")
+        return asks or Verdict(VerdictKind.ALLOW)
+
+    def _ask(
+        self,
+        d: Draft,
+        intents: tuple[Intent, ...],
+        plans: tuple[PlanLike, ...],
+        *,
+        keys: tuple[tuple[CommandKey, ...], ...],
+        snapshot: ContextSnapshot,
+        again: bool = False,
+    ) -> str:
+        """Ask about every command of ``plans`` and keep them, exactly, for the answer."""
+        self._pending = _Pending("confirm", d.heard.t_end, intents=intents, plans=plans, keys=keys)
+        d.extra["asked"] = "confirm"
+        every = [k for plan_keys in keys for k in plan_keys]
+        if not every:
+            prompts = [str(getattr(p, "prompt", "") or "") for p in plans]
+            return next((p for p in prompts if p), "Do you want me to go ahead?")
+        return say.confirm_again(every, snapshot) if again else say.confirm_question(every, snapshot)
 
     async def _execute(
         self, d: Draft, intents: tuple[Intent, ...], plans: list[PlanLike], snapshot: ContextSnapshot
@@ -275,19 +344,9 @@ class TurnEngine:
 
     async def _answer(self, d: Draft, pending: _Pending, snapshot: ContextSnapshot) -> str | None:
         """The answer to our question; None when the user ignored it and asked something else."""
-        yes = yes_or_no(d.heard.text)
         if pending.kind == "confirm":
-            if yes is None:
-                return None
-            d.extra["dialog"] = "confirm"
-            if not yes:
-                return "OK, I won't."
-            confirmed = pending.intents  # the spoken yes is the confirmation the safety policy asks for
-            self._describe(d, confirmed[0], confirmed)
-            plans = [self.planner.plan(i, snapshot, confirmed=True) for i in confirmed]
-            outcome = await self._execute(d, confirmed, plans, snapshot)
-            d.result_ok, d.result_error = outcome.ok, outcome.error
-            return " ".join(outcome.texts)
+            return await self._confirm(d, pending, snapshot)
+        yes = yes_or_no(d.heard.text)
         said = normalize(d.heard.text)
         actions = split_actions(after_yes(said) if yes else said)
         if pending.kind == "teach" and yes is None and len(actions) < 2:
@@ -302,6 +361,37 @@ class TurnEngine:
             d.extra["asked"] = "teach"
             return f"OK. What should I do for {pending.phrase}?"
         return await self._learn(d, TeachMacro(pending.phrase, actions), snapshot)
+
+    async def _confirm(self, d: Draft, pending: _Pending, snapshot: ContextSnapshot) -> str | None:
+        """The answer to "Do you want me to ...?": a whole-utterance yes runs exactly the plans asked about
+        (with a confirmation token each), a no cancels, anything else drops the question (None)."""
+        if is_no(d.heard.text):
+            d.extra["dialog"] = "confirm"
+            return "OK, I won't."
+        if not is_yes(d.heard.text):
+            return None
+        d.extra["dialog"] = "confirm"
+        intents = pending.intents
+        self._describe(d, intents[0], intents)
+        try:
+            fresh = [self.planner.plan(i, snapshot, confirmed=True) for i in intents]
+        except EdgeError as err:
+            d.result_ok, d.result_error = False, str(err.code)
+            return "Things changed since I asked, so I did nothing."
+        fresh_keys = tuple(tuple(command_key(c) for c in p.commands) for p in fresh)
+        if fresh_keys != pending.keys:
+            verdict = self._review(intents, fresh, fresh_keys, snapshot)
+            if verdict.kind is VerdictKind.CONFIRM:
+                return self._ask(d, intents, tuple(fresh), keys=fresh_keys, snapshot=snapshot, again=True)
+            d.result_ok, d.result_error = False, str(ErrorCode.NEEDS_CONFIRMATION)
+            return "Things changed since I asked, so I did nothing."
+        plans: list[PlanLike] = []
+        for plan, keys in zip(pending.plans, pending.keys, strict=True):
+            token = confirmation_for(keys, d.heard.text, pending.t, d.heard.t_start, self.gate)
+            plans.append(plan.with_confirmation(token) if token is not None else plan)
+        outcome = await self._execute(d, intents, plans, snapshot)
+        d.result_ok, d.result_error = outcome.ok, outcome.error
+        return " ".join(outcome.texts)
 
     async def _teaching(self, d: Draft, snapshot: ContextSnapshot) -> str | None:
         command = parse_teach(d.heard.text)
@@ -327,18 +417,51 @@ class TurnEngine:
         return None
 
     async def _learn(self, d: Draft, command: TeachMacro, snapshot: ContextSnapshot) -> str:
+        """A taught phrase: every step parsed; a step that would reach a lock, garage door or alarm (or an
+        undo, which can) is left out and said so; nothing is learned when no step is left."""
         steps: list[MacroStep] = []
+        kept: list[str] = []
+        left_out: list[str] = []
         for action in command.actions:
             intent = await asyncio.to_thread(self.parser.parse, action, snapshot)
             if intent is None or (intent.slots.get("name") and not intent.targets):
                 return f"Sorry, I didn't understand \"{action}\", so I didn't learn {command.phrase}."
+            if self._untaught(intent, snapshot):
+                left_out.append(action)
+                continue
             steps.append(MacroStep.from_intent(intent))
+            kept.append(action)
         d.lap("nlu")
+        if not steps:
+            d.extra["teach_refused"] = list(left_out)
+            return f"I didn't learn {command.phrase}: {say.TEACH_REFUSED}."
         await asyncio.to_thread(self.taught.add_macro, command.phrase, steps)
         d.extra["taught"] = {"phrase": command.phrase, "steps": [s.to_json() for s in steps]}
-        return f"Got it. When you say {command.phrase}, I'll {' and '.join(command.actions)}."
+        text = f"Got it. When you say {command.phrase}, I'll {' and '.join(kept)}."
+        if left_out:
+            d.extra["teach_refused"] = list(left_out)
+            text += f" I left out {' and '.join(left_out)}: {say.TEACH_REFUSED}."
+        return text
+
+    def _untaught(self, intent: Intent, snapshot: ContextSnapshot) -> bool:
+        """A step a taught phrase may not hold: an undo, or anything the gate refuses for a macro."""
+        if intent.name == "UndoLast":
+            return True
+        if any(
+            (dev := snapshot.devices.get(e)) is not None and is_critical_device(dev) for e in intent.targets
+        ):
+            return True
+        try:
+            plan = self.planner.plan(_with_source(intent, Provenance.MACRO.value), snapshot)
+        except EdgeError as err:
+            return err.code == ErrorCode.SAFETY_REFUSED
+        keys = tuple(command_key(c) for c in plan.commands)
+        return not review(keys, Provenance.MACRO, snapshot.devices, intent.name).allowed
 
     # -- helpers -----------------------------------------------------------------------------------
+    def _window(self, pending: _Pending) -> float:
+        return self.gate.confirm_window_s if pending.kind == "confirm" else DIALOG_TIMEOUT_S
+
     def _describe(self, d: Draft, intent: Intent, intents: tuple[Intent, ...]) -> None:
         d.intent = intent.name if len(intents) == 1 else "Macro"
         d.slots = dict(intent.slots)
@@ -373,9 +496,10 @@ class TurnEngine:
 _TEACHING_INTENTS = frozenset({"TeachMacro", "TeachPreference", "ForgetTaught"})
 
 
-def _critical(entity_id: str, snapshot: ContextSnapshot) -> bool:
-    device = snapshot.devices.get(entity_id)
-    return device is not None and device.safety_critical
+def _rewrite_source(d: Draft) -> str:
+    """The source of a request rewritten by something learned: the fleet's layer or the home's own."""
+    layer = str((d.rewrite or {}).get("layer", ""))
+    return Provenance.GLOBAL.value if layer == "global" else Provenance.REWRITE.value
 
 
 def _with_source(intent: Intent, source: str) -> Intent:

@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol
 
+from edge.actions.gate import Confirmation
 from edge.context.model import ContextSnapshot
 from edge.events import PipelineEvent
 from edge.feedback.observations import BargeIn, DeviceEvent
@@ -49,15 +50,23 @@ class Rewriter(Protocol):
 
 
 class PlanLike(Protocol):
+    """A plan as the engine sees it. ``commands`` have ``entity_id``, ``action``, ``topic`` and ``payload``
+    (attributes or keys): the safety gate classifies them; ``with_confirmation`` is the same plan carrying
+    the spoken confirmation of exactly those commands (the executor checks it)."""
+
     @property
     def commands(self) -> Sequence[Any]: ...
     @property
     def needs_confirmation(self) -> bool: ...
     @property
     def answer(self) -> str | None: ...
+    def with_confirmation(self, confirmation: Confirmation) -> PlanLike: ...
 
 
 class Planner(Protocol):
+    """``confirmed``: the caller will attach a confirmation (the plan is not marked as needing one); it
+    never lets a command through by itself."""
+
     def plan(self, intent: Intent, snapshot: ContextSnapshot, *, confirmed: bool = False) -> PlanLike: ...
 
 
