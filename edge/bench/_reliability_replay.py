@@ -16,12 +16,13 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from edge.bench._malformed_inputs import malformed_cases
+from edge.bench._malformed_inputs import MalformedCase, malformed_cases
 from edge.bench._reliability_common import Figure
 
 __all__ = ["measure", "peak_rss_mb", "write_long_wav"]
@@ -136,26 +137,26 @@ def _replay_memory(quick: bool) -> list[Figure]:
     return figures
 
 
+def _run_case(case: MalformedCase) -> tuple[str, int, str]:
+    out = subprocess.run(
+        [sys.executable, "-m", "edge", *case.argv], capture_output=True, env=_env(), timeout=300, check=False
+    )
+    return case.name, out.returncode, out.stderr.decode("utf-8", "replace")
+
+
 def _malformed(quick: bool) -> list[Figure]:
     with tempfile.TemporaryDirectory(prefix="edge-bench-malformed-") as tmp:
         cases = malformed_cases(Path(tmp))
         if quick:
-            cases = cases[::2]
-        tracebacks: list[str] = []
-        unclear: list[str] = []
-        for case in cases:
-            out = subprocess.run(
-                [sys.executable, "-m", "edge", *case.argv],
-                capture_output=True,
-                env=_env(),
-                timeout=300,
-                check=False,
-            )
-            err = out.stderr.decode("utf-8", "replace")
-            if "Traceback (most recent call last)" in err:
-                tracebacks.append(case.name)
-            elif out.returncode == 0 or "edge: error [" not in err:
-                unclear.append(case.name)
+            cases = cases[::4]
+        with ThreadPoolExecutor(max_workers=2) as pool:  # two subprocesses at a time
+            results = list(pool.map(_run_case, cases))
+    tracebacks = [name for name, _code, err in results if "Traceback (most recent call last)" in err]
+    unclear = [
+        name
+        for name, code, err in results
+        if name not in tracebacks and (code == 0 or not err.startswith("edge: error ["))
+    ]
     return [
         Figure("malformed inputs run through the CLI", len(cases)),
         Figure("malformed inputs ending in a traceback", len(tracebacks), "", "0"),

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from edge.context.homes import load_home
 from edge.context.mqtt import MqttSession, SessionSettings
 from edge.context.store import ContextStore
 from edge.errors import ConfigError, EdgeError, ErrorCode
+from edge.inputfiles import parse_json
 from edge.nlu.resolve import resolve
 from edge.nlu.types import Intent
 
@@ -29,9 +29,9 @@ __all__ = ["register"]
 def _intent(text: str, source: str) -> Intent:
     hint = 'e.g. \'{"intent": "HassTurnOn", "slots": {"name": "kitchen light"}}\''
     try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise ConfigError(f"the intent is not JSON: {err}", hint=hint) from err
+        obj = parse_json(text)
+    except ValueError as err:
+        raise ConfigError(f"the intent given is not usable JSON: {err}", hint=hint) from err
     if not isinstance(obj, dict) or not isinstance(obj.get("intent"), str):
         raise ConfigError('the intent needs a string "intent"', hint=hint)
     slots = obj.get("slots") or {}
