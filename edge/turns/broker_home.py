@@ -2,15 +2,19 @@
 
 The device simulator serves the home on the broker over its own connection, as ``edge simulate`` does;
 the runtime side reads it with the real context store (discovery and retained state) and acts through the
-MQTT executor, which waits for each device to report the state it was asked for. Messages are real; times
-are the script's: device changes are stamped with the session clock, so the feedback windows (an undo by
-hand within 60 s, ...) run on script time, and snapshots carry ``start + t`` as their local time.
+MQTT executor, which waits for each device to report the state it was asked for. The session survives a
+broker outage: commands during it fail with ``broker-unavailable`` (or are sent when it returns within the
+command timeout), a toggle by hand during it is recorded but not seen, and later turns work again.
+Messages are real; times are the script's: device changes are stamped with the session clock, so the
+feedback windows (an undo by hand within 60 s, ...) run on script time, and snapshots carry ``start + t``
+as their local time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import uuid
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -31,6 +35,8 @@ from edge.sim.local import EPOCH
 from edge.turns.protocols import PlanLike
 
 __all__ = ["BrokerHome"]
+
+log = logging.getLogger(__name__)
 
 
 class BrokerHome:
@@ -61,6 +67,7 @@ class BrokerHome:
         self._tasks: list[asyncio.Task[None]] = []
         self._sim: DeviceSimulator | None = None
         self._mqtt: MqttHome | None = None
+        self._runtime: MqttSession | None = None
 
     # -- lifetime ----------------------------------------------------------------------------------------
     async def __aenter__(self) -> BrokerHome:
@@ -70,6 +77,7 @@ class BrokerHome:
             host=mqtt.host, port=mqtt.port, username=mqtt.username, password=mqtt.password,
             client_id=f"edge-session-sim-{tag}", tls=mqtt.tls, ca_file=mqtt.ca_file,
             reconnect_min_s=mqtt.reconnect_min_s, reconnect_max_s=mqtt.reconnect_max_s,
+            session_expiry_s=300,  # like a real bridge: commands sent while it reconnects are queued for it
         )  # fmt: skip
         runtime_settings = SessionSettings.from_mqtt(mqtt, f"session-{tag}", health=False)
         try:
@@ -77,6 +85,7 @@ class BrokerHome:
             runtime = await self._stack.enter_async_context(MqttSession(runtime_settings))
             self._sim = DeviceSimulator(self.home, sim_session, seed=self.seed)
             self._mqtt = MqttHome(self.store, runtime, self.settings)
+            self._runtime = runtime
             self._tasks = [
                 asyncio.create_task(self._sim.run(), name="session-simulator"),
                 asyncio.create_task(self.store.run(runtime), name="session-context-store"),
@@ -117,6 +126,11 @@ class BrokerHome:
             ) from err
         self._changes.drain_nowait()  # discovery and retained states are not changes anybody made
 
+    @property
+    def broker_connected(self) -> bool:
+        """Whether the runtime side is connected to the broker now."""
+        return self._runtime is not None and self._runtime.connected
+
     # -- the turn engine's view --------------------------------------------------------------------------
     def snapshot(self) -> ContextSnapshot:
         return self.store.snapshot(self.start + timedelta(seconds=self.t))
@@ -139,9 +153,21 @@ class BrokerHome:
         self.advance(t)
         old = self.store.state(entity_id)
         sim = self._simulator()
-        new = await sim.toggle(entity_id)
+        try:
+            new = await sim.toggle(entity_id)
+        except EdgeError as err:
+            if err.code != ErrorCode.BROKER_UNAVAILABLE:
+                raise
+            # the device changed by hand while the broker is away: the runtime cannot see it now (the
+            # simulator republishes every state when it is back); the session goes on
+            log.warning("toggle of %s at t=%.1f while the broker is away: %s", entity_id, t, err.message)
+            new = sim.states[entity_id]
+            return DeviceEvent(entity_id, old.state if old else "unknown", new.state, self.t,
+                               ChangeSource.MANUAL, self.home_id)  # fmt: skip
         seen = await self.store.wait_for(entity_id, lambda s: s.state == new.state, self.ready_timeout_s)
-        if seen is None:
+        if seen is None and not self.broker_connected:
+            log.warning("the change of %s was not seen: the broker is away", entity_id)
+        elif seen is None:
             raise EdgeError(
                 f"the broker did not deliver the change of {entity_id} within {self.ready_timeout_s:.0f} s",
                 code=ErrorCode.BROKER_UNAVAILABLE,
