@@ -104,6 +104,11 @@ class Message:
     qos: int = 0
 
 
+def _message(m: aiomqtt.Message) -> Message:
+    body = m.payload if isinstance(m.payload, bytes) else str(m.payload).encode()
+    return Message(str(m.topic), body, bool(m.retain), int(m.qos))
+
+
 def _health(status: str, site_id: str) -> bytes:
     return json.dumps({"status": status, "site_id": site_id, "t": round(time.time(), 3)}).encode()
 
@@ -323,9 +328,14 @@ class MqttSession:
         self._set_connected(True)
         if s.health_topic:
             await client.publish(s.health_topic, _health("online", s.site_id), qos=1, retain=True)
+        # aiomqtt's iterator costs a few event-loop turns per message while paho adds one message per turn:
+        # under a flood its queue would fill and drop (confirmations among them). So after each message,
+        # everything already queued is taken at once.
+        backlog: asyncio.Queue[aiomqtt.Message] | None = getattr(client, "_queue", None)
         async for m in client.messages:
-            body = m.payload if isinstance(m.payload, bytes) else str(m.payload).encode()
-            await self._deliver(Message(str(m.topic), body, bool(m.retain), int(m.qos)))
+            await self._deliver(_message(m))
+            while backlog is not None and not backlog.empty():
+                await self._deliver(_message(backlog.get_nowait()))
 
     async def _supervise(self) -> None:
         attempt = 0
