@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from edge.config import FeedbackSettings
-from edge.feedback.crash_drill import Item, _play, reference_labels, stored_labels, stream
+from edge.feedback.crash_drill import Item, play_item, reference_labels, stored_labels, stream
 from edge.feedback.event_buffer import DeviceEventBuffer
 from edge.feedback.observations import BargeIn, ChangeSource, DeviceEvent
 from edge.feedback.record import Label, SignalKind, TurnRecord
@@ -41,7 +41,7 @@ async def play(db: Path, items: list[Item], *, until: float | None = None) -> Re
     async with AsyncTurnStore(db) as store:
         recorder = FeedbackRecorder(store, SETTINGS)
         for item in items:
-            await _play(recorder, item)
+            await play_item(recorder, item)
         if until is not None:
             await recorder.tick(until)
         return await recorder.recover(0.0)  # the first call recovered already: the same report

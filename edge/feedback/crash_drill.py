@@ -35,7 +35,16 @@ from edge.feedback.recorder import FeedbackRecorder
 from edge.feedback.store import TurnQuery, TurnStore
 from edge.feedback.writer import AsyncTurnStore
 
-__all__ = ["Item", "KillOutcome", "kill_run", "recover_only", "reference_labels", "stored_labels", "stream"]
+__all__ = [
+    "Item",
+    "KillOutcome",
+    "kill_run",
+    "play_item",
+    "recover_only",
+    "reference_labels",
+    "stored_labels",
+    "stream",
+]
 
 RUN_SPACING_S = 100_000.0  # each run's clock starts this far after the previous one: its windows all closed
 _GAPS_S = (3.0, 12.0, 45.0, 150.0)
@@ -107,7 +116,7 @@ def stream(run: int) -> Iterator[Item]:
         yield t
 
 
-async def _play(recorder: FeedbackRecorder, item: Item) -> None:
+async def play_item(recorder: FeedbackRecorder, item: Item) -> None:
     if isinstance(item, TurnRecord):
         await recorder.on_turn(item)
     elif isinstance(item, DeviceEvent):
@@ -129,11 +138,11 @@ async def _serve(db: Path, run: int, limit: int | None) -> None:
                 break
             if isinstance(item, TurnRecord):
                 print("begin", item.turn_id, flush=True)
-                await _play(recorder, item)
+                await play_item(recorder, item)
                 print("ok", item.turn_id, flush=True)
                 done += 1
             else:
-                await _play(recorder, item)
+                await play_item(recorder, item)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +260,7 @@ async def _replay(db: Path, run: int, items: list[Item]) -> dict[str, tuple[str,
     async with AsyncTurnStore(db) as store:
         recorder = FeedbackRecorder(store, settings)
         for item in items:
-            await _play(recorder, item)
+            await play_item(recorder, item)
         await recorder.tick((run + 1) * RUN_SPACING_S)
         turns = await store.turns(TurnQuery(session_id=session_of(run)))
     return {t.record.turn_id: (t.record.label, t.record.failure_point) for t in turns}
