@@ -16,6 +16,7 @@ from edge.learning.fpi import Tree, classify, featurize
 from edge.learning.loop import Learner, RebuildReport, TableVersions
 from edge.learning.rewriter import LearnedRewriter
 from edge.sync.instantiate import BoundRewriter, RegistryGlobalLayer
+from edge.sync.service import global_table_path
 
 __all__ = ["Rebuilt", "failure_points", "learned_rewriter", "rebuild_tables", "tables_dir"]
 
@@ -42,8 +43,20 @@ def learned_rewriter(settings: Settings, db: Path | None) -> LearnedRewriter | B
         log.info(
             "learned rewrites: %d personal rules (version %d)", len(learner.table), learner.table.version
         )
-    layer = RegistryGlobalLayer.load(settings.learning.global_table, public_key=settings.sync.public_key)
+    layer = _global_layer(settings)
     return learner.rewriter() if layer is None else BoundRewriter(learner.rewriter(), layer)
+
+
+def _global_layer(settings: Settings) -> RegistryGlobalLayer | None:
+    """The fleet's layer where ``edge sync`` installs it (``learning.global_table``, or with fleet sync on
+    ``<learning.tables_dir>/global.json``), re-verified against ``sync.public_key`` on this load; None when
+    none is installed or it does not verify."""
+    if not settings.learning.global_table and not settings.sync.enabled:
+        return None
+    path = global_table_path(settings)
+    if not settings.learning.global_table and not path.exists():
+        return None  # sync is on but no release has been installed yet
+    return RegistryGlobalLayer.load(path, public_key=settings.sync.public_key)
 
 
 def failure_points(
@@ -100,9 +113,7 @@ def rebuild_tables(settings: Settings, db: Path | None, devices: Iterable[Device
     versions = TableVersions(tables_dir(settings, db))
     devices = tuple(devices)
     lexicon = Lexicon.from_devices(devices)
-    layer = RegistryGlobalLayer.load(
-        settings.learning.global_table, public_key=settings.sync.public_key
-    )  # its pairs bound to these devices
+    layer = _global_layer(settings)  # its pairs bound to these devices
     with TurnStore(path) as store:
         stored = store.turns(TurnQuery())
         turns = [s.record for s in stored]

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import random
 from datetime import datetime
 from pathlib import Path
 
-from edge.config import Settings
+from edge.config import Settings, load_settings
 from edge.context.model import ContextSnapshot, Device, DeviceState, Satellite
 from edge.feedback.record import FeedbackSignal, Label, SignalKind, TurnRecord
 from edge.feedback.store import TurnStore
+from edge.fleet.keys import load_or_create_key
+from edge.fleet.privacy import PrivacyBudget
+from edge.fleet.publish import build_table
+from edge.fleet.storage import PairCount
+from edge.sync.global_layer import GlobalLayerInstaller, InstallOutcome
+from edge.sync.instantiate import BoundRewriter
+from edge.sync.release import public_key_hex, sign_table
+from edge.sync.service import global_table_path
 from edge.wiring import learned_rewriter, rebuild_tables, tables_dir
 
 DAY = 86_400.0
@@ -67,7 +76,22 @@ def test_rebuild_learns_the_rephrase_and_the_rewriter_applies_it(tmp_path: Path)
 
 
 def test_learning_disabled_means_no_rewriter(tmp_path: Path) -> None:
-    from edge.config import load_settings
-
     settings = load_settings("x86_64-dev", None, ["learning.enabled=false"])
     assert learned_rewriter(settings, tmp_path / "turns.sqlite3") is None
+
+
+def test_the_layer_edge_sync_installs_is_the_one_the_runtime_loads(tmp_path: Path) -> None:
+    key = load_or_create_key(tmp_path / "release.key")
+    overrides = [f"learning.tables_dir={tmp_path / 'learning'}", f"sync.public_key={public_key_hex(key)}"]
+    off = load_settings("x86_64-dev", None, overrides)
+    on = load_settings("x86_64-dev", None, [*overrides, "sync.enabled=true"])
+    db = tmp_path / "turns.sqlite3"
+    assert not isinstance(learned_rewriter(on, db), BoundRewriter)  # sync on, nothing installed yet
+    table = build_table(
+        [PairCount("turn on the kitchen lite", "turn on the kitchen light", 120)],
+        PrivacyBudget(), random.Random(1), version=1, period="2025-W10",
+    )  # fmt: skip
+    installer = GlobalLayerInstaller(global_table_path(on), public_key_hex(key))
+    assert installer.offer(sign_table(table, key)).outcome is InstallOutcome.ACCEPTED
+    assert isinstance(learned_rewriter(on, db), BoundRewriter)
+    assert not isinstance(learned_rewriter(off, db), BoundRewriter)  # fleet sync off: no fleet layer

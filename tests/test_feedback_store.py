@@ -58,6 +58,16 @@ def test_round_trip_every_field(tmp_path: Path) -> None:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
+def test_text_that_is_not_valid_unicode_is_stored_not_lost(tmp_path: Path) -> None:
+    # an unpaired surrogate (from a file name or a script line that was not UTF-8) once failed the write
+    with TurnStore(tmp_path / "t.db") as store:
+        store.add_turn(make_turn(1, asr_text="turn on the \udcff lamp", response="Done \ud800."))
+        got = store.turn("t1")
+    assert got is not None
+    assert got.record.asr_text == "turn on the \ufffd lamp"
+    assert got.record.response == "Done \ufffd."
+
+
 def test_signals_attach_and_are_idempotent(tmp_path: Path) -> None:
     with TurnStore(tmp_path / "t.db") as store:
         store.add_turn(make_turn(1))

@@ -10,6 +10,7 @@ The class here is synchronous and owns one connection: use it from one thread (t
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -79,6 +80,9 @@ class TurnQuery:
     newest_first: bool = False
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _to_db(name: str, value: Any) -> Any:
     if name in _JSON_FIELDS:
         if value is None:
@@ -88,6 +92,10 @@ def _to_db(name: str, value: Any) -> Any:
         return json.dumps(dict(value))
     if name == "result_ok":
         return None if value is None else int(bool(value))
+    if isinstance(value, str):
+        # SQLite stores UTF-8: an unpaired surrogate (a transcript or script line that was not valid text)
+        # would fail the whole turn's write, so it is stored as U+FFFD instead
+        return _SURROGATE.sub("\ufffd", value)
     return value
 
 
