@@ -79,7 +79,7 @@ def malformed_cases(folder: Path) -> list[MalformedCase]:
     parse_with("--set below a value", "--set", "wake.threshold.x=1")
     # home files (TOML and HA fixture YAML)
     parse_with("home missing", "--home", missing + ".toml")
-    parse_with("home directory", "--home", str(folder))
+    parse_with("home directory", "--home", str(folder), expect="folder")
     parse_with("home not UTF-8", "--home", put("home_latin1.toml", b'name = "caf\xe9"\n'), expect="UTF-8")
     parse_with("home deep nesting", "--home", put("home_deep.toml", deep_toml), expect="deeply")
     parse_with("home device not a list", "--home", put("home_dev.toml", "device = 3\n"))

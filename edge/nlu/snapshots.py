@@ -82,6 +82,11 @@ def load_devices(home: Path | None) -> dict[str, Device]:
         home = default_home()
     if home is None:
         return {d.entity_id: d for d in BUILTIN_DEVICES}
+    if home.is_dir():
+        raise ConfigError(
+            f"home file {home} is a folder",
+            hint="pass the home file itself, e.g. --home devices/homes/demo.toml",
+        )
     if not home.is_file():
         raise ConfigError(f"home file {home} does not exist", hint="pass --home devices/homes/demo.toml")
     try:
