@@ -305,9 +305,10 @@ def load_engines(settings: Settings, no_wake: bool = False) -> PipelineEngines:
     from edge.audio.vad import load_vad
     from edge.wake.oww import load_wake_detector
 
+    recognizer = load_recognizer(settings)  # first: loading Whisper briefly needs ~170 MB more than it keeps
     wake = None if no_wake else load_wake_detector(settings)
     vad = load_vad(settings.model_dir(), threads=1)
-    return PipelineEngines(wake, vad, load_recognizer(settings))
+    return PipelineEngines(wake, vad, recognizer)
 
 
 def build_pipeline(

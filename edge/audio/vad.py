@@ -77,7 +77,9 @@ class SileroVAD(_Windowed):
     def __init__(self, model_path: Path, threads: int = 1) -> None:
         import onnxruntime as ort
 
-        options = ort.SessionOptions()
+        from edge.asr.memory import lean_options
+
+        options = lean_options(ort.SessionOptions())
         options.inter_op_num_threads = 1
         options.intra_op_num_threads = threads
         try:

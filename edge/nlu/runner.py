@@ -72,7 +72,9 @@ class NLUModel:
         self.buckets: int = meta["buckets"]
         import onnxruntime as ort
 
-        options = ort.SessionOptions()
+        from edge.asr.memory import lean_options
+
+        options = lean_options(ort.SessionOptions())
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from edge import modelstore
+from edge.asr.memory import lean_onnx_sessions, release_large_buffers
 from edge.audio.frames import Reframer
 from edge.config import Settings
 from edge.errors import ErrorCode, ModelError
@@ -78,16 +79,18 @@ class OpenWakeWordDetector:
         if backend == "tflite":
             alias_litert()
         _skip_verifier_import()
+        release_large_buffers()
         from openwakeword.model import Model
 
         try:
-            self._model: Any = Model(
-                wakeword_models=[str(p) for p in model_paths],
-                melspec_model_path=str(melspec_path),
-                embedding_model_path=str(embedding_path),
-                inference_framework=backend,
-                ncpu=threads,
-            )
+            with lean_onnx_sessions():  # no per-session arenas: they keep its 4-second warm-up batch
+                self._model: Any = Model(
+                    wakeword_models=[str(p) for p in model_paths],
+                    melspec_model_path=str(melspec_path),
+                    embedding_model_path=str(embedding_path),
+                    inference_framework=backend,
+                    ncpu=threads,
+                )
         except (ValueError, OSError, RuntimeError) as err:
             raise ModelError(f"openWakeWord could not load {[str(p) for p in model_paths]}: {err}") from err
         except Exception as err:  # onnxruntime raises its own exception types

@@ -1,0 +1,71 @@
+"""Peak memory of ``edge replay`` (issue 12: under 300 MB) and the pieces that keep it there."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from edge.asr.memory import lean_onnx_sessions, lean_options, release_large_buffers
+from edge.asr.whisper import _DeferredModule
+
+ASSET = Path(__file__).resolve().parent.parent / "edge" / "assets" / "demo_kitchen_light.wav"
+
+
+def test_replay_peak_rss_under_300_mb() -> None:
+    from edge.bench._reliability_replay import peak_rss_mb, replay_argv
+
+    peak_mb, code, err = peak_rss_mb(replay_argv(ASSET), timeout_s=300)
+    assert code == 0, err
+    assert peak_mb < 300, f"edge replay peaked at {peak_mb:.0f} MB"
+
+
+def test_lean_options_turn_off_arena_and_pattern() -> None:
+    import onnxruntime as ort
+
+    options = lean_options(ort.SessionOptions())
+    assert options.enable_cpu_mem_arena is False
+    assert options.enable_mem_pattern is False
+
+
+def test_lean_sessions_apply_options_only_inside() -> None:
+    import onnxruntime as ort
+
+    from edge import modelstore
+    from edge.config import Settings
+
+    model = modelstore.require(Settings().model_dir(), "openwakeword", "silero_vad.onnx")
+    original = ort.InferenceSession
+    given = ort.SessionOptions()
+    given.intra_op_num_threads = 1
+    with lean_onnx_sessions():
+        lean = ort.InferenceSession(str(model), sess_options=given, providers=["CPUExecutionProvider"])
+    assert ort.InferenceSession is original
+    used = lean.get_session_options()
+    assert (used.enable_cpu_mem_arena, used.enable_mem_pattern, used.intra_op_num_threads) == (
+        False,
+        False,
+        1,
+    )
+    plain = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"])
+    assert plain.get_session_options().enable_cpu_mem_arena is True
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc malloc")
+def test_release_large_buffers_is_idempotent_on_linux() -> None:
+    assert release_large_buffers() is True
+    assert release_large_buffers() is True
+
+
+def test_deferred_module_imports_on_first_attribute() -> None:
+    name = "colorsys"  # a stdlib module nothing here imports
+    sys.modules.pop(name, None)
+    stand_in = _DeferredModule(name)
+    sys.modules[name] = stand_in
+    try:
+        assert stand_in.rgb_to_hsv(1.0, 0.0, 0.0) == (0.0, 1.0, 1.0)
+        assert sys.modules[name] is not stand_in
+        assert sys.modules[name].__spec__ is not None
+    finally:
+        sys.modules.pop(name, None)
