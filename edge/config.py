@@ -30,6 +30,7 @@ __all__ = [
     "NLUSettings",
     "PathSettings",
     "ProfileSettings",
+    "SafetySettings",
     "SatelliteSettings",
     "Settings",
     "SyncSettings",
@@ -174,6 +175,23 @@ class SyncSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SafetySettings:
+    """The safety gate (docs/safety.md). ``confirm_window_s``: how long after "Do you want me to unlock
+    ...?" a spoken yes counts; ``max_token_age_s``: how long an executor accepts a confirmation after it was
+    issued; ``remember_nonces``: how many used confirmations each gate remembers (single use)."""
+
+    confirm_window_s: float = 15.0
+    max_token_age_s: float = 30.0
+    remember_nonces: int = 1024
+
+    def __post_init__(self) -> None:
+        if not (0 < self.confirm_window_s <= 300 and 0 < self.max_token_age_s <= 600):
+            raise ValueError("confirm_window_s must be in (0, 300] and max_token_age_s in (0, 600]")
+        if self.remember_nonces < 1:
+            raise ValueError("remember_nonces must be at least 1")
+
+
+@dataclass(frozen=True, slots=True)
 class PathSettings:
     model_dir: str = ""  # "" means $EDGE_MODEL_DIR or models/cache in the project
     shared_data: str = ""  # "" means ../shared/data next to the project, when present
@@ -193,6 +211,7 @@ class Settings:
     feedback: FeedbackSettings = field(default_factory=FeedbackSettings)
     learning: LearningSettings = field(default_factory=LearningSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
+    safety: SafetySettings = field(default_factory=SafetySettings)
     paths: PathSettings = field(default_factory=PathSettings)
 
     def model_dir(self) -> Path:
@@ -270,7 +289,10 @@ def _merge(obj: S, values: dict[str, Any], where: str) -> S:
             changes[key] = _merge(current, value, f"{where}{key}.")
         else:
             changes[key] = _coerce(value, hints[key], f"{where}{key}")
-    return dataclasses.replace(obj, **changes)
+    try:
+        return dataclasses.replace(obj, **changes)
+    except ValueError as err:
+        raise ConfigError(f"[{where.rstrip('.') or 'settings'}] {err}") from err
 
 
 CONFIG_HINT = "see firmware_profiles/x86_64-dev.toml for the sections and keys"

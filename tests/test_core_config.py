@@ -54,6 +54,8 @@ def test_unknown_key_names_the_key_and_valid_ones(tmp_path: Path) -> None:
         ("mqtt.port=70000", "mqtt.port"),
         ("audio.frame_ms=85", "frame_ms"),
         ('asr.engine="vosk"', "vosk_model_dir"),
+        ("safety.confirm_window_s=0", "confirm_window_s"),
+        ("safety.remember_nonces=0", "remember_nonces"),
     ],
 )
 def test_invalid_values_give_one_clear_error(override: str, fragment: str) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from edge.actions.gate import Confirmation
-from edge.config import Settings
+from edge.config import Settings, load_settings
 from edge.context.model import ContextSnapshot, Device, DeviceState, Satellite
 from edge.dialog.tts import CommandPlayer, EspeakTTS, NoTTS, Speaker
 from edge.events import PipelineEvent
@@ -183,8 +183,8 @@ class Rig:
 
 
 async def make_rig(db: Path, home: FakeHome | None = None, speaker: Speaker | None = None,
-                   rewriter: TableRewriter | None = None) -> Rig:  # fmt: skip
-    settings = Settings()
+                   rewriter: TableRewriter | None = None, settings: Settings | None = None) -> Rig:  # fmt: skip
+    settings = settings or Settings()
     store = await AsyncTurnStore(db).open()
     recorder = FeedbackRecorder(store, settings.feedback)
     home = home or FakeHome()
@@ -437,6 +437,18 @@ def test_a_lock_asks_and_only_a_whole_yes_in_time_confirms(tmp_path: Path) -> No
         assert said[3] == "I stopped waiting for an answer to that. Please ask again."
         assert said[5] == "OK, I won't."
         assert turns[7].record.extra["dialog"] == "confirm" and turns[7].record.result_ok is True
+        assert rig.home.executed == ["lock.front_door=locked"]
+        await close(rig)
+
+    asyncio.run(main())
+
+
+def test_the_confirmation_window_is_a_setting(tmp_path: Path) -> None:
+    async def main() -> None:
+        settings = load_settings("x86_64-dev", None, ["safety.confirm_window_s=60"])
+        rig = await make_rig(tmp_path / "t.db", settings=settings)
+        turns = await play(rig, [(0, "say", "lock the front door"), (40, "say", "yes")])
+        assert turns[1].record.extra["dialog"] == "confirm" and turns[1].record.result_ok is True
         assert rig.home.executed == ["lock.front_door=locked"]
         await close(rig)
 

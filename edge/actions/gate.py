@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from edge.config import SafetySettings as GateSettings
 from edge.context.model import Device
 from edge.errors import ErrorCode
 from edge.nlu.catalogue import by_name
@@ -52,23 +53,6 @@ CommandKey = tuple[str, str, str, str]
 
 CRITICAL_DOMAINS = frozenset({"lock", "alarm_control_panel"})
 CRITICAL_COVER_CLASSES = frozenset({"garage", "gate", "door"})
-
-
-@dataclass(frozen=True, slots=True)
-class GateSettings:
-    """``confirm_window_s``: how long after the question a "yes" counts; ``max_token_age_s``: how long an
-    executor accepts a confirmation after it was issued (monotonic clock); ``remember_nonces``: how many
-    used confirmations each gate remembers (the oldest are forgotten, and by then they are too old)."""
-
-    confirm_window_s: float = 15.0
-    max_token_age_s: float = 30.0
-    remember_nonces: int = 1024
-
-    def __post_init__(self) -> None:
-        if not (0 < self.confirm_window_s <= 300 and 0 < self.max_token_age_s <= 600):
-            raise ValueError("confirm_window_s must be in (0, 300] and max_token_age_s in (0, 600]")
-        if self.remember_nonces < 1:
-            raise ValueError("remember_nonces must be at least 1")
 
 
 @dataclass(frozen=True, slots=True)

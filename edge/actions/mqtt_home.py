@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 from edge.actions.commands import ActionResult, Plan
+from edge.actions.gate import SafetyGate
 from edge.actions.mqtt_executor import MqttExecutor
 from edge.actions.planner import plan as make_plan
 from edge.actions.undo import UndoJournal
@@ -28,7 +29,11 @@ class MqttHome:
         self.store = store
         self.journal = UndoJournal()
         self.executor = MqttExecutor(
-            session, store, timeout_s=settings.mqtt.command_timeout_s, journal=self.journal
+            session,
+            store,
+            timeout_s=settings.mqtt.command_timeout_s,
+            journal=self.journal,
+            gate=SafetyGate(settings.safety),
         )
         self.timeout_s = settings.mqtt.command_timeout_s
         self._commanded: dict[str, tuple[str, float]] = {}  # entity_id -> (state asked for, monotonic)

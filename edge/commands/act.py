@@ -9,7 +9,7 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-from edge.actions.gate import Confirmation
+from edge.actions.gate import Confirmation, SafetyGate
 from edge.actions.mqtt_executor import MqttExecutor
 from edge.actions.planner import plan
 from edge.commands._util import emit_json, settings_from_args
@@ -67,7 +67,9 @@ async def _act(args: argparse.Namespace, settings: Settings, intent: Intent) -> 
                 p = p.with_confirmation(Confirmation.issue(p.keys, 0.0, 0.0))
             for command in p.commands:
                 emit_json({"type": "action", **command.to_json()})
-            executor = MqttExecutor(s, store, timeout_s=settings.mqtt.command_timeout_s)
+            executor = MqttExecutor(
+                s, store, timeout_s=settings.mqtt.command_timeout_s, gate=SafetyGate(settings.safety)
+            )
             result = await executor.execute(p)
             out = {"type": "result", **result.to_json(), "outcome": p.outcome}
             if p.answer:

@@ -126,6 +126,8 @@ def describe_state(entity_id: str, snapshot: ContextSnapshot, prefs: Preferences
 
 
 def error_text(entity_ids: Sequence[str], snapshot: ContextSnapshot, error: str = "") -> str:
+    if error == "broker-unavailable":
+        return "I can't reach the home hub right now. Please try again in a moment."
     if not entity_ids:
         return "Sorry, something went wrong."
     names = _names(entity_ids, snapshot)

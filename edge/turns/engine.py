@@ -22,7 +22,6 @@ from typing import Any
 
 from edge.actions.gate import (
     CommandKey,
-    GateSettings,
     Verdict,
     VerdictKind,
     command_key,
@@ -60,7 +59,7 @@ from edge.turns.protocols import (
 __all__ = ["DIALOG_TIMEOUT_S", "TurnEngine"]
 
 log = logging.getLogger(__name__)
-DIALOG_TIMEOUT_S = 30.0  # teaching questions; a safety confirmation has GateSettings.confirm_window_s
+DIALOG_TIMEOUT_S = 30.0  # teaching questions; a safety confirmation has settings.safety.confirm_window_s
 CONFIRM_EXPIRED = "I stopped waiting for an answer to that. Please ask again."
 
 
@@ -97,7 +96,6 @@ class TurnEngine:
         emit: Emit | None = None,
         respond: ResponseSink | None = None,
         home_id: str = "home",
-        gate: GateSettings | None = None,
     ) -> None:
         self.settings = settings
         self.parser, self.planner, self.executor, self.context = parser, planner, executor, context
@@ -105,7 +103,7 @@ class TurnEngine:
         self.rewriter, self._emit_fn, self._respond = rewriter, emit, respond
         self.home_id = home_id
         self.check = CheckPolicy(settings.nlu.reject_below, settings.nlu.confirm_below)
-        self.gate = gate or GateSettings()
+        self.gate = settings.safety
         self._pending: _Pending | None = None
         self._last_turn_id = ""
 
