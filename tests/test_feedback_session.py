@@ -183,7 +183,8 @@ class Rig:
 
 
 async def make_rig(db: Path, home: FakeHome | None = None, speaker: Speaker | None = None,
-                   rewriter: TableRewriter | None = None, settings: Settings | None = None) -> Rig:  # fmt: skip
+                   rewriter: TableRewriter | None = None,
+                   settings: Settings | None = None) -> Rig:  # fmt: skip
     settings = settings or Settings()
     store = await AsyncTurnStore(db).open()
     recorder = FeedbackRecorder(store, settings.feedback)
