@@ -96,6 +96,8 @@ def test_provenance_of_sources() -> None:
     )
     assert Provenance.strongest([Provenance.DIRECT, Provenance.REWRITE]) is Provenance.REWRITE
     assert Provenance.strongest([Provenance.DIRECT]) is Provenance.DIRECT
+    # a source nobody declared fails closed: learned, so it can never reach a lock
+    assert Intent("X", source="retry").provenance is Provenance.UNKNOWN and Intent("X", source="").learned
 
 
 @pytest.mark.parametrize("said", ["yes", "Yes.", "yes please", "yeah", "yep", "sure", "okay", "OK", "do it",

@@ -21,6 +21,7 @@ class Provenance(StrEnum):
     MACRO = "macro"  # a taught phrase
     ALIAS = "alias"  # a learned name for a device
     PREFERENCE = "preference"  # something a stored preference decided
+    UNKNOWN = "unknown"  # a source this version does not know: treated as learned (fail closed)
 
     @property
     def learned(self) -> bool:
@@ -28,8 +29,12 @@ class Provenance(StrEnum):
 
     @classmethod
     def of_source(cls, source: str) -> Provenance:
-        """``Intent.source`` as a provenance: "voice", "text", "domain" (the user's words) are direct."""
-        return _LEARNED_SOURCES.get(source, cls.DIRECT)
+        """``Intent.source`` as a provenance: "voice", "text", "domain", "direct" (the user's words) are
+        direct; a source nobody declared is unknown, and so learned: a new path to the executor has to say
+        it is the user's own words before it can ever reach a lock."""
+        if source in _DIRECT_SOURCES:
+            return cls.DIRECT
+        return _LEARNED_SOURCES.get(source, cls.UNKNOWN)
 
     @staticmethod
     def strongest(values: Iterable[Provenance]) -> Provenance:
@@ -38,6 +43,7 @@ class Provenance(StrEnum):
 
 
 _LEARNED_SOURCES = {p.value: p for p in Provenance if p.learned}
+_DIRECT_SOURCES = frozenset({"direct", "text", "voice", "domain"})
 
 
 @dataclass(frozen=True, slots=True)
