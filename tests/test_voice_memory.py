@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from edge.asr import memory
 from edge.asr.memory import lean_onnx_sessions, lean_options, release_large_buffers
 from edge.asr.whisper import _DeferredModule
 
@@ -21,7 +22,20 @@ def test_replay_peak_rss_under_300_mb() -> None:
     assert peak_mb < 300, f"edge replay peaked at {peak_mb:.0f} MB"
 
 
-def test_lean_options_turn_off_arena_and_pattern() -> None:
+@pytest.fixture
+def lean(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memory, "_lean", True)
+
+
+def test_options_unchanged_outside_lean_mode() -> None:
+    import onnxruntime as ort
+
+    assert memory.lean_memory() is False  # the live runtime keeps onnxruntime's fast defaults
+    options = lean_options(ort.SessionOptions())
+    assert (options.enable_cpu_mem_arena, options.enable_mem_pattern) == (True, True)
+
+
+def test_lean_options_turn_off_arena_and_pattern(lean: None) -> None:
     import onnxruntime as ort
 
     options = lean_options(ort.SessionOptions())
@@ -29,7 +43,7 @@ def test_lean_options_turn_off_arena_and_pattern() -> None:
     assert options.enable_mem_pattern is False
 
 
-def test_lean_sessions_apply_options_only_inside() -> None:
+def test_lean_sessions_apply_options_only_inside(lean: None) -> None:
     import onnxruntime as ort
 
     from edge import modelstore

@@ -16,7 +16,6 @@ import numpy as np
 import numpy.typing as npt
 
 from edge.asr.base import audio_ms, check_samples, is_silence_phrase
-from edge.asr.memory import release_large_buffers
 from edge.config import ASRSettings
 from edge.errors import ErrorCode, ModelError
 from edge.events import Transcript
@@ -106,7 +105,6 @@ class WhisperRecognizer:
                 f"no Whisper model in {model_dir} (model.bin missing)",
                 hint="run `make models`, or point asr.model at a CTranslate2 Whisper folder",
             )
-        release_large_buffers()  # the int8 conversion's float32 buffers go back to the system
         _defer_av_import()
         from faster_whisper import WhisperModel
 

@@ -91,6 +91,10 @@ def _check_file(path: str) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if not args.realtime:  # a file, not a listener: memory before per-frame speed (edge.asr.memory)
+        from edge.asr.memory import enable_lean_memory
+
+        enable_lean_memory()
     return asyncio.run(_replay(args))
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from edge import modelstore
-from edge.asr.memory import lean_onnx_sessions, release_large_buffers
+from edge.asr.memory import lean_onnx_sessions
 from edge.audio.frames import Reframer
 from edge.config import Settings
 from edge.errors import ErrorCode, ModelError
@@ -79,7 +79,6 @@ class OpenWakeWordDetector:
         if backend == "tflite":
             alias_litert()
         _skip_verifier_import()
-        release_large_buffers()
         from openwakeword.model import Model
 
         try:
