@@ -12,6 +12,7 @@ from edge.nlu.types import Intent
 
 __all__ = [
     "CHECK_QUESTION",
+    "NOTHING_ASKED",
     "NOT_UNDERSTOOD",
     "TEACH_REFUSED",
     "confirm_again",
@@ -27,6 +28,7 @@ __all__ = [
 
 NOT_UNDERSTOOD = "Sorry, I didn't understand that."
 CHECK_QUESTION = "Did I get that right?"
+NOTHING_ASKED = "There's nothing waiting for an answer."
 TEACH_REFUSED = (
     "locks, garage doors and alarms (and undo, which can reach them) are never taught: "
     "ask for those yourself each time"

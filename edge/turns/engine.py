@@ -185,6 +185,9 @@ class TurnEngine:
             # a custom domain's intent goes out on the intent topics (and Hermes) for its automations
             d.lap("plan")
             return say.domain_text(intent)
+        if intent.name in _ANSWERS:
+            d.lap("plan")  # a yes or no with no question waiting (or after it expired): nothing to do
+            return say.NOTHING_ASKED
         name_slot = intent.slots.get("name", "")
         if name_slot and not intent.targets:
             offer = self._offer_teaching(d, text, name_slot)
@@ -492,6 +495,7 @@ class TurnEngine:
 
 
 _TEACHING_INTENTS = frozenset({"TeachMacro", "TeachPreference", "ForgetTaught"})
+_ANSWERS = frozenset({"Confirm", "Deny"})
 
 
 def _rewrite_source(d: Draft) -> str:
