@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from edge.asr import memory
-from edge.asr.memory import lean_onnx_sessions, lean_options, release_large_buffers
-from edge.asr.whisper import _DeferredModule
+from edge.asr.memory import _DeferredModule, lean_onnx_sessions, lean_options, release_large_buffers
 
 ASSET = Path(__file__).resolve().parent.parent / "edge" / "assets" / "demo_kitchen_light.wav"
 

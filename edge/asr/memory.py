@@ -17,11 +17,21 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import importlib
+import sys
 import threading
+import types
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["enable_lean_memory", "lean_memory", "lean_onnx_sessions", "lean_options", "release_large_buffers"]
+__all__ = [
+    "defer_import",
+    "enable_lean_memory",
+    "lean_memory",
+    "lean_onnx_sessions",
+    "lean_options",
+    "release_large_buffers",
+]
 
 M_TRIM_THRESHOLD = -1
 M_MMAP_THRESHOLD = -3
@@ -111,3 +121,21 @@ def lean_onnx_sessions() -> Iterator[None]:
 
 
 _patch_lock = threading.Lock()
+
+
+class _DeferredModule(types.ModuleType):
+    """Stands in for a module until one of its attributes is used, then imports and becomes the real one."""
+
+    def __getattr__(self, attribute: str) -> Any:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        real = importlib.import_module(self.__name__)
+        return getattr(real, attribute)
+
+
+def defer_import(name: str, unless_imported: str) -> None:
+    """Let a library's top-level ``import name`` cost nothing until the module is used: for dependencies
+    pulled in only for features the runtime never calls (downloads, file decoding). No-op once ``name``
+    or the importing library ``unless_imported`` is already loaded."""
+    if name not in sys.modules and unless_imported not in sys.modules:
+        sys.modules[name] = _DeferredModule(name)

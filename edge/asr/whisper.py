@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 import math
 import os
-import sys
-import types
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from edge.asr.base import audio_ms, check_samples, is_silence_phrase
+from edge.asr.memory import defer_import
 from edge.config import ASRSettings
 from edge.errors import ErrorCode, ModelError
 from edge.events import Transcript
@@ -76,23 +74,6 @@ def judge(
     return text, confidence, False, ""
 
 
-class _DeferredModule(types.ModuleType):
-    """Stands in for a module until one of its attributes is used, then imports and becomes the real one."""
-
-    def __getattr__(self, attribute: str) -> Any:
-        if sys.modules.get(self.__name__) is self:
-            del sys.modules[self.__name__]
-        real = importlib.import_module(self.__name__)
-        return getattr(real, attribute)
-
-
-def _defer_av_import() -> None:
-    """faster-whisper imports PyAV (about 16 MB of FFmpeg libraries) only to decode audio files; the
-    runtime hands it arrays, so PyAV loads on first use instead of at import."""
-    if "av" not in sys.modules and "faster_whisper" not in sys.modules:
-        sys.modules["av"] = _DeferredModule("av")
-
-
 class WhisperRecognizer:
     """Whisper tiny.en (or any CTranslate2 Whisper folder): greedy, no timestamps, no own VAD."""
 
@@ -105,7 +86,8 @@ class WhisperRecognizer:
                 f"no Whisper model in {model_dir} (model.bin missing)",
                 hint="run `make models`, or point asr.model at a CTranslate2 Whisper folder",
             )
-        _defer_av_import()
+        # PyAV (~16 MB of FFmpeg libraries) only decodes files; the runtime hands faster-whisper arrays
+        defer_import("av", unless_imported="faster_whisper")
         from faster_whisper import WhisperModel
 
         try:

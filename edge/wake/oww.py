@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from edge import modelstore
-from edge.asr.memory import lean_onnx_sessions
+from edge.asr.memory import defer_import, lean_onnx_sessions
 from edge.audio.frames import Reframer
 from edge.config import Settings
 from edge.errors import ErrorCode, ModelError
@@ -79,6 +79,7 @@ class OpenWakeWordDetector:
         if backend == "tflite":
             alias_litert()
         _skip_verifier_import()
+        defer_import("requests", unless_imported="openwakeword")  # only its model downloader uses it
         from openwakeword.model import Model
 
         try:
