@@ -15,7 +15,15 @@ from typing import Any
 
 from edge.errors import ConfigError, EdgeError, ErrorCode
 
-__all__ = ["MAX_INPUT_BYTES", "input_error", "load_toml", "parse_json", "parse_toml", "read_text"]
+__all__ = [
+    "MAX_INPUT_BYTES",
+    "input_error",
+    "load_toml",
+    "parse_json",
+    "parse_json_object",
+    "parse_toml",
+    "read_text",
+]
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # no settings, home or script file is anywhere near this
 
@@ -102,4 +110,12 @@ def parse_json(text: str) -> Any:
     except json.JSONDecodeError as err:
         raise ValueError(f"not JSON ({err})") from err
     _check_strings(value)
+    return value
+
+
+def parse_json_object(text: str) -> dict[str, Any]:
+    """One JSON object (a line of a batch file or a session script); ValueError saying why otherwise."""
+    value = parse_json(text)
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a JSON object, got {type(value).__name__}")
     return value

@@ -10,7 +10,7 @@ from typing import Any
 
 from edge.commands._util import add_domain_argument, emit_json, settings_from_args
 from edge.errors import ConfigError
-from edge.inputfiles import parse_json
+from edge.inputfiles import parse_json_object
 
 __all__ = ["register"]
 
@@ -53,11 +53,9 @@ def _bad_line(path: Path, number: int, why: str, hint: str = BATCH_HINT) -> Conf
 
 def _batch_item(path: Path, number: int, line: str) -> tuple[str, dict[str, Any]]:
     try:
-        item = parse_json(line)
+        item = parse_json_object(line)
     except ValueError as err:
         raise _bad_line(path, number, str(err)) from err
-    if not isinstance(item, dict):
-        raise _bad_line(path, number, f"expected a JSON object, got {type(item).__name__}")
     text = item.get("text")
     if not isinstance(text, str):
         raise _bad_line(path, number, '"text" must be a string')

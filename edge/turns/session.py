@@ -15,7 +15,7 @@ from typing import Protocol
 from edge.errors import EdgeError, ErrorCode
 from edge.feedback.observations import DeviceEvent
 from edge.feedback.recorder import FeedbackRecorder
-from edge.inputfiles import parse_json, read_text
+from edge.inputfiles import parse_json_object, read_text
 from edge.turns.engine import TurnEngine
 from edge.turns.heard import Heard
 
@@ -74,11 +74,9 @@ def load_script(path: Path) -> list[ScriptLine]:
 
 def _line(path: Path, n: int, raw: str) -> ScriptLine:
     try:
-        obj = parse_json(raw)
+        obj = parse_json_object(raw)
     except ValueError as err:
         raise _bad(path, n, str(err)) from err
-    if not isinstance(obj, dict):
-        raise _bad(path, n, f"expected a JSON object, got {type(obj).__name__}")
     t = obj.get("t")
     if isinstance(t, bool) or not isinstance(t, int | float):
         raise _bad(path, n, 'needs a number "t" (seconds)')
