@@ -458,3 +458,15 @@ def test_a_broker_session_survives_an_outage(broker: MosquittoBroker, tmp_path: 
             taught.close()
 
     run(main, 90)
+
+
+def test_aiomqtt_still_queues_incoming_messages_where_the_session_drains_them() -> None:
+    # MqttSession._session empties aiomqtt's incoming queue after each message (its iterator alone falls
+    # behind a flood and drops confirmations); an aiomqtt upgrade that moves it must fail here, not in a home
+    import aiomqtt
+
+    async def main() -> None:
+        client = aiomqtt.Client("127.0.0.1", 1)
+        assert isinstance(getattr(client, "_queue", None), asyncio.Queue)
+
+    asyncio.run(main())
