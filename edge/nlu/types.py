@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -81,6 +82,10 @@ class Intent:
     @property
     def learned(self) -> bool:
         return self.provenance.learned
+
+    def with_source(self, source: str) -> Intent:
+        """The same request, marked as coming from ``source`` (e.g. "rewrite" once a rewrite produced it)."""
+        return dataclasses.replace(self, source=source)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -25,22 +25,21 @@ from edge.actions.gate import (
     Verdict,
     VerdictKind,
     command_key,
-    is_critical_device,
     review,
 )
 from edge.config import Settings
 from edge.context.model import ContextSnapshot
 from edge.dialog import responses as say
 from edge.dialog.confirm import CheckPolicy, after_yes, confirmation_for, is_no, is_yes, yes_or_no
-from edge.dialog.profile import Preferences, parse_preference
-from edge.dialog.teach import Forget, TeachMacro, offer_phrase, parse_teach, split_actions, teachable_phrase
+from edge.dialog.profile import Preferences
+from edge.dialog.teach import TeachMacro, offer_phrase, split_actions, teachable_phrase
 from edge.dialog.tts import Speaker
 from edge.errors import EdgeError, ErrorCode
 from edge.events import EventType, PipelineEvent
 from edge.feedback.observations import BargeIn
 from edge.feedback.record import TurnRecord
 from edge.feedback.similarity import normalize
-from edge.feedback.taught import MacroStep, TaughtStore
+from edge.feedback.taught import TaughtStore
 from edge.nlu.types import Intent, Provenance
 from edge.turns.heard import Draft, Heard
 from edge.turns.protocols import (
@@ -55,6 +54,7 @@ from edge.turns.protocols import (
     TurnObserver,
     command_json,
 )
+from edge.turns.teaching import Teaching
 
 __all__ = ["DIALOG_TIMEOUT_S", "TurnEngine"]
 
@@ -104,6 +104,7 @@ class TurnEngine:
         self.home_id = home_id
         self.check = CheckPolicy(settings.nlu.reject_below, settings.nlu.confirm_below)
         self.gate = settings.safety
+        self.teaching = Teaching(parser, planner, taught)
         self._pending: _Pending | None = None
         self._last_turn_id = ""
 
@@ -130,7 +131,7 @@ class TurnEngine:
             pending = None
         if pending is not None and (text := await self._answer(d, pending, snapshot)) is not None:
             return await self._finish(d, text)
-        if (text := await self._teaching(d, snapshot)) is not None:
+        if (text := await self.teaching.command(d, snapshot)) is not None:
             return await self._finish(d, text)
         return await self._finish(d, await self._request(d, snapshot))
 
@@ -178,7 +179,7 @@ class TurnEngine:
             return self._offer_teaching(d, text, "") or say.NOT_UNDERSTOOD
         from_domain = intent.source == "domain"
         if d.rewrite is not None and not intent.learned:
-            intent = _with_source(intent, _rewrite_source(d))
+            intent = intent.with_source(_rewrite_source(d))
         self._describe(d, intent, (intent,))
         await self._emit(EventType.INTENT, d.heard.t_end, d.turn_id, intent.to_json())
         if from_domain:
@@ -204,7 +205,7 @@ class TurnEngine:
             intent = await asyncio.to_thread(self.parser.parse, part, snapshot)
             if intent is None or intent.name in _TEACHING_INTENTS or intent.source == "domain":
                 return None  # not a list of home requests: the whole sentence goes to the NLU
-            intents.append(_with_source(intent, _rewrite_source(d)) if d.rewrite is not None else intent)
+            intents.append(intent.with_source(_rewrite_source(d)) if d.rewrite is not None else intent)
         d.lap("nlu")
         self._describe(d, intents[0], tuple(intents))
         for intent in intents:
@@ -361,7 +362,7 @@ class TurnEngine:
             self._pending = _Pending("teach_steps", d.heard.t_end, phrase=pending.phrase)
             d.extra["asked"] = "teach"
             return f"OK. What should I do for {pending.phrase}?"
-        return await self._learn(d, TeachMacro(pending.phrase, actions), snapshot)
+        return await self.teaching.learn(d, TeachMacro(pending.phrase, actions), snapshot)
 
     async def _confirm(self, d: Draft, pending: _Pending, snapshot: ContextSnapshot) -> str | None:
         """The answer to "Do you want me to ...?": a whole-utterance yes runs exactly the plans asked about
@@ -393,71 +394,6 @@ class TurnEngine:
         outcome = await self._execute(d, intents, plans, snapshot)
         d.result_ok, d.result_error = outcome.ok, outcome.error
         return " ".join(outcome.texts)
-
-    async def _teaching(self, d: Draft, snapshot: ContextSnapshot) -> str | None:
-        command = parse_teach(d.heard.text)
-        if isinstance(command, TeachMacro):
-            d.extra["dialog"] = "teach"
-            return await self._learn(d, command, snapshot)
-        if isinstance(command, Forget):
-            d.extra["dialog"] = "forget"
-            gone = await asyncio.to_thread(self.taught.forget, command.phrase)
-            return (
-                f"OK, I forgot {command.phrase}."
-                if gone
-                else f"I don't know anything called {command.phrase}."
-            )
-        if (pref := parse_preference(d.heard.text)) is not None:
-            d.extra["dialog"] = "preference"
-            await asyncio.to_thread(self.taught.set_preference, *pref)
-            return (
-                f"OK, I'll remember you like {pref[1]}."
-                if pref[0] != "temperature_unit"
-                else (f"OK, I'll use {pref[1].capitalize()}.")
-            )
-        return None
-
-    async def _learn(self, d: Draft, command: TeachMacro, snapshot: ContextSnapshot) -> str:
-        """A taught phrase: every step parsed; a step that would reach a lock, garage door or alarm (or an
-        undo, which can) is left out and said so; nothing is learned when no step is left."""
-        steps: list[MacroStep] = []
-        kept: list[str] = []
-        left_out: list[str] = []
-        for action in command.actions:
-            intent = await asyncio.to_thread(self.parser.parse, action, snapshot)
-            if intent is None or (intent.slots.get("name") and not intent.targets):
-                return f"Sorry, I didn't understand \"{action}\", so I didn't learn {command.phrase}."
-            if self._untaught(intent, snapshot):
-                left_out.append(action)
-                continue
-            steps.append(MacroStep.from_intent(intent))
-            kept.append(action)
-        d.lap("nlu")
-        if not steps:
-            d.extra["teach_refused"] = list(left_out)
-            return f"I didn't learn {command.phrase}: {say.TEACH_REFUSED}."
-        await asyncio.to_thread(self.taught.add_macro, command.phrase, steps)
-        d.extra["taught"] = {"phrase": command.phrase, "steps": [s.to_json() for s in steps]}
-        text = f"Got it. When you say {command.phrase}, I'll {' and '.join(kept)}."
-        if left_out:
-            d.extra["teach_refused"] = list(left_out)
-            text += f" I left out {' and '.join(left_out)}: {say.TEACH_REFUSED}."
-        return text
-
-    def _untaught(self, intent: Intent, snapshot: ContextSnapshot) -> bool:
-        """A step a taught phrase may not hold: an undo, or anything the gate refuses for a macro."""
-        if intent.name == "UndoLast":
-            return True
-        if any(
-            (dev := snapshot.devices.get(e)) is not None and is_critical_device(dev) for e in intent.targets
-        ):
-            return True
-        try:
-            plan = self.planner.plan(_with_source(intent, Provenance.MACRO.value), snapshot)
-        except EdgeError as err:
-            return err.code == ErrorCode.SAFETY_REFUSED
-        keys = tuple(command_key(c) for c in plan.commands)
-        return not review(keys, Provenance.MACRO, snapshot.devices, intent.name).allowed
 
     # -- helpers -----------------------------------------------------------------------------------
     def _window(self, pending: _Pending) -> float:
@@ -502,10 +438,3 @@ def _rewrite_source(d: Draft) -> str:
     """The source of a request rewritten by something learned: the fleet's layer or the home's own."""
     layer = str((d.rewrite or {}).get("layer", ""))
     return Provenance.GLOBAL.value if layer == "global" else Provenance.REWRITE.value
-
-
-def _with_source(intent: Intent, source: str) -> Intent:
-    return Intent(
-        intent.name, intent.slots, intent.confidence, intent.text, intent.targets, intent.margin, source,
-        intent.target_scores,
-    )  # fmt: skip

@@ -1,0 +1,95 @@
+"""Teaching by voice in the turn engine: "when I say goodnight, ...", "forget goodnight", preferences.
+
+A taught phrase never holds a step that could reach a lock, garage door or alarm (or an undo, which can):
+such steps are left out and said so, and nothing is learned when no step is left (docs/safety.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from edge.actions.gate import command_key, is_critical_device, review
+from edge.context.model import ContextSnapshot
+from edge.dialog import responses as say
+from edge.dialog.profile import parse_preference
+from edge.dialog.teach import Forget, TeachMacro, parse_teach
+from edge.errors import EdgeError, ErrorCode
+from edge.feedback.taught import MacroStep, TaughtStore
+from edge.nlu.types import Intent, Provenance
+from edge.turns.heard import Draft
+from edge.turns.protocols import Parser, Planner
+
+__all__ = ["Teaching"]
+
+
+class Teaching:
+    """Parses teaching commands and learns taught phrases into the ``taught`` store."""
+
+    def __init__(self, parser: Parser, planner: Planner, taught: TaughtStore) -> None:
+        self.parser, self.planner, self.taught = parser, planner, taught
+
+    async def command(self, d: Draft, snapshot: ContextSnapshot) -> str | None:
+        """A teaching command ("when I say ...", "forget ...") or a preference; None when it is neither."""
+        command = parse_teach(d.heard.text)
+        if isinstance(command, TeachMacro):
+            d.extra["dialog"] = "teach"
+            return await self.learn(d, command, snapshot)
+        if isinstance(command, Forget):
+            d.extra["dialog"] = "forget"
+            gone = await asyncio.to_thread(self.taught.forget, command.phrase)
+            return (
+                f"OK, I forgot {command.phrase}."
+                if gone
+                else f"I don't know anything called {command.phrase}."
+            )
+        if (pref := parse_preference(d.heard.text)) is not None:
+            d.extra["dialog"] = "preference"
+            await asyncio.to_thread(self.taught.set_preference, *pref)
+            return (
+                f"OK, I'll remember you like {pref[1]}."
+                if pref[0] != "temperature_unit"
+                else (f"OK, I'll use {pref[1].capitalize()}.")
+            )
+        return None
+
+    async def learn(self, d: Draft, command: TeachMacro, snapshot: ContextSnapshot) -> str:
+        """A taught phrase: every step parsed; a step that would reach a lock, garage door or alarm (or an
+        undo, which can) is left out and said so; nothing is learned when no step is left."""
+        steps: list[MacroStep] = []
+        kept: list[str] = []
+        left_out: list[str] = []
+        for action in command.actions:
+            intent = await asyncio.to_thread(self.parser.parse, action, snapshot)
+            if intent is None or (intent.slots.get("name") and not intent.targets):
+                return f"Sorry, I didn't understand \"{action}\", so I didn't learn {command.phrase}."
+            if self.untaught(intent, snapshot):
+                left_out.append(action)
+                continue
+            steps.append(MacroStep.from_intent(intent))
+            kept.append(action)
+        d.lap("nlu")
+        if not steps:
+            d.extra["teach_refused"] = list(left_out)
+            return f"I didn't learn {command.phrase}: {say.TEACH_REFUSED}."
+        await asyncio.to_thread(self.taught.add_macro, command.phrase, steps)
+        d.extra["taught"] = {"phrase": command.phrase, "steps": [s.to_json() for s in steps]}
+        text = f"Got it. When you say {command.phrase}, I'll {' and '.join(kept)}."
+        if left_out:
+            d.extra["teach_refused"] = list(left_out)
+            text += f" I left out {' and '.join(left_out)}: {say.TEACH_REFUSED}."
+        return text
+
+    def untaught(self, intent: Intent, snapshot: ContextSnapshot) -> bool:
+        """A step a taught phrase may not hold: an undo, or anything the gate refuses for a macro."""
+        if intent.name == "UndoLast":
+            return True
+        if any(
+            (dev := snapshot.devices.get(e)) is not None and is_critical_device(dev) for e in intent.targets
+        ):
+            return True
+        try:
+            plan = self.planner.plan(intent.with_source(Provenance.MACRO.value), snapshot)
+        except EdgeError as err:
+            return err.code == ErrorCode.SAFETY_REFUSED
+        keys = tuple(command_key(c) for c in plan.commands)
+        return not review(keys, Provenance.MACRO, snapshot.devices, intent.name).allowed
