@@ -20,7 +20,9 @@ def test_kill_dash_nine_at_random_points_then_recovery(tmp_path: Path) -> None:
 
     for outcome in outcomes:
         assert outcome.integrity == "ok"
-        assert outcome.lost_acknowledged == 0
+        assert outcome.anomalies == (), outcome.stdout  # every line read, each ok after its own begin
+        assert outcome.lost_acknowledged == 0, (outcome.diagnosis, outcome.stdout)
+        assert len(outcome.begun) - len(outcome.acknowledged) <= 1  # one turn in flight at most
         assert outcome.lost <= 1  # the turn in flight, if its commit had not happened
     reports = [o.recovered for o in outcomes[1:]] + [last]
     assert all(r["reopened"] == 0 and r["settled"] == r["open_found"] for r in reports)

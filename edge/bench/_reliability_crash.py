@@ -16,6 +16,7 @@ burst.
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import statistics
 import tempfile
@@ -38,7 +39,8 @@ _TICK_S = 0.002  # the burst is paced in slices of this length
 def _kills(root: Path, kills: int) -> list[Figure]:
     db = root / "kill.db"
     rng = random.Random(20)
-    outcomes = [kill_run(db, run, rng.randint(2, 40), rng) for run in range(1, kills + 1)]
+    keep = Path(tempfile.gettempdir()) / "edge-bench-crash-losses"  # only written when a kill lost one
+    outcomes = [kill_run(db, run, rng.randint(2, 40), rng, keep=keep) for run in range(1, kills + 1)]
     last = recover_only(db, kills + 1)
     unlabelled = mismatched = total = 0
     for run in range(1, kills + 1):
@@ -49,11 +51,24 @@ def _kills(root: Path, kills: int) -> list[Figure]:
         total += len(labels)
     lost = [o.lost for o in outcomes]
     recovered = sum(o.recovered.get("settled", 0) for o in outcomes[1:]) + last.get("settled", 0)
+    kept = [
+        Figure(f"kill -9: run {o.run} lost acknowledged", json.dumps(o.diagnosis), "", f"files in {keep}")
+        for o in outcomes
+        if o.lost_acknowledged
+    ]
+    anomalies = sum(len(o.anomalies) for o in outcomes)
     return [
+        *kept,
         Figure("kill -9: stores intact", f"{sum(o.integrity == 'ok' for o in outcomes)}/{kills}", "", "all"),
         Figure("kill -9: turns lost, total", sum(lost), "turns", f"<= {kills} (one in flight per kill)"),
         Figure("kill -9: turns lost, max per kill", max(lost), "turns", "<= 1"),
         Figure("kill -9: acknowledged turns lost", sum(o.lost_acknowledged for o in outcomes), "turns", "0"),
+        Figure(
+            "kill -9: turns in flight at the kill (begun, not acknowledged)",
+            sum(len(o.begun) - len(o.acknowledged) for o in outcomes),
+            "turns",
+        ),
+        Figure("kill -9: drill output lines out of protocol", anomalies, "", "0"),
         Figure("kill -9: turns stored", total, "turns"),
         Figure("kill -9: open turns labelled by a restart's recovery", recovered, "turns"),
         Figure("kill -9: turns unlabelled after restart", unlabelled, "turns", "0"),
