@@ -44,6 +44,7 @@ __all__ = [
     "play_item",
     "recover_only",
     "reference_labels",
+    "say",
     "stored_labels",
     "stream",
     "watch_and_kill",
@@ -130,19 +131,29 @@ async def play_item(recorder: FeedbackRecorder, item: Item) -> None:
         await recorder.tick(item)
 
 
+def say(*words: str) -> None:
+    """One line of the drill's output in ONE write(2), so a kill leaves it whole or absent. (``print``
+    writes each argument and the newline separately when stdout is unbuffered - PYTHONUNBUFFERED=1, as
+    here: a kill between them left a bare ``ok``, which the harness used to count as an acknowledged turn
+    with an empty id, never in the store: the "acknowledged turn lost" of a loaded run.)"""
+    data = (" ".join(words) + "\n").encode()
+    while data:  # a pipe takes up to PIPE_BUF bytes at once; a line is far shorter
+        data = data[os.write(sys.stdout.fileno(), data) :]
+
+
 async def _serve(db: Path, run: int, limit: int | None) -> None:
     async with AsyncTurnStore(db) as store:
         recorder = FeedbackRecorder(store, FeedbackSettings())
         report = await recorder.recover(run * RUN_SPACING_S)
-        print("recovered", json.dumps(asdict(report)), flush=True)
+        say("recovered", json.dumps(asdict(report)))
         done = 0
         for item in stream(run):
             if limit is not None and done >= limit:
                 break
             if isinstance(item, TurnRecord):
-                print("begin", item.turn_id, flush=True)
+                say("begin", item.turn_id)
                 await play_item(recorder, item)
-                print("ok", item.turn_id, flush=True)
+                say("ok", item.turn_id)
                 done += 1
             else:
                 await play_item(recorder, item)
