@@ -162,9 +162,6 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
             printer(event)
             topics.offer(event)
 
-        async def respond(turn_id: str, text: str) -> None:
-            topics.offer(PipelineEvent(EventType.RESPONSE, 0.0, turn_id, {"text": text}))
-
         recorder = FeedbackRecorder(turns, settings.feedback)
         taught = TaughtStore(db, site)
         speaker = (
@@ -173,9 +170,10 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
             else None
         )
         mhome = MqttHome(store, session, settings)
+        # the engine's response event reaches edge/<site>/response through ``emit``: no second sink
         engine = TurnEngine(
             settings=settings, parser=parser, planner=mhome, executor=mhome, context=mhome, taught=taught,
-            speaker=speaker, observer=recorder, rewriter=rewriter, emit=emit, respond=respond, home_id=site,
+            speaker=speaker, observer=recorder, rewriter=rewriter, emit=emit, home_id=site,
         )  # fmt: skip
         handler = EngineTurnHandler(engine)
 

@@ -127,11 +127,27 @@ def test_make_run_demo_sets_everything_up_and_replays_without_a_microphone(tmp_p
 
 def test_runtime_publishes_its_own_topics(simulated_home: MosquittoBroker, tmp_path: Path) -> None:
     port = simulated_home.port
-    out = subprocess.run(
-        [*EDGE, "replay", str(DEMO_WAV), "--json", "--broker", f"127.0.0.1:{port}", "--area", "kitchen",
-         "--set", 'satellite.site_id="kitchen-pi"', *SLOW_ASR],
-        capture_output=True, text=True, timeout=400, env=env(tmp_path), check=False,
-    )  # fmt: skip
+    seen: list[str] = []
+    subscribed = threading.Event()
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    client.on_subscribe = lambda *_: subscribed.set()
+    client.on_message = lambda _c, _u, msg: seen.append(msg.topic)
+    client.connect("127.0.0.1", port)
+    client.subscribe("edge/kitchen-pi/#")
+    client.loop_start()
+    try:
+        assert subscribed.wait(10)
+        out = subprocess.run(
+            [*EDGE, "replay", str(DEMO_WAV), "--json", "--broker", f"127.0.0.1:{port}", "--area", "kitchen",
+             "--set", 'satellite.site_id="kitchen-pi"', *SLOW_ASR],
+            capture_output=True, text=True, timeout=400, env=env(tmp_path), check=False,
+        )  # fmt: skip
+    finally:
+        client.loop_stop()
+        client.disconnect()
     assert out.returncode == 0, out.stderr[-2000:]
+    # one turn: each of its events once on the runtime's topics (the response was published twice before)
+    for kind in ("wake", "transcript", "intent", "action", "result", "response"):
+        assert seen.count(f"edge/kitchen-pi/{kind}") == 1, (kind, seen)
     health = retained(port, "edge/kitchen-pi/health")
     assert isinstance(health, dict) and health["status"] in {"online", "offline"}
