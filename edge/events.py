@@ -15,27 +15,12 @@ __all__ = [
     "AudioChunk",
     "EventType",
     "PipelineEvent",
-    "Stage",
     "Transcript",
     "WakeDetected",
 ]
 
 SAMPLE_RATE = 16_000
 """Every stage after the audio source works on 16 kHz mono signed 16-bit PCM."""
-
-
-class Stage(StrEnum):
-    """Pipeline stages in their order."""
-
-    AUDIO = "audio"
-    WAKE = "wake"
-    VAD = "vad"
-    ASR = "asr"
-    REWRITE = "rewrite"
-    NLU = "nlu"
-    RESOLVE = "resolve"
-    ACTION = "action"
-    RESPONSE = "response"
 
 
 class EventType(StrEnum):

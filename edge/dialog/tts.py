@@ -31,7 +31,6 @@ __all__ = [
     "Player",
     "Speaker",
     "Utterance",
-    "detect_player",
     "make_tts",
 ]
 
@@ -157,14 +156,6 @@ class CommandPlayer:
             raise
         if code != 0:
             log.info("%s exited with %s (no output device?)", self.argv[0], code)
-
-
-def detect_player() -> CommandPlayer | None:
-    if shutil.which("aplay"):
-        return CommandPlayer(("aplay", "-q"))
-    if shutil.which("play"):
-        return CommandPlayer(("play", "-q"))
-    return None
 
 
 @dataclass(frozen=True, slots=True)

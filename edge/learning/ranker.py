@@ -1,5 +1,5 @@
-"""The candidate ranker: logistic regression over retrieval and similarity features, fitted on simulator
-data (``fit``) and stored as a small JSON (``ranker.json`` next to this module)."""
+"""The candidate ranker: a logistic model over retrieval and similarity features with hand-set weights (a
+weights file written by :meth:`Ranker.save`, ``ranker.json`` next to this module, is read when present)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from rapidfuzz.distance import Levenshtein
 
 from edge.learning.index import Hit, phonetic_string
 
-__all__ = ["FEATURES", "RankContext", "Ranker", "features", "fit_logistic"]
+__all__ = ["FEATURES", "RankContext", "Ranker", "features"]
 
 FEATURES = (
     "bias",
@@ -72,20 +72,6 @@ def features(query: str, hit: Hit, ctx: RankContext) -> list[float]:
         nlu_gain,
         min(len(query), len(c.text)) / max(1, len(query), len(c.text)),
     ]
-
-
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 400) -> np.ndarray:
-    """Newton's method on the L2-regularized log loss (a dozen features: the Hessian is tiny)."""
-    w = np.zeros(x.shape[1])
-    for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-(x @ w)))
-        grad = x.T @ (p - y) / len(y) + l2 * w
-        hess = (x * (p * (1 - p))[:, None]).T @ x / len(y) + l2 * np.eye(x.shape[1])
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if float(np.abs(step).max()) < 1e-8:
-            break
-    return w
 
 
 _HAND_WEIGHTS = (-9.0, 2.0, 3.0, 3.0, 2.0, 3.0, 1.0, 0.5, 0.0, 1.0, 2.0, 0.5)

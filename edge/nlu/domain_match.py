@@ -27,7 +27,7 @@ from edge.nlu.domain_graph import EMPTY, WILDCARD, WORD, Builder, Edge, Lists, e
 from edge.nlu.grammar import Node, parse_template
 from edge.nlu.spoken import phonetic, skeleton, spoken_words
 
-__all__ = ["DomainGrammar", "DomainMatch", "MatchCosts", "compile_grammar"]
+__all__ = ["DomainGrammar", "DomainMatch", "MatchCosts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,11 +279,3 @@ def _similarity(heard: list[str], known: list[str]) -> npt.NDArray[np.float32]:
     )
     best: npt.NDArray[np.float32] = np.maximum(spelled, np.maximum(0.95 * sounds, 0.9 * coarse)) / 100.0
     return best
-
-
-def compile_grammar(
-    templates: Mapping[str, Iterable[str]],
-    lists: Mapping[str, Iterable[tuple[str, str]]],
-    rules: Mapping[str, str] | None = None,
-) -> DomainGrammar:
-    return DomainGrammar(templates, lists, rules)
