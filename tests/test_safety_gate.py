@@ -30,12 +30,14 @@ GARAGE = Device(
 GATE = Device("valve.gate", "Gate", "valve", device_class="gate", command_topic="home/gate/set")
 ALARM = Device("alarm_control_panel.home", "Alarm", "alarm_control_panel", command_topic="home/alarm/set")
 BLIND = Device("cover.blind", "Blind", "cover", device_class="blind", command_topic="home/blind/set")
+GAS = Device("valve.gas_main", "Gas main", "valve", device_class="gas", command_topic="home/gas/set")
+WATER = Device("valve.garden", "Garden tap", "valve", device_class="water", command_topic="home/tap/set")
 LIGHT = Device("light.kitchen", "Kitchen light", "light", command_topic="home/light/kitchen/set")
 PORCH = Device("light.porch", "Porch light", "light", command_topic="home/lock/front/set")
 SIDE = Device(
     "lock.side", "Side door", "lock", command_topic="z2m/side/set", extra={"set_position_topic": "z2m/side/x"}
 )
-HOME = {d.entity_id: d for d in (LOCK, GARAGE, GATE, ALARM, BLIND, LIGHT, SIDE)}
+HOME = {d.entity_id: d for d in (LOCK, GARAGE, GATE, ALARM, BLIND, LIGHT, SIDE, GAS, WATER)}
 
 UNLOCK: CommandKey = ("lock.front_door", "unlock", "home/lock/front/set", "UNLOCK")
 LOCK_IT: CommandKey = ("lock.front_door", "lock", "home/lock/front/set", "LOCK")
@@ -45,9 +47,10 @@ KITCHEN_ON: CommandKey = ("light.kitchen", "turn_on", "home/light/kitchen/set", 
 
 OPEN_GATE: CommandKey = ("valve.gate", "open", "home/gate/set", "OPEN")
 DISARM: CommandKey = ("alarm_control_panel.home", "turn_off", "home/alarm/set", "DISARM")
+OPEN_GAS: CommandKey = ("valve.gas_main", "open", "home/gas/set", "OPEN")
 
 
-@pytest.mark.parametrize("key", [UNLOCK, LOCK_IT, OPEN_GARAGE, OPEN_GATE, DISARM])
+@pytest.mark.parametrize("key", [UNLOCK, LOCK_IT, OPEN_GARAGE, OPEN_GATE, DISARM, OPEN_GAS])
 def test_every_action_on_a_critical_device_asks_when_direct_and_is_refused_when_learned(
     key: CommandKey,
 ) -> None:
@@ -59,8 +62,9 @@ def test_every_action_on_a_critical_device_asks_when_direct_and_is_refused_when_
 
 def test_ordinary_devices_pass_whatever_the_provenance() -> None:
     blind = ("cover.blind", "open", "home/blind/set", "OPEN")
+    tap = ("valve.garden", "open", "home/tap/set", "OPEN")
     for provenance in Provenance:
-        assert review([KITCHEN_ON, blind], provenance, HOME).allowed
+        assert review([KITCHEN_ON, blind, tap], provenance, HOME).allowed
 
 
 def test_a_light_on_a_locks_topic_is_a_hijack_whatever_the_spelling() -> None:

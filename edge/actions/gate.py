@@ -51,9 +51,6 @@ log = logging.getLogger(__name__)
 CommandKey = tuple[str, str, str, str]
 """(entity_id, action, topic, payload): what a confirmation is about, exactly."""
 
-CRITICAL_DOMAINS = frozenset({"lock", "alarm_control_panel"})
-CRITICAL_COVER_CLASSES = frozenset({"garage", "gate", "door"})
-
 
 @dataclass(frozen=True, slots=True)
 class Confirmation:
@@ -107,13 +104,9 @@ def command_topics(device: Device) -> frozenset[str]:
 
 
 def is_critical_device(device: Device, always_confirm: bool = False) -> bool:
-    """Locks, alarm panels, garage doors, gates and doors (and anything the catalogue says always asks)."""
-    return (
-        always_confirm
-        or device.safety_critical
-        or device.domain in CRITICAL_DOMAINS
-        or (device.domain in {"cover", "valve"} and device.device_class in CRITICAL_COVER_CLASSES)
-    )
+    """Locks, alarm panels, garage doors, gates, doors and gas valves (``Device.safety_critical``, the one
+    rule), and anything the catalogue says always asks."""
+    return always_confirm or device.safety_critical
 
 
 def critical_topics(devices: Mapping[str, Device]) -> dict[str, str]:

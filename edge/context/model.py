@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 __all__ = [
+    "CRITICAL_OPENING_CLASSES",
     "SAFETY_CRITICAL_DOMAINS",
     "Capability",
     "ContextSnapshot",
@@ -43,6 +44,8 @@ class Capability(StrEnum):
 
 SAFETY_CRITICAL_DOMAINS = frozenset({"lock", "alarm_control_panel", "garage", "cover.garage"})
 """Domains whose actions always need a spoken confirmation and are never triggered by anything learned."""
+CRITICAL_OPENING_CLASSES = frozenset({"garage", "gate", "door"})
+"""Cover (and valve) device classes that let someone in."""
 
 
 def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -82,8 +85,12 @@ class Device:
 
     @property
     def safety_critical(self) -> bool:
-        return self.domain in SAFETY_CRITICAL_DOMAINS or (
-            self.domain == "cover" and self.device_class in {"garage", "gate", "door"}
+        """Locks, alarm panels, garage doors, gates and doors, and gas valves: the one rule the safety gate
+        (``edge.actions.gate``), learning and fleet binding all read."""
+        return (
+            self.domain in SAFETY_CRITICAL_DOMAINS
+            or (self.domain in {"cover", "valve"} and self.device_class in CRITICAL_OPENING_CLASSES)
+            or (self.domain == "valve" and self.device_class == "gas")
         )
 
 
