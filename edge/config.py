@@ -7,19 +7,16 @@ overrides (``section.key=value``). Any unknown key or wrong type gives one clear
 
 from __future__ import annotations
 
-import dataclasses
-import math
 import os
 import platform
 import tomllib
-import types
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from edge.errors import ConfigError
 from edge.inputfiles import load_toml
+from edge.typed_merge import merge_into
 
 __all__ = [
     "ASRSettings",
@@ -226,75 +223,6 @@ class Settings:
         return path if path.is_dir() else None
 
 
-S = TypeVar("S")
-
-
-def _coerce(value: Any, hint: Any, where: str) -> Any:
-    """Check ``value`` against a type hint, converting only the safe cases (list->tuple, int->float)."""
-    origin = typing.get_origin(hint)
-    if origin is Literal:
-        allowed = typing.get_args(hint)
-        if value not in allowed:
-            raise ConfigError(f"{where} = {value!r} is not one of {', '.join(map(repr, allowed))}")
-        return value
-    if origin is tuple:
-        if not isinstance(value, list | tuple):
-            raise ConfigError(f"{where} must be a list, got {type(value).__name__}")
-        (inner, _ellipsis) = typing.get_args(hint)
-        return tuple(_coerce(v, inner, f"{where}[{i}]") for i, v in enumerate(value))
-    if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(hint):
-            try:
-                return _coerce(value, arg, where)
-            except ConfigError:
-                continue
-        raise ConfigError(f"{where} = {value!r} has the wrong type")
-    if hint is float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"{where} must be a number, got {value!r}")
-        if not math.isfinite(value):
-            raise ConfigError(f"{where} must be a finite number, got {value!r}")
-        return float(value)
-    if hint is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{where} must be a whole number, got {value!r}")
-        return value
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise ConfigError(f"{where} must be true or false, got {value!r}")
-        return value
-    if hint is str:
-        if not isinstance(value, str):
-            raise ConfigError(f"{where} must be a string, got {value!r}")
-        return value
-    return value
-
-
-def _merge(obj: S, values: dict[str, Any], where: str) -> S:
-    if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
-        raise TypeError("expected a dataclass instance")
-    hints = typing.get_type_hints(type(obj))
-    names = {f.name for f in dataclasses.fields(obj)}
-    changes: dict[str, Any] = {}
-    for key, value in values.items():
-        if key not in names:
-            raise ConfigError(
-                f"unknown setting {where}{key}",
-                hint=f"valid keys here: {', '.join(sorted(names))}",
-            )
-        current = getattr(obj, key)
-        if dataclasses.is_dataclass(current):
-            if not isinstance(value, dict):
-                raise ConfigError(f"[{where}{key}] must be a table")
-            changes[key] = _merge(current, value, f"{where}{key}.")
-        else:
-            changes[key] = _coerce(value, hints[key], f"{where}{key}")
-    try:
-        return dataclasses.replace(obj, **changes)
-    except ValueError as err:
-        raise ConfigError(f"[{where.rstrip('.') or 'settings'}] {err}") from err
-
-
 CONFIG_HINT = "see firmware_profiles/x86_64-dev.toml for the sections and keys"
 OVERRIDE_HINT = "write --set section.key=value, e.g. --set wake.threshold=0.6"
 
@@ -363,7 +291,7 @@ def load_settings(
 def _merge_from(settings: Settings, values: dict[str, Any], source: str) -> Settings:
     """Merge one layer; an error names the layer it came from."""
     try:
-        return _merge(settings, values, "")
+        return merge_into(settings, values, "")
     except ConfigError as err:
         raise ConfigError(f"{source}: {err.message}", hint=err.hint or CONFIG_HINT) from err
 

@@ -1,4 +1,4 @@
-"""The kill -9 harness itself (edge/feedback/crash_drill.py), driven by scripted writer processes whose
+"""The kill -9 harness itself (edge/feedback/crash_harness.py), driven by scripted writer processes whose
 output is known: it must count every line the killed process printed, flag output that breaks the drill's
 protocol, and explain (and keep the files of) a kill that lost an acknowledged turn."""
 
@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from edge.config import FeedbackSettings
-from edge.feedback.crash_drill import kill_run, play_item, say, stream, watch_and_kill
+from edge.feedback.crash_drill import play_item, say, stream
+from edge.feedback.crash_harness import kill_run, watch_and_kill
 from edge.feedback.record import TurnRecord
 from edge.feedback.recorder import FeedbackRecorder
 from edge.feedback.store import TurnStore

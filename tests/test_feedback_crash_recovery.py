@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from edge.config import FeedbackSettings
-from edge.feedback.crash_drill import Item, play_item, reference_labels, stored_labels, stream
+from edge.feedback.crash_drill import Item, play_item, stream
+from edge.feedback.crash_harness import reference_labels, stored_labels
 from edge.feedback.event_buffer import DeviceEventBuffer
 from edge.feedback.observations import BargeIn, ChangeSource, DeviceEvent
 from edge.feedback.record import Label, SignalKind, TurnRecord

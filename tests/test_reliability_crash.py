@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from edge.feedback.crash_drill import kill_run, recover_only, reference_labels, stored_labels
+from edge.feedback.crash_harness import kill_run, recover_only, reference_labels, stored_labels
 from edge.feedback.store import TurnStore
 
 

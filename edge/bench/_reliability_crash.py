@@ -25,7 +25,7 @@ from pathlib import Path
 
 from edge.bench._reliability_common import Figure
 from edge.config import FeedbackSettings
-from edge.feedback.crash_drill import kill_run, recover_only, reference_labels, stored_labels
+from edge.feedback.crash_harness import kill_run, recover_only, reference_labels, stored_labels
 from edge.feedback.observations import DeviceEvent
 from edge.feedback.recorder import FeedbackRecorder
 from edge.feedback.writer import AsyncTurnStore

@@ -16,16 +16,13 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from edge.actions.gate import (
     CommandKey,
-    Verdict,
     VerdictKind,
     command_key,
-    review,
 )
 from edge.config import Settings
 from edge.context.model import ContextSnapshot
@@ -41,6 +38,8 @@ from edge.feedback.record import TurnRecord
 from edge.feedback.similarity import normalize
 from edge.feedback.taught import TaughtStore
 from edge.nlu.types import Intent, Provenance
+from edge.turns.confirming import confirm_prompt, review_turn
+from edge.turns.execute import Outcome, run_plans
 from edge.turns.heard import Draft, Heard
 from edge.turns.protocols import (
     ContextSource,
@@ -52,7 +51,6 @@ from edge.turns.protocols import (
     ResponseSink,
     Rewriter,
     TurnObserver,
-    command_json,
 )
 from edge.turns.teaching import Teaching
 
@@ -71,13 +69,6 @@ class _Pending:
     phrase: str = ""
     plans: tuple[PlanLike, ...] = ()  # confirm: the exact plans asked about
     keys: tuple[tuple[CommandKey, ...], ...] = ()  # ... and their commands, plan by plan
-
-
-@dataclass(slots=True)
-class _Outcome:
-    ok: bool | None = None
-    error: str = ""
-    texts: list[str] = field(default_factory=list)
 
 
 class TurnEngine:
@@ -239,7 +230,7 @@ class TurnEngine:
             )
         d.lap("plan")
         keys = tuple(tuple(command_key(c) for c in p.commands) for p in plans)
-        verdict = self._review(intents, plans, keys, snapshot)
+        verdict = review_turn(intents, plans, keys, snapshot)
         if verdict.refused:
             log.warning("refused a %s request: %s", Provenance.strongest(i.provenance for i in intents),
                         verdict.reason)  # fmt: skip
@@ -257,25 +248,6 @@ class TurnEngine:
             text = f"{text} {say.CHECK_QUESTION}"
         return text
 
-    def _review(
-        self,
-        intents: tuple[Intent, ...],
-        plans: list[PlanLike],
-        keys: tuple[tuple[CommandKey, ...], ...],
-        snapshot: ContextSnapshot,
-    ) -> Verdict:
-        """The gate's rule on all the plans of one turn, with the provenance of the turn's requests (the
-        planner's own ``needs_confirmation``, e.g. a purchase, asks too)."""
-        provenance = Provenance.strongest(i.provenance for i in intents)
-        asks: Verdict | None = None
-        for intent, plan, plan_keys in zip(intents, plans, keys, strict=True):
-            verdict = review(plan_keys, provenance, snapshot.devices, intent.name)
-            if verdict.refused:
-                return verdict
-            if verdict.kind is VerdictKind.CONFIRM or plan.needs_confirmation:
-                asks = asks or Verdict(VerdictKind.CONFIRM, verdict.reason or "the planner asks")
-        return asks or Verdict(VerdictKind.ALLOW)
-
     def _ask(
         self,
         d: Draft,
@@ -289,60 +261,23 @@ class TurnEngine:
         """Ask about every command of ``plans`` and keep them, exactly, for the answer."""
         self._pending = _Pending("confirm", d.heard.t_end, intents=intents, plans=plans, keys=keys)
         d.extra["asked"] = "confirm"
-        every = [k for plan_keys in keys for k in plan_keys]
-        if not every:
-            prompts = [str(getattr(p, "prompt", "") or "") for p in plans]
-            return next((p for p in prompts if p), "Do you want me to go ahead?")
-        return say.confirm_again(every, snapshot) if again else say.confirm_question(every, snapshot)
+        return confirm_prompt(plans, keys, snapshot, again=again)
 
     async def _execute(
         self, d: Draft, intents: tuple[Intent, ...], plans: list[PlanLike], snapshot: ContextSnapshot
-    ) -> _Outcome:
-        out = _Outcome()
+    ) -> Outcome:
         prefs = Preferences(await asyncio.to_thread(self.taught.preferences))
-        prior = d.extra.setdefault("prior_states", {})
-        timeout = self.settings.mqtt.command_timeout_s + 1.0
-        for intent, plan in zip(intents, plans, strict=True):
-            commands = [command_json(c) for c in plan.commands]
-            for c in commands:
-                if eid := c.get("entity_id"):
-                    prior.setdefault(eid, snapshot.state_of(eid))
-                await self._emit(EventType.ACTION, d.heard.t_end, d.turn_id, c)
-            d.commands += commands
-            if commands:
-                started = time.monotonic()
-                try:
-                    async with asyncio.timeout(timeout):
-                        result = await self.executor.execute(plan)
-                    ok, error = bool(result.ok), str(result.error or "")
-                except TimeoutError:
-                    ok, error = False, str(ErrorCode.DEVICE_TIMEOUT)
-                except EdgeError as err:
-                    ok, error = False, str(err.code)
-                d.lap("execute")
-                latency_ms = round((time.monotonic() - started) * 1000.0, 1)
-                await self._emit(
-                    EventType.RESULT,
-                    d.heard.t_end,
-                    d.turn_id,
-                    {"ok": ok, "error": error, "latency_ms": latency_ms},
-                )
-                out.ok = ok if out.ok is not False else False
-                out.error = out.error or error
-                if not ok:
-                    out.texts.append(say.error_text(intent.targets, snapshot, error))
-                    continue
-            if "Get" in intent.name and intent.targets:
-                out.texts.append(say.describe_state(intent.targets[0], snapshot, prefs))
-            elif plan.answer:
-                out.texts.append(plan.answer)
-            elif commands and len(intents) == 1:
-                out.texts.append(say.done_text(intent, snapshot))
-        if len(intents) > 1 and out.ok is not False:
-            out.texts.append("Done.")
-        if not out.texts:
-            out.texts.append("Done." if out.ok is not False else "Sorry, something went wrong.")
-        return out
+        timeout_s = self.settings.mqtt.command_timeout_s + 1.0
+        return await run_plans(
+            d,
+            intents,
+            plans,
+            snapshot,
+            executor=self.executor,
+            prefs=prefs,
+            timeout_s=timeout_s,
+            emit=self._emit,
+        )
 
     async def _answer(self, d: Draft, pending: _Pending, snapshot: ContextSnapshot) -> str | None:
         """The answer to our question; None when the user ignored it and asked something else."""
@@ -382,7 +317,7 @@ class TurnEngine:
             return "Things changed since I asked, so I did nothing."
         fresh_keys = tuple(tuple(command_key(c) for c in p.commands) for p in fresh)
         if fresh_keys != pending.keys:
-            verdict = self._review(intents, fresh, fresh_keys, snapshot)
+            verdict = review_turn(intents, fresh, fresh_keys, snapshot)
             if verdict.kind is VerdictKind.CONFIRM:
                 return self._ask(d, intents, tuple(fresh), keys=fresh_keys, snapshot=snapshot, again=True)
             d.result_ok, d.result_error = False, str(ErrorCode.NEEDS_CONFIRMATION)
