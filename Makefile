@@ -47,6 +47,7 @@ doctor: install
 lint: install
 	$(BIN)/ruff check edge tests
 	$(BIN)/ruff format --check edge tests
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install
 	$(BIN)/mypy --strict edge

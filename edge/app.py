@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from edge.actions.mqtt_home import MqttHome
+from edge.audio.mic import MicrophoneSource
+from edge.audio.sources import AudioSource, WavSource
 from edge.bus import ChannelClosed
 from edge.config import Settings
 from edge.context.broker import port_open
@@ -24,12 +25,19 @@ from edge.context.homes import load_home
 from edge.context.model import ContextSnapshot
 from edge.context.mqtt import MqttSession, SessionSettings
 from edge.context.store import ContextStore
+from edge.dialog.tts import Speaker, make_tts
 from edge.events import EventType, PipelineEvent
 from edge.feedback.recorder import FeedbackRecorder
 from edge.feedback.taught import TaughtStore
 from edge.feedback.writer import AsyncTurnStore
+from edge.learning.loop import run_when_idle
+from edge.nlu.domain_parser import DomainParser, load_parser
+from edge.pipeline import build_pipeline, load_engines
 from edge.topics import RuntimeTopics
 from edge.turns.engine import TurnEngine
+from edge.turns.handler import EngineTurnHandler
+from edge.turns.mqtt_home import MqttHome
+from edge.wiring import learned_rewriter, rebuild_tables
 
 __all__ = ["RuntimeOptions", "asr_vocabulary", "run_runtime"]
 
@@ -98,8 +106,6 @@ async def _learn_when_idle(
 ) -> None:
     """Rebuild the learned tables when nobody has spoken for two minutes, then swap in the new rewriter.
     The rebuild runs in a thread (with the home's registry as it is now); the voice path never waits."""
-    from edge.learning.loop import run_when_idle
-    from edge.wiring import learned_rewriter, rebuild_tables
 
     def rebuild() -> None:
         devices = list(store.snapshot().devices.values())
@@ -123,13 +129,6 @@ async def _health(session: MqttSession, topics: RuntimeTopics) -> None:
 
 
 async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[PipelineEvent], None]) -> int:
-    from edge.audio.mic import MicrophoneSource
-    from edge.audio.sources import AudioSource, WavSource
-    from edge.dialog.tts import Speaker, make_tts
-    from edge.nlu.domain_parser import DomainParser, load_parser
-    from edge.pipeline import build_pipeline, load_engines
-    from edge.turns.handler import EngineTurnHandler
-    from edge.wiring import learned_rewriter
 
     broker_up = await asyncio.to_thread(port_open, settings.mqtt.host, settings.mqtt.port)
     if options.wav and not broker_up:

@@ -1,4 +1,5 @@
-"""The ``edge`` command. Each subcommand lives in its own module under :mod:`edge.commands`.
+"""The ``edge`` command. Each subcommand lives in its own module: the device's under :mod:`edge.commands`,
+the tooling's (simulators, sessions, benchmarks, training, aggregator) under :mod:`edge.lab.commands`.
 
 A command module exposes ``register(subparsers, common)``: it adds its parser (with ``parents=[common]``)
 and sets ``func`` to a callable taking the parsed ``argparse.Namespace`` and returning an exit code.
@@ -17,8 +18,9 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
-from edge import __version__
+from edge import __version__, commands
 from edge.errors import EdgeError
+from edge.lab import commands as lab_commands
 
 __all__ = ["build_parser", "first_edge_error", "main", "report"]
 
@@ -56,16 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ambient-edge {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the full traceback of an unexpected error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    from edge import commands
-
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
+    found = [(info.name, package.__name__) for package in (commands, lab_commands)
+             for info in pkgutil.iter_modules(package.__path__) if not info.name.startswith("_")]  # fmt: skip
+    for name, package_name in sorted(found):
         try:
-            module = importlib.import_module(f"edge.commands.{info.name}")
+            module = importlib.import_module(f"{package_name}.{name}")
         except Exception as err:  # one broken command must not take the others down
-            broken = sub.add_parser(info.name, help=f"(unavailable: {err})")
-            broken.set_defaults(func=_unavailable(info.name, err))
+            broken = sub.add_parser(name, help=f"(unavailable: {err})")
+            broken.set_defaults(func=_unavailable(name, err))
             continue
         module.register(sub, common)
     return parser

@@ -2,7 +2,7 @@
 
 Three named tasks in one ``TaskGroup`` joined by bounded channels:
 
-* ``listen``: reads the source and runs the :class:`~edge.audio.listener.Listener` (wake word, VAD,
+* ``listen``: reads the source and runs the :class:`~edge.listener.Listener` (wake word, VAD,
   endpointing) off the loop; the wake word stays armed while earlier turns are transcribed or handled;
 * ``asr``: transcribes complete utterances off the loop, with a timeout;
 * ``handle``: gives transcripts to the handler, one after another.
@@ -20,15 +20,17 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from edge.asr.base import Recognizer
+from edge.asr.factory import load_recognizer
 from edge.audio.endpoint import EndpointConfig
-from edge.audio.listener import Listener, ListenerEvent, NoSpeech, TurnStarted, Utterance, VoiceStarted
 from edge.audio.sources import AudioSource
-from edge.audio.vad import VoiceActivityDetector
+from edge.audio.vad import VoiceActivityDetector, load_vad
 from edge.bus import Channel, ChannelClosed, Overflow
 from edge.config import Settings
 from edge.errors import EdgeError, ErrorCode, StageTimeout
 from edge.events import AudioChunk, EventType, PipelineEvent, Transcript, WakeDetected
+from edge.listener import Listener, ListenerEvent, NoSpeech, TurnStarted, Utterance, VoiceStarted
 from edge.wake.base import WakeDetector
+from edge.wake.oww import load_wake_detector
 
 __all__ = [
     "Emit",
@@ -301,9 +303,6 @@ def _no_speech_data(reason: str) -> dict[str, str]:
 
 def load_engines(settings: Settings, no_wake: bool = False) -> PipelineEngines:
     """Load the wake model, VAD and recognizer named by ``settings`` (blocking: seconds on a Pi)."""
-    from edge.asr.factory import load_recognizer
-    from edge.audio.vad import load_vad
-    from edge.wake.oww import load_wake_detector
 
     recognizer = load_recognizer(settings)  # first: loading Whisper briefly needs ~170 MB more than it keeps
     wake = None if no_wake else load_wake_detector(settings)

@@ -11,6 +11,7 @@ from pathlib import Path
 from edge.config import Settings
 from edge.context.model import Device
 from edge.feedback.record import FeedbackSignal, Label, TurnRecord
+from edge.feedback.store import TurnQuery, TurnStore
 from edge.learning.canonical import Lexicon
 from edge.learning.fpi import Tree, classify, featurize
 from edge.learning.loop import Learner, RebuildReport, TableVersions
@@ -107,7 +108,6 @@ def rebuild_tables(settings: Settings, db: Path | None, devices: Iterable[Device
     are written back for defective turns. ``devices`` (the home's registry) lets both know the home's
     names and words; without them they work from the turns alone.
     """
-    from edge.feedback.store import TurnQuery, TurnStore
 
     path = db or Path(settings.feedback.db_path)
     versions = TableVersions(tables_dir(settings, db))

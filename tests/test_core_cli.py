@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import subprocess
 import sys
 
 import pytest
 
+from edge import commands
 from edge.cli import build_parser, main
 
 
@@ -46,10 +49,6 @@ def test_bad_profile_message_is_clear() -> None:
 
 
 def test_every_command_module_imports() -> None:
-    import importlib
-    import pkgutil
-
-    from edge import commands
 
     for info in pkgutil.iter_modules(commands.__path__):
         importlib.import_module(f"edge.commands.{info.name}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -103,7 +104,6 @@ def test_spoken_command_turns_the_simulated_light_on(simulated_home: MosquittoBr
     state = retained(port, "home/light/kitchen/state")
     assert state in ("ON", {"state": "ON"}) or (isinstance(state, dict) and state.get("state") == "ON")
     # the turn is in the store with its device confirmation
-    import sqlite3
 
     with sqlite3.connect(db) as con:
         rows = con.execute("SELECT intent, result_ok FROM turns").fetchall()

@@ -10,10 +10,10 @@ from edge.config import Settings, load_settings
 from edge.context.model import ContextSnapshot, Device, DeviceState, Satellite
 from edge.feedback.record import FeedbackSignal, Label, SignalKind, TurnRecord
 from edge.feedback.store import TurnStore
-from edge.fleet.keys import load_or_create_key
-from edge.fleet.privacy import PrivacyBudget
-from edge.fleet.publish import build_table
-from edge.fleet.storage import PairCount
+from edge.lab.fleet.keys import load_or_create_key
+from edge.lab.fleet.privacy import PrivacyBudget
+from edge.lab.fleet.publish import build_table
+from edge.lab.fleet.storage import PairCount
 from edge.sync.global_layer import GlobalLayerInstaller, InstallOutcome
 from edge.sync.instantiate import BoundRewriter
 from edge.sync.release import public_key_hex, sign_table

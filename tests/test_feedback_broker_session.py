@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from edge.context.broker import MosquittoBroker
+from edge.context.broker import MosquittoBroker, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = str(ROOT / "devices" / "homes" / "demo.toml")
@@ -107,7 +107,6 @@ def test_barge_in_and_taught_phrase_survive_a_restart(
 
 
 def test_unreachable_broker_is_a_clear_error(tmp_path: Path) -> None:
-    from edge.context.broker import free_port
 
     script = tmp_path / "s.jsonl"
     script.write_text('{"t": 0, "say": "turn on the kitchen light"}\n')

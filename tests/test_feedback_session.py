@@ -29,10 +29,10 @@ from edge.feedback.recorder import FeedbackRecorder
 from edge.feedback.store import TurnQuery
 from edge.feedback.taught import MacroStep, TaughtStore
 from edge.feedback.writer import AsyncTurnStore
+from edge.lab.session.script import ScriptLine, run_session
 from edge.nlu.types import Intent
 from edge.turns.engine import TurnEngine
 from edge.turns.heard import Heard
-from edge.turns.session import ScriptLine, run_session
 
 DEVICES = {
     "light.kitchen": Device("light.kitchen", "Kitchen light", "light", "kitchen"),

@@ -20,11 +20,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from edge.context.broker import MosquittoBroker
-from edge.fleet.admission import Admission, Verdict, admit, parse_envelopes
-from edge.fleet.keys import load_or_create_key
-from edge.fleet.process import AggregatorProcess, LoopbackBroker, start_broker
-from edge.fleet.storage import open_store
-from edge.fleet.synthetic import device_keys, enroll_keys
+from edge.lab.fleet.admission import Admission, Verdict, admit, parse_envelopes
+from edge.lab.fleet.keys import load_or_create_key
+from edge.lab.fleet.process import AggregatorProcess, LoopbackBroker, start_broker
+from edge.lab.fleet.storage import open_store
+from edge.lab.fleet.synthetic import device_keys, enroll_keys
 from edge.sync.envelope import SignedReport
 from edge.sync.keyfile import key_id
 from edge.sync.link import LinkSettings, MqttLink

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from edge.context.broker import MosquittoBroker
-from edge.fleet.keys import load_or_create_key
-from edge.fleet.process import AggregatorProcess, LoopbackBroker, start_broker
-from edge.fleet.storage import AdmittedReport, open_store
-from edge.fleet.synthetic import PRIVATE_WORDS, SyntheticPair, enroll_keys, fleet_reports, signed_fleet
+from edge.lab.fleet.keys import load_or_create_key
+from edge.lab.fleet.process import AggregatorProcess, LoopbackBroker, start_broker
+from edge.lab.fleet.storage import AdmittedReport, open_store
+from edge.lab.fleet.synthetic import PRIVATE_WORDS, SyntheticPair, enroll_keys, fleet_reports, signed_fleet
 from edge.sync.envelope import SignedReport
 from edge.sync.link import LinkSettings, MqttLink
 from edge.sync.payloads import RewritePair, WeeklyReport

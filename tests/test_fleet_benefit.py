@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from edge.bench.fleet_benefit import (
+from edge.lab.bench._fleet_benefit import (
     BenefitSetup,
     contributor_reports,
     fleet_release,
@@ -13,7 +13,7 @@ from edge.bench.fleet_benefit import (
     paired,
     run_heldout,
 )
-from edge.fleet.privacy import PrivacyBudget
+from edge.lab.fleet.privacy import PrivacyBudget
 from edge.sync.payloads import RewritePair
 
 # A small fleet needs a small threshold: in 100 homes the most common fix reaches about 10 homes a week, far

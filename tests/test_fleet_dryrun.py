@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from edge.feedback.store import TurnStore
-from edge.fleet.synthetic import PRIVATE_WORDS, SyntheticPair, home_turns
+from edge.lab.fleet.synthetic import PRIVATE_WORDS, SyntheticPair, home_turns
 from edge.sync.payloads import WeeklyReport
 
 T0 = 1_741_000_000.0

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from edge.errors import EdgeError, ErrorCode
-from edge.fleet.process import AggregatorProcess, LoopbackBroker, start_broker
-from edge.fleet.storage import open_store
-from edge.fleet.synthetic import SyntheticPair, device_keys, enroll_keys, home_turns
+from edge.lab.fleet.process import AggregatorProcess, LoopbackBroker, start_broker
+from edge.lab.fleet.storage import open_store
+from edge.lab.fleet.synthetic import SyntheticPair, device_keys, enroll_keys, home_turns
 from edge.sync.anonymize import build_reports
 from edge.sync.envelope import SignedReport
 from edge.sync.identity import HomeIdentity

@@ -15,11 +15,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from edge.context.broker import MosquittoBroker
 from edge.feedback.store import TurnStore
-from edge.fleet.keys import load_or_create_key
-from edge.fleet.privacy import PrivacyBudget
-from edge.fleet.process import LoopbackBroker, start_broker
-from edge.fleet.publish import build_table
-from edge.fleet.storage import PairCount
+from edge.lab.fleet.keys import load_or_create_key
+from edge.lab.fleet.privacy import PrivacyBudget
+from edge.lab.fleet.process import LoopbackBroker, start_broker
+from edge.lab.fleet.publish import build_table
+from edge.lab.fleet.storage import PairCount
 from edge.sync.global_layer import GlobalLayerInstaller, InstallOutcome, follow_releases
 from edge.sync.link import LinkSettings, MqttLink
 from edge.sync.release import RELEASE_TOPIC, GlobalTable, public_key_hex, sign_table

@@ -6,13 +6,14 @@ import dataclasses
 import json
 import math
 import random
+from pathlib import Path
 
 import pytest
 
 from edge.errors import EdgeError
 from edge.feedback.observations import StoredTurn
 from edge.feedback.record import FeedbackSignal, Label, SignalKind, TurnRecord
-from edge.fleet.privacy import PrivacyBudget, private_counts
+from edge.lab.fleet.privacy import PrivacyBudget, private_counts
 from edge.sync.anonymize import build_reports
 from edge.sync.identity import HomeIdentity, period_bounds, period_of
 from edge.sync.payloads import PayloadError, RewritePair, WeeklyReport
@@ -161,7 +162,6 @@ def test_report_parsing_rejects_oversized_and_non_json() -> None:
 
 
 def test_device_id_is_keyed_and_rotates_every_week(tmp_path: object) -> None:
-    from pathlib import Path
 
     secret = Path(str(tmp_path)) / "home.secret"
     a = HomeIdentity.load_or_create(secret)

@@ -11,13 +11,13 @@ import pytest
 from edge.actions.commands import Plan
 from edge.actions.gate import Confirmation
 from edge.actions.planner import plan
-from edge.actions.undo import UndoJournal
+from edge.actions.undo import UndoEntry, UndoJournal
 from edge.context.homes import load_home
-from edge.context.model import Satellite
+from edge.context.model import DeviceState, Satellite
 from edge.errors import EdgeError, ErrorCode
+from edge.lab.sim.device_model import Fault
+from edge.lab.sim.local import LocalHome
 from edge.nlu.types import Intent
-from edge.sim.device_model import Fault
-from edge.sim.local import LocalHome
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "devices" / "homes" / "demo.toml"
@@ -143,8 +143,6 @@ def test_undo_restores_previous_state(home: LocalHome) -> None:
 
 
 def test_undo_journal_is_bounded() -> None:
-    from edge.actions.undo import UndoEntry
-    from edge.context.model import DeviceState
 
     journal = UndoJournal(capacity=3)
     for i in range(10):

@@ -18,9 +18,9 @@ from edge.context.homes import Home, load_home
 from edge.context.model import Capability
 from edge.context.mqtt import MqttSession, SessionSettings
 from edge.context.store import ContextStore
+from edge.lab.sim.device_model import Fault
+from edge.lab.sim.devices import DeviceSimulator
 from edge.nlu.types import Intent
-from edge.sim.device_model import Fault
-from edge.sim.devices import DeviceSimulator
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "devices" / "homes" / "demo.toml"

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from edge.bench._malformed_inputs import MalformedCase, malformed_cases
+from edge.audio.mic import input_devices
 from edge.cli import first_edge_error, main, report
 from edge.errors import AudioError, ErrorCode
+from edge.lab.bench._malformed_inputs import MalformedCase, malformed_cases
 
 CASES = malformed_cases(Path("/nonexistent-placeholder"))  # names only; each test writes its own files
 
@@ -113,7 +114,6 @@ def test_bench_counts_no_tracebacks_on_a_few_cases_in_subprocesses(tmp_path: Pat
 
 
 def test_run_without_a_microphone_prints_the_clear_error_only(tmp_path: Path) -> None:
-    from edge.audio.mic import input_devices
 
     try:
         if input_devices():

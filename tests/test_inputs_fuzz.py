@@ -25,7 +25,7 @@ from edge.commands.parse import _batch_item
 from edge.config import load_settings
 from edge.context.homes import load_home
 from edge.errors import EdgeError
-from edge.turns.session import load_script
+from edge.lab.session.script import load_script
 
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FEW = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])

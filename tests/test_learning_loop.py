@@ -9,9 +9,9 @@ import pytest
 
 from edge.cli import main
 from edge.feedback.store import TurnStore
+from edge.lab.sim.household import SimLog, simulate_home
 from edge.learning.canonical import Lexicon
 from edge.learning.loop import Learner, TableVersions
-from edge.sim.household import SimLog, simulate_home
 
 # A medium home over 8 days whose users' failures are learnable. How many rules a given home yields depends
 # on the NLU model: with the first three-member ensemble seed 11 yielded none in 8 days (its failures were

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -156,7 +158,6 @@ def test_p_better_and_holdout_are_sane() -> None:
 
 def test_table_round_trips_through_json(tmp_path: object) -> None:
     table = build_table(_goals("turn on the kitchen lite", "turn on the kitchen light", days=3), version=4)
-    from pathlib import Path
 
     path = Path(str(tmp_path)) / "t.json"
     table.save(path)

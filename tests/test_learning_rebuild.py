@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import random
 
-from edge.bench.learning import paired
 from edge.context.model import Device
 from edge.feedback.record import FeedbackSignal, Label, SignalKind, TurnRecord
+from edge.lab.bench.learning import paired
+from edge.lab.sim.household import SimLog, SimTruth
+from edge.lab.sim.household_home import make_home
 from edge.learning.canonical import Canonicalizer, Lexicon, canonicalize
 from edge.learning.chains import build_goals
 from edge.learning.loop import Learner
 from edge.learning.tables import RewriteRule, RewriteTable
-from edge.sim.household import SimLog, SimTruth
-from edge.sim.household_home import make_home
 
 LEX = Lexicon.from_devices(
     [

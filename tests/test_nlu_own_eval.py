@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from edge.bench.nlu import BLIND_EVAL, DEV_EVAL, evaluate_own, read_own
 from edge.config import Settings
+from edge.lab.bench.nlu import BLIND_EVAL, DEV_EVAL, evaluate_own, read_own
 from edge.nlu.catalogue import by_name
 from edge.nlu.parser import NLUParser
 from edge.nlu.snapshots import BUILTIN_DEVICES, make_snapshot

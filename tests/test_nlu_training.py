@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import json
+import os
 import random
+import subprocess
+import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from edge.config import Settings
+from edge.config import Settings, project_root
+from edge.lab.training.card import main
+from edge.lab.training.domain import train_domain_model
+from edge.lab.training.examples import Example, constant, dataset_digest, from_sample
+from edge.lab.training.generate import build_dataset
+from edge.lab.training.hwu64 import _ANNOTATION, HwuRow, hwu_examples, served_label
+from edge.lab.training.train import TrainConfig, train_model
+from edge.nlu.domains import load_domain
 from edge.nlu.grammar import Sample
 from edge.nlu.parser import NLUParser
 from edge.nlu.snapshots import BUILTIN_DEVICES, make_snapshot
-from edge.training.examples import constant, from_sample
-from edge.training.hwu64 import _ANNOTATION, HwuRow, hwu_examples, served_label
 
 
 def row(scenario: str, intent: str, annotation: str, held_out: bool = False) -> HwuRow:
@@ -84,8 +94,6 @@ def test_turning_on_a_vacuum_or_coffee_maker_is_labelled_start_and_brew() -> Non
 
 
 def test_dataset_without_shared_data_skips_hwu64_with_a_message(capsys: pytest.CaptureFixture[str]) -> None:
-    from edge.config import project_root
-    from edge.training.generate import build_dataset
 
     data = build_dataset(project_root(), None, scale=0.05, noise=0.0)
     assert "hwu64" not in data.counts and data.counts["template"] > 0
@@ -95,9 +103,6 @@ def test_dataset_without_shared_data_skips_hwu64_with_a_message(capsys: pytest.C
 @pytest.mark.slow
 def test_tiny_training_run_exports_a_working_model(tmp_path: Path) -> None:
     pytest.importorskip("torch")
-    from edge.config import project_root
-    from edge.training.generate import build_dataset
-    from edge.training.train import TrainConfig, train_model
 
     data = build_dataset(project_root(), None, scale=0.15, noise=0.1)
     meta = train_model(data.examples, tmp_path, TrainConfig(epochs=2))
@@ -112,8 +117,6 @@ def test_tiny_training_run_exports_a_working_model(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_domain_training_learns_the_grammar(tmp_path: Path) -> None:
     pytest.importorskip("torch")
-    from edge.nlu.domains import load_domain
-    from edge.training.domain import train_domain_model
 
     path = tmp_path / "pizza.yaml"
     path.write_text(
@@ -133,14 +136,11 @@ def test_domain_training_learns_the_grammar(tmp_path: Path) -> None:
 def test_generated_data_is_identical_under_any_string_hash_seed() -> None:
     """Two processes with different PYTHONHASHSEED generate the same examples (set/dict order of strings
     must never decide what is sampled)."""
-    import os
-    import subprocess
-    import sys
 
     code = (
         "from edge.config import Settings, project_root\n"
-        "from edge.training.examples import dataset_digest\n"
-        "from edge.training.generate import build_dataset\n"
+        "from edge.lab.training.examples import dataset_digest\n"
+        "from edge.lab.training.generate import build_dataset\n"
         "d = build_dataset(project_root(), Settings().shared_data(), seed=5, scale=0.04)\n"
         "print(len(d.examples), dataset_digest(d.examples))\n"
     )
@@ -157,9 +157,6 @@ def test_generated_data_is_identical_under_any_string_hash_seed() -> None:
 
 
 def test_dataset_digest_sees_every_field() -> None:
-    from dataclasses import replace
-
-    from edge.training.examples import Example, dataset_digest
 
     ex = Example(("turn", "on"), ("O", "O"), "HassTurnOn", "light", "", (0.0, 1.0))
     base = dataset_digest([ex])
@@ -175,9 +172,6 @@ def test_dataset_digest_sees_every_field() -> None:
 
 
 def test_model_card_is_written_from_metadata_with_the_benchmark(tmp_path: Path) -> None:
-    import json
-
-    from edge.training.card import main
 
     meta = json.loads((Path(__file__).resolve().parent.parent / "models" / "nlu" / "nlu.json").read_text())
     meta.pop("benchmark", None)

@@ -13,25 +13,16 @@ import asyncio
 import json
 import math
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import aiomqtt
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from edge.actions.planner import plan
-from edge.bench._reliability_broker import (
-    CHATTY_CONFIG,
-    CHATTY_STATE,
-    command_ok,
-    flood,
-    hostile_messages,
-    restart,
-    rig,
-    settings_for,
-    until,
-)
 from edge.config import Settings
 from edge.context.broker import MosquittoBroker
 from edge.context.homes import load_home
@@ -46,8 +37,24 @@ from edge.context.validate import (
     clean_number,
 )
 from edge.errors import ErrorCode
+from edge.feedback.taught import TaughtStore
+from edge.lab.bench._reliability_broker import (
+    CHATTY_CONFIG,
+    CHATTY_STATE,
+    command_ok,
+    flood,
+    hostile_messages,
+    restart,
+    rig,
+    settings_for,
+    until,
+)
+from edge.lab.session.broker_home import BrokerHome
+from edge.nlu.domain_parser import load_parser
 from edge.nlu.resolve import resolve
 from edge.nlu.types import Intent
+from edge.turns.engine import TurnEngine
+from edge.turns.heard import Heard
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = load_home(ROOT / "devices" / "homes" / "demo.toml")
@@ -96,7 +103,6 @@ def test_numbers_are_finite_and_in_range() -> None:
 
 def test_devices_with_hostile_topics_or_names_are_refused() -> None:
     kitchen = HOME.devices["light.kitchen"]
-    from dataclasses import replace
 
     for bad in (
         replace(kitchen, command_topic="#"),
@@ -415,13 +421,6 @@ def test_a_broker_session_survives_an_outage(broker: MosquittoBroker, tmp_path: 
     """``edge session --broker``'s home and turn engine: turns during an outage answer that the device
     could not be reached (broker-unavailable), a toggle by hand during it does not abort the session,
     and turns after it work again."""
-    from dataclasses import replace
-
-    from edge.feedback.taught import TaughtStore
-    from edge.nlu.domain_parser import load_parser
-    from edge.turns.broker_home import BrokerHome
-    from edge.turns.engine import TurnEngine
-    from edge.turns.heard import Heard
 
     base = settings_for(broker.port, timeout_s=1.5)
     settings = replace(base, feedback=replace(base.feedback, tts="none"))
@@ -463,7 +462,6 @@ def test_a_broker_session_survives_an_outage(broker: MosquittoBroker, tmp_path: 
 def test_aiomqtt_still_queues_incoming_messages_where_the_session_drains_them() -> None:
     # MqttSession._session empties aiomqtt's incoming queue after each message (its iterator alone falls
     # behind a flood and drops confirmations); an aiomqtt upgrade that moves it must fail here, not in a home
-    import aiomqtt
 
     async def main() -> None:
         client = aiomqtt.Client("127.0.0.1", 1)

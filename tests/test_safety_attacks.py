@@ -20,7 +20,10 @@ import pytest
 
 from edge.actions.gate import Confirmation
 from edge.actions.planner import plan as make_plan
-from edge.bench._reliability_safety import (
+from edge.config import Settings
+from edge.context.broker import MosquittoBroker
+from edge.context.homes import load_home
+from edge.lab.bench._reliability_safety import (
     DEMO,
     LOCK,
     PORCH,
@@ -32,11 +35,9 @@ from edge.bench._reliability_safety import (
     _settings,
     run_one,
 )
-from edge.context.broker import MosquittoBroker
-from edge.context.homes import load_home
+from edge.lab.session.broker_home import BrokerHome
 from edge.nlu.domain_parser import load_parser
 from edge.nlu.types import Intent
-from edge.turns.broker_home import BrokerHome
 from edge.turns.protocols import Parser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +49,6 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def parser() -> Parser:
-    from edge.config import Settings
 
     return load_parser(Settings())
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from edge.asr.factory import load_recognizer
 from edge.audio.synth import tools_missing
 from edge.config import Settings
-from edge.sim.household import simulate_home
-from edge.sim.household_audio import AudioHearing, asr_figures, words
+from edge.lab.sim.household import simulate_home
+from edge.lab.sim.household_audio import AudioHearing, asr_figures, words
 
 
 def test_words_compare_in_one_spelling() -> None:
@@ -26,7 +27,6 @@ def recognizer() -> object:
     settings = Settings()
     if not (settings.model_dir() / settings.asr.model / "model.bin").is_file():
         pytest.skip(f"no {settings.asr.model} in {settings.model_dir()} (run `make models`)")
-    from edge.asr.factory import load_recognizer
 
     return load_recognizer(settings)
 

@@ -15,16 +15,16 @@ from edge.config import Settings
 from edge.context.model import ContextSnapshot, DeviceState
 from edge.feedback.record import TurnRecord
 from edge.feedback.similarity import normalize
+from edge.lab.sim.asr_errors import SpeakerASR
+from edge.lab.sim.goals import SimGoal, goal_met
+from edge.lab.sim.household import SimLog, simulate_home
+from edge.lab.sim.household_home import SimHome, make_home
+from edge.lab.sim.household_runtime import SimRuntime
+from edge.lab.sim.users import SimUser
 from edge.learning.canonical import Lexicon
 from edge.learning.chains import DAY_S
 from edge.learning.loop import Learner
 from edge.nlu.types import Intent
-from edge.sim.asr_errors import SpeakerASR
-from edge.sim.goals import SimGoal, goal_met
-from edge.sim.household import SimLog, simulate_home
-from edge.sim.household_home import SimHome, make_home
-from edge.sim.household_runtime import SimRuntime
-from edge.sim.users import SimUser
 from edge.turns.heard import Heard
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import sys
 
+import onnxruntime as ort
 import pytest
 
+from edge import modelstore
 from edge.asr import memory
 from edge.asr.memory import _DeferredModule, lean_onnx_sessions, lean_options, release_large_buffers
+from edge.config import Settings
 
 
 @pytest.fixture
@@ -17,8 +20,6 @@ def lean(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_options_unchanged_outside_lean_mode(monkeypatch: pytest.MonkeyPatch) -> None:
-    import onnxruntime as ort
-
     # an in-process `edge replay` earlier in this test run may have switched the mode on for the process
     monkeypatch.setattr(memory, "_lean", False)
     options = lean_options(ort.SessionOptions())
@@ -26,19 +27,12 @@ def test_options_unchanged_outside_lean_mode(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_lean_options_turn_off_arena_and_pattern(lean: None) -> None:
-    import onnxruntime as ort
-
     options = lean_options(ort.SessionOptions())
     assert options.enable_cpu_mem_arena is False
     assert options.enable_mem_pattern is False
 
 
 def test_lean_sessions_apply_options_only_inside(lean: None) -> None:
-    import onnxruntime as ort
-
-    from edge import modelstore
-    from edge.config import Settings
-
     model = modelstore.require(Settings().model_dir(), "openwakeword", "silero_vad.onnx")
     original = ort.InferenceSession
     given = ort.SessionOptions()

@@ -12,11 +12,11 @@ from test_voice_support import DEMO, engines, fresh_wake, settings
 from edge.asr.factory import load_recognizer
 from edge.audio.endpoint import EndpointConfig
 from edge.audio.io import read_audio
-from edge.audio.listener import Listener, NoSpeech, TurnStarted, Utterance, VoiceStarted
 from edge.audio.vad import EnergyVAD, load_vad
 from edge.config import load_settings
 from edge.errors import ModelError
 from edge.events import AudioChunk, WakeDetected
+from edge.listener import Listener, NoSpeech, TurnStarted, Utterance, VoiceStarted
 from edge.wake.oww import load_wake_detector
 
 WAKE_AND_COMMAND = "hey jarvis, turn on the kitchen light"

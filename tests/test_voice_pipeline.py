@@ -12,9 +12,11 @@ import pytest
 from test_voice_support import DEMO, engines, run_pipeline, settings
 
 from edge.audio.io import read_audio
+from edge.audio.sources import ArraySource, WavSource
 from edge.config import load_settings
+from edge.errors import AudioError
 from edge.events import PipelineEvent, Transcript, WakeDetected
-from edge.pipeline import Emit, PipelineEngines
+from edge.pipeline import Emit, NullHandler, PipelineEngines, build_pipeline
 
 
 def types_of(events: list[dict[str, object]]) -> list[object]:
@@ -110,8 +112,6 @@ def with_recognizer(recognizer: InstantRecognizer) -> PipelineEngines:
 def run_with(
     samples: np.ndarray, recognizer: InstantRecognizer, handler: object, overrides: tuple[str, ...] = ()
 ) -> list[dict[str, object]]:
-    from edge.audio.sources import ArraySource
-    from edge.pipeline import build_pipeline
 
     events: list[dict[str, object]] = []
     s = load_settings("x86_64-dev", overrides=list(overrides)) if overrides else settings()
@@ -166,8 +166,6 @@ def test_asr_timeout_is_reported_and_the_pipeline_goes_on() -> None:
 
 def test_a_source_error_surfaces_as_the_edge_error() -> None:
     """No microphone (or a bad file) reaches the caller as an AudioError with its code, not a task group."""
-    from edge.audio.sources import WavSource
-    from edge.errors import AudioError
 
     events: list[dict[str, object]] = []
 
@@ -175,7 +173,6 @@ def test_a_source_error_surfaces_as_the_edge_error() -> None:
         events.append(event.to_json())
 
     async def main() -> None:
-        from edge.pipeline import NullHandler, build_pipeline
 
         source = WavSource(ROOT_MISSING)
         await build_pipeline(settings(), source, NullHandler(), emit, engines=engines()).run()

@@ -6,6 +6,9 @@ import asyncio
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
+from edge.asr.factory import load_recognizer
 from edge.audio.sources import ArraySource
 from edge.audio.vad import SileroVAD, load_vad
 from edge.config import Settings, load_settings
@@ -24,7 +27,6 @@ def settings() -> Settings:
 
 @lru_cache(maxsize=1)
 def engines() -> PipelineEngines:
-    from edge.asr.factory import load_recognizer
 
     s = settings()
     return PipelineEngines(load_wake_detector(s), load_vad(s.model_dir()), load_recognizer(s))
@@ -43,7 +45,6 @@ def run_pipeline(
     s: Settings | None = None,
 ) -> list[dict[str, object]]:
     """Replay samples through a pipeline with the shared engines; the JSON events, in order."""
-    import numpy as np
 
     events: list[dict[str, object]] = []
 

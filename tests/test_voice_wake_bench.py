@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from edge.audio.io import read_audio
-from edge.bench.wake import crossings, score_traces
 from edge.config import load_settings
+from edge.lab.bench.wake import crossings, score_traces
 from edge.wake.oww import load_wake_detector
 
 

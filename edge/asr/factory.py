@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from edge import modelstore
 from edge.asr.base import Recognizer
+from edge.asr.pocketsphinx import PocketsphinxRecognizer
+from edge.asr.vosk import VoskRecognizer
+from edge.asr.whisper import WhisperRecognizer
 from edge.config import Settings
 from edge.errors import ConfigError
 
@@ -17,8 +21,6 @@ def whisper_model_dir(settings: Settings) -> Path:
     if candidate.is_absolute() or candidate.exists():
         return candidate
     if settings.asr.model == "whisper-tiny.en":
-        from edge import modelstore
-
         modelstore.require(settings.model_dir(), "whisper-tiny.en", "model.bin")
     return settings.model_dir() / settings.asr.model
 
@@ -27,15 +29,9 @@ def load_recognizer(settings: Settings, grammar: bool = False) -> Recognizer:
     """Blocking (loads a model): call through ``asyncio.to_thread`` from async code."""
     engine = settings.asr.engine
     if engine == "whisper":
-        from edge.asr.whisper import WhisperRecognizer
-
         return WhisperRecognizer(whisper_model_dir(settings), settings.asr, threads=settings.profile.threads)
     if engine == "vosk":
-        from edge.asr.vosk import VoskRecognizer
-
         return VoskRecognizer(settings.asr.vosk_model_dir, grammar=grammar)
     if engine == "pocketsphinx":
-        from edge.asr.pocketsphinx import PocketsphinxRecognizer
-
         return PocketsphinxRecognizer(grammar=grammar)
     raise ConfigError(f"unknown asr.engine {engine!r}", hint="use whisper, vosk or pocketsphinx")

@@ -104,7 +104,7 @@ def lean_onnx_sessions() -> Iterator[None]:
     if not _lean:
         yield
         return
-    import onnxruntime as ort
+    import onnxruntime as ort  # noqa: PLC0415 - lazy: onnxruntime loads only when a model is loaded
 
     original = ort.InferenceSession
 

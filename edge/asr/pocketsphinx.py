@@ -28,7 +28,7 @@ class PocketsphinxRecognizer:
 
     def __init__(self, grammar: bool = True) -> None:
         try:
-            import pocketsphinx
+            import pocketsphinx  # noqa: PLC0415 - lazy: an optional engine (extra), loaded only when configured
         except ImportError as err:
             raise ModelError(
                 "asr.engine is pocketsphinx but the pocketsphinx package is not installed",

@@ -57,7 +57,7 @@ class VoskRecognizer:
             raise ModelError(f"vosk model folder {path} does not exist", hint=HINT)
         if not is_vosk_model_dir(path):
             raise ModelError(f"{path} is not a vosk model (no am/ and conf/ inside)", hint=HINT)
-        import vosk
+        import vosk  # noqa: PLC0415 - lazy: an optional engine, loaded only when configured
 
         vosk.SetLogLevel(-1)
         try:

@@ -88,7 +88,7 @@ class WhisperRecognizer:
             )
         # PyAV (~16 MB of FFmpeg libraries) only decodes files; the runtime hands faster-whisper arrays
         defer_import("av", unless_imported="faster_whisper")
-        from faster_whisper import WhisperModel
+        from faster_whisper import WhisperModel  # noqa: PLC0415 - lazy: an optional engine, loaded only when configured
 
         try:
             self._model: Any = WhisperModel(

@@ -120,7 +120,7 @@ def _unreadable(path: Path, why: str) -> AudioError:
 
 
 def _open(path: Path) -> soundfile.SoundFile:
-    import soundfile as sf
+    import soundfile as sf  # noqa: PLC0415 - lazy: libsndfile loads only when a file is read
 
     if path.is_dir():
         raise AudioError(f"{path} is a directory, not an audio file", hint="give the path of a WAV/FLAC file")
@@ -166,7 +166,7 @@ class AudioFileReader:
 
     def read(self) -> npt.NDArray[np.int16] | None:
         """The next block of 16 kHz mono int16 (possibly empty), or None once the file is used up."""
-        import soundfile as sf
+        import soundfile as sf  # noqa: PLC0415 - lazy: libsndfile loads only when a file is read
 
         if self._done:
             return None

@@ -26,7 +26,7 @@ def _no_device(detail: str) -> AudioError:
 def input_devices() -> list[dict[str, Any]]:
     """Every device with input channels, as sounddevice describes it (index, name, channels, rate)."""
     try:
-        import sounddevice as sd
+        import sounddevice as sd  # noqa: PLC0415 - lazy: PortAudio loads only when a microphone is used
     except OSError as err:  # libportaudio2 missing
         raise _no_device(f"PortAudio is not available: {err}") from err
     try:
@@ -78,7 +78,7 @@ class MicrophoneSource:
         return self.device_index
 
     async def __aiter__(self) -> AsyncIterator[AudioChunk]:
-        import sounddevice as sd
+        import sounddevice as sd  # noqa: PLC0415 - lazy: PortAudio loads only when a microphone is used
 
         device = await asyncio.to_thread(self.open_device)
         loop = asyncio.get_running_loop()

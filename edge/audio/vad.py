@@ -14,6 +14,8 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from edge import modelstore
+from edge.asr.memory import lean_options
 from edge.audio.frames import Reframer
 from edge.errors import ModelError
 from edge.events import SAMPLE_RATE, AudioChunk
@@ -75,9 +77,7 @@ class SileroVAD(_Windowed):
     name = "silero"
 
     def __init__(self, model_path: Path, threads: int = 1) -> None:
-        import onnxruntime as ort
-
-        from edge.asr.memory import lean_options
+        import onnxruntime as ort  # noqa: PLC0415 - lazy: onnxruntime loads only when a model is loaded
 
         options = lean_options(ort.SessionOptions())
         options.inter_op_num_threads = 1
@@ -131,7 +131,6 @@ def load_vad(model_dir: Path, threads: int = 1, prefer: str = "silero") -> Voice
     """Silero from the model cache; the energy detector when asked for or when the model is missing."""
     if prefer == "energy":
         return EnergyVAD()
-    from edge import modelstore
 
     try:
         path = modelstore.require(model_dir, "openwakeword", "silero_vad.onnx")

@@ -35,7 +35,7 @@ def _guard(name: str, essential: bool, fn: Callable[[], str]) -> Check:
 
 
 def run_checks(settings: Settings) -> list[Check]:
-    from edge import modelstore
+    from edge import modelstore  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
 
     cache = settings.model_dir()
     p = settings.profile
@@ -48,13 +48,13 @@ def run_checks(settings: Settings) -> list[Check]:
         return f"all present and verified in {cache}"
 
     def wake() -> str:
-        from edge.wake.oww import load_wake_detector
+        from edge.wake.oww import load_wake_detector  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
 
         detector = load_wake_detector(settings)
         return f"{', '.join(detector.words)} ({settings.wake.backend})"
 
     def asr() -> str:
-        from edge.asr.factory import load_recognizer
+        from edge.asr.factory import load_recognizer  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
 
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         recognizer = load_recognizer(settings)
@@ -65,7 +65,7 @@ def run_checks(settings: Settings) -> list[Check]:
         )
 
     def microphone() -> str:
-        from edge.audio.mic import input_devices, pick_input_device
+        from edge.audio.mic import input_devices, pick_input_device  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
 
         devices = input_devices()
         index = pick_input_device(settings.audio, devices)
@@ -81,7 +81,7 @@ def run_checks(settings: Settings) -> list[Check]:
         return path
 
     def broker() -> str:
-        from edge.context.broker import port_open
+        from edge.context.broker import port_open  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
 
         host, port = settings.mqtt.host, settings.mqtt.port
         if not port_open(host, port, timeout=1.0):

@@ -11,7 +11,7 @@ __all__ = ["register"]
 
 
 def _run(args: argparse.Namespace) -> int:
-    from edge.nlu.catalogue import CATALOGUE, catalogue_json
+    from edge.nlu.catalogue import CATALOGUE, catalogue_json  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
 
     if args.json:
         emit_json(catalogue_json())

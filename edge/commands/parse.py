@@ -72,8 +72,8 @@ def _batch_item(path: Path, number: int, line: str) -> tuple[str, dict[str, Any]
 
 
 def _run(args: argparse.Namespace) -> int:
-    from edge.nlu.domain_parser import load_parser
-    from edge.nlu.snapshots import load_devices, make_snapshot, parse_states
+    from edge.nlu.domain_parser import load_parser  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
+    from edge.nlu.snapshots import load_devices, make_snapshot, parse_states  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
 
     settings = settings_from_args(args)
     parser = load_parser(settings)

@@ -9,59 +9,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from edge.commands._events import default_home, event_printer
 from edge.commands._util import add_domain_argument, settings_from_args
 from edge.context.address import with_broker
-from edge.events import EventType, PipelineEvent
 
-__all__ = ["describe", "register"]
-
-
-def describe(event: PipelineEvent) -> str:
-    """One readable line per event, e.g. ``wake hey_jarvis 0.93 at 1.2s``."""
-    d: dict[str, Any] = dict(event.data)
-    at = f"at {event.t_ms / 1000:.1f}s"
-    match event.type:
-        case EventType.START:
-            return "listening" + ("" if d.get("wake", True) else " (no wake word)")
-        case EventType.WAKE:
-            return f"wake {d['word']} {d['score']:.2f} {at}"
-        case EventType.VOICE_START:
-            return f"speech starts {at}"
-        case EventType.VOICE_END:
-            return f"speech ends {at} ({d.get('reason', '')}, {d.get('audio_ms', 0) / 1000:.1f}s of audio)"
-        case EventType.TRANSCRIPT:
-            if d.get("rejected"):
-                return f"rejected ({d.get('reason', '')}): {d.get('text', '')!r} {at}"
-            return (
-                f"heard: {d['text']} ({d['engine']} {d['confidence']:.2f}, asr {d.get('asr_ms', 0):.0f} ms)"
-            )
-        case EventType.ERROR:
-            return f"error {d.get('code', '')}: {d.get('message', '')} {at}"
-        case EventType.INTENT:
-            targets = ", ".join(d.get("targets", [])) or "-"
-            return (
-                f"intent {d.get('intent')} {d.get('slots', {})} -> {targets} ({d.get('confidence', 0):.2f})"
-            )
-        case EventType.NOT_UNDERSTOOD:
-            return f"not for the home: {d.get('text', '')!r}"
-        case EventType.REWRITE:
-            layer = f"{d.get('layer')}, {d.get('score', 0):.2f}"
-            return f"rewrote {d.get('original')!r} -> {d.get('rewritten')!r} ({layer})"
-        case EventType.ACTION:
-            return (
-                f"action {d.get('entity_id')} {d.get('action', '')} on {d.get('topic')}: {d.get('payload')}"
-            )
-        case EventType.RESULT:
-            if d.get("ok"):
-                return f"confirmed by the device ({d.get('latency_ms', 0):.0f} ms)"
-            return f"failed: {d.get('error', '')} {d.get('message', '')}".rstrip()
-        case EventType.RESPONSE:
-            return f"says: {d.get('text', '')}"
-        case EventType.END:
-            return f"done: {d.get('turns', 0)} turn(s), {d.get('duration_ms', 0) / 1000:.1f}s of audio"
-        case _:
-            extra = " ".join(f"{k}={v}" for k, v in d.items())
-            return f"{event.type} {extra} {at}".strip()
+__all__ = ["register"]
 
 
 async def _replay(args: argparse.Namespace) -> int:
@@ -71,8 +23,7 @@ async def _replay(args: argparse.Namespace) -> int:
     settings = with_broker(settings_from_args(args, tuple(extra)), args.broker)
     # validate the file before spending seconds on imports and model loading
     await asyncio.to_thread(_check_file, args.file)
-    from edge.app import RuntimeOptions, run
-    from edge.commands.run import default_home, event_printer
+    from edge.app import RuntimeOptions, run  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
 
     home = Path(args.home) if args.home else default_home()
     with tempfile.TemporaryDirectory(prefix="edge-replay-") as tmp:
@@ -84,7 +35,7 @@ async def _replay(args: argparse.Namespace) -> int:
 
 
 def _check_file(path: str) -> None:
-    from edge.audio.io import probe_audio
+    from edge.audio.io import probe_audio  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
 
     probe_audio(path)  # the header and the first block only: the pipeline streams the rest
 
@@ -92,7 +43,7 @@ def _check_file(path: str) -> None:
 def _run(args: argparse.Namespace) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if not args.realtime:  # a file, not a listener: memory before per-frame speed (edge.asr.memory)
-        from edge.asr.memory import enable_lean_memory
+        from edge.asr.memory import enable_lean_memory  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
 
         enable_lean_memory()
     return asyncio.run(_replay(args))

@@ -7,29 +7,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from edge.commands._util import add_domain_argument, emit_json, settings_from_args
-from edge.config import project_root
+from edge.commands._events import event_printer
+from edge.commands._util import add_domain_argument, settings_from_args
 from edge.context.address import with_broker
-from edge.events import PipelineEvent
 
-__all__ = ["add_runtime_arguments", "default_home", "event_printer", "register"]
-
-
-def default_home() -> Path | None:
-    demo = project_root() / "devices" / "homes" / "demo.toml"
-    return demo if demo.exists() else None
-
-
-def event_printer(as_json: bool) -> Any:
-    from edge.commands.replay import describe
-
-    def show(event: PipelineEvent) -> None:
-        if as_json:
-            emit_json(event.to_json())
-        else:
-            print(describe(event), flush=True)
-
-    return show
+__all__ = ["add_runtime_arguments", "register"]
 
 
 def add_runtime_arguments(p: argparse.ArgumentParser) -> None:
@@ -42,7 +24,7 @@ def add_runtime_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from edge.app import run_runtime
+    from edge.app import run_runtime  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     extra = (f'satellite.area="{args.area}"',) if args.area else ()

@@ -9,9 +9,7 @@ and a grammar fast path, and gets its own model (home data + domain data) under
 from __future__ import annotations
 
 import hashlib
-import json
 import random
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,13 +28,13 @@ from edge.nlu.grammar import (
     sample,
     template_words,
 )
+from edge.nlu.parser import default_model_dir
 from edge.nlu.text import normalize
 
 __all__ = [
     "DomainSpec",
     "domain_model_dir",
     "domain_vocabulary",
-    "ensure_domain_model",
     "example_phrases",
     "load_domain",
 ]
@@ -210,36 +208,5 @@ def _domain_lists(spec: DomainSpec) -> Any:
 
 
 def domain_model_dir(settings: Settings, spec: DomainSpec) -> Path:
-    from edge.nlu.parser import default_model_dir
 
     return default_model_dir(settings) / "domains" / spec.name
-
-
-def ensure_domain_model(settings: Settings, path: Path, force: bool = False) -> Path:
-    """The domain model directory, training it first when absent or built from another file version.
-
-    Training needs torch (``make models-nlu``); it is what ``edge train --domain`` does. At run time the
-    device never trains: :func:`edge.nlu.domain_parser.load_parser` uses a trained model when present and
-    the domain's grammar matcher always."""
-    spec = load_domain(path)
-    out = domain_model_dir(settings, spec)
-    meta = out / "nlu.json"
-    if not force and meta.is_file():
-        try:
-            if json.loads(meta.read_text()).get("domain_digest") == spec.digest:
-                return out
-        except ValueError:
-            pass
-    print(
-        f"training the NLU model for domain {spec.name} (first use; a few minutes)...",
-        file=sys.stderr,
-        flush=True,
-    )
-    try:
-        from edge.training.domain import train_domain_model
-    except ImportError as err:
-        raise ConfigError(
-            "training needs torch", hint="run `make models-nlu` to install the training extras"
-        ) from err
-    train_domain_model(settings, spec, out)
-    return out

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
 from edge.config import Settings, project_root
 from edge.context.model import ContextSnapshot
 from edge.nlu.catalogue import OUT_OF_DOMAIN
@@ -48,7 +50,6 @@ def decode_slots(tokens: Sequence[str], tags: Sequence[str]) -> dict[str, str]:
 
 def _canonical(value: str, choices: Sequence[str]) -> str:
     """Map a heard slot value to the domain's list value (compared after the same normalization)."""
-    from rapidfuzz import fuzz, process
 
     norm = " ".join(normalize(value))
     table = {" ".join(normalize(c)): c for c in choices}

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from edge.asr.memory import lean_options
 from edge.errors import ErrorCode, ModelError
 from edge.nlu.bio import allowed_transitions, decode_bio
 from edge.nlu.context_features import CONTEXT_FEATURES
@@ -70,9 +71,7 @@ class NLUModel:
         self.metadata = meta
         self.model_dir = model_dir
         self.buckets: int = meta["buckets"]
-        import onnxruntime as ort
-
-        from edge.asr.memory import lean_options
+        import onnxruntime as ort  # noqa: PLC0415 - lazy: onnxruntime loads only when a model is loaded
 
         options = lean_options(ort.SessionOptions())
         options.intra_op_num_threads = threads

@@ -1,18 +1,16 @@
-"""Targets for a parsed intent: named/area/floor entities via :mod:`edge.nlu.resolve` when available
-(a small fuzzy fallback otherwise), and context-aware defaults when the request names nothing
-("pause" -> what is playing, "turn on the light" -> lights in the satellite's area, oven intents -> the oven).
+"""Targets for a parsed intent: named/area/floor entities via :mod:`edge.nlu.resolve`, and context-aware
+defaults when the request names nothing ("pause" -> what is playing, "turn on the light" -> lights in the
+satellite's area, oven intents -> the oven).
 
 The intent itself is never changed here; only which devices it applies to.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterable, Mapping
-
-from rapidfuzz import fuzz
+from collections.abc import Iterable, Mapping
 
 from edge.context.model import Capability, ContextSnapshot, Device
+from edge.nlu.resolve import resolve
 
 __all__ = ["choose_targets"]
 
@@ -78,42 +76,6 @@ def _ids(devices: Iterable[Device]) -> tuple[str, ...]:
     return tuple(sorted(d.entity_id for d in devices))
 
 
-def _fuzzy(value: str, labels: Iterable[str]) -> float:
-    return max((fuzz.WRatio(value, label.lower()) for label in labels if label), default=0.0)
-
-
-def _fallback_resolve(
-    slots: Mapping[str, str], snapshot: ContextSnapshot, domain: str
-) -> tuple[tuple[str, ...], tuple[float, ...]]:
-    devices = [d for d in snapshot.devices.values() if not domain or _in_domain(d, domain)]
-    if "area" in slots:
-        area_devices = [d for d in devices if _fuzzy(slots["area"], [d.area]) >= 85]
-        devices = area_devices
-    if "floor" in slots:
-        devices = [d for d in devices if _fuzzy(slots["floor"], [d.floor]) >= 85]
-    if "name" not in slots:
-        return _ids(devices), tuple(1.0 for _ in devices)
-    all_named = [d for d in snapshot.devices.values() if not ("area" in slots and d not in devices)]
-    scored = sorted(
-        ((_fuzzy(slots["name"], [d.name, *d.aliases]) / 100.0, d) for d in all_named),
-        key=lambda x: (-x[0], x[1].entity_id),
-    )
-    if not scored or scored[0][0] < 0.7:
-        return (), ()
-    best = scored[0][0]
-    chosen = [(s, d) for s, d in scored if s >= best - 0.02]
-    return tuple(d.entity_id for _s, d in chosen), tuple(round(s, 3) for s, _d in chosen)
-
-
-def _resolver() -> Callable[..., object] | None:
-    try:
-        resolve_module = importlib.import_module("edge.nlu.resolve")
-    except ImportError:
-        return None
-    fn = getattr(resolve_module, "resolve", None)
-    return fn if callable(fn) else None
-
-
 def _defaults(intent: str, focus: str, media_class: str, snapshot: ContextSnapshot) -> tuple[str, ...]:
     devices = list(snapshot.devices.values())
     area = snapshot.satellite.area.strip().lower()
@@ -154,17 +116,9 @@ def choose_targets(
         return (), ()
     domain = _INTENT_DOMAIN.get(intent, focus)
     if slots.keys() & {"name", "area", "floor"}:
-        resolve = _resolver()
-        if resolve is not None:
-            try:
-                res = resolve(
-                    intent, dict(slots), snapshot, domains=(domain,) if domain and "name" not in slots else ()
-                )
-                targets = tuple(getattr(res, "targets", ()))
-                scores = tuple(float(s) for s in getattr(res, "scores", ()))
-                return targets, scores
-            except TypeError:
-                pass
-        return _fallback_resolve(slots, snapshot, "" if "name" in slots else domain)
+        res = resolve(
+            intent, dict(slots), snapshot, domains=(domain,) if domain and "name" not in slots else ()
+        )
+        return res.targets, res.scores
     targets = _defaults(intent, focus, media_class, snapshot)
     return targets, tuple(1.0 for _ in targets)

@@ -80,7 +80,7 @@ class OpenWakeWordDetector:
             alias_litert()
         _skip_verifier_import()
         defer_import("requests", unless_imported="openwakeword")  # only its model downloader uses it
-        from openwakeword.model import Model
+        from openwakeword.model import Model  # noqa: PLC0415 - lazy: its model stack loads only when the wake word is used
 
         try:
             with lean_onnx_sessions():  # no per-session arenas: they keep its 4-second warm-up batch

@@ -1,0 +1,94 @@
+"""The audio section of ``edge bench learning``: a few homes whose users are heard through synthesized
+speech (espeak-ng, each user's own voice and speed) and the runtime's real recognizer, next to the same
+homes heard through the simulator's ASR-error model. Word error rate, misheard names, and defect rates with
+learning off and on. Transcripts are cached in ``var/sim-asr/`` (never committed), so reruns are cheap.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from edge.asr.factory import load_recognizer
+from edge.audio.synth import tools_missing
+from edge.config import Settings, project_root
+from edge.errors import EdgeError
+from edge.lab.sim.hearing import Hearing
+from edge.lab.sim.household import RewriterLike, SimLog, simulate_home
+from edge.lab.sim.household_audio import AsrFigures, AudioHearing, asr_figures
+from edge.learning.canonical import Lexicon
+from edge.learning.loop import Learner
+
+__all__ = ["CACHE_DIR", "audio_section", "audio_sessions"]
+
+CACHE_DIR = Path("var") / "sim-asr"
+GOALS_PER_DAY = (6, 10)
+
+
+def _learn(learner: Learner) -> Callable[[SimLog, float], RewriterLike | None]:
+    def learn(log: SimLog, now: float) -> RewriterLike | None:
+        learner.rebuild(
+            log.turns, log.signals_by_turn(), now, Lexicon.from_devices(log.home.devices.values())
+        )
+        return learner.rewriter()
+
+    return learn
+
+
+def audio_sessions(seed: int, homes: int, days: int, hearing: Hearing | None, learning: bool) -> list[SimLog]:
+    """The audio section's homes (their own ids, so they are not the main bench's homes)."""
+    return [
+        simulate_home(
+            seed,
+            f"audio{h:02d}",
+            days,
+            _learn(Learner()) if learning else None,
+            size=("small", "medium")[h % 2],
+            goals_per_day=GOALS_PER_DAY,
+            hearing=hearing,
+        )
+        for h in range(homes)
+    ]
+
+
+def _rate(logs: list[SimLog]) -> float:
+    truths = [t for log in logs for t in log.truth.values()]
+    return sum(not t.achieved for t in truths) / max(1, len(truths))
+
+
+def audio_section(settings: Settings, seed: int, homes: int, days: int) -> None:
+    print(f"real audio: {homes} homes x {days} days, each request synthesized (espeak-ng) and transcribed")
+    try:
+        missing = tools_missing()
+        if missing:
+            print(f"  skipped: {', '.join(missing)} not installed")
+            return
+        recognizer = load_recognizer(settings)
+    except (EdgeError, ImportError) as err:
+        print(f"  skipped: no recognizer ({err})")
+        return
+    audio = AudioHearing(recognizer, project_root() / CACHE_DIR, settings.asr.model)
+    t0 = time.perf_counter()
+    runs: dict[str, tuple[AsrFigures, float, float]] = {}
+    for name, hearing in (("ASR-error model", None), (f"{settings.asr.model} on speech", audio)):
+        off = audio_sessions(seed, homes, days, hearing, learning=False)
+        on = audio_sessions(seed, homes, days, hearing, learning=True)
+        runs[name] = (asr_figures(off), _rate(off), _rate(on))
+    took = time.perf_counter() - t0
+    print(
+        f"  ({audio.synthesized} utterances synthesized and transcribed in this run, the rest cached; "
+        f"{took:.0f} s)"
+    )
+    print(f"  {'':<34}" + "".join(f"{name:>28}" for name in runs))
+    rows: list[tuple[str, Callable[[AsrFigures, float, float], str]]] = [
+        ("requests heard", lambda f, _a, _b: f"{f.utterances}"),
+        ("word error rate", lambda f, _a, _b: f"{f.wer:.3f}"),
+        ("requests not heard word for word", lambda f, _a, _b: f"{f.sentence_errors:.3f}"),
+        ("names misheard (of names said)", lambda f, _a, _b: f"{f.names_misheard:.3f} of {f.names}"),
+        ("heard as no speech", lambda f, _a, _b: f"{f.rejected:.3f}"),
+        ("defect rate, learning off", lambda _f, a, _b: f"{a:.3f}"),
+        ("defect rate, learning on", lambda _f, a, b: f"{b:.3f} ({(b - a) / max(a, 1e-9):+.1%})"),
+    ]
+    for label, cell in rows:
+        print(f"  {label:<34}" + "".join(f"{cell(*runs[name]):>28}" for name in runs))

@@ -1,0 +1,1 @@
+"""The ``edge`` subcommands of the tooling (simulators, sessions, benchmarks, training, aggregator)."""

@@ -1,0 +1,38 @@
+"""``edge bench NAME``: run one benchmark module from :mod:`edge.lab.bench` and print its figures."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+from typing import Any
+
+from edge.commands._util import settings_from_args
+from edge.errors import ConfigError
+from edge.lab import bench
+
+__all__ = ["register"]
+
+
+def _names() -> list[str]:
+    return sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if not m.name.startswith("_"))
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.name not in _names():
+        raise ConfigError(f"no benchmark {args.name!r}", hint=f"choose one of: {', '.join(_names())}")
+    module = importlib.import_module(f"edge.lab.bench.{args.name}")
+    code: int = module.run(settings_from_args(args), args)
+    return code
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("bench", parents=[common], help="run a benchmark (runtime, nlu, learning, fleet)")
+    p.add_argument("name", help="benchmark name (a module of edge.lab.bench)")
+    p.add_argument("--runs", type=int, default=0, help="repetitions (0: the benchmark's default)")
+    p.add_argument("--quick", action="store_true", help="a smaller, faster run")
+    p.add_argument(
+        "--audio", type=int, default=-1, metavar="HOMES",
+        help="learning: homes heard through synthesized speech and a real recognizer (-1: default, 0: none)",
+    )  # fmt: skip
+    p.set_defaults(func=_run)

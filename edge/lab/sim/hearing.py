@@ -1,0 +1,37 @@
+"""How the runtime hears a simulated user: the speaker's ASR-error model (fast, the default), or real
+synthesized audio through the real recognizer (:mod:`edge.lab.sim.household_audio`)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from edge.lab.sim.users import SimUser
+
+__all__ = ["HeardText", "Hearing", "ModelHearing"]
+
+
+@dataclass(frozen=True, slots=True)
+class HeardText:
+    """What the recognizer made of one utterance; ``rejected``: it decided nobody spoke (no turn text)."""
+
+    text: str
+    confidence: float
+    engine: str = "sim"
+    rejected: bool = False
+    audio_ms: float = 0.0
+
+
+class Hearing(Protocol):
+    def hear(self, user: SimUser, said: str, rng: random.Random, vocabulary: Sequence[str]) -> HeardText: ...
+
+
+class ModelHearing:
+    """The speaker's consistent confusions plus a little noise; a mishearing comes with lower confidence."""
+
+    def hear(self, user: SimUser, said: str, rng: random.Random, vocabulary: Sequence[str]) -> HeardText:
+        text, misheard = user.asr.hear(said, rng)
+        confidence = rng.uniform(0.4, 0.8) if misheard else rng.uniform(0.65, 0.98)
+        return HeardText(text, confidence)

@@ -1,0 +1,270 @@
+"""The household simulator: homes, users with goals, consistent ASR confusions, and realistic behaviour
+after a failure, run through the product's real runtime (:class:`edge.lab.sim.household_runtime.SimRuntime`:
+turn engine, NLU model, entity resolution, planner, executor with faulty devices). Every turn carries
+ground truth (what the user wanted, whether the devices got there, the first stage that failed for good).
+Feedback signals come from the real detectors (:mod:`edge.feedback.signals`) and labels from the real
+labeller, so the learner sees only what the device would see. Same seed -> same homes, users, goals and
+first utterances in the control and treatment arms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from edge.app import asr_vocabulary
+from edge.config import FeedbackSettings, Settings
+from edge.context.model import ContextSnapshot
+from edge.feedback.labels import label_turn
+from edge.feedback.observations import BargeIn, DeviceEvent
+from edge.feedback.record import FeedbackSignal, TurnRecord
+from edge.feedback.signals import detect_all
+from edge.lab.sim.goals import SimGoal, goal_met, moved
+from edge.lab.sim.hearing import Hearing, ModelHearing
+from edge.lab.sim.household_home import SimHome, make_home
+from edge.lab.sim.household_runtime import SimRuntime, shared_parser
+from edge.lab.sim.users import SimUser, make_user
+from edge.learning.chains import DAY_S
+from edge.turns.heard import Heard
+from edge.turns.protocols import Parser
+
+__all__ = ["RewriterLike", "SimLog", "SimTruth", "simulate_home"]
+
+WAKE = "hey_jarvis"
+
+
+class RewriterLike(Protocol):
+    """Anything with ``.rewrite(text, snapshot, confidence, turn_id)`` (the learner's rewriter)."""
+
+    def rewrite(
+        self, text: str, snapshot: ContextSnapshot, asr_confidence: float, turn_id: str = ""
+    ) -> object: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SimTruth:
+    turn_id: str
+    goal_id: str
+    intent: str
+    target: str
+    failed_stage: str  # "" | false_wake | asr | nlu | entity_resolution | result
+    achieved: bool
+    attempt: int  # 0.. request attempts; -1 a false wake; -2 an answer to the assistant's question
+    rephrase_of: str = ""  # the previous attempt of the same goal
+    rewritten: str = ""  # layer of an applied rewrite
+
+
+@dataclass(slots=True)
+class SimLog:
+    home: SimHome
+    turns: list[TurnRecord] = field(default_factory=list)
+    truth: dict[str, SimTruth] = field(default_factory=dict)
+    signals: list[FeedbackSignal] = field(default_factory=list)
+    events: list[DeviceEvent] = field(default_factory=list)
+    barge_ins: list[BargeIn] = field(default_factory=list)
+    said: dict[str, str] = field(default_factory=dict)  # turn_id -> the words the user actually said
+
+    def signals_by_turn(self) -> dict[str, list[FeedbackSignal]]:
+        out: dict[str, list[FeedbackSignal]] = {}
+        for s in self.signals:
+            out.setdefault(s.turn_id, []).append(s)
+        return out
+
+
+Learn = Callable[[SimLog, float], "RewriterLike | None"]
+
+
+def _speech_s(text: str) -> float:
+    return 0.3 + 0.33 * len(text.split())
+
+
+def _response_s(text: str) -> float:
+    return 0.3 + len(text) / 15.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Pursuit:
+    """One goal being pursued: who wants it, its id, its session and its own random stream."""
+
+    user: SimUser
+    goal: SimGoal
+    goal_id: str
+    session: str
+    rng: random.Random
+
+
+@dataclass(slots=True)
+class _Household:
+    log: SimLog
+    runtime: SimRuntime
+    hearing: Hearing
+    vocabulary: list[str]
+    day_turns: list[TurnRecord] = field(default_factory=list)
+
+    async def turn(self, p: _Pursuit, said: str, tid: str, t: float) -> TurnRecord:
+        heard = self.hearing.hear(p.user, said, p.rng, self.vocabulary)
+        text = "" if heard.rejected else heard.text  # a rejected transcript is no speech, as in the runtime
+        record = await self.runtime.handle(
+            Heard(text, t, t + _speech_s(said), p.session, heard.confidence, (text,) if text else (),
+                  heard.engine, WAKE, p.rng.uniform(0.7, 0.99), heard.audio_ms, no_speech=heard.rejected,
+                  turn_id=tid)
+        )  # fmt: skip
+        self.day_turns.append(record)
+        self.log.said[tid] = said
+        return record
+
+    def truth(self, p: _Pursuit, tid: str, stage: str, ok: bool, attempt: int, **kw: str) -> None:
+        g = p.goal
+        self.log.truth[tid] = SimTruth(tid, p.goal_id, g.intent, g.entity_id, stage, ok, attempt, **kw)
+
+
+def simulate_home(
+    seed: int,
+    home_id: str,
+    days: int,
+    learn: Learn | None = None,
+    *,
+    size: str = "medium",
+    goals_per_day: tuple[int, int] = (8, 18),
+    feedback: FeedbackSettings | None = None,
+    settings: Settings | None = None,
+    parser: Parser | None = None,
+    hearing: Hearing | None = None,
+    home: SimHome | None = None,
+    users: Sequence[SimUser] | None = None,
+) -> SimLog:
+    """Run ``days`` simulated days of one home through the real runtime; ``learn(log, now)`` runs each
+    night and returns the rewriter for the next day (None: no learning). ``hearing`` turns what users say
+    into ASR text (default: each speaker's ASR-error model). ``home`` and ``users`` script a household
+    instead of drawing one from the seed."""
+    fb = feedback or FeedbackSettings()
+    cfg = settings or Settings()
+    hrng = random.Random(f"{seed}:{home_id}:home")
+    drawn = make_home(home_id, hrng, size)
+    people = [make_user(f"{home_id}-u{k}", drawn, hrng) for k in range(hrng.choice((1, 2, 2, 3)))]
+    home = home or drawn
+    users = list(users or people)
+    log = SimLog(home)
+    runtime = SimRuntime(home, settings=cfg, parser=parser or shared_parser(cfg), seed=hrng.randrange(2**31))
+    vocabulary: list[str] = []
+    if hearing is not None:  # the recognizer's prompt, as the runtime builds it
+        vocabulary = asr_vocabulary(runtime.snapshot())
+    sim = _Household(log, runtime, hearing or ModelHearing(), vocabulary)
+    try:
+        for day in range(days):
+            sim.day_turns = []
+            asyncio.run(_day(sim, users, seed=seed, home_id=home_id, day=day, per_day=goals_per_day))
+            log.turns.extend(sim.day_turns)
+            _close_day(log, sim.day_turns, day, fb)
+            if learn is not None:
+                runtime.use_rewriter(learn(log, (day + 1) * DAY_S))
+    finally:
+        runtime.close()
+    return log
+
+
+def _close_day(log: SimLog, day_turns: list[TurnRecord], day: int, fb: FeedbackSettings) -> None:
+    """Signals from the real detectors once the day's windows have closed, then the real labeller."""
+    now = (day + 1) * DAY_S
+    events = [e for e in log.events if day * DAY_S <= e.t < now]
+    barge = [b for b in log.barge_ins if day * DAY_S <= b.t < now]
+    log.signals.extend(detect_all(day_turns, events, barge, now, fb))
+    by_turn = log.signals_by_turn()
+    for i in range(len(log.turns) - len(day_turns), len(log.turns)):
+        rec = log.turns[i]
+        decision = label_turn(rec, by_turn.get(rec.turn_id, ()), now, fb)
+        log.turns[i] = dataclasses.replace(rec, label=decision.label.value)
+
+
+async def _day(
+    sim: _Household, users: list[SimUser], *, seed: int, home_id: str, day: int, per_day: tuple[int, int]
+) -> None:
+    drng = random.Random(f"{seed}:{home_id}:{day}")
+    n_goals = drng.randint(*per_day)
+    starts = sorted(day * DAY_S + drng.uniform(7 * 3600, 22 * 3600) for _ in range(n_goals))
+    t_free = day * DAY_S
+    for g, start in enumerate(starts):
+        grng = random.Random(f"{seed}:{home_id}:{day}:{g}")
+        user = users[grng.randrange(len(users))]
+        t = max(start, t_free + 2.0)
+        session = f"{home_id}-d{day}-s{g}"
+        chained = grng.random() < 0.15  # a quick second, different command: a rephrase confounder
+        for sub in range(2 if chained else 1):
+            goal = user.goal(sim.log.home, grng)
+            t = await _play_goal(sim, _Pursuit(user, goal, f"{session}-g{sub}", session, grng), t)
+        t_free = t
+
+
+async def _play_goal(sim: _Household, p: _Pursuit, t: float) -> float:
+    rt, home, rng, goal = sim.runtime, sim.log.home, p.rng, p.goal
+    if rng.random() < 0.03:  # a false wake before the request
+        tid = f"{p.goal_id}-fw"
+        rec = await rt.handle(
+            Heard("", t, t + 1.5, p.session, 0.0, (), "sim", WAKE, rng.uniform(0.5, 0.7), no_speech=True,
+                  turn_id=tid)
+        )  # fmt: skip
+        sim.day_turns.append(rec)
+        sim.log.truth[tid] = SimTruth(tid, p.goal_id, "", "", "false_wake", False, -1)
+        t += rng.uniform(20, 120)
+    prev = ""
+    wrong_moved = False
+    for attempt in range(4):
+        rt.set_faults(rng)
+        said = p.user.say(goal, home, attempt, rng)
+        if wrong_moved and rng.random() < 0.15:
+            said = f"no {said}"  # a correction, as people say it
+        tid = f"{p.goal_id}-a{attempt}"
+        before, snap = rt.states(), rt.snapshot()
+        rec = await sim.turn(p, said, tid, t)
+        t_end = rec.t_end + _response_s(rec.response)
+        layer = str((rec.rewrite or {}).get("layer", ""))
+        if rec.extra.get("asked") == "confirm":  # a safety confirmation: yes when it is about the goal
+            answer = "yes" if goal.entity_id in rec.targets else "no"
+            ans = await sim.turn(p, answer, f"{tid}-c", t_end + rng.uniform(0.5, 2.0))
+            t_end = ans.t_end + _response_s(ans.response)
+            ok = goal_met(goal, home.devices, before, rt.states())
+            stage = "" if ok else rt.failed_stage(goal, said, rec, snap)
+            sim.truth(p, f"{tid}-c", stage, ok, -2)
+        else:
+            ok = goal_met(goal, home.devices, before, rt.states())
+            stage = "" if ok else rt.failed_stage(goal, said, rec, snap)
+        sim.truth(p, tid, stage, ok, attempt, rephrase_of=prev, rewritten=layer)
+        prev = tid
+        if ok:
+            return t_end
+        after = rt.states()
+        changed = moved(before, after)
+        wrong_moved = bool(changed)
+        if rec.extra.get("asked") == "teach":
+            t_end = await _teach_answer(sim, p, tid, t_end)
+        elif rec.response and rng.random() < p.user.barge:  # talks over the wrong answer
+            cut = rec.t_end + rng.uniform(0.3, 1.5)
+            sim.log.barge_ins.append(BargeIn(tid, cut, rec.t_end, _response_s(rec.response)))
+            t_end = cut
+        if changed and rng.random() < 0.7:  # the wrong thing happened: put it back by hand
+            t_end += rng.uniform(3, 15)
+            for e in changed:
+                sim.log.events.append(rt.by_hand(e, before[e].state, t_end))
+        if rng.random() > p.user.patience * (0.85**attempt):
+            return t_end + 100.0  # gave up
+        t = t_end + rng.uniform(1.5, 8.0)
+    return t
+
+
+async def _teach_answer(sim: _Household, p: _Pursuit, tid: str, t: float) -> float:
+    """'I don't know what X is. Want to teach me?': teach it ("yes, " and the full request with the app's
+    name), decline, or ignore the offer and go on: the engine handles a plain request after the offer as a
+    request, so that next attempt is an ordinary rephrase of the goal, not an answer."""
+    r = p.rng.random()
+    if r >= p.user.teach + (1 - p.user.teach) / 2:
+        return t  # ignored
+    yes = p.rng.choice(("yes", "yes", "sure", "yeah"))
+    words = f"{yes} {p.user.say(p.goal, sim.log.home, 3, p.rng)}" if r < p.user.teach else "no"
+    rec = await sim.turn(p, words, f"{tid}-t", t + p.rng.uniform(0.5, 2.0))
+    ok = words == "no" or bool(rec.extra.get("taught"))  # a dialogue answer: did it do what was meant?
+    sim.truth(p, f"{tid}-t", "" if ok else "nlu", ok, -2)
+    return rec.t_end + _response_s(rec.response)

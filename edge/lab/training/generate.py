@@ -1,0 +1,212 @@
+"""Build the training set: project templates x home registry, HA templates, HWU64 (train half), negatives."""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from edge.lab.training import pools as P
+from edge.lab.training import pools_ood as O
+from edge.lab.training.examples import Example, from_sample
+from edge.lab.training.ha_data import KEEP_SLOTS, ha_examples, load_en
+from edge.lab.training.hwu64 import hwu_examples, read_hwu64
+from edge.lab.training.noise import add_noise
+from edge.lab.training.templates import FAMILIES, RULES, Family
+from edge.nlu.grammar import Template, parse_template, sample
+
+__all__ = ["Dataset", "build_dataset", "family_examples", "template_lists"]
+
+_NAMED_DOMAINS = {
+    "appliance_name": ("switch", "fan"),
+    "light_name": ("light",),
+    "media_name": ("media_player",),
+    "climate_name": ("climate",),
+    "cover_name": ("cover",),
+    "vacuum_name": ("vacuum",),
+    "oven_name": ("oven",),
+    "coffee_name": ("coffee_maker",),
+}
+_OOD = (
+    "(whats|what is) the capital of (france|spain|italy|japan|peru|canada|kenya)",
+    "tell me a joke",
+    "(um|uh|hmm|erm|huh)",
+    "(um|uh) (what|so|well)",
+    "what",
+    "hmm (let me think|i wonder)",
+    "tell me a (story|fun fact)",
+    "who (is|was) (albert einstein|the president|taylor swift|shakespeare)",
+    "how old is (the moon|the earth|tom hanks)",
+    "what's the meaning of life",
+    "how are you [today]",
+    "what's your name",
+    "i love you",
+    "thank you",
+    "thanks",
+    "good (morning|night)",
+    "hello",
+    "hi there",
+    "how do you spell (necessary|rhythm|banana)",
+    "translate (hello|thank you) (into|to) (french|german)",
+    "what is {n} (plus|times|minus) {n}",
+    "who won the (game|match) last night",
+    "book a table for two",
+    "order a pizza",
+    "call (mom|my sister|the office)",
+    "send a message to (john|mum)",
+    "what's on my calendar [today]",
+    "wake me up at {n} am",
+    "how far is the moon",
+    "are you a robot",
+    "what can you do",
+    "sing me a song",
+    "what does the fox say",
+    "how many (feet|ounces) in a (mile|pound)",
+    "who (invented|discovered) (the light bulb|penicillin|television)",
+    "what's the news",
+    "flip a coin",
+    "roll a dice",
+    "recommend a (restaurant|book|movie)",
+    "how do i (bake|make) (bread|pancakes)",
+    "what's the population of (china|india|brazil)",
+    "is (a tomato|a whale) a (fruit|fish)",
+    "who wrote (hamlet|the hunger games|harry potter)",
+    "when is (christmas|easter|my birthday)",
+    "what (movies|films) are (showing|on) tonight",
+    "how tall is the eiffel tower",
+    "define (serendipity|ephemeral)",
+    "what is the speed of light",
+    "do you like (music|movies|me)",
+    "are you listening",
+    "you're (funny|great|dumb)",
+    "how does a (light bulb|thermostat|oven) work",
+    "who makes the best (coffee|lamps|tvs)",
+    "what's a good name for a (dog|cat)",
+    "remind me to (call mom|buy milk)",
+    "what's my schedule",
+    "what is the temperature on (mars|the sun)",
+    "what's the weather on mars",
+    "how do you turn (water|milk) into (ice|butter)",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    examples: list[Example]
+    counts: dict[str, int]  # examples per source
+
+
+def template_lists(pools: P.Pools, picked: dict[str, str]) -> Callable[[str, random.Random], tuple[str, str]]:
+    """List sampler for project templates (and domain files reuse it for the shared names)."""
+
+    def one(values: tuple[str, ...] | list[str], rng: random.Random) -> tuple[str, str]:
+        v = rng.choice(values)
+        return v, v
+
+    def sampler(name: str, rng: random.Random) -> tuple[str, str]:
+        if name in {"name", *_NAMED_DOMAINS}:
+            label, domain = pools.name(rng, _NAMED_DOMAINS.get(name, ()))
+            picked["domain"] = domain
+            return label, label
+        fixed: dict[str, tuple[str, ...] | list[str]] = {
+            "area": pools.areas,
+            "floor": pools.floors,
+            "title": P.TITLES,
+            "music": P.MUSIC,
+            "artist": P.ARTISTS,
+            "timer_name": P.TIMER_NAMES,
+            "item": P.ITEMS,
+            "drink": P.DRINKS,
+            "color": P.COLORS,
+            "trigger": P.TRIGGERS,
+            "action": P.ACTIONS,
+            "preference": P.PREFERENCES,
+            "game": O.GAMES,
+            "city": O.CITIES,
+            "person": O.PEOPLE,
+            "event": O.EVENTS,
+            "food": O.FOODS,
+            "shop": O.SHOPS,
+            "place": O.PLACES,
+            "topic": O.TOPICS,
+            "device": O.DEVICE_WORDS,
+            "feeling": O.FEELINGS,
+        }
+        if name in fixed:
+            return one(fixed[name], rng)
+        ranges = {
+            "brightness": (1, 100),
+            "position": (0, 100),
+            "volume_level": (0, 100),
+            "volume_step": (5, 30),
+            "minutes": (1, 90),
+            "seconds": (5, 90),
+            "hours": (1, 12),
+            "n": (1, 12),
+        }
+        if name in ranges:
+            v = str(rng.randint(*ranges[name]))
+            return v, v
+        if name == "temperature":
+            v = str(
+                rng.choice(
+                    [rng.randint(16, 28), rng.randint(60, 80), rng.randint(150, 250), rng.randint(300, 450)]
+                )
+            )
+            return v, v
+        raise KeyError(f"no list {name!r} in the project templates")
+
+    return sampler
+
+
+def family_examples(
+    family: Family, pools: P.Pools, rng: random.Random, rules: dict[str, Template], n: int
+) -> list[Example]:
+    templates = [parse_template(t) for t in family.templates]
+    out: list[Example] = []
+    for _ in range(n):
+        picked: dict[str, str] = {}
+        s = sample(rng.choice(templates), template_lists(pools, picked), rules, rng)
+        ex = from_sample(s, family.label, rng, name_domain=picked.get("domain", ""), keep_slots=KEEP_SLOTS)
+        if ex is not None:
+            out.append(ex)
+    return out
+
+
+def _ood(rng: random.Random, rules: dict[str, Template], pools: P.Pools, n: int) -> list[Example]:
+    fam = Family(_OOD, lambda _f: ("OutOfDomain", "", ""), n)
+    return family_examples(fam, pools, rng, rules, n)
+
+
+def build_dataset(
+    root: Path,
+    shared: Path | None,
+    *,
+    seed: int = 13,
+    scale: float = 1.0,
+    noise: float = 0.35,
+    hwu_iot_copies: int = 2,
+) -> Dataset:
+    """All training examples (deterministic for a seed). ``scale`` multiplies generated counts."""
+    rng = random.Random(seed)
+    pools = P.build_pools(root, rng)
+    rules = {k: parse_template(v) for k, v in RULES.items()}
+    examples: list[Example] = []
+    for family in FAMILIES.values():
+        examples.extend(family_examples(family, pools, rng, rules, max(20, int(family.samples * scale))))
+    examples.extend(_ood(rng, rules, pools, int(1500 * scale)))
+    en = load_en()
+    if en is not None:
+        examples.extend(ha_examples(en, pools, rng, per_template=max(1, round(3 * scale))))
+    if shared is not None and (shared / "hwu64" / "hwu64.csv").exists():
+        examples.extend(hwu_examples(read_hwu64(shared), rng, copies=hwu_iot_copies))
+    else:
+        print("HWU64 not found (../shared/data/hwu64): training without it", file=sys.stderr, flush=True)
+    noisy = [add_noise(ex, rng) for ex in examples if rng.random() < noise]
+    examples.extend(noisy)
+    rng.shuffle(examples)
+    counts = Counter(ex.source.split("+")[0] for ex in examples)
+    return Dataset(examples, dict(counts))
