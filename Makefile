@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: system-deps install models run test lint typecheck pytest test-vosk test-slow bench bench-nlu bench-learning \
-        bench-fleet bench-wake bench-barista bench-reliability models-nlu doctor clean
+        bench-fleet bench-wake bench-barista bench-reliability models-nlu doctor wheel clean
 
 # Debian packages the runtime and the tests use; installed when missing (root, or sudo without a prompt).
 DEBS := python3-venv mosquitto espeak-ng sox libportaudio2 libsndfile1
@@ -29,7 +29,7 @@ system-deps:
 
 $(STAMP): pyproject.toml | system-deps
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip 'setuptools>=70.1'
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
@@ -43,6 +43,13 @@ run: models
 
 doctor: install
 	$(EDGE) doctor
+
+# The runtime's wheel (data included: devices, firmware profiles, models manifest, NLU model; never models/cache)
+# in build/wheel. build/ goes first: setuptools would carry modules deleted since an earlier build into it.
+wheel: install
+	rm -rf build
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir build/wheel .
+	@ls build/wheel/*.whl
 
 lint: install
 	$(BIN)/ruff check edge tests

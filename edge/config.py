@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from edge import resources
 from edge.errors import ConfigError
 from edge.inputfiles import load_toml
 from edge.typed_merge import merge_into
@@ -33,20 +34,41 @@ __all__ = [
     "SyncSettings",
     "VADSettings",
     "WakeSettings",
+    "default_model_cache",
     "detect_profile",
     "load_settings",
     "profile_dir",
     "project_root",
+    "source_checkout",
 ]
 
 
 def project_root() -> Path:
-    """The source checkout (where ``firmware_profiles/``, ``devices/`` and ``models/`` live)."""
+    """The folder above the ``edge`` package ($EDGE_ROOT overrides it): the source checkout when running
+    from one. Bundled data is found with :mod:`edge.resources`, not here."""
     return Path(os.environ.get("EDGE_ROOT", Path(__file__).resolve().parent.parent))
 
 
+def source_checkout() -> Path | None:
+    """The source checkout ``edge`` runs from (source or editable install), or None for an installed wheel."""
+    root = project_root()
+    return root if (root / "pyproject.toml").is_file() and (root / "edge").is_dir() else None
+
+
+def default_model_cache() -> Path:
+    """Where downloaded third-party models go when neither ``paths.model_dir`` nor $EDGE_MODEL_DIR says:
+    ``models/cache`` in a source checkout, else the user's data folder
+    ($XDG_DATA_HOME/ambient-edge/models, by default ~/.local/share/ambient-edge/models)."""
+    checkout = source_checkout()
+    if checkout is not None:
+        return checkout / "models" / "cache"
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base / "ambient-edge" / "models"
+
+
 def profile_dir() -> Path:
-    return Path(os.environ.get("EDGE_PROFILE_DIR", project_root() / "firmware_profiles"))
+    return Path(os.environ.get("EDGE_PROFILE_DIR", resources.firmware_profiles_dir()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,8 +212,8 @@ class SafetySettings:
 
 @dataclass(frozen=True, slots=True)
 class PathSettings:
-    model_dir: str = ""  # "" means $EDGE_MODEL_DIR or models/cache in the project
-    shared_data: str = ""  # "" means ../shared/data next to the project, when present
+    model_dir: str = ""  # "" means $EDGE_MODEL_DIR, else default_model_cache()
+    shared_data: str = ""  # "" means $EDGE_SHARED_DATA, else ../shared/data next to a source checkout
     state_dir: str = "var"
 
 
@@ -214,12 +236,19 @@ class Settings:
     def model_dir(self) -> Path:
         if self.paths.model_dir:
             return Path(self.paths.model_dir)
-        return Path(os.environ.get("EDGE_MODEL_DIR", project_root() / "models" / "cache"))
+        raw = os.environ.get("EDGE_MODEL_DIR", "")
+        return Path(raw) if raw else default_model_cache()
 
     def shared_data(self) -> Path | None:
         """The development data folder, or None when it is absent (tests and benches then skip)."""
         raw = self.paths.shared_data or os.environ.get("EDGE_SHARED_DATA", "")
-        path = Path(raw) if raw else project_root().parent / "shared" / "data"
+        checkout = source_checkout()
+        if raw:
+            path = Path(raw)
+        elif checkout is not None:
+            path = checkout.parent / "shared" / "data"
+        else:
+            return None
         return path if path.is_dir() else None
 
 

@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from edge.config import project_root
+from edge import resources
 from edge.errors import ErrorCode, ModelError
 
 __all__ = ["ModelFile", "ModelPackage", "fetch_all", "load_manifest", "require", "sha256_of", "verify"]
@@ -43,7 +43,7 @@ class ModelPackage:
 
 
 def manifest_path() -> Path:
-    return project_root() / "models" / "manifest.toml"
+    return resources.models_manifest()
 
 
 def load_manifest(path: Path | None = None) -> tuple[ModelPackage, ...]:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from edge import resources
 from edge.commands._util import emit_json
-from edge.config import project_root
 from edge.events import EventType, PipelineEvent
 
 __all__ = ["default_home", "describe", "event_printer"]
 
 
 def default_home() -> Path | None:
-    demo = project_root() / "devices" / "homes" / "demo.toml"
+    demo = resources.demo_home()
     return demo if demo.exists() else None
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from edge.config import project_root
+from edge import resources
 from edge.context.capabilities import infer_capabilities, parse_capabilities
 from edge.context.model import Capability, ContextSnapshot, Device, DeviceState, Satellite
 from edge.errors import ConfigError
@@ -161,7 +161,7 @@ def _types_path(home_path: Path, raw: Mapping[str, Any]) -> Path:
     for candidate in (home_path.parent / "types.toml", home_path.parent.parent / "types.toml"):
         if candidate.is_file():
             return candidate
-    return project_root() / "devices" / "types.toml"
+    return resources.device_types()
 
 
 def _str_list(value: Any, where: str, path: Path) -> tuple[str, ...]:

@@ -14,7 +14,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from edge.config import Settings, project_root
+from edge import resources
+from edge.config import Settings
 from edge.context.model import ContextSnapshot
 from edge.nlu.catalogue import OUT_OF_DOMAIN
 from edge.nlu.context_features import context_vector
@@ -28,7 +29,7 @@ __all__ = ["NLUParser", "ParseResult", "decode_slots", "default_model_dir"]
 
 
 def default_model_dir(settings: Settings) -> Path:
-    return Path(settings.nlu.model_dir) if settings.nlu.model_dir else project_root() / "models" / "nlu"
+    return Path(settings.nlu.model_dir) if settings.nlu.model_dir else resources.nlu_model_dir()
 
 
 def decode_slots(tokens: Sequence[str], tags: Sequence[str]) -> dict[str, str]:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
-from edge.config import project_root
+from edge import resources
 from edge.context.model import Capability, ContextSnapshot, Device, DeviceState, Satellite
 from edge.errors import ConfigError
 
@@ -73,7 +73,7 @@ BUILTIN_DEVICES: tuple[Device, ...] = (
 
 
 def default_home() -> Path | None:
-    path = project_root() / "devices" / "homes" / "demo.toml"
+    path = resources.demo_home()
     return path if path.is_file() else None
 
 

@@ -11,7 +11,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from edge.config import project_root
+from edge import resources
 
 __all__ = ["MalformedCase", "malformed_cases"]
 
@@ -45,7 +45,7 @@ def _wav_header(rate: int, channels: int, data_bytes: int, bits: int = 16) -> by
 def malformed_cases(folder: Path) -> list[MalformedCase]:
     """Write the inputs into ``folder`` and return the cases (about fifty; every one must fail cleanly)."""
     folder.mkdir(parents=True, exist_ok=True)
-    home = str(project_root() / "devices" / "homes" / "demo.toml")
+    home = str(resources.demo_home())
 
     def put(name: str, data: bytes | str) -> str:
         path = folder / name

@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from edge import resources
 from edge.actions.mqtt_executor import MqttExecutor
 from edge.actions.planner import plan
-from edge.config import MQTTSettings, SatelliteSettings, Settings, project_root
+from edge.config import MQTTSettings, SatelliteSettings, Settings
 from edge.context.broker import MosquittoBroker
 from edge.context.homes import Home, load_home
 from edge.context.mqtt import MqttSession, SessionSettings
@@ -49,7 +50,7 @@ __all__ = [
     "until",
 ]
 
-DEMO = project_root() / "devices" / "homes" / "demo.toml"
+DEMO = resources.demo_home()
 CHATTY_CONFIG = "homeassistant/sensor/chatty/config"
 CHATTY_STATE = "home/sensor/chatty/state"
 TOGGLED = ("light.kitchen", "light.bedroom", "switch.office_plug", "light.office_lamp")

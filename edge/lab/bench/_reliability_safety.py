@@ -23,7 +23,8 @@ from pathlib import Path
 import aiomqtt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from edge.config import Settings, project_root
+from edge import resources
+from edge.config import Settings
 from edge.context.address import with_broker
 from edge.context.broker import MosquittoBroker
 from edge.context.homes import Home, load_home
@@ -48,7 +49,7 @@ from edge.wiring import learned_rewriter, tables_dir
 
 __all__ = ["POSITIVE", "SCENARIOS", "Outcome", "Scenario", "measure", "run_one", "run_scenarios"]
 
-DEMO = project_root() / "devices" / "homes" / "demo.toml"
+DEMO = resources.demo_home()
 LOCK, GARAGE = "lock.front_door", "cover.garage_door"
 PORCH = "light.porch"
 Line = tuple[float, str]

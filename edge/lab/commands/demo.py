@@ -13,15 +13,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from edge import resources
 from edge.commands._events import event_printer
 from edge.commands._util import add_domain_argument, settings_from_args
-from edge.config import project_root
 from edge.context.broker import MosquittoBroker, port_open
 
 __all__ = ["register"]
-
-DEMO_HOME = project_root() / "devices" / "homes" / "demo.toml"
-DEMO_WAV = Path(__file__).resolve().parents[2] / "assets" / "demo_kitchen_light.wav"
 
 
 def _has_microphone() -> bool:
@@ -37,7 +34,7 @@ def _has_microphone() -> bool:
 def _run(args: argparse.Namespace) -> int:
     from edge.app import run_runtime  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
 
-    home = Path(args.home) if args.home else DEMO_HOME
+    home = Path(args.home) if args.home else resources.demo_home()
     settings = settings_from_args(args, (f'satellite.area="{args.area}"',) if args.area else ())
     host, port = settings.mqtt.host, settings.mqtt.port
     broker: MosquittoBroker | None = None
@@ -57,7 +54,7 @@ def _run(args: argparse.Namespace) -> int:
             print('demo: listening on the microphone; say "hey jarvis, turn on the kitchen light"')
             print("demo: Ctrl-C stops")
         else:
-            wav = Path(args.wav) if args.wav else DEMO_WAV
+            wav = Path(args.wav) if args.wav else resources.demo_wav()
             if not args.wav:
                 print("demo: no microphone found; replaying the bundled demo WAV instead")
             print(f"demo: replaying {wav}")

@@ -12,7 +12,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from edge.config import project_root
+from edge import resources
 from edge.context.homes import DeviceType, Home, device_topics, load_device_types
 from edge.context.model import Device, DeviceState
 
@@ -59,7 +59,7 @@ NICKNAMES = (
 
 @functools.cache
 def _types() -> dict[str, DeviceType]:
-    return load_device_types(project_root() / "devices" / "types.toml")
+    return load_device_types(resources.device_types())
 
 
 @dataclass(slots=True)

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from edge.config import Settings, project_root
+from edge import resources
+from edge.config import Settings
 from edge.errors import ConfigError
 from edge.lab.training.examples import Example, constant, from_sample
 from edge.lab.training.generate import build_dataset
@@ -45,7 +46,7 @@ def train_domain_model(
         file=sys.stderr,
         flush=True,
     )
-    base = build_dataset(project_root(), settings.shared_data(), scale=scale)
+    base = build_dataset(resources.data_dir(), settings.shared_data(), scale=scale)
     extra = domain_examples(spec, rng, per_intent=max(1500, 4000 // max(1, len(spec.templates))))
     examples = base.examples + extra
     rng.shuffle(examples)

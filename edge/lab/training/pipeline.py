@@ -6,15 +6,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from edge.config import Settings, project_root
+from edge import resources
+from edge.config import Settings
 from edge.lab.training.generate import build_dataset
 from edge.lab.training.train import TrainConfig, train_model
+from edge.nlu.parser import default_model_dir
 
 __all__ = ["HOME_MEMBERS", "HOME_SEED", "default_model_dir", "train_home_model"]
-
-
-def default_model_dir(settings: Settings) -> Path:
-    return Path(settings.nlu.model_dir) if settings.nlu.model_dir else project_root() / "models" / "nlu"
 
 
 HOME_MEMBERS = 3  # seeded members averaged in the home model (see docs/nlu.md, "Reproducibility")
@@ -29,7 +27,7 @@ def train_home_model(
 ) -> dict[str, Any]:
     shared = settings.shared_data()
     print(f"generating training data (development data: {shared or 'absent'})", file=sys.stderr, flush=True)
-    data = build_dataset(project_root(), shared, scale=scale)
+    data = build_dataset(resources.data_dir(), shared, scale=scale)
     notes = {"sources": data.counts, "hwu64_train_half": shared is not None}
     return train_model(
         data.examples,
