@@ -49,6 +49,5 @@ def test_bad_profile_message_is_clear() -> None:
 
 
 def test_every_command_module_imports() -> None:
-
     for info in pkgutil.iter_modules(commands.__path__):
         importlib.import_module(f"edge.commands.{info.name}")

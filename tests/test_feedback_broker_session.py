@@ -107,7 +107,6 @@ def test_barge_in_and_taught_phrase_survive_a_restart(
 
 
 def test_unreachable_broker_is_a_clear_error(tmp_path: Path) -> None:
-
     script = tmp_path / "s.jsonl"
     script.write_text('{"t": 0, "say": "turn on the kitchen light"}\n')
     out = subprocess.run(

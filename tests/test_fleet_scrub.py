@@ -162,7 +162,6 @@ def test_report_parsing_rejects_oversized_and_non_json() -> None:
 
 
 def test_device_id_is_keyed_and_rotates_every_week(tmp_path: object) -> None:
-
     secret = Path(str(tmp_path)) / "home.secret"
     a = HomeIdentity.load_or_create(secret)
     assert secret.stat().st_mode & 0o777 == 0o600

@@ -143,7 +143,6 @@ def test_undo_restores_previous_state(home: LocalHome) -> None:
 
 
 def test_undo_journal_is_bounded() -> None:
-
     journal = UndoJournal(capacity=3)
     for i in range(10):
         journal.record(UndoEntry("HassTurnOn", {"light.x": DeviceState(str(i))}))

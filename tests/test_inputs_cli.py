@@ -114,7 +114,6 @@ def test_bench_counts_no_tracebacks_on_a_few_cases_in_subprocesses(tmp_path: Pat
 
 
 def test_run_without_a_microphone_prints_the_clear_error_only(tmp_path: Path) -> None:
-
     try:
         if input_devices():
             pytest.skip("this machine has a microphone")

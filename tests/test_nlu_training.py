@@ -94,7 +94,6 @@ def test_turning_on_a_vacuum_or_coffee_maker_is_labelled_start_and_brew() -> Non
 
 
 def test_dataset_without_shared_data_skips_hwu64_with_a_message(capsys: pytest.CaptureFixture[str]) -> None:
-
     data = build_dataset(project_root(), None, scale=0.05, noise=0.0)
     assert "hwu64" not in data.counts and data.counts["template"] > 0
     assert "HWU64 not found" in capsys.readouterr().err
@@ -157,7 +156,6 @@ def test_generated_data_is_identical_under_any_string_hash_seed() -> None:
 
 
 def test_dataset_digest_sees_every_field() -> None:
-
     ex = Example(("turn", "on"), ("O", "O"), "HassTurnOn", "light", "", (0.0, 1.0))
     base = dataset_digest([ex])
     assert dataset_digest([ex]) == base
@@ -172,7 +170,6 @@ def test_dataset_digest_sees_every_field() -> None:
 
 
 def test_model_card_is_written_from_metadata_with_the_benchmark(tmp_path: Path) -> None:
-
     meta = json.loads((Path(__file__).resolve().parent.parent / "models" / "nlu" / "nlu.json").read_text())
     meta.pop("benchmark", None)
     (tmp_path / "nlu.json").write_text(json.dumps(meta))

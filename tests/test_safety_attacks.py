@@ -49,7 +49,6 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def parser() -> Parser:
-
     return load_parser(Settings())
 
 

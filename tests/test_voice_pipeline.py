@@ -173,7 +173,6 @@ def test_a_source_error_surfaces_as_the_edge_error() -> None:
         events.append(event.to_json())
 
     async def main() -> None:
-
         source = WavSource(ROOT_MISSING)
         await build_pipeline(settings(), source, NullHandler(), emit, engines=engines()).run()
 

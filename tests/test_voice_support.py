@@ -27,7 +27,6 @@ def settings() -> Settings:
 
 @lru_cache(maxsize=1)
 def engines() -> PipelineEngines:
-
     s = settings()
     return PipelineEngines(load_wake_detector(s), load_vad(s.model_dir()), load_recognizer(s))
 

@@ -3,7 +3,7 @@
 A domain adds intents and slots (e.g. a coffee maker's ``orderDrink`` with ``size``, ``coffeeDrink``...).
 It is compiled into templates (hassil syntax), gives its vocabulary and example phrases for ASR biasing
 and a grammar fast path, and gets its own model (home data + domain data) under
-``models/nlu/domains/<name>/``, trained on first use.
+``<model cache>/domains/<name>/`` (:func:`domain_model_dir`), trained by ``edge train --domain``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from edge.nlu.grammar import (
     sample,
     template_words,
 )
-from edge.nlu.parser import default_model_dir
 from edge.nlu.text import normalize
 
 __all__ = [
@@ -208,5 +207,7 @@ def _domain_lists(spec: DomainSpec) -> Any:
 
 
 def domain_model_dir(settings: Settings, spec: DomainSpec) -> Path:
-
-    return default_model_dir(settings) / "domains" / spec.name
+    """Where ``edge train --domain`` writes a domain's model: next to ``nlu.model_dir`` when that is set,
+    else in the writable model cache (the bundled NLU model may sit in a read-only installed package)."""
+    base = Path(settings.nlu.model_dir) if settings.nlu.model_dir else settings.model_dir()
+    return base / "domains" / spec.name

@@ -81,7 +81,6 @@ def _closed_port() -> int:
 
 
 def _env() -> dict[str, str]:
-
     env = dict(os.environ)
     env.setdefault("EDGE_MODEL_DIR", str(Settings().model_dir()))
     env.setdefault("HF_HUB_OFFLINE", "1")

@@ -53,7 +53,6 @@ class _Collect:
 
 
 async def _transcribe(settings: Settings, engines: Any, path: Path, vocabulary: list[str]) -> list[str]:
-
     handler = _Collect()
 
     async def ignore(_event: PipelineEvent) -> None:
@@ -96,7 +95,6 @@ def _hassil_matcher(parser: DomainParser) -> Any:
 
 
 def run_barista(settings: Settings, shared: Path, limit: int = 0) -> dict[str, Any]:
-
     folder = shared / "barista"
     labels = [json.loads(line) for line in (folder / "labels.jsonl").open() if line.strip()]
     if limit:

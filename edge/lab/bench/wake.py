@@ -68,7 +68,6 @@ def _clips(folder: Path, limit: int) -> list[npt.NDArray[np.int16]]:
 
 
 def run(settings: Settings, args: Any) -> int:
-
     shared = settings.shared_data()
     root = shared / "wakeword" if shared else None
     if root is None or not root.is_dir():

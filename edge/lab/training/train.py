@@ -185,7 +185,6 @@ def _train_member(
 
 
 def _environment() -> dict[str, str]:
-
     import torch  # noqa: PLC0415 - lazy: torch is the optional training extra (and its threads are set before it loads)
 
     return {
