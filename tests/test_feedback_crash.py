@@ -22,7 +22,7 @@ async def main(path):
         i = 0
         while True:
             rec = TurnRecord(f"t{i}", "s", "h", float(i), i + 0.5, asr_text="turn on the kitchen light " * 8,
-                             slots={"name": "kitchen"}, targets=("light.kitchen",), extra={"pad": "x" * 2000})
+                             slots={"name": "kitchen"}, targets=("light.kitchen",), response="x" * 2000)
             await store.add_turn(rec)
             print(rec.turn_id, flush=True)  # only after the commit
             if i:
@@ -57,5 +57,5 @@ def test_kill_dash_nine_during_heavy_logging(tmp_path: Path) -> None:
         assert set(acknowledged) <= stored  # every acknowledged turn survived
         assert len(stored - set(acknowledged)) <= 1  # at most the one in flight (committed, not yet printed)
         last = store.turn(acknowledged[-2])
-        assert last is not None and last.record.extra["pad"] == "x" * 2000
+        assert last is not None and last.record.response == "x" * 2000
         assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []

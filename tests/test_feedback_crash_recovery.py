@@ -32,7 +32,7 @@ def request(turn_id: str, t: float, *, state: str = "on") -> TurnRecord:
     return TurnRecord(
         turn_id, "s1", "h1", t, t + 1.5, asr_text=f"turn {state} the kitchen light", intent="HassTurnOn",
         targets=(LIGHT,), commands=({"entity_id": LIGHT, "state": state},), result_ok=True, response="Done.",
-        extra={"prior_states": {LIGHT: "off" if state == "on" else "on"}},
+        prior_states={LIGHT: "off" if state == "on" else "on"},
     )  # fmt: skip
 
 

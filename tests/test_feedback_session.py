@@ -24,7 +24,7 @@ from edge.context.model import ContextSnapshot, Device, DeviceState, Satellite
 from edge.dialog.tts import CommandPlayer, EspeakTTS, NoTTS, Speaker
 from edge.events import PipelineEvent
 from edge.feedback.observations import ChangeSource, DeviceEvent, StoredTurn
-from edge.feedback.record import SignalKind
+from edge.feedback.record import Asked, Dialog, Rewrite, SignalKind
 from edge.feedback.recorder import FeedbackRecorder
 from edge.feedback.store import TurnQuery
 from edge.feedback.taught import MacroStep, TaughtStore
@@ -244,7 +244,7 @@ def test_two_different_commands_are_not_linked(tmp_path: Path) -> None:
         assert [t.record.label for t in turns] == ["success", "success"]
         assert turns[0].record.response == "Turned on the kitchen light."
         assert turns[0].record.commands[0]["entity_id"] == "light.kitchen"
-        assert turns[0].record.extra["prior_states"] == {"light.kitchen": "off"}
+        assert turns[0].record.prior_states == {"light.kitchen": "off"}
         await close(rig)
 
     asyncio.run(main())
@@ -276,7 +276,7 @@ def test_wake_with_silence_is_a_false_wake(tmp_path: Path) -> None:
         (turn,) = await play(rig, [(0, "wake", "")])
         assert kinds(turn) == ["false_wake"]
         assert turn.record.label == "defect" and turn.record.failure_point == "false_wake"
-        assert turn.record.extra["no_speech"] is True and turn.record.response == ""
+        assert turn.record.no_speech is True and turn.record.response == ""
         await close(rig)
 
     asyncio.run(main())
@@ -325,9 +325,9 @@ def test_taught_phrase_works_next_turn_and_survives_restart(tmp_path: Path) -> N
         teach = "When I say movie time, turn off the living room lights and turn on the TV"
         turns = await play(rig, [(0, "say", teach), (5, "say", "movie time")])
         assert turns[0].record.response.startswith("Got it. When you say movie time")
-        assert turns[1].record.extra["macro"] == "movie time"
+        assert turns[1].record.macro == "movie time"
         assert rig.home.states["light.living_room"] == "off" and rig.home.states["media_player.tv"] == "on"
-        assert turns[1].record.extra["source"] == "macro"
+        assert turns[1].record.source == "macro"
         await close(rig)
 
     async def second() -> None:
@@ -358,7 +358,7 @@ def test_teachable_moment_then_forget(tmp_path: Path) -> None:
         said = [t.record.response for t in turns]
         assert said[0] == "I don't know what study mode is. Want to teach me?"
         assert said[1].startswith("Got it. When you say study mode")
-        assert turns[2].record.extra["macro"] == "study mode" and rig.home.states["light.hall"] == "on"
+        assert turns[2].record.macro == "study mode" and rig.home.states["light.hall"] == "on"
         assert said[3] == "OK, I forgot study mode."
         assert said[4] == "I don't know what study mode is. Want to teach me?"
         # the teaching answer is not a rephrase; the request after the dialogue is, of the one it was about
@@ -389,9 +389,9 @@ def test_teaching_offer_yes_then_steps_and_an_ignored_offer(tmp_path: Path) -> N
         said = [t.record.response for t in turns]
         assert said[1] == "OK. What should I do for study mode?"
         assert said[2].startswith("Got it. When you say study mode")
-        assert turns[3].record.extra["macro"] == "study mode"
+        assert turns[3].record.macro == "study mode"
         assert said[4] == "I don't know what reading nook is. Want to teach me?"
-        assert turns[5].record.targets == ("light.hall",) and "dialog" not in turns[5].record.extra
+        assert turns[5].record.targets == ("light.hall",) and turns[5].record.dialog is Dialog.NONE
         assert SignalKind.REPHRASE in kinds(turns[4])
         assert said[6] == "I don't know what reading nook is. Want to teach me?"  # nothing was taught
         await close(rig)
@@ -407,8 +407,8 @@ def test_a_lock_is_never_taught_and_an_old_macro_with_one_is_refused(tmp_path: P
         said = turns[0].record.response
         assert said.startswith("Got it. When you say good night, I'll turn off the kitchen light.")
         assert "I left out lock the front door" in said
-        assert turns[0].record.extra["teach_refused"] == ["lock the front door"]
-        assert turns[1].record.extra["macro"] == "good night" and "asked" not in turns[1].record.extra
+        assert turns[0].record.teach_refused == ("lock the front door",)
+        assert turns[1].record.macro == "good night" and turns[1].record.asked is Asked.NONE
         assert rig.home.executed == ["light.kitchen=off"]
         only_unsafe = await play(rig, [(100, "say", "when I say bye undo that")], "s2")
         assert only_unsafe[0].record.response.startswith("I didn't learn bye: locks, garage doors")
@@ -418,7 +418,7 @@ def test_a_lock_is_never_taught_and_an_old_macro_with_one_is_refused(tmp_path: P
         rig.taught.add_macro("lock up", [MacroStep.from_intent(lock)])
         old = await play(rig, [(200, "say", "lock up"), (203, "say", "yes")], "s3")
         assert old[0].record.response == "I only lock the front door when you ask me yourself."
-        assert old[0].record.result_error == "safety-refused" and "asked" not in old[0].record.extra
+        assert old[0].record.result_error == "safety-refused" and old[0].record.asked is Asked.NONE
         assert rig.home.states["lock.front_door"] == "unlocked"
         await close(rig)
 
@@ -434,10 +434,10 @@ def test_a_lock_asks_and_only_a_whole_yes_in_time_confirms(tmp_path: Path) -> No
                                  (70, "say", "lock the front door"), (72, "say", "yes please")])  # fmt: skip
         said = [t.record.response for t in turns]
         assert said[0] == "Do you want me to lock the front door?"
-        assert "dialog" not in turns[1].record.extra  # not a yes: a new request
+        assert turns[1].record.dialog is Dialog.NONE  # not a yes: a new request
         assert said[3] == "I stopped waiting for an answer to that. Please ask again."
         assert said[5] == "OK, I won't."
-        assert turns[7].record.extra["dialog"] == "confirm" and turns[7].record.result_ok is True
+        assert turns[7].record.dialog is Dialog.CONFIRM and turns[7].record.result_ok is True
         assert rig.home.executed == ["lock.front_door=locked"]
         await close(rig)
 
@@ -449,7 +449,7 @@ def test_the_confirmation_window_is_a_setting(tmp_path: Path) -> None:
         settings = load_settings("x86_64-dev", None, ["safety.confirm_window_s=60"])
         rig = await make_rig(tmp_path / "t.db", settings=settings)
         turns = await play(rig, [(0, "say", "lock the front door"), (40, "say", "yes")])
-        assert turns[1].record.extra["dialog"] == "confirm" and turns[1].record.result_ok is True
+        assert turns[1].record.dialog is Dialog.CONFIRM and turns[1].record.result_ok is True
         assert rig.home.executed == ["lock.front_door=locked"]
         await close(rig)
 
@@ -478,11 +478,9 @@ def test_rewrite_is_recorded_and_emitted(tmp_path: Path) -> None:
         rewriter = TableRewriter({"kitchen lite on": "kitchen light on"})
         rig = await make_rig(tmp_path / "t.db", rewriter=rewriter)
         record = await rig.engine.handle(Heard("kitchen lite on", 0.0, 0.5, "s1", confidence=0.4))
-        assert record.rewrite == {
-            "original": "kitchen lite on", "rewritten": "kitchen light on", "layer": "personal",
-            "score": 0.91,
-        }  # fmt: skip
-        assert record.text == "kitchen light on" and record.extra["source"] == "rewrite"
+        assert record.rewrite == Rewrite("kitchen lite on", "kitchen light on", "personal", 0.91)
+        assert rig.events[0].data == record.rewrite.to_json()  # the rewrite event says the same
+        assert record.text == "kitchen light on" and record.source == "rewrite"
         assert [e.type for e in rig.events] == ["rewrite", "intent", "action", "result", "response"]
         assert rig.responses == [(record.turn_id, "Turned on the kitchen light.")]
         assert {"rewrite", "nlu", "plan", "execute", "respond"} <= set(record.timings_ms)

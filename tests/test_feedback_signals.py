@@ -12,7 +12,7 @@ import pytest
 from edge.config import FeedbackSettings
 from edge.feedback.labels import label_turn
 from edge.feedback.observations import BargeIn, ChangeSource, DeviceEvent
-from edge.feedback.record import Label, SignalKind, TurnRecord
+from edge.feedback.record import Asked, Dialog, Label, SignalKind, TurnRecord
 from edge.feedback.rephrase import Interpretation, detect_rephrase
 from edge.feedback.signals import (
     detect_abandon,
@@ -104,7 +104,7 @@ def test_barge_in_strength() -> None:
 def test_undo_by_hand_within_window_only() -> None:
     cmd = ({"entity_id": "light.kitchen", "state": "on"},)
     t1 = turn("a", 0, "kitchen light on", intent="HassTurnOn", commands=cmd, result_ok=True,
-              extra={"prior_states": {"light.kitchen": "off"}})  # fmt: skip
+              prior_states={"light.kitchen": "off"})  # fmt: skip
     back = DeviceEvent("light.kitchen", "on", "off", 30.0, ChangeSource.MANUAL)
     late = DeviceEvent("light.kitchen", "on", "off", 300.0, ChangeSource.MANUAL)
     ours = DeviceEvent("light.kitchen", "on", "off", 30.0, ChangeSource.COMMAND)
@@ -117,7 +117,7 @@ def test_undo_by_hand_within_window_only() -> None:
 
 
 def test_false_wake_and_cancel() -> None:
-    assert detect_false_wake(turn("a", 0, "", extra={"no_speech": True}))[0].strength == 1.0
+    assert detect_false_wake(turn("a", 0, "", no_speech=True))[0].strength == 1.0
     assert detect_false_wake(turn("b", 0, "never mind"))[0].evidence["reason"] == "cancelled at once"
     assert detect_false_wake(turn("c", 0, "turn on the light")) == []
 
@@ -127,12 +127,12 @@ def test_explicit_feedback_and_check_question() -> None:
     neg = detect_explicit([t1, turn("b", 4, "no, I said the fan light")], S)
     assert [(s.kind, s.turn_id) for s in neg] == [(SignalKind.EXPLICIT_NEGATIVE, "a")]
     asked = turn("c", 0, "lights on", intent="HassTurnOn", response="Done. Did I get that right?",
-                 extra={"asked": "check"})  # fmt: skip
-    yes = detect_explicit([asked, turn("d", 3, "yes", extra={"dialog": "check"})], S)
+                 asked=Asked.CHECK)  # fmt: skip
+    yes = detect_explicit([asked, turn("d", 3, "yes")], S)  # the engine marks no answer to a check
     assert [s.kind for s in yes] == [SignalKind.EXPLICIT_POSITIVE]
     confirm = turn("e", 0, "unlock the door", response="Do you want me to unlock the front door?",
-                   extra={"asked": "confirm"})  # fmt: skip
-    assert detect_explicit([confirm, turn("f", 2, "no", extra={"dialog": "confirm"})], S) == []
+                   asked=Asked.CONFIRM)  # fmt: skip
+    assert detect_explicit([confirm, turn("f", 2, "no", dialog=Dialog.CONFIRM)], S) == []
 
 
 def test_abandon_after_defect_and_labels() -> None:

@@ -14,7 +14,7 @@ from edge.errors import EdgeError
 from edge.feedback.export import export_jsonl
 from edge.feedback.migrations import SCHEMA_VERSION, migrate
 from edge.feedback.observations import ChangeSource, DeviceEvent
-from edge.feedback.record import FeedbackSignal, Label, SignalKind, TurnRecord
+from edge.feedback.record import FeedbackSignal, Label, Rewrite, SignalKind, TurnRecord
 from edge.feedback.recorder import FeedbackRecorder
 from edge.feedback.retention import db_bytes, prune
 from edge.feedback.store import TurnQuery, TurnStore
@@ -30,7 +30,7 @@ def make_turn(i: int, t: float = 0.0, session: str = "s1", home: str = "h1", **k
         "t_end": t + 1.5,
         "asr_text": f"turn on light {i}",
         "asr_nbest": ("turn on light", "turn of light"),
-        "rewrite": {"original": "x", "rewritten": "y", "layer": "personal", "score": 0.9},
+        "rewrite": Rewrite("x", "y", "personal", 0.9),
         "intent": "HassTurnOn",
         "slots": {"name": "light"},
         "targets": ("light.kitchen",),
@@ -38,7 +38,8 @@ def make_turn(i: int, t: float = 0.0, session: str = "s1", home: str = "h1", **k
         "commands": ({"entity_id": "light.kitchen", "state": "on"},),
         "result_ok": True,
         "timings_ms": {"nlu": 12.5},
-        "extra": {"prior_states": {"light.kitchen": "off"}},
+        "source": "text",
+        "prior_states": {"light.kitchen": "off"},
     }
     base.update(kw)
     return TurnRecord(**base)  # type: ignore[arg-type]
@@ -52,7 +53,7 @@ def test_round_trip_every_field(tmp_path: Path) -> None:
         got = store.turn("t1")
         assert got is not None
         assert got.record == record
-        assert store.turn("t2").record.rewrite["layer"] == "personal"  # type: ignore[union-attr]
+        assert store.turn("t2").record.rewrite.layer == "personal"  # type: ignore[union-attr]
         assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -127,7 +128,9 @@ def test_migration_from_version_one_keeps_rows(tmp_path: Path) -> None:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         old = store.turn("old1")
         assert old is not None
-        assert old.record.asr_text == "lights on" and dict(old.record.extra) == {}
+        assert old.record.asr_text == "lights on" and old.record == TurnRecord(
+            "old1", "s", "h", 1.0, 2.0, asr_text="lights on", intent="HassTurnOn"
+        )  # every field added since reads as its default
         store.add_signal(FeedbackSignal("old1", SignalKind.ABANDON, 100.0, 0.7))
         assert store.turn("old1").signals[0].kind is SignalKind.ABANDON  # type: ignore[union-attr]
 
@@ -139,14 +142,18 @@ def test_version_three_store_reads_the_same_and_recovery_leaves_it_alone(tmp_pat
     path = tmp_path / "v3.db"
     conn = sqlite3.connect(path, isolation_level=None)
     assert migrate(conn, target=3) == 3
+    expected = [make_turn(1, t=10.0), make_turn(2, t=20.0, label="defect", failure_point="nlu")]
+    for record in expected:  # rows as the code of schema 3 wrote them: the engine's notes in "extra"
+        write_v4_turn(conn, record)
+    conn.execute(
+        "INSERT INTO signals (turn_id, kind, t, strength, evidence, related_turn_id)"
+        """ VALUES ('t2', 'rephrase', 25.0, 0.9, '{"text": 0.8}', 't1')"""
+    )
+    conn.execute(
+        "INSERT INTO device_events (home_id, entity_id, old, new, t, source)"
+        " VALUES ('', 'light.kitchen', 'on', 'off', 12.0, 'manual')"
+    )
     conn.close()
-    with TurnStore(path) as store:  # fill it as schema 3 could hold it, then step the version back
-        store.add_turn(make_turn(1, t=10.0))
-        store.add_turn(make_turn(2, t=20.0, label="defect", failure_point="nlu"))
-        store.add_signal(FeedbackSignal("t2", SignalKind.REPHRASE, 25.0, 0.9, {"text": 0.8}, "t1"))
-        store.add_device_event(DeviceEvent("light.kitchen", "on", "off", 12.0, ChangeSource.MANUAL))
-        before = [t.to_json() for t in store.turns()], store.device_events()
-        store.conn.executescript("DROP TABLE open_turns; DROP TABLE barge_ins; PRAGMA user_version = 3;")
 
     async def recover() -> tuple[int, int]:
         async with AsyncTurnStore(path) as turns:
@@ -155,10 +162,29 @@ def test_version_three_store_reads_the_same_and_recovery_leaves_it_alone(tmp_pat
 
     assert asyncio.run(recover()) == (0, 0)
     with TurnStore(path) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
-        assert ([t.to_json() for t in store.turns()], store.device_events()) == before
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert [t.record for t in store.turns()] == expected
+        assert store.turn("t2").signals == (  # type: ignore[union-attr]
+            FeedbackSignal("t2", SignalKind.REPHRASE, 25.0, 0.9, {"text": 0.8}, "t1"),
+        )
+        assert store.device_events() == [DeviceEvent("light.kitchen", "on", "off", 12.0, ChangeSource.MANUAL)]
         assert store.open_turns() == {} and store.barge_ins() == []
         assert store.integrity_check() == "ok"
+
+
+def write_v4_turn(conn: sqlite3.Connection, record: TurnRecord) -> None:
+    """``record`` as a row of schema 2 to 4: the columns of the table, the rest as keys of ``extra`` (JSON),
+    only the ones set (as the turn engine wrote them)."""
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(turns)")} - {"extra"}
+    out = record.to_json()
+    row = {k: v for k, v in out.items() if k in columns}
+    for key in ("asr_nbest", "slots", "targets", "target_scores", "commands", "timings_ms", "rewrite"):
+        row[key] = None if row[key] is None else json.dumps(row[key])
+    row["result_ok"] = None if record.result_ok is None else int(record.result_ok)
+    notes = {k: v for k, v in out.items() if k not in columns and v not in ("", False, {}, [], None)}
+    row["extra"] = json.dumps(notes)
+    names, marks = ", ".join(row), ", ".join("?" for _ in row)
+    conn.execute(f"INSERT INTO turns ({names}) VALUES ({marks})", list(row.values()))
 
 
 def test_newer_schema_is_refused_with_a_hint(tmp_path: Path) -> None:
@@ -186,7 +212,7 @@ def test_retention_by_age_and_size(tmp_path: Path) -> None:
             for i in range(40):  # 40 old turns, 100 days ago
                 store.add_turn(make_turn(i, t=0.0))
             for i in range(40, 2040):  # recent, with a big payload so the size limit bites
-                store.add_turn(make_turn(i, t=100 * day + i, extra={"pad": "x" * 1500}))
+                store.add_turn(make_turn(i, t=100 * day + i, response="x" * 1500))
             store.add_signal(FeedbackSignal("t1", SignalKind.UNDO, 1.0))
         before = db_bytes(store)
         assert before > 3 * 1024 * 1024

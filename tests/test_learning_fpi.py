@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from edge.feedback.record import FeedbackSignal, SignalKind, TurnRecord
+from edge.feedback.record import FeedbackSignal, Rewrite, SignalKind, TurnRecord
 from edge.learning.canonical import Lexicon
 from edge.learning.fpi import CLASSES, classify, featurize, fit_tree, label_functions, route
 from edge.nlu.snapshots import BUILTIN_DEVICES
@@ -34,7 +34,7 @@ def _lf(
 
 
 def test_false_wake() -> None:
-    assert _lf(_turn(extra={"no_speech": True}, wake_score=0.55)) == "false_wake"
+    assert _lf(_turn(no_speech=True, wake_score=0.55)) == "false_wake"
 
 
 def test_asr_like_low_confidence_oov_and_a_sound_alike_rephrase() -> None:
@@ -84,7 +84,7 @@ def test_recovered_by_a_rewrite_is_correct() -> None:
         intent="HassTurnOn",
         targets=("light.kitchen",),
         result_ok=True,
-        rewrite={"original": "turn on the kitchen lite", "rewritten": "turn on the kitchen light"},
+        rewrite=Rewrite("turn on the kitchen lite", "turn on the kitchen light"),
     )
     assert _lf(said) == "correct"
 
@@ -107,4 +107,4 @@ def test_tree_learns_a_separable_problem_and_routes_fixes() -> None:
     assert route("false_wake", _turn(), None).kind == "wake_threshold"
     assert route("asr", turn, nxt).kind == "rewrite"
     assert route("nlu", turn, nxt).kind == "nlu_example"
-    assert classify(featurize(_turn(extra={"no_speech": True}), (), None, LEX)) == "false_wake"
+    assert classify(featurize(_turn(no_speech=True), (), None, LEX)) == "false_wake"

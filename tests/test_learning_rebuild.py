@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 from edge.context.model import Device
-from edge.feedback.record import FeedbackSignal, Label, SignalKind, TurnRecord
+from edge.feedback.record import FeedbackSignal, Label, Rewrite, SignalKind, TurnRecord
 from edge.lab.bench.learning import paired
 from edge.lab.sim.household import SimLog, SimTruth
 from edge.lab.sim.household_home import make_home
@@ -40,7 +40,7 @@ def test_memoized_canonical_forms_keep_the_longest_alias_match_even_with_a_numbe
 
 
 def _turn(tid: str, t: float, heard: str, *, rewritten: str = "", defect: bool) -> TurnRecord:
-    rewrite = {"original": heard, "rewritten": rewritten, "layer": "personal"} if rewritten else None
+    rewrite = Rewrite(heard, rewritten, "personal") if rewritten else None
     label = Label.DEFECT.value if defect else Label.SUCCESS.value
     return TurnRecord(
         tid,
@@ -92,7 +92,7 @@ def _log(home_seed: int, rows: list[tuple[str, str, str, bool, str, str]]) -> Si
     log = SimLog(make_home("h", random.Random(home_seed), "small"))
     for k, (goal, heard, target, ok, stage, layer) in enumerate(rows):
         tid = f"{goal}-a0"
-        rewrite = {"original": heard, "rewritten": "x", "layer": layer} if layer else None
+        rewrite = Rewrite(heard, "x", layer) if layer else None
         log.turns.append(TurnRecord(tid, goal, "h", float(k), k + 1.0, asr_text=heard, rewrite=rewrite))
         log.truth[tid] = SimTruth(tid, goal, "HassTurnOn", target, stage, ok, 0, "", layer)
     return log

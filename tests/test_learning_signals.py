@@ -38,7 +38,7 @@ def _turn(tid: str, text: str, t: float, target: str) -> TurnRecord:
     return TurnRecord(
         tid, "s", "h", t, t + 1.0, asr_text=text, text=text, intent="HassTurnOn", targets=(target,),
         commands=({"entity_id": target, "state": "on"},), result_ok=True,
-        response=f"Turned on the {target.partition('.')[2]}.", extra={"prior_states": {target: "off"}},
+        response=f"Turned on the {target.partition('.')[2]}.", prior_states={target: "off"},
     )  # fmt: skip
 
 

@@ -37,7 +37,7 @@ def test_a_day_of_one_home_through_synthesized_speech_and_whisper(recognizer: ob
     spoken = [t for t in log.turns if log.said.get(t.turn_id, "").strip()]
     assert spoken and all(t.asr_engine == "whisper" for t in spoken)
     assert hearing.synthesized == len(list(tmp_path.glob("*.json"))) > 0
-    heard = [t for t in spoken if not t.extra.get("no_speech")]
+    heard = [t for t in spoken if not t.no_speech]
     assert heard and all(t.asr_text.strip() for t in heard)
     figures = asr_figures([log])
     assert figures.utterances == len(spoken) and 0.0 <= figures.wer < 0.6  # speech, not noise

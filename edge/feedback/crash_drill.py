@@ -58,7 +58,7 @@ def _turn(
         commands=({"entity_id": "light.kitchen", "state": state},) if understood else (),
         result_ok=True if understood else None,
         response="Done." if understood else "Sorry, I didn't understand that.",
-        extra={"prior_states": {"light.kitchen": prior}} if understood else {},
+        prior_states={"light.kitchen": prior} if understood else {},
     )
 
 

@@ -60,7 +60,7 @@ def label_turn(
         )
     if any(s.kind == SignalKind.EXPLICIT_POSITIVE for s in mine):
         return LabelDecision(Label.SUCCESS, "", {**evidence, "by": "explicit_positive"})
-    dialog = bool(turn.extra.get("dialog"))
+    dialog = bool(turn.dialog)
     if is_speech(turn) and turn.intent is None and not dialog:
         return LabelDecision(Label.DEFECT, "", {**evidence, "by": "not_understood"})
     if not windows_closed(turn, now, settings):

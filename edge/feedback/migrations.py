@@ -2,16 +2,20 @@
 
 Migration *n* (1-based) moves a database from version ``n - 1`` to ``n``. Never edit a released
 migration; append a new one. Each migration runs in its own transaction together with the version bump.
+A migration is SQL, or a function over the connection when rows have to be read and rewritten (5); such
+a function depends on nothing but this module, so what it does stays what it did when it was released.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from edge.errors import EdgeError, ErrorCode
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate", "schema_version"]
+__all__ = ["LEGACY_COLUMN", "MIGRATIONS", "SCHEMA_VERSION", "Migration", "migrate", "schema_version"]
 
 _V1_TURNS = """
 CREATE TABLE turns (
@@ -111,7 +115,101 @@ CREATE TABLE barge_ins (
 CREATE INDEX barge_ins_t ON barge_ins (t);
 """
 
-MIGRATIONS: Sequence[str] = (_V1_TURNS, _V2_SIGNALS_EVENTS, _V3_TAUGHT_AUDIO, _V4_OPEN_TURNS_BARGE_INS)
+# typed turn records: the keys of the free-form ``extra`` column become columns of their own
+_V5_TYPED_COLUMNS = """
+ALTER TABLE turns ADD COLUMN no_speech INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE turns ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE turns ADD COLUMN macro TEXT NOT NULL DEFAULT '';
+ALTER TABLE turns ADD COLUMN prior_states TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE turns ADD COLUMN refused TEXT NOT NULL DEFAULT '';
+ALTER TABLE turns ADD COLUMN asked TEXT NOT NULL DEFAULT '';
+ALTER TABLE turns ADD COLUMN dialog TEXT NOT NULL DEFAULT '';
+ALTER TABLE turns ADD COLUMN teach_phrase TEXT NOT NULL DEFAULT '';
+ALTER TABLE turns ADD COLUMN taught TEXT;
+ALTER TABLE turns ADD COLUMN teach_refused TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE turns RENAME COLUMN extra TO legacy_extra;
+"""
+LEGACY_COLUMN = "legacy_extra"  # what migration 5 found in ``extra`` and did not recognise (nothing reads it)
+# the values the code of schema 4 wrote: anything else stays in the legacy column, untouched
+_V5_ASKED = frozenset({"confirm", "teach", "check"})
+_V5_DIALOG = frozenset({"confirm", "confirm_expired", "teach", "forget", "preference"})
+_V5_TEXT = ("source", "macro", "refused", "teach_phrase")
+_V5_BATCH = 1_000
+
+
+def _v5_typed_turns(conn: sqlite3.Connection) -> None:
+    """Add the typed columns, then move each turn's ``extra`` keys into them (rows read in rowid batches)."""
+    for statement in _statements(_V5_TYPED_COLUMNS):
+        conn.execute(statement)
+    last = 0
+    while True:
+        rows = conn.execute(
+            f"SELECT rowid, {LEGACY_COLUMN} FROM turns WHERE rowid > ? AND {LEGACY_COLUMN} != '{{}}'"
+            " ORDER BY rowid LIMIT ?",
+            (last, _V5_BATCH),
+        ).fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        conn.executemany(
+            "UPDATE turns SET no_speech = :no_speech, source = :source, macro = :macro,"
+            " prior_states = :prior_states, refused = :refused, asked = :asked, dialog = :dialog,"
+            " teach_phrase = :teach_phrase, taught = :taught, teach_refused = :teach_refused,"
+            f" {LEGACY_COLUMN} = :legacy WHERE rowid = :rowid",
+            [{**_v5_columns(raw), "rowid": rowid} for rowid, raw in rows],
+        )
+
+
+def _v5_columns(raw: str) -> dict[str, Any]:
+    """One turn's ``extra`` (JSON) as the new columns' values, and what is left of it (usually ``{}``)."""
+    try:
+        left = json.loads(raw)
+    except ValueError:
+        left = None
+    out: dict[str, Any] = {
+        "no_speech": 0, "source": "", "macro": "", "prior_states": "{}", "refused": "", "asked": "",
+        "dialog": "", "teach_phrase": "", "taught": None, "teach_refused": "[]",
+    }  # fmt: skip
+    if not isinstance(left, dict):
+        return {**out, "legacy": raw}  # not an object: kept as it was
+    if isinstance(left.get("no_speech"), bool):
+        out["no_speech"] = int(left.pop("no_speech"))
+    for key in _V5_TEXT:
+        if isinstance(left.get(key), str):
+            out[key] = left.pop(key)
+    for key, allowed in (("asked", _V5_ASKED), ("dialog", _V5_DIALOG)):
+        if left.get(key) in allowed:
+            out[key] = left.pop(key)
+    prior = left.get("prior_states")
+    if isinstance(prior, dict) and all(isinstance(v, str) for v in prior.values()):
+        out["prior_states"] = json.dumps(left.pop("prior_states"))
+    refused = left.get("teach_refused")
+    if isinstance(refused, list) and all(isinstance(v, str) for v in refused):
+        out["teach_refused"] = json.dumps(left.pop("teach_refused"))
+    if _v5_is_macro(left.get("taught")):
+        taught = left.pop("taught")  # {"phrase", "steps"}: the shape schema 5 keeps
+        out["taught"] = json.dumps(taught)
+    return {**out, "legacy": json.dumps(left)}
+
+
+def _v5_is_macro(value: object) -> bool:
+    """``{"phrase": str, "steps": [{"intent": str, ...}, ...]}`` as schema 4 wrote it."""
+    if not isinstance(value, dict) or not isinstance(value.get("phrase"), str):
+        return False
+    steps = value.get("steps")
+    return isinstance(steps, list) and all(
+        isinstance(s, dict) and isinstance(s.get("intent"), str) for s in steps
+    )
+
+
+Migration = str | Callable[[sqlite3.Connection], None]
+MIGRATIONS: Sequence[Migration] = (
+    _V1_TURNS,
+    _V2_SIGNALS_EVENTS,
+    _V3_TAUGHT_AUDIO,
+    _V4_OPEN_TURNS_BARGE_INS,
+    _v5_typed_turns,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -135,9 +233,16 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
         )
     for version in range(current + 1, target + 1):
         conn.execute("BEGIN IMMEDIATE")
+        if schema_version(conn) >= version:  # another connection migrated while this one waited
+            conn.execute("COMMIT")
+            continue
         try:
-            for statement in _statements(MIGRATIONS[version - 1]):
-                conn.execute(statement)
+            step = MIGRATIONS[version - 1]
+            if isinstance(step, str):
+                for statement in _statements(step):
+                    conn.execute(statement)
+            else:
+                step(conn)
             conn.execute(f"PRAGMA user_version = {version}")
         except BaseException:
             conn.execute("ROLLBACK")

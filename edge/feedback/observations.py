@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from edge.feedback.record import FeedbackSignal, TurnRecord
 
-__all__ = ["BargeIn", "ChangeSource", "DeviceEvent", "StoredTurn", "signal_to_json"]
+__all__ = ["EXPORT_VERSION", "BargeIn", "ChangeSource", "DeviceEvent", "StoredTurn", "signal_to_json"]
+
+# the JSON form of a stored turn (docs/feedback.md, "Export"): 2 since turn records are typed (schema 5;
+# version 1 lines had no "version" and carried the engine's notes in "turn"."extra")
+EXPORT_VERSION = 2
 
 
 class ChangeSource(StrEnum):
@@ -69,13 +72,13 @@ class StoredTurn:
 
     record: TurnRecord
     signals: tuple[FeedbackSignal, ...] = ()
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "turn": self.record.to_json(),
             "signals": [signal_to_json(s) for s in self.signals],
             "label": self.record.label,
+            "version": EXPORT_VERSION,
         }
 
 

@@ -1,13 +1,20 @@
-"""The turn record (everything about one turn, as stored) and the feedback signals that attach to it."""
+"""The turn record (everything about one turn, as stored) and the feedback signals that attach to it.
+
+Every field of :class:`TurnRecord` is typed and has its own column in the ``turns`` table (schema 5,
+``migrations.py``); there is no free-form part. The JSON form (:meth:`TurnRecord.to_json`, the export)
+is documented in docs/feedback.md.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["FeedbackSignal", "Label", "SignalKind", "TurnRecord"]
+from edge.feedback.macro import MacroStep
+
+__all__ = ["Asked", "Dialog", "FeedbackSignal", "Label", "Rewrite", "SignalKind", "Taught", "TurnRecord"]
 
 
 class SignalKind(StrEnum):
@@ -25,6 +32,71 @@ class Label(StrEnum):
     DEFECT = "defect"
     SUCCESS = "success"
     UNKNOWN = "unknown"
+
+
+class Asked(StrEnum):
+    """The question the turn's response asked (the next turn may answer it). ``NONE`` is falsy."""
+
+    NONE = ""
+    CONFIRM = "confirm"  # a safety confirmation: "Do you want me to unlock the front door?"
+    TEACH = "teach"  # "Want to teach me?", or "What should I do for ...?"
+    CHECK = "check"  # "Did I get that right?" after a request acted on with middling confidence
+
+
+class Dialog(StrEnum):
+    """What the turn was, when it was not a request for the home: an answer to our question or a teaching
+    command. ``NONE`` (a request) is falsy."""
+
+    NONE = ""
+    CONFIRM = "confirm"  # a yes or no to a safety confirmation
+    CONFIRM_EXPIRED = "confirm_expired"  # a yes or no after the confirmation window closed
+    TEACH = "teach"  # "when I say ...", or an answer to a teaching question
+    FORGET = "forget"  # "forget movie time"
+    PREFERENCE = "preference"  # "I like jazz", "use Fahrenheit"
+
+
+@dataclass(frozen=True, slots=True)
+class Rewrite:
+    """A learned rewrite applied to the turn: what was heard, what the NLU read instead, the layer that
+    rewrote it ("personal", "retrieval" or "global") and its score."""
+
+    original: str
+    rewritten: str
+    layer: str = ""
+    score: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "original": self.original,
+            "rewritten": self.rewritten,
+            "layer": self.layer,
+            "score": self.score,
+        }
+
+    @staticmethod
+    def from_json(obj: Mapping[str, Any]) -> Rewrite:
+        return Rewrite(
+            str(obj.get("original", "")),
+            str(obj.get("rewritten", "")),
+            str(obj.get("layer", "")),
+            float(obj.get("score", 0.0)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Taught:
+    """What a turn taught: the phrase as the user said it and the steps learned for it (the ones left out
+    are in :attr:`TurnRecord.teach_refused`)."""
+
+    phrase: str
+    steps: tuple[MacroStep, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"phrase": self.phrase, "steps": [s.to_json() for s in self.steps]}
+
+    @staticmethod
+    def from_json(obj: Mapping[str, Any]) -> Taught:
+        return Taught(str(obj["phrase"]), tuple(MacroStep.from_json(s) for s in obj.get("steps") or ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +127,7 @@ class TurnRecord:
     asr_confidence: float = 0.0
     asr_nbest: tuple[str, ...] = ()
     asr_engine: str = ""
-    rewrite: Mapping[str, Any] | None = None  # {"original","rewritten","layer","score"}
+    rewrite: Rewrite | None = None
     text: str = ""  # what the NLU read (after any rewrite)
     intent: str | None = None
     slots: Mapping[str, str] = field(default_factory=dict)
@@ -72,10 +144,35 @@ class TurnRecord:
     area: str = ""
     label: str = Label.UNKNOWN.value
     failure_point: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    # what the turn engine knew about the turn beyond the request (schema 5; before, keys of ``extra``)
+    no_speech: bool = False  # a wake with nothing said (or nothing but silence/noise)
+    source: str = ""  # the provenance of the request acted on (``Intent.source``: "text", "rewrite", ...)
+    macro: str = ""  # the taught phrase the request ran
+    prior_states: Mapping[str, str] = field(default_factory=dict)  # entity_id -> state before our command
+    refused: str = ""  # why the safety gate refused the request (the text said)
+    asked: Asked = Asked.NONE
+    dialog: Dialog = Dialog.NONE
+    teach_phrase: str = ""  # with ``asked`` teach: the phrase we offered to learn
+    taught: Taught | None = None  # the phrase this turn taught
+    teach_refused: tuple[str, ...] = ()  # actions left out of a taught phrase (they could reach a lock)
+
+    def __post_init__(self) -> None:
+        # closed sets: a value outside them is a programming error, said at once rather than stored
+        object.__setattr__(self, "asked", Asked(self.asked))
+        object.__setattr__(self, "dialog", Dialog(self.dialog))
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        for key in ("asr_nbest", "targets", "target_scores", "commands"):
-            out[key] = list(out[key])
-        return out
+        """The JSON form (docs/feedback.md, "Export"): every field, in declaration order."""
+        return {f.name: _json(getattr(self, f.name)) for f in fields(self)}
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Rewrite | Taught):
+        return value.to_json()
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [_json(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _json(v) for k, v in value.items()}
+    return value

@@ -1,10 +1,10 @@
 """Implicit and explicit feedback detectors. Pure functions over the turn history and device events,
 with the time as input and the windows from :class:`FeedbackSettings`.
 
-Conventions the turn engine follows when it records turns (``TurnRecord.extra``):
-``no_speech`` (bool) a wake with nothing said; ``prior_states`` {entity_id: state before our command};
-``asked`` what the response asked: "confirm" (a safety confirmation), "teach" (want to teach me?),
-"check" ("Did I get that right?"), "clarify" (any other question); ``dialog`` what this turn answered.
+What they read of a turn besides the request (typed fields of :class:`TurnRecord`): ``no_speech`` a wake
+with nothing said; ``prior_states`` {entity_id: state before our command}; ``asked`` what the response
+asked (:class:`Asked`: a safety confirmation, "Want to teach me?", "Did I get that right?"); ``dialog``
+what the turn was when not a request (:class:`Dialog`: an answer to our question, a teaching command).
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from edge.config import FeedbackSettings
 from edge.feedback.observations import BargeIn, ChangeSource, DeviceEvent
-from edge.feedback.record import FeedbackSignal, SignalKind, TurnRecord
+from edge.feedback.record import Asked, FeedbackSignal, SignalKind, TurnRecord
 from edge.feedback.rephrase import Interpretation, detect_rephrase
 from edge.feedback.similarity import normalize
 
@@ -50,7 +49,7 @@ _BARGE_EARLY_FRACTION = 0.3
 
 
 def is_speech(turn: TurnRecord) -> bool:
-    return bool(normalize(turn.asr_text or turn.text)) and not turn.extra.get("no_speech", False)
+    return bool(normalize(turn.asr_text or turn.text)) and not turn.no_speech
 
 
 def interpretation(turn: TurnRecord) -> Interpretation:
@@ -83,7 +82,7 @@ def detect_false_wake(turn: TurnRecord) -> list[FeedbackSignal]:
     """A wake with no speech, or a wake followed straight away by "stop" / "cancel" / "never mind"."""
     if not is_speech(turn):
         return [FeedbackSignal(turn.turn_id, SignalKind.FALSE_WAKE, turn.t_end, 1.0, {"reason": "no speech"})]
-    if normalize(turn.asr_text or turn.text) in CANCEL_PHRASES and not turn.extra.get("dialog"):
+    if normalize(turn.asr_text or turn.text) in CANCEL_PHRASES and not turn.dialog:
         return [
             FeedbackSignal(
                 turn.turn_id, SignalKind.FALSE_WAKE, turn.t_end, 0.8, {"reason": "cancelled at once"}
@@ -101,7 +100,7 @@ def _sessions(turns: Iterable[TurnRecord]) -> list[list[TurnRecord]]:
 
 def _put_back(turn: TurnRecord, until: float, events: Sequence[DeviceEvent]) -> bool:
     """A device the turn commanded went back to its earlier state by hand before ``until``."""
-    prior: dict[str, Any] = dict(turn.extra.get("prior_states", {}))
+    prior = turn.prior_states
     commanded = commanded_entities(turn)
     return any(
         e.source == ChangeSource.MANUAL
@@ -115,7 +114,7 @@ def _put_back(turn: TurnRecord, until: float, events: Sequence[DeviceEvent]) -> 
 def _request_at(spoken: Sequence[TurnRecord], i: int) -> TurnRecord | None:
     """``spoken[i]``, or when it answered a question the last request before it (None when there is none:
     a cancel phrase is not a request)."""
-    while i >= 0 and spoken[i].extra.get("dialog"):
+    while i >= 0 and spoken[i].dialog:
         i -= 1
     if i < 0 or normalize(spoken[i].asr_text or spoken[i].text) in CANCEL_PHRASES:
         return None
@@ -134,7 +133,7 @@ def detect_rephrases(
     for session in _sessions(turns):
         spoken = [t for t in session if is_speech(t)]
         for i, (before, nxt) in enumerate(itertools.pairwise(spoken)):
-            if nxt.extra.get("dialog") or normalize(nxt.asr_text or nxt.text) in CANCEL_PHRASES:
+            if nxt.dialog or normalize(nxt.asr_text or nxt.text) in CANCEL_PHRASES:
                 continue
             prev = _request_at(spoken, i)
             if prev is None:
@@ -144,7 +143,7 @@ def detect_rephrases(
                 prev_interp = Interpretation(prev.intent, prev.targets, False)
             # "Want to teach me?" left unanswered (the engine handled the next turn as a request, not as
             # dialogue): the question does not make the next request an answer, the failure still counts
-            response = prev.response.rstrip(" ?") if prev.extra.get("asked") == "teach" else prev.response
+            response = prev.response.rstrip(" ?") if prev.asked is Asked.TEACH else prev.response
             decision = detect_rephrase(
                 prev.asr_text or prev.text,
                 nxt.asr_text or nxt.text,
@@ -186,7 +185,7 @@ def detect_undo(
     out: list[FeedbackSignal] = []
     acting = [t for t in turns if t.commands and t.result_ok is not False]
     for turn in acting:
-        prior: dict[str, Any] = dict(turn.extra.get("prior_states", {}))
+        prior = turn.prior_states
         commanded = commanded_entities(turn)
         for event in events:
             if event.source != ChangeSource.MANUAL or event.entity_id not in commanded:
@@ -233,8 +232,8 @@ def detect_explicit(turns: Sequence[TurnRecord], settings: FeedbackSettings) -> 
             if nxt.t_start - prev.t_end > settings.rephrase_strong_s:
                 continue
             said = normalize(nxt.asr_text or nxt.text)
-            asked = prev.extra.get("asked", "")
-            if asked == "check":
+            asked = prev.asked
+            if asked is Asked.CHECK:
                 if _YES.match(said):
                     out.append(_explicit(prev, nxt, SignalKind.EXPLICIT_POSITIVE, said))
                 elif _NO.match(said):
@@ -256,7 +255,7 @@ _DEFECT_KINDS = frozenset(
 def _looks_defective(turn: TurnRecord, signals: Sequence[FeedbackSignal]) -> bool:
     if any(s.turn_id == turn.turn_id and s.kind == SignalKind.UNDO for s in signals):
         return False  # the user put it right (by hand or "undo"): followed by an action, not abandoned
-    if turn.intent is None and is_speech(turn) and not turn.extra.get("dialog"):
+    if turn.intent is None and is_speech(turn) and not turn.dialog:
         return True
     return any(s.turn_id == turn.turn_id and s.kind in _DEFECT_KINDS and s.strength >= 0.5 for s in signals)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -20,14 +20,32 @@ from typing import Any
 from edge.errors import EdgeError, ErrorCode
 from edge.feedback.migrations import SCHEMA_VERSION, migrate
 from edge.feedback.observations import BargeIn, ChangeSource, DeviceEvent, StoredTurn
-from edge.feedback.record import FeedbackSignal, Label, SignalKind, TurnRecord
+from edge.feedback.record import (
+    Asked,
+    Dialog,
+    FeedbackSignal,
+    Label,
+    Rewrite,
+    SignalKind,
+    Taught,
+    TurnRecord,
+)
 
 __all__ = ["TurnQuery", "TurnStore", "open_connection"]
 
+# JSON columns: mappings and lists; ``rewrite`` and ``taught`` are objects (or NULL) with typed decoders
 _JSON_FIELDS = frozenset(
-    {"asr_nbest", "rewrite", "slots", "targets", "target_scores", "commands", "timings_ms", "extra"}
-)
-_TUPLE_FIELDS = frozenset({"asr_nbest", "targets", "target_scores", "commands"})
+    {
+        "asr_nbest", "rewrite", "slots", "targets", "target_scores", "commands", "timings_ms",
+        "prior_states", "teach_refused", "taught",
+    }
+)  # fmt: skip
+_TUPLE_FIELDS = frozenset({"asr_nbest", "targets", "target_scores", "commands", "teach_refused"})
+_OBJECTS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+    "rewrite": Rewrite.from_json,
+    "taught": Taught.from_json,
+}
+_ENUMS: dict[str, Callable[[str], Any]] = {"asked": Asked, "dialog": Dialog}
 _FIELDS = tuple(f.name for f in fields(TurnRecord))
 
 
@@ -87,11 +105,15 @@ def _to_db(name: str, value: Any) -> Any:
     if name in _JSON_FIELDS:
         if value is None:
             return None
+        if name in _OBJECTS:
+            return json.dumps(value.to_json())
         if name in _TUPLE_FIELDS:
             return json.dumps([dict(v) if isinstance(v, Mapping) else v for v in value])
         return json.dumps(dict(value))
     if name == "result_ok":
         return None if value is None else int(bool(value))
+    if name == "no_speech":
+        return int(bool(value))
     if isinstance(value, str):
         # SQLite stores UTF-8: an unpaired surrogate (a transcript or script line that was not valid text)
         # would fail the whole turn's write, so it is stored as U+FFFD instead
@@ -104,9 +126,15 @@ def _from_db(name: str, value: Any) -> Any:
         if value is None:
             return None
         loaded = json.loads(value)
+        if name in _OBJECTS:
+            return _OBJECTS[name](loaded)
         return tuple(loaded) if name in _TUPLE_FIELDS else loaded
     if name == "result_ok":
         return None if value is None else bool(value)
+    if name == "no_speech":
+        return bool(value)
+    if name in _ENUMS:
+        return _ENUMS[name](value)
     return value
 
 

@@ -9,55 +9,18 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from edge.feedback.macro import Macro, MacroStep
 from edge.feedback.similarity import normalize
 from edge.feedback.store import open_connection
-from edge.nlu.types import Intent
 
 __all__ = ["Macro", "MacroStep", "TaughtStore"]
 
 MACRO = "macro"
 PREFERENCE = "preference"
-
-
-@dataclass(frozen=True, slots=True)
-class MacroStep:
-    """One intent of a macro: the name and slots the NLU gave when it was taught, and its targets."""
-
-    intent: str
-    slots: Mapping[str, str] = field(default_factory=dict)
-    targets: tuple[str, ...] = ()
-    text: str = ""
-
-    def to_intent(self) -> Intent:
-        """The step as an Intent marked ``source="macro"`` (the safety policy treats it as learned)."""
-        return Intent(self.intent, self.slots, 1.0, self.text, self.targets, source="macro")
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "intent": self.intent,
-            "slots": dict(self.slots),
-            "targets": list(self.targets),
-            "text": self.text,
-        }
-
-    @staticmethod
-    def from_intent(intent: Intent) -> MacroStep:
-        return MacroStep(intent.name, dict(intent.slots), tuple(intent.targets), intent.text)
-
-
-@dataclass(frozen=True, slots=True)
-class Macro:
-    phrase: str
-    steps: tuple[MacroStep, ...]
-    t: float = 0.0
-
-    def to_json(self) -> dict[str, Any]:
-        return {"phrase": self.phrase, "steps": [s.to_json() for s in self.steps], "t": self.t}
 
 
 class TaughtStore:
@@ -125,11 +88,4 @@ class TaughtStore:
 
 
 def _macro(phrase: str, steps: list[dict[str, Any]], t: float) -> Macro:
-    return Macro(
-        phrase,
-        tuple(
-            MacroStep(s["intent"], s.get("slots", {}), tuple(s.get("targets", ())), s.get("text", ""))
-            for s in steps
-        ),
-        t,
-    )
+    return Macro(phrase, tuple(MacroStep.from_json(s) for s in steps), t)

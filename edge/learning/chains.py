@@ -59,7 +59,7 @@ def is_defect(turn: TurnRecord, signals: Sequence[FeedbackSignal]) -> bool:
         return True
     if turn.intent is None or turn.result_ok is False:
         return True
-    return not turn.commands and not turn.extra.get("dialog") and response_failed(turn.response)
+    return not turn.commands and not turn.dialog and response_failed(turn.response)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +108,9 @@ def chain_turn(
     canon = canon or Canonicalizer(lexicon)
     heard = turn.asr_text or turn.text
     rewritten = ""
-    if turn.rewrite:
-        heard = str(turn.rewrite.get("original", heard))
-        rewritten = canon(str(turn.rewrite.get("rewritten", "")))
+    if turn.rewrite is not None:
+        heard = turn.rewrite.original
+        rewritten = canon(turn.rewrite.rewritten)
     original = canon(heard)
     return ChainTurn(
         turn.turn_id,
@@ -154,7 +154,7 @@ def build_goals(
     goals: list[Goal] = []
     canon = Canonicalizer(lexicon)
     for session in sessions(turns, gap_s):
-        spoken = [t for t in session if (t.asr_text or t.text).strip() and not t.extra.get("no_speech")]
+        spoken = [t for t in session if (t.asr_text or t.text).strip() and not t.no_speech]
         if len(spoken) == 1:  # most sessions: one request, nothing to link
             only = chain_turn(spoken[0], signals.get(spoken[0].turn_id, ()), lexicon, canon)
             if not only.device_fault:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from edge.errors import ErrorCode
-from edge.feedback.record import FeedbackSignal, SignalKind, TurnRecord
+from edge.feedback.record import Asked, FeedbackSignal, SignalKind, TurnRecord
 from edge.feedback.similarity import normalize, phonetic_similarity, text_similarity, token_diff
 from edge.learning.canonical import Lexicon
 from edge.learning.edits import sounds_alike
@@ -148,7 +148,7 @@ def featurize(
     failed = turn.result_ok is False or SignalKind.RESULT_ERROR in kinds
     timeout = failed and turn.result_error in _TIMEOUTS
     return [
-        float(bool(turn.extra.get("no_speech")) or not said.strip()),
+        float(turn.no_speech or not said.strip()),
         turn.asr_confidence,
         oov,
         alike,
@@ -167,9 +167,9 @@ def featurize(
         float(timeout),
         float(failed and not timeout),
         float(SignalKind.UNDO in kinds),
-        float(turn.extra.get("asked") == "teach"),
+        float(turn.asked is Asked.TEACH),
         *f_next,
-        float(bool(turn.rewrite) and turn.result_ok is True and SignalKind.UNDO not in kinds),
+        float(turn.rewrite is not None and turn.result_ok is True and SignalKind.UNDO not in kinds),
     ]
 
 

@@ -86,13 +86,8 @@ class TurnPairSource:
 
         for st in turns:
             rec = st.record
-            if rec.rewrite and rec.label == Label.SUCCESS.value:
-                add(
-                    str(rec.rewrite.get("original", "")),
-                    str(rec.rewrite.get("rewritten", "")),
-                    rec.intent or "",
-                    rec.t_start,
-                )
+            if rec.rewrite is not None and rec.label == Label.SUCCESS.value:
+                add(rec.rewrite.original, rec.rewrite.rewritten, rec.intent or "", rec.t_start)
             for sig in st.signals:
                 if sig.kind != SignalKind.REPHRASE or not sig.related_turn_id:
                     continue

@@ -34,7 +34,7 @@ from edge.dialog.tts import Speaker
 from edge.errors import EdgeError, ErrorCode
 from edge.events import EventType, PipelineEvent
 from edge.feedback.observations import BargeIn
-from edge.feedback.record import TurnRecord
+from edge.feedback.record import Asked, Dialog, Rewrite, TurnRecord
 from edge.feedback.similarity import normalize
 from edge.feedback.taught import TaughtStore
 from edge.nlu.types import Intent, Provenance
@@ -112,12 +112,12 @@ class TurnEngine:
         d = Draft(heard, self.home_id, snapshot.satellite.area, context_version=snapshot.version)
         d.text = heard.text
         if heard.no_speech or not normalize(heard.text):
-            d.extra["no_speech"] = True
+            d.no_speech = True
             return await self._finish(d, "")
         pending, self._pending = self._pending, None
         if pending is not None and heard.t_start - pending.t > self._window(pending):
             if pending.kind == "confirm" and (is_yes(heard.text) or is_no(heard.text)):
-                d.extra["dialog"] = "confirm_expired"
+                d.dialog = Dialog.CONFIRM_EXPIRED
                 return await self._finish(d, CONFIRM_EXPIRED)
             pending = None
         if pending is not None and (text := await self._answer(d, pending, snapshot)) is not None:
@@ -146,16 +146,15 @@ class TurnEngine:
             result = self.rewriter.rewrite(text, snapshot, d.heard.confidence, turn_id=d.turn_id)
             d.lap("rewrite")
             if result is not None and normalize(result.rewritten) != normalize(text):
-                d.rewrite = {"original": text, "rewritten": result.rewritten, "layer": result.layer}
-                d.rewrite["score"] = round(float(result.score), 4)
-                await self._emit(EventType.REWRITE, d.heard.t_end, d.turn_id, d.rewrite)
+                d.rewrite = Rewrite(text, result.rewritten, result.layer, round(float(result.score), 4))
+                await self._emit(EventType.REWRITE, d.heard.t_end, d.turn_id, d.rewrite.to_json())
                 text = result.rewritten
         d.text = text
         macro = await asyncio.to_thread(self.taught.macro, text) or await asyncio.to_thread(
             self.taught.macro, teachable_phrase(text)
         )
         if macro is not None:
-            d.extra["macro"] = macro.phrase
+            d.macro = macro.phrase
             intents = tuple(s.to_intent() for s in macro.steps)
             self._describe(d, intents[0], intents)
             return await self._act(d, intents, snapshot)
@@ -208,8 +207,8 @@ class TurnEngine:
         if phrase is None:
             return None
         self._pending = _Pending("teach", d.heard.t_end, phrase=phrase)
-        d.extra["asked"] = "teach"
-        d.extra["teach_phrase"] = phrase
+        d.asked = Asked.TEACH
+        d.teach_phrase = phrase
         return say.teach_offer(phrase)
 
     async def _act(self, d: Draft, intents: tuple[Intent, ...], snapshot: ContextSnapshot) -> str:
@@ -219,7 +218,7 @@ class TurnEngine:
             d.lap("plan")
             d.result_ok, d.result_error = False, str(err.code)
             if err.code == ErrorCode.SAFETY_REFUSED:
-                d.extra["refused"] = err.message
+                d.refused = err.message
                 return err.message
             if err.code == ErrorCode.NO_SUCH_DEVICE:
                 return say.no_device_text(intents[0].slots.get("name", "that"))
@@ -235,7 +234,7 @@ class TurnEngine:
             log.warning("refused a %s request: %s", Provenance.strongest(i.provenance for i in intents),
                         verdict.reason)  # fmt: skip
             d.result_ok, d.result_error = False, str(ErrorCode.SAFETY_REFUSED)
-            d.extra["refused"] = verdict.reason
+            d.refused = verdict.reason
             return say.refused_text(verdict.critical[:1], snapshot, verdict.hijack)
         if verdict.kind is VerdictKind.CONFIRM:
             return self._ask(d, intents, tuple(plans), keys=keys, snapshot=snapshot)
@@ -243,8 +242,8 @@ class TurnEngine:
         d.result_ok, d.result_error = outcome.ok, outcome.error
         text = " ".join(outcome.texts)
         acted = outcome.ok is True and bool(d.commands)
-        if self.check.should_ask(d.intent_confidence, acted, d.heard.t_end) and not d.extra.get("macro"):
-            d.extra["asked"] = "check"
+        if self.check.should_ask(d.intent_confidence, acted, d.heard.t_end) and not d.macro:
+            d.asked = Asked.CHECK
             text = f"{text} {say.CHECK_QUESTION}"
         return text
 
@@ -260,7 +259,7 @@ class TurnEngine:
     ) -> str:
         """Ask about every command of ``plans`` and keep them, exactly, for the answer."""
         self._pending = _Pending("confirm", d.heard.t_end, intents=intents, plans=plans, keys=keys)
-        d.extra["asked"] = "confirm"
+        d.asked = Asked.CONFIRM
         return confirm_prompt(plans, keys, snapshot, again=again)
 
     async def _execute(
@@ -290,12 +289,12 @@ class TurnEngine:
             # not an answer to "Want to teach me?" but most likely the request said again in other words:
             # handle it as a request (the rephrase is what learning needs); only a list of actions teaches
             return None
-        d.extra["dialog"] = "teach"
+        d.dialog = Dialog.TEACH
         if yes is False:
             return "OK."
         if pending.kind == "teach" and (yes is True and not actions):
             self._pending = _Pending("teach_steps", d.heard.t_end, phrase=pending.phrase)
-            d.extra["asked"] = "teach"
+            d.asked = Asked.TEACH
             return f"OK. What should I do for {pending.phrase}?"
         return await self.teaching.learn(d, TeachMacro(pending.phrase, actions), snapshot)
 
@@ -303,11 +302,11 @@ class TurnEngine:
         """The answer to "Do you want me to ...?": a whole-utterance yes runs exactly the plans asked about
         (with a confirmation token each), a no cancels, anything else drops the question (None)."""
         if is_no(d.heard.text):
-            d.extra["dialog"] = "confirm"
+            d.dialog = Dialog.CONFIRM
             return "OK, I won't."
         if not is_yes(d.heard.text):
             return None
-        d.extra["dialog"] = "confirm"
+        d.dialog = Dialog.CONFIRM
         intents = pending.intents
         self._describe(d, intents[0], intents)
         try:
@@ -340,7 +339,7 @@ class TurnEngine:
         d.intent_confidence, d.intent_margin = intent.confidence, intent.margin
         d.targets = tuple(t for i in intents for t in i.targets)
         d.target_scores = tuple(s for i in intents for s in i.target_scores)
-        d.extra["source"] = intent.source
+        d.source = intent.source
 
     async def _finish(self, d: Draft, text: str) -> TurnRecord:
         d.response = text
@@ -371,5 +370,5 @@ _ANSWERS = frozenset({"Confirm", "Deny"})
 
 def _rewrite_source(d: Draft) -> str:
     """The source of a request rewritten by something learned: the fleet's layer or the home's own."""
-    layer = str((d.rewrite or {}).get("layer", ""))
+    layer = d.rewrite.layer if d.rewrite is not None else ""
     return Provenance.GLOBAL.value if layer == "global" else Provenance.REWRITE.value

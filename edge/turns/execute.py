@@ -45,7 +45,7 @@ async def run_plans(
     emit: EmitEvent,
 ) -> Outcome:
     out = Outcome()
-    prior = d.extra.setdefault("prior_states", {})
+    prior = d.prior_states
     for intent, plan in zip(intents, plans, strict=True):
         commands = [command_json(c) for c in plan.commands]
         for c in commands:

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from edge.feedback.record import TurnRecord
+from edge.feedback.record import Asked, Dialog, Rewrite, Taught, TurnRecord
 
 __all__ = ["Draft", "Heard"]
 
@@ -38,7 +38,7 @@ class Draft:
     home_id: str
     area: str
     turn_id: str = ""
-    rewrite: dict[str, Any] | None = None
+    rewrite: Rewrite | None = None
     text: str = ""
     intent: str | None = None
     slots: dict[str, str] = field(default_factory=dict)
@@ -52,7 +52,16 @@ class Draft:
     response: str = ""
     timings_ms: dict[str, float] = field(default_factory=dict)
     context_version: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
+    no_speech: bool = False
+    source: str = ""
+    macro: str = ""
+    prior_states: dict[str, str] = field(default_factory=dict)
+    refused: str = ""
+    asked: Asked = Asked.NONE
+    dialog: Dialog = Dialog.NONE
+    teach_phrase: str = ""
+    taught: Taught | None = None
+    teach_refused: tuple[str, ...] = ()
     _t0: float = field(default_factory=time.perf_counter)
 
     def __post_init__(self) -> None:
@@ -95,5 +104,14 @@ class Draft:
             timings_ms=self.timings_ms,
             context_version=self.context_version,
             area=self.area,
-            extra=self.extra,
+            no_speech=self.no_speech,
+            source=self.source,
+            macro=self.macro,
+            prior_states=self.prior_states,
+            refused=self.refused,
+            asked=self.asked,
+            dialog=self.dialog,
+            teach_phrase=self.teach_phrase,
+            taught=self.taught,
+            teach_refused=self.teach_refused,
         )

@@ -14,6 +14,7 @@ from edge.dialog import responses as say
 from edge.dialog.profile import parse_preference
 from edge.dialog.teach import Forget, TeachMacro, parse_teach
 from edge.errors import EdgeError, ErrorCode
+from edge.feedback.record import Dialog, Taught
 from edge.feedback.taught import MacroStep, TaughtStore
 from edge.nlu.types import Intent, Provenance
 from edge.turns.heard import Draft
@@ -32,10 +33,10 @@ class Teaching:
         """A teaching command ("when I say ...", "forget ...") or a preference; None when it is neither."""
         command = parse_teach(d.heard.text)
         if isinstance(command, TeachMacro):
-            d.extra["dialog"] = "teach"
+            d.dialog = Dialog.TEACH
             return await self.learn(d, command, snapshot)
         if isinstance(command, Forget):
-            d.extra["dialog"] = "forget"
+            d.dialog = Dialog.FORGET
             gone = await asyncio.to_thread(self.taught.forget, command.phrase)
             return (
                 f"OK, I forgot {command.phrase}."
@@ -43,7 +44,7 @@ class Teaching:
                 else f"I don't know anything called {command.phrase}."
             )
         if (pref := parse_preference(d.heard.text)) is not None:
-            d.extra["dialog"] = "preference"
+            d.dialog = Dialog.PREFERENCE
             await asyncio.to_thread(self.taught.set_preference, *pref)
             return (
                 f"OK, I'll remember you like {pref[1]}."
@@ -69,13 +70,13 @@ class Teaching:
             kept.append(action)
         d.lap("nlu")
         if not steps:
-            d.extra["teach_refused"] = list(left_out)
+            d.teach_refused = tuple(left_out)
             return f"I didn't learn {command.phrase}: {say.TEACH_REFUSED}."
         await asyncio.to_thread(self.taught.add_macro, command.phrase, steps)
-        d.extra["taught"] = {"phrase": command.phrase, "steps": [s.to_json() for s in steps]}
+        d.taught = Taught(command.phrase, tuple(steps))
         text = f"Got it. When you say {command.phrase}, I'll {' and '.join(kept)}."
         if left_out:
-            d.extra["teach_refused"] = list(left_out)
+            d.teach_refused = tuple(left_out)
             text += f" I left out {' and '.join(left_out)}: {say.TEACH_REFUSED}."
         return text
 

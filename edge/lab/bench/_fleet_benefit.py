@@ -313,7 +313,7 @@ def _heldout(job: _HeldoutJob) -> ArmResult:
     for truth in log.truth.values():
         rec = records.get(truth.turn_id)
         if truth.attempt == 0 and rec is not None:
-            heard = str((rec.rewrite or {}).get("original", rec.asr_text))
+            heard = rec.rewrite.original if rec.rewrite else rec.asr_text
             firsts[truth.goal_id] = FirstTurn(
                 truth.intent, truth.target, heard, truth.achieved, truth.rewritten
             )

@@ -110,7 +110,7 @@ def _first_turns(logs: list[SimLog]) -> dict[str, tuple[SimTruth, str]]:
     """goal id -> (truth of the first attempt, the words heard before any rewrite)."""
     out: dict[str, tuple[SimTruth, str]] = {}
     for log in logs:
-        heard = {t.turn_id: str((t.rewrite or {}).get("original", t.asr_text)) for t in log.turns}
+        heard = {t.turn_id: t.rewrite.original if t.rewrite else t.asr_text for t in log.turns}
         for tr in log.truth.values():
             if tr.attempt == 0:
                 out[tr.goal_id] = (tr, heard[tr.turn_id])

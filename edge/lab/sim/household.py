@@ -221,8 +221,8 @@ async def _play_goal(sim: _Household, p: _Pursuit, t: float) -> float:
         before, snap = rt.states(), rt.snapshot()
         rec = await sim.turn(p, said, tid, t)
         t_end = rec.t_end + _response_s(rec.response)
-        layer = str((rec.rewrite or {}).get("layer", ""))
-        if rec.extra.get("asked") == "confirm":  # a safety confirmation: yes when it is about the goal
+        layer = rec.rewrite.layer if rec.rewrite is not None else ""
+        if rec.asked == "confirm":  # a safety confirmation: yes when it is about the goal
             answer = "yes" if goal.entity_id in rec.targets else "no"
             ans = await sim.turn(p, answer, f"{tid}-c", t_end + rng.uniform(0.5, 2.0))
             t_end = ans.t_end + _response_s(ans.response)
@@ -239,7 +239,7 @@ async def _play_goal(sim: _Household, p: _Pursuit, t: float) -> float:
         after = rt.states()
         changed = moved(before, after)
         wrong_moved = bool(changed)
-        if rec.extra.get("asked") == "teach":
+        if rec.asked == "teach":
             t_end = await _teach_answer(sim, p, tid, t_end)
         elif rec.response and rng.random() < p.user.barge:  # talks over the wrong answer
             cut = rec.t_end + rng.uniform(0.3, 1.5)
@@ -265,6 +265,6 @@ async def _teach_answer(sim: _Household, p: _Pursuit, tid: str, t: float) -> flo
     yes = p.rng.choice(("yes", "yes", "sure", "yeah"))
     words = f"{yes} {p.user.say(p.goal, sim.log.home, 3, p.rng)}" if r < p.user.teach else "no"
     rec = await sim.turn(p, words, f"{tid}-t", t + p.rng.uniform(0.5, 2.0))
-    ok = words == "no" or bool(rec.extra.get("taught"))  # a dialogue answer: did it do what was meant?
+    ok = words == "no" or rec.taught is not None  # a dialogue answer: did it do what was meant?
     sim.truth(p, f"{tid}-t", "" if ok else "nlu", ok, -2)
     return rec.t_end + _response_s(rec.response)

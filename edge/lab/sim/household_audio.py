@@ -105,7 +105,7 @@ def asr_figures(logs: Iterable[SimLog]) -> AsrFigures:
             said_words += len(s)
             errors += Levenshtein.distance(s, h)
             wrong += s != h
-            rejected += bool(rec.extra.get("no_speech"))
+            rejected += rec.no_speech
             said_text, heard_text = f" {' '.join(s)} ", f" {' '.join(h)} "
             for name in known:
                 if name and f" {name} " in said_text:

@@ -132,7 +132,7 @@ class SimRuntime:
         was understood right, intent and devices, and the device did not do it), asr (the words said would
         have worked), nlu (no intent, or one that would not meet the goal even on the right device),
         entity_resolution (the right request on the wrong or no device)."""
-        if record.extra.get("no_speech"):
+        if record.no_speech:
             return "asr" if said.strip() else "false_wake"  # words said, nothing heard: the recognizer
         intent_ok = False
         if record.intent is not None and record.intent != "Macro":
