@@ -42,23 +42,50 @@ def test_events_go_to_their_topics_and_hermes() -> None:
         topics.offer(PipelineEvent(EventType.WAKE, 100.0, "t1", {"word": "hey_jarvis", "score": 0.9}))
         topics.offer(INTENT)
         topics.offer(PipelineEvent(EventType.VOICE_START, 150.0, "t1"))  # not published
+        # the MQTT session owns the health topic (retained online, last will offline): not published here
         topics.offer(PipelineEvent(EventType.HEALTH, 0.0, "", {"status": "online"}))
         topics.close()
         await asyncio.wait_for(task, 5)
 
     asyncio.run(go())
     names = [t for t, _, _ in pub.sent]
-    assert names == [
-        "edge/kitchen-pi/wake",
-        "edge/kitchen-pi/intent",
-        "hermes/intent/HassTurnOn",
-        "edge/kitchen-pi/health",
-    ]
+    assert names == ["edge/kitchen-pi/wake", "edge/kitchen-pi/intent", "hermes/intent/HassTurnOn"]
     assert pub.sent[1][1]["slots"] == {"name": "kitchen light"}
-    assert pub.sent[3][2] is True  # health is retained
+    assert not any(retain for _, _, retain in pub.sent)  # events are telemetry: nothing is retained
     hermes = pub.sent[2][1]
     assert hermes["intent"] == {"intentName": "HassTurnOn", "confidenceScore": 0.93}
     assert hermes["slots"][0]["rawValue"] == "kitchen light"  # type: ignore[index]
+
+
+def test_hermes_input_is_what_the_nlu_read_in_that_turn() -> None:
+    """Intent events carry no text: Hermes' ``input`` comes from the turn's transcript, or its rewrite."""
+    pub = RecordingPublisher()
+    topics = RuntimeTopics(pub, "s", hermes=True)
+    intent = {"intent": "HassTurnOn", "slots": {"name": "kitchen light"}, "confidence": 0.9}
+
+    async def go() -> None:
+        task = asyncio.create_task(topics.run())
+        heard = {"text": "turn on the kitchen light.", "confidence": 0.8}
+        topics.offer(PipelineEvent(EventType.TRANSCRIPT, 1.0, "t1", heard))
+        heard2 = {"text": "kitchen lights please", "confidence": 0.5}
+        topics.offer(PipelineEvent(EventType.TRANSCRIPT, 2.0, "t2", heard2))
+        rewrite = {"original": "kitchen lights please", "rewritten": "turn on the kitchen light"}
+        topics.offer(PipelineEvent(EventType.REWRITE, 2.0, "t2", rewrite))
+        topics.offer(PipelineEvent(EventType.INTENT, 1.0, "t1", intent))
+        topics.offer(PipelineEvent(EventType.INTENT, 2.0, "t2", intent))
+        topics.offer(PipelineEvent(EventType.INTENT, 3.0, "t3", intent))  # a turn never heard
+        topics.close()
+        await asyncio.wait_for(task, 5)
+
+    asyncio.run(go())
+    inputs = [
+        (body["sessionId"], body["input"]) for topic, body, _ in pub.sent if topic.startswith("hermes/")
+    ]
+    assert inputs == [
+        ("t1", "turn on the kitchen light."),
+        ("t2", "turn on the kitchen light"),
+        ("t3", ""),
+    ]
 
 
 def test_broker_errors_do_not_stop_publishing() -> None:
