@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import datetime
 import ipaddress
+import os
+import signal
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -109,6 +111,33 @@ def test_a_publish_without_a_connection_fails_at_once_and_works_again_after_reco
         return waited
 
     assert asyncio.run(scenario()) < 0.5
+
+
+def test_a_publish_whose_puback_cannot_come_fails_when_the_link_finds_the_connection_dead(
+    upstream: MosquittoBroker,
+) -> None:
+    """The broker hangs (SIGSTOP): the keepalive finds the connection dead and the waiting publish fails
+    then, well before its own deadline; the link reconnects once the broker runs again."""
+    assert upstream.pid is not None
+    pid = upstream.pid
+
+    async def scenario() -> float:
+        settings = ConnectionSettings(port=upstream.port, keepalive_s=1, **FAST)
+        async with MqttLink(settings) as link:
+            os.kill(pid, signal.SIGSTOP)
+            try:
+                t0 = time.monotonic()
+                with pytest.raises(EdgeError, match="lost before the PUBACK") as info:
+                    await link.publish("fleet/up", b"x", timeout_s=30.0)
+                waited = time.monotonic() - t0
+                assert info.value.code is ErrorCode.BROKER_UNAVAILABLE
+            finally:
+                os.kill(pid, signal.SIGCONT)
+            await link.wait_connected(20)
+            await link.publish("fleet/up", b"y")
+        return waited
+
+    assert asyncio.run(scenario()) < 15.0
 
 
 class AclBroker(LoopbackBroker):

@@ -91,6 +91,14 @@ class _PubackClient(aiomqtt.Client):
         finally:
             self._pubacks.pop(info.mid, None)
 
+    def abandon_pubacks(self) -> None:
+        """The connection is gone: fail every publish still waiting for its PUBACK now, not at its deadline
+        (the message may or may not have reached the broker; the caller keeps it and tries again)."""
+        waiters, self._pubacks = self._pubacks, {}
+        for waiter in waiters.values():
+            if not waiter.done():
+                waiter.set_exception(aiomqtt.MqttError("the connection was lost before the PUBACK"))
+
 
 class MqttLink:
     """``async with MqttLink(settings) as link: await link.publish(...)``; reconnects on its own."""
@@ -235,6 +243,8 @@ class MqttLink:
             except Exception:  # a gap in the client library must not leave a dead supervisor
                 log.exception("upstream broker link: unexpected error; reconnecting")
             finally:
+                if self._client is not None:
+                    self._client.abandon_pubacks()
                 self._client = None
                 self._set_connected(False)
             await asyncio.sleep(self.settings.backoff.delay(attempt, self._rng.random()))
