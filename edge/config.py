@@ -342,7 +342,11 @@ def _validate(s: Settings) -> None:
             min(s.asr.timeout_s, s.nlu.timeout_s, s.mqtt.command_timeout_s) > 0,
             "asr.timeout_s, nlu.timeout_s and mqtt.command_timeout_s must be > 0",
         ),
-        (0 < s.mqtt.port < 65536, "mqtt.port must be 1..65535"),
+        (0 < s.mqtt.port < 65536 and 0 < s.sync.port < 65536, "mqtt.port and sync.port must be 1..65535"),
+        (
+            0 < s.mqtt.reconnect_min_s <= s.mqtt.reconnect_max_s,
+            "mqtt.reconnect_min_s must be > 0 and <= mqtt.reconnect_max_s",
+        ),
         (s.nlu.reject_below <= s.nlu.confirm_below, "nlu.reject_below must be <= nlu.confirm_below"),
         (0.0 <= s.learning.holdout < 0.5, "learning.holdout must be in [0, 0.5)"),
         (

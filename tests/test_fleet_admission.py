@@ -20,6 +20,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from edge.context.broker import MosquittoBroker
+from edge.context.connection import ConnectionSettings
 from edge.lab.fleet.admission import Admission, Verdict, admit, parse_envelopes
 from edge.lab.fleet.keys import load_or_create_key
 from edge.lab.fleet.process import AggregatorProcess, LoopbackBroker, start_broker
@@ -27,7 +28,7 @@ from edge.lab.fleet.storage import open_store
 from edge.lab.fleet.synthetic import device_keys, enroll_keys
 from edge.sync.envelope import SignedReport
 from edge.sync.keyfile import key_id
-from edge.sync.link import LinkSettings, MqttLink
+from edge.sync.link import MqttLink
 from edge.sync.payloads import RewritePair, WeeklyReport
 from edge.sync.release import RELEASE_TOPIC, public_key_hex, verify_release
 from edge.sync.uploader import report_topic
@@ -52,13 +53,13 @@ def upstream() -> Iterator[MosquittoBroker]:
 
 
 async def _publish(port: int, client_id: str, messages: list[tuple[str, bytes, str]]) -> None:
-    async with MqttLink(LinkSettings(port=port, client_id=client_id)) as link:
+    async with MqttLink(ConnectionSettings(port=port, client_id=client_id)) as link:
         for topic, payload, message_id in messages:
             await link.publish(topic, payload, user=(("message-id", message_id),))
 
 
 async def _release(port: int) -> bytes:
-    async with MqttLink(LinkSettings(port=port, client_id="operator")) as link:
+    async with MqttLink(ConnectionSettings(port=port, client_id="operator")) as link:
         await link.subscribe(RELEASE_TOPIC)
         await link.publish("edge-fleet/v1/control/release", b"{}")
         msg = await link.get(timeout_s=30)

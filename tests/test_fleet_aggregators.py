@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from edge.context.broker import MosquittoBroker
+from edge.context.connection import ConnectionSettings
 from edge.lab.fleet.keys import load_or_create_key
 from edge.lab.fleet.process import AggregatorProcess, LoopbackBroker, start_broker
 from edge.lab.fleet.storage import AdmittedReport, open_store
 from edge.lab.fleet.synthetic import PRIVATE_WORDS, SyntheticPair, enroll_keys, fleet_reports, signed_fleet
 from edge.sync.envelope import SignedReport
-from edge.sync.link import LinkSettings, MqttLink
+from edge.sync.link import MqttLink
 from edge.sync.payloads import RewritePair, WeeklyReport
 from edge.sync.release import RELEASE_TOPIC, public_key_hex, verify_release
 from edge.sync.uploader import report_topic
@@ -37,7 +38,7 @@ def upstream() -> Iterator[MosquittoBroker]:
 
 
 async def _publish_all(port: int, reports: list[SignedReport]) -> None:
-    async with MqttLink(LinkSettings(port=port, client_id="fleet-test-homes")) as link:
+    async with MqttLink(ConnectionSettings(port=port, client_id="fleet-test-homes")) as link:
         await asyncio.gather(
             *(
                 link.publish(report_topic(r.report), r.to_bytes(), user=(("message-id", r.message_id),))
@@ -54,7 +55,7 @@ async def _release(port: int, store_path: Path, expected: int) -> bytes:
                 await asyncio.sleep(0.05)
     finally:
         store.close()
-    async with MqttLink(LinkSettings(port=port, client_id="fleet-test-operator")) as link:
+    async with MqttLink(ConnectionSettings(port=port, client_id="fleet-test-operator")) as link:
         await link.subscribe(RELEASE_TOPIC)
         await link.publish("edge-fleet/v1/control/release", b"{}")
         msg = await link.get(timeout_s=30)

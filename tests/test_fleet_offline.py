@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from edge.context.backoff import Backoff
+from edge.context.connection import ConnectionSettings
 from edge.errors import EdgeError, ErrorCode
 from edge.lab.fleet.process import AggregatorProcess, LoopbackBroker, start_broker
 from edge.lab.fleet.storage import open_store
@@ -15,9 +17,9 @@ from edge.lab.fleet.synthetic import SyntheticPair, device_keys, enroll_keys, ho
 from edge.sync.anonymize import build_reports
 from edge.sync.envelope import SignedReport
 from edge.sync.identity import HomeIdentity
-from edge.sync.link import LinkSettings, MqttLink
+from edge.sync.link import MqttLink
 from edge.sync.outbox import Outbox, OutboxLimits
-from edge.sync.uploader import Backoff, Uploader, enqueue_report, report_topic
+from edge.sync.uploader import Uploader, enqueue_report, report_topic
 
 USERS = {"home": "home-pw", "aggregator": "agg-pw"}
 T0 = 1_741_000_000.0
@@ -47,7 +49,7 @@ def test_offline_home_delivers_exactly_once_after_broker_restarts(tmp_path: Path
     (key,) = device_keys(1, seed=3)
     enroll_keys(str(db), [key])
     signed = SignedReport.sign(report, key)
-    home = LinkSettings(port=upstream.port, username="home", password="home-pw", client_id="home-x")
+    home = ConnectionSettings(port=upstream.port, username="home", password="home-pw", client_id="home-x")
     agg = AggregatorProcess(
         upstream.port, db, tmp_path / "k.pem", name="agg-1", username="aggregator", password="agg-pw"
     )
@@ -59,7 +61,8 @@ def test_offline_home_delivers_exactly_once_after_broker_restarts(tmp_path: Path
         assert not enqueue_report(outbox, report, key)  # queued once
         link = MqttLink(home)
         await link.start(wait=False)
-        uploader = Uploader(outbox, link, Backoff(base_s=0.2, max_s=1.0), puback_timeout_s=3.0, seed=1)
+        retry = Backoff(min_s=0.2, max_s=1.0, jitter=0.5)
+        uploader = Uploader(outbox, link, retry, puback_timeout_s=3.0, seed=1)
         task = asyncio.create_task(uploader.run(idle_s=0.2), name="uploader")
         await asyncio.sleep(2.0)
         assert len(outbox) == 1 and uploader.sent == 0  # offline: still queued
@@ -99,7 +102,7 @@ def test_wrong_credentials_give_a_clear_error() -> None:
 
     async def connect() -> None:
         async with MqttLink(
-            LinkSettings(port=upstream.port, username="home", password="nope", connect_timeout_s=3)
+            ConnectionSettings(port=upstream.port, username="home", password="nope", connect_timeout_s=3)
         ):
             pass
 

@@ -14,6 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from edge.context.broker import MosquittoBroker
+from edge.context.connection import ConnectionSettings
 from edge.feedback.store import TurnStore
 from edge.lab.fleet.keys import load_or_create_key
 from edge.lab.fleet.privacy import PrivacyBudget
@@ -21,7 +22,7 @@ from edge.lab.fleet.process import LoopbackBroker, start_broker
 from edge.lab.fleet.publish import build_table
 from edge.lab.fleet.storage import PairCount
 from edge.sync.global_layer import GlobalLayerInstaller, InstallOutcome, follow_releases
-from edge.sync.link import LinkSettings, MqttLink
+from edge.sync.link import MqttLink
 from edge.sync.release import RELEASE_TOPIC, GlobalTable, public_key_hex, sign_table
 
 COUNTS = [
@@ -102,9 +103,9 @@ def test_tampered_wrong_key_older_and_unsigned_releases_are_rejected(
 def test_device_follows_the_retained_release_topic(tmp_path: Path, key: Ed25519PrivateKey) -> None:
     async def scenario(broker: MosquittoBroker) -> GlobalLayerInstaller:
         installer = GlobalLayerInstaller(tmp_path / "global.json", public_key_hex(key))
-        async with MqttLink(LinkSettings(port=broker.port)) as publisher:
+        async with MqttLink(ConnectionSettings(port=broker.port)) as publisher:
             await publisher.publish(RELEASE_TOPIC, _release(key, 5), retain=True)
-        async with MqttLink(LinkSettings(port=broker.port)) as device:
+        async with MqttLink(ConnectionSettings(port=broker.port)) as device:
             stop = asyncio.Event()
             task = asyncio.create_task(follow_releases(device, installer, stop), name="follow")
             async with asyncio.timeout(20):
@@ -196,7 +197,7 @@ def test_a_deeply_nested_retained_release_does_not_crash_edge_sync(
     broker = start_broker(LoopbackBroker())
 
     async def publish_retained(payload: bytes) -> None:
-        async with MqttLink(LinkSettings(port=broker.port)) as publisher:
+        async with MqttLink(ConnectionSettings(port=broker.port)) as publisher:
             await publisher.publish(RELEASE_TOPIC, payload, retain=True)
 
     overrides = {

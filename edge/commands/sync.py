@@ -11,6 +11,7 @@ from typing import Any
 
 from edge.commands._util import settings_from_args
 from edge.config import Settings
+from edge.context.connection import ConnectionSettings
 from edge.errors import ConfigError
 from edge.sync.envelope import SignedReport
 from edge.sync.global_layer import GlobalLayerInstaller, follow_releases
@@ -22,7 +23,6 @@ from edge.sync.service import (
     device_key,
     enqueue_completed,
     global_table_path,
-    link_settings,
     pending_reports,
 )
 from edge.sync.uploader import Uploader, report_topic
@@ -47,7 +47,7 @@ async def _send(settings: Settings, db: Path, timeout_s: float, fetch_layer: boo
     outbox = await asyncio.to_thread(Outbox, paths.outbox)
     try:
         added = await asyncio.to_thread(enqueue_completed, settings, db, outbox)
-        async with MqttLink(link_settings(settings)) as link:
+        async with MqttLink(ConnectionSettings.from_sync(settings.sync)) as link:
             uploader = Uploader(outbox, link)
             empty = await uploader.drain(timeout_s)
             print(f"queued {added} report(s); sent {uploader.sent}; {len(outbox)} waiting")

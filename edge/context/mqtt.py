@@ -2,11 +2,11 @@
 
 ``async with MqttSession(settings) as s`` starts one named supervisor task that connects (aiomqtt over
 paho), resubscribes everything it is subscribed to now, forwards messages and, when the connection drops,
-reconnects after a short full-jitter backoff (capped at ``reconnect_max_s``, reset on every connection),
-forever. A publish that finds the broker away wakes the supervisor, which then retries within
-``reconnect_min_s`` instead of sleeping out its backoff; the publish waits for the connection at most its
-deadline and then fails with ``BROKER_UNAVAILABLE`` (callers keep working). A message is handed to the
-broker at most once: it is retried only when paho refused it before sending.
+reconnects after a short full-jitter backoff (``settings.backoff``, capped at ``reconnect_max_s``, reset
+on every connection), forever. A publish that finds the broker away wakes the supervisor, which then
+retries within ``reconnect_min_s`` instead of sleeping out its backoff; the publish waits for the
+connection at most its deadline and then fails with ``BROKER_UNAVAILABLE`` (callers keep working). A
+message is handed to the broker at most once: it is retried only when paho refused it before sending.
 
 Incoming messages go to a bounded queue (``coalesce_by_topic=False``: back-pressure, in order) or, for
 the runtime's context store, are coalesced per topic (latest wins): the reader never falls behind a chatty
@@ -28,69 +28,38 @@ import random
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from types import TracebackType
 
 import aiomqtt
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
 
 from edge.config import MQTTSettings
+from edge.context.connection import ConnectionSettings, open_client
 from edge.context.validate import PayloadError, check_topic_filter, check_topic_name
 from edge.errors import EdgeError, ErrorCode
 
-__all__ = ["RECONNECT_CAP_S", "Message", "MqttSession", "SessionSettings", "backoff_delay"]
+__all__ = ["Message", "MqttSession", "SessionSettings"]
 
 log = logging.getLogger(__name__)
 
-RECONNECT_CAP_S = 5.0
-"""The runtime never waits longer than this between two connection attempts (whatever the config says):
-a home hub that is back should be used at once."""
-
-
-def backoff_delay(attempt: int, min_s: float, max_s: float, rng: random.Random) -> float:
-    """Full-jitter exponential backoff: uniform in [min_s, min(max_s, min_s * 2**attempt)]."""
-    ceiling = min(max_s, min_s * (2 ** min(attempt, 30)))
-    return rng.uniform(min_s, max(min_s, ceiling))
-
 
 @dataclass(frozen=True, slots=True)
-class SessionSettings:
-    """Where to connect and how to behave. ``health_topic`` "" publishes no health."""
+class SessionSettings(ConnectionSettings):
+    """The connection (:class:`ConnectionSettings`) and what the session does on it. ``health_topic`` ""
+    publishes no health."""
 
-    host: str = "127.0.0.1"
-    port: int = 1883
-    username: str = ""
-    password: str = ""
-    client_id: str = ""
-    tls: bool = False
-    ca_file: str = ""
-    reconnect_min_s: float = 0.5
-    reconnect_max_s: float = RECONNECT_CAP_S
-    keepalive_s: int = 15
-    connect_timeout_s: float = 5.0
     publish_timeout_s: float = 5.0
     queue_size: int = 2000
     health_topic: str = ""
     site_id: str = ""
     coalesce_by_topic: bool = False  # latest message per topic wins (state readers); False: every one
-    session_expiry_s: int = 0  # > 0 (with a client_id): the broker keeps our subscriptions and queues
-    # QoS 1 messages for us while we are away, across its own restart (how a device bridge connects)
-
-    def __post_init__(self) -> None:
-        if not 0 < self.port < 65536:
-            raise EdgeError(f"MQTT port {self.port} is out of range", hint="use 1..65535")
-        if not 0 < self.reconnect_min_s <= self.reconnect_max_s:
-            raise EdgeError("reconnect_min_s must be > 0 and <= reconnect_max_s", hint="e.g. 0.5 and 30")
 
     @classmethod
     def from_mqtt(cls, mqtt: MQTTSettings, site_id: str = "", *, health: bool = True) -> SessionSettings:
         topic = f"{mqtt.base_topic}/{site_id or 'default'}/health" if health else ""
+        connection = ConnectionSettings.from_mqtt(mqtt)
         return cls(
-            host=mqtt.host, port=mqtt.port, username=mqtt.username, password=mqtt.password,
-            client_id=mqtt.client_id, tls=mqtt.tls, ca_file=mqtt.ca_file,
-            reconnect_min_s=min(mqtt.reconnect_min_s, RECONNECT_CAP_S),
-            reconnect_max_s=min(mqtt.reconnect_max_s, RECONNECT_CAP_S),
+            **{f.name: getattr(connection, f.name) for f in fields(ConnectionSettings)},
             publish_timeout_s=mqtt.command_timeout_s, health_topic=topic, site_id=site_id,
             coalesce_by_topic=True,
         )  # fmt: skip
@@ -307,18 +276,7 @@ class MqttSession:
         will = None
         if s.health_topic:
             will = aiomqtt.Will(s.health_topic, _health("offline", s.site_id), qos=1, retain=True)
-        tls = aiomqtt.TLSParameters(ca_certs=s.ca_file or None) if s.tls else None
-        persistent = s.session_expiry_s > 0 and bool(s.client_id)
-        properties = None
-        if persistent:
-            properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
-            properties.SessionExpiryInterval = s.session_expiry_s
-        return aiomqtt.Client(
-            s.host, s.port, username=s.username or None, password=s.password or None,
-            identifier=s.client_id or None, protocol=aiomqtt.ProtocolVersion.V5, will=will,
-            keepalive=s.keepalive_s, timeout=s.connect_timeout_s, tls_params=tls,
-            max_queued_incoming_messages=s.queue_size, clean_start=not persistent, properties=properties,
-        )  # fmt: skip
+        return open_client(aiomqtt.Client, s, will=will, incoming_queue=s.queue_size)
 
     async def _session(self, client: aiomqtt.Client) -> None:
         s = self.settings
@@ -359,7 +317,7 @@ class MqttSession:
         """Sleep the jittered backoff, cut short to at most ``reconnect_min_s`` (jittered) while, or as
         soon as, a publisher waits for the broker."""
         s = self.settings
-        delay = backoff_delay(attempt, s.reconnect_min_s, s.reconnect_max_s, self._rng)
+        delay = s.backoff.delay(attempt, self._rng.random())
         loop = asyncio.get_running_loop()
         until = loop.time() + delay
         if not self._waiting:

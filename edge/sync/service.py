@@ -19,7 +19,6 @@ from edge.feedback.store import TurnQuery, TurnStore
 from edge.sync.anonymize import build_reports
 from edge.sync.identity import HomeIdentity, period_bounds
 from edge.sync.keyfile import load_or_create_key
-from edge.sync.link import LinkSettings
 from edge.sync.outbox import Outbox
 from edge.sync.payloads import WeeklyReport
 from edge.sync.uploader import enqueue_report
@@ -29,7 +28,6 @@ __all__ = [
     "device_key",
     "enqueue_completed",
     "global_table_path",
-    "link_settings",
     "pending_reports",
 ]
 
@@ -56,19 +54,6 @@ def global_table_path(settings: Settings) -> Path:
     if settings.learning.global_table:
         return Path(settings.learning.global_table)
     return Path(settings.learning.tables_dir) / "global.json"
-
-
-def link_settings(settings: Settings, client_id: str = "") -> LinkSettings:
-    s = settings.sync
-    return LinkSettings(
-        host=s.host,
-        port=s.port,
-        username=s.username,
-        password=s.password,
-        tls=s.tls,
-        ca_file=s.ca_file,
-        client_id=client_id,
-    )
 
 
 def pending_reports(

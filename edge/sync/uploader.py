@@ -1,9 +1,11 @@
 """The uploader: drains the outbox to the upstream broker, QoS 1, one PUBACK per item, jittered backoff.
 
 Each message is a report signed by the device key (:mod:`edge.sync.envelope`) and carries its id twice: in
-the JSON body and as the MQTT v5 user property ``message-id``. An item leaves the outbox only after its
-PUBACK; a timeout or a lost connection leaves it there with a later ``next_try`` (exponential, jittered). A
-resend after a lost PUBACK is harmless: the aggregator keeps the first copy of each message id per key.
+the JSON body and as the MQTT v5 user property ``message-id``. An item leaves the outbox only after a PUBACK
+that says a subscription took it (not "no matching subscribers"); a refusal, a timeout or a lost connection
+leaves it there with a later ``next_try`` by the device's backoff policy (:data:`RETRY`: 1 s doubling to
+15 min, jittered). A resend after a lost PUBACK is harmless: the
+aggregator keeps the first copy of each message id per key.
 """
 
 from __future__ import annotations
@@ -12,17 +14,17 @@ import asyncio
 import logging
 import random
 import time
-from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from edge.context.backoff import Backoff
 from edge.errors import EdgeError
 from edge.sync.envelope import SignedReport
 from edge.sync.link import MqttLink
 from edge.sync.outbox import Outbox
 from edge.sync.payloads import WeeklyReport
 
-__all__ = ["REPORT_TOPIC", "Backoff", "Uploader", "enqueue_report", "report_topic"]
+__all__ = ["REPORT_TOPIC", "RETRY", "Uploader", "enqueue_report", "report_topic"]
 
 log = logging.getLogger("edge.sync.uploader")
 
@@ -39,15 +41,9 @@ def enqueue_report(outbox: Outbox, report: WeeklyReport, key: Ed25519PrivateKey)
     return outbox.put(report.message_id, report.period, report_topic(report), signed.to_bytes())
 
 
-@dataclass(frozen=True, slots=True)
-class Backoff:
-    base_s: float = 1.0
-    max_s: float = 900.0
-    jitter: float = 0.5  # the delay is drawn from [(1 - jitter) * d, d]
-
-    def delay(self, attempts: int, rng: random.Random) -> float:
-        d = min(self.max_s, self.base_s * 2.0 ** min(attempts, 30))
-        return d * (1.0 - self.jitter * rng.random())
+RETRY = Backoff(min_s=1.0, max_s=900.0, jitter=0.5)
+"""Between two tries of one report: half jitter keeps a report's retries growing (the first after 1 s, from
+the eleventh on 7.5 .. 15 min apart) while homes that failed together spread out."""
 
 
 class Uploader:
@@ -63,30 +59,35 @@ class Uploader:
     ) -> None:
         self.outbox = outbox
         self.link = link
-        self.backoff = backoff or Backoff()
+        self.backoff = backoff or RETRY
         self.puback_timeout_s = puback_timeout_s
         self._rng = random.Random(seed)
         self.sent = 0
         self.failures = 0
 
     async def send_due(self) -> int:
-        """Try every due item once; returns how many were acknowledged."""
+        """Try every due item once; returns how many were acknowledged by a broker that had a subscriber
+        for them (an item no subscription took stays: a broker restart can forget the aggregators' shared
+        subscription until they subscribe again, and a report published then would reach nobody)."""
         items = await asyncio.to_thread(self.outbox.due, time.time())
         acked = 0
         for item in items:
             try:
-                await self.link.publish(
+                delivered = await self.link.publish(
                     item.topic,
                     item.payload,
                     qos=1,
                     user=(("message-id", item.message_id),),
                     timeout_s=self.puback_timeout_s,
                 )
+                why = "" if delivered else "the upstream broker has no subscriber for it (no aggregator)"
             except EdgeError as err:
+                why = err.message
+            if why:
                 self.failures += 1
-                at = time.time() + self.backoff.delay(item.attempts, self._rng)
+                at = self.backoff.retry_at(time.time(), item.attempts, self._rng.random())
                 await asyncio.to_thread(self.outbox.retry_later, item.seq, at)
-                log.info("upload of %s deferred: %s", item.message_id, err.message)
+                log.info("upload of %s deferred: %s", item.message_id, why)
                 continue
             await asyncio.to_thread(self.outbox.done, item.seq)
             acked += 1
@@ -119,7 +120,7 @@ class Uploader:
                     await self.link.wait_connected(timeout_s)
                     await asyncio.to_thread(self.outbox.reset_backoff)
                     if not await self.send_due():
-                        await asyncio.sleep(min(1.0, self.backoff.delay(0, self._rng)))
+                        await asyncio.sleep(min(1.0, self.backoff.delay(0, self._rng.random())))
         except (TimeoutError, EdgeError):
             return False
         return True

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from edge.context.connection import ConnectionSettings
 from edge.context.model import Device
 from edge.lab.bench._reliability_common import Figure
 from edge.lab.fleet.keys import load_or_create_key
@@ -36,7 +37,7 @@ from edge.lab.fleet.synthetic import device_keys, enroll_keys
 from edge.sync.envelope import SignedReport
 from edge.sync.global_layer import GlobalLayerInstaller, InstallOutcome
 from edge.sync.instantiate import RegistryGlobalLayer
-from edge.sync.link import LinkSettings, MqttLink
+from edge.sync.link import MqttLink
 from edge.sync.payloads import RewritePair, WeeklyReport
 from edge.sync.release import (
     RELEASE_TOPIC,
@@ -66,13 +67,13 @@ def _wire(r: WeeklyReport, payload: bytes) -> tuple[str, bytes, str]:
 
 
 async def _publish(port: int, client_id: str, messages: list[tuple[str, bytes, str]]) -> None:
-    async with MqttLink(LinkSettings(port=port, client_id=client_id)) as link:
+    async with MqttLink(ConnectionSettings(port=port, client_id=client_id)) as link:
         for topic, payload, message_id in messages:
             await link.publish(topic, payload, user=(("message-id", message_id),))
 
 
 async def _release(port: int) -> bytes | None:
-    async with MqttLink(LinkSettings(port=port, client_id="bench-operator")) as link:
+    async with MqttLink(ConnectionSettings(port=port, client_id="bench-operator")) as link:
         await link.subscribe(RELEASE_TOPIC)
         await link.publish("edge-fleet/v1/control/release", b"{}")
         msg = await link.get(timeout_s=60)

@@ -25,6 +25,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from edge.config import Settings
+from edge.context.connection import ConnectionSettings
 from edge.lab.bench._fleet_benefit import (
     ArmResult,
     BenefitSetup,
@@ -45,7 +46,7 @@ from edge.lab.fleet.process import AggregatorProcess, LoopbackBroker, start_brok
 from edge.lab.fleet.storage import open_store
 from edge.lab.fleet.synthetic import SyntheticPair, enroll_keys, fleet_reports, signed_fleet
 from edge.sync.envelope import SignedReport
-from edge.sync.link import LinkSettings, MqttLink
+from edge.sync.link import MqttLink
 from edge.sync.release import RELEASE_TOPIC
 from edge.sync.uploader import report_topic
 
@@ -65,7 +66,7 @@ async def _wait_count(db: Path, n: int, timeout_s: float) -> None:
 
 
 async def _round(port: int, db: Path, reports: list[SignedReport], release: bool) -> tuple[float, float]:
-    async with MqttLink(LinkSettings(port=port, client_id="bench-homes")) as link:
+    async with MqttLink(ConnectionSettings(port=port, client_id="bench-homes")) as link:
         await link.subscribe(RELEASE_TOPIC)
         t0 = time.perf_counter()
         await asyncio.gather(

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from edge.commands._util import emit_json
+from edge.context.connection import FLEET_RECONNECT, ConnectionSettings
 from edge.errors import ConfigError
 from edge.lab.fleet.aggregator import Aggregator, AggregatorSettings
 from edge.lab.fleet.keys import load_or_create_key
 from edge.lab.fleet.privacy import PrivacyBudget
 from edge.lab.fleet.storage import open_store
-from edge.sync.link import LinkSettings
 from edge.sync.release import public_key_hex
 
 __all__ = ["register"]
@@ -33,13 +33,17 @@ def _broker(value: str) -> tuple[str, int]:
 
 def _settings(args: argparse.Namespace) -> AggregatorSettings:
     host, port = _broker(args.broker)
-    link = LinkSettings(
+    link = ConnectionSettings(
         host=host,
         port=port,
         username=args.username,
         password=os.environ.get(args.password_env, ""),
         tls=args.tls,
         ca_file=args.ca_file,
+        keepalive_s=30,
+        connect_timeout_s=10.0,
+        reconnect_min_s=FLEET_RECONNECT.min_s,
+        reconnect_max_s=FLEET_RECONNECT.max_s,
     )
     budget = PrivacyBudget(epsilon=args.epsilon, delta=args.delta, k=args.k, m=args.m)
     return AggregatorSettings(

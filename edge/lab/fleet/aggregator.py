@@ -20,17 +20,19 @@ import random
 import socket
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from edge.context.connection import ConnectionSettings
 from edge.errors import EdgeError
 from edge.lab.fleet.admission import Admission, Verdict, admit, parse_envelopes
 from edge.lab.fleet.keys import load_or_create_key
+from edge.lab.fleet.link import AggregatorLink
 from edge.lab.fleet.privacy import PrivacyBudget
 from edge.lab.fleet.publish import make_release
 from edge.lab.fleet.storage import FleetStore, IngestResult, open_store
-from edge.sync.link import LinkMessage, LinkSettings, MqttLink
+from edge.sync.link import LinkMessage
 from edge.sync.release import RELEASE_TOPIC
 from edge.sync.uploader import REPORT_TOPIC
 
@@ -43,7 +45,7 @@ CONTROL_TOPIC = "edge-fleet/v1/control"
 
 @dataclass(frozen=True, slots=True)
 class AggregatorSettings:
-    link: LinkSettings
+    link: ConnectionSettings
     group: str = "edge-aggregators"
     name: str = ""
     db: str = "var/fleet/aggregator.sqlite3"
@@ -108,16 +110,13 @@ class Aggregator:
         s = self.settings
         self._store = await asyncio.to_thread(open_store, s.db, s.postgres)
         key = await asyncio.to_thread(load_or_create_key, s.key_file)
-        link_settings = LinkSettings(
-            **{
-                **{f: getattr(s.link, f) for f in s.link.__slots__},
-                "client_id": s.link.client_id or f"edge-agg-{s.group}-{self.name}",
-                "manual_ack": True,
-                "session_expiry_s": s.link.session_expiry_s or 86_400,
-            }
+        link_settings = replace(
+            s.link,
+            client_id=s.link.client_id or f"edge-agg-{s.group}-{self.name}",
+            session_expiry_s=s.link.session_expiry_s or 86_400,
         )
         try:
-            async with MqttLink(link_settings) as link:
+            async with AggregatorLink(link_settings, manual_ack=True) as link:
                 await link.subscribe(f"$share/{s.group}/{REPORT_TOPIC}/#", qos=1)
                 await link.subscribe(f"$share/{s.group}/{CONTROL_TOPIC}/#", qos=1)
                 self._emit({"event": "ready", "name": self.name})
@@ -134,7 +133,7 @@ class Aggregator:
             await asyncio.to_thread(self._store.close)
         return self.stats
 
-    async def _collect(self, link: MqttLink) -> tuple[list[LinkMessage], list[LinkMessage]]:
+    async def _collect(self, link: AggregatorLink) -> tuple[list[LinkMessage], list[LinkMessage]]:
         batch: list[LinkMessage] = []
         controls: list[LinkMessage] = []
         first = await link.get(timeout_s=0.5)
@@ -149,7 +148,7 @@ class Aggregator:
             msg = await link.get(timeout_s=max(0.0, deadline - time.monotonic()))
         return batch, controls
 
-    async def _ingest(self, link: MqttLink, batch: list[LinkMessage]) -> None:
+    async def _ingest(self, link: AggregatorLink, batch: list[LinkMessage]) -> None:
         store = self._store
         assert store is not None
         admission = Admission()
@@ -179,7 +178,9 @@ class Aggregator:
             }
         )
 
-    async def _release(self, link: MqttLink, key: Ed25519PrivateKey, controls: list[LinkMessage]) -> None:
+    async def _release(
+        self, link: AggregatorLink, key: Ed25519PrivateKey, controls: list[LinkMessage]
+    ) -> None:
         assert self._store is not None
         period = None
         for msg in controls:
