@@ -6,10 +6,10 @@ import pytest
 
 from edge.config import Settings
 from edge.context.model import ContextSnapshot
+from edge.lang import model_tokens
 from edge.nlu.context_features import CONTEXT_FEATURES, context_vector
 from edge.nlu.parser import NLUParser
 from edge.nlu.snapshots import BUILTIN_DEVICES, make_snapshot
-from edge.nlu.text import normalize
 from edge.nlu.types import Intent
 
 DEVICES = {d.entity_id: d for d in BUILTIN_DEVICES}
@@ -83,7 +83,7 @@ def test_out_of_domain_gives_nothing(parser: NLUParser, text: str) -> None:
 
 def test_the_context_vector_is_a_model_input(parser: NLUParser) -> None:
     """The model's own output moves with the context input (no rule after the model)."""
-    tokens = normalize("what's the temperature")
+    tokens = model_tokens("what's the temperature")
     on = context_vector(snap(oven__kitchen="on"))
     off = context_vector(snap())
     assert on.shape == (len(CONTEXT_FEATURES),)

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from edge.config import load_settings
+from edge.lang import number_words, spoken_words
 from edge.nlu.domain_match import DomainGrammar
 from edge.nlu.domain_parser import DomainParser, domain_prompt, load_parser
 from edge.nlu.domains import load_domain
 from edge.nlu.snapshots import BUILTIN_DEVICES, make_snapshot
-from edge.nlu.spoken import number_words, skeleton, spoken_words
+from edge.nlu.spoken import skeleton
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from edge.actions.gate import is_critical_device
 from edge.context.model import ContextSnapshot
-from edge.feedback.similarity import normalize
+from edge.lang import fold
 from edge.learning.canonical import Lexicon
 from edge.nlu.types import Intent
 
@@ -29,7 +29,7 @@ Parse = Callable[[str, ContextSnapshot], "Intent | None"]
 
 def mentions_safety(text: str, lexicon: Lexicon | None = None) -> bool:
     """Words that point at a safety-critical action or device (cheap, conservative)."""
-    said = normalize(text)
+    said = fold(text)
     if _SAFETY_WORDS.search(said) or _OPEN_DOOR.search(said):
         return True
     return lexicon is not None and any(

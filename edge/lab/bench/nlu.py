@@ -34,10 +34,10 @@ from edge.lab.bench.barista import run_barista
 from edge.lab.training.ha_data import load_en
 from edge.lab.training.hwu64 import IOT_MAP, SERVED_SCENARIOS, SLOT_MAP, HwuRow, read_hwu64, served_label
 from edge.lab.training.pools import AREAS, FLOORS
+from edge.lang import model_tokens
 from edge.nlu.catalogue import by_name
 from edge.nlu.parser import NLUParser, default_model_dir
 from edge.nlu.snapshots import BUILTIN_DEVICES, make_snapshot
-from edge.nlu.text import normalize
 
 __all__ = ["BLIND_EVAL", "DEV_EVAL", "evaluate_hwu", "evaluate_own", "read_own", "run"]
 
@@ -47,7 +47,7 @@ BLIND_EVAL = project_root() / "tests" / "data" / "nlu_blind_eval.tsv"
 
 
 def _norm(value: str) -> str:
-    return " ".join(normalize(value))
+    return " ".join(model_tokens(value))
 
 
 def _should_move(row: HwuRow) -> bool:
