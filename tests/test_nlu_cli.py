@@ -93,7 +93,6 @@ def test_intents_json_lists_the_catalogue() -> None:
         "slots",
         "domains",
         "moves_device",
-        "safety",
         "origin",
     }
 

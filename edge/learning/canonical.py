@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 from edge.context.model import ContextSnapshot, Device
 from edge.lang import fold, numbers_to_digits
+from edge.nlu.catalogue import is_safety_critical
 
 __all__ = ["Canonicalizer", "Lexicon", "canonicalize"]
 
@@ -44,7 +45,7 @@ class Lexicon:
             names.update(fold(a) for a in d.aliases)
             words.update(name.split())
             words.update(fold(d.area).split())
-            if d.safety_critical:
+            if is_safety_critical(d):
                 safety.add(name)
             for alias in d.aliases:
                 said = fold(alias).split()
@@ -53,7 +54,7 @@ class Lexicon:
                     aliases[key] = name
                     words.update(said)
                     words.update(key)
-                    if d.safety_critical:
+                    if is_safety_critical(d):
                         safety.update({" ".join(said), " ".join(key)})
         return cls(aliases, frozenset(words), frozenset(safety), frozenset(n for n in names if n))
 

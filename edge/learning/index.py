@@ -20,6 +20,7 @@ import numpy as np
 
 from edge.context.model import Capability, Device
 from edge.lang import fold
+from edge.nlu.catalogue import is_safety_critical
 
 __all__ = ["Candidate", "Hit", "RetrievalIndex", "phonetic_string", "registry_requests"]
 
@@ -158,7 +159,7 @@ def registry_requests(devices: Iterable[Device]) -> list[Candidate]:
     out: list[Candidate] = []
     areas: dict[str, list[str]] = {}
     for d in devices:
-        if d.safety_critical:
+        if is_safety_critical(d):
             continue  # never a retrieval target
         names = [fold(d.name), *(fold(a) for a in d.aliases)]
         for name in filter(None, names):
