@@ -10,7 +10,7 @@ from edge.lang import model_tokens, model_words
 from edge.nlu.context_features import CONTEXT_FEATURES, context_facts
 from edge.nlu.features import FEATURES_PER_TOKEN, featurize
 from edge.nlu.parser import decode_slots
-from edge.nlu.snapshots import BUILTIN_DEVICES, make_snapshot
+from edge.nlu.snapshots import demo_devices, make_snapshot
 
 
 def test_whisper_style_text_normalizes() -> None:
@@ -55,7 +55,7 @@ def test_bio_decoding() -> None:
 
 
 def test_context_facts_from_a_snapshot() -> None:
-    devices = {d.entity_id: d for d in BUILTIN_DEVICES}
+    devices = demo_devices()
     snap = make_snapshot(
         devices,
         area="kitchen",
