@@ -30,6 +30,7 @@ from edge.events import EventType, PipelineEvent
 from edge.feedback.recorder import FeedbackRecorder
 from edge.feedback.taught import TaughtStore
 from edge.feedback.writer import AsyncTurnStore
+from edge.lang import ASR_BIAS_PHRASES
 from edge.learning.loop import run_when_idle
 from edge.nlu.domain_parser import DomainParser, load_parser
 from edge.pipeline import build_pipeline, load_engines
@@ -45,11 +46,6 @@ log = logging.getLogger(__name__)
 
 IDLE_S = 120.0  # no voice activity for this long: the device may learn
 
-COMMAND_WORDS = (
-    "turn on", "turn off", "switch", "set", "dim", "brighten", "play", "pause", "stop", "lock", "unlock",
-    "open", "close", "what's the temperature", "volume", "degrees", "percent",
-)  # fmt: skip
-
 
 @dataclass(frozen=True, slots=True)
 class RuntimeOptions:
@@ -63,7 +59,7 @@ class RuntimeOptions:
 
 def asr_vocabulary(snapshot: ContextSnapshot) -> list[str]:
     """Words that bias ASR toward this home: command verbs, device names and aliases, areas."""
-    words: list[str] = list(COMMAND_WORDS)
+    words: list[str] = list(ASR_BIAS_PHRASES)
     for device in snapshot.devices.values():
         words.append(device.name.lower())
         words.extend(a.lower() for a in device.aliases)

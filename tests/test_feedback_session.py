@@ -30,6 +30,7 @@ from edge.feedback.store import TurnQuery
 from edge.feedback.taught import MacroStep, TaughtStore
 from edge.feedback.writer import AsyncTurnStore
 from edge.lab.session.script import ScriptLine, run_session
+from edge.nlu.catalogue import is_safety_critical
 from edge.nlu.types import Intent
 from edge.turns.engine import TurnEngine
 from edge.turns.heard import Heard
@@ -97,7 +98,7 @@ class FakeHome:
         return FakePlan(cmds)
 
     async def execute(self, plan: FakePlan) -> FakeResult:
-        critical = [c for c in plan.commands if DEVICES[c["entity_id"]].safety_critical]
+        critical = [c for c in plan.commands if is_safety_critical(DEVICES[c["entity_id"]])]
         if critical and plan.confirmation is None:  # the real executors' gate, in brief
             return FakeResult(False, "needs-confirmation")
         for c in plan.commands:

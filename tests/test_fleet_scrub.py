@@ -64,6 +64,11 @@ DEVICES = [
             "switch on the kitchen light",
             ("swich on the {light}", "switch on the {light}"),
         ),
+        (  # every number word is a number (edge.lang.NUMBER_WORDS), not only the ones a short table listed
+            "dim the reading light to sixty",
+            "set alice's lamp to 65 percent",
+            ("dim the {light} to {num:60-69}", "set {light} to {num:60-69} percent"),
+        ),
         (
             "set it to 21 degrees",
             "set the thermostat to 21.5 degrees",

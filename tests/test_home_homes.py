@@ -9,6 +9,7 @@ import pytest
 from edge.context.homes import load_device_types, load_home
 from edge.context.model import Capability, Satellite
 from edge.errors import ConfigError
+from edge.nlu.catalogue import is_safety_critical
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,9 +22,9 @@ def test_demo_home_loads() -> None:
     assert Capability.BRIGHTNESS in kitchen.capabilities
     assert home.devices["media_player.living_room_tv"].device_class == "tv"
     assert Capability.SCREEN in home.devices["media_player.living_room_tv"].capabilities
-    assert home.devices["lock.front_door"].safety_critical
-    assert home.devices["cover.garage_door"].safety_critical
-    assert not home.devices["cover.living_room_blinds"].safety_critical
+    assert is_safety_critical(home.devices["lock.front_door"])
+    assert is_safety_critical(home.devices["cover.garage_door"])
+    assert not is_safety_critical(home.devices["cover.living_room_blinds"])
     assert home.devices["oven.kitchen"].domain == "oven"
     assert home.devices["climate.hallway"].area == "hallway"
     assert "lock.front_door" in home.z2m and "light.kitchen" not in home.z2m
@@ -54,7 +55,7 @@ def test_ha_fixture_loads(shared_data: Path) -> None:
     home = load_home(shared_data / "ha-intents" / "home_en_fixtures.yaml")
     assert home.devices["light.kitchen_ceiling"].area == "kitchen"
     assert home.devices["light.kitchen_ceiling"].floor == "first floor"
-    assert home.devices["lock.front_door"].safety_critical
+    assert is_safety_critical(home.devices["lock.front_door"])
     assert Capability.TEMPERATURE_READ in home.devices["climate.thermostat"].capabilities
     assert Capability.POSITION in home.devices["cover.bedroom"].capabilities
     assert home.states["binary_sensor.phone_battery"].state == "off"

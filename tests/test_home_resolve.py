@@ -9,7 +9,8 @@ import pytest
 
 from edge.context.homes import Home, load_home
 from edge.context.model import Capability, ContextSnapshot, Satellite
-from edge.nlu.phonetic import label_score, normalize, phonetic_key
+from edge.lang import name_key
+from edge.nlu.phonetic import label_score, phonetic_key
 from edge.nlu.resolve import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,7 +145,7 @@ def test_domains_as_tuple_and_empty(home: Home) -> None:
 
 
 def test_phonetic_helpers() -> None:
-    assert normalize("The Kitchen's  Light!") == "kitchen light"
+    assert name_key("The Kitchen's  Light!") == "kitchen light"
     assert phonetic_key("kitchen lite") == phonetic_key("kitchen light")
     assert label_score("kitchen light", "kitchen light") == 1.0
     assert label_score("", "kitchen light") == 0.0

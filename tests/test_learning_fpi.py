@@ -7,9 +7,9 @@ import numpy as np
 from edge.feedback.record import FeedbackSignal, Rewrite, SignalKind, TurnRecord
 from edge.learning.canonical import Lexicon
 from edge.learning.fpi import CLASSES, classify, featurize, fit_tree, label_functions, route
-from edge.nlu.snapshots import BUILTIN_DEVICES
+from edge.nlu.snapshots import demo_devices
 
-LEX = Lexicon.from_devices(BUILTIN_DEVICES)
+LEX = Lexicon.from_devices(demo_devices().values())
 
 
 def _turn(tid: str = "t1", **kw: object) -> TurnRecord:

@@ -38,6 +38,13 @@ def test_parse_prints_one_json_object() -> None:
     assert "oven.kitchen" in out["targets"]
 
 
+def test_parse_without_a_home_reads_the_demo_home() -> None:
+    """The one demo home, devices/homes/demo.toml, is what parse reads when no home is given."""
+    done = edge("parse", "turn on the reading lamp", "--area", "kitchen")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["targets"] == ["light.living_room_lamp"]
+
+
 def test_parse_out_of_domain_is_null() -> None:
     done = edge("parse", "tell me a joke")
     assert done.returncode == 0, done.stderr
@@ -93,7 +100,6 @@ def test_intents_json_lists_the_catalogue() -> None:
         "slots",
         "domains",
         "moves_device",
-        "safety",
         "origin",
     }
 

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from edge.config import load_settings
+from edge.lang import number_words, spoken_words
 from edge.nlu.domain_match import DomainGrammar
 from edge.nlu.domain_parser import DomainParser, domain_prompt, load_parser
 from edge.nlu.domains import load_domain
-from edge.nlu.snapshots import BUILTIN_DEVICES, make_snapshot
-from edge.nlu.spoken import number_words, skeleton, spoken_words
+from edge.nlu.snapshots import demo_devices, make_snapshot
+from edge.nlu.spoken import skeleton
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -146,7 +147,7 @@ def test_domain_parser_gives_home_requests_to_the_model(coffee: Path) -> None:
     settings = load_settings(None, None, [f"nlu.domain={json.dumps(str(coffee))}"])
     parser = load_parser(settings)
     assert isinstance(parser, DomainParser)
-    snapshot = make_snapshot({d.entity_id: d for d in BUILTIN_DEVICES}, area="kitchen")
+    snapshot = make_snapshot(demo_devices(), area="kitchen")
     drink = parser.parse("can I get a large latte", snapshot)
     assert drink is not None and drink.name == "orderDrink" and drink.source == "domain"
     assert dict(drink.slots) == {"size": "large", "drink": "latte"}

@@ -6,17 +6,24 @@ from datetime import datetime
 
 import numpy as np
 
+from edge.lang import model_tokens, model_words
 from edge.nlu.context_features import CONTEXT_FEATURES, context_facts
 from edge.nlu.features import FEATURES_PER_TOKEN, featurize
 from edge.nlu.parser import decode_slots
-from edge.nlu.snapshots import BUILTIN_DEVICES, make_snapshot
-from edge.nlu.text import normalize, normalize_words
+from edge.nlu.snapshots import demo_devices, make_snapshot
 
 
 def test_whisper_style_text_normalizes() -> None:
-    assert normalize("Hey Jarvis, set the lights to 50%.") == ["set", "the", "lights", "to", "50", "percent"]
-    assert normalize("What's the temperature?") == ["whats", "the", "temperature"]
-    assert normalize("preheat the oven to three hundred fifty degrees") == [
+    assert model_tokens("Hey Jarvis, set the lights to 50%.") == [
+        "set",
+        "the",
+        "lights",
+        "to",
+        "50",
+        "percent",
+    ]
+    assert model_tokens("What's the temperature?") == ["whats", "the", "temperature"]
+    assert model_tokens("preheat the oven to three hundred fifty degrees") == [
         "preheat",
         "the",
         "oven",
@@ -24,11 +31,11 @@ def test_whisper_style_text_normalizes() -> None:
         "350",
         "degrees",
     ]
-    assert normalize("turn on that one") == ["turn", "on", "that", "one"]
+    assert model_tokens("turn on that one") == ["turn", "on", "that", "one"]
 
 
 def test_number_merging_keeps_alignment() -> None:
-    tokens, source = normalize_words(["set", "twenty", "one", "minutes"])
+    tokens, source = model_words(["set", "twenty", "one", "minutes"])
     assert tokens == ["set", "21", "minutes"]
     assert source == [0, 1, 3]
 
@@ -48,7 +55,7 @@ def test_bio_decoding() -> None:
 
 
 def test_context_facts_from_a_snapshot() -> None:
-    devices = {d.entity_id: d for d in BUILTIN_DEVICES}
+    devices = demo_devices()
     snap = make_snapshot(
         devices,
         area="kitchen",

@@ -22,7 +22,7 @@ from edge.lab.training.train import TrainConfig, train_model
 from edge.nlu.domains import load_domain
 from edge.nlu.grammar import Sample
 from edge.nlu.parser import NLUParser
-from edge.nlu.snapshots import BUILTIN_DEVICES, make_snapshot
+from edge.nlu.snapshots import demo_devices, make_snapshot
 
 
 def row(scenario: str, intent: str, annotation: str, held_out: bool = False) -> HwuRow:
@@ -108,7 +108,7 @@ def test_tiny_training_run_exports_a_working_model(tmp_path: Path) -> None:
     assert (tmp_path / meta["model_file"]).is_file()
     assert (tmp_path / "MODEL_CARD.md").read_text().startswith("# Contextual NLU model")
     parser = NLUParser(Settings(), tmp_path)
-    snapshot = make_snapshot({d.entity_id: d for d in BUILTIN_DEVICES}, area="kitchen")
+    snapshot = make_snapshot(demo_devices(), area="kitchen")
     intent = parser.parse("turn on the light", snapshot)
     assert intent is not None and intent.name == "HassTurnOn"
 
@@ -126,7 +126,7 @@ def test_domain_training_learns_the_grammar(tmp_path: Path) -> None:
     out = tmp_path / "model"
     train_domain_model(Settings(), spec, out, epochs=2, scale=0.1)
     parser = NLUParser(Settings(), out)
-    snapshot = make_snapshot({d.entity_id: d for d in BUILTIN_DEVICES})
+    snapshot = make_snapshot(demo_devices())
     intent = parser.parse("i want a twelve inch pizza", snapshot)
     assert intent is not None
     assert (intent.name, dict(intent.slots)) == ("orderPizza", {"size": "twelve inch"})

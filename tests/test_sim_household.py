@@ -14,13 +14,13 @@ import pytest
 from edge.config import Settings
 from edge.context.model import ContextSnapshot, DeviceState
 from edge.feedback.record import TurnRecord
-from edge.feedback.similarity import normalize
 from edge.lab.sim.asr_errors import SpeakerASR
 from edge.lab.sim.goals import SimGoal, goal_met
 from edge.lab.sim.household import SimLog, simulate_home
 from edge.lab.sim.household_home import SimHome, make_home
 from edge.lab.sim.household_runtime import SimRuntime
 from edge.lab.sim.users import SimUser
+from edge.lang import fold
 from edge.learning.canonical import Lexicon
 from edge.learning.chains import DAY_S
 from edge.learning.loop import Learner
@@ -32,10 +32,10 @@ class ScriptedParser:
     """What the NLU says for each text (normalized); anything else is not understood."""
 
     def __init__(self, table: Mapping[str, Intent | None]) -> None:
-        self.table = {normalize(k): v for k, v in table.items()}
+        self.table = {fold(k): v for k, v in table.items()}
 
     def parse(self, text: str, snapshot: ContextSnapshot) -> Intent | None:
-        return self.table.get(normalize(text))
+        return self.table.get(fold(text))
 
 
 @pytest.fixture

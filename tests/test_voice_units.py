@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from edge.asr.base import is_silence_phrase, normalize_text
+from edge.asr.base import is_silence_phrase
 from edge.asr.pocketsphinx import jsgf_grammar
 from edge.asr.vosk import parse_result
 from edge.asr.whisper import SegmentStats, judge, vocabulary_prompt
@@ -16,6 +16,7 @@ from edge.audio.frames import Reframer
 from edge.audio.preroll import PreRoll
 from edge.audio.resample import resample_poly
 from edge.events import AudioChunk
+from edge.lang import asr_text
 from edge.wake.base import Refractory
 
 CFG = EndpointConfig(
@@ -153,7 +154,7 @@ def test_whisper_judge_rules() -> None:
 
 
 def test_text_helpers() -> None:
-    assert normalize_text("I'll see you next time!") == "ill see you next time"
+    assert asr_text("I'll see you next time!") == "ill see you next time"
     assert is_silence_phrase(" Thanks for watching.")
     assert not is_silence_phrase("turn on the light")
     assert vocabulary_prompt(["kitchen light", "kitchen light", " ", "porch"]) == "kitchen light, porch."

@@ -33,7 +33,7 @@ def preflight(plan: Plan, gate: SafetyGate, devices: Mapping[str, Device]) -> Ac
         return ActionResult(False, str(ErrorCode.NEEDS_CONFIRMATION), plan.prompt or "needs a confirmation")
     if not plan.commands:
         return ActionResult(True, "", plan.answer or plan.message)
-    admission = gate.admit(plan.keys, plan.provenance, devices, plan.confirmation, plan.intent)
+    admission = gate.admit(plan.keys, plan.provenance, devices, plan.confirmation)
     if not admission.ok:
         return ActionResult(False, str(admission.error), admission.message)
     return None

@@ -1,8 +1,9 @@
 """The safety gate: the one rule for what may reach a lock, a garage door or an alarm.
 
-Classification looks at the plan, never at words: a command is *safety-critical* when its device is (a
-lock, an alarm panel, a garage door or gate, ``Device.safety_critical``), or when its command topic is
-one of a safety-critical device's command topics. A command whose device is not critical but whose topic
+Classification looks at the plan, never at words: a command is *safety-critical* when its device is of a
+kind the catalogue calls safety-critical (a lock, an alarm panel, a garage door, gate or door, a gas valve:
+``edge.nlu.catalogue.is_safety_critical``), or when its command topic is one of a safety-critical device's
+command topics. A command whose device is not critical but whose topic
 is a critical device's topic is a *hijack* and is refused outright, as is a command whose topic is not a
 plain publish topic (empty, ``+``/``#``/NUL, ``$SYS``...).
 
@@ -26,7 +27,7 @@ from typing import Any
 from edge.config import SafetySettings as GateSettings
 from edge.context.model import Device
 from edge.errors import ErrorCode
-from edge.nlu.catalogue import by_name
+from edge.nlu.catalogue import is_safety_critical
 from edge.nlu.types import Provenance
 
 __all__ = [
@@ -37,11 +38,9 @@ __all__ = [
     "SafetyGate",
     "Verdict",
     "VerdictKind",
-    "always_confirms",
     "command_key",
     "command_topics",
     "critical_topics",
-    "is_critical_device",
     "review",
     "topic_problem",
 ]
@@ -103,17 +102,11 @@ def command_topics(device: Device) -> frozenset[str]:
     return frozenset(n for t in topics if (n := _normal(t)))
 
 
-def is_critical_device(device: Device, always_confirm: bool = False) -> bool:
-    """Locks, alarm panels, garage doors, gates, doors and gas valves (``Device.safety_critical``, the one
-    rule), and anything the catalogue says always asks."""
-    return always_confirm or device.safety_critical
-
-
 def critical_topics(devices: Mapping[str, Device]) -> dict[str, str]:
     """normalised command topic -> the entity_id of the safety-critical device that owns it."""
     out: dict[str, str] = {}
     for device in devices.values():
-        if is_critical_device(device):
+        if is_safety_critical(device):
             for topic in command_topics(device):
                 out.setdefault(topic, device.entity_id)
     return out
@@ -154,19 +147,10 @@ class Verdict:
 _ALLOW = Verdict(VerdictKind.ALLOW)
 
 
-def always_confirms(intent: str) -> bool:
-    """Whether the catalogue says ``intent`` always asks first, whatever its device."""
-    spec = by_name(intent)
-    return spec is not None and spec.safety == "always-confirm"
-
-
-def review(
-    commands: Sequence[CommandKey], provenance: Provenance, devices: Mapping[str, Device], intent: str = ""
-) -> Verdict:
-    """The rule, pure: what may happen to ``commands`` (for ``intent``, from a request of ``provenance``)
-    in a home of ``devices``. A command on a device the home does not have is refused."""
+def review(commands: Sequence[CommandKey], provenance: Provenance, devices: Mapping[str, Device]) -> Verdict:
+    """The rule, pure: what may happen to ``commands`` (from a request of ``provenance``) in a home of
+    ``devices``. A command on a device the home does not have is refused."""
     owners = critical_topics(devices)
-    always = always_confirms(intent) if intent else False
     critical: list[CommandKey] = []
     for key in commands:
         entity_id, _action, topic, _payload = key
@@ -178,7 +162,7 @@ def review(
             why = f"{entity_id} is not a device of this home"
             why += f" and {topic!r} is {owner}'s command topic" if owner else ""
             return Verdict(VerdictKind.REFUSE, why, offender=key, hijack=owner is not None)
-        if is_critical_device(device, always):
+        if is_safety_critical(device):
             critical.append(key)
         elif owner is not None:
             return Verdict(
@@ -223,9 +207,8 @@ class SafetyGate:
         provenance: Provenance,
         devices: Mapping[str, Device],
         confirmation: Confirmation | None,
-        intent: str = "",
     ) -> Admission:
-        verdict = review(commands, provenance, devices, intent)
+        verdict = review(commands, provenance, devices)
         if verdict.refused:
             self.refused += 1
             self._log_refusal(verdict)

@@ -74,7 +74,7 @@ def check_safety(
     """Whether ``commands`` for ``intent`` need a spoken confirmation first, or may never run."""
     if any(w in intent for w in PURCHASE_WORDS) and not confirmed:
         return SafetyDecision(True, "Do you want me to place that order?", "purchase")
-    verdict = review(commands, provenance, devices, intent)
+    verdict = review(commands, provenance, devices)
     if verdict.kind is VerdictKind.REFUSE:
         critical = verdict.critical if not verdict.hijack else ()
         return SafetyDecision(False, "", refusal_text(critical, devices, verdict.hijack), refused=True)

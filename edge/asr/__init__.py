@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from edge.asr.base import SILENCE_PHRASES, Recognizer, is_silence_phrase, normalize_text
+from edge.asr.base import SILENCE_PHRASES, Recognizer, is_silence_phrase
 from edge.asr.factory import load_recognizer, whisper_model_dir
 
 __all__ = [
@@ -10,6 +10,5 @@ __all__ = [
     "Recognizer",
     "is_silence_phrase",
     "load_recognizer",
-    "normalize_text",
     "whisper_model_dir",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -11,6 +10,7 @@ import numpy.typing as npt
 
 from edge.errors import AudioError, ErrorCode
 from edge.events import SAMPLE_RATE, Transcript
+from edge.lang import asr_text
 
 __all__ = [
     "SILENCE_PHRASES",
@@ -18,7 +18,6 @@ __all__ = [
     "audio_ms",
     "check_samples",
     "is_silence_phrase",
-    "normalize_text",
 ]
 
 # What Whisper says when there is nothing to say (its training data is full of subtitles).
@@ -55,14 +54,8 @@ SILENCE_PHRASES = frozenset(
 )
 
 
-def normalize_text(text: str) -> str:
-    """Lower case, apostrophes dropped, other punctuation to spaces, single spaces."""
-    text = text.lower().replace("'", "").replace("’", "")
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
-
-
 def is_silence_phrase(text: str) -> bool:
-    return normalize_text(text) in SILENCE_PHRASES
+    return asr_text(text) in SILENCE_PHRASES
 
 
 def check_samples(samples: npt.NDArray[np.int16]) -> None:

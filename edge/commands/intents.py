@@ -1,4 +1,4 @@
-"""``edge intents [--json]``: the intent catalogue (name, description, slots, domains, moves, safety)."""
+"""``edge intents [--json]``: the intent catalogue (name, description, slots, domains, moves, origin)."""
 
 from __future__ import annotations
 

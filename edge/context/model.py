@@ -10,8 +10,6 @@ from types import MappingProxyType
 from typing import Any
 
 __all__ = [
-    "CRITICAL_OPENING_CLASSES",
-    "SAFETY_CRITICAL_DOMAINS",
     "Capability",
     "ContextSnapshot",
     "Device",
@@ -42,12 +40,6 @@ class Capability(StrEnum):
     ALARM = "alarm"
 
 
-SAFETY_CRITICAL_DOMAINS = frozenset({"lock", "alarm_control_panel", "garage", "cover.garage"})
-"""Domains whose actions always need a spoken confirmation and are never triggered by anything learned."""
-CRITICAL_OPENING_CLASSES = frozenset({"garage", "gate", "door"})
-"""Cover (and valve) device classes that let someone in."""
-
-
 def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping or {}))
 
@@ -59,7 +51,8 @@ class Device:
     ``domain`` is the entity_id prefix (light, switch, climate, media_player, cover, lock, vacuum, fan,
     sensor, oven, coffee_maker, ...). ``device_class`` refines it (garage, blind, tv, speaker, ...).
     ``command_topic``/``state_topic`` and ``schema`` tell the executor how to talk to it
-    (``schema`` is "ha-basic", "ha-json" or "z2m").
+    (``schema`` is "ha-basic", "ha-json" or "z2m"). Whether it is safety-critical is the catalogue's call
+    (``edge.nlu.catalogue.is_safety_critical``: by domain and device class).
     """
 
     entity_id: str
@@ -82,16 +75,6 @@ class Device:
         if "." not in self.entity_id:
             raise ValueError(f"entity_id {self.entity_id!r} must look like domain.object_id")
         object.__setattr__(self, "extra", _frozen(self.extra))
-
-    @property
-    def safety_critical(self) -> bool:
-        """Locks, alarm panels, garage doors, gates and doors, and gas valves: the one rule the safety gate
-        (``edge.actions.gate``), learning and fleet binding all read."""
-        return (
-            self.domain in SAFETY_CRITICAL_DOMAINS
-            or (self.domain in {"cover", "valve"} and self.device_class in CRITICAL_OPENING_CLASSES)
-            or (self.domain == "valve" and self.device_class == "gas")
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -168,10 +168,8 @@ class Registry:
                 if key not in self._shares_logged and len(self._shares_logged) < MAX_LOGGED_SHARES:
                     self._shares_logged.add(key)
                     log.warning(
-                        "%s commands the same topic as %s (%s)%s",
-                        device.entity_id, other.entity_id, topic[:80],
-                        ": it will be refused as a safety-critical device" if other.safety_critical else "",
-                    )  # fmt: skip
+                        "%s commands the same topic as %s (%s)", device.entity_id, other.entity_id, topic[:80]
+                    )
                 return
 
     def remove(self, entity_id: str, source: str) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from edge.actions.gate import CommandKey, Confirmation, GateSettings
-from edge.feedback.similarity import normalize
+from edge.lang import fold
 
 __all__ = ["CheckPolicy", "after_yes", "confirmation_for", "is_no", "is_yes", "yes_or_no"]
 
@@ -22,7 +22,7 @@ YES = frozenset(
      "okay do it", "sure go ahead", "yes i do", "i do", "yes sure", "yes yes", "affirmative", "do that",
      "yes do that", "go for it", "yes it is", "that is right", "thats right", "right"}
 )  # fmt: skip
-"""Whole normalised utterances that mean yes (``normalize`` already drops "please" and leading fillers)."""
+"""Whole normalised utterances that mean yes (``fold`` already drops "please" and leading fillers)."""
 NO = frozenset(
     {"no", "nope", "no thanks", "no thank you", "dont", "don t", "do not", "cancel", "stop", "never mind",
      "nevermind", "no dont", "no don t", "no do not", "not now", "no cancel", "no stop", "wrong",
@@ -33,7 +33,7 @@ _LEADING_NO = re.compile(r"^(no|nope|don't|do not|cancel|stop|never mind|nevermi
 
 
 def _said(text: str) -> str:
-    return " ".join(normalize(text).replace("'", " ").split())
+    return " ".join(fold(text).replace("'", " ").split())
 
 
 def is_yes(text: str) -> bool:
@@ -49,7 +49,7 @@ def is_no(text: str) -> bool:
 def yes_or_no(text: str) -> bool | None:
     """A leading yes or no, for the teaching dialogue only ("yes, turn on the lamp" teaches the lamp);
     a safety confirmation uses :func:`is_yes`."""
-    said = normalize(text)
+    said = fold(text)
     if _LEADING_NO.match(said):
         return False
     if _LEADING_YES.match(said):
@@ -59,7 +59,7 @@ def yes_or_no(text: str) -> bool | None:
 
 def after_yes(text: str) -> str:
     """What follows a leading yes ("yes, turn on the lamp" -> "turn on the lamp"; "yes" -> "")."""
-    said = normalize(text)
+    said = fold(text)
     while m := _LEADING_YES.match(said):
         said = said[m.end() :].lstrip(" ,")
     return said

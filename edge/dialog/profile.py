@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from edge.feedback.similarity import normalize
+from edge.lang import fold
 
 __all__ = ["Preferences", "parse_preference"]
 
@@ -19,7 +19,7 @@ _NOT_TASTES = frozenset({"it", "that", "this", "you", "the light", "the lights"}
 
 def parse_preference(text: str) -> tuple[str, str] | None:
     """("temperature_unit", "fahrenheit"), ("music", "jazz"), ("team", "warriors") or None."""
-    said = normalize(text)
+    said = fold(text)
     if m := _UNIT.match(said):
         unit = m.group(3)
         return ("temperature_unit", "fahrenheit" if unit == "fahrenheit" else "celsius")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from edge.feedback.similarity import normalize
+from edge.lang import REQUEST_OPENERS, fold
 
 __all__ = ["Forget", "TeachMacro", "offer_phrase", "parse_teach", "split_actions", "teachable_phrase"]
 
@@ -55,10 +55,6 @@ _DEVICE_WORDS = frozenset(
         "curtains",
     ]
 )
-_COMMAND_WORDS = frozenset(
-    {"play", "turn", "switch", "set", "open", "close", "what", "whats", "how", "is", "are", "when", "who"}
-    | {"make", "dim", "lock", "unlock", "start", "stop", "pause", "resume", "put", "show", "tell", "can"}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +70,12 @@ class Forget:
 
 def split_actions(text: str) -> tuple[str, ...]:
     """ "turn off the living room lights and turn on the TV" -> two commands; "rock and roll" stays one."""
-    parts = [p.strip(" ,.") for p in _SPLIT.split(normalize(text))]
+    parts = [p.strip(" ,.") for p in _SPLIT.split(fold(text))]
     return tuple(p for p in parts if p)
 
 
 def parse_teach(text: str) -> TeachMacro | Forget | None:
-    said = normalize(text)
+    said = fold(text)
     m = _WHEN.match(said) or _WHEN_SIMPLE.match(said)
     if m:
         phrase = _ARTICLE.sub("", m.group("phrase").strip(" ,"))
@@ -95,8 +91,8 @@ def teachable_phrase(text: str, name_slot: str = "") -> str:
     """The phrase the user means by an unknown request: the unresolved name slot when the NLU gave one,
     else the words after a leading verb ("activate study mode" -> "study mode")."""
     if name_slot.strip():
-        return normalize(name_slot)
-    said = normalize(text)
+        return fold(name_slot)
+    said = fold(text)
     said = _LEAD.sub("", said)
     said = _ARTICLE.sub("", said)
     return _TAIL.sub("", said).strip() or said
@@ -109,6 +105,6 @@ def offer_phrase(text: str, name_slot: str = "") -> str | None:
     words = phrase.split()
     if not words or len(words) > 4 or _DEVICE_WORDS & set(words):
         return None
-    if not name_slot and (len(words) > 3 or words[0] in _COMMAND_WORDS):
+    if not name_slot and (len(words) > 3 or words[0] in REQUEST_OPENERS):
         return None  # a request we failed to parse, not a name we have never heard
     return phrase

@@ -14,12 +14,11 @@ from typing import Any
 from edge.config import FeedbackSettings
 from edge.feedback.similarity import (
     content_tokens,
-    normalize,
     phonetic_similarity,
     text_similarity,
     token_diff,
 )
-from edge.nlu.text import normalize as number_tokens
+from edge.lang import fold, model_tokens
 
 __all__ = ["FAILURE_CUES", "Interpretation", "RephraseDecision", "detect_rephrase", "response_failed"]
 
@@ -84,13 +83,13 @@ def detect_rephrase(
     """
     if gap_s < 0 or gap_s > settings.rephrase_weak_s:
         return _no("outside window", gap_s=gap_s)
-    if not normalize(prev) or not normalize(nxt):
+    if not fold(prev) or not fold(nxt):
         return _no("empty request")
     if prev_response.strip().endswith("?"):
         return _no("answer to a question", prev_response=prev_response)
-    corrected = bool(CORRECTION_CUES.match(normalize(nxt)))
+    corrected = bool(CORRECTION_CUES.match(fold(nxt)))
     prev, nxt = _canonical(prev), _canonical(_strip_correction(nxt))
-    if not normalize(nxt):
+    if not fold(nxt):
         return _no("a bare correction", corrected=corrected)  # "no" alone: the explicit detector's job
     strong = gap_s <= settings.rephrase_strong_s
     text = text_similarity(prev, nxt)
@@ -142,10 +141,10 @@ def detect_rephrase(
 
 def _strip_correction(text: str) -> str:
     """ "no, play jazz in the kitchen" -> "play jazz in the kitchen"."""
-    return CORRECTION_CUES.sub("", normalize(text), count=1)
+    return CORRECTION_CUES.sub("", fold(text), count=1)
 
 
 def _canonical(text: str) -> str:
     """Numbers in one spelling ("seventy" and "70" -> "70"), so a retry that spells them differently is
     not mistaken for a new value."""
-    return " ".join(number_tokens(text))
+    return " ".join(model_tokens(text))

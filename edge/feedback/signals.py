@@ -17,7 +17,7 @@ from edge.config import FeedbackSettings
 from edge.feedback.observations import BargeIn, ChangeSource, DeviceEvent
 from edge.feedback.record import Asked, FeedbackSignal, SignalKind, TurnRecord
 from edge.feedback.rephrase import Interpretation, detect_rephrase
-from edge.feedback.similarity import normalize
+from edge.lang import fold
 
 __all__ = [
     "CANCEL_PHRASES",
@@ -49,7 +49,7 @@ _BARGE_EARLY_FRACTION = 0.3
 
 
 def is_speech(turn: TurnRecord) -> bool:
-    return bool(normalize(turn.asr_text or turn.text)) and not turn.no_speech
+    return bool(fold(turn.asr_text or turn.text)) and not turn.no_speech
 
 
 def interpretation(turn: TurnRecord) -> Interpretation:
@@ -82,7 +82,7 @@ def detect_false_wake(turn: TurnRecord) -> list[FeedbackSignal]:
     """A wake with no speech, or a wake followed straight away by "stop" / "cancel" / "never mind"."""
     if not is_speech(turn):
         return [FeedbackSignal(turn.turn_id, SignalKind.FALSE_WAKE, turn.t_end, 1.0, {"reason": "no speech"})]
-    if normalize(turn.asr_text or turn.text) in CANCEL_PHRASES and not turn.dialog:
+    if fold(turn.asr_text or turn.text) in CANCEL_PHRASES and not turn.dialog:
         return [
             FeedbackSignal(
                 turn.turn_id, SignalKind.FALSE_WAKE, turn.t_end, 0.8, {"reason": "cancelled at once"}
@@ -116,7 +116,7 @@ def _request_at(spoken: Sequence[TurnRecord], i: int) -> TurnRecord | None:
     a cancel phrase is not a request)."""
     while i >= 0 and spoken[i].dialog:
         i -= 1
-    if i < 0 or normalize(spoken[i].asr_text or spoken[i].text) in CANCEL_PHRASES:
+    if i < 0 or fold(spoken[i].asr_text or spoken[i].text) in CANCEL_PHRASES:
         return None
     return spoken[i]
 
@@ -133,7 +133,7 @@ def detect_rephrases(
     for session in _sessions(turns):
         spoken = [t for t in session if is_speech(t)]
         for i, (before, nxt) in enumerate(itertools.pairwise(spoken)):
-            if nxt.dialog or normalize(nxt.asr_text or nxt.text) in CANCEL_PHRASES:
+            if nxt.dialog or fold(nxt.asr_text or nxt.text) in CANCEL_PHRASES:
                 continue
             prev = _request_at(spoken, i)
             if prev is None:
@@ -207,7 +207,7 @@ def detect_undo(
             break
     for session in _sessions(turns):
         for i, turn in enumerate(session):
-            said = normalize(turn.asr_text or turn.text)
+            said = fold(turn.asr_text or turn.text)
             if turn.intent not in UNDO_INTENTS and not _UNDO_TEXT.match(said):
                 continue
             earlier = [
@@ -231,7 +231,7 @@ def detect_explicit(turns: Sequence[TurnRecord], settings: FeedbackSettings) -> 
         for prev, nxt in itertools.pairwise(spoken):
             if nxt.t_start - prev.t_end > settings.rephrase_strong_s:
                 continue
-            said = normalize(nxt.asr_text or nxt.text)
+            said = fold(nxt.asr_text or nxt.text)
             asked = prev.asked
             if asked is Asked.CHECK:
                 if _YES.match(said):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import jellyfish
 from rapidfuzz import fuzz
+
+from edge.lang import fold
 
 __all__ = [
     "ACTION_WORDS",
@@ -14,16 +15,11 @@ __all__ = [
     "STOPWORDS",
     "TokenDiff",
     "content_tokens",
-    "normalize",
     "phonetic_key",
     "phonetic_similarity",
     "text_similarity",
     "token_diff",
 ]
-
-_WAKE = re.compile(r"^(hey |ok |okay )?(jarvis|mycroft|alexa|computer|rhasspy)\b[,.!]?\s*")
-_PUNCT = re.compile(r"[^\w\s'°]")
-_FILLERS = ("um ", "uh ", "er ", "please ", "can you ", "could you ", "would you ", "i want you to ")
 
 STOPWORDS = frozenset(
     {"the", "a", "an", "to", "in", "of", "my", "me", "it", "please", "for", "at", "is", "be", "this"}
@@ -58,22 +54,8 @@ REQUEST_VERBS = frozenset({"turn", "switch", "put", "set", "make", "get"})
 """Verbs that carry a request without saying what it does ("kill", "dim" do): swapping them rewords it."""
 
 
-def normalize(text: str) -> str:
-    """Lowercase, no wake word, no punctuation, no fillers, single spaces."""
-    out = " ".join(_PUNCT.sub(" ", text.lower()).split())
-    out = _WAKE.sub("", out)
-    changed = True
-    while changed:
-        changed = False
-        for filler in _FILLERS:
-            if out.startswith(filler):
-                out = out[len(filler) :]
-                changed = True
-    return out.replace(" please", "").strip()
-
-
 def content_tokens(text: str) -> list[str]:
-    return [w for w in normalize(text).split() if w not in STOPWORDS]
+    return [w for w in fold(text).split() if w not in STOPWORDS]
 
 
 def phonetic_key(text: str) -> str:
@@ -82,8 +64,8 @@ def phonetic_key(text: str) -> str:
 
 
 def text_similarity(a: str, b: str) -> float:
-    """0..1: the best of character ratio and word-order-free ratio on normalized text."""
-    na, nb = normalize(a), normalize(b)
+    """0..1: the best of character ratio and word-order-free ratio on folded text."""
+    na, nb = fold(a), fold(b)
     if not na or not nb:
         return 0.0
     return max(fuzz.ratio(na, nb), fuzz.token_sort_ratio(na, nb)) / 100.0

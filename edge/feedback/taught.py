@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from edge.feedback.macro import Macro, MacroStep
-from edge.feedback.similarity import normalize
 from edge.feedback.store import open_connection
+from edge.lang import fold
 
 __all__ = ["Macro", "MacroStep", "TaughtStore"]
 
@@ -52,14 +52,14 @@ class TaughtStore:
 
     # -- macros ------------------------------------------------------------------------------------
     def add_macro(self, phrase: str, steps: Sequence[MacroStep]) -> Macro:
-        key = normalize(phrase)
+        key = fold(phrase)
         if not key or not steps:
             raise ValueError("a macro needs a phrase and at least one step")
         self._put(MACRO, key, [s.to_json() for s in steps])
         return Macro(key, tuple(steps), time.time())
 
     def macro(self, phrase: str) -> Macro | None:
-        key = normalize(phrase)
+        key = fold(phrase)
         with self._lock:
             row = self._conn.execute(
                 "SELECT value, t FROM taught WHERE home_id = ? AND kind = ? AND key = ?",
@@ -71,7 +71,7 @@ class TaughtStore:
         return [_macro(k, v, t) for k, v, t in self._get_all(MACRO)]
 
     def forget(self, phrase: str) -> bool:
-        key = normalize(phrase)
+        key = fold(phrase)
         with self._lock:
             cur = self._conn.execute(
                 "DELETE FROM taught WHERE home_id = ? AND key = ? AND kind IN (?, ?)",

@@ -1,6 +1,6 @@
 """Canonical utterances: the states of the rephrase Markov chain and the keys of the rewrite tables.
 
-Lowercase, wake word / fillers / punctuation stripped (the feedback normalizer), spoken numbers as digits,
+Lowercase, wake word / fillers / punctuation stripped (``edge.lang.fold``), spoken numbers as digits,
 device aliases replaced by the device's registry name. Pure; the :class:`Lexicon` comes from a snapshot.
 """
 
@@ -11,47 +11,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from edge.context.model import ContextSnapshot, Device
-from edge.feedback.similarity import normalize
+from edge.lang import fold, numbers_to_digits
+from edge.nlu.catalogue import is_safety_critical
 
-__all__ = ["Canonicalizer", "Lexicon", "canonicalize", "numbers_to_digits"]
-
-_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}  # fmt: skip
-_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-    "ninety": 90,
-}  # fmt: skip
-
-
-def numbers_to_digits(words: list[str]) -> list[str]:
-    """``["set", "it", "to", "twenty", "one"]`` -> ``["set", "it", "to", "21"]`` (up to 999)."""
-    out: list[str] = []
-    i = 0
-    while i < len(words):
-        w = words[i]
-        if w not in _UNITS and w not in _TENS and not (w == "hundred" and out and out[-1].isdigit()):
-            out.append(w)
-            i += 1
-            continue
-        value = 0
-        consumed = 0
-        while i + consumed < len(words):
-            x = words[i + consumed]
-            if x in _TENS and value % 100 == 0:
-                value += _TENS[x]
-            elif x in _UNITS and value % 10 == 0 and (value % 100 == 0 or value % 100 >= 20):
-                value += _UNITS[x]
-            elif x == "hundred" and 0 < value < 10:
-                value *= 100
-            else:
-                break
-            consumed += 1
-        out.append(str(value))
-        i += max(1, consumed)
-    return out
+__all__ = ["Canonicalizer", "Lexicon", "canonicalize"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,21 +40,21 @@ class Lexicon:
         safety: set[str] = set()
         names: set[str] = set()
         for d in devices:
-            name = normalize(d.name)
+            name = fold(d.name)
             names.add(name)
-            names.update(normalize(a) for a in d.aliases)
+            names.update(fold(a) for a in d.aliases)
             words.update(name.split())
-            words.update(normalize(d.area).split())
-            if d.safety_critical:
+            words.update(fold(d.area).split())
+            if is_safety_critical(d):
                 safety.add(name)
             for alias in d.aliases:
-                said = normalize(alias).split()
+                said = fold(alias).split()
                 key = tuple(numbers_to_digits(said))  # matched after the text's numbers became digits
                 if key and " ".join(key) != name:
                     aliases[key] = name
                     words.update(said)
                     words.update(key)
-                    if d.safety_critical:
+                    if is_safety_critical(d):
                         safety.update({" ".join(said), " ".join(key)})
         return cls(aliases, frozenset(words), frozenset(safety), frozenset(n for n in names if n))
 
@@ -123,7 +86,7 @@ class Lexicon:
 
     def oov_rate(self, text: str, carrier_words: frozenset[str] = frozenset()) -> float:
         """Share of the content words that neither the registry nor the carrier vocabulary knows."""
-        words = [w for w in normalize(text).split() if not w.isdigit()]
+        words = [w for w in fold(text).split() if not w.isdigit()]
         if not words or not self.words:
             return 0.0
         known = self.words | carrier_words
@@ -132,7 +95,7 @@ class Lexicon:
 
 def canonicalize(text: str, lexicon: Lexicon | None = None) -> str:
     """The canonical form of a request ("Hey Jarvis, um, set the lamp to fifty" -> "set the lamp to 50")."""
-    words = numbers_to_digits(normalize(text).split())
+    words = numbers_to_digits(fold(text).split())
     if lexicon is not None:
         words = lexicon.replace_aliases(words)
     return " ".join(words)

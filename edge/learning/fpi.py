@@ -17,7 +17,8 @@ import numpy as np
 
 from edge.errors import ErrorCode
 from edge.feedback.record import Asked, FeedbackSignal, SignalKind, TurnRecord
-from edge.feedback.similarity import normalize, phonetic_similarity, text_similarity, token_diff
+from edge.feedback.similarity import phonetic_similarity, text_similarity, token_diff
+from edge.lang import fold
 from edge.learning.canonical import Lexicon
 from edge.learning.edits import sounds_alike
 from edge.learning.routing import Fix, route
@@ -64,8 +65,8 @@ _NOT_VALUES = frozenset(
 
 def _unslotted(said: str, turn: TurnRecord, lexicon: Lexicon) -> float:
     """Share of the out-of-vocabulary words that no slot took up (the NLU passed over them)."""
-    slotted = {w for v in turn.slots.values() for w in normalize(v).split()}
-    words = [w for w in normalize(said).split() if not w.isdigit()]
+    slotted = {w for v in turn.slots.values() for w in fold(v).split()}
+    words = [w for w in fold(said).split() if not w.isdigit()]
     unknown = [w for w in words if w not in lexicon.words and w not in CARRIER_WORDS]
     return sum(w not in slotted for w in unknown) / len(unknown) if unknown else 0.0
 
@@ -74,7 +75,7 @@ def _oov(said: str, lexicon: Lexicon) -> tuple[float, float, float]:
     """(share of words neither the registry nor everyday requests use; how much the most registry-like of
     them sounds like a registry word; how much the stretch around it sounds like a device name or alias):
     a misheard name ("bedroom like") sounds like one ("bedroom light"), a nickname ("the glow") does not."""
-    words = [w for w in normalize(said).split() if not w.isdigit()]
+    words = [w for w in fold(said).split() if not w.isdigit()]
     if not words or not lexicon.words:
         return 0.0, 0.0, 0.0
     unknown = [i for i, w in enumerate(words) if w not in lexicon.words and w not in CARRIER_WORDS]
@@ -95,7 +96,7 @@ def _name_place(said: str, lexicon: Lexicon) -> float:
     """An unknown word where a device's name goes: before a device noun ("the bubble lamp", "big light")
     or as the object itself ("kill the glow", "the glow on"). A nickname sits there; words the NLU failed
     to read (a song, a value) mostly do not."""
-    words = [w for w in normalize(said).split() if not w.isdigit()]
+    words = [w for w in fold(said).split() if not w.isdigit()]
     nouns = _DEVICE_NOUNS | {n.split()[-1] for n in lexicon.names if n}
     for i, w in enumerate(words):
         if w in lexicon.words or w in CARRIER_WORDS:

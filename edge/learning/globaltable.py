@@ -5,7 +5,8 @@ time the runtime loads it: :mod:`edge.sync.installed`).
 Entries that touch a safety-critical action are dropped on load, whatever the fleet says
 (:func:`refused_for_learning`, which the aggregator applies before it releases anything, too): a request the
 safety rules forbid for learned text (undo, unlock, open, disarm, and anything the learning safety policy
-flags) on either side, or a safety device type named on either side (``{lock}``, door, gate, garage, alarm).
+flags) on either side, a safety device type named on either side (door, gate, garage, alarm), or a
+placeholder of a kind the catalogue calls safety-critical (``{lock}``, ``{alarm_control_panel}``).
 The executor's confirmation gate is the last line; this is the earlier filter.
 """
 
@@ -23,6 +24,7 @@ from edge.errors import ConfigError
 from edge.learning.canonical import canonicalize
 from edge.learning.chains import FAILURE, SUCCESS
 from edge.learning.safety import mentions_safety
+from edge.nlu.catalogue import DeviceKind, is_safety_critical
 
 __all__ = ["GlobalEntry", "GlobalTable", "load_global_table", "read_table_file", "refused_for_learning"]
 
@@ -37,10 +39,11 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)(?::[0-9+-]+)?\}")
 
 def refused_for_learning(original: str, rewritten: str) -> str:
     """Why a fleet pair may never be learned ("" when it may): either side names a request the safety
-    rules forbid for learned text or a safety device type."""
+    rules forbid for learned text, a safety device type, or holds a slot of a safety-critical kind."""
     for side, text in (("target", rewritten), ("original", original)):
+        kinds = [DeviceKind(m.group(1)) for m in _PLACEHOLDER.finditer(text.lower())]
         plain = _PLACEHOLDER.sub(lambda m: f" {m.group(1)} ", text.lower())
-        if _FORBIDDEN_WORDS.search(plain) or mentions_safety(plain):
+        if _FORBIDDEN_WORDS.search(plain) or mentions_safety(plain) or any(map(is_safety_critical, kinds)):
             return f"the {side} {text!r} reverses, opens or names a safety-critical action or device"
     return ""
 

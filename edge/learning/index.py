@@ -19,7 +19,8 @@ import jellyfish
 import numpy as np
 
 from edge.context.model import Capability, Device
-from edge.feedback.similarity import normalize
+from edge.lang import fold
+from edge.nlu.catalogue import is_safety_critical
 
 __all__ = ["Candidate", "Hit", "RetrievalIndex", "phonetic_string", "registry_requests"]
 
@@ -57,7 +58,7 @@ def _metaphone(word: str) -> str:
 @functools.lru_cache(maxsize=16384)
 def phonetic_string(text: str) -> str:
     """Metaphone keys of every word, space separated ("turn on the kitchen lite" -> "TRN ON 0 KXN LT")."""
-    return " ".join(_metaphone(w) for w in normalize(text).split())
+    return " ".join(_metaphone(w) for w in fold(text).split())
 
 
 def _char_grams(text: str, n: int = 3) -> Counter[str]:
@@ -115,7 +116,7 @@ class RetrievalIndex:
     def __init__(self, candidates: Iterable[Candidate]) -> None:
         merged: dict[str, Candidate] = {}
         for c in candidates:
-            key = normalize(c.text)
+            key = fold(c.text)
             if not key:
                 continue
             old = merged.get(key)
@@ -137,7 +138,7 @@ class RetrievalIndex:
         chars = np.zeros(len(self.candidates), dtype=np.float32)
         phon = np.zeros(len(self.candidates), dtype=np.float32)
         for hyp in (text, *nbest[:3]):
-            said = normalize(hyp)
+            said = fold(hyp)
             if not said:
                 continue
             chars = np.maximum(chars, self._chars.query(_char_grams(said)))
@@ -158,9 +159,9 @@ def registry_requests(devices: Iterable[Device]) -> list[Candidate]:
     out: list[Candidate] = []
     areas: dict[str, list[str]] = {}
     for d in devices:
-        if d.safety_critical:
+        if is_safety_critical(d):
             continue  # never a retrieval target
-        names = [normalize(d.name), *(normalize(a) for a in d.aliases)]
+        names = [fold(d.name), *(fold(a) for a in d.aliases)]
         for name in filter(None, names):
             if Capability.ON_OFF in d.capabilities or d.domain in {"light", "switch", "fan"}:
                 for action in ("on", "off"):
@@ -180,7 +181,7 @@ def registry_requests(devices: Iterable[Device]) -> list[Candidate]:
                 out.append(Candidate(f"open the {name}", "registry", entity_id=d.entity_id, action="on"))
                 out.append(Candidate(f"close the {name}", "registry", entity_id=d.entity_id, action="off"))
         if d.domain == "light" and d.area:
-            areas.setdefault(normalize(d.area), []).append(d.entity_id)
+            areas.setdefault(fold(d.area), []).append(d.entity_id)
     for area, ids in sorted(areas.items()):
         group = ",".join(sorted(ids))  # the lights the request acts on: its meaning for the margin
         for action in ("on", "off"):

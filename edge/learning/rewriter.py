@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from edge.config import LearningSettings
 from edge.context.model import ContextSnapshot
-from edge.feedback.similarity import content_tokens, normalize
+from edge.feedback.similarity import content_tokens
+from edge.lang import fold
 from edge.learning.canonical import Lexicon, canonicalize
 from edge.learning.edits import repairs_only
 from edge.learning.globaltable import GlobalTable
@@ -114,7 +115,7 @@ class LearnedRewriter:
     def rewrite(
         self, text: str, snapshot: ContextSnapshot, asr_confidence: float, turn_id: str = ""
     ) -> RewriteResult | None:
-        if not self.settings.enabled or not normalize(text):
+        if not self.settings.enabled or not fold(text):
             return None
         index = self.index_for(snapshot)
         canonical = canonicalize(text, self._lexicon)

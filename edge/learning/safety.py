@@ -9,15 +9,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from edge.actions.gate import is_critical_device
 from edge.context.model import ContextSnapshot
-from edge.feedback.similarity import normalize
+from edge.lang import fold
 from edge.learning.canonical import Lexicon
+from edge.nlu.catalogue import SAFETY_CRITICAL_INTENTS, is_safety_critical
 from edge.nlu.types import Intent
 
-__all__ = ["SAFETY_INTENTS", "SafetyPolicy", "SafetyVerdict", "mentions_safety"]
+__all__ = ["SafetyPolicy", "SafetyVerdict", "mentions_safety"]
 
-SAFETY_INTENTS = frozenset({"HassUnlock", "HassAlarmDisarm", "HassGarageOpen", "Purchase", "HassPurchase"})
 _SAFETY_WORDS = re.compile(
     r"\b(unlock\w*|lock\w*|disarm\w*|arm|alarm\w*|garage|gate|deadbolt|security|purchase\w*|buy|order\w*|"
     r"checkout|pay|payment)\b"
@@ -29,7 +28,7 @@ Parse = Callable[[str, ContextSnapshot], "Intent | None"]
 
 def mentions_safety(text: str, lexicon: Lexicon | None = None) -> bool:
     """Words that point at a safety-critical action or device (cheap, conservative)."""
-    said = normalize(text)
+    said = fold(text)
     if _SAFETY_WORDS.search(said) or _OPEN_DOOR.search(said):
         return True
     return lexicon is not None and any(
@@ -61,10 +60,10 @@ class SafetyPolicy:
 
     def intent_is_critical(self, intent: Intent, snapshot: ContextSnapshot | None = None) -> bool:
         snap = snapshot or self.snapshot
-        if intent.name in SAFETY_INTENTS:
+        if intent.name in SAFETY_CRITICAL_INTENTS:
             return True
         return snap is not None and any(
-            (dev := snap.devices.get(e)) is not None and is_critical_device(dev) for e in intent.targets
+            (dev := snap.devices.get(e)) is not None and is_safety_critical(dev) for e in intent.targets
         )
 
     def check_rewrite(

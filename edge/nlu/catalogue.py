@@ -1,19 +1,81 @@
-"""The intent catalogue: Home Assistant intent names and slots where they exist, plus named additions.
+"""The catalogue: the intents (Home Assistant names and slots where they exist, plus named additions) and
+what is safety-critical.
 
 Oven temperature uses dedicated intents (``OvenGetTemperature``/``OvenSetTemperature``) rather than oven
 targets of ``HassClimate*``: an oven is a safety-relevant appliance the planner treats differently from a
 thermostat, and the split makes the context decision (oven on or not) visible in the intent itself.
+
+What is safety-critical is decided here, once, by the kind of device a command reaches
+(:data:`SAFETY_CRITICAL_KINDS`, :func:`is_safety_critical`): the gate (``edge.actions.gate``), learning, the
+fleet's binding and release filters and teaching all ask :func:`is_safety_critical`. No catalogue intent is
+critical by itself (what makes "open" dangerous is the garage door it opens); the only intent-level rule is
+:data:`SAFETY_CRITICAL_INTENTS`, names from outside the catalogue that learning refuses (docs/safety.md).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
-__all__ = ["CATALOGUE", "OUT_OF_DOMAIN", "IntentSpec", "by_name", "catalogue_json"]
+__all__ = [
+    "CATALOGUE",
+    "OUT_OF_DOMAIN",
+    "SAFETY_CRITICAL_INTENTS",
+    "SAFETY_CRITICAL_KINDS",
+    "DeviceKind",
+    "IntentSpec",
+    "by_name",
+    "catalogue_json",
+    "is_safety_critical",
+]
 
-Safety = Literal["none", "confirm-if-learned", "always-confirm"]
 OUT_OF_DOMAIN = "OutOfDomain"
+
+
+class HasKind(Protocol):
+    """Anything with a Home Assistant domain and device class (``edge.context.model.Device``)."""
+
+    @property
+    def domain(self) -> str: ...
+    @property
+    def device_class(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceKind:
+    """A kind of device: its Home Assistant domain and device class ("" for every device of the domain)."""
+
+    domain: str
+    device_class: str = ""
+
+
+SAFETY_CRITICAL_KINDS: frozenset[DeviceKind] = frozenset(
+    {
+        DeviceKind("lock"),
+        DeviceKind("alarm_control_panel"),
+        DeviceKind("garage"),
+        *(
+            DeviceKind(domain, opening)
+            for domain in ("cover", "valve")
+            for opening in ("garage", "gate", "door")  # the covers and valves that let someone in
+        ),
+        DeviceKind("valve", "gas"),
+    }
+)
+"""Locks, alarm panels, garage doors, gates and doors (covers or valves), gas valves: every command to one
+asks first and nothing learned ever reaches one."""
+
+SAFETY_CRITICAL_INTENTS = frozenset(
+    {"HassUnlock", "HassAlarmDisarm", "HassGarageOpen", "Purchase", "HassPurchase"}
+)
+"""Intent names outside the catalogue (a custom domain's, another assistant's) that mean a safety-critical
+action by themselves: the learning filters never let a learned change lead to one."""
+
+
+def is_safety_critical(device: HasKind) -> bool:
+    """Whether ``device`` (or a :class:`DeviceKind`) is of a safety-critical kind."""
+    kinds = SAFETY_CRITICAL_KINDS
+    return DeviceKind(device.domain) in kinds or DeviceKind(device.domain, device.device_class) in kinds
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +85,6 @@ class IntentSpec:
     slots: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
     moves_device: bool = False
-    safety: Safety = "none"
     origin: Literal["home-assistant", "edge"] = "home-assistant"
 
     def to_json(self) -> dict[str, Any]:
@@ -33,7 +94,6 @@ class IntentSpec:
             "slots": list(self.slots),
             "domains": list(self.domains),
             "moves_device": self.moves_device,
-            "safety": self.safety,
             "origin": self.origin,
         }
 
@@ -51,19 +111,18 @@ _DEVICES = (
     "oven",
     "coffee_maker",
 )
-_C: Safety = "confirm-if-learned"
 
 
 def _ha(
     name: str, desc: str, slots: tuple[str, ...] = (), domains: tuple[str, ...] = (), moves: bool = False
 ) -> IntentSpec:
-    return IntentSpec(name, desc, slots, domains, moves, _C if moves else "none", "home-assistant")
+    return IntentSpec(name, desc, slots, domains, moves, "home-assistant")
 
 
 def _edge(
     name: str, desc: str, slots: tuple[str, ...] = (), domains: tuple[str, ...] = (), moves: bool = False
 ) -> IntentSpec:
-    return IntentSpec(name, desc, slots, domains, moves, _C if moves else "none", "edge")
+    return IntentSpec(name, desc, slots, domains, moves, "edge")
 
 
 CATALOGUE: tuple[IntentSpec, ...] = (

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from edge.errors import ConfigError
+from edge.lang import spoken_words
 from edge.nlu.grammar import Alt, Node, Perm, RuleRef, Seq, Template
-from edge.nlu.spoken import spoken_words
 
 __all__ = ["EMPTY", "MAX_PERMUTATION", "MAX_VARIANTS", "SLOT", "WILDCARD", "WORD", "Builder", "Edge", "Lists",
            "expand", "flat_items"]  # fmt: skip

@@ -23,9 +23,10 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
+from edge.lang import spoken_words
 from edge.nlu.domain_graph import EMPTY, WILDCARD, WORD, Builder, Edge, Lists, expand, flat_items
 from edge.nlu.grammar import Node, parse_template
-from edge.nlu.spoken import phonetic, skeleton, spoken_words
+from edge.nlu.spoken import phonetic, skeleton
 
 __all__ = ["DomainGrammar", "DomainMatch", "MatchCosts"]
 

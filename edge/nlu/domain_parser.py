@@ -17,11 +17,11 @@ from pathlib import Path
 
 from edge.config import Settings
 from edge.context.model import ContextSnapshot
+from edge.lang import spoken_words
 from edge.nlu.domain_match import DomainGrammar, DomainMatch
 from edge.nlu.domains import DomainSpec, _domain_lists, domain_model_dir, load_domain
 from edge.nlu.grammar import sample
 from edge.nlu.parser import NLUParser, ParseResult
-from edge.nlu.spoken import spoken_words
 from edge.nlu.types import Intent
 
 __all__ = ["DomainParser", "domain_prompt", "load_parser", "trained_domain_model"]

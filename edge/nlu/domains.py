@@ -18,6 +18,7 @@ import yaml
 
 from edge.config import Settings
 from edge.errors import ConfigError
+from edge.lang import model_tokens
 from edge.nlu.grammar import (
     ListRef,
     Node,
@@ -28,7 +29,6 @@ from edge.nlu.grammar import (
     sample,
     template_words,
 )
-from edge.nlu.text import normalize
 
 __all__ = [
     "DomainSpec",
@@ -184,7 +184,7 @@ def example_phrases(path: Path, limit: int = 500, seed: int = 0) -> list[str]:
         if len(phrases) >= limit:
             break
         s = sample(rng.choice(parsed), _domain_lists(spec), spec.parsed_rules(), rng)
-        phrases.add(" ".join(normalize(s.text)))
+        phrases.add(" ".join(model_tokens(s.text)))
     return sorted(phrases)
 
 

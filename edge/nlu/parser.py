@@ -17,11 +17,11 @@ from rapidfuzz import fuzz, process
 from edge import resources
 from edge.config import Settings
 from edge.context.model import ContextSnapshot
+from edge.lang import model_tokens
 from edge.nlu.catalogue import OUT_OF_DOMAIN
 from edge.nlu.context_features import context_vector
 from edge.nlu.runner import NLUModel
 from edge.nlu.targets import choose_targets
-from edge.nlu.text import normalize
 from edge.nlu.types import Intent
 from edge.nlu.wildcard import complete_query
 
@@ -52,8 +52,8 @@ def decode_slots(tokens: Sequence[str], tags: Sequence[str]) -> dict[str, str]:
 def _canonical(value: str, choices: Sequence[str]) -> str:
     """Map a heard slot value to the domain's list value (compared after the same normalization)."""
 
-    norm = " ".join(normalize(value))
-    table = {" ".join(normalize(c)): c for c in choices}
+    norm = " ".join(model_tokens(value))
+    table = {" ".join(model_tokens(c)): c for c in choices}
     if norm in table:
         return table[norm]
     best = process.extractOne(norm, list(table), scorer=fuzz.ratio)
@@ -92,7 +92,7 @@ class NLUParser:
         self._slot_values: Mapping[str, list[str]] = {str(k): list(v) for k, v in values.items()}
 
     def analyse(self, text: str, snapshot: ContextSnapshot) -> ParseResult:
-        tokens = normalize(text)
+        tokens = model_tokens(text)
         if not tokens:
             return ParseResult(text, None, OUT_OF_DOMAIN, 0.0, False)
         out = self.model.run(tokens, context_vector(snapshot))

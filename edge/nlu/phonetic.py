@@ -1,38 +1,26 @@
-"""Text keys for matching what ASR heard against device names: normalization and a phonetic key.
+"""Text keys for matching what ASR heard against device names: a phonetic key and a likeness score.
 
 "kitchen lite" and "kitchen light" share a metaphone key; "living room lamb" is one letter from "lamp".
-Both functions are cached: device names repeat on every turn.
+Both work on :func:`edge.lang.name_key` (the device-name form) and are cached: names repeat on every turn.
 """
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 import jellyfish
 from rapidfuzz import fuzz
 
-__all__ = ["label_score", "normalize", "phonetic_key"]
+from edge.lang import name_key
 
-_PUNCT = re.compile(r"[^\w\s]|_")
-_FILLER = {"the", "my", "a", "an", "all", "our", "please"}
-
-
-@lru_cache(maxsize=8192)
-def normalize(text: str) -> str:
-    """Lower case, punctuation and possessives gone, leading fillers dropped, single spaces."""
-    text = text.lower().replace("'s ", " ").replace("’s ", " ")
-    words = _PUNCT.sub(" ", text).split()
-    while words and words[0] in _FILLER:
-        words = words[1:]
-    return " ".join(words)
+__all__ = ["label_score", "phonetic_key"]
 
 
 @lru_cache(maxsize=8192)
 def phonetic_key(text: str) -> str:
     """Metaphone of each word (NYSIIS for words metaphone leaves empty), joined by spaces."""
     keys = []
-    for word in normalize(text).split():
+    for word in name_key(text).split():
         key = (jellyfish.metaphone(word) or jellyfish.nysiis(word)) if word.isalpha() else word
         keys.append(key)
     return " ".join(keys)
@@ -41,7 +29,7 @@ def phonetic_key(text: str) -> str:
 @lru_cache(maxsize=65536)
 def label_score(query: str, label: str) -> float:
     """How well ``query`` (heard) names ``label`` (a device name), in [0, 1]; 1.0 is an exact match."""
-    q, lab = normalize(query), normalize(label)
+    q, lab = name_key(query), name_key(label)
     if not q or not lab:
         return 0.0
     if q == lab:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from edge.context.model import Capability, ContextSnapshot, Device
-from edge.nlu.phonetic import label_score, normalize
+from edge.lang import name_key
+from edge.nlu.phonetic import label_score
 
 __all__ = [
     "INTENT_CAPABILITY",
@@ -90,11 +91,11 @@ class Resolution:
 def _labels(d: Device) -> Iterable[str]:
     yield d.name
     yield from d.aliases
-    base = normalize(d.name)
+    base = name_key(d.name)
     suffix = _LABEL_SUFFIX.get(d.domain)
     if suffix and suffix not in base.split():
         yield f"{base} {suffix}"
-    area = normalize(d.area)
+    area = name_key(d.area)
     if area and not base.startswith(area):
         yield f"{area} {base}"
 
@@ -105,12 +106,12 @@ def _name_score(query: str, d: Device) -> float:
 
 def _match_areas(value: str, snapshot: ContextSnapshot) -> tuple[str, ...]:
     """Areas named by ``value``; a floor name gives every area on that floor."""
-    areas = {normalize(a) for a in snapshot.areas} | {normalize(d.area) for d in snapshot.devices.values()}
+    areas = {name_key(a) for a in snapshot.areas} | {name_key(d.area) for d in snapshot.devices.values()}
     areas.discard("")
     floors: dict[str, set[str]] = {}
     for d in snapshot.devices.values():
         if d.floor and d.area:
-            floors.setdefault(normalize(d.floor), set()).add(normalize(d.area))
+            floors.setdefault(name_key(d.floor), set()).add(name_key(d.area))
     scored = sorted(((label_score(value, a), a) for a in areas), reverse=True)
     if scored and scored[0][0] >= AREA_THRESHOLD:
         best = scored[0][0]
@@ -122,9 +123,9 @@ def _match_areas(value: str, snapshot: ContextSnapshot) -> tuple[str, ...]:
 
 
 def _is_area(value: str, snapshot: ContextSnapshot) -> bool:
-    key = normalize(value)
-    return any(normalize(a) == key for a in snapshot.areas) or any(
-        normalize(d.area) == key or normalize(d.floor) == key for d in snapshot.devices.values()
+    key = name_key(value)
+    return any(name_key(a) == key for a in snapshot.areas) or any(
+        name_key(d.area) == key or name_key(d.floor) == key for d in snapshot.devices.values()
     )
 
 
@@ -145,7 +146,7 @@ def _wanted(
     capability: Capability | None,
 ) -> tuple[frozenset[str] | None, Capability | None]:
     wanted: set[str] = set(domains or ())
-    spoken = normalize(slots.get("domain", "") or slots.get("device_class", ""))
+    spoken = name_key(slots.get("domain", "") or slots.get("device_class", ""))
     if spoken:
         wanted.add(_DOMAIN_WORDS.get(spoken, spoken))
     if not wanted:
@@ -177,7 +178,7 @@ def resolve(
 ) -> Resolution:
     """Resolve the devices ``intent_name`` with ``slots`` refers to in ``snapshot``."""
     want_domains, want_cap = _wanted(intent_name, slots, domains, capability)
-    name = normalize(slots.get("name", ""))
+    name = name_key(slots.get("name", ""))
     area_slot = slots.get("area", "") or slots.get("floor", "")
     if intent_name in NO_TARGET_INTENTS and not name and not area_slot:
         return Resolution(outcome="no_target_needed")
@@ -190,12 +191,12 @@ def resolve(
     if name and area_slot and not name.endswith("s"):
         # "the bedroom light" tagged as area + name: a device called exactly that is the one meant (the
         # other lights of the room are not); a plural ("bedroom lights") still means the room's lights
-        said = normalize(f"{area_slot} {slots['name']}")
+        said = name_key(f"{area_slot} {slots['name']}")
         exact = [(1.0, d) for d in devices if _name_score(said, d) >= 0.999 and _domain_ok(d, want_domains)]
         if exact:
             return _result(exact, areas, f"called {said!r}")
     if name:
-        pool = [d for d in devices if not areas or normalize(d.area) in areas]
+        pool = [d for d in devices if not areas or name_key(d.area) in areas]
         scored = [(s, d) for d in pool if (s := _name_score(name, d)) >= NAME_THRESHOLD]
         if not areas and not any(s >= 0.95 for s, _d in scored) and _is_area(name, snapshot):
             scored = []  # "turn off the living room": the name is an area, not a device
@@ -215,14 +216,14 @@ def resolve(
     fitting = [d for d in devices if _fits(d, want_domains, want_cap)]
     what = "/".join(sorted(want_domains)) if want_domains else (str(want_cap) if want_cap else "device")
     if areas:
-        local = [(1.0, d) for d in fitting if normalize(d.area) in areas]
+        local = [(1.0, d) for d in fitting if name_key(d.area) in areas]
         return (
             _result(local, areas, f"{what} in the {' / '.join(areas)}")
             if local
             else Resolution(outcome="no_device", message=f"no {what} in the {' / '.join(areas)}", areas=areas)
         )
-    here = normalize(snapshot.satellite.area)
-    local = [(1.0, d) for d in fitting if here and normalize(d.area) == here]
+    here = name_key(snapshot.satellite.area)
+    local = [(1.0, d) for d in fitting if here and name_key(d.area) == here]
     if local:
         return Resolution(tuple(d.entity_id for _s, d in local), tuple(1.0 for _ in local), "ok", "", (here,))
     if want_domains is None and want_cap is None:

@@ -1,87 +1,26 @@
-"""Snapshots for the command line and batch files: a home (TOML via ``edge.context.homes`` when present,
-else a small built-in demo registry), the satellite's area and screen, and states given as
-``entity_id=state`` (``media_player.tv=playing:movie`` also sets the media content type).
+"""Snapshots for the command line, batch files, benches and tests: a home (``--home`` or the one demo home,
+``devices/homes/demo.toml``), the satellite's area and screen, and states given as ``entity_id=state``
+(``media_player.tv=playing:movie`` also sets the media content type).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
 from edge import resources
-from edge.context.model import Capability, ContextSnapshot, Device, DeviceState, Satellite
+from edge.context.homes import load_home
+from edge.context.model import ContextSnapshot, Device, DeviceState, Satellite
 from edge.errors import ConfigError
 
-__all__ = ["BUILTIN_DEVICES", "default_home", "load_devices", "make_snapshot", "parse_states"]
-
-C = Capability
-BUILTIN_DEVICES: tuple[Device, ...] = (
-    Device(
-        "light.kitchen",
-        "kitchen light",
-        "light",
-        area="kitchen",
-        capabilities=frozenset({C.ON_OFF, C.BRIGHTNESS}),
-    ),
-    Device(
-        "light.living_room",
-        "living room lamp",
-        "light",
-        area="living room",
-        capabilities=frozenset({C.ON_OFF, C.BRIGHTNESS, C.COLOR}),
-    ),
-    Device(
-        "light.bedroom",
-        "bedroom light",
-        "light",
-        area="bedroom",
-        capabilities=frozenset({C.ON_OFF, C.BRIGHTNESS}),
-    ),
-    Device(
-        "oven.kitchen",
-        "oven",
-        "oven",
-        area="kitchen",
-        capabilities=frozenset({C.ON_OFF, C.TEMPERATURE_SET, C.TEMPERATURE_READ}),
-    ),
-    Device(
-        "climate.hallway",
-        "thermostat",
-        "climate",
-        area="hallway",
-        capabilities=frozenset({C.TEMPERATURE_SET, C.TEMPERATURE_READ}),
-    ),
-    Device(
-        "media_player.living_room_tv",
-        "living room tv",
-        "media_player",
-        area="living room",
-        device_class="tv",
-        capabilities=frozenset({C.ON_OFF, C.MEDIA_PLAYBACK, C.VOLUME, C.MEDIA_SEARCH, C.SCREEN}),
-    ),
-    Device(
-        "media_player.kitchen_speaker",
-        "kitchen speaker",
-        "media_player",
-        area="kitchen",
-        device_class="speaker",
-        capabilities=frozenset({C.ON_OFF, C.MEDIA_PLAYBACK, C.VOLUME, C.MEDIA_SEARCH}),
-    ),
-)
-
-
-def default_home() -> Path | None:
-    path = resources.demo_home()
-    return path if path.is_file() else None
+__all__ = ["demo_devices", "load_devices", "make_snapshot", "parse_states"]
 
 
 def load_devices(home: Path | None) -> dict[str, Device]:
+    """The devices of ``home`` (a home TOML or HA fixture YAML), or of the demo home when None."""
     if home is None:
-        home = default_home()
-    if home is None:
-        return {d.entity_id: d for d in BUILTIN_DEVICES}
+        return demo_devices()
     if home.is_dir():
         raise ConfigError(
             f"home file {home} is a folder",
@@ -89,12 +28,17 @@ def load_devices(home: Path | None) -> dict[str, Device]:
         )
     if not home.is_file():
         raise ConfigError(f"home file {home} does not exist", hint="pass --home devices/homes/demo.toml")
-    try:
-        homes = importlib.import_module("edge.context.homes")
-    except ImportError:
-        return {d.entity_id: d for d in BUILTIN_DEVICES}
-    devices: dict[str, Device] = dict(homes.load_home(home).devices)
-    return devices
+    return dict(load_home(home).devices)
+
+
+def demo_devices() -> dict[str, Device]:
+    """The devices of the demo home (``devices/homes/demo.toml``), by entity id."""
+    path = resources.demo_home()
+    if not path.is_file():
+        raise ConfigError(
+            f"the demo home {path} is missing", hint="reinstall ambient-edge, or pass --home FILE"
+        )
+    return dict(load_home(path).devices)
 
 
 def parse_states(items: list[str] | tuple[str, ...]) -> dict[str, str]:

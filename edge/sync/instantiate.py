@@ -7,12 +7,13 @@ A released pair is in the closed vocabulary with placeholders (:mod:`edge.sync.s
 - a number: ``{num}`` (the same value on both sides) or a decade bucket ``{num:20-29}``.
 
 The receiving home instantiates each pair against its registry: every assignment of its own devices to the
-device slots (distinct slots take distinct devices; type and area must fit; safety-critical devices never
-bind) and of numbers to the number slots (one value per slot, the same on both sides) gives one concrete pair
-in the home's words: registry names (the rewriter maps aliases to names before it looks a request up) and
-digits (as canonical requests have them). A pair whose two sides do not hold the same placeholders cannot be
-bound from what the user said and is skipped. Pairs without placeholders are used as they are. When several
-released pairs instantiate to the same concrete request, the best-scored one wins.
+device slots (distinct slots take distinct devices; type and area must fit; a device of a kind the catalogue
+calls safety-critical never binds) and of numbers to the number slots (one value per slot, the same on both
+sides) gives one concrete pair in the home's words: registry names (the rewriter maps aliases to names
+before it looks a request up) and digits (as canonical requests have them). A pair whose two sides do not
+hold the same placeholders cannot be bound from what the user said and is skipped. Pairs without
+placeholders are used as they are. When several released pairs instantiate to the same concrete request,
+the best-scored one wins.
 
 A released pair the safety rules forbid for learned text (undo, unlock, open, disarm, a safety device type:
 :func:`edge.learning.globaltable.refused_for_learning`) is dropped before binding, whatever the fleet sent.
@@ -38,6 +39,7 @@ from edge.learning.canonical import canonicalize
 from edge.learning.globaltable import GlobalTable as BoundTable
 from edge.learning.globaltable import refused_for_learning
 from edge.learning.rewriter import LearnedRewriter, RewriteResult
+from edge.nlu.catalogue import is_safety_critical
 from edge.sync.installed import load_installed
 from edge.sync.scrub import HomeDevice, device_area, device_type
 from edge.sync.vocabulary import DEVICE_TYPES, ROOMS
@@ -149,7 +151,7 @@ def _bindings(slots: list[_Slot], devices: Sequence[_Device]) -> Iterator[dict[s
 def _home_devices(devices: Iterable[Device]) -> list[_Device]:
     out = []
     for d in devices:
-        if d.safety_critical:
+        if is_safety_critical(d):
             continue
         hd = HomeDevice.from_entity(d.entity_id, d.name, d.area, d.aliases)
         out.append(_Device(d.name, device_type(hd), device_area(hd)))

@@ -20,13 +20,13 @@ its own devices (:mod:`edge.sync.instantiate`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import jellyfish
 from rapidfuzz.distance import Levenshtein
 
+from edge.lang import scrub_tokens
 from edge.sync.vocabulary import DEVICE_TYPES, ROOMS, VOCABULARY, bucket_number, number_value
 
 __all__ = [
@@ -35,12 +35,10 @@ __all__ = [
     "ScrubPolicy",
     "device_area",
     "device_type",
-    "normalize",
     "scrub_pair",
     "scrub_text",
 ]
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?(?:[.,]\d+)?%?")
 _MAX_TOKENS = 16
 
 
@@ -70,12 +68,6 @@ class ScrubPolicy:
 DEFAULT_POLICY = ScrubPolicy()
 
 
-def normalize(text: str) -> list[str]:
-    """Lowercase word tokens; contractions lose their apostrophe ("what's" -> "whats")."""
-    lowered = text.lower().replace("\u2019", "'")
-    return [t.replace("'", "") for t in _TOKEN.findall(lowered)]
-
-
 def device_type(device: HomeDevice) -> str:
     """The device's placeholder type: its kind when that is vocabulary, else ``device``."""
     kind = device.kind.lower().replace(" ", "_")
@@ -84,7 +76,7 @@ def device_type(device: HomeDevice) -> str:
 
 def device_area(device: HomeDevice) -> str:
     """The device's area as a placeholder word (``living_room``), "" when it is not a listed room."""
-    words = normalize(device.area)
+    words = scrub_tokens(device.area)
     return "_".join(words) if words and all(w in ROOMS for w in words) else ""
 
 
@@ -93,7 +85,7 @@ def _device_phrases(devices: Sequence[HomeDevice]) -> list[tuple[list[str], int]
     out: list[tuple[list[str], int]] = []
     for i, device in enumerate(devices):
         for name in device.names:
-            words = normalize(name)
+            words = scrub_tokens(name)
             if words:
                 out.append((words, i))
     out.sort(key=lambda item: -len(item[0]))
@@ -159,7 +151,7 @@ def scrub_text(
     """One utterance in closed vocabulary (a device name that is not vocabulary as ``{type}``), or None."""
     devices = tuple(devices)
     phrases = [(w, i) for w, i in _device_phrases(devices) if not all(x in VOCABULARY for x in w)]
-    marked = _mark(normalize(text), phrases)
+    marked = _mark(scrub_tokens(text), phrases)
     mapped = _closed([f"{{{device_type(devices[t])}}}" if isinstance(t, int) else t for t in marked])
     if not mapped or len(mapped) > policy.max_tokens or any(t is None for t in mapped):
         return None
@@ -209,7 +201,7 @@ def scrub_pair(
 ) -> tuple[str, str] | None:
     """The pair in closed vocabulary, or None (dropped). Identity pairs after scrubbing are dropped too."""
     devices = tuple(devices)
-    left_tokens, right_tokens = normalize(original), normalize(rewritten)
+    left_tokens, right_tokens = scrub_tokens(original), scrub_tokens(rewritten)
     phrases = _device_phrases(devices)
     left, right = _mark(left_tokens, phrases), _mark(right_tokens, phrases)
     named = [t for t in right if isinstance(t, int)]

@@ -1,19 +1,20 @@
 """The closed home-command vocabulary: the only words that may leave the home in a rewrite pair.
 
-Command words, device types, room names from a closed list, colours and intents (the NLU catalogue).
-Numbers never leave as themselves: they are bucketed (``{num:20-29}``). Everything else (names, media
-titles, free text) is outside the vocabulary; see :mod:`edge.sync.scrub` for what happens to it.
+Command words (:data:`edge.lang.SHAREABLE_COMMAND_WORDS`), device types, room names from a closed list,
+colours and intents (the NLU catalogue). Numbers never leave as themselves: they are bucketed
+(``{num:20-29}``), digits and number words (:data:`edge.lang.NUMBER_WORDS`) alike. Everything else (names,
+media titles, free text) is outside the vocabulary; see :mod:`edge.sync.scrub` for what happens to it.
 """
 
 from __future__ import annotations
 
 import re
 
+from edge.lang import NUMBER_WORDS, SHAREABLE_COMMAND_WORDS
 from edge.nlu.catalogue import CATALOGUE
 
 __all__ = [
     "COLOURS",
-    "COMMAND_WORDS",
     "DEVICE_TYPES",
     "INTENTS",
     "ROOMS",
@@ -27,26 +28,6 @@ __all__ = [
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
-
-COMMAND_WORDS = _words(
-    """
-    a all and any are at back be bit brew brighter brightness by can cancel celsius clean close colour color
-    cooler current darker dark degree degrees dim dimmer do dock down everything fahrenheit for from full go
-    half hear heat high home hot how i in is it its keep less let light lights like lock loud louder low lower
-    make max me min minute minutes more mute my next no not now of off on open or out pause percent play
-    please preheat previous quiet quieter raise resume return rewind right say second seconds set shut skip
-    some start state status stop switch than that the them there these this those time timer to too turn
-    undo unlock unmute up volume want warm warmer was what whats when where which will with yes you your
-    hour hours one two three four five six seven eight nine ten twenty thirty forty fifty hundred
-    again also both each every just only very much little lot
-    cold cool hotter colder temperature weather date today tonight tomorrow morning evening night
-    music song songs track album playlist radio podcast movie show episode channel news
-    coffee espresso cappuccino latte tea
-    activate deactivate enable disable power powered kill cut flip toggle hit crank boost bump drop increase
-    decrease reduce adjust change brighten darken bright get going put bring kick fire shine could would
-    should need give okay ok thanks thank
-    """
-)
 
 DEVICE_TYPES = _words(
     """
@@ -76,29 +57,8 @@ COLOURS = _words(
 
 INTENTS = frozenset(spec.name for spec in CATALOGUE)
 
-VOCABULARY = COMMAND_WORDS | DEVICE_TYPES | ROOMS | COLOURS
+VOCABULARY = SHAREABLE_COMMAND_WORDS | DEVICE_TYPES | ROOMS | COLOURS
 
-_NUMBER_WORDS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "hundred": 100,
-}
 _DIGITS = re.compile(r"^\d{1,6}(?:[.,]\d{1,3})?%?$")
 _PLACEHOLDER = re.compile(r"^\{[a-z_]{1,24}(?::[0-9+-]{1,9})?\}$")
 
@@ -107,7 +67,7 @@ def number_value(token: str) -> float | None:
     """The value of a digit token ("21", "21.5", "40%") or a number word, else None."""
     if _DIGITS.match(token):
         return float(token.rstrip("%").replace(",", "."))
-    value = _NUMBER_WORDS.get(token)
+    value = NUMBER_WORDS.get(token)
     return None if value is None else float(value)
 
 

@@ -26,8 +26,8 @@ def review_turn(
     planner's own ``needs_confirmation``, e.g. a purchase, asks too)."""
     provenance = Provenance.strongest(i.provenance for i in intents)
     asks: Verdict | None = None
-    for intent, plan, plan_keys in zip(intents, plans, keys, strict=True):
-        verdict = review(plan_keys, provenance, snapshot.devices, intent.name)
+    for _intent, plan, plan_keys in zip(intents, plans, keys, strict=True):
+        verdict = review(plan_keys, provenance, snapshot.devices)
         if verdict.refused:
             return verdict
         if verdict.kind is VerdictKind.CONFIRM or plan.needs_confirmation:

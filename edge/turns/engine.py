@@ -35,8 +35,8 @@ from edge.errors import EdgeError, ErrorCode
 from edge.events import EventType, PipelineEvent
 from edge.feedback.observations import BargeIn
 from edge.feedback.record import Asked, Dialog, Rewrite, TurnRecord
-from edge.feedback.similarity import normalize
 from edge.feedback.taught import TaughtStore
+from edge.lang import fold
 from edge.nlu.types import Intent, Provenance
 from edge.turns.confirming import confirm_prompt, review_turn
 from edge.turns.execute import Outcome, run_plans
@@ -111,7 +111,7 @@ class TurnEngine:
         snapshot = self.context.snapshot()
         d = Draft(heard, self.home_id, snapshot.satellite.area, context_version=snapshot.version)
         d.text = heard.text
-        if heard.no_speech or not normalize(heard.text):
+        if heard.no_speech or not fold(heard.text):
             d.no_speech = True
             return await self._finish(d, "")
         pending, self._pending = self._pending, None
@@ -145,7 +145,7 @@ class TurnEngine:
         if self.rewriter is not None:
             result = self.rewriter.rewrite(text, snapshot, d.heard.confidence, turn_id=d.turn_id)
             d.lap("rewrite")
-            if result is not None and normalize(result.rewritten) != normalize(text):
+            if result is not None and fold(result.rewritten) != fold(text):
                 d.rewrite = Rewrite(text, result.rewritten, result.layer, round(float(result.score), 4))
                 await self._emit(EventType.REWRITE, d.heard.t_end, d.turn_id, d.rewrite.to_json())
                 text = result.rewritten
@@ -283,7 +283,7 @@ class TurnEngine:
         if pending.kind == "confirm":
             return await self._confirm(d, pending, snapshot)
         yes = yes_or_no(d.heard.text)
-        said = normalize(d.heard.text)
+        said = fold(d.heard.text)
         actions = split_actions(after_yes(said) if yes else said)
         if pending.kind == "teach" and yes is None and len(actions) < 2:
             # not an answer to "Want to teach me?" but most likely the request said again in other words:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
-from edge.actions.gate import command_key, is_critical_device, review
+from edge.actions.gate import command_key, review
 from edge.context.model import ContextSnapshot
 from edge.dialog import responses as say
 from edge.dialog.profile import parse_preference
@@ -16,6 +16,7 @@ from edge.dialog.teach import Forget, TeachMacro, parse_teach
 from edge.errors import EdgeError, ErrorCode
 from edge.feedback.record import Dialog, Taught
 from edge.feedback.taught import MacroStep, TaughtStore
+from edge.nlu.catalogue import is_safety_critical
 from edge.nlu.types import Intent, Provenance
 from edge.turns.heard import Draft
 from edge.turns.protocols import Parser, Planner
@@ -85,7 +86,7 @@ class Teaching:
         if intent.name == "UndoLast":
             return True
         if any(
-            (dev := snapshot.devices.get(e)) is not None and is_critical_device(dev) for e in intent.targets
+            (dev := snapshot.devices.get(e)) is not None and is_safety_critical(dev) for e in intent.targets
         ):
             return True
         try:
@@ -93,4 +94,4 @@ class Teaching:
         except EdgeError as err:
             return err.code == ErrorCode.SAFETY_REFUSED
         keys = tuple(command_key(c) for c in plan.commands)
-        return not review(keys, Provenance.MACRO, snapshot.devices, intent.name).allowed
+        return not review(keys, Provenance.MACRO, snapshot.devices).allowed

@@ -30,11 +30,11 @@ from edge.context.broker import MosquittoBroker
 from edge.context.homes import Home, load_home
 from edge.context.model import ContextSnapshot, Device
 from edge.feedback.observations import ChangeSource
-from edge.feedback.similarity import normalize
 from edge.feedback.taught import MacroStep, TaughtStore
 from edge.lab.bench._reliability_common import Figure
 from edge.lab.session.broker_home import BrokerHome
 from edge.lab.sim.local import LocalHome
+from edge.lang import fold
 from edge.learning.loop import TableVersions
 from edge.learning.rewriter import RewriteResult
 from edge.learning.tables import RewriteRule, RewriteTable
@@ -183,7 +183,7 @@ def _prepare(scenario: Scenario, settings: Settings, work: Path, db: Path, taugh
         taught.add_macro("goodnight", [MacroStep.from_intent(Intent("UndoLast", text="undo that"))])
     elif scenario.prepare == "rewrite":  # the table the learner builds from days of "and do that" -> undo
         rule = RewriteRule("and do that", "undo that", 0.95, 3.0, 0.9, 5, 1, 0, 0.4)
-        TableVersions(tables_dir(settings, db)).save(RewriteTable(1, 0.0, {normalize(rule.original): rule}))
+        TableVersions(tables_dir(settings, db)).save(RewriteTable(1, 0.0, {fold(rule.original): rule}))
     elif scenario.prepare == "global":
         return _install_global(settings, work, "undo that")
     elif scenario.prepare == "tamper":  # a harmless release installed, then its table edited on disk
@@ -275,7 +275,7 @@ class _FleetRewriter:
     def rewrite(
         self, text: str, snapshot: ContextSnapshot, asr_confidence: float, turn_id: str = ""
     ) -> RewriteResult | None:
-        said = normalize(text)
+        said = fold(text)
         return RewriteResult(said, "undo that", "global", 0.95) if said == "night night" else None
 
 

@@ -22,7 +22,7 @@ from edge.audio.sources import WavSource
 from edge.config import Settings
 from edge.events import PipelineEvent, Transcript, WakeDetected
 from edge.nlu.domain_parser import DomainParser, load_parser
-from edge.nlu.snapshots import BUILTIN_DEVICES, make_snapshot
+from edge.nlu.snapshots import demo_devices, make_snapshot
 from edge.pipeline import build_pipeline, load_engines
 
 __all__ = ["barista_verdict", "run", "run_barista"]
@@ -104,7 +104,7 @@ def run_barista(settings: Settings, shared: Path, limit: int = 0) -> dict[str, A
     parser = load_parser(settings)
     assert isinstance(parser, DomainParser)
     engines = load_engines(settings, no_wake=True)
-    snapshot = make_snapshot({d.entity_id: d for d in BUILTIN_DEVICES})
+    snapshot = make_snapshot(demo_devices())
     hassil = _hassil_matcher(parser)
     counts = {"edge": 0, "edge_no_prompt": 0, "hassil": 0, "split": 0, "no_transcript": 0}
     asr_s: list[float] = []

@@ -34,10 +34,10 @@ from edge.lab.bench.barista import run_barista
 from edge.lab.training.ha_data import load_en
 from edge.lab.training.hwu64 import IOT_MAP, SERVED_SCENARIOS, SLOT_MAP, HwuRow, read_hwu64, served_label
 from edge.lab.training.pools import AREAS, FLOORS
+from edge.lang import model_tokens
 from edge.nlu.catalogue import by_name
 from edge.nlu.parser import NLUParser, default_model_dir
-from edge.nlu.snapshots import BUILTIN_DEVICES, make_snapshot
-from edge.nlu.text import normalize
+from edge.nlu.snapshots import demo_devices, make_snapshot
 
 __all__ = ["BLIND_EVAL", "DEV_EVAL", "evaluate_hwu", "evaluate_own", "read_own", "run"]
 
@@ -47,7 +47,7 @@ BLIND_EVAL = project_root() / "tests" / "data" / "nlu_blind_eval.tsv"
 
 
 def _norm(value: str) -> str:
-    return " ".join(normalize(value))
+    return " ".join(model_tokens(value))
 
 
 def _should_move(row: HwuRow) -> bool:
@@ -135,7 +135,7 @@ def _ha_predictor() -> Predict | None:
     if en is None:
         return None
     intents = Intents.from_dict(en)
-    names = sorted({d.name for d in BUILTIN_DEVICES})
+    names = sorted({d.name for d in demo_devices().values()})
     lists: dict[str, Any] = {
         "name": TextSlotList.from_strings(names),
         "area": TextSlotList.from_strings(list(AREAS)),
@@ -169,7 +169,7 @@ def _latency(parser: NLUParser, texts: list[str], snapshot: ContextSnapshot) -> 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     shared = settings.shared_data()
     parser = NLUParser(settings)
-    snapshot = make_snapshot({d.entity_id: d for d in BUILTIN_DEVICES}, area="living room")
+    snapshot = make_snapshot(demo_devices(), area="living room")
     model_dir = default_model_dir(settings)
     size_mb = sum(p.stat().st_size for p in model_dir.glob("*.onnx")) / 1e6
     report: dict[str, Any] = {"model": str(model_dir), "model_size_mb": round(size_mb, 2)}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from edge.actions.effects import apply_action
 from edge.context.model import Device, DeviceState
-from edge.feedback.similarity import normalize
+from edge.lang import fold
 
 __all__ = ["SimGoal", "changed", "goal_met", "moved", "predicted_states"]
 
@@ -40,7 +40,7 @@ class SimGoal:
 
     def reached(self, device: Device, state: DeviceState) -> bool:
         if self.action == "play":
-            title = normalize(str(state.attributes.get("media_title", "")))
+            title = fold(str(state.attributes.get("media_title", "")))
             return device.domain == "media_player" and state.state == "playing" and title == self.value
         if self.action == "set":
             want = round(float(self.value) * 255 / 100)

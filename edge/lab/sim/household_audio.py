@@ -19,14 +19,14 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from edge.asr.base import Recognizer, normalize_text
+from edge.asr.base import Recognizer
 from edge.audio.io import read_audio
 from edge.audio.synth import synthesize
 from edge.lab.sim.hearing import HeardText
 from edge.lab.sim.household import SimLog
 from edge.lab.sim.household_home import ARTISTS
 from edge.lab.sim.users import SimUser
-from edge.learning.canonical import numbers_to_digits
+from edge.lang import asr_text, numbers_to_digits
 
 __all__ = ["AsrFigures", "AudioHearing", "asr_figures", "words"]
 
@@ -75,7 +75,7 @@ class AudioHearing:
 
 def words(text: str) -> list[str]:
     """Lower case, no punctuation, numbers as digits: "Set it to forty percent." -> set it to 40 percent."""
-    return numbers_to_digits(normalize_text(text.replace("%", " percent")).split())
+    return numbers_to_digits(asr_text(text.replace("%", " percent")).split())
 
 
 @dataclass(frozen=True, slots=True)

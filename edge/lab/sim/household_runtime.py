@@ -24,12 +24,12 @@ from edge.dialog.teach import teachable_phrase
 from edge.errors import EdgeError
 from edge.feedback.observations import DeviceEvent
 from edge.feedback.record import TurnRecord
-from edge.feedback.similarity import normalize
 from edge.feedback.taught import TaughtStore
 from edge.lab.sim.device_model import Fault
 from edge.lab.sim.goals import SimGoal, goal_met, predicted_states
 from edge.lab.sim.household_home import SimHome
 from edge.lab.sim.local import LocalHome
+from edge.lang import fold
 from edge.nlu.parser import NLUParser, default_model_dir
 from edge.nlu.types import Intent
 from edge.turns.engine import TurnEngine
@@ -143,6 +143,6 @@ class SimRuntime:
         right_devices = bool(record.targets) if goal.action == "play" else record.targets == (goal.entity_id,)
         if intent_ok and right_devices:
             return "result"
-        if normalize(said) != normalize(record.asr_text) and self.would_meet(goal, said, snapshot):
+        if fold(said) != fold(record.asr_text) and self.would_meet(goal, said, snapshot):
             return "asr"
         return "entity_resolution" if intent_ok else "nlu"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from edge.lab.sim.asr_errors import SpeakerASR
 from edge.lab.sim.goals import SimGoal
 from edge.lab.sim.household_home import ARTISTS, SimHome
+from edge.nlu.catalogue import is_safety_critical
 
 __all__ = ["PHRASINGS", "VOICES", "SimGoal", "SimUser", "make_user"]
 
@@ -51,7 +52,7 @@ class SimUser:
     speed: int = 160
 
     def goal(self, home: SimHome, rng: random.Random) -> SimGoal:
-        devices = [d for d in home.devices.values() if not d.safety_critical]
+        devices = [d for d in home.devices.values() if not is_safety_critical(d)]
         r = rng.random()
         if r < 0.12:
             speaker = next(d.entity_id for d in devices if d.domain == "media_player")
@@ -77,7 +78,7 @@ class SimUser:
         dev = home.devices[goal.entity_id]
         if goal.action == "unlock":
             return f"unlock the {dev.name}"
-        if goal.action == "open" and dev.safety_critical:
+        if goal.action == "open" and is_safety_critical(dev):
             return f"open the {dev.name}"
         own = self.calls.get(goal.entity_id, dev.name)
         name = own if attempt == 0 or (attempt == 1 and rng.random() < 0.5) else dev.name

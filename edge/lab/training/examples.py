@@ -7,9 +7,9 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from edge.lang import model_words, raw_words
 from edge.nlu.context_features import CONTEXT_FEATURES
 from edge.nlu.grammar import Sample
-from edge.nlu.text import normalize_words, raw_words
 
 __all__ = [
     "TURN_ON_MEANS",
@@ -104,7 +104,7 @@ def from_sample(
                 tag = slot
                 break
         raw_tags.append(tag)
-    tokens, src = normalize_words([w for w, _s, _e in words])
+    tokens, src = model_words([w for w, _s, _e in words])
     tags: list[str] = []
     prev = "O"
     prev_src_span: int | None = None
