@@ -108,7 +108,6 @@ class _Household:
     async def turn(self, p: _Pursuit, said: str, tid: str, t: float) -> TurnRecord:
         heard = self.hearing.hear(p.user, said, p.rng, self.vocabulary)
         text = "" if heard.rejected else heard.text  # a rejected transcript is no speech, as in the runtime
-        await self.runtime.tick(t)
         record = await self.runtime.handle(
             Heard(text, t, t + _speech_s(said), p.session, heard.confidence, (text,) if text else (),
                   heard.engine, WAKE, p.rng.uniform(0.7, 0.99), heard.audio_ms, no_speech=heard.rejected,
@@ -229,9 +228,9 @@ async def _day(
 
 async def _play_goal(sim: _Household, p: _Pursuit, t: float) -> float:
     rt, home, rng, goal = sim.runtime, sim.log.home, p.rng, p.goal
+    await rt.tick(t)  # time passed since the last goal (abandonment, labels settled)
     if rng.random() < 0.03:  # a false wake before the request
         tid = f"{p.goal_id}-fw"
-        await rt.tick(t)
         await rt.handle(
             Heard("", t, t + 1.5, p.session, 0.0, (), "sim", WAKE, rng.uniform(0.5, 0.7), no_speech=True,
                   turn_id=tid)
