@@ -54,6 +54,7 @@ from edge.lab.session.broker_home import BrokerHome
 from edge.nlu.resolve import resolve
 from edge.nlu.types import Intent
 from edge.turns.heard import Heard
+from edge.turns.mqtt_home import MqttHome
 from edge.wiring import build_turns
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -413,6 +414,37 @@ def test_a_chatty_sensor_costs_one_device_event_per_batch() -> None:
         assert set(by_id) == {"sensor.chatty", "light.kitchen"}
         assert by_id["sensor.chatty"].new.attributes["temperature"] == pytest.approx(14.999)
         assert by_id["light.kitchen"].new.state == "off"
+
+    run(main, 10)
+
+
+def test_the_mqtt_home_reports_each_batch_of_changes_as_device_events() -> None:
+    """What the device's driver forwards: the store's changes since the last drain, one per entity (a
+    chatty sensor folded), stamped with the home's clock and id; first states are no events."""
+
+    async def main() -> None:
+        settings = settings_for(1883)
+        store = ContextStore(settings, HOME)
+        session = MqttSession(SessionSettings.from_mqtt(settings.mqtt, "h", health=False))
+        home = MqttHome(store, session, settings, home_id="h", clock=lambda: 42.0)
+        store.handle(Message("home/light/kitchen/state", b'{"state":"OFF"}'))  # first states: no change
+        store.handle(Message(CHATTY_CONFIG, cfg(name="chatty", state_topic=CHATTY_STATE)))
+        store.handle(Message(CHATTY_STATE, json.dumps({"temperature": 9}).encode()))
+        assert home.drain_events() == []
+        for i in range(50):
+            store.handle(Message(CHATTY_STATE, json.dumps({"temperature": 10 + i}).encode()))
+        store.handle(Message("home/light/kitchen/state", b'{"state":"ON"}'))
+        waiting = asyncio.create_task(home.changed(settle_s=0.05))
+        await asyncio.wait_for(waiting, 5)
+        store.handle(Message("home/light/kitchen/state", b'{"state":"OFF"}'))  # after the batch: its own
+        events = home.drain_events()
+        assert [(e.entity_id, e.old, e.new, e.t, e.source, e.home_id) for e in events] == [
+            ("sensor.chatty", "9", "59", 42.0, ChangeSource.MANUAL, "h"),  # 50 reports, one event
+            ("light.kitchen", "off", "on", 42.0, ChangeSource.MANUAL, "h"),
+            ("light.kitchen", "on", "off", 42.0, ChangeSource.MANUAL, "h"),
+        ]
+        assert home.drain_events() == []
+        home.close()
 
     run(main, 10)
 
