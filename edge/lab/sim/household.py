@@ -199,10 +199,13 @@ async def _simulate(
         for day in range(days):
             await _day(sim, users, seed=seed, home_id=home.home_id, day=day, per_day=per_day)
             now = (day + 1) * DAY_S
-            await rt.tick(now)  # every feedback window of the day has closed: every turn is labelled
-            stored = await rt.stored()
-            log.turns, log.signals = stored.turns, stored.signals
-            log.events, log.barge_ins = stored.events, stored.barge_ins
+            await rt.tick(now)  # every feedback window of the day has closed: every turn is settled
+            # the day's part of the store (earlier days' turns are settled: the store holds them as read)
+            stored = await rt.stored(since=day * DAY_S)
+            log.turns += stored.turns
+            log.signals += stored.signals
+            log.events += stored.events
+            log.barge_ins += stored.barge_ins
             if learn is not None:
                 rt.use_rewriter(await asyncio.to_thread(learn, log, now))
 

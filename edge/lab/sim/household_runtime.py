@@ -29,7 +29,7 @@ from edge.dialog.tts import Speaker
 from edge.errors import EdgeError
 from edge.feedback.observations import BargeIn, DeviceEvent
 from edge.feedback.record import FeedbackSignal, TurnRecord
-from edge.feedback.store import TurnStore
+from edge.feedback.store import TurnQuery, TurnStore
 from edge.lab.sim.device_model import Fault
 from edge.lab.sim.goals import SimGoal, goal_met, predicted_states
 from edge.lab.sim.household_home import SimHome
@@ -82,10 +82,10 @@ class Stored:
     barge_ins: list[BargeIn]
 
 
-def _read(store: TurnStore) -> Stored:
-    stored = store.turns()
+def _read(store: TurnStore, since: float | None) -> Stored:
+    stored = store.turns(TurnQuery(since=since))
     signals = [s for t in stored for s in t.signals]
-    return Stored([t.record for t in stored], signals, store.device_events(), store.barge_ins())
+    return Stored([t.record for t in stored], signals, store.device_events(since), store.barge_ins(since))
 
 
 def _no_time() -> float:
@@ -168,10 +168,11 @@ class SimRuntime:
         """The user talks over the response at ``t`` (None: it had already ended)."""
         return await self.turns.driver.barge_in(t)
 
-    async def stored(self) -> Stored:
-        """Everything in the turn store now (once every write so far is committed)."""
+    async def stored(self, since: float | None = None) -> Stored:
+        """What the turn store holds now (once every write so far is committed): the turns that started
+        at ``since`` or later with their signals, and the device events and barge-ins since then."""
         await self.turns.store.flush()
-        return await self.turns.store.read(_read)
+        return await self.turns.store.read(functools.partial(_read, since=since))
 
     # -- ground truth (nothing executes) -----------------------------------------------------------
     def plan_meets(self, goal: SimGoal, intents: tuple[Intent, ...], snapshot: ContextSnapshot) -> bool:
