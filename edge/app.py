@@ -1,14 +1,15 @@
-"""The composition root: builds every engine from settings, wires them, and owns one TaskGroup.
+"""The device runtime: wires the voice pipeline, the home on the broker and the turn engine, and owns one
+TaskGroup.
 
-microphone or WAV -> voice pipeline -> turn engine (rewrite -> NLU -> resolve -> plan -> execute -> respond)
--> MQTT, with the context store reading the home from the broker, the feedback recorder logging every turn
-and device change, runtime topics under ``edge/<site_id>/``, and the learner rebuilding tables when idle.
+microphone or WAV -> voice pipeline -> turn driver -> turn engine (rewrite -> NLU -> resolve -> plan ->
+execute -> respond) -> MQTT, with the context store reading the home from the broker, the feedback recorder
+logging every turn and device change, runtime topics under ``edge/<site_id>/``, and the learner rebuilding
+tables when idle. The turn engine, its recorder and driver come from :func:`edge.wiring.build_turns`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 import time
@@ -25,20 +26,17 @@ from edge.context.homes import load_home
 from edge.context.model import ContextSnapshot
 from edge.context.mqtt import MqttSession, SessionSettings
 from edge.context.store import ContextStore
-from edge.dialog.tts import Speaker, make_tts
 from edge.events import EventType, PipelineEvent
-from edge.feedback.recorder import FeedbackRecorder
-from edge.feedback.taught import TaughtStore
-from edge.feedback.writer import AsyncTurnStore
 from edge.lang import ASR_BIAS_PHRASES
 from edge.learning.loop import run_when_idle
 from edge.nlu.domain_parser import DomainParser, load_parser
 from edge.pipeline import build_pipeline, load_engines
 from edge.topics import RuntimeTopics
+from edge.turns.driver import TurnDriver
 from edge.turns.engine import TurnEngine
 from edge.turns.handler import EngineTurnHandler
 from edge.turns.mqtt_home import MqttHome
-from edge.wiring import learned_rewriter, rebuild_tables
+from edge.wiring import build_turns, learned_rewriter, rebuild_tables
 
 __all__ = ["RuntimeOptions", "asr_vocabulary", "run_runtime"]
 
@@ -67,30 +65,23 @@ def asr_vocabulary(snapshot: ContextSnapshot) -> list[str]:
     return list(dict.fromkeys(w for w in words if w))
 
 
-async def _forward_changes(
-    store: ContextStore, recorder: FeedbackRecorder, home: MqttHome, home_id: str, settle_s: float = 0.25
-) -> None:
-    """Device state changes become feedback device events: the ones our commands asked for are marked
-    as such; any other change was made by hand or by an app (and may undo the last turn). Changes are
-    coalesced per entity (first old state, latest new one) and forwarded in batches at most every
-    ``settle_s``: a chatty sensor costs one event per batch, not one write per message, and no other
-    device's change is ever dropped behind it."""
-    changes = store.coalesced_changes()
+async def _device_events(home: MqttHome, driver: TurnDriver) -> None:
+    """Device state changes become feedback device events (the ones our commands asked for marked as
+    such; any other change was made by hand or by an app, and may undo the last turn). Changes are
+    coalesced per entity and forwarded in batches (:meth:`MqttHome.changed`): a chatty sensor costs one
+    event per batch, not one write per message, and no other device's change is ever dropped behind it."""
     while True:
         try:
-            batch = await changes.batch(settle_s)
+            await home.changed()
         except ChannelClosed:
             return
-        for change in batch:
-            event = home.device_event(change, home_id)
-            if event is not None:
-                await recorder.on_device_event(event)
+        await driver.events()
 
 
-async def _tick(recorder: FeedbackRecorder, every_s: float = 15.0) -> None:
+async def _tick(driver: TurnDriver, every_s: float = 15.0) -> None:
     while True:
         await asyncio.sleep(every_s)
-        await recorder.tick(time.time())
+        await driver.tick(time.time())
 
 
 async def _learn_when_idle(
@@ -142,12 +133,13 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
         else MicrophoneSource(settings.audio)
     )
     engines = await asyncio.to_thread(load_engines, settings, options.no_wake)
+    # the models load before the broker session starts, so the context store reads it from the first message
     parser = await asyncio.to_thread(load_parser, settings)
     domain_words = parser.vocabulary() if isinstance(parser, DomainParser) else []
     rewriter = await asyncio.to_thread(learned_rewriter, settings, options.db)
     store = ContextStore(settings, home)
     session_settings = SessionSettings.from_mqtt(settings.mqtt, site, health=True)
-    async with MqttSession(session_settings) as session, AsyncTurnStore(db) as turns:
+    async with MqttSession(session_settings) as session:
         topics = RuntimeTopics(session, site, settings.mqtt.base_topic, settings.mqtt.hermes)
 
         activity = [time.monotonic()]
@@ -157,42 +149,35 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
             printer(event)
             topics.offer(event)
 
-        recorder = FeedbackRecorder(turns, settings.feedback)
-        taught = TaughtStore(db, site)
-        speaker = (
-            Speaker(make_tts(settings.feedback.tts, settings.model_dir()))
-            if settings.satellite.has_speaker
-            else None
-        )
-        mhome = MqttHome(store, session, settings)
+        mhome = MqttHome(store, session, settings, home_id=site)
         # the engine's response event reaches edge/<site>/response through ``emit``: no second sink
-        engine = TurnEngine(
-            settings=settings, parser=parser, planner=mhome, executor=mhome, context=mhome, taught=taught,
-            speaker=speaker, observer=recorder, rewriter=rewriter, emit=emit, home_id=site,
-        )  # fmt: skip
-        handler = EngineTurnHandler(engine)
-
-        def vocabulary() -> Sequence[str]:
-            if not settings.asr.use_domain_vocabulary:
-                return ()
-            return [*domain_words, *asr_vocabulary(store.snapshot())]
-
-        pipeline = build_pipeline(
-            settings, source, handler, emit, no_wake=options.no_wake, engines=engines, vocabulary=vocabulary
+        turns = await build_turns(
+            settings, mhome, db=options.db, home_id=site, parser=parser, rewriter=rewriter, emit=emit
         )
-        try:
+        async with turns:
+            handler = EngineTurnHandler(turns.driver)
+
+            def vocabulary() -> Sequence[str]:
+                if not settings.asr.use_domain_vocabulary:
+                    return ()
+                return [*domain_words, *asr_vocabulary(store.snapshot())]
+
+            pipeline = build_pipeline(
+                settings, source, handler, emit, no_wake=options.no_wake, engines=engines,
+                vocabulary=vocabulary,
+            )  # fmt: skip
             async with asyncio.TaskGroup() as tg:
                 background = [
                     tg.create_task(store.run(session), name="context-store"),
                     tg.create_task(topics.run(), name="runtime-topics"),
-                    tg.create_task(_forward_changes(store, recorder, mhome, site), name="device-events"),
-                    tg.create_task(_tick(recorder), name="feedback-tick"),
+                    tg.create_task(_device_events(mhome, turns.driver), name="device-events"),
+                    tg.create_task(_tick(turns.driver), name="feedback-tick"),
                     tg.create_task(_health(session, topics), name="health"),
                 ]
                 if settings.learning.enabled and not options.wav:
                     background.append(
                         tg.create_task(
-                            _learn_when_idle(settings, options.db, engine, store, lambda: activity[0]),
+                            _learn_when_idle(settings, options.db, turns.engine, store, lambda: activity[0]),
                             name="learning",
                         )
                     )
@@ -208,16 +193,11 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
                 await pipeline.run()
                 if options.wav:
                     await asyncio.sleep(options.settle_s)
-                    await recorder.tick(time.time())
+                    await turns.driver.tick(time.time())
                 topics.close()
                 for task in background:
                     if task.get_name() != "runtime-topics":
                         task.cancel()
-        finally:
-            taught.close()
-            if speaker is not None:
-                with contextlib.suppress(Exception):
-                    await speaker.aclose()
     return 0
 
 

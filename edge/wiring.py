@@ -1,25 +1,137 @@
-"""Small factories shared by the runtime and the CLI: where learned tables live, the rewriter they make,
-and failure points for the defective turns of a store."""
+"""The composition root of the turn engine, and small factories shared by the runtime and the CLI.
+
+:func:`build_turns` is the one place a :class:`edge.turns.engine.TurnEngine` is made: ``edge run`` /
+``replay`` (:mod:`edge.app`), ``edge session``, the household simulator, the benchmarks and the tests all
+get theirs from it, with the feedback recorder on a turn store and the driver that feeds both. The rest:
+where learned tables live, the rewriter they make, and failure points for the defective turns of a store.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import enum
 import logging
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from edge.config import Settings
 from edge.context.model import Device
+from edge.dialog.tts import Speaker, make_tts
 from edge.feedback.record import FeedbackSignal, Label, TurnRecord
+from edge.feedback.recorder import FeedbackRecorder
 from edge.feedback.store import TurnQuery, TurnStore
+from edge.feedback.taught import TaughtStore
+from edge.feedback.writer import AsyncTurnStore
 from edge.learning.canonical import Lexicon
 from edge.learning.fpi import Tree, classify, featurize
 from edge.learning.loop import Learner, RebuildReport, TableVersions
 from edge.learning.rewriter import LearnedRewriter
+from edge.nlu.domain_parser import load_parser
 from edge.sync.instantiate import BoundRewriter, RegistryGlobalLayer
 from edge.sync.service import global_table_path
+from edge.turns.driver import TurnDriver
+from edge.turns.engine import TurnEngine
+from edge.turns.protocols import Emit, HomeView, Parser, Rewriter
 
-__all__ = ["Rebuilt", "failure_points", "learned_rewriter", "rebuild_tables", "tables_dir"]
+__all__ = [
+    "FROM_SETTINGS",
+    "FromSettings",
+    "Rebuilt",
+    "Turns",
+    "build_turns",
+    "failure_points",
+    "learned_rewriter",
+    "make_speaker",
+    "rebuild_tables",
+    "tables_dir",
+]
+
+
+class FromSettings(enum.Enum):
+    """A :func:`build_turns` argument left to the settings (its default)."""
+
+    DEFAULT = "from settings"
+
+
+FROM_SETTINGS = FromSettings.DEFAULT
+
+
+@dataclass(frozen=True, slots=True)
+class Turns:
+    """What :func:`build_turns` made: the engine, the driver that feeds it and the recorder of its turns,
+    the turn store they write, the taught store and the speaker. The caller closes it (``aclose`` or
+    ``async with``); the home stays the caller's."""
+
+    engine: TurnEngine
+    driver: TurnDriver
+    recorder: FeedbackRecorder
+    store: AsyncTurnStore
+    taught: TaughtStore
+    speaker: Speaker | None
+
+    async def aclose(self) -> None:
+        try:
+            if self.speaker is not None:
+                await self.speaker.aclose()
+        finally:
+            self.taught.close()
+            await self.store.close()
+
+    async def __aenter__(self) -> Turns:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+def make_speaker(settings: Settings) -> Speaker | None:
+    """The configured TTS behind a :class:`Speaker`; None when the satellite has no speaker."""
+    if not settings.satellite.has_speaker:
+        return None
+    return Speaker(make_tts(settings.feedback.tts, settings.model_dir()))
+
+
+async def build_turns(
+    settings: Settings,
+    home: HomeView,
+    *,
+    db: Path | None = None,
+    home_id: str = "home",
+    parser: Parser | None = None,
+    rewriter: Rewriter | FromSettings | None = FROM_SETTINGS,
+    speaker: Speaker | FromSettings | None = FROM_SETTINGS,
+    emit: Emit | None = None,
+    timer: Callable[[], float] = time.perf_counter,
+) -> Turns:
+    """The turn engine for ``home``, its feedback recorder on the turn store and the driver of both.
+
+    ``db`` is the turn store as the user gave it (None: ``feedback.db_path``); the taught phrases live in
+    it and the learned tables next to it (:func:`tables_dir`). Left to the settings: the parser
+    (``load_parser``: the NLU model, or a custom domain's), the learned rewriter (:func:`learned_rewriter`;
+    None: no rewriting) and the speaker (:func:`make_speaker`; None: silent). ``emit`` receives the
+    engine's events; ``timer`` times its stages (a simulation passes a fixed one)."""
+    path = db or Path(settings.feedback.db_path)
+    if parser is None:
+        parser = await asyncio.to_thread(load_parser, settings)
+    if rewriter is FROM_SETTINGS:
+        rewriter = await asyncio.to_thread(learned_rewriter, settings, db)
+    if speaker is FROM_SETTINGS:
+        speaker = make_speaker(settings)
+    store = await AsyncTurnStore(path).open()
+    try:
+        taught = await asyncio.to_thread(TaughtStore, path, home_id)
+    except BaseException:
+        await store.close()
+        raise
+    recorder = FeedbackRecorder(store, settings.feedback)
+    engine = TurnEngine(
+        settings=settings, parser=parser, home=home, taught=taught, speaker=speaker, rewriter=rewriter,
+        emit=emit, home_id=home_id, timer=timer,
+    )  # fmt: skip
+    return Turns(engine, TurnDriver(engine, recorder, home), recorder, store, taught, speaker)
+
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,8 @@
-"""Scripted sessions through the turn engine and the feedback recorder on a simulated clock.
+"""Scripted sessions through the turn driver, the turn engine and the feedback recorder on a simulated
+clock, all composed by ``edge.wiring.build_turns``.
 
-The home, planner and parser here are small behavioural fakes (the real ones live in other modules);
-the store, detectors, dialogue, teaching and TTS synthesis are the real ones."""
+The home and parser here are small behavioural fakes (the real ones live in other modules); the store,
+recorder, detectors, dialogue, teaching and TTS synthesis are the real ones."""
 
 from __future__ import annotations
 
@@ -25,15 +26,16 @@ from edge.dialog.tts import CommandPlayer, EspeakTTS, NoTTS, Speaker
 from edge.events import PipelineEvent
 from edge.feedback.observations import ChangeSource, DeviceEvent, StoredTurn
 from edge.feedback.record import Asked, Dialog, Rewrite, SignalKind
-from edge.feedback.recorder import FeedbackRecorder
 from edge.feedback.store import TurnQuery
 from edge.feedback.taught import MacroStep, TaughtStore
 from edge.feedback.writer import AsyncTurnStore
 from edge.lab.session.script import ScriptLine, run_session
 from edge.nlu.catalogue import is_safety_critical
 from edge.nlu.types import Intent
+from edge.turns.driver import TurnDriver
 from edge.turns.engine import TurnEngine
 from edge.turns.heard import Heard
+from edge.wiring import Turns, build_turns
 
 DEVICES = {
     "light.kitchen": Device("light.kitchen", "Kitchen light", "light", "kitchen"),
@@ -115,7 +117,9 @@ class FakeHome:
         old = self.states[entity_id]
         self.states[entity_id] = "off" if old == "on" else "on"
         self.version += 1
-        return DeviceEvent(entity_id, old, self.states[entity_id], t, ChangeSource.MANUAL)
+        event = DeviceEvent(entity_id, old, self.states[entity_id], t, ChangeSource.MANUAL)
+        self.events.append(event)
+        return event
 
     def drain_events(self) -> list[DeviceEvent]:
         out, self.events = self.events, []
@@ -174,47 +178,51 @@ class TableRewriter:
 
 @dataclass
 class Rig:
-    engine: TurnEngine
-    recorder: FeedbackRecorder
-    store: AsyncTurnStore
+    turns: Turns
     home: FakeHome
-    taught: TaughtStore
     events: list[PipelineEvent]
-    responses: list[tuple[str, str]]
+
+    @property
+    def engine(self) -> TurnEngine:
+        return self.turns.engine
+
+    @property
+    def driver(self) -> TurnDriver:
+        return self.turns.driver
+
+    @property
+    def store(self) -> AsyncTurnStore:
+        return self.turns.store
+
+    @property
+    def taught(self) -> TaughtStore:
+        return self.turns.taught
+
+    @property
+    def responses(self) -> list[tuple[str, str]]:
+        return [(e.turn_id, e.data["text"]) for e in self.events if e.type == "response"]
 
 
 async def make_rig(db: Path, home: FakeHome | None = None, speaker: Speaker | None = None,
                    rewriter: TableRewriter | None = None,
                    settings: Settings | None = None) -> Rig:  # fmt: skip
-    settings = settings or Settings()
-    store = await AsyncTurnStore(db).open()
-    recorder = FeedbackRecorder(store, settings.feedback)
     home = home or FakeHome()
-    taught = TaughtStore(db, "home")
     events: list[PipelineEvent] = []
-    responses: list[tuple[str, str]] = []
-
-    async def respond(turn_id: str, text: str) -> None:
-        responses.append((turn_id, text))
-
-    engine = TurnEngine(
-        settings=settings, parser=FakeParser(), planner=home, executor=home, context=home, taught=taught,
-        speaker=speaker, observer=recorder, rewriter=rewriter, emit=events.append, respond=respond,
+    turns = await build_turns(
+        settings or Settings(), home, db=db, parser=FakeParser(), rewriter=rewriter, speaker=speaker,
+        emit=events.append,
     )  # fmt: skip
-    return Rig(engine, recorder, store, home, taught, events, responses)
+    return Rig(turns, home, events)
 
 
 async def play(rig: Rig, script: Sequence[tuple[float, str, str]], session: str = "s1") -> list[StoredTurn]:
     lines = [ScriptLine(t, kind, value) for t, kind, value in script]
-    await run_session(lines, rig.engine, rig.recorder, session, home=rig.home)
+    await run_session(lines, rig.driver, session, home=rig.home)
     return await rig.store.turns(TurnQuery(session_id=session))
 
 
 async def close(rig: Rig) -> None:
-    await rig.store.close()
-    rig.taught.close()
-    if rig.engine.speaker is not None:
-        await rig.engine.speaker.aclose()
+    await rig.turns.aclose()
 
 
 def kinds(turn: StoredTurn) -> list[str]:
@@ -478,7 +486,7 @@ def test_rewrite_is_recorded_and_emitted(tmp_path: Path) -> None:
     async def main() -> None:
         rewriter = TableRewriter({"kitchen lite on": "kitchen light on"})
         rig = await make_rig(tmp_path / "t.db", rewriter=rewriter)
-        record = await rig.engine.handle(Heard("kitchen lite on", 0.0, 0.5, "s1", confidence=0.4))
+        record = await rig.driver.hear(Heard("kitchen lite on", 0.0, 0.5, "s1", confidence=0.4))
         assert record.rewrite == Rewrite("kitchen lite on", "kitchen light on", "personal", 0.91)
         assert rig.events[0].data == record.rewrite.to_json()  # the rewrite event says the same
         assert record.text == "kitchen light on" and record.source == "rewrite"
@@ -495,9 +503,9 @@ def test_no_speech_and_device_timeout_responses(tmp_path: Path) -> None:
     async def main() -> None:
         home = FakeHome(broken={"light.hall"})
         rig = await make_rig(tmp_path / "t.db", home=home, speaker=Speaker(NoTTS()))
-        rec = await rig.engine.handle(Heard("turn on the hall light", 0.0, 0.5, "s"))
+        rec = await rig.driver.hear(Heard("turn on the hall light", 0.0, 0.5, "s"))
         assert rec.result_ok is False and rec.result_error == "device-timeout"
-        rec = await rig.engine.handle(Heard("turn on the garden lamp", 5.0, 5.5, "s"))
+        rec = await rig.driver.hear(Heard("turn on the garden lamp", 5.0, 5.5, "s"))
         assert rec.response == "I don't know a device called garden lamp."
         await close(rig)
 

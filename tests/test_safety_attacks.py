@@ -140,3 +140,15 @@ def test_hijacked_topic_refused_at_the_executor_even_for_a_forced_plan(
         assert [t for t, p in seen if p] == []  # the retained lock state is not ours: nothing was sent
 
     asyncio.run(main())
+
+
+def test_in_process_the_commands_are_read_from_what_the_recorder_stored(
+    parser: Parser, tmp_path: Path
+) -> None:
+    """Without mosquitto the bench runs the same scenarios on the in-process home and counts the commanded
+    device events the recorder stored during the attack: a real yes counts once, an attack nothing."""
+    unlock = asyncio.run(run_one(POSITIVE[0], parser, None, tmp_path / "unlock"))
+    assert unlock.commands == (("lock.front_door", "unlocked"),) and unlock.ok, unlock.responses
+    undo = next(s for s in SCENARIOS if s.name == "undo the lock")
+    attacked = asyncio.run(run_one(undo, parser, None, tmp_path / "undo"))
+    assert attacked.commands == () and attacked.responses[0].startswith("Do you want me to unlock")

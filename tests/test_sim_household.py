@@ -8,12 +8,16 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
 
-from edge.config import Settings
+from edge.config import FeedbackSettings, Settings
 from edge.context.model import ContextSnapshot, DeviceState
-from edge.feedback.record import TurnRecord
+from edge.feedback.labels import label_turn
+from edge.feedback.observations import ChangeSource
+from edge.feedback.record import SignalKind
+from edge.feedback.store import TurnStore
 from edge.lab.sim.asr_errors import SpeakerASR
 from edge.lab.sim.goals import SimGoal, goal_met
 from edge.lab.sim.household import SimLog, simulate_home
@@ -51,20 +55,24 @@ def _lights(home: SimHome) -> tuple[str, str]:
     return lights[0], lights[1]
 
 
-def _run(rt: SimRuntime, heard: str, t: float = 10.0) -> tuple[TurnRecord, dict[str, DeviceState]]:
-    before = rt.states()
-    record = asyncio.run(rt.handle(Heard(heard, t, t + 1.0, "s", 0.6, turn_id=f"t{t:.0f}")))
-    return record, before
+def _stage(
+    home: SimHome, parser: ScriptedParser, folder: Path, goal: SimGoal, said: str, heard: str
+) -> tuple[bool, str]:
+    """One turn heard as ``heard`` (the user said ``said``) on a fresh runtime: goal met, failed stage."""
+
+    async def main() -> tuple[bool, str]:
+        async with await SimRuntime.open(home, folder, settings=Settings(), parser=parser) as rt:
+            rt.set_faults(random.Random(0))
+            snap, before = rt.snapshot(), rt.states()
+            record = await rt.handle(Heard(heard, 10.0, 11.0, "s", 0.6, turn_id="t10"))
+            ok = goal_met(goal, rt.sim.devices, before, rt.states())
+            return ok, "" if ok else rt.failed_stage(goal, said, record, snap)
+
+    folder.mkdir(parents=True)
+    return asyncio.run(main())
 
 
-def _stage(rt: SimRuntime, goal: SimGoal, said: str, heard: str) -> tuple[bool, str]:
-    snap = rt.snapshot()
-    record, before = _run(rt, heard)
-    ok = goal_met(goal, rt.sim.devices, before, rt.states())
-    return ok, "" if ok else rt.failed_stage(goal, said, record, snap)
-
-
-def test_each_failure_stage_is_labelled_from_what_happened(home: SimHome) -> None:
+def test_each_failure_stage_is_labelled_from_what_happened(home: SimHome, tmp_path: Path) -> None:
     a, b = _lights(home)
     name_a = home.devices[a].name
     on_a = Intent("HassTurnOn", {"name": name_a}, 0.95, targets=(a,), target_scores=(1.0,))
@@ -76,33 +84,38 @@ def test_each_failure_stage_is_labelled_from_what_happened(home: SimHome) -> Non
         "both lights on": Intent("HassTurnOn", {"domain": "light"}, 0.9, targets=(a, b)),
         "the other light on": Intent("HassTurnOn", {"name": "other"}, 0.9, targets=(b,)),
     })  # fmt: skip
-    settings = Settings()
     goal = SimGoal("on", a)
     said = f"turn on the {name_a}"
+    runs = iter(range(100))
 
-    def fresh() -> SimRuntime:
-        return SimRuntime(home, settings=settings, parser=parser)
+    def stage(said: str, heard: str) -> tuple[bool, str]:
+        return _stage(home, parser, tmp_path / f"run{next(runs)}", goal, said, heard)
 
-    assert _stage(fresh(), goal, said, said) == (True, "")
-    assert _stage(fresh(), goal, said, "turn on the kitten like") == (False, "asr")
-    assert _stage(fresh(), goal, "light me up", "light me up") == (False, "nlu")  # not understood
-    assert _stage(fresh(), goal, "darken it", "darken it") == (False, "nlu")  # understood wrong
-    assert _stage(fresh(), goal, "both lights on", "both lights on") == (False, "entity_resolution")
-    assert _stage(fresh(), goal, "the other light on", "the other light on") == (False, "entity_resolution")
+    assert stage(said, said) == (True, "")
+    assert stage(said, "turn on the kitten like") == (False, "asr")
+    assert stage("light me up", "light me up") == (False, "nlu")  # not understood
+    assert stage("darken it", "darken it") == (False, "nlu")  # understood wrong
+    assert stage("both lights on", "both lights on") == (False, "entity_resolution")
+    assert stage("the other light on", "the other light on") == (False, "entity_resolution")
     home.faulty[a] = 1.0  # the device never answers
-    rt = fresh()
-    rt.set_faults(random.Random(0))
-    ok, stage = _stage(rt, goal, said, said)
-    assert (ok, stage) == (False, "result")
+    assert stage(said, said) == (False, "result")
 
 
-def test_words_said_but_nothing_heard_is_an_asr_failure_and_a_wake_alone_a_false_wake(home: SimHome) -> None:
+def test_words_said_but_nothing_heard_is_an_asr_failure_and_a_wake_alone_a_false_wake(
+    home: SimHome, tmp_path: Path
+) -> None:
     a, _b = _lights(home)
-    rt = SimRuntime(home, settings=Settings(), parser=ScriptedParser({}))
-    snap = rt.snapshot()
-    record = asyncio.run(rt.handle(Heard("", 5.0, 6.0, "s", 0.0, no_speech=True, turn_id="w")))
-    assert rt.failed_stage(SimGoal("on", a), "turn on the light", record, snap) == "asr"
-    assert rt.failed_stage(SimGoal("on", a), "", record, snap) == "false_wake"
+
+    async def main() -> None:
+        async with await SimRuntime.open(
+            home, tmp_path, settings=Settings(), parser=ScriptedParser({})
+        ) as rt:
+            snap = rt.snapshot()
+            record = await rt.handle(Heard("", 5.0, 6.0, "s", 0.0, no_speech=True, turn_id="w"))
+            assert rt.failed_stage(SimGoal("on", a), "turn on the light", record, snap) == "asr"
+            assert rt.failed_stage(SimGoal("on", a), "", record, snap) == "false_wake"
+
+    asyncio.run(main())
 
 
 def test_goals_are_met_only_by_the_goal_state_and_nothing_else_moving(home: SimHome) -> None:
@@ -162,3 +175,31 @@ def test_a_consistent_mishearing_fails_at_first_and_is_rewritten_into_a_working_
     late_rate = sum(not tr.achieved for _t, tr in late) / len(late)
     early_rate = sum(not tr.achieved for tr in early) / len(early)
     assert late_rate < early_rate
+
+
+def test_the_simulated_turns_signals_and_labels_are_the_recorders(tmp_path: Path) -> None:
+    """Two days of a small home: what the log holds is what the home's turn store holds, written by the
+    feedback recorder (every turn settled with the labeller's label, barge-ins and undos by hand among the
+    signals), not a list the simulator kept."""
+    log = simulate_home(3, "tiny", 2, None, size="small", goals_per_day=(14, 18), store_dir=tmp_path)
+    settings = FeedbackSettings()
+    with TurnStore(tmp_path / "tiny.sqlite3") as store:
+        stored = store.turns()
+        assert [t.record.to_json() for t in stored] == [t.to_json() for t in log.turns]
+        assert [s for t in stored for s in t.signals] == log.signals
+        assert store.open_turns() == {}  # the last tick of each day settled every turn
+        barge_ins, events = store.barge_ins(), store.device_events()
+    assert barge_ins == log.barge_ins and events == log.events
+    by_turn = log.signals_by_turn()
+    for t in log.turns:
+        assert t.label == label_turn(t, by_turn.get(t.turn_id, ()), 2 * DAY_S, settings).label.value
+    kinds = {s.kind for s in log.signals}
+    assert {SignalKind.REPHRASE, SignalKind.UNDO, SignalKind.BARGE_IN} <= kinds, kinds
+    assert barge_ins and all(
+        any(s.kind is SignalKind.BARGE_IN for s in by_turn[b.turn_id]) for b in barge_ins
+    )
+    by_hand = [e for e in events if e.source is ChangeSource.MANUAL]
+    undone = [s for s in log.signals if s.kind is SignalKind.UNDO and s.evidence.get("by") == "manual"]
+    assert by_hand and undone and all(e.home_id == "tiny" for e in events)
+    assert {t.label for t in log.turns} <= {"success", "defect", "unknown"}
+    assert any(log.truth[t.turn_id].failed_stage and t.label == "defect" for t in log.turns)

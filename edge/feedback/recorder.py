@@ -47,7 +47,7 @@ class RecoveryReport:
 
 
 class FeedbackRecorder:
-    """Implements the turn engine's ``TurnObserver``. Calls are serialized by a lock."""
+    """The turn driver's ``Recorder`` (:mod:`edge.turns.driver`). Calls are serialized by a lock."""
 
     def __init__(self, store: AsyncTurnStore, settings: FeedbackSettings) -> None:
         self.store = store
@@ -66,7 +66,7 @@ class FeedbackRecorder:
         self.signals: dict[SignalKey, FeedbackSignal] = {}
         self.recovery: RecoveryReport | None = None
 
-    # -- the TurnObserver calls ----------------------------------------------------------------------
+    # -- the Recorder calls --------------------------------------------------------------------------
     async def on_turn(self, record: TurnRecord) -> None:
         async with self._lock:
             await self._recover_once(record.t_end)

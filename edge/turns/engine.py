@@ -1,9 +1,10 @@
-"""The turn engine: one utterance in, one recorded turn out.
+"""The turn engine: one utterance in, one turn record out.
 
 Order: dialogue answers (a pending confirmation or teaching question) -> teaching commands and preferences
 -> rewrite -> taught phrase (macro) -> NLU -> teachable moment -> plan -> safety gate (refuse, or ask and
-keep the exact plans) -> execute -> respond (text to the response sink and the speaker) -> record (to the
-feedback recorder).
+keep the exact plans) -> execute -> respond (the response event and the speaker) -> the record, which the
+turn driver (:mod:`edge.turns.driver`) hands to the feedback recorder. Build it with
+:func:`edge.wiring.build_turns`, the one place it is composed.
 
 Safety (docs/safety.md): every plan carries the provenance of the request (an undo inherits it); the gate
 refuses learned plans that touch a lock, garage door or alarm, and asks about direct ones, naming every
@@ -16,6 +17,8 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,17 +44,7 @@ from edge.nlu.types import Intent, Provenance
 from edge.turns.confirming import confirm_prompt, review_turn
 from edge.turns.execute import Outcome, run_plans
 from edge.turns.heard import Draft, Heard
-from edge.turns.protocols import (
-    ContextSource,
-    Emit,
-    Executor,
-    Parser,
-    PlanLike,
-    Planner,
-    ResponseSink,
-    Rewriter,
-    TurnObserver,
-)
+from edge.turns.protocols import Emit, HomeView, Parser, PlanLike, Rewriter
 from edge.turns.teaching import Teaching
 
 __all__ = ["DIALOG_TIMEOUT_S", "TurnEngine"]
@@ -77,25 +70,25 @@ class TurnEngine:
         *,
         settings: Settings,
         parser: Parser,
-        planner: Planner,
-        executor: Executor,
-        context: ContextSource,
+        home: HomeView,
         taught: TaughtStore,
         speaker: Speaker | None = None,
-        observer: TurnObserver | None = None,
         rewriter: Rewriter | None = None,
         emit: Emit | None = None,
-        respond: ResponseSink | None = None,
         home_id: str = "home",
+        timer: Callable[[], float] = time.perf_counter,
     ) -> None:
+        """``timer`` times the stages of a turn (``timings_ms``): a simulation passes a fixed one so that
+        seeded runs store the same records."""
         self.settings = settings
-        self.parser, self.planner, self.executor, self.context = parser, planner, executor, context
-        self.taught, self.speaker, self.observer = taught, speaker, observer
-        self.rewriter, self._emit_fn, self._respond = rewriter, emit, respond
+        self.parser, self.home = parser, home
+        self.taught, self.speaker = taught, speaker
+        self.rewriter, self._emit_fn = rewriter, emit
         self.home_id = home_id
+        self.timer = timer
         self.check = CheckPolicy(settings.nlu.reject_below, settings.nlu.confirm_below)
         self.gate = settings.safety
-        self.teaching = Teaching(parser, planner, taught)
+        self.teaching = Teaching(parser, home, taught)
         self._pending: _Pending | None = None
         self._last_turn_id = ""
 
@@ -108,8 +101,10 @@ class TurnEngine:
                 return await self.handle(heard)
             finally:
                 self._emit_fn = saved
-        snapshot = self.context.snapshot()
-        d = Draft(heard, self.home_id, snapshot.satellite.area, context_version=snapshot.version)
+        snapshot = self.home.snapshot()
+        d = Draft(
+            heard, self.home_id, snapshot.satellite.area, context_version=snapshot.version, clock=self.timer
+        )
         d.text = heard.text
         if heard.no_speech or not fold(heard.text):
             d.no_speech = True
@@ -127,15 +122,14 @@ class TurnEngine:
         return await self._finish(d, await self._request(d, snapshot))
 
     async def barge_in(self, t: float) -> BargeIn | None:
-        """The user spoke over the response: stop speaking and report it (None if nothing was said)."""
+        """The user spoke over the response: stop speaking and say what was cut off (None if nothing was
+        being said); the driver records it."""
         if self.speaker is None:
             return None
         cut = await self.speaker.interrupt(t)
         if cut is None or not self._last_turn_id:
             return None
         event = BargeIn(self._last_turn_id, t, cut.t_start, cut.duration_s)
-        if self.observer is not None:
-            await self.observer.on_barge_in(event)
         await self._emit(EventType.BARGE_IN, t, self._last_turn_id, {"elapsed_s": round(event.elapsed_s, 3)})
         return event
 
@@ -213,7 +207,7 @@ class TurnEngine:
 
     async def _act(self, d: Draft, intents: tuple[Intent, ...], snapshot: ContextSnapshot) -> str:
         try:
-            plans = [self.planner.plan(i, snapshot) for i in intents]
+            plans = [self.home.plan(i, snapshot) for i in intents]
         except EdgeError as err:
             d.lap("plan")
             d.result_ok, d.result_error = False, str(err.code)
@@ -272,7 +266,7 @@ class TurnEngine:
             intents,
             plans,
             snapshot,
-            executor=self.executor,
+            executor=self.home,
             prefs=prefs,
             timeout_s=timeout_s,
             emit=self._emit,
@@ -310,7 +304,7 @@ class TurnEngine:
         intents = pending.intents
         self._describe(d, intents[0], intents)
         try:
-            fresh = [self.planner.plan(i, snapshot, confirmed=True) for i in intents]
+            fresh = [self.home.plan(i, snapshot, confirmed=True) for i in intents]
         except EdgeError as err:
             d.result_ok, d.result_error = False, str(err.code)
             return "Things changed since I asked, so I did nothing."
@@ -345,15 +339,11 @@ class TurnEngine:
         d.response = text
         if text:
             await self._emit(EventType.RESPONSE, d.heard.t_end, d.turn_id, {"text": text})
-            if self._respond is not None:
-                await self._respond(d.turn_id, text)
             if self.speaker is not None:
                 await self.speaker.say(text, d.heard.t_end)
         d.lap("respond")
         record = d.finish(d.heard.t_end)
         self._last_turn_id = record.turn_id
-        if self.observer is not None:
-            await self.observer.on_turn(record)
         return record
 
     async def _emit(self, kind: EventType, t_s: float, turn_id: str, data: dict[str, Any]) -> None:

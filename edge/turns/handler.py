@@ -1,4 +1,4 @@
-"""The voice pipeline's ``TurnHandler`` on top of the turn engine (wall clock, sessions by silence)."""
+"""The voice pipeline's ``TurnHandler`` on top of the turn driver (wall clock, sessions by silence)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from edge.events import Transcript, WakeDetected
-from edge.turns.engine import TurnEngine
+from edge.turns.driver import TurnDriver
 from edge.turns.heard import Heard
 from edge.turns.protocols import Emit
 
@@ -67,15 +67,15 @@ def heard_from(
 class EngineTurnHandler:
     """``on_wake`` (a wake while speaking is a barge-in), ``on_transcript``, ``on_no_speech``."""
 
-    def __init__(self, engine: TurnEngine, clock: Callable[[], float] = time.time) -> None:
-        self.engine = engine
+    def __init__(self, driver: TurnDriver, clock: Callable[[], float] = time.time) -> None:
+        self.driver = driver
         self.clock = clock
         self.sessions = Sessions()
         self._wakes: dict[str, tuple[WakeDetected, float]] = {}
 
     async def on_wake(self, wake: WakeDetected, turn_id: str) -> None:
         now = self.clock()
-        await self.engine.barge_in(now)
+        await self.driver.barge_in(now)
         self._wakes[turn_id] = (wake, now)
         while len(self._wakes) > 8:  # turns that never finished
             self._wakes.pop(next(iter(self._wakes)))
@@ -86,10 +86,10 @@ class EngineTurnHandler:
         heard = heard_from(
             transcript, wake, t_wake, now, session_id=self.sessions.at(t_wake), turn_id=turn_id
         )
-        await self.engine.handle(heard, emit)
+        await self.driver.hear(heard, emit)
 
     async def on_no_speech(self, turn_id: str, t_ms: float) -> None:
         now = self.clock()
         wake, t_wake = self._wakes.pop(turn_id, (None, now))
         session_id = self.sessions.at(t_wake)
-        await self.engine.handle(heard_from(None, wake, t_wake, now, session_id=session_id, turn_id=turn_id))
+        await self.driver.hear(heard_from(None, wake, t_wake, now, session_id=session_id, turn_id=turn_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,15 +63,17 @@ class Draft:
     teach_phrase: str = ""
     taught: Taught | None = None
     teach_refused: tuple[str, ...] = ()
-    _t0: float = field(default_factory=time.perf_counter)
+    clock: Callable[[], float] = time.perf_counter  # times the stages (seconds)
+    _t0: float = 0.0
 
     def __post_init__(self) -> None:
         if not self.turn_id:
             self.turn_id = self.heard.turn_id or uuid.uuid4().hex[:16]
+        self._t0 = self.clock()
 
     def lap(self, stage: str) -> None:
-        """Record the wall time spent since the previous lap under ``stage``."""
-        now = time.perf_counter()
+        """Record the time spent since the previous lap under ``stage``."""
+        now = self.clock()
         self.timings_ms[stage] = round(self.timings_ms.get(stage, 0.0) + (now - self._t0) * 1000.0, 3)
         self._t0 = now
 

@@ -1,10 +1,12 @@
-"""The turn engine's view of a home on an MQTT broker: snapshots from the context store, the pure planner
-with an undo journal, the MQTT executor that waits for each device to confirm, and which reported state
-changes were ours (commanded) and which were made by hand or by an app."""
+"""The turn engine's view of a home on an MQTT broker (an :class:`edge.turns.protocols.HomeView`): snapshots
+from the context store, the pure planner with an undo journal, the MQTT executor that waits for each device
+to confirm, and the device events: the state changes the store reported, coalesced per entity, each marked
+as ours (commanded) or made by hand or by an app."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from edge.actions.commands import ActionResult, Plan
 from edge.actions.gate import SafetyGate
@@ -23,10 +25,23 @@ __all__ = ["MqttHome"]
 
 
 class MqttHome:
-    """Planner, executor and context source of the turn engine for a home on a broker."""
+    """The turn engine's home on a broker. ``clock`` stamps the device events (default: the wall clock,
+    the turns' clock on the device)."""
 
-    def __init__(self, store: ContextStore, session: MqttSession, settings: Settings) -> None:
+    def __init__(
+        self,
+        store: ContextStore,
+        session: MqttSession,
+        settings: Settings,
+        *,
+        home_id: str = "",
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.store = store
+        self.home_id = home_id
+        self.clock = clock
+        self._changes = store.coalesced_changes()
+        self._taken: list[StateChange] = []  # a batch :meth:`changed` waited for, until drained
         self.journal = UndoJournal()
         self.executor = MqttExecutor(
             session,
@@ -48,9 +63,9 @@ class MqttHome:
             return ChangeSource.COMMAND
         return ChangeSource.MANUAL
 
-    def device_event(self, change: StateChange, home_id: str, t: float | None = None) -> DeviceEvent | None:
-        """A reported state change as a feedback device event at ``t`` (default: now); None when the state
-        did not change."""
+    def device_event(self, change: StateChange, t: float | None = None) -> DeviceEvent | None:
+        """A reported state change as a feedback device event at ``t`` (default: the clock now); None when
+        the state did not change."""
         if change.old is None or change.old.state == change.new.state:
             return None
         source = self.source_of(change.entity_id, change.new.state)
@@ -58,10 +73,27 @@ class MqttHome:
             change.entity_id,
             change.old.state,
             change.new.state,
-            time.time() if t is None else t,
+            self.clock() if t is None else t,
             source,
-            home_id,
+            self.home_id,
         )
+
+    def drain_events(self) -> list[DeviceEvent]:
+        """The state changes reported since the last call (coalesced per entity: the first old state, the
+        latest new one) as device events at the clock's time now."""
+        now = self.clock()
+        changes, self._taken = [*self._taken, *self._changes.take_nowait()], []
+        events = (self.device_event(c, now) for c in changes)
+        return [e for e in events if e is not None]
+
+    async def changed(self, settle_s: float = 0.25) -> None:
+        """Wait until a device reports a change, then ``settle_s`` more for the changes that come with it
+        (a chatty sensor costs one batch, not one event per message); ChannelClosed once closed."""
+        self._taken += await self._changes.batch(settle_s)
+
+    def close(self) -> None:
+        """Stop collecting changes (the store drops a closed sink)."""
+        self._changes.close()
 
     def plan(self, intent: Intent, snapshot: ContextSnapshot, *, confirmed: bool = False) -> Plan:
         return make_plan(intent, snapshot, journal=self.journal, confirmed=confirmed).raise_for_error()

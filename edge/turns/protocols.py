@@ -1,5 +1,10 @@
 """What the turn engine needs from the other stages, as small Protocols (the real modules satisfy them;
-tests pass behavioural fakes)."""
+tests pass behavioural fakes).
+
+:class:`HomeView` is the one interface of a home, whatever serves it: the MQTT home on a broker
+(:class:`edge.turns.mqtt_home.MqttHome`), the simulated homes of the lab (in memory, or served on a broker
+for a scripted session) and the tests' fakes. :class:`Recorder` is the feedback recorder as the turn driver
+(:mod:`edge.turns.driver`) feeds it."""
 
 from __future__ import annotations
 
@@ -19,13 +24,13 @@ __all__ = [
     "Emit",
     "ExecResult",
     "Executor",
+    "HomeView",
     "Parser",
     "PlanLike",
     "Planner",
-    "ResponseSink",
+    "Recorder",
     "RewriteResult",
     "Rewriter",
-    "TurnObserver",
     "command_json",
 ]
 
@@ -85,17 +90,26 @@ class ContextSource(Protocol):
     def snapshot(self) -> ContextSnapshot: ...
 
 
-class TurnObserver(Protocol):
-    """The feedback recorder as the engine sees it."""
+class HomeView(ContextSource, Planner, Executor, Protocol):
+    """What the turn engine needs from a home: the snapshot a turn is understood on, the plan for an
+    intent (the home's planner, with its undo journal), carrying a plan out, and the device events the home
+    has seen since the last call, each marked as commanded (a state our command asked for) or by hand (a
+    wall switch, an app, someone at the device): the feedback recorder reads an undo by hand from them."""
+
+    def drain_events(self) -> list[DeviceEvent]: ...
+
+
+class Recorder(Protocol):
+    """The feedback recorder (:class:`edge.feedback.recorder.FeedbackRecorder`) as the driver feeds it:
+    turns, device events, barge-ins, and the time (``tick``) that closes the feedback windows."""
 
     async def on_turn(self, record: TurnRecord) -> None: ...
     async def on_device_event(self, event: DeviceEvent) -> None: ...
     async def on_barge_in(self, event: BargeIn) -> None: ...
+    async def tick(self, now: float) -> None: ...
 
 
 Emit = Callable[[PipelineEvent], Awaitable[None] | None]
-ResponseSink = Callable[[str, str], Awaitable[None]]
-"""``await sink(turn_id, text)``: the coordinator publishes it to ``edge/<site_id>/response``."""
 
 
 def command_json(command: Any) -> dict[str, Any]:

@@ -14,26 +14,16 @@ from edge.asr.factory import load_recognizer
 from edge.audio.synth import tools_missing
 from edge.config import Settings, project_root
 from edge.errors import EdgeError
+from edge.lab.sim.arms import nightly
 from edge.lab.sim.hearing import Hearing
-from edge.lab.sim.household import RewriterLike, SimLog, simulate_home
+from edge.lab.sim.household import SimLog, simulate_home
 from edge.lab.sim.household_audio import AsrFigures, AudioHearing, asr_figures
-from edge.learning.canonical import Lexicon
 from edge.learning.loop import Learner
 
 __all__ = ["CACHE_DIR", "audio_section", "audio_sessions"]
 
 CACHE_DIR = Path("var") / "sim-asr"
 GOALS_PER_DAY = (6, 10)
-
-
-def _learn(learner: Learner) -> Callable[[SimLog, float], RewriterLike | None]:
-    def learn(log: SimLog, now: float) -> RewriterLike | None:
-        learner.rebuild(
-            log.turns, log.signals_by_turn(), now, Lexicon.from_devices(log.home.devices.values())
-        )
-        return learner.rewriter()
-
-    return learn
 
 
 def audio_sessions(seed: int, homes: int, days: int, hearing: Hearing | None, learning: bool) -> list[SimLog]:
@@ -43,7 +33,7 @@ def audio_sessions(seed: int, homes: int, days: int, hearing: Hearing | None, le
             seed,
             f"audio{h:02d}",
             days,
-            _learn(Learner()) if learning else None,
+            nightly(Learner()) if learning else None,
             size=("small", "medium")[h % 2],
             goals_per_day=GOALS_PER_DAY,
             hearing=hearing,

@@ -42,10 +42,10 @@ from edge.nlu.domain_parser import load_parser
 from edge.nlu.types import Intent
 from edge.sync.global_layer import GlobalLayerInstaller
 from edge.sync.release import GlobalEntry, GlobalTable, public_key_hex, sign_table
-from edge.turns.engine import TurnEngine
+from edge.turns.driver import TurnDriver
 from edge.turns.heard import Heard
-from edge.turns.protocols import Parser
-from edge.wiring import learned_rewriter, tables_dir
+from edge.turns.protocols import HomeView, Parser
+from edge.wiring import FROM_SETTINGS, Turns, build_turns, tables_dir
 
 __all__ = ["POSITIVE", "SCENARIOS", "Outcome", "Scenario", "measure", "run_one", "run_scenarios"]
 
@@ -207,12 +207,12 @@ def _hijack_config(lock_topic: str) -> tuple[str, bytes]:
 
 
 async def _play(
-    engine: TurnEngine, home: BrokerHome | LocalHome, lines: Sequence[Line], t0: float
+    driver: TurnDriver, home: BrokerHome | LocalHome, lines: Sequence[Line], t0: float
 ) -> list[str]:
     said: list[str] = []
     for t, text in lines:
         home.advance(t0 + t)
-        record = await engine.handle(Heard(text, t0 + t, t0 + t + 0.5, "attack"))
+        record = await driver.hear(Heard(text, t0 + t, t0 + t + 0.5, "attack"))
         said.append(record.response)
     return said
 
@@ -222,47 +222,48 @@ async def run_one(scenario: Scenario, parser: Parser, port: int | None, work: Pa
     taught = TaughtStore(db, "home")
     try:
         settings = _prepare(scenario, _settings(port, work), work, db, taught)
-        home_def = load_home(DEMO)
-        lock_topic = home_def.devices[LOCK].command_topic
-        topics = {home_def.devices[e].command_topic: e for e in scenario.watch}
-        if port is None:
-            local = LocalHome(_hijacked(home_def) if scenario.prepare == "hijack" else home_def)
-            return await _local(
-                scenario,
-                _engine(settings, parser, local, taught, db, raw=scenario.prepare == "global_raw"),
-                local,
-            )
-        sniffer = _Sniffer(port)
-        async with sniffer.running():
-            if scenario.prepare == "hijack":
-                topic, payload = _hijack_config(lock_topic)
-                async with aiomqtt.Client("127.0.0.1", port) as attacker:
-                    await attacker.publish(topic, payload, qos=1, retain=True)
-            async with BrokerHome(settings, home_def) as home:
-                if scenario.prepare == "hijack":
-                    await _until(lambda: PORCH in home.snapshot().devices, 5.0)
-                engine = _engine(settings, parser, home, taught, db, raw=scenario.prepare == "global_raw")
-                await _play(engine, home, scenario.setup, 0.0)
-                await asyncio.sleep(0.3)
-                mark = len(sniffer.seen)
-                said = await _play(engine, home, scenario.attack, 100.0)
-                await asyncio.sleep(0.5)
-            hits = tuple((t, p) for t, p in sniffer.seen[mark:] if t in topics)
-            if scenario.prepare == "hijack":  # clean the retained config for the next scenario
-                async with aiomqtt.Client("127.0.0.1", port) as attacker:
-                    await attacker.publish(_hijack_config(lock_topic)[0], b"", qos=1, retain=True)
-        return Outcome(scenario.name, hits, tuple(said), scenario.expect)
     finally:
         taught.close()
+    home_def = load_home(DEMO)
+    lock_topic = home_def.devices[LOCK].command_topic
+    topics = {home_def.devices[e].command_topic: e for e in scenario.watch}
+    raw = scenario.prepare == "global_raw"
+    if port is None:
+        local = LocalHome(_hijacked(home_def) if scenario.prepare == "hijack" else home_def)
+        async with await _turns(settings, parser, local, db, raw=raw) as turns:
+            return await _local(scenario, turns, local)
+    sniffer = _Sniffer(port)
+    async with sniffer.running():
+        if scenario.prepare == "hijack":
+            topic, payload = _hijack_config(lock_topic)
+            async with aiomqtt.Client("127.0.0.1", port) as attacker:
+                await attacker.publish(topic, payload, qos=1, retain=True)
+        async with BrokerHome(settings, home_def) as home:
+            if scenario.prepare == "hijack":
+                await _until(lambda: PORCH in home.snapshot().devices, 5.0)
+            async with await _turns(settings, parser, home, db, raw=raw) as turns:
+                await _play(turns.driver, home, scenario.setup, 0.0)
+                await asyncio.sleep(0.3)
+                mark = len(sniffer.seen)
+                said = await _play(turns.driver, home, scenario.attack, 100.0)
+                await asyncio.sleep(0.5)
+        hits = tuple((t, p) for t, p in sniffer.seen[mark:] if t in topics)
+        if scenario.prepare == "hijack":  # clean the retained config for the next scenario
+            async with aiomqtt.Client("127.0.0.1", port) as attacker:
+                await attacker.publish(_hijack_config(lock_topic)[0], b"", qos=1, retain=True)
+    return Outcome(scenario.name, hits, tuple(said), scenario.expect)
 
 
-async def _local(scenario: Scenario, engine: TurnEngine, home: LocalHome) -> Outcome:
-    await _play(engine, home, scenario.setup, 0.0)
-    home.drain_events()
-    said = await _play(engine, home, scenario.attack, 100.0)
+async def _local(scenario: Scenario, turns: Turns, home: LocalHome) -> Outcome:
+    """In process: the commands the home carried out during the attack are the commanded device events
+    the recorder stored (the driver hands it every event of the home)."""
+    await _play(turns.driver, home, scenario.setup, 0.0)
+    said = await _play(turns.driver, home, scenario.attack, 100.0)
+    await turns.store.flush()
+    events = await turns.store.read(lambda s: s.device_events(since=100.0))
     hits = tuple(
         (e.entity_id, e.new)
-        for e in home.drain_events()
+        for e in events
         if e.entity_id in scenario.watch and e.source is ChangeSource.COMMAND
     )
     return Outcome(scenario.name, hits, tuple(said), scenario.expect)
@@ -279,18 +280,11 @@ class _FleetRewriter:
         return RewriteResult(said, "undo that", "global", 0.95) if said == "night night" else None
 
 
-def _engine(
-    settings: Settings,
-    parser: Parser,
-    home: BrokerHome | LocalHome,
-    taught: TaughtStore,
-    db: Path,
-    *,
-    raw: bool,
-) -> TurnEngine:
-    rewriter = _FleetRewriter() if raw else learned_rewriter(settings, db)
-    return TurnEngine(settings=settings, parser=parser, planner=home, executor=home, context=home,
-                      taught=taught, rewriter=rewriter)  # fmt: skip
+async def _turns(settings: Settings, parser: Parser, home: HomeView, db: Path, *, raw: bool) -> Turns:
+    """The runtime's turn engine (learned rewriter as the settings say; ``raw``: a fleet entry that got
+    past the word filters), without a speaker."""
+    rewriter = _FleetRewriter() if raw else FROM_SETTINGS
+    return await build_turns(settings, home, db=db, parser=parser, rewriter=rewriter, speaker=None)
 
 
 async def _until(check: object, within_s: float) -> None:

@@ -3,14 +3,18 @@
 Arms: learning off; personal tables only; tables + retrieval rewriter. Reports defect rates (overall and on
 rewritten traffic), win/loss of applied rewrites per layer, rewrite precision and coverage, rephrase
 detection P/R (the feedback detector against simulator truth, confounders included), failure-point
-isolation per class, mean recall and macro-F1 (tree fitted on training homes, measured on held-out homes,
-next turns linked by the detector as on the device), and the time to rebuild the tables from a year-sized
+isolation per class, mean recall and macro-F1 (a forest fitted on training homes and the committed one,
+measured on held-out homes, next turns linked by the detector as on the device; the fitting is
+:mod:`edge.lab.training.fpi`'s), and the time to rebuild the tables from a year-sized
 log (50,000 turns) of one home: the median of several runs, next to a fixed reference workload timed in the
 same run (the machine may be shared and noisy; the ratio is the figure that travels).
 
 Rewritten traffic is compared turn for turn with the control arm: a treatment first turn counts only when
 the control arm's first turn of the same goal asked for the same thing and was heard as the same words (the
 arms drift apart: a goal's on/off depends on the device's state, which learning changes).
+
+Every simulated turn goes through the device's feedback recorder on a turn store; the learner reads the
+store each night (:mod:`edge.lab.sim.household`).
 """
 
 from __future__ import annotations
@@ -30,44 +34,24 @@ import numpy as np
 from edge.config import Settings
 from edge.feedback.record import FeedbackSignal, SignalKind, TurnRecord
 from edge.lab.bench._learning_audio import audio_section
-from edge.lab.sim.household import RewriterLike, SimLog, SimTruth, simulate_home
+from edge.lab.sim.arms import nightly, run_arm
+from edge.lab.sim.household import SimLog, SimTruth, simulate_home
+from edge.lab.training.fpi import fit_fpi_tree, fpi_dataset
 from edge.learning.canonical import Lexicon
-from edge.learning.fpi import CLASSES, Forest, classify, decisive, featurize, fit_forest
+from edge.learning.fpi import CLASSES, Forest, Tree, classify
 from edge.learning.loop import Learner
 from edge.learning.tables import RewriteTable
 
 __all__ = [
     "LayerStats",
-    "fit_fpi_tree",
-    "fpi_dataset",
+    "fpi_figures",
     "paired",
     "reference_workload",
     "run",
-    "run_arm",
     "year_log",
 ]
 
-Arm = Callable[[], Learner] | None
 LAYERS = ("personal", "global", "retrieval")
-
-
-def run_arm(seed: int, homes: int, days: int, make: Arm) -> list[SimLog]:
-    logs = []
-    for h in range(homes):
-        learner = make() if make is not None else None
-
-        def learn(log: SimLog, now: float, learner: Learner | None = learner) -> RewriterLike | None:
-            assert learner is not None
-            learner.rebuild(
-                log.turns, log.signals_by_turn(), now, Lexicon.from_devices(log.home.devices.values())
-            )
-            return learner.rewriter()
-
-        size = ("small", "medium", "large")[h % 3]
-        logs.append(
-            simulate_home(seed, f"home{h:02d}", days, learn if learner is not None else None, size=size)
-        )
-    return logs
 
 
 def _defect_rate(logs: list[SimLog]) -> float:
@@ -149,39 +133,14 @@ def _rephrase_pr(logs: list[SimLog]) -> tuple[float, float]:
     return tp / max(1, len(found)), tp / max(1, len(truth))
 
 
-def fpi_dataset(logs: list[SimLog]) -> tuple[np.ndarray, np.ndarray]:
-    """Features as the device computes them (the next turn is the one the detector linked, as in
-    ``edge.wiring.failure_points``), labels from the simulator's truth."""
-    xs: list[list[float]] = []
-    ys: list[int] = []
-    for log in logs:
-        lex = Lexicon.from_devices(log.home.devices.values())
-        by = log.signals_by_turn()
-        index = {t.turn_id: t for t in log.turns}
-        linked = {s.turn_id: s.related_turn_id for s in log.signals if s.related_turn_id}
-        for rec in log.turns:
-            tr = log.truth[rec.turn_id]
-            if tr.achieved and not rec.rewrite:
-                continue
-            label = tr.failed_stage or "correct"
-            nxt = index.get(linked.get(rec.turn_id, ""))
-            xs.append(featurize(rec, by.get(rec.turn_id, ()), nxt, lex))
-            ys.append(CLASSES.index(label))
-    return np.asarray(xs), np.asarray(ys, dtype=int)
+FpiFigures = tuple[dict[str, tuple[float, float, int]], float, float]
 
 
-def fit_fpi_tree(train: list[SimLog]) -> Forest:
-    """The forest on what the turn itself does not settle (as :func:`edge.learning.fpi.classify` uses it).
-    The committed ``fpi_tree.json`` is ``fit_fpi_tree(run_arm(7, 40, 28, None)).save()``."""
-    x, y = fpi_dataset(train)
-    keep = np.asarray([decisive(row) is None for row in x], dtype=bool)
-    return fit_forest(x[keep], y[keep])
-
-
-def _fpi(train: list[SimLog], test: list[SimLog]) -> tuple[dict[str, tuple[float, float, int]], float, float]:
-    tree = fit_fpi_tree(train)
+def fpi_figures(forest: Tree | Forest | None, test: list[SimLog]) -> FpiFigures:
+    """Per class (precision, recall, n) of ``forest`` (None: the labelling functions) on ``test``, mean
+    recall ("macro accuracy") and macro-F1."""
     xt, yt = fpi_dataset(test)
-    pred = np.asarray([CLASSES.index(classify(row, tree)) for row in xt], dtype=int)
+    pred = np.asarray([CLASSES.index(classify(row, forest)) for row in xt], dtype=int)
     out: dict[str, tuple[float, float, int]] = {}
     recalls: list[float] = []
     f1s: list[float] = []
@@ -228,11 +187,14 @@ def _quality(seed: int, homes: int, days: int) -> None:
     # twice as many other homes, as the committed forest is fitted (40): each home has its own nicknames
     # and confusions, and a pattern a few training homes rarely show is guessed
     train = run_arm(seed + 1, 2 * homes, days, None)
-    per_class, macro, f1 = _fpi(train, off)
+    per_class, macro, f1 = fpi_figures(fit_fpi_tree(train), off)
     print("failure-point isolation (forest fitted on other homes, next turn as linked by the detector):")
     for name, (p_, r_, n) in per_class.items():
         print(f"  {name:<18} precision {p_:.3f} recall {r_:.3f} (n={n})")
     print(f"  macro accuracy (mean per-class recall) {macro:.3f}, macro-F1 {f1:.3f}")
+    _, macro, f1 = fpi_figures(Tree.load(), off)
+    print(f"  the committed forest (edge train --fpi) on the same homes: macro accuracy {macro:.3f}, "
+          f"macro-F1 {f1:.3f}")  # fmt: skip
 
 
 def year_log(
@@ -242,14 +204,8 @@ def year_log(
     ``target_turns``. With ``learning`` the 30 days ran with the learner on, so the log holds rewritten turns,
     and the table the learner ended with comes back to be the live one, as on the device the next night."""
     learner = Learner()
-
-    def learn(log: SimLog, now: float) -> RewriterLike | None:
-        learner.rebuild(
-            log.turns, log.signals_by_turn(), now, Lexicon.from_devices(log.home.devices.values())
-        )
-        return learner.rewriter()
-
-    base = simulate_home(seed, "year", 30, learn if learning else None, size="large", goals_per_day=(40, 60))
+    learn = nightly(learner) if learning else None
+    base = simulate_home(seed, "year", 30, learn, size="large", goals_per_day=(40, 60))
     turns: list[TurnRecord] = []
     k = 0
     while len(turns) < target_turns:

@@ -17,17 +17,13 @@ from edge.context.address import with_broker
 from edge.context.homes import load_home
 from edge.dialog.tts import Speaker, make_tts
 from edge.feedback.record import Label
-from edge.feedback.recorder import FeedbackRecorder
 from edge.feedback.store import TurnQuery
-from edge.feedback.taught import TaughtStore
-from edge.feedback.writer import AsyncTurnStore
 from edge.lab.session.audio_turns import AudioTurns
 from edge.lab.session.broker_home import BrokerHome
 from edge.lab.session.script import ScriptLine, load_script, run_session
 from edge.lab.sim.local import LocalHome
 from edge.learning.canonical import Lexicon
-from edge.turns.engine import TurnEngine
-from edge.wiring import failure_points, learned_rewriter
+from edge.wiring import build_turns, failure_points
 
 __all__ = ["register"]
 
@@ -51,41 +47,29 @@ async def _session(args: argparse.Namespace, settings: Settings, script: list[Sc
         async with BrokerHome(settings, home, home_id=args.home_id) as on_broker:
             await _play(args, settings, script, on_broker)
     else:
-        await _play(args, settings, script, LocalHome.from_file(Path(args.home), settings))
+        local = LocalHome.from_file(Path(args.home), settings, home_id=args.home_id)
+        await _play(args, settings, script, local)
 
 
 async def _play(
     args: argparse.Namespace, settings: Settings, script: list[ScriptLine], home: LocalHome | BrokerHome
 ) -> None:
-    from edge.nlu.domain_parser import load_parser  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
-
-    parser = load_parser(settings)
     audio = await asyncio.to_thread(_audio, settings, script, home)
-    db = Path(args.db or settings.feedback.db_path)
     session_id = args.session or uuid.uuid4().hex[:12]
     speaker = Speaker(make_tts(settings.feedback.tts, settings.model_dir()))  # synthesize only: no waiting
-    taught = TaughtStore(db, args.home_id)
-    try:
-        async with AsyncTurnStore(db) as store:
-            recorder = FeedbackRecorder(store, settings.feedback)
-            rewriter = learned_rewriter(settings, Path(args.db) if args.db else None)
-            engine = TurnEngine(
-                settings=settings, parser=parser, planner=home, executor=home, context=home, taught=taught,
-                speaker=speaker, observer=recorder, rewriter=rewriter, home_id=args.home_id,
-            )  # fmt: skip
-            await run_session(script, engine, recorder, session_id, home=home, audio=audio)
-            query = TurnQuery(session_id=session_id)
-            stored = await store.turns(query)
-            signals = {t.record.turn_id: list(t.signals) for t in stored}
-            lexicon = Lexicon.from_devices(home.snapshot().devices.values())
-            points = failure_points([t.record for t in stored], signals, lexicon)
-            for turn_id, point in points.items():
-                await store.set_label(turn_id, Label.DEFECT, point)
-            for turn in await store.turns(query):
-                emit_json(turn.to_json())
-    finally:
-        taught.close()
-        await speaker.aclose()
+    db = Path(args.db) if args.db else None
+    async with await build_turns(settings, home, db=db, home_id=args.home_id, speaker=speaker) as turns:
+        await run_session(script, turns.driver, session_id, home=home, audio=audio)
+        store = turns.store
+        query = TurnQuery(session_id=session_id)
+        stored = await store.turns(query)
+        signals = {t.record.turn_id: list(t.signals) for t in stored}
+        lexicon = Lexicon.from_devices(home.snapshot().devices.values())
+        points = failure_points([t.record for t in stored], signals, lexicon)
+        for turn_id, point in points.items():
+            await store.set_label(turn_id, Label.DEFECT, point)
+        for turn in await store.turns(query):
+            emit_json(turn.to_json())
 
 
 def _run(args: argparse.Namespace) -> int:

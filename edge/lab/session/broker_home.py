@@ -7,7 +7,8 @@ broker outage: commands during it fail with ``broker-unavailable`` (or are sent 
 command timeout), a toggle by hand during it is recorded but not seen, and later turns work again.
 Messages are real; times are the script's: device changes are stamped with the session clock, so the
 feedback windows (an undo by hand within 60 s, ...) run on script time, and snapshots carry ``start + t``
-as their local time.
+as their local time. The device events are the runtime's own (:meth:`MqttHome.drain_events`), except that
+a toggle by hand is reported as such even when the runtime could not see it.
 """
 
 from __future__ import annotations
@@ -20,12 +21,11 @@ from datetime import datetime, timedelta
 from types import TracebackType
 
 from edge.actions.commands import ActionResult, Plan
-from edge.bus import Channel
 from edge.config import Settings
 from edge.context.homes import Home
 from edge.context.model import ContextSnapshot
 from edge.context.mqtt import MqttSession, SessionSettings
-from edge.context.store import ContextStore, StateChange
+from edge.context.store import ContextStore
 from edge.errors import ConfigError, EdgeError, ErrorCode
 from edge.feedback.observations import ChangeSource, DeviceEvent
 from edge.lab.sim.devices import DeviceSimulator
@@ -40,8 +40,9 @@ log = logging.getLogger(__name__)
 
 
 class BrokerHome:
-    """``async with BrokerHome(settings, home) as h``: context source, planner and executor of the turn
-    engine, and the simulated home of a scripted session (``advance``, ``toggle``, ``drain_events``)."""
+    """``async with BrokerHome(settings, home) as h``: the turn engine's home (an
+    :class:`edge.turns.protocols.HomeView`) and the simulated home of a scripted session (``advance``,
+    ``toggle``)."""
 
     def __init__(
         self,
@@ -61,8 +62,7 @@ class BrokerHome:
         self.ready_timeout_s = ready_timeout_s
         self.t = 0.0
         self.store = ContextStore(settings, home)
-        self._changes: Channel[StateChange] = self.store.changes(capacity=1024)
-        self._pending: list[DeviceEvent] = []
+        self._pending: list[DeviceEvent] = []  # toggles by hand, reported before what the runtime saw
         self._stack = contextlib.AsyncExitStack()
         self._tasks: list[asyncio.Task[None]] = []
         self._sim: DeviceSimulator | None = None
@@ -84,7 +84,9 @@ class BrokerHome:
             sim_session = await self._stack.enter_async_context(MqttSession(sim_settings))
             runtime = await self._stack.enter_async_context(MqttSession(runtime_settings))
             self._sim = DeviceSimulator(self.home, sim_session, seed=self.seed)
-            self._mqtt = MqttHome(self.store, runtime, self.settings)
+            self._mqtt = MqttHome(
+                self.store, runtime, self.settings, home_id=self.home_id, clock=lambda: self.t
+            )
             self._runtime = runtime
             self._tasks = [
                 asyncio.create_task(self._sim.run(), name="session-simulator"),
@@ -106,7 +108,8 @@ class BrokerHome:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
-        self._changes.close()
+        if self._mqtt is not None:
+            self._mqtt.close()
         await self._stack.aclose()
 
     async def _ready(self) -> None:
@@ -124,7 +127,7 @@ class BrokerHome:
                 code=ErrorCode.BROKER_UNAVAILABLE,
                 hint="start a broker there (mosquitto -p PORT) or leave out --broker for the in-process home",
             ) from err
-        self._changes.drain_nowait()  # discovery and retained states are not changes anybody made
+        self._home().drain_events()  # discovery and retained states are not changes anybody made
 
     @property
     def broker_connected(self) -> bool:
@@ -147,7 +150,7 @@ class BrokerHome:
 
     async def toggle(self, entity_id: str, t: float) -> DeviceEvent:
         """Someone flips ``entity_id`` by hand at ``t``: the device publishes its new state, and the
-        runtime's context store must see it."""
+        runtime's context store must see it. The change is reported by hand among the home's events."""
         if entity_id not in self.home.devices:
             raise ConfigError(f"no device {entity_id!r} in home {self.home.name}", hint="check the entity_id")
         self.advance(t)
@@ -162,8 +165,7 @@ class BrokerHome:
             # simulator republishes every state when it is back); the session goes on
             log.warning("toggle of %s at t=%.1f while the broker is away: %s", entity_id, t, err.message)
             new = sim.states[entity_id]
-            return DeviceEvent(entity_id, old.state if old else "unknown", new.state, self.t,
-                               ChangeSource.MANUAL, self.home_id)  # fmt: skip
+            return self._by_hand(entity_id, old.state if old else "unknown", new.state)
         seen = await self.store.wait_for(entity_id, lambda s: s.state == new.state, self.ready_timeout_s)
         if seen is None and not self.broker_connected:
             log.warning("the change of %s was not seen: the broker is away", entity_id)
@@ -173,27 +175,21 @@ class BrokerHome:
                 code=ErrorCode.BROKER_UNAVAILABLE,
                 hint="check that the broker is running",
             )
-        self._collect(skip=(entity_id, new.state))
-        return DeviceEvent(
-            entity_id, old.state if old else "unknown", new.state, self.t, ChangeSource.MANUAL, self.home_id
-        )
+        # what the runtime saw until now, with the toggle's own change reported by hand (the runtime's
+        # guess would call it commanded when it happens to restore a state a recent command asked for)
+        self._pending += [
+            e for e in self._home().drain_events() if (e.entity_id, e.new) != (entity_id, new.state)
+        ]
+        return self._by_hand(entity_id, old.state if old else "unknown", new.state)
 
     def drain_events(self) -> list[DeviceEvent]:
-        self._collect()
-        out, self._pending = self._pending, []
+        out, self._pending = [*self._pending, *self._home().drain_events()], []
         return out
 
-    def _collect(self, skip: tuple[str, str] | None = None) -> None:
-        """Queued state changes -> device events at the session time. ``skip`` (entity_id, state): the
-        latest such change is the manual one :meth:`toggle` reports itself."""
-        changes = self._changes.drain_nowait()
-        mine = [i for i, c in enumerate(changes) if skip and (c.entity_id, c.new.state) == skip]
-        for i, change in enumerate(changes):
-            if mine and i == mine[-1]:
-                continue
-            event = self._home().device_event(change, self.home_id, self.t)
-            if event is not None:
-                self._pending.append(event)
+    def _by_hand(self, entity_id: str, old: str, new: str) -> DeviceEvent:
+        event = DeviceEvent(entity_id, old, new, self.t, ChangeSource.MANUAL, self.home_id)
+        self._pending.append(event)
+        return event
 
     def _home(self) -> MqttHome:
         if self._mqtt is None:

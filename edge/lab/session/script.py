@@ -2,7 +2,8 @@
 (through the voice path: wake word, endpointing, ASR; ``"no_wake": true`` for a recording without the wake
 word), ``{"t": s, "toggle": entity_id}``, ``{"t": s, "barge_in": true}``, ``{"t": s, "wake": true}`` (a wake
 with no speech). Nothing waits for real time: the script's ``t`` is the clock for the engine, the simulated
-home and the detectors' windows."""
+home and the detectors' windows. Every line goes through the turn driver (:mod:`edge.turns.driver`), as
+the device's voice pipeline does."""
 
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ from typing import Protocol
 
 from edge.errors import EdgeError, ErrorCode
 from edge.feedback.observations import DeviceEvent
-from edge.feedback.recorder import FeedbackRecorder
 from edge.inputfiles import parse_json_object, read_text
-from edge.turns.engine import TurnEngine
+from edge.turns.driver import TurnDriver
 from edge.turns.heard import Heard
 
 __all__ = ["AudioPlayer", "ScriptLine", "SimHome", "load_script", "run_session"]
@@ -33,19 +33,19 @@ class ScriptLine:
 
 
 class AudioPlayer(Protocol):
-    """Plays an audio line into the engine (:class:`edge.lab.session.audio_turns.AudioTurns`)."""
+    """Plays an audio line through the driver (:class:`edge.lab.session.audio_turns.AudioTurns`)."""
 
     async def play(
-        self, wav: Path, t0: float, engine: TurnEngine, session_id: str, *, no_wake: bool = False
+        self, wav: Path, t0: float, driver: TurnDriver, session_id: str, *, no_wake: bool = False
     ) -> float: ...
 
 
 class SimHome(Protocol):
-    """The in-process home (``edge.lab.sim.local.LocalHome``) or the home on a broker
-    (``edge.lab.session.broker_home.BrokerHome``, whose toggle is a coroutine)."""
+    """The scripted side of the session's home: the in-process home (``edge.lab.sim.local.LocalHome``)
+    or the home on a broker (``edge.lab.session.broker_home.BrokerHome``, whose toggle is a coroutine).
+    A toggle is reported among the home's device events (the driver hands them to the recorder)."""
 
     def toggle(self, entity_id: str, t: float) -> DeviceEvent | Awaitable[DeviceEvent]: ...
-    def drain_events(self) -> list[DeviceEvent]: ...
     def advance(self, t: float) -> None: ...
 
 
@@ -103,48 +103,41 @@ def _line(path: Path, n: int, raw: str) -> ScriptLine:
 
 async def run_session(
     script: Sequence[ScriptLine],
-    engine: TurnEngine,
-    recorder: FeedbackRecorder,
+    driver: TurnDriver,
     session_id: str,
     *,
     home: SimHome | None = None,
     audio: AudioPlayer | None = None,
 ) -> float:
-    """Play the script; returns the simulated time when every detector window has closed."""
+    """Play the script through ``driver`` (``home``: the scripted side of the driver's home, for toggles
+    and its clock); returns the simulated time when every detector window has closed."""
     for line in script:
         if home is not None:
             home.advance(line.t)
-            await _drain(home, recorder)
-        await recorder.tick(line.t)
+        await driver.tick(line.t)
         if line.kind == "say":
-            await engine.handle(Heard(line.value, line.t, line.t + SPEECH_S, session_id))
+            await driver.hear(Heard(line.value, line.t, line.t + SPEECH_S, session_id))
         elif line.kind == "wake":
-            await engine.handle(Heard("", line.t, line.t + SPEECH_S, session_id, no_speech=True))
+            await driver.hear(Heard("", line.t, line.t + SPEECH_S, session_id, no_speech=True))
         elif line.kind == "audio":
             if audio is None:
                 raise EdgeError(
                     "this session has audio lines but no voice pipeline", code=ErrorCode.MODEL_MISSING
                 )
-            await audio.play(Path(line.value), line.t, engine, session_id, no_wake=line.no_wake)
+            await audio.play(Path(line.value), line.t, driver, session_id, no_wake=line.no_wake)
         elif line.kind == "toggle":
             if home is None:
                 raise EdgeError("a toggle line needs a simulated home", hint="pass --home")
             event = home.toggle(line.value, line.t)
-            await recorder.on_device_event(await event if inspect.isawaitable(event) else event)
+            if inspect.isawaitable(event):
+                await event
         elif line.kind == "barge_in":
-            await engine.barge_in(line.t)
-        if home is not None:
-            await _drain(home, recorder)
+            await driver.barge_in(line.t)
+        await driver.events()
     last = script[-1].t if script else 0.0
-    s = recorder.settings
+    s = driver.engine.settings.feedback
     end = last + SPEECH_S + max(s.rephrase_weak_s, s.undo_window_s, s.abandon_s) + 1.0
     if home is not None:
         home.advance(end)
-        await _drain(home, recorder)
-    await recorder.tick(end)
+    await driver.tick(end)
     return end
-
-
-async def _drain(home: SimHome, recorder: FeedbackRecorder) -> None:
-    for event in home.drain_events():
-        await recorder.on_device_event(event)

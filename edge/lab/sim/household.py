@@ -1,32 +1,34 @@
 """The household simulator: homes, users with goals, consistent ASR confusions, and realistic behaviour
 after a failure, run through the product's real runtime (:class:`edge.lab.sim.household_runtime.SimRuntime`:
-turn engine, NLU model, entity resolution, planner, executor with faulty devices). Every turn carries
-ground truth (what the user wanted, whether the devices got there, the first stage that failed for good).
-Feedback signals come from the real detectors (:mod:`edge.feedback.signals`) and labels from the real
-labeller, so the learner sees only what the device would see. Same seed -> same homes, users, goals and
-first utterances in the control and treatment arms.
+turn engine, NLU model, entity resolution, planner, executor with faulty devices, composed by
+:func:`edge.wiring.build_turns` as on the device). Every turn carries ground truth (what the user wanted,
+whether the devices got there, the first stage that failed for good). Turns, device events (commanded and
+by hand) and barge-ins go through the turn driver to the real feedback recorder on a real turn store (one
+SQLite file per simulated home), with ticks as simulated time passes: the signals and labels are the
+device's own, and each night the learner reads what the store holds. Same seed -> same homes, users,
+goals and first utterances in the control and treatment arms.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
+import contextlib
 import random
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Protocol
 
 from edge.app import asr_vocabulary
 from edge.config import FeedbackSettings, Settings
 from edge.context.model import ContextSnapshot
-from edge.feedback.labels import label_turn
 from edge.feedback.observations import BargeIn, DeviceEvent
 from edge.feedback.record import FeedbackSignal, TurnRecord
-from edge.feedback.signals import detect_all
 from edge.lab.sim.goals import SimGoal, goal_met, moved
 from edge.lab.sim.hearing import Hearing, ModelHearing
 from edge.lab.sim.household_home import SimHome, make_home
-from edge.lab.sim.household_runtime import SimRuntime, shared_parser
+from edge.lab.sim.household_runtime import SimRuntime, response_s, shared_parser
 from edge.lab.sim.users import SimUser, make_user
 from edge.learning.chains import DAY_S
 from edge.turns.heard import Heard
@@ -60,6 +62,9 @@ class SimTruth:
 
 @dataclass(slots=True)
 class SimLog:
+    """One simulated home: ``turns``, ``signals``, ``events`` and ``barge_ins`` are what its turn store
+    holds (as of the last night, and at the end of the run); ``truth`` and ``said`` are the simulator's."""
+
     home: SimHome
     turns: list[TurnRecord] = field(default_factory=list)
     truth: dict[str, SimTruth] = field(default_factory=dict)
@@ -82,10 +87,6 @@ def _speech_s(text: str) -> float:
     return 0.3 + 0.33 * len(text.split())
 
 
-def _response_s(text: str) -> float:
-    return 0.3 + len(text) / 15.0
-
-
 @dataclass(frozen=True, slots=True)
 class _Pursuit:
     """One goal being pursued: who wants it, its id, its session and its own random stream."""
@@ -103,7 +104,6 @@ class _Household:
     runtime: SimRuntime
     hearing: Hearing
     vocabulary: list[str]
-    day_turns: list[TurnRecord] = field(default_factory=list)
 
     async def turn(self, p: _Pursuit, said: str, tid: str, t: float) -> TurnRecord:
         heard = self.hearing.hear(p.user, said, p.rng, self.vocabulary)
@@ -113,7 +113,6 @@ class _Household:
                   heard.engine, WAKE, p.rng.uniform(0.7, 0.99), heard.audio_ms, no_speech=heard.rejected,
                   turn_id=tid)
         )  # fmt: skip
-        self.day_turns.append(record)
         self.log.said[tid] = said
         return record
 
@@ -136,48 +135,79 @@ def simulate_home(
     hearing: Hearing | None = None,
     home: SimHome | None = None,
     users: Sequence[SimUser] | None = None,
+    store_dir: Path | None = None,
 ) -> SimLog:
     """Run ``days`` simulated days of one home through the real runtime; ``learn(log, now)`` runs each
-    night and returns the rewriter for the next day (None: no learning). ``hearing`` turns what users say
-    into ASR text (default: each speaker's ASR-error model). ``home`` and ``users`` script a household
-    instead of drawing one from the seed."""
-    fb = feedback or FeedbackSettings()
-    cfg = settings or Settings()
+    night on what the turn store holds and returns the rewriter for the next day (None: no learning).
+    ``hearing`` turns what users say into ASR text (default: each speaker's ASR-error model). ``home`` and
+    ``users`` script a household instead of drawing one from the seed. The turn store is
+    ``<store_dir>/<home_id>.sqlite3`` (default: a temporary folder, removed at the end)."""
+    base = settings or Settings()
+    parser = parser or shared_parser(base)
+    cfg = base if feedback is None else replace(base, feedback=feedback)
     hrng = random.Random(f"{seed}:{home_id}:home")
     drawn = make_home(home_id, hrng, size)
     people = [make_user(f"{home_id}-u{k}", drawn, hrng) for k in range(hrng.choice((1, 2, 2, 3)))]
     home = home or drawn
     users = list(users or people)
     log = SimLog(home)
-    runtime = SimRuntime(home, settings=cfg, parser=parser or shared_parser(cfg), seed=hrng.randrange(2**31))
-    vocabulary: list[str] = []
-    if hearing is not None:  # the recognizer's prompt, as the runtime builds it
-        vocabulary = asr_vocabulary(runtime.snapshot())
-    sim = _Household(log, runtime, hearing or ModelHearing(), vocabulary)
-    try:
-        for day in range(days):
-            sim.day_turns = []
-            asyncio.run(_day(sim, users, seed=seed, home_id=home_id, day=day, per_day=goals_per_day))
-            log.turns.extend(sim.day_turns)
-            _close_day(log, sim.day_turns, day, fb)
-            if learn is not None:
-                runtime.use_rewriter(learn(log, (day + 1) * DAY_S))
-    finally:
-        runtime.close()
+    runtime_seed = hrng.randrange(2**31)
+    with _folder(store_dir) as folder:
+        asyncio.run(
+            _simulate(
+                log, users, folder, settings=cfg, parser=parser, hearing=hearing, learn=learn,
+                seed=seed, runtime_seed=runtime_seed, days=days, per_day=goals_per_day,
+            )
+        )  # fmt: skip
     return log
 
 
-def _close_day(log: SimLog, day_turns: list[TurnRecord], day: int, fb: FeedbackSettings) -> None:
-    """Signals from the real detectors once the day's windows have closed, then the real labeller."""
-    now = (day + 1) * DAY_S
-    events = [e for e in log.events if day * DAY_S <= e.t < now]
-    barge = [b for b in log.barge_ins if day * DAY_S <= b.t < now]
-    log.signals.extend(detect_all(day_turns, events, barge, now, fb))
-    by_turn = log.signals_by_turn()
-    for i in range(len(log.turns) - len(day_turns), len(log.turns)):
-        rec = log.turns[i]
-        decision = label_turn(rec, by_turn.get(rec.turn_id, ()), now, fb)
-        log.turns[i] = dataclasses.replace(rec, label=decision.label.value)
+@contextlib.contextmanager
+def _folder(store_dir: Path | None) -> Iterator[Path]:
+    """``store_dir``, or a temporary folder in memory where there is one (``/dev/shm``): the store's
+    commits then cost no disk flush."""
+    if store_dir is not None:
+        store_dir.mkdir(parents=True, exist_ok=True)
+        yield store_dir
+        return
+    shm = Path("/dev/shm")
+    where = shm if shm.is_dir() else None
+    with tempfile.TemporaryDirectory(prefix="edge-sim-", dir=where) as tmp:
+        yield Path(tmp)
+
+
+async def _simulate(
+    log: SimLog,
+    users: list[SimUser],
+    folder: Path,
+    *,
+    settings: Settings,
+    parser: Parser,
+    hearing: Hearing | None,
+    learn: Learn | None,
+    seed: int,
+    runtime_seed: int,
+    days: int,
+    per_day: tuple[int, int],
+) -> None:
+    home = log.home
+    async with await SimRuntime.open(home, folder, settings=settings, parser=parser, seed=runtime_seed) as rt:
+        vocabulary: list[str] = []
+        if hearing is not None:  # the recognizer's prompt, as the runtime builds it
+            vocabulary = asr_vocabulary(rt.snapshot())
+        sim = _Household(log, rt, hearing or ModelHearing(), vocabulary)
+        for day in range(days):
+            await _day(sim, users, seed=seed, home_id=home.home_id, day=day, per_day=per_day)
+            now = (day + 1) * DAY_S
+            await rt.tick(now)  # every feedback window of the day has closed: every turn is settled
+            # the day's part of the store (earlier days' turns are settled: the store holds them as read)
+            stored = await rt.stored(since=day * DAY_S)
+            log.turns += stored.turns
+            log.signals += stored.signals
+            log.events += stored.events
+            log.barge_ins += stored.barge_ins
+            if learn is not None:
+                rt.use_rewriter(await asyncio.to_thread(learn, log, now))
 
 
 async def _day(
@@ -201,13 +231,13 @@ async def _day(
 
 async def _play_goal(sim: _Household, p: _Pursuit, t: float) -> float:
     rt, home, rng, goal = sim.runtime, sim.log.home, p.rng, p.goal
+    await rt.tick(t)  # time passed since the last goal (abandonment, labels settled)
     if rng.random() < 0.03:  # a false wake before the request
         tid = f"{p.goal_id}-fw"
-        rec = await rt.handle(
+        await rt.handle(
             Heard("", t, t + 1.5, p.session, 0.0, (), "sim", WAKE, rng.uniform(0.5, 0.7), no_speech=True,
                   turn_id=tid)
         )  # fmt: skip
-        sim.day_turns.append(rec)
         sim.log.truth[tid] = SimTruth(tid, p.goal_id, "", "", "false_wake", False, -1)
         t += rng.uniform(20, 120)
     prev = ""
@@ -220,12 +250,12 @@ async def _play_goal(sim: _Household, p: _Pursuit, t: float) -> float:
         tid = f"{p.goal_id}-a{attempt}"
         before, snap = rt.states(), rt.snapshot()
         rec = await sim.turn(p, said, tid, t)
-        t_end = rec.t_end + _response_s(rec.response)
+        t_end = rec.t_end + response_s(rec.response)
         layer = rec.rewrite.layer if rec.rewrite is not None else ""
         if rec.asked == "confirm":  # a safety confirmation: yes when it is about the goal
             answer = "yes" if goal.entity_id in rec.targets else "no"
             ans = await sim.turn(p, answer, f"{tid}-c", t_end + rng.uniform(0.5, 2.0))
-            t_end = ans.t_end + _response_s(ans.response)
+            t_end = ans.t_end + response_s(ans.response)
             ok = goal_met(goal, home.devices, before, rt.states())
             stage = "" if ok else rt.failed_stage(goal, said, rec, snap)
             sim.truth(p, f"{tid}-c", stage, ok, -2)
@@ -243,12 +273,12 @@ async def _play_goal(sim: _Household, p: _Pursuit, t: float) -> float:
             t_end = await _teach_answer(sim, p, tid, t_end)
         elif rec.response and rng.random() < p.user.barge:  # talks over the wrong answer
             cut = rec.t_end + rng.uniform(0.3, 1.5)
-            sim.log.barge_ins.append(BargeIn(tid, cut, rec.t_end, _response_s(rec.response)))
+            await rt.barge_in(cut)  # recorded when the response was still playing
             t_end = cut
         if changed and rng.random() < 0.7:  # the wrong thing happened: put it back by hand
             t_end += rng.uniform(3, 15)
             for e in changed:
-                sim.log.events.append(rt.by_hand(e, before[e].state, t_end))
+                await rt.by_hand(e, before[e].state, t_end)
         if rng.random() > p.user.patience * (0.85**attempt):
             return t_end + 100.0  # gave up
         t = t_end + rng.uniform(1.5, 8.0)
@@ -267,4 +297,4 @@ async def _teach_answer(sim: _Household, p: _Pursuit, tid: str, t: float) -> flo
     rec = await sim.turn(p, words, f"{tid}-t", t + p.rng.uniform(0.5, 2.0))
     ok = words == "no" or rec.taught is not None  # a dialogue answer: did it do what was meant?
     sim.truth(p, f"{tid}-t", "" if ok else "nlu", ok, -2)
-    return rec.t_end + _response_s(rec.response)
+    return rec.t_end + response_s(rec.response)

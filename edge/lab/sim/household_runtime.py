@@ -1,7 +1,11 @@
-"""The product's runtime for one simulated household: the real :class:`edge.turns.engine.TurnEngine` with
-the NLU model from ``models/nlu`` (:class:`edge.nlu.parser.NLUParser`: contextual intent model + entity
-resolution), the planner and executor of :class:`edge.lab.sim.local.LocalHome` (in-memory devices with faults
-and an undo journal), a :class:`TaughtStore` in memory and the learned rewriter of the night before.
+"""The product's runtime for one simulated household, composed as the device composes it
+(:func:`edge.wiring.build_turns`): the real :class:`edge.turns.engine.TurnEngine` with the NLU model from
+``models/nlu`` (:class:`edge.nlu.parser.NLUParser`: contextual intent model + entity resolution), the
+planner and executor of :class:`edge.lab.sim.local.LocalHome` (in-memory devices with faults and an undo
+journal), the feedback recorder on a real SQLite turn store (taught phrases in it too), a speaker whose
+responses last as long as they would be spoken, and the learned rewriter of the night before. Every turn,
+device event (commanded or by hand) and barge-in goes through the turn driver, and every tick of the
+simulated clock reaches the recorder, so signals and labels come from the device's own path.
 
 Besides running turns it answers the simulator's ground-truth questions without executing anything: would
 these words have met the goal (parse + plan on a given snapshot), and would the intent the engine chose
@@ -10,10 +14,10 @@ have met it on the right device.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import random
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import cast
@@ -21,10 +25,11 @@ from typing import cast
 from edge.config import Settings
 from edge.context.model import ContextSnapshot, DeviceState, Satellite
 from edge.dialog.teach import teachable_phrase
+from edge.dialog.tts import Speaker
 from edge.errors import EdgeError
-from edge.feedback.observations import DeviceEvent
-from edge.feedback.record import TurnRecord
-from edge.feedback.taught import TaughtStore
+from edge.feedback.observations import BargeIn, DeviceEvent
+from edge.feedback.record import FeedbackSignal, TurnRecord
+from edge.feedback.store import TurnQuery, TurnStore
 from edge.lab.sim.device_model import Fault
 from edge.lab.sim.goals import SimGoal, goal_met, predicted_states
 from edge.lab.sim.household_home import SimHome
@@ -32,11 +37,11 @@ from edge.lab.sim.local import LocalHome
 from edge.lang import fold
 from edge.nlu.parser import NLUParser, default_model_dir
 from edge.nlu.types import Intent
-from edge.turns.engine import TurnEngine
 from edge.turns.heard import Heard
 from edge.turns.protocols import Parser, Rewriter
+from edge.wiring import Turns, build_turns
 
-__all__ = ["START", "SimRuntime", "shared_parser"]
+__all__ = ["START", "SimRuntime", "SpokenLength", "Stored", "response_s", "shared_parser"]
 
 START = datetime(2024, 1, 1)  # midnight: the simulated clock's hour of day is the snapshot's hour
 
@@ -51,37 +56,83 @@ def shared_parser(settings: Settings) -> NLUParser:
     return _parser(default_model_dir(settings), settings)
 
 
-class SimRuntime:
-    """One household's runtime. Not thread-safe; drive it from one event loop at a time."""
+def response_s(text: str) -> float:
+    """How long a response takes to say (seconds)."""
+    return 0.3 + len(text) / 15.0
 
-    def __init__(self, sim: SimHome, *, settings: Settings, parser: Parser, seed: int = 0) -> None:
+
+class SpokenLength:
+    """A TTS that makes no sound: each response lasts :func:`response_s`, so a barge-in cuts it (or comes
+    after it ended) as on a speaker."""
+
+    name = "simulated"
+
+    async def synthesize(self, text: str, out: Path) -> float:
+        return response_s(text) if text else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What a simulated home's turn store holds: the turns (with the recorder's labels), their signals,
+    the device events and the barge-ins."""
+
+    turns: list[TurnRecord]
+    signals: list[FeedbackSignal]
+    events: list[DeviceEvent]
+    barge_ins: list[BargeIn]
+
+
+def _read(store: TurnStore, since: float | None) -> Stored:
+    stored = store.turns(TurnQuery(since=since))
+    signals = [s for t in stored for s in t.signals]
+    return Stored([t.record for t in stored], signals, store.device_events(since), store.barge_ins(since))
+
+
+def _no_time() -> float:
+    return 0.0  # stage timings are wall-clock laps: they would make seeded runs differ
+
+
+class SimRuntime:
+    """One household's runtime on a turn store in ``folder``. Open it with :meth:`open` (or ``async with``)
+    and drive it from one event loop."""
+
+    def __init__(self, sim: SimHome, local: LocalHome, turns: Turns, parser: Parser) -> None:
         self.sim = sim
+        self.local = local
+        self.turns = turns
         self.parser = parser
-        self.local = LocalHome(
+
+    @classmethod
+    async def open(
+        cls, sim: SimHome, folder: Path, *, settings: Settings, parser: Parser, seed: int = 0
+    ) -> SimRuntime:
+        local = LocalHome(
             sim.to_home(),
             Satellite(area=sim.area),
             start=START,
             command_timeout_s=settings.mqtt.command_timeout_s,
             seed=seed,
-        )
-        self.taught = TaughtStore(":memory:", sim.home_id)
-        self.engine = TurnEngine(
-            settings=settings,
-            parser=parser,
-            planner=self.local,
-            executor=self.local,
-            context=self.local,
-            taught=self.taught,
             home_id=sim.home_id,
         )
+        turns = await build_turns(
+            settings, local, db=folder / f"{sim.home_id}.sqlite3", home_id=sim.home_id, parser=parser,
+            rewriter=None, speaker=Speaker(SpokenLength(), workdir=folder), timer=_no_time,
+        )  # fmt: skip
+        return cls(sim, local, turns, parser)
 
-    def close(self) -> None:
-        self.taught.close()
+    async def aclose(self) -> None:
+        await self.turns.aclose()
+
+    async def __aenter__(self) -> SimRuntime:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
 
     # -- running turns -----------------------------------------------------------------------------
     def use_rewriter(self, rewriter: object | None) -> None:
         """The learned rewriter for the next turns (anything with the engine's ``rewrite`` signature)."""
-        self.engine.rewriter = cast("Rewriter | None", rewriter)
+        self.turns.engine.rewriter = cast("Rewriter | None", rewriter)
 
     def states(self) -> dict[str, DeviceState]:
         return dict(self.local.states)
@@ -94,18 +145,34 @@ class SimRuntime:
         for entity_id, chance in self.sim.faulty.items():
             self.local.set_fault(entity_id, Fault.NO_RESPONSE if rng.random() < chance else Fault.NONE)
 
-    async def handle(self, heard: Heard) -> TurnRecord:
-        self.local.advance(heard.t_start)
-        record = await self.engine.handle(heard)
-        self.local.drain_events()  # commanded changes; the simulator records the manual ones it makes
-        self.sim.sync(self.local.states)
-        return dataclasses.replace(record, timings_ms={})  # wall-clock laps would break reproducibility
+    async def tick(self, now: float) -> None:
+        """Simulated time passes: the home's clock, then the recorder's (abandonment, settled labels)."""
+        self.local.advance(now)
+        await self.turns.driver.tick(now)
 
-    def by_hand(self, entity_id: str, to: str, t: float) -> DeviceEvent:
-        """Someone puts ``entity_id`` back to ``to`` at the switch or in the app."""
-        event = dataclasses.replace(self.local.toggle(entity_id, t, to), home_id=self.sim.home_id)
+    async def handle(self, heard: Heard) -> TurnRecord:
+        """One utterance through the driver: the engine's turn, recorded with the device events it caused."""
+        self.local.advance(heard.t_start)
+        record = await self.turns.driver.hear(heard)
+        self.sim.sync(self.local.states)
+        return record
+
+    async def by_hand(self, entity_id: str, to: str, t: float) -> DeviceEvent:
+        """Someone puts ``entity_id`` back to ``to`` at the switch or in the app at ``t``."""
+        event = self.local.toggle(entity_id, t, to)
+        await self.turns.driver.events()
         self.sim.sync(self.local.states)
         return event
+
+    async def barge_in(self, t: float) -> BargeIn | None:
+        """The user talks over the response at ``t`` (None: it had already ended)."""
+        return await self.turns.driver.barge_in(t)
+
+    async def stored(self, since: float | None = None) -> Stored:
+        """What the turn store holds now (once every write so far is committed): the turns that started
+        at ``since`` or later with their signals, and the device events and barge-ins since then."""
+        await self.turns.store.flush()
+        return await self.turns.store.read(functools.partial(_read, since=since))
 
     # -- ground truth (nothing executes) -----------------------------------------------------------
     def plan_meets(self, goal: SimGoal, intents: tuple[Intent, ...], snapshot: ContextSnapshot) -> bool:
@@ -121,7 +188,8 @@ class SimRuntime:
 
     def would_meet(self, goal: SimGoal, text: str, snapshot: ContextSnapshot) -> bool:
         """Would ``text``, heard exactly, have met the goal (taught phrases, then the NLU and resolver)?"""
-        macro = self.taught.macro(text) or self.taught.macro(teachable_phrase(text))
+        taught = self.turns.taught
+        macro = taught.macro(text) or taught.macro(teachable_phrase(text))
         if macro is not None:
             return self.plan_meets(goal, tuple(s.to_intent() for s in macro.steps), snapshot)
         intent = self.parser.parse(text, snapshot)

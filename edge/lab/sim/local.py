@@ -1,8 +1,8 @@
 """An in-process simulated home: the same device model as ``edge simulate`` with no MQTT.
 
-One object is the context source (``snapshot()``), the planner (``plan()``), the executor (``execute()``)
-and the simulated home of a scripted session (``toggle()``, ``advance()``, ``drain_events()``). Time is
-the simulated clock the caller advances, so thousands of turns run in seconds.
+One object is the turn engine's home (an :class:`edge.turns.protocols.HomeView`: ``snapshot()``, ``plan()``,
+``execute()``, ``drain_events()``) and the simulated home of a scripted session (``toggle()``,
+``advance()``). Time is the simulated clock the caller advances, so thousands of turns run in seconds.
 """
 
 from __future__ import annotations
@@ -43,8 +43,10 @@ class LocalHome:
         start: datetime = EPOCH,
         command_timeout_s: float = 5.0,
         seed: int = 0,
+        home_id: str = "",
     ) -> None:
         self.home = home
+        self.home_id = home_id
         self.satellite = satellite or Satellite()
         self.start = start
         self.command_timeout_s = command_timeout_s
@@ -58,12 +60,15 @@ class LocalHome:
         self.executor = LocalExecutor(self)
 
     @classmethod
-    def from_file(cls, path: Path, settings: Settings | None = None, *, seed: int = 0) -> LocalHome:
+    def from_file(
+        cls, path: Path, settings: Settings | None = None, *, seed: int = 0, home_id: str = ""
+    ) -> LocalHome:
         s = settings or Settings()
         sat = Satellite(
             s.satellite.site_id, s.satellite.area, s.satellite.has_screen, s.satellite.has_speaker
         )
-        return cls(load_home(path), sat, command_timeout_s=s.mqtt.command_timeout_s, seed=seed)
+        timeout_s = s.mqtt.command_timeout_s
+        return cls(load_home(path), sat, command_timeout_s=timeout_s, seed=seed, home_id=home_id)
 
     @property
     def states(self) -> Mapping[str, DeviceState]:
@@ -100,19 +105,22 @@ class LocalHome:
         self._states[entity_id] = state
         self._version += 1
         if old.state != state.state:
-            self._events.append(DeviceEvent(entity_id, old.state, state.state, self.t, source))
+            self._events.append(DeviceEvent(entity_id, old.state, state.state, self.t, source, self.home_id))
 
     def toggle(self, entity_id: str, t: float, to: str | None = None) -> DeviceEvent:
-        """Someone flips ``entity_id`` by hand at ``t``."""
+        """Someone flips ``entity_id`` by hand at ``t`` (reported among the device events, and returned)."""
         self.advance(t)
         device = self._require(entity_id)
         old = self._states.get(entity_id, DeviceState("unknown"))
         new = manual_toggle(device, old, self.t * 1000, to)
         self._states[entity_id] = new
         self._version += 1
-        return DeviceEvent(entity_id, old.state, new.state, self.t, ChangeSource.MANUAL)
+        event = DeviceEvent(entity_id, old.state, new.state, self.t, ChangeSource.MANUAL, self.home_id)
+        self._events.append(event)
+        return event
 
     def drain_events(self) -> list[DeviceEvent]:
+        """The device events since the last call: commanded changes and toggles by hand, in order."""
         out, self._events = self._events, []
         return out
 

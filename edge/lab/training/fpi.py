@@ -1,0 +1,63 @@
+"""The failure-point forest the device ships (``edge/learning/fpi_tree.json``, read by
+:func:`edge.learning.fpi.Tree.load`): fitted on simulated households whose turns, signals and labels come
+from the device's own recorder, with the simulator's truth as the classes. ``edge train --fpi`` writes it.
+
+Features are the device's (:func:`edge.learning.fpi.featurize`), with the next turn the one the rephrase
+detector linked, as ``edge.wiring.failure_points`` computes them; the forest only sees what the turn itself
+does not settle (:func:`edge.learning.fpi.decisive`), as :func:`edge.learning.fpi.classify` uses it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from edge.lab.sim.arms import run_arm
+from edge.lab.sim.household import SimLog
+from edge.learning import fpi
+from edge.learning.canonical import Lexicon
+from edge.learning.fpi import CLASSES, Forest, decisive, featurize, fit_forest
+
+__all__ = ["FPI_DAYS", "FPI_HOMES", "FPI_MODEL", "FPI_SEED", "fit_fpi_tree", "fpi_dataset", "train_fpi"]
+
+FPI_SEED, FPI_HOMES, FPI_DAYS = 7, 40, 28  # other seeds than the bench's homes (20250101, and + 1)
+FPI_MODEL = Path(fpi.__file__).with_name("fpi_tree.json")  # where Tree.load reads it
+
+
+def fpi_dataset(logs: list[SimLog]) -> tuple[np.ndarray, np.ndarray]:
+    """Features as the device computes them, labels from the simulator's truth: every turn that failed
+    its goal or was rewritten (``correct``: a failure recovered downstream)."""
+    xs: list[list[float]] = []
+    ys: list[int] = []
+    for log in logs:
+        lex = Lexicon.from_devices(log.home.devices.values())
+        by = log.signals_by_turn()
+        index = {t.turn_id: t for t in log.turns}
+        linked = {s.turn_id: s.related_turn_id for s in log.signals if s.related_turn_id}
+        for rec in log.turns:
+            tr = log.truth[rec.turn_id]
+            if tr.achieved and not rec.rewrite:
+                continue
+            label = tr.failed_stage or "correct"
+            nxt = index.get(linked.get(rec.turn_id, ""))
+            xs.append(featurize(rec, by.get(rec.turn_id, ()), nxt, lex))
+            ys.append(CLASSES.index(label))
+    return np.asarray(xs), np.asarray(ys, dtype=int)
+
+
+def fit_fpi_tree(train: list[SimLog]) -> Forest:
+    """The forest on what the turn itself does not settle."""
+    x, y = fpi_dataset(train)
+    keep = np.asarray([decisive(row) is None for row in x], dtype=bool)
+    return fit_forest(x[keep], y[keep])
+
+
+def train_fpi(
+    out: Path = FPI_MODEL, *, seed: int = FPI_SEED, homes: int = FPI_HOMES, days: int = FPI_DAYS
+) -> Forest:
+    """Simulate ``homes`` households for ``days`` days with learning off, fit the forest, write ``out``."""
+    forest = fit_fpi_tree(run_arm(seed, homes, days, None))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    forest.save(out)
+    return forest

@@ -1,0 +1,60 @@
+"""The one loop that drives a turn engine and its feedback recorder.
+
+Whatever hears the user (the voice pipeline on the device, a scripted session, the household simulator),
+everything reaches the engine and the recorder through a :class:`TurnDriver`, in one order:
+
+- :meth:`TurnDriver.hear`: the device events the home saw before the utterance, then the engine's turn,
+  its record to the recorder, then the device events the turn caused (our commands' confirmations);
+- :meth:`TurnDriver.barge_in`: the engine stops speaking and what was cut off goes to the recorder;
+- :meth:`TurnDriver.events`: the home's device events (commanded or by hand) to the recorder;
+- :meth:`TurnDriver.tick`: the home's device events, then the time to the recorder (abandonment, and the
+  labels of turns whose feedback windows have closed).
+
+Time is the caller's: the device passes the wall clock, a scripted session and the simulator their clock.
+"""
+
+from __future__ import annotations
+
+from edge.feedback.observations import BargeIn
+from edge.feedback.record import TurnRecord
+from edge.turns.engine import TurnEngine
+from edge.turns.heard import Heard
+from edge.turns.protocols import Emit, HomeView, Recorder
+
+__all__ = ["TurnDriver"]
+
+
+class TurnDriver:
+    """Feeds one engine, the home it acts on and the recorder of its turns. Drive it from one event loop."""
+
+    def __init__(self, engine: TurnEngine, recorder: Recorder, home: HomeView) -> None:
+        self.engine = engine
+        self.recorder = recorder
+        self.home = home
+
+    async def hear(self, heard: Heard, emit: Emit | None = None) -> TurnRecord:
+        """One utterance (``emit`` overrides the engine's event callback for this turn only)."""
+        await self.events()
+        record = await self.engine.handle(heard, emit)
+        await self.recorder.on_turn(record)
+        await self.events()
+        return record
+
+    async def barge_in(self, t: float) -> BargeIn | None:
+        """The user spoke over the response at ``t``; None when nothing was being said."""
+        event = await self.engine.barge_in(t)
+        if event is not None:
+            await self.recorder.on_barge_in(event)
+        return event
+
+    async def events(self) -> int:
+        """Hand the device events the home saw since the last call to the recorder; how many there were."""
+        events = self.home.drain_events()
+        for event in events:
+            await self.recorder.on_device_event(event)
+        return len(events)
+
+    async def tick(self, now: float) -> None:
+        """The time is ``now``: pending device events first, then the recorder's time-based work."""
+        await self.events()
+        await self.recorder.tick(now)
