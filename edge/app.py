@@ -26,7 +26,7 @@ from edge.context.homes import load_home
 from edge.context.model import ContextSnapshot
 from edge.context.mqtt import MqttSession, SessionSettings
 from edge.context.store import ContextStore
-from edge.events import EventType, PipelineEvent
+from edge.events import PipelineEvent
 from edge.lang import ASR_BIAS_PHRASES
 from edge.learning.loop import run_when_idle
 from edge.nlu.domain_parser import DomainParser, load_parser
@@ -102,21 +102,19 @@ async def _learn_when_idle(
     await run_when_idle(rebuild, lambda: time.monotonic() - last_activity() > IDLE_S)
 
 
-async def _health(session: MqttSession, topics: RuntimeTopics) -> None:
-    """Say on the health topic and in the log whether the broker is there (the voice path goes on)."""
+async def _log_broker(session: MqttSession) -> None:
+    """Say in the log when the broker comes and goes (the voice path goes on; the session itself keeps the
+    retained health topic: online on every connect, offline as its last will)."""
     last: bool | None = None
     while True:
         up = session.connected
         if up != last:
             (log.info if up else log.warning)("MQTT broker %s", "connected" if up else "unavailable")
-            if up:
-                topics.offer(PipelineEvent(EventType.HEALTH, 0.0, "", {"status": "online"}))
             last = up
         await asyncio.sleep(1.0)
 
 
 async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[PipelineEvent], None]) -> int:
-
     broker_up = await asyncio.to_thread(port_open, settings.mqtt.host, settings.mqtt.port)
     if options.wav and not broker_up:
         # a replay with no broker: the actions fail anyway, so they fail fast instead of waiting
@@ -155,7 +153,9 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
             settings, mhome, db=options.db, home_id=site, parser=parser, rewriter=rewriter, emit=emit
         )
         async with turns:
-            handler = EngineTurnHandler(turns.driver)
+            handler = EngineTurnHandler(
+                turns.driver, ordered=options.wav is not None and not options.realtime
+            )
 
             def vocabulary() -> Sequence[str]:
                 if not settings.asr.use_domain_vocabulary:
@@ -172,7 +172,7 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
                     tg.create_task(topics.run(), name="runtime-topics"),
                     tg.create_task(_device_events(mhome, turns.driver), name="device-events"),
                     tg.create_task(_tick(turns.driver), name="feedback-tick"),
-                    tg.create_task(_health(session, topics), name="health"),
+                    tg.create_task(_log_broker(session), name="broker-log"),
                 ]
                 if settings.learning.enabled and not options.wav:
                     background.append(

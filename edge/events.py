@@ -39,7 +39,6 @@ class EventType(StrEnum):
     RESPONSE = "response"
     BARGE_IN = "barge_in"
     ERROR = "error"
-    HEALTH = "health"
     END = "end"
 
 

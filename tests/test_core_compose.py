@@ -13,11 +13,13 @@ from pathlib import Path
 from edge.config import Settings
 from edge.context.model import ContextSnapshot
 from edge.dialog.tts import Speaker
+from edge.events import Transcript, WakeDetected
 from edge.feedback.observations import BargeIn, ChangeSource, DeviceEvent
 from edge.feedback.record import TurnRecord
 from edge.lab.sim.local import LocalHome
 from edge.nlu.types import Intent
 from edge.turns.driver import TurnDriver
+from edge.turns.handler import EngineTurnHandler
 from edge.turns.heard import Heard
 from edge.wiring import build_turns
 
@@ -157,3 +159,54 @@ def test_a_home_reports_its_toggles_by_hand_once(tmp_path: Path) -> None:
     assert event == DeviceEvent("light.bedroom", "off", "on", 5.0, ChangeSource.MANUAL, "h")
     assert home.drain_events() == [event]
     assert home.drain_events() == []
+
+
+class HeardLog:
+    """A driver stand-in for the handler: what it was asked to hear, in order."""
+
+    def __init__(self) -> None:
+        self.heard: list[Heard] = []
+        self.barge_ins: list[float] = []
+
+    async def hear(self, heard: Heard, emit: object = None) -> None:
+        self.heard.append(heard)
+
+    async def barge_in(self, t: float) -> None:
+        self.barge_ins.append(t)
+
+
+def _run_ahead(ordered: bool) -> list[Heard]:
+    """A replay faster than real time: the second wake is seen (t=11) before the first turn's transcript is
+    ready (t=12), as the listener runs ahead of ASR."""
+    log = HeardLog()
+    clock = iter([10.0, 11.0, 12.0, 13.0])
+    handler = EngineTurnHandler(log, lambda: next(clock), ordered=ordered)  # type: ignore[arg-type]
+    wake = WakeDetected("hey_jarvis", 0.9, 0.0, "hey_jarvis")
+
+    async def go() -> None:
+        await handler.on_wake(wake, "t1")
+        await handler.on_wake(wake, "t2")
+        await handler.on_transcript(
+            Transcript("unlock the front door", 0.9, "whisper", 1200.0), "t1", _no_emit
+        )
+        await handler.on_transcript(Transcript("yes", 0.9, "whisper", 400.0), "t2", _no_emit)
+
+    asyncio.run(go())
+    return log.heard
+
+
+async def _no_emit(event: object) -> None:
+    return None
+
+
+def test_a_replayed_file_hears_each_turn_after_the_previous_one_was_answered() -> None:
+    question, answer = _run_ahead(ordered=True)
+    assert (question.t_start, question.t_end) == (10.0, 12.0)
+    assert answer.t_start >= question.t_end  # the "yes" follows the question, as it does in the file
+    assert answer.t_end >= answer.t_start
+
+
+def test_on_a_live_microphone_a_wake_before_the_question_stays_before_it() -> None:
+    question, answer = _run_ahead(ordered=False)
+    assert question.t_end == 12.0
+    assert answer.t_start == 11.0  # spoken before the question was asked: it can never confirm it

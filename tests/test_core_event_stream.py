@@ -17,9 +17,9 @@ retain-as-published, so the retained flags are the publisher's) and then checked
   guarantees, retained flags as designed (only health, by the session), Hermes payloads in the protocol's
   field names with the user's words as ``input``.
 
-The synthesized scenario is paced like a live microphone (``realtime``): the turn handler stamps turns with
-the wall clock, so an unpaced replay can hear the "yes" before the question was asked and the gate then
-(rightly, on those stamps) refuses the unlock.
+The synthesized scenario is replayed as fast as it runs, like ``edge replay``: the listener then runs ahead
+of ASR, and the turn handler stamps each of the file's turns no earlier than the previous one was answered
+(``EngineTurnHandler(ordered=True)``), so the "yes" after the question confirms it.
 """
 
 from __future__ import annotations
@@ -79,7 +79,6 @@ SCENARIOS = {
             "unlock_confirm_not_understood",
             ("hey jarvis, unlock the front door", "hey jarvis, yes", "hey jarvis, tell me a joke"),
             hermes=True,
-            realtime=True,
         ),
     )
 }

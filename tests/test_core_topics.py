@@ -42,8 +42,8 @@ def test_events_go_to_their_topics_and_hermes() -> None:
         topics.offer(PipelineEvent(EventType.WAKE, 100.0, "t1", {"word": "hey_jarvis", "score": 0.9}))
         topics.offer(INTENT)
         topics.offer(PipelineEvent(EventType.VOICE_START, 150.0, "t1"))  # not published
-        # the MQTT session owns the health topic (retained online, last will offline): not published here
-        topics.offer(PipelineEvent(EventType.HEALTH, 0.0, "", {"status": "online"}))
+        # the MQTT session owns the health topic (retained online, last will offline): no event carries it
+        topics.offer(PipelineEvent(EventType.END, 900.0, "", {"turns": 1}))  # not published
         topics.close()
         await asyncio.wait_for(task, 5)
 

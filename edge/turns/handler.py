@@ -65,13 +65,32 @@ def heard_from(
 
 
 class EngineTurnHandler:
-    """``on_wake`` (a wake while speaking is a barge-in), ``on_transcript``, ``on_no_speech``."""
+    """``on_wake`` (a wake while speaking is a barge-in), ``on_transcript``, ``on_no_speech``.
 
-    def __init__(self, driver: TurnDriver, clock: Callable[[], float] = time.time) -> None:
+    ``ordered``: the turns come from a file replayed faster than it plays (``edge replay`` without
+    ``--realtime``), where the listener runs ahead of ASR and a wake can be seen while the previous turn is
+    still being answered. In the file each turn follows the previous one, so a turn is stamped no earlier
+    than the previous one was answered: the "yes" after a question counts as said after it. On a live
+    microphone (the default) times are the wall clock as they happen, and a wake heard before the question
+    was asked stays before it (so it can never confirm it)."""
+
+    def __init__(
+        self, driver: TurnDriver, clock: Callable[[], float] = time.time, *, ordered: bool = False
+    ) -> None:
         self.driver = driver
         self.clock = clock
+        self.ordered = ordered
         self.sessions = Sessions()
         self._wakes: dict[str, tuple[WakeDetected, float]] = {}
+        self._answered = float("-inf")  # when the previous turn was answered (ordered mode)
+
+    def _times(self, t_wake: float, now: float) -> tuple[float, float]:
+        if not self.ordered:
+            return t_wake, now
+        t_wake = max(t_wake, self._answered)
+        now = max(now, t_wake)
+        self._answered = now
+        return t_wake, now
 
     async def on_wake(self, wake: WakeDetected, turn_id: str) -> None:
         now = self.clock()
@@ -83,6 +102,7 @@ class EngineTurnHandler:
     async def on_transcript(self, transcript: Transcript, turn_id: str, emit: Emit) -> None:
         now = self.clock()
         wake, t_wake = self._wakes.pop(turn_id, (None, now - transcript.audio_ms / 1000.0))
+        t_wake, now = self._times(t_wake, now)
         heard = heard_from(
             transcript, wake, t_wake, now, session_id=self.sessions.at(t_wake), turn_id=turn_id
         )
@@ -91,5 +111,6 @@ class EngineTurnHandler:
     async def on_no_speech(self, turn_id: str, t_ms: float) -> None:
         now = self.clock()
         wake, t_wake = self._wakes.pop(turn_id, (None, now))
+        t_wake, now = self._times(t_wake, now)
         session_id = self.sessions.at(t_wake)
         await self.driver.hear(heard_from(None, wake, t_wake, now, session_id=session_id, turn_id=turn_id))
