@@ -21,12 +21,12 @@ the home's areas.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import replace
 
 from edge.context.homes import Home
 from edge.context.model import Device
 from edge.context.validate import PayloadError, check_device
+from edge.lang import name_key
 
 __all__ = ["MAX_DEVICES", "Registry"]
 
@@ -36,15 +36,10 @@ MAX_DEVICES = 2000
 MAX_LOGGED_SHARES = 1024
 _BASIC_STATE_KEYS = ("brightness_state_topic", "current_temperature_topic", "temperature_state_topic",
                      "position_topic", "rgb_state_topic", "mode_state_topic")  # fmt: skip
-_WORDS = re.compile(r"[^a-z0-9]+")
-
-
-def _norm(text: str) -> str:
-    return _WORDS.sub(" ", text.lower()).strip()
 
 
 def _labels(device: Device) -> set[str]:
-    return {label for label in (_norm(device.name), *(_norm(a) for a in device.aliases)) if label}
+    return {label for label in (name_key(device.name), *(name_key(a) for a in device.aliases)) if label}
 
 
 def state_topics(device: Device) -> list[str]:
@@ -67,7 +62,7 @@ class Registry:
         self.topics: dict[str, set[str]] = {}
         self.ops: list[tuple[bool, str]] = []  # (True: subscribe / False: unsubscribe, topic)
         self._owner: dict[str, str] = {}
-        self._areas = {_norm(a) for a in home.areas} if home else set()
+        self._areas = {name_key(a) for a in home.areas} if home else set()
         self._shares_logged: set[tuple[str, str]] = set()
         for device in self.devices.values():
             self._index(device)
@@ -121,11 +116,11 @@ class Registry:
         """Another device this one would be confused with: the same name or alias, unless both sit in
         different areas the home file declares."""
         mine = _labels(device)
-        area = _norm(device.area)
+        area = name_key(device.area)
         for other in self.devices.values():
             if other.entity_id == device.entity_id or not mine & _labels(other):
                 continue
-            theirs = _norm(other.area)
+            theirs = name_key(other.area)
             if area and theirs and area != theirs and area in self._areas and theirs in self._areas:
                 continue
             return other
