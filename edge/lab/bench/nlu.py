@@ -15,7 +15,10 @@ Figures (``../shared/data`` required, skipped with a message otherwise):
 - the project's own evaluation sets (``tests/data/nlu_dev_eval.tsv`` and ``nlu_blind_eval.tsv``, always
   available): intent accuracy on everyday home requests phrased unlike the templates, and false actions on
   out-of-domain requests that share words with commands. The dev set guided which families were added;
-  the blind set never changed anything.
+  the blind set never changed anything;
+- issue 14: the context set (``tests/data/context_eval.jsonl`` / ``context_blind.jsonl``, scored as the
+  device acts, :mod:`edge.lab.bench._nlu_context`), HA's English tests dev half beside hassil, expected
+  calibration error and a risk-coverage table (:mod:`edge.lab.bench._nlu_calibration`).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from typing import Any
 
 from edge.config import Settings, project_root
 from edge.context.model import ContextSnapshot
+from edge.lab.bench._nlu_calibration import calibration_report, format_risk_coverage
+from edge.lab.bench._nlu_context import context_report
 from edge.lab.bench.barista import run_barista
 from edge.lab.training.ha_data import load_en
 from edge.lab.training.hwu64 import IOT_MAP, SERVED_SCENARIOS, SLOT_MAP, HwuRow, read_hwu64, served_label
@@ -203,8 +208,13 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             report[f"{key}_home_assistant"] = {
                 k: v for k, v in evaluate_own(own, ha).items() if not isinstance(v, list)
             }
+    report["context_set"] = context_report(parser.analyse, shared)  # issue 14: tests/data/context_*.jsonl
+    if shared is not None:
+        report["issue14"] = calibration_report(parser.analyse, shared, getattr(args, "quick", False))
     median, p99 = _latency(parser, texts * max(1, getattr(args, "runs", 0) or 1), snapshot)
     report["parse_ms_median"] = round(median, 3)
     report["parse_ms_p99"] = round(p99, 3)
     print(json.dumps(report, indent=1))
+    if "issue14" in report:
+        print(format_risk_coverage(report["issue14"]))
     return 0
