@@ -190,9 +190,11 @@ def which_one(intent: Intent, snapshot: ContextSnapshot) -> Which:
     """Which device a singular request means when several fit (:func:`edge.nlu.resolve.choose_one`): the
     one in the satellite's area when that settles it, else a question; a plural request keeps them all.
     Queries are answered for every match (narrowed to the area's one when it has one), never asked about;
-    a taught macro acts on what it was taught."""
+    a taught macro acts on what it was taught, and an intent without text on the targets it carries."""
     if intent.source == "macro" or intent.name in NO_TARGET_INTENTS or intent.name == "UndoLast":
         return Which(intent)
+    if not intent.text.strip():
+        return Which(intent)  # no words to tell one from many (a scripted intent): its targets as given
     targets, _why = _targets(intent, snapshot)
     if len(targets) <= 1:
         return Which(intent)

@@ -1,9 +1,9 @@
 """The turn engine: one utterance in, one turn record out.
 
-Order: dialogue answers (a pending confirmation or teaching question) -> teaching commands and preferences
--> rewrite -> taught phrase (macro) -> NLU -> teachable moment -> plan -> safety gate (refuse, or ask and
-keep the exact plans) -> execute -> respond (the response event and the speaker) -> the record, which the
-turn driver (:mod:`edge.turns.driver`) hands to the feedback recorder. Build it with
+Order: dialogue answers (a pending confirmation, "which one?" or teaching question) -> teaching commands
+and preferences -> rewrite -> taught phrase (macro) -> NLU -> teachable moment -> plan -> safety gate
+(refuse, or ask and keep the exact plans) -> execute -> respond (the response event and the speaker) -> the
+record, which the turn driver (:mod:`edge.turns.driver`) hands to the feedback recorder. Build it with
 :func:`edge.wiring.build_turns`, the one place it is composed.
 
 Safety (docs/safety.md): every plan carries the provenance of the request (an undo inherits it); the gate
