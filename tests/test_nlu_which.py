@@ -103,13 +103,22 @@ def test_an_answer_names_one_offered_device_or_is_a_new_request() -> None:
 def test_the_planner_never_acts_on_two_locks_for_one_door() -> None:
     both = Intent("HassTurnOff", {"name": "door"}, 0.95, "unlock the door", LOCKS, target_scores=(0.9, 0.9))
     office = plan(both, _snapshot("office"))
-    assert office.commands == () and office.outcome == "no_target"
+    assert office.commands == () and office.outcome == "ask"
     assert "back door lock" in office.message and "front door lock" in office.message
     kitchen = plan(both, _snapshot("kitchen"))
     assert [c.entity_id for c in kitchen.commands] == ["lock.back_door"]
     assert kitchen.needs_confirmation  # the gate still asks, about that lock only
     plural = replace(both, text="unlock both doors", slots={"name": "doors"})
     assert sorted(c.entity_id for c in plan(plural, _snapshot("office")).commands) == list(LOCKS)
+    # "lock" / "unlock" mean a lock, never the garage door that "door" also matches
+    door = replace(both, targets=("cover.garage_door", *LOCKS), target_scores=(0.9, 0.9, 0.9))
+    garage = _snapshot("garage")
+    assert which_one(door, garage).candidates == LOCKS
+    assert which_one(door, _snapshot("kitchen")).intent.targets == ("lock.back_door",)
+    # only devices the request can act on are candidates: a sensor is never turned on
+    on = Intent("HassTurnOn", {"name": "office thing"}, 0.9, "turn on the office thing",
+                ("light.hallway", "sensor.office_temperature"), target_scores=(0.8, 0.8))  # fmt: skip
+    assert which_one(on, _snapshot("office")).intent.targets == ("light.hallway",)
     # a taught macro acts on what it was taught (the user named it when teaching)
     macro = replace(both, source="macro")
     assert which_one(macro, _snapshot("office")).intent is macro

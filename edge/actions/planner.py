@@ -196,7 +196,15 @@ def which_one(intent: Intent, snapshot: ContextSnapshot) -> Which:
     if not intent.text.strip():
         return Which(intent)  # no words to tell one from many (a scripted intent): its targets as given
     targets, _why = _targets(intent, snapshot)
+    if len(targets) > 1 and intent.name not in QUERY_INTENTS:
+        # only the devices the request can act on are candidates ("switch on the fan" never asks about a
+        # phone's sensors that sound alike; if none can, the plan says so)
+        targets = tuple(t for t in targets if _can(intent, snapshot.devices[t], snapshot))
+        if not targets:
+            return Which(intent)
     if len(targets) <= 1:
+        if targets and targets != intent.targets:
+            return Which(replace(intent, targets=targets, target_scores=(1.0,)))
         return Which(intent)
     choice = choose_one(intent.text, intent.slots, targets, snapshot)
     if choice.ask and intent.name not in QUERY_INTENTS:
@@ -209,6 +217,19 @@ def which_one(intent: Intent, snapshot: ContextSnapshot) -> Which:
             intent, targets=choice.targets, target_scores=tuple(scores.get(t, 1.0) for t in choice.targets)
         )
     )
+
+
+def _can(intent: Intent, device: Device, snapshot: ContextSnapshot) -> bool:
+    """Whether the planner would make a command for ``intent`` on ``device`` (a decision, and the
+    capability its action needs)."""
+    decide = DECIDERS.get(intent.name)
+    if decide is None:
+        return True
+    decision = decide(device, snapshot.states.get(device.entity_id, DeviceState("unknown")), intent.slots)
+    if isinstance(decision, str):
+        return False
+    needed = ACTION_CAPABILITY.get(decision[0])
+    return needed is None or needed in device.capabilities or _implied(device, needed)
 
 
 def _describe(device: Device, state: DeviceState, intent: str) -> str:
@@ -272,7 +293,7 @@ def plan(
     which = which_one(intent, snapshot)
     if which.ask:
         names = ", ".join(snapshot.devices[t].name for t in which.candidates)
-        return Plan(intent.name, outcome="no_target", error=ErrorCode.NO_SUCH_DEVICE,
+        return Plan(intent.name, outcome="ask", error=ErrorCode.NO_SUCH_DEVICE,
                     message=f"which one? it could be {names}")  # fmt: skip
     intent = which.intent
     targets, why = _targets(intent, snapshot)

@@ -240,6 +240,7 @@ def resolve(
     return Resolution(outcome="no_device", message=f"no {what} in this home")
 
 
+_LOCK_VERBS = frozenset({"lock", "unlock"})
 PLURAL_WORDS = frozenset({"all", "every", "everything", "both", "each", "them", "they", "those", "these"})
 """Words that make a request mean a whole set ("all the lights", "both locks", "turn them off")."""
 
@@ -279,6 +280,7 @@ def choose_one(
     the thermostat to 21" with three thermostats; docs/nlu.md "Which one").
 
     A plural or whole-set request (:func:`is_plural`) and a request that named an area keep every target.
+    "lock" / "unlock" keep only the locks among them ("lock the door" never means the garage door).
     Otherwise: the one target in the satellite's area when there is exactly one; the area's targets when
     all of them are there, none is safety-critical and the request named no device ("turn on the light"
     in a room with two lights: the room's lights, as Home Assistant does); else ask which one, among the
@@ -286,6 +288,11 @@ def choose_one(
     devices = [snapshot.devices[t] for t in targets if t in snapshot.devices]
     if len(devices) <= 1 or is_plural(text, slots):
         return Choice(targets)
+    if _LOCK_VERBS & set(name_key(text).split()) and any(d.domain == "lock" for d in devices):
+        devices = [d for d in devices if d.domain == "lock"]  # "lock the door": a lock, not the garage door
+        targets = tuple(d.entity_id for d in devices)
+        if len(devices) == 1:
+            return Choice(targets)
     named = name_key(slots.get("name", ""))
     if slots.get("area") or slots.get("floor") or (named and _is_area(named, snapshot)):
         return Choice(targets)
