@@ -14,8 +14,8 @@ from edge.nlu.types import Provenance
 __all__ = ["ActionResult", "DeviceCommand", "Plan", "PlanOutcome"]
 
 PlanOutcome = Literal[
-    "ok", "answer", "no_target", "not_supported", "needs_confirmation", "refused", "nothing"
-]
+    "ok", "answer", "no_target", "not_supported", "needs_confirmation", "refused", "nothing", "ask"
+]  # ask: several devices fit a singular request, "Which one?" (planner.which_one); nothing is planned
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from edge.actions.commands import DeviceCommand, Plan
@@ -18,10 +19,10 @@ from edge.actions.undo import UndoJournal, restore_actions
 from edge.context.model import Capability, ContextSnapshot, Device, DeviceState
 from edge.context.wire import encode_command
 from edge.errors import ErrorCode
-from edge.nlu.resolve import NO_TARGET_INTENTS, resolve
+from edge.nlu.resolve import NO_TARGET_INTENTS, choose_one, resolve
 from edge.nlu.types import Intent
 
-__all__ = ["COLORS", "QUERY_INTENTS", "make_command", "plan"]
+__all__ = ["COLORS", "QUERY_INTENTS", "Which", "make_command", "plan", "which_one"]
 
 COLORS: Mapping[str, tuple[int, int, int]] = {
     "red": (255, 0, 0), "green": (0, 255, 0), "blue": (0, 0, 255), "white": (255, 255, 255),
@@ -172,6 +173,65 @@ def _targets(intent: Intent, snapshot: ContextSnapshot) -> tuple[tuple[str, ...]
     return (), res.message or "no device"
 
 
+@dataclass(frozen=True, slots=True)
+class Which:
+    """The intent with its targets narrowed to the one device meant, or (``candidates`` not empty) the
+    devices to ask about: "Which one: the front door lock or the back door lock?"."""
+
+    intent: Intent
+    candidates: tuple[str, ...] = ()
+
+    @property
+    def ask(self) -> bool:
+        return bool(self.candidates)
+
+
+def which_one(intent: Intent, snapshot: ContextSnapshot) -> Which:
+    """Which device a singular request means when several fit (:func:`edge.nlu.resolve.choose_one`): the
+    one in the satellite's area when that settles it, else a question; a plural request keeps them all.
+    Queries are answered for every match (narrowed to the area's one when it has one), never asked about;
+    a taught macro acts on what it was taught, and an intent without text on the targets it carries."""
+    if intent.source == "macro" or intent.name in NO_TARGET_INTENTS or intent.name == "UndoLast":
+        return Which(intent)
+    if not intent.text.strip():
+        return Which(intent)  # no words to tell one from many (a scripted intent): its targets as given
+    targets, _why = _targets(intent, snapshot)
+    if len(targets) > 1 and intent.name not in QUERY_INTENTS:
+        # only the devices the request can act on are candidates ("switch on the fan" never asks about a
+        # phone's sensors that sound alike; if none can, the plan says so)
+        targets = tuple(t for t in targets if _can(intent, snapshot.devices[t], snapshot))
+        if not targets:
+            return Which(intent)
+    if len(targets) <= 1:
+        if targets and targets != intent.targets:
+            return Which(replace(intent, targets=targets, target_scores=(1.0,)))
+        return Which(intent)
+    choice = choose_one(intent.text, intent.slots, targets, snapshot)
+    if choice.ask and intent.name not in QUERY_INTENTS:
+        return Which(intent, choice.targets)
+    if choice.ask or choice.targets == intent.targets:
+        return Which(intent)
+    scores = dict(zip(intent.targets, intent.target_scores, strict=False))
+    return Which(
+        replace(
+            intent, targets=choice.targets, target_scores=tuple(scores.get(t, 1.0) for t in choice.targets)
+        )
+    )
+
+
+def _can(intent: Intent, device: Device, snapshot: ContextSnapshot) -> bool:
+    """Whether the planner would make a command for ``intent`` on ``device`` (a decision, and the
+    capability its action needs)."""
+    decide = DECIDERS.get(intent.name)
+    if decide is None:
+        return True
+    decision = decide(device, snapshot.states.get(device.entity_id, DeviceState("unknown")), intent.slots)
+    if isinstance(decision, str):
+        return False
+    needed = ACTION_CAPABILITY.get(decision[0])
+    return needed is None or needed in device.capabilities or _implied(device, needed)
+
+
 def _describe(device: Device, state: DeviceState, intent: str) -> str:
     attrs = state.attributes
     if intent in {"HassClimateGetTemperature", "OvenGetTemperature"} or device.domain == "sensor":
@@ -230,6 +290,12 @@ def plan(
     if decide is None and intent.name not in QUERY_INTENTS:
         return Plan(intent.name, outcome="not_supported", error=ErrorCode.NOT_SUPPORTED,
                     message=f"I can't do {intent.name} on devices")  # fmt: skip
+    which = which_one(intent, snapshot)
+    if which.ask:
+        names = ", ".join(snapshot.devices[t].name for t in which.candidates)
+        return Plan(intent.name, outcome="ask", error=ErrorCode.NO_SUCH_DEVICE,
+                    message=f"which one? it could be {names}")  # fmt: skip
+    intent = which.intent
     targets, why = _targets(intent, snapshot)
     if not targets:
         return Plan(

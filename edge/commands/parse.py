@@ -6,11 +6,15 @@ import argparse
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from edge.commands._util import add_domain_argument, emit_json, settings_from_args
 from edge.errors import ConfigError
 from edge.inputfiles import parse_json_object
+
+if TYPE_CHECKING:
+    from edge.context.model import ContextSnapshot
+    from edge.nlu.parser import ParseResult
 
 __all__ = ["register"]
 
@@ -71,6 +75,27 @@ def _batch_item(path: Path, number: int, line: str) -> tuple[str, dict[str, Any]
     return text, ctx
 
 
+def _with_decision(result: ParseResult, snapshot: ContextSnapshot) -> dict[str, Any]:
+    """The parse with what the device would do: ``decision`` (act, confirm, ask, answer, cannot,
+    not_understood), the ``question`` it would ask and the devices it would act on (``acts_on``)."""
+    from edge.actions.planner import plan, which_one  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
+    from edge.turns.confirming import decide  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
+
+    out = result.to_json()
+    decision, said = decide(result.intent, snapshot)
+    out["decision"] = decision
+    if decision in {"ask", "confirm"}:
+        out["question"] = said
+    elif said:
+        out["says"] = said
+    acts_on: list[str] = []
+    if decision in {"act", "confirm"} and result.intent is not None and result.intent.source != "domain":
+        made = plan(which_one(result.intent, snapshot).intent, snapshot)
+        acts_on = list(dict.fromkeys(c.entity_id for c in made.commands))
+    out["acts_on"] = acts_on
+    return out
+
+
 def _run(args: argparse.Namespace) -> int:
     from edge.nlu.domain_parser import load_parser  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
     from edge.nlu.snapshots import load_devices, make_snapshot, parse_states  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
@@ -89,12 +114,12 @@ def _run(args: argparse.Namespace) -> int:
                 {str(k): str(v) for k, v in states.items()},
                 bool(ctx.get("screen", screen)),
             )
-            emit_json(parser.analyse(text, snapshot).to_json())
+            emit_json(_with_decision(parser.analyse(text, snapshot), snapshot))
         return 0
     if not args.text:
         raise ConfigError("nothing to parse", hint="give TEXT or --batch FILE.jsonl")
     snapshot = make_snapshot(devices, area, parse_states(args.state), screen)
-    emit_json(parser.analyse(" ".join(args.text), snapshot).to_json())
+    emit_json(_with_decision(parser.analyse(" ".join(args.text), snapshot), snapshot))
     sys.stdout.flush()
     return 0
 

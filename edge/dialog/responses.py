@@ -24,6 +24,7 @@ __all__ = [
     "refused_text",
     "teach_offer",
     "temperature_text",
+    "which_question",
 ]
 
 NOT_UNDERSTOOD = "Sorry, I didn't understand that."
@@ -140,6 +141,18 @@ def error_text(entity_ids: Sequence[str], snapshot: ContextSnapshot, error: str 
     if error == "safety-refused":
         return f"I won't do that to {names} unless you ask me yourself."
     return f"I couldn't reach {names}."
+
+
+WHICH_NAMED_AT_MOST = 4
+
+
+def which_question(candidates: Sequence[str], snapshot: ContextSnapshot) -> str:
+    """ "Which one: the front door lock or the back door lock?" (more than four: "Which one? I know 5 of
+    them.")."""
+    if len(candidates) > WHICH_NAMED_AT_MOST:
+        return f"Which one? I know {len(candidates)} of them."
+    names = [_name(snapshot.devices.get(e), e.split(".", 1)[-1].replace("_", " ")) for e in candidates]
+    return f"Which one: {', '.join(names[:-1])} or {names[-1]}?"
 
 
 def no_device_text(name: str) -> str:

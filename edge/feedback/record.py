@@ -41,6 +41,7 @@ class Asked(StrEnum):
     CONFIRM = "confirm"  # a safety confirmation: "Do you want me to unlock the front door?"
     TEACH = "teach"  # "Want to teach me?", or "What should I do for ...?"
     CHECK = "check"  # "Did I get that right?" after a request acted on with middling confidence
+    WHICH = "which"  # "Which one: the front door lock or the back door lock?" (several devices fit)
 
 
 class Dialog(StrEnum):

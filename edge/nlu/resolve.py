@@ -14,14 +14,19 @@ from typing import Literal
 
 from edge.context.model import Capability, ContextSnapshot, Device
 from edge.lang import name_key
+from edge.nlu.catalogue import is_safety_critical
 from edge.nlu.phonetic import label_score
 
 __all__ = [
     "INTENT_CAPABILITY",
     "INTENT_DOMAINS",
     "NO_TARGET_INTENTS",
+    "PLURAL_WORDS",
+    "Choice",
     "Outcome",
     "Resolution",
+    "choose_one",
+    "is_plural",
     "resolve",
 ]
 
@@ -233,3 +238,70 @@ def resolve(
     if fitting:
         return _result([(0.5, d) for d in fitting], (), f"{what} (which one?)")
     return Resolution(outcome="no_device", message=f"no {what} in this home")
+
+
+_LOCK_VERBS = frozenset({"lock", "unlock"})
+PLURAL_WORDS = frozenset({"all", "every", "everything", "both", "each", "them", "they", "those", "these"})
+"""Words that make a request mean a whole set ("all the lights", "both locks", "turn them off")."""
+
+
+def _plural_noun(word: str) -> bool:
+    if len(word) < 4 or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return False
+    return word[:-1] in _DOMAIN_WORDS or (word.endswith("es") and word[:-2] in _DOMAIN_WORDS)
+
+
+def is_plural(text: str, slots: Mapping[str, str]) -> bool:
+    """Whether the request means a set of devices, not one: a set word ("all", "everything", "both",
+    "them"), a device word in the plural ("the lights", "the doors") or a name slot in the plural."""
+    words = name_key(text).split()
+    name = name_key(slots.get("name", "")).split()
+    if any(w in PLURAL_WORDS for w in words + name):
+        return True
+    if any(_plural_noun(w) for w in words):
+        return True
+    last = name[-1] if name else ""
+    return len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is"))
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """Which of a singular request's matching devices is meant: ``targets`` (narrowed when the satellite's
+    area settles it), or, with ``ask``, the candidates to ask about (nothing is acted on)."""
+
+    targets: tuple[str, ...]
+    ask: bool = False
+
+
+def choose_one(
+    text: str, slots: Mapping[str, str], targets: tuple[str, ...], snapshot: ContextSnapshot
+) -> Choice:
+    """The device a *singular* request means when several match ("unlock the door" with two locks, "set
+    the thermostat to 21" with three thermostats; docs/nlu.md "Which one").
+
+    A plural or whole-set request (:func:`is_plural`) and a request that named an area keep every target.
+    "lock" / "unlock" keep only the locks among them ("lock the door" never means the garage door).
+    Otherwise: the one target in the satellite's area when there is exactly one; the area's targets when
+    all of them are there, none is safety-critical and the request named no device ("turn on the light"
+    in a room with two lights: the room's lights, as Home Assistant does); else ask which one, among the
+    area's targets when it holds several, or among all of them."""
+    devices = [snapshot.devices[t] for t in targets if t in snapshot.devices]
+    if len(devices) <= 1 or is_plural(text, slots):
+        return Choice(targets)
+    if _LOCK_VERBS & set(name_key(text).split()) and any(d.domain == "lock" for d in devices):
+        devices = [d for d in devices if d.domain == "lock"]  # "lock the door": a lock, not the garage door
+        targets = tuple(d.entity_id for d in devices)
+        if len(devices) == 1:
+            return Choice(targets)
+    named = name_key(slots.get("name", ""))
+    if slots.get("area") or slots.get("floor") or (named and _is_area(named, snapshot)):
+        return Choice(targets)
+    here = name_key(snapshot.satellite.area)
+    local = [d for d in devices if here and name_key(d.area) == here]
+    if len(local) == 1:
+        return Choice((local[0].entity_id,))
+    critical = any(is_safety_critical(d) for d in devices)
+    if len(local) == len(devices) and not critical and not named:
+        return Choice(targets)
+    pool = local if len(local) > 1 else devices
+    return Choice(tuple(d.entity_id for d in pool), ask=True)

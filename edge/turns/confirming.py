@@ -6,14 +6,18 @@ The turn engine keeps the exact plans it asked about; see docs/safety.md for the
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
-from edge.actions.gate import CommandKey, Verdict, VerdictKind, review
+from edge.actions import planner
+from edge.actions.gate import CommandKey, Verdict, VerdictKind, command_key, review
 from edge.context.model import ContextSnapshot
 from edge.dialog import responses as say
 from edge.nlu.types import Intent, Provenance
 from edge.turns.protocols import PlanLike
 
-__all__ = ["confirm_prompt", "review_turn"]
+__all__ = ["Decision", "confirm_prompt", "decide", "review_turn"]
+
+Decision = Literal["act", "confirm", "ask", "answer", "cannot", "not_understood"]
 
 
 def review_turn(
@@ -49,3 +53,30 @@ def confirm_prompt(
         prompts = [str(getattr(p, "prompt", "") or "") for p in plans]
         return next((p for p in prompts if p), "Do you want me to go ahead?")
     return say.confirm_again(every, snapshot) if again else say.confirm_question(every, snapshot)
+
+
+def decide(intent: Intent | None, snapshot: ContextSnapshot) -> tuple[Decision, str]:
+    """What the device would do with one parsed request, and the question when it asks, by the same
+    planner and gate the turn engine uses (``edge parse`` prints it): ``act``; ``confirm`` (the gate asks
+    first); ``ask`` (several devices fit a singular request: "Which one: ...?"); ``answer`` (a question,
+    or a request that needs no device); ``cannot`` (no such device, not supported, refused);
+    ``not_understood``. A custom domain's intent is published: ``act``."""
+    if intent is None:
+        return "not_understood", ""
+    if intent.source == "domain":
+        return "act", ""
+    which = planner.which_one(intent, snapshot)
+    if which.ask:
+        return "ask", say.which_question(which.candidates, snapshot)
+    made = planner.plan(which.intent, snapshot)
+    if made.outcome in {"answer", "nothing"}:
+        return "answer", made.answer or ""
+    if made.error is not None and not made.needs_confirmation:
+        return "cannot", made.message
+    keys = (tuple(command_key(c) for c in made.commands),)
+    verdict = review_turn((which.intent,), (made,), keys, snapshot)
+    if verdict.refused:
+        return "cannot", verdict.reason
+    if verdict.kind is VerdictKind.CONFIRM:
+        return "confirm", confirm_prompt((made,), keys, snapshot)
+    return "act", ""

@@ -1,9 +1,9 @@
 """The turn engine: one utterance in, one turn record out.
 
-Order: dialogue answers (a pending confirmation or teaching question) -> teaching commands and preferences
--> rewrite -> taught phrase (macro) -> NLU -> teachable moment -> plan -> safety gate (refuse, or ask and
-keep the exact plans) -> execute -> respond (the response event and the speaker) -> the record, which the
-turn driver (:mod:`edge.turns.driver`) hands to the feedback recorder. Build it with
+Order: dialogue answers (a pending confirmation, "which one?" or teaching question) -> teaching commands
+and preferences -> rewrite -> taught phrase (macro) -> NLU -> teachable moment -> plan -> safety gate
+(refuse, or ask and keep the exact plans) -> execute -> respond (the response event and the speaker) -> the
+record, which the turn driver (:mod:`edge.turns.driver`) hands to the feedback recorder. Build it with
 :func:`edge.wiring.build_turns`, the one place it is composed.
 
 Safety (docs/safety.md): every plan carries the provenance of the request (an undo inherits it); the gate
@@ -19,7 +19,7 @@ import inspect
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from edge.actions.gate import (
@@ -27,6 +27,7 @@ from edge.actions.gate import (
     VerdictKind,
     command_key,
 )
+from edge.actions.planner import which_one
 from edge.config import Settings
 from edge.context.model import ContextSnapshot
 from edge.dialog import responses as say
@@ -34,6 +35,7 @@ from edge.dialog.confirm import CheckPolicy, after_yes, confirmation_for, is_no,
 from edge.dialog.profile import Preferences
 from edge.dialog.teach import TeachMacro, offer_phrase, split_actions, teachable_phrase
 from edge.dialog.tts import Speaker
+from edge.dialog.which import chosen
 from edge.errors import EdgeError, ErrorCode
 from edge.events import EventType, PipelineEvent
 from edge.feedback.observations import BargeIn
@@ -57,11 +59,13 @@ CONFIRM_EXPIRED = "I stopped waiting for an answer to that. Please ask again."
 @dataclass(slots=True)
 class _Pending:
     kind: str  # "confirm" | "teach" (offered: "Want to teach me?") | "teach_steps" ("What should I do?")
+    # | "which" ("Which one: the front door lock or the back door lock?")
     t: float
     intents: tuple[Intent, ...] = ()
     phrase: str = ""
     plans: tuple[PlanLike, ...] = ()  # confirm: the exact plans asked about
     keys: tuple[tuple[CommandKey, ...], ...] = ()  # ... and their commands, plan by plan
+    candidates: tuple[str, ...] = ()  # which: the devices offered
 
 
 class TurnEngine:
@@ -206,6 +210,15 @@ class TurnEngine:
         return say.teach_offer(phrase)
 
     async def _act(self, d: Draft, intents: tuple[Intent, ...], snapshot: ContextSnapshot) -> str:
+        if len(intents) == 1 and not d.macro:
+            which = which_one(intents[0], snapshot)
+            if which.ask:  # several devices fit a singular request: ask which one, act on nothing
+                d.lap("plan")
+                self._pending = _Pending("which", d.heard.t_end, intents=intents, candidates=which.candidates)
+                d.asked = Asked.WHICH
+                return say.which_question(which.candidates, snapshot)
+            intents = (which.intent,)  # narrowed to the one in the satellite's area, when that settled it
+            d.targets, d.target_scores = which.intent.targets, which.intent.target_scores
         try:
             plans = [self.home.plan(i, snapshot) for i in intents]
         except EdgeError as err:
@@ -276,6 +289,15 @@ class TurnEngine:
         """The answer to our question; None when the user ignored it and asked something else."""
         if pending.kind == "confirm":
             return await self._confirm(d, pending, snapshot)
+        if pending.kind == "which":
+            # the device named in the answer, through the gate as a direct request (a lock still asks);
+            # anything else is a new request
+            target = chosen(d.heard.text, pending.candidates, snapshot)
+            if target is None:
+                return None
+            intent = replace(pending.intents[0], targets=(target,), target_scores=(1.0,))
+            self._describe(d, intent, (intent,))
+            return await self._act(d, (intent,), snapshot)
         yes = yes_or_no(d.heard.text)
         said = fold(d.heard.text)
         actions = split_actions(after_yes(said) if yes else said)

@@ -1,0 +1,252 @@
+"""Ambiguous targets ask which one (issue 14, item 4): a singular request that several devices fit uses the
+one in the satellite's area when that settles it, otherwise asks "Which one: ...?" and acts on nothing; the
+answer runs the request on the device it names, through the gate (a lock still asks); a plural request
+acts on all of them. `edge parse` prints the same decision. Real NLU model, real SQLite, the simulated home.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from edge.actions.planner import plan, which_one
+from edge.config import Settings
+from edge.context.model import ContextSnapshot
+from edge.dialog.responses import which_question
+from edge.dialog.which import chosen
+from edge.feedback.record import Asked, Dialog, TurnRecord
+from edge.lab.sim.local import LocalHome
+from edge.nlu.parser import NLUParser
+from edge.nlu.resolve import Choice, choose_one, is_plural
+from edge.nlu.snapshots import load_devices, make_snapshot
+from edge.nlu.types import Intent
+from edge.turns.confirming import decide
+from edge.turns.heard import Heard
+from edge.wiring import build_turns
+
+ROOT = Path(__file__).resolve().parent.parent
+HOME = ROOT / "tests" / "data" / "home_two_locks.toml"
+LOCKS = ("lock.back_door", "lock.front_door")
+THERMOSTATS = ("climate.bedroom", "climate.living_room", "climate.office")
+
+
+@cache
+def _parser() -> NLUParser:
+    return NLUParser(Settings())
+
+
+def _snapshot(area: str) -> ContextSnapshot:
+    return make_snapshot(load_devices(HOME), area)
+
+
+# -- the rule, pure ------------------------------------------------------------------------------------
+def test_plural_and_whole_set_words() -> None:
+    assert is_plural("turn off the lights", {})
+    assert is_plural("turn everything off", {})
+    assert is_plural("lock all the doors", {"name": "doors"})
+    assert is_plural("lock both locks", {})
+    assert is_plural("close the switches", {})
+    assert not is_plural("unlock the door", {"name": "door"})
+    assert not is_plural("set the thermostat to 21", {"domain": "climate"})
+    assert not is_plural("turn on the light", {"domain": "light"})
+    assert not is_plural("turn on the glass lamp", {"name": "glass lamp"})
+
+
+def test_the_satellites_area_settles_it_or_the_turn_asks() -> None:
+    kitchen, office, living = _snapshot("kitchen"), _snapshot("office"), _snapshot("living room")
+    # the kitchen holds one of the two locks: that one; the office holds none: ask among both
+    assert choose_one("unlock the door", {"name": "door"}, LOCKS, kitchen).targets == ("lock.back_door",)
+    assert choose_one("unlock the door", {"name": "door"}, LOCKS, office) == Choice(LOCKS, ask=True)
+    assert choose_one("set it to 21", {}, THERMOSTATS, living).targets == ("climate.living_room",)
+    asked = choose_one("set the thermostat to 21", {}, THERMOSTATS, kitchen)
+    assert asked.ask and asked.targets == THERMOSTATS
+    # plural, or an area named: all of them
+    assert choose_one("lock the doors", {"name": "doors"}, LOCKS, office).targets == LOCKS
+    assert not choose_one("lock the doors", {"name": "doors"}, LOCKS, office).ask
+    upstairs = choose_one("set the heating upstairs to 20", {"floor": "upstairs"}, THERMOSTATS[::2], kitchen)
+    assert upstairs.targets == THERMOSTATS[::2] and not upstairs.ask
+
+
+def test_the_question_names_at_most_four() -> None:
+    office = _snapshot("office")
+    assert which_question(LOCKS, office) == "Which one: the back door lock or the front door lock?"
+    assert which_question(THERMOSTATS, office) == (
+        "Which one: the bedroom thermostat, the living room thermostat or the office thermostat?"
+    )
+    many = (*THERMOSTATS, "light.kitchen", "light.hallway")
+    assert which_question(many, office) == "Which one? I know 5 of them."
+
+
+def test_an_answer_names_one_offered_device_or_is_a_new_request() -> None:
+    office = _snapshot("office")
+    assert chosen("the front one", LOCKS, office) == "lock.front_door"
+    assert chosen("back door lock", LOCKS, office) == "lock.back_door"
+    assert chosen("the kitchen", LOCKS, office) == "lock.back_door"  # the back door lock's area
+    assert chosen("the one in the hallway please", LOCKS, office) == "lock.front_door"
+    assert chosen("the second one", LOCKS, office) == "lock.front_door"
+    assert chosen("the bedroom", THERMOSTATS, office) == "climate.bedroom"
+    assert chosen("the door lock", LOCKS, office) is None  # both have those words
+    assert chosen("turn on the kitchen light", LOCKS, office) is None  # a new request
+    assert chosen("the garage", LOCKS, office) is None
+    assert chosen("yes", LOCKS, office) is None
+
+
+# -- the planner: a confirmed plan acts on what was named, nothing more ---------------------------------
+def test_the_planner_never_acts_on_two_locks_for_one_door() -> None:
+    both = Intent("HassTurnOff", {"name": "door"}, 0.95, "unlock the door", LOCKS, target_scores=(0.9, 0.9))
+    office = plan(both, _snapshot("office"))
+    assert office.commands == () and office.outcome == "ask"
+    assert "back door lock" in office.message and "front door lock" in office.message
+    kitchen = plan(both, _snapshot("kitchen"))
+    assert [c.entity_id for c in kitchen.commands] == ["lock.back_door"]
+    assert kitchen.needs_confirmation  # the gate still asks, about that lock only
+    plural = replace(both, text="unlock both doors", slots={"name": "doors"})
+    assert sorted(c.entity_id for c in plan(plural, _snapshot("office")).commands) == list(LOCKS)
+    # "lock" / "unlock" mean a lock, never the garage door that "door" also matches
+    door = replace(both, targets=("cover.garage_door", *LOCKS), target_scores=(0.9, 0.9, 0.9))
+    garage = _snapshot("garage")
+    assert which_one(door, garage).candidates == LOCKS
+    assert which_one(door, _snapshot("kitchen")).intent.targets == ("lock.back_door",)
+    # only devices the request can act on are candidates: a sensor is never turned on
+    on = Intent("HassTurnOn", {"name": "office thing"}, 0.9, "turn on the office thing",
+                ("light.hallway", "sensor.office_temperature"), target_scores=(0.8, 0.8))  # fmt: skip
+    assert which_one(on, _snapshot("office")).intent.targets == ("light.hallway",)
+    # a taught macro acts on what it was taught (the user named it when teaching)
+    macro = replace(both, source="macro")
+    assert which_one(macro, _snapshot("office")).intent is macro
+
+
+# -- through the turn engine (real NLU model, LocalHome, the recorder's SQLite) --------------------------
+async def _turns(
+    tmp_path: Path, area: str, lines: list[tuple[str, float]]
+) -> tuple[LocalHome, list[TurnRecord]]:
+    home = LocalHome.from_file(HOME, home_id="h")
+    home.satellite = replace(home.satellite, area=area)
+    settings = Settings()
+    records: list[TurnRecord] = []
+    async with await build_turns(
+        settings, home, db=tmp_path / "t.db", home_id="h", parser=_parser(), rewriter=None, speaker=None
+    ) as turns:
+        for i, (text, t) in enumerate(lines):
+            records.append(await turns.driver.hear(Heard(text, t, t + 0.5, "s", turn_id=f"t{i}")))
+        for record in records:
+            stored = await turns.store.turn(record.turn_id)
+            assert stored is not None and stored.record.asked is record.asked
+    return home, records
+
+
+def _state(home: LocalHome, entity_id: str) -> str:
+    return home.snapshot().states[entity_id].state
+
+
+def test_two_locks_ask_which_then_the_confirmed_plan_unlocks_only_that_one(tmp_path: Path) -> None:
+    home, (ask, answer, yes) = asyncio.run(
+        _turns(tmp_path, "office", [("unlock the door", 1.0), ("the front one", 3.0), ("yes", 5.0)])
+    )
+    assert ask.response == "Which one: the back door lock or the front door lock?"
+    assert ask.asked is Asked.WHICH and ask.commands == ()
+    assert answer.response == "Do you want me to unlock the front door lock?"  # the gate asks, as direct
+    assert answer.asked is Asked.CONFIRM and answer.intent == "HassTurnOff"
+    assert yes.dialog is Dialog.CONFIRM and yes.result_ok is True
+    assert [c["entity_id"] for c in yes.commands] == ["lock.front_door"]
+    assert _state(home, "lock.front_door") == "unlocked" and _state(home, "lock.back_door") == "locked"
+
+
+def test_a_lock_in_the_satellites_area_is_the_one_asked_about(tmp_path: Path) -> None:
+    home, (ask, yes) = asyncio.run(_turns(tmp_path, "kitchen", [("unlock the door", 1.0), ("yes", 3.0)]))
+    assert ask.response == "Do you want me to unlock the back door lock?" and ask.asked is Asked.CONFIRM
+    assert ask.targets == ("lock.back_door",)
+    assert [c["entity_id"] for c in yes.commands] == ["lock.back_door"]
+    assert _state(home, "lock.back_door") == "unlocked" and _state(home, "lock.front_door") == "locked"
+
+
+def test_three_thermostats_ask_and_the_answer_sets_one(tmp_path: Path) -> None:
+    home, (ask, answer) = asyncio.run(
+        _turns(tmp_path, "kitchen", [("set the thermostat to 21", 1.0), ("the bedroom", 4.0)])
+    )
+    assert ask.asked is Asked.WHICH and ask.commands == ()
+    assert ask.response.startswith("Which one: the bedroom thermostat, the living room thermostat")
+    assert answer.result_ok is True and [c["entity_id"] for c in answer.commands] == ["climate.bedroom"]
+    temps = {t: home.snapshot().states[t].attributes.get("temperature") for t in THERMOSTATS}
+    assert temps["climate.bedroom"] == 21.0
+    assert temps["climate.living_room"] != 21.0 and temps["climate.office"] != 21.0
+
+
+def test_in_an_area_with_one_thermostat_it_sets_that_one(tmp_path: Path) -> None:
+    home, (turn,) = asyncio.run(_turns(tmp_path, "living room", [("set the thermostat to 21", 1.0)]))
+    assert turn.asked is Asked.NONE and [c["entity_id"] for c in turn.commands] == ["climate.living_room"]
+    assert home.snapshot().states["climate.living_room"].attributes.get("temperature") == 21.0
+
+
+def test_anything_else_after_the_question_is_a_new_request(tmp_path: Path) -> None:
+    home, (ask, other, late) = asyncio.run(
+        _turns(
+            tmp_path,
+            "office",
+            [("unlock the door", 1.0), ("turn on the kitchen light", 3.0), ("the front one", 5.0)],
+        )
+    )
+    assert ask.asked is Asked.WHICH
+    assert [c["entity_id"] for c in other.commands] == ["light.kitchen"]  # a new request, carried out
+    # the question was dropped: "the front one" is a new request now (the model reads it as "lock the
+    # front door", which the gate asks about); nothing is unlocked
+    assert late.commands == () and late.response != "Do you want me to unlock the front door lock?"
+    assert _state(home, "lock.front_door") == "locked"
+
+
+def test_an_answer_after_the_window_is_a_new_request(tmp_path: Path) -> None:
+    home, (_ask, late) = asyncio.run(
+        _turns(tmp_path, "office", [("unlock the door", 1.0), ("the front one", 60.0)])
+    )
+    assert late.commands == () and late.response != "Do you want me to unlock the front door lock?"
+    assert _state(home, "lock.front_door") == "locked"
+
+
+def test_a_plural_request_and_the_rooms_lights_still_act_on_all(tmp_path: Path) -> None:
+    lamps = ["light.living_room", "light.living_room_lamp"]
+    home, turns = asyncio.run(
+        _turns(tmp_path, "living room", [("turn on the lights", 1.0), ("turn off the light", 3.0)])
+    )
+    assert [t.asked for t in turns] == [Asked.NONE, Asked.NONE]
+    # plural: all of them; "the light" in a room with two (nothing safety-critical, no device named):
+    # the room's lights, as Home Assistant does
+    assert [sorted(c["entity_id"] for c in t.commands) for t in turns] == [lamps, lamps]
+    assert [_state(home, e) for e in lamps] == ["off", "off"]
+
+
+# -- edge parse prints the decision ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("area", "text", "decision", "question", "acts_on"),
+    [
+        ("office", "unlock the door", "ask", "Which one: the back door lock or the front door lock?", []),
+        ("kitchen", "unlock the door", "confirm", "Do you want me to unlock the back door lock?",
+         ["lock.back_door"]),
+        ("kitchen", "set the thermostat to 21", "ask", "Which one: the bedroom thermostat, the living room "
+         "thermostat or the office thermostat?", []),
+        ("living room", "set the thermostat to 21", "act", None, ["climate.living_room"]),
+        ("living room", "turn on the lights", "act", None, ["light.living_room", "light.living_room_lamp"]),
+        ("kitchen", "tell me a joke", "not_understood", None, []),
+    ],
+)  # fmt: skip
+def test_parse_prints_the_decision_the_device_would_take(
+    area: str, text: str, decision: str, question: str | None, acts_on: list[str]
+) -> None:
+    snapshot = _snapshot(area)
+    intent = _parser().parse(text, snapshot)
+    assert decide(intent, snapshot)[0] == decision
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-m", "edge", "parse", "--home", str(HOME), "--area", area, text],
+        capture_output=True, text=True, check=True, env=env, cwd=ROOT,
+    )  # fmt: skip
+    got = json.loads(out.stdout)
+    assert got["decision"] == decision and got.get("question") == question
+    assert sorted(got["acts_on"]) == acts_on
