@@ -9,6 +9,7 @@ enrolled devices release their pair, but never one that undoes, unlocks or opens
 from __future__ import annotations
 
 import asyncio
+import time
 import json
 import secrets
 import subprocess
@@ -115,7 +116,8 @@ def test_one_client_cannot_stand_in_for_many_homes_but_k_enrolled_devices_releas
         asyncio.run(_publish(upstream.port, "homes", legit))
         asyncio.run(_publish(upstream.port, "replayer", legit))  # a replay of every enrolled report
         expected = {"accepted": K + 1, "duplicates": K, "rejected": 29, "unsigned": 30, "unknown-key": 30}
-        for _ in range(400):
+        deadline = time.monotonic() + 90.0  # generous: the machine is shared; it stops as soon as all are in
+        while time.monotonic() < deadline:
             totals = _settled(agg)
             if all(totals.get(k, 0) >= n for k, n in expected.items()) and totals.get("bad-signature"):
                 break
