@@ -9,11 +9,11 @@ enrolled devices release their pair, but never one that undoes, unlocks or opens
 from __future__ import annotations
 
 import asyncio
-import time
 import json
 import secrets
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
