@@ -96,6 +96,7 @@ def test_the_reader_tells_questions_from_requests(text: str, kind: str, state: s
         "have the roomba do the living room",  # causative "have": a request
         "please have vacuum go for one hour",
         "could the hallway light be blue tonight",  # a modal before a device: an indirect request
+        "don't make any sounds",  # a negative request
     ],
 )
 def test_an_imperative_is_no_question(text: str) -> None:
@@ -292,12 +293,17 @@ def test_the_blind_set_figures(parser: NLUParser) -> None:
 
 # --- what a turn says ---------------------------------------------------------------------------------
 def test_a_turn_answers_a_question_and_sends_nothing(tmp_path: Path) -> None:
-    """Through `edge session` (the int8 NLU, planner, simulated demo home, SQLite turn store)."""
+    """Through `edge session` (the int8 NLU, learned rewriter, planner, simulated demo home, SQLite turn
+    store): a question is answered, and one that is not understood is not rewritten into a command."""
     script = tmp_path / "script.jsonl"
     lines = [
         {"t": 0, "say": "turn on the office lamp"},
         {"t": 5, "say": "is the office lamp on"},
         {"t": 10, "say": "are the kitchen lights on"},
+        {
+            "t": 15,
+            "say": "how do I turn on the tv",
+        },  # once retrieval rewrote it to "turn on the living room tv"
     ]
     script.write_text("".join(json.dumps(line) + "\n" for line in lines))
     db = str(tmp_path / "t.db")
@@ -310,4 +316,5 @@ def test_a_turn_answers_a_question_and_sends_nothing(tmp_path: Path) -> None:
     assert turns[0]["intent"] == "HassTurnOn"
     assert (turns[1]["intent"], turns[1]["response"]) == ("HassGetState", "The office lamp is on.")
     assert (turns[2]["intent"], turns[2]["response"]) == ("HassGetState", "Both kitchen lights are off.")
-    assert not turns[1]["commands"] and not turns[2]["commands"], turns
+    assert (turns[3]["intent"], turns[3]["rewrite"]) == (None, None)
+    assert not turns[1]["commands"] and not turns[2]["commands"] and not turns[3]["commands"], turns

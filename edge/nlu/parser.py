@@ -106,8 +106,11 @@ class NLUParser:
         if question is not None and question.kind == "request":
             question = None  # "can you turn on the light": the model's request stands
         if label == OUT_OF_DOMAIN or confidence < self.settings.nlu.reject_below:
-            # a state question the model did not read as one, about a device the home has by that name
-            found = _asked_state(text, question, snapshot, confidence, margin) if question else None
+            # a yes/no state question the model did not read as one ("did I leave the oven on"), about a
+            # device the home has by that name; a wh- question the model calls out-of-domain stays so
+            # ("what tv show is jennifer aniston on")
+            polar = question is not None and not question.wh
+            found = _asked_state(text, question, snapshot, confidence, margin) if polar else None
             return ParseResult(text, found, label, confidence, False)
         tags = [self.model.tags[i] for i in out.tag_ids]
         slots = decode_slots(tokens, tags)

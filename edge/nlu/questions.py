@@ -42,6 +42,7 @@ class Question:
     state: str = ""
     subject: str = ""
     every: bool = False  # "which lights are on", "are any lights on": every device of the kind is asked of
+    wh: bool = False  # a wh- question ("which lights are on"), not a yes/no one ("is the lamp on")
 
     @property
     def domain(self) -> str:
@@ -127,6 +128,8 @@ def read_tokens(tokens: Sequence[str]) -> Question | None:
         return Question("request")
     if first in {"have", "had"} and second not in {"i", "we", "you", "u", "they", "anyone", "someone"}:
         return None  # "have the roomba do the living room": a request, not "have I left the lights on"
+    if first == "dont" and second not in {"you", "u", "i", "we", "they"}:
+        return None  # "don't make any sounds": a negative request, not "don't you think ..."
     if first in _AUX:
         return _yes_no(first, rest)
     if first in _WH:
@@ -278,9 +281,7 @@ def _wh(wh: str, rest: list[str]) -> Question:
     if rest[0] in _YOU or (wh in {"whats", "hows"} and rest[0] in {"up", "new"}):
         return Question("other")  # "who are you", "what's up"
     if wh in {"who", "whos"} and _HOME_WORDS & set(rest):
-        return Question("presence")
-    if wh in {"where", "wheres"} and _PEOPLE & set(rest):
-        return Question("presence")
+        return Question("presence", wh=True)
     if _TEMPERATURE & set(rest):
         return Question("temperature")
     state = _state_of(rest)
@@ -290,6 +291,6 @@ def _wh(wh: str, rest: list[str]) -> Question:
             w for w in named if w not in _AUX and w not in STATE_WORDS and w not in _STATE_NOUNS
         )
         if wh == "which" or rest[0] in {"lights", "doors", "windows", "devices"}:  # "what lights are on"
-            return Question("state", state, "", every=True)
-        return Question("state", state, subject)
+            return Question("state", state, "", every=True, wh=True)
+        return Question("state", state, subject, wh=True)
     return Question("other")
