@@ -97,6 +97,8 @@ def test_the_reader_tells_questions_from_requests(text: str, kind: str, state: s
         "please have vacuum go for one hour",
         "could the hallway light be blue tonight",  # a modal before a device: an indirect request
         "don't make any sounds",  # a negative request
+        "and do that",  # the safety attack's learned rewrite to undo must still reach the gate
+        "do it again",
     ],
 )
 def test_an_imperative_is_no_question(text: str) -> None:

@@ -128,6 +128,8 @@ def read_tokens(tokens: Sequence[str]) -> Question | None:
         return Question("request")
     if first in {"have", "had"} and second not in {"i", "we", "you", "u", "they", "anyone", "someone"}:
         return None  # "have the roomba do the living room": a request, not "have I left the lights on"
+    if first == "do" and second in {"that", "this", "it", "something", "so", "again", "the", "same", "what"}:
+        return None  # "do that", "do it again", "do what I said": a request
     if first == "dont" and second not in {"you", "u", "i", "we", "they"}:
         return None  # "don't make any sounds": a negative request, not "don't you think ..."
     if first in _AUX:
