@@ -25,6 +25,7 @@ from edge.learning.ranker import RankContext, Ranker
 from edge.learning.safety import mentions_safety
 from edge.learning.tables import RewriteTable
 from edge.learning.tracking import in_holdout
+from edge.nlu.questions import read_question
 from edge.nlu.types import Intent
 
 __all__ = ["LearnedRewriter", "RewriteResult", "carry_numbers"]
@@ -117,6 +118,14 @@ class LearnedRewriter:
     ) -> RewriteResult | None:
         if not self.settings.enabled or not fold(text):
             return None
+        result = self._rewrite(text, snapshot, asr_confidence, turn_id)
+        if result is not None and _turns_question_into_command(text, result.rewritten):
+            return None  # a question is never rewritten into a command ("how do I turn on the tv")
+        return result
+
+    def _rewrite(
+        self, text: str, snapshot: ContextSnapshot, asr_confidence: float, turn_id: str
+    ) -> RewriteResult | None:
         index = self.index_for(snapshot)
         canonical = canonicalize(text, self._lexicon)
         if mentions_safety(canonical, self._lexicon):
@@ -200,6 +209,15 @@ class LearnedRewriter:
         """Retrieval hits for ``text`` (for training the ranker and for inspection)."""
         index = self.index_for(snapshot)
         return index.search(canonicalize(text, self._lexicon), k=k)
+
+
+def _turns_question_into_command(original: str, rewritten: str) -> bool:
+    """A question (not a request phrased as one) whose rewrite is no longer a question."""
+    asked = read_question(original)
+    if asked is None or asked.kind == "request":
+        return False
+    after = read_question(rewritten)
+    return after is None or after.kind == "request"
 
 
 def _meaning(c: Candidate) -> tuple[str, ...]:

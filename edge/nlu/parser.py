@@ -17,9 +17,11 @@ from rapidfuzz import fuzz, process
 from edge import resources
 from edge.config import Settings
 from edge.context.model import ContextSnapshot
-from edge.lang import model_tokens
-from edge.nlu.catalogue import OUT_OF_DOMAIN
+from edge.lang import model_tokens, name_key
+from edge.nlu.catalogue import OUT_OF_DOMAIN, by_name
 from edge.nlu.context_features import context_vector
+from edge.nlu.questions import Question, read_tokens
+from edge.nlu.resolve import resolve
 from edge.nlu.runner import NLUModel
 from edge.nlu.targets import choose_targets
 from edge.nlu.types import Intent
@@ -100,8 +102,16 @@ class NLUParser:
         label = self.model.intents[int(order[0])]
         confidence = float(out.intent_probs[order[0]])
         margin = confidence - float(out.intent_probs[order[1]]) if len(order) > 1 else confidence
+        question = read_tokens(tokens)
+        if question is not None and question.kind == "request":
+            question = None  # "can you turn on the light": the model's request stands
         if label == OUT_OF_DOMAIN or confidence < self.settings.nlu.reject_below:
-            return ParseResult(text, None, label, confidence, False)
+            # a yes/no state question the model did not read as one ("did I leave the oven on"), about a
+            # device the home has by that name; a wh- question the model calls out-of-domain stays so
+            # ("what tv show is jennifer aniston on")
+            polar = question is not None and not question.wh
+            found = _asked_state(text, question, snapshot, confidence, margin) if polar else None
+            return ParseResult(text, found, label, confidence, False)
         tags = [self.model.tags[i] for i in out.tag_ids]
         slots = decode_slots(tokens, tags)
         if label == "HassMediaSearchAndPlay" and (
@@ -118,6 +128,41 @@ class NLUParser:
         if media and label == "HassMediaSearchAndPlay":
             slots["media_class"] = media
         targets, scores = choose_targets(label, slots, focus, media, snapshot)
+        spec = by_name(label)
+        reads_temperature = label in {"HassClimateGetTemperature", "OvenGetTemperature"}
+        if question is not None and question.kind == "state" and question.state and reads_temperature:
+            moved = True  # "is the oven on", "is the heating on": the state, not the temperature
+        else:
+            moved = question is not None and spec is not None and spec.moves_device
+        if question is not None and label == "HassGetState" and not moved:
+            if question.domain and "domain" not in slots:
+                slots["domain"] = question.domain  # "are the kitchen lights on": the answer names the lights
+            if question.state and "state" not in slots:
+                slots["state"] = question.state
+        if question is not None and question.every and (moved or label == "HassGetState"):
+            every = _every(
+                text,
+                question,
+                slots=slots,
+                focus=focus,
+                snapshot=snapshot,
+                confidence=confidence,
+                margin=margin,
+            )
+            if every is not None:
+                return ParseResult(text, every, label, confidence, False)
+        if question is not None and moved:
+            # a question never moves a device: a state question is asked of what the model resolved
+            asked = _asked(
+                text,
+                question,
+                slots=slots,
+                targets=targets,
+                snapshot=snapshot,
+                confidence=confidence,
+                margin=margin,
+            )
+            return ParseResult(text, asked, label, confidence, False)
         intent = Intent(
             name=label,
             slots=slots,
@@ -132,3 +177,106 @@ class NLUParser:
 
     def parse(self, text: str, snapshot: ContextSnapshot) -> Intent | None:
         return self.analyse(text, snapshot).intent
+
+
+_TARGET_SLOTS = ("name", "area", "floor", "domain", "device_class")
+_PRESENCE_DOMAINS = frozenset({"person", "device_tracker"})
+
+
+def _asked(
+    text: str,
+    question: Question,
+    *,
+    slots: Mapping[str, str],
+    targets: Sequence[str],
+    snapshot: ContextSnapshot,
+    confidence: float,
+    margin: float,
+) -> Intent | None:
+    """The question the model read as an action: a state or presence question becomes ``HassGetState``
+    on the targets the model resolved (or on the device the question names), a temperature question
+    ``HassClimateGetTemperature``; any other question is not understood (``None``)."""
+    if question.kind == "temperature":
+        kept = {k: v for k, v in slots.items() if k in {"name", "area", "floor"}}
+        found, _scores = choose_targets("HassClimateGetTemperature", kept, "climate", "", snapshot)
+        return Intent("HassClimateGetTemperature", kept, confidence, text, found, margin, source="text")
+    if question.kind not in {"state", "presence"}:
+        return None
+    if question.kind == "state" and targets:
+        kept = {k: v for k, v in slots.items() if k in _TARGET_SLOTS}
+        if question.state:
+            kept["state"] = question.state
+        if question.domain and "domain" not in kept:
+            kept["domain"] = question.domain
+        return Intent("HassGetState", kept, confidence, text, tuple(targets), margin, source="text")
+    return _asked_state(text, question, snapshot, confidence, margin) or Intent(
+        "HassGetState",
+        {k: v for k, v in slots.items() if k in _TARGET_SLOTS},
+        confidence,
+        text,
+        (),
+        margin,
+        source="text",
+    )
+
+
+def _every(
+    text: str,
+    question: Question,
+    *,
+    slots: Mapping[str, str],
+    focus: str,
+    snapshot: ContextSnapshot,
+    confidence: float,
+    margin: float,
+) -> Intent | None:
+    """ "which lights are on", "are any lights on": ``HassGetState`` on every device of the kind, in the
+    area or floor named if one is, else in the whole home (not only the satellite's area)."""
+    domain = slots.get("domain") or focus
+    if not domain or "name" in slots:
+        return None
+    kept = {k: v for k, v in slots.items() if k in {"area", "floor"}}
+    kept["domain"] = domain
+    if question.state:
+        kept["state"] = question.state
+    if kept.keys() & {"area", "floor"}:
+        found = resolve("HassGetState", kept, snapshot, domains=(domain,)).targets
+    else:
+        found = tuple(sorted(d.entity_id for d in snapshot.devices.values() if d.domain == domain))
+    return Intent("HassGetState", kept, confidence, text, found, margin, source="text") if found else None
+
+
+def _asked_state(
+    text: str,
+    question: Question | None,
+    snapshot: ContextSnapshot,
+    confidence: float,
+    margin: float,
+) -> Intent | None:
+    """``HassGetState`` on the device (or people) the question's own words name; ``None`` when they name
+    nothing this home has."""
+    if question is None:
+        return None
+    if question.kind == "presence":
+        people = [d for d in snapshot.devices.values() if d.domain in _PRESENCE_DOMAINS]
+        if key := name_key(question.subject):
+            people = [d for d in people if key in name_key(d.name).split() or key == name_key(d.name)]
+        found = tuple(sorted(d.entity_id for d in people))
+        return Intent(
+            "HassGetState",
+            {"domain": "person", "state": "home"},
+            confidence,
+            text,
+            found,
+            margin,
+            source="text",
+        )
+    if question.kind != "state" or not (subject := name_key(question.subject)):
+        return None
+    res = resolve("HassGetState", {"name": subject}, snapshot)
+    if res.outcome != "ok" or not res.targets:
+        return None
+    kept: dict[str, str] = {"name": subject}
+    if question.state:
+        kept["state"] = question.state
+    return Intent("HassGetState", kept, confidence, text, res.targets, margin, source="text")

@@ -76,7 +76,9 @@ async def run_plans(
             if not ok:
                 out.texts.append(say.error_text(intent.targets, snapshot, error))
                 continue
-        if "Get" in intent.name and intent.targets:
+        if intent.name == "HassGetState" and plan.answer:
+            out.texts.append(plan.answer)  # the planner's state answer ("Both kitchen lights are off.")
+        elif "Get" in intent.name and intent.targets:
             out.texts.append(say.describe_state(intent.targets[0], snapshot, prefs))
         elif plan.answer:
             out.texts.append(plan.answer)

@@ -12,6 +12,10 @@ Figures (``../shared/data`` required, skipped with a message otherwise):
   path with the coffee maker domain (:mod:`edge.lab.bench.barista`, also ``edge bench barista``);
 - parse latency median/p99 on one thread; model size;
 - Home Assistant's matcher (hassil + home-assistant-intents "en") on the same rows;
+- questions (``tests/data/questions_eval.jsonl`` and the blind ``questions_blind.jsonl``, always available):
+  state questions answered from the snapshot (the plan is an answer on a device), false actions on every
+  question (state questions and chit-chat: an intent that moves a device), and requests phrased as questions
+  that act ("can you turn on the light"); the blind part was written before any result and never tuned on;
 - the project's own evaluation sets (``tests/data/nlu_dev_eval.tsv`` and ``nlu_blind_eval.tsv``, always
   available): intent accuracy on everyday home requests phrased unlike the templates, and false actions on
   out-of-domain requests that share words with commands. The dev set guided which families were added;
@@ -31,6 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from edge.actions.planner import plan
 from edge.config import Settings, project_root
 from edge.context.model import ContextSnapshot
 from edge.lab.bench._nlu_calibration import calibration_report, format_risk_coverage
@@ -43,12 +48,35 @@ from edge.lang import model_tokens
 from edge.nlu.catalogue import by_name
 from edge.nlu.parser import NLUParser, default_model_dir
 from edge.nlu.snapshots import demo_devices, make_snapshot
+from edge.nlu.types import Intent
 
-__all__ = ["BLIND_EVAL", "DEV_EVAL", "evaluate_hwu", "evaluate_own", "read_own", "run"]
+__all__ = [
+    "BLIND_EVAL",
+    "DEV_EVAL",
+    "QUESTIONS_BLIND",
+    "QUESTIONS_EVAL",
+    "QUESTION_STATES",
+    "evaluate_hwu",
+    "evaluate_own",
+    "evaluate_questions",
+    "read_own",
+    "read_questions",
+    "run",
+]
 
 Predict = Callable[[str], tuple[str | None, dict[str, str]]]
 DEV_EVAL = project_root() / "tests" / "data" / "nlu_dev_eval.tsv"
 BLIND_EVAL = project_root() / "tests" / "data" / "nlu_blind_eval.tsv"
+QUESTIONS_EVAL = project_root() / "tests" / "data" / "questions_eval.jsonl"
+QUESTIONS_BLIND = project_root() / "tests" / "data" / "questions_blind.jsonl"
+QUESTION_STATES = {
+    "oven.kitchen": "on",
+    "light.living_room_ceiling": "on",
+    "media_player.kitchen_speaker": "playing:music",
+    "cover.garage_door": "closed",
+    "lock.front_door": "locked",
+}
+"""The demo home's state while the question sets are asked (everything else off)."""
 
 
 def _norm(value: str) -> str:
@@ -126,6 +154,52 @@ def evaluate_own(rows: list[tuple[str, str]], predict: Predict) -> dict[str, Any
         "ood_false_actions": len(false_actions),
         "home_misses": misses,
         "ood_false_action_texts": false_actions,
+    }
+
+
+def read_questions(path: Path) -> list[dict[str, str]]:
+    """Rows of a question set: ``text``, ``kind`` (``state``: answered from the snapshot; ``question``: any
+    other question; ``request``: a request phrased as a question) and the satellite's ``area``."""
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def evaluate_questions(
+    rows: list[dict[str, str]], parse: Callable[[str, ContextSnapshot], Intent | None]
+) -> dict[str, Any]:
+    """State questions answered (a plan that answers from the snapshot, on at least one device); false
+    actions on every question row (an intent that moves a device); requests phrased as questions that act."""
+    answered = false_actions = acted = 0
+    misses: list[str] = []
+    for row in rows:
+        snapshot = make_snapshot(demo_devices(), area=row.get("area", ""), states=QUESTION_STATES)
+        intent = parse(row["text"], snapshot)
+        spec = by_name(intent.name) if intent else None
+        moves = bool(spec and spec.moves_device)
+        got = f"{row['text']} -> {intent.name if intent else None}"
+        if row["kind"] == "request":
+            acted += moves
+            if not moves:
+                misses.append(got)
+            continue
+        false_actions += moves
+        if row["kind"] == "state":
+            answer = plan(intent, snapshot) if intent and not moves and intent.targets else None
+            ok = answer is not None and answer.outcome == "answer"
+            answered += ok
+            if not ok:
+                misses.append(got)
+        elif moves:
+            misses.append(got)
+    state = sum(r["kind"] == "state" for r in rows)
+    requests = sum(r["kind"] == "request" for r in rows)
+    return {
+        "state_rows": state,
+        "state_answered": answered / max(1, state),
+        "question_rows": len(rows) - requests,
+        "question_false_actions": false_actions,
+        "request_rows": requests,
+        "request_acted": acted / max(1, requests),
+        "misses": misses,
     }
 
 
@@ -211,6 +285,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     report["context_set"] = context_report(parser.analyse, shared)  # issue 14: tests/data/context_*.jsonl
     if shared is not None:
         report["issue14"] = calibration_report(parser.analyse, shared, getattr(args, "quick", False))
+    for key, path in (("questions_eval", QUESTIONS_EVAL), ("questions_blind", QUESTIONS_BLIND)):
+        report[key] = evaluate_questions(read_questions(path), parser.parse)
     median, p99 = _latency(parser, texts * max(1, getattr(args, "runs", 0) or 1), snapshot)
     report["parse_ms_median"] = round(median, 3)
     report["parse_ms_p99"] = round(p99, 3)
