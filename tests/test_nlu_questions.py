@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from edge.actions.planner import plan, state_answer
+from edge.actions.answers import state_answer
+from edge.actions.planner import plan
 from edge.config import Settings
 from edge.context.model import ContextSnapshot, Device
 from edge.lab.bench.nlu import (

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from edge.actions.answers import describe, state_answer
 from edge.actions.commands import DeviceCommand, Plan
 from edge.actions.effects import ACTION_CAPABILITY, EXPECTED_ATTRIBUTE, apply_action
 from edge.actions.safety import check_safety
@@ -28,8 +29,6 @@ __all__ = [
     "Which",
     "make_command",
     "plan",
-    "state_answer",
-    "state_word",
     "which_one",
 ]
 
@@ -241,130 +240,6 @@ def _can(intent: Intent, device: Device, snapshot: ContextSnapshot) -> bool:
     return needed is None or needed in device.capabilities or _implied(device, needed)
 
 
-def _describe(device: Device, state: DeviceState, intent: str) -> str:
-    attrs = state.attributes
-    if intent in {"HassClimateGetTemperature", "OvenGetTemperature"} or device.domain == "sensor":
-        current = attrs.get("current_temperature", state.state if device.domain == "sensor" else None)
-        target = attrs.get("temperature")
-        unit = device.unit or "degrees"
-        parts = (
-            [f"The {device.name} is at {current} {unit}".replace("°C", "degrees")]
-            if current is not None
-            else []
-        )
-        if target is not None and device.domain != "sensor":
-            parts.append(f"set to {target}")
-        return (", ".join(parts) or f"I don't know the {device.name}'s temperature") + "."
-    return f"The {device.name} is {state.state}."
-
-
-_OPENINGS = frozenset(
-    {"door", "window", "garage_door", "garage", "gate", "opening", "blind", "blinds", "shade"}
-)
-_PRESENCE = frozenset({"person", "device_tracker"})
-_PLURALS = {"light": "lights", "lock": "locks", "fan": "fans", "switch": "switches", "cover": "covers",
-            "media_player": "players", "climate": "thermostats", "vacuum": "vacuums"}  # fmt: skip
-_VERB_STATES = frozenset({"playing", "cleaning", "charging", "returning", "paused", "heating", "cooling"})
-
-
-def state_word(device: Device, state: DeviceState) -> str:
-    """The device's state as an answer says it: a lock is locked or unlocked, a cover or a door sensor open
-    or closed, a person home or away ("on"/"off" from a plain switch-like state are translated)."""
-    raw = state.state.lower()
-    if device.domain == "lock":
-        return {"on": "locked", "off": "unlocked"}.get(raw, raw)
-    if device.domain in {"cover", "valve"} or (
-        device.domain == "binary_sensor" and device.device_class in _OPENINGS
-    ):
-        return {"on": "open", "off": "closed", "opening": "opening", "closing": "closing"}.get(raw, raw)
-    if device.domain == "binary_sensor" and device.device_class in {"motion", "occupancy", "presence"}:
-        return {"on": "detecting someone", "off": "clear"}.get(raw, raw)
-    if device.domain == "binary_sensor" and device.device_class == "moisture":
-        return {"on": "wet", "off": "dry"}.get(raw, raw)
-    if device.domain in _PRESENCE:
-        return {"home": "home", "not_home": "away"}.get(raw, f"at {raw.replace('_', ' ')}")
-    if device.domain == "vacuum" and raw == "returning":
-        return "returning to its dock"
-    return raw.replace("_", " ")
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _is_plural(name: str) -> bool:
-    last = name.rsplit(maxsplit=1)[-1] if name.split() else ""
-    return last.endswith("s") and not last.endswith(("ss", "us", "is"))
-
-
-def _one_answer(device: Device, word: str) -> str:
-    name = device.name if device.domain in _PRESENCE else f"the {device.name}"
-    return f"{name} {'are' if _is_plural(device.name) else 'is'} {word}"
-
-
-def _group_noun(devices: list[Device]) -> str:
-    """ "kitchen lights" for lights of one area, "lights" for lights of several, "" for mixed kinds."""
-    domains = {d.domain for d in devices}
-    plural = _PLURALS.get(next(iter(domains)), "") if len(domains) == 1 else ""
-    areas = {d.area for d in devices}
-    if plural and len(areas) == 1 and (area := next(iter(areas))):
-        return f"{area} {plural}"
-    return plural
-
-
-def _names(devices: list[Device]) -> str:
-    names = [d.name if d.domain in _PRESENCE else f"the {d.name}" for d in devices]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def state_answer(devices: list[Device], snapshot: ContextSnapshot, slots: Mapping[str, str]) -> str:
-    """The answer to a state question from the snapshot: "The office lamp is on.", "The garage door is
-    closed.", "Both kitchen lights are off.", "Nobody is home."; short, one sentence where it can be."""
-    if (domain := slots.get("domain")) and (kind := [d for d in devices if d.domain == domain]):
-        devices = kind  # "are the kitchen lights on": the lights, not everything in the kitchen
-    if not devices:
-        return "I don't know which device you mean."
-    words = {
-        d.entity_id: state_word(d, snapshot.states.get(d.entity_id, DeviceState("unknown"))) for d in devices
-    }
-    if slots.get("domain") == "person" or all(d.domain in _PRESENCE for d in devices):
-        home = [d for d in devices if words[d.entity_id] == "home"]
-        if not home:
-            return (
-                "Nobody is home."
-                if len(devices) > 1
-                else f"{devices[0].name} is {words[devices[0].entity_id]}."
-            )
-        return f"{_names(home)} {'is' if len(home) == 1 else 'are'} home."
-    unknown = [d for d in devices if words[d.entity_id] in {"unknown", "unavailable", ""}]
-    if len(devices) == 1:
-        device = devices[0]
-        if unknown:
-            return (
-                f"I don't know whether the {device.name} is {slots.get('state') or 'on'}: it isn't reporting."
-            )
-        return _cap(_one_answer(device, words[device.entity_id])) + "."
-    groups: dict[str, list[Device]] = {}
-    for device in devices:
-        groups.setdefault(words[device.entity_id], []).append(device)
-    noun = _group_noun(devices)
-    if len(groups) == 1:
-        word = next(iter(groups))
-        if noun:
-            return f"{'Both' if len(devices) == 2 else f'All {len(devices)}'} {noun} are {word}."
-        return _cap(f"{_names(devices)} are {word}.")
-    ordered = sorted(groups.items(), key=lambda item: len(item[1]))
-    parts = []
-    for i, (word, members) in enumerate(ordered):
-        last = i == len(ordered) - 1
-        if last and len(members) > 2 and noun:
-            parts.append(f"the other {len(members)} {noun.split()[-1]} are {word}")
-        else:
-            verb = "is" if len(members) == 1 and not _is_plural(members[0].name) else "are"
-            parts.append(f"{_names(members)} {verb} {word}")
-    return _cap("; ".join(parts) + ".")
-
-
 def _undo(
     intent: Intent, snapshot: ContextSnapshot, journal: UndoJournal | None, confirmed: bool = False
 ) -> Plan:
@@ -428,7 +303,7 @@ def plan(
         return Plan(intent.name, outcome="answer", answer=state_answer(devices, snapshot, intent.slots))
     if decide is None:
         answer = " ".join(
-            _describe(d, snapshot.states.get(d.entity_id, DeviceState("unknown")), intent.name)
+            describe(d, snapshot.states.get(d.entity_id, DeviceState("unknown")), intent.name)
             for d in devices
         )
         return Plan(intent.name, outcome="answer", answer=answer)

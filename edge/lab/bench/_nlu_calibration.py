@@ -16,6 +16,7 @@ hassil with the installed ``home-assistant-intents``, and how well the NLU's con
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -119,16 +120,25 @@ def _edge_predict(analyse: Analyse, home: Home) -> tuple[HaPredict, list[Point]]
     return predict, points
 
 
-def _hassil_predict(home: Home) -> HaPredict | None:
+@functools.cache
+def hassil_intents() -> Any | None:
+    """Home Assistant's English intents parsed for hassil, once per run (both benches' matchers use them);
+    None without hassil or the home-assistant-intents package."""
     try:
-        from hassil import Intents, recognize  # noqa: PLC0415 - lazy: hassil is a development extra
-        from hassil.intents import TextSlotList  # noqa: PLC0415 - lazy: hassil is a development extra
+        from hassil import Intents  # noqa: PLC0415 - lazy: hassil is a development extra
     except ImportError:
         return None
     en = load_en()
-    if en is None:
+    return None if en is None else Intents.from_dict(en)
+
+
+def _hassil_predict(home: Home) -> HaPredict | None:
+    intents = hassil_intents()
+    if intents is None:
         return None
-    intents = Intents.from_dict(en)
+    from hassil import recognize  # noqa: PLC0415 - lazy: hassil is a development extra
+    from hassil.intents import TextSlotList  # noqa: PLC0415 - lazy: hassil is a development extra
+
     names = [
         (d.name, d.name, {"domain": d.domain, **({"device_class": d.device_class} if d.device_class else {})})
         for d in home.devices.values()

@@ -38,10 +38,9 @@ from typing import Any
 from edge.actions.planner import plan
 from edge.config import Settings, project_root
 from edge.context.model import ContextSnapshot
-from edge.lab.bench._nlu_calibration import calibration_report, format_risk_coverage
+from edge.lab.bench._nlu_calibration import calibration_report, format_risk_coverage, hassil_intents
 from edge.lab.bench._nlu_context import context_report
 from edge.lab.bench.barista import run_barista
-from edge.lab.training.ha_data import load_en
 from edge.lab.training.hwu64 import IOT_MAP, SERVED_SCENARIOS, SLOT_MAP, HwuRow, read_hwu64, served_label
 from edge.lab.training.pools import AREAS, FLOORS
 from edge.lang import model_tokens
@@ -204,16 +203,12 @@ def evaluate_questions(
 
 
 def _ha_predictor() -> Predict | None:
-    try:
-        from hassil import Intents, recognize  # noqa: PLC0415 - lazy: hassil is a development extra
-        from hassil.intents import TextSlotList  # noqa: PLC0415 - lazy: hassil is a development extra
+    intents = hassil_intents()
+    if intents is None:
+        return None
+    from hassil import recognize  # noqa: PLC0415 - lazy: hassil is a development extra
+    from hassil.intents import TextSlotList  # noqa: PLC0415 - lazy: hassil is a development extra
 
-    except ImportError:
-        return None
-    en = load_en()
-    if en is None:
-        return None
-    intents = Intents.from_dict(en)
     names = sorted({d.name for d in demo_devices().values()})
     lists: dict[str, Any] = {
         "name": TextSlotList.from_strings(names),
