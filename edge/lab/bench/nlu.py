@@ -38,6 +38,7 @@ from typing import Any
 from edge.actions.planner import plan
 from edge.config import Settings, project_root
 from edge.context.model import ContextSnapshot
+from edge.errors import ConfigError
 from edge.lab.bench._nlu_calibration import calibration_report, format_risk_coverage, hassil_intents
 from edge.lab.bench._nlu_context import context_report
 from edge.lab.bench.barista import run_barista
@@ -240,7 +241,24 @@ def _latency(parser: NLUParser, texts: list[str], snapshot: ContextSnapshot) -> 
     return statistics.median(times), times[min(len(times) - 1, int(0.99 * len(times)))]
 
 
+PARTS = ("hwu", "barista", "own", "context", "ha", "questions", "latency")
+"""The parts of the NLU bench, for ``--only`` (default: every part)."""
+
+
+def selected_parts(only: str) -> frozenset[str]:
+    """The parts ``--only`` names (all when empty); an unknown part is a clear error."""
+    names = [p.strip() for p in only.split(",") if p.strip()]
+    unknown = sorted(set(names) - set(PARTS))
+    if unknown:
+        raise ConfigError(
+            f"unknown bench nlu part(s): {', '.join(unknown)}", hint=f"use --only {','.join(PARTS)}"
+        )
+    return frozenset(names) if names else frozenset(PARTS)
+
+
 def run(settings: Settings, args: argparse.Namespace) -> int:
+    parts = selected_parts(getattr(args, "only", "") or "")
+    quick = bool(getattr(args, "quick", False))
     shared = settings.shared_data()
     parser = NLUParser(settings)
     snapshot = make_snapshot(demo_devices(), area="living room")
@@ -248,43 +266,47 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     size_mb = sum(p.stat().st_size for p in model_dir.glob("*.onnx")) / 1e6
     report: dict[str, Any] = {"model": str(model_dir), "model_size_mb": round(size_mb, 2)}
     ours: Predict = lambda t: (i.name, dict(i.slots)) if (i := parser.parse(t, snapshot)) else (None, {})  # noqa: E731
-    ha = _ha_predictor()
+    ha = _ha_predictor() if parts & {"hwu", "own"} else None
+    texts = [
+        "turn on the light",
+        "what's the temperature",
+        "play the hunger games",
+        "pause",
+        "tell me a joke",
+    ]
     if shared is None:
         print("development data (../shared/data) not found: skipping accuracy figures (set EDGE_SHARED_DATA)")
-        texts = [
-            "turn on the light",
-            "what's the temperature",
-            "play the hunger games",
-            "pause",
-            "tell me a joke",
-        ]
     else:
         rows = read_hwu64(shared)
-        if getattr(args, "quick", False):
+        if quick:
             rows = rows[::4]
-        report["edge"] = evaluate_hwu(rows, ours)
-        report["home_assistant"] = (
-            evaluate_hwu(rows, ha) if ha else "hassil/home-assistant-intents not installed"
-        )
+        if "hwu" in parts:
+            report["edge"] = evaluate_hwu(rows, ours)
+            report["home_assistant"] = (
+                evaluate_hwu(rows, ha) if ha else "hassil/home-assistant-intents not installed"
+            )
         texts = [r.text for r in rows if r.held_out][:400]
-        if (shared / "barista" / "labels.jsonl").is_file():
-            limit = 30 if getattr(args, "quick", False) else 0
-            report["barista_audio_path"] = run_barista(settings, shared, limit)
-    for key, path in (("dev_eval", DEV_EVAL), ("blind_eval", BLIND_EVAL)):
-        own = read_own(path)
-        report[key] = evaluate_own(own, ours)
-        if ha is not None:
-            report[f"{key}_home_assistant"] = {
-                k: v for k, v in evaluate_own(own, ha).items() if not isinstance(v, list)
-            }
-    report["context_set"] = context_report(parser.analyse, shared)  # issue 14: tests/data/context_*.jsonl
-    if shared is not None:
-        report["issue14"] = calibration_report(parser.analyse, shared, getattr(args, "quick", False))
-    for key, path in (("questions_eval", QUESTIONS_EVAL), ("questions_blind", QUESTIONS_BLIND)):
-        report[key] = evaluate_questions(read_questions(path), parser.parse)
-    median, p99 = _latency(parser, texts * max(1, getattr(args, "runs", 0) or 1), snapshot)
-    report["parse_ms_median"] = round(median, 3)
-    report["parse_ms_p99"] = round(p99, 3)
+        if "barista" in parts and (shared / "barista" / "labels.jsonl").is_file():
+            report["barista_audio_path"] = run_barista(settings, shared, 30 if quick else 0)
+    if "own" in parts:
+        for key, path in (("dev_eval", DEV_EVAL), ("blind_eval", BLIND_EVAL)):
+            own = read_own(path)
+            report[key] = evaluate_own(own, ours)
+            if ha is not None:
+                report[f"{key}_home_assistant"] = {
+                    k: v for k, v in evaluate_own(own, ha).items() if not isinstance(v, list)
+                }
+    if "context" in parts:
+        report["context_set"] = context_report(parser.analyse, shared)  # issue 14: tests/data/context_*.jsonl
+    if "ha" in parts and shared is not None:
+        report["issue14"] = calibration_report(parser.analyse, shared, quick)
+    if "questions" in parts:
+        for key, path in (("questions_eval", QUESTIONS_EVAL), ("questions_blind", QUESTIONS_BLIND)):
+            report[key] = evaluate_questions(read_questions(path), parser.parse)
+    if "latency" in parts:
+        median, p99 = _latency(parser, texts * max(1, getattr(args, "runs", 0) or 1), snapshot)
+        report["parse_ms_median"] = round(median, 3)
+        report["parse_ms_p99"] = round(p99, 3)
     print(json.dumps(report, indent=1))
     if "issue14" in report:
         print(format_risk_coverage(report["issue14"]))

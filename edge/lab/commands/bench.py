@@ -35,4 +35,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--audio", type=int, default=-1, metavar="HOMES",
         help="learning: homes heard through synthesized speech and a real recognizer (-1: default, 0: none)",
     )  # fmt: skip
+    p.add_argument(
+        "--only", default="", metavar="PARTS",
+        help="nlu: parts to run, comma-separated (hwu, barista, own, context, ha, questions, latency)",
+    )  # fmt: skip
     p.set_defaults(func=_run)
