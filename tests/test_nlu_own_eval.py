@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from edge.config import Settings
-from edge.lab.bench.nlu import BLIND_EVAL, DEV_EVAL, evaluate_own, read_own
+from edge.errors import ConfigError
+from edge.lab.bench.nlu import BLIND_EVAL, DEV_EVAL, PARTS, evaluate_own, read_own, selected_parts
 from edge.nlu.catalogue import by_name
 from edge.nlu.parser import NLUParser
 from edge.nlu.snapshots import demo_devices, make_snapshot
@@ -70,3 +71,11 @@ def test_the_evaluation_can_fail() -> None:
     always_on = evaluate_own(read_own(DEV_EVAL), lambda _text: ("HassTurnOn", {}))
     assert always_on["ood_false_actions"] == always_on["ood_rows"]
     assert always_on["home_intent_accuracy"] < 0.3
+
+
+def test_bench_parts_are_chosen_by_name() -> None:
+    """``edge bench nlu --only context,ha`` runs those parts; an unknown part is a clear error."""
+    assert selected_parts("") == frozenset(PARTS)
+    assert selected_parts(" context, ha ") == {"context", "ha"}
+    with pytest.raises(ConfigError, match="unknown bench nlu part"):
+        selected_parts("context,hwu64")
