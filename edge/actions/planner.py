@@ -17,10 +17,13 @@ from edge.actions.commands import DeviceCommand, Plan
 from edge.actions.effects import ACTION_CAPABILITY, EXPECTED_ATTRIBUTE, apply_action
 from edge.actions.safety import check_safety
 from edge.actions.undo import UndoJournal, restore_actions
+from edge.context.kinds import Kind, kind_of
 from edge.context.model import Capability, ContextSnapshot, Device, DeviceState
 from edge.context.wire import encode_command
 from edge.errors import ErrorCode
-from edge.nlu.resolve import NO_TARGET_INTENTS, choose_one, resolve
+from edge.nlu.referents import refer
+from edge.nlu.resolve import NO_TARGET_INTENTS, choose_one, named_areas, resolve
+from edge.nlu.targets import shows_video
 from edge.nlu.types import Intent
 
 __all__ = [
@@ -188,6 +191,7 @@ class Which:
 
     intent: Intent
     candidates: tuple[str, ...] = ()
+    refusal: str = ""  # nothing here fits: "There is nothing here to close.", "There's no screen here."
 
     @property
     def ask(self) -> bool:
@@ -203,6 +207,9 @@ def which_one(intent: Intent, snapshot: ContextSnapshot) -> Which:
         return Which(intent)
     if not intent.text.strip():
         return Which(intent)  # no words to tell one from many (a scripted intent): its targets as given
+    if refusal := _nothing_fits(intent, snapshot):
+        return Which(intent, refusal=refusal)
+    intent = _referred(intent, snapshot)
     targets, _why = _targets(intent, snapshot)
     if len(targets) > 1 and intent.name not in QUERY_INTENTS:
         # only the devices the request can act on are candidates ("switch on the fan" never asks about a
@@ -225,6 +232,37 @@ def which_one(intent: Intent, snapshot: ContextSnapshot) -> Which:
             intent, targets=choice.targets, target_scores=tuple(scores.get(t, 1.0) for t in choice.targets)
         )
     )
+
+
+def _named_areas(intent: Intent, snapshot: ContextSnapshot) -> tuple[str, ...]:
+    slots = intent.slots
+    return tuple(a for key in ("area", "floor") if (v := slots.get(key)) for a in named_areas(v, snapshot))
+
+
+def _referred(intent: Intent, snapshot: ContextSnapshot) -> Intent:
+    """A reference ("it", "them", "everything") means what :func:`edge.nlu.referents.refer` says, unless
+    the intent already carries some of those devices (the parser's choice, or the one the answer to
+    "Which one?" named: a confirmed plan acts on what was named, nothing more)."""
+    found = refer(intent.name, intent.slots, intent.text, snapshot, _named_areas(intent, snapshot))
+    if found is None or not found.targets or (intent.targets and set(intent.targets) <= set(found.targets)):
+        return intent
+    return replace(intent, targets=found.targets, target_scores=tuple(1.0 for _ in found.targets))
+
+
+def _nothing_fits(intent: Intent, snapshot: ContextSnapshot) -> str:
+    """Why a request that refers to something here has nothing to act on ("close them" with nothing open,
+    "show me the news" where there is no screen), or "" when it has."""
+    area = snapshot.satellite.area
+    screens = [d for d in snapshot.in_area(area) if d.domain == "media_player" and kind_of(d) is Kind.TV]
+    if (
+        intent.name == "HassMediaSearchAndPlay"
+        and shows_video(intent.text)
+        and not intent.targets
+        and not screens
+    ):
+        return f"There's no screen in the {area} to show it on." if area else "There's no screen here."
+    found = refer(intent.name, intent.slots, intent.text, snapshot, _named_areas(intent, snapshot))
+    return found.message if found is not None and not found.targets else ""
 
 
 def _can(intent: Intent, device: Device, snapshot: ContextSnapshot) -> bool:
@@ -282,6 +320,8 @@ def plan(
         return Plan(intent.name, outcome="not_supported", error=ErrorCode.NOT_SUPPORTED,
                     message=f"I can't do {intent.name} on devices")  # fmt: skip
     which = which_one(intent, snapshot)
+    if which.refusal:
+        return Plan(intent.name, outcome="no_target", error=ErrorCode.NO_SUCH_DEVICE, message=which.refusal)
     if which.ask:
         names = ", ".join(snapshot.devices[t].name for t in which.candidates)
         return Plan(intent.name, outcome="ask", error=ErrorCode.NO_SUCH_DEVICE,

@@ -116,6 +116,7 @@ class ContextSnapshot:
     states: Mapping[str, DeviceState]
     time: datetime
     areas: tuple[str, ...] = ()
+    now_ms: float = 0.0  # the clock of ``DeviceState.t_ms`` when the snapshot was taken (0: not known)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "devices", _frozen(self.devices))
