@@ -19,6 +19,8 @@ from edge.context.kinds import Kind, companion_sensors, kind_of, temperature_sou
 from edge.context.model import ContextSnapshot, Device, DeviceState, Satellite
 from edge.nlu.context_features import context_facts
 from edge.nlu.parser import NLUParser
+from edge.nlu.targets import choose_targets
+from edge.nlu.types import Intent
 
 
 def _ha(component: str, object_id: str, **config: object) -> Device:
@@ -153,3 +155,23 @@ def test_the_shared_ha_home_has_a_tv_by_name() -> None:
     home = load_home(fixture)
     assert kind_of(home.devices["media_player.tv"]) is Kind.TV
     assert kind_of(home.devices["fan.ceiling"]) is Kind.FAN
+
+
+def test_a_device_class_question_reads_that_class_here_first() -> None:
+    shared = Path(os.environ.get("EDGE_SHARED_DATA", project_root().parent / "shared" / "data"))
+    fixture = shared / "ha-intents" / "home_en_fixtures.yaml"
+    if not fixture.is_file():
+        pytest.skip("Home Assistant's test home is not here (../shared/data)")
+    home = load_home(fixture)
+    kitchen = ContextSnapshot(
+        1, Satellite(area="kitchen"), home.devices, home.states, datetime(2025, 1, 1, 19)
+    )
+    gas = {"domain": "binary_sensor", "device_class": "gas"}
+    humidity = {"domain": "sensor", "device_class": "humidity"}
+    assert choose_targets("HassGetState", gas, "", "", kitchen)[0] == ("binary_sensor.gas",)
+    # no humidity sensor in the kitchen: the home's one
+    assert choose_targets("HassGetState", humidity, "", "", kitchen)[0] == ("sensor.living_room_humidity",)
+    made = plan(
+        Intent("HassGetState", gas, text="is there a gas leak", targets=("binary_sensor.gas",)), kitchen
+    )
+    assert made.outcome == "answer" and not made.commands

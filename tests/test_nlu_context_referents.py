@@ -4,6 +4,7 @@ reference, which change is "just now") on hand-made snapshots."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import datetime
 
@@ -13,6 +14,8 @@ from edge.actions.planner import plan, which_one
 from edge.config import Settings, project_root
 from edge.context.homes import Home, load_home
 from edge.context.model import ContextSnapshot, Device, DeviceState, Satellite
+from edge.context.mqtt import Message
+from edge.context.store import ContextStore
 from edge.nlu.parser import NLUParser
 from edge.nlu.referents import RECENT_MS, just_changed, reference
 from edge.nlu.types import Intent
@@ -148,3 +151,19 @@ def test_just_changed_is_recent_and_clearly_the_last() -> None:
     assert just_changed(stale, devices) is None
     batch, devices = _clocked({"light.a": 50_000.0, "switch.b": 50_200.0}, now=51_000.0)
     assert just_changed(batch, devices) is None  # start-up's retained states, a scene: not one change
+
+
+def test_the_store_dates_a_change_not_a_report() -> None:
+    clock = [100.0]
+    store = ContextStore(Settings(), clock=lambda: clock[0])
+    cfg = {"name": "desk plug", "state_topic": "home/plug", "command_topic": "home/plug/set"}
+    store.handle(Message("homeassistant/switch/desk_plug/config", json.dumps(cfg).encode()))
+    store.handle(Message("home/plug", b"ON"))
+    clock[0] = 160.0
+    store.handle(Message("home/plug", b"ON"))  # a periodic re-report: no change
+    state = store.snapshot().states["switch.desk_plug"]
+    assert (state.t_ms, state.since_ms) == (160_000.0, 100_000.0)
+    assert store.snapshot().now_ms == 160_000.0
+    clock[0] = 170.0
+    store.handle(Message("home/plug", b"OFF"))
+    assert store.snapshot().states["switch.desk_plug"].since_ms == 170_000.0

@@ -84,6 +84,7 @@ class DeviceState:
     state: str
     attributes: Mapping[str, Any] = field(default_factory=dict)
     t_ms: float = 0.0  # monotonic ms when it was last reported
+    since_ms: float = 0.0  # monotonic ms when ``state`` took this value (a re-report keeps it; 0: unknown)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "attributes", _frozen(self.attributes))

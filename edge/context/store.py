@@ -169,6 +169,8 @@ class ContextStore:
             else:
                 new = decode_json_state(device, payload, previous, now_ms)
             new = check_state(device, new)
+            same = previous is not None and previous.state == new.state
+            new = replace(new, since_ms=(previous.since_ms or previous.t_ms) if same and previous else now_ms)
             self._states[entity_id] = new
             self._bump()
             self._emit(StateChange(entity_id, previous, new, now_ms / 1000))

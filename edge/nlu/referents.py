@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from edge.context.kinds import KIND_WORDS, Kind, is_active, kind_of
-from edge.context.model import ContextSnapshot, Device
+from edge.context.model import ContextSnapshot, Device, DeviceState
 from edge.lang import model_tokens, name_key
 from edge.nlu.catalogue import is_safety_critical
 
@@ -93,18 +93,28 @@ def reference(text: str, slots: Mapping[str, str]) -> Reference | None:
     return None
 
 
+def _changed_at(state: DeviceState) -> float:
+    """When the device's state took its value (a periodic re-report of the same state is no change)."""
+    return state.since_ms or state.t_ms
+
+
 def just_changed(snapshot: ContextSnapshot, among: Sequence[Device]) -> Device | None:
-    """The device among ``among`` whose state was reported last, when that was within :data:`RECENT_MS`
-    of the snapshot (``now_ms``, or the newest report when the snapshot has no clock) and clearly after
-    every other one of them (not one of a batch, as retained states at start-up or a scene)."""
+    """The device among ``among`` whose state changed last (``DeviceState.since_ms``, else the last report
+    ``t_ms``), when that was within :data:`RECENT_MS` of the snapshot (``now_ms``, or the newest change
+    when the snapshot has no clock) and clearly after every other one of them (not one of a batch, as
+    retained states at start-up or a scene)."""
     stamped = sorted(
-        ((st.t_ms, d) for d in among if (st := snapshot.states.get(d.entity_id)) and st.t_ms > 0),
+        (
+            (_changed_at(st), d)
+            for d in among
+            if (st := snapshot.states.get(d.entity_id)) and _changed_at(st) > 0
+        ),
         key=lambda item: -item[0],
     )
     if not stamped:
         return None
     newest, device = stamped[0]
-    now = snapshot.now_ms or max(st.t_ms for st in snapshot.states.values())
+    now = snapshot.now_ms or max(_changed_at(st) for st in snapshot.states.values())
     if now - newest > RECENT_MS:
         return None
     if len(stamped) > 1 and newest - stamped[1][0] < _CLEAR_MS:

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from edge.context.kinds import kind_of
+from edge.context.kinds import Kind, kind_of
 from edge.context.model import Capability, ContextSnapshot, Device
 from edge.lang import name_key
 from edge.nlu.catalogue import is_safety_critical
@@ -298,8 +298,8 @@ def choose_one(
     devices = [snapshot.devices[t] for t in targets if t in snapshot.devices]
     if len(devices) <= 1 or is_plural(text, slots):
         return Choice(targets)
-    if _LOCK_VERBS & set(name_key(text).split()) and any(d.domain == "lock" for d in devices):
-        devices = [d for d in devices if d.domain == "lock"]  # "lock the door": a lock, not the garage door
+    if _LOCK_VERBS & set(name_key(text).split()) and any(kind_of(d) is Kind.LOCK for d in devices):
+        devices = [d for d in devices if kind_of(d) is Kind.LOCK]  # "lock the door": not the garage door
         targets = tuple(d.entity_id for d in devices)
         if len(devices) == 1:
             return Choice(targets)

@@ -241,5 +241,21 @@ def choose_targets(
             found = _temperature_of(res.targets, snapshot)
             return found, tuple(1.0 for _ in found)
         return res.targets, res.scores
-    targets = _defaults(intent, focus, media_class, text, snapshot)
+    targets = _by_class(slots, snapshot) or _defaults(intent, focus, media_class, text, snapshot)
     return targets, tuple(1.0 for _ in targets)
+
+
+def _by_class(slots: Mapping[str, str], snapshot: ContextSnapshot) -> tuple[str, ...]:
+    """Home Assistant's convention for a question about a kind of sensor ("is there a gas leak": domain
+    ``binary_sensor``, device class ``gas``): the devices of that class, the satellite's area's if it has
+    any, else the home's."""
+    cls = slots.get("device_class", "").strip().lower()
+    if not cls:
+        return ()
+    domain = slots.get("domain", "").strip().lower()
+    pool = [
+        d
+        for d in snapshot.devices.values()
+        if d.device_class.lower() == cls and (not domain or d.domain == domain)
+    ]
+    return _ids(_local(pool, snapshot) or pool)
