@@ -17,7 +17,7 @@ from edge.context.model import ContextSnapshot, Device, DeviceState, Satellite
 from edge.context.mqtt import Message
 from edge.context.store import ContextStore
 from edge.nlu.parser import NLUParser
-from edge.nlu.referents import RECENT_MS, just_changed, reference
+from edge.nlu.referents import RECENT_MS, just_changed, refer, reference
 from edge.nlu.types import Intent
 
 
@@ -167,3 +167,25 @@ def test_the_store_dates_a_change_not_a_report() -> None:
     clock[0] = 170.0
     store.handle(Message("home/plug", b"OFF"))
     assert store.snapshot().states["switch.desk_plug"].since_ms == 170_000.0
+
+
+def test_a_lock_verb_refers_to_the_locks_here_and_never_to_anything_else(family: Home) -> None:
+    snap = _snap(family, "garage", light__garage="on", lock__back_door="locked")
+    found = refer("HassTurnOff", {}, "unlock it", snap)
+    assert found is not None and found.targets == ("lock.back_door",)
+    made = plan(Intent("HassTurnOff", {}, text="unlock it", targets=found.targets), snap)
+    assert [c.action for c in made.commands] == ["unlock"] and made.needs_confirmation
+    nothing = refer("HassTurnOff", {}, "unlock it", _snap(family, "kitchen", light__kitchen="on"))
+    assert nothing is not None and nothing.targets == ()
+
+
+def test_close_everything_closes_the_covers_here_but_never_the_garage_door(family: Home) -> None:
+    snap = _snap(family, "garage", cover__garage_door="open")
+    found = refer("HassTurnOff", {}, "close everything", snap)
+    assert found is not None and found.targets == ()
+    living = refer("HassTurnOff", {}, "close everything", _snap(family, "living room"))
+    assert living is not None and living.targets == ("cover.living_room_blinds",)
+
+
+def test_without_an_area_a_reference_keeps_the_usual_defaults(family: Home) -> None:
+    assert refer("HassTurnOff", {}, "turn everything off", _snap(family, "")) is None

@@ -82,7 +82,7 @@ _NAME_KINDS: tuple[tuple[Kind, frozenset[str]], ...] = (
 )
 KIND_WORDS: frozenset[str] = frozenset().union(*(keys for _kind, keys in _NAME_KINDS)) | frozenset(
     {"blind", "blinds", "curtain", "curtains", "shade", "shades", "shutter", "shutters", "awning", "cover",
-     "covers", "door", "doors", "garage", "gate", "lock", "locks", "thermostat", "heating", "plug", "plugs",
+     "covers", "door", "doors", "garage", "gate", "locks", "thermostat", "heating", "plug", "plugs",
      "socket", "sockets", "switches", "vacuum", "music", "window", "windows", "sensor", "valve"}
 )  # fmt: skip
 """Words that name a kind of device ("that lamp", "the blinds"): a request with one names a device."""

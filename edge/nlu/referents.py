@@ -50,6 +50,7 @@ defaults: what is playing, the thermostat)."""
 
 _ONE = frozenset({"it", "that", "this"})
 _SET = frozenset({"them", "those", "these", "they"})
+_LOCK_VERBS = frozenset({"lock", "unlock"})
 _COVER_VERBS = frozenset({"open", "close", "draw", "raise", "lower", "shut"})
 _OFF = frozenset({"off", "down"})
 _PRONOUN_NAMES = _ONE | _SET | {"everything", "all", "one", "thing"}
@@ -157,17 +158,23 @@ def refer(
     if kind is None:
         return None
     words = model_tokens(text)
-    cover_verb = bool(_COVER_VERBS & set(words)) and not ("shut" in words and _OFF & set(words))
-    if kind == "all" and intent != "HassTurnOff":
-        return None  # "turn everything on": the area's lights, as before
     here = tuple(name_key(a) for a in areas) or (name_key(snapshot.satellite.area),)
+    if not any(here):
+        return None  # no area known nor named: "here" means nothing; the usual defaults stand
     local = [d for d in snapshot.devices.values() if name_key(d.area) in here and name_key(d.area)]
+    if lock_verb := next((w for w in words if w in _LOCK_VERBS), ""):
+        return _locks(kind, lock_verb, local, snapshot) if intent in {"HassTurnOn", "HassTurnOff"} else None
+    cover_verb = bool(_COVER_VERBS & set(words)) and not ("shut" in words and _OFF & set(words))
+    if kind == "all" and intent != "HassTurnOff" and not cover_verb:
+        return None  # "turn everything on": the area's lights, as before
     fitting = [d for d in local if _actionable(d, intent, cover_verb)]
     off = _turns_off(intent, words)
     if kind == "all":
-        on = [d for d in fitting if is_active(snapshot, d.entity_id) and not is_safety_critical(d)]
-        chosen = [d for d in on if kind_of(d) not in _NOT_EVERYTHING]
-        return Referent(kind, _ids(chosen), "" if chosen else "Nothing is on here.")
+        # every harmless device here that the request changes: on ("shut everything off"), or open / closed
+        # ("close everything": the blinds, never the garage door)
+        moving = [d for d in fitting if is_active(snapshot, d.entity_id) == off and not is_safety_critical(d)]
+        chosen = [d for d in moving if cover_verb or kind_of(d) not in _NOT_EVERYTHING]
+        return Referent(kind, _ids(chosen), "" if chosen else "Nothing here needs that.")
     if intent in {"LightBrighter", "HassLightSet"}:
         lit = [d for d in fitting if is_active(snapshot, d.entity_id)]
         candidates = lit or fitting
@@ -185,6 +192,15 @@ def refer(
         what = "close" if cover_verb and off else "open" if cover_verb else "turn off" if off else "turn on"
         return Referent(kind, (), f"There is nothing here to {what}.")
     return Referent(kind, _ids(candidates))
+
+
+def _locks(kind: Reference, verb: str, local: Sequence[Device], snapshot: ContextSnapshot) -> Referent:
+    """ "lock it", "unlock them": the locks here that the verb would change (never another device; the
+    safety gate still asks before any of them moves)."""
+    want = "unlocked" if verb == "lock" else "locked"
+    locks = [d for d in local if kind_of(d) is Kind.LOCK]
+    fitting = [d for d in locks if snapshot.state_of(d.entity_id).lower() == want] or locks
+    return Referent(kind, _ids(fitting), "" if fitting else f"There is no lock here to {verb}.")
 
 
 def _fits_state(device: Device, snapshot: ContextSnapshot, off: bool, intent: str) -> bool:
