@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
+from functools import lru_cache
 
 from edge.context.model import Capability, ContextSnapshot, Device
 
@@ -113,8 +114,12 @@ _ACTIVE_STATES = frozenset(
 
 def name_words(device: Device) -> tuple[str, ...]:
     """The words of the device's name and aliases, lowercased (punctuation dropped)."""
-    text = " ".join((device.name, *device.aliases)).lower()
-    return tuple(re.findall(r"[a-z0-9]+", text))
+    return _words((device.name, *device.aliases))
+
+
+@lru_cache(maxsize=4096)
+def _words(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(re.findall(r"[a-z0-9]+", " ".join(names).lower()))
 
 
 def _named(words: Iterable[str]) -> Kind | None:
@@ -129,8 +134,15 @@ def kind_of(device: Device) -> Kind:
     """The kind of ``device``: by domain where the domain says it (a light, a lock), by device class and
     capabilities where it refines it (a cover of class garage, a media player with a screen), and by the
     words of its name where the domain is only a relay (``switch.oven`` "oven", "monitor plug")."""
-    domain, cls = device.domain, device.device_class.lower()
-    words = name_words(device)
+    return _kind(
+        device.domain, device.device_class.lower(), name_words(device), device.capabilities, device.unit
+    )
+
+
+@lru_cache(maxsize=4096)  # asked for every device of the home on every request
+def _kind(
+    domain: str, cls: str, words: tuple[str, ...], capabilities: frozenset[Capability], unit: str
+) -> Kind:
     if cls == "oven":
         return Kind.OVEN
     if domain in _FIXED:
@@ -141,13 +153,11 @@ def kind_of(device: Device) -> Kind:
         by_name = Kind.GARAGE_DOOR if "garage" in words and "door" in words else Kind.COVER
         return _COVER_CLASSES.get(cls, by_name)
     if domain == "media_player":
-        screen = (
-            cls == "tv" or Capability.SCREEN in device.capabilities or bool(_MEDIA_SCREEN_WORDS & set(words))
-        )
+        screen = cls == "tv" or Capability.SCREEN in capabilities or bool(_MEDIA_SCREEN_WORDS & set(words))
         return Kind.TV if screen else Kind.SPEAKER
     if domain == "sensor":
-        reads = cls == "temperature" or Capability.TEMPERATURE_READ in device.capabilities
-        return Kind.TEMPERATURE_SENSOR if reads or device.unit in {"°C", "°F"} else Kind.SENSOR
+        reads = cls == "temperature" or Capability.TEMPERATURE_READ in capabilities
+        return Kind.TEMPERATURE_SENSOR if reads or unit in {"°C", "°F"} else Kind.SENSOR
     if domain in {"switch", "input_boolean"}:
         named = _named(words)
         if named is not None:

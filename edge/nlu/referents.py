@@ -60,6 +60,7 @@ _NEVER = frozenset(
     {Kind.LOCK, Kind.ALARM, Kind.GARAGE_DOOR, Kind.GATE, Kind.DOOR, Kind.SENSOR, Kind.TEMPERATURE_SENSOR,
      Kind.BINARY_SENSOR, Kind.PERSON, Kind.SCENE, Kind.OTHER, Kind.VACUUM, Kind.LAWN_MOWER}
 )  # fmt: skip
+_SAFETY_KINDS = frozenset({Kind.LOCK, Kind.ALARM, Kind.GARAGE_DOOR, Kind.GATE, Kind.DOOR})
 _OPENINGS = frozenset({Kind.COVER, Kind.GARAGE_DOOR, Kind.GATE, Kind.DOOR})
 _LIGHT_INTENTS = frozenset({"LightDimmer", "LightBrighter", "HassLightSet"})
 
@@ -137,6 +138,11 @@ def _actionable(device: Device, intent: str, cover_verb: bool) -> bool:
     return kind not in {Kind.COVER, Kind.THERMOSTAT, Kind.WATER_HEATER, Kind.VALVE}
 
 
+def _critical(device: Device) -> bool:
+    """Safety-critical by the catalogue, or by kind: a cover *called* "garage door" with no device class."""
+    return is_safety_critical(device) or kind_of(device) in _SAFETY_KINDS
+
+
 def _turns_off(intent: str, words: Sequence[str]) -> bool:
     if intent in {"HassTurnOff", "LightDimmer"}:
         return True
@@ -172,7 +178,7 @@ def refer(
     if kind == "all":
         # every harmless device here that the request changes: on ("shut everything off"), or open / closed
         # ("close everything": the blinds, never the garage door)
-        moving = [d for d in fitting if is_active(snapshot, d.entity_id) == off and not is_safety_critical(d)]
+        moving = [d for d in fitting if is_active(snapshot, d.entity_id) == off and not _critical(d)]
         chosen = [d for d in moving if cover_verb or kind_of(d) not in _NOT_EVERYTHING]
         return Referent(kind, _ids(chosen), "" if chosen else "Nothing here needs that.")
     if intent in {"LightBrighter", "HassLightSet"}:
