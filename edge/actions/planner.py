@@ -17,13 +17,11 @@ from edge.actions.commands import DeviceCommand, Plan
 from edge.actions.effects import ACTION_CAPABILITY, EXPECTED_ATTRIBUTE, apply_action
 from edge.actions.safety import check_safety
 from edge.actions.undo import UndoJournal, restore_actions
-from edge.context.kinds import Kind, kind_of
 from edge.context.model import Capability, ContextSnapshot, Device, DeviceState
 from edge.context.wire import encode_command
 from edge.errors import ErrorCode
-from edge.nlu.referents import refer
-from edge.nlu.resolve import NO_TARGET_INTENTS, choose_one, named_areas, resolve
-from edge.nlu.targets import shows_video
+from edge.nlu.resolve import NO_TARGET_INTENTS, choose_one, resolve
+from edge.nlu.targets import nothing_here, referred
 from edge.nlu.types import Intent
 
 __all__ = [
@@ -201,15 +199,17 @@ class Which:
 def which_one(intent: Intent, snapshot: ContextSnapshot) -> Which:
     """Which device a singular request means when several fit (:func:`edge.nlu.resolve.choose_one`): the
     one in the satellite's area when that settles it, else a question; a plural request keeps them all.
+    A reference ("it", "them", "everything") first takes what it means here and now
+    (:func:`edge.nlu.targets.referred`; nothing fits: ``refusal`` says so and nothing is planned).
     Queries are answered for every match (narrowed to the area's one when it has one), never asked about;
     a taught macro acts on what it was taught, and an intent without text on the targets it carries."""
     if intent.source == "macro" or intent.name in NO_TARGET_INTENTS or intent.name == "UndoLast":
         return Which(intent)
     if not intent.text.strip():
         return Which(intent)  # no words to tell one from many (a scripted intent): its targets as given
-    if refusal := _nothing_fits(intent, snapshot):
+    if refusal := nothing_here(intent, snapshot):
         return Which(intent, refusal=refusal)
-    intent = _referred(intent, snapshot)
+    intent = referred(intent, snapshot)
     targets, _why = _targets(intent, snapshot)
     if len(targets) > 1 and intent.name not in QUERY_INTENTS:
         # only the devices the request can act on are candidates ("switch on the fan" never asks about a
@@ -232,37 +232,6 @@ def which_one(intent: Intent, snapshot: ContextSnapshot) -> Which:
             intent, targets=choice.targets, target_scores=tuple(scores.get(t, 1.0) for t in choice.targets)
         )
     )
-
-
-def _named_areas(intent: Intent, snapshot: ContextSnapshot) -> tuple[str, ...]:
-    slots = intent.slots
-    return tuple(a for key in ("area", "floor") if (v := slots.get(key)) for a in named_areas(v, snapshot))
-
-
-def _referred(intent: Intent, snapshot: ContextSnapshot) -> Intent:
-    """A reference ("it", "them", "everything") means what :func:`edge.nlu.referents.refer` says, unless
-    the intent already carries some of those devices (the parser's choice, or the one the answer to
-    "Which one?" named: a confirmed plan acts on what was named, nothing more)."""
-    found = refer(intent.name, intent.slots, intent.text, snapshot, _named_areas(intent, snapshot))
-    if found is None or not found.targets or (intent.targets and set(intent.targets) <= set(found.targets)):
-        return intent
-    return replace(intent, targets=found.targets, target_scores=tuple(1.0 for _ in found.targets))
-
-
-def _nothing_fits(intent: Intent, snapshot: ContextSnapshot) -> str:
-    """Why a request that refers to something here has nothing to act on ("close them" with nothing open,
-    "show me the news" where there is no screen), or "" when it has."""
-    area = snapshot.satellite.area
-    screens = [d for d in snapshot.in_area(area) if d.domain == "media_player" and kind_of(d) is Kind.TV]
-    if (
-        intent.name == "HassMediaSearchAndPlay"
-        and shows_video(intent.text)
-        and not intent.targets
-        and not screens
-    ):
-        return f"There's no screen in the {area} to show it on." if area else "There's no screen here."
-    found = refer(intent.name, intent.slots, intent.text, snapshot, _named_areas(intent, snapshot))
-    return found.message if found is not None and not found.targets else ""
 
 
 def _can(intent: Intent, device: Device, snapshot: ContextSnapshot) -> bool:

@@ -10,14 +10,16 @@ entity-id prefix alone. The intent itself is never changed here; only which devi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from edge.context.kinds import APPLIANCE_KINDS, Kind, is_active, kind_of, temperature_sources
 from edge.context.model import Capability, ContextSnapshot, Device
 from edge.lang import model_tokens
 from edge.nlu.referents import refer
 from edge.nlu.resolve import named_areas, resolve
+from edge.nlu.types import Intent
 
-__all__ = ["VIDEO_CLASSES", "choose_targets", "shows_video"]
+__all__ = ["VIDEO_CLASSES", "choose_targets", "nothing_here", "referred", "shows_video"]
 
 _MEDIA_PLAYING = {
     "HassMediaPause",
@@ -226,10 +228,7 @@ def choose_targets(
     ``text`` (the request's words) lets a reference ("it", "them", "everything") and "show me" count."""
     if intent in _NO_TARGET:
         return (), ()
-    areas = tuple(
-        a for key in ("area", "floor") if (value := slots.get(key)) for a in named_areas(value, snapshot)
-    )
-    referent = refer(intent, slots, text, snapshot, areas) if text else None
+    referent = refer(intent, slots, text, snapshot, _named_areas(slots, snapshot)) if text else None
     if referent is not None:
         return referent.targets, tuple(1.0 for _ in referent.targets)
     domain = _INTENT_DOMAIN.get(intent, focus)
@@ -259,3 +258,29 @@ def _by_class(slots: Mapping[str, str], snapshot: ContextSnapshot) -> tuple[str,
         if d.device_class.lower() == cls and (not domain or d.domain == domain)
     ]
     return _ids(_local(pool, snapshot) or pool)
+
+
+def _named_areas(slots: Mapping[str, str], snapshot: ContextSnapshot) -> tuple[str, ...]:
+    return tuple(a for key in ("area", "floor") if (v := slots.get(key)) for a in named_areas(v, snapshot))
+
+
+def referred(intent: Intent, snapshot: ContextSnapshot) -> Intent:
+    """The intent with what its reference ("it", "them", "everything") means as targets, unless it already
+    carries some of those devices (the parser's choice, or the one the answer to "Which one?" named: a
+    confirmed plan acts on what was named, nothing more)."""
+    found = refer(intent.name, intent.slots, intent.text, snapshot, _named_areas(intent.slots, snapshot))
+    if found is None or not found.targets or (intent.targets and set(intent.targets) <= set(found.targets)):
+        return intent
+    return replace(intent, targets=found.targets, target_scores=tuple(1.0 for _ in found.targets))
+
+
+def nothing_here(intent: Intent, snapshot: ContextSnapshot) -> str:
+    """Why a request about what is here has nothing to act on ("close them" with nothing open, "show me
+    the news" where there is no screen), or "" when it has something."""
+    area = snapshot.satellite.area
+    screens = [d for d in snapshot.in_area(area) if _has_screen(d)]
+    shows = intent.name == "HassMediaSearchAndPlay" and shows_video(intent.text)
+    if shows and not intent.targets and not screens:
+        return f"There's no screen in the {area} to show it on." if area else "There's no screen here."
+    found = refer(intent.name, intent.slots, intent.text, snapshot, _named_areas(intent.slots, snapshot))
+    return found.message if found is not None and not found.targets else ""
