@@ -180,7 +180,8 @@ def refer(
         # ("close everything": the blinds, never the garage door)
         moving = [d for d in fitting if is_active(snapshot, d.entity_id) == off and not _critical(d)]
         chosen = [d for d in moving if cover_verb or kind_of(d) not in _NOT_EVERYTHING]
-        return Referent(kind, _ids(chosen), "" if chosen else "Nothing here needs that.")
+        verb = ("close" if off else "open") if cover_verb else "turn off"
+        return Referent(kind, _ids(chosen), "" if chosen else f"There is nothing here to {verb}.")
     if intent in {"LightBrighter", "HassLightSet"}:
         lit = [d for d in fitting if is_active(snapshot, d.entity_id)]
         candidates = lit or fitting
