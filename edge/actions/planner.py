@@ -21,6 +21,7 @@ from edge.context.model import Capability, ContextSnapshot, Device, DeviceState
 from edge.context.wire import encode_command
 from edge.errors import ErrorCode
 from edge.nlu.resolve import NO_TARGET_INTENTS, choose_one, resolve
+from edge.nlu.targets import nothing_here, referred
 from edge.nlu.types import Intent
 
 __all__ = [
@@ -188,6 +189,7 @@ class Which:
 
     intent: Intent
     candidates: tuple[str, ...] = ()
+    refusal: str = ""  # nothing here fits: "There is nothing here to close.", "There's no screen here."
 
     @property
     def ask(self) -> bool:
@@ -197,12 +199,17 @@ class Which:
 def which_one(intent: Intent, snapshot: ContextSnapshot) -> Which:
     """Which device a singular request means when several fit (:func:`edge.nlu.resolve.choose_one`): the
     one in the satellite's area when that settles it, else a question; a plural request keeps them all.
+    A reference ("it", "them", "everything") first takes what it means here and now
+    (:func:`edge.nlu.targets.referred`; nothing fits: ``refusal`` says so and nothing is planned).
     Queries are answered for every match (narrowed to the area's one when it has one), never asked about;
     a taught macro acts on what it was taught, and an intent without text on the targets it carries."""
     if intent.source == "macro" or intent.name in NO_TARGET_INTENTS or intent.name == "UndoLast":
         return Which(intent)
     if not intent.text.strip():
         return Which(intent)  # no words to tell one from many (a scripted intent): its targets as given
+    if refusal := nothing_here(intent, snapshot):
+        return Which(intent, refusal=refusal)
+    intent = referred(intent, snapshot)
     targets, _why = _targets(intent, snapshot)
     if len(targets) > 1 and intent.name not in QUERY_INTENTS:
         # only the devices the request can act on are candidates ("switch on the fan" never asks about a
@@ -282,6 +289,8 @@ def plan(
         return Plan(intent.name, outcome="not_supported", error=ErrorCode.NOT_SUPPORTED,
                     message=f"I can't do {intent.name} on devices")  # fmt: skip
     which = which_one(intent, snapshot)
+    if which.refusal:
+        return Plan(intent.name, outcome="no_target", error=ErrorCode.NO_SUCH_DEVICE, message=which.refusal)
     if which.ask:
         names = ", ".join(snapshot.devices[t].name for t in which.candidates)
         return Plan(intent.name, outcome="ask", error=ErrorCode.NO_SUCH_DEVICE,

@@ -156,6 +156,10 @@ def parse_ha_discovery(topic: str, payload: bytes, prefix: str = "homeassistant"
     name = _text(cfg.get("name"), "name", topic) or _text(device_block.get("name"), "device name", topic)
     device_class = _text(cfg.get("device_class"), "device_class", topic, 40)
     extra: dict[str, Any] = {"transport": "ha", "unique_id": _text(cfg.get("unique_id"), "unique_id", topic)}
+    identifiers = device_block.get("identifiers")
+    first = identifiers[0] if isinstance(identifiers, list) and identifiers else identifiers
+    if isinstance(first, str) and first:
+        extra["device_id"] = first[:MAX_NAME]  # the entities of one physical device belong together
     for key in _EXTRA_KEYS:
         if key in cfg:
             extra[key] = _text(cfg[key], key, topic, 512)

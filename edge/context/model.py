@@ -84,6 +84,7 @@ class DeviceState:
     state: str
     attributes: Mapping[str, Any] = field(default_factory=dict)
     t_ms: float = 0.0  # monotonic ms when it was last reported
+    since_ms: float = 0.0  # monotonic ms when ``state`` took this value (a re-report keeps it; 0: unknown)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "attributes", _frozen(self.attributes))
@@ -116,6 +117,7 @@ class ContextSnapshot:
     states: Mapping[str, DeviceState]
     time: datetime
     areas: tuple[str, ...] = ()
+    now_ms: float = 0.0  # the clock of ``DeviceState.t_ms`` when the snapshot was taken (0: not known)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "devices", _frozen(self.devices))

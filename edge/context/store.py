@@ -169,6 +169,8 @@ class ContextStore:
             else:
                 new = decode_json_state(device, payload, previous, now_ms)
             new = check_state(device, new)
+            same = previous is not None and previous.state == new.state
+            new = replace(new, since_ms=(previous.since_ms or previous.t_ms) if same and previous else now_ms)
             self._states[entity_id] = new
             self._bump()
             self._emit(StateChange(entity_id, previous, new, now_ms / 1000))
@@ -191,11 +193,12 @@ class ContextStore:
             areas = tuple(dict.fromkeys([*(self.home.areas if self.home else ()),
                                          *(d.area for d in self._devices.values() if d.area)]))  # fmt: skip
             snap = ContextSnapshot(self._version, self.satellite, dict(self._devices), dict(self._states),
-                                   time or datetime.now().astimezone(), areas)  # fmt: skip
+                                   time or datetime.now().astimezone(), areas,
+                                   now_ms=self._clock() * 1000)  # fmt: skip
             if time is not None:
                 return snap
             self._snapshot = snap
-        return replace(self._snapshot, time=datetime.now().astimezone())
+        return replace(self._snapshot, time=datetime.now().astimezone(), now_ms=self._clock() * 1000)
 
     def changes(self, capacity: int = 256) -> Channel[StateChange]:
         """A new drop-oldest channel of every state change from now on."""

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 import numpy as np
 import numpy.typing as npt
 
-from edge.context.model import Capability, ContextSnapshot, Device
+from edge.context.kinds import Kind, kind_of
+from edge.context.model import ContextSnapshot, Device
 
 __all__ = ["CONTEXT_FEATURES", "context_facts", "context_vector", "facts_vector"]
 
@@ -47,11 +48,11 @@ _VIDEO_TYPES = {"movie", "tvshow", "tv_show", "video", "episode", "channel"}
 
 
 def _is_oven(d: Device) -> bool:
-    return d.domain == "oven" or d.device_class == "oven"
+    return kind_of(d) is Kind.OVEN  # an oven domain, a climate of class oven, or ``switch.oven``
 
 
 def _has_screen(d: Device) -> bool:
-    return Capability.SCREEN in d.capabilities or d.device_class == "tv"
+    return d.domain == "media_player" and kind_of(d) is Kind.TV
 
 
 def context_facts(snapshot: ContextSnapshot) -> dict[str, float]:
@@ -92,8 +93,8 @@ def context_facts(snapshot: ContextSnapshot) -> dict[str, float]:
         "vacuum_present": any(d.domain == "vacuum" for d in devices),
         "vacuum_running": any(d.domain == "vacuum" and snapshot.is_on(d.entity_id) for d in devices),
         "cover_present": any(d.domain == "cover" for d in devices),
-        "coffee_maker_present": any(d.domain == "coffee_maker" for d in devices),
-        "fan_on": any(d.domain == "fan" and snapshot.is_on(d.entity_id) for d in devices),
+        "coffee_maker_present": any(kind_of(d) is Kind.COFFEE_MAKER for d in devices),
+        "fan_on": any(kind_of(d) is Kind.FAN and snapshot.is_on(d.entity_id) for d in devices),
         "switch_on": any(d.domain == "switch" and snapshot.is_on(d.entity_id) for d in devices),
         "area_known": bool(area),
     }

@@ -127,7 +127,7 @@ class NLUParser:
             slots.setdefault("domain", focus)
         if media and label == "HassMediaSearchAndPlay":
             slots["media_class"] = media
-        targets, scores = choose_targets(label, slots, focus, media, snapshot)
+        targets, scores = choose_targets(label, slots, focus, media, snapshot, text=text)
         spec = by_name(label)
         reads_temperature = label in {"HassClimateGetTemperature", "OvenGetTemperature"}
         if question is not None and question.kind == "state" and question.state and reads_temperature:

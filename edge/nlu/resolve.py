@@ -12,10 +12,12 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from edge.context.kinds import Kind, kind_of
 from edge.context.model import Capability, ContextSnapshot, Device
 from edge.lang import name_key
 from edge.nlu.catalogue import is_safety_critical
 from edge.nlu.phonetic import label_score
+from edge.nlu.referents import reference
 
 __all__ = [
     "INTENT_CAPABILITY",
@@ -27,6 +29,7 @@ __all__ = [
     "Resolution",
     "choose_one",
     "is_plural",
+    "named_areas",
     "resolve",
 ]
 
@@ -37,7 +40,7 @@ AREA_THRESHOLD = 0.82
 TIE_MARGIN = 0.03
 
 _MEDIA = ("HassMediaPause", "HassMediaUnpause", "HassMediaNext", "HassMediaPrevious", "HassSetVolume",
-          "HassMediaSearchAndPlay", "VolumeUp", "VolumeDown", "HassMediaPlayerMute",
+          "HassMediaSearchAndPlay", "VolumeUp", "VolumeDown", "HassSetVolumeRelative", "HassMediaPlayerMute",
           "HassMediaPlayerUnmute")  # fmt: skip
 INTENT_DOMAINS: Mapping[str, frozenset[str]] = {
     **dict.fromkeys(("HassLightSet", "LightBrighter", "LightDimmer"), frozenset({"light"})),
@@ -127,6 +130,11 @@ def _match_areas(value: str, snapshot: ContextSnapshot) -> tuple[str, ...]:
     return ()
 
 
+def named_areas(value: str, snapshot: ContextSnapshot) -> tuple[str, ...]:
+    """The areas (name keys) an ``area`` or ``floor`` slot names; a floor gives every area on it."""
+    return _match_areas(value, snapshot)
+
+
 def _is_area(value: str, snapshot: ContextSnapshot) -> bool:
     key = name_key(value)
     return any(name_key(a) == key for a in snapshot.areas) or any(
@@ -135,7 +143,8 @@ def _is_area(value: str, snapshot: ContextSnapshot) -> bool:
 
 
 def _domain_ok(d: Device, domains: frozenset[str] | None) -> bool:
-    return domains is None or d.domain in domains or (d.device_class in domains)
+    # by kind too: "the oven" is ``switch.oven`` in a Zigbee2MQTT home, "the fan" may be a plug
+    return domains is None or d.domain in domains or d.device_class in domains or kind_of(d) in domains
 
 
 def _fits(d: Device, domains: frozenset[str] | None, capability: Capability | None) -> bool:
@@ -283,13 +292,14 @@ def choose_one(
     "lock" / "unlock" keep only the locks among them ("lock the door" never means the garage door).
     Otherwise: the one target in the satellite's area when there is exactly one; the area's targets when
     all of them are there, none is safety-critical and the request named no device ("turn on the light"
-    in a room with two lights: the room's lights, as Home Assistant does); else ask which one, among the
-    area's targets when it holds several, or among all of them."""
+    in a room with two lights: the room's lights, as Home Assistant does) nor said "it" / "that" (one of
+    several active devices: ask); else ask which one, among the area's targets when it holds several, or
+    among all of them."""
     devices = [snapshot.devices[t] for t in targets if t in snapshot.devices]
     if len(devices) <= 1 or is_plural(text, slots):
         return Choice(targets)
-    if _LOCK_VERBS & set(name_key(text).split()) and any(d.domain == "lock" for d in devices):
-        devices = [d for d in devices if d.domain == "lock"]  # "lock the door": a lock, not the garage door
+    if _LOCK_VERBS & set(name_key(text).split()) and any(kind_of(d) is Kind.LOCK for d in devices):
+        devices = [d for d in devices if kind_of(d) is Kind.LOCK]  # "lock the door": not the garage door
         targets = tuple(d.entity_id for d in devices)
         if len(devices) == 1:
             return Choice(targets)
@@ -301,7 +311,7 @@ def choose_one(
     if len(local) == 1:
         return Choice((local[0].entity_id,))
     critical = any(is_safety_critical(d) for d in devices)
-    if len(local) == len(devices) and not critical and not named:
+    if len(local) == len(devices) and not critical and not named and reference(text, slots) != "one":
         return Choice(targets)
     pool = local if len(local) > 1 else devices
     return Choice(tuple(d.entity_id for d in pool), ask=True)

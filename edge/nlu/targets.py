@@ -1,18 +1,25 @@
-"""Targets for a parsed intent: named/area/floor entities via :mod:`edge.nlu.resolve`, and context-aware
-defaults when the request names nothing ("pause" -> what is playing, "turn on the light" -> lights in the
-satellite's area, oven intents -> the oven).
+"""Targets for a parsed intent: named/area/floor entities via :mod:`edge.nlu.resolve`, references ("it",
+"them", "everything") via :mod:`edge.nlu.referents`, and context defaults when the request names nothing
+("pause" -> what is playing, "turn on the light" -> lights in the satellite's area, a temperature question ->
+the running oven, else the area's thermostat; "play X" -> the area's TV for a film on a screen satellite).
 
-The intent itself is never changed here; only which devices it applies to.
+Devices are told apart by kind (:func:`edge.context.kinds.kind_of`: ``switch.oven`` is an oven), never by
+entity-id prefix alone. The intent itself is never changed here; only which devices it applies to.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
+from edge.context.kinds import APPLIANCE_KINDS, Kind, is_active, kind_of, temperature_sources
 from edge.context.model import Capability, ContextSnapshot, Device
-from edge.nlu.resolve import resolve
+from edge.lang import model_tokens
+from edge.nlu.referents import refer
+from edge.nlu.resolve import named_areas, resolve
+from edge.nlu.types import Intent
 
-__all__ = ["choose_targets"]
+__all__ = ["VIDEO_CLASSES", "choose_targets", "nothing_here", "referred", "shows_video"]
 
 _MEDIA_PLAYING = {
     "HassMediaPause",
@@ -20,10 +27,14 @@ _MEDIA_PLAYING = {
     "HassMediaPrevious",
     "VolumeUp",
     "VolumeDown",
+    "HassSetVolumeRelative",
     "HassSetVolume",
     "HassMediaPlayerMute",
     "HassMediaPlayerUnmute",
 }
+_GET_TEMPERATURE = frozenset({"HassClimateGetTemperature", "OvenGetTemperature"})
+_SET_TEMPERATURE = frozenset({"HassClimateSetTemperature", "OvenSetTemperature"})
+_OVEN_INTENTS = frozenset({"OvenGetTemperature", "OvenSetTemperature"})
 _INTENT_DOMAIN = {
     "HassLightSet": "light",
     "LightBrighter": "light",
@@ -58,67 +69,218 @@ _NO_TARGET = {
     "Confirm",
     "Deny",
 }
+VIDEO_CLASSES = frozenset({"movie", "tv_show", "tvshow", "video", "episode", "channel"})
+_SHOW_WORDS = frozenset({"show", "watch", "display"})
+_THERMOSTAT_WORDS = frozenset({"thermostat", "thermostats", "heating", "heater", "radiator", "ac"})
 
 
 def _in_domain(d: Device, domain: str) -> bool:
+    kind = kind_of(d)
     if domain == "oven":
-        return d.domain == "oven" or d.device_class == "oven"
+        return kind is Kind.OVEN
     if domain == "climate":
-        return d.domain == "climate" and d.device_class != "oven"
+        return d.domain == "climate" and kind is not Kind.OVEN
+    if domain == "coffee_maker":
+        return kind is Kind.COFFEE_MAKER and (d.domain == "coffee_maker" or Capability.BREW in d.capabilities)
     return d.domain == domain
 
 
 def _has_screen(d: Device) -> bool:
-    return Capability.SCREEN in d.capabilities or d.device_class == "tv"
+    return d.domain == "media_player" and kind_of(d) is Kind.TV
 
 
 def _ids(devices: Iterable[Device]) -> tuple[str, ...]:
     return tuple(sorted(d.entity_id for d in devices))
 
 
-def _defaults(intent: str, focus: str, media_class: str, snapshot: ContextSnapshot) -> tuple[str, ...]:
-    devices = list(snapshot.devices.values())
+def _local(devices: Iterable[Device], snapshot: ContextSnapshot) -> list[Device]:
     area = snapshot.satellite.area.strip().lower()
+    return [d for d in devices if area and d.area.lower() == area]
+
+
+def shows_video(text: str) -> bool:
+    """Whether the words ask to *see* something ("show me the news", "I want to watch frozen")."""
+    return bool(_SHOW_WORDS & set(model_tokens(text)))
+
+
+def _media_default(intent: str, media_class: str, text: str, snapshot: ContextSnapshot) -> tuple[str, ...]:
+    pool = [d for d in snapshot.devices.values() if d.domain == "media_player"]
+    local = _local(pool, snapshot)
+    if intent in _MEDIA_PLAYING or intent == "HassTurnOff":
+        playing = [m.entity_id for m in snapshot.media if m.state == "playing"]
+        if playing:
+            return tuple(playing[:1])
+    if intent == "HassMediaUnpause":
+        paused = [m.entity_id for m in snapshot.media if m.state == "paused"]
+        if paused:
+            return tuple(paused[:1])
+    if intent == "HassMediaSearchAndPlay":
+        show = shows_video(text)
+        video = show or media_class in VIDEO_CLASSES
+        screens = [d for d in local if _has_screen(d)]
+        speakers = [d for d in local if not _has_screen(d)]
+        if video and screens and (snapshot.satellite.has_screen or show or not speakers):
+            return _ids(screens)[:1]  # a film on a screen satellite: the area's TV
+        if show:
+            return ()  # "show me X" with no screen here: say so, never play it elsewhere
+        for group in (speakers, local):
+            if group:
+                return _ids(group)[:1]  # audio, or no screen to watch on: the area's speaker
+        fitting = [d for d in pool if _has_screen(d) == video]
+        return _ids(fitting or pool)[:1]
+    group = local or pool
+    return (group[0].entity_id,) if group else ()
+
+
+def _running_appliances(snapshot: ContextSnapshot, kinds: frozenset[Kind]) -> list[Device]:
+    here = _local(snapshot.devices.values(), snapshot)
+    return [d for d in here if kind_of(d) in kinds and is_active(snapshot, d.entity_id)]
+
+
+def _companions(snapshot: ContextSnapshot) -> set[str]:
+    """Temperature sensors that belong to an appliance (the oven's), not to the room."""
+    found: set[str] = set()
+    for d in snapshot.devices.values():
+        if kind_of(d) in APPLIANCE_KINDS | {Kind.OVEN}:
+            found |= {s for s in temperature_sources(d, snapshot) if s != d.entity_id}
+    return found
+
+
+def _sources(devices: Iterable[Device], snapshot: ContextSnapshot) -> tuple[str, ...]:
+    """Where each device's temperature is read (itself, or the sensor that belongs to it)."""
+    out: list[str] = []
+    for d in devices:
+        out.extend(temperature_sources(d, snapshot) or (d.entity_id,))
+    return tuple(sorted(set(out)))
+
+
+def _temperature_default(intent: str, snapshot: ContextSnapshot) -> tuple[str, ...]:
+    """A temperature question naming nothing: a running appliance in the area (the oven on), else the
+    area's thermostat or room temperature sensor, else the home's thermostat(s); the oven intents the oven."""
+    devices = list(snapshot.devices.values())
+    running = _running_appliances(snapshot, APPLIANCE_KINDS | {Kind.OVEN})
+    running = [d for d in running if temperature_sources(d, snapshot)]
+    if running:
+        return _sources(running, snapshot)
+    if intent in _OVEN_INTENTS:
+        ovens = [d for d in devices if kind_of(d) is Kind.OVEN]
+        return _sources(_local(ovens, snapshot) or ovens, snapshot)
+    thermostats = [d for d in devices if kind_of(d) is Kind.THERMOSTAT]
+    if here := _local(thermostats, snapshot):
+        return _ids(here)
+    owned = _companions(snapshot)
+    rooms = [d for d in devices if kind_of(d) is Kind.TEMPERATURE_SENSOR and d.entity_id not in owned]
+    if here := _local(rooms, snapshot):
+        return _ids(here)
+    return _ids(thermostats)
+
+
+def _set_temperature_default(intent: str, text: str, snapshot: ContextSnapshot) -> tuple[str, ...] | None:
+    """ "set it to 200" with the oven running here (and no thermostat named) sets the oven; None: the usual
+    climate default."""
+    if intent not in _SET_TEMPERATURE or _THERMOSTAT_WORDS & set(model_tokens(text)):
+        return None
+    ovens = [d for d in snapshot.devices.values() if kind_of(d) is Kind.OVEN]
+    settable = [d for d in ovens if Capability.TEMPERATURE_SET in d.capabilities]
+    running = [d for d in _running_appliances(snapshot, frozenset({Kind.OVEN})) if d in settable]
+    if running:
+        return _ids(running)
+    if intent in _OVEN_INTENTS:
+        return _ids(_local(settable, snapshot) or settable or _local(ovens, snapshot) or ovens)
+    return None
+
+
+def _defaults(
+    intent: str, focus: str, media_class: str, text: str, snapshot: ContextSnapshot
+) -> tuple[str, ...]:
+    if intent in _GET_TEMPERATURE:
+        return _temperature_default(intent, snapshot)
+    if (oven := _set_temperature_default(intent, text, snapshot)) is not None:
+        return oven
     domain = _INTENT_DOMAIN.get(intent, focus)
     if not domain:
         return ()
-    pool = [d for d in devices if _in_domain(d, domain)]
-    local = [d for d in pool if area and d.area.lower() == area]
     if domain == "media_player":
-        if intent in _MEDIA_PLAYING or (intent == "HassTurnOff" and snapshot.media):
-            playing = [m.entity_id for m in snapshot.media if m.state == "playing"]
-            if playing:
-                return tuple(playing[:1])
-        if intent == "HassMediaUnpause":
-            paused = [m.entity_id for m in snapshot.media if m.state == "paused"]
-            if paused:
-                return tuple(paused[:1])
-        if intent == "HassMediaSearchAndPlay":
-            want_screen = media_class in {"movie", "tv_show", "video"}
-            for group in (local, pool):
-                fitting = [d for d in group if _has_screen(d) == want_screen]
-                if fitting:
-                    return (sorted(fitting, key=lambda d: d.entity_id)[0].entity_id,)
-        group = local or pool
-        return (group[0].entity_id,) if len(group) >= 1 else ()
-    if local:
+        return _media_default(intent, media_class, text, snapshot)
+    pool = [d for d in snapshot.devices.values() if _in_domain(d, domain)]
+    if local := _local(pool, snapshot):
         return _ids(local)
     if domain in {"oven", "climate", "vacuum", "coffee_maker"} or len(pool) == 1:
         return _ids(pool)
     return ()
 
 
+def _temperature_of(targets: Sequence[str], snapshot: ContextSnapshot) -> tuple[str, ...]:
+    devices = [snapshot.devices[t] for t in targets if t in snapshot.devices]
+    return _sources(devices, snapshot) if devices else tuple(targets)
+
+
 def choose_targets(
-    intent: str, slots: Mapping[str, str], focus: str, media_class: str, snapshot: ContextSnapshot
+    intent: str,
+    slots: Mapping[str, str],
+    focus: str,
+    media_class: str,
+    snapshot: ContextSnapshot,
+    *,
+    text: str = "",
 ) -> tuple[tuple[str, ...], tuple[float, ...]]:
-    """(entity_ids, scores) for the intent; empty when nothing fits (the planner then asks or says so)."""
+    """(entity_ids, scores) for the intent; empty when nothing fits (the planner then asks or says so).
+    ``text`` (the request's words) lets a reference ("it", "them", "everything") and "show me" count."""
     if intent in _NO_TARGET:
         return (), ()
+    referent = refer(intent, slots, text, snapshot, _named_areas(slots, snapshot)) if text else None
+    if referent is not None:
+        return referent.targets, tuple(1.0 for _ in referent.targets)
     domain = _INTENT_DOMAIN.get(intent, focus)
     if slots.keys() & {"name", "area", "floor"}:
         res = resolve(
             intent, dict(slots), snapshot, domains=(domain,) if domain and "name" not in slots else ()
         )
+        if intent in _GET_TEMPERATURE and res.targets:
+            found = _temperature_of(res.targets, snapshot)
+            return found, tuple(1.0 for _ in found)
         return res.targets, res.scores
-    targets = _defaults(intent, focus, media_class, snapshot)
+    targets = _by_class(slots, snapshot) or _defaults(intent, focus, media_class, text, snapshot)
     return targets, tuple(1.0 for _ in targets)
+
+
+def _by_class(slots: Mapping[str, str], snapshot: ContextSnapshot) -> tuple[str, ...]:
+    """Home Assistant's convention for a question about a kind of sensor ("is there a gas leak": domain
+    ``binary_sensor``, device class ``gas``): the devices of that class, the satellite's area's if it has
+    any, else the home's."""
+    cls = slots.get("device_class", "").strip().lower()
+    if not cls:
+        return ()
+    domain = slots.get("domain", "").strip().lower()
+    pool = [
+        d
+        for d in snapshot.devices.values()
+        if d.device_class.lower() == cls and (not domain or d.domain == domain)
+    ]
+    return _ids(_local(pool, snapshot) or pool)
+
+
+def _named_areas(slots: Mapping[str, str], snapshot: ContextSnapshot) -> tuple[str, ...]:
+    return tuple(a for key in ("area", "floor") if (v := slots.get(key)) for a in named_areas(v, snapshot))
+
+
+def referred(intent: Intent, snapshot: ContextSnapshot) -> Intent:
+    """The intent with what its reference ("it", "them", "everything") means as targets, unless it already
+    carries some of those devices (the parser's choice, or the one the answer to "Which one?" named: a
+    confirmed plan acts on what was named, nothing more)."""
+    found = refer(intent.name, intent.slots, intent.text, snapshot, _named_areas(intent.slots, snapshot))
+    if found is None or not found.targets or (intent.targets and set(intent.targets) <= set(found.targets)):
+        return intent
+    return replace(intent, targets=found.targets, target_scores=tuple(1.0 for _ in found.targets))
+
+
+def nothing_here(intent: Intent, snapshot: ContextSnapshot) -> str:
+    """Why a request about what is here has nothing to act on ("close them" with nothing open, "show me
+    the news" where there is no screen), or "" when it has something."""
+    area = snapshot.satellite.area
+    screens = [d for d in snapshot.in_area(area) if _has_screen(d)]
+    shows = intent.name == "HassMediaSearchAndPlay" and shows_video(intent.text)
+    if shows and not intent.targets and not screens:
+        return f"There's no screen in the {area} to show it on." if area else "There's no screen here."
+    found = refer(intent.name, intent.slots, intent.text, snapshot, _named_areas(intent.slots, snapshot))
+    return found.message if found is not None and not found.targets else ""

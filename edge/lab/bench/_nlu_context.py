@@ -57,6 +57,7 @@ HOMES: Mapping[str, tuple[str, bool]] = {
     "ha_test": ("ha-intents/home_en_fixtures.yaml", True),
 }
 Kind = Literal["act", "answer", "ask", "none"]
+_CHANGED_MS = 1_000_000.0  # when a case's ``changed`` device reported (the request comes 5 s later)
 Analyse = Callable[[str, ContextSnapshot], ParseResult]
 
 
@@ -146,9 +147,9 @@ def snapshot_for(case: ContextCase, home: Home) -> ContextSnapshot:
         if media_type:
             attrs["media_content_type"] = media_type
         states[eid] = DeviceState(state, attrs)
-    if case.changed:
+    if case.changed:  # reported 5 s before the request; every other state long before
         st = states[case.changed]
-        states[case.changed] = DeviceState(st.state, st.attributes, t_ms=1_000_000.0)
+        states[case.changed] = DeviceState(st.state, st.attributes, t_ms=_CHANGED_MS)
     return ContextSnapshot(
         version=1,
         satellite=Satellite(area=case.area, has_screen=case.screen),
@@ -156,6 +157,7 @@ def snapshot_for(case: ContextCase, home: Home) -> ContextSnapshot:
         states=states,
         time=datetime(2025, 1, 1, 19, 0),
         areas=tuple(home.areas),
+        now_ms=_CHANGED_MS + 5_000.0,
     )
 
 
