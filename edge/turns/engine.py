@@ -217,6 +217,10 @@ class TurnEngine:
                 self._pending = _Pending("which", d.heard.t_end, intents=intents, candidates=which.candidates)
                 d.asked = Asked.WHICH
                 return say.which_question(which.candidates, snapshot)
+            if which.refusal:  # "close them" with nothing here to close: say so, act on nothing
+                d.lap("plan")
+                d.result_ok, d.result_error = False, str(ErrorCode.NO_SUCH_DEVICE)
+                return which.refusal
             intents = (which.intent,)  # narrowed to the one in the satellite's area, when that settled it
             d.targets, d.target_scores = which.intent.targets, which.intent.target_scores
         try:
