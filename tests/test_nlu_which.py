@@ -253,7 +253,7 @@ def test_parse_prints_the_decision_the_device_would_take(
 
 
 def test_a_reference_with_nothing_here_says_so_and_moves_nothing(tmp_path: Path) -> None:
-    """"close them" in an office with nothing open: the device says there is nothing here to close (not "I
+    """ "close them" in an office with nothing open: the device says there is nothing here to close (not "I
     don't know a device called that") and the garage door elsewhere stays as it is."""
     home, (closed,) = asyncio.run(_turns(tmp_path, "office", [("close them", 1.0)]))
     assert closed.response == "There is nothing here to close."
