@@ -27,7 +27,7 @@ MIGRATIONS: tuple[str, ...] = (
     "ALTER TABLE list_items ADD COLUMN t_complete REAL NOT NULL DEFAULT 0",
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-_ARTICLES = re.compile(r"^(?:(?:my|the|our|a|an|to)\s+)+")
+_ARTICLES = re.compile(r"^(?:(?:my|the|our|a|an)\s+)+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +88,12 @@ class ListStore:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+    def __enter__(self) -> ListStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def items(self, name: str) -> tuple[ListItem, ...]:
         """The list's items in the order they were added."""

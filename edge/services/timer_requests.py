@@ -124,7 +124,9 @@ def run_timer_intent(
         return TimerOutcome(text, changed=tuple(("cancelled", t) for t in gone))
     found = select(everything, query, satellite_area)
     if intent.name == "HassTimerStatus":
-        return TimerOutcome(_status(found, now) if found or not query.empty else _status(everything, now))
+        if not found and not query.empty:
+            return TimerOutcome(_none_match(query, bool(everything)), ok=False)
+        return TimerOutcome(_status(found or everything, now))
     if not found:
         return TimerOutcome(_none_match(query, bool(everything)), ok=False)
     if len(found) > 1:
