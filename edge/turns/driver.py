@@ -16,6 +16,9 @@ Time is the caller's: the device passes the wall clock, a scripted session and t
 
 from __future__ import annotations
 
+import time
+from collections.abc import Awaitable, Callable
+
 from edge.feedback.observations import BargeIn
 from edge.feedback.record import TurnRecord
 from edge.turns.engine import TurnEngine
@@ -58,6 +61,15 @@ class TurnDriver:
     async def announce(self, now: float) -> int:
         """Say what is due unasked at ``now`` (timers that ended, broadcasts); how many were said."""
         return await self.engine.announce(now)
+
+    async def announcements(
+        self, due: Callable[[], Awaitable[None]], clock: Callable[[], float] = time.time
+    ) -> None:
+        """Say what is due as soon as it is: ``due`` returns when something may be (the services' ``wait``:
+        a timer's end, a broadcast); ``clock`` stamps the announcements. Runs until cancelled."""
+        while True:
+            await due()
+            await self.announce(clock())
 
     async def tick(self, now: float) -> None:
         """The time is ``now``: announcements and pending device events first, then the recorder's
