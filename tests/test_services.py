@@ -20,9 +20,9 @@ from edge.feedback.record import Asked, TurnRecord
 from edge.lab.sim.local import LocalHome
 from edge.nlu.parser import NLUParser
 from edge.nlu.types import Intent
-from edge.services import SERVICE_INTENTS
+from edge.services import SERVICE_INTENTS, HomeServices
 from edge.services.durations import duration_from_slots, duration_in_text, spoken_duration
-from edge.services.lists import MIGRATIONS, SCHEMA_VERSION, ListStore, list_key, lists_path
+from edge.services.lists import MIGRATIONS, SCHEMA_VERSION, ListItem, ListStore, list_key, lists_path
 from edge.services.replies import NO_WEATHER, RESPONSES, current_date, current_time, weather
 from edge.services.timers import TimerBook, TimerQuery, name_in_text, select
 from edge.turns.heard import Heard
@@ -272,7 +272,7 @@ def test_several_timers_ask_which_and_the_answer_picks_one_then_it_ends_aloud(tm
     )
 
 
-def test_an_unknown_list_is_answered_clearly_and_todo_entities_are_lists(tmp_path: Path) -> None:
+def test_an_unknown_list_is_answered_clearly(tmp_path: Path) -> None:
     texts = {
         "groceries": _intent(
             "HassListAddItem", "add milk to the groceries list", item="milk", name="groceries"
@@ -309,3 +309,67 @@ def test_text_through_the_real_nlu(tmp_path: Path) -> None:
     assert (milk.intent, milk.response) == ("HassShoppingListAddItem", "Added milk to the shopping list.")
     assert clock_time.intent == "HassGetCurrentTime" and clock_time.response == "It's 7:00 AM."
     assert [e.type for e in events if e.turn_id == "t0"][-1] is EventType.RESPONSE
+
+
+def test_nevermind_is_silent_and_drops_the_question_waiting(tmp_path: Path) -> None:
+    texts = {
+        "a": _intent("HassStartTimer", "set a pizza timer for 10 minutes", minutes="10"),
+        "b": _intent("HassStartTimer", "set a timer for 5 minutes", minutes="5"),
+        "cancel": _intent("HassCancelTimer", "cancel the timer"),
+        "never mind": _intent("HassNevermind", "never mind"),
+        "status": _intent("HassTimerStatus", "timers status"),
+    }
+    lines = [
+        ("a", 0.0),
+        ("b", 1.0),
+        ("cancel", 2.0),
+        ("never mind", 3.0),
+        ("the pizza one", 4.0),
+        ("status", 5.0),
+    ]
+    records, _ = asyncio.run(_run(tmp_path, lines, Scripted(texts), Clock()))
+    ask, nevermind, late, status = records[2:]
+    assert ask.asked is Asked.WHICH
+    assert nevermind.response == "" and nevermind.asked is Asked.NONE
+    assert late.intent is None  # no question waits any more: not an answer, and no request either
+    assert status.response == (
+        "2 timers. 4 minutes and 56 seconds left on the 5 minute timer; 9 minutes and 55 seconds left on "
+        "the pizza timer."
+    )
+
+
+def test_todo_entities_are_lists_and_a_named_list_is_kept_apart(tmp_path: Path) -> None:
+    groceries = Device("todo.groceries", "Groceries", "todo", area="kitchen")
+    snapshot = ContextSnapshot(
+        1, Satellite(area="kitchen"), {groceries.entity_id: groceries}, {}, datetime(2026, 12, 6, 9, 0)
+    )
+    services = HomeServices(lists=ListStore(tmp_path / "l.sqlite3"), clock=Clock(), site_id="k")
+
+    async def main() -> list[str]:
+        said = []
+        for intent in (
+            _intent("HassListAddItem", "add bread to the groceries list", item="bread", name="groceries"),
+            _intent("HassShoppingListAddItem", "add soap to my list", item="soap"),
+            _intent("HassListCompleteItem", "check off bread from groceries", item="bread", name="grocery"),
+            _intent(
+                "HassListRemoveItem", "remove soap from the groceries list", item="soap", name="groceries"
+            ),
+            _intent("HassListAddItem", "add a nap to my chores list", item="a nap", name="chores"),
+            _intent("HassListAddItem", "add to my shopping list", item="", name="shopping"),
+        ):
+            said.append((await services.handle(intent, snapshot)).text)
+        return said
+
+    try:
+        assert asyncio.run(main()) == [
+            "Added bread to the grocery list.",
+            "Added soap to the shopping list.",
+            "Checked off bread.",
+            "Soap isn't on the grocery list.",
+            "I don't have a chores list. Your lists are: shopping list, to do list, grocery list.",
+            "What should I put on the shopping list?",
+        ]
+        assert services.lists.items("groceries") == (ListItem("bread", complete=True),)
+        assert services.lists.items("shopping") == (ListItem("soap"),)
+    finally:
+        services.close()

@@ -208,10 +208,10 @@ class HomeServices:
         body = {"list": key, "items": [i.to_json() for i in items], "site_id": self.site_id}
         await self._publish(self.list_topic(key), json.dumps(body).encode(), qos=1, retain=True)
 
-    async def publish_lists(self, snapshot: ContextSnapshot | None = None) -> None:
-        """Publish every list (retained), e.g. at start: a client sees them even before the first change."""
-        keys = self.list_names + await asyncio.to_thread(self.lists.names)
-        for key in dict.fromkeys(keys):
+    async def publish_lists(self) -> None:
+        """Publish every list that holds an item (retained), at start: a client sees them even when the
+        broker lost its retained messages. An empty list is published when its last item goes."""
+        for key in await asyncio.to_thread(self.lists.names):
             await self.publish_list(key)
 
     # -- broadcast ---------------------------------------------------------------------------------
