@@ -373,3 +373,16 @@ def test_todo_entities_are_lists_and_a_named_list_is_kept_apart(tmp_path: Path) 
         assert services.lists.items("shopping") == (ListItem("soap"),)
     finally:
         services.close()
+
+
+def test_a_compound_request_serves_its_service_part_and_acts_on_its_device_part(tmp_path: Path) -> None:
+    """Through the real NLU: the timer is set and the lamp turned on, in one turn."""
+    lines = [
+        ("set a timer for 5 minutes and turn on the office lamp", 0.0),
+        ("how long is left on the timer", 30.0),
+    ]
+    records, _ = asyncio.run(_run(tmp_path, lines, _nlu(), Clock()))
+    both, status = records
+    assert both.intent == "Macro" and both.targets == ("light.office_lamp",)
+    assert both.response.startswith("Timer set for 5 minutes.")
+    assert status.response == "4 minutes and 30 seconds left on the 5 minute timer."

@@ -210,14 +210,22 @@ class TurnEngine:
             intent = await asyncio.to_thread(self.parser.parse, part, snapshot)
             if intent is None or intent.name in _TEACHING_INTENTS or intent.source == "domain":
                 return None  # not a list of home requests: the whole sentence goes to the NLU
-            if self.services is not None and self.services.handles(intent.name):
-                return None  # "add milk and eggs to the list": one service request, read whole
             intents.append(intent.with_source(_rewrite_source(d)) if d.rewrite is not None else intent)
         d.lap("nlu")
         self._describe(d, intents[0], tuple(intents))
         for intent in intents:
             await self._emit(EventType.INTENT, d.heard.t_end, d.turn_id, intent.to_json())
-        return await self._act(d, tuple(intents), snapshot)
+        served = [i for i in intents if self.services is not None and self.services.handles(i.name)]
+        if not served:
+            return await self._act(d, tuple(intents), snapshot)
+        # "set a timer for 5 minutes and turn off the oven": the services' parts here (a question they
+        # would ask is left out), the devices' parts planned together as usual
+        assert self.services is not None
+        texts = [(await self.services.handle(i, snapshot)).text for i in served]
+        devices = tuple(i for i in intents if not self.services.handles(i.name))
+        if devices:
+            texts.append(await self._act(d, devices, snapshot))
+        return " ".join(t for t in texts if t)
 
     async def _serve(self, d: Draft, intent: Intent, snapshot: ContextSnapshot) -> str:
         """An intent that needs no device, carried out by the services ("Which timer?" waits for the
