@@ -386,3 +386,25 @@ def test_a_compound_request_serves_its_service_part_and_acts_on_its_device_part(
     assert both.intent == "Macro" and both.targets == ("light.office_lamp",)
     assert both.response.startswith("Timer set for 5 minutes.")
     assert status.response == "4 minutes and 30 seconds left on the 5 minute timer."
+
+
+def test_the_timer_verb_decides_among_timer_intents(tmp_path: Path) -> None:
+    """Today's model reads "pause the timer" as a cancel and "add 2 minutes to the timer" as a start: the
+    verb decides among timer intents, so a pause never cancels (and the record says what was done)."""
+    lines = [
+        ("set a timer for 10 minutes", 0.0),
+        ("pause the timer", 10.0),
+        ("add 2 minutes to the timer", 20.0),
+        ("how much time is left on the timer", 500.0),
+        ("set a timer for 1 minute", 510.0),
+        ("cancel all my timers", 520.0),
+    ]
+    records, _ = asyncio.run(_run(tmp_path, lines, _nlu(), Clock()))
+    said = [(r.intent, r.response) for r in records]
+    assert said[1] == ("HassPauseTimer", "Paused the 10 minute timer.")
+    assert said[2] == (
+        "HassIncreaseTimer",
+        "2 minutes added to the 10 minute timer; 11 minutes and 50 seconds left.",
+    )
+    assert said[3] == ("HassTimerStatus", "11 minutes and 50 seconds left on the 10 minute timer (paused).")
+    assert said[5] == ("HassCancelAllTimers", "Cancelled 2 timers.")

@@ -55,11 +55,13 @@ class Publisher(Protocol):
 @dataclass(frozen=True, slots=True)
 class ServiceReply:
     """What a service request did: the text to say ("" says nothing), ``ok`` (None: nothing was done yet,
-    a question was asked) and ``ask``: the timer ids of "Which timer: ...?", for the answer."""
+    a question was asked), ``ask``: the timer ids of "Which timer: ...?", for the answer, and ``intent``:
+    the intent carried out when it is not the one asked for ("pause the timer" heard as a cancel)."""
 
     text: str
     ok: bool | None = True
     ask: tuple[str, ...] = ()
+    intent: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +113,8 @@ class HomeServices:
         if name in TIMER_INTENTS:
             outcome = run_timer_intent(self.timers, intent, snapshot.areas, snapshot.satellite.area)
             await self._timer_events(outcome.changed)
-            return ServiceReply(outcome.text, outcome.ok, tuple(t.timer_id for t in outcome.ask))
+            asked = tuple(t.timer_id for t in outcome.ask)
+            return ServiceReply(outcome.text, outcome.ok, asked, outcome.intent)
         if name in LIST_INTENTS:
             return await self._list(intent, snapshot)
         if name == "HassBroadcast":
@@ -136,7 +139,7 @@ class HomeServices:
             return None
         outcome = apply_to(self.timers, intent, timer)
         await self._timer_events(outcome.changed)
-        return ServiceReply(outcome.text, outcome.ok)
+        return ServiceReply(outcome.text, outcome.ok, intent=outcome.intent)
 
     # -- announcements -----------------------------------------------------------------------------
     async def due(self) -> list[Announcement]:

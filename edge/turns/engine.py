@@ -234,6 +234,7 @@ class TurnEngine:
         reply = await self.services.handle(intent, snapshot)
         d.lap("plan")
         d.result_ok = reply.ok
+        d.intent = reply.intent or d.intent
         if reply.ask:
             self._pending = _Pending("service", d.heard.t_end, intents=(intent,), candidates=reply.ask)
             d.asked = Asked.WHICH
@@ -338,6 +339,7 @@ class TurnEngine:
                 return None  # not an answer: a new request
             self._describe(d, pending.intents[0], pending.intents)
             d.result_ok = reply.ok
+            d.intent = reply.intent or d.intent
             return reply.text
         if pending.kind == "which":
             # the device named in the answer, through the gate as a direct request (a lock still asks);
