@@ -408,3 +408,12 @@ def test_the_timer_verb_decides_among_timer_intents(tmp_path: Path) -> None:
     )
     assert said[3] == ("HassTimerStatus", "11 minutes and 50 seconds left on the 10 minute timer (paused).")
     assert said[5] == ("HassCancelAllTimers", "Cancelled 2 timers.")
+
+
+def test_items_are_found_with_or_without_a_plural(tmp_path: Path) -> None:
+    with ListStore(tmp_path / "l.sqlite3") as store:
+        assert store.add("shopping", "eggs") and store.add("shopping", "tomato")
+        assert store.complete("shopping", "egg")
+        assert store.remove("shopping", "the tomatoes")
+        assert not store.remove("shopping", "bread")
+        assert store.items("shopping") == (ListItem("eggs", complete=True),)

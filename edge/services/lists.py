@@ -127,19 +127,36 @@ class ListStore:
         return True
 
     def complete(self, name: str, item: str) -> bool:
-        """Check ``item`` off; False when it is not on the list (or already checked off)."""
+        """Check ``item`` off ("eggs" also checks off "egg"); False when it is not on the list (or already
+        checked off)."""
         with self._lock:
-            cur = self._conn.execute(
-                "UPDATE list_items SET complete = 1, t_complete = ? "
-                "WHERE list = ? AND key = ? AND complete = 0",
-                (time.time(), list_key(name), item_key(item)),
+            key = self._find(list_key(name), item, open_only=True)
+            if key is None:
+                return False
+            self._conn.execute(
+                "UPDATE list_items SET complete = 1, t_complete = ? WHERE list = ? AND key = ?",
+                (time.time(), list_key(name), key),
             )
-        return cur.rowcount > 0
+        return True
 
     def remove(self, name: str, item: str) -> bool:
         """Delete ``item`` from the list; False when it is not on it."""
         with self._lock:
-            cur = self._conn.execute(
-                "DELETE FROM list_items WHERE list = ? AND key = ?", (list_key(name), item_key(item))
-            )
-        return cur.rowcount > 0
+            key = self._find(list_key(name), item)
+            if key is None:
+                return False
+            self._conn.execute("DELETE FROM list_items WHERE list = ? AND key = ?", (list_key(name), key))
+        return True
+
+    def _find(self, list_name: str, item: str, *, open_only: bool = False) -> str | None:
+        """The stored key of ``item`` on the list, with or without a plural s (under the lock);
+        ``open_only``: not checked off."""
+        key = item_key(item)
+        for candidate in dict.fromkeys((key, key + "s", key.removesuffix("s"), key.removesuffix("es"))):
+            row = self._conn.execute(
+                "SELECT key FROM list_items WHERE list = ? AND key = ? AND complete <= ?",
+                (list_name, candidate, 0 if open_only else 1),
+            ).fetchone()
+            if row is not None:
+                return str(row[0])
+        return None

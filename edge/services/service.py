@@ -236,7 +236,8 @@ class HomeServices:
         now = self.clock()
         for event, timer in changed:
             body = {"event": event, "timer": timer.to_json(now), "site_id": self.site_id}
-            await self._publish(f"{self.base}/{self.site_id}/timer", json.dumps(body).encode())
+            if not await self._publish(f"{self.base}/{self.site_id}/timer", json.dumps(body).encode()):
+                break  # no broker (or none given): the rest would wait for it in vain
         if changed:
             self._changed.set()  # the announcer's next deadline may have moved
 
