@@ -5,16 +5,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from edge.lang import fold, numbers_to_digits
 
-__all__ = ["UNIT_SECONDS", "duration_from_slots", "duration_in_text", "slot_seconds", "spoken_duration"]
+__all__ = [
+    "UNIT_SECONDS",
+    "Said",
+    "duration_from_slots",
+    "duration_in_text",
+    "durations_said",
+    "slot_seconds",
+    "spoken_duration",
+]
 
 UNIT_SECONDS: Mapping[str, int] = {"hours": 3600, "minutes": 60, "seconds": 1}
 _HALF = frozenset({"half", "1/2", "a half", "half a", "half an"})
 _UNIT_WORDS = {"hour": "hours", "hr": "hours", "minute": "minutes", "min": "minutes", "second": "seconds",
                "sec": "seconds"}  # fmt: skip
-_DURATION = re.compile(r"(\d+(?:\.\d+)?|a|an|half an?|half)[ -](hour|hr|minute|min|second|sec)s?\b")
 
 
 def slot_seconds(value: str, unit: str) -> float | None:
@@ -48,16 +56,77 @@ def duration_from_slots(slots: Mapping[str, str], prefix: str = "") -> float | N
     return total if found else None
 
 
+@dataclass(frozen=True, slots=True)
+class Said:
+    """A duration said in the text, ``seconds`` long, at words ``[start, end)``; ``of_timer``: it names
+    a timer ("the 1 hour timer", "the timer for 1 hour") rather than an amount of time ("by 5 minutes")."""
+
+    seconds: float
+    start: int
+    end: int
+    of_timer: bool
+
+
+def _words(text: str) -> list[str]:
+    said = fold(text.replace("1/2", "half").replace("-", " "))
+    return numbers_to_digits(said.split())
+
+
+def _component(words: list[str], i: int) -> tuple[float, int] | None:
+    """One "<amount> <unit>" at ``words[i]``: (seconds, index after it), or None."""
+    w, n, j = words[i], 0.0, i + 1
+    if re.fullmatch(r"\d+(?:\.\d+)?", w):
+        n = float(w)
+        if words[j : j + 3] == ["and", "a", "half"]:
+            n, j = n + 0.5, j + 3
+    elif w in {"a", "an", "one"}:
+        n = 1.0
+    elif w == "half":
+        n, j = 0.5, j + (1 if words[j : j + 1] in (["a"], ["an"]) else 0)
+    else:
+        return None
+    unit = _UNIT_WORDS.get(words[j].removesuffix("s")) if j < len(words) else None
+    if unit is None:
+        return None
+    j += 1
+    if words[j : j + 3] == ["and", "a", "half"]:
+        n, j = n + 0.5, j + 3
+    return n * UNIT_SECONDS[unit], j
+
+
+def durations_said(text: str) -> list[Said]:
+    """Every duration in ``text``, its parts joined ("1 hour, 15 minutes and 30 seconds" is one, "5 and
+    a half minutes", "half an hour", "1/2 a minute" too)."""
+    words = _words(text)
+    out: list[Said] = []
+    i = 0
+    while i < len(words):
+        part = _component(words, i)
+        if part is None:
+            i += 1
+            continue
+        total, j = part
+        while True:  # "1 hour 15 minutes", "1 hour, 15 minutes, and 30 seconds" (fold drops the commas)
+            k = j
+            while k < len(words) and words[k] == "and":
+                k += 1
+            more = _component(words, k) if k < len(words) else None
+            if more is None:
+                break
+            total, j = total + more[0], more[1]
+        before = words[max(0, i - 2) : i]
+        of_timer = words[j : j + 1] in (["timer"], ["timers"]) or (
+            len(before) == 2 and before[0] in {"timer", "timers"} and before[1] in {"for", "of"}
+        )
+        out.append(Said(total, i, j, of_timer))
+        i = j
+    return out
+
+
 def duration_in_text(text: str) -> float | None:
     """The duration written in ``text`` ("the five minute one", "1 hour and 30 minutes"), or None."""
-    words = numbers_to_digits(fold(text).replace("-", " ").split())
-    total, found = 0.0, False
-    for amount, unit in _DURATION.findall(" ".join(words)):
-        name = _UNIT_WORDS[unit]
-        value = slot_seconds(amount, name) if amount not in {"a", "an"} else float(UNIT_SECONDS[name])
-        if value is not None:
-            total, found = total + value, True
-    return total if found else None
+    said = durations_said(text)
+    return sum(d.seconds for d in said) if said else None
 
 
 def spoken_duration(seconds: float, *, adjective: bool = False) -> str:

@@ -16,7 +16,16 @@ from pathlib import Path
 
 from edge.lang import fold
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "ListItem", "ListStore", "item_key", "list_key", "lists_path"]
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "ListItem",
+    "ListStore",
+    "item_key",
+    "list_in_text",
+    "list_key",
+    "lists_path",
+]
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the items of every list; ``key`` is the folded item, so "Milk" and "milk" are one item
@@ -28,6 +37,7 @@ MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _ARTICLES = re.compile(r"^(?:(?:my|the|our|a|an)\s+)+")
+_NAMED_LIST = re.compile(r"\b(?:to|on|onto|in|from|off|of)\s+(?:my|the|our)\s+([a-z0-9' ]+?)\s+list\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +65,13 @@ def list_key(name: str) -> str:
     elif words and len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):
         words[-1] = words[-1][:-1]
     return " ".join(words)
+
+
+def list_in_text(text: str) -> str:
+    """The list named in ``text`` when the NLU gave none: "add apples to my trader joes list" -> "trader
+    joes"; "" for "the list" or no list."""
+    match = _NAMED_LIST.search(fold(text.replace("-", " ")))
+    return match.group(1) if match else ""
 
 
 def item_key(item: str) -> str:

@@ -24,7 +24,7 @@ from edge.lang import fold
 from edge.nlu.types import Intent
 from edge.services import replies
 from edge.services.broadcast import Broadcast, BroadcastInbox, broadcast_topic, encode
-from edge.services.lists import ListStore, item_key, list_key
+from edge.services.lists import ListStore, item_key, list_in_text, list_key
 from edge.services.timer_requests import TIMER_INTENTS, apply_to, finished_text, run_timer_intent
 from edge.services.timers import Timer, TimerBook, chosen_timer
 
@@ -176,31 +176,33 @@ class HomeServices:
 
     async def _list(self, intent: Intent, snapshot: ContextSnapshot) -> ServiceReply:
         item = " ".join(intent.slots.get("item", "").split())
-        shopping = intent.name.startswith("HassShoppingList")
-        said_list = intent.slots.get("name", "").strip()
-        key = SHOPPING if shopping or not said_list else list_key(said_list)
+        said_list = intent.slots.get("name", "").strip() or list_in_text(intent.text)
+        key = list_key(said_list) if said_list else SHOPPING  # HassShoppingList*: no name
+        as_intent = intent.name.replace("ShoppingList", "List") if key != SHOPPING else ""  # for the record
         known = await asyncio.to_thread(self.known_lists, snapshot)
         if key not in known:
             names = ", ".join(f"{k} list" for k in known[:4])
-            return ServiceReply(f"I don't have a {said_list} list. Your lists are: {names}.", ok=False)
+            return ServiceReply(
+                f"I don't have a {said_list} list. Your lists are: {names}.", ok=False, intent=as_intent
+            )
         label = f"{key} list"
         if not item_key(item):
-            return ServiceReply(f"What should I put on the {label}?", ok=False)
+            return ServiceReply(f"What should I put on the {label}?", ok=False, intent=as_intent)
         if intent.name.endswith("AddItem"):
             added = await asyncio.to_thread(self.lists.add, key, item)
-            text = f"Added {item} to the {label}." if added else f"{item} is already on the {label}."
+            text = f"Added {item} to the {label}." if added else f"Already on the {label}: {item}."
         elif intent.name.endswith("CompleteItem"):
-            done = await asyncio.to_thread(self.lists.complete, key, item)
-            text = f"Checked off {item}." if done else f"{item} isn't on the {label}."
-            if not done:
-                return ServiceReply(_capital(text), ok=False)
+            checked = await asyncio.to_thread(self.lists.complete, key, item)
+            if not checked:
+                return ServiceReply(f"I can't find {item} on the {label}.", ok=False, intent=as_intent)
+            text = f"Checked off {item}."
         else:
             gone = await asyncio.to_thread(self.lists.remove, key, item)
             if not gone:
-                return ServiceReply(_capital(f"{item} isn't on the {label}."), ok=False)
+                return ServiceReply(f"I can't find {item} on the {label}.", ok=False, intent=as_intent)
             text = f"Removed {item} from the {label}."
         await self.publish_list(key)
-        return ServiceReply(_capital(text))
+        return ServiceReply(_capital(text), intent=as_intent)
 
     def list_topic(self, key: str) -> str:
         slug = re.sub(r"[^a-z0-9]+", "_", fold(key)).strip("_") or "list"

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from edge.nlu.types import Intent
-from edge.services.durations import duration_from_slots, spoken_duration
-from edge.services.timers import Timer, TimerBook, TimerQuery, name_in_text, select
+from edge.services.durations import duration_from_slots, durations_said, spoken_duration
+from edge.services.timers import Timer, TimerBook, TimerQuery, name_in_text, same_name, select
 
 __all__ = [
     "TIMER_INTENTS",
@@ -26,6 +26,7 @@ TIMER_INTENTS = frozenset(
     {"HassStartTimer", "HassCancelTimer", "HassCancelAllTimers", "HassIncreaseTimer", "HassDecreaseTimer",
      "HassPauseTimer", "HassUnpauseTimer", "HassTimerStatus"}
 )  # fmt: skip
+_CHANGES = frozenset({"HassIncreaseTimer", "HassDecreaseTimer"})
 MAX_TIMER_S = 24 * 3600.0 * 7  # a week: a longer one is a mishearing
 _EVENTS = {
     "HassStartTimer": "started", "HassCancelTimer": "cancelled", "HassCancelAllTimers": "cancelled",
@@ -41,8 +42,17 @@ _VERBS = (  # Home Assistant's timer verbs (its templates' expansion rules), the
     ),
     ("HassPauseTimer", re.compile(r"^(?:please )?(?:pause|hold|freeze)\b")),
     ("HassUnpauseTimer", re.compile(r"^(?:please )?(?:resume|continue|unpause|restart)\b")),
-    ("HassIncreaseTimer", re.compile(r"^(?:please )?(?:add|increase|extend)\b.*\b(?:to|on|by)\b.*\btimer\b")),
-    ("HassDecreaseTimer", re.compile(r"^(?:please )?(?:remove|take|subtract|decrease|shorten)\b.*\btimer\b")),
+    (
+        "HassIncreaseTimer",
+        re.compile(r"^(?:please )?(?:(?:increase|extend)\b.*|add\b.*\b(?:to|onto|on)\b.*)\btimer"),
+    ),
+    (
+        "HassDecreaseTimer",
+        re.compile(
+            r"^(?:please )?(?:(?:decrease|shorten|reduce)\b.*"
+            r"|(?:remove|take|subtract)\b.*\b(?:from|off)\b.*)\btimer"
+        ),
+    ),
 )
 
 
@@ -77,12 +87,26 @@ def query_of(intent: Intent, areas: Sequence[str] = ()) -> TimerQuery:
     slots = intent.slots
     name = slots.get("name", "").strip() or name_in_text(intent.text)
     area = slots.get("area", "").strip()
-    if name and not area and name.lower() in {a.lower() for a in areas}:
-        name, area = "", name
-    started = duration_from_slots(slots, "start_")
-    if started is None and intent.name not in {"HassStartTimer", "HassIncreaseTimer", "HassDecreaseTimer"}:
-        started = duration_from_slots(slots)
+    if name and (same_name(name, area) or name.lower() in {a.lower() for a in areas}):
+        name, area = "", area or name  # "the kitchen timer": the area, not a name
+    said = durations_said(intent.text)
+    if intent.name in _CHANGES:
+        of_timer = [d.seconds for d in said if d.of_timer]
+        started = sum(of_timer) if of_timer else duration_from_slots(slots, "start_")
+    elif said:
+        started = sum(d.seconds for d in said)
+    else:
+        started = duration_from_slots(slots, "start_") or duration_from_slots(slots)
     return TimerQuery(name=name, area=area, started_s=started)
+
+
+def amount_of(intent: Intent) -> float | None:
+    """The time to start a timer with, or to add or take off: read from the words when they say one (the
+    whole of "1 hour, 15 minutes and 30 seconds", "5 and a half minutes", not "the 1 hour timer" of an
+    increase), else from the slots."""
+    said = durations_said(intent.text)
+    amounts = [d.seconds for d in said if intent.name == "HassStartTimer" or not d.of_timer]
+    return sum(amounts) if amounts else duration_from_slots(intent.slots)
 
 
 def which_timer(timers: Sequence[Timer], now: float) -> str:
@@ -125,7 +149,7 @@ def _none_match(query: TimerQuery, any_timers: bool) -> str:
 
 
 def _start(book: TimerBook, intent: Intent, query: TimerQuery, area: str) -> TimerOutcome:
-    seconds = duration_from_slots(intent.slots)
+    seconds = amount_of(intent)
     if seconds is None or seconds <= 0:
         return TimerOutcome("For how long? Say for example: set a timer for 10 minutes.", ok=False)
     if seconds > MAX_TIMER_S:
@@ -189,7 +213,7 @@ def apply_to(book: TimerBook, intent: Intent, timer: Timer) -> TimerOutcome:
         return TimerOutcome(f"Resumed {label}.", changed=((event, book.resume(timer)),))
     if intent.name == "HassTimerStatus":
         return TimerOutcome(_status((timer,), book.clock()))
-    delta = duration_from_slots(intent.slots)
+    delta = amount_of(intent)
     if delta is None or delta <= 0:
         return TimerOutcome("By how much? Say for example: add 5 minutes to the timer.", ok=False)
     sign = -1.0 if intent.name == "HassDecreaseTimer" else 1.0

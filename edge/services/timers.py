@@ -18,12 +18,15 @@ from edge.services.durations import duration_in_text, spoken_duration
 __all__ = ["Timer", "TimerBook", "TimerQuery", "chosen_timer", "name_in_text", "same_name", "select"]
 
 _NOT_NAMES = frozenset(
-    {"the", "my", "a", "an", "this", "that", "all", "every", "each", "of", "those", "these", "your",
+    {"the", "my", "a", "an", "this", "that", "all", "every", "each", "of", "those", "these", "your", "our",
      "hour", "hours", "minute", "minutes", "second", "seconds", "min", "mins", "sec", "secs", "and", "half",
-     "new", "current", "running", "paused", "first", "last", "other", "one"}
+     "new", "current", "running", "paused", "first", "last", "other", "one", "another", "timer", "timers",
+     "set", "start", "create", "make", "cancel", "stop", "pause", "resume", "continue", "unpause", "add",
+     "increase", "decrease", "remove", "take", "status", "time", "left", "how", "much", "long", "is", "on",
+     "in", "for", "to", "from", "off", "by", "what", "whats", "please", "check", "tell", "me", "delete"}
 )  # fmt: skip
-_BEFORE_TIMER = re.compile(r"\b(?:the|my|a|an|your)\s+((?:[a-z']+\s+){0,2}?[a-z']+)\s+timers?\b")
-_AFTER_TIMER = re.compile(r"\btimers?\s+(?:named|called|for the|for my|for)\s+([a-z' ]+?)\s*$")
+_CALLED = re.compile(r"\b(?:named|called)\s+([a-z' ]+?)(?=\s+(?:by|for|to|in|with)\b|$)")
+_TIMER_FOR = re.compile(r"\btimers?\s+for\s+(?:the\s+|my\s+)?([a-z' ]+?)(?=\s+(?:by|to|in)\b|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,14 +83,26 @@ def same_name(a: str, b: str) -> bool:
 
 
 def name_in_text(text: str) -> str:
-    """The timer's name in ``text`` when the NLU gave none: "the pizza timer", "a timer called eggs";
-    never a duration ("the 5 minute timer") or a determiner ("all the timers")."""
-    said = fold(text).replace("-", " ")
-    for pattern in (_BEFORE_TIMER, _AFTER_TIMER):
+    """The timer's name in ``text`` when the NLU gave none: "the pizza timer", "pizza timer status", "a
+    timer called boiled eggs", "the timer for pizza"; never a duration ("the 5 minute timer"), a verb or a
+    determiner ("cancel all the timers")."""
+    said = fold(text.replace("-", " "))
+    for pattern in (_CALLED, _TIMER_FOR):
         for match in pattern.finditer(said):
             words = match.group(1).split()
             if words and not any(w in _NOT_NAMES or w[0].isdigit() for w in words):
                 return " ".join(words)
+    words = said.split()
+    for i, word in enumerate(words):
+        if word not in {"timer", "timers"}:
+            continue
+        name: list[str] = []
+        for w in reversed(words[max(0, i - 2) : i]):  # at most two words right before "timer"
+            if w in _NOT_NAMES or w[0].isdigit():
+                break
+            name.insert(0, w)
+        if name:
+            return " ".join(name)
     return ""
 
 
