@@ -464,8 +464,8 @@ def test_words_fill_what_the_slots_miss_through_the_engine(tmp_path: Path) -> No
     records, _ = asyncio.run(_run(tmp_path, lines, Scripted(texts), Clock()))
     said = [(r.intent, r.response) for r in records]
     assert said[0] == ("HassStartTimer", "Timer set for 7 minutes and 30 seconds.")
-    assert said[2] == ("HassIncreaseTimer", "5 minutes added to the lasagna timer; 44 minutes left.")
-    assert said[3] == ("HassTimerStatus", "44 minutes left on the lasagna timer.")
+    assert said[2] == ("HassIncreaseTimer", "5 minutes added to the lasagna timer; 45 minutes left.")
+    assert said[3] == ("HassTimerStatus", "45 minutes left on the lasagna timer.")
     assert said[4] == (
         "HassListAddItem",  # a list named: not the shopping list
         "I don't have a camping list. Your lists are: shopping list, to do list.",
