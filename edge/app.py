@@ -31,6 +31,8 @@ from edge.lang import ASR_BIAS_PHRASES
 from edge.learning.loop import run_when_idle
 from edge.nlu.domain_parser import DomainParser, load_parser
 from edge.pipeline import build_pipeline, load_engines
+from edge.services import HomeServices
+from edge.services.broadcast import BroadcastTap, MessageSource
 from edge.topics import RuntimeTopics
 from edge.turns.driver import TurnDriver
 from edge.turns.engine import TurnEngine
@@ -102,6 +104,14 @@ async def _learn_when_idle(
     await run_when_idle(rebuild, lambda: time.monotonic() - last_activity() > IDLE_S)
 
 
+async def _announce(services: HomeServices, driver: TurnDriver, session: MqttSession) -> None:
+    """The lists published (retained) once the broker is there, then timers that end and the other
+    satellites' broadcasts said as soon as they are due."""
+    if await session.wait_connected(10.0):
+        await services.publish_lists()
+    await driver.announcements(services.wait)
+
+
 async def _log_broker(session: MqttSession) -> None:
     """Say in the log when the broker comes and goes (the voice path goes on; the session itself keeps the
     retained health topic: online on every connect, offline as its last will)."""
@@ -150,9 +160,15 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
         mhome = MqttHome(store, session, settings, home_id=site)
         # the engine's response event reaches edge/<site>/response through ``emit``: no second sink
         turns = await build_turns(
-            settings, mhome, db=options.db, home_id=site, parser=parser, rewriter=rewriter, emit=emit
-        )
+            settings, mhome, db=options.db, home_id=site, parser=parser, rewriter=rewriter, emit=emit,
+            publisher=session,
+        )  # fmt: skip
         async with turns:
+            messages: MessageSource = session
+            if turns.services is not None:  # the broadcast topic read beside the home's state
+                tap = BroadcastTap(session, turns.services.broadcast_topic, turns.services.inbox)
+                await tap.start()
+                messages = tap
             handler = EngineTurnHandler(
                 turns.driver, ordered=options.wav is not None and not options.realtime
             )
@@ -168,12 +184,15 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
             )  # fmt: skip
             async with asyncio.TaskGroup() as tg:
                 background = [
-                    tg.create_task(store.run(session), name="context-store"),
+                    tg.create_task(store.run(messages), name="context-store"),
                     tg.create_task(topics.run(), name="runtime-topics"),
                     tg.create_task(_device_events(mhome, turns.driver), name="device-events"),
                     tg.create_task(_tick(turns.driver), name="feedback-tick"),
                     tg.create_task(_log_broker(session), name="broker-log"),
                 ]
+                if turns.services is not None:
+                    announcer = _announce(turns.services, turns.driver, session)
+                    background.append(tg.create_task(announcer, name="announcements"))
                 if settings.learning.enabled and not options.wav:
                     background.append(
                         tg.create_task(

@@ -211,6 +211,13 @@ class SafetySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ServicesSettings:
+    """The intents that need no device (docs/services.md)."""
+
+    lists: tuple[str, ...] = ("shopping", "to do")  # the device's lists (each todo.* entity adds its own)
+
+
+@dataclass(frozen=True, slots=True)
 class PathSettings:
     model_dir: str = ""  # "" means $EDGE_MODEL_DIR, else default_model_cache()
     shared_data: str = ""  # "" means $EDGE_SHARED_DATA, else ../shared/data next to a source checkout
@@ -231,6 +238,7 @@ class Settings:
     learning: LearningSettings = field(default_factory=LearningSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
     safety: SafetySettings = field(default_factory=SafetySettings)
+    services: ServicesSettings = field(default_factory=ServicesSettings)
     paths: PathSettings = field(default_factory=PathSettings)
 
     def model_dir(self) -> Path:

@@ -29,6 +29,8 @@ from edge.learning.fpi import Tree, classify, featurize
 from edge.learning.loop import Learner, RebuildReport, TableVersions
 from edge.learning.rewriter import LearnedRewriter
 from edge.nlu.domain_parser import load_parser
+from edge.services import HomeServices, Publisher
+from edge.services.lists import ListStore, lists_path
 from edge.sync.instantiate import BoundRewriter, RegistryGlobalLayer
 from edge.sync.service import global_table_path
 from edge.turns.driver import TurnDriver
@@ -43,6 +45,7 @@ __all__ = [
     "build_turns",
     "failure_points",
     "learned_rewriter",
+    "make_services",
     "make_speaker",
     "rebuild_tables",
     "tables_dir",
@@ -61,8 +64,9 @@ FROM_SETTINGS = FromSettings.DEFAULT
 @dataclass(frozen=True, slots=True)
 class Turns:
     """What :func:`build_turns` made: the engine, the driver that feeds it and the recorder of its turns,
-    the turn store they write, the taught store and the speaker. The caller closes it (``aclose`` or
-    ``async with``); the home stays the caller's."""
+    the turn store they write, the taught store, the speaker and the services (timers, lists, broadcast:
+    the intents that need no device). The caller closes it (``aclose`` or ``async with``); the home stays
+    the caller's."""
 
     engine: TurnEngine
     driver: TurnDriver
@@ -70,6 +74,7 @@ class Turns:
     store: AsyncTurnStore
     taught: TaughtStore
     speaker: Speaker | None
+    services: HomeServices | None = None
 
     async def aclose(self) -> None:
         try:
@@ -77,6 +82,8 @@ class Turns:
                 await self.speaker.aclose()
         finally:
             self.taught.close()
+            if self.services is not None:
+                self.services.close()
             await self.store.close()
 
     async def __aenter__(self) -> Turns:
@@ -93,6 +100,23 @@ def make_speaker(settings: Settings) -> Speaker | None:
     return Speaker(make_tts(settings.feedback.tts, settings.model_dir()))
 
 
+def make_services(
+    settings: Settings,
+    db: Path,
+    home_id: str,
+    *,
+    publisher: Publisher | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> HomeServices:
+    """The services of the device whose turn store is ``db``: its lists in a file next to it
+    (:func:`edge.services.lists.lists_path`), timers on ``clock``, published under
+    ``<mqtt.base_topic>/<home_id>/`` through ``publisher`` (None: nothing is published)."""
+    return HomeServices(
+        lists=ListStore(lists_path(db)), clock=clock, site_id=home_id, base_topic=settings.mqtt.base_topic,
+        publisher=publisher, list_names=settings.services.lists,
+    )  # fmt: skip
+
+
 async def build_turns(
     settings: Settings,
     home: HomeView,
@@ -104,14 +128,19 @@ async def build_turns(
     speaker: Speaker | FromSettings | None = FROM_SETTINGS,
     emit: Emit | None = None,
     timer: Callable[[], float] = time.perf_counter,
+    services: HomeServices | FromSettings | None = FROM_SETTINGS,
+    publisher: Publisher | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Turns:
     """The turn engine for ``home``, its feedback recorder on the turn store and the driver of both.
 
     ``db`` is the turn store as the user gave it (None: ``feedback.db_path``); the taught phrases live in
     it and the learned tables next to it (:func:`tables_dir`). Left to the settings: the parser
     (``load_parser``: the NLU model, or a custom domain's), the learned rewriter (:func:`learned_rewriter`;
-    None: no rewriting) and the speaker (:func:`make_speaker`; None: silent). ``emit`` receives the
-    engine's events; ``timer`` times its stages (a simulation passes a fixed one)."""
+    None: no rewriting), the speaker (:func:`make_speaker`; None: silent) and the services
+    (:func:`make_services`, publishing through ``publisher`` with timers on ``clock``; None: the intents
+    that need no device do nothing). ``emit`` receives the engine's events; ``timer`` times its stages (a
+    simulation passes a fixed one)."""
     path = db or Path(settings.feedback.db_path)
     if parser is None:
         parser = await asyncio.to_thread(load_parser, settings)
@@ -125,12 +154,22 @@ async def build_turns(
     except BaseException:
         await store.close()
         raise
+    if services is FROM_SETTINGS:
+        try:
+            services = await asyncio.to_thread(
+                make_services, settings, path, home_id, publisher=publisher, clock=clock
+            )
+        except BaseException:
+            taught.close()
+            await store.close()
+            raise
     recorder = FeedbackRecorder(store, settings.feedback)
     engine = TurnEngine(
         settings=settings, parser=parser, home=home, taught=taught, speaker=speaker, rewriter=rewriter,
-        emit=emit, home_id=home_id, timer=timer,
+        emit=emit, home_id=home_id, timer=timer, services=services,
     )  # fmt: skip
-    return Turns(engine, TurnDriver(engine, recorder, home), recorder, store, taught, speaker)
+    driver = TurnDriver(engine, recorder, home)
+    return Turns(engine, driver, recorder, store, taught, speaker, services)
 
 
 log = logging.getLogger(__name__)

@@ -26,6 +26,7 @@ _LEAD = re.compile(
     r"put on|do|begin|launch|trigger|engage|put the house in|set the house to)\s+"
 )
 _ARTICLE = re.compile(r"^(the|my|a)\s+")
+_FROM_A_LIST = re.compile(r"\b(from|off|on|in) (my |the |our )?[\w' -]*\blists?$")  # "remove X from the list"
 _TAIL = re.compile(r"\s+(mode|scene)?\s*(please|now)$")
 
 _DEVICE_WORDS = frozenset(
@@ -82,7 +83,7 @@ def parse_teach(text: str) -> TeachMacro | Forget | None:
         actions = split_actions(m.group("actions"))
         if phrase and actions:
             return TeachMacro(phrase, actions)
-    if m := _FORGET.match(said):
+    if (m := _FORGET.match(said)) and not _FROM_A_LIST.search(m.group("phrase")):
         return Forget(_ARTICLE.sub("", m.group("phrase").strip()))
     return None
 

@@ -7,13 +7,17 @@ everything reaches the engine and the recorder through a :class:`TurnDriver`, in
   its record to the recorder, then the device events the turn caused (our commands' confirmations);
 - :meth:`TurnDriver.barge_in`: the engine stops speaking and what was cut off goes to the recorder;
 - :meth:`TurnDriver.events`: the home's device events (commanded or by hand) to the recorder;
-- :meth:`TurnDriver.tick`: the home's device events, then the time to the recorder (abandonment, and the
-  labels of turns whose feedback windows have closed).
+- :meth:`TurnDriver.tick`: what is due unasked (a timer that ended, a broadcast: :meth:`TurnDriver.announce`),
+  the home's device events, then the time to the recorder (abandonment, and the labels of turns whose
+  feedback windows have closed).
 
 Time is the caller's: the device passes the wall clock, a scripted session and the simulator their clock.
 """
 
 from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
 
 from edge.feedback.observations import BargeIn
 from edge.feedback.record import TurnRecord
@@ -54,7 +58,22 @@ class TurnDriver:
             await self.recorder.on_device_event(event)
         return len(events)
 
+    async def announce(self, now: float) -> int:
+        """Say what is due unasked at ``now`` (timers that ended, broadcasts); how many were said."""
+        return await self.engine.announce(now)
+
+    async def announcements(
+        self, due: Callable[[], Awaitable[None]], clock: Callable[[], float] = time.time
+    ) -> None:
+        """Say what is due as soon as it is: ``due`` returns when something may be (the services' ``wait``:
+        a timer's end, a broadcast); ``clock`` stamps the announcements. Runs until cancelled."""
+        while True:
+            await due()
+            await self.announce(clock())
+
     async def tick(self, now: float) -> None:
-        """The time is ``now``: pending device events first, then the recorder's time-based work."""
+        """The time is ``now``: announcements and pending device events first, then the recorder's
+        time-based work."""
+        await self.announce(now)
         await self.events()
         await self.recorder.tick(now)

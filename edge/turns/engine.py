@@ -46,7 +46,7 @@ from edge.nlu.types import Intent, Provenance
 from edge.turns.confirming import confirm_prompt, review_turn
 from edge.turns.execute import Outcome, run_plans
 from edge.turns.heard import Draft, Heard
-from edge.turns.protocols import Emit, HomeView, Parser, PlanLike, Rewriter
+from edge.turns.protocols import Emit, HomeView, Parser, PlanLike, Rewriter, Services
 from edge.turns.teaching import Teaching
 
 __all__ = ["DIALOG_TIMEOUT_S", "TurnEngine"]
@@ -59,13 +59,13 @@ CONFIRM_EXPIRED = "I stopped waiting for an answer to that. Please ask again."
 @dataclass(slots=True)
 class _Pending:
     kind: str  # "confirm" | "teach" (offered: "Want to teach me?") | "teach_steps" ("What should I do?")
-    # | "which" ("Which one: the front door lock or the back door lock?")
+    # | "which" ("Which one: the front door lock or the back door lock?") | "service" ("Which timer: ...?")
     t: float
     intents: tuple[Intent, ...] = ()
     phrase: str = ""
     plans: tuple[PlanLike, ...] = ()  # confirm: the exact plans asked about
     keys: tuple[tuple[CommandKey, ...], ...] = ()  # ... and their commands, plan by plan
-    candidates: tuple[str, ...] = ()  # which: the devices offered
+    candidates: tuple[str, ...] = ()  # which: the devices offered; service: the timers
 
 
 class TurnEngine:
@@ -81,15 +81,18 @@ class TurnEngine:
         emit: Emit | None = None,
         home_id: str = "home",
         timer: Callable[[], float] = time.perf_counter,
+        services: Services | None = None,
     ) -> None:
         """``timer`` times the stages of a turn (``timings_ms``): a simulation passes a fixed one so that
-        seeded runs store the same records."""
+        seeded runs store the same records. ``services`` carries out the intents that need no device
+        (None: they are planned like any other and end as "nothing to do")."""
         self.settings = settings
         self.parser, self.home = parser, home
         self.taught, self.speaker = taught, speaker
         self.rewriter, self._emit_fn = rewriter, emit
         self.home_id = home_id
         self.timer = timer
+        self.services = services
         self.check = CheckPolicy(settings.nlu.reject_below, settings.nlu.confirm_below)
         self.gate = settings.safety
         self.teaching = Teaching(parser, home, taught)
@@ -137,6 +140,18 @@ class TurnEngine:
         await self._emit(EventType.BARGE_IN, t, self._last_turn_id, {"elapsed_s": round(event.elapsed_s, 3)})
         return event
 
+    async def announce(self, t: float) -> int:
+        """Say what is due unasked (a timer that ended, another satellite's broadcast) at ``t``: a response
+        event with no turn (``announcement``: its kind) and the speaker; how many were said."""
+        if self.services is None:
+            return 0
+        said = await self.services.due()
+        for item in said:
+            await self._emit(EventType.RESPONSE, t, "", {"text": item.text, "announcement": item.kind})
+            if self.speaker is not None:
+                await self.speaker.say(item.text, t)
+        return len(said)
+
     # -- stages ------------------------------------------------------------------------------------
     async def _request(self, d: Draft, snapshot: ContextSnapshot) -> str:
         text = d.heard.text
@@ -177,6 +192,8 @@ class TurnEngine:
         if intent.name in _ANSWERS:
             d.lap("plan")  # a yes or no with no question waiting (or after it expired): nothing to do
             return say.NOTHING_ASKED
+        if self.services is not None and self.services.handles(intent.name):
+            return await self._serve(d, intent, snapshot)
         name_slot = intent.slots.get("name", "")
         if name_slot and not intent.targets:
             offer = self._offer_teaching(d, text, name_slot)
@@ -198,7 +215,30 @@ class TurnEngine:
         self._describe(d, intents[0], tuple(intents))
         for intent in intents:
             await self._emit(EventType.INTENT, d.heard.t_end, d.turn_id, intent.to_json())
-        return await self._act(d, tuple(intents), snapshot)
+        served = [i for i in intents if self.services is not None and self.services.handles(i.name)]
+        if not served:
+            return await self._act(d, tuple(intents), snapshot)
+        # "set a timer for 5 minutes and turn off the oven": the services' parts here (a question they
+        # would ask is left out), the devices' parts planned together as usual
+        assert self.services is not None
+        texts = [(await self.services.handle(i, snapshot)).text for i in served]
+        devices = tuple(i for i in intents if not self.services.handles(i.name))
+        if devices:
+            texts.append(await self._act(d, devices, snapshot))
+        return " ".join(t for t in texts if t)
+
+    async def _serve(self, d: Draft, intent: Intent, snapshot: ContextSnapshot) -> str:
+        """An intent that needs no device, carried out by the services ("Which timer?" waits for the
+        answer)."""
+        assert self.services is not None
+        reply = await self.services.handle(intent, snapshot)
+        d.lap("plan")
+        d.result_ok = reply.ok
+        d.intent = reply.intent or d.intent
+        if reply.ask:
+            self._pending = _Pending("service", d.heard.t_end, intents=(intent,), candidates=reply.ask)
+            d.asked = Asked.WHICH
+        return reply.text
 
     def _offer_teaching(self, d: Draft, text: str, name_slot: str) -> str | None:
         phrase = offer_phrase(text, name_slot)
@@ -293,6 +333,14 @@ class TurnEngine:
         """The answer to our question; None when the user ignored it and asked something else."""
         if pending.kind == "confirm":
             return await self._confirm(d, pending, snapshot)
+        if pending.kind == "service" and self.services is not None:
+            reply = await self.services.answer(pending.intents[0], pending.candidates, d.heard.text)
+            if reply is None:
+                return None  # not an answer: a new request
+            self._describe(d, pending.intents[0], pending.intents)
+            d.result_ok = reply.ok
+            d.intent = reply.intent or d.intent
+            return reply.text
         if pending.kind == "which":
             # the device named in the answer, through the gate as a direct request (a lock still asks);
             # anything else is a new request

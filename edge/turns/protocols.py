@@ -18,6 +18,7 @@ from edge.events import PipelineEvent
 from edge.feedback.observations import BargeIn, DeviceEvent
 from edge.feedback.record import TurnRecord
 from edge.nlu.types import Intent
+from edge.services import Announcement, ServiceReply
 
 __all__ = [
     "ContextSource",
@@ -31,6 +32,7 @@ __all__ = [
     "Recorder",
     "RewriteResult",
     "Rewriter",
+    "Services",
     "command_json",
 ]
 
@@ -107,6 +109,19 @@ class Recorder(Protocol):
     async def on_device_event(self, event: DeviceEvent) -> None: ...
     async def on_barge_in(self, event: BargeIn) -> None: ...
     async def tick(self, now: float) -> None: ...
+
+
+class Services(Protocol):
+    """The intents that need no device (timers, lists, broadcast, respond, time, date, weather, nevermind):
+    :class:`edge.services.HomeServices` on the device, made by :func:`edge.wiring.build_turns`. The engine
+    calls :meth:`handle` for every intent :meth:`handles`, device or not in today's model, instead of
+    planning device commands; :meth:`answer` takes the reply to a "Which timer?" it asked (None: not an
+    answer); :meth:`due` is what to say unasked (a timer ended, another satellite's broadcast)."""
+
+    def handles(self, intent_name: str) -> bool: ...
+    async def handle(self, intent: Intent, snapshot: ContextSnapshot) -> ServiceReply: ...
+    async def answer(self, intent: Intent, asked: Sequence[str], text: str) -> ServiceReply | None: ...
+    async def due(self) -> Sequence[Announcement]: ...
 
 
 Emit = Callable[[PipelineEvent], Awaitable[None] | None]
