@@ -17,6 +17,7 @@ from edge.context.model import Capability, ContextSnapshot, Device, DeviceState,
 from edge.context.wire import decode_command
 from edge.errors import ErrorCode
 from edge.lab.sim.local import LocalHome
+from edge.nlu.targets import choose_targets
 from edge.nlu.types import Intent
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,3 +166,14 @@ def test_the_oven_is_a_target_of_the_climate_temperature_intents() -> None:
 def test_service_intents_plan_nothing_for_a_device(name: str) -> None:
     p = plan(Intent(name, {"item": "milk", "name": "kitchen light"}, text="x"), home())
     assert (p.outcome, p.commands) == ("nothing", ())
+
+
+def test_a_kind_word_or_an_area_and_kind_names_the_devices_of_that_kind() -> None:
+    """ "start the vacuum" in a home whose vacuum is called something else, "are the kitchen lights on": a
+    name that names no device but a kind (the area's) means those devices, as Home Assistant reads it."""
+    snap = home()
+    assert choose_targets("HassVacuumStart", {"name": "vacuum"}, "vacuum", "", snap)[0] == ("vacuum.robo",)
+    lights = choose_targets("HassGetState", {"name": "kitchen lights"}, "light", "", snap)[0]
+    assert lights == ("light.kitchen",)
+    named = choose_targets("HassTurnOn", {"name": "movie night"}, "", "", snap)[0]
+    assert named == ("scene.movie_night",)  # a device's own name stays a name

@@ -95,16 +95,29 @@ _PLURAL_DOMAINS = {
 }  # fmt: skip
 
 
+_KIND_WORDS = {
+    **_PLURAL_DOMAINS, "light": "light", "fan": "fan", "vacuum": "vacuum", "robot vacuum": "vacuum",
+    "vacuum cleaner": "vacuum", "thermostat": "climate", "lawn mower": "lawn_mower", "mower": "lawn_mower",
+}  # fmt: skip
+"""Kind words that name no device of their own: "start the vacuum" is the home's vacuum, whatever its
+name ("lamp" and "tv" stay names: "the lamp" is one lamp, "the tv" never a speaker)."""
+
+
 def _area_kind(slots: Mapping[str, str], snapshot: ContextSnapshot) -> dict[str, str]:
-    """A ``name`` that is an area and a plural kind ("the kitchen lights") and names no device means the
-    area's devices of that kind, as in Home Assistant; any other slots as given."""
+    """A ``name`` that names no device but a kind ("the vacuum") or an area and a plural kind ("the
+    kitchen lights") means the devices of that kind (the area's), as Home Assistant reads them; any other
+    slots as given."""
     name = slots.get("name", "").strip().lower().removeprefix("the ")
+    if not name or any(d.name.lower() == name for d in snapshot.devices.values()):
+        return dict(slots)
+    rest = {k: v for k, v in slots.items() if k not in {"name", "domain"}}
+    if domain := _KIND_WORDS.get(name):
+        return {**rest, "domain": domain}
     area, _, kind = name.rpartition(" ")
     domain = _PLURAL_DOMAINS.get(kind)
     areas = {a.lower() for a in snapshot.areas} | {d.area.lower() for d in snapshot.devices.values()}
-    if not domain or area not in areas or any(d.name.lower() == name for d in snapshot.devices.values()):
+    if not domain or area not in areas:
         return dict(slots)
-    rest = {k: v for k, v in slots.items() if k not in {"name", "domain"}}
     return {**rest, "area": area, "domain": domain}
 
 
