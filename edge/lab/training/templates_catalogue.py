@@ -126,6 +126,8 @@ CATALOGUE_FAMILIES: dict[str, Family] = {
             "is the {light_name:name} {onoff_state:state} [<inarea>]",
             "did i leave the {appliance_name:name} {onoff_state:state}",
             "(is|are) the {appliance_name:name} (on|off|running) [<inarea>]",
+            "(is|are) the {vacuum_name:name} (running|on|cleaning|docked|charging|going|still going)"
+            " [<inarea>]",
             "(check|tell me) if the {light_name:name} is {onoff_state:state}",
             "(what's|what is) the {appliance_name:name} doing",
         ),

@@ -267,6 +267,21 @@ COMMAND_FAMILIES: dict[str, Family] = {
         fixed("HassTurnOff", "cover"),
         250,
     ),
+    # "open them" / "close it" name no device: the cover the satellite's area has open or closed is meant
+    # (edge.nlu.referents decides which; with nothing to open or close here, the device says so)
+    "cover_open_them": F(
+        ("open (them|those|these|it) [up] [please]", "(raise|roll up|pull up) (them|those|these) [please]"),
+        fixed("HassTurnOn", "cover"),
+        150,
+    ),
+    "cover_close_them": F(
+        (
+            "close (them|those|these|it) [please]",
+            "(shut|lower|roll down|pull down|draw) (them|those|these) [please]",
+        ),
+        fixed("HassTurnOff", "cover"),
+        150,
+    ),
     "climate_set": F(
         (
             "set the (thermostat|heating|heat) to {temperature} [degrees]",
