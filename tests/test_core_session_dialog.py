@@ -41,6 +41,8 @@ def test_an_unknown_phrase_is_a_teachable_moment_then_a_macro(tmp_path: Path) ->
         ],
     )
     assert "want to teach me" in str(turns[0]["response"]).lower()
-    assert turns[0]["intent"] is None
+    # not understood, or read as activating a scene no device here is ("study mode" -> HassTurnOn): either
+    # way nothing moves and the phrase is offered for teaching
+    assert turns[0]["intent"] in (None, "HassTurnOn") and not turns[0]["commands"]
     assert "study mode" in str(turns[1]["response"])
     assert set(turns[2]["targets"]) == {"light.office_lamp", "light.bedroom"}  # type: ignore[arg-type]

@@ -143,7 +143,7 @@ class FakeParser:
         if s in {"undo that", "undo"}:
             return Intent("UndoLast", text=text)
         if m := re.match(r"(what is|whats) (\w+) temperature$", s):
-            return Intent("OvenGetTemperature", {"name": m[2]}, 0.9, text, (NAMES[m[2]],))
+            return Intent("HassClimateGetTemperature", {"name": m[2]}, 0.9, text, (NAMES[m[2]],))
         if m := re.match(r"play imagine dragons$", s):
             return Intent("MediaPlay", {"search_query": "imagine dragons"}, 0.9, text, ("media_player.tv",))
         if m := re.match(r"(lock|unlock) (.+)$", s):

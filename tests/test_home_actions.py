@@ -55,8 +55,8 @@ def test_relative_brightness_and_volume(home: LocalHome) -> None:
     snap = home.snapshot()
     up = plan(Intent("LightBrighter", {"name": "living room ceiling light"}), snap).commands[0]
     assert up.action == "set_brightness" and up.value == pytest.approx(180 * 100 / 255 + 25, abs=0.1)
-    vol = plan(Intent("VolumeUp", {"name": "kitchen speaker"}), snap).commands[0]
-    assert vol.value == pytest.approx(0.5)
+    vol = plan(Intent("HassSetVolumeRelative", {"name": "kitchen speaker", "volume_step": "up"}), snap)
+    assert vol.commands[0].value == pytest.approx(0.5)
     rel = plan(Intent("HassSetVolume", {"name": "kitchen speaker", "volume_level": "-20"}), snap).commands[0]
     assert rel.value == pytest.approx(0.2)
 
@@ -77,7 +77,8 @@ def test_domain_specific_turn_on(home: LocalHome) -> None:
     snap = home.snapshot()
     assert plan(Intent("HassTurnOff", {"name": "blinds"}), snap).commands[0].action == "close"
     assert plan(Intent("HassTurnOn", {"name": "vacuum"}), snap).commands[0].action == "start"
-    oven = plan(Intent("OvenSetTemperature", {"temperature": "200 degrees"}), snap).commands[0]
+    oven_on = Intent("HassClimateSetTemperature", {"temperature": "200 degrees"}, targets=("oven.kitchen",))
+    oven = plan(oven_on, snap).commands[0]
     assert (oven.entity_id, oven.action, oven.value, oven.expected_state) == (
         "oven.kitchen",
         "set_temperature",

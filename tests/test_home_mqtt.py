@@ -127,7 +127,7 @@ def test_command_reaches_the_device_and_is_confirmed(broker: MosquittoBroker) ->
                 Intent("HassTurnOn", {"name": "kitchen light"}),
                 Intent("HassLightSet", {"name": "bedroom light", "brightness": "40"}),
                 Intent("HassSetPosition", {"name": "blinds", "position": "30"}),
-                Intent("OvenSetTemperature", {"temperature": "200"}),
+                Intent("HassClimateSetTemperature", {"temperature": "200"}, targets=("oven.kitchen",)),
             ):
                 p = plan(intent, r.store.snapshot())
                 result = await r.executor.execute(p)

@@ -34,7 +34,7 @@ def test_parse_prints_one_json_object() -> None:
     assert len(lines) == 1
     out = json.loads(lines[0])
     assert set(out) >= {"text", "intent", "slots", "targets", "confidence"}
-    assert out["intent"] == "OvenGetTemperature"
+    assert out["intent"] == "HassClimateGetTemperature"
     assert "oven.kitchen" in out["targets"]
 
 
@@ -86,7 +86,8 @@ def test_intents_json_lists_the_catalogue() -> None:
     for name in (
         "HassTurnOn",
         "HassMediaSearchAndPlay",
-        "OvenGetTemperature",
+        "HassSetVolumeRelative",
+        "HassVacuumCleanArea",
         "TeachMacro",
         "Confirm",
         "OutOfDomain",

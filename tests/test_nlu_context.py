@@ -36,7 +36,7 @@ def parse(parser: NLUParser, text: str, snapshot: ContextSnapshot) -> Intent:
 def test_temperature_means_the_oven_while_it_is_on(parser: NLUParser) -> None:
     on = parse(parser, "what's the temperature", snap(oven__kitchen="on"))
     off = parse(parser, "what's the temperature", snap())
-    assert (on.name, on.targets) == ("OvenGetTemperature", ("oven.kitchen",))
+    assert (on.name, on.targets) == ("HassClimateGetTemperature", ("oven.kitchen",))
     assert (off.name, off.targets) == ("HassClimateGetTemperature", ("climate.hallway",))
 
 
@@ -74,7 +74,7 @@ def test_turn_it_up_is_volume_while_music_plays(parser: NLUParser) -> None:
     )
     lights = parse(parser, "turn it up", snap(light__kitchen="on"))
     heat = parse(parser, "turn it up", snap(area="hallway"))
-    assert (music.name, music.targets) == ("VolumeUp", ("media_player.kitchen_speaker",))
+    assert (music.name, music.targets) == ("HassSetVolumeRelative", ("media_player.kitchen_speaker",))
     # "it" is the light that is on (docs/nlu.md "Context"), not the kitchen light that is off
     assert (lights.name, lights.targets) == ("LightBrighter", ("light.kitchen",))
     assert (heat.name, heat.targets) == ("ClimateWarmer", ("climate.hallway",))
@@ -91,9 +91,9 @@ def test_the_context_vector_is_a_model_input(parser: NLUParser) -> None:
     on = context_vector(snap(oven__kitchen="on"))
     off = context_vector(snap())
     assert on.shape == (len(CONTEXT_FEATURES),)
-    p_on = parser.model.run(tokens, on).intent_probs
-    p_off = parser.model.run(tokens, off).intent_probs
-    oven = parser.model.intents.index("OvenGetTemperature")
+    p_on = parser.model.run(tokens, on).focus_probs
+    p_off = parser.model.run(tokens, off).focus_probs
+    oven = parser.model.focus.index("oven")  # the same intent; the oven is what it is about
     assert p_on[oven] > 0.5 > p_off[oven]
 
 
@@ -109,7 +109,6 @@ def test_named_device_and_values(parser: NLUParser) -> None:
     [
         "let's play a game of chess",
         "what time is it in london",
-        "take eggs off the grocery list",
         "shuffle my playlist",
         "what song is this",
         "cancel my dentist appointment tomorrow",
@@ -118,6 +117,12 @@ def test_named_device_and_values(parser: NLUParser) -> None:
 )
 def test_requests_that_share_words_with_commands_move_nothing(parser: NLUParser, text: str) -> None:
     assert parser.parse(text, snap(area="living room", media_player__living_room_tv="playing")) is None
+
+
+def test_a_to_do_list_request_is_the_list_intent_and_moves_nothing(parser: NLUParser) -> None:
+    """Lists are Home Assistant's (HassListRemoveItem), no longer out of domain: still never a device."""
+    intent = parse(parser, "take eggs off the grocery list", snap(media_player__living_room_tv="playing"))
+    assert (intent.name, intent.slots.get("item"), intent.targets) == ("HassListRemoveItem", "eggs", ())
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,8 @@ class DeviceCommand:
 
     ``action`` is transport-neutral (turn_on, set_brightness, lock, ...), ``value`` its argument;
     ``topic``/``payload`` are the MQTT form for the device's schema; ``expected_state`` (and the numeric or
-    string ``expected_attributes``) are what the device reports once it has obeyed.
+    string ``expected_attributes``) are what the device reports once it has obeyed; ``awaits_report`` is
+    False for what reports nothing back (a scene or script activated): sent is done.
     """
 
     entity_id: str
@@ -34,6 +35,7 @@ class DeviceCommand:
     payload: str = ""
     expected_state: str = ""
     expected_attributes: Mapping[str, Any] = field(default_factory=dict)
+    awaits_report: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "expected_attributes", MappingProxyType(dict(self.expected_attributes)))
@@ -48,6 +50,8 @@ class DeviceCommand:
         }
         if self.value is not None:
             out["value"] = self.value
+        if not self.awaits_report:
+            out["awaits_report"] = False
         return out
 
     @property

@@ -37,6 +37,11 @@ ACTION_CAPABILITY: Mapping[str, Capability] = {
     "unmute": C.VOLUME,
     "play_media": C.MEDIA_SEARCH,
     "brew": C.BREW,
+    "set_percentage": C.FAN_SPEED,
+    "set_fan_mode": C.FAN_MODE,
+    "clean_area": C.VACUUM,
+    "start_mowing": C.MOWER,
+    "dock": C.MOWER,
 }
 """The capability a device needs for each action."""
 
@@ -45,6 +50,8 @@ EXPECTED_ATTRIBUTE: Mapping[str, str] = {
     "set_temperature": "temperature",
     "set_position": "current_position",
     "set_volume": "volume_level",
+    "set_percentage": "percentage",
+    "set_fan_mode": "fan_mode",
 }
 """The attribute whose reported value confirms an action, besides the state."""
 
@@ -60,6 +67,9 @@ _SIMPLE_STATE = {
     "next": "playing",
     "previous": "playing",
     "brew": "brewing",
+    "clean_area": "cleaning",
+    "start_mowing": "mowing",
+    "dock": "docked",
 }
 
 
@@ -109,6 +119,11 @@ def apply_action(
     elif action == "play_media":
         new = "playing"
         attrs["media_title"] = str(value or "")
+    elif action == "set_percentage":
+        attrs["percentage"] = round(max(0.0, min(100.0, _num(value))))
+        new = "on" if attrs["percentage"] > 0 else "off"
+    elif action == "set_fan_mode":
+        attrs["fan_mode"] = str(value)
     else:
         return state
     return DeviceState(new, attrs, t_ms or state.t_ms)

@@ -67,6 +67,8 @@ class MqttExecutor:
         before = {c.entity_id: self.watcher.state(c.entity_id) for c in plan.commands}
         expected: dict[str, tuple[str, dict[str, Any]]] = {}
         for command in plan.commands:
+            if not command.awaits_report:
+                continue  # a scene or script reports nothing: published is done
             _state, attrs = expected.get(command.entity_id, ("", {}))
             expected[command.entity_id] = (command.expected_state, {**attrs, **command.expected_attributes})
         sent_ms = start * 1000
@@ -79,7 +81,8 @@ class MqttExecutor:
         results = await asyncio.gather(
             *(self._confirm(eid, want, attrs, sent_ms, remaining) for eid, (want, attrs) in expected.items())
         )
-        confirmed = tuple(eid for eid, ok in zip(expected, results, strict=True) if ok)
+        activated = tuple(dict.fromkeys(c.entity_id for c in plan.commands if not c.awaits_report))
+        confirmed = activated + tuple(eid for eid, ok in zip(expected, results, strict=True) if ok)
         failed = tuple(eid for eid, ok in zip(expected, results, strict=True) if not ok)
         latency = (self._clock() - start) * 1000
         if plan.intent == "UndoLast":

@@ -7,25 +7,27 @@ See docs/home-mqtt.md for the intent -> command table. Errors are outcomes on th
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from edge.actions.answers import describe, state_answer
 from edge.actions.commands import DeviceCommand, Plan
+from edge.actions.deciders import COLORS, DECIDERS, STATELESS_DOMAINS, clean_areas, implied, volume_step
 from edge.actions.effects import ACTION_CAPABILITY, EXPECTED_ATTRIBUTE, apply_action
 from edge.actions.safety import check_safety
 from edge.actions.undo import UndoJournal, restore_actions
-from edge.context.model import Capability, ContextSnapshot, Device, DeviceState
+from edge.context.model import ContextSnapshot, Device, DeviceState
 from edge.context.wire import encode_command
 from edge.errors import ErrorCode
+from edge.nlu.catalogue import current_name, current_slots
 from edge.nlu.resolve import NO_TARGET_INTENTS, choose_one, resolve
 from edge.nlu.targets import nothing_here, referred
 from edge.nlu.types import Intent
 
 __all__ = [
     "COLORS",
+    "DECIDERS",
+    "NO_DEVICE_INTENTS",
     "QUERY_INTENTS",
     "Which",
     "make_command",
@@ -33,140 +35,30 @@ __all__ = [
     "which_one",
 ]
 
-COLORS: Mapping[str, tuple[int, int, int]] = {
-    "red": (255, 0, 0), "green": (0, 255, 0), "blue": (0, 0, 255), "white": (255, 255, 255),
-    "warm white": (255, 180, 107), "yellow": (255, 255, 0), "orange": (255, 165, 0), "purple": (128, 0, 128),
-    "pink": (255, 105, 180), "cyan": (0, 255, 255), "magenta": (255, 0, 255),
+QUERY_INTENTS = frozenset({"HassGetState", "HassClimateGetTemperature"})
+NO_DEVICE_INTENTS = NO_TARGET_INTENTS | {
+    "HassListCompleteItem", "HassListRemoveItem", "HassShoppingListCompleteItem", "HassCancelAllTimers",
 }  # fmt: skip
-QUERY_INTENTS = frozenset({"HassGetState", "HassClimateGetTemperature", "OvenGetTemperature"})
-STEP_BRIGHTNESS = 25.0
-STEP_VOLUME = 10.0
-STEP_DEGREES = 1.0
-
-Decision = tuple[str, Any] | str  # (action, value) or an error message
-Decide = Callable[[Device, DeviceState, Mapping[str, str]], Decision]
+"""Intents the planner plans nothing for (timers, lists, broadcast, answers: the services' part)."""
 
 
-def _number(text: str | None) -> float | None:
-    match = re.search(r"[-+]?\d+(?:\.\d+)?", text or "")
-    return float(match.group()) if match else None
-
-
-def _pct(state: DeviceState) -> float:
-    raw = state.attributes.get("brightness")
-    if state.state != "on" or not isinstance(raw, int | float):
-        return 0.0 if state.state != "on" else 100.0
-    return float(raw) * 100 / 255
-
-
-def _turn(on: bool) -> Decide:
-    def decide(d: Device, _s: DeviceState, _slots: Mapping[str, str]) -> Decision:
-        if d.domain == "lock":
-            return ("lock" if on else "unlock", None)
-        if d.domain in {"cover", "valve"}:
-            return ("open" if on else "close", None)
-        if d.domain == "vacuum":
-            return ("start" if on else "return_to_base", None)
-        return ("turn_on" if on else "turn_off", None)
-
-    return decide
-
-
-def _light_set(d: Device, _s: DeviceState, slots: Mapping[str, str]) -> Decision:
-    if color := slots.get("color", "").strip().lower():
-        rgb = COLORS.get(color)
-        return ("set_color", list(rgb)) if rgb else f"I don't know the colour {color}"
-    pct = _number(slots.get("brightness"))
-    if pct is None:
-        return "how bright? say a percentage"
-    return ("set_brightness", max(0.0, min(100.0, pct)))
-
-
-def _relative_light(sign: float) -> Decide:
-    def decide(_d: Device, s: DeviceState, slots: Mapping[str, str]) -> Decision:
-        step = abs(_number(slots.get("brightness")) or STEP_BRIGHTNESS)
-        return ("set_brightness", round(max(1.0, min(100.0, _pct(s) + sign * step)), 1))
-
-    return decide
-
-
-def _set_temperature(d: Device, _s: DeviceState, slots: Mapping[str, str]) -> Decision:
-    value = _number(slots.get("temperature"))
-    return ("set_temperature", value) if value is not None else "what temperature?"
-
-
-def _relative_temperature(sign: float) -> Decide:
-    def decide(_d: Device, s: DeviceState, _slots: Mapping[str, str]) -> Decision:
-        current = s.attributes.get("temperature")
-        if not isinstance(current, int | float):
-            return "I don't know the current setting"
-        return ("set_temperature", float(current) + sign * STEP_DEGREES)
-
-    return decide
-
-
-def _set_position(_d: Device, _s: DeviceState, slots: Mapping[str, str]) -> Decision:
-    value = _number(slots.get("position"))
-    return ("set_position", max(0.0, min(100.0, value))) if value is not None else "to what position?"
-
-
-def _volume(sign: float | None) -> Decide:
-    def decide(_d: Device, s: DeviceState, slots: Mapping[str, str]) -> Decision:
-        raw = slots.get("volume_level") or slots.get("volume_step") or ""
-        current = float(s.attributes.get("volume_level", 0.5) or 0.0) * 100
-        value = _number(raw)
-        if sign is not None:
-            level = current + sign * abs(value if value is not None else STEP_VOLUME)
-        elif value is None:
-            return "what volume? say a percentage"
-        elif raw.strip().startswith(("+", "-")):
-            level = current + value  # HassSetVolume with a relative value
-        else:
-            level = value
-        return ("set_volume", round(max(0.0, min(100.0, level)) / 100, 2))
-
-    return decide
-
-
-def _fixed(action: str) -> Decide:
-    def decide(_d: Device, _s: DeviceState, slots: Mapping[str, str]) -> Decision:
-        if action == "play_media":
-            return (action, slots.get("search_query") or slots.get("media_class") or "")
-        return (action, None)
-
-    return decide
-
-
-DECIDERS: Mapping[str, Decide] = {
-    "HassTurnOn": _turn(True),
-    "HassTurnOff": _turn(False),
-    "HassLightSet": _light_set,
-    "LightBrighter": _relative_light(1.0),
-    "LightDimmer": _relative_light(-1.0),
-    "HassClimateSetTemperature": _set_temperature,
-    "OvenSetTemperature": _set_temperature,
-    "ClimateWarmer": _relative_temperature(1.0),
-    "ClimateCooler": _relative_temperature(-1.0),
-    "HassSetPosition": _set_position,
-    "HassVacuumStart": _fixed("start"),
-    "HassVacuumReturnToBase": _fixed("return_to_base"),
-    "HassMediaPause": _fixed("pause"),
-    "HassMediaUnpause": _fixed("play"),
-    "HassMediaNext": _fixed("next"),
-    "HassMediaPrevious": _fixed("previous"),
-    "HassMediaPlayerMute": _fixed("mute"),
-    "HassMediaPlayerUnmute": _fixed("unmute"),
-    "HassSetVolume": _volume(None),
-    "VolumeUp": _volume(1.0),
-    "VolumeDown": _volume(-1.0),
-    "HassMediaSearchAndPlay": _fixed("play_media"),
-    "CoffeeBrew": _fixed("brew"),
-}
+def current(intent: Intent) -> Intent:
+    """The intent under the catalogue's names (a stored macro or rewrite may name an old one), with the
+    signed ``volume_step`` of a relative volume change read from its words."""
+    name = current_name(intent.name)
+    slots = current_slots(intent.name, intent.slots) if name != intent.name else dict(intent.slots)
+    if name == "HassSetVolumeRelative":
+        slots["volume_step"] = f"{volume_step(slots, intent.text):+g}"
+    if name == intent.name and slots == dict(intent.slots):
+        return intent
+    return replace(intent, name=name, slots=slots)
 
 
 def make_command(device: Device, state: DeviceState, action: str, value: Any) -> DeviceCommand:
     """A command with its wire form and the state the device should report afterwards."""
     topic, payload = encode_command(device, action, value)
+    if device.domain in STATELESS_DOMAINS:  # a scene or script is activated and reports nothing back
+        return DeviceCommand(device.entity_id, action, value, topic, payload, awaits_report=False)
     after = apply_action(device, state, action, value)
     attr = EXPECTED_ATTRIBUTE.get(action)
     expected_attrs = {attr: after.attributes[attr]} if attr and attr in after.attributes else {}
@@ -174,6 +66,8 @@ def make_command(device: Device, state: DeviceState, action: str, value: Any) ->
 
 
 def _targets(intent: Intent, snapshot: ContextSnapshot) -> tuple[tuple[str, ...], str]:
+    if intent.name == "HassVacuumCleanArea":
+        return _vacuum_for(intent, snapshot)
     if intent.targets:
         return tuple(t for t in intent.targets if t in snapshot.devices), ""
     res = resolve(intent.name, intent.slots, snapshot)
@@ -203,7 +97,8 @@ def which_one(intent: Intent, snapshot: ContextSnapshot) -> Which:
     (:func:`edge.nlu.targets.referred`; nothing fits: ``refusal`` says so and nothing is planned).
     Queries are answered for every match (narrowed to the area's one when it has one), never asked about;
     a taught macro acts on what it was taught, and an intent without text on the targets it carries."""
-    if intent.source == "macro" or intent.name in NO_TARGET_INTENTS or intent.name == "UndoLast":
+    intent = current(intent)
+    if intent.source == "macro" or intent.name in NO_DEVICE_INTENTS or intent.name == "UndoLast":
         return Which(intent)
     if not intent.text.strip():
         return Which(intent)  # no words to tell one from many (a scripted intent): its targets as given
@@ -244,7 +139,7 @@ def _can(intent: Intent, device: Device, snapshot: ContextSnapshot) -> bool:
     if isinstance(decision, str):
         return False
     needed = ACTION_CAPABILITY.get(decision[0])
-    return needed is None or needed in device.capabilities or _implied(device, needed)
+    return needed is None or needed in device.capabilities or implied(device, needed)
 
 
 def _undo(
@@ -280,9 +175,10 @@ def plan(
 
     ``confirmed`` only says the caller will attach a spoken confirmation (the plan is not marked as
     needing one); it never lets anything through: executors check the confirmation itself."""
+    intent = current(intent)
     if intent.name == "UndoLast":
         return _undo(intent, snapshot, journal, confirmed)
-    if intent.name in NO_TARGET_INTENTS:
+    if intent.name in NO_DEVICE_INTENTS:
         return Plan(intent.name, outcome="nothing", message=f"{intent.name} needs no device")
     decide = DECIDERS.get(intent.name)
     if decide is None and intent.name not in QUERY_INTENTS:
@@ -326,7 +222,7 @@ def plan(
             continue
         action, value = decision
         needed = ACTION_CAPABILITY.get(action)
-        if needed is not None and needed not in device.capabilities and not _implied(device, needed):
+        if needed is not None and needed not in device.capabilities and not implied(device, needed):
             problems.append(f"the {device.name} can't {action.replace('_', ' ')}")
             continue
         commands.append(make_command(device, state, action, value))
@@ -357,6 +253,18 @@ def _gated(intent: Intent, commands: list[DeviceCommand], snapshot: ContextSnaps
     )
 
 
-def _implied(device: Device, needed: Capability) -> bool:
-    """Capabilities a device has without listing them (an HA light always turns on and off)."""
-    return needed is Capability.ON_OFF and device.domain in {"light", "switch", "fan", "media_player"}
+def _vacuum_for(intent: Intent, snapshot: ContextSnapshot) -> tuple[tuple[str, ...], str]:
+    """The vacuum sent to clean an area (HassVacuumCleanArea's area is where to clean, not where the
+    vacuum is): the vacuums targeted or named, else every vacuum; several are narrowed to the one in an
+    area to clean, when that settles it (``which_one`` asks otherwise)."""
+    vacuums = tuple(t for t in intent.targets if t.startswith("vacuum.") and t in snapshot.devices)
+    if not vacuums and intent.slots.get("name"):
+        named = resolve("HassVacuumStart", {"name": intent.slots["name"]}, snapshot)
+        vacuums = named.targets if named.outcome == "ok" else ()
+    if not vacuums:
+        vacuums = tuple(e for e, d in snapshot.devices.items() if d.domain == "vacuum")
+    if not vacuums:
+        return (), "there is no robot vacuum"
+    areas = set(clean_areas(intent.slots))
+    local = tuple(v for v in vacuums if snapshot.devices[v].area.lower() in areas)
+    return (local if len(local) == 1 else vacuums), ""

@@ -38,6 +38,9 @@ class Capability(StrEnum):
     VACUUM = "vacuum"
     BREW = "brew"  # coffee maker
     ALARM = "alarm"
+    FAN_SPEED = "fan_speed"  # a fan's speed as a percentage
+    FAN_MODE = "fan_mode"  # a climate device's fan mode (auto, low, high, ...)
+    MOWER = "mower"  # a lawn mower: start mowing, dock
 
 
 def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:

@@ -179,9 +179,18 @@ def _basic_command(device: Device, action: str, value: Any) -> tuple[str, str]:
         payload = str(extra.get(f"payload_{action}", _ACTION_STATE[action]))
         return device.command_topic, payload
     topic_for = {"set_brightness": "brightness_command_topic", "set_temperature": "temperature_command_topic",
-                 "set_position": "set_position_topic", "set_color": "rgb_command_topic"}  # fmt: skip
+                 "set_position": "set_position_topic", "set_color": "rgb_command_topic",
+                 "set_percentage": "percentage_command_topic", "set_fan_mode": "fan_mode_command_topic",
+                 "start_mowing": "start_mowing_command_topic", "dock": "dock_command_topic",
+                 "clean_area": "send_command_topic"}  # fmt: skip
     if action in topic_for and extra.get(topic_for[action]):
         topic = str(extra[topic_for[action]])
+        if action == "set_fan_mode":
+            return topic, str(value)
+        if action in {"start_mowing", "dock"}:
+            return topic, str(extra.get(f"{action}_payload", action))
+        if action == "clean_area":
+            return topic, json.dumps({"command": "clean_area", "areas": list(value)}, separators=(",", ":"))
         if action == "set_brightness":
             scale = float(extra.get("brightness_scale", 255) or 255)
             return topic, str(round(float(value) * scale / 100))
@@ -214,6 +223,12 @@ def encode_command(device: Device, action: str, value: Any = None) -> tuple[str,
         body = {"position": round(float(value))}
     elif action == "set_volume":
         body = {"volume_level": value}
+    elif action == "set_percentage":
+        body = {"state": "ON" if float(value) > 0 else "OFF", "percentage": round(float(value))}
+    elif action == "set_fan_mode":
+        body = {"fan_mode": str(value)}
+    elif action == "clean_area":
+        body = {"command": "clean_area", "areas": [str(a) for a in value]}
     elif action == "play_media":
         body = {"command": "play_media", "media_title": str(value or "")}
     else:
@@ -243,6 +258,13 @@ def decode_command(device: Device, payload: bytes) -> list[tuple[str, Any]]:
         out.append(("set_position", float(obj["position"])))
     if isinstance(obj.get("volume_level"), int | float) and not isinstance(obj.get("volume_level"), bool):
         out.append(("set_volume", float(obj["volume_level"])))
+    if isinstance(obj.get("percentage"), int | float) and not isinstance(obj.get("percentage"), bool):
+        out = [a for a in out if a[0] != "turn_on"] + [("set_percentage", float(obj["percentage"]))]
+    if isinstance(obj.get("fan_mode"), str) and obj["fan_mode"]:
+        out.append(("set_fan_mode", obj["fan_mode"][:MAX_STRING]))
+    areas = obj.get("areas")
+    if obj.get("command") == "clean_area" and isinstance(areas, list):
+        return [*out, ("clean_area", [str(a)[:MAX_STRING] for a in areas[:8]])]
     command = obj.get("command")
     if isinstance(command, str) and command:
         out.append((command[:32], _scalar(obj.get("media_title"))))

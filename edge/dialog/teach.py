@@ -91,12 +91,17 @@ def parse_teach(text: str) -> TeachMacro | Forget | None:
 def teachable_phrase(text: str, name_slot: str = "") -> str:
     """The phrase the user means by an unknown request: the unresolved name slot when the NLU gave one,
     else the words after a leading verb ("activate study mode" -> "study mode")."""
+    said = _ARTICLE.sub("", _LEAD.sub("", fold(text)))
+    said = _TAIL.sub("", said).strip() or said
     if name_slot.strip():
-        return fold(name_slot)
-    said = fold(text)
-    said = _LEAD.sub("", said)
-    said = _ARTICLE.sub("", said)
-    return _TAIL.sub("", said).strip() or said
+        name = fold(name_slot)
+        # the model may take part of a short phrase as the name ("study" of "study mode", "movie" of "movie
+        # time"): the phrase said, one word longer than the name around it, is what the household means
+        extra = len(said.split()) - len(name.split())
+        if extra == 1 and (said.startswith(name + " ") or said.endswith(" " + name)):
+            return said
+        return name
+    return said
 
 
 def offer_phrase(text: str, name_slot: str = "") -> str | None:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from edge.nlu.catalogue import current_name, current_slots
 from edge.nlu.types import Intent
 
 __all__ = ["Macro", "MacroStep"]
@@ -39,9 +40,12 @@ class MacroStep:
 
     @staticmethod
     def from_json(obj: Mapping[str, Any]) -> MacroStep:
+        """A stored step; an intent name the catalogue has replaced is read as the new one."""
+        name = str(obj["intent"])
+        slots = {str(k): str(v) for k, v in dict(obj.get("slots") or {}).items()}
         return MacroStep(
-            str(obj["intent"]),
-            {str(k): str(v) for k, v in dict(obj.get("slots") or {}).items()},
+            current_name(name),
+            current_slots(name, slots),
             tuple(str(t) for t in obj.get("targets") or ()),
             str(obj.get("text", "")),
         )

@@ -30,6 +30,7 @@ from edge.feedback.record import (
     Taught,
     TurnRecord,
 )
+from edge.nlu.catalogue import current_name, current_slots
 
 __all__ = ["TurnQuery", "TurnStore", "open_connection"]
 
@@ -319,6 +320,10 @@ class TurnStore:
         names = ", ".join(_FIELDS)
         for row in self.conn.execute(f"SELECT {names} FROM turns {clause} {order}", params):
             values = {n: _from_db(n, v) for n, v in zip(_FIELDS, row, strict=True)}
+            old = values.get("intent")
+            if old and current_name(old) != old:  # a turn stored under a name the catalogue has replaced
+                values["slots"] = current_slots(old, values.get("slots") or {})
+                values["intent"] = current_name(old)
             yield TurnRecord(**values)
 
     def _attach(self, records: list[TurnRecord]) -> list[StoredTurn]:

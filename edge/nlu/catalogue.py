@@ -1,9 +1,21 @@
-"""The catalogue: the intents (Home Assistant names and slots where they exist, plus named additions) and
-what is safety-critical.
+"""The catalogue: every English intent of Home Assistant (``home-assistant-intents``), with HA's names and
+slot names, plus our own intents only where HA has none.
 
-Oven temperature uses dedicated intents (``OvenGetTemperature``/``OvenSetTemperature``) rather than oven
-targets of ``HassClimate*``: an oven is a safety-relevant appliance the planner treats differently from a
-thermostat, and the split makes the context decision (oven on or not) visible in the intent itself.
+Our own intents, and why each exists (HA has no intent for it):
+
+- ``LightBrighter`` / ``LightDimmer``: relative brightness ("brighter", "dim it a bit"); HA only sets levels.
+- ``ClimateWarmer`` / ``ClimateCooler``: "make it warmer", "I'm cold": a step on the current setpoint.
+- ``CoffeeBrew``: the coffee maker's brew (with the drink); HA has no appliance-programme intent.
+- ``UndoLast``: undo the last action from the undo journal (the self-learning loop's first repair).
+- ``TeachMacro`` / ``TeachPreference`` / ``ForgetTaught``: the teaching dialogue.
+- ``Confirm`` / ``Deny``: the whole-utterance yes/no that the safety gate's confirmation needs.
+- ``OutOfDomain``: chit-chat and general questions, which never move a device.
+
+Oven temperature is HA's: ``HassClimateGetTemperature`` / ``HassClimateSetTemperature`` whose *targets*
+pick the oven (the running appliance in the area, or the oven named); the planner sets an oven's
+temperature like a thermostat's. Relative volume is ``HassSetVolumeRelative`` (``volume_step``: "up",
+"down" or a signed percentage, as HA's lists). Names used before (``VolumeUp``, ``OvenGetTemperature``...)
+are read through :data:`LEGACY_INTENTS` wherever something stored may name them.
 
 What is safety-critical is decided here, once, by the kind of device a command reaches
 (:data:`SAFETY_CRITICAL_KINDS`, :func:`is_safety_critical`): the gate (``edge.actions.gate``), learning, the
@@ -14,11 +26,17 @@ critical by itself (what makes "open" dangerous is the garage door it opens); th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Literal, Protocol
 
 __all__ = [
     "CATALOGUE",
+    "EDGE_INTENTS",
+    "HA_INTENTS",
+    "LEGACY_INTENTS",
+    "LEGACY_SLOTS",
     "OUT_OF_DOMAIN",
     "SAFETY_CRITICAL_INTENTS",
     "SAFETY_CRITICAL_KINDS",
@@ -26,6 +44,8 @@ __all__ = [
     "IntentSpec",
     "by_name",
     "catalogue_json",
+    "current_name",
+    "current_slots",
     "is_safety_critical",
 ]
 
@@ -104,13 +124,17 @@ _DEVICES = (
     "switch",
     "fan",
     "cover",
+    "valve",
     "media_player",
     "climate",
     "vacuum",
     "lock",
     "oven",
     "coffee_maker",
+    "input_boolean",
 )
+_TIMER = ("start_hours", "start_minutes", "start_seconds", "name", "area")
+_MEDIA = ("media_player",)
 
 
 def _ha(
@@ -125,84 +149,121 @@ def _edge(
     return IntentSpec(name, desc, slots, domains, moves, "edge")
 
 
-CATALOGUE: tuple[IntentSpec, ...] = (
+HA_INTENTS: tuple[IntentSpec, ...] = (
     _ha(
         "HassTurnOn",
-        "Turn on (or open, unlock) a device, or devices by area/floor/domain",
+        "Turn on (open, unlock, start) a device or devices by area/floor/domain; activate a scene, script",
         (*_TARGET, "domain", "device_class"),
-        _DEVICES,
+        (*_DEVICES, "scene", "script", "button", "input_button"),
         True,
     ),
     _ha(
         "HassTurnOff",
-        "Turn off (or close) a device, or devices by area/floor/domain",
+        "Turn off (or close, lock) a device, or devices by area/floor/domain",
         (*_TARGET, "domain", "device_class"),
         _DEVICES,
         True,
     ),
     _ha(
-        "HassLightSet",
-        "Set brightness or colour of lights",
-        (*_TARGET, "brightness", "color"),
-        ("light",),
-        True,
+        "HassGetState",
+        "Ask the state of anything: a device, a sensor, a lock, a cover, who is home (never acts)",
+        (*_TARGET, "domain", "device_class", "state"),
+        (*_DEVICES, "sensor", "binary_sensor", "person"),
     ),
-    _ha("HassGetState", "Ask for the state of a device", (*_TARGET, "domain", "state"), _DEVICES),
-    _ha("HassClimateGetTemperature", "Ask the room or thermostat temperature", _TARGET, ("climate",)),
-    _ha(
-        "HassClimateSetTemperature",
-        "Set the thermostat target temperature",
-        (*_TARGET, "temperature"),
-        ("climate",),
-        True,
-    ),
+    _ha("HassNevermind", "Cancel the current request", (), ()),
+    _ha("HassRespond", "A reply and nothing else: greetings, questions about the assistant", ("response",)),
+    _ha("HassBroadcast", "Announce a message on the other satellites", ("message",), ("assist_satellite",)),
     _ha(
         "HassSetPosition",
-        "Set the position of a cover (blinds, curtains)",
-        (*_TARGET, "position"),
+        "Set the position of a cover or valve (blinds, curtains)",
+        (*_TARGET, "domain", "device_class", "position"),
         ("cover", "valve"),
         True,
     ),
+    _ha("HassGetCurrentDate", "Ask the date", (), ()),
+    _ha("HassGetCurrentTime", "Ask the time", (), ()),
+    _ha(
+        "HassLightSet",
+        "Set brightness, colour or colour temperature of lights",
+        (*_TARGET, "domain", "brightness", "color", "temperature"),
+        ("light",),
+        True,
+    ),
+    _ha(
+        "HassClimateSetTemperature",
+        "Set a target temperature: the thermostat, or the oven when the oven is the target",
+        (*_TARGET, "temperature"),
+        ("climate", "oven"),
+        True,
+    ),
+    _ha(
+        "HassClimateGetTemperature",
+        "Ask the temperature: the room's, or a running appliance's (the oven) when it is the target",
+        _TARGET,
+        ("climate", "sensor", "oven"),
+    ),
+    _ha(
+        "HassClimateSetFanMode", "Set a climate device's fan mode", (*_TARGET, "fan_mode"), ("climate",), True
+    ),
+    _ha("HassShoppingListAddItem", "Add an item to the shopping list", ("item",), ("shopping_list",)),
+    _ha("HassShoppingListCompleteItem", "Check an item off the shopping list", ("item",), ("shopping_list",)),
+    _ha("HassGetWeather", "Ask the weather", ("name",), ("weather",)),
+    _ha("HassListAddItem", "Add an item to a to-do list", ("item", "name"), ("todo",)),
+    _ha("HassListCompleteItem", "Check an item off a to-do list", ("item", "name"), ("todo",)),
+    _ha("HassListRemoveItem", "Remove an item from a to-do list", ("item", "name"), ("todo",)),
     _ha("HassVacuumStart", "Start the robot vacuum", _TARGET, ("vacuum",), True),
-    _ha("HassVacuumReturnToBase", "Send the robot vacuum back to its dock", _TARGET, ("vacuum",), True),
-    _ha("HassMediaPause", "Pause what is playing", _TARGET, ("media_player",), True),
-    _ha("HassMediaUnpause", "Resume paused media", _TARGET, ("media_player",), True),
-    _ha("HassMediaNext", "Skip to the next track or episode", _TARGET, ("media_player",), True),
-    _ha("HassMediaPrevious", "Go back to the previous track", _TARGET, ("media_player",), True),
-    _ha("HassMediaPlayerMute", "Mute a media player", _TARGET, ("media_player",), True),
-    _ha("HassMediaPlayerUnmute", "Unmute a media player", _TARGET, ("media_player",), True),
-    _ha("HassSetVolume", "Set the volume to a level", (*_TARGET, "volume_level"), ("media_player",), True),
+    _ha(
+        "HassVacuumReturnToBase",
+        "Send the robot vacuum back to its dock",
+        ("name", "area"),
+        ("vacuum",),
+        True,
+    ),
+    _ha("HassVacuumCleanArea", "Send the robot vacuum to clean an area", ("name", "area"), ("vacuum",), True),
+    _ha("HassMediaPause", "Pause what is playing", ("name", "area"), _MEDIA, True),
+    _ha("HassMediaUnpause", "Resume paused media", ("name", "area"), _MEDIA, True),
+    _ha("HassMediaNext", "Skip to the next track or episode", ("name", "area"), _MEDIA, True),
+    _ha("HassMediaPrevious", "Go back to the previous track", ("name", "area"), _MEDIA, True),
+    _ha("HassSetVolume", "Set the volume to a level", ("name", "area", "volume_level"), _MEDIA, True),
+    _ha("HassMediaPlayerMute", "Mute a media player", ("name", "area"), _MEDIA, True),
+    _ha("HassMediaPlayerUnmute", "Unmute a media player", ("name", "area"), _MEDIA, True),
+    _ha(
+        "HassSetVolumeRelative",
+        "Turn the volume up or down (volume_step: up, down or a signed percentage)",
+        ("volume_step", *_TARGET),
+        _MEDIA,
+        True,
+    ),
     _ha(
         "HassMediaSearchAndPlay",
         "Search for media and play it; media_class comes from the words or the context (screen -> movie)",
-        (*_TARGET, "search_query", "media_class"),
-        ("media_player",),
+        ("name", "area", "search_query", "media_class"),
+        _MEDIA,
         True,
     ),
-    _ha("HassStartTimer", "Start a timer", ("hours", "minutes", "seconds", "name"), ()),
-    _ha("HassCancelTimer", "Cancel a timer", ("name",), ()),
-    _ha("HassTimerStatus", "Ask how much time is left", ("name",), ()),
-    _ha("HassNevermind", "Cancel the current request", (), ()),
-    _ha("HassGetCurrentTime", "Ask the time", (), ()),
-    _ha("HassGetCurrentDate", "Ask the date", (), ()),
-    _ha("HassGetWeather", "Ask the weather", ("name",), ()),
-    _ha("HassShoppingListAddItem", "Add an item to the shopping list", ("item",), ()),
+    _ha(
+        "HassStartTimer",
+        "Start a timer (optionally running a command when it ends)",
+        ("hours", "minutes", "seconds", "name", "conversation_command"),
+    ),
+    _ha("HassCancelAllTimers", "Cancel every timer", ("area",)),
+    _ha("HassCancelTimer", "Cancel a timer", _TIMER),
+    _ha("HassIncreaseTimer", "Add time to a timer", ("hours", "minutes", "seconds", *_TIMER)),
+    _ha("HassDecreaseTimer", "Take time off a timer", ("hours", "minutes", "seconds", *_TIMER)),
+    _ha("HassPauseTimer", "Pause a running timer", _TIMER),
+    _ha("HassUnpauseTimer", "Resume a paused timer", _TIMER),
+    _ha("HassTimerStatus", "Ask how much time is left", _TIMER),
+    _ha("HassFanSetSpeed", "Set a fan's speed (percentage)", (*_TARGET, "percentage"), ("fan",), True),
+    _ha("HassLawnMowerStartMowing", "Start the lawn mower", ("name",), ("lawn_mower",), True),
+    _ha("HassLawnMowerDock", "Send the lawn mower back to its dock", ("name",), ("lawn_mower",), True),
+)
+"""Every English intent of ``home-assistant-intents``, with its names and slots (``intents.json``)."""
+
+EDGE_INTENTS: tuple[IntentSpec, ...] = (
     _edge("LightBrighter", "Make lights brighter (relative)", (*_TARGET, "brightness"), ("light",), True),
     _edge("LightDimmer", "Make lights dimmer (relative)", (*_TARGET, "brightness"), ("light",), True),
-    _edge("VolumeUp", "Turn the volume up (relative)", (*_TARGET, "volume_step"), ("media_player",), True),
-    _edge(
-        "VolumeDown", "Turn the volume down (relative)", (*_TARGET, "volume_step"), ("media_player",), True
-    ),
     _edge("ClimateWarmer", "Raise the thermostat a little (relative)", _TARGET, ("climate",), True),
     _edge("ClimateCooler", "Lower the thermostat a little (relative)", _TARGET, ("climate",), True),
-    _edge(
-        "OvenSetTemperature",
-        "Set or preheat the oven to a temperature",
-        (*_TARGET, "temperature"),
-        ("oven",),
-        True,
-    ),
-    _edge("OvenGetTemperature", "Ask the oven temperature", _TARGET, ("oven",)),
     _edge("CoffeeBrew", "Brew coffee on the coffee maker", (*_TARGET, "drink"), ("coffee_maker",), True),
     _edge("UndoLast", "Undo the last action", (), ()),
     _edge("TeachMacro", "Teach a phrase: 'when I say X, do Y'", ("trigger", "action"), ()),
@@ -212,12 +273,54 @@ CATALOGUE: tuple[IntentSpec, ...] = (
     _edge("Deny", "No", (), ()),
     _edge(OUT_OF_DOMAIN, "Nothing for the home (chit-chat, general questions): never moves a device", (), ()),
 )
+"""Our own intents, only where Home Assistant has none (the module docstring says why each exists)."""
+
+CATALOGUE: tuple[IntentSpec, ...] = (*HA_INTENTS, *EDGE_INTENTS)
+
+LEGACY_INTENTS: Mapping[str, str] = MappingProxyType(
+    {
+        "VolumeUp": "HassSetVolumeRelative",
+        "VolumeDown": "HassSetVolumeRelative",
+        "OvenGetTemperature": "HassClimateGetTemperature",
+        "OvenSetTemperature": "HassClimateSetTemperature",
+    }
+)
+"""Names this project used before it took Home Assistant's: what a stored turn, a learned rewrite or a
+fleet layer written then names is read as (:func:`current_name`)."""
+
+LEGACY_SLOTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "VolumeUp": MappingProxyType({"volume_step": "up"}),
+        "VolumeDown": MappingProxyType({"volume_step": "down"}),
+    }
+)
+"""The slot an old name implied: ``VolumeDown`` is ``HassSetVolumeRelative`` with ``volume_step`` down."""
+
+
+def current_name(name: str) -> str:
+    """The catalogue's name for an intent name read from storage (an old name mapped to its new one)."""
+    return LEGACY_INTENTS.get(name, name)
+
+
+def current_slots(name: str, slots: Mapping[str, str]) -> dict[str, str]:
+    """The slots of an intent read from storage, with what an old name implied (a direction) added."""
+    implied = LEGACY_SLOTS.get(name, {})
+    out = dict(slots)
+    for key, value in implied.items():
+        step = out.get(key, "").strip()
+        if not step:
+            out[key] = value
+        elif value == "down" and not step.startswith("-") and step[:1].isdigit():
+            out[key] = f"-{step}"  # VolumeDown "by 10" was a step down
+    return out
+
 
 _BY_NAME = {spec.name: spec for spec in CATALOGUE}
 
 
 def by_name(name: str) -> IntentSpec | None:
-    return _BY_NAME.get(name)
+    """The spec of an intent, by its name or an old name (:data:`LEGACY_INTENTS`)."""
+    return _BY_NAME.get(current_name(name))
 
 
 def catalogue_json(extra: tuple[IntentSpec, ...] = ()) -> list[dict[str, Any]]:

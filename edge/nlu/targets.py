@@ -48,6 +48,11 @@ _INTENT_DOMAIN = {
     "HassVacuumStart": "vacuum",
     "HassVacuumReturnToBase": "vacuum",
     "CoffeeBrew": "coffee_maker",
+    "HassVacuumCleanArea": "vacuum",
+    "HassFanSetSpeed": "fan",
+    "HassClimateSetFanMode": "climate",
+    "HassLawnMowerStartMowing": "lawn_mower",
+    "HassLawnMowerDock": "lawn_mower",
     "HassSetPosition": "cover",
     "HassMediaUnpause": "media_player",
     "HassMediaSearchAndPlay": "media_player",
@@ -62,6 +67,17 @@ _NO_TARGET = {
     "HassGetCurrentDate",
     "HassGetWeather",
     "HassShoppingListAddItem",
+    "HassShoppingListCompleteItem",
+    "HassListAddItem",
+    "HassListCompleteItem",
+    "HassListRemoveItem",
+    "HassBroadcast",
+    "HassRespond",
+    "HassCancelAllTimers",
+    "HassIncreaseTimer",
+    "HassDecreaseTimer",
+    "HassPauseTimer",
+    "HassUnpauseTimer",
     "UndoLast",
     "TeachMacro",
     "TeachPreference",
@@ -72,6 +88,37 @@ _NO_TARGET = {
 VIDEO_CLASSES = frozenset({"movie", "tv_show", "tvshow", "video", "episode", "channel"})
 _SHOW_WORDS = frozenset({"show", "watch", "display"})
 _THERMOSTAT_WORDS = frozenset({"thermostat", "thermostats", "heating", "heater", "radiator", "ac"})
+_PLURAL_DOMAINS = {
+    "lights": "light", "lamps": "light", "fans": "fan", "switches": "switch", "plugs": "switch",
+    "blinds": "cover", "curtains": "cover", "shades": "cover", "shutters": "cover", "covers": "cover",
+    "locks": "lock", "speakers": "media_player",
+}  # fmt: skip
+
+
+_KIND_WORDS = {
+    **_PLURAL_DOMAINS, "light": "light", "fan": "fan", "vacuum": "vacuum", "robot vacuum": "vacuum",
+    "vacuum cleaner": "vacuum", "thermostat": "climate", "lawn mower": "lawn_mower", "mower": "lawn_mower",
+}  # fmt: skip
+"""Kind words that name no device of their own: "start the vacuum" is the home's vacuum, whatever its
+name ("lamp" and "tv" stay names: "the lamp" is one lamp, "the tv" never a speaker)."""
+
+
+def _area_kind(slots: Mapping[str, str], snapshot: ContextSnapshot) -> dict[str, str]:
+    """A ``name`` that names no device but a kind ("the vacuum") or an area and a plural kind ("the
+    kitchen lights") means the devices of that kind (the area's), as Home Assistant reads them; any other
+    slots as given."""
+    name = slots.get("name", "").strip().lower().removeprefix("the ")
+    if not name or any(d.name.lower() == name for d in snapshot.devices.values()):
+        return dict(slots)
+    rest = {k: v for k, v in slots.items() if k not in {"name", "domain"}}
+    if domain := _KIND_WORDS.get(name):
+        return {**rest, "domain": domain}
+    area, _, kind = name.rpartition(" ")
+    domain = _PLURAL_DOMAINS.get(kind)
+    areas = {a.lower() for a in snapshot.areas} | {d.area.lower() for d in snapshot.devices.values()}
+    if not domain or area not in areas:
+        return dict(slots)
+    return {**rest, "area": area, "domain": domain}
 
 
 def _in_domain(d: Device, domain: str) -> bool:
@@ -205,7 +252,7 @@ def _defaults(
     pool = [d for d in snapshot.devices.values() if _in_domain(d, domain)]
     if local := _local(pool, snapshot):
         return _ids(local)
-    if domain in {"oven", "climate", "vacuum", "coffee_maker"} or len(pool) == 1:
+    if domain in {"oven", "climate", "vacuum", "coffee_maker", "person"} or len(pool) == 1:
         return _ids(pool)
     return ()
 
@@ -232,9 +279,15 @@ def choose_targets(
     if referent is not None:
         return referent.targets, tuple(1.0 for _ in referent.targets)
     domain = _INTENT_DOMAIN.get(intent, focus)
+    slots = _area_kind(slots, snapshot)
     if slots.keys() & {"name", "area", "floor"}:
+        # a temperature asked of, or set on, a device named: whatever its kind ("the oven", "the furnace")
+        named = "name" in slots and intent in _GET_TEMPERATURE | _SET_TEMPERATURE
         res = resolve(
-            intent, dict(slots), snapshot, domains=(domain,) if domain and "name" not in slots else ()
+            "HassGetState" if named else intent,
+            dict(slots),
+            snapshot,
+            domains=(domain,) if domain and "name" not in slots else (),
         )
         if intent in _GET_TEMPERATURE and res.targets:
             found = _temperature_of(res.targets, snapshot)

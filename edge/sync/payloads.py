@@ -16,6 +16,7 @@ from typing import Any
 
 from edge.errors import EdgeError, ErrorCode
 from edge.feedback.record import SignalKind
+from edge.nlu.catalogue import current_name
 from edge.sync.identity import period_bounds
 from edge.sync.vocabulary import INTENTS
 
@@ -80,6 +81,11 @@ def _keys(obj: Any, allowed: set[str], where: str) -> Mapping[str, Any]:
     return obj
 
 
+def _intent(value: Any) -> Any:
+    """An intent name as the catalogue calls it now (a layer written before a rename still loads)."""
+    return current_name(value) if isinstance(value, str) else value
+
+
 @dataclass(frozen=True, slots=True)
 class RewritePair:
     """One scrubbed pair: both sides in closed vocabulary; ``intent`` of the rewritten side (or "")."""
@@ -103,7 +109,7 @@ class RewritePair:
     @classmethod
     def from_json(cls, obj: Any) -> RewritePair:
         d = _keys(obj, {"original", "rewritten", "intent"}, "pair")
-        return cls(d["original"], d["rewritten"], d["intent"])
+        return cls(d["original"], d["rewritten"], _intent(d["intent"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +133,7 @@ class DefectCount:
     @classmethod
     def from_json(cls, obj: Any) -> DefectCount:
         d = _keys(obj, {"failure_point", "intent", "count"}, "defect")
-        return cls(d["failure_point"], d["intent"], d["count"])
+        return cls(d["failure_point"], _intent(d["intent"]), d["count"])
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,7 @@ from edge.feedback.observations import BargeIn
 from edge.feedback.record import Asked, Dialog, Rewrite, TurnRecord
 from edge.feedback.taught import TaughtStore
 from edge.lang import fold
+from edge.nlu.catalogue import by_name
 from edge.nlu.types import Intent, Provenance
 from edge.turns.confirming import confirm_prompt, review_turn
 from edge.turns.execute import Outcome, run_plans
@@ -198,6 +199,15 @@ class TurnEngine:
         if name_slot and not intent.targets:
             offer = self._offer_teaching(d, text, name_slot)
             return offer or say.no_device_text(name_slot)
+        # "study mode": read as activating something, but nothing here is it and no device was named (no
+        # pronoun, no area): a phrase of the household's own, offered for teaching
+        if (
+            not intent.targets
+            and not intent.slots.get("area")
+            and _unplaced(intent, snapshot)
+            and (offer := self._offer_teaching(d, text, "")) is not None
+        ):
+            return offer
         return await self._act(d, (intent,), snapshot)
 
     async def _compound(self, d: Draft, text: str, snapshot: ContextSnapshot) -> str | None:
@@ -430,6 +440,16 @@ class TurnEngine:
 
 _TEACHING_INTENTS = frozenset({"TeachMacro", "TeachPreference", "ForgetTaught"})
 _ANSWERS = frozenset({"Confirm", "Deny"})
+
+
+def _unplaced(intent: Intent, snapshot: ContextSnapshot) -> bool:
+    """A device request that reaches nothing and would not ask which one: its plan could only say that no
+    device fits."""
+    spec = by_name(intent.name)
+    if spec is None or not spec.moves_device:
+        return False
+    which = which_one(intent, snapshot)
+    return not which.ask and not which.refusal and not which.intent.targets
 
 
 def _rewrite_source(d: Draft) -> str:

@@ -26,7 +26,7 @@ from typing import Any
 from edge.context.homes import Home, load_home
 from edge.context.model import ContextSnapshot, Satellite
 from edge.lab.training.ha_data import load_en
-from edge.lab.training.hwu64 import IOT_MAP, SERVED_SCENARIOS, HwuRow, read_hwu64, served_label
+from edge.lab.training.hwu64 import IOT_MAP, SERVED_SCENARIOS, HwuRow, iot_gold, read_hwu64, served_label
 from edge.lang import model_tokens
 from edge.nlu.parser import ParseResult
 from edge.nlu.snapshots import demo_devices, make_snapshot
@@ -167,16 +167,29 @@ def _hassil_predict(home: Home) -> HaPredict | None:
 def _score_ha(rows: list[dict[str, Any]], predict: HaPredict) -> tuple[dict[str, Any], list[bool]]:
     right: list[bool] = []
     slot_ok = 0
+    by_file: dict[str, list[int]] = {}  # source file -> [rows, intent right, intent and slots right]
+    misses: list[dict[str, Any]] = []
     for row in rows:
         name, slots, names = predict(str(row["sentence"]), _row_area(row))
         ok = name == row["intent"]
+        both = ok and slots_match(row["slots"], slots, names)
         right.append(ok)
-        slot_ok += ok and slots_match(row["slots"], slots, names)
+        slot_ok += both
+        counts = by_file.setdefault(Path(str(row.get("source_file", "?"))).stem, [0, 0, 0])
+        counts[0], counts[1], counts[2] = counts[0] + 1, counts[1] + ok, counts[2] + both
+        if not both:
+            misses.append({"sentence": row["sentence"], "want": row["intent"], "got": name,
+                           "want_slots": row["slots"], "got_slots": slots})  # fmt: skip
     n = max(1, len(rows))
     return {
         "rows": len(rows),
         "intent": round(sum(right) / n, 3),
         "intent_slots": round(slot_ok / n, 3),
+        "by_file": {
+            f: {"rows": c[0], "intent": round(c[1] / c[0], 3), "intent_slots": round(c[2] / c[0], 3)}
+            for f, c in sorted(by_file.items())
+        },
+        "misses": misses,
     }, right
 
 
@@ -190,13 +203,17 @@ def ha_tests_report(analyse: Analyse, shared: Path) -> tuple[dict[str, Any], lis
     points = [(c, ok, acts) for (c, _r, acts), ok in zip(raw, right, strict=True)]
     hassil = _hassil_predict(home)
     report: dict[str, Any] = {"ambient_edge": ours}
-    report["hassil"] = _score_ha(rows, hassil)[0] if hassil else "hassil/home-assistant-intents not installed"
+    if hassil:
+        theirs = _score_ha(rows, hassil)[0]
+        report["hassil"] = {k: v for k, v in theirs.items() if k not in {"by_file", "misses"}}
+    else:
+        report["hassil"] = "hassil/home-assistant-intents not installed"
     return report, points
 
 
 def _hwu_gold(row: HwuRow) -> str | None:
     if row.scenario == "iot":
-        return IOT_MAP[row.intent][0] if row.intent in IOT_MAP else None
+        return iot_gold(row) if row.intent in IOT_MAP else None
     if row.scenario in SERVED_SCENARIOS:
         served = served_label(row)
         return served[0][0] if served is not None else None

@@ -42,7 +42,15 @@ from edge.errors import ConfigError
 from edge.lab.bench._nlu_calibration import calibration_report, format_risk_coverage, hassil_intents
 from edge.lab.bench._nlu_context import context_report
 from edge.lab.bench.barista import run_barista
-from edge.lab.training.hwu64 import IOT_MAP, SERVED_SCENARIOS, SLOT_MAP, HwuRow, read_hwu64, served_label
+from edge.lab.training.hwu64 import (
+    IOT_MAP,
+    SERVED_SCENARIOS,
+    SLOT_MAP,
+    HwuRow,
+    iot_gold,
+    read_hwu64,
+    served_label,
+)
 from edge.lab.training.pools import AREAS, FLOORS
 from edge.lang import model_tokens
 from edge.nlu.catalogue import by_name
@@ -98,7 +106,7 @@ def evaluate_hwu(rows: list[HwuRow], predict: Predict) -> dict[str, float]:
     correct = slot_ok = 0
     for r in iot:
         name, slots = predict(r.text)
-        ok = name == IOT_MAP[r.intent][0]
+        ok = name == iot_gold(r)
         correct += ok
         gold = {SLOT_MAP[k]: _norm(v) for k, v in r.slots if k in SLOT_MAP}
         slot_ok += ok and all(_norm(slots.get(k, "")) == v for k, v in gold.items())
@@ -216,7 +224,6 @@ def _ha_predictor() -> Predict | None:
         "area": TextSlotList.from_strings(list(AREAS)),
         "floor": TextSlotList.from_strings(list(FLOORS)),
     }
-    volume = {"HassSetVolumeRelative": "VolumeUp"}
 
     def predict(text: str) -> tuple[str | None, dict[str, str]]:
         try:
@@ -226,7 +233,7 @@ def _ha_predictor() -> Predict | None:
         if result is None:
             return None, {}
         slots = {k: str(v.text or v.value).strip() for k, v in result.entities.items()}
-        return volume.get(result.intent.name, result.intent.name), slots
+        return result.intent.name, slots
 
     return predict
 

@@ -21,7 +21,11 @@ __all__ = [
     "random_facts",
 ]
 
-TURN_ON_MEANS = {"vacuum": "HassVacuumStart", "coffee_maker": "CoffeeBrew"}
+TURN_ON_MEANS = {
+    "vacuum": "HassVacuumStart",
+    "coffee_maker": "CoffeeBrew",
+    "lawn_mower": "HassLawnMowerStartMowing",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +128,8 @@ def from_sample(
         focus = name_domain
     if intent == "HassTurnOn" and focus in TURN_ON_MEANS:
         intent = TURN_ON_MEANS[focus]  # "turn on the vacuum" starts it, as in Home Assistant
+    if intent == "HassVacuumStart" and source != "hwu64" and "B-area" in tags:
+        intent = "HassVacuumCleanArea"  # a vacuum sent to an area cleans that area (HA's convention)
     return Example(tuple(tokens), tuple(tags), intent, focus, media, facts_tuple(facts), source)
 
 

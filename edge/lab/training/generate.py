@@ -15,6 +15,7 @@ from edge.lab.training.examples import Example, from_sample
 from edge.lab.training.ha_data import KEEP_SLOTS, ha_examples, load_en
 from edge.lab.training.hwu64 import hwu_examples, read_hwu64
 from edge.lab.training.noise import add_noise
+from edge.lab.training.pools_ha import BINARY_STATES, MESSAGES, QUANTITIES, SENSED, ZONES
 from edge.lab.training.templates import FAMILIES, RULES, Family
 from edge.nlu.grammar import Template, parse_template, sample
 
@@ -29,6 +30,21 @@ _NAMED_DOMAINS = {
     "vacuum_name": ("vacuum",),
     "oven_name": ("oven",),
     "coffee_name": ("coffee_maker",),
+    "fan_name": ("fan",),
+    "lock_name": ("lock",),
+    "sensor_name": ("sensor",),
+    "binary_sensor_name": ("binary_sensor",),
+    "person_name": ("person",),
+    "mower_name": ("lawn_mower",),
+    "todo_name": ("todo",),
+    "scene_name": ("scene", "script"),
+    "script_name": ("script",),
+}
+_STATES: dict[str, tuple[str, ...]] = {
+    "open_state": ("open", "closed", "shut", "on", "off", "detected", "clear"),
+    "lock_state": ("locked", "unlocked"),
+    "cover_state": ("open", "closed", "shut", "opening", "closing"),
+    "onoff_state": ("on", "off"),
 }
 _OOD = (
     "(whats|what is) the capital of (france|spain|italy|japan|peru|canada|kenya)",
@@ -47,8 +63,6 @@ _OOD = (
     "thank you",
     "thanks",
     "good (morning|night)",
-    "hello",
-    "hi there",
     "how do you spell (necessary|rhythm|banana)",
     "translate (hello|thank you) (into|to) (french|german)",
     "what is {n} (plus|times|minus) {n}",
@@ -61,7 +75,6 @@ _OOD = (
     "wake me up at {n} am",
     "how far is the moon",
     "are you a robot",
-    "what can you do",
     "sing me a song",
     "what does the fox say",
     "how many (feet|ounces) in a (mile|pound)",
@@ -118,6 +131,14 @@ def template_lists(pools: P.Pools, picked: dict[str, str]) -> Callable[[str, ran
             "music": P.MUSIC,
             "artist": P.ARTISTS,
             "timer_name": P.TIMER_NAMES,
+            "step_up": ("up",),
+            "step_down": ("down",),
+            "message": MESSAGES,
+            "bs_state": BINARY_STATES,
+            "sensed": SENSED,
+            "quantity": QUANTITIES,
+            "zone": ZONES,
+            **_STATES,
             "item": P.ITEMS,
             "drink": P.DRINKS,
             "color": P.COLORS,
@@ -142,6 +163,7 @@ def template_lists(pools: P.Pools, picked: dict[str, str]) -> Callable[[str, ran
             "position": (0, 100),
             "volume_level": (0, 100),
             "volume_step": (5, 30),
+            "percentage": (1, 100),
             "minutes": (1, 90),
             "seconds": (5, 90),
             "hours": (1, 12),
@@ -200,7 +222,9 @@ def build_dataset(
     examples.extend(_ood(rng, rules, pools, int(1500 * scale)))
     en = load_en()
     if en is not None:
-        examples.extend(ha_examples(en, pools, rng, per_template=max(1, round(3 * scale))))
+        examples.extend(
+            ha_examples(en, pools, rng, base=max(1, round(3 * scale)), min_per_intent=int(300 * scale))
+        )
     if shared is not None and (shared / "hwu64" / "hwu64.csv").exists():
         examples.extend(hwu_examples(read_hwu64(shared), rng, copies=hwu_iot_copies))
     else:

@@ -1,14 +1,17 @@
 """Home Assistant's English sentence templates (``home-assistant-intents``, CC BY 4.0) as training data.
 
-Templates are expanded with the project's own sampler (:mod:`edge.nlu.grammar`), wildcard lists filled
-from :mod:`edge.lab.training.pools`, and HA intents mapped onto the catalogue
-(``HassSetVolumeRelative`` becomes ``VolumeUp``/``VolumeDown``; bare temperature questions become
-context-dependent, as in our templates).
+Every intent of the package is sampled, with enough examples per intent to learn it
+(:func:`per_template`: at least ``min_per_intent`` from an intent with few templates). Templates are
+expanded with the project's own sampler (:mod:`edge.nlu.grammar`), the package's lists, and our pools for
+the wildcard lists (``message``, ``zone``, ``timer_command``, ``search_query``, ``todo_list_item``,
+``timer_name``) and for names (by the template's required domain). Bare temperature questions and settings
+become context-dependent (the oven when it runs, as our templates). HA's test sentences are never read here.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import random
 from collections.abc import Callable, Mapping
 from importlib import resources
@@ -16,35 +19,51 @@ from typing import Any
 
 from edge.lab.training.examples import Example, from_sample
 from edge.lab.training.pools import ITEMS, MUSIC, TIMER_NAMES, TITLES, Pools
+from edge.lab.training.pools_ha import MESSAGES, TIMER_COMMANDS, ZONES
 from edge.lab.training.templates import FAMILIES
 from edge.nlu.grammar import Template, parse_template, sample
 
-__all__ = ["KEEP_SLOTS", "ha_examples", "load_en"]
+__all__ = ["KEEP_SLOTS", "ha_examples", "load_en", "per_template"]
 
 KEEP_SLOTS = frozenset(
     {
         "name", "area", "floor", "brightness", "color", "temperature", "position", "volume_level",
         "volume_step", "search_query", "hours", "minutes", "seconds", "item", "state", "device_class",
-        "drink", "trigger", "action", "preference",
+        "drink", "trigger", "action", "preference", "percentage", "fan_mode", "message", "start_hours",
+        "start_minutes", "start_seconds", "conversation_command",
     }
 )  # fmt: skip
-_INTENTS = {
-    "HassTurnOn", "HassTurnOff", "HassLightSet", "HassGetState", "HassClimateGetTemperature",
-    "HassClimateSetTemperature", "HassSetPosition", "HassVacuumStart", "HassVacuumReturnToBase",
-    "HassMediaPause", "HassMediaUnpause", "HassMediaNext", "HassMediaPrevious", "HassMediaPlayerMute",
-    "HassMediaPlayerUnmute", "HassSetVolume", "HassSetVolumeRelative", "HassMediaSearchAndPlay",
-    "HassStartTimer", "HassCancelTimer", "HassTimerStatus", "HassNevermind", "HassGetCurrentTime",
-    "HassGetCurrentDate", "HassGetWeather", "HassShoppingListAddItem",
-}  # fmt: skip
 _DEFAULT_FOCUS = {
     "HassClimateGetTemperature": "climate",
     "HassClimateSetTemperature": "climate",
+    "HassClimateSetFanMode": "climate",
     "HassSetPosition": "cover",
     "HassVacuumStart": "vacuum",
     "HassVacuumReturnToBase": "vacuum",
+    "HassVacuumCleanArea": "vacuum",
     "HassLightSet": "light",
+    "HassFanSetSpeed": "fan",
+    "HassLawnMowerStartMowing": "lawn_mower",
+    "HassLawnMowerDock": "lawn_mower",
 }
+_WILDCARDS: Mapping[str, tuple[str, ...]] = {
+    "search_query": TITLES + MUSIC,
+    "timer_name": TIMER_NAMES,
+    "shopping_list_item": ITEMS,
+    "todo_list_item": ITEMS,
+    "message": MESSAGES,
+    "zone": ZONES,
+    "timer_command": TIMER_COMMANDS,
+}
+_WEIGHT = {"HassGetState": 3}  # state questions about every domain: the largest and most varied intent
 _MUSIC_CLASSES = {"artist", "album", "track", "playlist"}
+_NO_FOCUS = frozenset({"todo", "weather", "assist_satellite", "shopping_list"})
+
+
+def per_template(sentences: int, base: int, min_per_intent: int) -> int:
+    """Samples per template of an intent with ``sentences`` templates: ``base``, more for an intent with
+    few templates so that it has at least ``min_per_intent`` examples."""
+    return max(base, math.ceil(min_per_intent / max(1, sentences)))
 
 
 class _Skip(Exception):
@@ -72,12 +91,8 @@ def _list_sampler(
             label, domain = pools.name(rng, domains)
             picked["domain"] = domain
             return label, label
-        if name == "search_query":
-            return (value := rng.choice(TITLES + MUSIC)), value
-        if name == "timer_name":
-            return (value := rng.choice(TIMER_NAMES)), value
-        if name in {"shopping_list_item", "todo_list_item"}:
-            return (value := rng.choice(ITEMS)), value
+        if name in _WILDCARDS:
+            return (value := rng.choice(_WILDCARDS[name])), value
         spec = lists.get(name)
         if spec is None or spec.get("wildcard"):
             raise _Skip(name)
@@ -108,10 +123,7 @@ def _label(
     focus = str(fixed.get("domain", "")) or picked.get("domain", "") or _DEFAULT_FOCUS.get(intent, "")
     if intent.startswith("HassMedia") or intent in {"HassSetVolume", "HassSetVolumeRelative"}:
         focus = focus or "media_player"
-    if intent == "HassSetVolumeRelative":
-        values = [v for _s, _e, slot, v in spans if slot == "volume_step"]
-        down = any(v == "down" or v.startswith("-") for v in values)
-        intent = "VolumeDown" if down else "VolumeUp"
+    focus = "" if focus in _NO_FOCUS else focus
     if intent == "HassClimateGetTemperature" and not slots & {"name", "area", "floor"}:
         return FAMILIES["ctx_temp_query"].label
     if intent == "HassClimateSetTemperature" and not slots & {"name", "area", "floor"}:
@@ -122,13 +134,17 @@ def _label(
 
 
 def ha_examples(
-    data: Mapping[str, Any], pools: Pools, rng: random.Random, per_template: int = 3
+    data: Mapping[str, Any],
+    pools: Pools,
+    rng: random.Random,
+    base: int = 3,
+    min_per_intent: int = 300,
 ) -> list[Example]:
     rules: dict[str, Template] = {k: parse_template(v) for k, v in data["expansion_rules"].items()}
     out: list[Example] = []
     for intent, body in data["intents"].items():
-        if intent not in _INTENTS:
-            continue
+        sentences = sum(len(block["sentences"]) for block in body["data"])
+        repeat = per_template(sentences, base, min_per_intent) * _WEIGHT.get(intent, 1)
         for block in body["data"]:
             fixed = block.get("slots") or {}
             context = block.get("requires_context") or {}
@@ -137,7 +153,7 @@ def ha_examples(
                 domains = domains or (fixed["domain"],)
             for sentence in block["sentences"]:
                 template = parse_template(sentence)
-                for _ in range(per_template):
+                for _ in range(repeat):
                     picked: dict[str, str] = {}
                     try:
                         generated = sample(

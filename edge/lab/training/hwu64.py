@@ -10,9 +10,8 @@ The scenarios the catalogue partly serves itself (``SERVED_SCENARIOS``: audio, p
 lists; the bench leaves them out of its "core" false-action figure) are trained on with this mapping
 (:func:`served_label`, per row):
 
-- ``audio_volume_up``/``volume_down``/``volume_mute`` -> ``VolumeUp``/``VolumeDown``/``HassMediaPlayerMute``
-  (a row that says "unmute" -> ``HassMediaPlayerUnmute``; a volume_up row that only says lower/decrease ->
-  ``VolumeDown``);
+- ``audio_volume_up``/``volume_down``/``volume_mute`` -> ``HassSetVolumeRelative`` (the direction is in the
+  words)/``HassMediaPlayerMute`` (a row that says "unmute" -> ``HassMediaPlayerUnmute``);
 - ``play_music``/``radio``/``podcasts``/``audiobook`` -> ``HassMediaSearchAndPlay`` (media class music,
   music, podcast, audiobook; song/artist/album/podcast/radio/playlist names -> one ``search_query`` span),
   except rows whose only request is a transport command: next/skip -> ``HassMediaNext``, previous ->
@@ -48,6 +47,7 @@ __all__ = [
     "SLOT_MAP",
     "HwuRow",
     "hwu_examples",
+    "iot_gold",
     "read_hwu64",
     "served_label",
 ]
@@ -63,6 +63,17 @@ IOT_MAP: dict[str, tuple[str, str]] = {
     "cleaning": ("HassVacuumStart", "vacuum"),
     "coffee": ("CoffeeBrew", "coffee_maker"),
 }
+_NOT_AN_AREA = frozenset({"house", "home", "floor", "floors", "room", "rooms", "flat", "apartment", "carpet"})
+
+
+def iot_gold(row: HwuRow) -> str:
+    """The catalogue intent of an ``iot`` row (``IOT_MAP``); a cleaning request that names the place to
+    clean is Home Assistant's ``HassVacuumCleanArea`` ("vacuum the living room")."""
+    intent = IOT_MAP[row.intent][0]
+    places = {v.lower() for k, v in row.slots if k == "house_place"} - _NOT_AN_AREA
+    return "HassVacuumCleanArea" if intent == "HassVacuumStart" and places else intent
+
+
 SLOT_MAP = {"house_place": "area", "device_type": "name", "color_type": "color", "coffee_type": "drink"}
 SERVED_SCENARIOS = frozenset({"audio", "play", "music", "datetime", "lists"})
 _SEARCH_SLOTS = frozenset(
@@ -170,13 +181,8 @@ def served_label(row: HwuRow) -> tuple[Label, Sample] | None:
             media = ("HassMediaPlayerMute", "media_player", "")
         elif "unmute" in words:
             media = ("HassMediaPlayerUnmute", "media_player", "")
-        elif row.intent == "volume_down" or (
-            words & {"lower", "decrease", "softer", "down"}
-            and not words & {"up", "increase", "raise", "louder", "higher"}
-        ):
-            media = ("VolumeDown", "media_player", "")
-        elif row.intent == "volume_up":
-            media = ("VolumeUp", "media_player", "")
+        elif row.intent in {"volume_up", "volume_down"}:
+            media = ("HassSetVolumeRelative", "media_player", "")
         else:
             return None
         return media, row.sample
@@ -227,8 +233,7 @@ def hwu_examples(rows: list[HwuRow], rng: random.Random, copies: int = 2) -> lis
         if row.scenario == "iot":
             if row.intent not in IOT_MAP:
                 continue
-            intent, focus = IOT_MAP[row.intent]
-            label: Label = (intent, focus, "")
+            label: Label = (iot_gold(row), IOT_MAP[row.intent][1], "")
         elif row.scenario in SERVED_SCENARIOS:
             served = served_label(row)
             if served is None:

@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from edge.lab.training.pools_ha import HA_THINGS
 from edge.lab.training.pools_names import MORE_THINGS, invented_names
 from edge.lab.training.pools_values import (
     ACTIONS,
@@ -293,10 +294,12 @@ class Pools:
     areas: list[str]
     floors: list[str]
     names: dict[str, list[str]] = field(default_factory=dict)  # domain -> device names
+    default_domains: tuple[str, ...] = ()  # a bare {name}'s domains ("" all of ``names``)
 
     def name(self, rng: random.Random, domains: tuple[str, ...] = ()) -> tuple[str, str]:
-        """A device name and its domain (from ``domains`` when given)."""
-        domain = rng.choice(list(domains) if domains else list(self.names))
+        """A device name and its domain (from ``domains`` when given, else a device domain: never a
+        sensor, person or scene for a bare name)."""
+        domain = rng.choice(list(domains or self.default_domains or self.names))
         return rng.choice(self.names.get(domain) or ["device"]), domain
 
 
@@ -335,4 +338,9 @@ def build_pools(root: Path, rng: random.Random) -> Pools:
         names.setdefault(domain, []).extend([label] * 3)
         if area and area not in areas:
             areas.append(area)
-    return Pools(areas=areas, floors=list(FLOORS), names=names)
+    defaults = tuple(names)
+    for domain, things in HA_THINGS.items():
+        names.setdefault(domain, []).extend(things)
+        if domain in {"sensor", "binary_sensor"}:  # "kitchen temperature", "bedroom window"
+            names[domain].extend(f"{area} {thing}" for thing in things[:6] for area in rng.sample(AREAS, 3))
+    return Pools(areas=areas, floors=list(FLOORS), names=names, default_domains=defaults)

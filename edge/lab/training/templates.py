@@ -3,15 +3,16 @@
 A family's ``label`` sees the sampled context facts and returns (intent, focus domain, media class). Most
 families ignore the context; the ambiguous ones (``templates_context``) are where the same words mean
 different things in different homes, and are how the model learns to read its context input. The families
-live in ``templates_context``, ``templates_commands``, ``templates_assistant``, ``templates_paraphrase``
-and ``templates_ood`` (shared rules in ``templates_base``); ``FAMILIES`` is all of them in that order (the
-order is part of the seeded data generation).
+live in ``templates_context``, ``templates_commands``, ``templates_assistant``, ``templates_paraphrase``,
+``templates_catalogue`` and ``templates_ood`` (shared rules in ``templates_base``); ``FAMILIES`` is all of
+them in that order (the order is part of the seeded data generation).
 """
 
 from __future__ import annotations
 
 from edge.lab.training.templates_assistant import ASSISTANT_FAMILIES
 from edge.lab.training.templates_base import RULES, Family, Label
+from edge.lab.training.templates_catalogue import CATALOGUE_FAMILIES
 from edge.lab.training.templates_commands import COMMAND_FAMILIES
 from edge.lab.training.templates_context import CONTEXT_FAMILIES
 from edge.lab.training.templates_ood import OOD_FAMILIES
@@ -24,5 +25,6 @@ FAMILIES: dict[str, Family] = {
     **COMMAND_FAMILIES,
     **ASSISTANT_FAMILIES,
     **PARAPHRASE_FAMILIES,
+    **CATALOGUE_FAMILIES,
     **OOD_FAMILIES,
 }

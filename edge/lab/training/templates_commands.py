@@ -129,31 +129,31 @@ COMMAND_FAMILIES: dict[str, Family] = {
     "volume_up": F(
         (
             "louder [please]",
-            "turn up the (volume|music|sound)",
-            "volume up",
+            "turn {step_up:volume_step} the (volume|music|sound)",
+            "volume {step_up:volume_step}",
             "make it louder",
             "increase the volume [by {volume_step}]",
             "i can't hear it",
             "pump up the volume",
-            "turn the {media_name:name} up",
+            "turn the {media_name:name} {step_up:volume_step}",
             "raise the volume",
         ),
-        fixed("VolumeUp", "media_player"),
+        fixed("HassSetVolumeRelative", "media_player"),
         700,
     ),
     "volume_down": F(
         (
             "quieter [please]",
-            "turn down the (volume|music|sound)",
-            "volume down",
+            "turn {step_down:volume_step} the (volume|music|sound)",
+            "volume {step_down:volume_step}",
             "too loud",
             "lower the volume [by {volume_step}]",
             "make it quieter",
-            "turn the {media_name:name} down",
+            "turn the {media_name:name} {step_down:volume_step}",
             "decrease the volume",
             "it's too loud",
         ),
-        fixed("VolumeDown", "media_player"),
+        fixed("HassSetVolumeRelative", "media_player"),
         700,
     ),
     "set_volume": F(
@@ -267,6 +267,21 @@ COMMAND_FAMILIES: dict[str, Family] = {
         fixed("HassTurnOff", "cover"),
         250,
     ),
+    # "open them" / "close it" name no device: the cover the satellite's area has open or closed is meant
+    # (edge.nlu.referents decides which; with nothing to open or close here, the device says so)
+    "cover_open_them": F(
+        ("open (them|those|these|it) [up] [please]", "(raise|roll up|pull up) (them|those|these) [please]"),
+        fixed("HassTurnOn", "cover"),
+        150,
+    ),
+    "cover_close_them": F(
+        (
+            "close (them|those|these|it) [please]",
+            "(shut|lower|roll down|pull down|draw) (them|those|these) [please]",
+        ),
+        fixed("HassTurnOff", "cover"),
+        150,
+    ),
     "climate_set": F(
         (
             "set the (thermostat|heating|heat) to {temperature} [degrees]",
@@ -325,7 +340,7 @@ COMMAND_FAMILIES: dict[str, Family] = {
             "turn the oven to {temperature}",
             "preheat to {temperature}",
         ),
-        fixed("OvenSetTemperature", "oven"),
+        fixed("HassClimateSetTemperature", "oven"),
         500,
     ),
     "oven_get": F(
@@ -338,7 +353,7 @@ COMMAND_FAMILIES: dict[str, Family] = {
             "is the oven ready",
             "how warm is the oven",
         ),
-        fixed("OvenGetTemperature", "oven"),
+        fixed("HassClimateGetTemperature", "oven"),
         500,
     ),
     "coffee": F(
@@ -359,11 +374,8 @@ COMMAND_FAMILIES: dict[str, Family] = {
     "vacuum_start": F(
         (
             "start [the] (vacuum|robot|roomba|hoover)",
-            "vacuum the {area}",
-            "clean the {area}",
             "start cleaning",
             "run the {vacuum_name:name}",
-            "hoover the {area}",
             "vacuum [the house]",
         ),
         fixed("HassVacuumStart", "vacuum"),

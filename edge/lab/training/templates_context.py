@@ -14,20 +14,24 @@ __all__ = ["CONTEXT_FAMILIES"]
 
 def _temp_query(f: Facts) -> Label:
     return (
-        ("OvenGetTemperature", "oven", "") if f["oven_on"] else ("HassClimateGetTemperature", "climate", "")
+        ("HassClimateGetTemperature", "oven", "")
+        if f["oven_on"]
+        else ("HassClimateGetTemperature", "climate", "")
     )
 
 
 def _temp_set(f: Facts) -> Label:
     return (
-        ("OvenSetTemperature", "oven", "") if f["oven_on"] else ("HassClimateSetTemperature", "climate", "")
+        ("HassClimateSetTemperature", "oven", "")
+        if f["oven_on"]
+        else ("HassClimateSetTemperature", "climate", "")
     )
 
 
 def _up_down(direction: str) -> Callable[[Facts], Label]:
     def label(f: Facts) -> Label:
         if f["media_playing"]:
-            return ("VolumeUp" if direction == "up" else "VolumeDown", "media_player", "")
+            return ("HassSetVolumeRelative", "media_player", "")  # the direction is in the words
         if f["area_lights_on"] or not f["thermostat_present"]:
             return ("LightBrighter" if direction == "up" else "LightDimmer", "light", "")
         return ("ClimateWarmer" if direction == "up" else "ClimateCooler", "climate", "")

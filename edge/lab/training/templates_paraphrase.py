@@ -356,7 +356,7 @@ PARAPHRASE_FAMILIES: dict[str, Family] = {
             "(turn|crank|pump) (the|that) (sound|tv|music|speaker) up",
             "(raise|increase|boost) the (sound|audio|volume) [a (bit|little|notch)]",
         ),
-        fixed("VolumeUp", "media_player"),
+        fixed("HassSetVolumeRelative", "media_player"),
         300,
     ),
     "volume_less": F(
@@ -366,7 +366,7 @@ PARAPHRASE_FAMILIES: dict[str, Family] = {
             "(turn|bring) (the|that) (sound|tv|music|speaker) down",
             "(lower|reduce|decrease) the (sound|audio|volume) [a (bit|little|notch)]",
         ),
-        fixed("VolumeDown", "media_player"),
+        fixed("HassSetVolumeRelative", "media_player"),
         300,
     ),
     "light_color_verbs": F(
