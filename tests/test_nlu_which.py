@@ -26,7 +26,8 @@ from edge.feedback.record import Asked, Dialog, TurnRecord
 from edge.lab.sim.local import LocalHome
 from edge.nlu.parser import NLUParser
 from edge.nlu.resolve import Choice, choose_one, is_plural
-from edge.nlu.snapshots import load_devices, make_snapshot
+from edge.nlu.snapshots import demo_devices, load_devices, make_snapshot
+from edge.nlu.targets import said_name
 from edge.nlu.types import Intent
 from edge.turns.confirming import decide
 from edge.turns.heard import Heard
@@ -259,3 +260,17 @@ def test_a_reference_with_nothing_here_says_so_and_moves_nothing(tmp_path: Path)
     assert closed.response == "There is nothing here to close."
     assert closed.commands == () and closed.result_ok is False
     assert home.snapshot().states == LocalHome.from_file(HOME, home_id="h").snapshot().states
+
+
+def test_a_device_named_after_its_area_is_the_device_not_the_area() -> None:
+    """ "turn off the living room lamp" may be tagged as an area and a kind (Home Assistant's "{area} lamp"
+    templates); a device of exactly that name is what was meant, not every light of the living room."""
+    demo = make_snapshot(demo_devices(), "kitchen")
+    assert said_name("turn off the living room lamp", "living room", demo) == "living room lamp"
+    assert said_name("turn off the living room lights", "living room", demo) == ""
+    assert said_name("turn off the living room", "living room", demo) == ""
+    lamp = _parser().parse("turn off the living room lamp", demo)
+    lights = _parser().parse("turn off the living room lights", demo)
+    assert lamp is not None and lamp.targets == ("light.living_room_lamp",)
+    assert lights is not None
+    assert set(lights.targets) == {"light.living_room_lamp", "light.living_room_ceiling"}

@@ -76,7 +76,9 @@ def test_a_rewrite_learned_from_the_households_turns_never_unlocks(
             t = day * 86_400.0 + k * 3_600.0
             days += [(t, "turn on the kitchen light"), (t + 5, "and do that"), (t + 10, "undo that")]
     taught = edge("session", script(tmp_path / "days.jsonl", days), *on_broker, "--session", "days")
-    assert any(r["asr_text"] == "and do that" and r["intent"] is None for r in taught)
+    # a request that fails: not understood, or read as a "yes" with nothing asked (the model's guess)
+    failed = [r for r in taught if r["asr_text"] == "and do that"]
+    assert failed and all(r["intent"] in (None, "Confirm") and not r["commands"] for r in failed)
     learned = subprocess.run(
         [sys.executable, "-m", "edge", "learn", "--db", db], capture_output=True, text=True, timeout=120,
         check=False,

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from edge.context.kinds import APPLIANCE_KINDS, Kind, is_active, kind_of, temperature_sources
 from edge.context.model import Capability, ContextSnapshot, Device
-from edge.lang import model_tokens
+from edge.lang import model_tokens, name_key
 from edge.nlu.referents import refer
 from edge.nlu.resolve import named_areas, resolve
 from edge.nlu.types import Intent
@@ -279,6 +279,12 @@ def choose_targets(
     if referent is not None:
         return referent.targets, tuple(1.0 for _ in referent.targets)
     domain = _INTENT_DOMAIN.get(intent, focus)
+    area = slots.get("area", "") if "name" not in slots else ""
+    said = said_name(text, area, snapshot) if text and area else ""
+    if said:
+        # "turn off the living room lamp" tagged as an area and a kind, in a home with a device of that very
+        # name: the device is meant (as Home Assistant's matcher, which tries names first)
+        slots = {**{k: v for k, v in slots.items() if k != "area"}, "name": said}
     slots = _area_kind(slots, snapshot)
     if slots.keys() & {"name", "area", "floor"}:
         # a temperature asked of, or set on, a device named: whatever its kind ("the oven", "the furnace")
@@ -295,6 +301,25 @@ def choose_targets(
         return res.targets, res.scores
     targets = _by_class(slots, snapshot) or _defaults(intent, focus, media_class, text, snapshot)
     return targets, tuple(1.0 for _ in targets)
+
+
+def said_name(text: str, area: str, snapshot: ContextSnapshot) -> str:
+    """The longest device name or alias said word for word in ``text`` that contains the ``area`` the model
+    tagged ("living room lamp" around "living room"); "" when there is none."""
+    words = f" {' '.join(model_tokens(text))} "
+    area_words = f" {name_key(area)} "
+    best = ""
+    for device in snapshot.devices.values():
+        for name in (device.name, *device.aliases):
+            key = name_key(name)
+            if (
+                len(key) > len(best)
+                and f" {key} " in words
+                and area_words in f" {key} "
+                and key != area_words.strip()
+            ):
+                best = key
+    return best
 
 
 def _by_class(slots: Mapping[str, str], snapshot: ContextSnapshot) -> tuple[str, ...]:
