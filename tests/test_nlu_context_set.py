@@ -12,6 +12,7 @@ import pytest
 from edge.config import Settings, project_root
 from edge.lab.bench._nlu_calibration import (
     THRESHOLDS,
+    Resolved,
     calibration_report,
     expected_calibration_error,
     format_risk_coverage,
@@ -173,8 +174,17 @@ def test_slots_are_compared_as_spoken() -> None:
     want = {"name": "Kitchen countertop", "domain": "light", "brightness": "50", "area": "Living Room"}
     assert slots_match(want, {"name": "kitchen countertop", "brightness": "50.0", "area": "living room"})
     assert not slots_match(want, {"name": "kitchen", "brightness": "50", "area": "living room"})
-    assert slots_match(want, {"brightness": "50", "area": "living room"}, names=("Kitchen countertop",))
+    countertop = Resolved(names=("Kitchen countertop",))
+    assert slots_match(want, {"brightness": "50", "area": "living room"}, countertop)
     assert slots_match({"name": "all", "domain": "light"}, {})
+    # an area HA fills from the satellite: every target in that area counts, one elsewhere does not
+    lights = {"domain": "light", "area": "Living Room"}
+    assert not slots_match(lights, {"domain": "light"})
+    assert slots_match(lights, {"domain": "light"}, Resolved(areas=("living room", "living room")))
+    assert not slots_match(lights, {"domain": "light"}, Resolved(areas=("living room", "kitchen")))
+    # a list in HA's expected slots is a set of alternatives ("pizza " and "pizza")
+    assert slots_match({"name": ["pizza ", "pizza"], "minutes": 5}, {"name": "pizza", "minutes": "5"})
+    assert not slots_match({"name": ["pizza ", "pizza"]}, {"name": "pasta"})
 
 
 def test_the_reports_on_the_shared_data(parser: NLUParser, shared_data: Path) -> None:

@@ -18,10 +18,10 @@ from edge.context.model import ContextSnapshot, Device, DeviceState, Satellite
 from edge.events import EventType, PipelineEvent
 from edge.feedback.record import Asked, TurnRecord
 from edge.lab.sim.local import LocalHome
+from edge.lang.durations import duration_from_slots, duration_in_text, durations_said, spoken_duration
 from edge.nlu.parser import NLUParser
 from edge.nlu.types import Intent
 from edge.services import SERVICE_INTENTS, HomeServices
-from edge.services.durations import duration_from_slots, duration_in_text, durations_said, spoken_duration
 from edge.services.lists import (
     MIGRATIONS,
     SCHEMA_VERSION,

@@ -24,6 +24,7 @@ from edge.nlu.questions import Question, read_tokens
 from edge.nlu.resolve import resolve
 from edge.nlu.runner import NLUModel
 from edge.nlu.targets import choose_targets
+from edge.nlu.timer_slots import timer_slots
 from edge.nlu.types import Intent
 from edge.nlu.wildcard import complete_query
 
@@ -118,6 +119,7 @@ class NLUParser:
             query := complete_query(tokens, tags, slots.get("search_query"))
         ):
             slots["search_query"] = query
+        slots = timer_slots(label, slots, text)  # "5 and a half minutes": minutes 5, seconds 30
         for slot, value in list(slots.items()):
             if slot in self._slot_values:
                 slots[slot] = _canonical(value, self._slot_values[slot])

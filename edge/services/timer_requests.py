@@ -8,8 +8,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from edge.lang.durations import duration_from_slots, durations_said, spoken_duration
 from edge.nlu.types import Intent
-from edge.services.durations import duration_from_slots, durations_said, spoken_duration
 from edge.services.timers import Timer, TimerBook, TimerQuery, name_in_text, same_name, select
 
 __all__ = [

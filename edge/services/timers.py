@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from edge.lang import fold
-from edge.services.durations import duration_in_text, spoken_duration
+from edge.lang.durations import duration_in_text, spoken_duration
 
 __all__ = ["Timer", "TimerBook", "TimerQuery", "chosen_timer", "name_in_text", "same_name", "select"]
 

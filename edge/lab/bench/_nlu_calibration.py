@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -49,8 +50,19 @@ COMPARED_SLOTS = frozenset(
 )  # fmt: skip
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 Analyse = Callable[[str, ContextSnapshot], ParseResult]
+
+
 # (intent or None, slots, names of the devices it resolved to)
-HaPredict = Callable[[str, str], tuple[str | None, dict[str, str], tuple[str, ...]]]
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """What a parse reached in the home: the names and the areas of its targets (empty for hassil)."""
+
+    names: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+
+
+NOTHING = Resolved()
+HaPredict = Callable[[str, str], tuple[str | None, dict[str, str], Resolved]]
 Point = tuple[float, bool, bool]  # confidence, top intent right, would act (top intent not OutOfDomain)
 
 
@@ -65,14 +77,20 @@ def _same(want: str, got: str) -> bool:
         return _norm(want) == _norm(got)
 
 
-def slots_match(want: Mapping[str, Any], got: Mapping[str, str], names: tuple[str, ...] = ()) -> bool:
-    """Every compared slot HA expects is there with the same value (a name may also be a target's name)."""
+def slots_match(want: Mapping[str, Any], got: Mapping[str, str], reached: Resolved = NOTHING) -> bool:
+    """Every compared slot HA expects is there with the same value. With ``reached`` (the device's meaning,
+    not only its tags): a name may also be a target's name, and an area the one area every target is in
+    ("turn the lights on" in the living room: HA fills ``area`` from the satellite, the device reaches the
+    living room's lights; "the living room lamp" tagged as a name still reaches the living room)."""
     for key, value in want.items():
-        if key not in COMPARED_SLOTS or (key == "name" and str(value) == "all"):
+        accepted = [str(v) for v in value] if isinstance(value, list) else [str(value)]  # HA's alternatives
+        if key not in COMPARED_SLOTS or (key == "name" and "all" in accepted):
             continue
-        if _same(str(value), got.get(key, "")):
+        if any(_same(v, got.get(key, "")) for v in accepted):
             continue
-        if key == "name" and any(_same(str(value), n) for n in names):
+        if key == "name" and any(_same(v, n) for v in accepted for n in reached.names):
+            continue
+        if key == "area" and reached.areas and any(all(_same(v, a) for a in reached.areas) for v in accepted):
             continue
         return False
     return True
@@ -108,14 +126,15 @@ def _snapshot(home: Home, area: str) -> ContextSnapshot:
 def _edge_predict(analyse: Analyse, home: Home) -> tuple[HaPredict, list[Point]]:
     points: list[Point] = []
 
-    def predict(text: str, area: str) -> tuple[str | None, dict[str, str], tuple[str, ...]]:
+    def predict(text: str, area: str) -> tuple[str | None, dict[str, str], Resolved]:
         result = analyse(text, _snapshot(home, area))
         points.append((result.confidence, False, result.label != OUT_OF_DOMAIN))
         intent = result.intent
         if intent is None:
-            return None, {}, ()
-        names = tuple(home.devices[t].name for t in intent.targets if t in home.devices)
-        return intent.name, dict(intent.slots), names
+            return None, {}, NOTHING
+        devices = [home.devices[t] for t in intent.targets if t in home.devices]
+        reached = Resolved(tuple(d.name for d in devices), tuple(d.area for d in devices))
+        return intent.name, dict(intent.slots), reached
 
     return predict, points
 
@@ -149,30 +168,31 @@ def _hassil_predict(home: Home) -> HaPredict | None:
         "floor": TextSlotList.from_strings([f.title() for f in home.floors], allow_template=False),
     }
 
-    def predict(text: str, area: str) -> tuple[str | None, dict[str, str], tuple[str, ...]]:
+    def predict(text: str, area: str) -> tuple[str | None, dict[str, str], Resolved]:
         context = {"area": area} if area else None
         try:
             result = recognize(text, intents, slot_lists=lists, intent_context=context)
         except Exception:  # hassil raises on lists we do not provide (zones, timers' commands)
-            return None, {}, ()
+            return None, {}, NOTHING
         if result is None:
-            return None, {}, ()
+            return None, {}, NOTHING
         slots = {k: str(v.value if isinstance(v.value, str | int | float) else v.text).strip()
                  for k, v in result.entities.items()}  # fmt: skip
-        return result.intent.name, slots, ()
+        return result.intent.name, slots, NOTHING
 
     return predict
 
 
 def _score_ha(rows: list[dict[str, Any]], predict: HaPredict) -> tuple[dict[str, Any], list[bool]]:
     right: list[bool] = []
-    slot_ok = 0
+    slot_ok = tagged = 0
     by_file: dict[str, list[int]] = {}  # source file -> [rows, intent right, intent and slots right]
     misses: list[dict[str, Any]] = []
     for row in rows:
-        name, slots, names = predict(str(row["sentence"]), _row_area(row))
+        name, slots, reached = predict(str(row["sentence"]), _row_area(row))
         ok = name == row["intent"]
-        both = ok and slots_match(row["slots"], slots, names)
+        both = ok and slots_match(row["slots"], slots, reached)
+        tagged += ok and slots_match(row["slots"], slots)
         right.append(ok)
         slot_ok += both
         counts = by_file.setdefault(Path(str(row.get("source_file", "?"))).stem, [0, 0, 0])
@@ -185,6 +205,7 @@ def _score_ha(rows: list[dict[str, Any]], predict: HaPredict) -> tuple[dict[str,
         "rows": len(rows),
         "intent": round(sum(right) / n, 3),
         "intent_slots": round(slot_ok / n, 3),
+        "intent_slots_as_tagged": round(tagged / n, 3),
         "by_file": {
             f: {"rows": c[0], "intent": round(c[1] / c[0], 3), "intent_slots": round(c[2] / c[0], 3)}
             for f, c in sorted(by_file.items())

@@ -7,7 +7,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from edge.lang import fold, numbers_to_digits
+from edge.lang.normalize import fold
+from edge.lang.numbers import numbers_to_digits
 
 __all__ = [
     "UNIT_SECONDS",

@@ -1,0 +1,46 @@
+"""A timer's duration slots as Home Assistant gives them, from the words when the tagger missed a part.
+
+The tagger reads "set a timer for 5 and a half minutes" as ``minutes: 5`` and "half an hour" as nothing;
+"create 1 hour timer" sometimes as ``start_hours`` (the slots Home Assistant uses to *name* a running timer
+by the duration it was started with). For a timer being started, or changed by an amount, the words decide
+(:func:`edge.lang.durations.durations_said`): when they say a duration the slots do not add up to, the
+slots become that duration in whole hours, minutes and seconds, as HA's templates give them ("5 and a half
+minutes" -> minutes 5, seconds 30; "half an hour" -> minutes 30; "90 minutes" stays minutes 90).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from edge.lang.durations import UNIT_SECONDS, duration_from_slots, durations_said
+
+__all__ = ["timer_slots"]
+
+_AMOUNT_INTENTS = frozenset({"HassStartTimer", "HassIncreaseTimer", "HassDecreaseTimer"})
+
+
+def _parts(seconds: float) -> dict[str, str]:
+    left, out = round(seconds), {}
+    for unit, size in UNIT_SECONDS.items():
+        if left >= size:
+            out[unit], left = str(left // size), left % size
+    return out
+
+
+def timer_slots(intent: str, slots: Mapping[str, str], text: str) -> dict[str, str]:
+    """``slots`` with the duration of a started / increased / decreased timer as the words say it."""
+    out = dict(slots)
+    if intent not in _AMOUNT_INTENTS:
+        return out
+    if intent == "HassStartTimer":  # a timer being started has a duration, not a starting duration
+        for unit in UNIT_SECONDS:
+            if (value := out.pop(f"start_{unit}", None)) is not None:
+                out.setdefault(unit, value)
+    said = [d for d in durations_said(text) if intent == "HassStartTimer" or not d.of_timer]
+    if len(said) != 1:
+        return out  # no duration, or several ("add 5 minutes to the 10 minute timer"): the tags stand
+    if duration_from_slots(out) == said[0].seconds and all(out.get(u, "0").isdigit() for u in UNIT_SECONDS):
+        return out  # "90 minutes" stays minutes 90
+    for unit in UNIT_SECONDS:
+        out.pop(unit, None)
+    return {**out, **_parts(said[0].seconds)}
