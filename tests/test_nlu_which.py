@@ -269,6 +269,11 @@ def test_a_device_named_after_its_area_is_the_device_not_the_area() -> None:
     assert said_name("turn off the living room lamp", "living room", demo) == "living room lamp"
     assert said_name("turn off the living room lights", "living room", demo) == ""
     assert said_name("turn off the living room", "living room", demo) == ""
+    # with no area tagged: a name said word for word, never a bare kind, an area or another slot's words
+    assert said_name("is the living room lamp on", "", demo) == "living room lamp"
+    assert said_name("turn on the light", "", demo) == ""
+    assert said_name("turn on the kitchen", "", demo) == ""
+    assert said_name("play living room lamp", "", demo, {"search_query": "living room lamp"}) == ""
     lamp = _parser().parse("turn off the living room lamp", demo)
     lights = _parser().parse("turn off the living room lights", demo)
     assert lamp is not None and lamp.targets == ("light.living_room_lamp",)

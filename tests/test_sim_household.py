@@ -178,11 +178,11 @@ def test_a_consistent_mishearing_fails_at_first_and_is_rewritten_into_a_working_
 
 
 def test_the_simulated_turns_signals_and_labels_are_the_recorders(tmp_path: Path) -> None:
-    """Three days of a small home (long enough that a wrong answer is talked over at least once: the model
+    """Five days of a small home (long enough that a wrong answer is talked over at least once: the model
     makes few mistakes, and barge-ins follow only those): what the log holds is what the home's turn store
     holds, written by the feedback recorder (every turn settled with the labeller's label, barge-ins and
     undos by hand among the signals), not a list the simulator kept."""
-    log = simulate_home(3, "tiny", 3, None, size="small", goals_per_day=(14, 18), store_dir=tmp_path)
+    log = simulate_home(3, "tiny", 5, None, size="small", goals_per_day=(14, 18), store_dir=tmp_path)
     settings = FeedbackSettings()
     with TurnStore(tmp_path / "tiny.sqlite3") as store:
         stored = store.turns()
@@ -193,7 +193,7 @@ def test_the_simulated_turns_signals_and_labels_are_the_recorders(tmp_path: Path
     assert barge_ins == log.barge_ins and events == log.events
     by_turn = log.signals_by_turn()
     for t in log.turns:
-        assert t.label == label_turn(t, by_turn.get(t.turn_id, ()), 3 * DAY_S, settings).label.value
+        assert t.label == label_turn(t, by_turn.get(t.turn_id, ()), 5 * DAY_S, settings).label.value
     kinds = {s.kind for s in log.signals}
     assert {SignalKind.REPHRASE, SignalKind.UNDO, SignalKind.BARGE_IN} <= kinds, kinds
     assert barge_ins and all(

@@ -15,6 +15,7 @@ from dataclasses import replace
 from edge.context.kinds import APPLIANCE_KINDS, Kind, is_active, kind_of, temperature_sources
 from edge.context.model import Capability, ContextSnapshot, Device
 from edge.lang import model_tokens, name_key
+from edge.nlu.questions import KIND_WORDS
 from edge.nlu.referents import refer
 from edge.nlu.resolve import named_areas, resolve
 from edge.nlu.types import Intent
@@ -279,12 +280,13 @@ def choose_targets(
     if referent is not None:
         return referent.targets, tuple(1.0 for _ in referent.targets)
     domain = _INTENT_DOMAIN.get(intent, focus)
-    area = slots.get("area", "") if "name" not in slots else ""
-    said = said_name(text, area, snapshot) if text and area else ""
-    if said:
-        # "turn off the living room lamp" tagged as an area and a kind, in a home with a device of that very
-        # name: the device is meant (as Home Assistant's matcher, which tries names first)
-        slots = {**{k: v for k, v in slots.items() if k != "area"}, "name": said}
+    if text and not slots.keys() & {"name", "floor"}:
+        # a device's name said word for word that the tagger missed: "turn off the living room lamp" tagged
+        # as an area and a kind, "is gas detected" (a sensor named "Gas") tagged as nothing: the device is
+        # meant (as Home Assistant's matcher, which tries the home's names first)
+        said = said_name(text, slots.get("area", ""), snapshot, slots)
+        if said:
+            slots = {**{k: v for k, v in slots.items() if k != "area"}, "name": said}
     slots = _area_kind(slots, snapshot)
     if slots.keys() & {"name", "area", "floor"}:
         # a temperature asked of, or set on, a device named: whatever its kind ("the oven", "the furnace")
@@ -303,22 +305,27 @@ def choose_targets(
     return targets, tuple(1.0 for _ in targets)
 
 
-def said_name(text: str, area: str, snapshot: ContextSnapshot) -> str:
-    """The longest device name or alias said word for word in ``text`` that contains the ``area`` the model
-    tagged ("living room lamp" around "living room"); "" when there is none."""
+def said_name(text: str, area: str, snapshot: ContextSnapshot, slots: Mapping[str, str] | None = None) -> str:
+    """The longest device name or alias said word for word in ``text``, "" when there is none. With an
+    ``area`` tagged, only a name around it ("living room lamp" around "living room"); without, a name that
+    is no bare kind of device ("light", "tv": the tagger's reading stands), no area's name, and not inside
+    another slot's words ("play music": "music" is what to play)."""
     words = f" {' '.join(model_tokens(text))} "
-    area_words = f" {name_key(area)} "
+    area_words = f" {name_key(area)} " if area else ""
+    other = {k: v for k, v in (slots or {}).items() if k not in {"area", "domain", "device_class"}}
+    taken = [f" {' '.join(model_tokens(v))} " for v in other.values()]
+    areas = {name_key(a) for a in snapshot.areas}
     best = ""
     for device in snapshot.devices.values():
         for name in (device.name, *device.aliases):
             key = name_key(name)
-            if (
-                len(key) > len(best)
-                and f" {key} " in words
-                and area_words in f" {key} "
-                and key != area_words.strip()
-            ):
-                best = key
+            if len(key) <= len(best) or f" {key} " not in words or key in areas:
+                continue
+            if area_words and (area_words not in f" {key} " or key == area_words.strip()):
+                continue
+            if not area_words and (key in KIND_WORDS or any(f" {key} " in t for t in taken)):
+                continue
+            best = key
     return best
 
 
