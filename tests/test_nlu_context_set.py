@@ -180,7 +180,9 @@ def test_slots_are_compared_as_spoken() -> None:
     # an area HA fills from the satellite: every target in that area counts, one elsewhere does not
     lights = {"domain": "light", "area": "Living Room"}
     assert not slots_match(lights, {"domain": "light"})
-    assert slots_match(lights, {"domain": "light"}, Resolved(areas=("living room", "living room")))
+    two_here = Resolved(areas=("living room",) * 2, domains=("light",) * 2)
+    assert slots_match(lights, {"domain": "light"}, two_here)
+    assert not slots_match(lights, {}, Resolved(areas=("living room",), domains=("fan",)))  # not the lights
     assert not slots_match(lights, {"domain": "light"}, Resolved(areas=("living room", "kitchen")))
     # a list in HA's expected slots is a set of alternatives ("pizza " and "pizza")
     assert slots_match({"name": ["pizza ", "pizza"], "minutes": 5}, {"name": "pizza", "minutes": "5"})

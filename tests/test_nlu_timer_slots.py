@@ -1,4 +1,5 @@
-"""A started timer's duration as said, in Home Assistant's slots (edge/nlu/timer_slots.py)."""
+"""Slots as Home Assistant gives them: a started timer's duration as said (edge/nlu/timer_slots.py), a number
+under the slot its intent takes (edge/nlu/value_slots.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from edge.config import Settings
 from edge.nlu.parser import NLUParser
 from edge.nlu.snapshots import demo_devices, make_snapshot
 from edge.nlu.timer_slots import timer_slots
+from edge.nlu.value_slots import value_slots
 
 
 def test_the_nlu_gives_a_started_timer_the_duration_said() -> None:
@@ -32,3 +34,14 @@ def test_the_nlu_gives_a_started_timer_the_duration_said() -> None:
     )
     assert parsed is not None and parsed.name == "HassStartTimer"
     assert (parsed.slots.get("minutes"), parsed.slots.get("seconds")) == ("5", "30")
+
+
+def test_a_number_belongs_to_the_slot_its_intent_takes() -> None:
+    assert value_slots("HassSetPosition", {"temperature": "100", "name": "main valve"}) == {
+        "position": "100", "name": "main valve"
+    }  # fmt: skip
+    assert value_slots("HassSetPosition", {"position": "40"}) == {"position": "40"}
+    assert value_slots("HassLightSet", {"temperature": "100"}) == {"temperature": "100"}  # takes two: left
+    assert value_slots("HassSetVolume", {"brightness": "30", "position": "2"}) == {
+        "brightness": "30", "position": "2"
+    }  # fmt: skip

@@ -279,3 +279,14 @@ def test_a_device_named_after_its_area_is_the_device_not_the_area() -> None:
     assert lamp is not None and lamp.targets == ("light.living_room_lamp",)
     assert lights is not None
     assert set(lights.targets) == {"light.living_room_lamp", "light.living_room_ceiling"}
+
+
+def test_an_area_and_a_kind_are_that_areas_devices_of_that_kind() -> None:
+    """ "the kitchen fan" with no kitchen fan is no kitchen light; "this room" is the satellite's area; a turn-on
+    never reaches a sensor whose name sounds alike when a light fits."""
+    demo = make_snapshot(demo_devices(), "living room")
+    fan = _parser().parse("turn on the kitchen fan", demo)
+    assert fan is not None and not any(t.startswith("light.") for t in fan.targets)
+    here = _parser().parse("turn every light on in this room", demo)
+    assert here is not None
+    assert set(here.targets) == {"light.living_room_lamp", "light.living_room_ceiling"}

@@ -26,6 +26,7 @@ from edge.nlu.runner import NLUModel
 from edge.nlu.targets import choose_targets
 from edge.nlu.timer_slots import timer_slots
 from edge.nlu.types import Intent
+from edge.nlu.value_slots import value_slots
 from edge.nlu.wildcard import complete_query
 
 __all__ = ["NLUParser", "ParseResult", "decode_slots", "default_model_dir"]
@@ -120,6 +121,7 @@ class NLUParser:
         ):
             slots["search_query"] = query
         slots = timer_slots(label, slots, text)  # "5 and a half minutes": minutes 5, seconds 30
+        slots = value_slots(label, slots)  # "set main valve to 100": the position, whatever the tag said
         for slot, value in list(slots.items()):
             if slot in self._slot_values:
                 slots[slot] = _canonical(value, self._slot_values[slot])

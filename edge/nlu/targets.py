@@ -15,6 +15,7 @@ from dataclasses import replace
 from edge.context.kinds import APPLIANCE_KINDS, Kind, is_active, kind_of, temperature_sources
 from edge.context.model import Capability, ContextSnapshot, Device
 from edge.lang import model_tokens, name_key
+from edge.nlu.catalogue import by_name
 from edge.nlu.questions import KIND_WORDS
 from edge.nlu.referents import refer
 from edge.nlu.resolve import named_areas, resolve
@@ -104,22 +105,54 @@ _KIND_WORDS = {
 name ("lamp" and "tv" stay names: "the lamp" is one lamp, "the tv" never a speaker)."""
 
 
-def _area_kind(slots: Mapping[str, str], snapshot: ContextSnapshot) -> dict[str, str]:
-    """A ``name`` that names no device but a kind ("the vacuum") or an area and a plural kind ("the
-    kitchen lights") means the devices of that kind (the area's), as Home Assistant reads them; any other
-    slots as given."""
-    name = slots.get("name", "").strip().lower().removeprefix("the ")
+_SINGULAR_DOMAINS = {
+    "light": "light", "fan": "fan", "lock": "lock", "thermostat": "climate", "speaker": "media_player",
+    "blind": "cover", "curtain": "cover", "shade": "cover",
+}  # fmt: skip
+"""After an area's name, when no device is called that: "the kitchen fan" is the kitchen's fan (never the
+kitchen light whose name sounds alike), as Home Assistant reads "{area} fan"."""
+_HERE = frozenset({"here", "in here", "this room", "the room", "room", "this area", "in this room"})
+"""Area words that mean the satellite's own area ("turn every light on in this room")."""
+_READ_ONLY = frozenset({"sensor", "binary_sensor", "person", "device_tracker", "weather", "zone"})
+
+
+def _area_kind(slots: Mapping[str, str], snapshot: ContextSnapshot, text: str = "") -> dict[str, str]:
+    """A ``name`` that names no device but a kind ("the vacuum"), or an area and a kind ("the kitchen
+    lights", "the kitchen fan", also when only "kitchen" was tagged and "fans" follows it in ``text``),
+    means the devices of that kind (the area's), as Home Assistant reads them; "this room" / "here" is the
+    satellite's area; any other slots as given."""
+    out = dict(slots)
+    if out.get("area", "").strip().lower() in _HERE and snapshot.satellite.area:
+        out["area"] = snapshot.satellite.area
+    name = out.get("name", "").strip().lower().removeprefix("the ")
     if not name or any(d.name.lower() == name for d in snapshot.devices.values()):
-        return dict(slots)
-    rest = {k: v for k, v in slots.items() if k not in {"name", "domain"}}
+        return out
+    rest = {k: v for k, v in out.items() if k not in {"name", "domain"}}
     if domain := _KIND_WORDS.get(name):
         return {**rest, "domain": domain}
-    area, _, kind = name.rpartition(" ")
-    domain = _PLURAL_DOMAINS.get(kind)
     areas = {a.lower() for a in snapshot.areas} | {d.area.lower() for d in snapshot.devices.values()}
+    area, _, kind = name.rpartition(" ")
+    if name in areas and text:  # "turn all the kitchen fans on" with only "kitchen" tagged
+        words = model_tokens(text)
+        said = name.split()
+        at = next((i for i in range(len(words)) if words[i : i + len(said)] == said), -1)
+        area, kind = (name, words[at + len(said)]) if 0 <= at < len(words) - len(said) else ("", "")
+    domain = _PLURAL_DOMAINS.get(kind) or _SINGULAR_DOMAINS.get(kind)
     if not domain or area not in areas:
-        return dict(slots)
+        return out
     return {**rest, "area": area, "domain": domain}
+
+
+def _actionable(intent: str, targets: tuple[str, ...], snapshot: ContextSnapshot) -> tuple[str, ...]:
+    """For a request that moves a device, the targets that can move when some can ("turn on the living room
+    light" also sounds like a light *sensor* called "Light"); else all of them (the plan says why not)."""
+    spec = by_name(intent)
+    if spec is None or not spec.moves_device:
+        return targets
+    movable = tuple(
+        t for t in targets if t in snapshot.devices and snapshot.devices[t].domain not in _READ_ONLY
+    )
+    return movable or targets
 
 
 def _in_domain(d: Device, domain: str) -> bool:
@@ -287,7 +320,7 @@ def choose_targets(
         said = said_name(text, slots.get("area", ""), snapshot, slots)
         if said:
             slots = {**{k: v for k, v in slots.items() if k != "area"}, "name": said}
-    slots = _area_kind(slots, snapshot)
+    slots = _area_kind(slots, snapshot, text)
     if slots.keys() & {"name", "area", "floor"}:
         # a temperature asked of, or set on, a device named: whatever its kind ("the oven", "the furnace")
         named = "name" in slots and intent in _GET_TEMPERATURE | _SET_TEMPERATURE
@@ -300,6 +333,9 @@ def choose_targets(
         if intent in _GET_TEMPERATURE and res.targets:
             found = _temperature_of(res.targets, snapshot)
             return found, tuple(1.0 for _ in found)
+        kept = _actionable(intent, res.targets, snapshot)
+        if kept != res.targets:
+            return kept, tuple(sc for t, sc in zip(res.targets, res.scores, strict=True) if t in kept)
         return res.targets, res.scores
     targets = _by_class(slots, snapshot) or _defaults(intent, focus, media_class, text, snapshot)
     return targets, tuple(1.0 for _ in targets)

@@ -59,6 +59,7 @@ class Resolved:
 
     names: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
 
 
 NOTHING = Resolved()
@@ -90,10 +91,18 @@ def slots_match(want: Mapping[str, Any], got: Mapping[str, str], reached: Resolv
             continue
         if key == "name" and any(_same(v, n) for v in accepted for n in reached.names):
             continue
-        if key == "area" and reached.areas and any(all(_same(v, a) for a in reached.areas) for v in accepted):
+        if key == "area" and _reached_area(accepted, want.get("domain"), reached):
             continue
         return False
     return True
+
+
+def _reached_area(accepted: list[str], domain: Any, reached: Resolved) -> bool:
+    """Every target is in the area HA expects, and of the domain it expects when it names one (the kitchen
+    lights are no answer to "kitchen fans on")."""
+    if not reached.areas or not any(all(_same(v, a) for a in reached.areas) for v in accepted):
+        return False
+    return not domain or all(d == str(domain) for d in reached.domains)
 
 
 def _ha_home(shared: Path) -> Home | None:
@@ -133,7 +142,9 @@ def _edge_predict(analyse: Analyse, home: Home) -> tuple[HaPredict, list[Point]]
         if intent is None:
             return None, {}, NOTHING
         devices = [home.devices[t] for t in intent.targets if t in home.devices]
-        reached = Resolved(tuple(d.name for d in devices), tuple(d.area for d in devices))
+        reached = Resolved(
+            tuple(d.name for d in devices), tuple(d.area for d in devices), tuple(d.domain for d in devices)
+        )
         return intent.name, dict(intent.slots), reached
 
     return predict, points
