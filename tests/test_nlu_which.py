@@ -282,8 +282,8 @@ def test_a_device_named_after_its_area_is_the_device_not_the_area() -> None:
 
 
 def test_an_area_and_a_kind_are_that_areas_devices_of_that_kind() -> None:
-    """ "the kitchen fan" with no kitchen fan is no kitchen light; "this room" is the satellite's area; a turn-on
-    never reaches a sensor whose name sounds alike when a light fits."""
+    """With no kitchen fan, "the kitchen fan" is no kitchen light; "this room" is the satellite's area; a
+    turn-on never reaches a sensor whose name sounds alike when a light fits."""
     demo = make_snapshot(demo_devices(), "living room")
     fan = _parser().parse("turn on the kitchen fan", demo)
     assert fan is not None and not any(t.startswith("light.") for t in fan.targets)

@@ -15,6 +15,8 @@ __all__ = [
     "Said",
     "duration_from_slots",
     "duration_in_text",
+    "duration_slots",
+    "duration_words",
     "durations_said",
     "slot_seconds",
     "spoken_duration",
@@ -68,7 +70,8 @@ class Said:
     of_timer: bool
 
 
-def _words(text: str) -> list[str]:
+def duration_words(text: str) -> list[str]:
+    """The words :func:`durations_said` counts in (its ``start`` / ``end`` index these)."""
     said = fold(text.replace("1/2", "half").replace("-", " "))
     return numbers_to_digits(said.split())
 
@@ -98,7 +101,7 @@ def _component(words: list[str], i: int) -> tuple[float, int] | None:
 def durations_said(text: str) -> list[Said]:
     """Every duration in ``text``, its parts joined ("1 hour, 15 minutes and 30 seconds" is one, "5 and
     a half minutes", "half an hour", "1/2 a minute" too)."""
-    words = _words(text)
+    words = duration_words(text)
     out: list[Said] = []
     i = 0
     while i < len(words):
@@ -121,6 +124,15 @@ def durations_said(text: str) -> list[Said]:
         )
         out.append(Said(total, i, j, of_timer))
         i = j
+    return out
+
+
+def duration_slots(seconds: float) -> dict[str, str]:
+    """Seconds as Home Assistant's timer slots in whole units: 330 -> minutes 5, seconds 30."""
+    left, out = round(seconds), {}
+    for unit, size in UNIT_SECONDS.items():
+        if left >= size:
+            out[unit], left = str(left // size), left % size
     return out
 
 

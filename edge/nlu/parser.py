@@ -20,6 +20,7 @@ from edge.context.model import ContextSnapshot
 from edge.lang import model_tokens, name_key
 from edge.nlu.catalogue import OUT_OF_DOMAIN, by_name
 from edge.nlu.context_features import context_vector
+from edge.nlu.delayed import delayed
 from edge.nlu.questions import Question, read_tokens
 from edge.nlu.resolve import resolve
 from edge.nlu.runner import NLUModel
@@ -167,6 +168,18 @@ class NLUParser:
                 margin=margin,
             )
             return ParseResult(text, asked, label, confidence, False)
+        for_later = (spec is not None and spec.moves_device) or label == "HassStartTimer"
+        if for_later and (later := delayed(text)) is not None and "timer" not in later.command.split():
+            # "open the garage door in 5 minutes": a timer carrying the request, never the request now
+            timer = Intent(
+                name="HassStartTimer",
+                slots={**later.slots, "conversation_command": later.command},
+                confidence=confidence,
+                text=text,
+                margin=margin,
+                source="text",
+            )
+            return ParseResult(text, timer, label, confidence, False)
         intent = Intent(
             name=label,
             slots=slots,

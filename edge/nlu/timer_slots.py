@@ -12,19 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from edge.lang.durations import UNIT_SECONDS, duration_from_slots, durations_said
+from edge.lang.durations import UNIT_SECONDS, duration_from_slots, duration_slots, durations_said
 
 __all__ = ["timer_slots"]
 
 _AMOUNT_INTENTS = frozenset({"HassStartTimer", "HassIncreaseTimer", "HassDecreaseTimer"})
-
-
-def _parts(seconds: float) -> dict[str, str]:
-    left, out = round(seconds), {}
-    for unit, size in UNIT_SECONDS.items():
-        if left >= size:
-            out[unit], left = str(left // size), left % size
-    return out
 
 
 def timer_slots(intent: str, slots: Mapping[str, str], text: str) -> dict[str, str]:
@@ -43,4 +35,4 @@ def timer_slots(intent: str, slots: Mapping[str, str], text: str) -> dict[str, s
         return out  # "90 minutes" stays minutes 90
     for unit in UNIT_SECONDS:
         out.pop(unit, None)
-    return {**out, **_parts(said[0].seconds)}
+    return {**out, **duration_slots(said[0].seconds)}

@@ -27,7 +27,7 @@ from typing import Any
 from edge.context.homes import Home, load_home
 from edge.context.model import ContextSnapshot, Satellite
 from edge.lab.training.ha_data import load_en
-from edge.lab.training.hwu64 import IOT_MAP, SERVED_SCENARIOS, HwuRow, iot_gold, read_hwu64, served_label
+from edge.lab.training.hwu64 import IOT_MAP, SERVED_SCENARIOS, HwuRow, iot_expected, read_hwu64, served_label
 from edge.lang import model_tokens
 from edge.nlu.parser import ParseResult
 from edge.nlu.snapshots import demo_devices, make_snapshot
@@ -245,7 +245,7 @@ def ha_tests_report(analyse: Analyse, shared: Path) -> tuple[dict[str, Any], lis
 
 def _hwu_gold(row: HwuRow) -> str | None:
     if row.scenario == "iot":
-        return iot_gold(row) if row.intent in IOT_MAP else None
+        return iot_expected(row) if row.intent in IOT_MAP else None
     if row.scenario in SERVED_SCENARIOS:
         served = served_label(row)
         return served[0][0] if served is not None else None

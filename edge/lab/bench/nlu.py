@@ -47,7 +47,7 @@ from edge.lab.training.hwu64 import (
     SERVED_SCENARIOS,
     SLOT_MAP,
     HwuRow,
-    iot_gold,
+    iot_expected,
     read_hwu64,
     served_label,
 )
@@ -106,7 +106,7 @@ def evaluate_hwu(rows: list[HwuRow], predict: Predict) -> dict[str, float]:
     correct = slot_ok = 0
     for r in iot:
         name, slots = predict(r.text)
-        ok = name == iot_gold(r)
+        ok = name == iot_expected(r)
         correct += ok
         gold = {SLOT_MAP[k]: _norm(v) for k, v in r.slots if k in SLOT_MAP}
         slot_ok += ok and all(_norm(slots.get(k, "")) == v for k, v in gold.items())
