@@ -23,6 +23,7 @@ from edge.nlu.context_features import context_vector
 from edge.nlu.questions import Question, read_tokens
 from edge.nlu.resolve import resolve
 from edge.nlu.runner import NLUModel
+from edge.nlu.sensor_questions import sensor_question
 from edge.nlu.targets import choose_targets
 from edge.nlu.timer_slots import timer_slots
 from edge.nlu.types import Intent
@@ -107,6 +108,10 @@ class NLUParser:
         question = read_tokens(tokens)
         if question is not None and question.kind == "request":
             question = None  # "can you turn on the light": the model's request stands
+        if question is not None and (
+            sensed := _sensed(text, tokens, label, snapshot, confidence=confidence, margin=margin)
+        ):
+            return ParseResult(text, sensed, label, confidence, False)  # "is the phone battery low"
         if label == OUT_OF_DOMAIN or confidence < self.settings.nlu.reject_below:
             # a yes/no state question the model did not read as one ("did I leave the oven on"), about a
             # device the home has by that name; a wh- question the model calls out-of-domain stays so
@@ -222,6 +227,33 @@ def _asked(
         margin,
         source="text",
     )
+
+
+_READINGS = frozenset({"HassGetWeather", "HassClimateGetTemperature", "OvenGetTemperature"})
+
+
+def _sensed(
+    text: str,
+    tokens: Sequence[str],
+    label: str,
+    snapshot: ContextSnapshot,
+    *,
+    confidence: float,
+    margin: float,
+) -> Intent | None:
+    """A question about this home's sensors (:mod:`edge.nlu.sensor_questions`) as ``HassGetState``, whatever
+    the model read, except a reading the model gave (weather, a temperature) of no sensor named."""
+    found = sensor_question(tokens, snapshot)
+    if found is None:
+        return None
+    slots, targets = found
+    if (
+        label in _READINGS
+        and "name" not in slots
+        and slots.get("device_class", "temperature") == "temperature"
+    ):
+        return None  # "what's the temperature": the model's reading and the targets' temperature rules
+    return Intent("HassGetState", slots, confidence, text, targets, margin, source="text")
 
 
 def _every(
