@@ -74,6 +74,14 @@ class ParseResult:
     label: str  # the model's top intent, even when rejected
     confidence: float
     needs_confirmation: bool
+    # below the operating point (``nlu.act_below``): ``intent`` is None and these are the two readings the
+    # device asks between ("Do you want me to turn on or turn off the fan?"); empty: not understood
+    unsure: tuple[Intent, ...] = ()
+
+    @property
+    def abstained(self) -> bool:
+        """A request the model read as moving a device, below the operating point: not acted on."""
+        return self.intent is None and self.label != OUT_OF_DOMAIN and bool(by_name(self.label))
 
     def to_json(self) -> dict[str, Any]:
         if self.intent is None:
@@ -83,6 +91,7 @@ class ParseResult:
                 "slots": {},
                 "targets": [],
                 "confidence": round(self.confidence, 4),
+                **({"readings": [r.to_json() for r in self.unsure]} if self.unsure else {}),
             }
         return {"text": self.text, **self.intent.to_json(), "confirm": self.needs_confirmation}
 
@@ -182,10 +191,28 @@ class NLUParser:
             source="text",
             target_scores=scores,
         )
+        if spec is not None and spec.moves_device and confidence < self.settings.nlu.act_below:
+            # below the operating point a request is never acted on: the two readings to ask between,
+            # when the runner-up is plausible and would do something else; else not understood
+            second = self.model.intents[int(order[1])] if len(order) > 1 else OUT_OF_DOMAIN
+            plausible = (
+                len(order) > 1 and float(out.intent_probs[order[1]]) >= self.settings.nlu.ask_runner_up_above
+            )
+            other = (
+                _other_reading(intent, second, slots=slots, focus=focus, media=media, snapshot=snapshot)
+                if plausible
+                else None
+            )
+            readings = (intent, other) if other is not None else ()
+            return ParseResult(text, None, label, confidence, False, unsure=readings)
         return ParseResult(text, intent, label, confidence, confidence < self.settings.nlu.confirm_below)
 
     def parse(self, text: str, snapshot: ContextSnapshot) -> Intent | None:
         return self.analyse(text, snapshot).intent
+
+    def readings(self, text: str, snapshot: ContextSnapshot) -> tuple[Intent, ...]:
+        """The two readings of a request below the operating point (empty: none worth asking about)."""
+        return self.analyse(text, snapshot).unsure
 
 
 _TARGET_SLOTS = ("name", "area", "floor", "domain", "device_class")
@@ -227,6 +254,26 @@ def _asked(
         margin,
         source="text",
     )
+
+
+def _other_reading(
+    first: Intent,
+    label: str,
+    *,
+    slots: Mapping[str, str],
+    focus: str,
+    media: str,
+    snapshot: ContextSnapshot,
+) -> Intent | None:
+    """The runner-up reading when it would move a device and do something else than ``first`` (another
+    action, or the same on other devices); None otherwise."""
+    spec = by_name(label)
+    if label == OUT_OF_DOMAIN or spec is None or not spec.moves_device:
+        return None
+    targets, scores = choose_targets(label, slots, focus, media, snapshot, text=first.text)
+    if not targets or not first.targets:
+        return None
+    return Intent(label, slots, first.confidence, first.text, targets, first.margin, "text", scores)
 
 
 _READINGS = frozenset({"HassGetWeather", "HassClimateGetTemperature", "OvenGetTemperature"})
