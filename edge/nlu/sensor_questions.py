@@ -55,9 +55,11 @@ SENSOR_STATES: Mapping[str, tuple[str, str]] = {
     "available": ("update", "on"), "clear": ("", "off"), "safe": ("safety", "off"),
     "unsafe": ("safety", "on"), "hot": ("heat", "on"), "cold": ("cold", "on"), "gone": ("presence", "off"),
 }  # fmt: skip
-# a class a state word implies only for a sensor the question names ("are the water pipes cold"), never
-# for a room ("is the kitchen cold" is a temperature question)
-_NAMED_ONLY = frozenset({"heat", "cold", "safety", "presence"})
+# classes read only for a sensor the question names ("are the water pipes cold"), never for a room ("is the
+# kitchen cold" is a temperature question)
+# and temperature: a room's, an appliance's or the weather's (the temperature rules of edge.nlu.targets),
+# a sensor's only when the question names it ("what is the furnace temperature")
+_NAMED_ONLY = frozenset({"heat", "cold", "safety", "presence", "temperature"})
 _OPENING_STATES = {"open": "on", "opened": "on", "closed": "off", "shut": "off"}
 _OPENING_CLASSES = frozenset({"door", "garage_door", "opening", "window"})
 _LOCK_STATES = {"locked": "off", "unlocked": "on"}
