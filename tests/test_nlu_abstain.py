@@ -102,8 +102,17 @@ def test_below_the_operating_point_nothing_is_acted_on(text: str) -> None:
     result = _parser(1.0, 0.0).analyse(text, snap)  # every request below the point
     assert result.intent is None or not result.abstained
     decision, question = decide(result.intent, snap, result.unsure)
-    assert decision in {"ask", "not_understood", "answer"}
-    assert (decision == "ask") == bool(question)
+    assert decision in {"ask", "not_understood", "answer", "confirm"}  # never "act"
+    assert (decision in {"ask", "confirm"}) == bool(question)
+
+
+def test_a_lock_below_the_point_is_left_to_the_gate_which_asks_first() -> None:
+    """A safety-critical target is never acted on without a yes: the gate's question names exactly what
+    would happen, so the reading is kept for it ("lock the front door" at 0.6 is no either-or question)."""
+    snap = _snapshot()
+    result = _parser(1.0, 0.0).analyse("unlock the door", snap)
+    assert result.intent is not None and "lock.front_door" in result.intent.targets
+    assert decide(result.intent, snap, result.unsure)[0] in {"confirm", "ask"}
 
 
 def test_at_the_default_point_a_clear_request_acts_and_chit_chat_does_not() -> None:

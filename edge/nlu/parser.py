@@ -18,7 +18,7 @@ from edge import resources
 from edge.config import Settings
 from edge.context.model import ContextSnapshot
 from edge.lang import model_tokens, name_key
-from edge.nlu.catalogue import OUT_OF_DOMAIN, by_name
+from edge.nlu.catalogue import OUT_OF_DOMAIN, by_name, is_safety_critical
 from edge.nlu.context_features import context_vector
 from edge.nlu.questions import Question, read_tokens
 from edge.nlu.resolve import resolve
@@ -191,7 +191,15 @@ class NLUParser:
             source="text",
             target_scores=scores,
         )
-        if spec is not None and spec.moves_device and confidence < self.settings.nlu.act_below:
+        guarded = bool(targets) and all(
+            t in snapshot.devices and is_safety_critical(snapshot.devices[t]) for t in targets
+        )  # a lock, a garage door: the gate asks "Do you want me to lock ...?" before anything moves
+        if (
+            spec is not None
+            and spec.moves_device
+            and not guarded
+            and confidence < self.settings.nlu.act_below
+        ):
             # below the operating point a request is never acted on: the two readings to ask between,
             # when the runner-up is plausible and would do something else; else not understood
             second = self.model.intents[int(order[1])] if len(order) > 1 else OUT_OF_DOMAIN
