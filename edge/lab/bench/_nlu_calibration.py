@@ -328,13 +328,19 @@ def format_risk_coverage(report: Mapping[str, Any]) -> str:
 
 
 def abstain_report(
-    analyse: Analyse, shared: Path, served: Callable[[HwuRow], bool], quick: bool = False
+    analyse: Analyse,
+    shared: Path,
+    served: Callable[[HwuRow], bool],
+    reject_below: float,
+    quick: bool = False,
 ) -> dict[str, Any]:
     """The operating point on HWU64 (``nlu.act_below``), for the held-out (dev) half it was chosen on and
     the training half: false actions on the rows not for a device (chit-chat, questions, out-of-domain:
-    a parse that moves a device), and the ``iot`` requests that end in a question (the two readings asked
-    between) or in "not understood" instead of acting. ``served``: a non-iot row whose mapped label moves a
-    device ("play some jazz": a media command is the product's answer), left out."""
+    a parse that moves a device it found; "set the time" read as a scene the home lacks moves nothing), and
+    the ``iot`` requests that end in a question (the two readings asked between) or in "not understood"
+    instead of acting (not those below ``reject_below``, which nothing acts on at any operating point).
+    ``served``: a non-iot row whose mapped label moves a device ("play some jazz": a media command is the
+    product's answer), left out."""
     if not (shared / "hwu64" / "hwu64.csv").is_file():
         return {"skipped": "hwu64/hwu64.csv not found"}
 
@@ -352,10 +358,10 @@ def abstain_report(
             spec = by_name(result.intent.name) if result.intent is not None else None
             if row.scenario != "iot":
                 others += 1
-                acted += bool(spec and spec.moves_device)
+                acted += bool(spec and spec.moves_device and result.intent and result.intent.targets)
                 continue
             iot += 1
-            if result.abstained:
+            if result.abstained and result.confidence >= reject_below:
                 question = unsure_question(result.unsure, snapshot) if result.unsure else None
                 asked += question is not None
                 not_understood += question is None

@@ -315,7 +315,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         report["issue14"] = calibration_report(parser.analyse, shared, quick)
         report["issue14"]["abstain"] = {
             "act_below": settings.nlu.act_below,
-            **abstain_report(parser.analyse, shared, should_move, quick),
+            **abstain_report(parser.analyse, shared, should_move, settings.nlu.reject_below, quick),
         }
     if "questions" in parts:
         for key, path in (("questions_eval", QUESTIONS_EVAL), ("questions_blind", QUESTIONS_BLIND)):
