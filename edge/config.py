@@ -150,6 +150,10 @@ class NLUSettings:
     model_dir: str = ""  # "" means models/nlu in the project
     confirm_below: float = 0.55  # ask "did you mean ...?" below this confidence
     reject_below: float = 0.35  # below this, nothing for the home
+    # the operating point: a request that would move a device is not acted on below this confidence; the
+    # device asks between the two readings (docs/nlu.md, "Abstaining") or says it did not understand
+    act_below: float = 0.7
+    ask_runner_up_above: float = 0.2  # ... asks only when the second reading is at least this likely
     timeout_s: float = 2.0
     domain: str = ""  # a custom domain file (HA custom sentences or Rhino YAML), as --domain gives it
     domain_accept: float = 0.8  # a grammar match of a custom domain is taken at or above this score
@@ -356,6 +360,8 @@ def _validate(s: Settings) -> None:
             "mqtt.reconnect_min_s must be > 0 and <= mqtt.reconnect_max_s",
         ),
         (s.nlu.reject_below <= s.nlu.confirm_below, "nlu.reject_below must be <= nlu.confirm_below"),
+        (0.0 <= s.nlu.act_below <= 1.0, "nlu.act_below must be within [0, 1]"),
+        (0.0 <= s.nlu.ask_runner_up_above <= 1.0, "nlu.ask_runner_up_above must be within [0, 1]"),
         (0.0 <= s.learning.holdout < 0.5, "learning.holdout must be in [0, 0.5)"),
         (
             bool(s.wake.words) or bool(s.wake.custom_models),

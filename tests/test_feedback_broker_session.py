@@ -83,7 +83,9 @@ def test_barge_in_and_taught_phrase_survive_a_restart(
     broker: MosquittoBroker, synth: Callable[..., Path], tmp_path: Path
 ) -> None:
     db = tmp_path / "turns.sqlite3"
-    teach = "hey jarvis, when I say movie time, turn off the living room lamp and turn on the tv"
+    # "switch on": the retrained model reads "turn on the tv" here at ~0.65, below the operating point
+    # (nlu.act_below), where a taught step is not understood (tests/test_nlu_abstain.py)
+    teach = "hey jarvis, when I say movie time, turn off the living room lamp and switch on the tv"
     kitchen = str(synth("hey jarvis, turn on the kitchen light", tail_silence_s=1.5))
     lines = [
         {"t": 0, "audio": str(synth(teach, tail_silence_s=1.5))},

@@ -282,7 +282,10 @@ def test_no_question_of_the_dev_set_acts_and_every_state_question_is_answered(pa
     figures = evaluate_questions(read_questions(QUESTIONS_EVAL), parser.parse)
     assert figures["question_false_actions"] == 0, figures["misses"]
     assert figures["state_answered"] == 1.0, figures["misses"]
-    assert figures["request_acted"] == 1.0, figures["misses"]
+    # below the operating point (nlu.act_below, docs/nlu.md "Abstaining") two requests phrased as questions
+    # are asked about or not understood instead of acted on: "would you mind dimming the lights", "why don't
+    # you turn it off" (all 13 acted before the operating point)
+    assert figures["request_acted"] >= 11 / 13, figures["misses"]
 
 
 def test_the_blind_set_figures(parser: NLUParser) -> None:

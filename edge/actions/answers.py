@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from edge.context.model import ContextSnapshot, Device, DeviceState
+from edge.lang import name_key
 
-__all__ = ["describe", "state_answer", "state_word"]
+__all__ = ["BINARY_WORDS", "describe", "reading", "state_answer", "state_word"]
 
 
 def describe(device: Device, state: DeviceState, intent: str) -> str:
@@ -38,6 +39,30 @@ _PLURALS = {"light": "lights", "lock": "locks", "fan": "fans", "switch": "switch
 _VERB_STATES = frozenset({"playing", "cleaning", "charging", "returning", "paused", "heating", "cooling"})
 
 
+# a binary sensor's "on" and "off" in its device class's words (Home Assistant's device classes)
+BINARY_WORDS: dict[str, tuple[str, str]] = {
+    "battery": ("low", "normal"), "battery_charging": ("charging", "not charging"),
+    "carbon_monoxide": ("detecting carbon monoxide", "clear"), "cold": ("cold", "normal"),
+    "connectivity": ("connected", "disconnected"), "gas": ("detecting gas", "clear"),
+    "heat": ("hot", "normal"), "light": ("detecting light", "dark"), "lock": ("unlocked", "locked"),
+    "moisture": ("wet", "dry"), "motion": ("detecting someone", "clear"), "moving": ("moving", "still"),
+    "occupancy": ("detecting someone", "clear"), "plug": ("plugged in", "unplugged"),
+    "power": ("powered", "not powered"), "presence": ("home", "away"),
+    "problem": ("reporting a problem", "OK"), "running": ("running", "not running"),
+    "safety": ("unsafe", "safe"), "smoke": ("detecting smoke", "clear"),
+    "sound": ("detecting sound", "clear"), "tamper": ("tampered with", "clear"),
+    "update": ("due an update", "up to date"), "vibration": ("vibrating", "not vibrating"),
+}  # fmt: skip
+# classes whose question is "is there any X": "No gas detected." / "Gas detected in the kitchen."
+_DETECTED = {"gas": "gas", "smoke": "smoke", "carbon_monoxide": "carbon monoxide", "moisture": "leak",
+             "sound": "sound", "motion": "motion", "occupancy": "occupancy"}  # fmt: skip
+# classes whose word reads after the device's name: "the phone battery", "the furnace temperature"
+_NOUN_CLASSES = frozenset(
+    {"battery", "humidity", "temperature", "power", "energy", "illuminance", "pressure", "voltage"}
+)
+_UNITS = {"°C": " degrees", "°F": " degrees", "%": "%", "": ""}
+
+
 def state_word(device: Device, state: DeviceState) -> str:
     """The device's state as an answer says it: a lock is locked or unlocked, a cover or a door sensor open
     or closed, a person home or away ("on"/"off" from a plain switch-like state are translated)."""
@@ -48,15 +73,64 @@ def state_word(device: Device, state: DeviceState) -> str:
         device.domain == "binary_sensor" and device.device_class in _OPENINGS
     ):
         return {"on": "open", "off": "closed", "opening": "opening", "closing": "closing"}.get(raw, raw)
-    if device.domain == "binary_sensor" and device.device_class in {"motion", "occupancy", "presence"}:
-        return {"on": "detecting someone", "off": "clear"}.get(raw, raw)
-    if device.domain == "binary_sensor" and device.device_class == "moisture":
-        return {"on": "wet", "off": "dry"}.get(raw, raw)
+    if device.domain == "binary_sensor" and (words := BINARY_WORDS.get(device.device_class)):
+        return {"on": words[0], "off": words[1]}.get(raw, raw)
+    if device.domain == "sensor" and raw not in {"unknown", "unavailable", ""}:
+        return reading(device, state) if _is_number(raw) or not device.unit else "unknown"
     if device.domain in _PRESENCE:
         return {"home": "home", "not_home": "away"}.get(raw, f"at {raw.replace('_', ' ')}")
     if device.domain == "vacuum" and raw == "returning":
         return "returning to its dock"
     return raw.replace("_", " ")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def reading(device: Device, state: DeviceState) -> str:
+    """A sensor's value with its unit as spoken: "48%", "380 W", "21.5 degrees"."""
+    unit = device.unit.strip()
+    return f"{state.state}{_UNITS.get(unit, f' {unit}')}"
+
+
+def _subject(device: Device) -> str:
+    """ "the phone battery" (a battery sensor called "Phone"), "your phone battery" ("My Phone"), "the
+    living room humidity"."""
+    name = device.name
+    cls = device.device_class.replace("_", " ")
+    if (
+        device.device_class in _NOUN_CLASSES
+        and cls not in name.lower()
+        and not name.lower().endswith(("sensor", "meter", "detector"))
+    ):
+        name = f"{name} {cls}"
+    if name.lower().startswith("my "):
+        return f"your {name[3:]}"
+    return name if device.domain in _PRESENCE else f"the {name}"
+
+
+def _detected(devices: list[Device], words: Mapping[str, str]) -> str | None:
+    """ "No gas detected." / "Gas detected in the kitchen." for a question about a class of sensors."""
+    classes = {d.device_class for d in devices}
+    if len(classes) != 1 or any(d.domain != "binary_sensor" for d in devices):
+        return None
+    noun = _DETECTED.get(next(iter(classes)))
+    if noun is None:
+        return None
+    on_word = BINARY_WORDS[next(iter(classes))][0]
+    active = [d for d in devices if words[d.entity_id] == on_word]
+    if any(words[d.entity_id] in {"unknown", "unavailable"} for d in devices) and not active:
+        return f"I can't tell: a {noun} sensor isn't reporting."
+    if not active:
+        return f"No {noun} detected."
+    where = sorted({d.area for d in active if d.area})
+    place = f" in the {' and the '.join(where)}" if where else f" by {_names(active)}"
+    return _cap(f"{noun} detected{place}.")
 
 
 def _cap(text: str) -> str:
@@ -69,8 +143,8 @@ def _is_plural(name: str) -> bool:
 
 
 def _one_answer(device: Device, word: str) -> str:
-    name = device.name if device.domain in _PRESENCE else f"the {device.name}"
-    return f"{name} {'are' if _is_plural(device.name) else 'is'} {word}"
+    name = _subject(device)
+    return f"{name} {'are' if _is_plural(name) else 'is'} {word}"
 
 
 def _group_noun(devices: list[Device]) -> str:
@@ -107,6 +181,10 @@ def state_answer(devices: list[Device], snapshot: ContextSnapshot, slots: Mappin
                 else f"{devices[0].name} is {words[devices[0].entity_id]}."
             )
         return f"{_names(home)} {'is' if len(home) == 1 else 'are'} home."
+    named = name_key(slots.get("name", ""))
+    asked_class = "device_class" in slots and (not named or named in _DETECTED or named in _DETECTED.values())
+    if asked_class and (detected := _detected(devices, words)):
+        return detected  # "is there a gas leak": "No gas detected."
     unknown = [d for d in devices if words[d.entity_id] in {"unknown", "unavailable", ""}]
     if len(devices) == 1:
         device = devices[0]

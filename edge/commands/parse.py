@@ -82,8 +82,10 @@ def _with_decision(result: ParseResult, snapshot: ContextSnapshot) -> dict[str, 
     from edge.turns.confirming import decide  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
 
     out = result.to_json()
-    decision, said = decide(result.intent, snapshot)
+    decision, said = decide(result.intent, snapshot, result.unsure)
     out["decision"] = decision
+    if result.abstained:
+        out["abstained"] = True  # below the operating point (nlu.act_below): never acted on
     if decision in {"ask", "confirm"}:
         out["question"] = said
     elif said:

@@ -20,10 +20,12 @@ __all__ = [
     "describe_state",
     "done_text",
     "error_text",
+    "names_of",
     "no_device_text",
     "refused_text",
     "teach_offer",
     "temperature_text",
+    "verb_for",
     "which_question",
 ]
 
@@ -49,11 +51,34 @@ _VERBS = {
     ("HassMediaUnpause", ""): "resume",
     ("HassTurnOn", ""): "turn on",
     ("HassTurnOff", ""): "turn off",
+    ("HassMediaNext", ""): "skip the track on",
+    ("HassMediaPrevious", ""): "go back a track on",
+    ("HassMediaPlayerMute", ""): "mute",
+    ("HassMediaPlayerUnmute", ""): "unmute",
+    ("HassMediaSearchAndPlay", ""): "play something on",
+    ("HassVacuumReturnToBase", ""): "send home",
+    ("LightBrighter", ""): "brighten",
+    ("LightDimmer", ""): "dim",
+    ("VolumeUp", ""): "turn up",
+    ("VolumeDown", ""): "turn down",
+    ("ClimateWarmer", ""): "warm up",
+    ("ClimateCooler", ""): "cool down",
+    ("HassLightSet", ""): "change",
+    ("HassSetPosition", ""): "move",
+    ("HassSetVolume", ""): "set the volume of",
+    ("HassClimateSetTemperature", ""): "set",
+    ("OvenSetTemperature", ""): "set",
+    ("CoffeeBrew", ""): "start",
 }
 
 
 def _name(device: Device | None, fallback: str) -> str:
     return f"the {device.name.lower()}" if device else f"the {fallback}"
+
+
+def names_of(entity_ids: Sequence[str], snapshot: ContextSnapshot) -> str:
+    """ "the fan", "the kitchen light and the oven": the devices as a reply names them."""
+    return _names(entity_ids, snapshot)
 
 
 def _names(entity_ids: Sequence[str], snapshot: ContextSnapshot) -> str:

@@ -42,6 +42,7 @@ class Asked(StrEnum):
     TEACH = "teach"  # "Want to teach me?", or "What should I do for ...?"
     CHECK = "check"  # "Did I get that right?" after a request acted on with middling confidence
     WHICH = "which"  # "Which one: the front door lock or the back door lock?" (several devices fit)
+    UNSURE = "unsure"  # "Do you want me to turn on or turn off the fan?" (below the operating point)
 
 
 class Dialog(StrEnum):
@@ -54,6 +55,7 @@ class Dialog(StrEnum):
     TEACH = "teach"  # "when I say ...", or an answer to a teaching question
     FORGET = "forget"  # "forget movie time"
     PREFERENCE = "preference"  # "I like jazz", "use Fahrenheit"
+    UNSURE = "unsure"  # a "no" to "Do you want me to turn on or turn off the fan?"
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,10 @@ class DomainParser:
     def parse(self, text: str, snapshot: ContextSnapshot) -> Intent | None:
         return self.analyse(text, snapshot).intent
 
+    def readings(self, text: str, snapshot: ContextSnapshot) -> tuple[Intent, ...]:
+        """The model's two readings of a request below the operating point (a grammar match has none)."""
+        return self.analyse(text, snapshot).unsure
+
     def vocabulary(self) -> list[str]:
         return domain_prompt(self.spec)
 

@@ -18,12 +18,13 @@ from edge import resources
 from edge.config import Settings
 from edge.context.model import ContextSnapshot
 from edge.lang import model_tokens, name_key
-from edge.nlu.catalogue import OUT_OF_DOMAIN, by_name
+from edge.nlu.catalogue import OUT_OF_DOMAIN, by_name, is_safety_critical
 from edge.nlu.context_features import context_vector
 from edge.nlu.delayed import delayed
 from edge.nlu.questions import Question, read_tokens
 from edge.nlu.resolve import resolve
 from edge.nlu.runner import NLUModel
+from edge.nlu.sensor_questions import sensor_question
 from edge.nlu.targets import choose_targets
 from edge.nlu.timer_slots import timer_slots
 from edge.nlu.types import Intent
@@ -74,6 +75,14 @@ class ParseResult:
     label: str  # the model's top intent, even when rejected
     confidence: float
     needs_confirmation: bool
+    # below the operating point (``nlu.act_below``): ``intent`` is None and these are the two readings the
+    # device asks between ("Do you want me to turn on or turn off the fan?"); empty: not understood
+    unsure: tuple[Intent, ...] = ()
+
+    @property
+    def abstained(self) -> bool:
+        """A request the model read as moving a device, below the operating point: not acted on."""
+        return self.intent is None and self.label != OUT_OF_DOMAIN and bool(by_name(self.label))
 
     def to_json(self) -> dict[str, Any]:
         if self.intent is None:
@@ -83,6 +92,7 @@ class ParseResult:
                 "slots": {},
                 "targets": [],
                 "confidence": round(self.confidence, 4),
+                **({"readings": [r.to_json() for r in self.unsure]} if self.unsure else {}),
             }
         return {"text": self.text, **self.intent.to_json(), "confirm": self.needs_confirmation}
 
@@ -108,6 +118,10 @@ class NLUParser:
         question = read_tokens(tokens)
         if question is not None and question.kind == "request":
             question = None  # "can you turn on the light": the model's request stands
+        if question is not None and (
+            sensed := _sensed(text, tokens, label, snapshot, confidence=confidence, margin=margin)
+        ):
+            return ParseResult(text, sensed, label, confidence, False)  # "is the phone battery low"
         if label == OUT_OF_DOMAIN or confidence < self.settings.nlu.reject_below:
             # a yes/no state question the model did not read as one ("did I leave the oven on"), about a
             # device the home has by that name; a wh- question the model calls out-of-domain stays so
@@ -190,10 +204,36 @@ class NLUParser:
             source="text",
             target_scores=scores,
         )
+        guarded = bool(targets) and all(
+            t in snapshot.devices and is_safety_critical(snapshot.devices[t]) for t in targets
+        )  # a lock, a garage door: the gate asks "Do you want me to lock ...?" before anything moves
+        if (
+            spec is not None
+            and spec.moves_device
+            and not guarded
+            and confidence < self.settings.nlu.act_below
+        ):
+            # below the operating point a request is never acted on: the two readings to ask between,
+            # when the runner-up is plausible and would do something else; else not understood
+            second = self.model.intents[int(order[1])] if len(order) > 1 else OUT_OF_DOMAIN
+            plausible = (
+                len(order) > 1 and float(out.intent_probs[order[1]]) >= self.settings.nlu.ask_runner_up_above
+            )
+            other = (
+                _other_reading(intent, second, slots=slots, focus=focus, media=media, snapshot=snapshot)
+                if plausible
+                else None
+            )
+            readings = (intent, other) if other is not None else ()
+            return ParseResult(text, None, label, confidence, False, unsure=readings)
         return ParseResult(text, intent, label, confidence, confidence < self.settings.nlu.confirm_below)
 
     def parse(self, text: str, snapshot: ContextSnapshot) -> Intent | None:
         return self.analyse(text, snapshot).intent
+
+    def readings(self, text: str, snapshot: ContextSnapshot) -> tuple[Intent, ...]:
+        """The two readings of a request below the operating point (empty: none worth asking about)."""
+        return self.analyse(text, snapshot).unsure
 
 
 _TARGET_SLOTS = ("name", "area", "floor", "domain", "device_class")
@@ -235,6 +275,53 @@ def _asked(
         margin,
         source="text",
     )
+
+
+def _other_reading(
+    first: Intent,
+    label: str,
+    *,
+    slots: Mapping[str, str],
+    focus: str,
+    media: str,
+    snapshot: ContextSnapshot,
+) -> Intent | None:
+    """The runner-up reading when it would move a device and do something else than ``first`` (another
+    action, or the same on other devices); None otherwise."""
+    spec = by_name(label)
+    if label == OUT_OF_DOMAIN or spec is None or not spec.moves_device:
+        return None
+    targets, scores = choose_targets(label, slots, focus, media, snapshot, text=first.text)
+    if not targets or not first.targets:
+        return None
+    return Intent(label, slots, first.confidence, first.text, targets, first.margin, "text", scores)
+
+
+_READINGS = frozenset({"HassGetWeather", "HassClimateGetTemperature", "OvenGetTemperature"})
+
+
+def _sensed(
+    text: str,
+    tokens: Sequence[str],
+    label: str,
+    snapshot: ContextSnapshot,
+    *,
+    confidence: float,
+    margin: float,
+) -> Intent | None:
+    """A question about this home's sensors (:mod:`edge.nlu.sensor_questions`) as ``HassGetState``, whatever
+    the model read, except a reading the model gave (weather, a temperature) of no sensor named."""
+    found = sensor_question(tokens, snapshot)
+    if found is None:
+        return None
+    slots, targets = found
+    if (
+        label in _READINGS
+        and "name" not in slots
+        and slots.get("device_class", "temperature") == "temperature"
+    ):
+        return None  # "what's the temperature": the model's reading and the targets' temperature rules
+    return Intent("HassGetState", slots, confidence, text, targets, margin, source="text")
 
 
 def _every(

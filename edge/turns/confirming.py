@@ -12,6 +12,7 @@ from edge.actions import planner
 from edge.actions.gate import CommandKey, Verdict, VerdictKind, command_key, review
 from edge.context.model import ContextSnapshot
 from edge.dialog import responses as say
+from edge.dialog.unsure import unsure_question
 from edge.nlu.types import Intent, Provenance
 from edge.turns.protocols import PlanLike
 
@@ -55,14 +56,19 @@ def confirm_prompt(
     return say.confirm_again(every, snapshot) if again else say.confirm_question(every, snapshot)
 
 
-def decide(intent: Intent | None, snapshot: ContextSnapshot) -> tuple[Decision, str]:
+def decide(
+    intent: Intent | None, snapshot: ContextSnapshot, unsure: Sequence[Intent] = ()
+) -> tuple[Decision, str]:
     """What the device would do with one parsed request, and the question when it asks, by the same
     planner and gate the turn engine uses (``edge parse`` prints it): ``act``; ``confirm`` (the gate asks
     first); ``ask`` (several devices fit a singular request: "Which one: ...?"); ``answer`` (a question,
     or a request that needs no device); ``cannot`` (no such device, not supported, refused);
-    ``not_understood``. A custom domain's intent is published: ``act``."""
+    ``not_understood``. A custom domain's intent is published: ``act``. With no intent, ``unsure`` are the
+    two readings of a request below the operating point: ``ask`` between them ("Do you want me to turn on or
+    turn off the fan?") when they can be told apart, else ``not_understood``."""
     if intent is None:
-        return "not_understood", ""
+        question = unsure_question(unsure, snapshot) if unsure else None
+        return ("ask", question) if question else ("not_understood", "")
     if intent.source == "domain":
         return "act", ""
     which = planner.which_one(intent, snapshot)

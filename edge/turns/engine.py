@@ -35,6 +35,7 @@ from edge.dialog.confirm import CheckPolicy, after_yes, confirmation_for, is_no,
 from edge.dialog.profile import Preferences
 from edge.dialog.teach import TeachMacro, offer_phrase, split_actions, teachable_phrase
 from edge.dialog.tts import Speaker
+from edge.dialog.unsure import chosen_reading, unsure_question
 from edge.dialog.which import chosen
 from edge.errors import EdgeError, ErrorCode
 from edge.events import EventType, PipelineEvent
@@ -47,7 +48,7 @@ from edge.nlu.types import Intent, Provenance
 from edge.turns.confirming import confirm_prompt, review_turn
 from edge.turns.execute import Outcome, run_plans
 from edge.turns.heard import Draft, Heard
-from edge.turns.protocols import Emit, HomeView, Parser, PlanLike, Rewriter, Services
+from edge.turns.protocols import Emit, HomeView, Parser, PlanLike, Rewriter, Services, UnsureParser
 from edge.turns.teaching import Teaching
 
 __all__ = ["DIALOG_TIMEOUT_S", "TurnEngine"]
@@ -61,6 +62,7 @@ CONFIRM_EXPIRED = "I stopped waiting for an answer to that. Please ask again."
 class _Pending:
     kind: str  # "confirm" | "teach" (offered: "Want to teach me?") | "teach_steps" ("What should I do?")
     # | "which" ("Which one: the front door lock or the back door lock?") | "service" ("Which timer: ...?")
+    # | "unsure" ("Do you want me to turn on or turn off the fan?": intents are the two readings)
     t: float
     intents: tuple[Intent, ...] = ()
     phrase: str = ""
@@ -180,6 +182,8 @@ class TurnEngine:
             intent = None  # teaching was parsed above; the model's guess at it ("study mode") is no request
         if intent is None:
             await self._emit(EventType.NOT_UNDERSTOOD, d.heard.t_end, d.turn_id, {"text": text})
+            if (question := self._unsure(d, text, snapshot)) is not None:
+                return question
             return self._offer_teaching(d, text, "") or say.NOT_UNDERSTOOD
         from_domain = intent.source == "domain"
         if d.rewrite is not None and not intent.learned:
@@ -249,6 +253,20 @@ class TurnEngine:
             self._pending = _Pending("service", d.heard.t_end, intents=(intent,), candidates=reply.ask)
             d.asked = Asked.WHICH
         return reply.text
+
+    def _unsure(self, d: Draft, text: str, snapshot: ContextSnapshot) -> str | None:
+        """Below the operating point: ask between the model's two readings, act on nothing. The turn stays
+        not understood (no intent) with ``asked`` = ``unsure`` and the top reading's confidence."""
+        if not isinstance(self.parser, UnsureParser):
+            return None
+        readings = self.parser.readings(text, snapshot)
+        question = unsure_question(readings, snapshot) if readings else None
+        if question is None:
+            return None
+        self._pending = _Pending("unsure", d.heard.t_end, intents=readings)
+        d.asked = Asked.UNSURE
+        d.intent_confidence, d.intent_margin = readings[0].confidence, readings[0].margin
+        return question
 
     def _offer_teaching(self, d: Draft, text: str, name_slot: str) -> str | None:
         phrase = offer_phrase(text, name_slot)
@@ -351,6 +369,18 @@ class TurnEngine:
             d.result_ok = reply.ok
             d.intent = reply.intent or d.intent
             return reply.text
+        if pending.kind == "unsure":
+            # a reading named by its action, its device or its place runs as a direct request (through the
+            # gate: a lock still asks); a "no" drops it; anything else is a new request
+            if is_no(d.heard.text):
+                d.dialog = Dialog.UNSURE
+                return "OK."
+            index = chosen_reading(d.heard.text, pending.intents, snapshot)
+            if index is None:
+                return None
+            intent = pending.intents[index]
+            self._describe(d, intent, (intent,))
+            return await self._act(d, (intent,), snapshot)
         if pending.kind == "which":
             # the device named in the answer, through the gate as a direct request (a lock still asks);
             # anything else is a new request

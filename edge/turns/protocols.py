@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from edge.actions.gate import Confirmation
 from edge.context.model import ContextSnapshot
@@ -33,12 +33,21 @@ __all__ = [
     "RewriteResult",
     "Rewriter",
     "Services",
+    "UnsureParser",
     "command_json",
 ]
 
 
 class Parser(Protocol):
     def parse(self, text: str, snapshot: ContextSnapshot) -> Intent | None: ...
+
+
+@runtime_checkable
+class UnsureParser(Protocol):
+    """A parser that keeps the two readings of a request it would not act on (below ``nlu.act_below``),
+    for the question the device asks instead (:mod:`edge.dialog.unsure`)."""
+
+    def readings(self, text: str, snapshot: ContextSnapshot) -> tuple[Intent, ...]: ...
 
 
 class RewriteResult(Protocol):

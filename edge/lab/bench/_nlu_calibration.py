@@ -26,15 +26,18 @@ from typing import Any
 
 from edge.context.homes import Home, load_home
 from edge.context.model import ContextSnapshot, Satellite
+from edge.dialog.unsure import unsure_question
 from edge.lab.training.ha_data import load_en
 from edge.lab.training.hwu64 import IOT_MAP, SERVED_SCENARIOS, HwuRow, iot_expected, read_hwu64, served_label
 from edge.lang import model_tokens
+from edge.nlu.catalogue import by_name
 from edge.nlu.parser import ParseResult
 from edge.nlu.snapshots import demo_devices, make_snapshot
 
 __all__ = [
     "COMPARED_SLOTS",
     "THRESHOLDS",
+    "abstain_report",
     "calibration_report",
     "expected_calibration_error",
     "format_risk_coverage",
@@ -322,3 +325,51 @@ def format_risk_coverage(report: Mapping[str, Any]) -> str:
         cells = "  ".join(f"{r['coverage']:.2f}/{r['error_rate']:.3f}" for r in c["risk_coverage"])
         lines.append(f"{name:18} {c['rows']:>5} {c['ece_10_bins']:>6.3f}  {cells}")
     return "\n".join(lines)
+
+
+def abstain_report(
+    analyse: Analyse,
+    shared: Path,
+    served: Callable[[HwuRow], bool],
+    reject_below: float,
+    quick: bool = False,
+) -> dict[str, Any]:
+    """The operating point on HWU64 (``nlu.act_below``), for the held-out (dev) half it was chosen on and
+    the training half: false actions on the rows not for a device (chit-chat, questions, out-of-domain:
+    a parse that moves a device it found; "set the time" read as a scene the home lacks moves nothing), and
+    the ``iot`` requests that end in a question (the two readings asked between) or in "not understood"
+    instead of acting (not those below ``reject_below``, which nothing acts on at any operating point).
+    ``served``: a non-iot row whose mapped label moves a device ("play some jazz": a media command is the
+    product's answer), left out."""
+    if not (shared / "hwu64" / "hwu64.csv").is_file():
+        return {"skipped": "hwu64/hwu64.csv not found"}
+
+    rows = read_hwu64(shared)[:: 4 if quick else 1]
+    snapshot = make_snapshot(demo_devices(), area="living room")
+    report: dict[str, Any] = {}
+    for half, held_out in (("dev", True), ("train", False)):
+        acted = others = iot = asked = not_understood = 0
+        for row in rows:
+            if row.held_out != held_out or (row.scenario == "iot" and row.intent not in IOT_MAP):
+                continue
+            if row.scenario != "iot" and served(row):
+                continue
+            result = analyse(row.text, snapshot)
+            spec = by_name(result.intent.name) if result.intent is not None else None
+            if row.scenario != "iot":
+                others += 1
+                acted += bool(spec and spec.moves_device and result.intent and result.intent.targets)
+                continue
+            iot += 1
+            if result.abstained and result.confidence >= reject_below:
+                question = unsure_question(result.unsure, snapshot) if result.unsure else None
+                asked += question is not None
+                not_understood += question is None
+        report[half] = {
+            "rows_not_for_a_device": others,
+            "false_action_rate": round(acted / max(1, others), 4),
+            "iot_rows": iot,
+            "iot_asked_rate": round(asked / max(1, iot), 4),
+            "iot_not_understood_rate": round(not_understood / max(1, iot), 4),
+        }
+    return report

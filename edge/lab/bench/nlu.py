@@ -39,7 +39,12 @@ from edge.actions.planner import plan
 from edge.config import Settings, project_root
 from edge.context.model import ContextSnapshot
 from edge.errors import ConfigError
-from edge.lab.bench._nlu_calibration import calibration_report, format_risk_coverage, hassil_intents
+from edge.lab.bench._nlu_calibration import (
+    abstain_report,
+    calibration_report,
+    format_risk_coverage,
+    hassil_intents,
+)
 from edge.lab.bench._nlu_context import context_report
 from edge.lab.bench.barista import run_barista
 from edge.lab.training.hwu64 import (
@@ -70,6 +75,7 @@ __all__ = [
     "read_own",
     "read_questions",
     "run",
+    "should_move",
 ]
 
 Predict = Callable[[str], tuple[str | None, dict[str, str]]]
@@ -91,7 +97,7 @@ def _norm(value: str) -> str:
     return " ".join(model_tokens(value))
 
 
-def _should_move(row: HwuRow) -> bool:
+def should_move(row: HwuRow) -> bool:
     """Whether the documented mapping labels this non-iot row with an intent that moves a device."""
     if row.scenario not in SERVED_SCENARIOS:
         return False
@@ -112,7 +118,7 @@ def evaluate_hwu(rows: list[HwuRow], predict: Predict) -> dict[str, float]:
         slot_ok += ok and all(_norm(slots.get(k, "")) == v for k, v in gold.items())
     acted = acted_core = acted_unserved = any_intent = 0
     core = [r for r in other if r.scenario not in SERVED_SCENARIOS]
-    unserved = {id(r) for r in other if not _should_move(r)}
+    unserved = {id(r) for r in other if not should_move(r)}
     for r in other:
         name, _slots = predict(r.text)
         spec = by_name(name) if name else None
@@ -307,6 +313,10 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         report["context_set"] = context_report(parser.analyse, shared)  # issue 14: tests/data/context_*.jsonl
     if "ha" in parts and shared is not None:
         report["issue14"] = calibration_report(parser.analyse, shared, quick)
+        report["issue14"]["abstain"] = {
+            "act_below": settings.nlu.act_below,
+            **abstain_report(parser.analyse, shared, should_move, settings.nlu.reject_below, quick),
+        }
     if "questions" in parts:
         for key, path in (("questions_eval", QUESTIONS_EVAL), ("questions_blind", QUESTIONS_BLIND)):
             report[key] = evaluate_questions(read_questions(path), parser.parse)
