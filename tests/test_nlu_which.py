@@ -290,3 +290,14 @@ def test_an_area_and_a_kind_are_that_areas_devices_of_that_kind() -> None:
     here = _parser().parse("turn every light on in this room", demo)
     assert here is not None
     assert set(here.targets) == {"light.living_room_lamp", "light.living_room_ceiling"}
+
+
+def test_a_temperature_for_the_oven_never_reaches_the_heating() -> None:
+    """ "preheat to 200 degrees" names no device; the model's focus is the oven, so the oven is set, never the
+    hallway thermostat (it had been: the oven intents became HassClimateSetTemperature)."""
+    kitchen = make_snapshot(demo_devices(), "kitchen")
+    preheat = _parser().parse("preheat to 200 degrees", kitchen)
+    assert preheat is not None and preheat.name == "HassClimateSetTemperature"
+    assert preheat.targets == ("oven.kitchen",)
+    heating = _parser().parse("set the heating to 21 degrees", kitchen)
+    assert heating is not None and heating.targets and all(t.startswith("climate.") for t in heating.targets)

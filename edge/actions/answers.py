@@ -15,7 +15,7 @@ __all__ = ["BINARY_WORDS", "describe", "reading", "state_answer", "state_word"]
 def describe(device: Device, state: DeviceState, intent: str) -> str:
     """One device's reading for a query intent: a temperature (current and target) or its state."""
     attrs = state.attributes
-    if intent in {"HassClimateGetTemperature", "OvenGetTemperature"} or device.domain == "sensor":
+    if intent == "HassClimateGetTemperature" or device.domain == "sensor":
         current = attrs.get("current_temperature", state.state if device.domain == "sensor" else None)
         target = attrs.get("temperature")
         unit = device.unit or "degrees"

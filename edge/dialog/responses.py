@@ -59,15 +59,13 @@ _VERBS = {
     ("HassVacuumReturnToBase", ""): "send home",
     ("LightBrighter", ""): "brighten",
     ("LightDimmer", ""): "dim",
-    ("VolumeUp", ""): "turn up",
-    ("VolumeDown", ""): "turn down",
+    ("HassSetVolumeRelative", ""): "change the volume of",
     ("ClimateWarmer", ""): "warm up",
     ("ClimateCooler", ""): "cool down",
     ("HassLightSet", ""): "change",
     ("HassSetPosition", ""): "move",
     ("HassSetVolume", ""): "set the volume of",
     ("HassClimateSetTemperature", ""): "set",
-    ("OvenSetTemperature", ""): "set",
     ("CoffeeBrew", ""): "start",
 }
 

@@ -148,7 +148,7 @@ class NLUParser:
             slots["media_class"] = media
         targets, scores = choose_targets(label, slots, focus, media, snapshot, text=text)
         spec = by_name(label)
-        reads_temperature = label in {"HassClimateGetTemperature", "OvenGetTemperature"}
+        reads_temperature = label == "HassClimateGetTemperature"
         if question is not None and question.kind == "state" and question.state and reads_temperature:
             moved = True  # "is the oven on", "is the heating on": the state, not the temperature
         else:
@@ -297,7 +297,7 @@ def _other_reading(
     return Intent(label, slots, first.confidence, first.text, targets, first.margin, "text", scores)
 
 
-_READINGS = frozenset({"HassGetWeather", "HassClimateGetTemperature", "OvenGetTemperature"})
+_READINGS = frozenset({"HassGetWeather", "HassClimateGetTemperature"})
 
 
 def _sensed(

@@ -40,7 +40,7 @@ AREA_THRESHOLD = 0.82
 TIE_MARGIN = 0.03
 
 _MEDIA = ("HassMediaPause", "HassMediaUnpause", "HassMediaNext", "HassMediaPrevious", "HassSetVolume",
-          "HassMediaSearchAndPlay", "VolumeUp", "VolumeDown", "HassSetVolumeRelative", "HassMediaPlayerMute",
+          "HassMediaSearchAndPlay", "HassSetVolumeRelative", "HassMediaPlayerMute",
           "HassMediaPlayerUnmute")  # fmt: skip
 INTENT_DOMAINS: Mapping[str, frozenset[str]] = {
     **dict.fromkeys(("HassLightSet", "LightBrighter", "LightDimmer"), frozenset({"light"})),
@@ -48,7 +48,6 @@ INTENT_DOMAINS: Mapping[str, frozenset[str]] = {
         ("HassClimateSetTemperature", "HassClimateGetTemperature", "ClimateWarmer", "ClimateCooler"),
         frozenset({"climate"}),
     ),
-    **dict.fromkeys(("OvenSetTemperature", "OvenGetTemperature"), frozenset({"oven"})),
     "CoffeeBrew": frozenset({"coffee_maker"}),
     **dict.fromkeys(("HassVacuumStart", "HassVacuumReturnToBase"), frozenset({"vacuum"})),
     "HassSetPosition": frozenset({"cover", "valve"}),

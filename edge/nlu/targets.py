@@ -27,16 +27,13 @@ _MEDIA_PLAYING = {
     "HassMediaPause",
     "HassMediaNext",
     "HassMediaPrevious",
-    "VolumeUp",
-    "VolumeDown",
     "HassSetVolumeRelative",
     "HassSetVolume",
     "HassMediaPlayerMute",
     "HassMediaPlayerUnmute",
 }
-_GET_TEMPERATURE = frozenset({"HassClimateGetTemperature", "OvenGetTemperature"})
-_SET_TEMPERATURE = frozenset({"HassClimateSetTemperature", "OvenSetTemperature"})
-_OVEN_INTENTS = frozenset({"OvenGetTemperature", "OvenSetTemperature"})
+_GET_TEMPERATURE = frozenset({"HassClimateGetTemperature"})
+_SET_TEMPERATURE = frozenset({"HassClimateSetTemperature"})
 _INTENT_DOMAIN = {
     "HassLightSet": "light",
     "LightBrighter": "light",
@@ -45,8 +42,6 @@ _INTENT_DOMAIN = {
     "HassClimateSetTemperature": "climate",
     "ClimateWarmer": "climate",
     "ClimateCooler": "climate",
-    "OvenGetTemperature": "oven",
-    "OvenSetTemperature": "oven",
     "HassVacuumStart": "vacuum",
     "HassVacuumReturnToBase": "vacuum",
     "CoffeeBrew": "coffee_maker",
@@ -235,7 +230,7 @@ def _sources(devices: Iterable[Device], snapshot: ContextSnapshot) -> tuple[str,
     return tuple(sorted(set(out)))
 
 
-def _temperature_default(intent: str, snapshot: ContextSnapshot) -> tuple[str, ...]:
+def _temperature_default(oven: bool, snapshot: ContextSnapshot) -> tuple[str, ...]:
     """A temperature question naming nothing: a running appliance in the area (the oven on), else the
     area's thermostat or room temperature sensor, else the home's thermostat(s); the oven intents the oven."""
     devices = list(snapshot.devices.values())
@@ -243,7 +238,7 @@ def _temperature_default(intent: str, snapshot: ContextSnapshot) -> tuple[str, .
     running = [d for d in running if temperature_sources(d, snapshot)]
     if running:
         return _sources(running, snapshot)
-    if intent in _OVEN_INTENTS:
+    if oven:
         ovens = [d for d in devices if kind_of(d) is Kind.OVEN]
         return _sources(_local(ovens, snapshot) or ovens, snapshot)
     thermostats = [d for d in devices if kind_of(d) is Kind.THERMOSTAT]
@@ -256,7 +251,9 @@ def _temperature_default(intent: str, snapshot: ContextSnapshot) -> tuple[str, .
     return _ids(thermostats)
 
 
-def _set_temperature_default(intent: str, text: str, snapshot: ContextSnapshot) -> tuple[str, ...] | None:
+def _set_temperature_default(
+    intent: str, oven: bool, text: str, snapshot: ContextSnapshot
+) -> tuple[str, ...] | None:
     """ "set it to 200" with the oven running here (and no thermostat named) sets the oven; None: the usual
     climate default."""
     if intent not in _SET_TEMPERATURE or _THERMOSTAT_WORDS & set(model_tokens(text)):
@@ -266,7 +263,7 @@ def _set_temperature_default(intent: str, text: str, snapshot: ContextSnapshot) 
     running = [d for d in _running_appliances(snapshot, frozenset({Kind.OVEN})) if d in settable]
     if running:
         return _ids(running)
-    if intent in _OVEN_INTENTS:
+    if oven:
         return _ids(_local(settable, snapshot) or settable or _local(ovens, snapshot) or ovens)
     return None
 
@@ -274,10 +271,11 @@ def _set_temperature_default(intent: str, text: str, snapshot: ContextSnapshot) 
 def _defaults(
     intent: str, focus: str, media_class: str, text: str, snapshot: ContextSnapshot
 ) -> tuple[str, ...]:
+    oven = focus == "oven"  # "preheat to 200": the model's focus head names the oven, not a thermostat
     if intent in _GET_TEMPERATURE:
-        return _temperature_default(intent, snapshot)
-    if (oven := _set_temperature_default(intent, text, snapshot)) is not None:
-        return oven
+        return _temperature_default(oven, snapshot)
+    if (ovens := _set_temperature_default(intent, oven, text, snapshot)) is not None:
+        return ovens
     domain = _INTENT_DOMAIN.get(intent, focus)
     if not domain:
         return ()
