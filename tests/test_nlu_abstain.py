@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from engine_turns import hear_lines
 
 from edge.config import Settings, load_settings
 from edge.context.model import ContextSnapshot
@@ -25,8 +26,6 @@ from edge.nlu.parser import NLUParser
 from edge.nlu.snapshots import load_devices, make_snapshot
 from edge.nlu.types import Intent
 from edge.turns.confirming import decide
-from edge.turns.heard import Heard
-from edge.wiring import build_turns
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = ROOT / "tests" / "data" / "home_two_locks.toml"
@@ -143,17 +142,7 @@ async def _turns(
 ) -> tuple[LocalHome, list[TurnRecord]]:
     home = LocalHome.from_file(HOME, home_id="h")
     home.satellite = replace(home.satellite, area="kitchen")
-    records: list[TurnRecord] = []
-    async with await build_turns(
-        Settings(), home, db=tmp_path / "t.db", home_id="h", parser=_TwoReadings(readings), rewriter=None,
-        speaker=None,
-    ) as turns:  # fmt: skip
-        for i, (text, t) in enumerate(lines):
-            records.append(await turns.driver.hear(Heard(text, t, t + 0.5, "s", turn_id=f"t{i}")))
-        for record in records:
-            stored = await turns.store.turn(record.turn_id)
-            assert stored is not None and stored.record.asked is record.asked
-    return home, records
+    return home, await hear_lines(home, tmp_path / "t.db", _TwoReadings(readings), lines)
 
 
 def _state(home: LocalHome, entity_id: str) -> str:

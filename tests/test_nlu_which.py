@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from engine_turns import hear_lines
 
 from edge.actions.planner import plan, which_one
 from edge.config import Settings
@@ -30,8 +31,6 @@ from edge.nlu.snapshots import demo_devices, load_devices, make_snapshot
 from edge.nlu.targets import said_name
 from edge.nlu.types import Intent
 from edge.turns.confirming import decide
-from edge.turns.heard import Heard
-from edge.wiring import build_turns
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = ROOT / "tests" / "data" / "home_two_locks.toml"
@@ -131,17 +130,7 @@ async def _turns(
 ) -> tuple[LocalHome, list[TurnRecord]]:
     home = LocalHome.from_file(HOME, home_id="h")
     home.satellite = replace(home.satellite, area=area)
-    settings = Settings()
-    records: list[TurnRecord] = []
-    async with await build_turns(
-        settings, home, db=tmp_path / "t.db", home_id="h", parser=_parser(), rewriter=None, speaker=None
-    ) as turns:
-        for i, (text, t) in enumerate(lines):
-            records.append(await turns.driver.hear(Heard(text, t, t + 0.5, "s", turn_id=f"t{i}")))
-        for record in records:
-            stored = await turns.store.turn(record.turn_id)
-            assert stored is not None and stored.record.asked is record.asked
-    return home, records
+    return home, await hear_lines(home, tmp_path / "t.db", _parser(), lines)
 
 
 def _state(home: LocalHome, entity_id: str) -> str:
