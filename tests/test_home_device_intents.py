@@ -177,3 +177,22 @@ def test_a_kind_word_or_an_area_and_kind_names_the_devices_of_that_kind() -> Non
     assert lights == ("light.kitchen",)
     named = choose_targets("HassTurnOn", {"name": "movie night"}, "", "", snap)[0]
     assert named == ("scene.movie_night",)  # a device's own name stays a name
+
+
+def test_a_temperature_outside_what_the_device_takes_is_refused() -> None:
+    """ "set the heating to 200" is never sent to a thermostat; the device's own min/max win when reported."""
+    hall = Intent("HassClimateSetTemperature", {"temperature": "200"}, targets=("climate.hall",))
+    refused = plan(hall, home())
+    assert not refused.commands and refused.error is ErrorCode.NOT_SUPPORTED
+    assert "takes 5 to 35 degrees, not 200" in refused.message
+    assert one(Intent("HassClimateSetTemperature", {"temperature": "21"}, targets=("climate.hall",)))
+    narrow = home(climate__hall=DeviceState("heat", {"min_temp": 16, "max_temp": 24}))
+    assert not plan(
+        Intent("HassClimateSetTemperature", {"temperature": "26"}, targets=("climate.hall",)), narrow
+    ).commands
+    oven = LocalHome(
+        load_home(ROOT / "devices" / "homes" / "demo.toml"), Satellite(area="kitchen")
+    ).snapshot()
+    assert plan(
+        Intent("HassClimateSetTemperature", {"temperature": "200"}, targets=("oven.kitchen",)), oven
+    ).ok

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from edge.context.kinds import Kind, kind_of
 from edge.context.model import Capability, Device, DeviceState
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Decision",
     "clean_areas",
     "implied",
+    "temperature_range",
     "volume_step",
 ]
 
@@ -112,10 +114,29 @@ def _relative_light(sign: float) -> Decide:
     return decide
 
 
-def _set_temperature(d: Device, _s: DeviceState, slots: Mapping[str, str]) -> Decision:
-    """A thermostat's or an oven's target temperature (the oven is a target of HassClimateSetTemperature)."""
+def temperature_range(d: Device, s: DeviceState) -> tuple[float, float]:
+    """The target temperatures ``d`` takes: its own ``min_temp`` / ``max_temp`` (Home Assistant's climate
+    attributes) when it reports them, else a safe range for its kind and unit (an oven 30-300 °C, a
+    thermostat 5-35 °C or 40-95 °F)."""
+    low, high = s.attributes.get("min_temp"), s.attributes.get("max_temp")
+    if isinstance(low, int | float) and isinstance(high, int | float) and low < high:
+        return float(low), float(high)
+    fahrenheit = "F" in (d.unit or str(s.attributes.get("temperature_unit", "")))
+    if kind_of(d) is Kind.OVEN:
+        return (85.0, 575.0) if fahrenheit else (30.0, 300.0)
+    return (40.0, 95.0) if fahrenheit else (5.0, 35.0)
+
+
+def _set_temperature(d: Device, s: DeviceState, slots: Mapping[str, str]) -> Decision:
+    """A thermostat's or an oven's target temperature (the oven is a target of HassClimateSetTemperature),
+    never outside the range it takes ("set the heating to 200" is refused, not sent)."""
     value = _number(slots.get("temperature"))
-    return ("set_temperature", value) if value is not None else "what temperature?"
+    if value is None:
+        return "what temperature?"
+    low, high = temperature_range(d, s)
+    if not low <= value <= high:
+        return f"the {d.name.lower()} takes {low:g} to {high:g} degrees, not {value:g}"
+    return ("set_temperature", value)
 
 
 def _relative_temperature(sign: float) -> Decide:
