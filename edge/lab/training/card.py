@@ -152,6 +152,13 @@ Kept: **{meta.get("kept")}** ({meta["model_file"]}).
     (out_dir / "MODEL_CARD.md").write_text(text.rstrip() + "\n")
 
 
+def _figures(report: Any) -> Any:
+    """The report without its row-by-row lists (misses, texts: they stay in the bench output)."""
+    if isinstance(report, dict):
+        return {k: _figures(v) for k, v in report.items() if not isinstance(v, list)}
+    return report
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m edge.lab.training.card", description=__doc__)
     parser.add_argument("model_dir", type=Path)
@@ -161,10 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     meta: dict[str, Any] = json.loads(meta_path.read_text("utf-8"))
     if args.benchmark is not None:
         report = json.loads(args.benchmark.read_text("utf-8"))
-        barista = report.get("barista_audio_path")
-        if isinstance(barista, dict):  # the clip-by-clip misses stay in the bench output
-            report["barista_audio_path"] = {k: v for k, v in barista.items() if k != "misses"}
-        meta["benchmark"] = {k: v for k, v in report.items() if k != "model"}
+        meta["benchmark"] = _figures({k: v for k, v in report.items() if k != "model"})
         meta_path.write_text(json.dumps(meta, indent=1) + "\n")
     write_card(args.model_dir, meta)
     return 0
