@@ -25,10 +25,10 @@ from edge.dialog.responses import which_question
 from edge.dialog.which import chosen
 from edge.feedback.record import Asked, Dialog, TurnRecord
 from edge.lab.sim.local import LocalHome
+from edge.nlu.naming import said_name
 from edge.nlu.parser import NLUParser
 from edge.nlu.resolve import Choice, choose_one, is_plural
 from edge.nlu.snapshots import demo_devices, load_devices, make_snapshot
-from edge.nlu.targets import said_name
 from edge.nlu.types import Intent
 from edge.turns.confirming import decide
 

@@ -19,7 +19,7 @@ from edge.actions.undo import UndoJournal, restore_actions
 from edge.context.model import ContextSnapshot, Device, DeviceState
 from edge.context.wire import encode_command
 from edge.errors import ErrorCode
-from edge.nlu.catalogue import current_name, current_slots
+from edge.nlu.catalogue import by_name, current_name, current_slots
 from edge.nlu.resolve import NO_TARGET_INTENTS, choose_one, resolve
 from edge.nlu.targets import nothing_here, referred
 from edge.nlu.types import Intent
@@ -32,6 +32,7 @@ __all__ = [
     "Which",
     "make_command",
     "plan",
+    "reaches_nothing",
     "which_one",
 ]
 
@@ -268,3 +269,13 @@ def _vacuum_for(intent: Intent, snapshot: ContextSnapshot) -> tuple[tuple[str, .
     areas = set(clean_areas(intent.slots))
     local = tuple(v for v in vacuums if snapshot.devices[v].area.lower() in areas)
     return (local if len(local) == 1 else vacuums), ""
+
+
+def reaches_nothing(intent: Intent, snapshot: ContextSnapshot) -> bool:
+    """A device request that reaches nothing and would not ask which one ("study mode" read as activating
+    something no device here is): its plan could only say that no device fits."""
+    spec = by_name(intent.name)
+    if spec is None or not spec.moves_device:
+        return False
+    which = which_one(intent, snapshot)
+    return not which.ask and not which.refusal and not which.intent.targets

@@ -8,6 +8,8 @@ connection with :func:`open_client`: aiomqtt, MQTT v5, TLS when asked.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -16,9 +18,9 @@ import aiomqtt
 from edge.config import MQTTSettings, SyncSettings
 from edge.context import mqtt_v5
 from edge.context.backoff import Backoff
-from edge.errors import EdgeError
+from edge.errors import EdgeError, ErrorCode
 
-__all__ = ["FLEET_RECONNECT", "RECONNECT_CAP_S", "ConnectionSettings", "open_client"]
+__all__ = ["FLEET_RECONNECT", "RECONNECT_CAP_S", "ConnectionSettings", "connected_within", "open_client"]
 
 ClientT = TypeVar("ClientT", bound=aiomqtt.Client)
 
@@ -116,3 +118,20 @@ def open_client(
         keepalive=s.keepalive_s, timeout=s.connect_timeout_s, tls_params=tls,
         max_queued_incoming_messages=incoming_queue, clean_start=not s.persistent, properties=properties,
     )  # fmt: skip
+
+
+async def connected_within(
+    connected: asyncio.Event, timeout_s: float, address: str, error: Callable[[], str], hint: str
+) -> None:
+    """Wait until ``connected`` is set; after ``timeout_s`` a clear :class:`EdgeError` naming the broker
+    ``address``, why the last attempt failed (``error()``, read when the wait ends) and what to check."""
+    try:
+        async with asyncio.timeout(timeout_s):
+            await connected.wait()
+    except TimeoutError as err:
+        why = error()
+        raise EdgeError(
+            f"no MQTT connection to {address} within {timeout_s:g}s" + (f" ({why})" if why else ""),
+            hint=hint,
+            code=ErrorCode.BROKER_UNAVAILABLE,
+        ) from err

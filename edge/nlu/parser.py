@@ -105,8 +105,14 @@ class NLUParser:
         self.model = NLUModel(model_dir or default_model_dir(settings), threads=1)
         values = self.model.metadata.get("slot_values") or {}
         self._slot_values: Mapping[str, list[str]] = {str(k): list(v) for k, v in values.items()}
+        self._last: tuple[str, ContextSnapshot, ParseResult] | None = None  # for readings(): no second parse
 
     def analyse(self, text: str, snapshot: ContextSnapshot) -> ParseResult:
+        result = self._analyse(text, snapshot)
+        self._last = (text, snapshot, result)
+        return result
+
+    def _analyse(self, text: str, snapshot: ContextSnapshot) -> ParseResult:
         tokens = model_tokens(text)
         if not tokens:
             return ParseResult(text, None, OUT_OF_DOMAIN, 0.0, False)
@@ -232,7 +238,11 @@ class NLUParser:
         return self.analyse(text, snapshot).intent
 
     def readings(self, text: str, snapshot: ContextSnapshot) -> tuple[Intent, ...]:
-        """The two readings of a request below the operating point (empty: none worth asking about)."""
+        """The two readings of a request below the operating point (empty: none worth asking about); the
+        parse the engine just made of the same text on the same snapshot is reused, not repeated."""
+        last = self._last
+        if last is not None and last[0] == text and last[1] is snapshot:
+            return last[2].unsure
         return self.analyse(text, snapshot).unsure
 
 

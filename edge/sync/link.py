@@ -29,7 +29,7 @@ import aiomqtt
 from aiomqtt.exceptions import MqttConnectError
 
 from edge.context import mqtt_v5
-from edge.context.connection import ConnectionSettings, open_client
+from edge.context.connection import ConnectionSettings, connected_within, open_client
 from edge.errors import EdgeError, ErrorCode
 
 __all__ = ["NO_MATCHING_SUBSCRIBERS", "LinkMessage", "MqttLink"]
@@ -145,16 +145,10 @@ class MqttLink:
                 raise
 
     async def wait_connected(self, timeout_s: float) -> None:
-        try:
-            async with asyncio.timeout(timeout_s):
-                await self._connected.wait()
-        except TimeoutError as err:
-            raise EdgeError(
-                f"no MQTT connection to {self.settings.address} within {timeout_s:g}s"
-                + (f" ({self.connect_error})" if self.connect_error else ""),
-                hint="check sync.host/port, credentials and TLS settings, and that the broker runs",
-                code=ErrorCode.BROKER_UNAVAILABLE,
-            ) from err
+        await connected_within(
+            self._connected, timeout_s, self.settings.address, lambda: self.connect_error,
+            "check sync.host/port, credentials and TLS settings, and that the broker runs",
+        )  # fmt: skip
 
     async def close(self) -> None:
         """Disconnect (gracefully when connected) and stop reconnecting."""

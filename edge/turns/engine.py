@@ -4,7 +4,8 @@ Order: dialogue answers (a pending confirmation, "which one?" or teaching questi
 and preferences -> rewrite -> taught phrase (macro) -> NLU -> teachable moment -> plan -> safety gate
 (refuse, or ask and keep the exact plans) -> execute -> respond (the response event and the speaker) -> the
 record, which the turn driver (:mod:`edge.turns.driver`) hands to the feedback recorder. Build it with
-:func:`edge.wiring.build_turns`, the one place it is composed.
+:func:`edge.wiring.build_turns`, the one place it is composed. How the answer to one of its own questions is
+taken lives in :mod:`edge.turns.answering`; what it waits for in :mod:`edge.turns.pending`.
 
 Safety (docs/safety.md): every plan carries the provenance of the request (an undo inherits it); the gate
 refuses learned plans that touch a lock, garage door or alarm, and asks about direct ones, naming every
@@ -19,7 +20,6 @@ import inspect
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from typing import Any
 
 from edge.actions.gate import (
@@ -27,51 +27,37 @@ from edge.actions.gate import (
     VerdictKind,
     command_key,
 )
-from edge.actions.planner import which_one
+from edge.actions.planner import reaches_nothing, which_one
 from edge.config import Settings
 from edge.context.model import ContextSnapshot
 from edge.dialog import responses as say
-from edge.dialog.confirm import CheckPolicy, after_yes, confirmation_for, is_no, is_yes, yes_or_no
+from edge.dialog.confirm import CheckPolicy, is_no, is_yes
 from edge.dialog.profile import Preferences
-from edge.dialog.teach import TeachMacro, offer_phrase, split_actions, teachable_phrase
+from edge.dialog.teach import offer_phrase, split_actions, teachable_phrase
 from edge.dialog.tts import Speaker
-from edge.dialog.unsure import chosen_reading, unsure_question
-from edge.dialog.which import chosen
+from edge.dialog.unsure import unsure_question
 from edge.errors import EdgeError, ErrorCode
 from edge.events import EventType, PipelineEvent
 from edge.feedback.observations import BargeIn
 from edge.feedback.record import Asked, Dialog, Rewrite, TurnRecord
 from edge.feedback.taught import TaughtStore
 from edge.lang import fold
-from edge.nlu.catalogue import by_name
 from edge.nlu.types import Intent, Provenance
+from edge.turns.answering import Answering
 from edge.turns.confirming import confirm_prompt, review_turn
-from edge.turns.execute import Outcome, run_plans
+from edge.turns.execute import Outcome, plan_error_text, run_plans
 from edge.turns.heard import Draft, Heard
+from edge.turns.pending import Pending, answer_window
 from edge.turns.protocols import Emit, HomeView, Parser, PlanLike, Rewriter, Services, UnsureParser
 from edge.turns.teaching import Teaching
 
-__all__ = ["DIALOG_TIMEOUT_S", "TurnEngine"]
+__all__ = ["TurnEngine"]
 
 log = logging.getLogger(__name__)
-DIALOG_TIMEOUT_S = 30.0  # teaching questions; a safety confirmation has settings.safety.confirm_window_s
 CONFIRM_EXPIRED = "I stopped waiting for an answer to that. Please ask again."
 
 
-@dataclass(slots=True)
-class _Pending:
-    kind: str  # "confirm" | "teach" (offered: "Want to teach me?") | "teach_steps" ("What should I do?")
-    # | "which" ("Which one: the front door lock or the back door lock?") | "service" ("Which timer: ...?")
-    # | "unsure" ("Do you want me to turn on or turn off the fan?": intents are the two readings)
-    t: float
-    intents: tuple[Intent, ...] = ()
-    phrase: str = ""
-    plans: tuple[PlanLike, ...] = ()  # confirm: the exact plans asked about
-    keys: tuple[tuple[CommandKey, ...], ...] = ()  # ... and their commands, plan by plan
-    candidates: tuple[str, ...] = ()  # which: the devices offered; service: the timers
-
-
-class TurnEngine:
+class TurnEngine(Answering):
     def __init__(
         self,
         *,
@@ -99,7 +85,7 @@ class TurnEngine:
         self.check = CheckPolicy(settings.nlu.reject_below, settings.nlu.confirm_below)
         self.gate = settings.safety
         self.teaching = Teaching(parser, home, taught)
-        self._pending: _Pending | None = None
+        self._pending: Pending | None = None
         self._last_turn_id = ""
 
     # -- entry points ------------------------------------------------------------------------------
@@ -120,7 +106,9 @@ class TurnEngine:
             d.no_speech = True
             return await self._finish(d, "")
         pending, self._pending = self._pending, None
-        if pending is not None and heard.t_start - pending.t > self._window(pending):
+        if pending is not None and heard.t_start - pending.t > answer_window(
+            pending, self.gate.confirm_window_s
+        ):
             if pending.kind == "confirm" and (is_yes(heard.text) or is_no(heard.text)):
                 d.dialog = Dialog.CONFIRM_EXPIRED
                 return await self._finish(d, CONFIRM_EXPIRED)
@@ -172,7 +160,7 @@ class TurnEngine:
         if macro is not None:
             d.macro = macro.phrase
             intents = tuple(s.to_intent() for s in macro.steps)
-            self._describe(d, intents[0], intents)
+            d.describe(intents[0], intents)
             return await self._act(d, intents, snapshot)
         if (compound := await self._compound(d, text, snapshot)) is not None:
             return compound
@@ -187,8 +175,8 @@ class TurnEngine:
             return self._offer_teaching(d, text, "") or say.NOT_UNDERSTOOD
         from_domain = intent.source == "domain"
         if d.rewrite is not None and not intent.learned:
-            intent = intent.with_source(_rewrite_source(d))
-        self._describe(d, intent, (intent,))
+            intent = intent.with_source(d.rewrite_source())
+        d.describe(intent, (intent,))
         await self._emit(EventType.INTENT, d.heard.t_end, d.turn_id, intent.to_json())
         if from_domain:
             # a custom domain's intent goes out on the intent topics (and Hermes) for its automations
@@ -208,7 +196,7 @@ class TurnEngine:
         if (
             not intent.targets
             and not intent.slots.get("area")
-            and _unplaced(intent, snapshot)
+            and reaches_nothing(intent, snapshot)
             and (offer := self._offer_teaching(d, text, "")) is not None
         ):
             return offer
@@ -224,9 +212,9 @@ class TurnEngine:
             intent = await asyncio.to_thread(self.parser.parse, part, snapshot)
             if intent is None or intent.name in _TEACHING_INTENTS or intent.source == "domain":
                 return None  # not a list of home requests: the whole sentence goes to the NLU
-            intents.append(intent.with_source(_rewrite_source(d)) if d.rewrite is not None else intent)
+            intents.append(intent.with_source(d.rewrite_source()) if d.rewrite is not None else intent)
         d.lap("nlu")
-        self._describe(d, intents[0], tuple(intents))
+        d.describe(intents[0], tuple(intents))
         for intent in intents:
             await self._emit(EventType.INTENT, d.heard.t_end, d.turn_id, intent.to_json())
         served = [i for i in intents if self.services is not None and self.services.handles(i.name)]
@@ -250,7 +238,7 @@ class TurnEngine:
         d.result_ok = reply.ok
         d.intent = reply.intent or d.intent
         if reply.ask:
-            self._pending = _Pending("service", d.heard.t_end, intents=(intent,), candidates=reply.ask)
+            self._pending = Pending("service", d.heard.t_end, intents=(intent,), candidates=reply.ask)
             d.asked = Asked.WHICH
         return reply.text
 
@@ -263,7 +251,7 @@ class TurnEngine:
         question = unsure_question(readings, snapshot) if readings else None
         if question is None:
             return None
-        self._pending = _Pending("unsure", d.heard.t_end, intents=readings)
+        self._pending = Pending("unsure", d.heard.t_end, intents=readings)
         d.asked = Asked.UNSURE
         d.intent_confidence, d.intent_margin = readings[0].confidence, readings[0].margin
         return question
@@ -272,7 +260,7 @@ class TurnEngine:
         phrase = offer_phrase(text, name_slot)
         if phrase is None:
             return None
-        self._pending = _Pending("teach", d.heard.t_end, phrase=phrase)
+        self._pending = Pending("teach", d.heard.t_end, phrase=phrase)
         d.asked = Asked.TEACH
         d.teach_phrase = phrase
         return say.teach_offer(phrase)
@@ -282,7 +270,7 @@ class TurnEngine:
             which = which_one(intents[0], snapshot)
             if which.ask:  # several devices fit a singular request: ask which one, act on nothing
                 d.lap("plan")
-                self._pending = _Pending("which", d.heard.t_end, intents=intents, candidates=which.candidates)
+                self._pending = Pending("which", d.heard.t_end, intents=intents, candidates=which.candidates)
                 d.asked = Asked.WHICH
                 return say.which_question(which.candidates, snapshot)
             if which.refusal:  # "close them" with nothing here to close: say so, act on nothing
@@ -295,17 +283,7 @@ class TurnEngine:
             plans = [self.home.plan(i, snapshot) for i in intents]
         except EdgeError as err:
             d.lap("plan")
-            d.result_ok, d.result_error = False, str(err.code)
-            if err.code == ErrorCode.SAFETY_REFUSED:
-                d.refused = err.message
-                return err.message
-            if err.code == ErrorCode.NO_SUCH_DEVICE:
-                return say.no_device_text(intents[0].slots.get("name", "that"))
-            return (
-                say.error_text(intents[0].targets, snapshot, str(err.code))
-                if intents[0].targets
-                else err.message
-            )
+            return plan_error_text(d, err, intents[0], snapshot)
         d.lap("plan")
         keys = tuple(tuple(command_key(c) for c in p.commands) for p in plans)
         verdict = review_turn(intents, plans, keys, snapshot)
@@ -337,7 +315,7 @@ class TurnEngine:
         again: bool = False,
     ) -> str:
         """Ask about every command of ``plans`` and keep them, exactly, for the answer."""
-        self._pending = _Pending("confirm", d.heard.t_end, intents=intents, plans=plans, keys=keys)
+        self._pending = Pending("confirm", d.heard.t_end, intents=intents, plans=plans, keys=keys)
         d.asked = Asked.CONFIRM
         return confirm_prompt(plans, keys, snapshot, again=again)
 
@@ -357,98 +335,7 @@ class TurnEngine:
             emit=self._emit,
         )
 
-    async def _answer(self, d: Draft, pending: _Pending, snapshot: ContextSnapshot) -> str | None:
-        """The answer to our question; None when the user ignored it and asked something else."""
-        if pending.kind == "confirm":
-            return await self._confirm(d, pending, snapshot)
-        if pending.kind == "service" and self.services is not None:
-            reply = await self.services.answer(pending.intents[0], pending.candidates, d.heard.text)
-            if reply is None:
-                return None  # not an answer: a new request
-            self._describe(d, pending.intents[0], pending.intents)
-            d.result_ok = reply.ok
-            d.intent = reply.intent or d.intent
-            return reply.text
-        if pending.kind == "unsure":
-            # a reading named by its action, its device or its place runs as a direct request (through the
-            # gate: a lock still asks); a "no" drops it; anything else is a new request
-            if is_no(d.heard.text):
-                d.dialog = Dialog.UNSURE
-                return "OK."
-            index = chosen_reading(d.heard.text, pending.intents, snapshot)
-            if index is None:
-                return None
-            intent = pending.intents[index]
-            self._describe(d, intent, (intent,))
-            return await self._act(d, (intent,), snapshot)
-        if pending.kind == "which":
-            # the device named in the answer, through the gate as a direct request (a lock still asks);
-            # anything else is a new request
-            target = chosen(d.heard.text, pending.candidates, snapshot)
-            if target is None:
-                return None
-            intent = replace(pending.intents[0], targets=(target,), target_scores=(1.0,))
-            self._describe(d, intent, (intent,))
-            return await self._act(d, (intent,), snapshot)
-        yes = yes_or_no(d.heard.text)
-        said = fold(d.heard.text)
-        actions = split_actions(after_yes(said) if yes else said)
-        if pending.kind == "teach" and yes is None and len(actions) < 2:
-            # not an answer to "Want to teach me?" but most likely the request said again in other words:
-            # handle it as a request (the rephrase is what learning needs); only a list of actions teaches
-            return None
-        d.dialog = Dialog.TEACH
-        if yes is False:
-            return "OK."
-        if pending.kind == "teach" and (yes is True and not actions):
-            self._pending = _Pending("teach_steps", d.heard.t_end, phrase=pending.phrase)
-            d.asked = Asked.TEACH
-            return f"OK. What should I do for {pending.phrase}?"
-        return await self.teaching.learn(d, TeachMacro(pending.phrase, actions), snapshot)
-
-    async def _confirm(self, d: Draft, pending: _Pending, snapshot: ContextSnapshot) -> str | None:
-        """The answer to "Do you want me to ...?": a whole-utterance yes runs exactly the plans asked about
-        (with a confirmation token each), a no cancels, anything else drops the question (None)."""
-        if is_no(d.heard.text):
-            d.dialog = Dialog.CONFIRM
-            return "OK, I won't."
-        if not is_yes(d.heard.text):
-            return None
-        d.dialog = Dialog.CONFIRM
-        intents = pending.intents
-        self._describe(d, intents[0], intents)
-        try:
-            fresh = [self.home.plan(i, snapshot, confirmed=True) for i in intents]
-        except EdgeError as err:
-            d.result_ok, d.result_error = False, str(err.code)
-            return "Things changed since I asked, so I did nothing."
-        fresh_keys = tuple(tuple(command_key(c) for c in p.commands) for p in fresh)
-        if fresh_keys != pending.keys:
-            verdict = review_turn(intents, fresh, fresh_keys, snapshot)
-            if verdict.kind is VerdictKind.CONFIRM:
-                return self._ask(d, intents, tuple(fresh), keys=fresh_keys, snapshot=snapshot, again=True)
-            d.result_ok, d.result_error = False, str(ErrorCode.NEEDS_CONFIRMATION)
-            return "Things changed since I asked, so I did nothing."
-        plans: list[PlanLike] = []
-        for plan, keys in zip(pending.plans, pending.keys, strict=True):
-            token = confirmation_for(keys, d.heard.text, pending.t, d.heard.t_start, self.gate)
-            plans.append(plan.with_confirmation(token) if token is not None else plan)
-        outcome = await self._execute(d, intents, plans, snapshot)
-        d.result_ok, d.result_error = outcome.ok, outcome.error
-        return " ".join(outcome.texts)
-
     # -- helpers -----------------------------------------------------------------------------------
-    def _window(self, pending: _Pending) -> float:
-        return self.gate.confirm_window_s if pending.kind == "confirm" else DIALOG_TIMEOUT_S
-
-    def _describe(self, d: Draft, intent: Intent, intents: tuple[Intent, ...]) -> None:
-        d.intent = intent.name if len(intents) == 1 else "Macro"
-        d.slots = dict(intent.slots)
-        d.intent_confidence, d.intent_margin = intent.confidence, intent.margin
-        d.targets = tuple(t for i in intents for t in i.targets)
-        d.target_scores = tuple(s for i in intents for s in i.target_scores)
-        d.source = intent.source
-
     async def _finish(self, d: Draft, text: str) -> TurnRecord:
         d.response = text
         if text:
@@ -470,19 +357,3 @@ class TurnEngine:
 
 _TEACHING_INTENTS = frozenset({"TeachMacro", "TeachPreference", "ForgetTaught"})
 _ANSWERS = frozenset({"Confirm", "Deny"})
-
-
-def _unplaced(intent: Intent, snapshot: ContextSnapshot) -> bool:
-    """A device request that reaches nothing and would not ask which one: its plan could only say that no
-    device fits."""
-    spec = by_name(intent.name)
-    if spec is None or not spec.moves_device:
-        return False
-    which = which_one(intent, snapshot)
-    return not which.ask and not which.refusal and not which.intent.targets
-
-
-def _rewrite_source(d: Draft) -> str:
-    """The source of a request rewritten by something learned: the fleet's layer or the home's own."""
-    layer = d.rewrite.layer if d.rewrite is not None else ""
-    return Provenance.GLOBAL.value if layer == "global" else Provenance.REWRITE.value

@@ -18,7 +18,7 @@ from edge.nlu.types import Intent
 from edge.turns.heard import Draft
 from edge.turns.protocols import Executor, PlanLike, command_json
 
-__all__ = ["EmitEvent", "Outcome", "run_plans"]
+__all__ = ["EmitEvent", "Outcome", "plan_error_text", "run_plans"]
 
 EmitEvent = Callable[[EventType, float, str, dict[str, Any]], Awaitable[None]]
 """``await emit(kind, t_s, turn_id, data)``: the turn engine's event callback."""
@@ -89,3 +89,15 @@ async def run_plans(
     if not out.texts:
         out.texts.append("Done." if out.ok is not False else "Sorry, something went wrong.")
     return out
+
+
+def plan_error_text(d: Draft, err: EdgeError, intent: Intent, snapshot: ContextSnapshot) -> str:
+    """What to say when planning ``intent`` failed with ``err`` (the turn records the failure): the gate's
+    refusal, "I don't know a device called ...", or the error in the target's words."""
+    d.result_ok, d.result_error = False, str(err.code)
+    if err.code == ErrorCode.SAFETY_REFUSED:
+        d.refused = err.message
+        return err.message
+    if err.code == ErrorCode.NO_SUCH_DEVICE:
+        return say.no_device_text(intent.slots.get("name", "that"))
+    return say.error_text(intent.targets, snapshot, str(err.code)) if intent.targets else err.message

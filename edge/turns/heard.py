@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from edge.feedback.record import Asked, Dialog, Rewrite, Taught, TurnRecord
+from edge.nlu.types import Intent, Provenance
 
 __all__ = ["Draft", "Heard"]
 
@@ -76,6 +77,20 @@ class Draft:
         now = self.clock()
         self.timings_ms[stage] = round(self.timings_ms.get(stage, 0.0) + (now - self._t0) * 1000.0, 3)
         self._t0 = now
+
+    def describe(self, intent: Intent, intents: tuple[Intent, ...]) -> None:
+        """The turn is about ``intent`` ("Macro" when it ran several): slots, confidence, targets, source."""
+        self.intent = intent.name if len(intents) == 1 else "Macro"
+        self.slots = dict(intent.slots)
+        self.intent_confidence, self.intent_margin = intent.confidence, intent.margin
+        self.targets = tuple(t for i in intents for t in i.targets)
+        self.target_scores = tuple(s for i in intents for s in i.target_scores)
+        self.source = intent.source
+
+    def rewrite_source(self) -> str:
+        """The source of a request rewritten by something learned: the fleet's layer or the home's own."""
+        layer = self.rewrite.layer if self.rewrite is not None else ""
+        return Provenance.GLOBAL.value if layer == "global" else Provenance.REWRITE.value
 
     def finish(self, t_end: float) -> TurnRecord:
         h = self.heard

@@ -11,11 +11,13 @@ import asyncio
 from edge.actions.gate import command_key, review
 from edge.context.model import ContextSnapshot
 from edge.dialog import responses as say
+from edge.dialog.confirm import after_yes, yes_or_no
 from edge.dialog.profile import parse_preference
-from edge.dialog.teach import Forget, TeachMacro, parse_teach
+from edge.dialog.teach import Forget, TeachMacro, parse_teach, split_actions
 from edge.errors import EdgeError, ErrorCode
-from edge.feedback.record import Dialog, Taught
+from edge.feedback.record import Asked, Dialog, Taught
 from edge.feedback.taught import MacroStep, TaughtStore
+from edge.lang import fold
 from edge.nlu.catalogue import is_safety_critical
 from edge.nlu.types import Intent, Provenance
 from edge.turns.heard import Draft
@@ -29,6 +31,27 @@ class Teaching:
 
     def __init__(self, parser: Parser, planner: Planner, taught: TaughtStore) -> None:
         self.parser, self.planner, self.taught = parser, planner, taught
+
+    async def answer(
+        self, d: Draft, offered: bool, phrase: str, snapshot: ContextSnapshot
+    ) -> tuple[str | None, bool]:
+        """The answer to "Want to teach me {phrase}?" (``offered``) or "What should I do for {phrase}?":
+        (what to say, whether to ask for the steps next); (None, False) when it is no answer but a new
+        request."""
+        yes = yes_or_no(d.heard.text)
+        said = fold(d.heard.text)
+        actions = split_actions(after_yes(said) if yes else said)
+        if offered and yes is None and len(actions) < 2:
+            # not an answer to "Want to teach me?" but most likely the request said again in other words:
+            # handle it as a request (the rephrase is what learning needs); only a list of actions teaches
+            return None, False
+        d.dialog = Dialog.TEACH
+        if yes is False:
+            return "OK.", False
+        if offered and (yes is True and not actions):
+            d.asked = Asked.TEACH
+            return f"OK. What should I do for {phrase}?", True
+        return await self.learn(d, TeachMacro(phrase, actions), snapshot), False
 
     async def command(self, d: Draft, snapshot: ContextSnapshot) -> str | None:
         """A teaching command ("when I say ...", "forget ...") or a preference; None when it is neither."""

@@ -29,7 +29,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
-from edge.context.connection import ConnectionSettings
+from edge.context.connection import ConnectionSettings, connected_within
 from edge.errors import EdgeError, ErrorCode
 from edge.sync.link import LinkMessage
 
@@ -109,16 +109,10 @@ class AggregatorLink:
                 raise
 
     async def wait_connected(self, timeout_s: float) -> None:
-        try:
-            async with asyncio.timeout(timeout_s):
-                await self._connected.wait()
-        except TimeoutError as err:
-            raise EdgeError(
-                f"no MQTT connection to {self.settings.host}:{self.settings.port} within {timeout_s}s"
-                + (f" ({self.connect_error})" if self.connect_error else ""),
-                hint="check --broker, --username, $EDGE_FLEET_PASSWORD and --tls/--ca-file, and the broker",
-                code=ErrorCode.BROKER_UNAVAILABLE,
-            ) from err
+        await connected_within(
+            self._connected, timeout_s, self.settings.address, lambda: self.connect_error,
+            "check --broker, --username, $EDGE_FLEET_PASSWORD and --tls/--ca-file, and the broker",
+        )  # fmt: skip
 
     async def close(self) -> None:
         self._closing = True
