@@ -1,8 +1,9 @@
 """Speaking: a TTS engine makes a WAV, a player plays it, a :class:`Speaker` makes it cancellable.
 
-Engines: espeak-ng (default, a subprocess), piper (when ``piper`` is on PATH and a voice model is found),
-none. Players: ``aplay`` or sox ``play`` when present; with no player (or no output device) the response is
-only synthesized, and its duration still tells barge-in detection how long it would have lasted.
+Engines: piper (:mod:`edge.dialog.piper`, in-process, where the firmware profile allows it and the
+``voice`` extra is installed), espeak-ng (a subprocess; the fallback), none. Players: ``aplay`` or sox
+``play`` when present; with no player (or no output device) the response is only synthesized, and its
+duration still tells barge-in detection how long it would have lasted.
 A barge-in calls :meth:`Speaker.interrupt`, which kills the player process.
 """
 
@@ -11,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import shutil
 import tempfile
 import wave
@@ -20,14 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from edge.config import Settings
+from edge.dialog.piper import PiperTTS, choose_voice
 from edge.errors import EdgeError, ErrorCode
 
 __all__ = [
     "TTS",
     "CommandPlayer",
     "EspeakTTS",
+    "FallbackTTS",
     "NoTTS",
-    "PiperTTS",
     "Player",
     "Speaker",
     "Utterance",
@@ -38,7 +40,8 @@ log = logging.getLogger(__name__)
 
 
 class TTS(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     async def synthesize(self, text: str, out: Path) -> float:
         """Write ``text`` as a WAV to ``out``; return its duration in seconds (0 when nothing is made)."""
@@ -95,21 +98,6 @@ class EspeakTTS:
 
 
 @dataclass(slots=True)
-class PiperTTS:
-    model: Path
-    timeout_s: float = 15.0
-    name: str = "piper"
-
-    async def synthesize(self, text: str, out: Path) -> float:
-        exe = shutil.which("piper")
-        if exe is None:
-            raise EdgeError("piper is not on PATH", hint="install piper, or set feedback.tts=espeak-ng")
-        argv = [exe, "--model", str(self.model), "--output_file", str(out)]
-        await _run(argv, self.timeout_s, stdin=text.encode())
-        return wav_seconds(out)
-
-
-@dataclass(slots=True)
 class NoTTS:
     name: str = "none"
 
@@ -117,23 +105,38 @@ class NoTTS:
         return 0.0
 
 
-def _piper_model(model_dir: Path) -> Path | None:
-    env = os.environ.get("EDGE_PIPER_MODEL", "")
-    if env and Path(env).is_file():
-        return Path(env)
-    found = sorted((model_dir / "piper").glob("*.onnx")) if (model_dir / "piper").is_dir() else []
-    return found[0] if found else None
+@dataclass(slots=True)
+class FallbackTTS:
+    """``primary`` (piper) while it works; after its first failure one log line, then ``fallback``."""
+
+    primary: TTS
+    fallback: TTS
+    failed: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.fallback.name if self.failed else self.primary.name
+
+    async def synthesize(self, text: str, out: Path) -> float:
+        if not self.failed:
+            try:
+                return await self.primary.synthesize(text, out)
+            except EdgeError as err:
+                self.failed = True
+                log.warning(
+                    "%s failed, speaking with %s from now on: %s", self.primary.name, self.fallback.name, err
+                )
+        return await self.fallback.synthesize(text, out)
 
 
-def make_tts(engine: str, model_dir: Path) -> TTS:
-    """The configured engine, falling back to espeak-ng when piper or its voice is missing."""
-    if engine == "none":
+def make_tts(settings: Settings) -> TTS:
+    """The engine :func:`edge.dialog.piper.choose_voice` picks; piper falls back to espeak-ng if it fails."""
+    choice = choose_voice(settings)
+    log.info("voice: %s (%s)", choice.engine, choice.reason)
+    if choice.engine == "none":
         return NoTTS()
-    if engine == "piper":
-        model = _piper_model(model_dir)
-        if shutil.which("piper") and model is not None:
-            return PiperTTS(model)
-        log.warning("piper or its voice model is missing; speaking with espeak-ng")
+    if choice.engine == "piper" and choice.voice is not None:
+        return FallbackTTS(PiperTTS(choice.voice, threads=settings.profile.threads), EspeakTTS())
     return EspeakTTS()
 
 
