@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from edge.config import load_settings
-from edge.dialog.piper import PiperTTS, choose_voice, find_voice
+from edge.dialog.piper import PiperTTS, choose_voice, find_voice, voice_report
 from edge.dialog.tts import EspeakTTS, FallbackTTS, NoTTS, make_tts
 from edge.errors import EdgeError
 
@@ -154,3 +154,14 @@ def test_a_voice_that_fails_to_load_hands_over_to_espeak(
     lines = [r.getMessage() for r in caplog.records]
     assert len(lines) == 1, lines  # one line, not one per response
     assert "piper failed, speaking with espeak-ng" in lines[0] and "broken.onnx" in lines[0]
+
+
+def test_doctor_line_says_which_voice_and_why(tmp_path: Path) -> None:
+    assert voice_report(load_settings("x86_64-dev")).startswith(
+        "piper: profile x86_64-dev allows piper; voice joe"
+    )
+    assert voice_report(load_settings("zero2w")).startswith("espeak-ng: profile zero2w does not allow piper")
+    bad = load_settings("rpi5", overrides=[f'feedback.voice="{tmp_path / "x.onnx"}"'])
+    with pytest.raises(EdgeError) as err:
+        voice_report(bad)
+    assert "espeak-ng instead of piper" in err.value.message and "feedback.voice" in err.value.hint

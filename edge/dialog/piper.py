@@ -34,6 +34,7 @@ __all__ = [
     "VoiceFiles",
     "choose_voice",
     "find_voice",
+    "voice_report",
 ]
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class VoiceChoice:
     engine: str  # "piper", "espeak-ng" or "none"
     reason: str  # why, in words (`edge doctor` prints it)
     voice: VoiceFiles | None = None
+    fix: str = ""  # when piper was wanted but cannot speak: what to do about it
 
 
 def find_voice(setting: str = "") -> VoiceFiles:
@@ -110,10 +112,24 @@ def choose_voice(settings: Settings) -> VoiceChoice:
             raise EdgeError("the piper-tts package is not installed", hint=INSTALL_HINT)
         voice = find_voice(settings.feedback.voice)
     except EdgeError as err:
-        reason = f"piper unavailable: {err.message} ({err.hint}); espeak-ng speaks"
-        log.warning("%s", reason)
-        return VoiceChoice("espeak-ng", reason)
+        reason = f"piper unavailable: {err.message}; espeak-ng speaks"
+        log.warning("%s -> %s", reason, err.hint)
+        return VoiceChoice("espeak-ng", reason, fix=err.hint)
     return VoiceChoice("piper", f"profile {profile} allows piper; voice {voice.origin}", voice)
+
+
+def voice_report(settings: Settings) -> str:
+    """``edge doctor``'s line: which voice speaks and why.
+
+    EdgeError (with the fix) when piper should speak but cannot: the profile allows it and it is asked for,
+    but it is missing or does not load."""
+    choice = choose_voice(settings)
+    if choice.voice is not None:
+        asyncio.run(PiperTTS(choice.voice, threads=1).load())
+        return f"piper: {choice.reason}"
+    if choice.fix:
+        raise EdgeError(f"espeak-ng instead of piper: {choice.reason}", hint=choice.fix)
+    return f"{choice.engine}: {choice.reason}"
 
 
 def _sample_rate(config: Path) -> int:
