@@ -18,7 +18,7 @@ import importlib.util
 import json
 import logging
 import wave
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -156,6 +156,14 @@ def _load(files: VoiceFiles, threads: int) -> Any:
     return PiperVoice(session=session, config=config)
 
 
+def _write_wav(path: Path, pcm: bytes, rate: int) -> None:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(pcm)
+
+
 def _pcm(chunk: Any) -> bytes:
     return bytes(chunk.audio_int16_bytes)
 
@@ -222,6 +230,16 @@ class PiperTTS:
             if chunk is None:
                 return
             yield await asyncio.to_thread(_pcm, chunk)
+
+    async def sentences(self, text: str, out: Path) -> AsyncGenerator[tuple[Path, float], None]:
+        """One WAV per sentence beside ``out`` (``<stem>-<n>.wav``) with its duration, as each is made."""
+        rate = self.sample_rate
+        n = 0
+        async for pcm in self.stream(text):
+            path = out.with_name(f"{out.stem}-{n}.wav")
+            await asyncio.to_thread(_write_wav, path, pcm, rate)
+            n += 1
+            yield path, len(pcm) / 2 / rate
 
     async def synthesize(self, text: str, out: Path) -> float:
         frames = 0

@@ -15,10 +15,10 @@ import logging
 import shutil
 import tempfile
 import wave
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from edge.config import Settings
 from edge.dialog.piper import PiperTTS, choose_voice
@@ -31,6 +31,7 @@ __all__ = [
     "FallbackTTS",
     "NoTTS",
     "Player",
+    "SentenceTTS",
     "Speaker",
     "Utterance",
     "make_tts",
@@ -45,6 +46,15 @@ class TTS(Protocol):
 
     async def synthesize(self, text: str, out: Path) -> float:
         """Write ``text`` as a WAV to ``out``; return its duration in seconds (0 when nothing is made)."""
+        ...
+
+
+@runtime_checkable
+class SentenceTTS(Protocol):
+    """An engine that can hand over a response sentence by sentence (piper), so the first plays early."""
+
+    def sentences(self, text: str, out: Path) -> AsyncGenerator[tuple[Path, float], None]:
+        """One WAV per sentence (named after ``out``) with its duration, each as soon as it is made."""
         ...
 
 
@@ -128,6 +138,25 @@ class FallbackTTS:
                 )
         return await self.fallback.synthesize(text, out)
 
+    async def sentences(self, text: str, out: Path) -> AsyncGenerator[tuple[Path, float], None]:
+        """The primary's sentences; if it fails before the first, the fallback's whole response instead."""
+        made = 0
+        if not self.failed and isinstance(self.primary, SentenceTTS):
+            try:
+                async with contextlib.aclosing(self.primary.sentences(text, out)) as parts:
+                    async for part in parts:
+                        made += 1
+                        yield part
+                return
+            except EdgeError as err:
+                self.failed = True
+                log.warning(
+                    "%s failed, speaking with %s from now on: %s", self.primary.name, self.fallback.name, err
+                )
+                if made:
+                    return  # the sentences already playing stay; the rest of this response is not said
+        yield out, await self.synthesize(text, out)
+
 
 def make_tts(settings: Settings) -> TTS:
     """The engine :func:`edge.dialog.piper.choose_voice` picks; piper falls back to espeak-ng if it fails."""
@@ -161,6 +190,11 @@ class CommandPlayer:
             log.info("%s exited with %s (no output device?)", self.argv[0], code)
 
 
+async def _play_all(player: Player, queue: asyncio.Queue[Path | None]) -> None:
+    while (part := await queue.get()) is not None:
+        await player.play(part)
+
+
 @dataclass(frozen=True, slots=True)
 class Utterance:
     text: str
@@ -187,6 +221,8 @@ class Speaker:
             return Utterance(text, t, 0.0)
         self._n += 1
         wav = self.workdir / f"response-{self._n % 4}.wav"
+        if self.player is not None and isinstance(self.tts, SentenceTTS):
+            return await self._say_by_sentence(self.tts, self.player, text, t, wav)
         try:
             duration = await self.tts.synthesize(text, wav)
         except EdgeError as err:
@@ -196,6 +232,32 @@ class Speaker:
         if self.player is not None and duration > 0:
             self._task = asyncio.create_task(self.player.play(wav), name="speaker-play")
         return self._current
+
+    async def _say_by_sentence(
+        self, tts: SentenceTTS, player: Player, text: str, t: float, wav: Path
+    ) -> Utterance:
+        """The first sentence plays while the next ones are made; returns once all are made (the duration is
+        then known). A barge-in meanwhile stops both the playing and the making."""
+        queue: asyncio.Queue[Path | None] = asyncio.Queue()
+        task: asyncio.Task[None] | None = None
+        duration = 0.0
+        try:
+            async with contextlib.aclosing(tts.sentences(text, wav)) as parts:
+                async for part, seconds in parts:
+                    if task is not None and self._task is not task:
+                        break  # interrupted: stop() dropped the task
+                    duration += seconds
+                    self._current = Utterance(text, t, duration)
+                    queue.put_nowait(part)
+                    if task is None:
+                        task = self._task = asyncio.create_task(_play_all(player, queue), name="speaker-play")
+        except EdgeError as err:
+            log.warning("cannot speak: %s", err)
+        finally:
+            queue.put_nowait(None)
+        if task is None:
+            self._current = Utterance(text, t, duration)
+        return Utterance(text, t, duration)
 
     def speaking(self, t: float) -> Utterance | None:
         """The utterance still being spoken at ``t`` (playing, or within its duration without a player)."""
