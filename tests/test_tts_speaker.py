@@ -114,3 +114,27 @@ def test_broken_voice_gives_the_whole_response_to_espeak(
     assert len(player.started) == 1 and player.started[0][1].name == "response-1.wav"  # espeak: one file
     assert duration == pytest.approx(player.started[0][2]) and duration > 2.0
     assert tts.name == "espeak-ng" and len(caplog.records) == 1
+
+
+def test_warm_loads_the_voice_at_start_up_or_switches_to_espeak(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    good = _piper()
+    broken_model = tmp_path / "broken.onnx"
+    broken_model.write_bytes(b"\x00" * 4096)
+    shutil.copy(find_voice("").config, tmp_path / "broken.onnx.json")
+    broken = FallbackTTS(PiperTTS(find_voice(str(broken_model))), EspeakTTS())
+
+    async def main() -> None:
+        for tts in (good, broken):
+            speaker = Speaker(tts, workdir=tmp_path)
+            await speaker.warm()
+            await speaker.aclose()
+
+    with caplog.at_level(logging.WARNING, logger="edge.dialog.tts"):
+        asyncio.run(main())
+    assert isinstance(good.primary, PiperTTS) and good.primary._loaded is not None and good.name == "piper"
+    assert broken.name == "espeak-ng"
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == [
+        "piper cannot load, speaking with espeak-ng"
+    ]

@@ -138,6 +138,17 @@ class FallbackTTS:
                 )
         return await self.fallback.synthesize(text, out)
 
+    async def load(self) -> None:
+        """Load the primary now (at start-up) rather than on the first response; a failure switches over."""
+        load = getattr(self.primary, "load", None)
+        if self.failed or load is None:
+            return
+        try:
+            await load()
+        except EdgeError as err:
+            self.failed = True
+            log.warning("%s cannot load, speaking with %s: %s", self.primary.name, self.fallback.name, err)
+
     async def sentences(self, text: str, out: Path) -> AsyncGenerator[tuple[Path, float], None]:
         """The primary's sentences; if it fails before the first, the fallback's whole response instead."""
         made = 0
@@ -213,6 +224,12 @@ class Speaker:
         self._current: Utterance | None = None
         self._task: asyncio.Task[None] | None = None
         self._n = 0
+
+    async def warm(self) -> None:
+        """Load the engine's model now (off the event loop) so the first response is not delayed by it."""
+        load = getattr(self.tts, "load", None)
+        if load is not None:
+            await load()
 
     async def say(self, text: str, t: float) -> Utterance:
         """Synthesize and start playing (without waiting for the end); ``t`` is the turn clock."""
