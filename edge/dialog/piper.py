@@ -242,13 +242,7 @@ class PiperTTS:
             yield path, len(pcm) / 2 / rate
 
     async def synthesize(self, text: str, out: Path) -> float:
-        frames = 0
+        pcm = b"".join([part async for part in self.stream(text)])
         rate = self.sample_rate
-        with wave.open(str(out), "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(rate)
-            async for pcm in self.stream(text):
-                w.writeframes(pcm)
-                frames += len(pcm) // 2
-        return frames / float(rate)
+        await asyncio.to_thread(_write_wav, out, pcm, rate)
+        return len(pcm) / 2 / rate
