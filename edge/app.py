@@ -164,6 +164,8 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
             publisher=session,
         )  # fmt: skip
         async with turns:
+            if turns.speaker is not None:
+                await turns.speaker.warm()  # the voice loads now, not on the first response
             messages: MessageSource = session
             if turns.services is not None:  # the broadcast topic read beside the home's state
                 tap = BroadcastTap(session, turns.services.broadcast_topic, turns.services.inbox)

@@ -77,6 +77,7 @@ class ProfileSettings:
     description: str = ""
     threads: int = 2  # inference threads (onnxruntime, CTranslate2)
     memory_budget_mb: int = 1024
+    piper: bool = False  # the neural voice fits this board (memory, CPU); see edge/dialog/piper.py
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +172,9 @@ class FeedbackSettings:
     rephrase_weak_s: float = 90.0
     undo_window_s: float = 60.0
     abandon_s: float = 90.0
-    tts: Literal["espeak-ng", "piper", "none"] = "espeak-ng"
+    # "auto": piper where the profile allows it and the `voice` extra is installed, else espeak-ng
+    tts: Literal["auto", "espeak-ng", "piper", "none"] = "auto"
+    voice: str = ""  # piper voice: "" = en_US-joe-medium (the voice wheel), or a path to a piper .onnx
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+import importlib.util
 import subprocess
 import sys
 import tempfile
@@ -17,7 +19,18 @@ from pathlib import Path
 from edge import resources
 from edge.errors import ErrorCode, ModelError
 
-__all__ = ["ModelFile", "ModelPackage", "fetch_all", "load_manifest", "require", "sha256_of", "verify"]
+__all__ = [
+    "InstalledPackage",
+    "ModelFile",
+    "ModelPackage",
+    "fetch_all",
+    "installed_problem",
+    "load_installed",
+    "load_manifest",
+    "require",
+    "sha256_of",
+    "verify",
+]
 
 FIX = "run `make models` (or `edge models fetch`) to download and verify the models"
 
@@ -42,6 +55,20 @@ class ModelPackage:
     files: tuple[ModelFile, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class InstalledPackage:
+    """A model installed as a Python package (an optional extra), found with importlib.resources."""
+
+    name: str
+    version: str
+    extra: str  # the pyproject.toml extra that installs it
+    profile_flag: str  # the [profile] key that allows it (`make models` installs it where that is true)
+    module: str  # its import name
+    what: str
+    licence: str
+    files: tuple[ModelFile, ...]  # paths relative to site-packages
+
+
 def manifest_path() -> Path:
     return resources.models_manifest()
 
@@ -61,6 +88,45 @@ def load_manifest(path: Path | None = None) -> tuple[ModelPackage, ...]:
         )
         for p in raw["package"]
     )
+
+
+def load_installed(path: Path | None = None) -> tuple[InstalledPackage, ...]:
+    with (path or manifest_path()).open("rb") as fh:
+        raw = tomllib.load(fh)
+    return tuple(
+        InstalledPackage(
+            name=p["name"],
+            version=p["version"],
+            extra=p["extra"],
+            profile_flag=p["profile_flag"],
+            module=p["module"],
+            what=p["what"],
+            licence=p["licence"],
+            files=tuple(ModelFile(f["src"], f["sha256"]) for f in p["files"]),
+        )
+        for p in raw.get("installed", [])
+    )
+
+
+def installed_problem(pkg: InstalledPackage) -> str:
+    """'' when ``pkg`` is installed at its version with every listed file intact, else what is wrong."""
+    spec = importlib.util.find_spec(pkg.module)
+    if spec is None or not spec.submodule_search_locations:
+        return f"{pkg.name} is not installed (the `{pkg.extra}` extra)"
+    try:
+        version = importlib.metadata.version(pkg.name)
+    except importlib.metadata.PackageNotFoundError:
+        version = "?"
+    if version != pkg.version:
+        return f"{pkg.name} {version} is installed, the manifest pins {pkg.version}"
+    root = Path(next(iter(spec.submodule_search_locations))).parent
+    for f in pkg.files:
+        path = root / f.src
+        if not path.is_file():
+            return f"{pkg.name}: {path} is missing"
+        if sha256_of(path) != f.sha256:
+            return f"{pkg.name}: {path} fails its sha256"
+    return ""
 
 
 def sha256_of(path: Path) -> str:

@@ -97,7 +97,7 @@ def make_speaker(settings: Settings) -> Speaker | None:
     """The configured TTS behind a :class:`Speaker`; None when the satellite has no speaker."""
     if not settings.satellite.has_speaker:
         return None
-    return Speaker(make_tts(settings.feedback.tts, settings.model_dir()))
+    return Speaker(make_tts(settings))
 
 
 def make_services(

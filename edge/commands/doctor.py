@@ -80,6 +80,11 @@ def run_checks(settings: Settings) -> list[Check]:
             )
         return path
 
+    def voice() -> str:
+        from edge.dialog.piper import voice_report  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
+
+        return voice_report(settings)
+
     def broker() -> str:
         from edge.context.broker import port_open  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
 
@@ -96,6 +101,7 @@ def run_checks(settings: Settings) -> list[Check]:
     checks.append(_guard("asr model", True, asr))
     checks.append(_guard("microphone", False, microphone))
     checks.append(_guard("espeak-ng", False, espeak))
+    checks.append(_guard("voice", False, voice))
     checks.append(_guard("mqtt broker", False, broker))
     return checks
 

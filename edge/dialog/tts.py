@@ -1,8 +1,9 @@
 """Speaking: a TTS engine makes a WAV, a player plays it, a :class:`Speaker` makes it cancellable.
 
-Engines: espeak-ng (default, a subprocess), piper (when ``piper`` is on PATH and a voice model is found),
-none. Players: ``aplay`` or sox ``play`` when present; with no player (or no output device) the response is
-only synthesized, and its duration still tells barge-in detection how long it would have lasted.
+Engines: piper (:mod:`edge.dialog.piper`, in-process, where the firmware profile allows it and the
+``voice`` extra is installed), espeak-ng (a subprocess; the fallback), none. Players: ``aplay`` or sox
+``play`` when present; with no player (or no output device) the response is only synthesized, and its
+duration still tells barge-in detection how long it would have lasted.
 A barge-in calls :meth:`Speaker.interrupt`, which kills the player process.
 """
 
@@ -11,24 +12,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import shutil
 import tempfile
 import wave
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
+from edge.config import Settings
+from edge.dialog.piper import PiperTTS, choose_voice
 from edge.errors import EdgeError, ErrorCode
 
 __all__ = [
     "TTS",
     "CommandPlayer",
     "EspeakTTS",
+    "FallbackTTS",
     "NoTTS",
-    "PiperTTS",
     "Player",
+    "SentenceTTS",
     "Speaker",
     "Utterance",
     "make_tts",
@@ -38,10 +41,20 @@ log = logging.getLogger(__name__)
 
 
 class TTS(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     async def synthesize(self, text: str, out: Path) -> float:
         """Write ``text`` as a WAV to ``out``; return its duration in seconds (0 when nothing is made)."""
+        ...
+
+
+@runtime_checkable
+class SentenceTTS(Protocol):
+    """An engine that can hand over a response sentence by sentence (piper), so the first plays early."""
+
+    def sentences(self, text: str, out: Path) -> AsyncGenerator[tuple[Path, float], None]:
+        """One WAV per sentence (named after ``out``) with its duration, each as soon as it is made."""
         ...
 
 
@@ -95,21 +108,6 @@ class EspeakTTS:
 
 
 @dataclass(slots=True)
-class PiperTTS:
-    model: Path
-    timeout_s: float = 15.0
-    name: str = "piper"
-
-    async def synthesize(self, text: str, out: Path) -> float:
-        exe = shutil.which("piper")
-        if exe is None:
-            raise EdgeError("piper is not on PATH", hint="install piper, or set feedback.tts=espeak-ng")
-        argv = [exe, "--model", str(self.model), "--output_file", str(out)]
-        await _run(argv, self.timeout_s, stdin=text.encode())
-        return wav_seconds(out)
-
-
-@dataclass(slots=True)
 class NoTTS:
     name: str = "none"
 
@@ -117,23 +115,68 @@ class NoTTS:
         return 0.0
 
 
-def _piper_model(model_dir: Path) -> Path | None:
-    env = os.environ.get("EDGE_PIPER_MODEL", "")
-    if env and Path(env).is_file():
-        return Path(env)
-    found = sorted((model_dir / "piper").glob("*.onnx")) if (model_dir / "piper").is_dir() else []
-    return found[0] if found else None
+@dataclass(slots=True)
+class FallbackTTS:
+    """``primary`` (piper) while it works; after its first failure one log line, then ``fallback``."""
+
+    primary: TTS
+    fallback: TTS
+    failed: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.fallback.name if self.failed else self.primary.name
+
+    async def synthesize(self, text: str, out: Path) -> float:
+        if not self.failed:
+            try:
+                return await self.primary.synthesize(text, out)
+            except EdgeError as err:
+                self.failed = True
+                log.warning(
+                    "%s failed, speaking with %s from now on: %s", self.primary.name, self.fallback.name, err
+                )
+        return await self.fallback.synthesize(text, out)
+
+    async def load(self) -> None:
+        """Load the primary now (at start-up) rather than on the first response; a failure switches over."""
+        load = getattr(self.primary, "load", None)
+        if self.failed or load is None:
+            return
+        try:
+            await load()
+        except EdgeError as err:
+            self.failed = True
+            log.warning("%s cannot load, speaking with %s: %s", self.primary.name, self.fallback.name, err)
+
+    async def sentences(self, text: str, out: Path) -> AsyncGenerator[tuple[Path, float], None]:
+        """The primary's sentences; if it fails before the first, the fallback's whole response instead."""
+        made = 0
+        if not self.failed and isinstance(self.primary, SentenceTTS):
+            try:
+                async with contextlib.aclosing(self.primary.sentences(text, out)) as parts:
+                    async for part in parts:
+                        made += 1
+                        yield part
+                return
+            except EdgeError as err:
+                self.failed = True
+                log.warning(
+                    "%s failed, speaking with %s from now on: %s", self.primary.name, self.fallback.name, err
+                )
+                if made:
+                    return  # the sentences already playing stay; the rest of this response is not said
+        yield out, await self.synthesize(text, out)
 
 
-def make_tts(engine: str, model_dir: Path) -> TTS:
-    """The configured engine, falling back to espeak-ng when piper or its voice is missing."""
-    if engine == "none":
+def make_tts(settings: Settings) -> TTS:
+    """The engine :func:`edge.dialog.piper.choose_voice` picks; piper falls back to espeak-ng if it fails."""
+    choice = choose_voice(settings)
+    log.info("voice: %s (%s)", choice.engine, choice.reason)
+    if choice.engine == "none":
         return NoTTS()
-    if engine == "piper":
-        model = _piper_model(model_dir)
-        if shutil.which("piper") and model is not None:
-            return PiperTTS(model)
-        log.warning("piper or its voice model is missing; speaking with espeak-ng")
+    if choice.engine == "piper" and choice.voice is not None:
+        return FallbackTTS(PiperTTS(choice.voice, threads=settings.profile.threads), EspeakTTS())
     return EspeakTTS()
 
 
@@ -158,6 +201,11 @@ class CommandPlayer:
             log.info("%s exited with %s (no output device?)", self.argv[0], code)
 
 
+async def _play_all(player: Player, queue: asyncio.Queue[Path | None]) -> None:
+    while (part := await queue.get()) is not None:
+        await player.play(part)
+
+
 @dataclass(frozen=True, slots=True)
 class Utterance:
     text: str
@@ -177,6 +225,12 @@ class Speaker:
         self._task: asyncio.Task[None] | None = None
         self._n = 0
 
+    async def warm(self) -> None:
+        """Load the engine's model now (off the event loop) so the first response is not delayed by it."""
+        load = getattr(self.tts, "load", None)
+        if load is not None:
+            await load()
+
     async def say(self, text: str, t: float) -> Utterance:
         """Synthesize and start playing (without waiting for the end); ``t`` is the turn clock."""
         await self.stop()
@@ -184,6 +238,8 @@ class Speaker:
             return Utterance(text, t, 0.0)
         self._n += 1
         wav = self.workdir / f"response-{self._n % 4}.wav"
+        if self.player is not None and isinstance(self.tts, SentenceTTS):
+            return await self._say_by_sentence(self.tts, self.player, text, t, wav)
         try:
             duration = await self.tts.synthesize(text, wav)
         except EdgeError as err:
@@ -193,6 +249,32 @@ class Speaker:
         if self.player is not None and duration > 0:
             self._task = asyncio.create_task(self.player.play(wav), name="speaker-play")
         return self._current
+
+    async def _say_by_sentence(
+        self, tts: SentenceTTS, player: Player, text: str, t: float, wav: Path
+    ) -> Utterance:
+        """The first sentence plays while the next ones are made; returns once all are made (the duration is
+        then known). A barge-in meanwhile stops both the playing and the making."""
+        queue: asyncio.Queue[Path | None] = asyncio.Queue()
+        task: asyncio.Task[None] | None = None
+        duration = 0.0
+        try:
+            async with contextlib.aclosing(tts.sentences(text, wav)) as parts:
+                async for part, seconds in parts:
+                    if task is not None and self._task is not task:
+                        break  # interrupted: stop() dropped the task
+                    duration += seconds
+                    self._current = Utterance(text, t, duration)
+                    queue.put_nowait(part)
+                    if task is None:
+                        task = self._task = asyncio.create_task(_play_all(player, queue), name="speaker-play")
+        except EdgeError as err:
+            log.warning("cannot speak: %s", err)
+        finally:
+            queue.put_nowait(None)
+        if task is None:
+            self._current = Utterance(text, t, duration)
+        return Utterance(text, t, duration)
 
     def speaking(self, t: float) -> Utterance | None:
         """The utterance still being spoken at ``t`` (playing, or within its duration without a player)."""

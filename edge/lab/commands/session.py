@@ -56,7 +56,7 @@ async def _play(
 ) -> None:
     audio = await asyncio.to_thread(_audio, settings, script, home)
     session_id = args.session or uuid.uuid4().hex[:12]
-    speaker = Speaker(make_tts(settings.feedback.tts, settings.model_dir()))  # synthesize only: no waiting
+    speaker = Speaker(make_tts(settings))  # synthesize only: no waiting
     db = Path(args.db) if args.db else None
     async with await build_turns(settings, home, db=db, home_id=args.home_id, speaker=speaker) as turns:
         await run_session(script, turns.driver, session_id, home=home, audio=audio)
