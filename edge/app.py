@@ -38,7 +38,7 @@ from edge.turns.driver import TurnDriver
 from edge.turns.engine import TurnEngine
 from edge.turns.handler import EngineTurnHandler
 from edge.turns.mqtt_home import MqttHome
-from edge.wiring import build_turns, learned_rewriter, rebuild_tables
+from edge.wiring import build_turns, learned_rewriter, make_speaker, rebuild_tables
 
 __all__ = ["RuntimeOptions", "asr_vocabulary", "run_runtime"]
 
@@ -161,7 +161,7 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
         # the engine's response event reaches edge/<site>/response through ``emit``: no second sink
         turns = await build_turns(
             settings, mhome, db=options.db, home_id=site, parser=parser, rewriter=rewriter, emit=emit,
-            publisher=session,
+            publisher=session, speaker=make_speaker(settings, play=True),
         )  # fmt: skip
         async with turns:
             if turns.speaker is not None:

@@ -175,6 +175,9 @@ class FeedbackSettings:
     # "auto": piper where the profile allows it and the `voice` extra is installed, else espeak-ng
     tts: Literal["auto", "espeak-ng", "piper", "none"] = "auto"
     voice: str = ""  # piper voice: "" = en_US-joe-medium (the voice wheel), or a path to a piper .onnx
+    # who plays the responses on `edge run`: "auto" (aplay or sox play when a sound card plays), "none", or a
+    # command taking the WAV path last ("paplay", "aplay -q -D plughw:1,0"); edge/dialog/playback.py
+    player: str = "auto"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from edge.config import Settings
 from edge.context.model import Device
+from edge.dialog.playback import make_player
 from edge.dialog.tts import Speaker, make_tts
 from edge.feedback.record import FeedbackSignal, Label, TurnRecord
 from edge.feedback.recorder import FeedbackRecorder
@@ -93,11 +94,13 @@ class Turns:
         await self.aclose()
 
 
-def make_speaker(settings: Settings) -> Speaker | None:
-    """The configured TTS behind a :class:`Speaker`; None when the satellite has no speaker."""
+def make_speaker(settings: Settings, *, play: bool = False) -> Speaker | None:
+    """The configured TTS behind a :class:`Speaker`; None when the satellite has no speaker. ``play``: out
+    loud through ``feedback.player`` (the device's own run); otherwise synthesized only (simulations,
+    sessions and tests keep the durations barge-in needs without making a sound)."""
     if not settings.satellite.has_speaker:
         return None
-    return Speaker(make_tts(settings))
+    return Speaker(make_tts(settings), make_player(settings.feedback.player) if play else None)
 
 
 def make_services(
