@@ -40,6 +40,7 @@ from edge.turns.driver import TurnDriver
 from edge.turns.engine import TurnEngine
 from edge.turns.handler import EngineTurnHandler
 from edge.turns.mqtt_home import MqttHome
+from edge.wake.oww import load_wake_detector
 from edge.wiring import Turns, build_turns, learned_rewriter, make_speaker, rebuild_tables
 from edge.wyoming import Backend, Limits, serve
 
@@ -128,22 +129,27 @@ async def _log_broker(session: MqttSession) -> None:
         await asyncio.sleep(1.0)
 
 
-def _wyoming_backend(
+async def _wyoming_backend(
     settings: Settings,
     engines: PipelineEngines,
     turns: Turns,
     store: ContextStore,
     *,
+    listening: bool,
     vocabulary: Callable[[], Sequence[str]],
 ) -> Backend:
-    """The Wyoming services on the runtime's own engines, turn driver and voice (docs/wyoming.md)."""
+    """The Wyoming services on the runtime's own engines, turn driver and voice (docs/wyoming.md). A wake
+    detector keeps the state of the stream it scores: beside the microphone the clients get their own."""
+    wake = engines.wake
+    if listening and wake is not None:
+        wake = await asyncio.to_thread(load_wake_detector, settings)
     tts = turns.speaker.tts if turns.speaker is not None else make_tts(settings)
     parser = turns.engine.parser
     names = [s.name for s in CATALOGUE]
     if isinstance(parser, DomainParser):
         names = [*dict.fromkeys([*parser.spec.templates, *names])]
     return Backend(
-        settings, store.snapshot, recognizer=engines.recognizer, wake=engines.wake, parser=parser,
+        settings, store.snapshot, recognizer=engines.recognizer, wake=wake, parser=parser,
         driver=turns.driver, tts=tts, intents=names, vocabulary=vocabulary,
     )  # fmt: skip
 
@@ -236,7 +242,9 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
                         settings.mqtt.host, settings.mqtt.port,
                     )  # fmt: skip
                 if settings.wyoming.enabled:
-                    backend = _wyoming_backend(settings, engines, turns, store, vocabulary=vocabulary)
+                    backend = await _wyoming_backend(
+                        settings, engines, turns, store, listening=pipeline is not None, vocabulary=vocabulary
+                    )
                     server = serve(settings.wyoming.uri, backend, Limits.from_settings(settings))
                     background.append(tg.create_task(server, name="wyoming"))
                 if pipeline is None:

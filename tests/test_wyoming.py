@@ -248,3 +248,30 @@ def test_bad_events_get_an_error_and_the_server_lives_on(served: Served) -> None
     assert answer is not None and Error.is_type(answer.type)
     (info,) = talk(served, [Describe().event()], lambda e: Info.is_type(e.type))  # still serving
     assert Info.is_type(info.type)
+
+
+def test_edge_run_serves_wyoming_beside_the_microphone_path(broker: MosquittoBroker, tmp_path: Path) -> None:
+    """``[wyoming] enabled`` in ``edge run``: the server runs in the runtime's TaskGroup while the voice
+    pipeline hears a file (paced like a microphone), and stops with it."""
+    port = free_port()
+    settings = load_settings("x86_64-dev", None, [
+        'mqtt.host="127.0.0.1"', f"mqtt.port={broker.port}", 'feedback.tts="none"', "wyoming.enabled=true",
+        f'wyoming.uri="tcp://127.0.0.1:{port}"',
+    ])  # fmt: skip
+    wav = ROOT / "edge" / "assets" / "demo_kitchen_light.wav"
+    options = RuntimeOptions(home=DEMO_HOME, wav=wav, realtime=True, db=tmp_path / "t.sqlite3", settle_s=0.5)
+    served = Served("127.0.0.1", port, broker.port)
+
+    async def go() -> tuple[int, Info, list[str]]:
+        printed: list[str] = []
+        runtime = asyncio.create_task(run(settings, options, lambda e: printed.append(str(e.type))))
+        while not port_open("127.0.0.1", port):
+            assert not runtime.done(), "the runtime ended before the Wyoming server listened"
+            await asyncio.sleep(0.1)
+        (event,) = await exchange(served, [Describe().event()], lambda e: Info.is_type(e.type))
+        return await asyncio.wait_for(runtime, 60), Info.from_event(event), printed
+
+    code, info, printed = asyncio.run(go())
+    assert code == 0 and info.wake and info.asr and info.handle
+    assert "transcript" in printed and "response" in printed  # the microphone path heard its turn meanwhile
+    assert not port_open("127.0.0.1", port), "the server stops with the runtime"
