@@ -230,6 +230,9 @@ def test_bad_events_get_an_error_and_the_server_lives_on(served: Served) -> None
     ]
     refused = talk(served, [Transcribe().event(), *too_long], lambda e: Error.is_type(e.type))[-1]
     assert Error.from_event(refused).code == "audio-too-long"
+    silent = [AudioStart(rate=16_000, width=2, channels=1).event(), AudioStop().event()]
+    nothing = talk(served, [Transcribe().event(), *silent], lambda e: Error.is_type(e.type))[-1]
+    assert "no audio" in Error.from_event(nothing).text
     bad_format = talk(served, [AudioStart(rate=16_000, width=3, channels=1).event()], lambda e: True)[-1]
     assert Error.is_type(bad_format.type) and "width" in Error.from_event(bad_format).text
 

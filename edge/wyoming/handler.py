@@ -28,6 +28,7 @@ from wyoming.ping import Ping, Pong
 from wyoming.tts import Synthesize
 from wyoming.wake import Detect, Detection, NotDetected
 
+from edge.errors import EdgeError
 from edge.topics import public_slots
 from edge.wyoming.audio import AudioFormat, AudioTooLong, Recording
 from edge.wyoming.backend import Backend, Limits
@@ -73,6 +74,8 @@ class Connection:
             await self._dispatch(event)
         except Refused as err:
             await self.refuse(str(err), err.code)
+        except EdgeError as err:  # an engine's own error (ASR, voice): said with its code and hint
+            await self.refuse(str(err), str(err.code))
         except (KeyError, TypeError, ValueError) as err:
             await self.refuse(f"bad {event.type!r} event: {err}")
 
@@ -141,6 +144,8 @@ class Connection:
         if recording is None:
             raise Refused("audio-stop with no audio before it")
         samples = await asyncio.to_thread(recording.samples)
+        if len(samples) < 160:  # under 10 ms: nothing to hear
+            raise Refused("no audio between audio-start and audio-stop")
         if self._purpose == "wake":
             self._purpose = "asr"
             found = await self._bounded(
