@@ -36,7 +36,8 @@ system-deps:
 $(STAMP): pyproject.toml | system-deps
 	@$(STEP) 2/$(STEPS) "Python environment ($(VENV): the project and its tools)" $(LOGS)/2-python.log \
 	  bash -c 'set -e; test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
-	    $(BIN)/python -m pip install --upgrade pip "setuptools>=77.0.3"; $(BIN)/python -m pip install -e ".[dev]"'
+	    $(BIN)/python -m pip install --upgrade pip "setuptools>=77.0.3"; $(BIN)/python -m pip install -e ".[dev]"; \
+	    $(BIN)/python -m pip install --no-deps rhasspy-hermes==0.6.2'
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -26,11 +26,13 @@ from edge.context.homes import load_home
 from edge.context.model import ContextSnapshot
 from edge.context.mqtt import MqttSession, SessionSettings
 from edge.context.store import ContextStore
+from edge.dialog.tts import make_tts
 from edge.events import PipelineEvent
 from edge.lang import ASR_BIAS_PHRASES
 from edge.learning.loop import run_when_idle
+from edge.nlu.catalogue import CATALOGUE
 from edge.nlu.domain_parser import DomainParser, load_parser
-from edge.pipeline import build_pipeline, load_engines
+from edge.pipeline import PipelineEngines, build_pipeline, load_engines
 from edge.services import HomeServices
 from edge.services.broadcast import BroadcastTap, MessageSource
 from edge.topics import RuntimeTopics
@@ -38,7 +40,9 @@ from edge.turns.driver import TurnDriver
 from edge.turns.engine import TurnEngine
 from edge.turns.handler import EngineTurnHandler
 from edge.turns.mqtt_home import MqttHome
-from edge.wiring import build_turns, learned_rewriter, make_speaker, rebuild_tables
+from edge.wake.oww import load_wake_detector
+from edge.wiring import Turns, build_turns, learned_rewriter, make_speaker, rebuild_tables
+from edge.wyoming import Backend, Limits, serve
 
 __all__ = ["RuntimeOptions", "asr_vocabulary", "run_runtime"]
 
@@ -55,6 +59,7 @@ class RuntimeOptions:
     realtime: bool = False  # pace a replayed file like a live microphone
     db: Path | None = None  # turn store (default: feedback.db_path)
     settle_s: float = 1.5  # after a replayed file ends, wait for the last turn's confirmations
+    listen: bool = True  # False: no microphone or file; the Wyoming server alone (``edge wyoming``)
 
 
 def asr_vocabulary(snapshot: ContextSnapshot) -> list[str]:
@@ -124,6 +129,31 @@ async def _log_broker(session: MqttSession) -> None:
         await asyncio.sleep(1.0)
 
 
+async def _wyoming_backend(
+    settings: Settings,
+    engines: PipelineEngines,
+    turns: Turns,
+    store: ContextStore,
+    *,
+    listening: bool,
+    vocabulary: Callable[[], Sequence[str]],
+) -> Backend:
+    """The Wyoming services on the runtime's own engines, turn driver and voice (docs/wyoming.md). A wake
+    detector keeps the state of the stream it scores: beside the microphone the clients get their own."""
+    wake = engines.wake
+    if listening and wake is not None:
+        wake = await asyncio.to_thread(load_wake_detector, settings)
+    tts = turns.speaker.tts if turns.speaker is not None else make_tts(settings)
+    parser = turns.engine.parser
+    names = [s.name for s in CATALOGUE]
+    if isinstance(parser, DomainParser):
+        names = [*dict.fromkeys([*parser.spec.templates, *names])]
+    return Backend(
+        settings, store.snapshot, recognizer=engines.recognizer, wake=wake, parser=parser,
+        driver=turns.driver, tts=tts, intents=names, vocabulary=vocabulary,
+    )  # fmt: skip
+
+
 async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[PipelineEvent], None]) -> int:
     broker_up = await asyncio.to_thread(port_open, settings.mqtt.host, settings.mqtt.port)
     if options.wav and not broker_up:
@@ -135,11 +165,11 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
     db = options.db or Path(settings.feedback.db_path)
     db.parent.mkdir(parents=True, exist_ok=True)
     home = await asyncio.to_thread(load_home, options.home) if options.home else None
-    source: AudioSource = (
-        WavSource(options.wav, frame_ms=settings.audio.frame_ms, realtime=options.realtime)
-        if options.wav
-        else MicrophoneSource(settings.audio)
-    )
+    source: AudioSource | None = None
+    if options.wav:
+        source = WavSource(options.wav, frame_ms=settings.audio.frame_ms, realtime=options.realtime)
+    elif options.listen:
+        source = MicrophoneSource(settings.audio)
     engines = await asyncio.to_thread(load_engines, settings, options.no_wake)
     # the models load before the broker session starts, so the context store reads it from the first message
     parser = await asyncio.to_thread(load_parser, settings)
@@ -161,7 +191,7 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
         # the engine's response event reaches edge/<site>/response through ``emit``: no second sink
         turns = await build_turns(
             settings, mhome, db=options.db, home_id=site, parser=parser, rewriter=rewriter, emit=emit,
-            publisher=session, speaker=make_speaker(settings, play=True),
+            publisher=session, speaker=make_speaker(settings, play=True) if source is not None else None,
         )  # fmt: skip
         async with turns:
             if turns.speaker is not None:
@@ -180,7 +210,7 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
                     return ()
                 return [*domain_words, *asr_vocabulary(store.snapshot())]
 
-            pipeline = build_pipeline(
+            pipeline = None if source is None else build_pipeline(
                 settings, source, handler, emit, no_wake=options.no_wake, engines=engines,
                 vocabulary=vocabulary,
             )  # fmt: skip
@@ -211,7 +241,16 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
                         "no MQTT broker at %s:%d: turns are understood but actions will fail",
                         settings.mqtt.host, settings.mqtt.port,
                     )  # fmt: skip
-                await pipeline.run()
+                if settings.wyoming.enabled:
+                    backend = await _wyoming_backend(
+                        settings, engines, turns, store, listening=pipeline is not None, vocabulary=vocabulary
+                    )
+                    server = serve(settings.wyoming.uri, backend, Limits.from_settings(settings))
+                    background.append(tg.create_task(server, name="wyoming"))
+                if pipeline is None:
+                    await asyncio.Event().wait()  # the Wyoming server alone, until interrupted
+                else:
+                    await pipeline.run()
                 if options.wav:
                     await asyncio.sleep(options.settle_s)
                     await turns.driver.tick(time.time())

@@ -34,6 +34,7 @@ __all__ = [
     "SyncSettings",
     "VADSettings",
     "WakeSettings",
+    "WyomingSettings",
     "default_model_cache",
     "detect_profile",
     "load_settings",
@@ -228,6 +229,29 @@ class ServicesSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class WyomingSettings:
+    """The Wyoming server (docs/wyoming.md): Home Assistant adds the device at ``uri`` (off by default)."""
+
+    enabled: bool = False
+    uri: str = "tcp://0.0.0.0:10700"
+    max_connections: int = 4
+    timeout_s: float = 30.0  # a connection idle this long (no event) is closed
+    max_audio_s: float = 30.0  # audio of one request beyond this is refused with an error event
+    max_text_chars: int = 1000  # text of one request (recognize, transcript, synthesize)
+
+    def __post_init__(self) -> None:
+        if not self.uri.startswith(("tcp://", "unix://", "stdio://")):
+            raise ValueError(f"uri {self.uri!r} must be tcp://HOST:PORT, unix://PATH or stdio://")
+        if (
+            self.max_connections < 1
+            or self.timeout_s <= 0
+            or self.max_audio_s <= 0
+            or self.max_text_chars < 1
+        ):
+            raise ValueError("max_connections, timeout_s, max_audio_s and max_text_chars must be positive")
+
+
+@dataclass(frozen=True, slots=True)
 class PathSettings:
     model_dir: str = ""  # "" means $EDGE_MODEL_DIR, else default_model_cache()
     shared_data: str = ""  # "" means $EDGE_SHARED_DATA, else ../shared/data next to a source checkout
@@ -249,6 +273,7 @@ class Settings:
     sync: SyncSettings = field(default_factory=SyncSettings)
     safety: SafetySettings = field(default_factory=SafetySettings)
     services: ServicesSettings = field(default_factory=ServicesSettings)
+    wyoming: WyomingSettings = field(default_factory=WyomingSettings)
     paths: PathSettings = field(default_factory=PathSettings)
 
     def model_dir(self) -> Path:

@@ -10,14 +10,28 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
 from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from edge.bus import Channel, ChannelClosed, Overflow
 from edge.events import EventType, PipelineEvent
+from edge.lang.numbers import number_words, numbers_to_digits
+from edge.nlu import catalogue
 
-__all__ = ["EVENT_TOPICS", "Publisher", "RuntimeTopics", "hermes_intent"]
+__all__ = [
+    "EVENT_TOPICS",
+    "Heard",
+    "Publisher",
+    "RuntimeTopics",
+    "hermes_intent",
+    "hermes_not_recognized",
+    "public_slots",
+    "slot_value",
+]
 
 log = logging.getLogger(__name__)
 
@@ -40,24 +54,152 @@ class Publisher(Protocol):
     async def publish(self, topic: str, payload: bytes, qos: int = 0, retain: bool = False) -> None: ...
 
 
-def hermes_intent(event: PipelineEvent, site_id: str, heard: str = "") -> tuple[str, dict[str, Any]] | None:
-    """The Hermes (Snips/Rhasspy) form of an intent event, so older automations keep working. ``input`` is
-    the event's ``text`` or else ``heard``, the text the NLU read in that turn."""
+@dataclass(frozen=True, slots=True)
+class Heard:
+    """What a turn's earlier events said, for its Hermes messages: the transcript as heard (``raw``), the
+    text the NLU read (``text``: the transcript or its rewrite), the ASR's confidence and the wake word."""
+
+    raw: str = ""
+    text: str = ""
+    asr_confidence: float | None = None
+    wakeword_id: str | None = None
+
+
+INTERNAL_SLOTS = frozenset({"domain"})  # ours, never Hermes': the device domain the NLU read from the words
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_WORD = re.compile(r"[^\s.,!?;:\"()]+(?:[.,][0-9]+)*%?")  # a word, "21.5" and "50%" whole, no punctuation
+_UNITS = ("percent", "%", "degrees", "degree", "°c", "°f", "°")
+
+
+def slot_value(value: str) -> dict[str, Any]:
+    """A slot's typed Hermes value: ``{"kind": "Number", "value": 50}`` for a number (digits, spelled out,
+    or with a unit: "50%", "fifty percent", "21.5 degrees"), else ``{"kind": "Custom", "value": text}``."""
+    text = value.strip().lower()
+    for unit in _UNITS:
+        text = text.removesuffix(unit).strip()
+    words = numbers_to_digits(text.split())
+    if len(words) == 1 and _NUMBER.fullmatch(words[0]):
+        number = float(words[0])
+        return {"kind": "Number", "value": int(number) if number.is_integer() else number}
+    return {"kind": "Custom", "value": value}
+
+
+def _span(text: str, value: str) -> tuple[int, int] | None:
+    """Where ``value`` (or, for a number, its words) stands in ``text``, as whole words, case-insensitive."""
+    candidates = [value]
+    typed = slot_value(value)
+    if typed["kind"] == "Number" and isinstance(typed["value"], int):
+        candidates.append(" ".join(number_words(typed["value"])))
+    for candidate in candidates:
+        if not candidate.strip():
+            continue
+        found = re.search(r"(?<!\w)" + re.escape(candidate.strip()) + r"(?!\w)", text, re.IGNORECASE)
+        if found:
+            return found.start(), found.end()
+    return None
+
+
+def public_slots(intent: str, slots: Mapping[str, Any]) -> dict[str, Any]:
+    """The slots another system may see: the intent's catalogue slots (a custom domain's intent, not in
+    the catalogue, keeps its own), never an internal one (``domain``)."""
+    spec = catalogue.by_name(intent)
+    return {k: v for k, v in slots.items() if k not in INTERNAL_SLOTS and (spec is None or k in spec.slots)}
+
+
+def hermes_slots(
+    intent: str, slots: Mapping[str, Any], heard: Heard, confidence: float
+) -> list[dict[str, Any]]:
+    """An intent's slots as Hermes ``Slot`` objects: only the intent's catalogue slots (a custom domain's
+    intent, not in the catalogue, keeps its own), never an internal one; ``range`` in ``input`` (and
+    ``rawStart``/``rawEnd`` in ``rawInput``) where the value stands in the words."""
+    out: list[dict[str, Any]] = []
+    for name, raw in public_slots(intent, slots).items():
+        text = str(raw)
+        slot: dict[str, Any] = {
+            "entity": name,
+            "slotName": name,
+            "value": slot_value(text),
+            "rawValue": text,
+            "confidence": confidence,
+        }
+        if (span := _span(heard.text, text)) is not None:
+            raw_span = _span(heard.raw, text)
+            slot["range"] = {
+                "start": span[0],
+                "end": span[1],
+                "rawStart": raw_span[0] if raw_span else None,
+                "rawEnd": raw_span[1] if raw_span else None,
+            }
+        out.append(slot)
+    return out
+
+
+def _asr_tokens(heard: Heard) -> list[list[dict[str, Any]]] | None:
+    """The transcript's words as one Hermes ASR hypothesis (the engine gives no per-word confidence: each
+    word carries the transcript's)."""
+    if not heard.raw or heard.asr_confidence is None:
+        return None
+    return [
+        [
+            {
+                "value": m.group(),
+                "confidence": heard.asr_confidence,
+                "rangeStart": m.start(),
+                "rangeEnd": m.end(),
+            }
+            for m in _WORD.finditer(heard.raw)
+        ]
+    ]
+
+
+def hermes_intent(
+    event: PipelineEvent, site_id: str, heard: Heard | str = ""
+) -> tuple[str, dict[str, Any]] | None:
+    """The Hermes ``NluIntent`` (rhasspy-hermes) of an intent event, on ``hermes/intent/<name>``.
+
+    ``input`` is the text the NLU read (the event's ``text``, else the turn's transcript or its rewrite),
+    ``rawInput`` the transcript as heard; ``heard`` is what the turn's earlier events said (a bare string:
+    the text alone)."""
     name = event.data.get("intent")
     if event.type is not EventType.INTENT or not name:
         return None
-    slots = event.data.get("slots") or {}
-    payload = {
-        "input": event.data.get("text") or heard,
-        "intent": {"intentName": name, "confidenceScore": event.data.get("confidence", 1.0)},
-        "slots": [
-            {"slotName": k, "entity": k, "value": {"kind": "Custom", "value": v}, "rawValue": v}
-            for k, v in slots.items()
-        ],
+    if isinstance(heard, str):
+        heard = Heard(raw=heard, text=heard)
+    text = str(event.data.get("text") or heard.text)
+    heard = Heard(heard.raw or text, text, heard.asr_confidence, heard.wakeword_id)
+    confidence = float(event.data.get("confidence", 1.0))
+    payload: dict[str, Any] = {
+        "input": text,
+        "rawInput": heard.raw,
+        "intent": {"intentName": name, "confidenceScore": confidence},
+        "slots": hermes_slots(str(name), event.data.get("slots") or {}, heard, confidence),
         "siteId": site_id,
-        "sessionId": event.turn_id,
+        "sessionId": event.turn_id or None,
+        "id": None,  # the id of an NluQuery this answers: the intent came from speech, not from a query
+        "customData": None,
+        "asrTokens": _asr_tokens(heard),
+        "asrConfidence": heard.asr_confidence,
+        "wakewordId": heard.wakeword_id,
+        "lang": "en",
     }
     return f"hermes/intent/{name}", payload
+
+
+def hermes_not_recognized(
+    event: PipelineEvent, site_id: str, heard: Heard | None = None
+) -> tuple[str, dict[str, Any]] | None:
+    """The Hermes ``NluIntentNotRecognized`` of a request not understood, on its Hermes topic."""
+    if event.type is not EventType.NOT_UNDERSTOOD:
+        return None
+    text = str(event.data.get("text") or (heard.text if heard else ""))
+    payload: dict[str, Any] = {
+        "input": text,
+        "siteId": site_id,
+        "id": None,  # the id of an NluQuery this answers: the intent came from speech, not from a query
+        "customData": None,
+        "sessionId": event.turn_id or None,
+    }
+    return "hermes/nlu/intentNotRecognized", payload
 
 
 class RuntimeTopics:
@@ -81,7 +223,7 @@ class RuntimeTopics:
         self.retry_after_s = retry_after_s  # after a failure, events are dropped unsent this long
         self._away_until = 0.0
         self.dropped = 0
-        self._heard: OrderedDict[str, str] = OrderedDict()  # turn_id -> what the NLU read (Hermes input)
+        self._heard: OrderedDict[str, Heard] = OrderedDict()  # turn_id -> what its events said (Hermes)
 
     def topic(self, kind: str) -> str:
         return f"{self.base}/{self.site_id}/{kind}"
@@ -96,16 +238,32 @@ class RuntimeTopics:
         if not self.hermes:
             return
         self._remember_heard(event)
-        if h := hermes_intent(event, self.site_id, self._heard.get(event.turn_id, "")):
-            self._queue.put_nowait((h[0], json.dumps(h[1]).encode()))
+        heard = self._heard.get(event.turn_id, Heard())
+        for h in (
+            hermes_intent(event, self.site_id, heard),
+            hermes_not_recognized(event, self.site_id, heard),
+        ):
+            if h is not None:
+                self._queue.put_nowait((h[0], json.dumps(h[1]).encode()))
 
     def _remember_heard(self, event: PipelineEvent) -> None:
-        """The text a turn's intents come from: its transcript, or what a rewrite made of it. Intent
-        events carry no text, and Hermes' ``input`` is "the user input that has generated this intent"."""
-        key = {EventType.TRANSCRIPT: "text", EventType.REWRITE: "rewritten"}.get(event.type)
-        if key is None or not event.turn_id:
+        """What a turn's intents come from: its wake word, its transcript (and ASR confidence), or what a
+        rewrite made of it. Intent events carry no text, and Hermes' ``input`` is "the user input that has
+        generated this intent"."""
+        if not event.turn_id or event.type not in (EventType.WAKE, EventType.TRANSCRIPT, EventType.REWRITE):
             return
-        self._heard[event.turn_id] = str(event.data.get(key, ""))
+        heard = self._heard.get(event.turn_id, Heard())
+        data = event.data
+        if event.type is EventType.WAKE:
+            heard = replace(heard, wakeword_id=str(data.get("word") or data.get("model") or "") or None)
+        elif event.type is EventType.TRANSCRIPT:
+            text = str(data.get("text", ""))
+            confidence = data.get("confidence")
+            asr = float(confidence) if isinstance(confidence, int | float) else None
+            heard = replace(heard, raw=text, text=text, asr_confidence=asr)
+        else:
+            heard = replace(heard, text=str(data.get("rewritten", "")))
+        self._heard[event.turn_id] = heard
         self._heard.move_to_end(event.turn_id)
         while len(self._heard) > HEARD_TURNS:
             self._heard.popitem(last=False)

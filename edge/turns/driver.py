@@ -16,6 +16,7 @@ Time is the caller's: the device passes the wall clock, a scripted session and t
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
@@ -35,14 +36,17 @@ class TurnDriver:
         self.engine = engine
         self.recorder = recorder
         self.home = home
+        self._turn = asyncio.Lock()  # one turn at a time, whoever hears it (the microphone, a Wyoming client)
 
     async def hear(self, heard: Heard, emit: Emit | None = None) -> TurnRecord:
-        """One utterance (``emit`` overrides the engine's event callback for this turn only)."""
-        await self.events()
-        record = await self.engine.handle(heard, emit)
-        await self.recorder.on_turn(record)
-        await self.events()
-        return record
+        """One utterance (``emit`` overrides the engine's event callback for this turn only); a second
+        caller's utterance waits for the turn in progress to finish."""
+        async with self._turn:
+            await self.events()
+            record = await self.engine.handle(heard, emit)
+            await self.recorder.on_turn(record)
+            await self.events()
+            return record
 
     async def barge_in(self, t: float) -> BargeIn | None:
         """The user spoke over the response at ``t``; None when nothing was being said."""
