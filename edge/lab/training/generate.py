@@ -17,6 +17,7 @@ from edge.lab.training.heldout import drop_heldout, heldout_sentences
 from edge.lab.training.hwu64 import hwu_examples, read_hwu64
 from edge.lab.training.noise import add_noise
 from edge.lab.training.pools_ha import BINARY_STATES, MESSAGES, QUANTITIES, SENSED, ZONES
+from edge.lab.training.pools_values import PLUG_WORDS
 from edge.lab.training.templates import FAMILIES, RULES, Family
 from edge.lab.training.templates_idioms import IDIOM_FAMILIES
 from edge.nlu.grammar import Template, parse_template, sample
@@ -149,6 +150,7 @@ def template_lists(pools: P.Pools, picked: dict[str, str]) -> Callable[[str, ran
             "preference": P.PREFERENCES,
             "game": O.GAMES,
             "game_title": (*O.GAMES, *O.GAME_TITLES),
+            "plug_word": PLUG_WORDS,
             "city": O.CITIES,
             "person": O.PEOPLE,
             "event": O.EVENTS,

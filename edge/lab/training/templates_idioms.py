@@ -18,7 +18,7 @@ __all__ = ["IDIOM_FAMILIES"]
 
 F = Family
 _LIGHT = "(light|lights|lamp|lamps|lighting|{light_name:name})"
-_PLUG = "(plug|socket|smart plug|smart socket|power socket|wall socket|outlet|power outlet|power strip)"
+_PLUG = "{plug_word:name}"
 _ASKING = (
     "(is it (ok|okay|alright|all right|possible) (to|if you|if we)|would you mind (if you|if we)"
     "|do you mind if (you|we)|could we|can we|shall we|should we|why don't you|why not)"
@@ -109,9 +109,9 @@ IDIOM_FAMILIES: dict[str, Family] = {
     ),
     "idiom_plug_on": F(
         (
-            "<turn> on [the|my] [{area}] " + _PLUG + " [<inarea>] [<pls>]",
-            "<turn> [the|my] [{area}] " + _PLUG + " on [<pls>]",
-            "(activate|enable|power up|start|energize) [the|my] [{area}] " + _PLUG,
+            "<turn> on [the|my] " + _PLUG + " [<inarea>] [<pls>]",
+            "<turn> [the|my] " + _PLUG + " on [<inarea>] [<pls>]",
+            "(activate|enable|power up|start|energize) [the|my] " + _PLUG + " [<inarea>]",
             _WISH + " [the|my] " + _PLUG + " (on|active|to be on|to be active) [<inarea>] [(now|right now)]",
         ),
         fixed("HassTurnOn", "switch"),
@@ -119,14 +119,23 @@ IDIOM_FAMILIES: dict[str, Family] = {
     ),
     "idiom_plug_off": F(
         (
-            "<turn> off [the|my] [{area}] " + _PLUG + " [<inarea>] [<pls>]",
-            "<turn> [the|my] [{area}] " + _PLUG + " off [<pls>]",
-            "(deactivate|disable|power down|kill|cut) [the|my] [{area}] " + _PLUG,
+            "<turn> off [the|my] " + _PLUG + " [<inarea>] [<pls>]",
+            "<turn> [the|my] " + _PLUG + " off [<inarea>] [<pls>]",
+            "(deactivate|disable|power down|kill|cut) [the|my] " + _PLUG + " [<inarea>]",
             _WISH + " [the|my] " + _PLUG + " (off|inactive|not on|not active|not to be active"
             "|to not be active|to be off) [<inarea>] [(now|right now)]",
         ),
         fixed("HassTurnOff", "switch"),
         400,
+    ),
+    "idiom_color_wish": F(
+        (
+            _WISH + " [some|the] {color} (light|lights|lighting) [<inarea>] [(now|right now|tonight|please)]",
+            _WISH + " the (lights|lamps|lighting|{light_name:name}) [<inarea>] (to be|in) {color}"
+            " [(now|tonight|please)]",
+        ),
+        fixed("HassLightSet", "light"),
+        300,
     ),
     "idiom_vacuum": F(
         (
@@ -209,6 +218,6 @@ IDIOM_FAMILIES: dict[str, Family] = {
             "(is there|do you have) a (guide|manual|tutorial) for (my|the) {device}",
         ),
         fixed("OutOfDomain"),
-        500,
+        250,
     ),
 }
