@@ -3,10 +3,11 @@
 The raw figure scores every row against :func:`edge.lab.training.hwu64.iot_expected`; the adjudicated
 figure, printed beside it and never instead of it, scores the rows listed here against what the catalogue
 says the words ask for. Each entry is the row's ``answerid`` (no row text is copied here: read it in
-``../shared/data/hwu64/hwu64.csv``), the readings accepted (``None``: nothing to do, "not understood" or
-an answer that moves no device) and why. Reviewed over all 317 dev rows of the mapped ``iot`` intents;
-a row stays out when its label is merely debatable (a slang drink, a sentence cut short, a mode name that
-may be a scene): only contradictions are listed. Never used for training.
+``../shared/data/hwu64/hwu64.csv``), the readings accepted (``None``: "not understood", the parser returns
+no intent; a question reading counts only where it is listed by name) and why. Reviewed over all 317 dev
+rows of the mapped ``iot`` intents; a row stays out when its label is merely debatable (a slang drink, a
+sentence cut short, a mode name that may be a scene): only contradictions are listed. Never used for
+training.
 """
 
 from __future__ import annotations
