@@ -13,10 +13,13 @@ from edge.lab.training import pools as P
 from edge.lab.training import pools_ood as O
 from edge.lab.training.examples import Example, from_sample
 from edge.lab.training.ha_data import KEEP_SLOTS, ha_examples, load_en
+from edge.lab.training.heldout import drop_heldout, heldout_sentences
 from edge.lab.training.hwu64 import hwu_examples, read_hwu64
 from edge.lab.training.noise import add_noise
 from edge.lab.training.pools_ha import BINARY_STATES, MESSAGES, QUANTITIES, SENSED, ZONES
+from edge.lab.training.pools_values import PLUG_WORDS
 from edge.lab.training.templates import FAMILIES, RULES, Family
+from edge.lab.training.templates_idioms import IDIOM_FAMILIES
 from edge.nlu.grammar import Template, parse_template, sample
 
 __all__ = ["Dataset", "build_dataset", "family_examples", "template_lists"]
@@ -146,6 +149,8 @@ def template_lists(pools: P.Pools, picked: dict[str, str]) -> Callable[[str, ran
             "action": P.ACTIONS,
             "preference": P.PREFERENCES,
             "game": O.GAMES,
+            "game_title": (*O.GAMES, *O.GAME_TITLES),
+            "plug_word": PLUG_WORDS,
             "city": O.CITIES,
             "person": O.PEOPLE,
             "event": O.EVENTS,
@@ -217,8 +222,11 @@ def build_dataset(
     pools = P.build_pools(root, rng)
     rules = {k: parse_template(v) for k, v in RULES.items()}
     examples: list[Example] = []
-    for family in FAMILIES.values():
-        examples.extend(family_examples(family, pools, rng, rules, max(20, int(family.samples * scale))))
+    heldout = heldout_sentences(shared)
+    for name, family in FAMILIES.items():
+        made = family_examples(family, pools, rng, rules, max(20, int(family.samples * scale)))
+        # the families before the idioms keep their examples (and so the data digest) as they were
+        examples.extend(drop_heldout(made, heldout, name) if name in IDIOM_FAMILIES else made)
     examples.extend(_ood(rng, rules, pools, int(1500 * scale)))
     en = load_en()
     if en is not None:

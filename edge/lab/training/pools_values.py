@@ -3,8 +3,33 @@ actions, preferences, artists (written for this project, Apache-2.0)."""
 
 from __future__ import annotations
 
-__all__ = ["ACTIONS", "ARTISTS", "COLORS", "DRINKS", "ITEMS", "PREFERENCES", "TIMER_NAMES", "TRIGGERS"]
+__all__ = [
+    "ACTIONS",
+    "ARTISTS",
+    "COLORS",
+    "DRINKS",
+    "ITEMS",
+    "PLUG_WORDS",
+    "PREFERENCES",
+    "TIMER_NAMES",
+    "TRIGGERS",
+]
 
+PLUG_WORDS = (
+    "plug",
+    "smart plug",
+    "socket",
+    "smart socket",
+    "power socket",
+    "wall socket",
+    "plug socket",
+    "outlet",
+    "power outlet",
+    "smart outlet",
+    "power strip",
+    "extension lead",
+)
+"""What a plug is called when the request names no device behind it (tagged ``name``, as HWU64 tags it)."""
 TIMER_NAMES = ("pizza", "pasta", "laundry", "egg", "tea", "oven", "bread", "nap", "homework", "cookies")
 ITEMS = (
     "milk",

@@ -1,0 +1,72 @@
+"""The sentences training must never contain: every evaluation sentence we have, as model tokens.
+
+HWU64's held-out half, Home Assistant's English tests (``ha-intents/tests_en*.jsonl``) and the project's
+evaluation sets under ``tests/data`` (own dev/blind, questions, context). :func:`drop_heldout` removes a
+generated example whose tokens equal one of them, so that a family written for a category of phrasing can
+never carry an evaluation sentence word for word into the model.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from edge.config import project_root
+from edge.lab.training.examples import Example
+from edge.lab.training.hwu64 import read_hwu64
+from edge.lang import model_tokens
+
+__all__ = ["drop_heldout", "heldout_sentences"]
+
+_OWN_SETS = ("nlu_dev_eval.tsv", "nlu_blind_eval.tsv")
+_OWN_JSONL = ("questions_eval.jsonl", "questions_blind.jsonl", "context_eval.jsonl", "context_blind.jsonl")
+
+
+def _key(text: str) -> str:
+    return " ".join(model_tokens(text))
+
+
+def _jsonl_texts(path: Path) -> Iterable[str]:
+    for line in path.read_text("utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        for field in ("text", "sentence"):
+            if isinstance(row.get(field), str):
+                yield row[field]
+
+
+def heldout_sentences(shared: Path | None) -> frozenset[str]:
+    """Model-token keys of every evaluation sentence found (those not found are simply not guarded)."""
+    texts: list[str] = []
+    if shared is not None and (shared / "hwu64" / "hwu64.csv").is_file():
+        texts.extend(r.text for r in read_hwu64(shared) if r.held_out)
+    if shared is not None and (shared / "ha-intents").is_dir():
+        for path in sorted((shared / "ha-intents").glob("tests_en*.jsonl")):
+            texts.extend(_jsonl_texts(path))
+    data = project_root() / "tests" / "data"
+    for name in _OWN_SETS:
+        if (data / name).is_file():
+            lines = (data / name).read_text("utf-8").splitlines()
+            texts.extend(
+                line.split("\t", 1)[1] for line in lines if "\t" in line and not line.startswith("#")
+            )
+    for name in _OWN_JSONL:
+        if (data / name).is_file():
+            texts.extend(_jsonl_texts(data / name))
+    return frozenset(key for text in texts if (key := _key(text)))
+
+
+def drop_heldout(examples: list[Example], heldout: frozenset[str], family: str) -> list[Example]:
+    """``examples`` without those whose tokens are an evaluation sentence (the count goes to stderr)."""
+    kept = [ex for ex in examples if " ".join(ex.tokens) not in heldout]
+    if len(kept) != len(examples):
+        print(
+            f"family {family}: {len(examples) - len(kept)} generated example(s) equal an evaluation sentence,"
+            " left out",
+            file=sys.stderr,
+            flush=True,
+        )
+    return kept
