@@ -189,6 +189,8 @@ class Registry:
             return
         for other in self.devices.values():
             if other.entity_id != device.entity_id and other.command_topic == topic:
+                if physical_id(device) and physical_id(device) == physical_id(other):
+                    continue  # the endpoints of one Zigbee2MQTT device share its /set topic
                 key = (device.entity_id, other.entity_id)
                 if key not in self._shares_logged and len(self._shares_logged) < MAX_LOGGED_SHARES:
                     self._shares_logged.add(key)

@@ -127,6 +127,7 @@ def _control(expose: Mapping[str, Any], kind: str) -> dict[str, Any] | None:
         caps |= {Capability.TEMPERATURE_SET}
     elif "state_key" not in keys and kind not in {"cover", "light"}:
         return None
+    keys.setdefault("state_key", f"state_{endpoint}" if endpoint else "state")
     keys["endpoint"] = endpoint
     keys["caps"] = caps
     return keys
