@@ -224,6 +224,11 @@ class ContextStore:
     def state(self, entity_id: str) -> DeviceState | None:
         return self._states.get(entity_id)
 
+    def available(self, entity_id: str) -> bool | None:
+        """Whether ``entity_id``'s device is reachable: None, no availability is tracked yet (Zigbee2MQTT
+        devices carry ``extra["availability_topic"]`` for the tracker to come)."""
+        return None
+
     def snapshot(self, time: datetime | None = None) -> ContextSnapshot:
         """The home now (cached until the next change; ``time`` defaults to local now)."""
         if self._snapshot is None or time is not None:
