@@ -200,6 +200,9 @@ def test_a_rename_is_the_same_entity_and_a_dropped_device_goes() -> None:
     plug, bulb = dict(ENTRIES["power_plug"]), dict(ENTRIES["bulb"])
     store.handle(Message(topic, json.dumps([plug, bulb]).encode()))
     before = store.snapshot().devices["switch.power_plug"]
+    store.handle(Message(f"{PREFIX}/power_plug", json.dumps({"state": "ON"}).encode()))
+    store.handle(Message(f"{PREFIX}/power_plug", b""))  # Zigbee2MQTT clears the old name's retained state
+    assert store.rejected == 0 and store.snapshot().state_of("switch.power_plug") == "on"
     store.handle(Message(topic, json.dumps([{**plug, "friendly_name": "kettle plug"}, bulb]).encode()))
     after = store.snapshot().devices
     assert "switch.kettle_plug" not in after and after["switch.power_plug"].name == "kettle plug"

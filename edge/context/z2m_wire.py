@@ -79,7 +79,10 @@ def _own(device: Device, name: str) -> bool:
 
 
 def decode_state(device: Device, payload: bytes, previous: DeviceState | None, t_ms: float) -> DeviceState:
-    """A Zigbee2MQTT state message merged over the previous state."""
+    """A Zigbee2MQTT state message merged over the previous state. An empty one (Zigbee2MQTT clears the
+    retained state of a device's old name when it is renamed) changes nothing."""
+    if not payload.strip():
+        return previous if previous is not None else DeviceState("unknown", {}, t_ms)
     obj = load_json(payload, device.state_topic or device.entity_id, MAX_PAYLOAD_BYTES)
     if not isinstance(obj, dict):
         raise PayloadError(f"{device.entity_id}: state must be a JSON object, got {type(obj).__name__}")
