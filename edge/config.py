@@ -134,6 +134,7 @@ class MQTTSettings:
     hermes: bool = False
     discovery_prefix: str = "homeassistant"
     z2m_prefix: str = "zigbee2mqtt"
+    z2m_devices_max_bytes: int = 8 * 1024 * 1024  # bound of <z2m_prefix>/bridge/devices (docs/home-mqtt.md)
     reconnect_min_s: float = 0.5
     reconnect_max_s: float = 30.0
     command_timeout_s: float = 5.0

@@ -15,11 +15,12 @@ from hypothesis import strategies as st
 
 from edge.config import MQTTSettings, Settings
 from edge.context.broker import MosquittoBroker
-from edge.context.discovery import parse_ha_discovery, parse_z2m_devices
+from edge.context.discovery import parse_ha_discovery
 from edge.context.homes import load_home
 from edge.context.mqtt import Message, MqttSession, SessionSettings
 from edge.context.store import ContextStore
 from edge.context.wire import PayloadError, decode_command, decode_json_state
+from edge.context.z2m import parse_z2m_devices
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = load_home(ROOT / "devices" / "homes" / "demo.toml")

@@ -13,10 +13,11 @@ import pytest
 
 from edge.actions.planner import plan
 from edge.config import Settings, project_root
-from edge.context.discovery import Removal, parse_ha_discovery, parse_z2m_devices
+from edge.context.discovery import Removal, parse_ha_discovery
 from edge.context.homes import load_home
 from edge.context.kinds import Kind, companion_sensors, kind_of, temperature_sources
 from edge.context.model import ContextSnapshot, Device, DeviceState, Satellite
+from edge.context.z2m import parse_z2m_devices
 from edge.nlu.context_features import context_facts
 from edge.nlu.parser import NLUParser
 from edge.nlu.targets import choose_targets

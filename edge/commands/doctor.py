@@ -103,7 +103,24 @@ def run_checks(settings: Settings) -> list[Check]:
     checks.append(_guard("espeak-ng", False, espeak))
     checks.append(_guard("voice", False, voice))
     checks.append(_guard("mqtt broker", False, broker))
+    if checks[-1].ok:
+        checks.append(_guard("devices", False, lambda: _devices(settings)))
     return checks
+
+
+def _devices(settings: Settings) -> str:
+    """One line of ``edge devices``: how many the runtime discovers, from where, which are unavailable."""
+    import asyncio  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
+
+    from edge.commands.devices import collect, summary  # noqa: PLC0415 - lazy: as above
+
+    rows = asyncio.run(collect(settings, None, wait_s=3.0))
+    if not rows:
+        raise EdgeError(
+            "0 devices discovered on the broker",
+            hint="turn on MQTT discovery (Home Assistant, Zigbee2MQTT); `edge devices` lists what is found",
+        )
+    return summary(rows)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
-"""Device discovery from the broker: Home Assistant MQTT discovery and Zigbee2MQTT's device list.
+"""Device discovery from the broker: Home Assistant MQTT discovery (Zigbee2MQTT's device list is
+:mod:`edge.context.z2m`).
 
 Pure parsers: topic + payload -> :class:`Device` (or a removal). Anything malformed raises
 :class:`PayloadError` with the reason; the store logs it once per topic and moves on.
@@ -21,12 +22,10 @@ __all__ = [
     "Removal",
     "expand_abbreviations",
     "parse_ha_discovery",
-    "parse_z2m_devices",
     "slug",
 ]
 
 MAX_NAME = 128
-MAX_Z2M_DEVICES = 1000
 
 HA_COMPONENTS = frozenset(
     {"light", "switch", "fan", "climate", "cover", "lock", "vacuum", "sensor", "binary_sensor", "valve",
@@ -182,77 +181,3 @@ def parse_ha_discovery(topic: str, payload: bytes, prefix: str = "homeassistant"
         )
     except ValueError as err:
         raise PayloadError(f"{topic[:100]}: {err}") from err
-
-
-_Z2M_TYPES = ("light", "switch", "lock", "climate", "cover", "fan")
-_Z2M_FEATURES = {
-    "brightness": Capability.BRIGHTNESS, "color_xy": Capability.COLOR, "color_hs": Capability.COLOR,
-    "color_temp": Capability.COLOR_TEMP, "position": Capability.POSITION,
-    "occupied_heating_setpoint": Capability.TEMPERATURE_SET, "local_temperature": Capability.TEMPERATURE_READ,
-}  # fmt: skip
-
-
-def _z2m_device(item: Mapping[str, Any], prefix: str) -> Device | None:
-    friendly = item.get("friendly_name")
-    if (
-        not isinstance(friendly, str)
-        or not friendly
-        or len(friendly) > MAX_NAME
-        or item.get("type") == "Coordinator"
-    ):
-        return None
-    definition = item.get("definition")
-    exposes = definition.get("exposes") if isinstance(definition, dict) else None
-    if not isinstance(exposes, list):
-        return None
-    domain = ""
-    caps: set[Capability] = set()
-    for expose in exposes[:64]:
-        if not isinstance(expose, dict):
-            continue
-        kind = expose.get("type")
-        listed = expose.get("features")
-        features: list[Any] = listed if isinstance(listed, list) else [expose]
-        if kind in _Z2M_TYPES and not domain:
-            domain = str(kind)
-        for feature in features[:64]:
-            name = feature.get("name") if isinstance(feature, dict) else None
-            if isinstance(name, str) and name in _Z2M_FEATURES:
-                caps.add(_Z2M_FEATURES[name])
-            if name == "temperature" and not domain:
-                caps.add(Capability.TEMPERATURE_READ)
-    if not domain:
-        if Capability.TEMPERATURE_READ not in caps:
-            return None
-        domain = "sensor"
-    caps |= DOMAIN_CAPABILITIES.get(domain, frozenset())
-    description = definition.get("description") if isinstance(definition, dict) else None
-    state_topic = f"{prefix}/{friendly}"
-    return Device(
-        entity_id=f"{domain}.{slug(friendly)}",
-        name=friendly.replace("_", " "),
-        domain=domain,
-        device_class="temperature" if domain == "sensor" else "",
-        capabilities=frozenset(caps),
-        command_topic=f"{state_topic}/set",
-        state_topic=state_topic,
-        schema="z2m",
-        extra={"transport": "z2m", "friendly_name": friendly,
-               "description": description[:MAX_NAME] if isinstance(description, str) else ""},
-    )  # fmt: skip
-
-
-def parse_z2m_devices(payload: bytes, prefix: str = "zigbee2mqtt") -> list[Device]:
-    """``<prefix>/bridge/devices``: the JSON list of paired devices -> controllable devices."""
-    raw = parse_json(payload, f"{prefix}/bridge/devices")
-    if not isinstance(raw, list):
-        raise PayloadError(f"{prefix}/bridge/devices must be a JSON list, got {type(raw).__name__}")
-    if len(raw) > MAX_Z2M_DEVICES:
-        raise PayloadError(f"{prefix}/bridge/devices lists {len(raw)} devices, over {MAX_Z2M_DEVICES}")
-    out: list[Device] = []
-    for item in raw:
-        if isinstance(item, dict):
-            device = _z2m_device(item, prefix)
-            if device is not None:
-                out.append(device)
-    return out

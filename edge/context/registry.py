@@ -10,6 +10,11 @@ Discovery is untrusted (anything on the broker can publish a retained config), s
   with new topics releases the old ones (unless another entity still needs them), removal releases them
   too, so the number of subscriptions stays bounded by the live entities. The subscribe/unsubscribe
   operations wait in :attr:`Registry.ops` for the store to apply them to the session;
+- **one entity per physical device**: Zigbee2MQTT announces a device on its bridge (``bridge/devices``)
+  and, with its Home Assistant extension on, again as HA discovery (``unique_id`` ``<ieee>_light_<base>``,
+  device identifier ``zigbee2mqtt_<ieee>``). Both are keyed by the IEEE address; the bridge route is kept:
+  its entities replace the HA route's (:meth:`Registry.superseded_by`) and the HA route's are refused
+  while the bridge lists the device, so the entity never flips between the two;
 - a **shared command topic** (two entities commanding the same topic) is logged: the executor's safety gate
   refuses a non-lock device whose command topic is a lock's.
 
@@ -21,6 +26,7 @@ the home's areas.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 
 from edge.context.homes import Home
@@ -36,6 +42,19 @@ MAX_DEVICES = 2000
 MAX_LOGGED_SHARES = 1024
 _BASIC_STATE_KEYS = ("brightness_state_topic", "current_temperature_topic", "temperature_state_topic",
                      "position_topic", "rgb_state_topic", "mode_state_topic")  # fmt: skip
+
+
+_Z2M_UNIQUE_ID = re.compile(r"^(0x[0-9a-fA-F]{16})_")
+
+
+def physical_id(device: Device) -> str:
+    """``zigbee2mqtt_<ieee>`` for an entity of a Zigbee2MQTT device (either route), else ""."""
+    device_id = device.extra.get("device_id")
+    if isinstance(device_id, str) and device_id.startswith("zigbee2mqtt_0x"):
+        return device_id.lower()
+    unique_id = device.extra.get("unique_id")
+    match = _Z2M_UNIQUE_ID.match(unique_id) if isinstance(unique_id, str) else None
+    return f"zigbee2mqtt_{match[1].lower()}" if match else ""
 
 
 def _labels(device: Device) -> set[str]:
@@ -64,6 +83,8 @@ class Registry:
         self._owner: dict[str, str] = {}
         self._areas = {name_key(a) for a in home.areas} if home else set()
         self._shares_logged: set[tuple[str, str]] = set()
+        self._bridged: dict[str, set[str]] = {}  # physical id -> the bridge route's entities of it
+        self._announced: dict[str, set[str]] = {}  # physical id -> the HA route's entities of it
         for device in self.devices.values():
             self._index(device)
         self.ops.clear()  # the store subscribes to every topic at start
@@ -131,6 +152,13 @@ class Registry:
         changed. PayloadError when it is invalid or kept apart."""
         device = self.merge(check_device(found))
         eid = device.entity_id
+        physical = physical_id(device)
+        bridge = device.extra.get("transport") == "z2m"
+        if physical and not bridge and self._bridged.get(physical):
+            raise PayloadError(
+                f"{eid} is Zigbee2MQTT device {physical[12:]}, already known from its bridge as "
+                f"{sorted(self._bridged[physical])[0]}; one entity per device (the bridge route is kept)"
+            )
         owner = self._owner.get(eid)
         if owner is not None and owner != source:
             raise PayloadError(f"{eid} is already announced on {owner[:80]}; ignoring a second announcement")
@@ -148,6 +176,8 @@ class Registry:
         self._log_shared_command_topic(device)
         self.devices[eid] = device
         self._owner[eid] = source
+        if physical:
+            (self._bridged if bridge else self._announced).setdefault(physical, set()).add(eid)
         self._index(device)
         if current is not None:
             self._unindex(current, keep=tuple(state_topics(device)))
@@ -159,6 +189,8 @@ class Registry:
             return
         for other in self.devices.values():
             if other.entity_id != device.entity_id and other.command_topic == topic:
+                if physical_id(device) and physical_id(device) == physical_id(other):
+                    continue  # the endpoints of one Zigbee2MQTT device share its /set topic
                 key = (device.entity_id, other.entity_id)
                 if key not in self._shares_logged and len(self._shares_logged) < MAX_LOGGED_SHARES:
                     self._shares_logged.add(key)
@@ -173,6 +205,12 @@ class Registry:
             return False
         del self._owner[entity_id]
         current = self.devices.pop(entity_id, None)
+        physical = physical_id(current) if current is not None else ""
+        for index in (self._bridged, self._announced):
+            if physical in index:
+                index[physical].discard(entity_id)
+                if not index[physical]:
+                    del index[physical]
         configured = self.home.devices.get(entity_id) if self.home else None
         if configured is not None:  # the home file's device stays
             self.devices[entity_id] = configured
@@ -183,6 +221,16 @@ class Registry:
         if current is not None:
             self._unindex(current)
         return True
+
+    def superseded_by(self, device: Device) -> list[tuple[str, str]]:
+        """(entity_id, owner) of the HA-route entities of the physical device a bridge-route ``device``
+        belongs to: the store removes them before it registers ``device``."""
+        physical = physical_id(device)
+        if not physical or device.extra.get("transport") != "z2m":
+            return []
+        return [
+            (eid, self._owner[eid]) for eid in sorted(self._announced.get(physical, ())) if eid in self._owner
+        ]
 
     def owned_by(self, source: str) -> set[str]:
         return {eid for eid, owner in self._owner.items() if owner == source}

@@ -23,13 +23,14 @@ from typing import Protocol
 from edge.bus import Channel, Overflow
 from edge.config import Settings
 from edge.context.changes import CoalescedChanges, StateChange
-from edge.context.discovery import Removal, parse_ha_discovery, parse_z2m_devices
+from edge.context.discovery import Removal, parse_ha_discovery
 from edge.context.homes import Home
 from edge.context.model import ContextSnapshot, Device, DeviceState, Satellite
 from edge.context.mqtt import Message
 from edge.context.registry import MAX_DEVICES, Registry, state_topics
 from edge.context.validate import PayloadError, check_state
 from edge.context.wire import decode_basic_state, decode_json_state
+from edge.context.z2m import parse_z2m_devices
 
 __all__ = ["MAX_DEVICES", "ContextStore", "StateChange"]
 
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 
 MAX_PENDING = 512
 MAX_WARNED_TOPICS = 4096
+Z2M_OFF_LOOP_BYTES = 64 * 1024  # a bigger bridge/devices is parsed in a worker thread
+Z2M_PARSE_TIMEOUT_S = 30.0
 YIELD_EVERY = 64  # messages handled between two yields to the event loop (a flood never starves waiters)
 
 
@@ -68,6 +71,8 @@ class ContextStore:
         self.satellite = Satellite(sat.site_id, sat.area, sat.has_screen, sat.has_speaker)
         self._discovery_prefix = settings.mqtt.discovery_prefix
         self._z2m_prefix = settings.mqtt.z2m_prefix
+        self._z2m_limit = settings.mqtt.z2m_devices_max_bytes
+        self._z2m_ids: dict[str, str] = {}  # Zigbee2MQTT unique_id -> its entity_id (stable across renames)
         self.registry = Registry(home)
         self._devices = self.registry.devices
         self._topics = self.registry.topics
@@ -118,6 +123,20 @@ class ContextStore:
         except Exception as err:  # a parser gap must never take the runtime down
             self._reject(topic, f"{type(err).__name__}: {err}")
 
+    async def _handle_big_z2m(self, message: Message) -> None:
+        """A big ``bridge/devices`` is parsed off the event loop (a real network's list is megabytes)."""
+        self.handled += 1
+        try:
+            async with asyncio.timeout(Z2M_PARSE_TIMEOUT_S):
+                parsed = await asyncio.to_thread(self._parse_z2m, message.payload)
+            self._apply_z2m(message.topic, *parsed)
+        except PayloadError as err:
+            self._reject(message.topic, str(err))
+        except TimeoutError:
+            self._reject(
+                message.topic, f"parsing took over {Z2M_PARSE_TIMEOUT_S:.0f} s; the devices known are kept"
+            )
+
     def _reject(self, topic: str, why: str) -> None:
         self.rejected += 1
         key = topic[:200]
@@ -139,16 +158,34 @@ class ContextStore:
             if topic in self._pending:
                 self._apply_state(topic, self._pending.pop(topic))
 
+    def _parse_z2m(self, payload: bytes) -> tuple[list[Device], list[str]]:
+        problems: list[str] = []
+        return parse_z2m_devices(payload, self._z2m_prefix, self._z2m_limit, problems), problems
+
     def _register_z2m(self, topic: str, payload: bytes) -> None:
-        """Zigbee2MQTT's device list: each device on its own (a bad one does not hide the others), and
-        the devices it no longer lists are removed."""
+        self._apply_z2m(topic, *self._parse_z2m(payload))
+
+    def _apply_z2m(self, topic: str, devices: list[Device], problems: list[str]) -> None:
+        """Zigbee2MQTT's device list: each device on its own (a bad one does not hide the others), the
+        devices it no longer lists are removed, a renamed device (same IEEE address, new friendly name)
+        keeps its entity_id, and an entity the HA route announced for a listed device gives way."""
+        for problem in problems:
+            self._reject(f"{topic}#{problem[:60]}", problem)
         listed: set[str] = set()
-        for device in parse_z2m_devices(payload, self._z2m_prefix):
+        ids: dict[str, str] = {}
+        for found in devices:
+            uid = str(found.extra.get("unique_id", ""))
+            device = replace(found, entity_id=self._z2m_ids[uid]) if uid in self._z2m_ids else found
+            for eid, owner in self.registry.superseded_by(device):
+                self._remove(eid, owner)
             try:
                 self._register(device, topic)
                 listed.add(device.entity_id)
+                if uid:
+                    ids[uid] = device.entity_id
             except PayloadError as err:
                 self._reject(f"{topic}#{device.entity_id}", str(err))
+        self._z2m_ids = ids
         for gone in sorted(self.registry.owned_by(topic) - listed):
             self._remove(gone, topic)
 
@@ -186,6 +223,11 @@ class ContextStore:
 
     def state(self, entity_id: str) -> DeviceState | None:
         return self._states.get(entity_id)
+
+    def available(self, entity_id: str) -> bool | None:
+        """Whether ``entity_id``'s device is reachable: None, no availability is tracked yet (Zigbee2MQTT
+        devices carry ``extra["availability_topic"]`` for the tracker to come)."""
+        return None
 
     def snapshot(self, time: datetime | None = None) -> ContextSnapshot:
         """The home now (cached until the next change; ``time`` defaults to local now)."""
@@ -253,8 +295,12 @@ class ContextStore:
             await session.subscribe(topic)
         self.registry.take_ops()
         count = 0
+        z2m_list = f"{self._z2m_prefix}/bridge/devices"
         async for message in session.messages():
-            self.handle(message)
+            if message.topic == z2m_list and len(message.payload) > Z2M_OFF_LOOP_BYTES:
+                await self._handle_big_z2m(message)
+            else:
+                self.handle(message)
             for subscribe, topic in self.registry.take_ops():
                 try:
                     await (session.subscribe(topic) if subscribe else session.unsubscribe(topic))

@@ -18,6 +18,7 @@ with the reason (the store logs it once per topic and ignores the message):
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
@@ -39,6 +40,7 @@ __all__ = [
     "check_topic_filter",
     "check_topic_name",
     "clean_number",
+    "load_json",
 ]
 
 MAX_TOPIC_BYTES = 512
@@ -236,3 +238,19 @@ def check_device(device: Device) -> Device:
         elif isinstance(value, float | int) and not isinstance(value, bool):
             clean_number(key, float(value))
     return device
+
+
+def load_json(payload: bytes, what: str, limit: int) -> Any:
+    """JSON from an MQTT payload of at most ``limit`` bytes, bounded in depth (``edge.context.wire``'s
+    ``parse_json`` is this with the 64 KB bound of every ordinary topic)."""
+    if len(payload) > limit:
+        raise PayloadError(f"{what}: payload of {len(payload)} bytes is over {limit}")
+    try:
+        value = json.loads(payload.decode("utf-8"))
+    except UnicodeDecodeError as err:
+        raise PayloadError(f"{what}: payload is not UTF-8") from err
+    except RecursionError as err:
+        raise PayloadError(f"{what}: payload is nested too deeply") from err
+    except ValueError as err:
+        raise PayloadError(f"{what}: payload is not JSON ({err})") from err
+    return check_json_depth(value, what)

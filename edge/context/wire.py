@@ -2,7 +2,8 @@
 
 Schemas: ``ha-json`` (Home Assistant MQTT JSON schema: one JSON state topic, one JSON command topic),
 ``ha-basic`` (HA basic schema: ``payload_on``/``payload_off`` plus per-feature topics such as
-``brightness_command_topic``, kept in ``Device.extra``) and ``z2m`` (Zigbee2MQTT JSON). Decoding is
+``brightness_command_topic``, kept in ``Device.extra``) and ``z2m`` (Zigbee2MQTT JSON, in
+:mod:`edge.context.z2m_wire`; each function here hands a ``z2m`` device to it). Decoding is
 defensive: oversized, non-UTF-8, non-JSON or deeply nested payloads give :class:`PayloadError`, never a
 crash, and attributes are bounded in number and size.
 """
@@ -11,9 +12,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
 from typing import Any
 
+from edge.context import z2m_wire
 from edge.context.model import Device, DeviceState
 from edge.context.validate import PayloadError, check_json_depth, clean_number
 
@@ -37,8 +38,6 @@ _STATE_WORDS = {"ON": "on", "OFF": "off", "LOCK": "locked", "LOCKED": "locked", 
 _COMMAND_STATE = {"ON": "turn_on", "OFF": "turn_off", "LOCK": "lock", "UNLOCK": "unlock", "OPEN": "open",
                   "CLOSE": "close"}  # fmt: skip
 _ACTION_STATE = {v: k for k, v in _COMMAND_STATE.items()}
-_Z2M_ATTR = {"local_temperature": "current_temperature", "occupied_heating_setpoint": "temperature",
-             "position": "current_position", "system_mode": "hvac_mode"}  # fmt: skip
 
 
 def parse_json(payload: bytes, what: str) -> Any:
@@ -69,28 +68,18 @@ def _scalar(value: Any) -> Any:
     return None
 
 
-def _z2m_brightness(value: Any) -> int | None:
-    """z2m's 0-254 as HA's 0-255, checked before any arithmetic (1e308 is rejected, never overflowed)."""
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        return None
-    try:
-        raw = clean_number("brightness", float(value))
-    except OverflowError as err:
-        raise PayloadError(f"brightness {str(value)[:20]}... is out of range") from err
-    return round(clean_number("brightness", raw * 255 / 254))
-
-
 def decode_json_state(
     device: Device, payload: bytes, previous: DeviceState | None, t_ms: float
 ) -> DeviceState:
     """A JSON state message (``ha-json`` or ``z2m``) merged over the previous state."""
+    if device.schema == "z2m":
+        return z2m_wire.decode_state(device, payload, previous, t_ms)
     obj = parse_json(payload, device.state_topic or device.entity_id)
     if not isinstance(obj, dict):
         raise PayloadError(f"{device.entity_id}: state must be a JSON object, got {type(obj).__name__}")
     attrs: dict[str, Any] = dict(previous.attributes) if previous else {}
     state = previous.state if previous else "unknown"
     raw_state = obj.get("lock_state", obj.get("state")) if device.domain == "lock" else obj.get("state")
-    z2m = device.schema == "z2m"
     for key, value in list(obj.items())[: MAX_ATTRIBUTES * 2]:
         if key in {"state", "lock_state"} or not isinstance(key, str) or len(key) > 64:
             continue
@@ -102,11 +91,7 @@ def decode_json_state(
         clean = _scalar(value)
         if clean is None:
             continue
-        if z2m and key == "brightness":
-            clean = _z2m_brightness(clean)
-            if clean is None:
-                continue
-        name = _Z2M_ATTR.get(key, key) if z2m or key == "position" else key
+        name = "current_position" if key == "position" else key
         if name in attrs or len(attrs) < MAX_ATTRIBUTES:
             attrs[name] = clean
     if isinstance(raw_state, str) and raw_state:
@@ -204,21 +189,18 @@ def encode_command(device: Device, action: str, value: Any = None) -> tuple[str,
     """(topic, payload) that asks ``device`` to do ``action``."""
     if device.schema == "ha-basic":
         return _basic_command(device, action, value)
-    z2m = device.schema == "z2m"
+    if device.schema == "z2m":
+        return z2m_wire.encode_command(device, action, value)
     body: dict[str, Any]
     if action in _ACTION_STATE:
         body = {"state": _ACTION_STATE[action]}
     elif action == "set_brightness":
         pct = float(value)
-        body = (
-            {"state": "ON", "brightness": round(pct * (254 if z2m else 255) / 100)}
-            if pct > 0
-            else {"state": "OFF"}
-        )
+        body = {"state": "ON", "brightness": round(pct * 255 / 100)} if pct > 0 else {"state": "OFF"}
     elif action == "set_color":
         body = {"state": "ON", "color": dict(zip("rgb", (int(c) for c in value), strict=True))}
     elif action == "set_temperature":
-        body = {"occupied_heating_setpoint" if z2m and device.domain == "climate" else "temperature": value}
+        body = {"temperature": value}
     elif action == "set_position":
         body = {"position": round(float(value))}
     elif action == "set_volume":
@@ -238,20 +220,21 @@ def encode_command(device: Device, action: str, value: Any = None) -> tuple[str,
 
 def decode_command(device: Device, payload: bytes) -> list[tuple[str, Any]]:
     """The actions a JSON command (``ha-json`` / ``z2m``) asks for, in order; [] if it asks for nothing."""
+    if device.schema == "z2m":
+        return z2m_wire.decode_command(device, payload)
     obj = parse_json(payload, device.command_topic or device.entity_id)
     if not isinstance(obj, dict):
         raise PayloadError(f"{device.entity_id}: command must be a JSON object")
     out: list[tuple[str, Any]] = []
     state = obj.get("state")
     if isinstance(obj.get("brightness"), int | float) and not isinstance(obj.get("brightness"), bool):
-        scale = 254 if device.schema == "z2m" else 255
-        out.append(("set_brightness", round(float(obj["brightness"]) * 100 / scale, 1)))
+        out.append(("set_brightness", round(float(obj["brightness"]) * 100 / 255, 1)))
     elif isinstance(state, str) and state.upper() in _COMMAND_STATE:
         out.append((_COMMAND_STATE[state.upper()], None))
     color = obj.get("color")
     if isinstance(color, dict) and all(isinstance(color.get(c), int) for c in "rgb"):
         out.append(("set_color", [color["r"], color["g"], color["b"]]))
-    for key in ("temperature", "occupied_heating_setpoint"):
+    for key in ("temperature",):
         if isinstance(obj.get(key), int | float) and not isinstance(obj.get(key), bool):
             out.append(("set_temperature", float(obj[key])))
     if isinstance(obj.get("position"), int | float) and not isinstance(obj.get("position"), bool):
@@ -273,28 +256,10 @@ def decode_command(device: Device, payload: bytes) -> list[tuple[str, Any]]:
 
 def encode_state(device: Device, state: DeviceState) -> str:
     """The JSON a device of this schema publishes on its state topic."""
-    attrs: Mapping[str, Any] = state.attributes
-    if device.schema != "z2m":
-        body: dict[str, Any] = {**attrs, "state": _ACTION_STATE.get(f"turn_{state.state}", state.state)}
-        return json.dumps(body, separators=(",", ":"))
-    reverse = {v: k for k, v in _Z2M_ATTR.items()}
-    body = {reverse.get(k, k): v for k, v in attrs.items() if k not in {"rgb_color"}}
-    if "brightness" in attrs and isinstance(attrs["brightness"], int | float):
-        body["brightness"] = round(float(attrs["brightness"]) * 254 / 255)
-    if "rgb_color" in attrs and isinstance(attrs["rgb_color"], list) and len(attrs["rgb_color"]) == 3:
-        body["color"] = dict(zip("rgb", attrs["rgb_color"], strict=True))
-    words = {
-        "on": "ON",
-        "off": "OFF",
-        "locked": "LOCK",
-        "unlocked": "UNLOCK",
-        "open": "OPEN",
-        "closed": "CLOSE",
+    if device.schema == "z2m":
+        return z2m_wire.encode_state(device, state)
+    body: dict[str, Any] = {
+        **state.attributes,
+        "state": _ACTION_STATE.get(f"turn_{state.state}", state.state),
     }
-    if device.domain == "lock":
-        body["lock_state"] = state.state
-    if device.domain == "climate":
-        body["system_mode"] = state.state
-    else:
-        body["state"] = words.get(state.state, state.state)
     return json.dumps(body, separators=(",", ":"))
