@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import json
+import select
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -29,6 +33,8 @@ from edge.lab.children import Children
 from edge.lab.retained import clear_retained, published_since, read_retained
 
 __all__ = ["TurnCheck", "register"]
+
+READY_TIMEOUT_S = 60.0
 
 
 def _has_microphone() -> bool:
@@ -93,6 +99,28 @@ def _broker_for(args: argparse.Namespace, settings: Settings, children: Children
     return with_broker(settings, f"127.0.0.1:{broker.port}"), False
 
 
+def _wait_ready(sim: subprocess.Popen[str], timeout_s: float) -> int:
+    """Wait for the simulator's ``{"ready": true, "devices": N}`` line; N."""
+    assert sim.stdout is not None
+    deadline = time.monotonic() + timeout_s
+    while (left := deadline - time.monotonic()) > 0:
+        readable, _, _ = select.select([sim.stdout], [], [], left)
+        line = sim.stdout.readline() if readable else ""
+        if readable and not line:
+            break  # it exited
+        with contextlib.suppress(ValueError):
+            message = json.loads(line) if line.startswith("{") else {}
+            if isinstance(message, dict) and message.get("ready"):
+                return int(message.get("devices", 0))
+    code = sim.poll()
+    why = f"it exited with code {code}" if code is not None else f"no answer within {timeout_s:.0f} s"
+    raise EdgeError(
+        f"the simulated home did not start: {why}",
+        hint="run `edge simulate --home FILE --broker H:P` alone to see why",
+        code=ErrorCode.BROKER_UNAVAILABLE,
+    )
+
+
 def _take_back_runtime_topics(settings: Settings, before: dict[str, bytes]) -> None:
     """Delete what the runtime left retained under its own ``<base>/<site>/`` (health, lists) that was not
     there before the demo."""
@@ -127,9 +155,9 @@ def _run(args: argparse.Namespace) -> int:
             before = asyncio.run(read_retained(m.host, m.port, site_topics))
             children.before_stop(lambda: _take_back_runtime_topics(settings, before))
             sim_argv.append("--clean-retained")
-        sim = children.spawn(sim_argv)
-        print(f"demo: simulated home {home.name} running (pid {sim.pid})", flush=True)
-        time.sleep(1.0)  # let the simulator publish discovery and retained state
+        sim = children.spawn(sim_argv, stdout=subprocess.PIPE, text=True)
+        devices = _wait_ready(sim, READY_TIMEOUT_S)  # discovery and retained states are on the broker
+        print(f"demo: simulated home {home.name} running: {devices} devices (pid {sim.pid})", flush=True)
         wav: Path | None = None
         if not args.wav and _has_microphone():
             print('demo: listening on the microphone; say "hey jarvis, turn on the kitchen light"')

@@ -112,6 +112,9 @@ async def _simulate(args: argparse.Namespace) -> int:
         if args.interactive:
             tasks.append(asyncio.create_task(_interactive(sim, stop), name="simulate-prompt"))
         else:
+            with contextlib.suppress(TimeoutError):  # "ready" once the home is on the broker (or 10 s on)
+                async with asyncio.timeout(10):
+                    await sim.announced.wait()
             emit_json({"ready": True, "devices": len(home.devices), "broker": f"{m.host}:{m.port}"})
         await stop.wait()
         for task in tasks:

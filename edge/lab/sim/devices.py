@@ -132,6 +132,7 @@ class DeviceSimulator:
         self.commands_seen = 0
         self.retained: set[str] = set()  # every topic it published retained, for a clean-up on exit
         self._announced = False
+        self.announced = asyncio.Event()  # set once discovery and every state are on the broker
         session.add_listener(self._connection_changed)
 
     def _connection_changed(self, up: bool) -> None:
@@ -239,5 +240,6 @@ class DeviceSimulator:
             await self.session.subscribe(topic, qos=1)
         await self.announce()
         self._announced = True
+        self.announced.set()
         async for message in self.session.messages():
             self.handle(message)
