@@ -31,14 +31,19 @@ async def read_retained(
     host: str, port: int, topic_filter: str = "#", quiet_s: float = 0.4, timeout_s: float = 5.0
 ) -> dict[str, bytes]:
     """Every retained message under ``topic_filter``: topic -> payload. The broker sends them right after
-    the subscription; reading stops ``quiet_s`` after the last one (or at ``timeout_s``)."""
+    the subscription, flagged retained; reading stops ``quiet_s`` after the last message, or at ``timeout_s``
+    on a busy broker whose live messages (not flagged) keep coming. A broker that cannot be reached raises
+    (``aiomqtt.MqttError``, ``OSError`` or ``TimeoutError``)."""
     found: dict[str, bytes] = {}
-    async with asyncio.timeout(timeout_s), _client(host, port, timeout_s) as client:
+    loop = asyncio.get_running_loop()
+    # aiomqtt's own timeout bounds the connection and the subscription
+    async with _client(host, port, timeout_s) as client:
         await client.subscribe(topic_filter, qos=1)
         messages = client.messages
-        while True:
+        deadline = loop.time() + timeout_s
+        while (left := deadline - loop.time()) > 0:
             try:
-                async with asyncio.timeout(quiet_s):
+                async with asyncio.timeout(min(quiet_s, left)):
                     message = await anext(messages)
             except (TimeoutError, StopAsyncIteration):
                 break
