@@ -92,6 +92,13 @@ def test_demo_named_broker_that_is_not_there_is_one_clear_error(tmp_path: Path) 
     assert "Traceback" not in out.stderr
 
 
+def test_a_simulated_home_that_cannot_start_is_one_clear_error(tmp_path: Path) -> None:
+    out = _run(_demo(tmp_path, "--home", str(tmp_path / "no-such-home.toml")))
+    assert out.returncode == 1
+    assert "the simulated home did not start: it exited with code 1" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
 def test_demo_exits_non_zero_when_the_replayed_turn_fails(tmp_path: Path) -> None:
     # an ASR stage that cannot finish in time: the error was printed and the demo exited 0
     argv = [*_demo(tmp_path), "--set", "asr.timeout_s=0.001"]

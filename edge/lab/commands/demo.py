@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import select
 import subprocess
 import sys
@@ -99,20 +100,34 @@ def _broker_for(args: argparse.Namespace, settings: Settings, children: Children
     return with_broker(settings, f"127.0.0.1:{broker.port}"), False
 
 
-def _wait_ready(sim: subprocess.Popen[str], timeout_s: float) -> int:
-    """Wait for the simulator's ``{"ready": true, "devices": N}`` line; N."""
+def _ready_devices(line: bytes) -> int | None:
+    with contextlib.suppress(ValueError):
+        message = json.loads(line) if line.startswith(b"{") else None
+        if isinstance(message, dict) and message.get("ready"):
+            return int(message.get("devices", 0))
+    return None
+
+
+def _wait_ready(sim: subprocess.Popen[bytes], timeout_s: float) -> int:
+    """Wait for the simulator's ``{"ready": true, "devices": N}`` line (read from its pipe's descriptor, so
+    nothing sits unseen in a buffer); N."""
     assert sim.stdout is not None
+    fd = sim.stdout.fileno()
+    pending = b""
     deadline = time.monotonic() + timeout_s
     while (left := deadline - time.monotonic()) > 0:
-        readable, _, _ = select.select([sim.stdout], [], [], left)
-        line = sim.stdout.readline() if readable else ""
-        if readable and not line:
-            break  # it exited
-        with contextlib.suppress(ValueError):
-            message = json.loads(line) if line.startswith("{") else {}
-            if isinstance(message, dict) and message.get("ready"):
-                return int(message.get("devices", 0))
-    code = sim.poll()
+        readable, _, _ = select.select([fd], [], [], left)
+        chunk = os.read(fd, 65536) if readable else b""
+        if not chunk:
+            break  # it exited, or the time is up
+        *lines, pending = (pending + chunk).split(b"\n")
+        for line in lines:
+            if (devices := _ready_devices(line)) is not None:
+                return devices
+    try:
+        code: int | None = sim.wait(1.0)
+    except subprocess.TimeoutExpired:
+        code = None
     why = f"it exited with code {code}" if code is not None else f"no answer within {timeout_s:.0f} s"
     raise EdgeError(
         f"the simulated home did not start: {why}",
@@ -155,7 +170,7 @@ def _run(args: argparse.Namespace) -> int:
             before = asyncio.run(read_retained(m.host, m.port, site_topics))
             children.before_stop(lambda: _take_back_runtime_topics(settings, before))
             sim_argv.append("--clean-retained")
-        sim = children.spawn(sim_argv, stdout=subprocess.PIPE, text=True)
+        sim = children.spawn(sim_argv, stdout=subprocess.PIPE)
         devices = _wait_ready(sim, READY_TIMEOUT_S)  # discovery and retained states are on the broker
         print(f"demo: simulated home {home.name} running: {devices} devices (pid {sim.pid})", flush=True)
         wav: Path | None = None
