@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: system-deps install models run test lint typecheck pytest test-vosk test-slow bench bench-nlu bench-learning \
-        bench-fleet bench-wake bench-barista bench-reliability models-nlu doctor wheel clean
+        bench-fleet bench-wake bench-barista bench-reliability models-nlu doctor wheel clean install-service
 
 # Setup prints one progress line per step ("[2/4] Python environment ... done (41 s)"); each step's whole
 # output (apt, pip, downloads) goes to build/logs/<step>.log, whose last lines are printed if it fails.
@@ -59,6 +59,11 @@ run: models
 
 doctor: install
 	$(EDGE) doctor
+
+# `edge run` as a systemd service at boot (docs/appliance.md): CONFIG=/etc/ambient-edge.toml by default;
+# without root it prints the sudo line to run; USER_UNIT=1 for a user unit, DRY_RUN=1 to print the unit only.
+install-service: models
+	$(EDGE) install-service $(if $(CONFIG),--config $(CONFIG)) $(if $(USER_UNIT),--user) $(if $(DRY_RUN),--dry-run)
 
 # The runtime's wheel (data included: devices, firmware profiles, models manifest, NLU model; never models/cache)
 # in build/wheel. build/lib goes first: setuptools would carry modules deleted since an earlier build into it

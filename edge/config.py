@@ -7,6 +7,7 @@ overrides (``section.key=value``). Any unknown key or wrong type gives one clear
 
 from __future__ import annotations
 
+import logging
 import os
 import platform
 import tomllib
@@ -15,9 +16,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from edge import resources
+from edge.boards import MODEL_FILE, match_board
 from edge.errors import ConfigError
 from edge.inputfiles import load_toml
 from edge.typed_merge import merge_into
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "ASRSettings",
@@ -325,19 +329,13 @@ def _parse_override(item: str) -> dict[str, Any]:
     return out
 
 
-def detect_profile() -> str:
-    """Pick a firmware profile from the hardware (Raspberry Pi model string), else the dev profile."""
-    model_file = Path("/proc/device-tree/model")
-    try:
-        model = model_file.read_text(errors="ignore").lower()
-    except OSError:
-        model = ""
-    if "zero 2" in model:
-        return "zero2w"
-    for n in ("5", "4", "3"):
-        if f"raspberry pi {n}" in model:
-            return f"rpi{n}"
-    return "x86_64-dev" if platform.machine() in {"x86_64", "AMD64"} else "rpi4"
+def detect_profile(model_file: Path | None = None) -> str:
+    """Pick a firmware profile from the board (``edge.boards``: the device-tree model string), else the dev
+    profile; a board it does not know gets the closest safe profile and one log line saying so."""
+    match = match_board(model_file or MODEL_FILE, machine=platform.machine())
+    if match.note:
+        log.warning("%s", match.note)
+    return match.profile
 
 
 def load_settings(

@@ -1,22 +1,49 @@
 """A local Mosquitto broker started by the project on a loopback port and stopped by its PID.
 
-Used by ``make run`` (when no broker is already listening) and by the test fixtures.
+Used by ``make run`` (its own broker, never the one already listening) and by the test fixtures. With
+``die_with_parent`` the broker is ended by the kernel when the process that started it dies, even by SIGKILL
+(Linux ``PR_SET_PDEATHSIG``; elsewhere only the owner's own exit paths stop it).
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
 from edge.errors import EdgeError, ErrorCode
 
-__all__ = ["MosquittoBroker", "free_port", "port_open"]
+__all__ = ["MosquittoBroker", "free_port", "parent_death_signal", "port_open"]
+
+_PR_SET_PDEATHSIG = 1
+
+
+def parent_death_signal(sig: int = signal.SIGTERM) -> Callable[[], None] | None:
+    """A ``preexec_fn`` for :class:`subprocess.Popen` that has the kernel send ``sig`` to the child when
+    the parent dies (any way, SIGKILL included); None where the platform has no such thing (not Linux).
+
+    If the parent is already gone by the time the child sets it (a race at fork), the child ends itself."""
+    if not sys.platform.startswith("linux"):
+        return None
+    parent = os.getpid()
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here, not in the child
+    args = (ctypes.c_int(_PR_SET_PDEATHSIG), ctypes.c_ulong(int(sig)), ctypes.c_ulong(0), ctypes.c_ulong(0))
+
+    def preexec() -> None:  # runs in the child between fork and exec: one system call, no logging, no locks
+        prctl(*args, ctypes.c_ulong(0))
+        if os.getppid() != parent:
+            os.kill(os.getpid(), sig)
+
+    return preexec
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -47,11 +74,14 @@ class MosquittoBroker:
         persistent: bool = True,
         users: dict[str, str] | None = None,
         workdir: Path | None = None,
+        *,
+        die_with_parent: bool = False,
     ) -> None:
         self.host = host
         self.port = port or free_port(host)
         self.persistent = persistent
         self.users = users or {}
+        self.die_with_parent = die_with_parent
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if workdir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="edge-mosquitto-")
@@ -102,7 +132,11 @@ class MosquittoBroker:
             return self
         conf = self._write_config()
         with (self.workdir / "mosquitto.log").open("ab") as log:
-            self.proc = subprocess.Popen([self.executable(), "-c", str(conf)], stdout=log, stderr=log)
+            preexec = parent_death_signal() if self.die_with_parent else None
+            self.proc = subprocess.Popen(
+                [self.executable(), "-c", str(conf)], stdout=log, stderr=log,
+                preexec_fn=preexec,  # noqa: PLW1509 - prctl only (async-signal-safe); the owners start brokers before threads
+            )  # fmt: skip
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

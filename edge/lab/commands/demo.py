@@ -1,12 +1,21 @@
-"""``edge demo`` (what ``make run`` starts): a local Mosquitto, the simulated demo home, and the runtime.
+"""``edge demo`` (what ``make run`` starts): its own Mosquitto, the simulated demo home, and the runtime.
 
-The runtime listens on the default microphone; with no input device it says so and replays the bundled
-demo WAV instead. Everything it started is stopped on exit (Ctrl-C).
+The demo never touches a broker it did not start: when one already listens on ``mqtt.host:mqtt.port`` (a
+system Mosquitto, a Home Assistant's), it starts its own on a free loopback port beside it. Only a broker
+named with ``--broker H:P`` is used, and then everything the demo published there retained is deleted on
+exit (docs/appliance.md). The runtime listens on the default microphone; with no input device it replays the
+bundled demo WAV, and the command exits 1 when that turn fails (an error, nothing heard, an action not
+confirmed). Everything it started is ended on every exit path (``edge.lab.children``).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
+import json
+import os
+import select
 import subprocess
 import sys
 import time
@@ -16,9 +25,17 @@ from typing import Any
 from edge import resources
 from edge.commands._events import event_printer
 from edge.commands._util import add_domain_argument, settings_from_args
-from edge.context.broker import MosquittoBroker, port_open
+from edge.config import Settings
+from edge.context.address import with_broker
+from edge.context.broker import port_open
+from edge.errors import EdgeError, ErrorCode
+from edge.events import EventType, PipelineEvent
+from edge.lab.children import Children
+from edge.lab.retained import clear_retained, published_since, read_retained
 
-__all__ = ["register"]
+__all__ = ["TurnCheck", "register"]
+
+READY_TIMEOUT_S = 60.0
 
 
 def _has_microphone() -> bool:
@@ -31,24 +48,131 @@ def _has_microphone() -> bool:
         return False
 
 
+class TurnCheck:
+    """Watches the replayed turn's events: :meth:`failure` says why it failed, or "" when it worked."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.transcripts = 0
+        self.results: list[bool] = []
+
+    def see(self, event: PipelineEvent) -> None:
+        d = event.data
+        if event.type is EventType.ERROR:
+            self.errors.append(f"{d.get('code', '')}: {d.get('message', '')}".strip())
+        elif event.type is EventType.TRANSCRIPT and not d.get("rejected"):
+            self.transcripts += 1
+        elif event.type is EventType.RESULT:
+            self.results.append(bool(d.get("ok")))
+
+    def failure(self) -> str:
+        if self.errors:
+            return self.errors[0]
+        if not self.transcripts:
+            return "nothing was heard (no wake word or no transcript)"
+        if self.results and not all(self.results):
+            return "the device did not confirm the action"
+        return ""
+
+
+def _broker_for(args: argparse.Namespace, settings: Settings, children: Children) -> tuple[Settings, bool]:
+    """The settings pointed at the broker the demo uses, and whether it is one the user named."""
+    if args.broker:
+        named = with_broker(settings, args.broker)
+        m = named.mqtt
+        if not port_open(m.host, m.port):
+            raise EdgeError(
+                f"no MQTT broker listens on {m.host}:{m.port} (demo --broker)",
+                hint="start that broker, or leave out --broker and the demo runs its own",
+                code=ErrorCode.BROKER_UNAVAILABLE,
+            )
+        print(f"demo: using the broker you named, {m.host}:{m.port}; "
+              "what the demo publishes there retained is removed on exit")  # fmt: skip
+        return named, True
+    host, port = settings.mqtt.host, settings.mqtt.port
+    if port_open(host, port):
+        broker = children.broker()
+        print(f"demo: a broker already listens on {host}:{port}; it is left alone: "
+              f"the demo runs its own Mosquitto on 127.0.0.1:{broker.port} (pid {broker.pid})")  # fmt: skip
+    else:
+        broker = children.broker(port=port)
+        print(f"demo: started Mosquitto on 127.0.0.1:{port} (pid {broker.pid})")
+    return with_broker(settings, f"127.0.0.1:{broker.port}"), False
+
+
+def _ready_devices(line: bytes) -> int | None:
+    with contextlib.suppress(ValueError):
+        message = json.loads(line) if line.startswith(b"{") else None
+        if isinstance(message, dict) and message.get("ready"):
+            return int(message.get("devices", 0))
+    return None
+
+
+def _wait_ready(sim: subprocess.Popen[bytes], timeout_s: float) -> int:
+    """Wait for the simulator's ``{"ready": true, "devices": N}`` line (read from its pipe's descriptor, so
+    nothing sits unseen in a buffer); N."""
+    assert sim.stdout is not None
+    fd = sim.stdout.fileno()
+    pending = b""
+    deadline = time.monotonic() + timeout_s
+    while (left := deadline - time.monotonic()) > 0:
+        readable, _, _ = select.select([fd], [], [], left)
+        chunk = os.read(fd, 65536) if readable else b""
+        if not chunk:
+            break  # it exited, or the time is up
+        *lines, pending = (pending + chunk).split(b"\n")
+        for line in lines:
+            if (devices := _ready_devices(line)) is not None:
+                return devices
+    try:
+        code: int | None = sim.wait(1.0)
+    except subprocess.TimeoutExpired:
+        code = None
+    why = f"it exited with code {code}" if code is not None else f"no answer within {timeout_s:.0f} s"
+    raise EdgeError(
+        f"the simulated home did not start: {why}",
+        hint="run `edge simulate --home FILE --broker H:P` alone to see why",
+        code=ErrorCode.BROKER_UNAVAILABLE,
+    )
+
+
+def _take_back_runtime_topics(settings: Settings, before: dict[str, bytes]) -> None:
+    """Delete what the runtime left retained under its own ``<base>/<site>/`` (health, lists) that was not
+    there before the demo."""
+    m = settings.mqtt
+    prefix = f"{m.base_topic}/{settings.satellite.site_id or 'default'}/#"
+    new = asyncio.run(published_since(m.host, m.port, prefix, before))
+    if new:
+        gone = clear_retained(m.host, m.port, new)
+        print(f"demo: removed {gone} retained topic(s) the runtime left on {m.host}:{m.port}")
+
+
 def _run(args: argparse.Namespace) -> int:
     from edge.app import run_runtime  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
 
     home = Path(args.home) if args.home else resources.demo_home()
-    settings = settings_from_args(args, (f'satellite.area="{args.area}"',) if args.area else ())
-    host, port = settings.mqtt.host, settings.mqtt.port
-    broker: MosquittoBroker | None = None
-    if port_open(host, port):
-        print(f"demo: using the MQTT broker already listening on {host}:{port}")
-    else:
-        broker = MosquittoBroker(port=port, host="127.0.0.1").start()
-        print(f"demo: started Mosquitto on 127.0.0.1:{port} (pid {broker.pid})")
-    sim = subprocess.Popen(
-        [sys.executable, "-m", "edge", "simulate", "--home", str(home), "--broker", f"{host}:{port}"],
-    )
-    print(f"demo: simulated home {home.name} running (pid {sim.pid})")
-    try:
-        time.sleep(1.0)  # let the simulator publish discovery and retained state
+    base = settings_from_args(args, (f'satellite.area="{args.area}"',) if args.area else ())
+    with Children() as children:
+        settings, named = _broker_for(args, base, children)
+        m = settings.mqtt
+        sim_argv = [
+            sys.executable,
+            "-m",
+            "edge",
+            "simulate",
+            "--home",
+            str(home),
+            "--broker",
+            f"{m.host}:{m.port}",
+        ]
+        if named:
+            site_topics = f"{m.base_topic}/{settings.satellite.site_id or 'default'}/#"
+            before = asyncio.run(read_retained(m.host, m.port, site_topics))
+            children.before_stop(lambda: _take_back_runtime_topics(settings, before))
+            sim_argv.append("--clean-retained")
+        sim = children.spawn(sim_argv, stdout=subprocess.PIPE)
+        devices = _wait_ready(sim, READY_TIMEOUT_S)  # discovery and retained states are on the broker
+        print(f"demo: simulated home {home.name} running: {devices} devices (pid {sim.pid})", flush=True)
         wav: Path | None = None
         if not args.wav and _has_microphone():
             print('demo: listening on the microphone; say "hey jarvis, turn on the kitchen light"')
@@ -57,17 +181,19 @@ def _run(args: argparse.Namespace) -> int:
             wav = Path(args.wav) if args.wav else resources.demo_wav()
             if not args.wav:
                 print("demo: no microphone found; replaying the bundled demo WAV instead")
-            print(f"demo: replaying {wav}")
-        code: int = run_runtime(settings, home=home, wav=wav, printer=event_printer(False))
+            print(f"demo: replaying {wav}", flush=True)
+        check = TurnCheck()
+        show = event_printer(False)
+
+        def printer(event: PipelineEvent) -> None:
+            check.see(event)
+            show(event)
+
+        code: int = run_runtime(settings, home=home, wav=wav, printer=printer)
+        if wav is not None and code == 0 and (why := check.failure()):
+            print(f"demo: the replayed turn failed: {why}", file=sys.stderr)
+            return 1
         return code
-    finally:
-        sim.terminate()
-        try:
-            sim.wait(5)
-        except subprocess.TimeoutExpired:
-            sim.kill()
-        if broker is not None:
-            broker.close()
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -75,5 +201,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--home", help="home TOML or HA fixture YAML (default: devices/homes/demo.toml)")
     p.add_argument("--wav", help="replay this WAV instead of listening on the microphone")
     p.add_argument("--area", default="kitchen", help="the area this satellite stands in (default kitchen)")
+    p.add_argument("--broker", metavar="HOST:PORT",
+                   help="use this broker (one you own) instead of the demo's own; "
+                        "what the demo publishes there retained is removed on exit")  # fmt: skip
     add_domain_argument(p)
     p.set_defaults(func=_run)

@@ -1,5 +1,7 @@
-"""``edge simulate --home FILE [--broker HOST:PORT] [--toggle ID] [--fault ID=KIND] [--interactive]``:
-simulated devices on an MQTT broker (HA discovery + Zigbee2MQTT), until SIGINT/SIGTERM."""
+"""``edge simulate --home FILE [--broker HOST:PORT] [--toggle ID] [--fault ID=KIND] [--interactive]
+[--clean-retained]``: simulated devices on an MQTT broker (HA discovery + Zigbee2MQTT), until SIGINT/SIGTERM;
+with ``--clean-retained`` it takes back every retained message it published before it exits (the payload the
+topic held before it started, else none), so a broker it shares is left as it was."""
 
 from __future__ import annotations
 
@@ -12,11 +14,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from aiomqtt import MqttError
+
 from edge.commands._util import emit_json, settings_from_args
 from edge.context.address import with_broker
 from edge.context.homes import load_home
 from edge.context.mqtt import MqttSession, SessionSettings
-from edge.errors import ConfigError
+from edge.errors import ConfigError, EdgeError, ErrorCode
+from edge.lab.retained import read_retained
 from edge.lab.sim.device_model import Fault, parse_fault
 from edge.lab.sim.devices import DeviceSimulator
 
@@ -81,6 +86,16 @@ async def _simulate(args: argparse.Namespace) -> int:
     session_settings = dataclasses.replace(
         SessionSettings.from_mqtt(m, health=False), client_id=f"edge-sim-{home.name}", publish_timeout_s=10.0
     )
+    previous: dict[str, bytes] = {}
+    if args.clean_retained:  # what the broker held before, to put back what the simulator overwrites
+        try:
+            previous = await read_retained(m.host, m.port, "#")
+        except (MqttError, OSError, TimeoutError) as err:
+            raise EdgeError(
+                f"could not read the retained messages of {m.host}:{m.port}: {err}",
+                hint="is the broker up? --clean-retained reads them first to restore them on exit",
+                code=ErrorCode.BROKER_UNAVAILABLE,
+            ) from err
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -97,6 +112,9 @@ async def _simulate(args: argparse.Namespace) -> int:
         if args.interactive:
             tasks.append(asyncio.create_task(_interactive(sim, stop), name="simulate-prompt"))
         else:
+            with contextlib.suppress(TimeoutError):  # "ready" once the home is on the broker (or 10 s on)
+                async with asyncio.timeout(10):
+                    await sim.announced.wait()
             emit_json({"ready": True, "devices": len(home.devices), "broker": f"{m.host}:{m.port}"})
         await stop.wait()
         for task in tasks:
@@ -104,6 +122,8 @@ async def _simulate(args: argparse.Namespace) -> int:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        if args.clean_retained:
+            await sim.take_back(previous)
     return 0
 
 
@@ -119,5 +139,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--fault", action="append", default=[], metavar="ENTITY_ID=KIND",
                    help="inject a fault: none, no_response, wrong_state, slow, offline")  # fmt: skip
     p.add_argument("--interactive", action="store_true", help="read commands from stdin (" + HELP + ")")
+    p.add_argument("--clean-retained", action="store_true",
+                   help="on exit, delete every retained message it published")  # fmt: skip
     p.add_argument("--seed", type=int, default=0, help="seed for response delays")
     p.set_defaults(func=_run)

@@ -13,12 +13,14 @@ import json
 import logging
 import random
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from edge.context.homes import Home
 from edge.context.model import Capability, Device, DeviceState
 from edge.context.mqtt import Message, MqttSession
 from edge.context.wire import PayloadError, decode_command, encode_state
+from edge.errors import EdgeError
 from edge.lab.sim.device_model import Fault, manual_toggle, respond
 
 __all__ = ["DeviceSimulator", "discovery_config", "z2m_bridge_devices"]
@@ -128,7 +130,9 @@ class DeviceSimulator:
         self._by_command = {d.command_topic: d for d in home.devices.values() if d.command_topic}
         self._tasks: set[asyncio.Task[None]] = set()
         self.commands_seen = 0
+        self.retained: set[str] = set()  # every topic it published retained, for a clean-up on exit
         self._announced = False
+        self.announced = asyncio.Event()  # set once discovery and every state are on the broker
         session.add_listener(self._connection_changed)
 
     def _connection_changed(self, up: bool) -> None:
@@ -155,6 +159,7 @@ class DeviceSimulator:
 
     async def publish_state(self, device: Device) -> None:
         state = self.states.get(device.entity_id, DeviceState("unknown"))
+        self.retained.add(device.state_topic)
         await self.session.publish(device.state_topic, encode_state(device, state), qos=1, retain=True)
 
     async def announce(self) -> None:
@@ -164,9 +169,11 @@ class DeviceSimulator:
                 continue
             object_id = device.entity_id.partition(".")[2]
             topic = f"{self.discovery_prefix}/{device.domain}/{NODE_ID}/{object_id}/config"
+            self.retained.add(topic)
             await self.session.publish(topic, json.dumps(discovery_config(device)), qos=1, retain=True)
         if self.home.z2m:
             body = json.dumps(z2m_bridge_devices(self.home))
+            self.retained.add(f"{self.z2m_prefix}/bridge/devices")
             await self.session.publish(f"{self.z2m_prefix}/bridge/devices", body, qos=1, retain=True)
         for device in self.home.devices.values():
             if self.faults.get(device.entity_id) is not Fault.OFFLINE:
@@ -209,10 +216,30 @@ class DeviceSimulator:
         except Exception as err:  # the broker may be away; the next announce republishes
             log.warning("simulator: could not publish %s: %s", device.entity_id, err)
 
+    async def take_back(self, previous: Mapping[str, bytes], timeout_s: float = 3.0) -> int:
+        """Stop answering and take back every retained message it published: the payload a topic held
+        before (``previous``: topic -> payload, read before it started), else an empty retained payload
+        (which deletes it), so a broker it shared is left as it found it. Bounded by ``timeout_s``; the
+        number of topics taken back."""
+        for task in list(self._tasks):
+            task.cancel()
+        done = 0
+        try:
+            async with asyncio.timeout(timeout_s):
+                for topic in sorted(self.retained):
+                    await self.session.publish(
+                        topic, previous.get(topic, b""), qos=1, retain=True, wait_s=timeout_s
+                    )
+                    done += 1
+        except (TimeoutError, EdgeError) as err:
+            log.warning("simulator: took back %d of %d retained topics: %s", done, len(self.retained), err)
+        return done
+
     async def run(self) -> None:
         for topic in sorted(self._by_command):
             await self.session.subscribe(topic, qos=1)
         await self.announce()
         self._announced = True
+        self.announced.set()
         async for message in self.session.messages():
             self.handle(message)
