@@ -10,6 +10,7 @@ itself again. No broker: the satellite needs none.
 from __future__ import annotations
 
 import asyncio
+import threading
 import wave
 from collections.abc import Callable
 from pathlib import Path
@@ -28,10 +29,11 @@ from wyoming.satellite import PauseSatellite, RunSatellite
 from wyoming.snd import Played
 from wyoming.tts import Synthesize
 
+from edge.app import RuntimeOptions, run
 from edge.audio.io import read_audio
 from edge.audio.sources import ArraySource
 from edge.config import Settings, load_settings
-from edge.context.broker import free_port
+from edge.context.broker import MosquittoBroker, free_port, port_open
 from edge.errors import ConfigError
 from edge.events import PipelineEvent, WakeDetected
 from edge.events import Transcript as HeardText
@@ -39,6 +41,7 @@ from edge.pipeline import Emit, build_pipeline
 from edge.wyoming import Backend, Limits, Satellite, satellite_for, serve
 
 READ_S = 20.0
+DEMO_HOME = Path(__file__).resolve().parents[1] / "devices" / "homes" / "demo.toml"
 
 
 class Handler:
@@ -246,3 +249,53 @@ def test_no_satellite_without_the_microphone_or_in_local_mode() -> None:
     assert quiet is not None and quiet.end_stage is PipelineStage.HANDLE  # no speaker: no spoken answer asked
     with pytest.raises(ConfigError, match="satellite_mode"):
         load_settings("x86_64-dev", None, ['wyoming.satellite_mode="both"'])
+
+
+def test_edge_run_streams_to_home_assistant_instead_of_answering(
+    broker: MosquittoBroker, tmp_path: Path
+) -> None:
+    """``edge run`` with ``wyoming.enabled``: the runtime's own wiring (the microphone replaced by a paced WAV
+    with silence before the request, so Home Assistant connects first); its turn engine does not answer."""
+    wav = tmp_path / "later.wav"
+    demo = read_audio(DEMO)
+    with wave.open(str(wav), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(np.concatenate([np.zeros(16000 * 8, np.int16), demo]).astype("<i2").tobytes())
+    port = free_port()
+    cfg = load_settings("x86_64-dev", None, [
+        'mqtt.host="127.0.0.1"', f"mqtt.port={broker.port}", "wyoming.enabled=true",
+        f'wyoming.uri="tcp://127.0.0.1:{port}"', 'feedback.player="none"', 'feedback.tts="espeak-ng"',
+    ])  # fmt: skip
+    printed: list[str] = []
+    options = RuntimeOptions(
+        home=DEMO_HOME, wav=wav, realtime=True, db=tmp_path / "turns.sqlite3", settle_s=0.5
+    )
+    thread = threading.Thread(target=lambda: asyncio.run(run(cfg, options, lambda e: printed.append(e.type))))
+    thread.start()
+    try:
+
+        async def home_assistant() -> tuple[list[Event], bytes]:
+            for _ in range(600):
+                if port_open("127.0.0.1", port):
+                    break
+                await asyncio.sleep(0.1)
+            client = AsyncTcpClient("127.0.0.1", port)
+            await client.connect()
+            await client.write_event(Describe().event())
+            info = await read(client)
+            assert info is not None and Info.from_event(info).satellite is not None
+            await client.write_event(RunSatellite().event())
+            try:
+                return await stream_of_one_turn(client)
+            finally:
+                await client.disconnect()
+
+        seen, audio = asyncio.run(home_assistant())
+    finally:
+        thread.join(60)
+    run_pipeline = RunPipeline.from_event(next(e for e in seen if RunPipeline.is_type(e.type)))
+    assert run_pipeline.end_stage is PipelineStage.HANDLE  # no player: Home Assistant is asked for no audio
+    assert 1.0 < len(audio) / 32000 < 5.0
+    assert "wake" in printed and "voice_end" in printed and "transcript" not in printed
