@@ -1,7 +1,7 @@
 """The voice pipeline's ``TurnAudioSink`` hook (what the Wyoming satellite uses), with the real wake word,
 VAD and Whisper: a sink that takes a turn gets its audio after the wake word, in order and without gaps, up
 to the end of speech, and the device's own ASR and turn engine never see it; a sink that declines changes
-nothing."""
+nothing. Then the satellite's own logic against a recorded connection."""
 
 from __future__ import annotations
 
@@ -12,11 +12,17 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 from test_voice_support import DEMO, engines, settings
+from wyoming.asr import Transcript as WyTranscript
+from wyoming.audio import AudioStart, AudioStop
+from wyoming.error import Error
+from wyoming.event import Event
+from wyoming.info import Describe
 
 from edge.audio.io import read_audio
 from edge.audio.sources import ArraySource
 from edge.events import AudioChunk, PipelineEvent, Transcript, WakeDetected
 from edge.pipeline import Emit, build_pipeline
+from edge.wyoming import Satellite
 
 
 class Sink:
@@ -103,3 +109,55 @@ def test_a_wake_word_nobody_follows_ends_the_sink_turn(synth: Callable[..., Path
     assert handler.calls == []  # the device's engine is not told of a turn it did not have
     streamed_ms = sum(c.duration_ms for c in sink.chunks) if sink.chunks else 0.0
     assert 0 < streamed_ms <= settings().vad.no_speech_timeout_ms + 200
+
+
+class Link:
+    """A Home Assistant connection, recorded (the satellite's logic alone; the TCP path is in
+    test_wyoming_satellite.py)."""
+
+    def __init__(self, broken: bool = False) -> None:
+        self.peer = "ha"
+        self.broken = broken
+        self.sent: list[str] = []
+
+    async def send(self, event: Event) -> None:
+        if self.broken:
+            raise ConnectionResetError("gone")
+        self.sent.append(event.type)
+
+
+async def satellite_logic() -> None:
+    link, wake = Link(), WakeDetected("hey_jarvis", 0.9, 1000.0, "hey_jarvis")
+    chunk = AudioChunk(np.zeros(1280, np.int16), 1000.0)
+    satellite = Satellite(player=None)
+    assert not await satellite.turn_started(wake, "t0")  # not run by Home Assistant: the device answers
+    satellite.run(link)
+    assert await satellite.turn_started(wake, "t1")
+    await satellite.turn_audio("t1", chunk)
+    # Home Assistant's own VAD ended the request first: nothing more is streamed, no audio-stop
+    assert await satellite.on_event(link, WyTranscript(text="turn on the kitchen light").event())
+    await satellite.turn_audio("t1", chunk)
+    await satellite.turn_ended("t1", "speech_end")
+    assert link.sent == ["detection", "run-pipeline", "audio-start", "audio-chunk"]
+    # an error from its pipeline ends the turn too, and is not answered
+    assert await satellite.turn_started(wake, "t2")
+    assert await satellite.on_event(link, Error(text="stt failed", code="stt-no-text").event())
+    await satellite.turn_audio("t2", chunk)
+    assert link.sent.count("audio-chunk") == 1
+    # a spoken answer with no player on the device: "played" at once
+    await satellite.on_event(link, AudioStart(rate=22050, width=2, channels=1).event())
+    await satellite.on_event(link, AudioStop().event())
+    for _ in range(50):
+        if link.sent[-1] == "played":
+            break
+        await asyncio.sleep(0.01)
+    assert link.sent[-1] == "played"
+    assert not await satellite.on_event(link, Describe().event())  # left to the server
+    # a Home Assistant that cannot be written to loses the satellite; the turn stays the device's
+    broken = Link(broken=True)
+    satellite.run(broken)
+    assert not await satellite.turn_started(wake, "t3") and not satellite.running
+
+
+def test_the_satellite_stops_on_what_home_assistant_says() -> None:
+    asyncio.run(satellite_logic())

@@ -151,14 +151,12 @@ class Satellite:
     async def turn_started(self, wake: events.WakeDetected, turn_id: str) -> bool:
         if not self.running:
             return False
+        self._turn = turn_id  # a pause or transcript while these are written ends it (nothing streams)
         run = RunPipeline(start_stage=PipelineStage.ASR, end_stage=self.end_stage, wake_word_name=wake.word)
-        sent = await self._send(Detection(name=wake.word, timestamp=int(wake.t_ms)).event())
-        if not (sent and await self._send(run.event())):
-            return False
         start = AudioStart(rate=events.SAMPLE_RATE, width=2, channels=1, timestamp=0)
-        if not await self._send(start.event()):
-            return False
-        self._turn = turn_id
+        for event in (Detection(name=wake.word, timestamp=int(wake.t_ms)), run, start):
+            if not await self._send(event.event()):
+                return False  # Home Assistant is gone: the device answers this turn itself
         log.info("wyoming satellite: %s heard; streaming to Home Assistant", wake.word)
         return True
 
@@ -183,8 +181,11 @@ class Satellite:
         try:
             async with asyncio.timeout(SEND_TIMEOUT_S):
                 await link.send(event)
-        except (ConnectionError, OSError, TimeoutError) as err:
-            log.warning("wyoming satellite: %s cannot be reached (%s); streaming stops", link.peer, err)
+        except Exception as err:  # the microphone's task goes on whatever the socket does
+            log.warning(
+                "wyoming satellite: %s cannot be reached (%s: %s); the device answers by itself",
+                link.peer, type(err).__name__, err,
+            )  # fmt: skip
             self.detach(link)
             return False
         return True
