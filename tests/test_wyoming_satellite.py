@@ -111,6 +111,7 @@ async def stream_of_one_turn(client: AsyncTcpClient) -> tuple[list[Event], bytes
         if AudioChunk.is_type(event.type):
             chunk = AudioChunk.from_event(event)
             assert (chunk.rate, chunk.width, chunk.channels) == (16000, 2, 1)
+            assert chunk.timestamp is not None and abs(chunk.timestamp - len(audio) / 32) <= 1
             audio += chunk.audio
         if AudioStop.is_type(event.type):
             break

@@ -63,6 +63,7 @@ class Satellite:
         self._link: Link | None = None
         self._paused = True
         self._turn = ""  # the turn being streamed
+        self._t0_ms = 0.0  # its wake word's stream time
         self._answer: Recording | None = None
         self._playing: set[asyncio.Task[None]] = set()
 
@@ -152,6 +153,7 @@ class Satellite:
         if not self.running:
             return False
         self._turn = turn_id  # a pause or transcript while these are written ends it (nothing streams)
+        self._t0_ms = wake.t_ms  # chunk timestamps count from audio-start
         run = RunPipeline(start_stage=PipelineStage.ASR, end_stage=self.end_stage, wake_word_name=wake.word)
         start = AudioStart(rate=events.SAMPLE_RATE, width=2, channels=1, timestamp=0)
         for event in (Detection(name=wake.word, timestamp=int(wake.t_ms)), run, start):
@@ -163,7 +165,7 @@ class Satellite:
     async def turn_audio(self, turn_id: str, chunk: events.AudioChunk) -> None:
         if turn_id and turn_id == self._turn:
             audio = chunk.samples.astype("<i2").tobytes()
-            stamp = int(chunk.t_ms)
+            stamp = max(0, round(chunk.t_ms - self._t0_ms))
             await self._send(
                 AudioChunk(rate=events.SAMPLE_RATE, width=2, channels=1, audio=audio, timestamp=stamp).event()
             )
