@@ -42,7 +42,7 @@ from edge.turns.handler import EngineTurnHandler
 from edge.turns.mqtt_home import MqttHome
 from edge.wake.oww import load_wake_detector
 from edge.wiring import Turns, build_turns, learned_rewriter, make_speaker, rebuild_tables
-from edge.wyoming import Backend, Limits, serve
+from edge.wyoming import Backend, Limits, Satellite, satellite_for, serve
 
 __all__ = ["RuntimeOptions", "asr_vocabulary", "run_runtime"]
 
@@ -137,6 +137,7 @@ async def _wyoming_backend(
     *,
     listening: bool,
     vocabulary: Callable[[], Sequence[str]],
+    satellite: Satellite | None,
 ) -> Backend:
     """The Wyoming services on the runtime's own engines, turn driver and voice (docs/wyoming.md). A wake
     detector keeps the state of the stream it scores: beside the microphone the clients get their own."""
@@ -150,7 +151,7 @@ async def _wyoming_backend(
         names = [*dict.fromkeys([*parser.spec.templates, *names])]
     return Backend(
         settings, store.snapshot, recognizer=engines.recognizer, wake=wake, parser=parser,
-        driver=turns.driver, tts=tts, intents=names, vocabulary=vocabulary,
+        driver=turns.driver, tts=tts, intents=names, vocabulary=vocabulary, satellite=satellite,
     )  # fmt: skip
 
 
@@ -210,9 +211,12 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
                     return ()
                 return [*domain_words, *asr_vocabulary(store.snapshot())]
 
+            player = turns.speaker.player if turns.speaker is not None else None
+            wake_word = source is not None and not options.no_wake and engines.wake is not None
+            satellite = satellite_for(settings, player, wake_word=wake_word)  # Home Assistant's microphone
             pipeline = None if source is None else build_pipeline(
                 settings, source, handler, emit, no_wake=options.no_wake, engines=engines,
-                vocabulary=vocabulary,
+                vocabulary=vocabulary, sink=satellite,
             )  # fmt: skip
             async with asyncio.TaskGroup() as tg:
                 background = [
@@ -243,8 +247,9 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
                     )  # fmt: skip
                 if settings.wyoming.enabled:
                     backend = await _wyoming_backend(
-                        settings, engines, turns, store, listening=pipeline is not None, vocabulary=vocabulary
-                    )
+                        settings, engines, turns, store, listening=pipeline is not None,
+                        vocabulary=vocabulary, satellite=satellite,
+                    )  # fmt: skip
                     server = serve(settings.wyoming.uri, backend, Limits.from_settings(settings))
                     background.append(tg.create_task(server, name="wyoming"))
                 if pipeline is None:

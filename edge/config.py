@@ -243,8 +243,14 @@ class WyomingSettings:
     timeout_s: float = 30.0  # a connection idle this long (no event) is closed
     max_audio_s: float = 30.0  # audio of one request beyond this is refused with an error event
     max_text_chars: int = 1000  # text of one request (recognize, transcript, synthesize)
+    # the satellite role beside the microphone: "ha" (advertised; while Home Assistant runs the satellite,
+    # the audio after the wake word goes to its pipeline and the device's own turn engine leaves that
+    # utterance alone) or "local" (not advertised: the device's own turn engine answers everything)
+    satellite_mode: str = "ha"
 
     def __post_init__(self) -> None:
+        if self.satellite_mode not in ("ha", "local"):
+            raise ValueError(f'satellite_mode {self.satellite_mode!r} must be "ha" or "local"')
         if not self.uri.startswith(("tcp://", "unix://", "stdio://")):
             raise ValueError(f"uri {self.uri!r} must be tcp://HOST:PORT, unix://PATH or stdio://")
         if (

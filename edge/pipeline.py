@@ -27,7 +27,7 @@ from edge.audio.vad import VoiceActivityDetector, load_vad
 from edge.bus import Channel, ChannelClosed, Overflow
 from edge.config import Settings
 from edge.errors import EdgeError, ErrorCode, StageTimeout
-from edge.events import AudioChunk, EventType, PipelineEvent, Transcript, WakeDetected
+from edge.events import SAMPLE_RATE, AudioChunk, EventType, PipelineEvent, Transcript, WakeDetected
 from edge.listener import Listener, ListenerEvent, NoSpeech, TurnStarted, Utterance, VoiceStarted
 from edge.wake.base import WakeDetector
 from edge.wake.oww import load_wake_detector
@@ -38,6 +38,7 @@ __all__ = [
     "PipelineConfig",
     "PipelineEngines",
     "PipelineStats",
+    "TurnAudioSink",
     "TurnHandler",
     "VoicePipeline",
     "build_pipeline",
@@ -57,6 +58,21 @@ class TurnHandler(Protocol):
     async def on_transcript(self, transcript: Transcript, turn_id: str, emit: Emit) -> None: ...
 
     async def on_no_speech(self, turn_id: str, t_ms: float) -> None: ...
+
+
+class TurnAudioSink(Protocol):
+    """Takes the audio after a wake word instead of the device's own ASR and turn engine (the Wyoming
+    satellite streams it to Home Assistant). Called on the loop; each call must be bounded."""
+
+    async def turn_started(self, wake: WakeDetected, turn_id: str) -> bool:
+        """True: the sink takes this turn (its audio goes to the sink, not to ASR and the handler)."""
+        ...
+
+    async def turn_audio(self, turn_id: str, chunk: AudioChunk) -> None: ...
+
+    async def turn_ended(self, turn_id: str, reason: str) -> None:
+        """The listener's endpoint (``speech_end``, ``max_length``, ``timeout``, ``rewake``...)."""
+        ...
 
 
 class NullHandler:
@@ -125,8 +141,11 @@ class VoicePipeline:
         config: PipelineConfig,
         *,
         vocabulary: Callable[[], Sequence[str]] = tuple,
+        sink: TurnAudioSink | None = None,
     ) -> None:
         self.source = source
+        self.sink = sink
+        self._sink_turn = ""  # the turn whose audio goes to the sink
         self.engines = engines
         self.handler = handler
         self.emit = emit
@@ -198,21 +217,45 @@ class VoicePipeline:
                     break
                 events = await asyncio.to_thread(self.listener.process, chunk)
                 self._end_ms = max(self._end_ms, chunk.end_ms)
+                if self.sink is not None and self._sink_turn:
+                    await self.sink.turn_audio(self._sink_turn, chunk)
                 for event in events:
-                    await self._on_listener_event(event)
+                    await self._on_listener_event(event, chunk)
             for event in self.listener.finish():
                 await self._on_listener_event(event)
         finally:
             self.jobs.close()
 
-    async def _on_listener_event(self, event: ListenerEvent) -> None:
+    async def _to_sink(self, event: ListenerEvent, chunk: AudioChunk | None) -> bool:
+        """True when the sink has (or just took) this event's turn: its audio went there, not to ASR."""
+        if self.sink is None:
+            return False
+        if isinstance(event, TurnStarted) and event.wake is not None:
+            if not await self.sink.turn_started(event.wake, event.turn_id):
+                return False
+            self._sink_turn = event.turn_id
+            if chunk is not None and chunk.end_ms > event.wake.t_ms:  # the rest of the wake's chunk
+                skip = max(0, round((event.wake.t_ms - chunk.t_ms) * SAMPLE_RATE / 1000))
+                rest = AudioChunk(chunk.samples[skip:], chunk.t_ms + 1000.0 * skip / SAMPLE_RATE)
+                await self.sink.turn_audio(event.turn_id, rest)
+            return True
+        if not self._sink_turn or event.turn_id != self._sink_turn:
+            return False
+        if isinstance(event, Utterance | NoSpeech):
+            self._sink_turn = ""
+            await self.sink.turn_ended(event.turn_id, event.reason)
+        return True
+
+    async def _on_listener_event(self, event: ListenerEvent, chunk: AudioChunk | None = None) -> None:
+        sunk = await self._to_sink(event, chunk)
         if isinstance(event, TurnStarted):
             self._turns += 1
             if event.wake is not None:
                 wake = event.wake
                 data = {"word": wake.word, "score": round(wake.score, 3), "model": wake.model}
                 await self.emit(PipelineEvent(EventType.WAKE, wake.t_ms, event.turn_id, data))
-                await self.handler.on_wake(wake, event.turn_id)
+                if not sunk:
+                    await self.handler.on_wake(wake, event.turn_id)
         elif isinstance(event, VoiceStarted):
             await self.emit(PipelineEvent(EventType.VOICE_START, event.t_ms, event.turn_id))
         elif isinstance(event, Utterance):
@@ -222,14 +265,16 @@ class VoicePipeline:
                 "audio_ms": round(event.audio_ms, 1),
             }
             await self.emit(PipelineEvent(EventType.VOICE_END, event.speech_end_ms, event.turn_id, data))
-            await self.jobs.put(_Job(event, time.perf_counter()))
+            if not sunk:
+                await self.jobs.put(_Job(event, time.perf_counter()))
         elif isinstance(event, NoSpeech):
             if self.engines.wake is None:
                 self._turns -= 1  # continuous listening: an armed slot nobody spoke into is not a turn
             await self.emit(
                 PipelineEvent(EventType.ERROR, event.t_ms, event.turn_id, _no_speech_data(event.reason))
             )
-            await self.handler.on_no_speech(event.turn_id, event.t_ms)
+            if not sunk:
+                await self.handler.on_no_speech(event.turn_id, event.t_ms)
 
     async def _asr(self) -> None:
         try:
@@ -319,6 +364,7 @@ def build_pipeline(
     no_wake: bool = False,
     engines: PipelineEngines | None = None,
     vocabulary: Callable[[], Sequence[str]] = tuple,
+    sink: TurnAudioSink | None = None,
 ) -> VoicePipeline:
     """The pipeline for ``edge replay`` / ``edge run``: pass ``engines`` to reuse loaded models."""
     if engines is None:
@@ -326,4 +372,4 @@ def build_pipeline(
     elif no_wake and engines.wake is not None:
         engines = PipelineEngines(None, engines.vad, engines.recognizer)
     config = PipelineConfig.from_settings(settings, no_wake)
-    return VoicePipeline(source, engines, handler, emit, config, vocabulary=vocabulary)
+    return VoicePipeline(source, engines, handler, emit, config, vocabulary=vocabulary, sink=sink)

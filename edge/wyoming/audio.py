@@ -67,5 +67,9 @@ class Recording:
         self._parts.append(raw)
         self._size += len(raw)
 
+    def raw(self) -> bytes:
+        """The audio as received (``format``)."""
+        return b"".join(self._parts)
+
     def samples(self) -> npt.NDArray[np.int16]:
-        return to_16k(b"".join(self._parts), self.format)
+        return to_16k(self.raw(), self.format)

@@ -23,6 +23,7 @@ from edge.turns.driver import TurnDriver
 from edge.turns.heard import Heard
 from edge.turns.protocols import Parser
 from edge.wake.base import WakeDetector
+from edge.wyoming.satellite import Satellite
 
 __all__ = ["Backend", "Limits"]
 
@@ -54,7 +55,8 @@ class Backend:
     """The engines behind the services; any may be None (that service is then not offered).
 
     Blocking work (ASR, wake scoring, NLU) runs in a thread; one lock per engine, as the device loads each
-    model once. ``driver`` carries a ``handle`` request through the real turn engine."""
+    model once. ``driver`` carries a ``handle`` request through the real turn engine; ``satellite`` streams
+    the microphone after the wake word to a Home Assistant that runs it (``run-satellite``)."""
 
     settings: Settings
     snapshot: Callable[[], ContextSnapshot]
@@ -65,6 +67,7 @@ class Backend:
     tts: TTS | None = None
     intents: Sequence[str] = ()
     vocabulary: Callable[[], Sequence[str]] = tuple
+    satellite: Satellite | None = None  # the microphone's role for Home Assistant (wyoming.satellite_mode)
     _locks: Mapping[str, asyncio.Lock] = field(
         default_factory=lambda: {k: asyncio.Lock() for k in ("asr", "wake", "nlu", "tts")}
     )

@@ -25,6 +25,7 @@ from wyoming.handle import Handled, NotHandled
 from wyoming.info import Describe
 from wyoming.intent import Entity, Intent, NotRecognized, Recognize
 from wyoming.ping import Ping, Pong
+from wyoming.satellite import PauseSatellite, RunSatellite
 from wyoming.tts import Synthesize
 from wyoming.wake import Detect, Detection, NotDetected
 
@@ -59,10 +60,16 @@ class Connection:
         self._purpose = "asr"  # what the next audio is for: "asr" (the default) or "wake"
         self._wake_names: list[str] = []
         self._recording: Recording | None = None
+        self._write = asyncio.Lock()  # the satellite writes from the voice pipeline's task too
 
     async def send(self, event: Event) -> None:
-        async with asyncio.timeout(self.limits.timeout_s):
+        async with asyncio.timeout(self.limits.timeout_s), self._write:
             await async_write_event(event, self.writer)
+
+    def closed(self) -> None:
+        """The connection ended: a satellite it ran stops streaming."""
+        if self.backend.satellite is not None:
+            self.backend.satellite.detach(self)
 
     async def refuse(self, message: str, code: str = "bad-request") -> None:
         log.warning("wyoming %s: %s", self.peer, message)
@@ -80,7 +87,21 @@ class Connection:
             await self.refuse(f"bad {event.type!r} event: {err}")
 
     async def _dispatch(self, event: Event) -> None:
-        if Describe.is_type(event.type):
+        satellite = self.backend.satellite
+        if RunSatellite.is_type(event.type):
+            if satellite is None:
+                raise Refused(
+                    "this device is not a satellite here (it needs its microphone, `edge run`, and "
+                    'wyoming.satellite_mode = "ha")',
+                    "unsupported",
+                )
+            satellite.run(self)
+        elif PauseSatellite.is_type(event.type):
+            if satellite is not None:
+                satellite.pause(self)
+        elif satellite is not None and satellite.serves(self) and await satellite.on_event(self, event):
+            return  # the pipeline's answer to the satellite (transcript, spoken answer, ...)
+        elif Describe.is_type(event.type):
             await self.send(describe(self.backend).event())
         elif Ping.is_type(event.type):
             await self.send(Pong(text=Ping.from_event(event).text).event())
@@ -108,7 +129,8 @@ class Connection:
         else:
             raise Refused(
                 f"unknown event type {event.type!r}: this device serves describe, transcribe, "
-                "detect, audio-start/chunk/stop, recognize, transcript and synthesize",
+                "detect, audio-start/chunk/stop, recognize, transcript, synthesize and "
+                "run-satellite/pause-satellite",
                 "unsupported",
             )
 

@@ -13,6 +13,7 @@ from wyoming.info import (
     Info,
     IntentModel,
     IntentProgram,
+    Satellite,
     TtsProgram,
     TtsVoice,
     WakeModel,
@@ -50,11 +51,20 @@ def _model(name: str, description: str) -> dict[str, Any]:
 
 
 def describe(backend: Backend) -> Info:
-    """One program per service the backend can serve (a service without its engine is not advertised). No
-    ``satellite``: streaming the microphone to Home Assistant (``run-satellite``) is not served yet, and a
-    satellite advertised but silent would show in Home Assistant as a device that never hears anything."""
+    """One program per service the backend can serve (a service without its engine is not advertised).
+    ``satellite`` only beside the microphone with ``wyoming.satellite_mode = "ha"`` (a satellite advertised
+    but silent would show in Home Assistant as a device that never hears anything)."""
     settings = backend.settings
     info = Info()
+    if backend.satellite is not None:
+        words = [*settings.wake.words, *settings.wake.custom_models]
+        site, said = settings.satellite.site_id, ", ".join(map(phrase, words))
+        info.satellite = Satellite(
+            name=f"edge-{site}", attribution=ATTRIBUTION, installed=True, version=__version__,
+            description=f"ambient-edge {site}: the microphone after its own wake word ({said})",
+            area=settings.satellite.area or None, has_vad=True, active_wake_words=words,
+            max_active_wake_words=len(words), supports_trigger=False,
+        )  # fmt: skip
     if backend.recognizer is not None:
         asr = AsrModel(**_model(settings.asr.model, f"{backend.recognizer.name} {settings.asr.model}"))
         program = _program("the device's speech recognizer")

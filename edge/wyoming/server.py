@@ -71,6 +71,7 @@ async def serve(
             except Exception:  # a bug answering one client must never stop the server or the device
                 log.exception("wyoming %s: unexpected error; closing this connection", peer)
             finally:
+                conn.closed()
                 writer.close()
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(writer.wait_closed(), 2.0)
