@@ -115,7 +115,9 @@ test-vosk: models install-dev
 test-slow: models install-dev
 	$(BIN)/pytest -q -m slow
 
+# `bench memory`: each profile's stack loaded in a fresh process, its resident memory beside its budget
 bench: models
+	$(EDGE) bench memory
 	$(EDGE) bench runtime
 	$(EDGE) bench tts
 
