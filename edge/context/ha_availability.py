@@ -31,13 +31,15 @@ class Availability:
     template: str = ""
 
 
-def _entry(item: Mapping[str, Any], base: Mapping[str, Any], where: str) -> Availability:
-    topic = item.get("topic", item.get("availability_topic"))
+def _entry(item: Mapping[str, Any], base: Mapping[str, Any], where: str, top: bool = False) -> Availability:
+    """One entry of the ``availability`` list (``topic``, ``value_template``), or with ``top`` the config's
+    own ``availability_topic``/``availability_template`` (its ``value_template`` is the state's)."""
+    topic = item.get("availability_topic") if top else item.get("topic")
     if not isinstance(topic, str) or not topic:
         raise PayloadError(f"{where[:100]}: an availability entry needs a topic")
     available = item.get("payload_available", base.get("payload_available", "online"))
     not_available = item.get("payload_not_available", base.get("payload_not_available", "offline"))
-    template = item.get("value_template", item.get("availability_template", ""))
+    template = item.get("availability_template" if top else "value_template", "")
     return Availability(
         check_topic_name(topic, f"{where[:100]}: availability topic"),
         str(available)[:128],
@@ -53,7 +55,7 @@ def parse_availability(cfg: Mapping[str, Any], where: str) -> tuple[Availability
     if isinstance(listed, list):
         found.extend(_entry(item, cfg, where) for item in listed[:MAX_AVAILABILITY] if isinstance(item, dict))
     if isinstance(cfg.get("availability_topic"), str):
-        found.append(_entry(cfg, cfg, where))
+        found.append(_entry(cfg, cfg, where, top=True))
     return tuple(dict.fromkeys(found))
 
 

@@ -170,8 +170,9 @@ def _device(component: str, cfg: dict[str, Any], where: str, fallback_object: st
     if "name" in cfg:
         own = text_option(cfg.get("name"), "name", where)
         name = compose_name(device_name, own, explicit_null=cfg.get("name") is None)
-    else:
-        name = compose_name(device_name, "", explicit_null=False)
+    else:  # no name key: HA names the entity after its device class ("weather_sensor Temperature")
+        device_class_name = str(cfg.get("device_class", "")).replace("_", " ").capitalize()
+        name = compose_name(device_name, device_class_name, explicit_null=False)
     object_id = entity_object_id(component, cfg, name, fallback_object, where)
     device_class = text_option(cfg.get("device_class"), "device_class", where, 40)
     extra = _extra(cfg, where)

@@ -126,25 +126,30 @@ def decode_ha_state(
     attrs: dict[str, Any] = dict(previous.attributes) if previous else {}
     state = previous.state if previous else "unknown"
     tpl = templates(device)
-    matched = False
+    readings = 0  # what this topic carries for the device, and how many of them failed to render
+    failures: list[TemplateError] = []
     if topic == device.state_topic:
-        matched = True
+        readings += 1
         key = "state_template" if device.schema == "ha-template" else "value_template"
         source = tpl.get("state_value_template") or tpl.get(key)
-        raw = render_value(source, text, device.entity_id, state, key) if source else text
-        if raw and raw.lower() not in {"none", "null"}:
-            state = _state_word(device, raw)
-        if device.schema == "ha-template":
-            for tkey, attr in (("brightness_template", "brightness"),):
-                if tkey in tpl:
-                    value = render_value(tpl[tkey], text, device.entity_id, state, tkey)
-                    if value:
-                        attrs[attr] = round(clean_number(attr, _number(value, tkey)), 2)
-    failures: list[TemplateError] = []
+        try:
+            raw = render_value(source, text, device.entity_id, state, key) if source else text
+            if raw and raw.lower() not in {"none", "null"}:  # HA ignores an empty state
+                state = _state_word(device, raw)
+            if device.schema == "ha-template" and "brightness_template" in tpl:
+                value = render_value(
+                    tpl["brightness_template"], text, device.entity_id, state, "brightness_template"
+                )
+                if value:
+                    attrs["brightness"] = round(
+                        clean_number("brightness", _number(value, "brightness_template")), 2
+                    )
+        except TemplateError as failed:
+            failures.append(failed)
     for key, (tkey, attr) in _FEATURES.items():
         if device.extra.get(key) != topic:
             continue
-        matched = True
+        readings += 1
         try:
             value = render_value(tpl[tkey], text, device.entity_id, state, tkey) if tkey in tpl else text
             if value:
@@ -154,18 +159,14 @@ def decode_ha_state(
         except TemplateError as failed:
             failures.append(failed)
     if device.extra.get("json_attributes_topic") == topic:
-        matched = True
+        readings += 1
         _json_attributes(device, text, attrs)
-    if not matched:
+    if not readings:
         raise PayloadError(f"{topic[:100]}: not a state topic of {device.entity_id}")
-    if (
-        failures
-        and topic != device.state_topic
-        and len(failures) == sum(1 for k in _FEATURES if device.extra.get(k) == topic)
-    ):
+    if failures and len(failures) == readings:
         raise failures[0]  # nothing on this topic could be read: keep the previous state, say why once
-    for failure in failures:
-        log.warning("%s", str(failure)[:300])
+    for failure in failures:  # Tasmota's {"Dimmer":50} has no POWER: HA reads what it can, so do we
+        log.debug("%s", str(failure)[:300])
     return DeviceState(state, attrs, t_ms)
 
 
