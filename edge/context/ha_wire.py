@@ -97,6 +97,11 @@ def _feature(device: Device, attr: str, text: str, attrs: dict[str, Any], what: 
         low = float(device.extra.get("position_closed", 0))
         high = float(device.extra.get("position_open", 100))
         attrs[attr] = round(clean_number(attr, (raw - low) * 100 / ((high - low) or 100)), 2)
+    elif attr == "percentage":  # HA's ranged_value_to_percentage over speed_range_min..speed_range_max
+        low = int(device.extra.get("speed_range_min", 1))
+        high = int(device.extra.get("speed_range_max", 100))
+        raw = clean_number("raw percentage", _number(text, what))
+        attrs[attr] = max(0, min(100, int((raw - (low - 1)) * 100 // max(1, high - low + 1))))
     else:
         attrs[attr] = round(clean_number(attr, _number(text, what)), 2)
 
