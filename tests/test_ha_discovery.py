@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from edge.actions.planner import make_command
 from edge.config import MQTTSettings, Settings
 from edge.context.ha_discovery import expand_abbreviations
+from edge.context.model import DeviceState
 from edge.context.mqtt import Message
 from edge.context.store import ContextStore
 from edge.dialog.responses import error_text
@@ -195,3 +197,23 @@ def test_a_template_that_fails_keeps_the_state_and_logs_one_line(caplog: pytest.
     assert store.snapshot().state_of("switch.kettle") == "on"
     lines = [r.getMessage() for r in caplog.records if "value_template" in r.getMessage()]
     assert len(lines) == 1 and "switch.kettle" in lines[0] and "{{ value_json.POWER }}" in lines[0]
+
+
+def test_optimistic_devices_are_done_once_sent() -> None:
+    store = _store()
+    _send(
+        store,
+        "homeassistant/cover/a/config",
+        {"name": "Awning", "command_topic": "aw/set", "optimistic": True},
+    )
+    _send(
+        store, "homeassistant/switch/b/config", {"name": "Bell", "command_topic": "bell/set"}
+    )  # no state topic
+    _send(
+        store, "homeassistant/switch/c/config", {"name": "Fan", "command_topic": "f/set", "state_topic": "f"}
+    )
+    devices = store.snapshot().devices
+    unknown = DeviceState("unknown")
+    assert not make_command(devices["cover.awning"], unknown, "open", None).awaits_report
+    assert not make_command(devices["switch.bell"], unknown, "turn_on", None).awaits_report
+    assert make_command(devices["switch.fan"], unknown, "turn_on", None).awaits_report

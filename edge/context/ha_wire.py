@@ -25,7 +25,7 @@ from edge.context.ha_templates import TemplateError, render_command, render_valu
 from edge.context.model import Device, DeviceState
 from edge.context.validate import PayloadError, check_json_depth, clean_number
 
-__all__ = ["decode_ha_state", "encode_ha_command", "templates"]
+__all__ = ["decode_ha_state", "encode_ha_command", "optimistic", "templates"]
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,16 @@ _TEXT_ATTRS = {"hvac_mode", "fan_mode", "hvac_action"}
 def templates(device: Device) -> Mapping[str, str]:
     found = device.extra.get("templates")
     return found if isinstance(found, Mapping) else {}
+
+
+def optimistic(device: Device) -> bool:
+    """HA's optimistic mode: declared (``optimistic: true``), or an HA-discovered entity with no topic to
+    report on; its commands are done once sent (nothing will confirm them)."""
+    if device.extra.get("optimistic") is True:
+        return True
+    if device.extra.get("transport") != "ha" or device.state_topic:
+        return False
+    return not any(device.extra.get(key) for key in _FEATURES)
 
 
 def _number(text: str, what: str) -> float:
