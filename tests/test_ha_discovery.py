@@ -12,7 +12,7 @@ import pytest
 from edge.actions.planner import make_command
 from edge.config import MQTTSettings, Settings
 from edge.context.ha_discovery import expand_abbreviations
-from edge.context.model import DeviceState
+from edge.context.model import Device, DeviceState
 from edge.context.mqtt import Message
 from edge.context.store import ContextStore
 from edge.dialog.responses import error_text
@@ -162,6 +162,7 @@ def test_zigbee2mqtt_availability_topic_reads_json_and_legacy() -> None:
         "availability_topic": "z/bulb/availability",
     }
     _send(store, "homeassistant/switch/bulb/config", cfg)
+    assert store.available("switch.bulb") is False  # an HA config's topic: unavailable until it speaks
     store.handle(Message("z/bulb/availability", b'{"state":"online"}'))
     assert store.available("switch.bulb") is True
     store.handle(Message("z/bulb/availability", b"offline"))
@@ -217,3 +218,18 @@ def test_optimistic_devices_are_done_once_sent() -> None:
     assert not make_command(devices["cover.awning"], unknown, "open", None).awaits_report
     assert not make_command(devices["switch.bell"], unknown, "turn_on", None).awaits_report
     assert make_command(devices["switch.fan"], unknown, "turn_on", None).awaits_report
+
+
+def test_a_zigbee2mqtt_device_availability_topic_counts_once_it_speaks() -> None:
+    store = _store()
+    extra = {"transport": "z2m", "availability_topic": "zigbee2mqtt/hall/availability"}
+    device = Device("light.hall", "hall", "light", command_topic="zigbee2mqtt/hall/set",
+                    state_topic="zigbee2mqtt/hall", schema="z2m", extra=extra)  # fmt: skip
+    store.registry.register(device, "zigbee2mqtt/bridge/devices")
+    assert "zigbee2mqtt/hall/availability" in store.subscriptions()
+    assert store.available("light.hall") is None  # Zigbee2MQTT's availability feature may be off
+    store.handle(Message("zigbee2mqtt/hall/availability", b'{"state":"offline"}'))
+    assert store.available("light.hall") is False
+    assert store.snapshot().state_of("light.hall") == "unavailable"
+    store.handle(Message("zigbee2mqtt/hall/availability", b"online"))
+    assert store.available("light.hall") is True

@@ -4,8 +4,10 @@ A config declares ``availability_topic`` (with ``payload_available``/``payload_n
 ``online``/``offline``, and ``availability_template``) or an ``availability`` list of such entries, and an
 ``availability_mode``: ``all`` (available when every topic says so), ``any`` (when one does) or ``latest``
 (the last message on any of them decides; the default). Until a topic has spoken its entity is
-unavailable, as in HA. Zigbee2MQTT's ``<prefix>/<friendly_name>/availability`` (``{"state":"online"}``
-or the legacy plain ``online``) reads the same way: a JSON object's ``state`` is the payload.
+unavailable, as in HA (a bare Zigbee2MQTT ``availability_topic`` counts only once it has spoken: its
+availability feature is off by default and then says nothing). Zigbee2MQTT's
+``<prefix>/<friendly_name>/availability`` (``{"state":"online"}`` or the legacy plain ``online``) reads the
+same way: a JSON object's ``state`` is the payload.
 """
 
 from __future__ import annotations

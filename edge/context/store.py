@@ -283,6 +283,8 @@ class ContextStore:
             return None
         mode = str(device.extra.get("availability_mode", "latest")) if device is not None else "latest"
         seen = self._avail_seen.get(entity_id, {})
+        if not seen and device is not None and "availability" not in device.extra:
+            return None  # Zigbee2MQTT's topic, silent while its availability feature is off: not a claim
         return combine(mode, seen, entries, self._avail_latest.get(entity_id, False))
 
     def _visible_states(self) -> dict[str, DeviceState]:
