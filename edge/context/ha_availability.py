@@ -18,9 +18,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from edge.context.ha_templates import render_value
+from edge.context.model import Device
 from edge.context.validate import PayloadError, check_topic_name
 
-__all__ = ["Availability", "availability_of", "combine", "decode_availability", "parse_availability"]
+__all__ = [
+    "Availability",
+    "AvailabilityTracker",
+    "availability_of",
+    "combine",
+    "decode_availability",
+    "parse_availability",
+]
 
 MAX_AVAILABILITY = 8
 
@@ -97,3 +105,38 @@ def combine(mode: str, seen: Mapping[str, bool], entries: tuple[Availability, ..
     if mode == "any":
         return any(seen.get(e.topic, False) for e in entries)
     return latest
+
+
+class AvailabilityTracker:
+    """What each entity's availability topics said last, and HA's verdict on it (the store's part)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, dict[str, bool]] = {}  # entity -> availability topic -> what it said
+        self._latest: dict[str, bool] = {}
+
+    def hear(self, device: Device, topic: str, payload: bytes) -> tuple[bool, bool]:
+        """(``topic`` is one of ``device``'s availability topics, what it said changed the record).
+        A failing availability template raises :class:`edge.context.ha_templates.TemplateError`."""
+        entries = [e for e in availability_of(device.extra) if e.topic == topic]
+        changed = False
+        for entry in entries:
+            said = decode_availability(entry, payload, device.entity_id)
+            if said is not None:
+                self._seen.setdefault(device.entity_id, {})[topic] = said
+                self._latest[device.entity_id] = said
+                changed = True
+        return bool(entries), changed
+
+    def forget(self, entity_id: str) -> None:
+        self._seen.pop(entity_id, None)
+        self._latest.pop(entity_id, None)
+
+    def verdict(self, device: Device) -> bool | None:
+        """True/False as HA decides; None when the device declares no availability, or only a bare
+        Zigbee2MQTT topic that has not spoken (its availability feature is off by default)."""
+        entries = availability_of(device.extra)
+        seen = self._seen.get(device.entity_id, {})
+        if not entries or (not seen and "availability" not in device.extra):
+            return None
+        mode = str(device.extra.get("availability_mode", "latest"))
+        return combine(mode, seen, entries, self._latest.get(device.entity_id, False))

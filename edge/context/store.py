@@ -23,7 +23,7 @@ from typing import Protocol
 from edge.bus import Channel, Overflow
 from edge.config import Settings
 from edge.context.changes import CoalescedChanges, StateChange
-from edge.context.ha_availability import availability_of, combine, decode_availability
+from edge.context.ha_availability import AvailabilityTracker
 from edge.context.ha_discovery import Announcement, parse_ha_config
 from edge.context.homes import Home
 from edge.context.model import ContextSnapshot, Device, DeviceState, Satellite
@@ -78,8 +78,7 @@ class ContextStore:
         self._devices = self.registry.devices
         self._topics = self.registry.topics
         self._states: dict[str, DeviceState] = {}
-        self._avail_seen: dict[str, dict[str, bool]] = {}  # entity -> availability topic -> what it said
-        self._avail_latest: dict[str, bool] = {}
+        self._availability = AvailabilityTracker()
         self._pending: OrderedDict[str, bytes] = OrderedDict()  # state before its device is known
         self._warned: set[str] = set()
         self._version = 1
@@ -231,8 +230,7 @@ class ContextStore:
     def _remove(self, entity_id: str, source: str) -> None:
         if self.registry.remove(entity_id, source):
             self._states.pop(entity_id, None)
-            self._avail_seen.pop(entity_id, None)
-            self._avail_latest.pop(entity_id, None)
+            self._availability.forget(entity_id)
             self._bump()
 
     def _apply_state(self, topic: str, payload: bytes) -> None:
@@ -241,14 +239,10 @@ class ContextStore:
             device = self._devices.get(entity_id)
             if device is None:
                 continue
-            entries = [e for e in availability_of(device.extra) if e.topic == topic]
-            for entry in entries:
-                said = decode_availability(entry, payload, entity_id)
-                if said is not None:
-                    self._avail_seen.setdefault(entity_id, {})[topic] = said
-                    self._avail_latest[entity_id] = said
-                    self._bump()
-            if entries and topic not in (device.state_topic, device.extra.get("json_attributes_topic")):
+            availability, changed = self._availability.hear(device, topic, payload)
+            if changed:
+                self._bump()
+            if availability and topic not in (device.state_topic, device.extra.get("json_attributes_topic")):
                 continue
             previous = self._states.get(entity_id)
             if device.schema in {"ha-basic", "ha-template"} or topic != device.state_topic:
@@ -278,14 +272,7 @@ class ContextStore:
         """Whether ``entity_id`` is available as its availability topics say (HA's rules, see
         :mod:`edge.context.ha_availability`); None when it declares no availability."""
         device = self._devices.get(entity_id)
-        entries = availability_of(device.extra) if device is not None else ()
-        if not entries:
-            return None
-        mode = str(device.extra.get("availability_mode", "latest")) if device is not None else "latest"
-        seen = self._avail_seen.get(entity_id, {})
-        if not seen and device is not None and "availability" not in device.extra:
-            return None  # Zigbee2MQTT's topic, silent while its availability feature is off: not a claim
-        return combine(mode, seen, entries, self._avail_latest.get(entity_id, False))
+        return self._availability.verdict(device) if device is not None else None
 
     def _visible_states(self) -> dict[str, DeviceState]:
         """The states as a snapshot shows them: an unavailable entity's state is "unavailable" (as in HA),
