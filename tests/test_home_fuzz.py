@@ -115,7 +115,8 @@ def test_real_discovery_examples_parse() -> None:
                    "dev": {"name": "Counter", "sa": "Kitchen"}}  # fmt: skip
     device = parse_ha_discovery("homeassistant/light/counter/config", json.dumps(abbreviated).encode())
     assert not isinstance(device, type(None))
-    assert getattr(device, "entity_id", "") == "light.counter"
+    # HA's naming (issue 15): the entity_id comes from the composed name, not the topic's object id
+    assert getattr(device, "entity_id", "") == "light.counter_light"
     assert getattr(device, "command_topic", "") == "kitchen/light2/set"
     assert getattr(device, "area", "") == "kitchen"
     assert getattr(device, "extra", {})["brightness_command_topic"] == "kitchen/light2/bri/set"

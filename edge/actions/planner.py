@@ -16,6 +16,7 @@ from edge.actions.deciders import COLORS, DECIDERS, STATELESS_DOMAINS, clean_are
 from edge.actions.effects import ACTION_CAPABILITY, EXPECTED_ATTRIBUTE, apply_action
 from edge.actions.safety import check_safety
 from edge.actions.undo import UndoJournal, restore_actions
+from edge.context.ha_wire import optimistic
 from edge.context.model import ContextSnapshot, Device, DeviceState
 from edge.context.wire import encode_command
 from edge.errors import ErrorCode
@@ -58,7 +59,7 @@ def current(intent: Intent) -> Intent:
 def make_command(device: Device, state: DeviceState, action: str, value: Any) -> DeviceCommand:
     """A command with its wire form and the state the device should report afterwards."""
     topic, payload = encode_command(device, action, value)
-    if device.domain in STATELESS_DOMAINS:  # a scene or script is activated and reports nothing back
+    if device.domain in STATELESS_DOMAINS or optimistic(device):  # nothing reports back: sent is done
         return DeviceCommand(device.entity_id, action, value, topic, payload, awaits_report=False)
     after = apply_action(device, state, action, value)
     attr = EXPECTED_ATTRIBUTE.get(action)

@@ -29,6 +29,7 @@ import logging
 import re
 from dataclasses import replace
 
+from edge.context.ha_availability import availability_of
 from edge.context.homes import Home
 from edge.context.model import Device
 from edge.context.validate import PayloadError, check_device
@@ -41,7 +42,8 @@ log = logging.getLogger(__name__)
 MAX_DEVICES = 2000
 MAX_LOGGED_SHARES = 1024
 _BASIC_STATE_KEYS = ("brightness_state_topic", "current_temperature_topic", "temperature_state_topic",
-                     "position_topic", "rgb_state_topic", "mode_state_topic")  # fmt: skip
+                     "position_topic", "rgb_state_topic", "mode_state_topic", "percentage_state_topic",
+                     "fan_mode_state_topic", "action_topic", "color_temp_state_topic")  # fmt: skip
 
 
 _Z2M_UNIQUE_ID = re.compile(r"^(0x[0-9a-fA-F]{16})_")
@@ -62,13 +64,20 @@ def _labels(device: Device) -> set[str]:
 
 
 def state_topics(device: Device) -> list[str]:
-    """The topics ``device`` reports its state on (one, or one per feature for HA's basic schema)."""
+    """The topics ``device`` reports on: its state (one, or one per feature for HA's basic and template
+    schemas), its ``json_attributes_topic`` and its availability topics."""
     topics = [device.state_topic] if device.state_topic else []
-    if device.schema == "ha-basic":
-        for key in _BASIC_STATE_KEYS:
-            value = device.extra.get(key)
-            if isinstance(value, str) and value and value not in topics:
-                topics.append(value)
+    basic = device.schema in {"ha-basic", "ha-template"}
+    keys = (*_BASIC_STATE_KEYS, "json_attributes_topic") if basic else ()
+    for key in keys:
+        value = device.extra.get(key)
+        if isinstance(value, str) and value and value not in topics:
+            topics.append(value)
+    if device.schema == "ha-json" and isinstance(device.extra.get("json_attributes_topic"), str):
+        topics.append(str(device.extra["json_attributes_topic"]))
+    for entry in availability_of(device.extra):
+        if entry.topic not in topics:
+            topics.append(entry.topic)
     return topics
 
 
@@ -234,3 +243,13 @@ class Registry:
 
     def owned_by(self, source: str) -> set[str]:
         return {eid for eid, owner in self._owner.items() if owner == source}
+
+    def owner(self, entity_id: str) -> str | None:
+        """The discovery source that announced ``entity_id`` (None: the home file's, or unknown)."""
+        return self._owner.get(entity_id)
+
+    def sources_under(self, source: str) -> dict[str, str]:
+        """``{source: entity_id}`` for ``source`` itself and the components of a device-based config
+        announced on it (``<topic>#<component id>``): what an empty config on ``source`` removes."""
+        prefix = source + "#"
+        return {own: eid for eid, own in self._owner.items() if own == source or own.startswith(prefix)}

@@ -23,7 +23,8 @@ from typing import Protocol
 from edge.bus import Channel, Overflow
 from edge.config import Settings
 from edge.context.changes import CoalescedChanges, StateChange
-from edge.context.discovery import Removal, parse_ha_discovery
+from edge.context.ha_availability import AvailabilityTracker
+from edge.context.ha_discovery import Announcement, parse_ha_config
 from edge.context.homes import Home
 from edge.context.model import ContextSnapshot, Device, DeviceState, Satellite
 from edge.context.mqtt import Message
@@ -77,6 +78,7 @@ class ContextStore:
         self._devices = self.registry.devices
         self._topics = self.registry.topics
         self._states: dict[str, DeviceState] = {}
+        self._availability = AvailabilityTracker()
         self._pending: OrderedDict[str, bytes] = OrderedDict()  # state before its device is known
         self._warned: set[str] = set()
         self._version = 1
@@ -105,11 +107,7 @@ class ContextStore:
         topic = message.topic
         try:
             if topic.startswith(self._discovery_prefix + "/") and topic.endswith("/config"):
-                result = parse_ha_discovery(topic, message.payload, self._discovery_prefix)
-                if isinstance(result, Removal):
-                    self._remove(result.entity_id, topic)
-                else:
-                    self._register(result, topic)
+                self._announce(topic, parse_ha_config(topic, message.payload, self._discovery_prefix))
             elif topic == f"{self._z2m_prefix}/bridge/devices":
                 self._register_z2m(topic, message.payload)
             elif topic in self._topics:
@@ -162,6 +160,46 @@ class ContextStore:
         problems: list[str] = []
         return parse_z2m_devices(payload, self._z2m_prefix, self._z2m_limit, problems), problems
 
+    def _announce(self, topic: str, announcements: list[Announcement]) -> None:
+        """HA discovery keyed as HA keys it: by discovery source. An empty config removes what its source
+        created (all components of a device config); a new config on a source updates the entity it
+        created, under the same entity_id (a rename is never a second entity); a device config's
+        components it no longer lists are removed; an entity_id another config already holds gets
+        ``_2``, ``_3``... as in HA."""
+        owned = self.registry.sources_under(topic)
+        listed = {a.source for a in announcements}
+        for source, entity_id in sorted(owned.items()):
+            if source != topic and source not in listed:
+                self._remove(entity_id, source)
+        for found in announcements:
+            current = owned.get(found.source)
+            if found.device is None:
+                removed = [(s, e) for s, e in owned.items() if found.source in (s, topic)]
+                for source, entity_id in removed:
+                    self._remove(entity_id, source)
+                continue
+            device = found.device
+            if current is not None:
+                device = replace(device, entity_id=current)
+            else:
+                device = replace(device, entity_id=self._free_entity_id(device.entity_id))
+            try:
+                self._register(device, found.source)
+            except PayloadError as err:
+                self._reject(found.source, str(err))
+
+    def _free_entity_id(self, entity_id: str) -> str:
+        if self.registry.owner(entity_id) is None or not self._is_ha_source(self.registry.owner(entity_id)):
+            return entity_id
+        for n in range(2, 100):
+            candidate = f"{entity_id[:120]}_{n}"
+            if self.registry.owner(candidate) is None and candidate not in self._devices:
+                return candidate
+        return entity_id
+
+    def _is_ha_source(self, source: str | None) -> bool:
+        return bool(source) and str(source).startswith(self._discovery_prefix + "/")
+
     def _register_z2m(self, topic: str, payload: bytes) -> None:
         self._apply_z2m(topic, *self._parse_z2m(payload))
 
@@ -192,6 +230,7 @@ class ContextStore:
     def _remove(self, entity_id: str, source: str) -> None:
         if self.registry.remove(entity_id, source):
             self._states.pop(entity_id, None)
+            self._availability.forget(entity_id)
             self._bump()
 
     def _apply_state(self, topic: str, payload: bytes) -> None:
@@ -200,8 +239,13 @@ class ContextStore:
             device = self._devices.get(entity_id)
             if device is None:
                 continue
+            availability, changed = self._availability.hear(device, topic, payload)
+            if changed:
+                self._bump()
+            if availability and topic not in (device.state_topic, device.extra.get("json_attributes_topic")):
+                continue
             previous = self._states.get(entity_id)
-            if device.schema == "ha-basic":
+            if device.schema in {"ha-basic", "ha-template"} or topic != device.state_topic:
                 new = decode_basic_state(device, topic, payload, previous, now_ms)
             else:
                 new = decode_json_state(device, payload, previous, now_ms)
@@ -225,16 +269,28 @@ class ContextStore:
         return self._states.get(entity_id)
 
     def available(self, entity_id: str) -> bool | None:
-        """Whether ``entity_id``'s device is reachable: None, no availability is tracked yet (Zigbee2MQTT
-        devices carry ``extra["availability_topic"]`` for the tracker to come)."""
-        return None
+        """Whether ``entity_id`` is available as its availability topics say (HA's rules, see
+        :mod:`edge.context.ha_availability`); None when it declares no availability."""
+        device = self._devices.get(entity_id)
+        return self._availability.verdict(device) if device is not None else None
+
+    def _visible_states(self) -> dict[str, DeviceState]:
+        """The states as a snapshot shows them: an unavailable entity's state is "unavailable" (as in HA),
+        its last attributes kept."""
+        states = dict(self._states)
+        for entity_id in self._devices:
+            if self.available(entity_id) is False:
+                last = states.get(entity_id)
+                attrs = last.attributes if last else {}
+                states[entity_id] = DeviceState("unavailable", attrs, last.t_ms if last else 0.0)
+        return states
 
     def snapshot(self, time: datetime | None = None) -> ContextSnapshot:
         """The home now (cached until the next change; ``time`` defaults to local now)."""
         if self._snapshot is None or time is not None:
             areas = tuple(dict.fromkeys([*(self.home.areas if self.home else ()),
                                          *(d.area for d in self._devices.values() if d.area)]))  # fmt: skip
-            snap = ContextSnapshot(self._version, self.satellite, dict(self._devices), dict(self._states),
+            snap = ContextSnapshot(self._version, self.satellite, dict(self._devices), self._visible_states(),
                                    time or datetime.now().astimezone(), areas,
                                    now_ms=self._clock() * 1000)  # fmt: skip
             if time is not None:

@@ -1,9 +1,9 @@
 """Device payloads on the wire: commands to send and states to read, for each schema.
 
-Schemas: ``ha-json`` (Home Assistant MQTT JSON schema: one JSON state topic, one JSON command topic),
-``ha-basic`` (HA basic schema: ``payload_on``/``payload_off`` plus per-feature topics such as
-``brightness_command_topic``, kept in ``Device.extra``) and ``z2m`` (Zigbee2MQTT JSON, in
-:mod:`edge.context.z2m_wire`; each function here hands a ``z2m`` device to it). Decoding is
+Schemas: ``ha-json`` (Home Assistant MQTT JSON schema: one JSON state topic, one JSON command topic, with
+``brightness_scale``), ``ha-basic`` and ``ha-template`` (HA basic/template schemas with their templates:
+:mod:`edge.context.ha_wire`) and ``z2m`` (Zigbee2MQTT JSON, in :mod:`edge.context.z2m_wire`; each function
+here hands a ``z2m`` device to it). Decoding is
 defensive: oversized, non-UTF-8, non-JSON or deeply nested payloads give :class:`PayloadError`, never a
 crash, and attributes are bounded in number and size.
 """
@@ -15,6 +15,7 @@ import math
 from typing import Any
 
 from edge.context import z2m_wire
+from edge.context.ha_wire import decode_ha_state, encode_ha_command, templates
 from edge.context.model import Device, DeviceState
 from edge.context.validate import PayloadError, check_json_depth, clean_number
 
@@ -91,6 +92,9 @@ def decode_json_state(
         clean = _scalar(value)
         if clean is None:
             continue
+        if key == "brightness" and isinstance(clean, int | float) and _scale(device) != 255:
+            raw = clean_number("raw brightness", float(clean))
+            clean = round(clean_number(key, raw * 255 / _scale(device)), 2)
         name = "current_position" if key == "position" else key
         if name in attrs or len(attrs) < MAX_ATTRIBUTES:
             attrs[name] = clean
@@ -103,92 +107,34 @@ def decode_json_state(
     return DeviceState(state, attrs, t_ms)
 
 
-_BASIC_TOPICS = {
-    "brightness_state_topic": "brightness",
-    "current_temperature_topic": "current_temperature",
-    "temperature_state_topic": "temperature",
-    "position_topic": "current_position",
-    "rgb_state_topic": "rgb_color",
-    "mode_state_topic": "hvac_mode",
-}
-
-
 def decode_basic_state(
     device: Device, topic: str, payload: bytes, previous: DeviceState | None, t_ms: float
 ) -> DeviceState:
-    """A basic-schema message on one of the device's state topics."""
+    """A basic- or template-schema message on one of the device's topics
+    (:func:`edge.context.ha_wire.decode_ha_state`); HA's vacuum reports JSON on its state topic."""
     if len(payload) > MAX_PAYLOAD_BYTES:
         raise PayloadError(f"{topic}: payload of {len(payload)} bytes is over {MAX_PAYLOAD_BYTES}")
     try:
         text = payload.decode("utf-8").strip()
     except UnicodeDecodeError as err:
         raise PayloadError(f"{topic}: payload is not UTF-8") from err
-    attrs: dict[str, Any] = dict(previous.attributes) if previous else {}
-    state = previous.state if previous else "unknown"
-    if topic == device.state_topic:
-        on = {str(device.extra.get("state_on", device.payload_on)), "ON"}
-        off = {str(device.extra.get("state_off", device.payload_off)), "OFF"}
-        if text in on and device.domain not in {"lock", "cover"}:
-            state = "on"
-        elif text in off and device.domain not in {"lock", "cover"}:
-            state = "off"
-        else:
-            state = _STATE_WORDS.get(text.upper(), text.lower()[:MAX_STRING])
-        return DeviceState(state, attrs, t_ms)
-    for key, attr in _BASIC_TOPICS.items():
-        if device.extra.get(key) == topic:
-            if attr == "rgb_color":
-                parts = text.split(",")
-                if len(parts) == 3 and all(p.strip().isdigit() for p in parts):
-                    attrs[attr] = [int(p) for p in parts]
-            elif attr == "hvac_mode":
-                state = text.lower()[:MAX_STRING]
-            else:
-                try:
-                    number = clean_number(attr, float(text)) if attr != "brightness" else float(text)
-                except ValueError as err:
-                    raise PayloadError(f"{topic}: expected a number, got {text[:40]!r}") from err
-                if attr == "brightness":
-                    scale = float(device.extra.get("brightness_scale", 255) or 255)
-                    number = clean_number(attr, clean_number("raw brightness", number) * 255 / scale)
-                attrs[attr] = round(number, 2)
-            return DeviceState(state, attrs, t_ms)
-    raise PayloadError(f"{topic}: not a state topic of {device.entity_id}")
+    if device.domain == "vacuum" and topic == device.state_topic and not templates(device):
+        return decode_json_state(device, payload, previous, t_ms)
+    return decode_ha_state(device, topic, text, previous, t_ms)
 
 
-def _basic_command(device: Device, action: str, value: Any) -> tuple[str, str]:
-    extra = device.extra
-    if action in {"turn_on", "turn_off"}:
-        return device.command_topic, device.payload_on if action == "turn_on" else device.payload_off
-    if action in {"lock", "unlock", "open", "close"}:
-        payload = str(extra.get(f"payload_{action}", _ACTION_STATE[action]))
-        return device.command_topic, payload
-    topic_for = {"set_brightness": "brightness_command_topic", "set_temperature": "temperature_command_topic",
-                 "set_position": "set_position_topic", "set_color": "rgb_command_topic",
-                 "set_percentage": "percentage_command_topic", "set_fan_mode": "fan_mode_command_topic",
-                 "start_mowing": "start_mowing_command_topic", "dock": "dock_command_topic",
-                 "clean_area": "send_command_topic"}  # fmt: skip
-    if action in topic_for and extra.get(topic_for[action]):
-        topic = str(extra[topic_for[action]])
-        if action == "set_fan_mode":
-            return topic, str(value)
-        if action in {"start_mowing", "dock"}:
-            return topic, str(extra.get(f"{action}_payload", action))
-        if action == "clean_area":
-            return topic, json.dumps({"command": "clean_area", "areas": list(value)}, separators=(",", ":"))
-        if action == "set_brightness":
-            scale = float(extra.get("brightness_scale", 255) or 255)
-            return topic, str(round(float(value) * scale / 100))
-        if action == "set_color":
-            return topic, ",".join(str(int(c)) for c in value)
-        return topic, f"{float(value):g}" if action == "set_temperature" else str(round(float(value)))
-    return device.command_topic, action
+def _scale(device: Device) -> float:
+    """A JSON light's ``brightness_scale`` (HA's default 255)."""
+    try:
+        return float(device.extra.get("brightness_scale", 255) or 255)
+    except (TypeError, ValueError):
+        return 255.0
 
 
 def encode_command(device: Device, action: str, value: Any = None) -> tuple[str, str]:
     """(topic, payload) that asks ``device`` to do ``action``."""
-    if device.schema == "ha-basic":
-        return _basic_command(device, action, value)
+    if device.schema in {"ha-basic", "ha-template"}:
+        return encode_ha_command(device, action, value)
     if device.schema == "z2m":
         return z2m_wire.encode_command(device, action, value)
     body: dict[str, Any]
@@ -196,7 +142,8 @@ def encode_command(device: Device, action: str, value: Any = None) -> tuple[str,
         body = {"state": _ACTION_STATE[action]}
     elif action == "set_brightness":
         pct = float(value)
-        body = {"state": "ON", "brightness": round(pct * 255 / 100)} if pct > 0 else {"state": "OFF"}
+        scaled = round(pct * _scale(device) / 100)
+        body = {"state": "ON", "brightness": scaled} if pct > 0 else {"state": "OFF"}
     elif action == "set_color":
         body = {"state": "ON", "color": dict(zip("rgb", (int(c) for c in value), strict=True))}
     elif action == "set_temperature":
@@ -228,7 +175,7 @@ def decode_command(device: Device, payload: bytes) -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     state = obj.get("state")
     if isinstance(obj.get("brightness"), int | float) and not isinstance(obj.get("brightness"), bool):
-        out.append(("set_brightness", round(float(obj["brightness"]) * 100 / 255, 1)))
+        out.append(("set_brightness", round(float(obj["brightness"]) * 100 / _scale(device), 1)))
     elif isinstance(state, str) and state.upper() in _COMMAND_STATE:
         out.append((_COMMAND_STATE[state.upper()], None))
     color = obj.get("color")

@@ -163,6 +163,10 @@ def error_text(entity_ids: Sequence[str], snapshot: ContextSnapshot, error: str 
         return f"I need you to confirm that first, so I left {names} alone."
     if error == "safety-refused":
         return f"I won't do that to {names} unless you ask me yourself."
+    unavailable = [e for e in entity_ids if snapshot.state_of(e) == "unavailable"]
+    if unavailable:  # its availability topic says it is offline (HA's "unavailable")
+        verb = "is" if len(unavailable) == 1 else "are"
+        return f"{_names(unavailable, snapshot).capitalize()} {verb} unavailable right now."
     return f"I couldn't reach {names}."
 
 

@@ -246,7 +246,7 @@ async def fuzz(port: int, n: int) -> dict[str, float]:
 
 async def flood(port: int, rate: float, seconds: float) -> dict[str, float]:
     async with rig(port, tag="flood") as r:
-        cfg = {"name": "chatty sensor", "schema": "json", "state_topic": CHATTY_STATE,
+        cfg = {"name": "chatty sensor", "object_id": "chatty", "schema": "json", "state_topic": CHATTY_STATE,
                "device_class": "temperature", "unit_of_measurement": "°C"}  # fmt: skip
         await r.runtime.publish(CHATTY_CONFIG, json.dumps(cfg), qos=1, retain=True)
         await until(lambda: "sensor.chatty" in r.store.snapshot().devices, 10)

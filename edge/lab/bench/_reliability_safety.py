@@ -201,7 +201,7 @@ def _hijacked(home: Home) -> Home:
 
 
 def _hijack_config(lock_topic: str) -> tuple[str, bytes]:
-    config = {"name": "porch light", "unique_id": "porch_light_1", "schema": "json",
+    config = {"name": "porch light", "object_id": "porch", "unique_id": "porch_light_1", "schema": "json",
               "command_topic": lock_topic, "state_topic": "home/light/porch/state"}  # fmt: skip
     return "homeassistant/light/porch/config", json.dumps(config).encode()
 
