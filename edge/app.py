@@ -64,6 +64,20 @@ class RuntimeOptions:
     listen: bool = True  # False: no microphone or file; the Wyoming server alone (``edge wyoming``)
 
 
+async def _settled(store: ContextStore, quiet_s: float = 0.4, limit_s: float = 5.0) -> None:
+    """Until the broker's retained messages have arrived: nothing new for ``quiet_s`` (at most ``limit_s``).
+    A fixed pause was too short on a loaded machine: the first replayed turn then met a home half known."""
+    loop = asyncio.get_running_loop()
+    start = last_change = loop.time()
+    seen = -1
+    while (now := loop.time()) - start < limit_s:
+        if store.handled != seen:
+            seen, last_change = store.handled, now
+        elif now - last_change >= quiet_s:
+            return
+        await asyncio.sleep(0.05)
+
+
 def asr_vocabulary(snapshot: ContextSnapshot) -> list[str]:
     """Words that bias ASR toward this home: command verbs, device names and aliases, areas."""
     words: list[str] = list(ASR_BIAS_PHRASES)
@@ -240,9 +254,9 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
                         )
                     )
                 if options.wav and broker_up:
-                    # a replay acts on the home as it is: wait briefly for retained discovery and state
+                    # a replay acts on the home as it is: wait for retained discovery and state to arrive
                     await session.wait_connected(5.0)
-                    await asyncio.sleep(min(options.settle_s, 1.0))
+                    await _settled(store, limit_s=max(5.0, options.settle_s))
                 elif options.wav:
                     log.warning(
                         "no MQTT broker at %s:%d: turns are understood but actions will fail",
