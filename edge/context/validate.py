@@ -40,6 +40,7 @@ __all__ = [
     "check_topic_filter",
     "check_topic_name",
     "clean_number",
+    "clean_scalar",
     "load_json",
 ]
 
@@ -238,6 +239,19 @@ def check_device(device: Device) -> Device:
         elif isinstance(value, float | int) and not isinstance(value, bool):
             clean_number(key, float(value))
     return device
+
+
+def clean_scalar(value: Any, max_string: int = 256) -> Any:
+    """A bounded, JSON-safe attribute value, or None to drop it."""
+    if isinstance(value, bool | int):
+        return value if isinstance(value, bool) or abs(value) < 2**53 else None
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        return value[:max_string]
+    if isinstance(value, list) and len(value) <= 8 and all(isinstance(v, int | float | str) for v in value):
+        return [v[:max_string] if isinstance(v, str) else v for v in value]
+    return None
 
 
 def load_json(payload: bytes, what: str, limit: int) -> Any:

@@ -11,13 +11,12 @@ crash, and attributes are bounded in number and size.
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 from edge.context import z2m_wire
 from edge.context.ha_wire import decode_ha_state, encode_ha_command, templates
 from edge.context.model import Device, DeviceState
-from edge.context.validate import PayloadError, check_json_depth, clean_number
+from edge.context.validate import PayloadError, clean_number, clean_scalar, load_json
 
 __all__ = [
     "MAX_PAYLOAD_BYTES",
@@ -42,31 +41,8 @@ _ACTION_STATE = {v: k for k, v in _COMMAND_STATE.items()}
 
 
 def parse_json(payload: bytes, what: str) -> Any:
-    """JSON from an MQTT payload, bounded in size and depth."""
-    if len(payload) > MAX_PAYLOAD_BYTES:
-        raise PayloadError(f"{what}: payload of {len(payload)} bytes is over {MAX_PAYLOAD_BYTES}")
-    try:
-        value = json.loads(payload.decode("utf-8"))
-    except UnicodeDecodeError as err:
-        raise PayloadError(f"{what}: payload is not UTF-8") from err
-    except RecursionError as err:
-        raise PayloadError(f"{what}: payload is nested too deeply") from err
-    except ValueError as err:
-        raise PayloadError(f"{what}: payload is not JSON ({err})") from err
-    return check_json_depth(value, what)
-
-
-def _scalar(value: Any) -> Any:
-    """A bounded, JSON-safe attribute value, or None to drop it."""
-    if isinstance(value, bool | int):
-        return value if isinstance(value, bool) or abs(value) < 2**53 else None
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, str):
-        return value[:MAX_STRING]
-    if isinstance(value, list) and len(value) <= 8 and all(isinstance(v, int | float | str) for v in value):
-        return [v[:MAX_STRING] if isinstance(v, str) else v for v in value]
-    return None
+    """JSON from an MQTT payload, bounded in size (64 KB) and depth."""
+    return load_json(payload, what, MAX_PAYLOAD_BYTES)
 
 
 def decode_json_state(
@@ -89,7 +65,7 @@ def decode_json_state(
             if all(isinstance(c, int) and not isinstance(c, bool) for c in rgb):
                 attrs["rgb_color"] = rgb
             continue
-        clean = _scalar(value)
+        clean = clean_scalar(value)
         if clean is None:
             continue
         if key == "brightness" and isinstance(clean, int | float) and _scale(device) != 255:
@@ -197,7 +173,7 @@ def decode_command(device: Device, payload: bytes) -> list[tuple[str, Any]]:
         return [*out, ("clean_area", [str(a)[:MAX_STRING] for a in areas[:8]])]
     command = obj.get("command")
     if isinstance(command, str) and command:
-        out.append((command[:32], _scalar(obj.get("media_title"))))
+        out.append((command[:32], clean_scalar(obj.get("media_title"))))
     return out
 
 

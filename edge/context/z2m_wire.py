@@ -12,12 +12,11 @@ gets Zigbee2MQTT's plain ones (``state``, ``brightness``, ``occupied_heating_set
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from typing import Any
 
 from edge.context.model import Device, DeviceState
-from edge.context.validate import PayloadError, clean_number, load_json
+from edge.context.validate import PayloadError, clean_number, clean_scalar, load_json
 
 __all__ = ["decode_command", "decode_state", "encode_command", "encode_state"]
 
@@ -44,19 +43,6 @@ def key(device: Device, name: str, default: str) -> str:
 
 def _on_off(device: Device) -> tuple[Any, Any]:
     return device.extra.get("value_on", "ON"), device.extra.get("value_off", "OFF")
-
-
-def _scalar(value: Any) -> Any:
-    """A bounded, JSON-safe attribute value, or None to drop it."""
-    if isinstance(value, bool | int):
-        return value if isinstance(value, bool) or abs(value) < 2**53 else None
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, str):
-        return value[:MAX_STRING]
-    if isinstance(value, list) and len(value) <= 8 and all(isinstance(v, int | float | str) for v in value):
-        return [v[:MAX_STRING] if isinstance(v, str) else v for v in value]
-    return None
 
 
 def _brightness_in(value: Any) -> int | None:
@@ -98,7 +84,7 @@ def decode_state(device: Device, payload: bytes, previous: DeviceState | None, t
             if all(isinstance(c, int) and not isinstance(c, bool) for c in rgb):
                 attrs["rgb_color"] = rgb
             continue
-        clean = _scalar(value)
+        clean = clean_scalar(value)
         if clean is not None and renamed.get(name) == "brightness":
             clean = _brightness_in(clean)
         if clean is not None and (name in renamed or name in attrs or len(attrs) < MAX_ATTRIBUTES):
@@ -113,7 +99,7 @@ def decode_state(device: Device, payload: bytes, previous: DeviceState | None, t
     if device.domain == "binary_sensor" and raw is not None and raw in (on, off):
         state = "on" if raw == on else "off"
     elif device.domain == "sensor" and isinstance(raw, int | float | str) and not isinstance(raw, bool):
-        state = str(_scalar(raw))
+        state = str(clean_scalar(raw))
     elif isinstance(raw, str) and raw:
         state = (
             "on"
