@@ -27,6 +27,7 @@ from edge.context.broker import port_open
 from edge.context.homes import load_home
 from edge.context.model import ContextSnapshot
 from edge.context.mqtt import MqttSession, SessionSettings
+from edge.context.settle import settled
 from edge.context.store import ContextStore
 from edge.dialog.tts import make_tts
 from edge.events import PipelineEvent
@@ -62,20 +63,6 @@ class RuntimeOptions:
     db: Path | None = None  # turn store (default: feedback.db_path)
     settle_s: float = 1.5  # after a replayed file ends, wait for the last turn's confirmations
     listen: bool = True  # False: no microphone or file; the Wyoming server alone (``edge wyoming``)
-
-
-async def _settled(store: ContextStore, quiet_s: float = 0.4, limit_s: float = 5.0) -> None:
-    """Until the broker's retained messages have arrived: nothing new for ``quiet_s`` (at most ``limit_s``).
-    A fixed pause was too short on a loaded machine: the first replayed turn then met a home half known."""
-    loop = asyncio.get_running_loop()
-    start = last_change = loop.time()
-    seen = -1
-    while (now := loop.time()) - start < limit_s:
-        if store.handled != seen:
-            seen, last_change = store.handled, now
-        elif now - last_change >= quiet_s:
-            return
-        await asyncio.sleep(0.05)
 
 
 def asr_vocabulary(snapshot: ContextSnapshot) -> list[str]:
@@ -256,7 +243,7 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
                 if options.wav and broker_up:
                     # a replay acts on the home as it is: wait for retained discovery and state to arrive
                     await session.wait_connected(5.0)
-                    await _settled(store, limit_s=max(5.0, options.settle_s))
+                    await settled(store, max(5.0, options.settle_s), quiet_s=0.4, need_change=False)
                 elif options.wav:
                     log.warning(
                         "no MQTT broker at %s:%d: turns are understood but actions will fail",

@@ -17,6 +17,7 @@ from edge.config import Settings
 from edge.context.address import with_broker
 from edge.context.homes import load_home
 from edge.context.mqtt import MqttSession, SessionSettings
+from edge.context.settle import settled
 from edge.context.store import ContextStore
 from edge.errors import ConfigError, EdgeError, ErrorCode
 from edge.inputfiles import parse_json
@@ -54,7 +55,7 @@ async def _act(args: argparse.Namespace, settings: Settings, intent: Intent) -> 
                 where = f"{settings.mqtt.host}:{settings.mqtt.port}"
                 hint = "start one, or pass --broker HOST:PORT"
                 raise EdgeError(f"no MQTT broker at {where}", hint=hint, code=ErrorCode.BROKER_UNAVAILABLE)
-            await _settle(store, args.wait)
+            await settled(store, args.wait, done=lambda: _all_known(store))
             snap = store.snapshot()
             res = resolve(intent.name, intent.slots, snap)
             emit_json({"resolve": res.outcome, "targets": list(res.targets), "scores": list(res.scores),
@@ -84,20 +85,10 @@ async def _act(args: argparse.Namespace, settings: Settings, intent: Intent) -> 
                 await task
 
 
-async def _settle(store: ContextStore, within_s: float) -> None:
-    """Wait until retained states stop arriving (or every configured device has one)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within_s
-    last, quiet_since = store.version, loop.time()
-    while loop.time() < deadline:
-        await asyncio.sleep(0.05)
-        if store.version != last:
-            last, quiet_since = store.version, loop.time()
-        known = store.home.devices if store.home else {}
-        if known and all(store.state(e) is not None for e in known):
-            return
-        if loop.time() - quiet_since > 0.5 and store.version > 1:
-            return
+def _all_known(store: ContextStore) -> bool:
+    """Every device the home file configures has reported a state."""
+    known = store.home.devices if store.home else {}
+    return bool(known) and all(store.state(e) is not None for e in known)
 
 
 def _run(args: argparse.Namespace) -> int:

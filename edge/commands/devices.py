@@ -29,19 +29,6 @@ __all__ = ["collect", "register", "summary"]
 QUIET_S = 0.7  # retained messages arrive in a burst: this long without a change ends the wait
 
 
-async def _settle(store: ContextStore, within_s: float) -> None:
-    """Until nothing new arrived for ``QUIET_S`` after something did, or ``within_s`` at most."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within_s
-    last, quiet_since = store.version, loop.time()
-    while loop.time() < deadline:
-        await asyncio.sleep(0.05)
-        if store.version != last:
-            last, quiet_since = store.version, loop.time()
-        elif store.version > 1 and loop.time() - quiet_since > QUIET_S:
-            return
-
-
 def _row(store: ContextStore, entity_id: str) -> dict[str, Any]:
     from edge.context.kinds import kind_of  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
 
@@ -68,6 +55,7 @@ async def collect(settings: Settings, home_file: Path | None, wait_s: float) -> 
     """Every entity the runtime knows after ``wait_s`` seconds (at most) on the broker, sorted by id."""
     from edge.context.homes import load_home  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
     from edge.context.mqtt import MqttSession, SessionSettings  # noqa: PLC0415 - lazy: as above
+    from edge.context.settle import settled  # noqa: PLC0415 - lazy: as above
     from edge.context.store import ContextStore  # noqa: PLC0415 - lazy: as above
 
     store = ContextStore(settings, load_home(home_file) if home_file else None)
@@ -83,7 +71,7 @@ async def collect(settings: Settings, home_file: Path | None, wait_s: float) -> 
             )  # fmt: skip
         task = asyncio.create_task(store.run(session), name="context-store")
         try:
-            await _settle(store, wait_s)
+            await settled(store, wait_s, quiet_s=QUIET_S)
         finally:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -1,0 +1,33 @@
+"""Waiting for a broker's retained messages to arrive before acting on the home they describe."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from edge.context.store import ContextStore
+
+__all__ = ["settled"]
+
+
+async def settled(
+    store: ContextStore,
+    limit_s: float,
+    *,
+    quiet_s: float = 0.5,
+    need_change: bool = True,
+    done: Callable[[], bool] | None = None,
+) -> None:
+    """Until the home stops changing: nothing new for ``quiet_s`` (after a first change when
+    ``need_change``: retained messages arrive in a burst), or ``done()`` says so, at most ``limit_s``."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit_s
+    last, quiet_since = store.handled, loop.time()
+    while loop.time() < deadline:
+        await asyncio.sleep(0.05)
+        if store.handled != last:
+            last, quiet_since = store.handled, loop.time()
+        if done is not None and done():
+            return
+        if (store.version > 1 or not need_change) and loop.time() - quiet_since >= quiet_s:
+            return
