@@ -18,14 +18,16 @@ async def settled(
     need_change: bool = True,
     done: Callable[[], bool] | None = None,
 ) -> None:
-    """Until the home stops changing: nothing new for ``quiet_s`` (after a first change when
-    ``need_change``: retained messages arrive in a burst), or ``done()`` says so, at most ``limit_s``."""
+    """Until the home stops changing: nothing new for ``quiet_s`` since the store subscribed (and after a
+    first change when ``need_change``: retained messages arrive in a burst), or ``done()`` says so, at most
+    ``limit_s``. Counting quiet from before the subscription let a loaded machine start a replay on a home
+    half known."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + limit_s
     last, quiet_since = store.handled, loop.time()
     while loop.time() < deadline:
         await asyncio.sleep(0.05)
-        if store.handled != last:
+        if store.handled != last or not store.subscribed:
             last, quiet_since = store.handled, loop.time()
         if done is not None and done():
             return

@@ -87,6 +87,7 @@ class ContextStore:
         self._waiters: dict[str, list[tuple[Callable[[DeviceState], bool], asyncio.Future[DeviceState]]]] = {}
         self.rejected = 0
         self.handled = 0
+        self.subscribed = False
 
     # -- registry -----------------------------------------------------------------------------------------
     def subscriptions(self) -> list[str]:
@@ -350,6 +351,7 @@ class ContextStore:
         for topic in self.subscriptions():
             await session.subscribe(topic)
         self.registry.take_ops()
+        self.subscribed = True  # what the broker retains arrives from now on (context.settle waits for it)
         count = 0
         z2m_list = f"{self._z2m_prefix}/bridge/devices"
         async for message in session.messages():
