@@ -66,7 +66,7 @@ if [ "${1:-}" = --in-root ]; then
     mount --bind "$CPUINFO" "$ROOT/proc/cpuinfo"
     mount --rbind /sys "$ROOT/sys"
     mount --rbind /dev "$ROOT/dev"
-    ro() { mkdir -p "$ROOT$2"; mount --bind "$1" "$ROOT$2"; mount -o remount,bind,ro "$ROOT$2"; }
+    ro() { [ ! -L "$ROOT$2" ] || rm "$ROOT$2"; mkdir -p "$ROOT$2"; mount --bind "$1" "$ROOT$2"; mount -o remount,bind,ro "$ROOT$2"; }
     ro "$MODELS" "$DEST/models/cache"
     for d in /opt/wheels /opt/pypi /opt/pypi-more; do [ -d "$d" ] && ro "$d" "$d"; done
     cmd=$1; shift
@@ -141,7 +141,8 @@ copy_in() {
   set -e
   mkdir -p "$ROOT$DEST"
   find "$ROOT$DEST" -mindepth 1 -maxdepth 1 ! -name .venv ! -name build -exec rm -rf {} +
-  git -C "$CHECKOUT" ls-files -z --cached --others --exclude-standard \
+  # models/cache is mounted instead (a worktree's symlink there is not matched by .gitignore's "models/cache/")
+  git -C "$CHECKOUT" ls-files -z --cached --others --exclude-standard | grep -zv '^models/cache' \
     | tar -C "$CHECKOUT" --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -C "$ROOT$DEST" -xf -
   mkdir -p "$ROOT$DEST/models/cache"
   # what pip on the host reads (index settings, constraints, CA certificates), and name resolution
