@@ -17,7 +17,7 @@ export HF_HUB_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: system-deps install install-dev models run test lint typecheck pytest test-vosk test-slow bench bench-nlu bench-learning \
-        bench-fleet bench-wake bench-barista bench-reliability models-nlu doctor wheel clean install-service
+        bench-fleet bench-wake bench-barista bench-reliability models-nlu doctor wheel clean install-service test-arm64
 
 # Setup prints one progress line per step ("[2/4] Python environment ... done (41 s)"); each step's whole
 # output (apt, pip, downloads) goes to build/logs/<step>.log, whose last lines are printed if it fails.
@@ -114,6 +114,12 @@ test-vosk: models install-dev
 
 test-slow: models install-dev
 	$(BIN)/pytest -q -m slow
+
+# The README's install and a subset of the tests on the Pi's architecture: Debian bookworm arm64 (cached in
+# build/arm64-root) under qemu-user with the Pi 4 CPU model (docs/appliance.md). Root (debootstrap, chroot,
+# mounts): run as root or with sudo. Needs the model cache (`make models`); not part of `make test`.
+test-arm64:
+	@$(if $(filter 0,$(shell id -u)),,sudo --preserve-env=EDGE_MODEL_DIR) scripts/test-arm64.sh
 
 # `bench memory`: each profile's stack loaded in a fresh process, its resident memory beside its budget
 bench: models
