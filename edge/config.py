@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import platform
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -19,7 +18,7 @@ from edge import resources
 from edge.boards import MODEL_FILE, match_board
 from edge.errors import ConfigError
 from edge.inputfiles import load_toml
-from edge.typed_merge import merge_into
+from edge.typed_merge import merge_into, parse_override
 
 log = logging.getLogger(__name__)
 
@@ -316,27 +315,6 @@ def _read_toml(path: Path, what: str) -> dict[str, Any]:
     return load_toml(path, what, CONFIG_HINT)
 
 
-def _parse_override(item: str) -> dict[str, Any]:
-    if "=" not in item:
-        raise ConfigError(f"override {item!r} must look like section.key=value", hint=OVERRIDE_HINT)
-    key, raw = item.split("=", 1)
-    parts = key.strip().split(".")
-    if any(not part.strip() for part in parts):
-        raise ConfigError(f"override {item!r} has an empty name in {key.strip()!r}", hint=OVERRIDE_HINT)
-    try:
-        value: Any = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
-        value = raw  # a bare word is a string
-    except RecursionError as err:
-        raise ConfigError(f"override {key.strip()}: its value nests too deeply", hint=OVERRIDE_HINT) from err
-    out: dict[str, Any] = {}
-    node = out
-    for part in parts[:-1]:
-        node = node.setdefault(part.strip(), {})
-    node[parts[-1].strip()] = value
-    return out
-
-
 def detect_profile(model_file: Path | None = None) -> str:
     """Pick a firmware profile from the board (``edge.boards``: the device-tree model string), else the dev
     profile; a board it does not know gets the closest safe profile and one log line saying so."""
@@ -362,7 +340,7 @@ def load_settings(
     if config is not None:
         settings = _merge_from(settings, _read_toml(config, "config file"), f"config file {config}")
     for item in overrides:
-        settings = _merge_from(settings, _parse_override(item), f"--set {item}")
+        settings = _merge_from(settings, parse_override(item, OVERRIDE_HINT), f"--set {item}")
     _validate(settings)
     return settings
 

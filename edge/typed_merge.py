@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import tomllib
 import types
 import typing
 from typing import Any, Literal, TypeVar
 
 from edge.errors import ConfigError
 
-__all__ = ["coerce_value", "merge_into"]
+__all__ = ["coerce_value", "merge_into", "parse_override"]
 
 S = TypeVar("S")
 
@@ -85,3 +86,25 @@ def merge_into(obj: S, values: dict[str, Any], where: str) -> S:
         return dataclasses.replace(obj, **changes)
     except ValueError as err:
         raise ConfigError(f"[{where.rstrip('.') or 'settings'}] {err}") from err
+
+
+def parse_override(item: str, hint: str) -> dict[str, Any]:
+    """``section.key=value`` (a TOML value, or a bare word as a string) as the nested dict it sets."""
+    if "=" not in item:
+        raise ConfigError(f"override {item!r} must look like section.key=value", hint=hint)
+    key, raw = item.split("=", 1)
+    parts = key.strip().split(".")
+    if any(not part.strip() for part in parts):
+        raise ConfigError(f"override {item!r} has an empty name in {key.strip()!r}", hint=hint)
+    try:
+        value: Any = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw  # a bare word is a string
+    except RecursionError as err:
+        raise ConfigError(f"override {key.strip()}: its value nests too deeply", hint=hint) from err
+    out: dict[str, Any] = {}
+    node = out
+    for part in parts[:-1]:
+        node = node.setdefault(part.strip(), {})
+    node[parts[-1].strip()] = value
+    return out

@@ -9,6 +9,7 @@ answered reads in one place. An answer that is no answer returns None: the utter
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Protocol
 
 from edge.actions.gate import CommandKey, VerdictKind, command_key
 from edge.config import SafetySettings
@@ -29,23 +30,14 @@ from edge.turns.teaching import Teaching
 __all__ = ["Answering"]
 
 
-class Answering:
-    """How the engine takes the answer to a question it asked."""
+class _Stages(Protocol):
+    """The engine's own stages, which an answer runs (defined by :class:`edge.turns.engine.TurnEngine`)."""
 
-    home: HomeView
-    gate: SafetySettings
-    services: Services | None
-    teaching: Teaching
-    _pending: Pending | None
-
-    # the engine's own stages, which an answer runs (defined by TurnEngine; declared here for the types)
-    async def _act(self, d: Draft, intents: tuple[Intent, ...], snapshot: ContextSnapshot) -> str:
-        raise NotImplementedError
+    async def _act(self, d: Draft, intents: tuple[Intent, ...], snapshot: ContextSnapshot) -> str: ...
 
     async def _execute(
         self, d: Draft, intents: tuple[Intent, ...], plans: list[PlanLike], snapshot: ContextSnapshot
-    ) -> Outcome:
-        raise NotImplementedError
+    ) -> Outcome: ...
 
     def _ask(
         self,
@@ -56,8 +48,17 @@ class Answering:
         keys: tuple[tuple[CommandKey, ...], ...],
         snapshot: ContextSnapshot,
         again: bool = False,
-    ) -> str:
-        raise NotImplementedError
+    ) -> str: ...
+
+
+class Answering(_Stages):
+    """How the engine takes the answer to a question it asked."""
+
+    home: HomeView
+    gate: SafetySettings
+    services: Services | None
+    teaching: Teaching
+    _pending: Pending | None
 
     async def _answer(self, d: Draft, pending: Pending, snapshot: ContextSnapshot) -> str | None:
         """The answer to our question; None when the user ignored it and asked something else."""
