@@ -160,18 +160,29 @@ def test_killing_the_demo_leaves_nothing_it_started(
     assert _retained(system_broker.port) == OWNER
 
 
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
 def test_killing_the_demo_on_a_named_broker_takes_back_what_it_published(
-    system_broker: MosquittoBroker, tmp_path: Path
+    sig: signal.Signals, system_broker: MosquittoBroker, tmp_path: Path
 ) -> None:
+    """SIGKILL runs none of the demo's clean-up: its simulator (ended by the parent-death signal) takes
+    back the simulated home and the runtime's own topics, its last will included."""
     proc = subprocess.Popen(
         _demo(tmp_path, "--broker", f"127.0.0.1:{system_broker.port}"),
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip
     try:
-        _started(proc)
+        pids = _started(proc)
         assert set(_retained(system_broker.port)) > set(OWNER)  # the simulated home is there now
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(30) == 128 + signal.SIGTERM
+        deadline = time.monotonic() + 120
+        while not _runtime_health(system_broker.port) and time.monotonic() < deadline:
+            time.sleep(0.3)  # the runtime is connected (its health retained) before it is killed
+        assert _runtime_health(system_broker.port), "the runtime never published its health"
+        proc.send_signal(sig)
+        assert proc.wait(30) == (128 + sig if sig is signal.SIGTERM else -sig)
+        deadline = time.monotonic() + 15
+        while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [p for p in pids if _alive(p)], f"left running after {sig.name}: {pids}"
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -179,3 +190,7 @@ def test_killing_the_demo_on_a_named_broker_takes_back_what_it_published(
         assert proc.stdout is not None
         proc.stdout.close()
     assert _retained(system_broker.port) == OWNER
+
+
+def _runtime_health(port: int) -> list[str]:
+    return [t for t in _retained(port) if t.endswith("/health") and t not in OWNER]

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import aiomqtt
 
-__all__ = ["clear_retained", "read_retained"]
+__all__ = ["clear_retained", "published_since", "read_retained", "restore_under"]
 
 log = logging.getLogger(__name__)
 
@@ -81,3 +81,23 @@ async def published_since(
         now = await read_retained(host, port, topic_filter, timeout_s=timeout_s)
         return set(now) - set(before)
     return set()
+
+
+async def restore_under(
+    host: str, port: int, topic_filter: str, before: dict[str, bytes], timeout_s: float = 5.0
+) -> int:
+    """Put the retained messages under ``topic_filter`` back as ``before`` held them: a topic retained now
+    that was not there is deleted, one whose payload changed gets its old payload back. For a runtime that
+    ended without its own clean-up (SIGKILL): its last will stays retained. The number of topics written;
+    a broker that is gone is logged, never raised."""
+    try:
+        now = await read_retained(host, port, topic_filter, timeout_s=timeout_s)
+        changed = sorted(t for t, body in now.items() if before.get(t) != body)
+        if changed:
+            async with asyncio.timeout(timeout_s), _client(host, port, timeout_s) as client:
+                for topic in changed:
+                    await client.publish(topic, before.get(topic, b""), qos=1, retain=True)
+    except (aiomqtt.MqttError, OSError, TimeoutError) as err:
+        log.warning("could not restore retained topics under %s on %s:%d: %s", topic_filter, host, port, err)
+        return 0
+    return len(changed)

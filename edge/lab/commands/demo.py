@@ -169,7 +169,9 @@ def _run(args: argparse.Namespace) -> int:
             site_topics = f"{m.base_topic}/{settings.satellite.site_id or 'default'}/#"
             before = asyncio.run(read_retained(m.host, m.port, site_topics))
             children.before_stop(lambda: _take_back_runtime_topics(settings, before))
-            sim_argv.append("--clean-retained")
+            # the simulator also puts the runtime's own topics back when it outlives the demo's clean-up
+            # (the demo killed with SIGKILL: the runtime's last will on <base>/<site>/health stays otherwise)
+            sim_argv += ["--clean-retained", "--restore", site_topics]
         sim = children.spawn(sim_argv, stdout=subprocess.PIPE)
         devices = _wait_ready(sim, READY_TIMEOUT_S)  # discovery and retained states are on the broker
         print(f"demo: simulated home {home.name} running: {devices} devices (pid {sim.pid})", flush=True)

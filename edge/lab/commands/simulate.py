@@ -1,7 +1,8 @@
 """``edge simulate --home FILE [--broker HOST:PORT] [--toggle ID] [--fault ID=KIND] [--interactive]
-[--clean-retained]``: simulated devices on an MQTT broker (HA discovery + Zigbee2MQTT), until SIGINT/SIGTERM;
-with ``--clean-retained`` it takes back every retained message it published before it exits (the payload the
-topic held before it started, else none), so a broker it shares is left as it was."""
+[--clean-retained [--restore FILTER]]``: simulated devices on an MQTT broker (HA discovery + Zigbee2MQTT),
+until SIGINT/SIGTERM; with ``--clean-retained`` it takes back every retained message it published before it
+exits (the payload the topic held before it started, else none), so a broker it shares is left as it was;
+``--restore FILTER`` also puts back what others changed under FILTER (the demo's runtime, killed)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from edge.context.address import with_broker
 from edge.context.homes import load_home
 from edge.context.mqtt import MqttSession, SessionSettings
 from edge.errors import ConfigError, EdgeError, ErrorCode
-from edge.lab.retained import read_retained
+from edge.lab.retained import read_retained, restore_under
 from edge.lab.sim.device_model import Fault, parse_fault
 from edge.lab.sim.devices import DeviceSimulator
 
@@ -124,6 +125,9 @@ async def _simulate(args: argparse.Namespace) -> int:
                 await task
         if args.clean_retained:
             await sim.take_back(previous)
+    if args.clean_retained:
+        for topic_filter in args.restore:  # e.g. a runtime killed with its parent: its last will
+            await restore_under(m.host, m.port, topic_filter, previous)
     return 0
 
 
@@ -141,5 +145,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--interactive", action="store_true", help="read commands from stdin (" + HELP + ")")
     p.add_argument("--clean-retained", action="store_true",
                    help="on exit, delete every retained message it published")  # fmt: skip
+    p.add_argument("--restore", action="append", default=[], metavar="TOPIC_FILTER",
+                   help="with --clean-retained: on exit, also put back what others changed under this filter "
+                        "(the demo's runtime: its last will when it was killed)")  # fmt: skip
     p.add_argument("--seed", type=int, default=0, help="seed for response delays")
     p.set_defaults(func=_run)
