@@ -28,6 +28,8 @@ def _run(args: argparse.Namespace) -> int:
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     extra = (f'satellite.area="{args.area}"',) if args.area else ()
+    if args.web:  # issue 19: the household page
+        extra = (*extra, "web.enabled=true")
     settings = with_broker(settings_from_args(args, extra), args.broker)
     return run_runtime(
         settings,
@@ -42,4 +44,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("run", parents=[common], help="the runtime on the microphone, acting over MQTT")
     add_runtime_arguments(p)
     p.add_argument("--wav", help="replay this file instead of listening (paced like a microphone)")
+    p.add_argument(
+        "--web", action="store_true", help="serve the household page (web.host:web.port; docs/web.md)"
+    )
     p.set_defaults(func=_run)
