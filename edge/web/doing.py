@@ -93,11 +93,12 @@ def bar_chart(
     peak = top if top is not None else max((v for _, v in bars), default=0.0)
     peak = peak or 1.0
     step = plot_w / max(len(bars), 1)
+    named = f" ({unit.strip()})" if unit else ""
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
-        f'<text x="2" y="13" class="chart-title">{escape(title)}</text>',
+        f'<text x="2" y="13" class="chart-title">{escape(title + named)}</text>',
         f'<line x1="{left}" y1="{head + plot_h}" x2="{width - 4}" y2="{head + plot_h}" class="axis"/>',
-        f'<text x="{left - 4}" y="{head + 8}" class="tick" text-anchor="end">{_fmt(peak)}{unit}</text>',
+        f'<text x="{left - 4}" y="{head + 8}" class="tick" text-anchor="end">{_fmt(peak)}</text>',
         f'<text x="{left - 4}" y="{head + plot_h}" class="tick" text-anchor="end">0</text>',
     ]
     for i, (label, value) in enumerate(bars):
@@ -111,7 +112,7 @@ def bar_chart(
         if len(bars) <= 16 or i % max(1, len(bars) // 8) == 0:
             parts.append(
                 f'<text x="{x + step * 0.35:.1f}" y="{height - 16}" class="tick" text-anchor="middle">'
-                f"{escape(label[-5:])}</text>"
+                f"{escape(label[:9])}</text>"
             )
     parts.append("</svg>")
     return "".join(parts)

@@ -157,7 +157,7 @@ class Pages:
 
     async def doing(self, request: web.Request) -> web.Response:
         figures = doing(await self._run(partial(reads.all_turns, self.ctx.db)))
-        days = [(f.day, f) for f in figures.days]
+        days = [(f.day[5:], f) for f in figures.days]  # MM-DD under each bar
         charts = {
             "defects": bar_chart(
                 "Defect rate per day", [(d, 100 * (f.defect_rate or 0.0)) for d, f in days], unit="%", top=100

@@ -170,10 +170,10 @@ async def serve(ctx: WebContext, *, ready: asyncio.Future[int] | None = None) ->
     """Serve the page on ``web.host``:``web.port`` until cancelled; ``ready`` gets the bound port."""
     settings = ctx.settings.web
     token = await asyncio.to_thread(web_token, ctx.settings)
-    runner = web.AppRunner(make_app(ctx, token), access_log=None, handle_signals=False)
+    runner = web.AppRunner(make_app(ctx, token), access_log=None, handle_signals=False, shutdown_timeout=2.0)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, settings.host, settings.port, shutdown_timeout=2.0)
+        site = web.TCPSite(runner, settings.host, settings.port)
         try:
             await site.start()
         except OSError as err:
