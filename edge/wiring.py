@@ -20,6 +20,7 @@ from edge.config import Settings
 from edge.context.model import Device
 from edge.dialog.playback import make_player
 from edge.dialog.tts import Speaker, make_tts
+from edge.errors import ConfigError
 from edge.feedback.record import FeedbackSignal, Label, TurnRecord
 from edge.feedback.recorder import FeedbackRecorder
 from edge.feedback.store import TurnQuery, TurnStore
@@ -206,7 +207,11 @@ def learned_rewriter(
         )
     layer = _global_layer(settings)
     rewriter = learner.rewriter() if layer is None else BoundRewriter(learner.rewriter(), layer)
-    vetoed = Household(folder).load().vetoed
+    try:
+        vetoed = Household(folder).load().vetoed
+    except ConfigError as err:  # the household's vetoes cannot be read: nothing learned is applied
+        log.error("learned rewrites are off: %s (%s)", err, err.hint)
+        return None
     return VetoedRewriter(rewriter, vetoed) if vetoed else rewriter
 
 
