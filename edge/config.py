@@ -264,17 +264,13 @@ class WyomingSettings:
             raise ValueError("max_connections, timeout_s, max_audio_s and max_text_chars must be positive")
 
 
-# -- web (issue 19) --
 @dataclass(frozen=True, slots=True)
-class WebSettings:
-    """The household page (docs/web.md): ``edge run --web`` or ``enabled``; on this machine alone unless
-    ``host`` names the LAN; ``token`` "" creates one in ``<paths.state_dir>/web/token`` (0600)."""
-
+class WebSettings:  # issue 19: the household page (docs/web.md); token "" creates <state_dir>/web/token
     enabled: bool = False
-    host: str = "127.0.0.1"
+    host: str = "127.0.0.1"  # this machine only, unless the LAN is named here
     port: int = 8780
     token: str = ""
-    turns_shown: int = 100  # the newest turns on the Today page
+    turns_shown: int = 100
 
     def __post_init__(self) -> None:
         if not self.host or not 0 <= self.port <= 65535 or not 1 <= self.turns_shown <= 1000:
@@ -283,7 +279,6 @@ class WebSettings:
             raise ValueError("token must be at least 8 characters (or empty: one is created)")
 
 
-# -- end web --
 @dataclass(frozen=True, slots=True)
 class PathSettings:
     model_dir: str = ""  # "" means $EDGE_MODEL_DIR, else default_model_cache()

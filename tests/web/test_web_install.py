@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from web_home import make_home
 
+from edge.config import load_settings
+from edge.errors import ConfigError
 from edge.learning.household import Household
 from edge.web.changes import set_sync
 
@@ -72,3 +74,13 @@ def test_edge_sync_sends_nothing_once_the_household_switched_it_off(tmp_path: Pa
     )  # fmt: skip
     assert out.returncode != 0
     assert "switched fleet sync off on its page" in out.stderr, out.stderr[-1000:]
+
+
+@pytest.mark.parametrize(
+    ("override", "words"),
+    [("web.token=short", "at least 8 characters"), ("web.port=70000", "port in 0..65535")],
+)
+def test_a_bad_web_setting_names_itself(override: str, words: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_settings("x86_64-dev", None, [override])
+    assert f"--set {override}" in str(err.value) and words in str(err.value)
