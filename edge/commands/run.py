@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.web:  # issue 19: the household page
         extra = (*extra, "web.enabled=true")
     settings = with_broker(settings_from_args(args, extra), args.broker)
+    if settings.web.enabled:  # issue 19: say where the household page is (stderr: --json keeps stdout)
+        from edge.web.server import token_file  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
+
+        page = f"http://{settings.web.host}:{settings.web.port}/"
+        print(f"edge run: the household page on {page} (token: {token_file(settings)})", file=sys.stderr)
     return run_runtime(
         settings,
         home=Path(args.home) if args.home else None,

@@ -33,7 +33,7 @@ from edge.web.security import (
     same_origin,
 )  # fmt: skip
 
-__all__ = ["make_app", "serve", "web_token"]
+__all__ = ["make_app", "serve", "token_file", "web_token"]
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024  # the biggest form the page sends is a few hundred bytes
@@ -44,7 +44,8 @@ def web_token(settings: Settings) -> str:
     return settings.web.token or load_or_create_token(Path(settings.paths.state_dir) / "web" / "token")
 
 
-def _token_file(settings: Settings) -> str:
+def token_file(settings: Settings) -> str:
+    """Where the household finds the token: the setting, or the file the page creates."""
     return "web.token" if settings.web.token else str(Path(settings.paths.state_dir) / "web" / "token")
 
 
@@ -109,7 +110,7 @@ def make_app(ctx: WebContext, token: str) -> web.Application:
         return web.Response(text=css, content_type="text/css", headers={"Cache-Control": "max-age=3600"})
 
     async def login_form(request: web.Request) -> web.Response:
-        return pages.render(request, "login.html", "Log in", token_file=_token_file(ctx.settings), nav=())
+        return pages.render(request, "login.html", "Log in", token_file=token_file(ctx.settings), nav=())
 
     async def login(request: web.Request) -> web.Response:
         form = await request.post()
@@ -117,7 +118,7 @@ def make_app(ctx: WebContext, token: str) -> web.Application:
         if not isinstance(given, str) or not guard.token_ok(given.strip()):
             await asyncio.sleep(0.5)  # a guess costs time
             return pages.render(
-                request, "login.html", "Log in", status=401, token_file=_token_file(ctx.settings), nav=(),
+                request, "login.html", "Log in", status=401, token_file=token_file(ctx.settings), nav=(),
                 error="That token is not this home's: check web.token or the token file.",
             )  # fmt: skip
         sid, _session = guard.open_session(time.time())
@@ -183,9 +184,7 @@ async def serve(ctx: WebContext, *, ready: asyncio.Future[int] | None = None) ->
             ) from err
         port = runner.addresses[0][1] if runner.addresses else settings.port
         _lan_warning(settings.host)
-        log.info(
-            "household page at http://%s:%d/ (token: %s)", settings.host, port, _token_file(ctx.settings)
-        )
+        log.info("household page at http://%s:%d/ (token: %s)", settings.host, port, token_file(ctx.settings))
         if ready is not None and not ready.done():
             ready.set_result(int(port))
         await asyncio.Event().wait()
