@@ -9,6 +9,7 @@ a store that does not exist yet reads as empty instead of being created.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from edge.learning.household import Change, Choices, Household, RewritePair
 from edge.learning.loop import TableVersions
 from edge.learning.tables import RewriteRule
 from edge.learning.tracking import ArmCounts, decide, track_outcomes
+from edge.sync.identity import period_bounds
 from edge.sync.payloads import WeeklyReport
 from edge.sync.service import pending_reports
 
@@ -165,8 +167,9 @@ def sync_content(settings: Settings, folder: Path, db: Path) -> SyncContent:
     off = Household(folder).load().sync_off
     if not db.is_file():
         return SyncContent((), (), settings.sync.enabled, off)
-    everything = pending_reports(settings, db, include_current=True)
-    ended = {r.period for r in pending_reports(settings, db)}
+    now = time.time()
+    everything = pending_reports(settings, db, now=now, include_current=True)
+    ended = {r.period for r in everything if period_bounds(r.period)[1] <= now}  # pending_reports' own rule
     return SyncContent(
         tuple(r for r in everything if r.period in ended),
         tuple(r for r in everything if r.period not in ended),
