@@ -14,7 +14,7 @@ import hmac
 import os
 import secrets
 import stat
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,8 @@ __all__ = [
 COOKIE = "edge_session"
 MAX_SESSIONS = 64
 SESSION_S = 30 * 86_400.0
+MAX_FAILURES = 10  # wrong tokens within LOCK_S: then every try waits until the window has passed
+LOCK_S = 60.0
 OPEN_PATHS = frozenset({"/login", "/static/style.css"})
 
 
@@ -74,6 +76,14 @@ class Guard:
         self._token = token
         self._sessions: OrderedDict[str, Session] = OrderedDict()
         self._flash: dict[str, str] = {}  # sid -> what the last change did, shown on the next page
+        self._failures: deque[float] = deque(maxlen=MAX_FAILURES)
+
+    def locked(self, now: float) -> bool:
+        """Too many wrong tokens lately: no token is checked (so guessing goes no faster) until they age."""
+        return len(self._failures) == MAX_FAILURES and now - self._failures[0] < LOCK_S
+
+    def failed(self, now: float) -> None:
+        self._failures.append(now)
 
     def token_ok(self, given: str) -> bool:
         return hmac.compare_digest(given.encode(), self._token.encode())
@@ -111,9 +121,14 @@ class Guard:
             return None
         return session
 
-    def bearer(self, request: web.Request) -> bool:
+    def bearer(self, request: web.Request, now: float) -> bool:
         scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-        return scheme.lower() == "bearer" and bool(given) and self.token_ok(given.strip())
+        if scheme.lower() != "bearer" or not given or self.locked(now):
+            return False
+        if self.token_ok(given.strip()):
+            return True
+        self.failed(now)
+        return False
 
 
 GUARD: web.AppKey[Guard] = web.AppKey("guard", Guard)

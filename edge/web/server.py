@@ -79,8 +79,9 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         )
     if request.path in OPEN_PATHS or request.match_info.http_exception is not None:
         return await handler(request)  # the login form, the stylesheet, or a 404/405 that reads nothing
-    bearer = guard.bearer(request)
-    session = None if bearer else guard.session(request, time.time())
+    now = time.time()
+    bearer = guard.bearer(request, now)
+    session = None if bearer else guard.session(request, now)
     if not bearer and session is None:
         if changes:
             raise web.HTTPUnauthorized(text="log in first: open /login")
@@ -115,7 +116,11 @@ def make_app(ctx: WebContext, token: str) -> web.Application:
     async def login(request: web.Request) -> web.Response:
         form = await request.post()
         given = form.get("token")
+        now = time.time()
+        if guard.locked(now):
+            raise web.HTTPTooManyRequests(text="too many wrong tokens: wait a minute, then try again")
         if not isinstance(given, str) or not guard.token_ok(given.strip()):
+            guard.failed(now)
             await asyncio.sleep(0.5)  # a guess costs time
             return pages.render(
                 request, "login.html", "Log in", status=401, token_file=token_file(ctx.settings), nav=(),

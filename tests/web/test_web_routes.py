@@ -3,6 +3,7 @@ every change, a clear 4xx for bad input, nothing changed by a GET, and each chan
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 from collections.abc import AsyncIterator
@@ -68,6 +69,21 @@ def test_every_route_needs_the_household_token(tmp_path: Path) -> None:
             bearer = {"Authorization": f"Bearer {TOKEN}"}
             assert (await c.get("/doing", headers=bearer)).status == 200
             r = await c.get("/doing", headers={"Authorization": "Bearer wrong-token"}, allow_redirects=False)
+            assert r.status == 303
+
+    run(go())
+
+
+def test_guessing_the_token_locks_the_login_for_a_while(tmp_path: Path) -> None:
+    home = make_home(tmp_path)
+
+    async def go() -> None:
+        async with client(home, login=False) as c:
+            guesses = [c.post("/login", data={"token": f"guess-{i:04d}"}) for i in range(10)]
+            assert [r.status for r in await asyncio.gather(*guesses)] == [401] * 10
+            r = await c.post("/login", data={"token": TOKEN}, allow_redirects=False)
+            assert r.status == 429 and "wait a minute" in await r.text()  # even the right one, for now
+            r = await c.get("/today", headers={"Authorization": f"Bearer {TOKEN}"}, allow_redirects=False)
             assert r.status == 303
 
     run(go())
