@@ -289,8 +289,10 @@ def rebuild_tables(settings: Settings, db: Path | None, devices: Iterable[Device
         if layer is not None:
             learner.global_table = layer.for_devices(devices)
         active = versions.active()
-        vetoed = {(p.original, p.rewritten) for p in Household(versions.folder).load().vetoed}
+        choices = Household(versions.folder).load()
+        vetoed = {(p.original, p.rewritten) for p in choices.vetoed}
         learner.table = replace(active, quarantine=active.quarantine | vetoed)  # never learned again
+        learner.kept = frozenset((p.original, p.rewritten) for p in choices.approved)  # never retracted
         now = max((t.t_end for t in turns), default=0.0)
         report = learner.rebuild(turns, signals, now, lexicon)
         labelled = 0

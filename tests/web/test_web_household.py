@@ -6,13 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from web_home import BAD, GOOD, make_home, snapshot
+from web_home import BAD, DAY, GOOD, T0, make_home, snapshot, turn
 
 from edge.errors import ConfigError
-from edge.learning.household import Household, RewritePair, veto
+from edge.feedback.record import Rewrite
+from edge.feedback.store import TurnStore
+from edge.learning.household import Household, RewritePair, approve, veto
+from edge.learning.loop import TableVersions
 from edge.learning.rewriter import RewriteResult
 from edge.learning.vetoed import VetoedRewriter
-from edge.wiring import learned_rewriter
+from edge.wiring import learned_rewriter, rebuild_tables
 
 
 class Always:
@@ -55,3 +58,25 @@ def test_every_change_is_recorded_newest_first(tmp_path: Path) -> None:
     history = household.history()
     assert [c.action for c in history] == ["roll back learning", "disable rewrite"]
     assert Household(tmp_path / "learning").load().is_vetoed(BAD, GOOD)
+
+
+def test_a_rewrite_the_household_kept_is_not_retracted_by_the_learner(tmp_path: Path) -> None:
+    """After the rule goes live its rewritten requests keep failing while the request left alone works: the
+    learner's live check retracts it, unless the household kept it on the page."""
+
+    def failing_after(home_db: Path) -> None:
+        with TurnStore(home_db) as store, store.transaction():
+            for k in range(8):
+                t = T0 + 6 * DAY + k * 3600.0
+                store.add_turn(turn(f"x{k}", t, BAD, False, rewrite=Rewrite(BAD, GOOD, "personal", 1.0)))
+                store.add_turn(turn(f"o{k}", t + 1800, BAD, True))  # the holdout, left alone, works
+
+    kept, dropped = make_home(tmp_path / "kept"), make_home(tmp_path / "dropped")
+    pair = RewritePair.of(BAD, GOOD)
+    Household(kept.tables).change("approve rewrite", {}, lambda c: approve(c, pair))
+    for home in (kept, dropped):
+        failing_after(home.db)
+        report = rebuild_tables(home.settings, home.db).report
+        assert ((BAD, GOOD) in report.retracted) is (home is dropped)
+    assert (BAD, GOOD) in TableVersions(dropped.tables).active().quarantine
+    assert (BAD, GOOD) not in TableVersions(kept.tables).active().quarantine
