@@ -13,7 +13,7 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from edge.context.mqtt import MqttSession, SessionSettings
 from edge.context.settle import settled
 from edge.context.store import ContextStore
 from edge.dialog.tts import make_tts
+from edge.errors import EdgeError
 from edge.events import PipelineEvent
 from edge.lang import ASR_BIAS_PHRASES
 from edge.learning.loop import run_when_idle
@@ -44,7 +45,9 @@ from edge.turns.engine import TurnEngine
 from edge.turns.handler import EngineTurnHandler
 from edge.turns.mqtt_home import MqttHome
 from edge.wake.oww import load_wake_detector
-from edge.wiring import Turns, build_turns, learned_rewriter, make_speaker, rebuild_tables
+from edge.web import WebContext
+from edge.web import serve as serve_web
+from edge.wiring import Turns, build_turns, learned_rewriter, make_speaker, rebuild_tables, tables_dir
 from edge.wyoming import Backend, Limits, Satellite, satellite_for, serve
 
 __all__ = ["RuntimeOptions", "asr_vocabulary", "run_runtime"]
@@ -110,6 +113,24 @@ async def _learn_when_idle(
         engine.rewriter = learned_rewriter(settings, db)
 
     await run_when_idle(rebuild, lambda: time.monotonic() - last_activity() > IDLE_S)
+
+
+def _household_page(
+    settings: Settings, db: Path | None, path: Path, site: str, *, store: ContextStore, engine: TurnEngine
+) -> Coroutine[None, None, None]:
+    """The household page (docs/web.md) on this loop: it reads the context store and, after the household
+    changes what was learned, swaps in a rewriter that honours the change before answering."""
+
+    async def reload() -> None:
+        engine.rewriter = await asyncio.to_thread(learned_rewriter, settings, db)
+
+    async def page() -> None:
+        try:
+            await serve_web(WebContext(settings, path, tables_dir(settings, db), site, store, reload))
+        except EdgeError as err:  # the voice path goes on without the page
+            log.error("the household page is off: %s (%s)", err, err.hint)
+
+    return page()
 
 
 async def _announce(services: HomeServices, driver: TurnDriver, session: MqttSession) -> None:
@@ -249,6 +270,9 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
                         "no MQTT broker at %s:%d: turns are understood but actions will fail",
                         settings.mqtt.host, settings.mqtt.port,
                     )  # fmt: skip
+                if settings.web.enabled:  # issue 19
+                    page = _household_page(settings, options.db, db, site, store=store, engine=turns.engine)
+                    background.append(tg.create_task(page, name="web"))
                 if settings.wyoming.enabled:
                     backend = await _wyoming_backend(
                         settings, engines, turns, store, listening=pipeline is not None,

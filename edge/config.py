@@ -37,6 +37,7 @@ __all__ = [
     "SyncSettings",
     "VADSettings",
     "WakeSettings",
+    "WebSettings",  # issue 19
     "WyomingSettings",
     "default_model_cache",
     "detect_profile",
@@ -264,6 +265,21 @@ class WyomingSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class WebSettings:  # issue 19: the household page (docs/web.md); token "" creates <state_dir>/web/token
+    enabled: bool = False
+    host: str = "127.0.0.1"  # this machine only, unless the LAN is named here
+    port: int = 8780
+    token: str = ""
+    turns_shown: int = 100
+
+    def __post_init__(self) -> None:
+        if not self.host or not 0 <= self.port <= 65535 or not 1 <= self.turns_shown <= 1000:
+            raise ValueError("host must be set, port in 0..65535 and turns_shown in 1..1000")
+        if self.token and len(self.token) < 8:
+            raise ValueError("token must be at least 8 characters (or empty: one is created)")
+
+
+@dataclass(frozen=True, slots=True)
 class PathSettings:
     model_dir: str = ""  # "" means $EDGE_MODEL_DIR, else default_model_cache()
     shared_data: str = ""  # "" means $EDGE_SHARED_DATA, else ../shared/data next to a source checkout
@@ -286,6 +302,7 @@ class Settings:
     safety: SafetySettings = field(default_factory=SafetySettings)
     services: ServicesSettings = field(default_factory=ServicesSettings)
     wyoming: WyomingSettings = field(default_factory=WyomingSettings)
+    web: WebSettings = field(default_factory=WebSettings)  # issue 19
     paths: PathSettings = field(default_factory=PathSettings)
 
     def model_dir(self) -> Path:

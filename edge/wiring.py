@@ -13,13 +13,14 @@ import enum
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from edge.config import Settings
 from edge.context.model import Device
 from edge.dialog.playback import make_player
 from edge.dialog.tts import Speaker, make_tts
+from edge.errors import ConfigError
 from edge.feedback.record import FeedbackSignal, Label, TurnRecord
 from edge.feedback.recorder import FeedbackRecorder
 from edge.feedback.store import TurnQuery, TurnStore
@@ -27,8 +28,10 @@ from edge.feedback.taught import TaughtStore
 from edge.feedback.writer import AsyncTurnStore
 from edge.learning.canonical import Lexicon
 from edge.learning.fpi import Tree, classify, featurize
+from edge.learning.household import Household
 from edge.learning.loop import Learner, RebuildReport, TableVersions
 from edge.learning.rewriter import LearnedRewriter
+from edge.learning.vetoed import VetoedRewriter
 from edge.nlu.domain_parser import load_parser
 from edge.services import HomeServices, Publisher
 from edge.services.lists import ListStore, lists_path
@@ -185,21 +188,31 @@ def tables_dir(settings: Settings, db: Path | None) -> Path:
     return folder if folder.is_absolute() or db is None else db.parent / folder
 
 
-def learned_rewriter(settings: Settings, db: Path | None) -> LearnedRewriter | BoundRewriter | None:
+def learned_rewriter(
+    settings: Settings, db: Path | None
+) -> LearnedRewriter | BoundRewriter | VetoedRewriter | None:
     """The rewriter from the active personal table and the fleet's global layer; None when learning is off.
 
     The global layer's pairs name device types (``kill the {light}``), not this home's devices: the rewriter
-    binds them to the registry of the snapshot it is called with (:mod:`edge.sync.instantiate`)."""
+    binds them to the registry of the snapshot it is called with (:mod:`edge.sync.instantiate`). The
+    rewrites the household switched off on its page (:mod:`edge.learning.household`) are left out."""
     if not settings.learning.enabled:
         return None
+    folder = tables_dir(settings, db)
     learner = Learner(settings.learning)
-    learner.table = TableVersions(tables_dir(settings, db)).active()
+    learner.table = TableVersions(folder).active()
     if len(learner.table):
         log.info(
             "learned rewrites: %d personal rules (version %d)", len(learner.table), learner.table.version
         )
     layer = _global_layer(settings)
-    return learner.rewriter() if layer is None else BoundRewriter(learner.rewriter(), layer)
+    rewriter = learner.rewriter() if layer is None else BoundRewriter(learner.rewriter(), layer)
+    try:
+        vetoed = Household(folder).load().vetoed
+    except ConfigError as err:  # the household's vetoes cannot be read: nothing learned is applied
+        log.error("learned rewrites are off: %s (%s)", err, err.hint)
+        return None
+    return VetoedRewriter(rewriter, vetoed) if vetoed else rewriter
 
 
 def _global_layer(settings: Settings) -> RegistryGlobalLayer | None:
@@ -275,7 +288,11 @@ def rebuild_tables(settings: Settings, db: Path | None, devices: Iterable[Device
         learner = Learner(settings.learning)
         if layer is not None:
             learner.global_table = layer.for_devices(devices)
-        learner.table = versions.active()
+        active = versions.active()
+        choices = Household(versions.folder).load()
+        vetoed = {(p.original, p.rewritten) for p in choices.vetoed}
+        learner.table = replace(active, quarantine=active.quarantine | vetoed)  # never learned again
+        learner.kept = frozenset((p.original, p.rewritten) for p in choices.approved)  # never retracted
         now = max((t.t_end for t in turns), default=0.0)
         report = learner.rebuild(turns, signals, now, lexicon)
         labelled = 0

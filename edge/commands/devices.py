@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,25 +29,9 @@ QUIET_S = 0.7  # retained messages arrive in a burst: this long without a change
 
 
 def _row(store: ContextStore, entity_id: str) -> dict[str, Any]:
-    from edge.context.kinds import kind_of  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
+    from edge.context.listing import device_row  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
 
-    device = store.snapshot().devices[entity_id]
-    state = store.state(entity_id)
-    transport = device.extra.get("transport")
-    row: dict[str, Any] = {
-        "entity_id": entity_id,
-        "name": device.name,
-        "area": device.area,
-        "kind": str(kind_of(device)),
-        "state": state.state if state else None,
-        "capabilities": sorted(c.value for c in device.capabilities),
-        "source": transport if transport in {"ha", "z2m"} else "home",
-        "available": store.available(entity_id),
-    }
-    for key in ("model", "vendor", "ieee_address", "unique_id"):
-        if device.extra.get(key):
-            row[key] = device.extra[key]
-    return row
+    return device_row(store, entity_id)
 
 
 async def collect(settings: Settings, home_file: Path | None, wait_s: float) -> list[dict[str, Any]]:
@@ -80,12 +63,10 @@ async def collect(settings: Settings, home_file: Path | None, wait_s: float) -> 
 
 
 def summary(rows: Sequence[Mapping[str, Any]]) -> str:
-    """One line: how many, from where, which are unavailable."""
-    sources = Counter(str(r["source"]) for r in rows)
-    by_source = ", ".join(f"{n} {s}" for s, n in sorted(sources.items())) or "none"
-    down = [str(r["entity_id"]) for r in rows if r["available"] is False]
-    shown = ", ".join(down[:5]) + (f" and {len(down) - 5} more" if len(down) > 5 else "")
-    return f"{len(rows)} devices ({by_source}); " + (f"unavailable: {shown}" if down else "none unavailable")
+    """One line: how many, from where, which are unavailable (:func:`edge.context.listing.summary`)."""
+    from edge.context.listing import summary as one_line  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
+
+    return one_line(rows)
 
 
 def _print_table(rows: list[dict[str, Any]]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,14 @@ def _run(args: argparse.Namespace) -> int:
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     extra = (f'satellite.area="{args.area}"',) if args.area else ()
+    if args.web:  # issue 19: the household page
+        extra = (*extra, "web.enabled=true")
     settings = with_broker(settings_from_args(args, extra), args.broker)
+    if settings.web.enabled:  # issue 19: say where the household page is (stderr: --json keeps stdout)
+        from edge.web.server import token_file  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
+
+        page = f"http://{settings.web.host}:{settings.web.port}/"
+        print(f"edge run: the household page on {page} (token: {token_file(settings)})", file=sys.stderr)
     return run_runtime(
         settings,
         home=Path(args.home) if args.home else None,
@@ -42,4 +50,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("run", parents=[common], help="the runtime on the microphone, acting over MQTT")
     add_runtime_arguments(p)
     p.add_argument("--wav", help="replay this file instead of listening (paced like a microphone)")
+    p.add_argument(
+        "--web", action="store_true", help="serve the household page (web.host:web.port; docs/web.md)"
+    )
     p.set_defaults(func=_run)

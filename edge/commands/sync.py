@@ -13,6 +13,7 @@ from edge.commands._util import settings_from_args
 from edge.config import Settings
 from edge.context.connection import ConnectionSettings
 from edge.errors import ConfigError
+from edge.learning.household import Household
 from edge.sync.envelope import SignedReport
 from edge.sync.global_layer import GlobalLayerInstaller, follow_releases
 from edge.sync.link import MqttLink
@@ -26,6 +27,7 @@ from edge.sync.service import (
     pending_reports,
 )
 from edge.sync.uploader import Uploader, report_topic
+from edge.wiring import tables_dir
 
 __all__ = ["register"]
 
@@ -72,6 +74,12 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError(f"no turn store at {db}", hint="pass --db PATH or set feedback.db_path")
     if args.dry_run:
         return _dry_run(settings, db, args.include_current)
+    # web (issue 19): the household switched sync off on its page
+    if Household(tables_dir(settings, Path(args.db) if args.db else None)).load().sync_off:
+        raise ConfigError(
+            "the household switched fleet sync off on its page (nothing leaves this home)",
+            hint="turn it back on under 'What leaves the home' on the household page",
+        )
     if not settings.sync.enabled:
         raise ConfigError(
             "fleet sync is off (nothing leaves this home)",

@@ -78,6 +78,9 @@ class Learner:
     unreliable: frozenset[str] = frozenset()  # words whose requests fail at least as often as they work
     personal: bool = True
     retrieval: bool = True
+    kept: frozenset[tuple[str, str]] = (
+        frozenset()
+    )  # (original, rewritten) the household kept: never retracted
 
     def rebuild(
         self,
@@ -95,7 +98,10 @@ class Learner:
         retracted: list[tuple[str, str]] = []
         for rule in self.table.rules.values():
             counts = track_outcomes(rule, by_original.get(rule.original, ()))
-            if decide(rule, counts).verdict == Verdict.RETRACT:
+            if (
+                decide(rule, counts).verdict == Verdict.RETRACT
+                and (rule.original, rule.rewritten) not in self.kept
+            ):
                 quarantine.add((rule.original, rule.rewritten))
                 retracted.append((rule.original, rule.rewritten))
         candidate = build_table(
