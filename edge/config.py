@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from edge import resources
 from edge.boards import MODEL_FILE, match_board
 from edge.errors import ConfigError
 from edge.inputfiles import load_toml
+from edge.resources import default_model_cache, profile_dir, project_root, source_checkout
 from edge.typed_merge import merge_into, parse_override
 
 log = logging.getLogger(__name__)
@@ -46,34 +46,6 @@ __all__ = [
     "project_root",
     "source_checkout",
 ]
-
-
-def project_root() -> Path:
-    """The folder above the ``edge`` package ($EDGE_ROOT overrides it): the source checkout when running
-    from one. Bundled data is found with :mod:`edge.resources`, not here."""
-    return Path(os.environ.get("EDGE_ROOT", Path(__file__).resolve().parent.parent))
-
-
-def source_checkout() -> Path | None:
-    """The source checkout ``edge`` runs from (source or editable install), or None for an installed wheel."""
-    root = project_root()
-    return root if (root / "pyproject.toml").is_file() and (root / "edge").is_dir() else None
-
-
-def default_model_cache() -> Path:
-    """Where downloaded third-party models go when neither ``paths.model_dir`` nor $EDGE_MODEL_DIR says:
-    ``models/cache`` in a source checkout, else the user's data folder
-    ($XDG_DATA_HOME/ambient-edge/models, by default ~/.local/share/ambient-edge/models)."""
-    checkout = source_checkout()
-    if checkout is not None:
-        return checkout / "models" / "cache"
-    xdg = os.environ.get("XDG_DATA_HOME", "")
-    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
-    return base / "ambient-edge" / "models"
-
-
-def profile_dir() -> Path:
-    return Path(os.environ.get("EDGE_PROFILE_DIR", resources.firmware_profiles_dir()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ are read; a wheel carries copies of them. Not package data: the downloaded third
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from edge.errors import ConfigError
 
 __all__ = [
     "data_dir",
+    "default_model_cache",
     "demo_home",
     "demo_wav",
     "device_types",
@@ -24,6 +26,9 @@ __all__ = [
     "homes_dir",
     "models_manifest",
     "nlu_model_dir",
+    "profile_dir",
+    "project_root",
+    "source_checkout",
 ]
 
 
@@ -75,3 +80,32 @@ def models_manifest() -> Path:
 def demo_wav() -> Path:
     """The bundled recording "hey jarvis, turn on the kitchen light" (``edge demo`` with no microphone)."""
     return _package_dir() / "assets" / "demo_kitchen_light.wav"
+
+
+# Where the checkout, the model cache and the firmware profiles are (re-exported by edge.config)
+def project_root() -> Path:
+    """The folder above the ``edge`` package ($EDGE_ROOT overrides it): the source checkout when running
+    from one. Bundled data is found with :mod:`edge.resources`, not here."""
+    return Path(os.environ.get("EDGE_ROOT", Path(__file__).resolve().parent.parent))
+
+
+def source_checkout() -> Path | None:
+    """The source checkout ``edge`` runs from (source or editable install), or None for an installed wheel."""
+    root = project_root()
+    return root if (root / "pyproject.toml").is_file() and (root / "edge").is_dir() else None
+
+
+def default_model_cache() -> Path:
+    """Where downloaded third-party models go when neither ``paths.model_dir`` nor $EDGE_MODEL_DIR says:
+    ``models/cache`` in a source checkout, else the user's data folder
+    ($XDG_DATA_HOME/ambient-edge/models, by default ~/.local/share/ambient-edge/models)."""
+    checkout = source_checkout()
+    if checkout is not None:
+        return checkout / "models" / "cache"
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base / "ambient-edge" / "models"
+
+
+def profile_dir() -> Path:
+    return Path(os.environ.get("EDGE_PROFILE_DIR", firmware_profiles_dir()))
