@@ -14,7 +14,8 @@ import pytest
 
 from edge.audio.io import read_audio
 from edge.config import load_settings
-from edge.lab.bench._latency_audio import SAMPLE_RATE, last_word_s, mix_noise
+from edge.lab.bench._latency_audio import SAMPLE_RATE, Clip, last_word_s, mix_noise
+from edge.lab.bench._latency_edge import ClipFeed, Stamps, _turns
 from edge.lab.bench._latency_ha import CommandSegmenter
 from edge.lab.bench._latency_report import print_report
 from edge.lab.bench.latency import measure, percentile, summary
@@ -104,3 +105,40 @@ def test_quick_run_measures_both_pipelines_on_the_same_clips(synth: Callable[...
     with redirect_stdout(out):
         print_report(report)
     assert "ambient-edge median / p90" in out.getvalue() and "not run in this test" in out.getvalue()
+
+
+def test_each_clip_gets_the_first_arrival_on_its_own_command_topic_after_its_last_word() -> None:
+    clips = [
+        Clip("a", "turn on the kitchen light", np.zeros(16000, np.int16), 0.5, expect="light.kitchen"),
+        Clip("b", "turn on the bedroom fan", np.zeros(16000, np.int16), 0.5, expect="fan.bedroom"),
+        Clip(
+            "c",
+            "",
+            np.zeros(16000, np.int16),
+            0.5,
+            label={"intent": "orderDrink", "slots": {"size": "small"}},
+        ),
+        Clip("d", "turn off the office lamp", np.zeros(16000, np.int16), 0.5, expect="light.office_lamp"),
+    ]
+    feed = ClipFeed(clips)
+    feed.starts, feed.last_words, feed.end = [10.0, 20.0, 30.0, 40.0], [11.0, 21.0, 31.0, 41.0], 45.0
+    stamps = Stamps()
+    stamps.messages = [
+        (10.9, "home/kitchen/set"),  # before the last word: not this turn's command
+        (12.25, "home/kitchen/set"),
+        (12.30, "edge/default/action"),
+        (22.0, "home/bedroom_light/set"),  # the wrong device acted on
+        (32.5, "edge/default/intent"),
+    ]
+    stamps.actions = [
+        (12.2, "home/kitchen/set", "light.kitchen"),
+        (21.9, "home/bedroom_light/set", "light.bedroom"),
+    ]
+    stamps.intents = [(32.4, {"intent": "orderDrink", "slots": {"size": "small"}})]
+    turns = _turns(feed, stamps, "edge/default/intent")
+    assert turns[0].latency_s == pytest.approx(1.25) and turns[0].correct
+    assert turns[1].latency_s == pytest.approx(1.0) and not turns[1].correct
+    assert (
+        turns[2].latency_s == pytest.approx(1.5) and turns[2].correct and turns[2].entity_id == "orderDrink"
+    )
+    assert turns[3].latency_s is None and not turns[3].correct  # nothing published: a miss, not a time

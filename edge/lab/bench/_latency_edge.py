@@ -32,6 +32,7 @@ from edge.config import Settings
 from edge.context.address import with_broker
 from edge.events import AudioChunk, EventType, PipelineEvent
 from edge.lab.bench._latency_audio import SAMPLE_RATE, Clip
+from edge.lab.bench.barista import barista_verdict
 from edge.lab.children import Children
 
 __all__ = ["ClipFeed", "EdgeTurn", "Stamps", "run_edge"]
@@ -48,7 +49,7 @@ class Stamps:
     messages: list[tuple[float, str]] = field(default_factory=list)  # (monotonic s, topic)
     actions: list[tuple[float, str, str]] = field(default_factory=list)  # (monotonic s, topic, entity_id)
     transcripts: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
-    intents: list[tuple[float, str]] = field(default_factory=list)
+    intents: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -56,7 +57,7 @@ class Stamps:
 class EdgeTurn:
     clip: str
     latency_s: float | None  # None: no command reached the broker
-    entity_id: str  # what the turn acted on ("" for none)
+    entity_id: str  # what the turn acted on, or a custom domain's intent ("" for none)
     correct: bool
     transcript: str
     engine: str
@@ -190,7 +191,7 @@ def _printer(feed: ClipFeed, stamps: Stamps) -> Any:
         elif event.type is EventType.TRANSCRIPT and not d.get("rejected"):
             stamps.transcripts.append((now, dict(d)))
         elif event.type is EventType.INTENT:
-            stamps.intents.append((now, str(d.get("intent", ""))))
+            stamps.intents.append((now, dict(d)))
         elif event.type in (EventType.RESPONSE, EventType.ERROR) and not (
             event.type is EventType.RESPONSE and not event.turn_id
         ):
@@ -199,20 +200,36 @@ def _printer(feed: ClipFeed, stamps: Stamps) -> Any:
     return see
 
 
-def _turns(feed: ClipFeed, stamps: Stamps) -> list[EdgeTurn]:
+def _domain_verdict(clip: Clip, intents: list[dict[str, Any]]) -> tuple[str, bool]:
+    """A custom domain's request (barista): its first intent, and whether it is the labelled one exactly."""
+    if not intents or clip.label is None:
+        return "", False
+    first = intents[0]
+    name, slots = str(first.get("intent", "")), dict(first.get("slots") or {})
+    return name, barista_verdict(name, {k: str(v) for k, v in slots.items()}, dict(clip.label))
+
+
+def _turns(feed: ClipFeed, stamps: Stamps, intent_topic: str) -> list[EdgeTurn]:
+    """Per clip: a device command's arrival on its command topic (the topic the turn's ``action`` named), or
+    for a custom domain's request the intent's arrival on ``intent_topic``."""
     out: list[EdgeTurn] = []
     bounds = [*feed.starts[1:], feed.end + 60.0]
     for clip, start, last_word, stop in zip(feed.clips, feed.starts, feed.last_words, bounds, strict=True):
         acted = [(t, topic, eid) for t, topic, eid in stamps.actions if start <= t < stop]
         heard = [d for t, d in stamps.transcripts if start <= t < stop]
-        topics = {topic for _t, topic, _e in acted}
-        arrivals = [t for t, topic in stamps.messages if topic in topics and t >= last_word and t < stop]
+        if clip.expect:
+            topics = {topic for _t, topic, _e in acted}
+            entity = acted[0][2] if acted else ""
+            correct = entity == clip.expect
+        else:
+            topics = {intent_topic}
+            entity, correct = _domain_verdict(clip, [d for t, d in stamps.intents if start <= t < stop])
+        arrivals = [t for t, topic in stamps.messages if topic in topics and last_word <= t < stop]
         latency = min(arrivals) - last_word if arrivals else None
-        entity = acted[0][2] if acted else ""
         engine = str(heard[0].get("engine", "")) if heard else ""
         fast = bool(heard and (heard[0].get("fast_path") or "fast" in engine))
         text = " | ".join(str(d.get("text", "")) for d in heard)
-        out.append(EdgeTurn(clip.name, latency, entity, entity == clip.expect, text, engine, fast))
+        out.append(EdgeTurn(clip.name, latency, entity, correct, text, engine, fast))
     return out
 
 
@@ -246,4 +263,7 @@ def run_edge(settings: Settings, clips: Sequence[Clip], home: Path) -> tuple[lis
     finally:
         for pipe in pipes:  # the simulator has ended: its output pipe is ours to close
             pipe.close()
-    return _turns(feed, stamps), publish_s
+    intent_topic = (
+        f"{settings.mqtt.base_topic}/{settings.satellite.site_id}/intent"  # as RuntimeTopics names it
+    )
+    return _turns(feed, stamps, intent_topic), publish_s

@@ -19,6 +19,7 @@ Home Assistant's own hops (satellite -> HA -> Wyoming service -> HA) are left ou
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,9 +34,12 @@ from edge.events import AudioChunk
 from edge.lab.bench._latency_audio import SAMPLE_RATE, Clip
 from edge.lab.bench._nlu_calibration import hassil_intents
 
-__all__ = ["CommandSegmenter", "HaResult", "HaStylePipeline"]
+__all__ = ["CommandSegmenter", "HaResult", "HaStylePipeline", "Matcher", "home_matcher"]
 
 SPEECH_PROBABILITY = 0.5  # above this a VAD window is speech
+
+Matcher = Callable[[str], tuple[str | None, dict[str, str]]]
+"""Text -> (intent name or None, slots)."""
 
 
 @dataclass
@@ -104,9 +108,9 @@ class HaResult:
 
 
 class HaStylePipeline:
-    """Loaded once (Whisper, hassil's intents, the home's lists); :meth:`run` one clip. Blocking."""
+    """Whisper loaded once; :meth:`run` one clip through the VAD, Whisper and ``matcher``. Blocking."""
 
-    def __init__(self, settings: Settings, vad: VoiceActivityDetector, home_file: Path) -> None:
+    def __init__(self, settings: Settings, vad: VoiceActivityDetector, matcher: Matcher | None) -> None:
         from faster_whisper import WhisperModel  # noqa: PLC0415 - lazy: loaded only when this bench runs
 
         self.vad = vad
@@ -114,11 +118,7 @@ class HaStylePipeline:
             str(whisper_model_dir(settings)), device="cpu", compute_type="int8",
             cpu_threads=settings.profile.threads,
         )  # fmt: skip
-        self.intents = hassil_intents()
-        self._lists = _slot_lists(home_file) if self.intents is not None else {}
-        self.matcher = (
-            "hassil" if self.intents is not None else "none (hassil or home-assistant-intents missing)"
-        )
+        self.matcher = matcher
         # warm both (CTranslate2's first decode and hassil's first match build caches), as a running HA has
         self.model.transcribe(np.zeros(SAMPLE_RATE, dtype=np.float32), beam_size=1, language="en")
         self._match("turn on the kitchen light")
@@ -132,17 +132,7 @@ class HaStylePipeline:
         return clip.duration_s, False
 
     def _match(self, text: str) -> tuple[str | None, dict[str, str]]:
-        if self.intents is None or not text:
-            return None, {}
-        from hassil import recognize  # noqa: PLC0415 - lazy: hassil is a development extra
-
-        try:
-            result = recognize(text, self.intents, slot_lists=self._lists)
-        except Exception:  # hassil raises on lists no home provides (zones, timers' commands)
-            return None, {}
-        if result is None:
-            return None, {}
-        return result.intent.name, {k: str(v.text or v.value).strip() for k, v in result.entities.items()}
+        return self.matcher(text) if self.matcher is not None and text else (None, {})
 
     def run(self, clip: Clip) -> HaResult:
         endpoint_s, closed = self._endpoint(clip)
@@ -157,6 +147,28 @@ class HaStylePipeline:
             clip.name, endpoint_s, max(0.0, endpoint_s - clip.last_word_s), t1 - t0, t2 - t1, text,
             intent, slots, closed,
         )  # fmt: skip
+
+
+def home_matcher(home_file: Path) -> Matcher | None:
+    """hassil with Home Assistant's English intents over the home's names, areas and floors; None when
+    hassil or home-assistant-intents is not installed."""
+    intents = hassil_intents()
+    if intents is None:
+        return None
+    from hassil import recognize  # noqa: PLC0415 - lazy: hassil is a development extra
+
+    lists = _slot_lists(home_file)
+
+    def match(text: str) -> tuple[str | None, dict[str, str]]:
+        try:
+            result = recognize(text, intents, slot_lists=lists)
+        except Exception:  # hassil raises on lists no home provides (zones, timers' commands)
+            return None, {}
+        if result is None:
+            return None, {}
+        return result.intent.name, {k: str(v.text or v.value).strip() for k, v in result.entities.items()}
+
+    return match
 
 
 def _slot_lists(home_file: Path) -> dict[str, Any]:

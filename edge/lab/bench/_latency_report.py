@@ -26,7 +26,7 @@ def _column(profile: dict[str, Any], group: str) -> list[str]:
         f"{_s(g['edge']['median_s'])} / {_s(g['edge']['p90_s'])}",
         f"{_s(g['ha']['median_s'])} / {_s(g['ha']['p90_s'])}",
         f"{_x(g['ratio_median'])} / {_x(g['ratio_p90'])}",
-        f"{g['edge_command_correct']:.0%}",
+        f"{g['edge_command_correct']:.0%}",  # the right device, or the barista label exactly
         f"{g['ha_intent_matched']:.0%}",
         f"{g['fast_path_share']:.0%}",
     ]
@@ -37,12 +37,13 @@ def print_report(report: dict[str, Any]) -> None:
     threads = f"{default['profile']}, {default['threads']} threads"
     print(f"bench latency: last word -> command on MQTT; target ambient-edge <= {TARGET_RATIO}x HA-style")
     print(f"  fast path: {default['fast_path_settings']}; HA matcher: {default['ha_matcher']}; "
-          f"MQTT publish {1000 * default['mqtt_publish_s']:.1f} ms (added to HA-style)")  # fmt: skip
+          f"MQTT publish {1000 * default['mqtt_publish_s']:.1f} ms (added to HA-style); "
+          f"barista: {default['barista']}")  # fmt: skip
     labels = ["clips", "ambient-edge median / p90", "HA-style median / p90", "ratio median / p90",
               "ambient-edge right command", "HA-style intent matched", "fast-path share"]  # fmt: skip
     width = max(len(label) for label in labels)
-    for group in ("all", "dev", "blind", "noisy"):
-        if default["groups"][group]["clips"] == 0:
+    for group in ("all", "dev", "blind", "noisy", "barista"):
+        if default["groups"].get(group, {}).get("clips", 0) == 0:
             continue
         left, right = _column(default, group), _column(single, group)
         print(f"\n  [{group}]{'':<{width - len(group) - 2}}  {'default (' + threads + ')':<34} taskset -c 0")

@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from edge import resources
@@ -32,6 +33,7 @@ from edge.lab.bench._latency_audio import (
     COMMANDS,
     VOICES,
     Clip,
+    barista_clips,
     noise_beds,
     synthesized_clips,
 )
@@ -42,6 +44,7 @@ __all__ = ["percentile", "run", "summary"]
 
 CHILD_ENV = "EDGE_BENCH_LATENCY_CHILD"  # set in the single-core child: measure, print one JSON line
 CHILD_TIMEOUT_S = 1800.0
+BARISTA_CLIPS = 20  # of the development recordings, in the full run
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -90,17 +93,29 @@ def measure(settings: Settings, quick: bool) -> dict[str, Any]:
     """One profile's figures: both pipelines on the same clips. Blocking (minutes)."""
     from edge.audio.vad import load_vad  # noqa: PLC0415 - lazy: onnxruntime loads only when measured
     from edge.lab.bench._latency_edge import run_edge  # noqa: PLC0415 - lazy: the runtime, when measured
-    from edge.lab.bench._latency_ha import HaStylePipeline  # noqa: PLC0415 - lazy: faster-whisper, hassil
+    from edge.lab.bench._latency_ha import HaStylePipeline, home_matcher  # noqa: PLC0415 - lazy: faster-whisper
+    from edge.lab.bench.barista import _hassil_matcher  # noqa: PLC0415 - lazy: hassil
+    from edge.nlu.domain_parser import DomainParser, load_parser  # noqa: PLC0415 - lazy: the NLU
 
     home = resources.demo_home()
     clips = _clips(settings, quick)
     turns, publish_s = run_edge(settings, clips, home)
-    ha = HaStylePipeline(settings, load_vad(settings.model_dir(), threads=1), home)
+    matcher = home_matcher(home)
+    ha = HaStylePipeline(settings, load_vad(settings.model_dir(), threads=1), matcher)
     ha_runs = [ha.run(clip) for clip in clips]
+    shared = settings.shared_data()
+    barista = [] if quick else barista_clips(shared, BARISTA_CLIPS)
+    if barista and shared is not None:  # the same two pipelines through the coffee domain's grammar
+        domain = str(shared / "barista" / "coffee_maker.yaml")
+        with_domain = replace(settings, nlu=replace(settings.nlu, domain=domain))
+        more, _ = run_edge(with_domain, barista, home)
+        parser = load_parser(with_domain)
+        ha.matcher = _hassil_matcher(parser) if isinstance(parser, DomainParser) else None
+        clips, turns, ha_runs = clips + barista, turns + more, ha_runs + [ha.run(c) for c in barista]
     rows: list[dict[str, Any]] = []
     for clip, turn, base in zip(clips, turns, ha_runs, strict=True):
         rows.append({
-            "clip": clip.name, "blind": clip.blind, "noise": clip.noise,
+            "clip": clip.name, "blind": clip.blind, "noise": clip.noise, "barista": clip.label is not None,
             "last_word_s": round(clip.last_word_s, 3),
             "edge_s": None if turn.latency_s is None else round(turn.latency_s, 3),
             "edge_entity": turn.entity_id, "edge_correct": turn.correct, "edge_heard": turn.transcript,
@@ -114,7 +129,10 @@ def measure(settings: Settings, quick: bool) -> dict[str, Any]:
         "threads": settings.profile.threads,
         "fast_path_settings": _fast_path_setting(settings),
         "mqtt_publish_s": round(publish_s, 4),
-        "ha_matcher": ha.matcher,
+        "ha_matcher": "hassil" if matcher is not None else "none (hassil or home-assistant-intents missing)",
+        "barista": f"{len(barista)} recordings"
+        if barista
+        else "none (quick, or ../shared/data/barista absent)",
         "groups": {name: _group(rows, pick) for name, pick in _GROUPS.items()},
         "clips": rows,
     }
@@ -122,9 +140,10 @@ def measure(settings: Settings, quick: bool) -> dict[str, Any]:
 
 _GROUPS = {
     "all": lambda r: True,
-    "dev": lambda r: not r["blind"],
+    "dev": lambda r: not r["blind"] and not r["barista"],
     "blind": lambda r: bool(r["blind"]),
     "noisy": lambda r: bool(r["noise"]),
+    "barista": lambda r: bool(r["barista"]),
 }
 
 
