@@ -40,7 +40,7 @@ def print_report(report: dict[str, Any]) -> None:
           f"MQTT publish {1000 * default['mqtt_publish_s']:.1f} ms (added to HA-style); "
           f"barista: {default['barista']}")  # fmt: skip
     labels = ["clips", "ambient-edge median / p90", "HA-style median / p90", "ratio median / p90",
-              "ambient-edge right command", "HA-style intent matched", "fast-path share"]  # fmt: skip
+              "ambient-edge right device", "HA-style intent matched", "fast-path share"]  # fmt: skip
     width = max(len(label) for label in labels)
     for group in ("all", "dev", "blind", "noisy", "barista"):
         if default["groups"].get(group, {}).get("clips", 0) == 0:
