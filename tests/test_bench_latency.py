@@ -17,6 +17,7 @@ from edge.config import load_settings
 from edge.lab.bench._latency_audio import SAMPLE_RATE, Clip, last_word_s, mix_noise
 from edge.lab.bench._latency_edge import ClipFeed, Stamps, _turns
 from edge.lab.bench._latency_ha import CommandSegmenter
+from edge.lab.bench._latency_idle import idle_cost
 from edge.lab.bench._latency_report import print_report
 from edge.lab.bench.latency import measure, percentile, summary
 
@@ -142,3 +143,9 @@ def test_each_clip_gets_the_first_arrival_on_its_own_command_topic_after_its_las
         turns[2].latency_s == pytest.approx(1.5) and turns[2].correct and turns[2].entity_id == "orderDrink"
     )
     assert turns[3].latency_s is None and not turns[3].correct  # nothing published: a miss, not a time
+
+
+def test_idle_cost_times_the_listening_stage_beside_bare_openwakeword() -> None:
+    idle = idle_cost(load_settings(None, None, []), repeats=1)
+    assert idle["wake_vad_ms_per_s"] > 0 and idle["bare_oww_ms_per_s"] > 0, idle
+    assert 0.3 < idle["ratio"] < 5.0, idle  # the same model over the same frames: the same order of cost
