@@ -131,10 +131,12 @@ test-arm64:
 	@$(if $(filter 0,$(shell id -u)),,sudo --preserve-env=EDGE_MODEL_DIR) scripts/test-arm64.sh
 
 # `bench memory`: each profile's stack loaded in a fresh process, its resident memory beside its budget
+# `bench latency`: last word -> command on MQTT beside an HA-style pipeline, default and `taskset -c 0` (issue 17)
 bench: models
 	$(EDGE) bench memory
 	$(EDGE) bench runtime
 	$(EDGE) bench tts
+	$(EDGE) bench latency
 
 bench-nlu: models install-dev
 	$(EDGE) bench nlu

@@ -66,6 +66,7 @@ class RuntimeOptions:
     db: Path | None = None  # turn store (default: feedback.db_path)
     settle_s: float = 1.5  # after a replayed file ends, wait for the last turn's confirmations
     listen: bool = True  # False: no microphone or file; the Wyoming server alone (``edge wyoming``)
+    source: AudioSource | None = None  # frames from this source instead (a bench's paced feed), as a replay
 
 
 def asr_vocabulary(snapshot: ContextSnapshot) -> list[str]:
@@ -190,10 +191,10 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
     db = options.db or Path(settings.feedback.db_path)
     db.parent.mkdir(parents=True, exist_ok=True)
     home = await asyncio.to_thread(load_home, options.home) if options.home else None
-    source: AudioSource | None = None
-    if options.wav:
+    source: AudioSource | None = options.source
+    if source is None and options.wav:
         source = WavSource(options.wav, frame_ms=settings.audio.frame_ms, realtime=options.realtime)
-    elif options.listen:
+    elif source is None and options.listen:
         source = MicrophoneSource(settings.audio)
     engines = await asyncio.to_thread(load_engines, settings, options.no_wake)
     # the models load before the broker session starts, so the context store reads it from the first message
@@ -261,7 +262,7 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
                             name="learning",
                         )
                     )
-                if options.wav and broker_up:
+                if (options.wav or options.source is not None) and broker_up:
                     # a replay acts on the home as it is: wait for retained discovery and state to arrive
                     await session.wait_connected(5.0)
                     await settled(store, max(5.0, options.settle_s), quiet_s=0.4, need_change=False)

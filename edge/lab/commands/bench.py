@@ -39,4 +39,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--only", default="", metavar="PARTS",
         help="nlu: parts to run, comma-separated (hwu, barista, own, context, ha, questions, latency)",
     )  # fmt: skip
+    # bench latency (issue 17)
+    p.add_argument("--json", action="store_true", help="latency: print the whole report as JSON")
     p.set_defaults(func=_run)
