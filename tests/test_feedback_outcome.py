@@ -127,3 +127,18 @@ def test_the_detector_on_the_dev_dialogues_with_the_real_nlu(capsys: pytest.Capt
     assert dev.precision >= 0.85 and dev.recall >= 0.85, dev.to_json()
     assert bench.run(settings, Namespace(quick=False)) == 0
     assert '"blind"' in capsys.readouterr().out
+
+
+def test_a_sentence_encoders_meaning_replaces_the_weaker_cues_when_given() -> None:
+    sorry = "Sorry, I don't know that."
+    first = _turn("a", 0, "turn on the hot tub", intent="HassTurnOn", response=sorry)
+    kettle = _done("b", 4, "turn on the kettle", "switch.kettle", "OK.")
+    assert _links([first, kettle]) == [("a", "b")]  # same action, another name: taken for another try
+    unrelated = lambda a, b: 0.1  # noqa: E731 - a meaning that says the two are about different things
+    same = lambda a, b: 0.8  # noqa: E731
+    found = detect_rephrases([first, kettle], FB, meaning=unrelated)
+    assert found == []
+    telly = _turn("a", 0, "make the telly go", response=sorry)
+    tv = _done("b", 4, "switch on the television", "media_player.tv", "OK.")
+    assert _links([telly, tv]) == []
+    assert [s.related_turn_id for s in detect_rephrases([telly, tv], FB, meaning=same)] == ["b"]

@@ -108,14 +108,14 @@ def related(view: PairView) -> bool:
     na, nb = _names(view.prev), _names(view.nxt)
     if view.objected or na & nb or set(view.prev_targets) & set(view.next_targets):
         return True
+    if view.meaning is not None:  # a sentence encoder reads meaning better than the weaker cues below
+        return view.meaning >= MEANING_RELATED
     if view.similarity >= RELATED:  # "and do that" -> "undo that": heard alike as a whole
         return True
     if view.prev_intent and view.prev_intent == view.next_intent:  # the action understood, the name not
         return True
     carrier = _carrier(view.prev)
     if na and nb and carrier == _carrier(view.nxt) and ACTIONS & set(carrier):
-        return True
-    if view.meaning is not None and view.meaning >= MEANING_RELATED:
         return True
     if not na or not nb:
         return False

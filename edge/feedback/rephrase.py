@@ -7,7 +7,7 @@ interpretations. The same function serves the runtime recorder and ``edge rephra
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,17 @@ from edge.feedback.similarity import (
 )
 from edge.lang import fold, model_tokens
 
-__all__ = ["FAILURE_CUES", "Interpretation", "RephraseDecision", "detect_rephrase", "response_failed"]
+__all__ = [
+    "FAILURE_CUES",
+    "Interpretation",
+    "Meaning",
+    "RephraseDecision",
+    "detect_rephrase",
+    "response_failed",
+]
+
+Meaning = Callable[[str, str], float]
+"""How alike two requests are in meaning (a sentence-embedding cosine), when a model is loaded."""
 
 THRESHOLD = 0.6
 WEAK_FACTOR = 0.75
@@ -80,6 +90,7 @@ def detect_rephrase(
     prev_response: str = "",
     prev_interp: Interpretation | None = None,
     next_interp: Interpretation | None = None,
+    meaning: Meaning | None = None,
 ) -> RephraseDecision:
     """Score in [0, 1]; ``rephrase`` when the score reaches 0.6.
 
@@ -145,6 +156,7 @@ def detect_rephrase(
                 objected=corrected and not CHANGE_OF_MIND.match(fold(original_next)),
                 refined=refined,
                 added=bool(ADDITION.match(fold(original_next))),
+                meaning=meaning(prev, nxt) if meaning is not None else None,
             ),
         )
         failed = verdict.failed

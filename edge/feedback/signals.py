@@ -17,7 +17,7 @@ from edge.config import FeedbackSettings
 from edge.feedback.observations import BargeIn, ChangeSource, DeviceEvent
 from edge.feedback.outcome import turn_outcome
 from edge.feedback.record import Asked, FeedbackSignal, SignalKind, TurnRecord
-from edge.feedback.rephrase import Interpretation, detect_rephrase
+from edge.feedback.rephrase import Interpretation, Meaning, detect_rephrase
 from edge.lang import fold
 
 __all__ = [
@@ -127,6 +127,7 @@ def detect_rephrases(
     settings: FeedbackSettings,
     events: Sequence[DeviceEvent] = (),
     barge_ins: Sequence[BargeIn] = (),
+    meaning: Meaning | None = None,
 ) -> list[FeedbackSignal]:
     """Each spoken request against the request before it in the same session; the signal attaches to the
     earlier turn with ``related_turn_id`` the rephrasing one. Dialogue answers are never rephrases, on
@@ -134,7 +135,8 @@ def detect_rephrases(
     question was about (the pause counted from the answer). The earlier turn's outcome (done, answered,
     not understood, device error, talked over: ``edge.feedback.outcome``) decides what similarity means:
     with ``events``, a turn whose device was put back by hand before the next request counts as failed;
-    with ``barge_ins``, a turn the user talked over counts as objected to."""
+    with ``barge_ins``, a turn the user talked over counts as objected to; ``meaning`` (a sentence
+    encoder's cosine, optional) tells two requests about the same thing apart from two unrelated ones."""
     out: list[FeedbackSignal] = []
     talked_over = {b.turn_id for b in barge_ins}
     for session in _sessions(turns):
@@ -161,6 +163,7 @@ def detect_rephrases(
                 prev_response=response,
                 prev_interp=prev_interp,
                 next_interp=interpretation(nxt),
+                meaning=meaning,
             )
             if decision.rephrase:
                 strength = decision.score if decision.strong else min(decision.score, 0.5)

