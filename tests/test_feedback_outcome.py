@@ -142,16 +142,3 @@ def test_a_sentence_encoders_meaning_replaces_the_weaker_cues_when_given() -> No
     tv = _done("b", 4, "switch on the television", "media_player.tv", "OK.")
     assert _links([telly, tv]) == []
     assert [s.related_turn_id for s in detect_rephrases([telly, tv], FB, meaning=same)] == ["b"]
-
-
-def test_asked_again_when_the_response_lost_what_was_asked() -> None:
-    def play(tid: str, t: float, text: str, response: str) -> TurnRecord:
-        target = "media_player.kitchen_speaker"
-        return _turn(tid, t, text, intent="HassMediaSearchAndPlay", targets=(target,), result_ok=True,
-                     commands=({"entity_id": target},), response=response)  # fmt: skip
-
-    lost = play("a", 0, "play some adele", "Playing something on the kitchen speaker.")
-    again = play("b", 6, "play adele", "Playing adele on the kitchen speaker.")
-    assert _links([lost, again]) == [("a", "b")]  # "adele" was not said back, and it is asked for again
-    heard = play("a", 0, "play some adele", "Playing adele on the kitchen speaker.")
-    assert _links([heard, again]) == []  # said back: this is asking again

@@ -23,7 +23,7 @@ from edge.feedback.similarity import (
 )
 from edge.lang import fold, model_tokens
 
-__all__ = ["Outcome", "OutcomeVerdict", "PairView", "outcome_rule", "related", "turn_outcome", "unechoed"]
+__all__ = ["Outcome", "OutcomeVerdict", "PairView", "outcome_rule", "related", "turn_outcome"]
 
 OBJECTION = 0.75  # "no, ..." right after a turn says that turn was wrong, whatever follows the "no"
 RETRY = 0.65  # a related request right after a miss or an interruption is another try
@@ -100,20 +100,6 @@ def _carrier(text: str) -> list[str]:
     return [w for w in fold(text).split() if w in NOT_NAMES]
 
 
-def unechoed(request: str, response: str) -> set[str]:
-    """The request's names its response does not say ("adele" after "Playing something on the kitchen
-    speaker"): what the device may have lost. Stems count ("hall" / "hallway", "light" / "lights")."""
-    if not response:
-        return set()
-    said = model_tokens(response)
-    return {w for w in _names(request) if not any(_same_stem(w, s) for s in said)}
-
-
-def _same_stem(a: str, b: str) -> bool:
-    short, long = sorted((a, b), key=len)
-    return a == b or (len(short) >= 4 and long.startswith(short))
-
-
 def related(view: PairView) -> bool:
     """The two requests are about the same thing: an objection, a name word or a device in common (an alias
     and its name), wording alike as a whole, the same intent or the same carrier with another name (the
@@ -154,10 +140,6 @@ def outcome_rule(outcome: Outcome, view: PairView) -> OutcomeVerdict:
             return OutcomeVerdict(1.0, True, "a correction after a turn that worked", OBJECTION)
         if differ and view.refined:  # "close the blinds" -> bedroom; "close the living room blinds"
             return OutcomeVerdict(1.0, True, "it picked another one than was meant")
-        same_wish = bool(view.prev_intent) and view.prev_intent == view.next_intent and not differ
-        lost = unechoed(view.prev, view.prev_response) if outcome is Outcome.DONE and same_wish else set()
-        if lost & _names(view.nxt):  # "play some adele" -> "Playing something": "play adele" again
-            return OutcomeVerdict(1.0, True, "it did not say what was asked, and it is asked again")
         return OutcomeVerdict(0.3, False, "asked again or a new request after a turn that worked")
     if outcome is Outcome.DEVICE_ERROR:
         if differ or not related(view):
