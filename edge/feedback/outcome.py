@@ -40,7 +40,7 @@ class Outcome(StrEnum):
     DONE = "done"  # understood, acted on, the devices confirmed
     ANSWERED = "answered"  # a question or a service answered (no device moved)
     NOT_UNDERSTOOD = "not_understood"  # no intent, or nothing here it could act on
-    DEVICE_ERROR = "device_error"  # understood, and a device did not answer, refused or was put back by hand
+    DEVICE_ERROR = "device_error"  # understood, and a device did not answer or the request was refused
     TALKED_OVER = "talked_over"  # the user talked over the response (a barge-in)
     UNDONE = "undone"  # acted on, and the user put the device back by hand before speaking again
 
