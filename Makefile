@@ -143,11 +143,13 @@ bench-nlu: models install-dev
 
 bench-wake: models install-dev
 	$(EDGE) bench wake
+	$(EDGE) bench wake_learning
 
 bench-barista: models install-dev
 	$(EDGE) bench barista
 
 bench-learning: models install-dev
+	$(EDGE) bench rephrase
 	$(EDGE) bench learning
 
 bench-fleet: models install-dev

@@ -53,6 +53,8 @@ def test_sound_alike_repairs_of_unknown_words_pass(heard: str, candidate: str) -
         ("light up the bubble lamp", "light up the office lamp", "a nickname is no mishearing"),
         ("play the beetles", "play adele", "not alike"),
         ("set the study like to 40", "set the study light to 50", "a number changes"),
+        ("turn off the fairy lights", "turn off the bedroom light", "alike only in 'lights'"),
+        ("play norah jones", "play imagine dragons", "two other words, word for word"),
     ],
 )
 def test_other_requests_are_no_repairs(heard: str, candidate: str, why: str) -> None:

@@ -7,11 +7,12 @@ interpretations. The same function serves the runtime recorder and ``edge rephra
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from edge.config import FeedbackSettings
+from edge.feedback.outcome import Outcome, PairView, outcome_rule
 from edge.feedback.similarity import (
     content_tokens,
     phonetic_similarity,
@@ -20,7 +21,17 @@ from edge.feedback.similarity import (
 )
 from edge.lang import fold, model_tokens
 
-__all__ = ["FAILURE_CUES", "Interpretation", "RephraseDecision", "detect_rephrase", "response_failed"]
+__all__ = [
+    "FAILURE_CUES",
+    "Interpretation",
+    "Meaning",
+    "RephraseDecision",
+    "detect_rephrase",
+    "response_failed",
+]
+
+Meaning = Callable[[str, str], float]
+"""How alike two requests are in meaning (a sentence-embedding cosine), when a model is loaded."""
 
 THRESHOLD = 0.6
 WEAK_FACTOR = 0.75
@@ -30,6 +41,11 @@ CORRECTION_CUES = re.compile(
     r"^(no+|nope|not that|wrong|i said|i meant|i mean|actually|sorry|no i said|no no)\b[\s,.!]*",
     re.IGNORECASE,
 )
+
+CHANGE_OF_MIND = re.compile(
+    r"^actually\b"
+)  # "actually, the garage light" after a turn that worked: a new wish
+ADDITION = re.compile(r"^(and|also|plus|and also)\b")  # "and the island lights": more, not a correction
 
 FAILURE_CUES = re.compile(
     r"\b(sorry|couldn't|could not|can't|cannot|don't know|didn't (understand|catch|get)|"
@@ -44,11 +60,13 @@ def response_failed(response: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Interpretation:
-    """What the NLU made of a request: intent name (None = not understood), targets, and whether it worked."""
+    """What the NLU made of a request: intent name (None = not understood), targets, whether it worked, and
+    (when the device knows it) how its turn ended."""
 
     intent: str | None
     targets: Sequence[str] = ()
     ok: bool | None = None
+    outcome: Outcome | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +90,7 @@ def detect_rephrase(
     prev_response: str = "",
     prev_interp: Interpretation | None = None,
     next_interp: Interpretation | None = None,
+    meaning: Meaning | None = None,
 ) -> RephraseDecision:
     """Score in [0, 1]; ``rephrase`` when the score reaches 0.6.
 
@@ -88,6 +107,7 @@ def detect_rephrase(
     if prev_response.strip().endswith("?"):
         return _no("answer to a question", prev_response=prev_response)
     corrected = bool(CORRECTION_CUES.match(fold(nxt)))
+    original_next = nxt
     prev, nxt = _canonical(prev), _canonical(_strip_correction(nxt))
     if not fold(nxt):
         return _no("a bare correction", corrected=corrected)  # "no" alone: the explicit detector's job
@@ -121,6 +141,34 @@ def detect_rephrase(
         "refined": refined,
         "gap_s": round(gap_s, 3),
     }
+    if prev_interp is not None and prev_interp.outcome is not None:
+        verdict = outcome_rule(
+            prev_interp.outcome,
+            PairView(
+                prev,
+                nxt,
+                prev_response,
+                prev_interp.intent,
+                next_interp.intent if next_interp is not None else None,
+                prev_interp.targets,
+                next_interp.targets if next_interp is not None else (),
+                similarity=score,
+                objected=corrected and not CHANGE_OF_MIND.match(fold(original_next)),
+                refined=refined,
+                added=bool(ADDITION.match(fold(original_next))),
+                meaning=meaning(prev, nxt) if meaning is not None else None,
+            ),
+        )
+        failed = verdict.failed
+        evidence["outcome"] = prev_interp.outcome.value
+        evidence["prev_failed"] = failed
+        evidence["reason"] = verdict.reason
+        if verdict.cap < 1.0 or diff.opposite_action:
+            score = min(score, verdict.cap, 0.3 if diff.opposite_action else 1.0)
+        else:
+            score = max(min(1.0, score + 0.15), verdict.floor)
+        score = round(score * (1.0 if strong else WEAK_FACTOR), 4)
+        return RephraseDecision(score >= THRESHOLD, score, strong, evidence)
     failed = failed or corrected
     new_command = diff.opposite_action or diff.substitution or (different_targets and not failed)
     if new_command and not failed:

@@ -15,8 +15,9 @@ from collections.abc import Iterable, Sequence
 
 from edge.config import FeedbackSettings
 from edge.feedback.observations import BargeIn, ChangeSource, DeviceEvent
+from edge.feedback.outcome import turn_outcome
 from edge.feedback.record import Asked, FeedbackSignal, SignalKind, TurnRecord
-from edge.feedback.rephrase import Interpretation, detect_rephrase
+from edge.feedback.rephrase import Interpretation, Meaning, detect_rephrase
 from edge.lang import fold
 
 __all__ = [
@@ -122,14 +123,22 @@ def _request_at(spoken: Sequence[TurnRecord], i: int) -> TurnRecord | None:
 
 
 def detect_rephrases(
-    turns: Sequence[TurnRecord], settings: FeedbackSettings, events: Sequence[DeviceEvent] = ()
+    turns: Sequence[TurnRecord],
+    settings: FeedbackSettings,
+    events: Sequence[DeviceEvent] = (),
+    barge_ins: Sequence[BargeIn] = (),
+    meaning: Meaning | None = None,
 ) -> list[FeedbackSignal]:
     """Each spoken request against the request before it in the same session; the signal attaches to the
     earlier turn with ``related_turn_id`` the rephrasing one. Dialogue answers are never rephrases, on
     either side: a request after "Want to teach me?" -> "yes, ..." is compared with the request the
-    question was about (the pause counted from the answer). With ``events``, a turn whose device was put
-    back by hand before the next request counts as failed."""
+    question was about (the pause counted from the answer). The earlier turn's outcome (done, answered,
+    not understood, device error, talked over: ``edge.feedback.outcome``) decides what similarity means:
+    with ``events``, a turn whose device was put back by hand before the next request counts as failed;
+    with ``barge_ins``, a turn the user talked over counts as objected to; ``meaning`` (a sentence
+    encoder's cosine, optional) tells two requests about the same thing apart from two unrelated ones."""
     out: list[FeedbackSignal] = []
+    talked_over = {b.turn_id for b in barge_ins}
     for session in _sessions(turns):
         spoken = [t for t in session if is_speech(t)]
         for i, (before, nxt) in enumerate(itertools.pairwise(spoken)):
@@ -138,9 +147,11 @@ def detect_rephrases(
             prev = _request_at(spoken, i)
             if prev is None:
                 continue
-            prev_interp = interpretation(prev)
-            if events and prev.commands and _put_back(prev, nxt.t_start, events):
-                prev_interp = Interpretation(prev.intent, prev.targets, False)
+            put_back = bool(events) and bool(prev.commands) and _put_back(prev, nxt.t_start, events)
+            outcome = turn_outcome(prev, talked_over=prev.turn_id in talked_over, put_back=put_back)
+            prev_interp = Interpretation(
+                prev.intent, prev.targets, False if put_back else prev.result_ok, outcome
+            )
             # "Want to teach me?" left unanswered (the engine handled the next turn as a request, not as
             # dialogue): the question does not make the next request an answer, the failure still counts
             response = prev.response.rstrip(" ?") if prev.asked is Asked.TEACH else prev.response
@@ -152,6 +163,7 @@ def detect_rephrases(
                 prev_response=response,
                 prev_interp=prev_interp,
                 next_interp=interpretation(nxt),
+                meaning=meaning,
             )
             if decision.rephrase:
                 strength = decision.score if decision.strong else min(decision.score, 0.5)
@@ -294,7 +306,7 @@ def detect_all(
     for turn in turns:
         signals += detect_result_error(turn)
         signals += detect_false_wake(turn)
-    signals += detect_rephrases(turns, settings, events)
+    signals += detect_rephrases(turns, settings, events, barge_ins)
     signals += detect_undo(turns, events, settings)
     signals += detect_explicit(turns, settings)
     signals += detect_abandon(turns, signals, now, settings)

@@ -9,7 +9,10 @@ retrieval rewrite is therefore held to an edit policy, word by word (aligned wit
   successfully was not misheard;
 - no such word is added, except as the sound-alike repair of words the home does not know;
 - every replaced stretch sounds or is spelled alike (``kitchen like`` -> ``kitchen light``, ``maj and``
-  -> ``imagine``); other words may be dropped ("play sum adele" -> "play adele");
+  -> ``imagine``), judged on what differs: words alike at either end are set aside first ("fairy lights"
+  -> "bedroom light" is "fairy" -> "bedroom", not a repair), and a stretch of as many words as it replaces
+  is judged word by word ("norah jones" -> "imagine dragons" is two other words); other words may be
+  dropped ("play sum adele" -> "play adele");
 - at least one word the home does not know is replaced or dropped: with nothing to repair, a reordering
   or an added word only makes another request.
 
@@ -32,6 +35,7 @@ __all__ = ["ACTION_WORDS", "SOUND_ALIKE", "repairs_only", "sounds_alike"]
 
 ACTION_WORDS = frozenset({"on", "off", "open", "close", "lock", "unlock", "up", "down", "start", "stop"})
 SOUND_ALIKE = 0.46
+SAME_WORD = 0.8  # "lights" / "light": the same word heard, set aside before judging a replaced stretch
 _NUMBER = re.compile(r"^\d+$")
 
 
@@ -67,7 +71,25 @@ def repairs_only(query: str, candidate: str, known: Collection[str]) -> bool:
             if any(_fixed(w, known) and w not in q_set for w in added):
                 return False  # a name or an action out of nowhere
             continue
-        said = q[i1:i2]
-        if sounds_alike(" ".join(said), " ".join(added)) < SOUND_ALIKE:
+        said, added = _trim_alike(q[i1:i2], added)
+        if any(_fixed(w, known) and w not in q_set for w in added) and not said:
+            return False  # what is left of the stretch is a name or an action out of nowhere
+        if said and added and not _stretch_alike(said, added):
             return False
     return True
+
+
+def _trim_alike(said: list[str], added: list[str]) -> tuple[list[str], list[str]]:
+    """The replaced stretch without the words alike at either end ("fairy lights" / "bedroom light" ->
+    "fairy" / "bedroom")."""
+    while len(said) > 1 and len(added) > 1 and sounds_alike(said[0], added[0]) >= SAME_WORD:
+        said, added = said[1:], added[1:]
+    while len(said) > 1 and len(added) > 1 and sounds_alike(said[-1], added[-1]) >= SAME_WORD:
+        said, added = said[:-1], added[:-1]
+    return said, added
+
+
+def _stretch_alike(said: list[str], added: list[str]) -> bool:
+    if len(said) == len(added) > 1:  # as many words: each one is misheard for its own counterpart
+        return all(sounds_alike(a, b) >= SOUND_ALIKE for a, b in zip(said, added, strict=True))
+    return sounds_alike(" ".join(said), " ".join(added)) >= SOUND_ALIKE

@@ -19,6 +19,7 @@ from edge.learning.canonical import Lexicon
 from edge.learning.chains import DAY_S, ChainTurn, build_goals
 from edge.learning.globaltable import GlobalTable
 from edge.learning.index import Candidate
+from edge.learning.retrieval_policy import RetrievalOutcome, RetrievalPolicy, policy_from_outcomes
 from edge.learning.rewriter import LearnedRewriter
 from edge.learning.safety import SafetyPolicy
 from edge.learning.tables import Acceptance, RewriteTable, build_table
@@ -81,6 +82,7 @@ class Learner:
     kept: frozenset[tuple[str, str]] = (
         frozenset()
     )  # (original, rewritten) the household kept: never retracted
+    retrieval_policy: RetrievalPolicy = field(default_factory=RetrievalPolicy)
 
     def rebuild(
         self,
@@ -122,6 +124,7 @@ class Learner:
         else:
             self.table = replace(self.table, quarantine=frozenset(quarantine))
         self._refresh_history(chain_turns, now)
+        self._refresh_retrieval_policy(turns, chain_turns)
         return RebuildReport(self.table, activated, cand, cur, tuple(retracted), len(goals), len(chain_turns))
 
     def _refresh_history(self, turns: Sequence[ChainTurn], now: float) -> None:
@@ -161,6 +164,19 @@ class Learner:
             if self.failure_prior.get(k, 0.0) < 0.5
         )
 
+    def _refresh_retrieval_policy(
+        self, turns: Sequence[TurnRecord], chain_turns: Sequence[ChainTurn]
+    ) -> None:
+        """The retrieval threshold and refusals from what became of this home's retrieval rewrites (turns
+        the device never answered are not in the goals: the words were not at fault)."""
+        by_id = {t.turn_id: t for t in chain_turns if t.rewritten}
+        outcomes = [
+            RetrievalOutcome(c.original, c.rewritten, t.rewrite.score, c.defect)
+            for t in turns
+            if t.rewrite is not None and t.rewrite.layer == "retrieval" and (c := by_id.get(t.turn_id))
+        ]
+        self.retrieval_policy = policy_from_outcomes(outcomes, self.settings.personal_threshold)
+
     def rewriter(self) -> LearnedRewriter:
         return LearnedRewriter(
             self.settings,
@@ -170,6 +186,7 @@ class Learner:
             failure_prior=self.failure_prior,
             unreliable=self.unreliable,
             retrieval=self.retrieval,
+            retrieval_policy=self.retrieval_policy,
         )
 
 

@@ -22,6 +22,7 @@ from edge.learning.edits import repairs_only
 from edge.learning.globaltable import GlobalTable
 from edge.learning.index import Candidate, Hit, RetrievalIndex, registry_requests
 from edge.learning.ranker import RankContext, Ranker
+from edge.learning.retrieval_policy import RetrievalPolicy
 from edge.learning.safety import mentions_safety
 from edge.learning.tables import RewriteTable
 from edge.learning.tracking import in_holdout
@@ -76,6 +77,7 @@ class LearnedRewriter:
         parse: Parse | None = None,
         retrieval: bool = True,
         unreliable: Iterable[str] = (),
+        retrieval_policy: RetrievalPolicy | None = None,
     ) -> None:
         self.settings = settings or LearningSettings()
         self.personal = personal or RewriteTable()
@@ -86,6 +88,7 @@ class LearnedRewriter:
         self.parse = parse
         self.retrieval = retrieval
         self.unreliable = frozenset(unreliable)
+        self.retrieval_policy = retrieval_policy or RetrievalPolicy()
         self._index_key: tuple[object, ...] = ()
         self._index: RetrievalIndex | None = None
         self._lexicon = Lexicon()
@@ -181,10 +184,12 @@ class LearnedRewriter:
             conf = {h.candidate.text: _confidence(self.parse(h.candidate.text, snapshot)) for h in hits[:5]}
             ctx = RankContext(ctx.states, _confidence(original), conf)
         known = self._lexicon.words | (index.vocabulary - self.unreliable)  # this home's words
+        blocked = self.retrieval_policy.blocked  # rewrites that failed in this home
         admissible = [
             (h, t)
             for h in hits
             if repairs_only(canonical, t := carry_numbers(canonical, h.candidate.text), known)
+            and (canonical, t) not in blocked
         ]
         if not admissible:
             return None
@@ -199,6 +204,8 @@ class LearnedRewriter:
             if best.candidate.source == "global"
             else self.settings.personal_threshold
         )
+        if best.candidate.source != "global":  # the home's own outcomes may ask for more
+            threshold = max(threshold, self.retrieval_policy.threshold)
         if best_p < threshold or best_p - runner_up < MARGIN or target == canonical:
             return None
         if mentions_safety(target, self._lexicon):

