@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from edge.lang import number_words
@@ -27,6 +28,8 @@ __all__ = [
     "CommandGrammar",
     "GrammarInputs",
     "compile_grammar",
+    "input_words",
+    "pronunciations",
     "shipped_templates",
 ]
 
@@ -285,6 +288,30 @@ def _compile_cached(inputs: GrammarInputs, key: _KnownKey) -> CommandGrammar:
         if _list_id(name)[2:] in used:
             lines.append(f"<{_list_id(name)}> = " + " | ".join(" ".join(v) for v in values) + ";")
     return CommandGrammar(inputs.digest, "\n".join(lines) + "\n", tuple(sentences), rules, lists, dropped)
+
+
+def input_words(inputs: GrammarInputs) -> set[str]:
+    """Every word a compile of ``inputs`` may use (templates, rules, lists and the built-in lists)."""
+    text = [*inputs.templates, *(r for _n, r in inputs.rules)]
+    text += [v for _n, values in inputs.lists for v in values]
+    text += [v for values in BUILTIN_LISTS.values() for v in values]
+    text += [" ".join(number_words(n)) for n in range(max(r.stop for r in NUMBER_LISTS.values()))]
+    words: set[str] = set()
+    for line in text:
+        words.update(spoken(re.sub(r"<[^<>]*>|\{[^{}]*\}", " ", line)))
+    return words
+
+
+def pronunciations(dictionary: Path, words: set[str]) -> dict[str, list[str]]:
+    """The dictionary's lines (``word PH ON ES``, alternates ``word(2) ...``) for ``words``, by word."""
+    found: dict[str, list[str]] = {}
+    with dictionary.open(encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            head = line.split(" ", 1)[0]
+            word = head.split("(", 1)[0]
+            if word in words:
+                found.setdefault(word, []).append(line if line.endswith("\n") else line + "\n")
+    return found
 
 
 def shipped_templates() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +27,14 @@ import numpy as np
 import numpy.typing as npt
 
 from edge.asr.base import check_samples
-from edge.asr.fastpath.grammar import CommandGrammar, GrammarInputs, compile_grammar, home_inputs
+from edge.asr.fastpath.grammar import (
+    CommandGrammar,
+    GrammarInputs,
+    compile_grammar,
+    home_inputs,
+    input_words,
+    pronunciations,
+)
 from edge.asr.fastpath.reject import THRESHOLD, Evidence, accept_score
 from edge.errors import ErrorCode, ModelError
 from edge.events import SAMPLE_RATE, Transcript
@@ -116,12 +124,20 @@ class PocketsphinxStream:
             current = self._next or self._loaded
             if current is not None and current.grammar.digest == inputs.digest:
                 return
-        decoder = self._ps.Decoder(loglevel="FATAL", lm=None)  # the acoustic model and the dictionary
-        grammar = compile_grammar(inputs, lambda word: decoder.lookup_word(word) is not None)
-        decoder.add_jsgf_string("edge", grammar.jsgf)
-        decoder.activate_search("edge")
         model = Path(self._ps.get_model_path()) / "en-us"
-        phones = self._ps.Decoder(loglevel="FATAL", allphone=str(model / "en-us-phone.lm.bin"), lm=None)
+        # the decoders load only the grammar's words (the whole dictionary would cost ~20 MB each)
+        entries = pronunciations(model / "cmudict-en-us.dict", input_words(inputs))
+        grammar = compile_grammar(inputs, lambda word: word in entries)
+        with tempfile.TemporaryDirectory(prefix="edge-fastpath-") as tmp:
+            words = Path(tmp) / "grammar.dict"
+            words.write_text("".join(line for lines in entries.values() for line in lines) or "sil SIL\n")
+            decoder = self._ps.Decoder(loglevel="FATAL", lm=None, dict=str(words))
+            decoder.add_jsgf_string("edge", grammar.jsgf)
+            decoder.activate_search("edge")
+            silence = Path(tmp) / "silence.dict"
+            silence.write_text("sil SIL\n")
+            allphone = str(model / "en-us-phone.lm.bin")
+            phones = self._ps.Decoder(loglevel="FATAL", allphone=allphone, lm=None, dict=str(silence))
         log.info("fast path: grammar %s compiled (%d dropped)", grammar.digest, grammar.dropped)
         with self._lock:
             self._next = _Loaded(grammar, decoder, phones)
