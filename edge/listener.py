@@ -107,6 +107,7 @@ class Listener:
         self.fast = fast
         self.confident = confident
         self._judged: tuple[str, bool] = ("", False)
+        self._refused = ""  # the last complete partial the NLU was not sure of (asked once)
         self.vad = vad
         self.endpointer = Endpointer(endpoint)
         self.preroll_ms = float(preroll_ms)
@@ -196,9 +197,12 @@ class Listener:
         if self.fast is None:
             return
         partial = self.fast.feed(chunk.samples)
-        if partial.text != self._judged[0]:
-            sure = partial.complete and (self.confident is None or self.confident(partial.text))
+        if not partial.complete:
+            self._judged = (partial.text, False)
+        elif self._judged != (partial.text, True) and partial.text != self._refused:
+            sure = self.confident is None or self.confident(partial.text)
             self._judged = (partial.text, sure)
+            self._refused = "" if sure else partial.text
         self.endpointer.set_complete(self._judged[1])
 
     def _utterance_start(self, speech_start_ms: float) -> float:
@@ -243,7 +247,7 @@ class Listener:
             np.ascontiguousarray(audio[: max(0, keep)]),
             self.fast.finish() if self.fast is not None else None,
         )
-        self._judged = ("", False)
+        self._judged, self._refused = ("", False), ""
         self._capture = []
         if self.wake is None:  # continuous listening: the next utterance is the next turn
             self._arm(self._now_ms)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 
 from edge.asr.fastpath.decide import both_heard, disagreement, second_opinion, transcribe_turn
 from edge.asr.fastpath.grammar import GrammarInputs, compile_grammar, home_inputs, shipped_templates, spoken
 from edge.audio.endpoint import Decision, EndpointConfig, Endpointer
+from edge.config import FeedbackSettings
 from edge.events import Transcript
+from edge.feedback.record import SignalKind, TurnRecord
+from edge.feedback.signals import detect_all, detect_asr_disagreement
 
 pocketsphinx = pytest.importorskip("pocketsphinx")
 DICTIONARY = pocketsphinx.Decoder(loglevel="FATAL")
@@ -128,8 +132,6 @@ class Whisper:
 
 
 def test_whisper_hears_what_the_fast_path_rejects_and_both_texts_are_kept() -> None:
-    import numpy as np  # noqa: PLC0415 - a test-local helper
-
     audio = np.zeros(16000, np.int16)
     fast = Transcript("turn on the kitchen light", 0.9, "pocketsphinx-grammar", 1000.0)
     whisper = Whisper("Turn on the kitchen light.")
@@ -147,3 +149,22 @@ def test_whisper_hears_what_the_fast_path_rejects_and_both_texts_are_kept() -> N
     assert disagreement("set it to 50%", "set it to fifty percent") == 0.0
     assert disagreement("turn on the oven", "what is the capital of france") > 0.5
     assert both_heard(fast, whisper.transcribe(audio)).alternatives[-1] == "Turn on the kitchen light."
+
+
+def test_a_turn_both_engines_heard_differently_gets_an_asr_disagree_signal() -> None:
+    def turn(tid: str, text: str, engine: str, nbest: tuple[str, ...]) -> TurnRecord:
+        return TurnRecord(
+            tid, "s", "h", 10.0, 12.0, asr_text=text, text=text, asr_engine=engine, asr_nbest=nbest
+        )
+
+    differ = turn(
+        "t1", "what is the capital of france", "whisper+pocketsphinx-grammar", ("turn on the oven",)
+    )
+    same = turn("t2", "set it to 50%", "pocketsphinx-grammar+whisper", ("set it to fifty percent",))
+    alone = turn("t3", "turn on the oven", "whisper", ("turn on the oven please",))
+    [signal] = detect_asr_disagreement(differ)
+    assert signal.kind is SignalKind.ASR_DISAGREE and signal.strength > 0.5
+    assert signal.evidence["other"] == "turn on the oven"
+    assert detect_asr_disagreement(same) == [] and detect_asr_disagreement(alone) == []
+    kinds = [s.kind for s in detect_all([differ, same, alone], [], [], 100.0, FeedbackSettings())]
+    assert kinds.count(SignalKind.ASR_DISAGREE) == 1

@@ -105,6 +105,7 @@ class PocketsphinxStream:
         self._active: _Loaded | None = None
         self._samples = 0
         self._last = Partial("", False)
+        self._sentence = ("", False)  # the last partial text and whether it is a whole grammar sentence
 
     @property
     def grammar(self) -> CommandGrammar | None:
@@ -160,6 +161,7 @@ class PocketsphinxStream:
         self._active = loaded
         self._samples = 0
         self._last = Partial("", False)
+        self._sentence = ("", False)
 
     def feed(self, samples: npt.NDArray[np.int16]) -> Partial:
         check_samples(samples)
@@ -172,9 +174,19 @@ class PocketsphinxStream:
         self._samples += len(samples)
         hyp = active.decoder.hyp()
         text = str(hyp.hypstr).strip() if hyp is not None else ""
-        if text != self._last.text:
-            self._last = Partial(text, active.grammar.accepts(text))
+        if text != self._sentence[0]:
+            self._sentence = (text, active.grammar.accepts(text))
+        # complete: a whole sentence the rejection model would accept now (a forced decode of a person
+        # still speaking, or of words outside the grammar, does not end the utterance early)
+        complete = (
+            self._sentence[1] and accept_score(Evidence.read(active.decoder, active.phones)) >= self.threshold
+        )
+        self._last = Partial(text, complete)
         return self._last
+
+    @property
+    def threshold(self) -> float:
+        return self._threshold if self._threshold is not None else THRESHOLD
 
     def _end(self, active: _Loaded) -> None:
         active.decoder.end_utt()
@@ -193,8 +205,7 @@ class PocketsphinxStream:
         if not active.grammar.accepts(evidence.text):
             return Transcript(evidence.text, 0.0, self.name, audio_ms, rejected=True, reason="incomplete")
         score = accept_score(evidence)
-        threshold = self._threshold if self._threshold is not None else THRESHOLD
-        if score < threshold:
+        if score < self.threshold:
             return Transcript(
                 evidence.text, round(score, 4), self.name, audio_ms, rejected=True, reason="low_score"
             )
