@@ -113,13 +113,45 @@ def _run_set(
     return out
 
 
+def _synthesized(
+    args: argparse.Namespace,
+    base: Settings,
+    parser: Any,
+    snap: ContextSnapshot,
+    same_parse: Callable[[str], Any],
+) -> dict[str, Any]:
+    report: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="edge-fastpath-") as tmp:
+        clips = []
+        for i, text in enumerate((*COMMANDS, *OUTSIDE)):
+            for voice, rate in VOICES[: args.voices]:
+                out = Path(tmp) / f"{i}_{voice}_{rate}.wav"
+                wav = synthesize(text, out, voice=voice, speed=rate, lead_silence_s=0.5, tail_silence_s=1.5)
+                clips.append((wav, same_parse(text)))
+        n_in = len(COMMANDS) * min(args.voices, len(VOICES))
+        for name, part in (("synthesized_commands", clips[:n_in]), ("outside_grammar", clips[n_in:])):
+            result = _run_set(base, part, parser, snap)
+            report[name] = {
+                k: {kk: vv for kk, vv in v.items() if kk != "rows" or args.rows} for k, v in result.items()
+            }
+    return report
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--barista", type=int, default=40, help="barista clips (0: none)")
     ap.add_argument("--voices", type=int, default=len(VOICES))
     ap.add_argument("--rows", action="store_true", help="print every clip")
+    ap.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        help="a setting, e.g. vad.semantic_silence_ms=350",
+    )
+    ap.add_argument("--only", default="synthesized,barista", help="parts: synthesized, barista")
     args = ap.parse_args(argv)
-    base = load_settings("x86_64-dev")
+    base = load_settings("x86_64-dev", None, args.overrides)
     snap = make_snapshot(demo_devices())
     report: dict[str, Any] = {}
     parser = load_parser(base)
@@ -139,30 +171,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return right
 
-    with tempfile.TemporaryDirectory(prefix="edge-fastpath-") as tmp:
-        clips = []
-        for i, text in enumerate((*COMMANDS, *OUTSIDE)):
-            for voice, rate in VOICES[: args.voices]:
-                wav = synthesize(
-                    text,
-                    Path(tmp) / f"{i}_{voice}_{rate}.wav",
-                    voice=voice,
-                    speed=rate,
-                    lead_silence_s=0.5,
-                    tail_silence_s=1.5,
-                )
-                clips.append((wav, same_parse(text)))
-        n_in = len(COMMANDS) * min(args.voices, len(VOICES))
-        home = _run_set(base, clips[:n_in], parser, snap)
-        outside = _run_set(base, clips[n_in:], parser, snap)
-        report["synthesized_commands"] = {
-            k: {kk: vv for kk, vv in v.items() if kk != "rows" or args.rows} for k, v in home.items()
-        }
-        report["outside_grammar"] = {
-            k: {kk: vv for kk, vv in v.items() if kk != "rows" or args.rows} for k, v in outside.items()
-        }
+    parts = set(args.only.split(","))
+    if "synthesized" in parts:
+        report |= _synthesized(args, base, parser, snap, same_parse)
     shared = base.shared_data()
-    if args.barista and shared is not None and (shared / "barista" / "labels.jsonl").is_file():
+    barista_ok = shared is not None and (shared / "barista" / "labels.jsonl").is_file()
+    if "barista" in parts and args.barista and barista_ok and shared is not None:
         folder = shared / "barista"
         labels = [json.loads(line) for line in (folder / "labels.jsonl").open() if line.strip()][
             : args.barista
