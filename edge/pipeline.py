@@ -22,7 +22,7 @@ from typing import Protocol
 
 from edge.asr.base import Recognizer
 from edge.asr.factory import load_recognizer, load_streaming
-from edge.asr.fastpath.decide import transcribe_turn
+from edge.asr.fastpath.decide import fast_fields, transcribe_turn
 from edge.asr.fastpath.grammar import GrammarInputs
 from edge.asr.fastpath.stream import StreamingRecognizer, keep_compiled
 from edge.audio.endpoint import EndpointConfig
@@ -319,6 +319,7 @@ class VoicePipeline:
                     "text": transcript.text,
                     "confidence": round(transcript.confidence, 4),
                     "engine": transcript.engine,
+                    **(fast_fields(transcript) if self.engines.fast else {}),
                     "audio_ms": round(transcript.audio_ms, 1),
                     "rejected": transcript.rejected,
                     "reason": transcript.reason,

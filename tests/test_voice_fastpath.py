@@ -81,6 +81,7 @@ def test_an_in_grammar_command_ends_early_and_is_published_without_whisper(repla
     end, heard = one(turn, "voice_end"), one(turn, "transcript")
     assert end["reason"] == "semantic_end"
     assert heard["engine"] == "pocketsphinx-grammar" and heard["text"] == "turn on the kitchen light"
+    assert heard["fast_path"] is True
     # decided well before the full trailing silence (700 ms) would have passed
     assert heard["t_ms"] - end["t_ms"] < 600
     assert one(turn, "intent")["intent"] == "HassTurnOn"
@@ -103,5 +104,6 @@ def test_out_of_grammar_speech_reaches_whisper_and_the_nlu(replay: Any) -> None:
     turn = turns_of(printed)[2]
     heard = one(turn, "transcript")
     assert heard["engine"].startswith("whisper") and "capital" in heard["text"].lower()
+    assert heard["fast_path"] is False
     assert one(turn, "voice_end")["reason"] == "speech_end"
     assert any(e["type"] in ("intent", "not_understood", "response") for e in turn)

@@ -17,9 +17,10 @@ import numpy.typing as npt
 
 from edge.asr.base import Recognizer
 from edge.asr.fastpath.grammar import spoken
+from edge.asr.fastpath.stream import FAST_ENGINE
 from edge.events import Transcript
 
-__all__ = ["both_heard", "disagreement", "second_opinion", "transcribe_turn"]
+__all__ = ["both_heard", "disagreement", "fast_fields", "second_opinion", "transcribe_turn"]
 
 JOIN = "+"
 
@@ -39,6 +40,11 @@ def transcribe_turn(
     if fast is None or not fast.text:
         return heard
     return both_heard(fast, heard) if not fast.rejected else both_heard(heard, fast)
+
+
+def fast_fields(transcript: Transcript) -> dict[str, bool]:
+    """The transcript event's ``fast_path``: whether the fast path served the turn."""
+    return {"fast_path": transcript.engine.split(JOIN)[0] == FAST_ENGINE}
 
 
 def both_heard(serving: Transcript, other: Transcript) -> Transcript:
