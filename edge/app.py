@@ -36,6 +36,7 @@ from edge.lang import ASR_BIAS_PHRASES
 from edge.learning.loop import run_when_idle
 from edge.nlu.catalogue import CATALOGUE
 from edge.nlu.domain_parser import DomainParser, load_parser
+from edge.nlu.fastpath import confident, grammar_source
 from edge.pipeline import PipelineEngines, build_pipeline, load_engines
 from edge.services import HomeServices
 from edge.services.broadcast import BroadcastTap, MessageSource
@@ -242,7 +243,8 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
             satellite = satellite_for(settings, player, wake_word=wake_word)  # Home Assistant's microphone
             pipeline = None if source is None else build_pipeline(
                 settings, source, handler, emit, no_wake=options.no_wake, engines=engines,
-                vocabulary=vocabulary, sink=satellite,
+                vocabulary=vocabulary, sink=satellite, grammar=grammar_source(store.snapshot, parser),
+                confident=confident(parser, store.snapshot),
             )  # fmt: skip
             async with asyncio.TaskGroup() as tg:
                 background = [

@@ -84,6 +84,7 @@ class VADSettings:
     min_speech_ms: int = 150
     no_speech_timeout_ms: int = 3000  # after a wake, give up if nobody speaks
     preroll_ms: int = 600  # audio before the end of the wake word replayed into ASR
+    semantic_silence_ms: int = 250  # fast path: silence ending a complete, confident request; 0 disables
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,8 @@ class ASRSettings:
     logprob_threshold: float = -1.0
     timeout_s: float = 15.0
     use_domain_vocabulary: bool = True
+    fast_path: bool = False  # this home's grammar decoded while one speaks; Whisper hears what it rejects
+    fast_path_check: float = 0.0  # share of fast-path turns Whisper also hears (a disagreement signal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,6 +357,7 @@ def _validate(s: Settings) -> None:
             "vad.max_utterance_ms must exceed trailing silence",
         ),
         (s.profile.threads >= 1, "profile.threads must be >= 1"),
+        (s.vad.semantic_silence_ms >= 0, "vad.semantic_silence_ms must be >= 0 (0 turns it off)"),
         (s.audio.queue_frames >= 1, "audio.queue_frames must be >= 1"),
         (
             min(s.asr.timeout_s, s.nlu.timeout_s, s.mqtt.command_timeout_s) > 0,

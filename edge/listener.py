@@ -5,21 +5,28 @@ speech started, an utterance is complete (with its audio, pre-roll included), or
 model inference, so async callers run ``process`` through ``asyncio.to_thread``. The wake detector keeps
 running while a turn is open, so a new wake is always seen (barge-in); a wake during an open turn
 abandons that turn and starts a new one.
+
+With a streaming recognizer (the fast path) the speech is decoded as it arrives: once its partial
+hypothesis is a whole grammar sentence that ``confident`` accepts (the NLU's operating point), the
+endpointer ends the utterance after ``semantic_silence_ms`` instead of the full trailing silence, and the
+utterance carries the fast path's transcript (``Utterance.fast``; rejected when out of grammar).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
+from edge.asr.fastpath.stream import StreamingRecognizer
 from edge.audio.endpoint import Decision, EndpointConfig, Endpointer, EndpointState
 from edge.audio.preroll import PreRoll
 from edge.audio.vad import VoiceActivityDetector, VoiceFrame
-from edge.events import SAMPLE_RATE, AudioChunk, WakeDetected
+from edge.events import SAMPLE_RATE, AudioChunk, Transcript, WakeDetected
 from edge.wake.base import WakeDetector
 
 __all__ = [
@@ -59,8 +66,9 @@ class Utterance:
     start_ms: float
     speech_start_ms: float
     speech_end_ms: float
-    reason: str  # speech_end, max_length, end_of_stream
+    reason: str  # speech_end, semantic_end, max_length, end_of_stream
     samples: npt.NDArray[np.int16] = field(repr=False)
+    fast: Transcript | None = None  # the fast path's decode of the same audio (None: no fast path)
 
     @property
     def audio_ms(self) -> float:
@@ -91,8 +99,15 @@ class Listener:
         endpoint: EndpointConfig,
         preroll_ms: int,
         frame_ms: int = 80,
+        *,
+        fast: StreamingRecognizer | None = None,
+        confident: Callable[[str], bool] | None = None,
     ) -> None:
         self.wake = wake
+        self.fast = fast
+        self.confident = confident
+        self._judged: tuple[str, bool] = ("", False)
+        self._refused = ""  # the last complete partial the NLU was not sure of (asked once)
         self.vad = vad
         self.endpointer = Endpointer(endpoint)
         self.preroll_ms = float(preroll_ms)
@@ -155,6 +170,7 @@ class Listener:
         ep = self.endpointer
         if ep.state is EndpointState.SPEECH:
             self._capture.append(chunk)
+            self._decode(chunk)
         for frame in self.vad.process(chunk):
             self._recent.append(frame)
             if frame.end_ms <= self._armed_ms:
@@ -164,7 +180,10 @@ class Listener:
                 assert ep.speech_start_ms is not None
                 events.append(VoiceStarted(self.turn_id, ep.speech_start_ms))
                 self._capture = [_trim(self.history.snapshot(), self._utterance_start(ep.speech_start_ms))]
-            elif decision in (Decision.SPEECH_END, Decision.MAX_LENGTH):
+                if self.fast is not None:
+                    self.fast.start()
+                    self._decode(self._capture[0])
+            elif decision in (Decision.SPEECH_END, Decision.SEMANTIC_END, Decision.MAX_LENGTH):
                 events.append(self._finish(decision.value))
                 break
             elif decision is Decision.NO_SPEECH:
@@ -172,6 +191,19 @@ class Listener:
                 self.turn_id = ""
                 break
         return events
+
+    def _decode(self, chunk: AudioChunk) -> None:
+        """Feed the fast path; the endpointer learns whether the words so far are a complete request."""
+        if self.fast is None:
+            return
+        partial = self.fast.feed(chunk.samples)
+        if not partial.complete:
+            self._judged = (partial.text, False)
+        elif self._judged != (partial.text, True) and partial.text != self._refused:
+            sure = self.confident is None or self.confident(partial.text)
+            self._judged = (partial.text, sure)
+            self._refused = "" if sure else partial.text
+        self.endpointer.set_complete(self._judged[1])
 
     def _utterance_start(self, speech_start_ms: float) -> float:
         """Where ASR audio starts: back from the speech start to the last real pause, at most the pre-roll.
@@ -213,7 +245,9 @@ class Listener:
             ep.speech_end_ms,
             reason,
             np.ascontiguousarray(audio[: max(0, keep)]),
+            self.fast.finish() if self.fast is not None else None,
         )
+        self._judged, self._refused = ("", False), ""
         self._capture = []
         if self.wake is None:  # continuous listening: the next utterance is the next turn
             self._arm(self._now_ms)

@@ -4,7 +4,7 @@ Three named tasks in one ``TaskGroup`` joined by bounded channels:
 
 * ``listen``: reads the source and runs the :class:`~edge.listener.Listener` (wake word, VAD,
   endpointing) off the loop; the wake word stays armed while earlier turns are transcribed or handled;
-* ``asr``: transcribes complete utterances off the loop, with a timeout;
+* ``asr``: the fast path's transcript when it accepted the utterance, else Whisper's (off the loop, timed);
 * ``handle``: gives transcripts to the handler, one after another.
 
 Every step is reported as a :class:`PipelineEvent` through ``emit``; ``t_ms`` is stream time.
@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 from edge.asr.base import Recognizer
-from edge.asr.factory import load_recognizer
+from edge.asr.factory import load_recognizer, load_streaming
+from edge.asr.fastpath.decide import fast_fields, transcribe_turn
+from edge.asr.fastpath.grammar import GrammarInputs
+from edge.asr.fastpath.stream import StreamingRecognizer, keep_compiled
 from edge.audio.endpoint import EndpointConfig
 from edge.audio.sources import AudioSource
 from edge.audio.vad import VoiceActivityDetector, load_vad
@@ -96,15 +100,17 @@ class PipelineConfig:
     asr_timeout_s: float = 15.0
     audio_queue_frames: int = 50
     utterance_queue: int = 4
+    fast_path_check: float = 0.0  # share of fast-path turns Whisper also hears
 
     @classmethod
     def from_settings(cls, settings: Settings, no_wake: bool = False) -> PipelineConfig:
         return cls(
-            endpoint=EndpointConfig.from_settings(settings.vad, no_speech_timeout=not no_wake),
+            endpoint=EndpointConfig.from_settings(settings.vad, not no_wake, settings.asr.fast_path),
             preroll_ms=settings.vad.preroll_ms,
             frame_ms=settings.audio.frame_ms,
             asr_timeout_s=settings.asr.timeout_s,
             audio_queue_frames=settings.audio.queue_frames,
+            fast_path_check=settings.asr.fast_path_check,
         )
 
 
@@ -123,6 +129,7 @@ class PipelineEngines:
     wake: WakeDetector | None
     vad: VoiceActivityDetector
     recognizer: Recognizer
+    fast: StreamingRecognizer | None = None  # the fast path (asr.fast_path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +149,7 @@ class VoicePipeline:
         *,
         vocabulary: Callable[[], Sequence[str]] = tuple,
         sink: TurnAudioSink | None = None,
+        confident: Callable[[str], bool] | None = None,
     ) -> None:
         self.source = source
         self.sink = sink
@@ -152,8 +160,10 @@ class VoicePipeline:
         self.config = config
         self.vocabulary = vocabulary
         self.listener = Listener(
-            engines.wake, engines.vad, config.endpoint, config.preroll_ms, config.frame_ms
-        )
+            engines.wake, engines.vad, config.endpoint, config.preroll_ms, config.frame_ms,
+            fast=engines.fast, confident=confident,
+        )  # fmt: skip
+        self._checks = random.Random(0)
         overflow = Overflow.DROP_OLDEST if source.live else Overflow.BLOCK
         self.audio: Channel[AudioChunk] = Channel("audio", config.audio_queue_frames, overflow)
         self.jobs: Channel[_Job] = Channel("utterances", config.utterance_queue, Overflow.BLOCK)
@@ -166,11 +176,16 @@ class VoicePipeline:
         started = time.perf_counter()
         await self.emit(PipelineEvent(EventType.START, 0.0, data={"wake": self.engines.wake is not None}))
         try:
+            if self.engines.fast is not None:  # compiled before the first word, then as the home changes
+                await asyncio.to_thread(self.engines.fast.prepare)
             async with asyncio.TaskGroup() as tg:
                 tg.create_task(self._read(), name="pipeline-source")
                 tg.create_task(self._listen(), name="pipeline-listen")
                 tg.create_task(self._asr(), name="pipeline-asr")
-                tg.create_task(self._handle(), name="pipeline-handle")
+                handle = tg.create_task(self._handle(), name="pipeline-handle")
+                if self.engines.fast is not None:
+                    refresh = tg.create_task(keep_compiled(self.engines.fast))
+                    handle.add_done_callback(lambda _t: refresh.cancel())
         except ExceptionGroup as group:
             # a domain error (no microphone, unreadable file) surfaces as itself, so callers and the
             # CLI can report it with its code and fix instead of a traceback
@@ -285,8 +300,9 @@ class VoicePipeline:
                 try:
                     async with asyncio.timeout(self.config.asr_timeout_s):
                         transcript = await asyncio.to_thread(
-                            self.engines.recognizer.transcribe, utterance.samples, vocabulary
-                        )
+                            transcribe_turn, self.engines.recognizer, utterance.samples, vocabulary,
+                            utterance.fast, check=self._checks.random() < self.config.fast_path_check,
+                        )  # fmt: skip
                 except TimeoutError:
                     err = StageTimeout(
                         f"ASR took longer than {self.config.asr_timeout_s:.0f} s",
@@ -303,6 +319,7 @@ class VoicePipeline:
                     "text": transcript.text,
                     "confidence": round(transcript.confidence, 4),
                     "engine": transcript.engine,
+                    **(fast_fields(transcript) if self.engines.fast else {}),
                     "audio_ms": round(transcript.audio_ms, 1),
                     "rejected": transcript.rejected,
                     "reason": transcript.reason,
@@ -352,7 +369,7 @@ def load_engines(settings: Settings, no_wake: bool = False) -> PipelineEngines:
     recognizer = load_recognizer(settings)  # first: loading Whisper briefly needs ~170 MB more than it keeps
     wake = None if no_wake else load_wake_detector(settings)
     vad = load_vad(settings.model_dir(), threads=1)
-    return PipelineEngines(wake, vad, recognizer)
+    return PipelineEngines(wake, vad, recognizer, load_streaming(settings))
 
 
 def build_pipeline(
@@ -365,11 +382,19 @@ def build_pipeline(
     engines: PipelineEngines | None = None,
     vocabulary: Callable[[], Sequence[str]] = tuple,
     sink: TurnAudioSink | None = None,
+    grammar: Callable[[], GrammarInputs] | None = None,
+    confident: Callable[[str], bool] | None = None,
 ) -> VoicePipeline:
     """The pipeline for ``edge replay`` / ``edge run``: pass ``engines`` to reuse loaded models."""
     if engines is None:
         engines = load_engines(settings, no_wake=no_wake)
     elif no_wake and engines.wake is not None:
-        engines = PipelineEngines(None, engines.vad, engines.recognizer)
+        engines = replace(engines, wake=None)
+    if not settings.asr.fast_path:
+        engines = replace(engines, fast=None)
+    elif engines.fast is not None and grammar is not None:
+        engines.fast.use(grammar)  # this home's requests (the fast path's own templates alone otherwise)
     config = PipelineConfig.from_settings(settings, no_wake)
-    return VoicePipeline(source, engines, handler, emit, config, vocabulary=vocabulary, sink=sink)
+    return VoicePipeline(
+        source, engines, handler, emit, config, vocabulary=vocabulary, sink=sink, confident=confident
+    )

@@ -6,13 +6,14 @@ from pathlib import Path
 
 from edge import modelstore
 from edge.asr.base import Recognizer
+from edge.asr.fastpath.stream import PocketsphinxStream, StreamingRecognizer
 from edge.asr.pocketsphinx import PocketsphinxRecognizer
 from edge.asr.vosk import VoskRecognizer
 from edge.asr.whisper import WhisperRecognizer
 from edge.config import Settings
 from edge.errors import ConfigError
 
-__all__ = ["load_recognizer", "whisper_model_dir"]
+__all__ = ["load_recognizer", "load_streaming", "whisper_model_dir"]
 
 
 def whisper_model_dir(settings: Settings) -> Path:
@@ -35,3 +36,13 @@ def load_recognizer(settings: Settings, grammar: bool = False) -> Recognizer:
     if engine == "pocketsphinx":
         return PocketsphinxRecognizer(grammar=grammar)
     raise ConfigError(f"unknown asr.engine {engine!r}", hint="use whisper, vosk or pocketsphinx")
+
+
+def load_streaming(settings: Settings) -> StreamingRecognizer | None:
+    """The fast path's streaming recognizer when ``asr.fast_path`` is on, loaded with the runtime's own
+    command templates (blocking); the pipeline recompiles it with the home's names (``build_pipeline``)."""
+    if not settings.asr.fast_path:
+        return None
+    stream = PocketsphinxStream()
+    stream.prepare()
+    return stream

@@ -24,6 +24,7 @@ class Decision(StrEnum):
     NONE = "none"
     SPEECH_START = "speech_start"
     SPEECH_END = "speech_end"  # trailing silence reached
+    SEMANTIC_END = "semantic_end"  # a complete, confident request and a short silence (set_complete)
     MAX_LENGTH = "max_length"  # utterance cut at max_utterance_ms
     NO_SPEECH = "no_speech"  # nobody spoke within no_speech_timeout_ms
 
@@ -36,21 +37,27 @@ class EndpointConfig:
     min_speech_ms: float = 150.0
     no_speech_timeout_ms: float = 3000.0  # 0 disables the timeout (continuous listening)
     hysteresis: float = 0.15  # in speech, a window is silence only below threshold - hysteresis
+    semantic_silence_ms: float = 0.0  # silence that ends a complete request (set_complete); 0 disables
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold < 1.0:
             raise ValueError("threshold must be in (0, 1)")
         if self.max_utterance_ms <= self.trailing_silence_ms:
             raise ValueError("max_utterance_ms must exceed trailing_silence_ms")
+        if self.semantic_silence_ms < 0:
+            raise ValueError("semantic_silence_ms must be >= 0 (0 disables semantic endpointing)")
 
     @classmethod
-    def from_settings(cls, vad: VADSettings, no_speech_timeout: bool = True) -> EndpointConfig:
+    def from_settings(
+        cls, vad: VADSettings, no_speech_timeout: bool = True, semantic: bool = False
+    ) -> EndpointConfig:
         return cls(
             threshold=vad.speech_threshold,
             trailing_silence_ms=vad.trailing_silence_ms,
             max_utterance_ms=vad.max_utterance_ms,
             min_speech_ms=vad.min_speech_ms,
             no_speech_timeout_ms=vad.no_speech_timeout_ms if no_speech_timeout else 0.0,
+            semantic_silence_ms=min(vad.semantic_silence_ms, vad.trailing_silence_ms) if semantic else 0.0,
         )
 
 
@@ -59,7 +66,9 @@ class Endpointer:
 
     * speech starts after ``min_speech_ms`` of windows at or above ``threshold`` (a shorter blip is ignored);
       ``speech_start_ms`` is the start of the first of those windows;
-    * speech ends after ``trailing_silence_ms`` of windows below ``threshold - hysteresis``;
+    * speech ends after ``trailing_silence_ms`` of windows below ``threshold - hysteresis``, or after
+      ``semantic_silence_ms`` of them while the caller says the words so far are a complete request
+      (``set_complete(True)``: the fast path's partial is a whole grammar sentence the NLU is sure of);
       ``speech_end_ms`` is the end of the last speech window;
     * the utterance is cut ``max_utterance_ms`` after speech started;
     * with no speech ``no_speech_timeout_ms`` after arming, the turn is given up.
@@ -76,6 +85,11 @@ class Endpointer:
         self.speech_end_ms: float | None = None
         self._candidate_ms: float | None = None  # start of the current run of speech windows
         self._silence_ms = 0.0
+        self.complete = False
+
+    def set_complete(self, complete: bool) -> None:
+        """Whether what was said so far is a complete request (read at the next silent window)."""
+        self.complete = complete
 
     def update(self, end_ms: float, probability: float, duration_ms: float) -> Decision:
         cfg = self.config
@@ -108,6 +122,9 @@ class Endpointer:
         if self._silence_ms >= cfg.trailing_silence_ms:
             self.state = EndpointState.DONE
             return Decision.SPEECH_END
+        if self.complete and 0 < cfg.semantic_silence_ms <= self._silence_ms:
+            self.state = EndpointState.DONE
+            return Decision.SEMANTIC_END
         if end_ms - self.speech_start_ms >= cfg.max_utterance_ms:
             self.state = EndpointState.DONE
             self.speech_end_ms = end_ms

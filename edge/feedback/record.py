@@ -26,6 +26,7 @@ class SignalKind(StrEnum):
     ABANDON = "abandon"
     EXPLICIT_NEGATIVE = "explicit_negative"
     EXPLICIT_POSITIVE = "explicit_positive"
+    ASR_DISAGREE = "asr_disagree"  # the fast path and Whisper both heard the turn and heard different words
 
 
 class Label(StrEnum):

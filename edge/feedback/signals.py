@@ -13,6 +13,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 
+from edge.asr.fastpath.decide import disagreement, second_opinion
 from edge.config import FeedbackSettings
 from edge.feedback.observations import BargeIn, ChangeSource, DeviceEvent
 from edge.feedback.outcome import turn_outcome
@@ -26,6 +27,7 @@ __all__ = [
     "commanded_entities",
     "detect_abandon",
     "detect_all",
+    "detect_asr_disagreement",
     "detect_barge_in",
     "detect_explicit",
     "detect_false_wake",
@@ -77,6 +79,20 @@ def detect_result_error(turn: TurnRecord) -> list[FeedbackSignal]:
             )
         ]
     return []
+
+
+def detect_asr_disagreement(turn: TurnRecord) -> list[FeedbackSignal]:
+    """Both engines heard the turn (the fast path's grammar and Whisper) and heard different words: the
+    serving text is ``asr_text``, the other engine's the last of ``asr_nbest`` (``edge.asr.fastpath.decide``).
+    Not a defect by itself; evidence for failure-point isolation (an ASR failure) and for learning."""
+    other = second_opinion(turn.asr_engine, turn.asr_nbest)
+    if other is None or not turn.asr_text:
+        return []
+    gap = disagreement(turn.asr_text, other)
+    if gap == 0.0:
+        return []
+    evidence = {"engine": turn.asr_engine, "heard": turn.asr_text, "other": other}
+    return [FeedbackSignal(turn.turn_id, SignalKind.ASR_DISAGREE, turn.t_end, round(gap, 3), evidence)]
 
 
 def detect_false_wake(turn: TurnRecord) -> list[FeedbackSignal]:
@@ -306,6 +322,7 @@ def detect_all(
     for turn in turns:
         signals += detect_result_error(turn)
         signals += detect_false_wake(turn)
+        signals += detect_asr_disagreement(turn)
     signals += detect_rephrases(turns, settings, events, barge_ins)
     signals += detect_undo(turns, events, settings)
     signals += detect_explicit(turns, settings)

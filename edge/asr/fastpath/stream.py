@@ -1,0 +1,219 @@
+"""Streaming recognition constrained by the home's grammar, with rejection of what is outside it.
+
+:class:`PocketsphinxStream` decodes while the person speaks: ``start()`` opens an utterance, ``feed(samples)``
+decodes the new audio and returns the partial hypothesis (and whether it is already a whole sentence of the
+grammar), ``finish()`` closes it and returns a :class:`~edge.events.Transcript` that is ``rejected`` when the
+audio is not a sentence of the grammar. Two decoders hear the same audio: the grammar's (JSGF) and a free
+phone loop (allphone). A grammar decode forced onto speech it cannot explain scores far below the phone
+loop, covers little of the speech with words, and its pronunciation differs from the phones heard; a small
+logistic model over those measures (:mod:`edge.asr.fastpath.reject`, calibrated on espeak-ng speech) decides.
+
+The grammar is compiled from :class:`GrammarInputs` off the caller's thread by :meth:`prepare` (a new
+decoder is built and swapped in at the next ``start()``), and only when the inputs' digest changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from edge.asr.base import check_samples
+from edge.asr.fastpath.grammar import (
+    CommandGrammar,
+    GrammarInputs,
+    compile_grammar,
+    home_inputs,
+    input_words,
+    pronunciations,
+)
+from edge.asr.fastpath.reject import THRESHOLD, Evidence, accept_score
+from edge.errors import ErrorCode, ModelError
+from edge.events import SAMPLE_RATE, Transcript
+
+__all__ = ["FAST_ENGINE", "Partial", "PocketsphinxStream", "StreamingRecognizer", "keep_compiled"]
+
+log = logging.getLogger(__name__)
+FAST_ENGINE = "pocketsphinx-grammar"
+
+
+@dataclass(frozen=True, slots=True)
+class Partial:
+    text: str  # the best path so far ("" before any word)
+    complete: bool  # a whole sentence of the grammar (not a prefix)
+
+
+class StreamingRecognizer(Protocol):
+    """Decodes during the utterance. Blocking calls: run them off the event loop (the listener's thread)."""
+
+    name: str
+
+    def use(self, inputs: Callable[[], GrammarInputs]) -> None:
+        """Where the grammar comes from from now on (the live registry); compiled by ``prepare``."""
+        ...
+
+    def prepare(self) -> None:
+        """Compile the grammar if what it is built from changed (blocking; seconds for a big home)."""
+        ...
+
+    def start(self) -> None: ...
+
+    def feed(self, samples: npt.NDArray[np.int16]) -> Partial: ...
+
+    def finish(self) -> Transcript: ...
+
+
+@dataclass(slots=True)
+class _Loaded:
+    grammar: CommandGrammar
+    decoder: Any  # the grammar's
+    phones: Any  # the phone loop's
+
+
+class PocketsphinxStream:
+    """pocketsphinx (its wheel's en-us model) with the home's grammar beside a phone loop."""
+
+    name = FAST_ENGINE
+
+    def __init__(
+        self,
+        inputs: Callable[[], GrammarInputs] = lambda: home_inputs((), ()),
+        threshold: float | None = None,
+    ) -> None:
+        try:
+            import pocketsphinx  # noqa: PLC0415 - lazy: an optional engine, loaded only with asr.fast_path
+        except ImportError as err:
+            raise ModelError(
+                "asr.fast_path needs the pocketsphinx package, which is not installed",
+                code=ErrorCode.NOT_SUPPORTED,
+                hint="pip install 'ambient-edge[pocketsphinx]', or set asr.fast_path=false",
+            ) from err
+        self._ps: Any = pocketsphinx
+        self._inputs = inputs
+        self._threshold = threshold
+        self._lock = threading.Lock()
+        self._loaded: _Loaded | None = None
+        self._next: _Loaded | None = None
+        self._active: _Loaded | None = None
+        self._samples = 0
+        self._last = Partial("", False)
+        self._sentence = ("", False)  # the last partial text and whether it is a whole grammar sentence
+
+    @property
+    def grammar(self) -> CommandGrammar | None:
+        loaded = self._next or self._loaded
+        return loaded.grammar if loaded else None
+
+    def use(self, inputs: Callable[[], GrammarInputs]) -> None:
+        self._inputs = inputs
+
+    def prepare(self) -> None:
+        try:
+            inputs = self._inputs()
+        except Exception as err:  # a registry read failing must not end the pipeline: keep the last grammar
+            log.warning("fast path: the grammar's inputs could not be read (%s); keeping the last one", err)
+            return
+        with self._lock:
+            current = self._next or self._loaded
+            if current is not None and current.grammar.digest == inputs.digest:
+                return
+        model = Path(self._ps.get_model_path()) / "en-us"
+        # the decoders load only the grammar's words (the whole dictionary would cost ~20 MB each)
+        entries = pronunciations(model / "cmudict-en-us.dict", input_words(inputs))
+        grammar = compile_grammar(inputs, lambda word: word in entries)
+        with tempfile.TemporaryDirectory(prefix="edge-fastpath-") as tmp:
+            words = Path(tmp) / "grammar.dict"
+            words.write_text("".join(line for lines in entries.values() for line in lines) or "sil SIL\n")
+            decoder = self._ps.Decoder(loglevel="FATAL", lm=None, dict=str(words))
+            decoder.add_jsgf_string("edge", grammar.jsgf)
+            decoder.activate_search("edge")
+            silence = Path(tmp) / "silence.dict"
+            silence.write_text("sil SIL\n")
+            allphone = str(model / "en-us-phone.lm.bin")
+            phones = self._ps.Decoder(loglevel="FATAL", allphone=allphone, lm=None, dict=str(silence))
+        log.info("fast path: grammar %s compiled (%d dropped)", grammar.digest, grammar.dropped)
+        with self._lock:
+            self._next = _Loaded(grammar, decoder, phones)
+
+    def start(self) -> None:
+        if self._active is not None:
+            self._end(self._active)
+        with self._lock:
+            if self._next is not None:
+                self._loaded, self._next = self._next, None
+            loaded = self._loaded
+        if loaded is None:
+            self.prepare()
+            with self._lock:
+                self._loaded, self._next = self._next, None
+                loaded = self._loaded
+        assert loaded is not None
+        loaded.decoder.start_utt()
+        loaded.phones.start_utt()
+        self._active = loaded
+        self._samples = 0
+        self._last = Partial("", False)
+        self._sentence = ("", False)
+
+    def feed(self, samples: npt.NDArray[np.int16]) -> Partial:
+        check_samples(samples)
+        active = self._active
+        if active is None or not len(samples):
+            return self._last
+        raw = np.ascontiguousarray(samples).tobytes()
+        active.decoder.process_raw(raw, False, False)
+        active.phones.process_raw(raw, False, False)
+        self._samples += len(samples)
+        hyp = active.decoder.hyp()
+        text = str(hyp.hypstr).strip() if hyp is not None else ""
+        if text != self._sentence[0]:
+            self._sentence = (text, active.grammar.accepts(text))
+        # complete: a whole sentence the rejection model would accept now (a forced decode of a person
+        # still speaking, or of words outside the grammar, does not end the utterance early)
+        complete = (
+            self._sentence[1] and accept_score(Evidence.read(active.decoder, active.phones)) >= self.threshold
+        )
+        self._last = Partial(text, complete)
+        return self._last
+
+    @property
+    def threshold(self) -> float:
+        return self._threshold if self._threshold is not None else THRESHOLD
+
+    def _end(self, active: _Loaded) -> None:
+        active.decoder.end_utt()
+        active.phones.end_utt()
+        self._active = None
+
+    def finish(self) -> Transcript:
+        active = self._active
+        audio_ms = 1000.0 * self._samples / SAMPLE_RATE
+        if active is None:
+            return Transcript("", 0.0, self.name, audio_ms, rejected=True, reason="not_started")
+        self._end(active)
+        evidence = Evidence.read(active.decoder, active.phones)
+        if not evidence.text:
+            return Transcript("", 0.0, self.name, audio_ms, rejected=True, reason="out_of_grammar")
+        if not active.grammar.accepts(evidence.text):
+            return Transcript(evidence.text, 0.0, self.name, audio_ms, rejected=True, reason="incomplete")
+        score = accept_score(evidence)
+        if score < self.threshold:
+            return Transcript(
+                evidence.text, round(score, 4), self.name, audio_ms, rejected=True, reason="low_score"
+            )
+        return Transcript(evidence.text, round(score, 4), self.name, audio_ms)
+
+
+async def keep_compiled(fast: StreamingRecognizer, every_s: float = 5.0) -> None:
+    """Recompile the grammar off the loop whenever the home changed (checked every ``every_s``)."""
+    while True:
+        await asyncio.sleep(every_s)
+        await asyncio.to_thread(fast.prepare)
