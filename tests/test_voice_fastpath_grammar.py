@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import numpy as np
@@ -83,6 +84,14 @@ def test_shipped_templates_are_the_command_families() -> None:
     assert len(templates) > 100 and dict(rules)["turn"] == "(turn|switch)"
     assert not any("search_query" in t for t in templates)  # open-ended requests are Whisper's
     assert GrammarInputs(templates, rules).digest == GrammarInputs(templates, rules).digest
+
+
+def test_shipped_templates_are_in_step_with_the_labs_families() -> None:
+    """commands.json is the lab's export: a template changed in the lab without rerunning
+    `python -m edge.lab.fastpath_export` would leave the fast path's grammar behind the NLU."""
+    from edge.lab.fastpath_export import OUT, export  # noqa: PLC0415 - lazy: the lab's training templates
+
+    assert json.loads(OUT.read_text(encoding="utf-8")) == export(), "run python -m edge.lab.fastpath_export"
 
 
 def windows(ep: Endpointer, start_ms: float, n: int, probability: float) -> list[Decision]:
