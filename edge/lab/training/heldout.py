@@ -18,7 +18,7 @@ from edge.lab.training.examples import Example
 from edge.lab.training.hwu64 import read_hwu64
 from edge.lang import model_tokens
 
-__all__ = ["drop_heldout", "heldout_sentences"]
+__all__ = ["dedupe_heldout", "drop_heldout", "heldout_sentences"]
 
 _OWN_SETS = ("nlu_dev_eval.tsv", "nlu_blind_eval.tsv")
 _OWN_JSONL = ("questions_eval.jsonl", "questions_blind.jsonl", "context_eval.jsonl", "context_blind.jsonl")
@@ -65,6 +65,30 @@ def drop_heldout(examples: list[Example], heldout: frozenset[str], family: str) 
     if len(kept) != len(examples):
         print(
             f"family {family}: {len(examples) - len(kept)} generated example(s) equal an evaluation sentence,"
+            " left out",
+            file=sys.stderr,
+            flush=True,
+        )
+    return kept
+
+
+def dedupe_heldout(examples: list[Example], heldout: frozenset[str], family: str) -> list[Example]:
+    """``examples`` with one copy of each reading (tokens, intent, focus, media class) of an evaluation
+    sentence instead of many (the count dropped goes to stderr): a family whose short command *is* how
+    people say it ("turn it off") keeps teaching it, without weighting the evaluation's own words."""
+    seen: set[tuple[str, ...]] = set()
+    kept: list[Example] = []
+    for ex in examples:
+        text = " ".join(ex.tokens)
+        if text in heldout:
+            key = (text, ex.intent, ex.focus, ex.media_class)
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(ex)
+    if len(kept) != len(examples):
+        print(
+            f"family {family}: {len(examples) - len(kept)} repeated example(s) of an evaluation sentence,"
             " left out",
             file=sys.stderr,
             flush=True,
