@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -9,12 +10,12 @@ import pytest
 
 from edge import resources
 from edge.lab.training import pools as P
-from edge.lab.training.examples import Example
-from edge.lab.training.generate import family_examples
-from edge.lab.training.heldout import dedupe_heldout, drop_heldout, heldout_sentences
+from edge.lab.training.examples import Example, dataset_digest
+from edge.lab.training.generate import _class_word_untagged, build_dataset, family_examples
+from edge.lab.training.heldout import DEDUPE_KEEP, dedupe_heldout, drop_heldout, heldout_sentences
 from edge.lab.training.hwu64 import HwuRow, iot_gold
 from edge.lab.training.templates import FAMILIES, RULES
-from edge.lab.training.templates_household import HOUSEHOLD_FAMILIES
+from edge.lab.training.templates_household import CLASS_WORDS, HOUSEHOLD_FAMILIES
 from edge.nlu.catalogue import by_name
 from edge.nlu.grammar import parse_template
 
@@ -98,3 +99,63 @@ def test_cleaning_everywhere_is_a_start_not_an_area(place: str) -> None:
 @pytest.mark.parametrize("place", ["living room", "whole kitchen", "mud room"])
 def test_cleaning_a_named_place_is_an_area(place: str) -> None:
     assert iot_gold(_cleaning(place)) == "HassVacuumCleanArea"
+
+
+def test_dedupe_keeps_up_to_k_copies_of_each_reading() -> None:
+    undo = Example(("undo", "what", "you", "just", "did"), ("O",) * 5, "UndoLast")
+    other = Example(("undo", "that"), ("O", "O"), "UndoLast")
+    made = [undo] * 10 + [other] * 10
+    kept = dedupe_heldout(made, frozenset({"undo what you just did"}), "undo", keep=DEDUPE_KEEP)
+    assert kept.count(undo) == DEDUPE_KEEP > 1  # a small family's own sentence keeps some weight
+    assert kept.count(other) == 10
+
+
+@pytest.mark.parametrize(
+    "name", ["hh_drink_word_lights_on", "hh_drink_word_lights_off", "hh_drink_word_things"]
+)
+def test_a_drink_word_in_front_of_a_device_names_the_device(name: str) -> None:
+    examples = _generated(name, 200)
+    drinks = {"coffee", "tea", "wine", "beer", "drinks", "juice", "milk", "whisky", "cocktail", "water"}
+    with_drink = [ex for ex in examples if drinks & set(ex.tokens)]
+    assert len(with_drink) > 50
+    for ex in with_drink:
+        assert ex.intent in {"HassTurnOn", "HassTurnOff"}, ex
+        named = {ex.tokens[i] for i, tag in enumerate(ex.tags) if tag.endswith("-name")}
+        assert drinks & named, ex  # the drink word is part of the name, not a request for a drink
+
+
+def test_a_bare_class_word_is_not_tagged_as_a_name() -> None:
+    thermostat = Example(
+        ("set", "the", "thermostat", "to", "21"), ("O", "O", "B-name", "O", "B-temperature"),
+        "HassClimateSetTemperature", "climate",
+    )  # fmt: skip
+    untagged = _class_word_untagged(thermostat)
+    assert untagged.tags == ("O", "O", "O", "O", "B-temperature")
+    assert untagged.focus == "climate"
+    office = Example(
+        ("set", "the", "office", "thermostat", "to", "21"),
+        ("O", "O", "B-name", "I-name", "O", "B-temperature"),
+        "HassClimateSetTemperature", "climate",
+    )  # fmt: skip
+    assert _class_word_untagged(office) == office  # a name with more than the class word stays a name
+    assert {"thermostat", "lights", "fan"} <= CLASS_WORDS
+
+
+def test_training_data_is_the_shipped_models_unless_the_household_data_is_asked_for(
+    shared_data: Path,
+) -> None:
+    card = json.loads((resources.data_dir() / "models" / "nlu" / "nlu.json").read_text())
+    shipped = build_dataset(resources.data_dir(), shared_data, scale=0.8)
+    assert dataset_digest(shipped.examples) == card["dataset_sha256"]  # `make models-nlu` rebuilds it
+    household = build_dataset(resources.data_dir(), shared_data, scale=0.8, household=True)
+    texts = {" ".join(ex.tokens) for ex in household.examples}
+    assert any("coffee table lamp" in t for t in texts)
+    assert not any("coffee table lamp" in " ".join(ex.tokens) for ex in shipped.examples)
+    names = [
+        " ".join(tok for tok, tag in zip(ex.tokens, ex.tags, strict=True) if tag.endswith("-name"))
+        for ex in household.examples
+        if ex.source.startswith("template") and "thermostat" in ex.tokens
+    ]
+    assert "" in names  # the bare class word is still taught, untagged
+    assert any(n.endswith(" thermostat") for n in names)  # "the office thermostat" is still a name
+    assert not CLASS_WORDS & set(names)  # "set the thermostat to 21": a class, never a name

@@ -14,6 +14,7 @@ __all__ = [
     "FOODS",
     "GAMES",
     "GAME_TITLES",
+    "MORE_GAME_TITLES",
     "PEOPLE",
     "PLACES",
     "SHOPS",
@@ -384,6 +385,9 @@ GAME_TITLES = (
     "trivial pursuit",
     "mastermind",
     "othello",
+)
+"""More game titles (card, board, sports, video games) beside ``GAMES``, for ``templates_idioms``."""
+MORE_GAME_TITLES = (
     "squash",
     "foosball",
     "air hockey",
@@ -410,4 +414,4 @@ GAME_TITLES = (
     "guitar hero",
     "just dance",
 )
-"""More game titles (card, board, sports, video games) beside ``GAMES``, for ``templates_idioms``."""
+"""Game titles added for the household data (``build_dataset(household=True)``): sports and video games."""

@@ -9,13 +9,19 @@ said with a comparative, lights raised to their maximum ("turn the lamps up to f
 front of it ("start the new smart plug", "the spare socket on"), a coffee wanted because one is tired, and
 ordering a drink from the house (ordering from a shop stays out of domain: ``templates_ood``). Negatives,
 labelled ``OutOfDomain``: questions about a light's colour or a plug's price that share these words.
+Devices named after a drink ("the coffee table lamp", "tea lights", "the wine fridge") say that the noun at
+the end of a name decides what it is, not a drink word in front of it.
+
+These families, ``HOUSEHOLD_SAMPLES`` and ``CLASS_WORDS`` are the household data: ``generate.build_dataset``
+uses them only with ``household=True`` (``edge train --household``), so that ``make models-nlu`` rebuilds
+the shipped model until a retrain with them is shipped (docs/nlu.md).
 """
 
 from __future__ import annotations
 
 from edge.lab.training.templates_base import Family, fixed
 
-__all__ = ["HOUSEHOLD_FAMILIES"]
+__all__ = ["CLASS_WORDS", "HOUSEHOLD_FAMILIES", "HOUSEHOLD_SAMPLES"]
 
 F = Family
 _LIGHTS = "(lights|lamps|lighting|bulbs|light|lamp|{light_name:name})"
@@ -37,6 +43,17 @@ _WHEN_RULE = (
 )
 _WISH_ALL = "(i want|i'd like|i would like|i'd love|give me|can i have|let's have)"
 _TIRED = "(i'm (tired|sleepy|exhausted|knackered|drowsy)|i need to wake up|i want to wake up|i can't wake up)"
+
+HOUSEHOLD_SAMPLES: dict[str, int] = {"neg_games_apps": 1200}
+"""Earlier families sampled more in the household data (the game negatives, with ``MORE_GAME_TITLES``)."""
+CLASS_WORDS = frozenset(
+    {"light", "lights", "lamp", "lamps", "lighting", "thermostat", "thermostats", "heating", "fan", "fans",
+     "blinds", "curtains", "shades", "lock", "locks"}
+)  # fmt: skip
+"""Words for a kind of device that the pools also use as a device's name ("set the thermostat to 21"): in
+the household data they are never tagged as a name, so that the resolver reads them as the class (the one
+in the satellite's area, or a question when several are left) even in a home with a device called
+"Thermostat"."""
 
 HOUSEHOLD_FAMILIES: dict[str, Family] = {
     "hh_colour_change": F(
@@ -235,5 +252,42 @@ HOUSEHOLD_FAMILIES: dict[str, Family] = {
         ),
         fixed("OutOfDomain"),
         400,
+    ),
+    "hh_drink_word_lights_on": F(
+        (
+            "[<pls>] (turn|switch|put|flip) on the {drink_light:name} [<inarea>] [<pls>]",
+            "[<pls>] (turn|switch|put|flip) the {drink_light:name} on [<inarea>] [<pls>]",
+            "[<can>] (light up|brighten) the {drink_light:name} [<pls>]",
+            "[the] {drink_light:name} on [<pls>]",
+        ),
+        fixed("HassTurnOn", "light"),
+        400,
+    ),
+    "hh_drink_word_lights_off": F(
+        (
+            "[<pls>] (turn|switch|put|flip) off the {drink_light:name} [<inarea>] [<pls>]",
+            "[<pls>] (turn|switch|put|flip) the {drink_light:name} off [<inarea>] [<pls>]",
+            "[the] {drink_light:name} off [<pls>]",
+        ),
+        fixed("HassTurnOff", "light"),
+        300,
+    ),
+    "hh_drink_word_things": F(
+        (
+            "[<pls>] (turn|switch|power) on the {drink_thing:name} [<inarea>] [<pls>]",
+            "[<pls>] (turn|switch) the {drink_thing:name} on [<inarea>]",
+            "[<can>] (start|run) the {drink_thing:name} [<pls>]",
+        ),
+        fixed("HassTurnOn", "switch"),
+        250,
+    ),
+    "hh_drink_word_things_off": F(
+        (
+            "[<pls>] (turn|switch|power) off the {drink_thing:name} [<inarea>] [<pls>]",
+            "[<pls>] (turn|switch) the {drink_thing:name} off [<inarea>]",
+            "[<can>] (stop|shut down) the {drink_thing:name} [<pls>]",
+        ),
+        fixed("HassTurnOff", "switch"),
+        250,
     ),
 }

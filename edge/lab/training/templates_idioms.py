@@ -192,7 +192,7 @@ IDIOM_FAMILIES: dict[str, Family] = {
             "can (i|we) play {game_title} [(now|tonight)]",
         ),
         fixed("OutOfDomain"),
-        1200,
+        900,
     ),
     "neg_hear_jokes": F(
         (
