@@ -9,6 +9,7 @@ said with a comparative, lights raised to their maximum ("turn the lamps up to f
 front of it ("start the new smart plug", "the spare socket on"), a coffee wanted because one is tired, and
 ordering a drink from the house (ordering from a shop stays out of domain: ``templates_ood``). Negatives,
 labelled ``OutOfDomain``: questions about a light's colour or a plug's price that share these words.
+"Shut down" with nothing to shut down (the assistant itself) moves no device.
 Devices named after a drink ("the coffee table lamp", "tea lights", "the wine fridge") say that the noun at
 the end of a name decides what it is, not a drink word in front of it.
 
@@ -288,6 +289,15 @@ HOUSEHOLD_FAMILIES: dict[str, Family] = {
             "[<can>] (stop|shut down) the {drink_thing:name} [<pls>]",
         ),
         fixed("HassTurnOff", "switch"),
+        250,
+    ),
+    "neg_shut_down_nothing": F(
+        (
+            "<can> (shut|power|close) down [now] [<pls>]",
+            "[<can>] (turn|switch|shut|power) yourself off [<pls>]",
+            "[<can>] (shut|power) down (the assistant|yourself|the voice assistant|the system) [<pls>]",
+        ),
+        fixed("OutOfDomain"),
         250,
     ),
 }
