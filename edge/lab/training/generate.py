@@ -17,7 +17,12 @@ from edge.lab.training.heldout import DEDUPE_KEEP, dedupe_heldout, drop_heldout,
 from edge.lab.training.hwu64 import hwu_examples, read_hwu64
 from edge.lab.training.noise import add_noise
 from edge.lab.training.pools_ha import BINARY_STATES, MESSAGES, QUANTITIES, SENSED, ZONES
-from edge.lab.training.pools_values import DRINK_WORD_LIGHTS, DRINK_WORD_THINGS, PLUG_WORDS
+from edge.lab.training.pools_values import (
+    DRINK_WORD_LIGHTS,
+    DRINK_WORD_THINGS,
+    HOUSEHOLD_TIMER_NAMES,
+    PLUG_WORDS,
+)
 from edge.lab.training.templates import FAMILIES, RULES, Family
 from edge.lab.training.templates_household import CLASS_WORDS, HOUSEHOLD_FAMILIES, HOUSEHOLD_SAMPLES
 from edge.lab.training.templates_idioms import IDIOM_FAMILIES
@@ -159,6 +164,7 @@ def template_lists(
             "plug_word": PLUG_WORDS,
             "drink_light": DRINK_WORD_LIGHTS,
             "drink_thing": DRINK_WORD_THINGS,
+            "any_timer_name": (*P.TIMER_NAMES, *HOUSEHOLD_TIMER_NAMES),
             "city": O.CITIES,
             "person": O.PEOPLE,
             "event": O.EVENTS,

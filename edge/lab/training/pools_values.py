@@ -10,6 +10,7 @@ __all__ = [
     "DRINKS",
     "DRINK_WORD_LIGHTS",
     "DRINK_WORD_THINGS",
+    "HOUSEHOLD_TIMER_NAMES",
     "ITEMS",
     "PLUG_WORDS",
     "PREFERENCES",
@@ -59,6 +60,30 @@ DRINK_WORD_THINGS = (
     "hot water urn",
 )
 """Appliances (switches) named after a drink: the same lesson as ``DRINK_WORD_LIGHTS``."""
+
+HOUSEHOLD_TIMER_NAMES = (
+    "lasagna",
+    "rice",
+    "potatoes",
+    "chicken",
+    "cake",
+    "muffins",
+    "roast",
+    "soup",
+    "workout",
+    "meditation",
+    "parking",
+    "medicine",
+    "bath",
+    "dog walk",
+    "break",
+    "study",
+    "washing",
+    "dryer",
+    "noodles",
+    "brownies",
+)
+"""Timer names beside ``TIMER_NAMES`` for the household data's named-timer families."""
 
 PLUG_WORDS = (
     "plug",

@@ -9,7 +9,9 @@ said with a comparative, lights raised to their maximum ("turn the lamps up to f
 front of it ("start the new smart plug", "the spare socket on"), a coffee wanted because one is tired, and
 ordering a drink from the house (ordering from a shop stays out of domain: ``templates_ood``). Negatives,
 labelled ``OutOfDomain``: questions about a light's colour or a plug's price that share these words.
-"Shut down" with nothing to shut down (the assistant itself) moves no device.
+Named timers ("set a 5 minute timer for the lasagna") and state questions in the past tense ("was the
+hall light on") keep the weight the other families take from them. "Shut down" with nothing to shut down
+(the assistant itself) moves no device.
 Devices named after a drink ("the coffee table lamp", "tea lights", "the wine fridge") say that the noun at
 the end of a name decides what it is, not a drink word in front of it.
 
@@ -298,6 +300,47 @@ HOUSEHOLD_FAMILIES: dict[str, Family] = {
             "[<can>] (shut|power) down (the assistant|yourself|the voice assistant|the system) [<pls>]",
         ),
         fixed("OutOfDomain"),
+        250,
+    ),
+    "hh_timer_named": F(
+        (
+            "[<can>] (set|start) (a|an) {minutes} minute timer (for|called|named) [the]"
+            " {any_timer_name:name}",
+            "{minutes} minute timer (for|called|named) [the] {any_timer_name:name}",
+            "[<can>] (set|start) [a] timer (called|named|for) [the] {any_timer_name:name} for {minutes}"
+            " minutes",
+            "timer for {minutes} minutes (called|named|for) [the] {any_timer_name:name}",
+            "[<can>] (set|start) a {any_timer_name:name} timer for {minutes} minutes",
+        ),
+        fixed("HassStartTimer"),
+        300,
+    ),
+    "hh_timer_named_more": F(
+        (
+            "[<can>] add {minutes} minutes to [the] {any_timer_name:name} timer",
+            "[<can>] add {minutes} minutes to [the] timer (called|named|for) [the] {any_timer_name:name}",
+            "[<can>] (increase|extend) [the] {any_timer_name:name} timer by {minutes} minutes",
+        ),
+        fixed("HassIncreaseTimer"),
+        150,
+    ),
+    "hh_timer_named_status": F(
+        (
+            "[the] {any_timer_name:name} timer status",
+            "(status of|how much time is left on|how long is left on) [the] {any_timer_name:name} timer",
+            "how much time (is left|remains) (on|for) [the] {any_timer_name:name} timer",
+        ),
+        fixed("HassTimerStatus"),
+        150,
+    ),
+    "hh_state_past": F(
+        (
+            "(was|were) the {light_name:name} {onoff_state:state} [<inarea>]",
+            "(was|were) the {appliance_name:name} (on|off|running) [<inarea>]",
+            "(was|were) the {cover_name:name} {cover_state:state} [<inarea>]",
+            "was the {lock_name:name} {lock_state:state}",
+        ),
+        fixed("HassGetState", "*"),
         250,
     ),
 }
