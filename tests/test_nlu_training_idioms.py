@@ -16,6 +16,7 @@ from edge.lab.training.generate import family_examples
 from edge.lab.training.heldout import drop_heldout, heldout_sentences
 from edge.lab.training.hwu64 import IOT_MAP, HwuRow, iot_expected, read_hwu64
 from edge.lab.training.templates import FAMILIES, RULES
+from edge.lab.training.templates_household import HOUSEHOLD_FAMILIES
 from edge.lab.training.templates_idioms import IDIOM_FAMILIES
 from edge.nlu.catalogue import by_name
 from edge.nlu.grammar import parse_template
@@ -28,9 +29,11 @@ def _generated(name: str, n: int = 150) -> list[Example]:
     return family_examples(IDIOM_FAMILIES[name], pools, rng, rules, n)
 
 
-def test_the_idiom_families_come_last_so_the_earlier_data_stays_the_same() -> None:
+def test_the_idiom_families_come_just_before_the_household_ones() -> None:
     names = list(FAMILIES)
-    assert names[-len(IDIOM_FAMILIES) :] == list(IDIOM_FAMILIES)
+    end = len(names) - len(HOUSEHOLD_FAMILIES)
+    assert names[end - len(IDIOM_FAMILIES) : end] == list(IDIOM_FAMILIES)
+    assert names[end:] == list(HOUSEHOLD_FAMILIES)
 
 
 @pytest.mark.parametrize("name", sorted(IDIOM_FAMILIES))

@@ -46,9 +46,5 @@ ADJUDICATED: dict[str, Adjudication] = {
     "11161": Adjudication(("HassLightSet",), "asks for another colour, labelled as brighter"),
     "8193": Adjudication(("HassLightSet", "HassTurnOn"), "asks for coloured lights on, labelled as brighter"),
     "5299": Adjudication(("LightDimmer", "HassLightSet"), "asks for dimmer and a colour: both readings hold"),
-    "3605": Adjudication(
-        ("HassVacuumStart",),
-        "the whole house is not an area (HassVacuumCleanArea takes one); the mapping misses 'whole house'",
-    ),
 }
 """The adjudicated rows, by HWU64 ``answerid``."""

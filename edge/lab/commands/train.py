@@ -31,7 +31,11 @@ def _run(args: argparse.Namespace) -> int:
         emit_json({"model_dir": str(out)})
         return 0
     meta = train_home_model(
-        settings, Path(args.out) if args.out else None, epochs=args.epochs, scale=args.scale
+        settings,
+        Path(args.out) if args.out else None,
+        epochs=args.epochs,
+        scale=args.scale,
+        household=args.household,
     )
     emit_json({"model_file": meta["model_file"], "validation": meta["validation"]})
     return 0
@@ -47,4 +51,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--out", help="output directory (default: nlu.model_dir or models/nlu)")
     p.add_argument("--epochs", type=int, default=6)
     p.add_argument("--scale", type=float, default=0.8, help="generated examples per template family (x)")
+    p.add_argument(
+        "--household", action="store_true",
+        help="add the next retrain's household data (docs/nlu.md); off: the shipped model's data",
+    )  # fmt: skip
     p.set_defaults(func=_run)

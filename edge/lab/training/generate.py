@@ -6,24 +6,31 @@ import random
 import sys
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from edge.lab.training import pools as P
 from edge.lab.training import pools_ood as O
 from edge.lab.training.examples import Example, from_sample
 from edge.lab.training.ha_data import KEEP_SLOTS, ha_examples, load_en
-from edge.lab.training.heldout import drop_heldout, heldout_sentences
+from edge.lab.training.heldout import DEDUPE_KEEP, dedupe_heldout, drop_heldout, heldout_sentences
 from edge.lab.training.hwu64 import hwu_examples, read_hwu64
 from edge.lab.training.noise import add_noise
 from edge.lab.training.pools_ha import BINARY_STATES, MESSAGES, QUANTITIES, SENSED, ZONES
-from edge.lab.training.pools_values import PLUG_WORDS
+from edge.lab.training.pools_values import (
+    DRINK_WORD_LIGHTS,
+    DRINK_WORD_THINGS,
+    HOUSEHOLD_TIMER_NAMES,
+    PLUG_WORDS,
+)
 from edge.lab.training.templates import FAMILIES, RULES, Family
+from edge.lab.training.templates_household import CLASS_WORDS, HOUSEHOLD_FAMILIES, HOUSEHOLD_SAMPLES
 from edge.lab.training.templates_idioms import IDIOM_FAMILIES
 from edge.nlu.grammar import Template, parse_template, sample
 
 __all__ = ["Dataset", "build_dataset", "family_examples", "template_lists"]
 
+_GUARDED = frozenset({*IDIOM_FAMILIES, *HOUSEHOLD_FAMILIES})
 _NAMED_DOMAINS = {
     "appliance_name": ("switch", "fan"),
     "light_name": ("light",),
@@ -115,8 +122,12 @@ class Dataset:
     counts: dict[str, int]  # examples per source
 
 
-def template_lists(pools: P.Pools, picked: dict[str, str]) -> Callable[[str, random.Random], tuple[str, str]]:
-    """List sampler for project templates (and domain files reuse it for the shared names)."""
+def template_lists(
+    pools: P.Pools, picked: dict[str, str], *, household: bool = False
+) -> Callable[[str, random.Random], tuple[str, str]]:
+    """List sampler for project templates (and domain files reuse it for the shared names); ``household``
+    adds the household data's game titles."""
+    games = (*O.GAMES, *O.GAME_TITLES, *(O.MORE_GAME_TITLES if household else ()))
 
     def one(values: tuple[str, ...] | list[str], rng: random.Random) -> tuple[str, str]:
         v = rng.choice(values)
@@ -149,8 +160,11 @@ def template_lists(pools: P.Pools, picked: dict[str, str]) -> Callable[[str, ran
             "action": P.ACTIONS,
             "preference": P.PREFERENCES,
             "game": O.GAMES,
-            "game_title": (*O.GAMES, *O.GAME_TITLES),
+            "game_title": games,
             "plug_word": PLUG_WORDS,
+            "drink_light": DRINK_WORD_LIGHTS,
+            "drink_thing": DRINK_WORD_THINGS,
+            "any_timer_name": (*P.TIMER_NAMES, *HOUSEHOLD_TIMER_NAMES),
             "city": O.CITIES,
             "person": O.PEOPLE,
             "event": O.EVENTS,
@@ -190,17 +204,43 @@ def template_lists(pools: P.Pools, picked: dict[str, str]) -> Callable[[str, ran
 
 
 def family_examples(
-    family: Family, pools: P.Pools, rng: random.Random, rules: dict[str, Template], n: int
+    family: Family,
+    pools: P.Pools,
+    rng: random.Random,
+    rules: dict[str, Template],
+    n: int,
+    *,
+    household: bool = False,
 ) -> list[Example]:
     templates = [parse_template(t) for t in family.templates]
     out: list[Example] = []
     for _ in range(n):
         picked: dict[str, str] = {}
-        s = sample(rng.choice(templates), template_lists(pools, picked), rules, rng)
+        s = sample(rng.choice(templates), template_lists(pools, picked, household=household), rules, rng)
         ex = from_sample(s, family.label, rng, name_domain=picked.get("domain", ""), keep_slots=KEEP_SLOTS)
         if ex is not None:
             out.append(ex)
     return out
+
+
+def _guard(made: list[Example], heldout: frozenset[str], name: str, household: bool) -> list[Example]:
+    """Families written for issue 14's misses never carry an evaluation sentence; with the household data the
+    earlier ones keep a few copies of each reading of a short command that is one ("turn it off"), not
+    dozens (without it they are as the shipped model was trained)."""
+    if name in (_GUARDED if household else IDIOM_FAMILIES):
+        return drop_heldout(made, heldout, name)
+    return dedupe_heldout(made, heldout, name, DEDUPE_KEEP) if household else made
+
+
+def _class_word_untagged(ex: Example) -> Example:
+    """``ex`` with a name that is only a class word ("the thermostat", "the lights") tagged ``O``: a kind of
+    device, which the resolver narrows by area or asks about, not the one device that happens to be called
+    that."""
+    spans = [i for i, tag in enumerate(ex.tags) if tag in {"B-name", "I-name"}]
+    if not spans or " ".join(ex.tokens[i] for i in spans) not in CLASS_WORDS:
+        return ex
+    tags = tuple("O" if tag in {"B-name", "I-name"} else tag for tag in ex.tags)
+    return replace(ex, tags=tags)
 
 
 def _ood(rng: random.Random, rules: dict[str, Template], pools: P.Pools, n: int) -> list[Example]:
@@ -216,18 +256,28 @@ def build_dataset(
     scale: float = 1.0,
     noise: float = 0.35,
     hwu_iot_copies: int = 2,
+    household: bool = False,
 ) -> Dataset:
-    """All training examples (deterministic for a seed). ``scale`` multiplies generated counts."""
+    """All training examples (deterministic for a seed). ``scale`` multiplies generated counts.
+
+    ``household`` adds the household data (``templates_household``: its families, more game negatives,
+    class words never tagged as names) and keeps at most ``DEDUPE_KEEP`` copies of each reading of an
+    evaluation sentence in the earlier families; without it the data is the shipped model's."""
     rng = random.Random(seed)
     pools = P.build_pools(root, rng)
     rules = {k: parse_template(v) for k, v in RULES.items()}
     examples: list[Example] = []
     heldout = heldout_sentences(shared)
     for name, family in FAMILIES.items():
-        made = family_examples(family, pools, rng, rules, max(20, int(family.samples * scale)))
-        # the families before the idioms keep their examples (and so the data digest) as they were
-        examples.extend(drop_heldout(made, heldout, name) if name in IDIOM_FAMILIES else made)
-    examples.extend(_ood(rng, rules, pools, int(1500 * scale)))
+        if name in HOUSEHOLD_FAMILIES and not household:
+            continue
+        samples = HOUSEHOLD_SAMPLES.get(name, family.samples) if household else family.samples
+        made = family_examples(family, pools, rng, rules, max(20, int(samples * scale)), household=household)
+        examples.extend(_guard(made, heldout, name, household))
+    ood = _ood(rng, rules, pools, int(1500 * scale))
+    examples.extend(dedupe_heldout(ood, heldout, "ood", DEDUPE_KEEP) if household else ood)
+    if household:
+        examples = [_class_word_untagged(ex) for ex in examples]
     en = load_en()
     if en is not None:
         examples.extend(

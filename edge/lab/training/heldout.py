@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,7 +19,10 @@ from edge.lab.training.examples import Example
 from edge.lab.training.hwu64 import read_hwu64
 from edge.lang import model_tokens
 
-__all__ = ["drop_heldout", "heldout_sentences"]
+__all__ = ["DEDUPE_KEEP", "dedupe_heldout", "drop_heldout", "heldout_sentences"]
+
+DEDUPE_KEEP = 4
+"""Copies of each reading of an evaluation sentence the household data keeps (``dedupe_heldout``)."""
 
 _OWN_SETS = ("nlu_dev_eval.tsv", "nlu_blind_eval.tsv")
 _OWN_JSONL = ("questions_eval.jsonl", "questions_blind.jsonl", "context_eval.jsonl", "context_blind.jsonl")
@@ -65,6 +69,34 @@ def drop_heldout(examples: list[Example], heldout: frozenset[str], family: str) 
     if len(kept) != len(examples):
         print(
             f"family {family}: {len(examples) - len(kept)} generated example(s) equal an evaluation sentence,"
+            " left out",
+            file=sys.stderr,
+            flush=True,
+        )
+    return kept
+
+
+def dedupe_heldout(
+    examples: list[Example], heldout: frozenset[str], family: str, keep: int = 1
+) -> list[Example]:
+    """``examples`` with at most ``keep`` copies of each reading (tokens, intent, focus, media class) of an
+    evaluation sentence instead of many (the count dropped goes to stderr): a family whose short command *is*
+    how people say it ("turn it off", "undo what you just did") keeps teaching it, without weighting the
+    evaluation's own words. One copy is too few where a family has few templates (its sentence then weighs
+    less than its unseen siblings'), so the household data keeps ``DEDUPE_KEEP``."""
+    seen: Counter[tuple[str, ...]] = Counter()
+    kept: list[Example] = []
+    for ex in examples:
+        text = " ".join(ex.tokens)
+        if text in heldout:
+            key = (text, ex.intent, ex.focus, ex.media_class)
+            if seen[key] >= keep:
+                continue
+            seen[key] += 1
+        kept.append(ex)
+    if len(kept) != len(examples):
+        print(
+            f"family {family}: {len(examples) - len(kept)} repeated example(s) of an evaluation sentence,"
             " left out",
             file=sys.stderr,
             flush=True,

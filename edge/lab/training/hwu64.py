@@ -68,11 +68,23 @@ IOT_MAP: dict[str, tuple[str, str]] = {
 _NOT_AN_AREA = frozenset({"house", "home", "floor", "floors", "room", "rooms", "flat", "apartment", "carpet"})
 
 
+_WHOLE = frozenset({"the", "my", "our", "whole", "entire", "complete", "all", "of", "every"})
+
+
+def _place(value: str) -> str:
+    """A ``house_place`` value without the words that say "all of it" ("the whole house" -> "house")."""
+    words = value.lower().split()
+    while len(words) > 1 and words[0] in _WHOLE:
+        words = words[1:]
+    return " ".join(words)
+
+
 def iot_gold(row: HwuRow) -> str:
     """The catalogue intent of an ``iot`` row (``IOT_MAP``); a cleaning request that names the place to
-    clean is Home Assistant's ``HassVacuumCleanArea`` ("vacuum the living room")."""
+    clean is Home Assistant's ``HassVacuumCleanArea`` ("vacuum the living room"); the whole house, a floor
+    or a room in general is not an area (``HassVacuumStart``)."""
     intent = IOT_MAP[row.intent][0]
-    places = {v.lower() for k, v in row.slots if k == "house_place"} - _NOT_AN_AREA
+    places = {_place(v) for k, v in row.slots if k == "house_place"} - _NOT_AN_AREA
     return "HassVacuumCleanArea" if intent == "HassVacuumStart" and places else intent
 
 

@@ -23,12 +23,18 @@ HOME_SEED = 14
 
 
 def train_home_model(
-    settings: Settings, out_dir: Path | None = None, epochs: int = 6, scale: float = 0.8
+    settings: Settings,
+    out_dir: Path | None = None,
+    epochs: int = 6,
+    scale: float = 0.8,
+    household: bool = False,
 ) -> dict[str, Any]:
     shared = settings.shared_data()
     print(f"generating training data (development data: {shared or 'absent'})", file=sys.stderr, flush=True)
-    data = build_dataset(resources.data_dir(), shared, scale=scale)
-    notes = {"sources": data.counts, "hwu64_train_half": shared is not None}
+    data = build_dataset(resources.data_dir(), shared, scale=scale, household=household)
+    notes: dict[str, Any] = {"sources": data.counts, "hwu64_train_half": shared is not None}
+    if household:
+        notes["household_data"] = True
     return train_model(
         data.examples,
         out_dir or default_model_dir(settings),

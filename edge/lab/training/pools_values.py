@@ -8,12 +8,82 @@ __all__ = [
     "ARTISTS",
     "COLORS",
     "DRINKS",
+    "DRINK_WORD_LIGHTS",
+    "DRINK_WORD_THINGS",
+    "HOUSEHOLD_TIMER_NAMES",
     "ITEMS",
     "PLUG_WORDS",
     "PREFERENCES",
     "TIMER_NAMES",
     "TRIGGERS",
 ]
+
+DRINK_WORD_LIGHTS = (
+    "coffee table lamp",
+    "coffee table light",
+    "coffee table lights",
+    "lamp by the coffee table",
+    "tea light",
+    "tea lights",
+    "led tea lights",
+    "coffee bar lights",
+    "coffee nook lamp",
+    "tea room lamp",
+    "wine rack lights",
+    "wine cellar light",
+    "bar lights",
+    "breakfast bar lights",
+    "cocktail cabinet light",
+    "whisky cabinet light",
+    "cafe lights",
+    "beer garden lights",
+    "teapot lamp",
+    "bottle lamp",
+)
+"""Lights whose name starts with a drink or a word of the coffee families (furniture, a room, a shape):
+``templates_household``'s compound-name families teach that the noun at the end decides what it is."""
+DRINK_WORD_THINGS = (
+    "wine fridge",
+    "wine cooler",
+    "beer fridge",
+    "drinks fridge",
+    "drinks cooler",
+    "beer cooler",
+    "wine cabinet",
+    "water cooler",
+    "water dispenser",
+    "chocolate fountain",
+    "ice maker",
+    "juice fridge",
+    "milk fridge",
+    "tea urn",
+    "hot water urn",
+)
+"""Appliances (switches) named after a drink: the same lesson as ``DRINK_WORD_LIGHTS``."""
+
+HOUSEHOLD_TIMER_NAMES = (
+    "lasagna",
+    "rice",
+    "potatoes",
+    "chicken",
+    "cake",
+    "muffins",
+    "roast",
+    "soup",
+    "workout",
+    "meditation",
+    "parking",
+    "medicine",
+    "bath",
+    "dog walk",
+    "break",
+    "study",
+    "washing",
+    "dryer",
+    "noodles",
+    "brownies",
+)
+"""Timer names beside ``TIMER_NAMES`` for the household data's named-timer families."""
 
 PLUG_WORDS = (
     "plug",
