@@ -13,7 +13,7 @@ from edge.asr.base import audio_ms, check_samples
 from edge.errors import ErrorCode, ModelError
 from edge.events import Transcript
 
-__all__ = ["PocketsphinxRecognizer", "jsgf_grammar"]
+__all__ = ["PocketsphinxRecognizer", "jsgf_grammar", "load_pocketsphinx"]
 
 
 def jsgf_grammar(phrases: Sequence[str]) -> str:
@@ -23,19 +23,24 @@ def jsgf_grammar(phrases: Sequence[str]) -> str:
     return f"#JSGF V1.0;\ngrammar edge;\npublic <command> = {alternatives};\n"
 
 
+def load_pocketsphinx(needed_by: str, otherwise: str) -> Any:
+    """The pocketsphinx module, or one clear error naming the setting that needs it and the way out."""
+    try:
+        import pocketsphinx  # noqa: PLC0415 - lazy: an optional engine (extra), loaded only when configured
+    except ImportError as err:
+        raise ModelError(
+            f"{needed_by} needs the pocketsphinx package, which is not installed",
+            code=ErrorCode.NOT_SUPPORTED,
+            hint=f"pip install 'ambient-edge[pocketsphinx]', or set {otherwise}",
+        ) from err
+    return pocketsphinx
+
+
 class PocketsphinxRecognizer:
     name = "pocketsphinx"
 
     def __init__(self, grammar: bool = True) -> None:
-        try:
-            import pocketsphinx  # noqa: PLC0415 - lazy: an optional engine (extra), loaded only when configured
-        except ImportError as err:
-            raise ModelError(
-                "asr.engine is pocketsphinx but the pocketsphinx package is not installed",
-                code=ErrorCode.NOT_SUPPORTED,
-                hint="pip install 'ambient-edge[pocketsphinx]', or set asr.engine=whisper",
-            ) from err
-        self._ps: Any = pocketsphinx
+        self._ps: Any = load_pocketsphinx("asr.engine = pocketsphinx", "asr.engine=whisper")
         self.grammar = grammar
 
     def transcribe(self, samples: npt.NDArray[np.int16], vocabulary: Sequence[str] = ()) -> Transcript:

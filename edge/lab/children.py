@@ -15,17 +15,23 @@ SIGKILL after ``stop_timeout_s``.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import json
 import logging
+import os
+import select
 import signal
 import subprocess
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import FrameType, TracebackType
 from typing import Any
 
 from edge.context.broker import MosquittoBroker, parent_death_signal
+from edge.errors import EdgeError, ErrorCode
 
-__all__ = ["Children", "signal_exit_code"]
+__all__ = ["Children", "signal_exit_code", "wait_ready"]
 
 log = logging.getLogger(__name__)
 
@@ -123,3 +129,39 @@ class Children:
             log.warning("pid %d did not stop within %.0f s: killed", proc.pid, self.stop_timeout_s)
             proc.kill()
             proc.wait(self.stop_timeout_s)
+
+
+def _ready_devices(line: bytes) -> int | None:
+    with contextlib.suppress(ValueError):
+        message = json.loads(line) if line.startswith(b"{") else None
+        if isinstance(message, dict) and message.get("ready"):
+            return int(message.get("devices", 0))
+    return None
+
+
+def wait_ready(sim: subprocess.Popen[bytes], timeout_s: float) -> int:
+    """Wait for ``edge simulate``'s ``{"ready": true, "devices": N}`` line (read from its pipe's descriptor,
+    so nothing sits unseen in a buffer); N. A simulator that exits or stays silent is one clear error."""
+    assert sim.stdout is not None
+    fd = sim.stdout.fileno()
+    pending = b""
+    deadline = time.monotonic() + timeout_s
+    while (left := deadline - time.monotonic()) > 0:
+        readable, _, _ = select.select([fd], [], [], left)
+        chunk = os.read(fd, 65536) if readable else b""
+        if not chunk:
+            break  # it exited, or the time is up
+        *lines, pending = (pending + chunk).split(b"\n")
+        for line in lines:
+            if (devices := _ready_devices(line)) is not None:
+                return devices
+    try:
+        code: int | None = sim.wait(1.0)
+    except subprocess.TimeoutExpired:
+        code = None
+    why = f"it exited with code {code}" if code is not None else f"no answer within {timeout_s:.0f} s"
+    raise EdgeError(
+        f"the simulated home did not start: {why}",
+        hint="run `edge simulate --home FILE --broker H:P` alone to see why",
+        code=ErrorCode.BROKER_UNAVAILABLE,
+    )

@@ -36,7 +36,7 @@ from edge.asr.fastpath.grammar import (
     pronunciations,
 )
 from edge.asr.fastpath.reject import THRESHOLD, Evidence, accept_score
-from edge.errors import ErrorCode, ModelError
+from edge.asr.pocketsphinx import load_pocketsphinx
 from edge.events import SAMPLE_RATE, Transcript
 
 __all__ = ["FAST_ENGINE", "Partial", "PocketsphinxStream", "StreamingRecognizer", "keep_compiled"]
@@ -88,15 +88,7 @@ class PocketsphinxStream:
         inputs: Callable[[], GrammarInputs] = lambda: home_inputs((), ()),
         threshold: float | None = None,
     ) -> None:
-        try:
-            import pocketsphinx  # noqa: PLC0415 - lazy: an optional engine, loaded only with asr.fast_path
-        except ImportError as err:
-            raise ModelError(
-                "asr.fast_path needs the pocketsphinx package, which is not installed",
-                code=ErrorCode.NOT_SUPPORTED,
-                hint="pip install 'ambient-edge[pocketsphinx]', or set asr.fast_path=false",
-            ) from err
-        self._ps: Any = pocketsphinx
+        self._ps: Any = load_pocketsphinx("asr.fast_path", "asr.fast_path=false")
         self._inputs = inputs
         self._threshold = threshold
         self._lock = threading.Lock()

@@ -12,10 +12,8 @@ from its last word's place in the stream to the first message on the command top
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
-import select
 import subprocess
 import sys
 import tempfile
@@ -33,7 +31,7 @@ from edge.context.address import with_broker
 from edge.events import AudioChunk, EventType, PipelineEvent
 from edge.lab.bench._latency_audio import SAMPLE_RATE, Clip
 from edge.lab.bench.barista import barista_verdict
-from edge.lab.children import Children
+from edge.lab.children import Children, wait_ready
 
 __all__ = ["ClipFeed", "EdgeTurn", "Stamps", "run_edge"]
 
@@ -155,24 +153,6 @@ def publish_round_trip_s(client: Any, stamps: Stamps, repeats: int = 20) -> floa
     return times[len(times) // 2] if times else 0.0
 
 
-def _wait_ready(sim: subprocess.Popen[bytes], timeout_s: float) -> None:
-    assert sim.stdout is not None
-    fd = sim.stdout.fileno()
-    pending = b""
-    deadline = time.monotonic() + timeout_s
-    while (left := deadline - time.monotonic()) > 0:
-        readable, _, _ = select.select([fd], [], [], left)
-        chunk = os.read(fd, 65536) if readable else b""
-        if not chunk:
-            break
-        *lines, pending = (pending + chunk).split(b"\n")
-        for line in lines:
-            with contextlib.suppress(ValueError):
-                if line.startswith(b"{") and json.loads(line).get("ready"):
-                    return
-    raise RuntimeError(f"the simulated home did not start within {timeout_s:.0f} s")
-
-
 def _runtime_settings(settings: Settings, host: str, port: int) -> Settings:
     s = with_broker(settings, f"{host}:{port}")
     return replace(
@@ -248,7 +228,7 @@ def run_edge(settings: Settings, clips: Sequence[Clip], home: Path) -> tuple[lis
                 stdout=subprocess.PIPE,
             )  # fmt: skip
             pipes.append(sim.stdout)
-            _wait_ready(sim, READY_TIMEOUT_S)
+            wait_ready(sim, READY_TIMEOUT_S)
             observer = _subscriber("127.0.0.1", broker.port, stamps)
             try:
                 publish_s = publish_round_trip_s(observer, stamps)

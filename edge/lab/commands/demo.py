@@ -12,13 +12,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import json
-import os
-import select
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +25,7 @@ from edge.context.address import with_broker
 from edge.context.broker import port_open
 from edge.errors import EdgeError, ErrorCode
 from edge.events import EventType, PipelineEvent
-from edge.lab.children import Children
+from edge.lab.children import Children, wait_ready
 from edge.lab.retained import clear_retained, published_since, read_retained
 
 __all__ = ["TurnCheck", "register"]
@@ -100,42 +95,6 @@ def _broker_for(args: argparse.Namespace, settings: Settings, children: Children
     return with_broker(settings, f"127.0.0.1:{broker.port}"), False
 
 
-def _ready_devices(line: bytes) -> int | None:
-    with contextlib.suppress(ValueError):
-        message = json.loads(line) if line.startswith(b"{") else None
-        if isinstance(message, dict) and message.get("ready"):
-            return int(message.get("devices", 0))
-    return None
-
-
-def _wait_ready(sim: subprocess.Popen[bytes], timeout_s: float) -> int:
-    """Wait for the simulator's ``{"ready": true, "devices": N}`` line (read from its pipe's descriptor, so
-    nothing sits unseen in a buffer); N."""
-    assert sim.stdout is not None
-    fd = sim.stdout.fileno()
-    pending = b""
-    deadline = time.monotonic() + timeout_s
-    while (left := deadline - time.monotonic()) > 0:
-        readable, _, _ = select.select([fd], [], [], left)
-        chunk = os.read(fd, 65536) if readable else b""
-        if not chunk:
-            break  # it exited, or the time is up
-        *lines, pending = (pending + chunk).split(b"\n")
-        for line in lines:
-            if (devices := _ready_devices(line)) is not None:
-                return devices
-    try:
-        code: int | None = sim.wait(1.0)
-    except subprocess.TimeoutExpired:
-        code = None
-    why = f"it exited with code {code}" if code is not None else f"no answer within {timeout_s:.0f} s"
-    raise EdgeError(
-        f"the simulated home did not start: {why}",
-        hint="run `edge simulate --home FILE --broker H:P` alone to see why",
-        code=ErrorCode.BROKER_UNAVAILABLE,
-    )
-
-
 def _take_back_runtime_topics(settings: Settings, before: dict[str, bytes]) -> None:
     """Delete what the runtime left retained under its own ``<base>/<site>/`` (health, lists) that was not
     there before the demo."""
@@ -173,7 +132,7 @@ def _run(args: argparse.Namespace) -> int:
             # (the demo killed with SIGKILL: the runtime's last will on <base>/<site>/health stays otherwise)
             sim_argv += ["--clean-retained", "--restore", site_topics]
         sim = children.spawn(sim_argv, stdout=subprocess.PIPE)
-        devices = _wait_ready(sim, READY_TIMEOUT_S)  # discovery and retained states are on the broker
+        devices = wait_ready(sim, READY_TIMEOUT_S)  # discovery and retained states are on the broker
         print(f"demo: simulated home {home.name} running: {devices} devices (pid {sim.pid})", flush=True)
         wav: Path | None = None
         if not args.wav and _has_microphone():
