@@ -46,8 +46,6 @@ from edge.turns.engine import TurnEngine
 from edge.turns.handler import EngineTurnHandler
 from edge.turns.mqtt_home import MqttHome
 from edge.wake.oww import load_wake_detector
-from edge.web import WebContext
-from edge.web import serve as serve_web
 from edge.wiring import Turns, build_turns, learned_rewriter, make_speaker, rebuild_tables, tables_dir
 from edge.wyoming import Backend, Limits, Satellite, satellite_for, serve
 
@@ -127,8 +125,10 @@ def _household_page(
         engine.rewriter = await asyncio.to_thread(learned_rewriter, settings, db)
 
     async def page() -> None:
+        from edge.web import WebContext, serve  # noqa: PLC0415 - lazy: aiohttp (~0.4 s, MBs) only with the page on
+
         try:
-            await serve_web(WebContext(settings, path, tables_dir(settings, db), site, store, reload))
+            await serve(WebContext(settings, path, tables_dir(settings, db), site, store, reload))
         except EdgeError as err:  # the voice path goes on without the page
             log.error("the household page is off: %s (%s)", err, err.hint)
 
