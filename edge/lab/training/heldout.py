@@ -65,25 +65,17 @@ def heldout_sentences(shared: Path | None) -> frozenset[str]:
 
 def drop_heldout(examples: list[Example], heldout: frozenset[str], family: str) -> list[Example]:
     """``examples`` without those whose tokens are an evaluation sentence (the count goes to stderr)."""
-    kept = [ex for ex in examples if " ".join(ex.tokens) not in heldout]
-    if len(kept) != len(examples):
-        print(
-            f"family {family}: {len(examples) - len(kept)} generated example(s) equal an evaluation sentence,"
-            " left out",
-            file=sys.stderr,
-            flush=True,
-        )
-    return kept
+    return dedupe_heldout(examples, heldout, family, keep=0)
 
 
 def dedupe_heldout(
     examples: list[Example], heldout: frozenset[str], family: str, keep: int = 1
 ) -> list[Example]:
     """``examples`` with at most ``keep`` copies of each reading (tokens, intent, focus, media class) of an
-    evaluation sentence instead of many (the count dropped goes to stderr): a family whose short command *is*
-    how people say it ("turn it off", "undo what you just did") keeps teaching it, without weighting the
-    evaluation's own words. One copy is too few where a family has few templates (its sentence then weighs
-    less than its unseen siblings'), so the household data keeps ``DEDUPE_KEEP``."""
+    evaluation sentence instead of many (``keep=0``: none; the count dropped goes to stderr): a family whose
+    short command *is* how people say it ("turn it off", "undo what you just did") keeps teaching it, without
+    weighting the evaluation's own words. One copy is too few where a family has few templates (its sentence
+    then weighs less than its unseen siblings'), so the household data keeps ``DEDUPE_KEEP``."""
     seen: Counter[tuple[str, ...]] = Counter()
     kept: list[Example] = []
     for ex in examples:
@@ -95,10 +87,7 @@ def dedupe_heldout(
             seen[key] += 1
         kept.append(ex)
     if len(kept) != len(examples):
-        print(
-            f"family {family}: {len(examples) - len(kept)} repeated example(s) of an evaluation sentence,"
-            " left out",
-            file=sys.stderr,
-            flush=True,
-        )
+        what = "generated example(s) equal an" if keep == 0 else "repeated example(s) of an"
+        dropped = len(examples) - len(kept)
+        print(f"family {family}: {dropped} {what} evaluation sentence, left out", file=sys.stderr, flush=True)
     return kept
