@@ -27,6 +27,7 @@ from edge.feedback.store import TurnQuery, TurnStore
 from edge.feedback.taught import TaughtStore
 from edge.feedback.writer import AsyncTurnStore
 from edge.learning.canonical import Lexicon
+from edge.learning.folder_lock import folder_lock
 from edge.learning.fpi import Tree, classify, featurize
 from edge.learning.household import Household
 from edge.learning.loop import Learner, RebuildReport, TableVersions
@@ -251,10 +252,16 @@ class Rebuilt:
     report: RebuildReport
     version: int
     labelled: int
+    superseded: bool = False  # the household changed the tables during the rebuild: theirs stands
 
     def summary(self) -> str:
         r = self.report
-        if r.activated:
+        if self.superseded:
+            head = (
+                f"kept rewrite table version {self.version}: the household changed what was learned while "
+                "this rebuild ran, so its candidate was dropped (the next rebuild starts from their change)"
+            )
+        elif r.activated:
             head = (
                 f"rewrite table version {self.version}: {len(r.table)} rules from {r.turns} turns "
                 f"({r.goals} goals); replay fixes {r.candidate.fixes}, touches {r.candidate.breaks} "
@@ -288,6 +295,7 @@ def rebuild_tables(settings: Settings, db: Path | None, devices: Iterable[Device
         learner = Learner(settings.learning)
         if layer is not None:
             learner.global_table = layer.for_devices(devices)
+        started = versions.active_version()
         active = versions.active()
         choices = Household(versions.folder).load()
         vetoed = {(p.original, p.rewritten) for p in choices.vetoed}
@@ -299,5 +307,8 @@ def rebuild_tables(settings: Settings, db: Path | None, devices: Iterable[Device
         with store.transaction():
             for turn_id, point in failure_points(turns, signals, lexicon).items():
                 labelled += store.set_label(turn_id, Label.DEFECT, point)
-    version = versions.save(report.table) if report.activated else versions.active_version()
-    return Rebuilt(report, version, labelled)
+    with folder_lock(versions.folder):  # the household page may have changed the tables meanwhile
+        superseded = versions.active_version() != started or Household(versions.folder).load() != choices
+        if report.activated and not superseded:
+            return Rebuilt(report, versions.save(report.table), labelled)
+        return Rebuilt(report, versions.active_version(), labelled, superseded)

@@ -10,7 +10,6 @@ current decisions (written atomically); ``household-log.jsonl`` records every ch
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -20,6 +19,7 @@ from typing import Any
 
 from edge.errors import ConfigError
 from edge.learning.canonical import canonicalize
+from edge.learning.folder_lock import folder_lock
 
 __all__ = ["Change", "Choices", "Household", "RewritePair", "SetAside", "allow", "approve", "forget", "veto"]
 
@@ -114,13 +114,13 @@ class Change:
 
 
 class Household:
-    """The decisions file of one home's learned tables folder. Thread-safe; one writer per process."""
+    """The decisions file of one home's learned tables folder. Changes hold the folder's lock (threads and
+    processes alike: :func:`edge.learning.folder_lock.folder_lock`)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.path = folder / CHOICES_FILE
         self.log_path = folder / LOG_FILE
-        self._lock = threading.Lock()
 
     def load(self) -> Choices:
         """The decisions (none yet: nothing decided). A file that does not parse is an error naming it."""
@@ -136,9 +136,8 @@ class Household:
 
     def change(self, action: str, subject: Mapping[str, Any], edit: Callable[[Choices], Choices]) -> Choices:
         """Apply ``edit`` to the current decisions, save them and record the change."""
-        with self._lock:
+        with folder_lock(self.folder):
             after = edit(self.load())
-            self.folder.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(".tmp")
             tmp.write_text(json.dumps(after.to_json(), indent=1, sort_keys=True), encoding="utf-8")
             tmp.replace(self.path)

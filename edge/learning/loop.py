@@ -17,6 +17,7 @@ from edge.errors import ConfigError
 from edge.feedback.record import FeedbackSignal, TurnRecord
 from edge.learning.canonical import Lexicon
 from edge.learning.chains import DAY_S, ChainTurn, build_goals
+from edge.learning.folder_lock import folder_lock
 from edge.learning.globaltable import GlobalTable
 from edge.learning.index import Candidate
 from edge.learning.retrieval_policy import RetrievalOutcome, RetrievalPolicy, policy_from_outcomes
@@ -191,7 +192,8 @@ class Learner:
 
 
 class TableVersions:
-    """``table-000001.json`` ... plus ``ACTIVE`` naming the live version; rollback moves ACTIVE back."""
+    """``table-000001.json`` ... plus ``ACTIVE`` naming the live version; rollback moves ACTIVE back.
+    Writes hold the folder's lock (:func:`edge.learning.folder_lock.folder_lock`)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -214,22 +216,23 @@ class TableVersions:
         return RewriteTable.load(self.path(version)) if version else RewriteTable()
 
     def save(self, table: RewriteTable, activate: bool = True) -> int:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        version = max([0, *self.versions()]) + 1
-        replace(table, version=version).save(self.path(version))
-        if activate:
-            self._point(version)
-        return version
+        with folder_lock(self.folder):
+            version = max([0, *self.versions()]) + 1
+            replace(table, version=version).save(self.path(version))
+            if activate:
+                self._point(version)
+            return version
 
     def rollback(self) -> int:
-        current = self.active_version()
-        older = [v for v in self.versions() if v < current]
-        if not older:
-            raise ConfigError(
-                "no earlier rewrite table to roll back to", hint="run `edge learn` to build one first"
-            )
-        self._point(older[-1])
-        return older[-1]
+        with folder_lock(self.folder):
+            current = self.active_version()
+            older = [v for v in self.versions() if v < current]
+            if not older:
+                raise ConfigError(
+                    "no earlier rewrite table to roll back to", hint="run `edge learn` to build one first"
+                )
+            self._point(older[-1])
+            return older[-1]
 
     def _point(self, version: int) -> None:
         tmp = self.folder / "ACTIVE.tmp"

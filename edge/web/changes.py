@@ -17,6 +17,7 @@ from pathlib import Path
 from edge.errors import ConfigError
 from edge.feedback.macro import MacroStep
 from edge.feedback.taught import TaughtStore
+from edge.learning.folder_lock import folder_lock
 from edge.learning.household import Household, RewritePair, SetAside, allow, approve, forget, veto
 from edge.learning.loop import TableVersions
 from edge.web.reads import all_turns
@@ -73,13 +74,15 @@ def rewrite(folder: Path, db: Path, action: str, key: str) -> str:
         household.change("enable rewrite", subject, lambda c: allow(c, pair))
         return f"Switched {words} back on."
     versions = TableVersions(folder)
-    table = versions.active()
-    gone = {k for k, r in table.rules.items() if RewritePair.of(r.original, r.rewritten) == pair}
-    if gone:
-        rules = {k: r for k, r in table.rules.items() if k not in gone}
-        quarantine = table.quarantine | {(table.rules[k].original, table.rules[k].rewritten) for k in gone}
-        subject["version"] = versions.save(replace(table, rules=rules, quarantine=quarantine))
-    household.change("delete rewrite", subject, lambda c: forget(c, pair, layer))
+    with folder_lock(folder):  # read, drop and save as one step against a rebuild finishing meanwhile
+        table = versions.active()
+        gone = {k for k, r in table.rules.items() if RewritePair.of(r.original, r.rewritten) == pair}
+        if gone:
+            rules = {k: r for k, r in table.rules.items() if k not in gone}
+            dropped = {(table.rules[k].original, table.rules[k].rewritten) for k in gone}
+            quarantine = table.quarantine | dropped
+            subject["version"] = versions.save(replace(table, rules=rules, quarantine=quarantine))
+        household.change("delete rewrite", subject, lambda c: forget(c, pair, layer))
     return f"Deleted {words}; it will not be learned again."
 
 
