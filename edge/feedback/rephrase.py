@@ -7,7 +7,7 @@ interpretations. The same function serves the runtime recorder and ``edge rephra
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +67,8 @@ class Interpretation:
     targets: Sequence[str] = ()
     ok: bool | None = None
     outcome: Outcome | None = None
+    slots: Mapping[str, str] | None = None
+    exact: bool = False  # its targets were found by the name or alias said (target scores all 1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +159,9 @@ def detect_rephrase(
                 refined=refined,
                 added=bool(ADDITION.match(fold(original_next))),
                 meaning=meaning(prev, nxt) if meaning is not None else None,
+                prev_slots=prev_interp.slots,
+                next_slots=next_interp.slots if next_interp is not None else None,
+                prev_exact=prev_interp.exact,
             ),
         )
         failed = verdict.failed

@@ -49,6 +49,7 @@ _YES = re.compile(r"^(yes|yeah|yep|correct|right|that's right|exactly|sure|you d
 _NO = re.compile(r"^(no|nope|wrong|not really|you didn't)\b")
 _BARGE_EARLY_S = 2.0
 _BARGE_EARLY_FRACTION = 0.3
+EXACT_SCORE = 0.99  # a target score this high: found by its own name or alias, not a near match
 
 
 def is_speech(turn: TurnRecord) -> bool:
@@ -56,7 +57,13 @@ def is_speech(turn: TurnRecord) -> bool:
 
 
 def interpretation(turn: TurnRecord) -> Interpretation:
-    return Interpretation(turn.intent, turn.targets, turn.result_ok)
+    return Interpretation(turn.intent, turn.targets, turn.result_ok, slots=turn.slots, exact=_exact(turn))
+
+
+def _exact(turn: TurnRecord) -> bool:
+    """The turn's devices were found by the very name or alias said (every target score 1.0)."""
+    scores = turn.target_scores
+    return bool(turn.targets) and len(scores) == len(turn.targets) and min(scores) >= EXACT_SCORE
 
 
 def detect_barge_in(event: BargeIn) -> FeedbackSignal:
@@ -166,7 +173,12 @@ def detect_rephrases(
             put_back = bool(events) and bool(prev.commands) and _put_back(prev, nxt.t_start, events)
             outcome = turn_outcome(prev, talked_over=prev.turn_id in talked_over, put_back=put_back)
             prev_interp = Interpretation(
-                prev.intent, prev.targets, False if put_back else prev.result_ok, outcome
+                prev.intent,
+                prev.targets,
+                False if put_back else prev.result_ok,
+                outcome,
+                slots=prev.slots,
+                exact=_exact(prev),
             )
             # "Want to teach me?" left unanswered (the engine handled the next turn as a request, not as
             # dialogue): the question does not make the next request an answer, the failure still counts
