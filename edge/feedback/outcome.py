@@ -29,6 +29,7 @@ OBJECTION = 0.75  # "no, ..." right after a turn says that turn was wrong, whate
 RETRY = 0.65  # a related request right after a miss or an interruption is another try
 SOUNDS_SAME = 0.8
 MEANING_RELATED = 0.5  # sentence-embedding cosine above which two requests mean the same (when measured)
+SAME_SENSE = 0.95  # the NLU's intent + focus distributions this alike: the same wish in other words
 RELATED = 0.7  # wording this close after a miss is a retry even with no content word in common
 ACTIONS = REQUEST_VERBS | ACTION_WORDS.keys()
 
@@ -87,6 +88,7 @@ class PairView:
     objected: bool = False
     refined: bool = False
     meaning: float | None = None  # a sentence-embedding cosine, when a model is loaded
+    sense: float | None = None  # the NLU model's own intent distributions alike (edge.nlu.sense), when given
     added: bool = False  # "and the island lights", "also the fan": more, not instead
     prev_slots: Mapping[str, str] | None = None  # the NLU's slots of each request
     next_slots: Mapping[str, str] | None = None
@@ -115,6 +117,8 @@ def related(view: PairView) -> bool:
     names spelled or sounding alike, or (when measured) the same meaning."""
     na, nb = _names(view.prev), _names(view.nxt)
     if view.objected or na & nb or set(view.prev_targets) & set(view.next_targets):
+        return True
+    if view.sense is not None and view.sense >= SAME_SENSE:  # the NLU reads the same wish in both
         return True
     if view.meaning is not None:  # a sentence encoder reads meaning better than the weaker cues below
         return view.meaning >= MEANING_RELATED

@@ -150,7 +150,9 @@ def detect_rephrases(
     settings: FeedbackSettings,
     events: Sequence[DeviceEvent] = (),
     barge_ins: Sequence[BargeIn] = (),
+    *,
     meaning: Meaning | None = None,
+    sense: Meaning | None = None,
 ) -> list[FeedbackSignal]:
     """Each spoken request against the request before it in the same session; the signal attaches to the
     earlier turn with ``related_turn_id`` the rephrasing one. Dialogue answers are never rephrases, on
@@ -159,7 +161,8 @@ def detect_rephrases(
     not understood, device error, talked over: ``edge.feedback.outcome``) decides what similarity means:
     with ``events``, a turn whose device was put back by hand before the next request counts as failed;
     with ``barge_ins``, a turn the user talked over counts as objected to; ``meaning`` (a sentence
-    encoder's cosine, optional) tells two requests about the same thing apart from two unrelated ones."""
+    encoder's cosine, optional) tells two requests about the same thing apart from two unrelated ones;
+    ``sense`` (the NLU model's own reading of both, optional) links a rewording it reads as the same wish."""
     out: list[FeedbackSignal] = []
     talked_over = {b.turn_id for b in barge_ins}
     for session in _sessions(turns):
@@ -192,6 +195,7 @@ def detect_rephrases(
                 prev_interp=prev_interp,
                 next_interp=interpretation(nxt),
                 meaning=meaning,
+                sense=sense,
             )
             if decision.rephrase:
                 strength = decision.score if decision.strong else min(decision.score, 0.5)
@@ -328,14 +332,17 @@ def detect_all(
     barge_ins: Sequence[BargeIn],
     now: float,
     settings: FeedbackSettings,
+    *,
+    sense: Meaning | None = None,
 ) -> list[FeedbackSignal]:
-    """Every detector over one history (idempotent: the store keys signals by turn, kind and related turn)."""
+    """Every detector over one history (idempotent: the store keys signals by turn, kind and related turn;
+    ``sense``: the NLU model's reading of two requests, for the rephrase detector)."""
     signals: list[FeedbackSignal] = [detect_barge_in(b) for b in barge_ins]
     for turn in turns:
         signals += detect_result_error(turn)
         signals += detect_false_wake(turn)
         signals += detect_asr_disagreement(turn)
-    signals += detect_rephrases(turns, settings, events, barge_ins)
+    signals += detect_rephrases(turns, settings, events, barge_ins, sense=sense)
     signals += detect_undo(turns, events, settings)
     signals += detect_explicit(turns, settings)
     signals += detect_abandon(turns, signals, now, settings)
