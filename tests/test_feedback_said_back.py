@@ -55,6 +55,13 @@ def test_what_a_response_did_not_say_back() -> None:
     assert unsaid(timer, "Timer set for fifteen minutes.") == {}  # numbers in one spelling
     oven = Reading("is the oven on", "HassGetState", {"domain": "oven", "state": "on"}, ("oven.kitchen",))
     assert unsaid(oven, "No, the oven is off.") == {}  # how it is, not what: an answer need not repeat it
+    assert unsaid(night, "OK.") == {} and unsaid(night, "Done, turned it on.") == {}  # said nothing instead
+    assert unsaid(timer, "Your timer is set and running.") == {}  # no other number said in its place
+    kitchen = Reading(
+        "what's the temperature in the kitchen", "HassClimateGetTemperature", {"area": "kitchen"}
+    )
+    assert unsaid(kitchen, "It's 21 degrees right now.") == {}  # no other place named in its place
+    assert unsaid(kitchen, "It's 21 degrees in the hallway.") == {"area": frozenset({"kitchen"})}
     jazz = Reading("play some jazz in the kitchen", "Play", {"search_query": "some jazz", "area": "kitchen"})
     assert unsaid(jazz, "Playing jazz on the bedroom speaker.") == {"area": frozenset({"kitchen"})}
 

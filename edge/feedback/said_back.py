@@ -12,6 +12,7 @@ the device did say back is asking again, not a correction (pure functions).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ META_SLOTS = frozenset(
     {"domain", "device_class", "media_class", "state", "volume_step", "conversation_command", "response"}
 )
 """Slots that say how, not what: a response need not repeat them ("is the oven on" -> "No, it is off")."""
+INFORMATIVE = 3  # content words a response needs to say what it did ("OK, the kids room light is on")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +48,17 @@ def _words(text: str) -> list[str]:
 
 def unsaid(first: Reading, response: str) -> dict[str, frozenset[str]]:
     """The first request's slot values the response does not say back, slot -> its words. A device name
-    counts by the words that tell it apart (all but the last: "night" of "night light"); a device found
+    counts by the words that tell it apart (all but the last: "night" of "night light"), and only when the
+    response names another ("the kids room light"); a number only against another number said; a bare
+    acknowledgement ("OK.", "Done.") says nothing. A device found
     by an alias may be said back by its name: :func:`reasked` reads a device named after it by that."""
     heard = set(model_tokens(fold(response)))
+    if len(_words(response)) < INFORMATIVE:
+        return {}  # "OK.", "Done.", "Turned on the light.": it said nothing in the place of what was asked
+    numbers = any(w[0].isdigit() for w in heard)
+    said = fold(response).split()
+    asked = set(fold(first.text).split())
+    other = any(a == "the" and b not in asked | NOT_NAMES for a, b in itertools.pairwise(said))
     out: dict[str, frozenset[str]] = {}
     for key, value in (first.slots or {}).items():
         if key in META_SLOTS:
@@ -56,6 +66,10 @@ def unsaid(first: Reading, response: str) -> dict[str, frozenset[str]]:
         words = _words(value)
         if key == "name" and len(words) > 1:
             words = words[:-1]
+        if all(w[0].isdigit() for w in words) and not numbers:
+            continue  # "Timer set.": no other number said in its place
+        if key in TARGET_SLOTS and not other:
+            continue  # "It's 21 degrees.": no other device or place named ("the kids room light")
         if words and not set(words) <= heard:
             out[key] = frozenset(words)
     return out
