@@ -62,6 +62,8 @@ def test_what_a_response_did_not_say_back() -> None:
     )
     assert unsaid(kitchen, "It's 21 degrees right now.") == {}  # no other place named in its place
     assert unsaid(kitchen, "It's 21 degrees in the hallway.") == {"area": frozenset({"kitchen"})}
+    misheard = Reading("turn on the gaest room light", "HassTurnOn", {"area": "gaest room"}, ("light.guest",))
+    assert unsaid(misheard, "Turned on the guest room light.") == {}  # the NLU found it all the same
     jazz = Reading("play some jazz in the kitchen", "Play", {"search_query": "some jazz", "area": "kitchen"})
     assert unsaid(jazz, "Playing jazz on the bedroom speaker.") == {"area": frozenset({"kitchen"})}
 
@@ -266,3 +268,28 @@ def test_a_bare_name_after_a_barge_in_and_a_shortened_retry_after_an_error() -> 
         ("cover.dining",),
     )
     assert _links([failed, other]) == []  # another intent, nothing named alike: another request
+
+
+def test_another_search_after_a_garbled_answer_is_another_wish_and_the_same_one_is_a_correction() -> None:
+    garbled = _turn(
+        "a",
+        0,
+        "put on taylor swift",
+        "HassMediaSearchAndPlay",
+        {"search_query": "taylor swift"},
+        ("media_player.den",),
+        "Play something oned the den speaker.",
+    )
+    other = _turn(
+        "b", 5, "put on adele", "HassMediaSearchAndPlay", {"search_query": "adele"}, ("media_player.den",)
+    )
+    assert _links([garbled, other]) == []
+    again = _turn(
+        "b",
+        5,
+        "play songs by taylor swift",
+        "HassMediaSearchAndPlay",
+        {"search_query": "songs"},
+        ("media_player.den",),
+    )
+    assert _links([garbled, again]) == [("a", "b")]

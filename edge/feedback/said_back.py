@@ -16,6 +16,8 @@ import itertools
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from edge.feedback.similarity import ACTION_WORDS, REQUEST_VERBS, STOPWORDS
 from edge.lang import fold, model_tokens
 
@@ -27,6 +29,7 @@ META_SLOTS = frozenset(
     {"domain", "device_class", "media_class", "state", "volume_step", "conversation_command", "response"}
 )
 """Slots that say how, not what: a response need not repeat them ("is the oven on" -> "No, it is off")."""
+ALIKE, MIN_ALIKE = 80.0, 4  # a word spelled this alike (rapidfuzz ratio) is the same word misheard
 INFORMATIVE = 3  # content words a response needs to say what it did ("OK, the kids room light is on")
 
 
@@ -70,9 +73,19 @@ def unsaid(first: Reading, response: str) -> dict[str, frozenset[str]]:
             continue  # "Timer set.": no other number said in its place
         if key in TARGET_SLOTS and not other:
             continue  # "It's 21 degrees.": no other device or place named ("the kids room light")
-        if words and not set(words) <= heard:
+        if words and not all(_heard(w, heard, asked) for w in words):
             out[key] = frozenset(words)
     return out
+
+
+def _heard(word: str, heard: set[str], asked: set[str]) -> bool:
+    """The word is in the response, or spelled alike by a word the request did not have: a misheard name
+    the NLU resolved all the same ("the gaest room light" -> "Turned on the guest room light.")."""
+    if word in heard:
+        return True
+    if word[0].isdigit() or len(word) < MIN_ALIKE:
+        return False
+    return any(fuzz.ratio(word, w) >= ALIKE for w in heard - asked if not w[0].isdigit())
 
 
 def same_kind(a: Collection[str], b: Collection[str]) -> bool:
@@ -100,8 +113,12 @@ def reasked(first: Reading, response: str, nxt: Reading) -> str:
     next_words = set(model_tokens(fold(nxt.text)))
     next_slots = nxt.slots or {}
     values = [k for k in missing if k not in TARGET_SLOTS]
-    if same_wish and any(k in next_slots for k in values):
-        return f"{', '.join(values)} said again: the response said another"
+    numbers = [k for k in values if all(w[0].isdigit() for w in missing[k])]  # misheard again, maybe
+    again = [k for k in numbers if k in next_slots] + [
+        k for k in values if k not in numbers and missing[k] & next_words
+    ]  # "play the beatles" -> "the bangles" -> "play music by the beatles"; "play adele" is another wish
+    if same_wish and again:
+        return f"{', '.join(again)} said again: the response said another"
     targets = [k for k in missing if k in TARGET_SLOTS]
     if not targets or (first.targets and nxt.targets and set(nxt.targets) <= set(first.targets)):
         return ""
