@@ -34,6 +34,8 @@ from edge.learning.loop import Learner, RebuildReport, TableVersions
 from edge.learning.rewriter import LearnedRewriter
 from edge.learning.vetoed import VetoedRewriter
 from edge.nlu.domain_parser import load_parser
+from edge.nlu.runner import NLUModel
+from edge.nlu.sense import IntentSense
 from edge.services import HomeServices, Publisher
 from edge.services.lists import ListStore, lists_path
 from edge.sync.instantiate import BoundRewriter, RegistryGlobalLayer
@@ -170,7 +172,11 @@ async def build_turns(
             taught.close()
             await store.close()
             raise
-    recorder = FeedbackRecorder(store, settings.feedback)
+    # rephrase detection (issue 18 item 2): the NLU model's own reading links a rewording after "Sorry"
+    model = getattr(parser, "model", None)
+    recorder = FeedbackRecorder(
+        store, settings.feedback, IntentSense(model) if isinstance(model, NLUModel) else None
+    )
     engine = TurnEngine(
         settings=settings, parser=parser, home=home, taught=taught, speaker=speaker, rewriter=rewriter,
         emit=emit, home_id=home_id, timer=timer, services=services,

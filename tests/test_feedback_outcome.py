@@ -3,6 +3,7 @@ dialogue pairs it is measured on (tests/data/rephrase_dialogues.psv, `edge bench
 
 from __future__ import annotations
 
+import json
 from argparse import Namespace
 from dataclasses import replace
 from pathlib import Path
@@ -120,13 +121,35 @@ def test_the_dialogue_set_is_large_split_and_covers_the_failure_modes() -> None:
 
 def test_the_detector_on_the_dev_dialogues_with_the_real_nlu(capsys: pytest.CaptureFixture[str]) -> None:
     settings = Settings()
-    pairs = [p for p in read_pairs(bench.default_pairs_file()) if p.split == "dev"]
+    pairs = read_pairs(bench.default_pairs_file())  # all development data since the first blind run
     parse, named = bench.family_home(settings)
-    by_split, _, _ = bench.evaluate(pairs, parse, named, bench.recorder_detector(settings.feedback))
-    dev = by_split["dev"]
-    assert dev.precision >= 0.85 and dev.recall >= 0.85, dev.to_json()
-    assert bench.run(settings, Namespace(quick=False)) == 0
-    assert '"blind"' in capsys.readouterr().out
+    _, _, answers = bench.evaluate(pairs, parse, named, bench.recorder_detector(settings.feedback))
+    counts = bench.Counts()
+    for pair, said in answers:
+        counts = counts.add(pair.label, said)
+    assert counts.precision >= 0.9 and counts.recall >= 0.85, counts.to_json()
+    assert bench.run(settings, Namespace(quick=False, blind="")) == 0
+    out = capsys.readouterr().out
+    assert '"all"' in out and '"blind"' in out and "blind2" not in out
+
+
+def test_the_bench_reports_a_second_blind_set_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blind = tmp_path / "blind.psv"
+    blind.write_text(
+        "retry_same | turn on the printer | not_understood | Sorry, I don't know that. | 3 | | "
+        "turn on the printer | 1\n"
+        "asked_again | turn on the printer | done | OK, the printer is on. | 20 | | "
+        "turn on the printer | 0\n",
+        encoding="utf-8",
+    )
+    assert bench.run(Settings(), Namespace(quick=True, blind=str(blind))) == 0
+    out = capsys.readouterr().out
+    report = json.loads(out[out.index("{") :])
+    assert report["blind2"]["n"] == 2 and report["blind2"]["tp"] == 1 and report["blind2"]["fp"] == 0
+    assert "printer" not in out.replace(str(blind), "")  # counts only: never the blind pairs themselves
+    assert bench.run(Settings(), Namespace(quick=False, blind=str(tmp_path / "none.psv"))) == 2
 
 
 def test_a_sentence_encoders_meaning_replaces_the_weaker_cues_when_given() -> None:

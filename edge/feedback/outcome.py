@@ -8,15 +8,15 @@ rewording. The rephrase detector reads the outcome of the first turn through :fu
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
 from edge.feedback.record import Asked, TurnRecord
+from edge.feedback.said_back import NOT_NAMES, Reading, bare_name, reasked, same_kind
 from edge.feedback.similarity import (
     ACTION_WORDS,
     REQUEST_VERBS,
-    STOPWORDS,
     content_tokens,
     phonetic_similarity,
     text_similarity,
@@ -29,9 +29,9 @@ OBJECTION = 0.75  # "no, ..." right after a turn says that turn was wrong, whate
 RETRY = 0.65  # a related request right after a miss or an interruption is another try
 SOUNDS_SAME = 0.8
 MEANING_RELATED = 0.5  # sentence-embedding cosine above which two requests mean the same (when measured)
+SAME_SENSE = 0.95  # the NLU's intent + focus distributions this alike: the same wish in other words
 RELATED = 0.7  # wording this close after a miss is a retry even with no content word in common
 ACTIONS = REQUEST_VERBS | ACTION_WORDS.keys()
-NOT_NAMES = STOPWORDS | REQUEST_VERBS | ACTION_WORDS.keys() | {"some", "all", "please", "can", "you", "could"}
 
 
 class Outcome(StrEnum):
@@ -88,7 +88,17 @@ class PairView:
     objected: bool = False
     refined: bool = False
     meaning: float | None = None  # a sentence-embedding cosine, when a model is loaded
+    sense: float | None = None  # the NLU model's own intent distributions alike (edge.nlu.sense), when given
     added: bool = False  # "and the island lights", "also the fan": more, not instead
+    prev_slots: Mapping[str, str] | None = None  # the NLU's slots of each request
+    next_slots: Mapping[str, str] | None = None
+    prev_exact: bool = False  # the first turn's devices were found by the name or alias said
+
+    def readings(self) -> tuple[Reading, Reading]:
+        return (
+            Reading(self.prev, self.prev_intent, self.prev_slots, self.prev_targets, self.prev_exact),
+            Reading(self.nxt, self.next_intent, self.next_slots, self.next_targets),
+        )
 
 
 def _names(text: str) -> set[str]:
@@ -107,6 +117,8 @@ def related(view: PairView) -> bool:
     names spelled or sounding alike, or (when measured) the same meaning."""
     na, nb = _names(view.prev), _names(view.nxt)
     if view.objected or na & nb or set(view.prev_targets) & set(view.next_targets):
+        return True
+    if view.sense is not None and view.sense >= SAME_SENSE:  # the NLU reads the same wish in both
         return True
     if view.meaning is not None:  # a sentence encoder reads meaning better than the weaker cues below
         return view.meaning >= MEANING_RELATED
@@ -132,17 +144,27 @@ def outcome_rule(outcome: Outcome, view: PairView) -> OutcomeVerdict:
     """What the first turn's outcome allows the pair to be."""
     prev_targets, next_targets = set(view.prev_targets), set(view.next_targets)
     differ = bool(prev_targets) and bool(next_targets) and not prev_targets & next_targets
-    other_intent = bool(view.prev_intent and view.next_intent and view.prev_intent != view.next_intent)
+    first, nxt = view.readings()
+    elliptic = bare_name(nxt)  # "the reading lamp": the action is the one before, whatever the NLU guessed
+    other_intent = (
+        bool(view.prev_intent and view.next_intent and view.prev_intent != view.next_intent) and not elliptic
+    )
     if view.added and outcome is not Outcome.NOT_UNDERSTOOD:
         return OutcomeVerdict(0.3, outcome is Outcome.DEVICE_ERROR, "an addition to the request before")
     if outcome in (Outcome.DONE, Outcome.ANSWERED):
         if view.objected:
             return OutcomeVerdict(1.0, True, "a correction after a turn that worked", OBJECTION)
-        if differ and view.refined:  # "close the blinds" -> bedroom; "close the living room blinds"
-            return OutcomeVerdict(1.0, True, "it picked another one than was meant")
+        if why := reasked(first, view.prev_response, nxt):  # "night light" -> the kids room light's
+            return OutcomeVerdict(1.0, True, why, RETRY)
+        named = not nxt.slots or bool({"name", "area"} & nxt.slots.keys())  # no slots: the words tell
+        if differ and view.refined and named and not first.exact and same_kind(prev_targets, next_targets):
+            return OutcomeVerdict(1.0, True, "it picked another one than was meant")  # "close the blinds"
         return OutcomeVerdict(0.3, False, "asked again or a new request after a turn that worked")
     if outcome is Outcome.DEVICE_ERROR:
-        if differ or not related(view):
+        shortened = bool(_names(view.nxt)) and _names(view.nxt) <= _names(view.prev)  # "open the curtains"
+        if (differ and not shortened) or (other_intent and not _names(view.prev) & _names(view.nxt)):
+            return OutcomeVerdict(0.3, True, "another request after a device error")
+        if not related(view):
             return OutcomeVerdict(0.3, True, "another request after a device error")
         return OutcomeVerdict(1.0, True, "again after a device error")
     if outcome in (Outcome.TALKED_OVER, Outcome.UNDONE):  # objected to: corrected when about the same thing

@@ -25,6 +25,7 @@ from edge.feedback.labels import label_turn, windows_closed
 from edge.feedback.observations import BargeIn, ChangeSource, DeviceEvent
 from edge.feedback.record import FeedbackSignal, Label, TurnRecord
 from edge.feedback.recovery import History, SignalKey, load_history, plan_recovery, signal_key
+from edge.feedback.rephrase import Meaning
 from edge.feedback.signals import commanded_entities, detect_all
 from edge.feedback.store import TurnStore
 from edge.feedback.writer import AsyncTurnStore
@@ -49,9 +50,12 @@ class RecoveryReport:
 class FeedbackRecorder:
     """The turn driver's ``Recorder`` (:mod:`edge.turns.driver`). Calls are serialized by a lock."""
 
-    def __init__(self, store: AsyncTurnStore, settings: FeedbackSettings) -> None:
+    def __init__(
+        self, store: AsyncTurnStore, settings: FeedbackSettings, sense: Meaning | None = None
+    ) -> None:
         self.store = store
         self.settings = settings
+        self.sense = sense  # the NLU model's reading of two requests (edge.nlu.sense), for rephrases
         self._longest = max(settings.rephrase_weak_s, settings.undo_window_s, settings.abandon_s)
         self._horizon = 2 * self._longest
         self._feedback_s = max(settings.rephrase_weak_s, settings.undo_window_s)
@@ -121,7 +125,7 @@ class FeedbackRecorder:
         if self.recovery is not None:
             return self.recovery
         history = await self.store.read(lambda s: load_history(s, self._horizon))
-        plan = plan_recovery(history, now, self.settings)
+        plan = plan_recovery(history, now, self.settings, self.sense)
 
         def write(s: TurnStore) -> None:
             for signal in plan.new_signals:
@@ -164,7 +168,7 @@ class FeedbackRecorder:
 
     async def _detect(self, now: float) -> None:
         self._last_detect = now
-        found = detect_all(self._turns, self._events, self._barge_ins, now, self.settings)
+        found = detect_all(self._turns, self._events, self._barge_ins, now, self.settings, sense=self.sense)
         new: list[FeedbackSignal] = []
         for s in found:
             key = signal_key(s)

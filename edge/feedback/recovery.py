@@ -20,6 +20,7 @@ from edge.config import FeedbackSettings
 from edge.feedback.labels import LabelDecision, label_turn, windows_closed
 from edge.feedback.observations import BargeIn, DeviceEvent
 from edge.feedback.record import FeedbackSignal, TurnRecord
+from edge.feedback.rephrase import Meaning
 from edge.feedback.signals import detect_all
 from edge.feedback.store import TurnQuery, TurnStore
 
@@ -74,10 +75,13 @@ def load_history(store: TurnStore, horizon_s: float) -> History:
     )
 
 
-def plan_recovery(history: History, now: float, settings: FeedbackSettings) -> RecoveryPlan:
-    """Run the detectors over the history at ``now`` and decide each open turn (pure)."""
+def plan_recovery(
+    history: History, now: float, settings: FeedbackSettings, sense: Meaning | None = None
+) -> RecoveryPlan:
+    """Run the detectors over the history at ``now`` and decide each open turn (pure; ``sense``: as the
+    live recorder's)."""
     known = {signal_key(s): s for s in history.signals}
-    found = detect_all(history.turns, history.events, history.barge_ins, now, settings)
+    found = detect_all(history.turns, history.events, history.barge_ins, now, settings, sense=sense)
     new = _changed(found, known, history.open_ids)
     for s in new:
         known[signal_key(s)] = s

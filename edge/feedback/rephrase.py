@@ -7,7 +7,7 @@ interpretations. The same function serves the runtime recorder and ``edge rephra
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +31,8 @@ __all__ = [
 ]
 
 Meaning = Callable[[str, str], float]
-"""How alike two requests are in meaning (a sentence-embedding cosine), when a model is loaded."""
+"""How alike two requests are in meaning (a sentence-embedding cosine, when a model is loaded; or, as
+``sense``, the NLU model's own intent distributions: ``edge.nlu.sense.IntentSense``)."""
 
 THRESHOLD = 0.6
 WEAK_FACTOR = 0.75
@@ -67,6 +68,8 @@ class Interpretation:
     targets: Sequence[str] = ()
     ok: bool | None = None
     outcome: Outcome | None = None
+    slots: Mapping[str, str] | None = None
+    exact: bool = False  # its targets were found by the name or alias said (target scores all 1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,7 @@ def detect_rephrase(
     prev_interp: Interpretation | None = None,
     next_interp: Interpretation | None = None,
     meaning: Meaning | None = None,
+    sense: Meaning | None = None,
 ) -> RephraseDecision:
     """Score in [0, 1]; ``rephrase`` when the score reaches 0.6.
 
@@ -157,6 +161,10 @@ def detect_rephrase(
                 refined=refined,
                 added=bool(ADDITION.match(fold(original_next))),
                 meaning=meaning(prev, nxt) if meaning is not None else None,
+                sense=sense(prev, nxt) if sense is not None else None,
+                prev_slots=prev_interp.slots,
+                next_slots=next_interp.slots if next_interp is not None else None,
+                prev_exact=prev_interp.exact,
             ),
         )
         failed = verdict.failed

@@ -49,6 +49,7 @@ _YES = re.compile(r"^(yes|yeah|yep|correct|right|that's right|exactly|sure|you d
 _NO = re.compile(r"^(no|nope|wrong|not really|you didn't)\b")
 _BARGE_EARLY_S = 2.0
 _BARGE_EARLY_FRACTION = 0.3
+EXACT_SCORE = 0.99  # a target score this high: found by its own name or alias, not a near match
 
 
 def is_speech(turn: TurnRecord) -> bool:
@@ -56,7 +57,13 @@ def is_speech(turn: TurnRecord) -> bool:
 
 
 def interpretation(turn: TurnRecord) -> Interpretation:
-    return Interpretation(turn.intent, turn.targets, turn.result_ok)
+    return Interpretation(turn.intent, turn.targets, turn.result_ok, slots=turn.slots, exact=_exact(turn))
+
+
+def _exact(turn: TurnRecord) -> bool:
+    """The turn's devices were found by the very name or alias said (every target score 1.0)."""
+    scores = turn.target_scores
+    return bool(turn.targets) and len(scores) == len(turn.targets) and min(scores) >= EXACT_SCORE
 
 
 def detect_barge_in(event: BargeIn) -> FeedbackSignal:
@@ -143,7 +150,9 @@ def detect_rephrases(
     settings: FeedbackSettings,
     events: Sequence[DeviceEvent] = (),
     barge_ins: Sequence[BargeIn] = (),
+    *,
     meaning: Meaning | None = None,
+    sense: Meaning | None = None,
 ) -> list[FeedbackSignal]:
     """Each spoken request against the request before it in the same session; the signal attaches to the
     earlier turn with ``related_turn_id`` the rephrasing one. Dialogue answers are never rephrases, on
@@ -152,7 +161,8 @@ def detect_rephrases(
     not understood, device error, talked over: ``edge.feedback.outcome``) decides what similarity means:
     with ``events``, a turn whose device was put back by hand before the next request counts as failed;
     with ``barge_ins``, a turn the user talked over counts as objected to; ``meaning`` (a sentence
-    encoder's cosine, optional) tells two requests about the same thing apart from two unrelated ones."""
+    encoder's cosine, optional) tells two requests about the same thing apart from two unrelated ones;
+    ``sense`` (the NLU model's own reading of both, optional) links a rewording it reads as the same wish."""
     out: list[FeedbackSignal] = []
     talked_over = {b.turn_id for b in barge_ins}
     for session in _sessions(turns):
@@ -166,7 +176,12 @@ def detect_rephrases(
             put_back = bool(events) and bool(prev.commands) and _put_back(prev, nxt.t_start, events)
             outcome = turn_outcome(prev, talked_over=prev.turn_id in talked_over, put_back=put_back)
             prev_interp = Interpretation(
-                prev.intent, prev.targets, False if put_back else prev.result_ok, outcome
+                prev.intent,
+                prev.targets,
+                False if put_back else prev.result_ok,
+                outcome,
+                slots=prev.slots,
+                exact=_exact(prev),
             )
             # "Want to teach me?" left unanswered (the engine handled the next turn as a request, not as
             # dialogue): the question does not make the next request an answer, the failure still counts
@@ -180,6 +195,7 @@ def detect_rephrases(
                 prev_interp=prev_interp,
                 next_interp=interpretation(nxt),
                 meaning=meaning,
+                sense=sense,
             )
             if decision.rephrase:
                 strength = decision.score if decision.strong else min(decision.score, 0.5)
@@ -316,14 +332,17 @@ def detect_all(
     barge_ins: Sequence[BargeIn],
     now: float,
     settings: FeedbackSettings,
+    *,
+    sense: Meaning | None = None,
 ) -> list[FeedbackSignal]:
-    """Every detector over one history (idempotent: the store keys signals by turn, kind and related turn)."""
+    """Every detector over one history (idempotent: the store keys signals by turn, kind and related turn;
+    ``sense``: the NLU model's reading of two requests, for the rephrase detector)."""
     signals: list[FeedbackSignal] = [detect_barge_in(b) for b in barge_ins]
     for turn in turns:
         signals += detect_result_error(turn)
         signals += detect_false_wake(turn)
         signals += detect_asr_disagreement(turn)
-    signals += detect_rephrases(turns, settings, events, barge_ins)
+    signals += detect_rephrases(turns, settings, events, barge_ins, sense=sense)
     signals += detect_undo(turns, events, settings)
     signals += detect_explicit(turns, settings)
     signals += detect_abandon(turns, signals, now, settings)

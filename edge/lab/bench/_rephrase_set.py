@@ -88,6 +88,10 @@ def _request(pair: Pair, parse: Parse, named: Named) -> TurnRecord:
         () if outcome == "not_understood" else (named(response) or (tuple(intent.targets) if intent else ()))
     )
     acted = outcome in {"done", "device_error", "barge_in"} and bool(targets)
+    # the NLU's own score for a device the script says was acted on, when the NLU picked that device too
+    # (an exact name or alias scores 1.0); a device the NLU did not pick has no score of ours
+    scored = dict(zip(intent.targets, intent.target_scores, strict=False)) if intent else {}
+    scores = tuple(scored[t] for t in targets) if targets and all(t in scored for t in targets) else ()
     ok = {"done": True, "answered": True, "barge_in": True, "device_error": False}.get(outcome)
     return TurnRecord(
         "t1",
@@ -100,6 +104,7 @@ def _request(pair: Pair, parse: Parse, named: Named) -> TurnRecord:
         intent=intent.name if intent else (None if outcome == "not_understood" else SCRIPTED),
         slots=dict(intent.slots) if intent else {},
         targets=targets,
+        target_scores=scores,
         commands=tuple({"entity_id": e, "payload": "{}"} for e in targets) if acted else (),
         result_ok=False if outcome == "not_understood" and intent else ok,
         result_error="device-timeout" if outcome == "device_error" else "",

@@ -3,9 +3,12 @@
 The pairs (``tests/data/rephrase_dialogues.psv``) are turn scripts on the family home: a first request,
 how the device's turn ended, what it said, the pause, anything said in between and the next request,
 labelled by hand. Each becomes the turns the device stores (the real NLU parses both requests) and the
-recorder's detector (``edge.feedback.signals.detect_rephrases``) runs over them. Reported per split (dev,
-blind: tune on dev only) and per failure mode: precision, recall, F1, and the same with the detector
-blind to the turn's outcome (what it knew before: only "worked or not").
+recorder's detector (``edge.feedback.signals.detect_rephrases``) runs over them. Reported over all pairs
+(all development data since the first blind part was measured), per old split and per failure mode:
+precision, recall, F1, with the NLU model's own reading of both requests as the device runs it
+(``edge.nlu.sense``) and without it ("without_sense"). A second blind set (``--blind PATH``, or
+``tests/data/rephrase_dialogues_blind2.psv`` when the checkout has it) is reported apart as "blind2",
+counts only, never its mistakes.
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ from edge.feedback.signals import detect_rephrases
 from edge.lab.bench._minilm import MiniLM, find_model_dir
 from edge.lab.bench._rephrase_set import Named, Pair, Parse, linked, read_pairs, turns_of
 from edge.lang import fold
-from edge.nlu.parser import NLUParser
+from edge.nlu.parser import NLUParser, default_model_dir
+from edge.nlu.runner import NLUModel
+from edge.nlu.sense import IntentSense
 from edge.nlu.snapshots import make_snapshot
 
 __all__ = ["Counts", "evaluate", "run"]
@@ -73,11 +78,14 @@ class Counts:
         }
 
 
-def recorder_detector(settings: FeedbackSettings, meaning: Meaning | None = None) -> Detector:
-    """The recorder's detector, as ``detect_all`` runs it (``meaning``: a sentence encoder's cosine)."""
+def recorder_detector(
+    settings: FeedbackSettings, meaning: Meaning | None = None, sense: Meaning | None = None
+) -> Detector:
+    """The recorder's detector, as ``detect_all`` runs it (``meaning``: a sentence encoder's cosine;
+    ``sense``: the NLU model's own reading, ``edge.nlu.sense``)."""
 
     def detect(turns: Sequence[TurnRecord], barge_ins: Sequence[BargeIn]) -> list[FeedbackSignal]:
-        signals = detect_rephrases(turns, settings, barge_ins=barge_ins, meaning=meaning)
+        signals = detect_rephrases(turns, settings, barge_ins=barge_ins, meaning=meaning, sense=sense)
         return [s for s in signals if s.kind is SignalKind.REPHRASE]
 
     return detect
@@ -101,6 +109,27 @@ def evaluate(
 
 def default_pairs_file() -> Path:
     return project_root() / "tests" / "data" / "rephrase_dialogues.psv"
+
+
+def default_blind_file() -> Path:
+    """The second blind set, written apart from the detector; measured once, never read while tuning."""
+    return project_root() / "tests" / "data" / "rephrase_dialogues_blind2.psv"
+
+
+def blind_file(args: argparse.Namespace) -> Path | None:
+    """``--blind PATH`` (``--blind ""``: none), else the second blind set when the checkout has it."""
+    given = getattr(args, "blind", None)
+    if given is not None:
+        return Path(given) if given else None
+    path = default_blind_file()
+    return path if path.is_file() else None
+
+
+def _total(answers: Sequence[tuple[Pair, bool]]) -> Counts:
+    counts = Counts()
+    for pair, said in answers:
+        counts = counts.add(pair.label, said)
+    return counts
 
 
 def family_home(settings: Settings) -> tuple[Parse, Named]:
@@ -130,17 +159,31 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{path} not found: the dialogue pairs live in a checkout (tests/data); skipping")
         return 0
     pairs = read_pairs(path)
+    blind_path = blind_file(args)
+    if blind_path is not None and not blind_path.is_file():
+        print(f"{blind_path} not found: give --blind a dialogue file in the format of {path.name}")
+        return 2
+    blind = read_pairs(blind_path) if blind_path is not None else []
     parse, named = family_home(settings)
-    by_split, by_mode, answers = evaluate(pairs, parse, named, recorder_detector(settings.feedback))
-    if getattr(args, "quick", False):  # the dev part's mistakes, to read while tuning (never the blind part)
+    sense = IntentSense(NLUModel(default_model_dir(settings), threads=1))  # as the device composes it
+    detect = recorder_detector(settings.feedback, sense=sense)
+    by_split, by_mode, answers = evaluate(pairs, parse, named, detect)
+    words_only = recorder_detector(settings.feedback)
+    if getattr(args, "quick", False):  # the development pairs' mistakes, to read while tuning (never blind2)
         for pair, said in answers:
-            if said != pair.label and pair.split == "dev":
+            if said != pair.label:
                 print(f"{'FP' if said else 'FN'} [{pair.mode}] {pair.first!r} -> {pair.next!r}")
     report: dict[str, object] = {
         "pairs": len(pairs),
+        "all": _total(answers).to_json(),  # every pair is development data since the first blind run
+        "without_sense": _total(evaluate(pairs, parse, named, words_only)[2]).to_json(),
         "split": {k: v.to_json() for k, v in sorted(by_split.items())},
         "mode": {k: v.to_json() for k, v in sorted(by_mode.items())},
     }
+    if blind:  # counts only: its mistakes are never printed
+        _, _, blind_answers = evaluate(blind, parse, named, detect)
+        report["blind2"] = {"file": str(blind_path), **_total(blind_answers).to_json()}
+        report["blind2_without_sense"] = _total(evaluate(blind, parse, named, words_only)[2]).to_json()
     folder = find_model_dir()
     if folder is None:
         print(
@@ -150,8 +193,13 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         model = MiniLM(folder)
         started = time.perf_counter()
         model.encode("turn on the kitchen light please")
-        with_meaning, _, _ = evaluate(pairs, parse, named, recorder_detector(settings.feedback, model.cosine))
-        report["with_meaning"] = {k: v.to_json() for k, v in sorted(with_meaning.items())}
+        meaning = recorder_detector(settings.feedback, model.cosine, sense)
+        with_meaning, _, meaning_answers = evaluate(pairs, parse, named, meaning)
+        figures = {"all": _total(meaning_answers).to_json()}
+        figures |= {k: v.to_json() for k, v in sorted(with_meaning.items())}
+        if blind:
+            figures["blind2"] = _total(evaluate(blind, parse, named, meaning)[2]).to_json()
+        report["with_meaning"] = figures
         report["meaning_s"] = round(time.perf_counter() - started, 1)
     print(json.dumps(report, indent=1))
     return 0

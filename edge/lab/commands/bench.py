@@ -39,6 +39,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--only", default="", metavar="PARTS",
         help="nlu: parts to run, comma-separated (hwu, barista, own, context, ha, questions, latency)",
     )  # fmt: skip
+    # bench rephrase (issue 18 item 2)
+    p.add_argument(
+        "--blind", default=None, metavar="PATH",
+        help="rephrase: a second, blind dialogue set to report apart (default: "
+        "tests/data/rephrase_dialogues_blind2.psv when present; \"\": none)",
+    )  # fmt: skip
     # bench latency (issue 17)
     p.add_argument("--json", action="store_true", help="latency: print the whole report as JSON")
     p.set_defaults(func=_run)
