@@ -41,7 +41,7 @@ def transcribe_all(audio: AudioHearing, reqs: Sequence[Request], label: str) -> 
     for k, r in enumerate(reqs):
         data = audio.transcript(r.voice, r.speed, r.said, r.vocabulary, r.noise)
         names = tuple(" ".join(words(n)) for n in r.names)
-        heard = tuple(words(str(data["text"])))
+        heard = () if data["rejected"] else tuple(words(str(data["text"])))  # rejected: no speech
         clips.append(
             Clip(
                 r.voice, tuple(words(r.said)), heard, names, float(data["confidence"]), bool(data["rejected"])
@@ -107,6 +107,12 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     held_clips = transcribe_all(audio, [r for r, _ in held], "held out")
     print(f"  ({audio.synthesized} clips synthesized and transcribed in this run, the rest cached)")
     _report(measured, fit, held, held_clips)
+    by_condition: dict[str, list[Clip]] = {}
+    for (req, _), clip in zip(fit, fit_clips, strict=True):
+        by_condition.setdefault(req.condition, []).append(clip)
+    for cond, cl in sorted(by_condition.items()):
+        f, label = pair_figures(_rows(cl, [c.heard for c in cl])), f"{cond:<6}"
+        print(f"  fitted clips, {label}: {f.utterances} clips, WER {f.wer:.3f}, names {f.names_misheard:.3f}")
     if getattr(args, "write", False):
         measured.save(DEFAULT_PATH)
         print(f"wrote {DEFAULT_PATH}")

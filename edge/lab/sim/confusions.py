@@ -81,6 +81,7 @@ class Confusions:
     confidence_right: tuple[float, ...]  # quantiles 0, 0.1, .. 1
     confidence_wrong: tuple[float, ...]
     rejected: float
+    clip_wer: tuple[float, ...] = ()  # quantiles 0, 0.05, .. 1 of one clip's word error rate
 
     def to_json(self) -> dict[str, Any]:
         def outs(table: Mapping[str, Outcomes]) -> dict[str, list[Any]]:
@@ -103,7 +104,7 @@ class Confusions:
             "phrase_consistency": cons(self.phrase_consistency),
             "word_consistency": cons(self.word_consistency),
             "confidence_right": list(self.confidence_right), "confidence_wrong": list(self.confidence_wrong),
-            "phrases": outs(self.phrases), "words": outs(self.words),
+            "clip_wer": list(self.clip_wer), "phrases": outs(self.phrases), "words": outs(self.words),
         }  # fmt: skip
 
     @classmethod
@@ -133,6 +134,7 @@ class Confusions:
             {str(k): int(v) for k, v in data["insertions"].items()}, cons(data["phrase_consistency"]),
             cons(data["word_consistency"]), tuple(float(q) for q in data["confidence_right"]),
             tuple(float(q) for q in data["confidence_wrong"]), float(data["rejected"]),
+            tuple(float(q) for q in data["clip_wer"]),
         )  # fmt: skip
 
     def save(self, path: Path = DEFAULT_PATH) -> None:
@@ -199,11 +201,11 @@ def _consistency(groups: Mapping[tuple[str, str], Counter[str]], correct: Mappin
     )
 
 
-def _quantiles(values: list[float]) -> tuple[float, ...]:
+def _quantiles(values: list[float], steps: int = 10) -> tuple[float, ...]:
     if not values:
-        return tuple(0.5 for _ in range(11))
+        return tuple(0.5 for _ in range(steps + 1))
     v = sorted(values)
-    return tuple(round(v[min(len(v) - 1, round(q * (len(v) - 1) / 10))], 4) for q in range(11))
+    return tuple(round(v[min(len(v) - 1, round(q * (len(v) - 1) / steps))], 4) for q in range(steps + 1))
 
 
 def measure(
@@ -219,10 +221,23 @@ def measure(
     voice_words: Counter[str] = Counter()
     right: list[float] = []
     wrong: list[float] = []
+    clip_wer: list[float] = []
     n_words = errors = names = names_wrong = rejected = 0
     for clip in clips:
         if clip.voice in heldout_voices:
             raise ValueError(f"held-out voice {clip.voice!r} among the clips to fit")
+        if clip.rejected:  # no speech: every word lost; the model rejects at this rate, apart from the tables
+            rejected += 1
+            n_words += len(clip.said)
+            errors += len(clip.said)
+            voice_err[clip.voice] += len(clip.said)
+            voice_words[clip.voice] += len(clip.said)
+            wrong.append(clip.confidence)
+            clip_wer.append(1.0)
+            lost = len(find_phrases(clip.said, clip.names))
+            names += lost
+            names_wrong += lost
+            continue
         edits = align(clip.said, clip.heard)
         inside: set[int] = set()
         for start, name in find_phrases(clip.said, clip.names):
@@ -241,11 +256,11 @@ def measure(
             if e.i not in inside:
                 by_voice_word[(clip.voice, e.ref)][e.hyp] += 1
         err = sum(e.kind != "ok" for e in edits)
+        clip_wer.append(min(1.0, err / max(1, len(clip.said))))
         n_words += len(clip.said)
         errors += err
         voice_err[clip.voice] += err
         voice_words[clip.voice] += len(clip.said)
-        rejected += clip.rejected
         (wrong if err else right).append(clip.confidence)
     mean_wer = errors / max(1, n_words)
     return Confusions(
@@ -257,6 +272,7 @@ def measure(
         _consistency(by_voice_phrase, {p: p for p in phrases}),
         _consistency(by_voice_word, {w: w for w in words}),
         _quantiles(right), _quantiles(wrong), round(rejected / max(1, len(clips)), 4),
+        _quantiles(clip_wer, 20),
     )  # fmt: skip
 
 

@@ -20,10 +20,12 @@ from edge.lab.sim.users import SimUser, make_user
 
 __all__ = ["FIT_VOICES", "HELDOUT_VOICES", "SNR_DB", "Request", "noise_files", "requests"]
 
-# accents (espeak-ng languages) x voice variants; four of the household simulator's voices are held out
+# accents (espeak-ng languages) x voice variants; four of the household simulator's voices are held out.
+# Not en-gb-x-gbclan: Whisper tiny.en heard 97% of its words wrong (espeak-ng's Lancaster phonemes are not
+# speech it can follow; a household whose device understands nothing is not what the simulator models)
 FIT_VOICES = (
     "en-us", "en-gb", "en-us+m3", "en-gb-x-rp", "en-us+f2", "en-gb-scotland+f4", "en-029+m2",
-    "en-us-nyc+f5", "en-gb-x-gbclan", "en-us+m7", "en-gb+f1", "en-gb-x-gbcwmd+m1",
+    "en-us-nyc+f5", "en-us+m4", "en-us+m7", "en-gb+f1", "en-gb-x-gbcwmd+m1",
 )  # fmt: skip
 HELDOUT_VOICES = ("en-us+f3", "en-029", "en-us-nyc", "en-gb-scotland")
 SNR_DB = (None, 20.0, 10.0)  # clean, then speech over noise at these signal-to-noise ratios

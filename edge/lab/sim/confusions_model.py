@@ -9,7 +9,9 @@ measured alternative; so the marginal error rate of every item is its measured r
 Items the measurement never saw back off to the words' rates, then to the rate of rarely-seen words with a
 letter-level mishearing (:func:`edge.lab.sim.asr_errors.perturb_word`). Inserted words come at the
 measured rate; a transcript's confidence is drawn from the measured quantiles of right and wrong ones.
-Pure given a ``random.Random``."""
+Items are misheard independently of each other: the recognizer's errors cluster more (fewer utterances
+misheard, more words each; ``Confusions.clip_wer``), which scaling the rates per utterance reproduced only
+by losing a third of the errors to rates capped at 1, so it is not done. Pure given a ``random.Random``."""
 
 from __future__ import annotations
 
@@ -79,7 +81,8 @@ class CalibratedASR:
         """One word or name phrase as this speaker's voice comes out of the recognizer."""
         stats = self._stats(item)
         if stats is None and " " in item:  # an unseen name: word by word
-            return " ".join(w for w in (self._hear_item(w, rng, phrase=phrase) for w in item.split()) if w)
+            heard = (self._hear_item(w, rng, phrase=phrase) for w in item.split())
+            return " ".join(w for w in heard if w)
         cons = self.confusions.phrase_consistency if phrase else self.confusions.word_consistency
         again = max(cons.again, 0.05)
         rate = min(1.0, (stats.error_rate if stats else self._rare()) * self.severity)
