@@ -6,6 +6,7 @@ learning off and on. Transcripts are cached in ``var/sim-asr/`` (never committed
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,14 +21,26 @@ from edge.lab.sim.household import SimLog, simulate_home
 from edge.lab.sim.household_audio import AsrFigures, AudioHearing, asr_figures
 from edge.learning.loop import Learner
 
-__all__ = ["CACHE_DIR", "audio_section", "audio_sessions"]
+__all__ = ["CACHE_DIR", "CACHE_ENV", "audio_section", "audio_sessions", "cache_dir"]
 
 CACHE_DIR = Path("var") / "sim-asr"
+CACHE_ENV = "EDGE_SIM_ASR_CACHE"  # another checkout's var/sim-asr, so a worktree reuses its transcripts
+
+
+def cache_dir() -> Path:
+    """Where transcripts are cached: ``$EDGE_SIM_ASR_CACHE`` when set, else ``var/sim-asr`` here."""
+    where = os.environ.get(CACHE_ENV, "").strip()
+    return Path(where).expanduser() if where else project_root() / CACHE_DIR
+
+
 GOALS_PER_DAY = (6, 10)
 
 
-def audio_sessions(seed: int, homes: int, days: int, hearing: Hearing | None, learning: bool) -> list[SimLog]:
-    """The audio section's homes (their own ids, so they are not the main bench's homes)."""
+def audio_sessions(
+    seed: int, homes: int, days: int, hearing: Hearing | None, learning: bool, *, asr_model: str = "handset"
+) -> list[SimLog]:
+    """The audio section's homes (their own ids, so they are not the main bench's homes); ``asr_model``
+    the ASR-error model of the homes heard without audio."""
     return [
         simulate_home(
             seed,
@@ -37,6 +50,7 @@ def audio_sessions(seed: int, homes: int, days: int, hearing: Hearing | None, le
             size=("small", "medium")[h % 2],
             goals_per_day=GOALS_PER_DAY,
             hearing=hearing,
+            asr_model=asr_model,
         )
         for h in range(homes)
     ]
@@ -47,7 +61,9 @@ def _rate(logs: list[SimLog]) -> float:
     return sum(not t.achieved for t in truths) / max(1, len(truths))
 
 
-def audio_section(settings: Settings, seed: int, homes: int, days: int) -> None:
+def audio_section(
+    settings: Settings, seed: int, homes: int, days: int, asr_model: str = "calibrated"
+) -> None:
     print(f"real audio: {homes} homes x {days} days, each request synthesized (espeak-ng) and transcribed")
     try:
         missing = tools_missing()
@@ -58,12 +74,12 @@ def audio_section(settings: Settings, seed: int, homes: int, days: int) -> None:
     except (EdgeError, ImportError) as err:
         print(f"  skipped: no recognizer ({err})")
         return
-    audio = AudioHearing(recognizer, project_root() / CACHE_DIR, settings.asr.model)
+    audio = AudioHearing(recognizer, cache_dir(), settings.asr.model)
     t0 = time.perf_counter()
     runs: dict[str, tuple[AsrFigures, float, float]] = {}
-    for name, hearing in (("ASR-error model", None), (f"{settings.asr.model} on speech", audio)):
-        off = audio_sessions(seed, homes, days, hearing, learning=False)
-        on = audio_sessions(seed, homes, days, hearing, learning=True)
+    for name, hearing in ((f"{asr_model} ASR-error model", None), (f"{settings.asr.model} on speech", audio)):
+        off = audio_sessions(seed, homes, days, hearing, learning=False, asr_model=asr_model)
+        on = audio_sessions(seed, homes, days, hearing, learning=True, asr_model=asr_model)
         runs[name] = (asr_figures(off), _rate(off), _rate(on))
     took = time.perf_counter() - t0
     print(

@@ -160,12 +160,12 @@ def _mean(values: list[float]) -> float:
     return float(np.mean(values)) if values else 0.0
 
 
-def _quality(seed: int, homes: int, days: int) -> None:
-    print(f"simulated households: {homes} homes x {days} days, seed {seed}")
-    off = run_arm(seed, homes, days, None)
-    tables = run_arm(seed, homes, days, lambda: Learner(retrieval=False))
-    both = run_arm(seed, homes, days, Learner)
-    alone = run_arm(seed, homes, days, lambda: Learner(personal=False))  # retrieval must win on its own
+def _quality(seed: int, homes: int, days: int, asr_model: str = "calibrated") -> None:
+    print(f"simulated households: {homes} homes x {days} days, seed {seed}, {asr_model} ASR-error model")
+    off = run_arm(seed, homes, days, None, asr_model)
+    tables = run_arm(seed, homes, days, lambda: Learner(retrieval=False), asr_model)
+    both = run_arm(seed, homes, days, Learner, asr_model)
+    alone = run_arm(seed, homes, days, lambda: Learner(personal=False), asr_model)  # retrieval on its own
     base = _defect_rate(off)
     print(f"{'arm':<26}{'defect rate':>12}{'vs off':>9}")
     arms = (("learning off", off), ("personal tables only", tables), ("tables + retrieval", both))
@@ -192,7 +192,7 @@ def _quality(seed: int, homes: int, days: int) -> None:
     print(f"rephrase detection (detector vs truth, with confounders): precision {prec:.3f} recall {rec:.3f}")
     # twice as many other homes, as the committed forest is fitted (40): each home has its own nicknames
     # and confusions, and a pattern a few training homes rarely show is guessed
-    train = run_arm(seed + 1, 2 * homes, days, None)
+    train = run_arm(seed + 1, 2 * homes, days, None, asr_model)
     per_class, macro, f1 = fpi_figures(fit_fpi_tree(train), off)
     print("failure-point isolation (forest fitted on other homes, next turn as linked by the detector):")
     for name, (p_, r_, n) in per_class.items():
@@ -306,8 +306,10 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     if audio_homes < 0:
         audio_homes = 1 if quick else 2
     seed = 20250101
-    _quality(seed, homes, days)  # its logs are freed before the timing (no GC work on their objects)
+    asr_model = str(getattr(args, "asr_model", "") or "calibrated")
+    _quality(seed, homes, days, asr_model)  # its logs are freed before the timing (no GC work on them)
     if audio_homes:
-        audio_section(settings, seed, audio_homes, 2 if quick else 6)
+        audio_days = int(getattr(args, "audio_days", 0) or (2 if quick else 6))
+        audio_section(settings, seed, audio_homes, audio_days, asr_model)
     _rebuild_figures(seed, 5_000 if quick else 50_000, runs)
     return 0

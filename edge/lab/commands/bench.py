@@ -45,6 +45,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="rephrase: a second, blind dialogue set to report apart (default: "
         "tests/data/rephrase_dialogues_blind2.psv when present; \"\": none)",
     )  # fmt: skip
+    # bench learning / asr_confusions (issue 18, the calibrated simulator)
+    p.add_argument("--write", action="store_true", help="asr_confusions: write edge/lab/sim/confusions.json")
+    p.add_argument(
+        "--asr-model", default="calibrated", choices=("calibrated", "handset"),
+        help="learning: the simulated speakers' ASR-error model (measured confusions or hand-set rates)",
+    )  # fmt: skip
+    p.add_argument("--audio-days", type=int, default=0, help="learning: days of the audio homes (0: default)")
     # bench latency (issue 17)
     p.add_argument("--json", action="store_true", help="latency: print the whole report as JSON")
     p.set_defaults(func=_run)

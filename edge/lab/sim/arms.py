@@ -31,10 +31,11 @@ def nightly(learner: Learner) -> Callable[[SimLog, float], RewriterLike | None]:
     return learn
 
 
-def run_arm(seed: int, homes: int, days: int, make: Arm) -> list[SimLog]:
-    """``homes`` households for ``days`` days; ``make`` gives each home its learner (None: learning off)."""
+def run_arm(seed: int, homes: int, days: int, make: Arm, asr_model: str = "handset") -> list[SimLog]:
+    """``homes`` households for ``days`` days; ``make`` gives each home its learner (None: learning off);
+    ``asr_model`` the users' ASR-error model (:data:`edge.lab.sim.household.ASR_MODELS`)."""
     logs = []
     for h in range(homes):
         learn = nightly(make()) if make is not None else None
-        logs.append(simulate_home(seed, f"home{h:02d}", days, learn, size=SIZES[h % 3]))
+        logs.append(simulate_home(seed, f"home{h:02d}", days, learn, size=SIZES[h % 3], asr_model=asr_model))
     return logs

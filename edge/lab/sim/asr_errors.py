@@ -7,8 +7,19 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Protocol
 
-__all__ = ["KNOWN_CONFUSIONS", "SpeakerASR", "perturb_word"]
+__all__ = ["KNOWN_CONFUSIONS", "Ears", "SpeakerASR", "perturb_word"]
+
+
+class Ears(Protocol):
+    """A simulated speaker's ASR-error model: the hand-set :class:`SpeakerASR` or the measured
+    :class:`edge.lab.sim.confusions_model.CalibratedASR`."""
+
+    def hear(self, said: str, rng: random.Random) -> tuple[str, bool]: ...
+
+    def confidence(self, misheard: bool, rng: random.Random) -> float: ...
+
 
 KNOWN_CONFUSIONS: dict[str, tuple[str, ...]] = {
     "imagine dragons": ("maj and dragons", "imagine drag ons"),
@@ -87,3 +98,7 @@ class SpeakerASR:
             words[k] = perturb_word(words[k], rng)
             heard = " ".join(words)
         return heard, heard != said
+
+    def confidence(self, misheard: bool, rng: random.Random) -> float:
+        """A hand-set range: a mishearing comes with lower confidence."""
+        return rng.uniform(0.4, 0.8) if misheard else rng.uniform(0.65, 0.98)

@@ -29,9 +29,10 @@ class Hearing(Protocol):
 
 
 class ModelHearing:
-    """The speaker's consistent confusions plus a little noise; a mishearing comes with lower confidence."""
+    """The speaker's ASR-error model (hand-set or measured): what it hears and with what confidence;
+    nothing heard is a rejected transcript (no speech), as the recognizer reports it."""
 
     def hear(self, user: SimUser, said: str, rng: random.Random, vocabulary: Sequence[str]) -> HeardText:
         text, misheard = user.asr.hear(said, rng)
-        confidence = rng.uniform(0.4, 0.8) if misheard else rng.uniform(0.65, 0.98)
-        return HeardText(text, confidence)
+        confidence = user.asr.confidence(misheard, rng)
+        return HeardText(text, confidence, rejected=not text.strip() and bool(said.strip()))

@@ -23,8 +23,11 @@ from typing import Protocol
 from edge.app import asr_vocabulary
 from edge.config import FeedbackSettings, Settings
 from edge.context.model import ContextSnapshot
+from edge.errors import ConfigError
 from edge.feedback.observations import BargeIn, DeviceEvent
 from edge.feedback.record import FeedbackSignal, TurnRecord
+from edge.lab.sim import confusions
+from edge.lab.sim.confusions_model import CalibratedASR, name_phrases
 from edge.lab.sim.goals import SimGoal, goal_met, moved
 from edge.lab.sim.hearing import Hearing, ModelHearing
 from edge.lab.sim.household_home import SimHome, make_home
@@ -34,9 +37,10 @@ from edge.learning.chains import DAY_S
 from edge.turns.heard import Heard
 from edge.turns.protocols import Parser
 
-__all__ = ["RewriterLike", "SimLog", "SimTruth", "simulate_home"]
+__all__ = ["ASR_MODELS", "RewriterLike", "SimLog", "SimTruth", "simulate_home"]
 
 WAKE = "hey_jarvis"
+ASR_MODELS = ("handset", "calibrated")  # the speakers' ASR-error model: hand-set rates, or measured
 
 
 class RewriterLike(Protocol):
@@ -136,18 +140,32 @@ def simulate_home(
     home: SimHome | None = None,
     users: Sequence[SimUser] | None = None,
     store_dir: Path | None = None,
+    asr_model: str = "handset",
 ) -> SimLog:
     """Run ``days`` simulated days of one home through the real runtime; ``learn(log, now)`` runs each
     night on what the turn store holds and returns the rewriter for the next day (None: no learning).
     ``hearing`` turns what users say into ASR text (default: each speaker's ASR-error model). ``home`` and
     ``users`` script a household instead of drawing one from the seed. The turn store is
-    ``<store_dir>/<home_id>.sqlite3`` (default: a temporary folder, removed at the end)."""
+    ``<store_dir>/<home_id>.sqlite3`` (default: a temporary folder, removed at the end). ``asr_model``
+    "calibrated" gives each drawn user ears from the real recognizer's measured confusions
+    (:mod:`edge.lab.sim.confusions_model`; its own random stream, so the home, users and goals are the
+    same as with "handset")."""
     base = settings or Settings()
     parser = parser or shared_parser(base)
     cfg = base if feedback is None else replace(base, feedback=feedback)
     hrng = random.Random(f"{seed}:{home_id}:home")
     drawn = make_home(home_id, hrng, size)
     people = [make_user(f"{home_id}-u{k}", drawn, hrng) for k in range(hrng.choice((1, 2, 2, 3)))]
+    if asr_model not in ASR_MODELS:
+        raise ConfigError(
+            f"unknown simulator ASR model {asr_model!r}", hint=f"use one of {', '.join(ASR_MODELS)}"
+        )
+    if asr_model == "calibrated":
+        measured, names = confusions.load(), name_phrases(drawn)
+        people = [
+            replace(u, asr=CalibratedASR.sample(random.Random(f"{seed}:{u.user_id}:ears"), measured, names))
+            for u in people
+        ]
     home = home or drawn
     users = list(users or people)
     log = SimLog(home)

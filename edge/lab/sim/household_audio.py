@@ -9,14 +9,19 @@ device or artist name is misheard, over the same kind of traffic.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import os
 import random
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz.distance import Levenshtein
 
 from edge.asr.base import Recognizer
@@ -28,7 +33,36 @@ from edge.lab.sim.household_home import ARTISTS
 from edge.lab.sim.users import SimUser
 from edge.lang import asr_text, numbers_to_digits
 
-__all__ = ["AsrFigures", "AudioHearing", "asr_figures", "words"]
+__all__ = ["AsrFigures", "AudioHearing", "NoiseMix", "asr_figures", "mix_noise", "pair_figures", "words"]
+
+
+@dataclass(frozen=True, slots=True)
+class NoiseMix:
+    """Background noise under the speech: ``path`` a WAV file, ``snr_db`` speech over noise, ``offset_s``
+    where in the (looped) noise the clip starts."""
+
+    path: Path
+    snr_db: float
+    offset_s: float = 0.0
+
+    def key(self) -> list[Any]:
+        return [self.path.name, self.snr_db, round(self.offset_s, 2)]
+
+
+def mix_noise(speech: npt.NDArray[np.int16], noise: npt.NDArray[np.int16], snr_db: float, offset: int = 0
+              ) -> npt.NDArray[np.int16]:  # fmt: skip
+    """``noise`` (looped from ``offset``) under ``speech`` at ``snr_db`` over the speech's voiced part."""
+    if len(speech) == 0 or len(noise) == 0:
+        return speech
+    s = speech.astype(np.float64)
+    idx = (np.arange(len(s)) + offset) % len(noise)
+    n = noise[idx].astype(np.float64)
+    voiced = s[np.abs(s) > 0.05 * max(1.0, float(np.abs(s).max()))]
+    p_s = float(np.mean(voiced**2)) if len(voiced) else float(np.mean(s**2))
+    p_n = float(np.mean(n**2)) or 1.0
+    mixed = s + n * np.sqrt(p_s / (p_n * 10 ** (snr_db / 10)))
+    out: npt.NDArray[np.int16] = np.clip(mixed, -32768, 32767).astype(np.int16)
+    return out
 
 
 class AudioHearing:
@@ -40,30 +74,45 @@ class AudioHearing:
         self.model_id = model_id or getattr(recognizer, "name", "asr")
         self.synthesized = 0  # utterances not found in the cache
 
-    def _key(self, user: SimUser, said: str, vocabulary: Sequence[str]) -> str:
-        raw = json.dumps([self.model_id, user.voice, user.speed, said, list(vocabulary)])
-        return hashlib.sha256(raw.encode()).hexdigest()[:32]
+    def _key(
+        self, voice: str, speed: int, said: str, vocabulary: Sequence[str], noise: NoiseMix | None
+    ) -> str:
+        parts: list[Any] = [self.model_id, voice, speed, said, list(vocabulary)]
+        if noise is not None:  # clean clips keep the keys they always had
+            parts.append(noise.key())
+        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+
+    def transcript(
+        self, voice: str, speed: int, said: str, vocabulary: Sequence[str], noise: NoiseMix | None = None
+    ) -> dict[str, Any]:
+        """The cached transcript of ``said`` in ``voice`` at ``speed`` (words per minute) over ``noise``."""
+        path = self.cache_dir / f"{self._key(voice, speed, said, vocabulary, noise)}.json"
+        if path.is_file():
+            data: dict[str, Any] = json.loads(path.read_text())
+            return data
+        with tempfile.TemporaryDirectory(prefix="edge-sim-audio-") as tmp:
+            wav = synthesize(
+                said, Path(tmp) / "said.wav", voice=voice, speed=speed, lead_silence_s=0.3, tail_silence_s=0.5
+            )
+            samples = read_audio(wav)
+        if noise is not None:
+            bed = _noise_bed(noise.path)
+            samples = mix_noise(samples, bed, noise.snr_db, int(noise.offset_s * 16000))
+        t = self.recognizer.transcribe(samples, vocabulary)
+        data = {
+            "text": t.text, "confidence": t.confidence, "engine": t.engine, "rejected": t.rejected,
+            "audio_ms": t.audio_ms, "said": said, "voice": voice, "speed": speed,
+            "noise": noise.key() if noise else None,
+        }  # fmt: skip
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp_path = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp_path.write_text(json.dumps(data))
+        tmp_path.replace(path)
+        self.synthesized += 1
+        return data
 
     def hear(self, user: SimUser, said: str, rng: random.Random, vocabulary: Sequence[str]) -> HeardText:
-        path = self.cache_dir / f"{self._key(user, said, vocabulary)}.json"
-        if path.is_file():
-            data = json.loads(path.read_text())
-        else:
-            with tempfile.TemporaryDirectory(prefix="edge-sim-audio-") as tmp:
-                wav = synthesize(
-                    said, Path(tmp) / "said.wav", voice=user.voice, speed=user.speed,
-                    lead_silence_s=0.3, tail_silence_s=0.5,
-                )  # fmt: skip
-                t = self.recognizer.transcribe(read_audio(wav), vocabulary)
-            data = {
-                "text": t.text, "confidence": t.confidence, "engine": t.engine, "rejected": t.rejected,
-                "audio_ms": t.audio_ms, "said": said, "voice": user.voice,
-            }  # fmt: skip
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            tmp_path = path.with_suffix(".tmp")
-            tmp_path.write_text(json.dumps(data))
-            tmp_path.replace(path)
-            self.synthesized += 1
+        data = self.transcript(user.voice, user.speed, said, vocabulary)
         return HeardText(
             str(data["text"]),
             float(data["confidence"]),
@@ -71,6 +120,12 @@ class AudioHearing:
             bool(data["rejected"]),
             float(data["audio_ms"]),
         )
+
+
+@functools.lru_cache(maxsize=8)
+def _noise_bed(path: Path) -> npt.NDArray[np.int16]:
+    bed: npt.NDArray[np.int16] = read_audio(path)
+    return bed
 
 
 def words(text: str) -> list[str]:
@@ -90,7 +145,7 @@ class AsrFigures:
 
 def asr_figures(logs: Iterable[SimLog]) -> AsrFigures:
     """What the recognizer (model or real) did to what the users said, over every spoken request."""
-    n = errors = said_words = wrong = rejected = names = missed = 0
+    rows: list[tuple[list[str], list[str], set[str], bool]] = []
     for log in logs:
         known = {" ".join(words(d.name)) for d in log.home.devices.values()}
         known |= {" ".join(words(a)) for a in ARTISTS}
@@ -100,17 +155,24 @@ def asr_figures(logs: Iterable[SimLog]) -> AsrFigures:
             rec = by_id.get(tid)
             if rec is None or not said.strip():
                 continue
-            s, h = words(said), words(rec.asr_text)
-            n += 1
-            said_words += len(s)
-            errors += Levenshtein.distance(s, h)
-            wrong += s != h
-            rejected += rec.no_speech
-            said_text, heard_text = f" {' '.join(s)} ", f" {' '.join(h)} "
-            for name in known:
-                if name and f" {name} " in said_text:
-                    names += 1
-                    missed += f" {name} " not in heard_text
+            rows.append((words(said), words(rec.asr_text), known, rec.no_speech))
+    return pair_figures(rows)
+
+
+def pair_figures(rows: Iterable[tuple[Sequence[str], Sequence[str], set[str], bool]]) -> AsrFigures:
+    """:class:`AsrFigures` of (words said, words heard, the home's names, heard as no speech) rows."""
+    n = errors = said_words = wrong = rejected = names = missed = 0
+    for s, h, known, no_speech in rows:
+        n += 1
+        said_words += len(s)
+        errors += Levenshtein.distance(list(s), list(h))
+        wrong += list(s) != list(h)
+        rejected += no_speech
+        said_text, heard_text = f" {' '.join(s)} ", f" {' '.join(h)} "
+        for name in known:
+            if name and f" {name} " in said_text:
+                names += 1
+                missed += f" {name} " not in heard_text
     return AsrFigures(
         n,
         errors / max(1, said_words),

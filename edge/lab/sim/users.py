@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from edge.lab.sim.asr_errors import SpeakerASR
+from edge.lab.sim.asr_errors import Ears, SpeakerASR
 from edge.lab.sim.goals import SimGoal
 from edge.lab.sim.household_home import ARTISTS, SimHome
 from edge.nlu.catalogue import is_safety_critical
@@ -42,7 +42,7 @@ VOICES = ("en-us", "en-gb", "en-us+f3", "en-gb-scotland", "en-029", "en-us+m3", 
 @dataclass(slots=True)
 class SimUser:
     user_id: str
-    asr: SpeakerASR
+    asr: Ears
     habits: dict[str, str] = field(default_factory=dict)  # action -> habitual phrasing
     calls: dict[str, str] = field(default_factory=dict)  # entity_id -> what this user calls it
     patience: float = 0.8  # chance to try again after a failure
