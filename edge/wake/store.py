@@ -89,7 +89,7 @@ def wake_dir(settings: Settings) -> Path:
 
 def _write_private(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` (0600) through a temporary file, so a reader never sees half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
@@ -114,7 +114,7 @@ class WakeEvidenceLog:
             return
         with self._lock:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
                 with os.fdopen(fd, "a", encoding="utf-8") as out:
                     out.write(text)
@@ -212,7 +212,7 @@ class WakeState:
 
     def save(self, folder: Path) -> None:
         words: dict[str, Any] = {}
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         for word, learned in self.words.items():
             if learned.verifier is not None:
                 fd = os.open(folder / f"verifier-{word}.npz", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
