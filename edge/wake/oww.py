@@ -29,6 +29,7 @@ FRAME_SAMPLES = 1280  # openWakeWord scores one 80 ms frame at a time
 TARGET = "openwakeword"
 QUIET_MS = 60_000.0  # one generic window (the most wake-like of the minute) per minute with no wake
 PENDING = 256  # heard windows kept until the listener drains them
+BAND_FLOOR = 0.05  # a near miss ends when the score falls under this, however low the threshold
 
 
 def _skip_verifier_import() -> None:
@@ -216,7 +217,7 @@ class OpenWakeWordDetector:
         if top is None or score > top[0]:
             self._quiet[word] = (score, t_ms, self.features(model) if window is None else window)
         peak = self._near.get(word)
-        band = min(decision.threshold.threshold - NEAR_BAND, decision.candidate)
+        band = max(BAND_FLOOR, min(decision.threshold.threshold - NEAR_BAND, decision.candidate))
         if word in self._woke:
             if score < band:
                 self._woke.discard(word)

@@ -21,6 +21,7 @@ from edge.events import AudioChunk
 from edge.feedback.record import TurnRecord
 from edge.learning.wake_learn import learn_wake
 from edge.wake.adapt import AGAIN_S, NEAR_BAND, WakeThreshold
+from edge.wake.oww import BAND_FLOOR
 from edge.wake.store import Heard, HeardKind, LearnedWord, WakeState
 
 __all__ = ["MIN_WINDOW", "Trace", "figures", "learn_days", "observe", "week_evidence"]
@@ -143,7 +144,9 @@ def week_evidence(
     step = 7 * DAY_S / max(1, len(events))
     heard: list[Heard] = []
     turns: list[TurnRecord] = []
-    band = decision.threshold.threshold - NEAR_BAND
+    band = max(
+        BAND_FLOOR, min(decision.threshold.threshold - NEAR_BAND, decision.candidate)
+    )  # the detector's
     for n, k in enumerate(order):
         kind, trace, _ = events[k]
         t = start + (n + 0.5) * step
