@@ -34,6 +34,7 @@ from edge.errors import EdgeError
 from edge.events import PipelineEvent
 from edge.lang import ASR_BIAS_PHRASES
 from edge.learning.loop import run_when_idle
+from edge.learning.wake_learn import update_wake
 from edge.nlu.catalogue import CATALOGUE
 from edge.nlu.domain_parser import DomainParser, load_parser
 from edge.nlu.fastpath import confident, grammar_source
@@ -45,7 +46,9 @@ from edge.turns.driver import TurnDriver
 from edge.turns.engine import TurnEngine
 from edge.turns.handler import EngineTurnHandler
 from edge.turns.mqtt_home import MqttHome
+from edge.wake.base import WakeDetector
 from edge.wake.oww import load_wake_detector
+from edge.wake.store import wake_dir
 from edge.wiring import Turns, build_turns, learned_rewriter, make_speaker, rebuild_tables, tables_dir
 from edge.wyoming import Backend, Limits, Satellite, satellite_for, serve
 
@@ -103,6 +106,8 @@ async def _learn_when_idle(
     engine: TurnEngine,
     store: ContextStore,
     last_activity: Callable[[], float],
+    *,
+    wake: WakeDetector | None = None,
 ) -> None:
     """Rebuild the learned tables when nobody has spoken for two minutes, then swap in the new rewriter.
     The rebuild runs in a thread (with the home's registry as it is now); the voice path never waits."""
@@ -111,8 +116,24 @@ async def _learn_when_idle(
         devices = list(store.snapshot().devices.values())
         log.info("learning: %s", rebuild_tables(settings, db, devices).summary())
         engine.rewriter = learned_rewriter(settings, db)
+        if wake is not None and settings.wake.learn:  # issue 18: the wake word's threshold and verifier
+            _learn_wake(settings, db, wake)
 
     await run_when_idle(rebuild, lambda: time.monotonic() - last_activity() > IDLE_S)
+
+
+def _learn_wake(settings: Settings, db: Path | None, wake: WakeDetector) -> None:
+    """Relearn the wake word's threshold and verifier from the turn log and heard windows, and hand the
+    detector the new state (a failure is one log line; the detector keeps what it had)."""
+    learn = getattr(wake, "learn", None)
+    try:
+        state, summary = update_wake(settings, db)
+    except (EdgeError, OSError, ValueError) as err:
+        log.error("wake-word learning skipped: %s (fix or delete %s)", err, wake_dir(settings))
+        return
+    if learn is not None:
+        learn(state)
+    log.info("wake word learning: %s", summary.replace("\n", "; "))
 
 
 def _household_page(
@@ -260,7 +281,14 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
                 if settings.learning.enabled and not options.wav:
                     background.append(
                         tg.create_task(
-                            _learn_when_idle(settings, options.db, turns.engine, store, lambda: activity[0]),
+                            _learn_when_idle(
+                                settings,
+                                options.db,
+                                turns.engine,
+                                store,
+                                lambda: activity[0],
+                                wake=engines.wake,
+                            ),
                             name="learning",
                         )
                     )

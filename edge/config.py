@@ -74,6 +74,8 @@ class WakeSettings:
     threshold: float = 0.5
     refractory_ms: int = 2000
     custom_models: tuple[str, ...] = ()  # paths to user-trained openWakeWord models
+    # issue 18 (wakever): learn the household's threshold and verifier from its wakes (docs/learning.md)
+    learn: bool = True
 
 
 @dataclass(frozen=True, slots=True)

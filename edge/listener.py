@@ -14,10 +14,11 @@ utterance carries the fast path's transcript (``Utterance.fast``; rejected when 
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +29,7 @@ from edge.audio.preroll import PreRoll
 from edge.audio.vad import VoiceActivityDetector, VoiceFrame
 from edge.events import SAMPLE_RATE, AudioChunk, Transcript, WakeDetected
 from edge.wake.base import WakeDetector
+from edge.wake.store import Heard, WakeEvidenceLog
 
 __all__ = [
     "Listener",
@@ -102,8 +104,10 @@ class Listener:
         *,
         fast: StreamingRecognizer | None = None,
         confident: Callable[[str], bool] | None = None,
+        evidence: WakeEvidenceLog | None = None,
     ) -> None:
         self.wake = wake
+        self.evidence = evidence  # issue 18: where the wake word's heard windows go (None: not kept)
         self.fast = fast
         self.confident = confident
         self._judged: tuple[str, bool] = ("", False)
@@ -152,6 +156,8 @@ class Listener:
             if self.in_turn:
                 events.append(NoSpeech(self.turn_id, wake.t_ms, "rewake"))
             events.append(TurnStarted(self._arm(wake.t_ms), wake.t_ms, wake))
+        self._keep_heard()
+        if wake is not None:
             # warm the VAD on the audio before the wake (aligned to the wake, not to chunk edges), then
             # listen to the rest of this chunk; endpointing decisions start at the wake
             before, after = _split(self.history.snapshot(), wake.t_ms)
@@ -164,6 +170,19 @@ class Listener:
         if self.in_turn:
             events.extend(self._listen(chunk))
         return events
+
+    def _keep_heard(self) -> None:
+        """Issue 18: the wake word's near misses, wakes (with this turn's id) and quiet windows go to the
+        evidence log, in wall-clock time; a detector that reports none costs nothing."""
+        drain: Callable[[], list[Heard]] | None = getattr(self.wake, "drain_heard", None)
+        if self.evidence is None or drain is None:
+            return
+        heard = drain()
+        if heard:
+            wall = time.time() - self._now_ms / 1000  # stream time 0 on the wall clock
+            self.evidence.append(
+                replace(h, t=wall + h.t, turn_id=self.turn_id if h.kind == "wake" else "") for h in heard
+            )
 
     def _listen(self, chunk: AudioChunk) -> list[ListenerEvent]:
         events: list[ListenerEvent] = []

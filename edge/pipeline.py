@@ -35,6 +35,7 @@ from edge.events import SAMPLE_RATE, AudioChunk, EventType, PipelineEvent, Trans
 from edge.listener import Listener, ListenerEvent, NoSpeech, TurnStarted, Utterance, VoiceStarted
 from edge.wake.base import WakeDetector
 from edge.wake.oww import load_wake_detector
+from edge.wake.store import WakeEvidenceLog, wake_dir
 
 __all__ = [
     "Emit",
@@ -130,6 +131,7 @@ class PipelineEngines:
     vad: VoiceActivityDetector
     recognizer: Recognizer
     fast: StreamingRecognizer | None = None  # the fast path (asr.fast_path)
+    wake_evidence: WakeEvidenceLog | None = None  # issue 18: the wake word's heard windows (wake.learn)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +163,7 @@ class VoicePipeline:
         self.vocabulary = vocabulary
         self.listener = Listener(
             engines.wake, engines.vad, config.endpoint, config.preroll_ms, config.frame_ms,
-            fast=engines.fast, confident=confident,
+            fast=engines.fast, confident=confident, evidence=engines.wake_evidence,
         )  # fmt: skip
         self._checks = random.Random(0)
         overflow = Overflow.DROP_OLDEST if source.live else Overflow.BLOCK
@@ -369,7 +371,8 @@ def load_engines(settings: Settings, no_wake: bool = False) -> PipelineEngines:
     recognizer = load_recognizer(settings)  # first: loading Whisper briefly needs ~170 MB more than it keeps
     wake = None if no_wake else load_wake_detector(settings)
     vad = load_vad(settings.model_dir(), threads=1)
-    return PipelineEngines(wake, vad, recognizer, load_streaming(settings))
+    evidence = WakeEvidenceLog(wake_dir(settings)) if wake is not None and settings.wake.learn else None
+    return PipelineEngines(wake, vad, recognizer, load_streaming(settings), evidence)
 
 
 def build_pipeline(

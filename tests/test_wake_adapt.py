@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from argparse import Namespace
 
+import numpy as np
 import pytest
 
 from edge.config import Settings
 from edge.feedback.record import TurnRecord
 from edge.lab.bench import wake_learning
+from edge.lab.bench._wake_verifier import Trace, figures, learn_days
 from edge.lab.bench.wake_learning import Week, crossing_peaks, learn_weeks
 from edge.learning.wake_evidence import observations_from_turns
 from edge.wake.adapt import MAX_STEP, NearMiss, Observation, ObservationKind, WakeThreshold
+from edge.wake.store import LearnedWord
 
 K = ObservationKind
 
@@ -84,3 +87,25 @@ def test_the_bench_on_the_real_recordings_or_skips_without_them(capsys: pytest.C
     assert wake_learning.run(settings, Namespace(quick=True)) == 0
     out = capsys.readouterr().out
     assert "not found" in out or "\"hey_jarvis on 'jarvis'\"" in out
+
+
+def _trace(peak: float, centre: float, seed: int) -> Trace:
+    """A clip's trace rising to ``peak``, with embedding-like windows around ``centre`` where it matters."""
+    scores = (0.0, 0.02, peak / 2, peak, peak / 2, 0.02, 0.0)
+    rng = np.random.default_rng(seed)
+    windows = {i: (rng.normal(0, 1, (16, 96)) + centre).astype(np.float32) for i in range(2, 5)}
+    return Trace(scores, windows)
+
+
+def test_the_verifier_arm_learns_from_a_weeks_evidence_and_is_scored_on_later_clips() -> None:
+    said = [_trace(0.9 if k % 2 else 0.3, 0.5, k) for k in range(40)]  # half of them just under 0.5
+    other = [_trace(0.6 if k % 5 == 0 else 0.2, -0.5, 100 + k) for k in range(40)]  # some over it
+    week = (said, other, ())
+    learned = learn_days("hey_jarvis", 0.5, [week])[-1]
+    assert learned.verifier is not None and learned.candidate < 0.5
+    later = ([_trace(0.9 if k % 2 else 0.3, 0.5, 500 + k) for k in range(20)],
+             [_trace(0.6 if k % 5 == 0 else 0.2, -0.5, 600 + k) for k in range(20)])  # fmt: skip
+    before = figures(LearnedWord(WakeThreshold("hey_jarvis", 0.5)), *later, {})
+    after = figures(learned, *later, {})
+    assert before["miss_rate"] == 0.5 and after["miss_rate"] == 0.0
+    assert before["false_accepts_near_miss_speech"] == 4 and after["false_accepts_near_miss_speech"] == 0

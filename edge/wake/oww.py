@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import math
 import sys
 import types
+from collections import deque
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,12 +19,17 @@ from edge.audio.frames import Reframer
 from edge.config import Settings
 from edge.errors import ErrorCode, ModelError
 from edge.events import AudioChunk, WakeDetected
+from edge.wake.adapt import NEAR_BAND, WakeThreshold
 from edge.wake.base import Refractory
+from edge.wake.store import Heard, HeardKind, LearnedWord, WakeState, wake_dir
 
 __all__ = ["FRAME_SAMPLES", "OpenWakeWordDetector", "alias_litert", "load_wake_detector"]
 
 FRAME_SAMPLES = 1280  # openWakeWord scores one 80 ms frame at a time
 TARGET = "openwakeword"
+QUIET_MS = 60_000.0  # one generic window (the most wake-like of the minute) per minute with no wake
+PENDING = 256  # heard windows kept until the listener drains them
+BAND_FLOOR = 0.05  # a near miss ends when the score falls under this, however low the threshold
 
 
 def _skip_verifier_import() -> None:
@@ -75,6 +82,8 @@ class OpenWakeWordDetector:
         thresholds: Mapping[str, float] | float = 0.5,
         refractory_ms: float = 2000.0,
         threads: int = 1,
+        learned: WakeState | None = None,
+        collect: bool = False,
     ) -> None:
         if backend == "tflite":
             alias_litert()
@@ -109,23 +118,57 @@ class OpenWakeWordDetector:
         self.words = tuple(_word(m) for m in self.models)
         default = thresholds if isinstance(thresholds, float | int) else 0.5
         per_word = thresholds if isinstance(thresholds, Mapping) else {}
-        self.thresholds = {m: float(per_word.get(_word(m), default)) for m in self.models}
-        self.refractory = Refractory(refractory_ms, rearm_below=min(self.thresholds.values()) / 2)
+        self.configured = {m: float(per_word.get(_word(m), default)) for m in self.models}
+        self.refractory = Refractory(refractory_ms)
+        self.learn(learned or WakeState())
         self.backend = backend
+        self.collect = collect  # report heard windows (near misses, wakes, quiet minutes) for learning
+        self._heard: deque[Heard] = deque(maxlen=PENDING)
         self._frames = Reframer(FRAME_SAMPLES)
         self._synced = False
         self.last_scores: dict[str, float] = {}
+        self._reset_windows()
+
+    def learn(self, state: WakeState) -> None:
+        """Use a learned state (thresholds, verifiers); words it does not name keep their configured
+        threshold. Safe to call between frames from another thread (one attribute swap)."""
+        decisions = {
+            m: state.words.get(_word(m)) or LearnedWord(WakeThreshold(_word(m), self.configured[m]))
+            for m in self.models
+        }
+        self.thresholds = {m: d.threshold.threshold for m, d in decisions.items()}
+        self.refractory.rearm_below = min(d.candidate for d in decisions.values()) / 2
+        self.decisions = decisions
+
+    def drain_heard(self) -> list[Heard]:
+        """The windows heard since the last call (``t`` in stream seconds), oldest first."""
+        out = list(self._heard)
+        self._heard.clear()
+        return out
+
+    def _reset_windows(self) -> None:
+        self._near: dict[str, tuple[float, float, np.ndarray[Any, Any]]] = {}  # peak under the threshold
+        self._quiet: dict[str, tuple[float, float, np.ndarray[Any, Any]]] = {}  # this minute's top window
+        self._quiet_start = -1.0
+        self._woke: set[str] = set()  # words whose last wake's score has not yet fallen out of the band
+        self._quiet_used = False
 
     def reset(self) -> None:
         self._model.reset()
         self.refractory.reset()
         self._synced = False
         self.last_scores = {}
+        self._reset_windows()
 
     def scores(self, frame: np.ndarray[Any, Any]) -> dict[str, float]:
         """Scores of one 1280-sample frame (advances the model's streaming state)."""
         raw = self._model.predict(frame)
         return {str(k): float(v) for k, v in raw.items()}
+
+    def features(self, model: str) -> np.ndarray[Any, Any]:
+        """The embedding window ``model`` scored last (frames x 96): what a verifier judges."""
+        window = self._model.preprocessor.get_features(self._model.model_inputs[model])
+        return np.asarray(window[0], dtype=np.float32)
 
     def process(self, chunk: AudioChunk) -> WakeDetected | None:
         if not self._synced:
@@ -135,11 +178,71 @@ class OpenWakeWordDetector:
         for frame in self._frames.process(chunk.samples):
             self.last_scores = self.scores(frame.samples)
             for model, score in self.last_scores.items():
-                word = _word(model)
-                threshold = self.thresholds.get(model, 0.5)
-                if self.refractory.allow(word, score, threshold, frame.end_ms) and found is None:
-                    found = WakeDetected(word=word, score=round(score, 4), t_ms=frame.end_ms, model=model)
+                wake = self._decide(model, score, frame.end_ms)
+                if wake is not None and found is None:
+                    found = wake
+            if self.collect:
+                self._quiet_minute(frame.end_ms, found is not None)
         return found
+
+    def _decide(self, model: str, score: float, t_ms: float) -> WakeDetected | None:
+        """One word's frame: a candidate (at or over its threshold, or its floor with a verifier) goes to the
+        verifier when there is one; a wake must then pass the refractory. Heard windows are noted."""
+        word = _word(model)
+        decision = self.decisions[model]
+        seen: list[np.ndarray[Any, Any]] = []
+
+        def fetch() -> np.ndarray[Any, Any]:
+            seen.append(self.features(model))
+            return seen[-1]
+
+        accepted = decision.accepts(score, fetch)
+        window = seen[0] if seen else None
+        if not self.refractory.allow(word, score, decision.candidate if accepted else math.inf, t_ms):
+            if self.collect:
+                self._near_miss(model, score, t_ms, window)
+            return None
+        self._near.pop(word, None)
+        self._woke.add(word)  # its fall through the near band is this wake, not a near miss
+        if self.collect:
+            window = self.features(model) if window is None else window
+            self._heard.append(Heard(t_ms / 1000, word, round(score, 4), HeardKind.WAKE, window))
+        return WakeDetected(word=word, score=round(score, 4), t_ms=t_ms, model=model)
+
+    def _near_miss(self, model: str, score: float, t_ms: float, window: Any) -> None:
+        """Track a peak within ``NEAR_BAND`` under the threshold (or a refused candidate); report it once the
+        score falls out of the band. The quiet minute's top window is tracked here too."""
+        word, decision = _word(model), self.decisions[model]
+        top = self._quiet.get(word)
+        if top is None or score > top[0]:
+            self._quiet[word] = (score, t_ms, self.features(model) if window is None else window)
+        peak = self._near.get(word)
+        band = max(BAND_FLOOR, min(decision.threshold.threshold - NEAR_BAND, decision.candidate))
+        if word in self._woke:
+            if score < band:
+                self._woke.discard(word)
+            return
+        if score >= band:
+            if peak is None or score > peak[0]:
+                self._near[word] = (score, t_ms, self.features(model) if window is None else window)
+            return
+        if peak is not None:
+            del self._near[word]
+            self._heard.append(Heard(peak[1] / 1000, word, round(peak[0], 4), HeardKind.NEAR, peak[2]))
+            self._quiet_used = True
+
+    def _quiet_minute(self, t_ms: float, woke: bool) -> None:
+        """Each minute of stream, the most wake-like window of each word, unless the minute had a wake or a
+        near miss (the learner takes these as windows heard with no wake)."""
+        self._quiet_used |= woke
+        if self._quiet_start < 0:
+            self._quiet_start = t_ms
+        if t_ms - self._quiet_start < QUIET_MS:
+            return
+        if not self._quiet_used and not self._near:
+            for word, (score, at, window) in self._quiet.items():
+                self._heard.append(Heard(at / 1000, word, round(score, 4), HeardKind.QUIET, window))
+        self._quiet, self._quiet_start, self._quiet_used = {}, t_ms, False
 
 
 def _word(model_name: str) -> str:
@@ -149,7 +252,9 @@ def _word(model_name: str) -> str:
 
 
 def load_wake_detector(settings: Settings) -> OpenWakeWordDetector:
-    """The configured words (from the model cache) plus any user-trained models, checked before loading."""
+    """The configured words (from the model cache) plus any user-trained models, checked before loading;
+    with ``wake.learn`` the household's learned thresholds and verifiers (``<state_dir>/wake``) and the
+    collection of the windows the learner needs."""
     wake = settings.wake
     ext = "tflite" if wake.backend == "tflite" else "onnx"
     cache = settings.model_dir()
@@ -170,4 +275,6 @@ def load_wake_detector(settings: Settings) -> OpenWakeWordDetector:
         thresholds=wake.threshold,
         refractory_ms=wake.refractory_ms,
         threads=1,
+        learned=WakeState.load(wake_dir(settings)) if wake.learn else None,
+        collect=wake.learn,
     )
