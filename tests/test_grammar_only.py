@@ -25,6 +25,7 @@ from test_core_event_stream import DEMO_HOME, Subscriber, demo_home_served
 from edge.app import RuntimeOptions, run
 from edge.asr.factory import load_recognizer, load_streaming
 from edge.asr.fastpath.grammar import home_inputs
+from edge.asr.grammar_check import OPPOSITES, opposites
 from edge.asr.grammar_only import GrammarOnlyRecognizer, GrammarStream, outside_grammar, transcribe_turn
 from edge.audio.io import read_audio
 from edge.commands import models as models_command
@@ -88,6 +89,39 @@ def test_the_grammar_hears_commands_and_rejects_the_rest(synth: Callable[..., Pa
     for i, text in enumerate(("what is the capital of france", "switch off the bathroom heater")):
         out = recognizer.transcribe(read_audio(synth(text, name=f"go_out{i}")))
         assert out.rejected and out.reason == OUTSIDE_GRAMMAR and out.text == "", (text, out)
+
+
+def test_opposites_swap_one_word_into_sentences_of_the_grammar() -> None:
+    assert opposites("turn on the kitchen light", lambda _s: True) == ["turn off the kitchen light"]
+    assert opposites("turn on the kitchen light", lambda _s: False) == []
+    both = opposites("turn the volume up on", lambda s: "down" in s)
+    assert both == ["turn the volume down on"]
+    assert opposites("set the kitchen light to fifty percent", lambda _s: True) == []
+
+
+def test_a_command_is_never_heard_as_its_opposite(synth: Callable[..., Path]) -> None:
+    """Before the opposite check, "turn off the bedroom light" (en-us, 150 wpm) was accepted as "turn on
+    the bedroom light"; every clip here must be heard right or rejected, never with the opposite word."""
+    stream = GrammarStream(demo_inputs)
+    stream.prepare()
+    recognizer = GrammarOnlyRecognizer(stream)
+    swaps = {a for pair in OPPOSITES for a in pair}
+    said = ("turn off the bedroom light", "turn off the kitchen light", "turn on the bedroom light")
+    heard_right = 0
+    for i, text in enumerate((*said, "close the garage door")):
+        for voice, speed in (("en-us", 150), ("en-gb", 170)):
+            heard = recognizer.transcribe(
+                read_audio(synth(text, voice=voice, speed=speed, name=f"opp{i}{voice}"))
+            )
+            if heard.rejected:
+                assert heard.reason == OUTSIDE_GRAMMAR
+                continue
+            words = heard.text.split()
+            assert all(w in words for w in text.split() if w in swaps), (text, voice, heard.text)
+            heard_right += heard.text == text
+    assert heard_right >= 2  # the check does not reject everything
+    first = recognizer.transcribe(read_audio(synth(said[0], name="opp_first")))
+    assert first.rejected or first.text == said[0], first
 
 
 def test_an_utterance_the_listener_could_not_decode_is_decoded_whole(synth: Callable[..., Path]) -> None:

@@ -22,14 +22,17 @@ import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from edge.asr.base import Recognizer, audio_ms, check_samples
 from edge.asr.fastpath.decide import transcribe_turn as fast_or_recognizer
-from edge.asr.fastpath.grammar import CommandGrammar, GrammarInputs, home_inputs
+from edge.asr.fastpath.grammar import CommandGrammar, GrammarInputs, home_inputs, input_words, pronunciations
 from edge.asr.fastpath.stream import FAST_ENGINE, Partial, PocketsphinxStream
+from edge.asr.grammar_check import OppositeCheck
+from edge.asr.pocketsphinx import load_pocketsphinx
 from edge.events import OUTSIDE_GRAMMAR, SAMPLE_RATE, Transcript
 
 __all__ = [
@@ -81,6 +84,7 @@ class GrammarStream:
         self._inputs = inputs
         self._busy = threading.Lock()
         self._stream: PocketsphinxStream | None = None
+        self._check: OppositeCheck | None = None
         self._listening = False  # the listener holds ``_busy`` for its utterance
         self._samples = 0
 
@@ -103,14 +107,27 @@ class GrammarStream:
         if current is not None and current.digest == inputs.digest:
             return
         with self._busy:
-            self._stream = None  # the old decoders go before the new ones are built
+            self._stream = self._check = None  # the old decoders go before the new ones are built
             trim_heap()
             stream = PocketsphinxStream(lambda: inputs)
             stream.prepare()
             stream.start()  # swaps the compiled pair in
             stream.finish()
+            ps = load_pocketsphinx("asr.engine = grammar", 'asr.engine = "whisper"')
+            words = pronunciations(
+                Path(ps.get_model_path()) / "en-us" / "cmudict-en-us.dict", input_words(inputs)
+            )
+            self._check = OppositeCheck(ps, "".join(line for lines in words.values() for line in lines))
             self._stream = stream
         trim_heap()
+
+    def confirm(self, heard: Transcript, samples: npt.NDArray[np.int16]) -> Transcript:
+        """Blocking: an accepted decode with an opposite in the grammar checked against it on the audio
+        (:mod:`edge.asr.grammar_check`); rejected (``opposite``) when the opposite fits as well."""
+        check, grammar = self._check, self.grammar
+        if check is None or grammar is None:
+            return heard
+        return check.check(heard, samples, grammar.accepts)
 
     def start(self) -> None:
         if self._listening:
@@ -166,7 +183,7 @@ class GrammarOnlyRecognizer:
         check_samples(samples)
         if not len(samples):
             return Transcript("", 0.0, self.name, 0.0, rejected=True, reason="no_speech")
-        heard = self.stream.decode(samples)
+        heard = self.stream.confirm(self.stream.decode(samples), samples)
         return outside_grammar(dataclasses.replace(heard, audio_ms=audio_ms(samples)))
 
 
@@ -185,4 +202,4 @@ def transcribe_turn(
         return fast_or_recognizer(recognizer, samples, vocabulary, fast, check=check)
     if fast is None or (fast.rejected and fast.reason == NOT_DECODED):
         return recognizer.transcribe(samples, vocabulary)
-    return outside_grammar(fast)
+    return outside_grammar(recognizer.stream.confirm(fast, samples))

@@ -3,11 +3,12 @@ hears, measured (docs/appliance.md "A recognizer that fits the Zero 2 W").
 
 Every clip is replayed through the real pipeline (listener, endpointing, the fast path's decoder as the only
 recognizer) with the demo home's grammar and parsed by the real NLU: the demo recording (with its wake word)
-and espeak-ng clips, several voices and rates, of commands for the demo home (in the grammar), requests the
-grammar has no sentence for, and commands naming devices or rooms this home does not have. In grammar:
-right when the parse equals the reference sentence's own parse; outside: right when rejected or when nothing
-is parsed from it. A **false action** is a clip that parses to an action it was not asked for: the figure
-that must stay 0. ``--set`` overrides apply (``--set asr.engine=whisper`` measures Whisper on the same clips).
+and espeak-ng clips, several voices and rates, of commands for the demo home (in the grammar; ``opposite``:
+commands one word away from their opposite), requests the grammar has no sentence for, and commands naming
+devices or rooms this home does not have. In grammar: right when the parse is the reference sentence's own
+action (intent, devices, values, however the devices were named); outside: right when nothing acts. A
+**false action** is a clip that parses to an action on a device it was not asked for: the figure that must
+stay 0 (exit 1 otherwise). ``--set`` overrides apply (``--set asr.engine=whisper`` measures Whisper).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from edge.nlu.fastpath import confident, grammar_source
 from edge.nlu.snapshots import demo_devices, make_snapshot
 from edge.pipeline import NullHandler, PipelineEngines, build_pipeline, load_engines
 
-__all__ = ["COMMANDS", "NEAR_MISSES", "OUTSIDE", "Clip", "Heard", "replay", "run", "score"]
+__all__ = ["COMMANDS", "NEAR_MISSES", "OPPOSITE", "OUTSIDE", "Clip", "Heard", "replay", "run", "score"]
 
 # in the demo home's grammar: devices, aliases, areas, numbers (none of them tuned on)
 COMMANDS = (
@@ -45,6 +46,17 @@ COMMANDS = (
     "close the living room blinds",
     "turn on the bedroom fan",
     "lock the front door",
+)
+# commands whose opposite is a sentence of the grammar too (one word apart: on/off, open/close, lock/unlock)
+OPPOSITE = (
+    "turn off the bedroom light",
+    "turn off the kitchen light",
+    "turn on the office lamp",
+    "turn off the tv",
+    "open the garage door",
+    "close the garage door",
+    "unlock the front door",
+    "turn off the coffee maker",
 )
 # no sentence of the grammar: questions, chat, requests for services a satellite does not have
 OUTSIDE = (
@@ -61,6 +73,8 @@ NEAR_MISSES = (
     "switch off the bathroom heater",
     "open the patio umbrella",
 )
+NAMING_SLOTS = frozenset({"name", "area", "floor", "domain", "device_class"})  # how targets were named
+IN_GRAMMAR = frozenset({"demo", "command", "opposite"})
 VOICES = (("en-us", 150), ("en-gb", 170), ("en-us+f3", 135), ("en-gb+m3", 185))
 
 
@@ -109,12 +123,15 @@ def replay(
 
 def score(heard: list[Heard], parse: Callable[[str], Any]) -> dict[str, dict[str, int]]:
     """Per kind of clip: clips, right, rejected, false actions (a parse that acts on a device, other than
-    the reference sentence's own parse)."""
+    the reference sentence's own action: intent, devices and values)."""
 
-    def key(intent: Any) -> Any:
+    def key(
+        intent: Any,
+    ) -> Any:  # the action: the intent, the devices and the values, however they were named
         if intent is None:
             return None
-        return (intent.name, tuple(intent.targets), tuple(sorted(intent.slots.items())))
+        values = sorted((k, v) for k, v in intent.slots.items() if k not in NAMING_SLOTS)
+        return (intent.name, tuple(intent.targets), tuple(values))
 
     out: dict[str, dict[str, int]] = {}
     for h in heard:
@@ -122,7 +139,8 @@ def score(heard: list[Heard], parse: Callable[[str], Any]) -> dict[str, dict[str
         row["clips"] += 1
         intent = parse(h.text) if h.text else None
         acts = intent is not None and bool(intent.targets)
-        got, want = key(intent), key(parse(h.clip.text)) if h.clip.kind in ("demo", "command") else None
+        got = key(intent)
+        want = key(parse(h.clip.text)) if h.clip.kind in IN_GRAMMAR else None
         row["rejected"] += int(not h.text)
         row["right"] += int(got == want or (want is None and not acts))
         row["false_action"] += int(got != want and acts)
@@ -131,7 +149,7 @@ def score(heard: list[Heard], parse: Callable[[str], Any]) -> dict[str, dict[str
 
 def _clips(folder: Path, voices: int) -> list[Clip]:
     clips = [Clip("demo", "turn on the kitchen light", resources.demo_wav(), wake=True)]
-    sets = (("command", COMMANDS), ("outside", OUTSIDE), ("near_miss", NEAR_MISSES))
+    sets = (("command", COMMANDS), ("opposite", OPPOSITE), ("outside", OUTSIDE), ("near_miss", NEAR_MISSES))
     for kind, sentences in sets:
         for i, text in enumerate(sentences):
             for voice, rate in VOICES[:voices]:
@@ -163,7 +181,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         print(f"espeak-ng clips skipped: {', '.join(tools_missing())} not installed")
     print(f"{base.profile.name}: asr.engine = {base.asr.engine!r}, the demo home's grammar, {voices} voices")
     print(f"{'clips':<10} {'n':>3} {'right':>6} {'rejected':>9} {'false action':>13}")
-    for kind in ("demo", "command", "outside", "near_miss"):
+    for kind in ("demo", "command", "opposite", "outside", "near_miss"):
         row = table.get(kind)
         if row:
             n, right, rejected, false = (row[k] for k in ("clips", "right", "rejected", "false_action"))
