@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 import subprocess
 import sys
@@ -153,6 +154,15 @@ def test_a_home_change_rebuilds_the_grammar_in_place(synth: Callable[..., Path])
     assert heard.text == "turn on the porch light"
     stream.prepare()  # unchanged: nothing rebuilt
     assert stream.grammar.digest == heard_digest(stream)
+
+
+def test_a_grammar_past_the_budget_is_one_warning(caplog: pytest.LogCaptureFixture) -> None:
+    stream = GrammarStream(demo_inputs, budget_mb=1)  # any real process is over 1 MB
+    with caplog.at_level(logging.WARNING, logger="edge.asr.grammar_only"):
+        stream.prepare()
+        stream.prepare()  # unchanged: not compiled, not checked again
+    (record,) = caplog.records
+    assert "device names" in record.getMessage() and "budget of 1 MB" in record.getMessage()
 
 
 def heard_digest(stream: GrammarStream) -> str:

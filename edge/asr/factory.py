@@ -7,7 +7,7 @@ from pathlib import Path
 from edge import modelstore
 from edge.asr.base import Recognizer
 from edge.asr.fastpath.stream import PocketsphinxStream, StreamingRecognizer
-from edge.asr.grammar_only import GRAMMAR_ENGINE, GrammarOnlyRecognizer
+from edge.asr.grammar_only import GRAMMAR_ENGINE, GrammarOnlyRecognizer, GrammarStream
 from edge.asr.pocketsphinx import PocketsphinxRecognizer
 from edge.asr.vosk import VoskRecognizer
 from edge.asr.whisper import WhisperRecognizer
@@ -37,7 +37,7 @@ def load_recognizer(settings: Settings, grammar: bool = False) -> Recognizer:
     if engine == "pocketsphinx":
         return PocketsphinxRecognizer(grammar=grammar)
     if engine == GRAMMAR_ENGINE:  # the fast path's decoder alone: its stream is compiled by load_streaming
-        return GrammarOnlyRecognizer()
+        return GrammarOnlyRecognizer(GrammarStream(budget_mb=settings.profile.memory_budget_mb))
     raise ConfigError(f"unknown asr.engine {engine!r}", hint="use whisper, vosk, pocketsphinx or grammar")
 
 

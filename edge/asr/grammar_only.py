@@ -33,6 +33,7 @@ from edge.asr.fastpath.grammar import CommandGrammar, GrammarInputs, home_inputs
 from edge.asr.fastpath.stream import FAST_ENGINE, Partial, PocketsphinxStream
 from edge.asr.grammar_check import OppositeCheck
 from edge.asr.pocketsphinx import load_pocketsphinx
+from edge.budget import read_memory
 from edge.events import OUTSIDE_GRAMMAR, SAMPLE_RATE, Transcript
 
 __all__ = [
@@ -80,8 +81,11 @@ class GrammarStream:
 
     name = FAST_ENGINE
 
-    def __init__(self, inputs: Callable[[], GrammarInputs] = lambda: home_inputs((), ())) -> None:
+    def __init__(
+        self, inputs: Callable[[], GrammarInputs] = lambda: home_inputs((), ()), budget_mb: int = 0
+    ) -> None:
         self._inputs = inputs
+        self._budget_mb = budget_mb  # the profile's: a grammar that pushes past it is one warning
         self._busy = threading.Lock()
         self._stream: PocketsphinxStream | None = None
         self._check: OppositeCheck | None = None
@@ -120,6 +124,19 @@ class GrammarStream:
             self._check = OppositeCheck(ps, "".join(line for lines in words.values() for line in lines))
             self._stream = stream
         trim_heap()
+        self._check_budget(inputs)
+
+    def _check_budget(self, inputs: GrammarInputs) -> None:
+        """The grammar grows with the home (~0.8 MB a device name): one warning when it passes the budget."""
+        now = read_memory()
+        if self._budget_mb <= 0 or now.rss_mb <= self._budget_mb:
+            return
+        names = sum(len(values) for name, values in inputs.lists if name == "name")
+        log.warning(
+            "grammar-only: the grammar of %d device names compiled, %.0f MB resident is over the profile's "
+            "budget of %d MB; fewer device names and aliases (each ~0.8 MB), or a larger board's profile",
+            names, now.rss_mb, self._budget_mb,
+        )  # fmt: skip
 
     def confirm(self, heard: Transcript, samples: npt.NDArray[np.int16]) -> Transcript:
         """Blocking: an accepted decode with an opposite in the grammar checked against it on the audio
