@@ -5,8 +5,8 @@ through: a one-word difference barely moves them.
 For an accepted decode that has an *opposite* in the grammar (one word swapped for its antonym: on/off,
 open/close, lock/unlock, ...), the utterance is decoded again twice, forced onto the decode and forced onto
 its opposites, and the decode stands only when it explains the audio strictly better (a higher path score).
-The boundary is the natural one (0: the opposite fits at least as well), not a tuned threshold; measured in
-docs/appliance.md (`edge bench grammar`, the `opposite` clips).
+The boundary is the natural one (0: the opposite fits at least as well), not a tuned threshold. It makes
+flips rare, it does not rule them out: measured in docs/appliance.md (`edge bench grammar`, `opposite`).
 """
 
 from __future__ import annotations
