@@ -66,6 +66,9 @@ def smaller_choices(settings: Settings) -> list[str]:
         if asr.beam_size > 1:
             choices.append("asr.beam_size = 1")
         choices.append(
+            "asr.engine = \"grammar\" (the home's commands only, no Whisper: the zero2w profile's recognizer)"
+        )
+        choices.append(
             'asr.engine = "vosk" with asr.vosk_model_dir a small model (vosk-model-small-en-us-0.15: README)'
         )
     if settings.wake.words and len(settings.wake.words) > 1:

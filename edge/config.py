@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import platform
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -91,7 +91,7 @@ class VADSettings:
 
 @dataclass(frozen=True, slots=True)
 class ASRSettings:
-    engine: Literal["whisper", "vosk", "pocketsphinx"] = "whisper"
+    engine: Literal["whisper", "vosk", "pocketsphinx", "grammar"] = "whisper"  # grammar: the fast path alone
     model: str = "whisper-tiny.en"  # a name in the model cache or a path
     vosk_model_dir: str = ""
     compute_type: str = "int8"
@@ -336,6 +336,8 @@ def load_settings(
     for item in overrides:
         settings = _merge_from(settings, parse_override(item, OVERRIDE_HINT), f"--set {item}")
     _validate(settings)
+    if settings.asr.engine == "grammar" and not settings.asr.fast_path:  # its decoder is the fast path's
+        settings = replace(settings, asr=replace(settings.asr, fast_path=True))
     return settings
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "OUTSIDE_GRAMMAR",
     "SAMPLE_RATE",
     "AudioChunk",
     "EventType",
@@ -68,6 +69,11 @@ class WakeDetected:
     score: float
     t_ms: float
     model: str
+
+
+# Transcript.reason of an utterance a grammar-only recognizer (asr.engine = "grammar") could not place in the
+# home's grammar: the turn answers that the satellite only knows the home's commands (docs/appliance.md)
+OUTSIDE_GRAMMAR = "outside_grammar"
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,9 +22,10 @@ from typing import Protocol
 
 from edge.asr.base import Recognizer
 from edge.asr.factory import load_recognizer, load_streaming
-from edge.asr.fastpath.decide import fast_fields, transcribe_turn
+from edge.asr.fastpath.decide import fast_fields
 from edge.asr.fastpath.grammar import GrammarInputs
 from edge.asr.fastpath.stream import StreamingRecognizer, keep_compiled
+from edge.asr.grammar_only import transcribe_turn  # asr.engine = "grammar", else the fast path's
 from edge.audio.endpoint import EndpointConfig
 from edge.audio.sources import AudioSource
 from edge.audio.vad import VoiceActivityDetector, load_vad
@@ -372,7 +373,7 @@ def load_engines(settings: Settings, no_wake: bool = False) -> PipelineEngines:
     wake = None if no_wake else load_wake_detector(settings)
     vad = load_vad(settings.model_dir(), threads=1)
     evidence = WakeEvidenceLog(wake_dir(settings)) if wake is not None and settings.wake.learn else None
-    return PipelineEngines(wake, vad, recognizer, load_streaming(settings), evidence)
+    return PipelineEngines(wake, vad, recognizer, load_streaming(settings, recognizer), evidence)
 
 
 def build_pipeline(

