@@ -87,6 +87,8 @@ class VADSettings:
     no_speech_timeout_ms: int = 3000  # after a wake, give up if nobody speaks
     preroll_ms: int = 600  # audio before the end of the wake word replayed into ASR
     semantic_silence_ms: int = 250  # fast path: silence ending a complete, confident request; 0 disables
+    # fastbench (issue 17): a pause this long starts Whisper on the speech so far, off the loop; 0 disables
+    speculative_ms: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,6 +364,7 @@ def _validate(s: Settings) -> None:
         ),
         (s.profile.threads >= 1, "profile.threads must be >= 1"),
         (s.vad.semantic_silence_ms >= 0, "vad.semantic_silence_ms must be >= 0 (0 turns it off)"),
+        (s.vad.speculative_ms >= 0, "vad.speculative_ms must be >= 0 (0 turns it off)"),  # fastbench
         (s.audio.queue_frames >= 1, "audio.queue_frames must be >= 1"),
         (
             min(s.asr.timeout_s, s.nlu.timeout_s, s.mqtt.command_timeout_s) > 0,
