@@ -11,6 +11,7 @@ __all__ = [
     "ErrorCode",
     "ModelError",
     "StageTimeout",
+    "first_edge_error",
 ]
 
 
@@ -71,3 +72,15 @@ class AudioError(EdgeError):
 
 class StageTimeout(EdgeError):
     code = ErrorCode.STAGE_TIMEOUT
+
+
+def first_edge_error(group: BaseExceptionGroup[BaseException]) -> EdgeError | None:
+    """The first :class:`EdgeError` in a (nested) exception group, so callers can report it as itself."""
+    for exc in group.exceptions:
+        if isinstance(exc, EdgeError):
+            return exc
+        if isinstance(exc, BaseExceptionGroup):
+            found = first_edge_error(exc)
+            if found is not None:
+                return found
+    return None

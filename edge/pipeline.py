@@ -24,6 +24,7 @@ from edge.asr.base import Recognizer
 from edge.asr.factory import load_recognizer, load_streaming
 from edge.asr.fastpath.decide import fast_fields
 from edge.asr.fastpath.grammar import GrammarInputs
+from edge.asr.fastpath.speculate import Speculator
 from edge.asr.fastpath.stream import StreamingRecognizer, keep_compiled
 from edge.asr.grammar_only import transcribe_turn  # asr.engine = "grammar", else the fast path's
 from edge.audio.endpoint import EndpointConfig
@@ -31,7 +32,7 @@ from edge.audio.sources import AudioSource
 from edge.audio.vad import VoiceActivityDetector, load_vad
 from edge.bus import Channel, ChannelClosed, Overflow
 from edge.config import Settings
-from edge.errors import EdgeError, ErrorCode, StageTimeout
+from edge.errors import EdgeError, ErrorCode, StageTimeout, first_edge_error
 from edge.events import SAMPLE_RATE, AudioChunk, EventType, PipelineEvent, Transcript, WakeDetected
 from edge.listener import Listener, ListenerEvent, NoSpeech, TurnStarted, Utterance, VoiceStarted
 from edge.wake.base import WakeDetector
@@ -103,6 +104,7 @@ class PipelineConfig:
     audio_queue_frames: int = 50
     utterance_queue: int = 4
     fast_path_check: float = 0.0  # share of fast-path turns Whisper also hears
+    speculative_ms: int = 0  # fastbench: a pause this long starts Whisper on the speech so far (0: never)
 
     @classmethod
     def from_settings(cls, settings: Settings, no_wake: bool = False) -> PipelineConfig:
@@ -113,6 +115,7 @@ class PipelineConfig:
             asr_timeout_s=settings.asr.timeout_s,
             audio_queue_frames=settings.audio.queue_frames,
             fast_path_check=settings.asr.fast_path_check,
+            speculative_ms=settings.vad.speculative_ms,
         )
 
 
@@ -162,9 +165,11 @@ class VoicePipeline:
         self.emit = emit
         self.config = config
         self.vocabulary = vocabulary
+        self.speculator = Speculator(engines.recognizer, vocabulary)  # used when config.speculative_ms > 0
         self.listener = Listener(
             engines.wake, engines.vad, config.endpoint, config.preroll_ms, config.frame_ms,
             fast=engines.fast, confident=confident, evidence=engines.wake_evidence,
+            speculator=self.speculator, speculative_ms=config.speculative_ms,
         )  # fmt: skip
         self._checks = random.Random(0)
         overflow = Overflow.DROP_OLDEST if source.live else Overflow.BLOCK
@@ -192,7 +197,7 @@ class VoicePipeline:
         except ExceptionGroup as group:
             # a domain error (no microphone, unreadable file) surfaces as itself, so callers and the
             # CLI can report it with its code and fix instead of a traceback
-            first = _first_edge_error(group)
+            first = first_edge_error(group)
             if first is not None:
                 raise first from group
             raise
@@ -302,9 +307,11 @@ class VoicePipeline:
                 t0 = time.perf_counter()
                 try:
                     async with asyncio.timeout(self.config.asr_timeout_s):
+                        spoken = await self.speculator.take(utterance.turn_id, utterance.speech_end_ms)
                         transcript = await asyncio.to_thread(
                             transcribe_turn, self.engines.recognizer, utterance.samples, vocabulary,
                             utterance.fast, check=self._checks.random() < self.config.fast_path_check,
+                            heard=spoken,
                         )  # fmt: skip
                 except TimeoutError:
                     err = StageTimeout(
@@ -322,7 +329,8 @@ class VoicePipeline:
                     "text": transcript.text,
                     "confidence": round(transcript.confidence, 4),
                     "engine": transcript.engine,
-                    **(fast_fields(transcript) if self.engines.fast else {}),
+                    **(fast_fields(transcript, utterance.fast) if self.engines.fast else {}),
+                    **({"speculative": spoken is not None} if self.config.speculative_ms else {}),
                     "audio_ms": round(transcript.audio_ms, 1),
                     "rejected": transcript.rejected,
                     "reason": transcript.reason,
@@ -349,17 +357,6 @@ class VoicePipeline:
         await self.emit(
             PipelineEvent(EventType.ERROR, t_ms, turn_id, {"code": str(code), "message": message})
         )
-
-
-def _first_edge_error(group: BaseExceptionGroup[BaseException]) -> EdgeError | None:
-    for exc in group.exceptions:
-        if isinstance(exc, EdgeError):
-            return exc
-        if isinstance(exc, BaseExceptionGroup):
-            found = _first_edge_error(exc)
-            if found is not None:
-                return found
-    return None
 
 
 def _no_speech_data(reason: str) -> dict[str, str]:

@@ -50,6 +50,11 @@ GRAMMAR_ENGINE = "grammar"  # the asr.engine value
 CHUNK = SAMPLE_RATE // 2  # a whole utterance is fed in half-second pieces
 NOT_DECODED = "not_started"  # the stream's reason for an utterance it did not hear: decode it whole
 EMPTY_REASONS = frozenset({NOT_DECODED, "no_speech"})
+# fastbench (issue 17): the fast path's calibrated operating point (reject.json) keeps wrong-sentence
+# accepts out because Whisper hears what it rejects; with no Whisper behind it this engine keeps a lower
+# one (blind calibration third: 48% of in-grammar clips accepted, 64% of them exact, 1 of 73 outside the
+# grammar accepted). To be re-measured by zero2w: docs/voice-pipeline.md "The fast path".
+GRAMMAR_ONLY_THRESHOLD = 0.5
 
 
 def trim_heap() -> bool:
@@ -113,7 +118,7 @@ class GrammarStream:
         with self._busy:
             self._stream = self._check = None  # the old decoders go before the new ones are built
             trim_heap()
-            stream = PocketsphinxStream(lambda: inputs)
+            stream = PocketsphinxStream(lambda: inputs, threshold=GRAMMAR_ONLY_THRESHOLD)
             stream.prepare()
             stream.start()  # swaps the compiled pair in
             stream.finish()
@@ -163,6 +168,10 @@ class GrammarStream:
             return Partial("", False)
         return self._stream.feed(samples)
 
+    def accepted(self) -> bool:
+        """Whether the rejection model accepts the decode so far (the listener asks at pauses)."""
+        return self._listening and self._stream is not None and self._stream.accepted()
+
     def finish(self) -> Transcript:
         if not self._listening or self._stream is None:
             ms = 1000.0 * self._samples / SAMPLE_RATE
@@ -211,12 +220,14 @@ def transcribe_turn(
     fast: Transcript | None,
     *,
     check: bool = False,
+    heard: Transcript | None = None,
 ) -> Transcript:
     """The pipeline's ASR step (blocking). Grammar-only: the listener's decode of the utterance (decoded
     whole here when the listener could not), rejected as outside the grammar, never a second opinion.
-    Otherwise :func:`edge.asr.fastpath.decide.transcribe_turn`."""
+    Otherwise :func:`edge.asr.fastpath.decide.transcribe_turn` (``heard``: a speculative decode of the
+    same speech)."""
     if not isinstance(recognizer, GrammarOnlyRecognizer):
-        return fast_or_recognizer(recognizer, samples, vocabulary, fast, check=check)
+        return fast_or_recognizer(recognizer, samples, vocabulary, fast, check=check, heard=heard)
     if fast is None or (fast.rejected and fast.reason == NOT_DECODED):
         return recognizer.transcribe(samples, vocabulary)
     return outside_grammar(recognizer.stream.confirm(fast, samples))
