@@ -1,0 +1,239 @@
+"""Phrase-level (name) rewrites learned from aligned rephrase pairs (issue 18).
+
+A failed request and the rephrase that worked are aligned word by word; when they differ in one stretch
+and the working side says a name or area the home knows there ("turn on the kitten light" -> "turn on the
+kitchen light"), the pair of stretches, widened to the whole name ("kitten light" -> "kitchen light"), is
+evidence that this home's recognizer hears that name that way. A span rule is accepted with the tables'
+discipline (:func:`build_spans`: >= 2 distinct days or >= 2 rephrases, the misheard stretch sounds like the
+name, the name works where the misheard stretch fails, the safety policy, quarantine) and applied inside
+*any* later request whose words contain the misheard stretch (:func:`apply_spans`); the rewriter applies it
+only to requests at risk. Its own outcomes are tracked as the tables' rules are (:func:`track_span`). Pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from edge.learning.chains import ChainTurn, Goal
+from edge.learning.edits import SOUND_ALIKE, sounds_alike
+from edge.learning.safety import SafetyPolicy, mentions_safety
+from edge.learning.tables import SPAN_LAYER, Acceptance, Rejection, RewriteRule, rule_key
+from edge.learning.tracking import ArmCounts
+
+__all__ = [
+    "SPAN_LAYER",
+    "SpanPair",
+    "align",
+    "apply_spans",
+    "build_spans",
+    "rule_key",
+    "span_pair",
+    "track_span",
+]
+
+MAX_SPAN_WORDS = 4
+MIN_TARGET_SUCCESS = 0.6  # requests naming the target work at least this often (other words may fail)
+
+
+def align(ref: Sequence[str], hyp: Sequence[str]) -> list[tuple[str, str]]:
+    """A minimum-cost word alignment (Levenshtein, unit costs) as (ref word, hyp word) steps; "" marks an
+    insertion (no ref word) or a deletion (no hyp word). Ties prefer a match or substitution, then a
+    deletion. A pure copy of ``edge.lab.sim.confusions_align.align`` for the runtime."""
+    n, m = len(ref), len(hyp)
+    d = [[i + j if i == 0 or j == 0 else 0 for j in range(m + 1)] for i in range(n + 1)]
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            cost = 0 if ref[i - 1] == hyp[j - 1] else 1
+            d[i][j] = min(d[i - 1][j - 1] + cost, d[i - 1][j] + 1, d[i][j - 1] + 1)
+    steps: list[tuple[str, str]] = []
+    i, j = n, m
+    while i or j:
+        if i and j and d[i][j] == d[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]):
+            steps.append((ref[i - 1], hyp[j - 1]))
+            i, j = i - 1, j - 1
+        elif i and d[i][j] == d[i - 1][j] + 1:
+            steps.append((ref[i - 1], ""))
+            i -= 1
+        else:
+            steps.append(("", hyp[j - 1]))
+            j -= 1
+    steps.reverse()
+    return steps
+
+
+@dataclass(frozen=True, slots=True)
+class SpanPair:
+    misheard: str
+    target: str
+
+
+def _phrases(words: Sequence[str], known: Iterable[str]) -> list[tuple[int, int]]:
+    """(start, end) of every occurrence of a known phrase in ``words``."""
+    out = []
+    for phrase in known:
+        p = phrase.split()
+        for s in range(len(words) - len(p) + 1):
+            if p and list(words[s : s + len(p)]) == p:
+                out.append((s, s + len(p)))
+    return out
+
+
+def span_pair(failed: str, worked: str, known: Iterable[str]) -> SpanPair | None:
+    """The one differing stretch of ``failed`` against ``worked`` (canonical texts), widened to the known
+    phrases (names, areas) of ``worked`` it touches; None unless there is exactly one stretch, it touches
+    a known phrase, the misheard side is no known phrase itself and it sounds like what it replaces."""
+    ref, hyp = worked.split(), failed.split()
+    steps = align(ref, hyp)
+    diff = [k for k, (r, h) in enumerate(steps) if r != h]
+    if not diff or diff[-1] - diff[0] + 1 != len(diff):
+        return None  # the same, or more than one stretch differs: another request
+    ref_at = []  # index in ref of each step (an insertion: the ref word it precedes)
+    i = 0
+    for r, _h in steps:
+        ref_at.append(i)
+        i += bool(r)
+    said_mis = [h for _r, h in (steps[k] for k in diff) if h]
+    said_tgt = [r for r, _h in (steps[k] for k in diff) if r]
+    if not said_mis or not said_tgt or not _alike(said_mis, said_tgt):
+        return None
+    known = tuple(known)
+    lo, hi = ref_at[diff[0]], ref_at[diff[-1]] + (1 if steps[diff[-1]][0] else 0)
+    touching = [(s, e) for s, e in _phrases(ref, known) if s < max(hi, lo + 1) and e > min(lo, hi - 1)]
+    if not touching:
+        return None
+    lo, hi = min(lo, *(s for s, _ in touching)), max(hi, *(e for _, e in touching))
+    first = min([k for k in range(len(steps)) if steps[k][0] and ref_at[k] >= lo] + [diff[0]])
+    last = max([k for k in range(len(steps)) if steps[k][0] and ref_at[k] < hi] + [diff[-1]])
+    misheard = " ".join(h for _r, h in steps[first : last + 1] if h)
+    target = " ".join(r for r, _h in steps[first : last + 1] if r)
+    if not misheard or len(misheard.split()) > MAX_SPAN_WORDS or misheard in known:
+        return None
+    return SpanPair(misheard, target)
+
+
+def _alike(misheard: list[str], target: list[str]) -> bool:
+    if len(misheard) == len(target) > 1:
+        return all(sounds_alike(a, b) >= SOUND_ALIKE for a, b in zip(misheard, target, strict=True))
+    return sounds_alike(" ".join(misheard), " ".join(target)) >= SOUND_ALIKE
+
+
+def _contains(text: str, span: str) -> bool:
+    return f" {span} " in f" {text} "
+
+
+def apply_spans(text: str, rules: Iterable[RewriteRule]) -> str:
+    """``text`` with every misheard stretch of ``rules`` (longest first, whole words) replaced."""
+    out = f" {text} "
+    for rule in sorted(rules, key=lambda r: -len(r.original)):
+        if f" {rule.original} " in out:
+            out = out.replace(f" {rule.original} ", f" {rule.rewritten} ")
+    return out.strip()
+
+
+def track_span(rule: RewriteRule, turns: Iterable[ChainTurn]) -> ArmCounts:
+    """Outcomes of the requests containing ``rule.original`` since the rule went live: rewritten by it
+    (the span replaced) or left as heard (the holdout, or not at risk)."""
+    rw_ok = rw_bad = or_ok = or_bad = 0
+    for t in turns:
+        if t.t_start < rule.since or not _contains(t.original, rule.original):
+            continue
+        if t.rewritten and _contains(t.rewritten, rule.rewritten):
+            rw_ok += not t.defect
+            rw_bad += t.defect
+        elif not t.rewritten:
+            or_ok += not t.defect
+            or_bad += t.defect
+    return ArmCounts(rw_ok, rw_bad, or_ok, or_bad)
+
+
+@dataclass(slots=True)
+class _Support:
+    days: set[int]
+    pairs: int = 0
+
+
+def _span_evidence(goals: Sequence[Goal], known: Sequence[str]) -> dict[SpanPair, _Support]:
+    found: dict[SpanPair, _Support] = {}
+
+    def add(pair: SpanPair | None, day: int) -> None:
+        if pair is not None:
+            s = found.setdefault(pair, _Support(set()))
+            s.days.add(day)
+            s.pairs += 1
+
+    for goal in goals:
+        final = goal.turns[-1]
+        if not final.defect and len(goal.turns) > 1:
+            end = final.rewritten or final.original
+            for t in goal.turns[:-1]:
+                if t.defect and not t.device_fault:
+                    add(span_pair(t.original, end, known), t.day)
+        for t in goal.turns:  # a span rewrite that worked keeps its own evidence
+            if t.rewritten and not t.defect:
+                add(span_pair(t.original, t.rewritten, known), t.day)
+    return found
+
+
+def _success(turns: Sequence[ChainTurn], span: str, *, said: bool) -> tuple[float, int]:
+    """Success rate of the requests containing ``span`` (as heard and not rewritten, or as said)."""
+    n = ok = 0
+    for t in turns:
+        text = (t.rewritten or t.original) if said else ("" if t.rewritten else t.original)
+        if _contains(text, span):
+            n += 1
+            ok += not t.defect
+    return (ok / n if n else 0.0), n
+
+
+def build_spans(
+    goals: Sequence[Goal],
+    known: Iterable[str],
+    *,
+    acceptance: Acceptance | None = None,
+    policy: SafetyPolicy | None = None,
+    quarantine: frozenset[tuple[str, str]] = frozenset(),
+    previous: Mapping[str, RewriteRule] | None = None,
+    created_t: float = 0.0,
+) -> tuple[dict[str, RewriteRule], list[Rejection]]:
+    """Accepted span rules keyed by :func:`rule_key`, and every rejected candidate with its reason."""
+    acc = acceptance or Acceptance()
+    policy = policy or SafetyPolicy()
+    known = tuple(sorted(set(known)))
+    turns = [t for g in goals for t in g.turns if not t.device_fault]
+    by_misheard: dict[str, list[tuple[SpanPair, _Support]]] = {}
+    for pair, sup in _span_evidence(goals, known).items():
+        by_misheard.setdefault(pair.misheard, []).append((pair, sup))
+    rules: dict[str, RewriteRule] = {}
+    rejected: list[Rejection] = []
+    for misheard, options in by_misheard.items():
+        options.sort(key=lambda ps: (-ps[1].pairs, ps[0].target))
+        pair, sup = options[0]
+        r_mis, _n = _success(turns, misheard, said=False)
+        r_tgt, _m = _success(turns, pair.target, said=True)
+        checks = (
+            ("ambiguous", len(options) == 1 or options[1][1].pairs < sup.pairs, "another name as often"),
+            ("support", len(sup.days) >= acc.min_days or sup.pairs >= acc.min_direct,
+             f"days={len(sup.days)} rephrases={sup.pairs}"),
+            ("target_success", r_tgt >= MIN_TARGET_SUCCESS, f"R_jS={r_tgt:.2f}"),
+            ("lift", r_tgt - r_mis >= acc.min_lift, f"lift={r_tgt - r_mis:.2f}"),
+            ("quarantined", (misheard, pair.target) not in quarantine, "retracted or vetoed earlier"),
+        )  # fmt: skip
+        failed = next(((name, detail) for name, ok, detail in checks if not ok), None)
+        if failed is None:
+            verdict = policy.check_rewrite(misheard, pair.target)
+            if not verdict.allowed or mentions_safety(pair.target, policy.lexicon):
+                failed = ("safety", verdict.reason or "target names a safety-critical device")
+        if failed is not None:
+            rejected.append(Rejection(misheard, pair.target, *failed))
+            continue
+        sim = round(sounds_alike(misheard, pair.target), 3)
+        rule = RewriteRule(
+            misheard, pair.target, round(r_tgt, 4), round(r_tgt - r_mis, 4), 0.0,
+            len(sup.days), 1, sup.pairs, sim, SPAN_LAYER, created_t,
+        )  # fmt: skip
+        old = (previous or {}).get(rule_key(rule))
+        if old is not None and old.rewritten == pair.target:
+            rule = replace(rule, since=old.since)
+        rules[rule_key(rule)] = rule
+    return rules, rejected

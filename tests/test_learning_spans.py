@@ -1,0 +1,188 @@
+"""Phrase-level (name) rewrites learned from aligned rephrase pairs (`edge/learning/spans.py`): the alignment
+and span extraction, acceptance and safety, application inside another request, retraction, and the whole
+path through a real turn store, `rebuild_tables` and `learned_rewriter`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from edge.config import LearningSettings, Settings
+from edge.context.model import ContextSnapshot, Device, DeviceState, Satellite
+from edge.feedback.record import FeedbackSignal, Label, SignalKind, TurnRecord
+from edge.feedback.store import TurnStore
+from edge.learning.canonical import Lexicon
+from edge.learning.chains import ChainTurn, Goal
+from edge.learning.loop import Learner
+from edge.learning.rewriter import LearnedRewriter
+from edge.learning.safety import SafetyPolicy
+from edge.learning.spans import align, apply_spans, build_spans, span_pair, track_span
+from edge.learning.tables import SPAN_LAYER, RewriteRule, RewriteTable, rule_key
+from edge.learning.tracking import Verdict, decide
+from edge.wiring import learned_rewriter, rebuild_tables
+
+DAY = 86_400.0
+DEVICES = (
+    Device("light.kitchen", "kitchen light", "light", area="kitchen"),
+    Device("light.mood", "mood light", "light", area="living room"),
+    Device("lock.front", "front door lock", "lock", area="hallway"),
+    Device("media_player.kitchen", "kitchen speaker", "media_player", area="kitchen"),
+)
+LEX = Lexicon.from_devices(DEVICES)
+KNOWN = LEX.names | LEX.areas
+
+
+def snapshot() -> ContextSnapshot:
+    devices = {d.entity_id: d for d in DEVICES}
+    states = {e: DeviceState("off") for e in devices}
+    return ContextSnapshot(1, Satellite(area="kitchen"), devices, states, datetime(2024, 1, 5, 20, 0))
+
+
+def test_align_marks_substitutions_insertions_and_deletions() -> None:
+    assert align(["turn", "on", "the", "light"], ["turn", "the", "lite"]) == [
+        ("turn", "turn"), ("on", ""), ("the", "the"), ("light", "lite"),
+    ]  # fmt: skip
+    assert align(["a"], ["a", "b"]) == [("a", "a"), ("", "b")]
+
+
+def test_span_pair_widens_the_differing_stretch_to_the_known_name() -> None:
+    pair = span_pair("turn on the kitten light", "turn on the kitchen light", KNOWN)
+    assert pair is not None and (pair.misheard, pair.target) == ("kitten light", "kitchen light")
+    pair = span_pair("turn on the moonlight", "turn on the mood light", KNOWN)  # two words heard as one
+    assert pair is not None and (pair.misheard, pair.target) == ("moonlight", "mood light")
+
+
+def test_span_pair_refuses_what_is_not_one_misheard_name() -> None:
+    # two stretches differ: another request
+    assert span_pair("turn off the kitten lamp", "turn on the kitchen light", KNOWN) is None
+    # a different name (a change of mind), not a mishearing of it
+    assert span_pair("turn on the mood light", "turn on the kitchen light", KNOWN) is None
+    # the differing words are no known name or area
+    assert span_pair("turn on the kitchen light please", "turn on the kitchen light now", KNOWN) is None
+    # nothing differs
+    assert span_pair("turn on the kitchen light", "turn on the kitchen light", KNOWN) is None
+
+
+def chain(tid: str, day: int, original: str, defect: bool, rewritten: str = "", k: int = 0) -> ChainTurn:
+    return ChainTurn(tid, f"s{day}-{k}", "h", day * DAY + k * 600.0, original, rewritten, defect)
+
+
+def rephrase_goals(days: list[int], bad: str, good: str) -> list[Goal]:
+    return [
+        Goal((chain(f"b{d}{k}", d, bad, True, k=k), chain(f"g{d}{k}", d, good, False, k=k)))
+        for k, d in enumerate(days)
+    ]
+
+
+def test_a_span_is_accepted_on_two_days_and_refused_on_one() -> None:
+    bad, good = "turn on the kitten light", "turn on the kitchen light"
+    rules, _rejected = build_spans(rephrase_goals([0, 1], bad, good), KNOWN, policy=SafetyPolicy(LEX))
+    rule = rules[rule_key(RewriteRule("kitten light", "", 0, 0, 0, 0, 0, 0, 0, SPAN_LAYER))]
+    assert (rule.original, rule.rewritten, rule.layer, rule.days) == (
+        "kitten light",
+        "kitchen light",
+        "span",
+        2,
+    )
+    rules, rejected = build_spans(rephrase_goals([0], bad, good), KNOWN, policy=SafetyPolicy(LEX))
+    assert not rules and [r.rule for r in rejected] == ["support"]
+
+
+def test_a_lock_is_never_the_target_of_a_learned_span() -> None:
+    goals = rephrase_goals([0, 1, 2], "check the front door luck", "check the front door lock")
+    rules, rejected = build_spans(goals, KNOWN, policy=SafetyPolicy(LEX))
+    assert not rules and {r.rule for r in rejected} == {"safety"}
+    # and the rewriter refuses it even from a table that holds one
+    lock = RewriteRule("door luck", "door lock", 1.0, 0.9, 0, 3, 1, 3, 0.9, SPAN_LAYER)
+    table = RewriteTable(1, 0.0, {rule_key(lock): lock})
+    rewriter = LearnedRewriter(personal=table, retrieval=False)
+    assert rewriter.rewrite("check the front door luck", snapshot(), 0.3) is None
+
+
+def test_quarantined_spans_are_not_learned_again() -> None:
+    goals = rephrase_goals([0, 1], "turn on the kitten light", "turn on the kitchen light")
+    rules, rejected = build_spans(goals, KNOWN, quarantine=frozenset({("kitten light", "kitchen light")}))
+    assert not rules and [r.rule for r in rejected] == ["quarantined"]
+
+
+def span_table() -> RewriteTable:
+    rule = RewriteRule("kitten light", "kitchen light", 0.95, 0.9, 0, 2, 1, 2, 0.8, SPAN_LAYER)
+    return RewriteTable(1, 0.0, {rule_key(rule): rule})
+
+
+def test_a_span_is_applied_inside_a_different_request_at_risk_only() -> None:
+    rewriter = LearnedRewriter(LearningSettings(holdout=0.0), personal=span_table())
+    result = rewriter.rewrite("dim the kitten light to 30 percent", snapshot(), 0.4)
+    assert result is not None and result.layer == "span"
+    assert result.rewritten == "dim the kitchen light to 30 percent"
+    assert span_table().lookup("kitten light") is None  # a span never matches a whole request
+    # a request the home is known to handle, heard confidently, is not at risk: left alone
+    assert rewriter.rewrite("turn on the kitchen light", snapshot(), 0.95) is None
+    assert apply_spans("the kitten light and the kitten light", span_table().spans()) == (
+        "the kitchen light and the kitchen light"
+    )
+
+
+def test_a_span_that_keeps_failing_is_retracted() -> None:
+    rule = span_table().spans()[0]
+    turns = [
+        chain(f"r{k}", 1, "play jazz on the kitten light", True, "play jazz on the kitchen light", k)
+        for k in range(5)
+    ] + [chain("o1", 1, "turn the kitten light off", False, k=9)]
+    counts = track_span(rule, turns)
+    assert (counts.rewritten_ok, counts.rewritten_bad, counts.original_ok) == (0, 5, 1)
+    assert decide(rule, counts).verdict is Verdict.RETRACT
+
+
+def turn(turn_id: str, t: float, text: str, ok: bool) -> TurnRecord:
+    return TurnRecord(
+        turn_id=turn_id, session_id=f"s{int(t // 600)}", home_id="h", t_start=t, t_end=t + 2, asr_text=text,
+        text=text, intent="HassTurnOn" if ok else None, slots={"name": "kitchen light"} if ok else {},
+        intent_confidence=0.9 if ok else 0.2, targets=("light.kitchen",) if ok else (),
+        result_ok=True if ok else None, label=(Label.SUCCESS if ok else Label.DEFECT).value,
+    )  # fmt: skip
+
+
+def test_the_store_rebuild_and_runtime_rewriter_learn_and_apply_a_name(tmp_path: Path) -> None:
+    db = tmp_path / "turns.sqlite3"
+    with TurnStore(db) as store, store.transaction():
+        for day in range(3):  # each day a different request with the same mishearing, then its rephrase
+            t = day * DAY + 3600.0
+            said = ("turn on the {} light", "switch on the {} light", "turn on the {} light please")[day]
+            bad, good = (
+                turn(f"b{day}", t, said.format("kitten"), False),
+                turn(f"g{day}", t + 8, said.format("kitchen"), True),
+            )
+            store.add_turn(bad)
+            store.add_turn(good)
+            store.add_signal(FeedbackSignal(bad.turn_id, SignalKind.REPHRASE, t + 8, 0.9, {}, good.turn_id))
+    settings = Settings()
+    rebuilt = rebuild_tables(settings, db, DEVICES)
+    spans = rebuilt.report.table.spans()
+    assert [(r.original, r.rewritten) for r in spans] == [("kitten light", "kitchen light")]
+    rewriter = learned_rewriter(settings, db)
+    assert rewriter is not None
+    results = [
+        rewriter.rewrite("set the kitten light to 40 percent", snapshot(), 0.5, f"x{i}") for i in range(30)
+    ]
+    applied = [r for r in results if r is not None]
+    assert applied and all(r.rewritten == "set the kitchen light to 40 percent" for r in applied)
+    assert {r.layer for r in applied} == {"span"}
+
+
+def test_the_learner_without_spans_learns_none() -> None:
+    goals_turns = []
+    for day in range(2):
+        t = day * DAY
+        goals_turns += [
+            turn(f"b{day}", t, "turn on the kitten light", False),
+            turn(f"g{day}", t + 8, "turn on the kitchen light", True),
+        ]
+    signals = {
+        f"b{d}": [FeedbackSignal(f"b{d}", SignalKind.REPHRASE, d * DAY + 8, 0.9, {}, f"g{d}")]
+        for d in range(2)
+    }
+    on, off = Learner(), Learner(spans=False)
+    on.rebuild(goals_turns, signals, 2 * DAY, LEX)
+    off.rebuild(goals_turns, signals, 2 * DAY, LEX)
+    assert [r.original for r in on.table.spans()] == ["kitten light"] and not off.table.spans()
