@@ -16,7 +16,7 @@ from edge.learning.chains import ChainTurn, Goal
 from edge.learning.loop import Learner
 from edge.learning.rewriter import LearnedRewriter
 from edge.learning.safety import SafetyPolicy
-from edge.learning.spans import align, apply_spans, build_spans, span_pair, track_span
+from edge.learning.spans import align, apply_spans, build_spans, span_pairs, track_span
 from edge.learning.tables import SPAN_LAYER, RewriteRule, RewriteTable, rule_key
 from edge.learning.tracking import Verdict, decide
 from edge.wiring import learned_rewriter, rebuild_tables
@@ -45,22 +45,26 @@ def test_align_marks_substitutions_insertions_and_deletions() -> None:
     assert align(["a"], ["a", "b"]) == [("a", "a"), ("", "b")]
 
 
-def test_span_pair_widens_the_differing_stretch_to_the_known_name() -> None:
-    pair = span_pair("turn on the kitten light", "turn on the kitchen light", KNOWN)
-    assert pair is not None and (pair.misheard, pair.target) == ("kitten light", "kitchen light")
-    pair = span_pair("turn on the moonlight", "turn on the mood light", KNOWN)  # two words heard as one
-    assert pair is not None and (pair.misheard, pair.target) == ("moonlight", "mood light")
+def pairs(failed: str, worked: str) -> list[tuple[str, str]]:
+    return [(p.misheard, p.target) for p in span_pairs(failed, worked, KNOWN)]
 
 
-def test_span_pair_refuses_what_is_not_one_misheard_name() -> None:
-    # two stretches differ: another request
-    assert span_pair("turn off the kitten lamp", "turn on the kitchen light", KNOWN) is None
-    # a different name (a change of mind), not a mishearing of it
-    assert span_pair("turn on the mood light", "turn on the kitchen light", KNOWN) is None
+def test_span_pairs_widen_the_differing_stretch_to_the_known_name() -> None:
+    kitchen = [("kitten light", "kitchen light")]
+    assert pairs("turn on the kitten light", "turn on the kitchen light") == kitchen
+    assert pairs("turn on the moonlight", "turn on the mood light") == [("moonlight", "mood light")]
+    # another verb in the retry is no name: only the name's stretch is learned
+    assert pairs("kill the kitten light", "turn off the kitchen light") == kitchen
+
+
+def test_span_pairs_refuse_what_is_not_a_misheard_name() -> None:
+    # a different name (a change of mind or a nickname), not a mishearing of it
+    assert pairs("turn on the mood light", "turn on the kitchen light") == []
+    assert pairs("turn on the reading nook", "turn on the kitchen light") == []
     # the differing words are no known name or area
-    assert span_pair("turn on the kitchen light please", "turn on the kitchen light now", KNOWN) is None
+    assert pairs("turn on the kitchen light please", "turn on the kitchen light now") == []
     # nothing differs
-    assert span_pair("turn on the kitchen light", "turn on the kitchen light", KNOWN) is None
+    assert pairs("turn on the kitchen light", "turn on the kitchen light") == []
 
 
 def chain(tid: str, day: int, original: str, defect: bool, rewritten: str = "", k: int = 0) -> ChainTurn:

@@ -12,9 +12,11 @@ only to requests at risk. Its own outcomes are tracked as the tables' rules are 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from edge.feedback.similarity import content_tokens
 from edge.learning.chains import ChainTurn, Goal
 from edge.learning.edits import SOUND_ALIKE, sounds_alike
 from edge.learning.safety import SafetyPolicy, mentions_safety
@@ -28,11 +30,12 @@ __all__ = [
     "apply_spans",
     "build_spans",
     "rule_key",
-    "span_pair",
+    "span_pairs",
     "track_span",
 ]
 
 MAX_SPAN_WORDS = 4
+RETRY_S = 30.0  # a request that worked this soon after one that failed may be its retry
 MIN_TARGET_SUCCESS = 0.6  # requests naming the target work at least this often (other words may fail)
 
 
@@ -79,37 +82,66 @@ def _phrases(words: Sequence[str], known: Iterable[str]) -> list[tuple[int, int]
     return out
 
 
-def span_pair(failed: str, worked: str, known: Iterable[str]) -> SpanPair | None:
-    """The one differing stretch of ``failed`` against ``worked`` (canonical texts), widened to the known
-    phrases (names, areas) of ``worked`` it touches; None unless there is exactly one stretch, it touches
-    a known phrase, the misheard side is no known phrase itself and it sounds like what it replaces."""
+def span_pairs(
+    failed: str, worked: str, known: Iterable[str], vocabulary: frozenset[str] = frozenset()
+) -> list[SpanPair]:
+    """The differing stretches of ``failed`` against ``worked`` (canonical texts) that touch a known
+    phrase (a name, an area) of ``worked``, each widened to the phrases it touches ("kitten light" ->
+    "kitchen light"). A stretch touching no known phrase (another verb, a filler) is left out; one whose
+    words do not sound like what they replace (another name, a nickname), whose misheard side is a known
+    phrase itself or says nothing but stopwords, gives no pair. With ``vocabulary`` (the words of the
+    requests that work in this home), a stretch touching no name is kept when every misheard word is
+    unknown there and every word it replaces is known ("kll" -> "kill"): a misheard carrier word."""
     ref, hyp = worked.split(), failed.split()
     steps = align(ref, hyp)
-    diff = [k for k, (r, h) in enumerate(steps) if r != h]
-    if not diff or diff[-1] - diff[0] + 1 != len(diff):
-        return None  # the same, or more than one stretch differs: another request
     ref_at = []  # index in ref of each step (an insertion: the ref word it precedes)
     i = 0
     for r, _h in steps:
         ref_at.append(i)
         i += bool(r)
-    said_mis = [h for _r, h in (steps[k] for k in diff) if h]
-    said_tgt = [r for r, _h in (steps[k] for k in diff) if r]
-    if not said_mis or not said_tgt or not _alike(said_mis, said_tgt):
-        return None
+    diff = [k for k, (r, h) in enumerate(steps) if r != h]
+    stretches: list[list[int]] = []
+    for k in diff:
+        if stretches and stretches[-1][-1] == k - 1:
+            stretches[-1].append(k)
+        else:
+            stretches.append([k])
     known = tuple(known)
-    lo, hi = ref_at[diff[0]], ref_at[diff[-1]] + (1 if steps[diff[-1]][0] else 0)
-    touching = [(s, e) for s, e in _phrases(ref, known) if s < max(hi, lo + 1) and e > min(lo, hi - 1)]
-    if not touching:
-        return None
-    lo, hi = min(lo, *(s for s, _ in touching)), max(hi, *(e for _, e in touching))
-    first = min([k for k in range(len(steps)) if steps[k][0] and ref_at[k] >= lo] + [diff[0]])
-    last = max([k for k in range(len(steps)) if steps[k][0] and ref_at[k] < hi] + [diff[-1]])
-    misheard = " ".join(h for _r, h in steps[first : last + 1] if h)
-    target = " ".join(r for r, _h in steps[first : last + 1] if r)
-    if not misheard or len(misheard.split()) > MAX_SPAN_WORDS or misheard in known:
-        return None
-    return SpanPair(misheard, target)
+    phrases = _phrases(ref, known)
+    out: list[SpanPair] = []
+    for ks in stretches:
+        lo, hi = ref_at[ks[0]], ref_at[ks[-1]] + (1 if steps[ks[-1]][0] else 0)
+        touching = [(s, e) for s, e in phrases if s < max(hi, lo + 1) and e > min(lo, hi - 1)]
+        if not touching:
+            mis = [h for _r, h in (steps[k] for k in ks) if h]
+            tgt = [r for r, _h in (steps[k] for k in ks) if r]
+            if (
+                vocabulary
+                and mis
+                and tgt
+                and not any(w in vocabulary for w in mis)
+                and all(w in vocabulary for w in tgt)
+                and _alike(mis, tgt)
+                and len(mis) <= MAX_SPAN_WORDS
+            ):
+                out.append(SpanPair(" ".join(mis), " ".join(tgt)))
+            continue
+        lo, hi = min(lo, *(s for s, _ in touching)), max(hi, *(e for _, e in touching))
+        first = min([k for k, (r, _h) in enumerate(steps) if r and ref_at[k] >= lo] + [ks[0]])
+        last = max([k for k, (r, _h) in enumerate(steps) if r and ref_at[k] < hi] + [ks[-1]])
+        region = steps[first : last + 1]
+        said_mis = [h for r, h in region if r != h and h]
+        said_tgt = [r for r, h in region if r != h and r]
+        if not said_mis or not said_tgt or not _alike(said_mis, said_tgt):
+            continue
+        misheard = " ".join(h for _r, h in region if h)
+        target = " ".join(r for r, _h in region if r)
+        if len(misheard.split()) > MAX_SPAN_WORDS or misheard in known or not content_tokens(misheard):
+            continue
+        pair = SpanPair(misheard, target)
+        if pair not in out:
+            out.append(pair)
+    return out
 
 
 def _alike(misheard: list[str], target: list[str]) -> bool:
@@ -153,11 +185,13 @@ class _Support:
     pairs: int = 0
 
 
-def _span_evidence(goals: Sequence[Goal], known: Sequence[str]) -> dict[SpanPair, _Support]:
+def _span_evidence(
+    goals: Sequence[Goal], known: Sequence[str], vocabulary: frozenset[str]
+) -> dict[SpanPair, _Support]:
     found: dict[SpanPair, _Support] = {}
 
-    def add(pair: SpanPair | None, day: int) -> None:
-        if pair is not None:
+    def add(pairs: list[SpanPair], day: int) -> None:
+        for pair in pairs:
             s = found.setdefault(pair, _Support(set()))
             s.days.add(day)
             s.pairs += 1
@@ -168,11 +202,37 @@ def _span_evidence(goals: Sequence[Goal], known: Sequence[str]) -> dict[SpanPair
             end = final.rewritten or final.original
             for t in goal.turns[:-1]:
                 if t.defect and not t.device_fault:
-                    add(span_pair(t.original, end, known), t.day)
+                    add(span_pairs(t.original, end, known, vocabulary), t.day)
         for t in goal.turns:  # a span rewrite that worked keeps its own evidence
             if t.rewritten and not t.defect:
-                add(span_pair(t.original, t.rewritten, known), t.day)
+                add(span_pairs(t.original, t.rewritten, known, vocabulary), t.day)
+    # a failed request and the next one that worked, seconds later, that the rephrase detector left
+    # apart: a garbled request shares few words with its retry; the name stretch that sounds alike is
+    # the link (span_pairs asks for it)
+    goal_of = {t.turn_id: k for k, g in enumerate(goals) for t in g.turns}
+    ordered = sorted((t for g in goals for t in g.turns), key=lambda t: (t.session_id, t.t_start))
+    for t, u in itertools.pairwise(ordered):
+        if (
+            t.session_id == u.session_id
+            and u.t_start - t.t_start <= RETRY_S
+            and t.defect
+            and not t.device_fault
+            and not u.defect
+            and goal_of[t.turn_id] != goal_of[u.turn_id]
+        ):
+            add(span_pairs(t.original, u.rewritten or u.original, known, vocabulary), t.day)
     return found
+
+
+def _vocabulary(turns: Sequence[ChainTurn]) -> frozenset[str]:
+    """The words of this home's requests that work: each word's requests work more often than not."""
+    counts: dict[str, list[int]] = {}
+    for t in turns:
+        for w in set((t.rewritten or t.original).split()):
+            c = counts.setdefault(w, [0, 0])
+            c[0] += 1
+            c[1] += not t.defect
+    return frozenset(w for w, (n, ok) in counts.items() if ok * 2 > n)
 
 
 def _success(turns: Sequence[ChainTurn], span: str, *, said: bool) -> tuple[float, int]:
@@ -202,7 +262,7 @@ def build_spans(
     known = tuple(sorted(set(known)))
     turns = [t for g in goals for t in g.turns if not t.device_fault]
     by_misheard: dict[str, list[tuple[SpanPair, _Support]]] = {}
-    for pair, sup in _span_evidence(goals, known).items():
+    for pair, sup in _span_evidence(goals, known, _vocabulary(turns)).items():
         by_misheard.setdefault(pair.misheard, []).append((pair, sup))
     rules: dict[str, RewriteRule] = {}
     rejected: list[Rejection] = []
