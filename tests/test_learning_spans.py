@@ -13,12 +13,14 @@ from edge.feedback.record import FeedbackSignal, Label, SignalKind, TurnRecord
 from edge.feedback.store import TurnStore
 from edge.learning.canonical import Lexicon
 from edge.learning.chains import ChainTurn, Goal
-from edge.learning.loop import Learner
+from edge.learning.household import Choices
+from edge.learning.loop import Learner, TableVersions
 from edge.learning.rewriter import LearnedRewriter
 from edge.learning.safety import SafetyPolicy
 from edge.learning.spans import align, apply_spans, build_spans, span_pairs, track_span
 from edge.learning.tables import SPAN_LAYER, RewriteRule, RewriteTable, rule_key
 from edge.learning.tracking import Verdict, decide
+from edge.web.reads import _rule_views
 from edge.wiring import learned_rewriter, rebuild_tables
 
 DAY = 86_400.0
@@ -190,3 +192,20 @@ def test_the_learner_without_spans_learns_none() -> None:
     on.rebuild(goals_turns, signals, 2 * DAY, LEX)
     off.rebuild(goals_turns, signals, 2 * DAY, LEX)
     assert [r.original for r in on.table.spans()] == ["kitten light"] and not off.table.spans()
+
+
+def test_a_misheard_carrier_word_is_a_span_when_the_home_knows_the_word() -> None:
+    vocabulary = frozenset({"kill", "the", "kitchen", "light", "turn", "off"})
+    got = span_pairs("kll the kitchen light", "kill the kitchen light", KNOWN, vocabulary)
+    assert [(p.misheard, p.target) for p in got] == [("kll", "kill")]
+    # a real word of this home is never taken for a mishearing of another one
+    assert span_pairs("turn the kitchen light", "kill the kitchen light", KNOWN, vocabulary) == []
+
+
+def test_the_household_page_lists_a_span_rule_with_its_own_outcomes(tmp_path: Path) -> None:
+    versions = TableVersions(tmp_path / "learning")
+    versions.save(span_table())
+    views = _rule_views([], versions, Choices())
+    assert [(v.rule.original, v.rule.rewritten, v.rule.layer) for v in views] == [
+        ("kitten light", "kitchen light", "span")
+    ]
