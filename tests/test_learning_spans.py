@@ -4,6 +4,7 @@ path through a real turn store, `rebuild_tables` and `learned_rewriter`."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -209,3 +210,20 @@ def test_the_household_page_lists_a_span_rule_with_its_own_outcomes(tmp_path: Pa
     assert [(v.rule.original, v.rule.rewritten, v.rule.layer) for v in views] == [
         ("kitten light", "kitchen light", "span")
     ]
+
+
+def test_an_unlinked_retry_seconds_later_is_evidence_for_the_name() -> None:
+    # the detector left the garbled request and its retry apart: each is a goal of its own
+    goals = []
+    for day in (0, 1):
+        bad = chain(f"b{day}", day, "so on the kitten light", True)
+        good = replace(chain(f"g{day}", day, "turn on the kitchen light", False), t_start=bad.t_start + 9)
+        late = replace(chain(f"l{day}", day, "turn on the kitchen light", False), t_start=bad.t_start + 200)
+        goals += [Goal((bad,)), Goal((good,)), Goal((late,))]
+    rules, _ = build_spans(goals, KNOWN, policy=SafetyPolicy(LEX))
+    assert [(r.original, r.rewritten, r.direct) for r in rules.values()] == [
+        ("kitten light", "kitchen light", 2)
+    ]
+    # a success minutes later is not a retry
+    far = [g for g in goals if not g.turns[0].turn_id.startswith("g")]
+    assert build_spans(far, KNOWN, policy=SafetyPolicy(LEX))[0] == {}
