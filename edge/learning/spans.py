@@ -189,8 +189,12 @@ def _span_evidence(
     goals: Sequence[Goal], known: Sequence[str], vocabulary: frozenset[str]
 ) -> dict[SpanPair, _Support]:
     found: dict[SpanPair, _Support] = {}
+    memo: dict[tuple[str, str], list[SpanPair]] = {}
 
-    def add(pairs: list[SpanPair], day: int) -> None:
+    def add(failed: str, worked: str, day: int) -> None:
+        pairs = memo.get((failed, worked))
+        if pairs is None:
+            pairs = memo[failed, worked] = span_pairs(failed, worked, known, vocabulary)
         for pair in pairs:
             s = found.setdefault(pair, _Support(set()))
             s.days.add(day)
@@ -202,10 +206,10 @@ def _span_evidence(
             end = final.rewritten or final.original
             for t in goal.turns[:-1]:
                 if t.defect and not t.device_fault:
-                    add(span_pairs(t.original, end, known, vocabulary), t.day)
+                    add(t.original, end, t.day)
         for t in goal.turns:  # a span rewrite that worked keeps its own evidence
             if t.rewritten and not t.defect:
-                add(span_pairs(t.original, t.rewritten, known, vocabulary), t.day)
+                add(t.original, t.rewritten, t.day)
     # a failed request and the next one that worked, seconds later, that the rephrase detector left
     # apart: a garbled request shares few words with its retry; the name stretch that sounds alike is
     # the link (span_pairs asks for it)
@@ -220,7 +224,7 @@ def _span_evidence(
             and not u.defect
             and goal_of[t.turn_id] != goal_of[u.turn_id]
         ):
-            add(span_pairs(t.original, u.rewritten or u.original, known, vocabulary), t.day)
+            add(t.original, u.rewritten or u.original, t.day)
     return found
 
 
@@ -235,15 +239,27 @@ def _vocabulary(turns: Sequence[ChainTurn]) -> frozenset[str]:
     return frozenset(w for w, (n, ok) in counts.items() if ok * 2 > n)
 
 
-def _success(turns: Sequence[ChainTurn], span: str, *, said: bool) -> tuple[float, int]:
-    """Success rate of the requests containing ``span`` (as heard and not rewritten, or as said)."""
-    n = ok = 0
+def _outcomes(turns: Sequence[ChainTurn], *, said: bool) -> dict[str, list[int]]:
+    """Per distinct text (as heard and not rewritten, or as said): [requests, successes]."""
+    out: dict[str, list[int]] = {}
     for t in turns:
         text = (t.rewritten or t.original) if said else ("" if t.rewritten else t.original)
-        if _contains(text, span):
-            n += 1
-            ok += not t.defect
-    return (ok / n if n else 0.0), n
+        if text:
+            c = out.setdefault(f" {text} ", [0, 0])
+            c[0] += 1
+            c[1] += not t.defect
+    return out
+
+
+def _success(outcomes: Mapping[str, list[int]], span: str) -> float:
+    """Success rate of the requests containing ``span`` (a home says a few hundred distinct things)."""
+    n = ok = 0
+    needle = f" {span} "
+    for text, (k, good) in outcomes.items():
+        if needle in text:
+            n += k
+            ok += good
+    return ok / n if n else 0.0
 
 
 def build_spans(
@@ -261,6 +277,7 @@ def build_spans(
     policy = policy or SafetyPolicy()
     known = tuple(sorted(set(known)))
     turns = [t for g in goals for t in g.turns if not t.device_fault]
+    heard, said = _outcomes(turns, said=False), _outcomes(turns, said=True)
     by_misheard: dict[str, list[tuple[SpanPair, _Support]]] = {}
     for pair, sup in _span_evidence(goals, known, _vocabulary(turns)).items():
         by_misheard.setdefault(pair.misheard, []).append((pair, sup))
@@ -269,8 +286,7 @@ def build_spans(
     for misheard, options in by_misheard.items():
         options.sort(key=lambda ps: (-ps[1].pairs, ps[0].target))
         pair, sup = options[0]
-        r_mis, _n = _success(turns, misheard, said=False)
-        r_tgt, _m = _success(turns, pair.target, said=True)
+        r_mis, r_tgt = _success(heard, misheard), _success(said, pair.target)
         checks = (
             ("ambiguous", len(options) == 1 or options[1][1].pairs < sup.pairs, "another name as often"),
             ("support", len(sup.days) >= acc.min_days or sup.pairs >= acc.min_direct,
