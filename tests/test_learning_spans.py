@@ -227,3 +227,9 @@ def test_an_unlinked_retry_seconds_later_is_evidence_for_the_name() -> None:
     # a success minutes later is not a retry
     far = [g for g in goals if not g.turns[0].turn_id.startswith("g")]
     assert build_spans(far, KNOWN, policy=SafetyPolicy(LEX))[0] == {}
+
+
+def test_retrieval_continues_from_the_repaired_name_and_the_layer_stays_span() -> None:
+    rewriter = LearnedRewriter(LearningSettings(holdout=0.0), personal=span_table())
+    result = rewriter.rewrite("switch of the kitten light", snapshot(), 0.4)
+    assert result is not None and result.layer == "span" and "kitchen light" in result.rewritten

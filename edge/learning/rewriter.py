@@ -158,6 +158,11 @@ class LearnedRewriter:
             return None
         if spans:
             fixed = self._apply_spans(text, canonical, spans, holdout_key)
+            if fixed is not None and self.retrieval and fixed.rewritten not in index.texts:
+                # the name repaired, other words may still be misheard: retrieval from the repaired text
+                more = self._retrieve(text, fixed.rewritten, snapshot, index)
+                if more is not None:
+                    return RewriteResult(text, more.rewritten, SPAN_LAYER, min(fixed.score, more.score))
             if fixed is not None:
                 return fixed
         return self._retrieve(text, canonical, snapshot, index) if self.retrieval else None
