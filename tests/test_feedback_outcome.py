@@ -69,6 +69,22 @@ def test_two_unrelated_requests_after_sorry_are_two_misses() -> None:
     assert _links([nickname, named]) == [("a", "b")]  # the action understood, the name not: another try
 
 
+def test_a_request_after_an_unanswered_two_readings_question_is_another_try() -> None:
+    # issue 18: a garbled request the NLU half read ("kll the kitchen light"), the device asks which of
+    # two readings, and the user says the request again (the engine handles it as a request, not as an
+    # answer): the question does not make it an answer
+    unsure = _turn("a", 0, "kll the kitchen light", intent="HassTurnOff", asked=Asked.UNSURE,
+                   response="Do you want me to turn off or brighten the kitchen light?")  # fmt: skip
+    again = _done("b", 6, "turn off the kitchen light", "light.kitchen", "OK, the kitchen light is off.")
+    assert _links([unsure, again]) == [("a", "b")]
+    # an unrelated request after the same question is still no rephrase
+    other = _done("b", 6, "what time is it", "", "It's 8 pm.")
+    assert _links([unsure, replace(other, intent="HassGetCurrentTime", targets=(), commands=())]) == []
+    # a safety confirmation still makes the next turn an answer, not a retry
+    confirm = replace(unsure, asked=Asked.CONFIRM, response="Do you want me to turn off the kitchen light?")
+    assert _links([confirm, again]) == []
+
+
 def test_a_device_error_retried_links_and_another_device_does_not() -> None:
     def failed(tid: str, t: float, text: str, target: str) -> TurnRecord:
         return _turn(tid, t, text, intent="HassTurnOn", targets=(target,), result_ok=False,

@@ -145,6 +145,9 @@ def _request_at(spoken: Sequence[TurnRecord], i: int) -> TurnRecord | None:
     return spoken[i]
 
 
+_UNANSWERED_QUESTIONS = frozenset({Asked.TEACH, Asked.UNSURE, Asked.WHICH})
+
+
 def detect_rephrases(
     turns: Sequence[TurnRecord],
     settings: FeedbackSettings,
@@ -183,9 +186,12 @@ def detect_rephrases(
                 slots=prev.slots,
                 exact=_exact(prev),
             )
-            # "Want to teach me?" left unanswered (the engine handled the next turn as a request, not as
-            # dialogue): the question does not make the next request an answer, the failure still counts
-            response = prev.response.rstrip(" ?") if prev.asked is Asked.TEACH else prev.response
+            # "Want to teach me?", "Do you want me to turn on or dim ...?", "Which one: ...?" left
+            # unanswered (the engine handled the next turn as a request, not as dialogue): the question
+            # does not make the next request an answer, the failure still counts (issue 18: a garbled
+            # request the NLU half read, then said again)
+            unanswered = prev.asked in _UNANSWERED_QUESTIONS
+            response = prev.response.rstrip(" ?") if unanswered else prev.response
             decision = detect_rephrase(
                 prev.asr_text or prev.text,
                 nxt.asr_text or nxt.text,

@@ -25,6 +25,7 @@ class Lexicon:
     words: frozenset[str] = frozenset()
     safety_names: frozenset[str] = frozenset()  # names/aliases of safety-critical devices
     names: frozenset[str] = frozenset()  # every device name and alias, normalized
+    areas: frozenset[str] = frozenset()  # the rooms of the home's devices, normalized
     _longest: int = field(default=0, init=False, repr=False, compare=False)  # words in the longest alias
     _starts: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
 
@@ -39,7 +40,9 @@ class Lexicon:
         words: set[str] = set()
         safety: set[str] = set()
         names: set[str] = set()
+        areas: set[str] = set()
         for d in devices:
+            areas.add(fold(d.area))
             name = fold(d.name)
             names.add(name)
             names.update(fold(a) for a in d.aliases)
@@ -56,7 +59,13 @@ class Lexicon:
                     words.update(key)
                     if is_safety_critical(d):
                         safety.update({" ".join(said), " ".join(key)})
-        return cls(aliases, frozenset(words), frozenset(safety), frozenset(n for n in names if n))
+        return cls(
+            aliases,
+            frozenset(words),
+            frozenset(safety),
+            frozenset(n for n in names if n),
+            frozenset(a for a in areas if a),
+        )
 
     @classmethod
     def from_snapshot(cls, snapshot: ContextSnapshot | None) -> Lexicon:

@@ -16,14 +16,15 @@ from edge.config import LearningSettings
 from edge.errors import ConfigError
 from edge.feedback.record import FeedbackSignal, TurnRecord
 from edge.learning.canonical import Lexicon
-from edge.learning.chains import DAY_S, ChainTurn, build_goals
+from edge.learning.chains import DAY_S, ChainTurn, Goal, build_goals
 from edge.learning.folder_lock import folder_lock
 from edge.learning.globaltable import GlobalTable
 from edge.learning.index import Candidate
 from edge.learning.retrieval_policy import RetrievalOutcome, RetrievalPolicy, policy_from_outcomes
 from edge.learning.rewriter import LearnedRewriter
 from edge.learning.safety import SafetyPolicy
-from edge.learning.tables import Acceptance, RewriteTable, build_table
+from edge.learning.spans import apply_spans, build_spans, track_span
+from edge.learning.tables import SPAN_LAYER, Acceptance, RewriteTable, build_table
 from edge.learning.tracking import Verdict, decide, track_outcomes
 
 __all__ = ["Learner", "RebuildReport", "Replay", "TableVersions", "replay", "run_when_idle"]
@@ -44,10 +45,13 @@ class Replay:
 
 
 def replay(table: RewriteTable, turns: Sequence[ChainTurn]) -> Replay:
+    """Whole-request rules first, then the span rules (a turn counts once)."""
     fixes = breaks = 0
+    spans = table.spans()
     for t in turns:
         rule = table.lookup(t.original)
-        if rule is None or t.rewritten == rule.rewritten:
+        target = rule.rewritten if rule is not None else apply_spans(t.original, spans) if spans else ""
+        if not target or target in (t.original, t.rewritten):
             continue
         if t.defect:
             fixes += 1
@@ -80,6 +84,7 @@ class Learner:
     unreliable: frozenset[str] = frozenset()  # words whose requests fail at least as often as they work
     personal: bool = True
     retrieval: bool = True
+    spans: bool = True  # phrase-level (name) rules beside the personal tables (edge.learning.spans)
     kept: frozenset[tuple[str, str]] = (
         frozenset()
     )  # (original, rewritten) the household kept: never retracted
@@ -100,7 +105,10 @@ class Learner:
         quarantine = set(self.table.quarantine)
         retracted: list[tuple[str, str]] = []
         for rule in self.table.rules.values():
-            counts = track_outcomes(rule, by_original.get(rule.original, ()))
+            if rule.layer == SPAN_LAYER:  # a span rule reads every request containing its stretch
+                counts = track_span(rule, chain_turns)
+            else:
+                counts = track_outcomes(rule, by_original.get(rule.original, ()))
             if (
                 decide(rule, counts).verdict == Verdict.RETRACT
                 and (rule.original, rule.rewritten) not in self.kept
@@ -117,6 +125,8 @@ class Learner:
             version=self.table.version + 1,
             created_t=now,
         )
+        if self.personal and self.spans:
+            candidate = self._with_spans(candidate, goals, frozenset(quarantine), lexicon, now)
         recent = [t for t in chain_turns if t.t_start >= now - RECENT_S]
         cand, cur = replay(candidate, recent), replay(self.table, recent)
         activated = cand.net >= cur.net or bool(retracted)
@@ -127,6 +137,28 @@ class Learner:
         self._refresh_history(chain_turns, now)
         self._refresh_retrieval_policy(turns, chain_turns)
         return RebuildReport(self.table, activated, cand, cur, tuple(retracted), len(goals), len(chain_turns))
+
+    def _with_spans(
+        self,
+        table: RewriteTable,
+        goals: Sequence[Goal],
+        quarantine: frozenset[tuple[str, str]],
+        lexicon: Lexicon | None,
+        now: float,
+    ) -> RewriteTable:
+        """``table`` plus the span rules learned from ``goals`` (names and areas of ``lexicon``)."""
+        if lexicon is None:
+            return table
+        spans, rejected = build_spans(
+            goals,
+            lexicon.names | lexicon.areas,
+            acceptance=self.acceptance,
+            policy=SafetyPolicy(lexicon),
+            quarantine=quarantine,
+            previous=self.table.rules,
+            created_t=now,
+        )
+        return replace(table, rules={**table.rules, **spans}, rejected=(*table.rejected, *rejected))
 
     def _refresh_history(self, turns: Sequence[ChainTurn], now: float) -> None:
         """Successful requests weighted by recency (30-day half-life), each request's failure rate, and the

@@ -24,7 +24,8 @@ from edge.learning.index import Candidate, Hit, RetrievalIndex, registry_request
 from edge.learning.ranker import RankContext, Ranker
 from edge.learning.retrieval_policy import RetrievalPolicy
 from edge.learning.safety import mentions_safety
-from edge.learning.tables import RewriteTable
+from edge.learning.spans import apply_spans
+from edge.learning.tables import SPAN_LAYER, RewriteRule, RewriteTable
 from edge.learning.tracking import in_holdout
 from edge.nlu.questions import read_question
 from edge.nlu.types import Intent
@@ -42,7 +43,7 @@ RANK_TOP = 12
 class RewriteResult:
     original: str
     rewritten: str
-    layer: str  # "personal" | "global" | "retrieval"
+    layer: str  # "personal" | "span" | "global" | "retrieval"
     score: float
 
     def to_json(self) -> dict[str, object]:
@@ -93,6 +94,7 @@ class LearnedRewriter:
         self._index: RetrievalIndex | None = None
         self._lexicon = Lexicon()
         self._calls = itertools.count()
+        self._spans = self.personal.spans()
 
     # -- index --------------------------------------------------------------------------------------
     def index_for(self, snapshot: ContextSnapshot) -> RetrievalIndex:
@@ -102,7 +104,9 @@ class LearnedRewriter:
                 Candidate(e.rewritten, "global", votes=e.homes) for e in self.global_table.entries.values()
             ]
             personal_targets = [
-                Candidate(r.rewritten, "history", successes=1.0) for r in self.personal.rules.values()
+                Candidate(r.rewritten, "history", successes=1.0)
+                for r in self.personal.rules.values()
+                if r.layer != SPAN_LAYER  # a span rule's target is a name, not a request
             ]
             cands = [
                 *registry_requests(snapshot.devices.values()),
@@ -149,9 +153,35 @@ class LearnedRewriter:
             if in_holdout(holdout_key, self.settings.holdout):
                 return None
             return RewriteResult(text, entry.rewritten, "global", entry.score)
-        if not self.retrieval or not self.at_risk(canonical, snapshot, asr_confidence, index):
+        spans = self._spans
+        if not (self.retrieval or spans) or not self.at_risk(canonical, snapshot, asr_confidence, index):
             return None
-        return self._retrieve(text, canonical, snapshot, index)
+        if spans:
+            fixed = self._apply_spans(text, canonical, spans, holdout_key)
+            if fixed is not None and self.retrieval and fixed.rewritten not in index.texts:
+                # the name repaired, other words may still be misheard: retrieval from the repaired text
+                more = self._retrieve(text, fixed.rewritten, snapshot, index)
+                if more is not None:
+                    return RewriteResult(text, more.rewritten, SPAN_LAYER, min(fixed.score, more.score))
+            if fixed is not None:
+                return fixed
+        return self._retrieve(text, canonical, snapshot, index) if self.retrieval else None
+
+    def _apply_spans(
+        self, text: str, canonical: str, spans: tuple[RewriteRule, ...], holdout_key: str
+    ) -> RewriteResult | None:
+        """The home's learned name mishearings replaced inside the request (:mod:`edge.learning.spans`),
+        never into a safety request; the holdout keeps a share as heard so the rules can be checked."""
+        used = [r for r in spans if f" {r.original} " in f" {canonical} " and (r.original, r.rewritten)
+                not in self.personal.quarantine]  # fmt: skip
+        if not used:
+            return None
+        target = apply_spans(canonical, used)
+        if target == canonical or mentions_safety(target, self._lexicon):
+            return None
+        if in_holdout(holdout_key, self.settings.holdout):
+            return None
+        return RewriteResult(text, target, SPAN_LAYER, min(r.score for r in used))
 
     def at_risk(
         self, canonical: str, snapshot: ContextSnapshot, asr_confidence: float, index: RetrievalIndex

@@ -21,7 +21,19 @@ from edge.learning.chains import Goal, transitions
 from edge.learning.markov import count_transitions, solve_chain
 from edge.learning.safety import SafetyPolicy
 
-__all__ = ["Acceptance", "Evidence", "Rejection", "RewriteRule", "RewriteTable", "build_table", "evidence"]
+__all__ = [
+    "SPAN_LAYER",
+    "Acceptance",
+    "Evidence",
+    "Rejection",
+    "RewriteRule",
+    "RewriteTable",
+    "build_table",
+    "evidence",
+    "rule_key",
+]
+
+SPAN_LAYER = "span"  # a phrase-level rule (:mod:`edge.learning.spans`): keyed apart from whole requests
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +64,12 @@ class RewriteRule:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def rule_key(rule: RewriteRule) -> str:
+    """A rule's key in :attr:`RewriteTable.rules`: its original; a span rule's is ``span:<misheard>``,
+    never a canonical request (which has no colon), so :meth:`RewriteTable.lookup` never returns one."""
+    return f"span:{rule.original}" if rule.layer == SPAN_LAYER else rule.original
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +127,10 @@ class RewriteTable:
     def lookup(self, canonical: str) -> RewriteRule | None:
         return self.rules.get(canonical)
 
+    def spans(self) -> tuple[RewriteRule, ...]:
+        """The phrase-level rules (:mod:`edge.learning.spans`)."""
+        return tuple(r for r in self.rules.values() if r.layer == SPAN_LAYER)
+
     def __len__(self) -> int:
         return len(self.rules)
 
@@ -128,7 +150,7 @@ class RewriteTable:
             return cls(
                 int(data.get("version", 0)),
                 float(data.get("created_t", 0.0)),
-                {r.original: r for r in rules},
+                {rule_key(r): r for r in rules},
                 tuple(Rejection(**r) for r in data.get("rejected", [])),
                 frozenset((str(a), str(b)) for a, b in data.get("quarantine", [])),
             )

@@ -23,7 +23,8 @@ from edge.feedback.taught import Macro, TaughtStore
 from edge.learning.chains import build_goals
 from edge.learning.household import Change, Choices, Household, RewritePair
 from edge.learning.loop import TableVersions
-from edge.learning.tables import RewriteRule
+from edge.learning.spans import track_span
+from edge.learning.tables import SPAN_LAYER, RewriteRule
 from edge.learning.tracking import ArmCounts, decide, track_outcomes
 from edge.sync.identity import period_bounds
 from edge.sync.payloads import WeeklyReport
@@ -99,9 +100,13 @@ def _rule_views(turns: Sequence[StoredTurn], versions: TableVersions, choices: C
     chain = [c for g in build_goals(records, signals) for c in g.turns]
     out: list[RuleView] = []
     for rule in table.rules.values():
-        mine = [c for c in chain if c.original == rule.original]
+        if rule.layer == SPAN_LAYER:  # a learned name: every request that contains its misheard words
+            mine = [c for c in chain if f" {rule.original} " in f" {c.original} "]
+            counts = track_span(rule, mine)
+        else:
+            mine = [c for c in chain if c.original == rule.original]
+            counts = track_outcomes(rule, mine)
         behind = tuple(c.turn_id for c in mine if c.defect and (not rule.since or c.t_start < rule.since))
-        counts = track_outcomes(rule, mine)
         pair = RewritePair.of(rule.original, rule.rewritten)
         verdict = decide(rule, counts).verdict.value
         out.append(RuleView(rule, pair, behind[-20:], counts, verdict, pair in choices.approved))
@@ -112,7 +117,7 @@ def _seen(turns: Sequence[StoredTurn], choices: Choices) -> list[SeenRewrite]:
     by_pair: dict[RewritePair, list[StoredTurn]] = defaultdict(list)
     for t in turns:
         rw = t.record.rewrite
-        if rw is not None and rw.layer != "personal" and rw.original and rw.rewritten:
+        if rw is not None and rw.layer not in {"personal", SPAN_LAYER} and rw.original and rw.rewritten:
             by_pair[RewritePair.of(rw.original, rw.rewritten)].append(t)
     out = []
     for pair, group in by_pair.items():

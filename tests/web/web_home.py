@@ -123,7 +123,7 @@ def make_home(tmp_path: Path, *extra: str) -> Home:
         ["learning.holdout=0.0", f"paths.state_dir={tmp_path / 'state'}", f"web.token={TOKEN}", *extra],
     )
     summary = rebuild_tables(settings, db).summary()
-    assert summary.startswith("rewrite table version 1: 1 rules"), summary
+    assert summary.startswith("rewrite table version 1: 2 rules"), summary  # the request and "lite" (span)
     taught = TaughtStore(db, "home")
     taught.add_macro("movie time", [MacroStep("HassTurnOff", {"name": "kitchen light"})])
     taught.set_preference("temperature_unit", "celsius")

@@ -51,7 +51,7 @@ __all__ = [
     "year_log",
 ]
 
-LAYERS = ("personal", "global", "retrieval")
+LAYERS = ("personal", "span", "global", "retrieval")
 
 
 def _defect_rate(logs: list[SimLog]) -> float:
