@@ -30,7 +30,7 @@ import numpy.typing as npt
 from edge.asr.base import Recognizer, audio_ms, check_samples
 from edge.asr.fastpath.decide import transcribe_turn as fast_or_recognizer
 from edge.asr.fastpath.grammar import CommandGrammar, GrammarInputs, home_inputs, input_words, pronunciations
-from edge.asr.fastpath.stream import FAST_ENGINE, Partial, PocketsphinxStream
+from edge.asr.fastpath.stream import DEFAULT_SEARCH, FAST_ENGINE, Partial, PocketsphinxStream
 from edge.asr.grammar_check import OppositeCheck
 from edge.asr.pocketsphinx import load_pocketsphinx
 from edge.budget import read_memory
@@ -118,7 +118,9 @@ class GrammarStream:
         with self._busy:
             self._stream = self._check = None  # the old decoders go before the new ones are built
             trim_heap()
-            stream = PocketsphinxStream(lambda: inputs, threshold=GRAMMAR_ONLY_THRESHOLD)
+            stream = PocketsphinxStream(
+                lambda: inputs, threshold=GRAMMAR_ONLY_THRESHOLD, search=DEFAULT_SEARCH
+            )
             stream.prepare()
             stream.start()  # swaps the compiled pair in
             stream.finish()

@@ -51,6 +51,7 @@ class Evidence:
     text: str
     frames: int
     score_gap: float  # (grammar path score - phone loop path score) per frame, log units
+    log_prob: float  # log10 posterior of the grammar hypothesis (best-path pass only; else -6)
     coverage: float  # share of the speech frames (phone loop: not silence) inside the grammar's words
     phone_distance: float  # grammar words' pronunciation vs the phones heard
     words_per_s: float  # words of the hypothesis per second of speech
@@ -61,7 +62,7 @@ class Evidence:
         text = str(hyp.hypstr).strip() if hyp is not None else ""
         frames = max(1, int(decoder.n_frames()))
         if not text:
-            return cls("", frames, 0.0, 0.0, 0.0, 0.0)
+            return cls("", frames, 0.0, 0.0, 0.0, 0.0, 0.0)
         lm = decoder.get_logmath()
         phone_hyp = phones.hyp()
         g_score = lm.log(hyp.score) if hyp.score > 0 else -1e6
@@ -81,6 +82,7 @@ class Evidence:
             text,
             frames,
             (g_score - p_score) / frames,
+            math.log10(max(float(hyp.prob), 1e-6)),
             inside / max(1, speech),
             phone_distance(expected, [s.word for s in heard]),
             len(text.split()) / max(0.1, speech / FRAMES_PER_S),
@@ -89,6 +91,7 @@ class Evidence:
     def features(self) -> dict[str, float]:
         return {
             "score_gap": self.score_gap,
+            "log_prob": self.log_prob,
             "coverage": self.coverage,
             "phone_distance": self.phone_distance,
             "words_per_s": self.words_per_s,

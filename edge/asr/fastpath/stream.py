@@ -18,7 +18,7 @@ import asyncio
 import logging
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -47,10 +47,13 @@ FAST_ENGINE = "pocketsphinx-grammar"
 # this machine and changed no decode of the calibration set (the Viterbi path is the transcript). Wider
 # beams than pocketsphinx's defaults (1e-48 / 7e-29 / 1e-48): the defaults pruned the right path away in
 # the middle of short commands ("turn on the office" and then nothing); a cap on the active HMMs per frame
-# keeps the wider search's compute bounded (0.4-0.5x real time on this shared machine).
+# keeps the wider search's compute bounded (0.4-0.5x real time on this shared machine). The grammar-only
+# engine (zero2w) passes pocketsphinx's defaults instead (`DEFAULT_SEARCH`): it was measured and calibrated
+# on them, and with no Whisper behind it the best-path pass's posterior is one of its rejection measures.
 GRAMMAR_SEARCH: dict[str, object] = {
     "bestpath": False, "beam": 1e-80, "wbeam": 1e-60, "pbeam": 1e-80, "maxhmmpf": 3000,
 }  # fmt: skip
+DEFAULT_SEARCH: dict[str, object] = {}  # pocketsphinx's own beams, best-path pass on
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +102,12 @@ class PocketsphinxStream:
         self,
         inputs: Callable[[], GrammarInputs] = lambda: home_inputs((), ()),
         threshold: float | None = None,
+        search: Mapping[str, object] | None = None,
     ) -> None:
         self._ps: Any = load_pocketsphinx("asr.fast_path", "asr.fast_path=false")
         self._inputs = inputs
         self._threshold = threshold
+        self._search = dict(GRAMMAR_SEARCH if search is None else search)
         self._lock = threading.Lock()
         self._loaded: _Loaded | None = None
         self._next: _Loaded | None = None
@@ -136,7 +141,7 @@ class PocketsphinxStream:
         with tempfile.TemporaryDirectory(prefix="edge-fastpath-") as tmp:
             words = Path(tmp) / "grammar.dict"
             words.write_text("".join(line for lines in entries.values() for line in lines) or "sil SIL\n")
-            decoder = self._ps.Decoder(loglevel="FATAL", lm=None, dict=str(words), **GRAMMAR_SEARCH)
+            decoder = self._ps.Decoder(loglevel="FATAL", lm=None, dict=str(words), **self._search)
             decoder.add_jsgf_string("edge", grammar.jsgf)
             decoder.activate_search("edge")
             silence = Path(tmp) / "silence.dict"
