@@ -305,13 +305,14 @@ class VoicePipeline:
                 utterance = job.utterance
                 vocabulary = tuple(self.vocabulary())
                 t0 = time.perf_counter()
+                answers = tuple(getattr(self.handler, "expected_answers", tuple)())  # zero2w2: question waits
                 try:
                     async with asyncio.timeout(self.config.asr_timeout_s):
                         spoken = await self.speculator.take(utterance.turn_id, utterance.speech_end_ms)
                         transcript = await asyncio.to_thread(
                             transcribe_turn, self.engines.recognizer, utterance.samples, vocabulary,
                             utterance.fast, check=self._checks.random() < self.config.fast_path_check,
-                            heard=spoken,
+                            heard=spoken, answers=answers,
                         )  # fmt: skip
                 except TimeoutError:
                     err = StageTimeout(

@@ -19,17 +19,21 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import dataclasses
+import json
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
+from edge.asr.answers import AnswerDecoder
 from edge.asr.base import Recognizer, audio_ms, check_samples
 from edge.asr.fastpath.decide import transcribe_turn as fast_or_recognizer
 from edge.asr.fastpath.grammar import CommandGrammar, GrammarInputs, home_inputs, input_words, pronunciations
+from edge.asr.fastpath.reject import THRESHOLD
 from edge.asr.fastpath.stream import DEFAULT_SEARCH, FAST_ENGINE, Partial, PocketsphinxStream
 from edge.asr.grammar_check import OppositeCheck
 from edge.asr.pocketsphinx import load_pocketsphinx
@@ -38,11 +42,16 @@ from edge.events import OUTSIDE_GRAMMAR, SAMPLE_RATE, Transcript
 
 __all__ = [
     "GRAMMAR_ENGINE",
+    "GRAMMAR_THRESHOLD",
+    "LOW_SCORE",
+    "SAFETY_TEMPLATES",
     "GrammarOnlyRecognizer",
     "GrammarStream",
+    "judged",
     "outside_grammar",
     "transcribe_turn",
     "trim_heap",
+    "with_safety_templates",
 ]
 
 log = logging.getLogger(__name__)
@@ -50,11 +59,46 @@ GRAMMAR_ENGINE = "grammar"  # the asr.engine value
 CHUNK = SAMPLE_RATE // 2  # a whole utterance is fed in half-second pieces
 NOT_DECODED = "not_started"  # the stream's reason for an utterance it did not hear: decode it whole
 EMPTY_REASONS = frozenset({NOT_DECODED, "no_speech"})
-# fastbench (issue 17): the fast path's calibrated operating point (reject.json) keeps wrong-sentence
-# accepts out because Whisper hears what it rejects; with no Whisper behind it this engine keeps a lower
-# one (blind calibration third: 48% of in-grammar clips accepted, 64% of them exact, 1 of 73 outside the
-# grammar accepted). To be re-measured by zero2w: docs/voice-pipeline.md "The fast path".
-GRAMMAR_ONLY_THRESHOLD = 0.5
+LOW_SCORE = "low_score"  # the stream's reason for a whole sentence the rejection model did not believe
+
+
+# The fast path's shipped templates have no sentences for safety-critical devices (Whisper hears those);
+# a grammar-only satellite has nothing else, so its grammar adds them. The safety gate still asks first.
+SAFETY_TEMPLATES = (
+    "[can you] [please] (lock|unlock) [the] {name} [please]",
+    "[can you] [please] (arm|disarm) [the] {name} [please]",
+)
+
+
+def _threshold() -> float:
+    """The grammar-only operating point ``python -m edge.lab.grammar_calibrate --write`` chose (the fast
+    path's when there is none)."""
+    try:
+        raw = json.loads(resources.files("edge.asr").joinpath("grammar_reject.json").read_text("utf-8"))
+        return float(raw["threshold"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return THRESHOLD
+
+
+GRAMMAR_THRESHOLD = _threshold()
+
+
+def judged(heard: Transcript, threshold: float | None = None) -> Transcript:
+    """A whole-sentence decode accepted or rejected by the grammar-only operating point instead of the
+    fast path's (its score is the transcript's confidence)."""
+    t = GRAMMAR_THRESHOLD if threshold is None else threshold
+    if not heard.text or (heard.rejected and heard.reason != LOW_SCORE):
+        return heard
+    accept = heard.confidence >= t
+    if accept == (not heard.rejected):
+        return heard
+    return dataclasses.replace(heard, rejected=not accept, reason="" if accept else LOW_SCORE)
+
+
+def with_safety_templates(inputs: GrammarInputs) -> GrammarInputs:
+    """``inputs`` with :data:`SAFETY_TEMPLATES` (once)."""
+    extra = tuple(t for t in SAFETY_TEMPLATES if t not in inputs.templates)
+    return dataclasses.replace(inputs, templates=inputs.templates + extra) if extra else inputs
 
 
 def trim_heap() -> bool:
@@ -94,6 +138,8 @@ class GrammarStream:
         self._busy = threading.Lock()
         self._stream: PocketsphinxStream | None = None
         self._check: OppositeCheck | None = None
+        self._answers: AnswerDecoder | None = None  # built at the first question (words it may hear)
+        self._answer_words: set[str] = set()
         self._listening = False  # the listener holds ``_busy`` for its utterance
         self._samples = 0
 
@@ -106,7 +152,7 @@ class GrammarStream:
 
     def prepare(self) -> None:
         try:
-            inputs = self._inputs()
+            inputs = with_safety_templates(self._inputs())
         except Exception as err:  # a registry read failing must not end the pipeline: keep the last grammar
             log.warning(
                 "grammar-only: the grammar's inputs could not be read (%s); keeping the last one", err
@@ -118,9 +164,7 @@ class GrammarStream:
         with self._busy:
             self._stream = self._check = None  # the old decoders go before the new ones are built
             trim_heap()
-            stream = PocketsphinxStream(
-                lambda: inputs, threshold=GRAMMAR_ONLY_THRESHOLD, search=DEFAULT_SEARCH
-            )
+            stream = PocketsphinxStream(lambda: inputs, threshold=GRAMMAR_THRESHOLD, search=DEFAULT_SEARCH)
             stream.prepare()
             stream.start()  # swaps the compiled pair in
             stream.finish()
@@ -153,6 +197,18 @@ class GrammarStream:
             return heard
         return check.check(heard, samples, grammar.accepts)
 
+    def answer(self, samples: npt.NDArray[np.int16], groups: Sequence[Sequence[str]]) -> Transcript | None:
+        """Blocking: ``samples`` heard as one of the phrases that answer a waiting question (``groups``: by
+        meaning, :meth:`edge.asr.answers.AnswerDecoder.hear`), or None. The answer decoder is separate from
+        the command grammar's and is rebuilt only for new words."""
+        words = {w for group in groups for p in group for w in p.lower().split()}
+        if self._answers is None or not words <= self._answer_words:
+            self._answer_words = words | self._answer_words
+            ps = load_pocketsphinx("asr.engine = grammar", 'asr.engine = "whisper"')
+            self._answers = None
+            self._answers = AnswerDecoder(ps, Path(ps.get_model_path()) / "en-us", self._answer_words)
+        return self._answers.hear(samples, groups)
+
     def start(self) -> None:
         if self._listening:
             self.finish()
@@ -179,7 +235,7 @@ class GrammarStream:
             ms = 1000.0 * self._samples / SAMPLE_RATE
             return Transcript("", 0.0, self.name, ms, rejected=True, reason=NOT_DECODED)
         try:
-            return self._stream.finish()
+            return judged(self._stream.finish())
         finally:
             self._listening = False
             self._busy.release()
@@ -193,7 +249,7 @@ class GrammarStream:
             self._stream.start()
             for at in range(0, len(samples), CHUNK):
                 self._stream.feed(samples[at : at + CHUNK])
-            return self._stream.finish()
+            return judged(self._stream.finish())
 
 
 class GrammarOnlyRecognizer:
@@ -223,13 +279,18 @@ def transcribe_turn(
     *,
     check: bool = False,
     heard: Transcript | None = None,
+    answers: Sequence[Sequence[str]] = (),
 ) -> Transcript:
-    """The pipeline's ASR step (blocking). Grammar-only: the listener's decode of the utterance (decoded
-    whole here when the listener could not), rejected as outside the grammar, never a second opinion.
-    Otherwise :func:`edge.asr.fastpath.decide.transcribe_turn` (``heard``: a speculative decode of the
-    same speech)."""
+    """The pipeline's ASR step (blocking). Grammar-only: while a question waits, ``answers`` (the phrases
+    that answer it) are heard first, as their own search (:mod:`edge.asr.answers`); else the listener's
+    decode of the utterance (decoded whole here when the listener could not), rejected as outside the
+    grammar, never a second opinion. Otherwise :func:`edge.asr.fastpath.decide.transcribe_turn` (``heard``:
+    a speculative decode of the same speech)."""
     if not isinstance(recognizer, GrammarOnlyRecognizer):
         return fast_or_recognizer(recognizer, samples, vocabulary, fast, check=check, heard=heard)
+    command = fast is not None and not fast.rejected  # a whole command of the grammar was heard
+    if answers and not command and (answer := recognizer.stream.answer(samples, answers)) is not None:
+        return dataclasses.replace(answer, audio_ms=audio_ms(samples))
     if fast is None or (fast.rejected and fast.reason == NOT_DECODED):
         return recognizer.transcribe(samples, vocabulary)
     return outside_grammar(recognizer.stream.confirm(fast, samples))

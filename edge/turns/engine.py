@@ -46,6 +46,7 @@ from edge.nlu.types import Intent, Provenance
 from edge.turns.answering import Answering
 from edge.turns.confirming import confirm_prompt, review_turn
 from edge.turns.execute import Outcome, plan_error_text, run_plans
+from edge.turns.expect import expected_answers
 from edge.turns.heard import Draft, Heard
 from edge.turns.pending import Pending, answer_window
 from edge.turns.protocols import Emit, HomeView, Parser, PlanLike, Rewriter, Services, UnsureParser
@@ -121,6 +122,11 @@ class TurnEngine(Answering):
         if (text := await self.teaching.command(d, snapshot)) is not None:
             return await self._finish(d, text)
         return await self._finish(d, await self._request(d, snapshot))
+
+    def expected_answers(self) -> tuple[tuple[str, ...], ...]:
+        """zero2w2 (issue 16): the phrases that answer the question waiting now (a grammar-only recognizer
+        hears them as their own search; :mod:`edge.turns.expect`)."""
+        return expected_answers(self._pending, self.home.snapshot()) if self._pending else ()
 
     async def barge_in(self, t: float) -> BargeIn | None:
         """The user spoke over the response: stop speaking and say what was cut off (None if nothing was

@@ -94,6 +94,10 @@ class EngineTurnHandler:
         self._answered = now
         return t_wake, now
 
+    def expected_answers(self) -> tuple[tuple[str, ...], ...]:
+        """zero2w2: what answers the engine's waiting question (grammar-only: its answer search)."""
+        return self.driver.engine.expected_answers()
+
     async def on_wake(self, wake: WakeDetected, turn_id: str) -> None:
         now = self.clock()
         await self.driver.barge_in(now)

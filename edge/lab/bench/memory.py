@@ -5,7 +5,8 @@ The child loads what ``edge run`` loads before its start check (:func:`edge.budg
 recognizer, the wake word model and the VAD (:func:`edge.pipeline.load_engines`), the NLU, and the voice
 (piper where the profile allows it and it is installed, else espeak-ng, a separate process), and reads
 ``VmRSS`` and ``VmHWM``; then it transcribes the demo's command and, where a grammar is compiled (the fast
-path, ``asr.engine = "grammar"``), compiles it again for the demo home with one device more: the peak after
+path, ``asr.engine = "grammar"``), compiles it again for the demo home with one device more (grammar-only:
+and hears the command as the answer to a yes/no question, which loads the answer decoder): the peak after
 that (``in use``) adds the recognizer's activations and a recompile. A profile fits when both are within its
 budget (the exit code). It prints one JSON line. ``--profile NAME`` measures one profile; ``--set``
 overrides apply to each.
@@ -24,11 +25,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from edge import resources
+from edge.asr.grammar_only import GrammarOnlyRecognizer, transcribe_turn
 from edge.asr.memory import enable_lean_memory
 from edge.audio.io import read_audio
 from edge.budget import read_memory
 from edge.config import Settings, load_settings, profile_dir
 from edge.context.model import Device
+from edge.turns.expect import NO_ANSWERS, YES_ANSWERS
 
 __all__ = ["StackMemory", "measure_profile", "run"]
 
@@ -96,6 +99,8 @@ def _load_stack(settings: Settings) -> tuple[str, Callable[[], object]]:
 
     def use() -> None:
         engines.recognizer.transcribe(speech)
+        if isinstance(engines.recognizer, GrammarOnlyRecognizer):  # zero2w2: a question's answer decoder
+            transcribe_turn(engines.recognizer, speech, (), None, answers=(YES_ANSWERS, NO_ANSWERS))
         if engines.fast is not None:  # a device joins the home: its grammar is compiled again, as it runs
             homes.append(make_snapshot({**demo_devices(), "light.porch": PORCH}))
             engines.fast.prepare()
