@@ -11,6 +11,7 @@ __all__ = [
     "ErrorCode",
     "ModelError",
     "StageTimeout",
+    "first_edge_error",
 ]
 
 
@@ -71,3 +72,15 @@ class AudioError(EdgeError):
 
 class StageTimeout(EdgeError):
     code = ErrorCode.STAGE_TIMEOUT
+
+
+def first_edge_error(exc: BaseException) -> EdgeError | None:
+    """The :class:`EdgeError` behind ``exc``: itself, or the first one inside (nested) exception groups."""
+    if isinstance(exc, EdgeError):
+        return exc
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            found = first_edge_error(inner)
+            if found is not None:
+                return found
+    return None

@@ -31,7 +31,7 @@ from edge.audio.sources import AudioSource
 from edge.audio.vad import VoiceActivityDetector, load_vad
 from edge.bus import Channel, ChannelClosed, Overflow
 from edge.config import Settings
-from edge.errors import EdgeError, ErrorCode, StageTimeout
+from edge.errors import EdgeError, ErrorCode, StageTimeout, first_edge_error
 from edge.events import SAMPLE_RATE, AudioChunk, EventType, PipelineEvent, Transcript, WakeDetected
 from edge.listener import Listener, ListenerEvent, NoSpeech, TurnStarted, Utterance, VoiceStarted
 from edge.wake.base import WakeDetector
@@ -192,7 +192,7 @@ class VoicePipeline:
         except ExceptionGroup as group:
             # a domain error (no microphone, unreadable file) surfaces as itself, so callers and the
             # CLI can report it with its code and fix instead of a traceback
-            first = _first_edge_error(group)
+            first = first_edge_error(group)
             if first is not None:
                 raise first from group
             raise
@@ -351,17 +351,6 @@ class VoicePipeline:
         await self.emit(
             PipelineEvent(EventType.ERROR, t_ms, turn_id, {"code": str(code), "message": message})
         )
-
-
-def _first_edge_error(group: BaseExceptionGroup[BaseException]) -> EdgeError | None:
-    for exc in group.exceptions:
-        if isinstance(exc, EdgeError):
-            return exc
-        if isinstance(exc, BaseExceptionGroup):
-            found = _first_edge_error(exc)
-            if found is not None:
-                return found
-    return None
 
 
 def _no_speech_data(reason: str) -> dict[str, str]:
