@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-__all__ = ["Channel", "ChannelClosed", "ChannelStats", "Overflow"]
+__all__ = ["Channel", "ChannelClosed", "ChannelStats", "InFlight", "Overflow"]
 
 T = TypeVar("T")
 
@@ -122,3 +122,31 @@ class Channel(Generic[T]):
             return await self.get()
         except ChannelClosed:
             raise StopAsyncIteration from None
+
+
+class InFlight:
+    """Items handed on and not yet finished (a stage waits until the stage after it has caught up: the
+    grammar-only recognizer hears the answers to the question the turns before it left waiting)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def started(self) -> None:
+        self.count += 1
+        self._idle.clear()
+
+    def finished(self) -> None:
+        self.count = max(0, self.count - 1)
+        if self.count == 0:
+            self._idle.set()
+
+    async def settled(self, timeout_s: float) -> bool:
+        """Wait until nothing is in flight (True), or ``timeout_s`` (False: go on without)."""
+        try:
+            async with asyncio.timeout(timeout_s):
+                await self._idle.wait()
+        except TimeoutError:
+            return False
+        return True

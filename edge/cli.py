@@ -19,7 +19,7 @@ import traceback
 from collections.abc import Callable, Sequence
 
 from edge import __version__, commands
-from edge.errors import EdgeError
+from edge.errors import first_edge_error
 from edge.lab import commands as lab_commands
 
 __all__ = ["build_parser", "first_edge_error", "main", "report"]
@@ -85,18 +85,6 @@ def configure_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-
-
-def first_edge_error(exc: BaseException) -> EdgeError | None:
-    """The :class:`EdgeError` behind ``exc``: itself, or the first one inside (nested) exception groups."""
-    if isinstance(exc, EdgeError):
-        return exc
-    if isinstance(exc, BaseExceptionGroup):
-        for inner in exc.exceptions:
-            found = first_edge_error(inner)
-            if found is not None:
-                return found
-    return None
 
 
 def _only_interrupts(exc: BaseException) -> bool:

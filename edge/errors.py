@@ -74,13 +74,13 @@ class StageTimeout(EdgeError):
     code = ErrorCode.STAGE_TIMEOUT
 
 
-def first_edge_error(group: BaseExceptionGroup[BaseException]) -> EdgeError | None:
-    """The first :class:`EdgeError` in a (nested) exception group, so callers can report it as itself."""
-    for exc in group.exceptions:
-        if isinstance(exc, EdgeError):
-            return exc
-        if isinstance(exc, BaseExceptionGroup):
-            found = first_edge_error(exc)
+def first_edge_error(exc: BaseException) -> EdgeError | None:
+    """The :class:`EdgeError` behind ``exc``: itself, or the first one inside (nested) exception groups."""
+    if isinstance(exc, EdgeError):
+        return exc
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            found = first_edge_error(inner)
             if found is not None:
                 return found
     return None

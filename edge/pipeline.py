@@ -26,11 +26,11 @@ from edge.asr.fastpath.decide import fast_fields
 from edge.asr.fastpath.grammar import GrammarInputs
 from edge.asr.fastpath.speculate import Speculator
 from edge.asr.fastpath.stream import StreamingRecognizer, keep_compiled
-from edge.asr.grammar_only import transcribe_turn  # asr.engine = "grammar", else the fast path's
+from edge.asr.grammar_only import GrammarOnlyRecognizer, transcribe_turn  # else the fast path's
 from edge.audio.endpoint import EndpointConfig
 from edge.audio.sources import AudioSource
 from edge.audio.vad import VoiceActivityDetector, load_vad
-from edge.bus import Channel, ChannelClosed, Overflow
+from edge.bus import Channel, ChannelClosed, InFlight, Overflow
 from edge.config import Settings
 from edge.errors import EdgeError, ErrorCode, StageTimeout, first_edge_error
 from edge.events import SAMPLE_RATE, AudioChunk, EventType, PipelineEvent, Transcript, WakeDetected
@@ -176,6 +176,7 @@ class VoicePipeline:
         self.audio: Channel[AudioChunk] = Channel("audio", config.audio_queue_frames, overflow)
         self.jobs: Channel[_Job] = Channel("utterances", config.utterance_queue, Overflow.BLOCK)
         self.transcripts: Channel[tuple[Transcript, str, float]] = Channel("transcripts", 8, Overflow.BLOCK)
+        self._handling = InFlight()  # transcripts handed to the handler and not yet handled
         self._turns = 0
         self._transcripts = 0
         self._end_ms = 0.0
@@ -201,12 +202,8 @@ class VoicePipeline:
             if first is not None:
                 raise first from group
             raise
-        stats = PipelineStats(
-            self._turns,
-            self._transcripts,
-            round(self._end_ms, 1),
-            self.audio.stats().dropped,
-        )
+        dropped = self.audio.stats().dropped
+        stats = PipelineStats(self._turns, self._transcripts, round(self._end_ms, 1), dropped)
         await self.emit(
             PipelineEvent(
                 EventType.END,
@@ -305,7 +302,9 @@ class VoicePipeline:
                 utterance = job.utterance
                 vocabulary = tuple(self.vocabulary())
                 t0 = time.perf_counter()
-                answers = tuple(getattr(self.handler, "expected_answers", tuple)())  # zero2w2: question waits
+                if isinstance(self.engines.recognizer, GrammarOnlyRecognizer):  # hears the question the turns
+                    await self._handling.settled(self.config.asr_timeout_s)  # before this one left waiting
+                answers = tuple(getattr(self.handler, "expected_answers", tuple)())
                 try:
                     async with asyncio.timeout(self.config.asr_timeout_s):
                         spoken = await self.speculator.take(utterance.turn_id, utterance.speech_end_ms)
@@ -340,6 +339,7 @@ class VoicePipeline:
                     "end_to_transcript_ms": round(1000 * (done - job.decided_at), 1),
                 }
                 await self.emit(PipelineEvent(EventType.TRANSCRIPT, utterance.t_ms, utterance.turn_id, data))
+                self._handling.started()
                 await self.transcripts.put((transcript, utterance.turn_id, utterance.t_ms))
         finally:
             self.transcripts.close()
@@ -351,7 +351,10 @@ class VoicePipeline:
                 # the turn engine stamps events with its own clock; the stream speaks audio time
                 await self.emit(replace(event, t_ms=t_ms))
 
-            await self.handler.on_transcript(transcript, turn_id, on_stream_clock)
+            try:
+                await self.handler.on_transcript(transcript, turn_id, on_stream_clock)
+            finally:
+                self._handling.finished()
 
     async def _error(self, code: ErrorCode, message: str, t_ms: float, turn_id: str = "") -> None:
         log.warning("pipeline %s: %s", code, message)

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from edge.bus import Channel, ChannelClosed, Overflow
+from edge.bus import Channel, ChannelClosed, InFlight, Overflow
 
 
 def test_drop_oldest_keeps_the_newest_and_counts_drops() -> None:
@@ -66,3 +66,18 @@ def test_get_on_closed_empty_channel_raises() -> None:
 def test_capacity_must_be_positive() -> None:
     with pytest.raises(ValueError, match="capacity"):
         Channel("c", 0, Overflow.BLOCK)
+
+
+def test_in_flight_settles_when_every_item_is_finished_and_times_out_otherwise() -> None:
+    async def scenario() -> tuple[bool, bool, bool]:
+        flight = InFlight()
+        idle = await flight.settled(0.01)
+        flight.started()
+        flight.started()
+        flight.finished()
+        busy = await flight.settled(0.05)  # one still in flight: gives up after the timeout
+        asyncio.get_running_loop().call_later(0.02, flight.finished)
+        caught_up = await flight.settled(5.0)
+        return idle, busy, caught_up
+
+    assert asyncio.run(scenario()) == (True, False, True)

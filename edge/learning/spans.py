@@ -21,7 +21,7 @@ from edge.learning.chains import ChainTurn, Goal
 from edge.learning.edits import SOUND_ALIKE, sounds_alike
 from edge.learning.safety import SafetyPolicy, mentions_safety
 from edge.learning.tables import SPAN_LAYER, Acceptance, Rejection, RewriteRule, rule_key
-from edge.learning.tracking import ArmCounts
+from edge.learning.tracking import ArmCounts, track_outcomes
 
 __all__ = [
     "SPAN_LAYER",
@@ -166,17 +166,7 @@ def apply_spans(text: str, rules: Iterable[RewriteRule]) -> str:
 def track_span(rule: RewriteRule, turns: Iterable[ChainTurn]) -> ArmCounts:
     """Outcomes of the requests containing ``rule.original`` since the rule went live: rewritten by it
     (the span replaced) or left as heard (the holdout, or not at risk)."""
-    rw_ok = rw_bad = or_ok = or_bad = 0
-    for t in turns:
-        if t.t_start < rule.since or not _contains(t.original, rule.original):
-            continue
-        if t.rewritten and _contains(t.rewritten, rule.rewritten):
-            rw_ok += not t.defect
-            rw_bad += t.defect
-        elif not t.rewritten:
-            or_ok += not t.defect
-            or_bad += t.defect
-    return ArmCounts(rw_ok, rw_bad, or_ok, or_bad)
+    return track_outcomes(rule, turns, within=_contains)
 
 
 @dataclass(slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -69,13 +69,21 @@ class Decision:
     counts: ArmCounts
 
 
-def track_outcomes(rule: RewriteRule, turns: Iterable[ChainTurn]) -> ArmCounts:
-    """Outcomes of ``rule.original`` since the rule went live, split by whether it was rewritten."""
+def _same(text: str, phrase: str) -> bool:
+    return text == phrase
+
+
+def track_outcomes(
+    rule: RewriteRule, turns: Iterable[ChainTurn], within: Callable[[str, str], bool] = _same
+) -> ArmCounts:
+    """Outcomes of ``rule.original`` since the rule went live, split by whether it was rewritten.
+    ``within(text, phrase)`` says whether a turn's text is the rule's (a whole request: equal; a span
+    rule passes its own test: the phrase inside the text)."""
     rw_ok = rw_bad = or_ok = or_bad = 0
     for t in turns:
-        if t.original != rule.original or t.t_start < rule.since:
+        if t.t_start < rule.since or not within(t.original, rule.original):
             continue
-        if t.rewritten == rule.rewritten:
+        if t.rewritten and within(t.rewritten, rule.rewritten):
             rw_ok += not t.defect
             rw_bad += t.defect
         elif not t.rewritten:
