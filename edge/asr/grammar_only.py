@@ -19,11 +19,9 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import dataclasses
-import json
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +31,7 @@ from edge.asr.answers import AnswerDecoder
 from edge.asr.base import Recognizer, audio_ms, check_samples
 from edge.asr.fastpath.decide import transcribe_turn as fast_or_recognizer
 from edge.asr.fastpath.grammar import CommandGrammar, GrammarInputs, home_inputs, input_words, pronunciations
-from edge.asr.fastpath.reject import THRESHOLD
+from edge.asr.fastpath.reject import RejectModel
 from edge.asr.fastpath.stream import DEFAULT_SEARCH, FAST_ENGINE, Partial, PocketsphinxStream
 from edge.asr.grammar_check import OppositeCheck
 from edge.asr.pocketsphinx import load_pocketsphinx
@@ -42,6 +40,7 @@ from edge.events import OUTSIDE_GRAMMAR, SAMPLE_RATE, Transcript
 
 __all__ = [
     "GRAMMAR_ENGINE",
+    "GRAMMAR_MODEL",
     "GRAMMAR_THRESHOLD",
     "LOW_SCORE",
     "SAFETY_TEMPLATES",
@@ -70,17 +69,9 @@ SAFETY_TEMPLATES = (
 )
 
 
-def _threshold() -> float:
-    """The grammar-only operating point ``python -m edge.lab.grammar_calibrate --write`` chose (the fast
-    path's when there is none)."""
-    try:
-        raw = json.loads(resources.files("edge.asr").joinpath("grammar_reject.json").read_text("utf-8"))
-        return float(raw["threshold"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return THRESHOLD
-
-
-GRAMMAR_THRESHOLD = _threshold()
+# its own rejection model and operating point (edge/asr/grammar_reject.json; edge.lab.grammar_calibrate)
+GRAMMAR_MODEL = RejectModel.load("edge.asr", "grammar_reject.json")
+GRAMMAR_THRESHOLD = GRAMMAR_MODEL.threshold
 
 
 def judged(heard: Transcript, threshold: float | None = None) -> Transcript:
@@ -164,7 +155,9 @@ class GrammarStream:
         with self._busy:
             self._stream = self._check = None  # the old decoders go before the new ones are built
             trim_heap()
-            stream = PocketsphinxStream(lambda: inputs, threshold=GRAMMAR_THRESHOLD, search=DEFAULT_SEARCH)
+            stream = PocketsphinxStream(
+                lambda: inputs, threshold=GRAMMAR_THRESHOLD, search=DEFAULT_SEARCH, model=GRAMMAR_MODEL
+            )
             stream.prepare()
             stream.start()  # swaps the compiled pair in
             stream.finish()
@@ -206,7 +199,9 @@ class GrammarStream:
             self._answer_words = words | self._answer_words
             ps = load_pocketsphinx("asr.engine = grammar", 'asr.engine = "whisper"')
             self._answers = None
-            self._answers = AnswerDecoder(ps, Path(ps.get_model_path()) / "en-us", self._answer_words)
+            self._answers = AnswerDecoder(
+                ps, Path(ps.get_model_path()) / "en-us", self._answer_words, GRAMMAR_MODEL
+            )
         return self._answers.hear(samples, groups)
 
     def start(self) -> None:

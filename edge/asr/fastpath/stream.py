@@ -35,7 +35,7 @@ from edge.asr.fastpath.grammar import (
     input_words,
     pronunciations,
 )
-from edge.asr.fastpath.reject import THRESHOLD, Evidence, accept_score
+from edge.asr.fastpath.reject import FAST_PATH, Evidence, RejectModel
 from edge.asr.pocketsphinx import load_pocketsphinx
 from edge.events import SAMPLE_RATE, Transcript
 
@@ -103,10 +103,12 @@ class PocketsphinxStream:
         inputs: Callable[[], GrammarInputs] = lambda: home_inputs((), ()),
         threshold: float | None = None,
         search: Mapping[str, object] | None = None,
+        model: RejectModel = FAST_PATH,
     ) -> None:
         self._ps: Any = load_pocketsphinx("asr.fast_path", "asr.fast_path=false")
         self._inputs = inputs
         self._threshold = threshold
+        self._model = model  # the rejection model (grammar-only has its own: edge/asr/grammar_reject.json)
         self._search = dict(GRAMMAR_SEARCH if search is None else search)
         self._lock = threading.Lock()
         self._loaded: _Loaded | None = None
@@ -194,11 +196,11 @@ class PocketsphinxStream:
         active = self._active
         if active is None or not self._last.complete:
             return False
-        return accept_score(Evidence.read(active.decoder, active.phones)) >= self.threshold
+        return self._model.score(Evidence.read(active.decoder, active.phones)) >= self.threshold
 
     @property
     def threshold(self) -> float:
-        return self._threshold if self._threshold is not None else THRESHOLD
+        return self._threshold if self._threshold is not None else self._model.threshold
 
     def _end(self, active: _Loaded) -> None:
         active.decoder.end_utt()
@@ -216,7 +218,7 @@ class PocketsphinxStream:
             return Transcript("", 0.0, self.name, audio_ms, rejected=True, reason="out_of_grammar")
         if not active.grammar.accepts(evidence.text):
             return Transcript(evidence.text, 0.0, self.name, audio_ms, rejected=True, reason="incomplete")
-        score = accept_score(evidence)
+        score = self._model.score(evidence)
         if score < self.threshold:
             return Transcript(
                 evidence.text, round(score, 4), self.name, audio_ms, rejected=True, reason="low_score"
