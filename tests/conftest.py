@@ -59,6 +59,7 @@ def synth(speech_dir: Path) -> Callable[..., Path]:
         subprocess.run(
             [
                 "sox",
+                "-R",  # repeatable dither: the same fixture audio every run (a flaky light/lights decode)
                 str(raw),
                 "-r",
                 "16000",

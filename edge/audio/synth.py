@@ -48,7 +48,8 @@ def synthesize(
             )
             subprocess.run(
                 [
-                    *("sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out)),
+                    # -R: sox's dither repeatable, so the same text gives the same samples every run
+                    *("sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out)),
                     *("pad", f"{lead_silence_s}", f"{tail_silence_s}"),
                 ],
                 check=True,
