@@ -126,7 +126,7 @@ def dialogue(
         ("hey jarvis, yes please", 0.3, 3.0),
         (lock, 0.3, 2.0),
         ("hey jarvis, never mind", 0.3, 3.0),
-        (lock, 0.3, 7.0),
+        (lock, 0.3, 10.0),  # 6 s past the window, whatever the load on the machine
         ("hey jarvis, yes please", 0.3, 3.0),
     )
     parts = [
