@@ -157,14 +157,9 @@ class VoicePipeline:
         sink: TurnAudioSink | None = None,
         confident: Callable[[str], bool] | None = None,
     ) -> None:
-        self.source = source
-        self.sink = sink
+        self.source, self.sink, self.engines, self.handler = source, sink, engines, handler
+        self.emit, self.config, self.vocabulary = emit, config, vocabulary
         self._sink_turn = ""  # the turn whose audio goes to the sink
-        self.engines = engines
-        self.handler = handler
-        self.emit = emit
-        self.config = config
-        self.vocabulary = vocabulary
         self.speculator = Speculator(engines.recognizer, vocabulary)  # used when config.speculative_ms > 0
         self.listener = Listener(
             engines.wake, engines.vad, config.endpoint, config.preroll_ms, config.frame_ms,
@@ -313,14 +308,11 @@ class VoicePipeline:
                             utterance.fast, check=self._checks.random() < self.config.fast_path_check,
                             heard=spoken, answers=answers,
                         )  # fmt: skip
-                except TimeoutError:
-                    err = StageTimeout(
+                except (TimeoutError, EdgeError) as raised:
+                    err = raised if isinstance(raised, EdgeError) else StageTimeout(
                         f"ASR took longer than {self.config.asr_timeout_s:.0f} s",
                         hint="raise asr.timeout_s or use a smaller ASR model for this profile",
-                    )
-                    await self._error(err.code, str(err), utterance.t_ms, utterance.turn_id)
-                    continue
-                except EdgeError as err:
+                    )  # fmt: skip
                     await self._error(err.code, str(err), utterance.t_ms, utterance.turn_id)
                     continue
                 done = time.perf_counter()
