@@ -87,6 +87,8 @@ class VADSettings:
     no_speech_timeout_ms: int = 3000  # after a wake, give up if nobody speaks
     preroll_ms: int = 600  # audio before the end of the wake word replayed into ASR
     semantic_silence_ms: int = 250  # fast path: silence ending a complete, confident request; 0 disables
+    # fastbench (issue 17): a pause this long starts Whisper on the speech so far, off the loop; 0 disables
+    speculative_ms: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +104,7 @@ class ASRSettings:
     use_domain_vocabulary: bool = True
     fast_path: bool = False  # this home's grammar decoded while one speaks; Whisper hears what it rejects
     fast_path_check: float = 0.0  # share of fast-path turns Whisper also hears (a disagreement signal)
+    fast_path_threshold: float = 0.0  # fastbench: the rejection operating point; 0: the calibrated one
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,6 +365,8 @@ def _validate(s: Settings) -> None:
         ),
         (s.profile.threads >= 1, "profile.threads must be >= 1"),
         (s.vad.semantic_silence_ms >= 0, "vad.semantic_silence_ms must be >= 0 (0 turns it off)"),
+        (s.vad.speculative_ms >= 0, "vad.speculative_ms must be >= 0 (0 turns it off)"),  # fastbench
+        (0.0 <= s.asr.fast_path_threshold < 1.0, "asr.fast_path_threshold must be in [0, 1) (0: calibrated)"),
         (s.audio.queue_frames >= 1, "audio.queue_frames must be >= 1"),
         (
             min(s.asr.timeout_s, s.nlu.timeout_s, s.mqtt.command_timeout_s) > 0,

@@ -10,10 +10,16 @@ With a streaming recognizer (the fast path) the speech is decoded as it arrives:
 hypothesis is a whole grammar sentence that ``confident`` accepts (the NLU's operating point), the
 endpointer ends the utterance after ``semantic_silence_ms`` instead of the full trailing silence, and the
 utterance carries the fast path's transcript (``Utterance.fast``; rejected when out of grammar).
+
+With a speculator (``vad.speculative_ms``) a pause that long in the speech hands the audio so far to
+Whisper off the listener's thread; when its transcript is a whole request the NLU is sure of and the
+silence goes on, the endpointer ends the utterance at ``semantic_silence_ms`` as for the fast path
+(:mod:`edge.asr.fastpath.speculate`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 from collections import deque
@@ -23,6 +29,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import numpy.typing as npt
 
+from edge.asr.fastpath.speculate import Speculator, whole
 from edge.asr.fastpath.stream import StreamingRecognizer
 from edge.audio.endpoint import Decision, EndpointConfig, Endpointer, EndpointState
 from edge.audio.preroll import PreRoll
@@ -105,11 +112,17 @@ class Listener:
         fast: StreamingRecognizer | None = None,
         confident: Callable[[str], bool] | None = None,
         evidence: WakeEvidenceLog | None = None,
+        speculator: Speculator | None = None,
+        speculative_ms: float = 0.0,
     ) -> None:
         self.wake = wake
         self.evidence = evidence  # issue 18: where the wake word's heard windows go (None: not kept)
         self.fast = fast
         self.confident = confident
+        self.speculator = speculator if speculative_ms > 0 else None
+        self.speculative_ms = speculative_ms
+        self._paused_at: float | None = None  # the speech end a speculation was started for
+        self._spoken: tuple[tuple[str, float], bool] | None = None  # a speculation's key and verdict
         self._judged: tuple[str, bool] = ("", False)
         self._refused = ""  # the last complete partial the NLU was not sure of (asked once)
         self.vad = vad
@@ -209,11 +222,43 @@ class Listener:
                 events.append(NoSpeech(self.turn_id, frame.end_ms, "timeout"))
                 self.turn_id = ""
                 break
+        else:
+            self._speculate()
         return events
+
+    def _speculate(self) -> None:
+        """At a pause of ``speculative_ms`` (once per pause), the speech so far goes to the speculator."""
+        ep = self.endpointer
+        if (
+            self.speculator is None
+            or ep.state is not EndpointState.SPEECH
+            or ep.silence_ms < self.speculative_ms
+        ):
+            return
+        if ep.speech_end_ms is None or self._paused_at == ep.speech_end_ms or ep.complete:
+            return
+        self._paused_at = ep.speech_end_ms
+        self.speculator.start(
+            self.turn_id, ep.speech_end_ms, np.concatenate([c.samples for c in self._capture])
+        )
+
+    def _spoken_whole(self) -> bool:
+        """The speculation of exactly the speech so far is ready and a whole request the NLU is sure of."""
+        ep = self.endpointer
+        if self.speculator is None or ep.speech_end_ms is None or ep.silence_ms <= 0:
+            return False
+        key = (self.turn_id, ep.speech_end_ms)
+        if self._spoken is None or self._spoken[0] != key:
+            heard = self.speculator.ready(*key)
+            if heard is None:
+                return False
+            self._spoken = (key, not heard.rejected and whole(heard.text, self.confident))
+        return self._spoken[1]
 
     def _decode(self, chunk: AudioChunk) -> None:
         """Feed the fast path; the endpointer learns whether the words so far are a complete request."""
         if self.fast is None:
+            self.endpointer.set_complete(self._spoken_whole())
             return
         partial = self.fast.feed(chunk.samples)
         if not partial.complete:
@@ -222,7 +267,10 @@ class Listener:
             sure = self.confident is None or self.confident(partial.text)
             self._judged = (partial.text, sure)
             self._refused = "" if sure else partial.text
-        self.endpointer.set_complete(self._judged[1])
+        # the rejection model is asked only at a pause (while speaking, the endpointer ignores it)
+        paused = self.endpointer.silence_ms > 0
+        fast = self._judged[1] and paused and self.fast.accepted()
+        self.endpointer.set_complete(fast or self._spoken_whole())
 
     def _utterance_start(self, speech_start_ms: float) -> float:
         """Where ASR audio starts: back from the speech start to the last real pause, at most the pre-roll.
@@ -264,15 +312,23 @@ class Listener:
             ep.speech_end_ms,
             reason,
             np.ascontiguousarray(audio[: max(0, keep)]),
-            self.fast.finish() if self.fast is not None else None,
+            self._fast_verdict(),
         )
         self._judged, self._refused = ("", False), ""
+        self._paused_at, self._spoken = None, None
         self._capture = []
         if self.wake is None:  # continuous listening: the next utterance is the next turn
             self._arm(self._now_ms)
         else:
             self.turn_id = ""
         return utterance
+
+    def _fast_verdict(self) -> Transcript | None:
+        """The fast path's transcript, rejected (Whisper hears the turn) unless the NLU would act on it."""
+        fast = self.fast.finish() if self.fast is not None else None
+        if fast is None or fast.rejected or self.confident is None or self.confident(fast.text):
+            return fast
+        return dataclasses.replace(fast, rejected=True, reason="not_confident")
 
     def finish(self) -> list[ListenerEvent]:
         """End of stream: complete an utterance in progress, or give up a turn still waiting for speech."""

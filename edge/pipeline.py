@@ -24,6 +24,7 @@ from edge.asr.base import Recognizer
 from edge.asr.factory import load_recognizer, load_streaming
 from edge.asr.fastpath.decide import fast_fields
 from edge.asr.fastpath.grammar import GrammarInputs
+from edge.asr.fastpath.speculate import Speculator
 from edge.asr.fastpath.stream import StreamingRecognizer, keep_compiled
 from edge.asr.grammar_only import GrammarOnlyRecognizer, transcribe_turn  # else the fast path's
 from edge.audio.endpoint import EndpointConfig
@@ -103,6 +104,7 @@ class PipelineConfig:
     audio_queue_frames: int = 50
     utterance_queue: int = 4
     fast_path_check: float = 0.0  # share of fast-path turns Whisper also hears
+    speculative_ms: int = 0  # fastbench: a pause this long starts Whisper on the speech so far (0: never)
 
     @classmethod
     def from_settings(cls, settings: Settings, no_wake: bool = False) -> PipelineConfig:
@@ -113,6 +115,7 @@ class PipelineConfig:
             asr_timeout_s=settings.asr.timeout_s,
             audio_queue_frames=settings.audio.queue_frames,
             fast_path_check=settings.asr.fast_path_check,
+            speculative_ms=settings.vad.speculative_ms,
         )
 
 
@@ -154,17 +157,14 @@ class VoicePipeline:
         sink: TurnAudioSink | None = None,
         confident: Callable[[str], bool] | None = None,
     ) -> None:
-        self.source = source
-        self.sink = sink
+        self.source, self.sink, self.engines, self.handler = source, sink, engines, handler
+        self.emit, self.config, self.vocabulary = emit, config, vocabulary
         self._sink_turn = ""  # the turn whose audio goes to the sink
-        self.engines = engines
-        self.handler = handler
-        self.emit = emit
-        self.config = config
-        self.vocabulary = vocabulary
+        self.speculator = Speculator(engines.recognizer, vocabulary)  # used when config.speculative_ms > 0
         self.listener = Listener(
             engines.wake, engines.vad, config.endpoint, config.preroll_ms, config.frame_ms,
             fast=engines.fast, confident=confident, evidence=engines.wake_evidence,
+            speculator=self.speculator, speculative_ms=config.speculative_ms,
         )  # fmt: skip
         self._checks = random.Random(0)
         overflow = Overflow.DROP_OLDEST if source.live else Overflow.BLOCK
@@ -302,19 +302,17 @@ class VoicePipeline:
                 answers = tuple(getattr(self.handler, "expected_answers", tuple)())
                 try:
                     async with asyncio.timeout(self.config.asr_timeout_s):
+                        spoken = await self.speculator.take(utterance.turn_id, utterance.speech_end_ms)
                         transcript = await asyncio.to_thread(
                             transcribe_turn, self.engines.recognizer, utterance.samples, vocabulary,
                             utterance.fast, check=self._checks.random() < self.config.fast_path_check,
-                            answers=answers,
+                            heard=spoken, answers=answers,
                         )  # fmt: skip
-                except TimeoutError:
-                    err = StageTimeout(
+                except (TimeoutError, EdgeError) as raised:
+                    err = raised if isinstance(raised, EdgeError) else StageTimeout(
                         f"ASR took longer than {self.config.asr_timeout_s:.0f} s",
                         hint="raise asr.timeout_s or use a smaller ASR model for this profile",
-                    )
-                    await self._error(err.code, str(err), utterance.t_ms, utterance.turn_id)
-                    continue
-                except EdgeError as err:
+                    )  # fmt: skip
                     await self._error(err.code, str(err), utterance.t_ms, utterance.turn_id)
                     continue
                 done = time.perf_counter()
@@ -323,7 +321,8 @@ class VoicePipeline:
                     "text": transcript.text,
                     "confidence": round(transcript.confidence, 4),
                     "engine": transcript.engine,
-                    **(fast_fields(transcript) if self.engines.fast else {}),
+                    **(fast_fields(transcript, utterance.fast) if self.engines.fast else {}),
+                    **({"speculative": spoken is not None} if self.config.speculative_ms else {}),
                     "audio_ms": round(transcript.audio_ms, 1),
                     "rejected": transcript.rejected,
                     "reason": transcript.reason,

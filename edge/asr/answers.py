@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from edge.asr.fastpath.grammar import pronunciations
-from edge.asr.fastpath.reject import Evidence, accept_score
+from edge.asr.fastpath.reject import FAST_PATH, Evidence, RejectModel
 from edge.events import SAMPLE_RATE, Transcript
 
 __all__ = ["ANSWER_ENGINE", "ANSWER_THRESHOLD", "AnswerDecoder", "answer_jsgf"]
@@ -56,7 +56,8 @@ def answer_jsgf(phrases: Sequence[str], known: set[str]) -> tuple[str, tuple[str
 class AnswerDecoder:
     """A pocketsphinx decoder over the words answers may use and a phone loop, one answer at a time."""
 
-    def __init__(self, ps: Any, model: Path, words: set[str]) -> None:
+    def __init__(self, ps: Any, model: Path, words: set[str], reject: RejectModel = FAST_PATH) -> None:
+        self.reject = reject  # the rejection model whose score an answer needs (its own threshold here)
         entries = pronunciations(model / "cmudict-en-us.dict", {w.lower() for w in words})
         self.known = set(entries)
         with tempfile.TemporaryDirectory(prefix="edge-answers-") as tmp:
@@ -105,7 +106,7 @@ class AnswerDecoder:
             evidence = Evidence.read(self._decoder, self._phones)
             if not evidence.text or evidence.text not in kept:
                 return None
-            score = accept_score(evidence)
+            score = self.reject.score(evidence)
             if score < ANSWER_THRESHOLD:
                 log.info("grammar-only: %r is not an answer the model believes (%.2f)", evidence.text, score)
                 return None

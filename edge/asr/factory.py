@@ -50,6 +50,6 @@ def load_streaming(settings: Settings, recognizer: Recognizer | None = None) -> 
     if isinstance(recognizer, GrammarOnlyRecognizer):
         recognizer.stream.prepare()
         return recognizer.stream
-    stream = PocketsphinxStream()
+    stream = PocketsphinxStream(threshold=settings.asr.fast_path_threshold or None)
     stream.prepare()
     return stream

@@ -19,11 +19,9 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import dataclasses
-import json
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -33,8 +31,8 @@ from edge.asr.answers import AnswerDecoder
 from edge.asr.base import Recognizer, audio_ms, check_samples
 from edge.asr.fastpath.decide import transcribe_turn as fast_or_recognizer
 from edge.asr.fastpath.grammar import CommandGrammar, GrammarInputs, home_inputs, input_words, pronunciations
-from edge.asr.fastpath.reject import THRESHOLD
-from edge.asr.fastpath.stream import FAST_ENGINE, Partial, PocketsphinxStream
+from edge.asr.fastpath.reject import RejectModel
+from edge.asr.fastpath.stream import DEFAULT_SEARCH, FAST_ENGINE, Partial, PocketsphinxStream
 from edge.asr.grammar_check import OppositeCheck
 from edge.asr.pocketsphinx import load_pocketsphinx
 from edge.budget import read_memory
@@ -42,6 +40,7 @@ from edge.events import OUTSIDE_GRAMMAR, SAMPLE_RATE, Transcript
 
 __all__ = [
     "GRAMMAR_ENGINE",
+    "GRAMMAR_MODEL",
     "GRAMMAR_THRESHOLD",
     "LOW_SCORE",
     "SAFETY_TEMPLATES",
@@ -70,17 +69,9 @@ SAFETY_TEMPLATES = (
 )
 
 
-def _threshold() -> float:
-    """The grammar-only operating point ``python -m edge.lab.grammar_calibrate --write`` chose (the fast
-    path's when there is none)."""
-    try:
-        raw = json.loads(resources.files("edge.asr").joinpath("grammar_reject.json").read_text("utf-8"))
-        return float(raw["threshold"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return THRESHOLD
-
-
-GRAMMAR_THRESHOLD = _threshold()
+# its own rejection model and operating point (edge/asr/grammar_reject.json; edge.lab.grammar_calibrate)
+GRAMMAR_MODEL = RejectModel.load("edge.asr", "grammar_reject.json")
+GRAMMAR_THRESHOLD = GRAMMAR_MODEL.threshold
 
 
 def judged(heard: Transcript, threshold: float | None = None) -> Transcript:
@@ -164,7 +155,9 @@ class GrammarStream:
         with self._busy:
             self._stream = self._check = None  # the old decoders go before the new ones are built
             trim_heap()
-            stream = PocketsphinxStream(lambda: inputs)
+            stream = PocketsphinxStream(
+                lambda: inputs, threshold=GRAMMAR_THRESHOLD, search=DEFAULT_SEARCH, model=GRAMMAR_MODEL
+            )
             stream.prepare()
             stream.start()  # swaps the compiled pair in
             stream.finish()
@@ -206,7 +199,9 @@ class GrammarStream:
             self._answer_words = words | self._answer_words
             ps = load_pocketsphinx("asr.engine = grammar", 'asr.engine = "whisper"')
             self._answers = None
-            self._answers = AnswerDecoder(ps, Path(ps.get_model_path()) / "en-us", self._answer_words)
+            self._answers = AnswerDecoder(
+                ps, Path(ps.get_model_path()) / "en-us", self._answer_words, GRAMMAR_MODEL
+            )
         return self._answers.hear(samples, groups)
 
     def start(self) -> None:
@@ -225,6 +220,10 @@ class GrammarStream:
         if not self._listening or self._stream is None:
             return Partial("", False)
         return self._stream.feed(samples)
+
+    def accepted(self) -> bool:
+        """Whether the rejection model accepts the decode so far (the listener asks at pauses)."""
+        return self._listening and self._stream is not None and self._stream.accepted()
 
     def finish(self) -> Transcript:
         if not self._listening or self._stream is None:
@@ -274,14 +273,16 @@ def transcribe_turn(
     fast: Transcript | None,
     *,
     check: bool = False,
+    heard: Transcript | None = None,
     answers: Sequence[Sequence[str]] = (),
 ) -> Transcript:
     """The pipeline's ASR step (blocking). Grammar-only: while a question waits, ``answers`` (the phrases
     that answer it) are heard first, as their own search (:mod:`edge.asr.answers`); else the listener's
     decode of the utterance (decoded whole here when the listener could not), rejected as outside the
-    grammar, never a second opinion. Otherwise :func:`edge.asr.fastpath.decide.transcribe_turn`."""
+    grammar, never a second opinion. Otherwise :func:`edge.asr.fastpath.decide.transcribe_turn` (``heard``:
+    a speculative decode of the same speech)."""
     if not isinstance(recognizer, GrammarOnlyRecognizer):
-        return fast_or_recognizer(recognizer, samples, vocabulary, fast, check=check)
+        return fast_or_recognizer(recognizer, samples, vocabulary, fast, check=check, heard=heard)
     command = fast is not None and not fast.rejected  # a whole command of the grammar was heard
     if answers and not command and (answer := recognizer.stream.answer(samples, answers)) is not None:
         return dataclasses.replace(answer, audio_ms=audio_ms(samples))

@@ -57,7 +57,10 @@ class EndpointConfig:
             max_utterance_ms=vad.max_utterance_ms,
             min_speech_ms=vad.min_speech_ms,
             no_speech_timeout_ms=vad.no_speech_timeout_ms if no_speech_timeout else 0.0,
-            semantic_silence_ms=min(vad.semantic_silence_ms, vad.trailing_silence_ms) if semantic else 0.0,
+            # semantic ends: the fast path, or a speculative Whisper decode at a pause (vad.speculative_ms)
+            semantic_silence_ms=min(vad.semantic_silence_ms, vad.trailing_silence_ms)
+            if semantic or vad.speculative_ms > 0
+            else 0.0,
         )
 
 
@@ -86,6 +89,11 @@ class Endpointer:
         self._candidate_ms: float | None = None  # start of the current run of speech windows
         self._silence_ms = 0.0
         self.complete = False
+
+    @property
+    def silence_ms(self) -> float:
+        """The silence since the last speech window (0 while speaking)."""
+        return self._silence_ms
 
     def set_complete(self, complete: bool) -> None:
         """Whether what was said so far is a complete request (read at the next silent window)."""

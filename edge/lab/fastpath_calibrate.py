@@ -3,7 +3,10 @@
 In-grammar sentences are random walks through each bundled home's compiled grammar; out-of-grammar ones
 are HWU64 requests outside the home scenarios (and any that the grammar happens to accept are dropped).
 Each is spoken by one of several espeak-ng voices at one of several rates, a third of them mixed with
-background noise from ``../shared/data/wakeword/background_noise`` at 10-20 dB SNR when present. Sentences
+background noise at 10-20 dB SNR. The voices and the noise are *not* those of ``edge bench latency``
+(which uses en-us, en-gb, en-us+f3, en-gb-scotland, en-us+m3 and ``wakeword/background_noise``): here the
+espeak-ng accents below, and the barista set's kitchen recording, brown noise and a babble of espeak-ng
+voices, so the bench's figures stay a held-out test of this calibration. Sentences
 are split by a hash of their text: two thirds fit a logistic model over :class:`Evidence`, one third is
 blind. The threshold keeps the training false accepts at or below ``--max-false-accept``.
 
@@ -39,9 +42,13 @@ from edge.context.homes import load_home
 __all__ = ["main", "walk"]
 
 OUT = Path(__file__).resolve().parent.parent / "asr" / "fastpath" / "reject.json"
-VOICES = ("en-us", "en-gb", "en-us+f3", "en-gb+m3", "en-us+m7")
-RATES = (130, 155, 180)
-FEATURES = ("score_gap", "log_prob", "coverage", "phone_distance", "words_per_s")
+VOICES = ("en-gb-x-rp", "en-029", "en-us-nyc", "en-gb-x-gbclan", "en-gb-x-gbcwmd", "en-us-nyc+f2",
+          "en-gb-x-rp+f4")  # fmt: skip
+RATES = (125, 150, 175, 195)
+LEAD_S, TAIL_S = 0.4, 0.7  # as the listener hands it over: pre-roll before, the trailing silence after
+BABBLE = ("the weather will be mild tomorrow", "she said the meeting moved to three",
+          "put the kettle on would you", "the game starts at eight tonight")  # fmt: skip
+FEATURES = ("score_gap", "coverage", "phone_distance", "words_per_s")
 
 
 def walk(grammar: CommandGrammar, node: Node, rng: random.Random, depth: int = 0) -> list[str]:
@@ -71,9 +78,23 @@ def _oog_sentences(shared: Path) -> list[str]:
     return [r["answer_from_anno"] for r in rows if r["scenario"] not in {"iot", "audio"}]
 
 
-def _noise(shared: Path) -> list[np.ndarray]:
-    folder = shared / "wakeword" / "background_noise"
-    return [read_audio(p) for p in sorted(folder.glob("*.wav"))] if folder.is_dir() else []
+def _noise(shared: Path, tmp: Path, rng: random.Random) -> list[np.ndarray]:
+    """Kitchen noise (the barista set's recording, when present), brown noise, and a babble of voices."""
+    beds: list[np.ndarray] = []
+    kitchen = shared / "barista" / "kitchen_noise.wav"
+    if kitchen.is_file():
+        beds.append(read_audio(kitchen))
+    white = np.random.default_rng(rng.randrange(1 << 30)).normal(0.0, 1.0, 16_000 * 20)
+    brown = np.cumsum(white)
+    brown -= np.convolve(brown, np.ones(1600) / 1600, mode="same")  # no drift below ~10 Hz
+    beds.append(np.asarray(brown / np.abs(brown).max() * 8000, dtype=np.int16))
+    voices = [read_audio(synthesize(t, tmp / f"babble{i}.wav", voice=VOICES[i % len(VOICES)], speed=160,
+                                    lead_silence_s=0.1, tail_silence_s=0.1)).astype(np.float64)
+              for i, t in enumerate(BABBLE)]  # fmt: skip
+    length = max(len(v) for v in voices)
+    babble = sum(np.pad(v, (0, length - len(v)), mode="wrap") for v in voices)
+    beds.append(np.asarray(np.clip(babble, -32768, 32767), dtype=np.int16))
+    return beds
 
 
 def _mix(speech: np.ndarray, noise: np.ndarray, snr_db: float, rng: random.Random) -> np.ndarray:
@@ -119,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=160)
     ap.add_argument("--seed", type=int, default=17)
-    ap.add_argument("--max-false-accept", type=float, default=0.02)
+    ap.add_argument("--max-false-accept", type=float, default=0.01)
     default_shared = os.environ.get("EDGE_SHARED_DATA") or str(project_root().parent / "shared" / "data")
     ap.add_argument("--shared", type=Path, default=Path(default_shared))
     ap.add_argument("--write", action="store_true")
@@ -137,10 +158,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _decode(args: argparse.Namespace, rng: random.Random) -> list[dict[str, Any]]:
-    noise = _noise(args.shared)
     streams: dict[str, PocketsphinxStream] = {}
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="edge-calib-") as tmp:
+        noise = _noise(args.shared, Path(tmp), rng)
         for i, clip in enumerate(_clips(args.n, args.shared, rng)):
             inputs = clip["inputs"]
             stream = streams.get(clip["home"])
@@ -155,7 +176,12 @@ def _decode(args: argparse.Namespace, rng: random.Random) -> list[dict[str, Any]
                 continue
             voice, rate = rng.choice(VOICES), rng.choice(RATES)
             wav = synthesize(
-                text, Path(tmp) / f"{i}.wav", voice=voice, speed=rate, lead_silence_s=0.3, tail_silence_s=0.3
+                text,
+                Path(tmp) / f"{i}.wav",
+                voice=voice,
+                speed=rate,
+                lead_silence_s=LEAD_S,
+                tail_silence_s=TAIL_S,
             )
             samples = read_audio(wav)
             noisy = bool(noise) and rng.random() < 1 / 3
@@ -186,7 +212,9 @@ def _report(args: argparse.Namespace, rows: list[dict[str, Any]], seconds: float
         z = float(((np.array([r[f] for f in FEATURES]) - mean) / std) @ w[:-1] + w[-1])
         return float(1 / (1 + np.exp(-z)))
 
-    neg = sorted((score(r) for r in train if not r["in"]), reverse=True)
+    # what must not be accepted: speech outside the grammar, and in-grammar speech decoded as another
+    # sentence (an "on" heard as "off" is a wrong action, as bad as a false accept)
+    neg = sorted((score(r) for r in train if not (r["in"] and r["exact"])), reverse=True)
     k = int(args.max_false_accept * len(neg))
     threshold = float(min(0.99, max(0.05, (neg[k] + 1e-4) if k < len(neg) else 0.5)))
     report: dict[str, Any] = {
@@ -208,6 +236,7 @@ def _report(args: argparse.Namespace, rows: list[dict[str, Any]], seconds: float
             "out_of_grammar": len(outs),
             "false_accept_rate": round(len(acc_out) / max(1, len(outs)), 3),
             "false_accepts": [(r["text"], r["hyp"]) for r in acc_out][:5],
+            "wrong_accepts": round(sum(not r["exact"] for r in acc_in) / max(1, len(ins)), 3),
             "inexact_accepts": [(r["text"], r["hyp"]) for r in acc_in if not r["exact"]][:5],
         }
     print(json.dumps(report, indent=1))

@@ -2,8 +2,9 @@
 
 The fast path's threshold (``edge/asr/fastpath/reject.json``) was chosen for a recognizer with Whisper
 behind it, where a rejected decode costs only time. Grammar-only (``asr.engine = "grammar"``, zero2w) has
-nothing behind it: a reject is a command not served. This keeps the fast path's rejection model (its
-weights) and chooses the lowest threshold that holds, on clips that are NOT ``edge bench grammar``'s:
+nothing behind it: a reject is a command not served. This keeps its rejection model (the weights in that
+file: the fast path's calibration on pocketsphinx's default search, which grammar-only uses) and chooses
+the lowest threshold that holds, on clips that are NOT ``edge bench grammar``'s:
 
 - homes other than the demo home: ``family.toml`` and simulated homes (``edge.lab.sim.household_home``);
 - ``in``: random walks through each home's grammar; ``opposite``: walks with an opposite in the grammar
@@ -39,13 +40,13 @@ from typing import Any
 from edge import resources
 from edge.asr.fastpath.grammar import GrammarInputs, home_inputs
 from edge.asr.grammar_check import opposites
-from edge.asr.grammar_only import GrammarStream, trim_heap
+from edge.asr.grammar_only import GRAMMAR_MODEL, GrammarStream, trim_heap
 from edge.audio.io import read_audio
 from edge.audio.synth import synthesize
 from edge.config import project_root
 from edge.context.homes import load_home
 from edge.context.model import Device
-from edge.lab.fastpath_calibrate import _mix, _noise, _oog_sentences, walk
+from edge.lab.fastpath_calibrate import _mix, _oog_sentences, walk
 from edge.lab.sim.household_home import make_home
 
 __all__ = ["OUT", "choose", "main", "same_words"]
@@ -80,7 +81,8 @@ def _homes(n_sim: int, rng: random.Random) -> list[tuple[str, GrammarInputs]]:
 
 
 def _decode(args: argparse.Namespace, rng: random.Random) -> list[dict[str, Any]]:
-    noise = _noise(args.shared)
+    folder = args.shared / "wakeword" / "background_noise"  # the household noise the wake bench uses
+    noise = [read_audio(p) for p in sorted(folder.glob("*.wav"))] if folder.is_dir() else []
     oog = _oog_sentences(args.shared)
     homes = _homes(args.sim_homes, rng)
     per_home = max(3, args.n // len(homes))
@@ -196,7 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(json.dumps(report, indent=1))
     if args.write:
-        OUT.write_text(json.dumps({"threshold": threshold, "report": report}, indent=1) + "\n", "utf-8")
+        model = {"weights": GRAMMAR_MODEL.weights, "scale": GRAMMAR_MODEL.scale}  # scored with these
+        text = json.dumps({**model, "threshold": threshold, "report": report}, indent=1)
+        OUT.write_text(text + "\n", "utf-8")
         print(f"wrote {OUT}")
     return 0
 

@@ -4,7 +4,9 @@
 custom domain's templates, expansion rules and lists; the fast path recompiles only when these change
 (:class:`~edge.asr.fastpath.grammar.GrammarInputs` digest). :func:`confident` is the semantic endpoint's
 second condition: the parse of the partial is above the operating point (``nlu.act_below``), so the turn
-would act on it, not ask.
+would act on it, not ask, and a device or area it names resolves to a target ("switch off the bedroom fan
+in office", "turn on the kitchen" are not requests the home can act on: the decode took noise for words,
+or the speaker is not done).
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ def grammar_source(snapshot: Callable[[], ContextSnapshot], parser: object) -> C
 def confident(parser: Analyser, snapshot: Callable[[], ContextSnapshot]) -> Callable[[str], bool]:
     def check(text: str) -> bool:
         try:
-            return parser.analyse(text, snapshot()).intent is not None
+            intent = parser.analyse(text, snapshot()).intent
+            return intent is not None and bool(intent.targets or not {"name", "area"} & intent.slots.keys())
         except Exception as err:  # the endpoint then waits the full silence; the turn parses again later
             log.warning("fast path: could not parse the partial %r: %s", text, err)
             return False

@@ -32,19 +32,27 @@ def transcribe_turn(
     fast: Transcript | None,
     *,
     check: bool = False,
+    heard: Transcript | None = None,
 ) -> Transcript:
-    """Blocking: the fast path's transcript when it accepted (and not ``check``), else the recognizer's."""
+    """Blocking: the fast path's transcript when it accepted (and not ``check``), else the recognizer's
+    (``heard``: its speculative decode of the same speech, at a pause; decoded now when None)."""
     if fast is not None and not fast.rejected and not check:
         return fast
-    heard = recognizer.transcribe(samples, vocabulary)
+    heard = heard or recognizer.transcribe(samples, vocabulary)
     if fast is None or not fast.text:
         return heard
     return both_heard(fast, heard) if not fast.rejected else both_heard(heard, fast)
 
 
-def fast_fields(transcript: Transcript) -> dict[str, bool]:
-    """The transcript event's ``fast_path``: whether the fast path served the turn."""
-    return {"fast_path": transcript.engine.split(JOIN)[0] == FAST_ENGINE}
+def fast_fields(transcript: Transcript, fast: Transcript | None = None) -> dict[str, object]:
+    """The transcript event's ``fast_path`` (whether the fast path served the turn) and, when the fast path
+    heard the utterance, its own decision: ``fast_text``, ``fast_score`` and ``fast_reason`` ("" accepted,
+    else why it was rejected: out_of_grammar, incomplete, low_score)."""
+    fields: dict[str, object] = {"fast_path": transcript.engine.split(JOIN)[0] == FAST_ENGINE}
+    if fast is not None:
+        fields |= {"fast_text": fast.text, "fast_score": round(fast.confidence, 4)}
+        fields["fast_reason"] = fast.reason
+    return fields
 
 
 def both_heard(serving: Transcript, other: Transcript) -> Transcript:

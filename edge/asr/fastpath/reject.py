@@ -14,24 +14,43 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-__all__ = ["THRESHOLD", "WEIGHTS", "Evidence", "accept_score", "phone_distance"]
+__all__ = ["FAST_PATH", "THRESHOLD", "WEIGHTS", "Evidence", "RejectModel", "accept_score", "phone_distance"]
 
 _FILLERS = frozenset({"<s>", "</s>", "<sil>", "sil", "[noise]", "++noise++", "++breath++", "<null>"})
 FRAMES_PER_S = 100.0
 
 
-def _calibration() -> tuple[dict[str, float], dict[str, tuple[float, float]], float]:
-    """The weights, feature scales and threshold ``edge.lab.fastpath_calibrate --write`` stored."""
-    path = resources.files("edge.asr.fastpath").joinpath("reject.json")
-    try:
-        raw = json.loads(path.read_text("utf-8"))
-        scale = {k: (float(v[0]), float(v[1])) for k, v in raw["scale"].items()}
-        return {k: float(v) for k, v in raw["weights"].items()}, scale, float(raw["threshold"])
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
-        return {"bias": 0.0}, {}, 1.0  # no calibration: reject everything (Whisper hears it all)
+@dataclass(frozen=True, slots=True)
+class RejectModel:
+    """A calibration: the logistic model's weights, each measure's (mean, std) and the operating point."""
+
+    weights: dict[str, float]
+    scale: dict[str, tuple[float, float]]
+    threshold: float
+
+    @classmethod
+    def load(cls, package: str, name: str) -> RejectModel:
+        """The calibration stored as ``name`` in ``package`` (a calibration ``--write`` stored); none or an
+        unreadable one rejects everything (Whisper, or "not understood", hears it all)."""
+        try:
+            raw = json.loads(resources.files(package).joinpath(name).read_text("utf-8"))
+            scale = {k: (float(v[0]), float(v[1])) for k, v in raw["scale"].items()}
+            return cls({k: float(v) for k, v in raw["weights"].items()}, scale, float(raw["threshold"]))
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return cls({"bias": 0.0}, {}, 1.0)
+
+    def score(self, evidence: Evidence, weights: dict[str, float] | None = None) -> float:
+        """Probability that the grammar decode is what was said (logistic over the standardized measures)."""
+        w = weights or self.weights
+        z = w.get("bias", 0.0)
+        for name, value in evidence.features().items():
+            mean, std = self.scale.get(name, (0.0, 1.0))
+            z += w.get(name, 0.0) * (value - mean) / (std or 1.0)
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
-WEIGHTS, SCALE, THRESHOLD = _calibration()
+FAST_PATH = RejectModel.load("edge.asr.fastpath", "reject.json")  # edge.lab.fastpath_calibrate --write
+WEIGHTS, SCALE, THRESHOLD = FAST_PATH.weights, FAST_PATH.scale, FAST_PATH.threshold
 
 
 def phone_distance(expected: list[str], heard: list[str]) -> float:
@@ -51,7 +70,7 @@ class Evidence:
     text: str
     frames: int
     score_gap: float  # (grammar path score - phone loop path score) per frame, log units
-    log_prob: float  # log10 posterior of the grammar hypothesis
+    log_prob: float  # log10 posterior of the grammar hypothesis (best-path pass only; else -6)
     coverage: float  # share of the speech frames (phone loop: not silence) inside the grammar's words
     phone_distance: float  # grammar words' pronunciation vs the phones heard
     words_per_s: float  # words of the hypothesis per second of speech
@@ -99,10 +118,5 @@ class Evidence:
 
 
 def accept_score(evidence: Evidence, weights: dict[str, float] | None = None) -> float:
-    """Probability that the grammar decode is what was said (logistic over the standardized measures)."""
-    w = weights or WEIGHTS
-    z = w.get("bias", 0.0)
-    for name, value in evidence.features().items():
-        mean, std = SCALE.get(name, (0.0, 1.0))
-        z += w.get(name, 0.0) * (value - mean) / (std or 1.0)
-    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+    """The fast path's :meth:`RejectModel.score` (``weights`` instead of its own: calibration)."""
+    return FAST_PATH.score(evidence, weights)

@@ -48,6 +48,7 @@ class Stamps:
     actions: list[tuple[float, str, str]] = field(default_factory=list)  # (monotonic s, topic, entity_id)
     transcripts: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
     intents: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
+    voice_ends: list[tuple[float, dict[str, Any]]] = field(default_factory=list)  # (monotonic s, event data)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -60,6 +61,13 @@ class EdgeTurn:
     transcript: str
     engine: str
     fast_path: bool
+    endpoint: str = ""  # the endpointer's reason (speech_end, semantic_end, ...), " | "-joined if several
+    fast: str = ""  # the fast path's own decision: "accepted", or why rejected, with its score and text
+    voice_end_s: float | None = None  # the endpoint decision's arrival, after the last word
+    transcript_s: float | None = None  # the transcript's arrival, after the last word
+    speculative: bool = (
+        False  # served by a speculative Whisper decode started at a pause (vad.speculative_ms)
+    )
 
 
 class ClipFeed:
@@ -170,6 +178,8 @@ def _printer(feed: ClipFeed, stamps: Stamps) -> Any:
             stamps.actions.append((now, str(d.get("topic", "")), str(d.get("entity_id", ""))))
         elif event.type is EventType.TRANSCRIPT and not d.get("rejected"):
             stamps.transcripts.append((now, dict(d)))
+        elif event.type is EventType.VOICE_END:
+            stamps.voice_ends.append((now, dict(d)))
         elif event.type is EventType.INTENT:
             stamps.intents.append((now, dict(d)))
         elif event.type in (EventType.RESPONSE, EventType.ERROR) and not (
@@ -209,8 +219,26 @@ def _turns(feed: ClipFeed, stamps: Stamps, intent_topic: str) -> list[EdgeTurn]:
         engine = str(heard[0].get("engine", "")) if heard else ""
         fast = bool(heard and (heard[0].get("fast_path") or "fast" in engine))
         text = " | ".join(str(d.get("text", "")) for d in heard)
-        out.append(EdgeTurn(clip.name, latency, entity, correct, text, engine, fast))
+        ends = [(t, d) for t, d in stamps.voice_ends if start <= t < stop]
+        heard_at = [t for t, _d in stamps.transcripts if start <= t < stop]
+        out.append(
+            EdgeTurn(
+                clip.name, latency, entity, correct, text, engine, fast,
+                endpoint=" | ".join(str(d.get("reason", "")) for _t, d in ends),
+                fast=" | ".join(_fast_decision(d) for d in heard if "fast_reason" in d),
+                voice_end_s=ends[0][0] - last_word if ends else None,
+                transcript_s=heard_at[0] - last_word if heard_at else None,
+                speculative=bool(heard and heard[0].get("speculative")),
+            )
+        )  # fmt: skip
     return out
+
+
+def _fast_decision(transcript: dict[str, Any]) -> str:
+    """The fast path's decision on one utterance: ``accepted 0.93 'text'`` or ``low_score 0.41 'text'``."""
+    reason = str(transcript.get("fast_reason") or "accepted")
+    score = float(transcript.get("fast_score") or 0.0)
+    return f"{reason} {score:.2f} {str(transcript.get('fast_text', ''))!r}"
 
 
 def run_edge(settings: Settings, clips: Sequence[Clip], home: Path) -> tuple[list[EdgeTurn], float]:

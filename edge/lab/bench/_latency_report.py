@@ -29,18 +29,26 @@ def _column(profile: dict[str, Any], group: str) -> list[str]:
         f"{g['edge_command_correct']:.0%}",  # the right device, or the barista label exactly
         f"{g['ha_intent_matched']:.0%}",
         f"{g['fast_path_share']:.0%}",
+        f"{g.get('speculative_share', 0.0):.0%} / {g.get('semantic_end_share', 0.0):.0%}",
     ]
 
 
+NOT_RUN = {"error": "not run (--only)"}
+
+
 def print_report(report: dict[str, Any]) -> None:
-    default, single = report["default"], report["single_core"]
+    default, single = report.get("default"), report.get("single_core", NOT_RUN)
+    if default is None:
+        _print_costs(report)
+        return
     threads = f"{default['profile']}, {default['threads']} threads"
     print(f"bench latency: last word -> command on MQTT; target ambient-edge <= {TARGET_RATIO}x HA-style")
     print(f"  fast path: {default['fast_path_settings']}; HA matcher: {default['ha_matcher']}; "
           f"MQTT publish {1000 * default['mqtt_publish_s']:.1f} ms (added to HA-style); "
           f"barista: {default['barista']}")  # fmt: skip
     labels = ["clips", "ambient-edge median / p90", "HA-style median / p90", "ratio median / p90",
-              "ambient-edge right device", "HA-style intent matched", "fast-path share"]  # fmt: skip
+              "ambient-edge right device", "HA-style intent matched", "fast-path share",
+              "speculative / semantic end"]  # fmt: skip
     width = max(len(label) for label in labels)
     for group in ("all", "dev", "blind", "noisy", "barista"):
         if default["groups"].get(group, {}).get("clips", 0) == 0:
@@ -49,7 +57,11 @@ def print_report(report: dict[str, Any]) -> None:
         print(f"\n  [{group}]{'':<{width - len(group) - 2}}  {'default (' + threads + ')':<34} taskset -c 0")
         for label, a, b in zip(labels, left, right, strict=False):
             print(f"  {label:<{width}}  {a:<34} {b}")
-    idle, memory = report["idle"], report["memory"]
+    _print_costs(report)
+
+
+def _print_costs(report: dict[str, Any]) -> None:
+    idle, memory = report.get("idle", NOT_RUN), report.get("memory", NOT_RUN)
     print()
     if "error" in idle:
         print(f"  idle cost: {idle['error']}")

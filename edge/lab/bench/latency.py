@@ -67,29 +67,48 @@ def summary(values: Sequence[float]) -> dict[str, float | int]:
     }
 
 
+def _rounded(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 3)
+
+
 def _ratio(ours: float, theirs: float) -> float | None:
     return round(ours / theirs, 3) if ours > 0 and theirs > 0 else None
 
 
-def _clips(settings: Settings, quick: bool) -> list[Clip]:
+PARTS = ("default", "single", "idle", "memory")  # --only: the measurements to run (all by default)
+CLIP_SETS = ("dev", "blind", "barista")  # --only: the clip sets to hear (all by default)
+
+
+def _only(args: argparse.Namespace) -> set[str]:
+    """``--only`` for this bench: parts and clip sets, comma-separated; every one when it names none."""
+    named = {p.strip() for p in str(getattr(args, "only", "") or "").split(",") if p.strip()}
+    if unknown := named - {*PARTS, *CLIP_SETS}:
+        print(f"bench latency: --only {','.join(sorted(unknown))} unknown; use {','.join(PARTS + CLIP_SETS)}")
+    parts = named & set(PARTS) or set(PARTS)
+    return parts | (named & set(CLIP_SETS) or set(CLIP_SETS))
+
+
+def _clips(settings: Settings, quick: bool, sets: frozenset[str] = frozenset(CLIP_SETS)) -> list[Clip]:
     noises = noise_beds(settings.shared_data())
     if quick:
         return synthesized_clips(COMMANDS[:2], VOICES[:1], noises=noises)
-    dev = synthesized_clips(COMMANDS, VOICES, noises=noises)
-    blind = synthesized_clips(BLIND_COMMANDS, BLIND_VOICES, blind=True, noises=noises)
+    dev = synthesized_clips(COMMANDS, VOICES, noises=noises) if "dev" in sets else []
+    blind = (
+        synthesized_clips(BLIND_COMMANDS, BLIND_VOICES, blind=True, noises=noises) if "blind" in sets else []
+    )
     return dev + blind
 
 
 def _fast_path_setting(settings: Settings) -> str:
-    """What the fast-path settings say, read defensively: they are another part of issue 17."""
-    asr_fast = getattr(settings.asr, "fast_path", None)
-    semantic = getattr(settings.vad, "semantic_silence_ms", None)
-    if asr_fast is None and semantic is None:
-        return "not in this build"
-    return f"asr.fast_path={asr_fast!r}, vad.semantic_silence_ms={semantic!r}"
+    """What the fast-path and speculative-decode settings say."""
+    s = settings
+    return (
+        f"asr.fast_path={s.asr.fast_path!r}, vad.semantic_silence_ms={s.vad.semantic_silence_ms!r}, "
+        f"vad.speculative_ms={s.vad.speculative_ms!r}"
+    )
 
 
-def measure(settings: Settings, quick: bool) -> dict[str, Any]:
+def measure(settings: Settings, quick: bool, sets: frozenset[str] = frozenset(CLIP_SETS)) -> dict[str, Any]:
     """One profile's figures: both pipelines on the same clips. Blocking (minutes)."""
     from edge.audio.vad import load_vad  # noqa: PLC0415 - lazy: onnxruntime loads only when measured
     from edge.lab.bench._latency_edge import run_edge  # noqa: PLC0415 - lazy: the runtime, when measured
@@ -98,13 +117,13 @@ def measure(settings: Settings, quick: bool) -> dict[str, Any]:
     from edge.nlu.domain_parser import DomainParser, load_parser  # noqa: PLC0415 - lazy: the NLU
 
     home = resources.demo_home()
-    clips = _clips(settings, quick)
-    turns, publish_s = run_edge(settings, clips, home)
+    clips = _clips(settings, quick, sets)
+    turns, publish_s = run_edge(settings, clips, home) if clips else ([], 0.0)
     matcher = home_matcher(home)
     ha = HaStylePipeline(settings, load_vad(settings.model_dir(), threads=1), matcher)
     ha_runs = [ha.run(clip) for clip in clips]
     shared = settings.shared_data()
-    barista = [] if quick else barista_clips(shared, BARISTA_CLIPS)
+    barista = [] if quick or "barista" not in sets else barista_clips(shared, BARISTA_CLIPS)
     if barista and shared is not None:  # the same two pipelines through the coffee domain's grammar
         domain = str(shared / "barista" / "coffee_maker.yaml")
         with_domain = replace(settings, nlu=replace(settings.nlu, domain=domain))
@@ -119,7 +138,9 @@ def measure(settings: Settings, quick: bool) -> dict[str, Any]:
             "last_word_s": round(clip.last_word_s, 3),
             "edge_s": None if turn.latency_s is None else round(turn.latency_s, 3),
             "edge_entity": turn.entity_id, "edge_correct": turn.correct, "edge_heard": turn.transcript,
-            "edge_engine": turn.engine, "fast_path": turn.fast_path,
+            "edge_engine": turn.engine, "fast_path": turn.fast_path, "edge_endpoint": turn.endpoint,
+            "edge_fast": turn.fast, "edge_voice_end_s": _rounded(turn.voice_end_s),
+            "edge_transcript_s": _rounded(turn.transcript_s), "speculative": turn.speculative,
             "ha_s": round(base.latency_s(publish_s), 3), "ha_wait_s": round(base.wait_s, 3),
             "ha_stt_s": round(base.stt_s, 3), "ha_heard": base.text, "ha_intent": base.intent,
             "ha_vad_closed": base.closed,
@@ -162,6 +183,10 @@ def _group(rows: list[dict[str, Any]], pick: Any) -> dict[str, Any]:
         "edge_command_correct": round(sum(bool(r["edge_correct"]) for r in chosen) / n, 3),
         "ha_intent_matched": round(sum(r["ha_intent"] is not None for r in chosen) / n, 3),
         "fast_path_share": round(sum(bool(r["fast_path"]) for r in chosen) / n, 3),
+        "speculative_share": round(sum(bool(r.get("speculative")) for r in chosen) / n, 3),
+        "semantic_end_share": round(
+            sum("semantic_end" in str(r.get("edge_endpoint")) for r in chosen) / n, 3
+        ),
     }
 
 
@@ -172,6 +197,8 @@ def _single_core(args: argparse.Namespace) -> dict[str, Any]:
     argv = ["taskset", "-c", "0", sys.executable, "-m", "edge", "bench", "latency"]
     if getattr(args, "quick", False):
         argv.append("--quick")
+    if getattr(args, "only", ""):
+        argv += ["--only", str(args.only)]
     for flag in ("profile", "config"):
         if value := getattr(args, flag, None):
             argv += [f"--{flag}", str(value)]
@@ -203,8 +230,10 @@ def _memory(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
 def run(settings: Settings, args: argparse.Namespace) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     quick = bool(getattr(args, "quick", False))
+    only = _only(args)
+    sets = frozenset(only & set(CLIP_SETS))
     if os.environ.get(CHILD_ENV):
-        print(json.dumps(measure(settings, quick)))
+        print(json.dumps(measure(settings, quick, sets)))
         return 0
     from edge.audio.synth import tools_missing  # noqa: PLC0415 - lazy: a check before minutes of work
 
@@ -215,10 +244,15 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         print(
             "bench latency: ../shared/data not found (set EDGE_SHARED_DATA): no noise beds, no barista clips"
         )
-    report: dict[str, Any] = {"default": measure(settings, quick)}
-    report["single_core"] = _single_core(args)
-    report["idle"] = idle_cost(settings, repeats=3 if quick else 7)
-    report["memory"] = _memory(settings, args)
+    report: dict[str, Any] = {}
+    if "default" in only:
+        report["default"] = measure(settings, quick, sets)
+    if "single" in only:
+        report["single_core"] = _single_core(args)
+    if "idle" in only:
+        report["idle"] = idle_cost(settings, repeats=3 if quick else 7)
+    if "memory" in only:
+        report["memory"] = _memory(settings, args)
     if getattr(args, "json", False):
         print(json.dumps(report, indent=1))
     else:
