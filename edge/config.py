@@ -263,7 +263,7 @@ class WebSettings:  # issue 19: the household page (docs/web.md); token "" creat
 class PathSettings:
     model_dir: str = ""  # "" means $EDGE_MODEL_DIR, else default_model_cache()
     shared_data: str = ""  # "" means $EDGE_SHARED_DATA, else ../shared/data next to a source checkout
-    state_dir: str = "var"
+    state_dir: str = "var"  # relative to the working directory; $EDGE_STATE_DIR replaces this default
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,6 +338,8 @@ def load_settings(
         settings = _merge_from(settings, _read_toml(config, "config file"), f"config file {config}")
     for item in overrides:
         settings = _merge_from(settings, parse_override(item, OVERRIDE_HINT), f"--set {item}")
+    if settings.paths.state_dir == "var" and (state := os.environ.get("EDGE_STATE_DIR", "")):
+        settings = replace(settings, paths=replace(settings.paths, state_dir=state))
     _validate(settings)
     if settings.asr.engine == "grammar" and not settings.asr.fast_path:  # its decoder is the fast path's
         settings = replace(settings, asr=replace(settings.asr, fast_path=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from edge.context.broker import MosquittoBroker
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("EDGE_MODEL_DIR", str(ROOT / "models" / "cache"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# the runtime's state (wake evidence, learned tables, keys) of every test and its child processes goes to a
+# folder of the test run's own, never to the checkout's var/ (on a device: the household's)
+os.environ.setdefault("EDGE_STATE_DIR", tempfile.mkdtemp(prefix="edge-test-state-"))
 
 
 @pytest.fixture

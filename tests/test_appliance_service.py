@@ -37,6 +37,12 @@ def _lines(text: str) -> list[str]:
     return text.splitlines()
 
 
+@pytest.fixture(autouse=True)
+def _default_state_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The unit's state folder is the default one under its working directory, not the test run's."""
+    monkeypatch.delenv("EDGE_STATE_DIR", raising=False)
+
+
 def test_dry_run_prints_the_unit_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -82,3 +82,11 @@ def test_settings_are_frozen() -> None:
     s = Settings()
     with pytest.raises(AttributeError):
         s.wake.threshold = 0.9  # type: ignore[misc]
+
+
+def test_edge_state_dir_replaces_the_default_state_folder_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EDGE_STATE_DIR", "/tmp/edge-state-x")
+    assert load_settings("x86_64-dev").paths.state_dir == "/tmp/edge-state-x"
+    assert load_settings("x86_64-dev", None, ['paths.state_dir="/srv/edge"']).paths.state_dir == "/srv/edge"
+    monkeypatch.delenv("EDGE_STATE_DIR")
+    assert load_settings("x86_64-dev").paths.state_dir == "var"
