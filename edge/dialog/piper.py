@@ -24,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from edge.asr.heap import ShrinkingSession, trim_heap
 from edge.config import Settings
 from edge.errors import EdgeError, ErrorCode
 
@@ -153,7 +154,8 @@ def _load(files: VoiceFiles, threads: int) -> Any:
     options.inter_op_num_threads = 1
     session = ort.InferenceSession(str(files.model), sess_options=options, providers=["CPUExecutionProvider"])
     config = PiperConfig.from_dict(json.loads(files.config.read_text()))
-    return PiperVoice(session=session, config=config)
+    # each sentence's activations (~100 MB for a long one) leave the arena once it is made (edge/asr/heap.py)
+    return PiperVoice(session=ShrinkingSession(session), config=config)
 
 
 def _write_wav(path: Path, pcm: bytes, rate: int) -> None:
@@ -228,6 +230,7 @@ class PiperTTS:
                     code=ErrorCode.DEVICE_ERROR,
                 ) from err
             if chunk is None:
+                await asyncio.to_thread(trim_heap)  # what its sentences freed, back to the system
                 return
             yield await asyncio.to_thread(_pcm, chunk)
 

@@ -20,12 +20,15 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from edge import resources
 from edge.asr.grammar_only import GrammarOnlyRecognizer, transcribe_turn
+from edge.asr.heap import configure_heap, trim_heap
 from edge.asr.memory import enable_lean_memory
 from edge.audio.io import read_audio
 from edge.budget import read_memory
@@ -36,6 +39,7 @@ from edge.turns.expect import NO_ANSWERS, YES_ANSWERS
 __all__ = ["StackMemory", "measure_profile", "run"]
 
 DEMO = resources.demo_wav()
+RESPONSE = "Okay, the kitchen light is on, and the bedroom lamp is at fifty percent."  # a two-device answer
 PORCH = Device("light.porch", "porch light", "light", area="porch")  # the device a home change adds
 TIMEOUT_S = 240.0  # one profile's stack (Whisper loads in seconds on x86, tens of seconds on a Pi 3)
 
@@ -99,6 +103,10 @@ def _load_stack(settings: Settings) -> tuple[str, Callable[[], object]]:
 
     def use() -> None:
         engines.recognizer.transcribe(speech)
+        if speaker is not None:  # its answer spoken (piper's activations), then the next command heard
+            with tempfile.TemporaryDirectory(prefix="edge-bench-") as tmp:
+                asyncio.run(speaker.tts.synthesize(RESPONSE, Path(tmp) / "response.wav"))
+            engines.recognizer.transcribe(speech)
         if isinstance(engines.recognizer, GrammarOnlyRecognizer):  # zero2w2: a question's answer decoder
             transcribe_turn(engines.recognizer, speech, (), None, answers=(YES_ANSWERS, NO_ANSWERS))
         if engines.fast is not None:  # a device joins the home: its grammar is compiled again, as it runs
@@ -115,7 +123,9 @@ def _child(profile: str, overrides: list[str]) -> int:
     settings = load_settings(profile, None, overrides)
     if settings.profile.lean_memory:  # as edge.app.run_runtime does
         enable_lean_memory()
-    stack, use = _load_stack(settings)  # use: a command transcribed, then (fast path) a home change
+    configure_heap(settings.profile.malloc_arenas, settings.profile.trim_memory)
+    stack, use = _load_stack(settings)  # use: a command transcribed and answered, the next one, a home change
+    trim_heap()  # as edge.app.run_runtime does before its budget check
     now = read_memory()
     load_s = time.perf_counter() - t0
     use()
