@@ -3,8 +3,11 @@ openWakeWord models, real glibc. The figures themselves are `edge bench memory`'
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
+import wave
+from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
@@ -96,3 +99,23 @@ def test_openwakeword_warm_up_one_window_at_a_time_gives_the_same_features() -> 
     np.testing.assert_allclose(one_by_one, batched, rtol=1e-4, atol=1e-4)
     detector.reset()  # reruns the 4-second warm-up: one window at a time
     assert features.feature_buffer.shape == (41, 96)
+
+
+def test_piper_with_trim_memory_shrinks_its_arena_and_says_the_same(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """profile.trim_memory: piper's session shrinks its arena after each sentence; the audio is the same."""
+    pytest.importorskip("piper")
+    from edge.dialog.piper import PiperTTS, find_voice  # noqa: PLC0415 - the voice extra
+
+    text = "The kitchen light is on. The front door is locked."
+    pcm = {}
+    for trim in (False, True):
+        monkeypatch.setitem(heap._state, "trim", trim)
+        tts = PiperTTS(find_voice(""), threads=1)
+        asyncio.run(tts.synthesize(text, tmp_path / f"{trim}.wav"))
+        assert isinstance(tts._loaded.session, ShrinkingSession) is trim
+        with wave.open(str(tmp_path / f"{trim}.wav"), "rb") as w:
+            pcm[trim] = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
+    assert len(pcm[True]) == len(pcm[False]) > 22050
+    assert np.abs(pcm[True].astype(np.int32) - pcm[False]).max() <= 2  # float rounding at most

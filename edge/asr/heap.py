@@ -1,19 +1,23 @@
-"""Memory the live runtime gives back without slowing down: onnxruntime arenas shrunk after their peaks,
-glibc's free heap returned after each use, and fewer glibc arenas (docs/appliance.md, "Memory in use").
+"""Memory the live runtime gives back at no cost to a turn's speed: the voice's onnxruntime arena shrunk after
+each sentence, glibc's free heap returned once the models are loaded, and fewer glibc arenas
+(docs/appliance.md, "Memory in use").
 
 Where the default stack's memory went (x86_64-dev, issue 17): an onnxruntime session's arena keeps the largest
-activations it ever needed (openWakeWord's 4-second warm-up batch: ~26 MB; piper's longest sentence so far:
-~100 MB, kept after the response is spoken), and glibc keeps what Whisper's encoder freed (tens of MB) in its
-heaps, one heap per thread that ever allocated. Unlike ``profile.lean_memory`` (no arenas at all, a page fault
-for every fresh page of every large buffer: slower per frame), these keep the fast allocators and only give
-memory back at moments nobody waits on:
+activations it ever needed (piper's longest sentence so far: ~100 MB, kept after the answer is spoken, so the
+next transcription's ~110 MB came on top of it; openWakeWord's warm-up batch: see edge/wake/oww.py), loading
+leaves tens of MB free in glibc's heaps, and glibc gives every thread that allocates an arena of its own (8
+per core). Unlike ``profile.lean_memory`` (no arenas at all, large buffers in their own mappings: slower per
+frame), these keep the fast allocators:
 
-- :class:`ShrinkingSession`: a session whose every run ends by shrinking its arena (onnxruntime's
-  ``memory.enable_memory_arena_shrinkage`` run option; piper: each sentence's activations are freed once it is
-  made).
-- :func:`trim_heap`: glibc ``malloc_trim`` (after loading, after a transcription), when
-  ``profile.trim_memory`` is on (:func:`configure_heap`).
-- :func:`configure_heap`: ``profile.malloc_arenas`` caps glibc's arenas (threads share them).
+- :class:`ShrinkingSession`: a session whose every run ends by shrinking its arena to what is in use
+  (onnxruntime's ``memory.enable_memory_arena_shrinkage`` run option): piper's activations are freed once a
+  sentence is made and Whisper reuses them. Its cost: the next sentence's pages are faulted in again (~15 ms
+  CPU for a response's first sentence on x86, about a tenth).
+- :func:`trim_heap`: glibc ``malloc_trim`` once the models are loaded (before the budget check). Not after
+  each turn: Whisper reuses what it freed, so the peak stays the same, while a trim would cost the next
+  transcription ~20 ms of page faults.
+- :func:`configure_heap`: ``profile.malloc_arenas`` caps glibc's arenas (threads share them), and
+  ``profile.trim_memory`` switches the two above on.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ SHRINK = "memory.enable_memory_arena_shrinkage"
 CPU_ARENA = "cpu:0"
 M_ARENA_MAX = -8
 
-_state = {"trim": False}
+_state: dict[str, bool] = {"trim": False}
 _libc: list[Any] = []
 _lock = threading.Lock()
 
@@ -67,7 +71,7 @@ def configure_heap(arenas: int, trim: bool) -> bool:
 
 
 def trim_enabled() -> bool:
-    return _state["trim"]
+    return bool(_state["trim"])
 
 
 def trim_heap(force: bool = False) -> bool:

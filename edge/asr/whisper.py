@@ -13,7 +13,6 @@ import numpy as np
 import numpy.typing as npt
 
 from edge.asr.base import audio_ms, check_samples, is_silence_phrase
-from edge.asr.heap import trim_heap
 from edge.asr.memory import defer_import
 from edge.config import ASRSettings
 from edge.errors import ErrorCode, ModelError
@@ -127,9 +126,9 @@ class WhisperRecognizer:
         check_samples(samples)
         if len(samples) == 0:
             return Transcript("", 0.0, self.name, 0.0, rejected=True, reason="empty")
-        segments = self.decode(samples, vocabulary)
-        trim_heap()  # the encoder's ~50 MB of freed activations back to the system (profile.trim_memory)
         text, confidence, rejected, reason = judge(
-            segments, self.settings.no_speech_threshold, self.settings.logprob_threshold
+            self.decode(samples, vocabulary),
+            self.settings.no_speech_threshold,
+            self.settings.logprob_threshold,
         )
         return Transcript(text, confidence, self.name, audio_ms(samples), rejected=rejected, reason=reason)
