@@ -4,12 +4,14 @@ the profile's budget (docs/appliance.md).
 The child loads what ``edge run`` loads before its start check (:func:`edge.budget.check_budget`): the
 recognizer, the wake word model and the VAD (:func:`edge.pipeline.load_engines`), the NLU, and the voice
 (piper where the profile allows it and it is installed, else espeak-ng, a separate process), and reads
-``VmRSS`` and ``VmHWM``; then it transcribes the demo's command and, where a grammar is compiled (the fast
+``VmRSS`` and ``VmHWM`` (heap settings and the trim after loading as ``edge run``: edge/asr/heap.py); then
+it transcribes the demo's command, speaks a two-device answer and transcribes the command again (a turn and
+the next one: the voice's activations between two transcriptions) and, where a grammar is compiled (the fast
 path, ``asr.engine = "grammar"``), compiles it again for the demo home with one device more (grammar-only:
 and hears the command as the answer to a yes/no question, which loads the answer decoder): the peak after
-that (``in use``) adds the recognizer's activations and a recompile. A profile fits when both are within its
-budget (the exit code). It prints one JSON line. ``--profile NAME`` measures one profile; ``--set``
-overrides apply to each.
+that (``in use``) adds the recognizer's and the voice's activations and a recompile. A profile fits when
+both are within its budget (the exit code). It prints one JSON line. ``--profile NAME`` measures one
+profile; ``--set`` overrides apply to each.
 """
 
 from __future__ import annotations
@@ -173,8 +175,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     chosen = [args.profile] if getattr(args, "profile", None) else profiles()
     overrides = list(getattr(args, "overrides", []) or [])
     print(
-        "resident memory after loading (the start check's figures) and the peak once a command is transcribed"
-        " (and, with a grammar, the home changed); fits: both within the budget"
+        "resident memory after loading (the start check's figures) and the peak in use: a command heard,"
+        " answered, the next one heard (and, with a grammar, the home changed); fits: both within the budget"
     )
     print(f"{'profile':<12} {'budget':>7} {'resident':>9} {'peak':>7}  fits  {'in use':>7}  stack")
     worst = 0
