@@ -17,6 +17,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from edge.asr.heap import configure_heap, trim_heap
 from edge.asr.memory import enable_lean_memory
 from edge.audio.mic import MicrophoneSource
 from edge.audio.sources import AudioSource, WavSource
@@ -244,6 +245,7 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
         async with turns:
             if turns.speaker is not None:
                 await turns.speaker.warm()  # the voice loads now, not on the first response
+            trim_heap()  # what loading freed (Whisper's conversion buffers) back to the system
             check_budget(settings)  # the engines, the NLU and the voice are loaded: the profile's budget
             messages: MessageSource = session
             if turns.services is not None:  # the broadcast topic read beside the home's state
@@ -337,4 +339,5 @@ def run_runtime(
     options = RuntimeOptions(home=home, wav=wav, no_wake=no_wake, db=db)
     if settings.profile.lean_memory:  # before any model loads and before the loop's threads start
         enable_lean_memory()
+    configure_heap(settings.profile.malloc_arenas, settings.profile.trim_memory)
     return asyncio.run(run(settings, options, printer))

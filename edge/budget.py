@@ -55,6 +55,10 @@ def smaller_choices(settings: Settings) -> list[str]:
     choices: list[str] = []
     if settings.profile.piper and settings.feedback.tts in {"auto", "piper"}:
         choices.append('feedback.tts = "espeak-ng" (the neural voice holds ~150 MB)')
+    if not settings.profile.trim_memory:  # measured (x86_64-dev, issue 17): 559 -> 461 MB in use
+        choices.append(
+            "profile.trim_memory = true (free heap given back after loading, piper's arena after a sentence)"
+        )
     if not settings.profile.lean_memory:  # measured (zero2w's stack, x86): 63 MB less in use
         choices.append("profile.lean_memory = true (large buffers returned, no onnxruntime arenas; slower)")
     asr = settings.asr

@@ -56,6 +56,8 @@ class ProfileSettings:
     memory_budget_mb: int = 1024  # resident memory after loading, checked at start (edge/budget.py)
     memory_budget_fatal: bool = False  # over budget: refuse to start instead of one warning
     lean_memory: bool = False  # malloc/onnxruntime tuned for memory over speed (edge/asr/memory.py)
+    malloc_arenas: int = 2  # glibc arenas the threads share (0: glibc's default); edge/asr/heap.py
+    trim_memory: bool = True  # free heap given back after loading and after each transcription / response
     piper: bool = False  # the neural voice fits this board (memory, CPU); see edge/dialog/piper.py
 
 
@@ -366,6 +368,7 @@ def _validate(s: Settings) -> None:
             "vad.max_utterance_ms must exceed trailing silence",
         ),
         (s.profile.threads >= 1, "profile.threads must be >= 1"),
+        (s.profile.malloc_arenas >= 0, "profile.malloc_arenas must be >= 0 (0: glibc's default)"),
         (s.vad.semantic_silence_ms >= 0, "vad.semantic_silence_ms must be >= 0 (0 turns it off)"),
         (s.vad.speculative_ms >= 0, "vad.speculative_ms must be >= 0 (0 turns it off)"),  # fastbench
         (0.0 <= s.asr.fast_path_threshold < 1.0, "asr.fast_path_threshold must be in [0, 1) (0: calibrated)"),

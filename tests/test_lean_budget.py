@@ -86,6 +86,9 @@ def test_smaller_choices_name_the_voice_first_where_piper_speaks() -> None:
     quiet = load_settings("rpi5", None, ['feedback.tts="espeak-ng"'])
     assert not any(c.startswith("feedback.tts") for c in smaller_choices(quiet))
     assert not any(c.startswith("profile.lean") for c in smaller_choices(load_settings("zero2w")))
+    assert not any(c.startswith("profile.trim_memory") for c in choices)  # on by default
+    untrimmed = smaller_choices(load_settings("rpi5", None, ["profile.trim_memory=false"]))
+    assert untrimmed[1].startswith("profile.trim_memory = true") and untrimmed[2].startswith("profile.lean")
 
 
 def test_every_profile_fits_its_budget_on_this_machine() -> None:

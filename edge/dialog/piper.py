@@ -24,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from edge.asr.heap import ShrinkingSession, trim_enabled
 from edge.config import Settings
 from edge.errors import EdgeError, ErrorCode
 
@@ -153,7 +154,9 @@ def _load(files: VoiceFiles, threads: int) -> Any:
     options.inter_op_num_threads = 1
     session = ort.InferenceSession(str(files.model), sess_options=options, providers=["CPUExecutionProvider"])
     config = PiperConfig.from_dict(json.loads(files.config.read_text()))
-    return PiperVoice(session=session, config=config)
+    # profile.trim_memory: each sentence's activations (~100 MB for a long one) leave the arena once it is
+    # made (edge/asr/heap.py; ~15 ms more CPU for a response's first sentence on x86: its pages come back)
+    return PiperVoice(session=ShrinkingSession(session) if trim_enabled() else session, config=config)
 
 
 def _write_wav(path: Path, pcm: bytes, rate: int) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import math
 import sys
+import threading
 import types
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,38 @@ def _skip_verifier_import() -> None:
 
     stub.train_custom_verifier = train_custom_verifier  # type: ignore[attr-defined]
     sys.modules[name] = stub
+
+
+def _one_window_at_a_time(features: Any, x: Any, window_size: int = 76, **kwargs: Any) -> Any:
+    """openWakeWord's ``AudioFeatures._get_embeddings`` (the embeddings of a clip's 76-frame windows, every 8
+    frames) with the embedding model run on one window at a time instead of all in one batch: the same
+    features, but its onnxruntime arena never grows past one window's activations. Its 4-second warm-up
+    batch (at load and at every reset) otherwise leaves ~26 MB in the arena for good (issue 17); streaming
+    frames are one window each anyway."""
+    spec = features._get_melspectrogram(x, **kwargs)
+    windows = [spec[i : i + window_size] for i in range(0, spec.shape[0], 8)]
+    batch = [w[None, :, :, None].astype(np.float32) for w in windows if w.shape[0] == window_size]
+    return np.stack([np.reshape(features.embedding_model_predict(w), -1) for w in batch])
+
+
+@contextlib.contextmanager
+def _small_batches(backend: str) -> Iterator[None]:
+    """While openWakeWord loads (onnx backend): its warm-up embeddings one window at a time."""
+    if backend != "onnx":
+        yield
+        return
+    from openwakeword.utils import AudioFeatures  # noqa: PLC0415 - lazy, like the model
+
+    with _patch_lock:
+        original = AudioFeatures._get_embeddings
+        AudioFeatures._get_embeddings = _one_window_at_a_time
+        try:
+            yield
+        finally:
+            AudioFeatures._get_embeddings = original
+
+
+_patch_lock = threading.Lock()
 
 
 def alias_litert() -> None:
@@ -100,7 +134,7 @@ class OpenWakeWordDetector:
             ) from err
 
         try:
-            with lean_onnx_sessions():  # no per-session arenas: they keep its 4-second warm-up batch
+            with lean_onnx_sessions(), _small_batches(backend):  # lean: no arenas at all
                 self._model: Any = Model(
                     wakeword_models=[str(p) for p in model_paths],
                     melspec_model_path=str(melspec_path),
@@ -114,6 +148,9 @@ class OpenWakeWordDetector:
             raise ModelError(
                 f"openWakeWord could not load its models: {err}", code=ErrorCode.MODEL_CORRUPT
             ) from err
+        if backend == "onnx":  # its resets rerun the warm-up batch: one window at a time there too
+            features = self._model.preprocessor
+            features._get_embeddings = types.MethodType(_one_window_at_a_time, features)
         self.models = tuple(self._model.models.keys())
         self.words = tuple(_word(m) for m in self.models)
         default = thresholds if isinstance(thresholds, float | int) else 0.5

@@ -4,12 +4,14 @@ the profile's budget (docs/appliance.md).
 The child loads what ``edge run`` loads before its start check (:func:`edge.budget.check_budget`): the
 recognizer, the wake word model and the VAD (:func:`edge.pipeline.load_engines`), the NLU, and the voice
 (piper where the profile allows it and it is installed, else espeak-ng, a separate process), and reads
-``VmRSS`` and ``VmHWM``; then it transcribes the demo's command and, where a grammar is compiled (the fast
+``VmRSS`` and ``VmHWM`` (heap settings and the trim after loading as ``edge run``: edge/asr/heap.py); then
+it transcribes the demo's command, speaks a two-device answer and transcribes the command again (a turn and
+the next one: the voice's activations between two transcriptions) and, where a grammar is compiled (the fast
 path, ``asr.engine = "grammar"``), compiles it again for the demo home with one device more (grammar-only:
 and hears the command as the answer to a yes/no question, which loads the answer decoder): the peak after
-that (``in use``) adds the recognizer's activations and a recompile. A profile fits when both are within its
-budget (the exit code). It prints one JSON line. ``--profile NAME`` measures one profile; ``--set``
-overrides apply to each.
+that (``in use``) adds the recognizer's and the voice's activations and a recompile. A profile fits when
+both are within its budget (the exit code). It prints one JSON line. ``--profile NAME`` measures one
+profile; ``--set`` overrides apply to each.
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from edge import resources
 from edge.asr.grammar_only import GrammarOnlyRecognizer, transcribe_turn
+from edge.asr.heap import configure_heap, trim_heap
 from edge.asr.memory import enable_lean_memory
 from edge.audio.io import read_audio
 from edge.budget import read_memory
@@ -36,6 +41,7 @@ from edge.turns.expect import NO_ANSWERS, YES_ANSWERS
 __all__ = ["StackMemory", "measure_profile", "run"]
 
 DEMO = resources.demo_wav()
+RESPONSE = "Okay, the kitchen light is on, and the bedroom lamp is at fifty percent."  # a two-device answer
 PORCH = Device("light.porch", "porch light", "light", area="porch")  # the device a home change adds
 TIMEOUT_S = 240.0  # one profile's stack (Whisper loads in seconds on x86, tens of seconds on a Pi 3)
 
@@ -99,6 +105,10 @@ def _load_stack(settings: Settings) -> tuple[str, Callable[[], object]]:
 
     def use() -> None:
         engines.recognizer.transcribe(speech)
+        if speaker is not None:  # its answer spoken (piper's activations), then the next command heard
+            with tempfile.TemporaryDirectory(prefix="edge-bench-") as tmp:
+                asyncio.run(speaker.tts.synthesize(RESPONSE, Path(tmp) / "response.wav"))
+            engines.recognizer.transcribe(speech)
         if isinstance(engines.recognizer, GrammarOnlyRecognizer):  # zero2w2: a question's answer decoder
             transcribe_turn(engines.recognizer, speech, (), None, answers=(YES_ANSWERS, NO_ANSWERS))
         if engines.fast is not None:  # a device joins the home: its grammar is compiled again, as it runs
@@ -115,7 +125,9 @@ def _child(profile: str, overrides: list[str]) -> int:
     settings = load_settings(profile, None, overrides)
     if settings.profile.lean_memory:  # as edge.app.run_runtime does
         enable_lean_memory()
-    stack, use = _load_stack(settings)  # use: a command transcribed, then (fast path) a home change
+    configure_heap(settings.profile.malloc_arenas, settings.profile.trim_memory)
+    stack, use = _load_stack(settings)  # use: a command transcribed and answered, the next one, a home change
+    trim_heap()  # as edge.app.run_runtime does before its budget check
     now = read_memory()
     load_s = time.perf_counter() - t0
     use()
@@ -163,8 +175,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     chosen = [args.profile] if getattr(args, "profile", None) else profiles()
     overrides = list(getattr(args, "overrides", []) or [])
     print(
-        "resident memory after loading (the start check's figures) and the peak once a command is transcribed"
-        " (and, with a grammar, the home changed); fits: both within the budget"
+        "resident memory after loading (the start check's figures) and the peak in use: a command heard,"
+        " answered, the next one heard (and, with a grammar, the home changed); fits: both within the budget"
     )
     print(f"{'profile':<12} {'budget':>7} {'resident':>9} {'peak':>7}  fits  {'in use':>7}  stack")
     worst = 0

@@ -1,0 +1,121 @@
+"""Memory the live runtime gives back (edge/asr/heap.py, issue 17): real onnxruntime sessions, real
+openWakeWord models, real glibc. The figures themselves are `edge bench memory`'s (docs/appliance.md)."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+
+from edge import modelstore
+from edge.asr import heap
+from edge.asr.heap import SHRINK, ShrinkingSession, trim_heap
+from edge.config import Settings, load_settings
+from edge.errors import ConfigError
+from edge.wake.oww import load_wake_detector
+
+LINUX = sys.platform.startswith("linux")
+
+
+def _vad_session() -> ort.InferenceSession:
+    model = modelstore.require(Settings().model_dir(), "openwakeword", "silero_vad.onnx")
+    return ort.InferenceSession(str(model), providers=["CPUExecutionProvider"])
+
+
+def _vad_feed() -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(3)
+    return {
+        "input": rng.normal(0, 0.1, (1, 512)).astype(np.float32),
+        "sr": np.array(16000, dtype=np.int64),
+        "h": np.zeros((2, 1, 64), dtype=np.float32),
+        "c": np.zeros((2, 1, 64), dtype=np.float32),
+    }
+
+
+def test_shrinking_session_gives_the_same_outputs_and_keeps_the_session_interface() -> None:
+    plain = _vad_session()
+    shrinking = ShrinkingSession(_vad_session())
+    feed = _vad_feed()
+    for got, want in zip(shrinking.run(None, feed), plain.run(None, feed), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+    assert [i.name for i in shrinking.get_inputs()] == [i.name for i in plain.get_inputs()]
+    given = ort.RunOptions()
+    shrinking.run(None, feed, given)  # a caller's own run options get the shrinkage too
+    assert given.get_run_config_entry(SHRINK) == "cpu:0"
+
+
+@pytest.mark.skipif(not LINUX, reason="glibc malloc")
+def test_trim_runs_only_when_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(heap._state, "trim", False)
+    assert trim_heap() is False
+    assert trim_heap(force=True) is True
+    monkeypatch.setitem(heap._state, "trim", True)
+    assert trim_heap() is True
+
+
+@pytest.mark.skipif(not LINUX, reason="glibc malloc")
+def test_configure_heap_in_a_fresh_process_returns_freed_memory() -> None:
+    """A process frees 200 MB of 64 KB blocks: glibc keeps them resident until the trim gives them back."""
+    code = (
+        "from edge.asr.heap import configure_heap, trim_heap\n"
+        "from edge.budget import read_memory\n"
+        "assert configure_heap(2, True)\n"
+        "blocks = [bytearray(64 * 1024) for _ in range(3200)]\n"
+        "keep = blocks[-1]\n"
+        "del blocks\n"
+        "before = read_memory().rss_mb\n"
+        "assert trim_heap()\n"
+        "print(before - read_memory().rss_mb)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert float(done.stdout.strip()) > 100  # MB given back
+
+
+def test_heap_settings_are_validated() -> None:
+    settings = load_settings("x86_64-dev", None, [])
+    assert settings.profile.malloc_arenas == 2 and settings.profile.trim_memory is True
+    with pytest.raises(ConfigError, match=r"profile\.malloc_arenas"):
+        load_settings("x86_64-dev", None, ["profile.malloc_arenas=-1"])
+
+
+def test_openwakeword_warm_up_one_window_at_a_time_gives_the_same_features() -> None:
+    """The embeddings of a clip's windows, one window per run, equal openWakeWord's own batched ones."""
+    from openwakeword.utils import AudioFeatures  # noqa: PLC0415
+
+    detector = load_wake_detector(load_settings("x86_64-dev", None, ["wake.learn=false"]))
+    features = detector._model.preprocessor
+    clip = np.random.default_rng(5).integers(-3000, 3000, 16000 * 2).astype(np.int16)
+    one_by_one = features._get_embeddings(clip)  # the detector's own: replaced on the instance
+    batched = AudioFeatures._get_embeddings(features, clip)  # openWakeWord's, restored on the class
+    assert one_by_one.shape == batched.shape == (16, 96)
+    np.testing.assert_allclose(one_by_one, batched, rtol=1e-4, atol=1e-4)
+    detector.reset()  # reruns the 4-second warm-up: one window at a time
+    assert features.feature_buffer.shape == (41, 96)
+
+
+def test_piper_with_trim_memory_shrinks_its_arena_and_says_the_same(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """profile.trim_memory: piper's session shrinks its arena after each sentence; the audio is the same."""
+    pytest.importorskip("piper")
+    from edge.dialog.piper import PiperTTS, find_voice  # noqa: PLC0415 - the voice extra
+
+    text = "The kitchen light is on. The front door is locked."
+    pcm = {}
+    for trim in (False, True):
+        monkeypatch.setitem(heap._state, "trim", trim)
+        tts = PiperTTS(find_voice(""), threads=1)
+        asyncio.run(tts.synthesize(text, tmp_path / f"{trim}.wav"))
+        assert isinstance(tts._loaded.session, ShrinkingSession) is trim
+        with wave.open(str(tmp_path / f"{trim}.wav"), "rb") as w:
+            pcm[trim] = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
+    assert len(pcm[True]) == len(pcm[False]) > 22050
+    assert np.abs(pcm[True].astype(np.int32) - pcm[False]).max() <= 2  # float rounding at most
