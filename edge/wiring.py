@@ -42,6 +42,7 @@ from edge.sync.instantiate import BoundRewriter, RegistryGlobalLayer
 from edge.sync.service import global_table_path
 from edge.turns.driver import TurnDriver
 from edge.turns.engine import TurnEngine
+from edge.turns.heard import TYPED_ENGINE
 from edge.turns.protocols import Emit, HomeView, Parser, Rewriter
 
 __all__ = [
@@ -249,7 +250,7 @@ def failure_points(
             continue
         nxt = by_id.get(rephrased_by.get(t.turn_id, ""))
         x = featurize(t, signals.get(t.turn_id, ()), nxt, lex, after.get(t.turn_id))
-        out[t.turn_id] = classify(x, tree)
+        out[t.turn_id] = classify(x, tree, typed=t.asr_engine == TYPED_ENGINE)
     return out
 
 

@@ -9,6 +9,7 @@ from edge.learning.canonical import Lexicon
 from edge.learning.fpi import (
     CLASSES,
     FEATURES,
+    SPEECH_STAGES,
     classify,
     decisive,
     featurize,
@@ -141,3 +142,22 @@ def test_tree_learns_a_separable_problem_and_routes_fixes() -> None:
     assert route("asr", turn, nxt).kind == "rewrite"
     assert route("nlu", turn, nxt).kind == "nlu_example"
     assert classify(featurize(_turn(no_speech=True, asr_confidence=0.0), (), None, LEX)) == "false_wake"
+
+
+def test_a_typed_request_never_failed_at_the_wake_word_or_the_recognizer() -> None:
+    class Says:  # a model that blames the recognizer for everything
+        def __init__(self, point: str) -> None:
+            self.point = point
+
+        def predict(self, x: object) -> str:
+            return self.point
+
+    x = [0.0] * len(FEATURES)
+    x[FEATURES.index("asr_conf")] = 1.0
+    assert classify(x, Says("asr")) == "asr"  # type: ignore[arg-type]
+    typed = classify(x, Says("asr"), typed=True)  # type: ignore[arg-type]
+    assert typed not in SPEECH_STAGES
+    assert classify(x, Says("entity_resolution"), typed=True) == "entity_resolution"  # type: ignore[arg-type]
+    silent = [0.0] * len(FEATURES)
+    silent[FEATURES.index("no_speech")] = 1.0
+    assert classify(silent) == "false_wake" and classify(silent, typed=True) not in SPEECH_STAGES

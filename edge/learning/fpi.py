@@ -28,6 +28,7 @@ __all__ = [
     "CARRIER_WORDS",
     "CLASSES",
     "FEATURES",
+    "SPEECH_STAGES",
     "Fix",
     "Forest",
     "Tree",
@@ -346,11 +347,17 @@ def fit_tree(x: np.ndarray, y: np.ndarray, depth: int = 5, min_leaf: int = 5, ba
     return Tree(tuple(feature), tuple(threshold), tuple(left), tuple(right), tuple(value))
 
 
-def classify(x: Sequence[float], tree: Tree | Forest | None = None) -> str:
+SPEECH_STAGES = frozenset({"false_wake", "asr"})  # stages a typed request never went through
+
+
+def classify(x: Sequence[float], tree: Tree | Forest | None = None, *, typed: bool = False) -> str:
     """What the turn settles (:func:`decisive`), else the tree when one is trained, else the labelling
-    functions, defaulting to nlu."""
-    if (settled := decisive(x)) is not None:
+    functions, defaulting to nlu. ``typed``: text that no wake word or recognizer heard (``edge session``,
+    a text satellite), which never failed at either; the rules' or nlu's reading instead."""
+    if (settled := decisive(x)) is not None and not (typed and settled in SPEECH_STAGES):
         return settled
-    if tree is not None:
-        return tree.predict(x)
-    return label_functions(x) or "nlu"
+    point = tree.predict(x) if tree is not None else (label_functions(x) or "nlu")
+    if typed and point in SPEECH_STAGES:
+        rules = label_functions(x)
+        return rules if rules is not None and rules not in SPEECH_STAGES else "nlu"
+    return point
