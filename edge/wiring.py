@@ -28,7 +28,7 @@ from edge.feedback.taught import TaughtStore
 from edge.feedback.writer import AsyncTurnStore
 from edge.learning.canonical import Lexicon
 from edge.learning.folder_lock import folder_lock
-from edge.learning.fpi import Tree, classify, featurize
+from edge.learning.fpi import Tree, classify, featurize, session_next
 from edge.learning.household import Household
 from edge.learning.loop import Learner, RebuildReport, TableVersions
 from edge.learning.rewriter import LearnedRewriter
@@ -42,6 +42,7 @@ from edge.sync.instantiate import BoundRewriter, RegistryGlobalLayer
 from edge.sync.service import global_table_path
 from edge.turns.driver import TurnDriver
 from edge.turns.engine import TurnEngine
+from edge.turns.heard import TYPED_ENGINE
 from edge.turns.protocols import Emit, HomeView, Parser, Rewriter
 
 __all__ = [
@@ -242,12 +243,14 @@ def failure_points(
     lex = lexicon or Lexicon()
     by_id = {t.turn_id: t for t in turns}
     rephrased_by = {s.turn_id: s.related_turn_id for ss in signals.values() for s in ss if s.related_turn_id}
+    after = session_next(turns)
     out: dict[str, str] = {}
     for t in turns:
         if t.label != Label.DEFECT.value or t.failure_point:
             continue
         nxt = by_id.get(rephrased_by.get(t.turn_id, ""))
-        out[t.turn_id] = classify(featurize(t, signals.get(t.turn_id, ()), nxt, lex), tree)
+        x = featurize(t, signals.get(t.turn_id, ()), nxt, lex, after.get(t.turn_id))
+        out[t.turn_id] = classify(x, tree, typed=t.asr_engine == TYPED_ENGINE)
     return out
 
 

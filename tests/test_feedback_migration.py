@@ -27,6 +27,7 @@ from edge.feedback.signals import detect_all
 from edge.feedback.store import TurnStore
 from edge.feedback.taught import MacroStep, TaughtStore
 from edge.learning.canonical import Lexicon
+from edge.learning.fpi import CLASSES
 from edge.nlu.catalogue import LEGACY_INTENTS, current_slots
 from edge.wiring import failure_points
 
@@ -128,9 +129,14 @@ def test_the_new_readers_give_the_old_labels_and_failure_points(old_store: Path)
     signals = {t.record.turn_id: list(t.signals) for t in stored}
     lexicon = Lexicon.from_devices(load_home(ROOT / "devices" / "homes" / "demo.toml").devices.values())
     points = {t.turn_id: t.failure_point for t in labelled if t.failure_point}
-    points |= failure_points(labelled, signals, lexicon)
-    assert points == {t.turn_id: t.failure_point for t in turns if t.label == "defect"}
-    assert {"false_wake", "nlu", "result", "entity_resolution"} <= set(points.values())
+    stored_points = {t.turn_id: t.failure_point for t in turns if t.label == "defect"}
+    assert points and all(stored_points[k] == v for k, v in points.items())  # the labeller's: the same
+    # the classifier's: every defect without one gets one; which class is the forest's shipped now (refitted
+    # on the calibrated simulator since the fixture was written), not the one of the old code
+    classified = failure_points(labelled, signals, lexicon)
+    assert classified.keys() == stored_points.keys() - points.keys()
+    assert set(classified.values()) <= set(CLASSES) and "nlu" in classified.values()
+    assert {"false_wake", "result"} <= set(points.values()) | set(classified.values())
 
 
 def test_taught_phrases_and_preferences_survive(old_store: Path) -> None:

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from edge.feedback.record import FeedbackSignal, Rewrite, SignalKind, TurnRecord
+from edge.feedback.record import Asked, FeedbackSignal, Rewrite, SignalKind, TurnRecord
 from edge.learning.canonical import Lexicon
-from edge.learning.fpi import CLASSES, classify, featurize, fit_tree, label_functions, route
+from edge.learning.fpi import (
+    CLASSES,
+    FEATURES,
+    SPEECH_STAGES,
+    classify,
+    decisive,
+    featurize,
+    fit_tree,
+    label_functions,
+    route,
+    session_next,
+)
+from edge.learning.fpi_next import AFTER_S
 from edge.nlu.snapshots import demo_devices
 
 LEX = Lexicon.from_devices(demo_devices().values())
@@ -33,8 +45,30 @@ def _lf(
     return label_functions(featurize(turn, signals, nxt, LEX))
 
 
-def test_false_wake() -> None:
-    assert _lf(_turn(no_speech=True, wake_score=0.55)) == "false_wake"
+def test_false_wake_is_a_wake_with_nothing_heard_and_a_rejected_transcript_is_misheard_speech() -> None:
+    assert _lf(_turn(no_speech=True, wake_score=0.55, asr_confidence=0.0)) == "false_wake"
+    # the recognizer decoded something and rejected it as too unsure (a low log-probability): words said
+    # it could not read; the model (or the labelling functions) decides, not the rule
+    rejected = featurize(_turn(no_speech=True, asr_confidence=0.33), (), None, LEX)
+    assert decisive(rejected) is None and label_functions(rejected) == "asr"
+
+
+def test_the_session_s_next_turn_within_seconds_and_what_it_says_about_the_turn() -> None:
+    first = _turn("t1", asr_text="turn on the kitten lite", t_start=0.0, t_end=2.0, asked=Asked.UNSURE)
+    again = _turn(
+        "t2", asr_text="turn on the kitchen light", t_start=6.0, t_end=8.0, intent="HassTurnOn",
+        targets=("light.kitchen",), result_ok=True,
+    )  # fmt: skip
+    later = _turn("t3", asr_text="what time is it", t_start=8.0 + AFTER_S + 1, t_end=100.0)
+    other = _turn("t4", session_id="s2", asr_text="stop", t_start=3.0, t_end=4.0)
+    nexts = session_next([later, again, other, first])
+    assert nexts == {"t1": again}  # not across sessions, not after a long pause
+    v = dict(zip(FEATURES, featurize(first, (), None, LEX, nexts.get("t1")), strict=True))
+    assert (v["after"], v["after_gap"], v["after_ok"], v["after_same_intent"]) == (1.0, 4.0, 1.0, 0.0)
+    assert v["after_sounds_alike"] == 1.0 and 0.5 < v["after_same_words"] < 0.95
+    assert (v["asked_unsure"], v["asked_which"], v["asked_check"], v["n_words"]) == (1.0, 0.0, 0.0, 5.0)
+    alone = dict(zip(FEATURES, featurize(first, (), None, LEX), strict=True))
+    assert (alone["after"], alone["after_gap"], alone["after_ok"]) == (0.0, AFTER_S, 0.0)
 
 
 def test_asr_like_low_confidence_oov_and_a_sound_alike_rephrase() -> None:
@@ -107,4 +141,23 @@ def test_tree_learns_a_separable_problem_and_routes_fixes() -> None:
     assert route("false_wake", _turn(), None).kind == "wake_threshold"
     assert route("asr", turn, nxt).kind == "rewrite"
     assert route("nlu", turn, nxt).kind == "nlu_example"
-    assert classify(featurize(_turn(no_speech=True), (), None, LEX)) == "false_wake"
+    assert classify(featurize(_turn(no_speech=True, asr_confidence=0.0), (), None, LEX)) == "false_wake"
+
+
+def test_a_typed_request_never_failed_at_the_wake_word_or_the_recognizer() -> None:
+    class Says:  # a model that blames the recognizer for everything
+        def __init__(self, point: str) -> None:
+            self.point = point
+
+        def predict(self, x: object) -> str:
+            return self.point
+
+    x = [0.0] * len(FEATURES)
+    x[FEATURES.index("asr_conf")] = 1.0
+    assert classify(x, Says("asr")) == "asr"  # type: ignore[arg-type]
+    typed = classify(x, Says("asr"), typed=True)  # type: ignore[arg-type]
+    assert typed not in SPEECH_STAGES
+    assert classify(x, Says("entity_resolution"), typed=True) == "entity_resolution"  # type: ignore[arg-type]
+    silent = [0.0] * len(FEATURES)
+    silent[FEATURES.index("no_speech")] = 1.0
+    assert classify(silent) == "false_wake" and classify(silent, typed=True) not in SPEECH_STAGES

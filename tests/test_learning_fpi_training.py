@@ -10,7 +10,7 @@ import pytest
 
 from edge.cli import main
 from edge.lab.sim.arms import run_arm
-from edge.lab.training.fpi import fit_fpi_tree, fpi_dataset, train_fpi
+from edge.lab.training.fpi import FPI_ASR_MODEL, fit_fpi_tree, fpi_dataset, train_fpi
 from edge.learning.fpi import CLASSES, FEATURES, Forest, Tree, classify, decisive
 
 
@@ -21,8 +21,10 @@ def test_train_fpi_writes_a_forest_the_device_reads(tmp_path: Path) -> None:
     assert isinstance(loaded, Forest) and loaded == forest and len(loaded.trees) == 25
     data = json.loads(out.read_text())
     assert data["features"] == list(FEATURES) and data["classes"] == list(CLASSES)
-    # the same homes again give the same forest (seeded), fitted on the rows the turn does not settle
-    logs = run_arm(7, 3, 3, None)
+    # the same homes again give the same forest (seeded), fitted on the rows the turn does not settle; the
+    # speakers hear as the real recognizer does (its measured confusions)
+    assert FPI_ASR_MODEL == "calibrated"
+    logs = run_arm(7, 3, 3, None, FPI_ASR_MODEL)
     assert fit_fpi_tree(logs) == forest
     x, y = fpi_dataset(logs)
     failed = sum(not log.truth[t.turn_id].achieved or bool(t.rewrite) for log in logs for t in log.turns)

@@ -160,10 +160,44 @@ def test_speakers_mishear_a_phrase_at_its_measured_rate_each_in_a_consistent_way
         assert all(h.startswith("turn on the ") for h in heard)  # carrier words are heard right (n=1000, ok)
     assert misheard / total == pytest.approx(0.3, abs=0.04)
     assert sum(own_share) / len(own_share) > 0.8  # the speaker's own mishearing dominates (same 0.8 + chance)
-    # the confidence comes from the measured quantiles of right and wrong transcripts
+    # without buckets (an older file) the confidence comes from the quantiles of right and wrong transcripts
     ears = CalibratedASR.sample(random.Random(0), table, names)
-    assert ears.confidence(False, rng) == pytest.approx(0.6)
-    assert ears.confidence(True, rng) == pytest.approx(0.3)
+    assert ears.confidence("turn on the light", "turn on the light", rng) == pytest.approx(0.6)
+    assert ears.confidence("turn on the light", "turn on the lite", rng) == pytest.approx(0.3)
+
+
+def test_a_transcript_draws_the_confidence_measured_for_as_many_words_wrong() -> None:
+    said = "turn on the kitchen light"
+    clips = [
+        Clip("a", tuple(said.split()), tuple(said.split()), (), 0.9),
+        Clip("a", tuple(said.split()), ("turn", "on", "the", "kitten", "light"), (), 0.7),  # WER 0.2
+        Clip("a", tuple(said.split()), ("turn", "the", "kitten", "like"), (), 0.55),  # 0.6
+        Clip("a", tuple(said.split()), ("so", "im", "each"), (), 0.4),  # 1.0
+        Clip("a", tuple(said.split()), (), (), 0.33, rejected=True),
+    ]
+    m = measure(clips, "x", ["b"], ["clean"])
+    assert [u for u, _ in m.confidence_by_wer] == [0.0, 0.2, 0.7, 1.0]  # no clip in (0.2, 0.4]: no bucket
+    assert m.confidence_quantiles(0.0) == (0.9,) * 11
+    assert m.confidence_quantiles(0.1) == (0.7,) * 11
+    assert m.confidence_quantiles(0.3) == m.confidence_quantiles(0.5) == (0.55,) * 11
+    assert m.confidence_quantiles(1.5) == (0.4,) * 11  # insertions past 1.0: the last bucket
+    assert m.confidence_quantiles(1.0, rejected=True) == (0.33,) * 11
+    assert Confusions.from_json(m.to_json()) == m
+    rng = random.Random(2)
+    ears = CalibratedASR(m, "s")
+    assert ears.confidence(said, said, rng) == pytest.approx(0.9)
+    assert ears.confidence(said, "turn on the kitten lite", rng) == pytest.approx(0.55)
+    assert ears.confidence(said, "", rng) == pytest.approx(0.33)
+    # an older file (no buckets) still loads and falls back to right / wrong
+    old = {k: v for k, v in m.to_json().items() if k not in ("confidence_by_wer", "confidence_rejected")}
+    assert Confusions.from_json(old).confidence_quantiles(0.6) == m.confidence_wrong
+
+
+def test_the_committed_confidence_falls_as_more_words_are_wrong() -> None:
+    m = confusions.load()
+    medians = [q[5] for _, q in m.confidence_by_wer]
+    assert len(medians) == 5 and medians == sorted(medians, reverse=True)
+    assert m.confidence_rejected and m.confidence_rejected[5] < medians[-1]
 
 
 def test_a_harder_voice_mishears_more_and_an_unseen_word_backs_off_to_rare_words() -> None:

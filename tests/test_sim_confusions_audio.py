@@ -3,18 +3,21 @@ runtime's Whisper), noise mixing, and the simulator driven by the measured confu
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 
 import numpy as np
 import pytest
+from rapidfuzz.distance import Levenshtein
 
 from edge.asr.factory import load_recognizer
 from edge.audio.synth import tools_missing
 from edge.config import Settings
 from edge.errors import ConfigError
 from edge.lab.bench.asr_confusions import transcribe_all
+from edge.lab.sim import confusions
 from edge.lab.sim.confusions import measure
-from edge.lab.sim.confusions_corpus import noise_files, requests
+from edge.lab.sim.confusions_corpus import noise_files, noise_windows, requests
 from edge.lab.sim.household import simulate_home
 from edge.lab.sim.household_audio import AudioHearing, mix_noise
 
@@ -70,3 +73,39 @@ def test_calibrated_speakers_hear_the_same_homes_and_requests_worse_than_hand_se
     assert wrong > 0
     with pytest.raises(ConfigError, match="unknown simulator ASR model"):
         simulate_home(11, "cal-test", 1, None, asr_model="perfect")
+
+
+def test_noise_windows_are_seeded_stretches_of_the_noise_files() -> None:
+    files = [Path("a.wav"), Path("b.wav")]
+    windows = noise_windows(files, 20, 5)
+    assert windows == noise_windows(files, 20, 5) and len(windows) == 20
+    assert all(p in files and 0.0 <= start <= 30.0 and 1.5 <= n <= 4.0 for p, start, n in windows)
+    assert noise_windows([], 20, 5) == []
+
+
+def test_calibrated_confidence_falls_with_the_words_misheard_and_false_wakes_carry_the_noise_s() -> None:
+    logs = [
+        simulate_home(s, "conf-test", 6, None, size="small", goals_per_day=(14, 18), asr_model="calibrated")
+        for s in (21, 22)
+    ]
+    right: list[float] = []
+    garbled: list[float] = []
+    rejected: list[float] = []
+    for log in logs:
+        for t in log.turns:
+            said, heard = log.said.get(t.turn_id, "").split(), t.asr_text.split()
+            if not said:
+                continue
+            if t.no_speech:
+                rejected.append(t.asr_confidence)
+            elif heard == said:
+                right.append(t.asr_confidence)
+            elif Levenshtein.distance(said, heard) / len(said) > 0.4:
+                garbled.append(t.asr_confidence)
+    assert len(right) > 20 and len(garbled) > 5 and rejected
+    assert statistics.median(garbled) < statistics.median(right) - 0.15
+    m = confusions.load()
+    low, high = m.confidence_rejected[0], m.confidence_rejected[-1]
+    assert all(low <= c <= high for c in rejected) and all(c > 0 for c in rejected)  # rejected speech
+    wakes = [t for log in logs for t in log.turns if log.truth[t.turn_id].failed_stage == "false_wake"]
+    assert wakes and all(t.no_speech and 0.0 <= t.asr_confidence <= m.confidence_noise[-1] for t in wakes)

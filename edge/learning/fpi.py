@@ -17,10 +17,10 @@ import numpy as np
 
 from edge.errors import ErrorCode
 from edge.feedback.record import Asked, FeedbackSignal, SignalKind, TurnRecord
-from edge.feedback.similarity import phonetic_similarity, text_similarity, token_diff
 from edge.lang import fold
 from edge.learning.canonical import Lexicon
 from edge.learning.edits import sounds_alike
+from edge.learning.fpi_next import after_features, linked_features, session_next
 from edge.learning.routing import Fix, route
 from edge.nlu.catalogue import by_name
 
@@ -28,6 +28,7 @@ __all__ = [
     "CARRIER_WORDS",
     "CLASSES",
     "FEATURES",
+    "SPEECH_STAGES",
     "Fix",
     "Forest",
     "Tree",
@@ -38,6 +39,7 @@ __all__ = [
     "fit_tree",
     "label_functions",
     "route",
+    "session_next",
 ]
 
 CLASSES = ("false_wake", "asr", "nlu", "entity_resolution", "result", "correct")
@@ -46,7 +48,9 @@ FEATURES = ("no_speech", "asr_conf", "oov", "oov_alike", "name_alike", "oov_unsl
             "intent_conf", "intent_margin", "no_target", "multi_target", "default_target", "name_known",
             "target_score", "value_missing", "timeout", "plan_error", "undo", "teach_offer",
             "next_sounds_alike", "next_same_words", "next_entity_only", "next_carrier_only", "next_exact",
-            "next_same_intent", "next_same_targets", "next_ok", "recovered")  # fmt: skip
+            "next_same_intent", "next_same_targets", "next_ok", "recovered", "asked_unsure", "asked_which",
+            "asked_check", "n_words", "after", "after_gap", "after_same_words", "after_sounds_alike",
+            "after_ok", "after_same_intent")  # fmt: skip
 _MODEL = Path(__file__).with_name("fpi_tree.json")
 # Words of everyday home requests besides the registry's names: a word outside both is out of vocabulary.
 CARRIER_WORDS = frozenset({
@@ -121,29 +125,16 @@ def _value_missing(turn: TurnRecord) -> bool:
 
 
 def featurize(
-    turn: TurnRecord, signals: Sequence[FeedbackSignal], nxt: TurnRecord | None, lexicon: Lexicon
+    turn: TurnRecord,
+    signals: Sequence[FeedbackSignal],
+    nxt: TurnRecord | None,
+    lexicon: Lexicon,
+    after: TurnRecord | None = None,
 ) -> list[float]:
+    """:data:`FEATURES` of a defective turn: ``nxt`` the retry the rephrase detector linked, ``after`` the
+    session's next turn within seconds (:func:`edge.learning.fpi_next.session_next`)."""
     said = turn.asr_text or turn.text
-    f_next = [0.0] * 8
-    if nxt is not None:
-        other = nxt.asr_text or nxt.text
-        diff = token_diff(said, other)
-        phon, text = phonetic_similarity(said, other), text_similarity(said, other)
-        entity_only = (
-            bool(diff.removed) and set(diff.removed) <= lexicon.words | set(diff.removed) and diff.shared >= 1
-        )
-        f_next = [
-            float(phon >= 0.75 and text < 0.95),
-            float(text),
-            float(entity_only and set(turn.slots.get("name", "").split()) >= set(diff.removed)),
-            float(
-                bool(turn.slots.get("name")) and turn.slots.get("name", "") in other and diff.removed != ()
-            ),
-            float(text >= 0.999),
-            float(nxt.intent is not None and nxt.intent == turn.intent),
-            float(bool(nxt.targets) and set(nxt.targets) == set(turn.targets)),
-            float(nxt.result_ok is True),
-        ]
+    f_next = linked_features(turn, nxt, lexicon)
     kinds = {s.kind for s in signals if s.turn_id == turn.turn_id}
     oov, alike, name_alike = _oov(said, lexicon)
     failed = turn.result_ok is False or SignalKind.RESULT_ERROR in kinds
@@ -171,14 +162,21 @@ def featurize(
         float(turn.asked is Asked.TEACH),
         *f_next,
         float(turn.rewrite is not None and turn.result_ok is True and SignalKind.UNDO not in kinds),
+        float(turn.asked is Asked.UNSURE),
+        float(turn.asked is Asked.WHICH),
+        float(turn.asked is Asked.CHECK),
+        float(len(said.split())),
+        *after_features(turn, after),
     ]
 
 
 def decisive(x: Sequence[float]) -> str | None:
-    """The cases the turn itself settles, before any model: nothing was said; a rewrite that worked; the
-    one device we addressed, matched with confidence, never answered."""
+    """The cases the turn itself settles, before any model: nothing was heard at all (no confidence: the
+    recognizer found no speech, as it does on noise alone; one it rejected with some confidence heard words
+    it could not read, and the model decides); a rewrite that worked; the one device we addressed, matched
+    with confidence, never answered."""
     v = dict(zip(FEATURES, x, strict=True))
-    if v["no_speech"]:
+    if v["no_speech"] and v["asr_conf"] <= 0.0:
         return "false_wake"
     if v["recovered"]:
         return "correct"
@@ -192,6 +190,8 @@ def label_functions(x: Sequence[float]) -> str | None:
     v = dict(zip(FEATURES, x, strict=True))
     if (settled := decisive(x)) is not None:
         return settled
+    if v["no_speech"]:
+        return "asr"  # rejected with some confidence: speech the recognizer could not read
     if v["timeout"]:
         return "result"
     if v["oov"] > 0 and v["oov_alike"] >= 0.6 and (v["asr_conf"] < 0.7 or v["next_sounds_alike"]):
@@ -347,11 +347,17 @@ def fit_tree(x: np.ndarray, y: np.ndarray, depth: int = 5, min_leaf: int = 5, ba
     return Tree(tuple(feature), tuple(threshold), tuple(left), tuple(right), tuple(value))
 
 
-def classify(x: Sequence[float], tree: Tree | Forest | None = None) -> str:
+SPEECH_STAGES = frozenset({"false_wake", "asr"})  # stages a typed request never went through
+
+
+def classify(x: Sequence[float], tree: Tree | Forest | None = None, *, typed: bool = False) -> str:
     """What the turn settles (:func:`decisive`), else the tree when one is trained, else the labelling
-    functions, defaulting to nlu."""
-    if (settled := decisive(x)) is not None:
+    functions, defaulting to nlu. ``typed``: text that no wake word or recognizer heard (``edge session``,
+    a text satellite), which never failed at either; the rules' or nlu's reading instead."""
+    if (settled := decisive(x)) is not None and not (typed and settled in SPEECH_STAGES):
         return settled
-    if tree is not None:
-        return tree.predict(x)
-    return label_functions(x) or "nlu"
+    point = tree.predict(x) if tree is not None else (label_functions(x) or "nlu")
+    if typed and point in SPEECH_STAGES:
+        rules = label_functions(x)
+        return rules if rules is not None and rules not in SPEECH_STAGES else "nlu"
+    return point

@@ -11,7 +11,9 @@ from typing import Any
 from edge.feedback.record import Asked, Dialog, Rewrite, Taught, TurnRecord
 from edge.nlu.types import Intent, Provenance
 
-__all__ = ["Draft", "Heard"]
+__all__ = ["TYPED_ENGINE", "Draft", "Heard"]
+
+TYPED_ENGINE = "text"  # a request typed or sent as text: no wake word or recognizer heard it
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +26,7 @@ class Heard:
     session_id: str
     confidence: float = 1.0
     nbest: tuple[str, ...] = ()
-    engine: str = "text"
+    engine: str = TYPED_ENGINE
     wake_word: str = ""
     wake_score: float = 0.0
     audio_ms: float = 0.0

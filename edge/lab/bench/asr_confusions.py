@@ -8,7 +8,9 @@ runtime's recognizer, the home's prompt, the same transcript cache), aligned wor
 (:func:`edge.lab.sim.confusions.measure`); ``--write`` writes them to ``edge/lab/sim/confusions.json``.
 Then four held-out voices say other homes' requests: the real recognizer's word error rate and names
 misheard beside the calibrated model's (each held-out user drawn as a simulated speaker, averaged over
-several draws) and the hand-set model's, on the same sentences.
+several draws) and the hand-set model's, on the same sentences. And background noise alone (a false
+wake: the wake word fired and nobody spoke) through the same recognizer: what confidence it reports then
+(mostly none, rejected as no speech), which the simulator gives its false wakes.
 """
 
 from __future__ import annotations
@@ -17,14 +19,27 @@ import argparse
 import random
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
 
+import numpy as np
+
+from edge.asr.base import Recognizer
 from edge.asr.factory import load_recognizer
+from edge.audio.io import read_audio
 from edge.audio.synth import tools_missing
 from edge.config import Settings
 from edge.errors import EdgeError
 from edge.lab.bench._learning_audio import cache_dir
-from edge.lab.sim.confusions import DEFAULT_PATH, Clip, Confusions, measure
-from edge.lab.sim.confusions_corpus import FIT_VOICES, HELDOUT_VOICES, Request, noise_files, requests
+from edge.lab.sim.confusions import DEFAULT_PATH, Clip, Confusions, measure, quantiles
+from edge.lab.sim.confusions_corpus import (
+    FIT_VOICES,
+    HELDOUT_VOICES,
+    Request,
+    noise_files,
+    noise_windows,
+    requests,
+)
 from edge.lab.sim.confusions_model import CalibratedASR
 from edge.lab.sim.household_audio import AsrFigures, AudioHearing, pair_figures, words
 from edge.lab.sim.users import SimUser
@@ -33,6 +48,7 @@ __all__ = ["run", "transcribe_all"]
 
 SEED = 20261206
 DRAWS = 10  # simulated speakers per held-out user (the model's figures are their mean)
+NOISE_WINDOWS = 60  # stretches of background noise alone transcribed (a false wake's confidence)
 
 
 def transcribe_all(audio: AudioHearing, reqs: Sequence[Request], label: str) -> list[Clip]:
@@ -50,6 +66,25 @@ def transcribe_all(audio: AudioHearing, reqs: Sequence[Request], label: str) -> 
         if (k + 1) % 250 == 0:
             print(f"  {label}: {k + 1}/{len(reqs)} clips ({time.perf_counter() - t0:.0f} s)", flush=True)
     return clips
+
+
+def noise_confidences(recognizer: Recognizer, noise: list[Path], vocabulary: Sequence[str]) -> list[float]:
+    """The recognizer's confidence on the stretches of NOISE_WINDOWS of background noise alone that it
+    rejected as no speech; prints how many it rejected and why."""
+    confs: list[float] = []
+    reasons: dict[str, int] = {}
+    for path, start, length in noise_windows(noise, NOISE_WINDOWS, SEED):
+        bed = read_audio(path)
+        idx = (np.arange(int(length * 16000)) + int(start * 16000)) % max(1, len(bed))
+        t = recognizer.transcribe(bed[idx], vocabulary)
+        if t.rejected:  # a false wake is a wake with no speech heard (an accepted one is another turn)
+            confs.append(float(t.confidence))
+        key = t.reason if t.rejected else "accepted"
+        reasons[key] = reasons.get(key, 0) + 1
+    shown = ", ".join(f"{k} {v}" for k, v in sorted(reasons.items()))
+    print(f"background noise alone, {NOISE_WINDOWS} stretches: {shown}; of those rejected, confidence "
+          f"above 0 in {sum(c > 0 for c in confs)}")  # fmt: skip
+    return confs
 
 
 def _rows(
@@ -113,6 +148,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     for cond, cl in sorted(by_condition.items()):
         f, label = pair_figures(_rows(cl, [c.heard for c in cl])), f"{cond:<6}"
         print(f"  fitted clips, {label}: {f.utterances} clips, WER {f.wer:.3f}, names {f.names_misheard:.3f}")
+    if noise:
+        confs = noise_confidences(recognizer, noise, fit[0][0].vocabulary)
+        measured = replace(measured, confidence_noise=quantiles(confs))
     if getattr(args, "write", False):
         measured.save(DEFAULT_PATH)
         print(f"wrote {DEFAULT_PATH}")

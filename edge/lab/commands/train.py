@@ -20,11 +20,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.fpi:
         if args.domain or args.out:
             raise ConfigError("--fpi takes no --domain or --out", hint="run edge train --fpi on its own")
-        from edge.lab.training.fpi import FPI_DAYS, FPI_HOMES, FPI_MODEL, train_fpi  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
+        from edge.lab.training.fpi import FPI_ASR_MODEL, FPI_DAYS, FPI_HOMES, FPI_MODEL, train_fpi  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
 
         forest = train_fpi(FPI_MODEL)
         emit_json({"fpi_model": str(FPI_MODEL), "trees": len(forest.trees), "homes": FPI_HOMES,
-                   "days": FPI_DAYS})  # fmt: skip
+                   "days": FPI_DAYS, "asr_model": FPI_ASR_MODEL})  # fmt: skip
         return 0
     if args.domain:
         out = ensure_domain_model(settings, Path(args.domain), force=True)

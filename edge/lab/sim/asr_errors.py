@@ -18,7 +18,11 @@ class Ears(Protocol):
 
     def hear(self, said: str, rng: random.Random) -> tuple[str, bool]: ...
 
-    def confidence(self, misheard: bool, rng: random.Random) -> float: ...
+    def confidence(self, said: str, heard: str, rng: random.Random) -> float: ...
+
+    def noise_confidence(self, rng: random.Random) -> float:
+        """The recognizer's confidence when the wake word fired and nobody spoke (noise alone)."""
+        ...
 
 
 KNOWN_CONFUSIONS: dict[str, tuple[str, ...]] = {
@@ -99,6 +103,11 @@ class SpeakerASR:
             heard = " ".join(words)
         return heard, heard != said
 
-    def confidence(self, misheard: bool, rng: random.Random) -> float:
+    def confidence(self, said: str, heard: str, rng: random.Random) -> float:
         """A hand-set range: a mishearing comes with lower confidence."""
+        misheard = heard != said
         return rng.uniform(0.4, 0.8) if misheard else rng.uniform(0.65, 0.98)
+
+    def noise_confidence(self, rng: random.Random) -> float:
+        """None: a false wake is a wake with nothing heard."""
+        return 0.0

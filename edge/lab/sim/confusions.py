@@ -2,8 +2,9 @@
 ``edge bench asr_confusions --write``): per word and per name phrase (device, room, artist, nickname) how
 often it is heard right, as what else, or dropped; inserted words; how consistent one voice's mishearing
 of a phrase is across sentences, speeds and noise; the confidence the recognizer gives right and wrong
-transcripts. :func:`measure` builds it from aligned clips; :func:`load` reads it (a clear error when it is
-missing or corrupt). Pure apart from the file."""
+transcripts, per bucket of the transcript's word error rate (a garbled request comes with less than one
+slipped word) and of background noise alone (a false wake). :func:`measure` builds it from aligned clips;
+:func:`load` reads it (a clear error when it is missing or corrupt). Pure apart from the file."""
 
 from __future__ import annotations
 
@@ -18,9 +19,22 @@ from typing import Any
 from edge.errors import ConfigError
 from edge.lab.sim.confusions_align import align, phrase_heard
 
-__all__ = ["DEFAULT_PATH", "Clip", "Confusions", "Consistency", "Outcomes", "find_phrases", "load", "measure"]
+__all__ = [
+    "CONFIDENCE_WER_BINS",
+    "DEFAULT_PATH",
+    "Clip",
+    "Confusions",
+    "Consistency",
+    "Outcomes",
+    "find_phrases",
+    "load",
+    "measure",
+    "quantiles",
+]
 
 DEFAULT_PATH = Path(__file__).with_name("confusions.json")
+# upper word error rates of the confidence buckets (0: heard word for word; the last takes everything above)
+CONFIDENCE_WER_BINS = (0.0, 0.2, 0.4, 0.7, 1.0)
 _HINT = "regenerate it: edge bench asr_confusions --write (needs espeak-ng, sox and the Whisper model)"
 
 
@@ -82,6 +96,24 @@ class Confusions:
     confidence_wrong: tuple[float, ...]
     rejected: float
     clip_wer: tuple[float, ...] = ()  # quantiles 0, 0.05, .. 1 of one clip's word error rate
+    # (upper word error rate, confidence quantiles 0, 0.1, .. 1) per CONFIDENCE_WER_BINS bucket; and of
+    # transcripts rejected as no speech. Empty (an older file): right and wrong only
+    confidence_by_wer: tuple[tuple[float, tuple[float, ...]], ...] = ()
+    confidence_rejected: tuple[float, ...] = ()
+    # quantiles of the confidence of what the recognizer made of background noise alone (a false wake):
+    # mostly 0 (no speech), sometimes a rejected "Okay." with some
+    confidence_noise: tuple[float, ...] = ()
+
+    def confidence_quantiles(self, wer: float, rejected: bool = False) -> tuple[float, ...]:
+        """The measured confidence quantiles of a transcript with word error rate ``wer`` (or rejected)."""
+        if rejected and self.confidence_rejected:
+            return self.confidence_rejected
+        for upper, measured in self.confidence_by_wer:
+            if wer <= upper:
+                return measured
+        if self.confidence_by_wer:
+            return self.confidence_by_wer[-1][1]
+        return self.confidence_wrong if wer > 0 or rejected else self.confidence_right
 
     def to_json(self) -> dict[str, Any]:
         def outs(table: Mapping[str, Outcomes]) -> dict[str, list[Any]]:
@@ -104,7 +136,11 @@ class Confusions:
             "phrase_consistency": cons(self.phrase_consistency),
             "word_consistency": cons(self.word_consistency),
             "confidence_right": list(self.confidence_right), "confidence_wrong": list(self.confidence_wrong),
-            "clip_wer": list(self.clip_wer), "phrases": outs(self.phrases), "words": outs(self.words),
+            "clip_wer": list(self.clip_wer),
+            "confidence_by_wer": [[u, list(q)] for u, q in self.confidence_by_wer],
+            "confidence_rejected": list(self.confidence_rejected),
+            "confidence_noise": list(self.confidence_noise), "phrases": outs(self.phrases),
+            "words": outs(self.words),
         }  # fmt: skip
 
     @classmethod
@@ -135,6 +171,9 @@ class Confusions:
             cons(data["word_consistency"]), tuple(float(q) for q in data["confidence_right"]),
             tuple(float(q) for q in data["confidence_wrong"]), float(data["rejected"]),
             tuple(float(q) for q in data["clip_wer"]),
+            tuple((float(u), tuple(float(x) for x in q)) for u, q in data.get("confidence_by_wer", ())),
+            tuple(float(q) for q in data.get("confidence_rejected", ())),
+            tuple(float(q) for q in data.get("confidence_noise", ())),
         )  # fmt: skip
 
     def save(self, path: Path = DEFAULT_PATH) -> None:
@@ -201,7 +240,7 @@ def _consistency(groups: Mapping[tuple[str, str], Counter[str]], correct: Mappin
     )
 
 
-def _quantiles(values: list[float], steps: int = 10) -> tuple[float, ...]:
+def quantiles(values: list[float], steps: int = 10) -> tuple[float, ...]:
     if not values:
         return tuple(0.5 for _ in range(steps + 1))
     v = sorted(values)
@@ -221,6 +260,8 @@ def measure(
     voice_words: Counter[str] = Counter()
     right: list[float] = []
     wrong: list[float] = []
+    by_wer: list[list[float]] = [[] for _ in CONFIDENCE_WER_BINS]
+    lost_conf: list[float] = []
     clip_wer: list[float] = []
     n_words = errors = names = names_wrong = rejected = 0
     for clip in clips:
@@ -233,6 +274,7 @@ def measure(
             voice_err[clip.voice] += len(clip.said)
             voice_words[clip.voice] += len(clip.said)
             wrong.append(clip.confidence)
+            lost_conf.append(clip.confidence)
             clip_wer.append(1.0)
             lost = len(find_phrases(clip.said, clip.names))
             names += lost
@@ -257,6 +299,7 @@ def measure(
                 by_voice_word[(clip.voice, e.ref)][e.hyp] += 1
         err = sum(e.kind != "ok" for e in edits)
         clip_wer.append(min(1.0, err / max(1, len(clip.said))))
+        by_wer[_bin(clip_wer[-1])].append(clip.confidence)
         n_words += len(clip.said)
         errors += err
         voice_err[clip.voice] += err
@@ -271,9 +314,16 @@ def measure(
         round(sum(inserted.values()) / max(1, n_words), 5), dict(inserted.most_common(40)),
         _consistency(by_voice_phrase, {p: p for p in phrases}),
         _consistency(by_voice_word, {w: w for w in words}),
-        _quantiles(right), _quantiles(wrong), round(rejected / max(1, len(clips)), 4),
-        _quantiles(clip_wer, 20),
+        quantiles(right), quantiles(wrong), round(rejected / max(1, len(clips)), 4),
+        quantiles(clip_wer, 20),
+        tuple((u, quantiles(c)) for u, c in zip(CONFIDENCE_WER_BINS, by_wer, strict=True) if c),
+        quantiles(lost_conf) if lost_conf else (),
     )  # fmt: skip
+
+
+def _bin(wer: float) -> int:
+    """The CONFIDENCE_WER_BINS bucket of a transcript's word error rate."""
+    return next((i for i, u in enumerate(CONFIDENCE_WER_BINS) if wer <= u), len(CONFIDENCE_WER_BINS) - 1)
 
 
 def _outcomes(item: str, heard: Counter[str]) -> Outcomes:

@@ -18,7 +18,7 @@ from edge.lab.sim.household_runtime import START
 from edge.lab.sim.local import LocalHome
 from edge.lab.sim.users import SimUser, make_user
 
-__all__ = ["FIT_VOICES", "HELDOUT_VOICES", "SNR_DB", "Request", "noise_files", "requests"]
+__all__ = ["FIT_VOICES", "HELDOUT_VOICES", "SNR_DB", "Request", "noise_files", "noise_windows", "requests"]
 
 # accents (espeak-ng languages) x voice variants; four of the household simulator's voices are held out.
 # Not en-gb-x-gbclan: Whisper tiny.en heard 97% of its words wrong (espeak-ng's Lancaster phonemes are not
@@ -55,6 +55,14 @@ def noise_files(shared_data: Path | None) -> list[Path]:
     if shared_data is None:
         return []
     return sorted((shared_data / "wakeword" / "background_noise").glob("*.wav"))
+
+
+def noise_windows(noise: list[Path], n: int, seed: int) -> list[tuple[Path, float, float]]:
+    """``n`` stretches of background noise alone, as a false wake hears it: (file, start s, length s),
+    1.5-4 s long from anywhere in a file (a start past a file's end wraps when read)."""
+    rng = random.Random(f"{seed}:noise")
+    return [(rng.choice(noise), round(rng.uniform(0.0, 30.0), 2), round(rng.uniform(1.5, 4.0), 2))
+            for _ in range(n if noise else 0)]  # fmt: skip
 
 
 def _vocabulary(home: SimHome) -> tuple[str, ...]:

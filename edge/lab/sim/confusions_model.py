@@ -8,7 +8,8 @@ voices) and, per word or name phrase, a fixed draw of whether this voice trips t
 measured alternative; so the marginal error rate of every item is its measured rate times the severity.
 Items the measurement never saw back off to the words' rates, then to the rate of rarely-seen words with a
 letter-level mishearing (:func:`edge.lab.sim.asr_errors.perturb_word`). Inserted words come at the
-measured rate; a transcript's confidence is drawn from the measured quantiles of right and wrong ones.
+measured rate; a transcript's confidence is drawn from the measured quantiles of transcripts with as many
+words wrong (``Confusions.confidence_quantiles``: a garbled request gets less than one slipped word).
 Items are misheard independently of each other: the recognizer's errors cluster more (fewer utterances
 misheard, more words each; ``Confusions.clip_wer``), which scaling the rates per utterance reproduced only
 by losing a third of the errors to rates capped at 1, so it is not done. Pure given a ``random.Random``."""
@@ -18,6 +19,8 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
 
 from edge.lab.sim.asr_errors import perturb_word
 from edge.lab.sim.confusions import Confusions, Outcomes, find_phrases
@@ -127,6 +130,14 @@ class CalibratedASR:
         heard_text = " ".join(out)
         return heard_text, heard_text != said
 
-    def confidence(self, misheard: bool, rng: random.Random) -> float:
-        c = self.confusions
-        return _quantile_draw(c.confidence_wrong if misheard else c.confidence_right, rng)
+    def confidence(self, said: str, heard: str, rng: random.Random) -> float:
+        """Drawn from the measured confidences of transcripts with this word error rate (one draw)."""
+        s, h = said.split(), heard.split()
+        wer = Levenshtein.distance(s, h) / max(1, len(s))
+        quantiles = self.confusions.confidence_quantiles(wer, rejected=not h and bool(s))
+        return _quantile_draw(quantiles, rng)
+
+    def noise_confidence(self, rng: random.Random) -> float:
+        """Drawn from the recognizer's measured confidence on background noise alone (0: none measured)."""
+        noise = self.confusions.confidence_noise
+        return _quantile_draw(noise, rng) if noise else 0.0

@@ -33,6 +33,6 @@ class ModelHearing:
     nothing heard is a rejected transcript (no speech), as the recognizer reports it."""
 
     def hear(self, user: SimUser, said: str, rng: random.Random, vocabulary: Sequence[str]) -> HeardText:
-        text, misheard = user.asr.hear(said, rng)
-        confidence = user.asr.confidence(misheard, rng)
+        text, _ = user.asr.hear(said, rng)
+        confidence = user.asr.confidence(said, text, rng)
         return HeardText(text, confidence, rejected=not text.strip() and bool(said.strip()))

@@ -252,8 +252,9 @@ async def _play_goal(sim: _Household, p: _Pursuit, t: float) -> float:
     await rt.tick(t)  # time passed since the last goal (abandonment, labels settled)
     if rng.random() < 0.03:  # a false wake before the request
         tid = f"{p.goal_id}-fw"
+        noise = p.user.asr.noise_confidence(random.Random(f"{tid}:noise"))  # its own stream
         await rt.handle(
-            Heard("", t, t + 1.5, p.session, 0.0, (), "sim", WAKE, rng.uniform(0.5, 0.7), no_speech=True,
+            Heard("", t, t + 1.5, p.session, noise, (), "sim", WAKE, rng.uniform(0.5, 0.7), no_speech=True,
                   turn_id=tid)
         )  # fmt: skip
         sim.log.truth[tid] = SimTruth(tid, p.goal_id, "", "", "false_wake", False, -1)

@@ -1,10 +1,12 @@
 """The failure-point forest the device ships (``edge/learning/fpi_tree.json``, read by
 :func:`edge.learning.fpi.Tree.load`): fitted on simulated households whose turns, signals and labels come
-from the device's own recorder, with the simulator's truth as the classes. ``edge train --fpi`` writes it.
+from the device's own recorder, with the simulator's truth as the classes; the speakers' ears are the real
+recognizer's measured confusions (``asr_model="calibrated"``). ``edge train --fpi`` writes it.
 
 Features are the device's (:func:`edge.learning.fpi.featurize`), with the next turn the one the rephrase
-detector linked, as ``edge.wiring.failure_points`` computes them; the forest only sees what the turn itself
-does not settle (:func:`edge.learning.fpi.decisive`), as :func:`edge.learning.fpi.classify` uses it.
+detector linked and the session's next turn within seconds, as ``edge.wiring.failure_points`` computes
+them; the forest only sees what the turn itself does not settle (:func:`edge.learning.fpi.decisive`), as
+:func:`edge.learning.fpi.classify` uses it.
 """
 
 from __future__ import annotations
@@ -17,11 +19,23 @@ from edge.lab.sim.arms import run_arm
 from edge.lab.sim.household import SimLog
 from edge.learning import fpi
 from edge.learning.canonical import Lexicon
-from edge.learning.fpi import CLASSES, Forest, decisive, featurize, fit_forest
+from edge.learning.fpi import CLASSES, Forest, decisive, featurize, fit_forest, session_next
 
-__all__ = ["FPI_DAYS", "FPI_HOMES", "FPI_MODEL", "FPI_SEED", "fit_fpi_tree", "fpi_dataset", "train_fpi"]
+__all__ = [
+    "FPI_ASR_MODEL",
+    "FPI_DAYS",
+    "FPI_HOMES",
+    "FPI_MODEL",
+    "FPI_SEED",
+    "fit_fpi_tree",
+    "fpi_dataset",
+    "train_fpi",
+]
 
 FPI_SEED, FPI_HOMES, FPI_DAYS = 7, 40, 28  # other seeds than the bench's homes (20250101, and + 1)
+# the speakers' ears: the real recognizer's measured confusions, as often wrong as the device's recognizer
+FPI_ASR_MODEL = "calibrated"
+FPI_DEPTH, FPI_MIN_LEAF = 10, 5  # garbled requests come in many shapes: deeper trees than the default
 FPI_MODEL = Path(fpi.__file__).with_name("fpi_tree.json")  # where Tree.load reads it
 
 
@@ -35,13 +49,14 @@ def fpi_dataset(logs: list[SimLog]) -> tuple[np.ndarray, np.ndarray]:
         by = log.signals_by_turn()
         index = {t.turn_id: t for t in log.turns}
         linked = {s.turn_id: s.related_turn_id for s in log.signals if s.related_turn_id}
+        after = session_next(log.turns)
         for rec in log.turns:
             tr = log.truth[rec.turn_id]
             if tr.achieved and not rec.rewrite:
                 continue
             label = tr.failed_stage or "correct"
             nxt = index.get(linked.get(rec.turn_id, ""))
-            xs.append(featurize(rec, by.get(rec.turn_id, ()), nxt, lex))
+            xs.append(featurize(rec, by.get(rec.turn_id, ()), nxt, lex, after.get(rec.turn_id)))
             ys.append(CLASSES.index(label))
     return np.asarray(xs), np.asarray(ys, dtype=int)
 
@@ -50,14 +65,19 @@ def fit_fpi_tree(train: list[SimLog]) -> Forest:
     """The forest on what the turn itself does not settle."""
     x, y = fpi_dataset(train)
     keep = np.asarray([decisive(row) is None for row in x], dtype=bool)
-    return fit_forest(x[keep], y[keep])
+    return fit_forest(x[keep], y[keep], depth=FPI_DEPTH, min_leaf=FPI_MIN_LEAF)
 
 
 def train_fpi(
-    out: Path = FPI_MODEL, *, seed: int = FPI_SEED, homes: int = FPI_HOMES, days: int = FPI_DAYS
+    out: Path = FPI_MODEL,
+    *,
+    seed: int = FPI_SEED,
+    homes: int = FPI_HOMES,
+    days: int = FPI_DAYS,
+    asr_model: str = FPI_ASR_MODEL,
 ) -> Forest:
     """Simulate ``homes`` households for ``days`` days with learning off, fit the forest, write ``out``."""
-    forest = fit_fpi_tree(run_arm(seed, homes, days, None))
+    forest = fit_fpi_tree(run_arm(seed, homes, days, None, asr_model))
     out.parent.mkdir(parents=True, exist_ok=True)
     forest.save(out)
     return forest

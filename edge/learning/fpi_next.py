@@ -1,0 +1,71 @@
+"""What the turn after a defective one says about it, for failure-point isolation: the linked retry (the
+rephrase detector's) and the next turn of the same session within seconds, linked or not (a person who
+says the same words again right away was misheard; one who says other words was not understood). Pure."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+from edge.feedback.record import TurnRecord
+from edge.feedback.similarity import phonetic_similarity, text_similarity, token_diff
+from edge.learning.canonical import Lexicon
+
+__all__ = ["AFTER_S", "after_features", "linked_features", "session_next"]
+
+AFTER_S = 30.0  # the next turn of the session counts when it starts this soon after the turn ended
+
+
+def session_next(turns: Sequence[TurnRecord]) -> dict[str, TurnRecord]:
+    """turn_id -> the next turn of the same session that started within AFTER_S of its end."""
+    out: dict[str, TurnRecord] = {}
+    by_session: dict[str, list[TurnRecord]] = {}
+    for t in turns:
+        by_session.setdefault(t.session_id, []).append(t)
+    for session in by_session.values():
+        session.sort(key=lambda t: t.t_start)
+        for cur, nxt in itertools.pairwise(session):
+            if 0.0 <= nxt.t_start - cur.t_end <= AFTER_S:
+                out[cur.turn_id] = nxt
+    return out
+
+
+def linked_features(turn: TurnRecord, nxt: TurnRecord | None, lexicon: Lexicon) -> list[float]:
+    """The linked retry: sounds alike but other words, word overlap, only the device mention changed,
+    the name kept and carrier words changed, the same words, same intent, same targets, it worked."""
+    if nxt is None:
+        return [0.0] * 8
+    said, other = turn.asr_text or turn.text, nxt.asr_text or nxt.text
+    diff = token_diff(said, other)
+    phon, text = phonetic_similarity(said, other), text_similarity(said, other)
+    entity_only = (
+        bool(diff.removed) and set(diff.removed) <= lexicon.words | set(diff.removed) and diff.shared >= 1
+    )
+    name = turn.slots.get("name", "")
+    return [
+        float(phon >= 0.75 and text < 0.95),
+        float(text),
+        float(entity_only and set(name.split()) >= set(diff.removed)),
+        float(bool(name) and name in other and diff.removed != ()),
+        float(text >= 0.999),
+        float(nxt.intent is not None and nxt.intent == turn.intent),
+        float(bool(nxt.targets) and set(nxt.targets) == set(turn.targets)),
+        float(nxt.result_ok is True),
+    ]
+
+
+def after_features(turn: TurnRecord, after: TurnRecord | None) -> list[float]:
+    """The session's next turn within seconds: there is one, the gap (s), word overlap, sounds alike,
+    it worked, the same intent."""
+    if after is None:
+        return [0.0, AFTER_S, 0.0, 0.0, 0.0, 0.0]
+    said, other = turn.asr_text or turn.text, after.asr_text or after.text
+    text = text_similarity(said, other)
+    return [
+        1.0,
+        max(0.0, after.t_start - turn.t_end),
+        float(text),
+        float(phonetic_similarity(said, other) >= 0.75 and text < 0.95),
+        float(after.result_ok is True),
+        float(after.intent is not None and after.intent == turn.intent),
+    ]
