@@ -16,8 +16,6 @@ starts while the pair is being rebuilt is decoded whole once it is ready (``tran
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import dataclasses
 import logging
 import threading
@@ -27,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from edge.asr import heap
 from edge.asr.answers import AnswerDecoder
 from edge.asr.base import Recognizer, audio_ms, check_samples
 from edge.asr.fastpath.decide import transcribe_turn as fast_or_recognizer
@@ -93,12 +92,9 @@ def with_safety_templates(inputs: GrammarInputs) -> GrammarInputs:
 
 
 def trim_heap() -> bool:
-    """Give freed heap pages back to the system (glibc ``malloc_trim``); False where there is none."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"))
-        return bool(libc.malloc_trim(0))
-    except (OSError, AttributeError, TypeError):
-        return False
+    """Give freed heap pages back to the system (glibc ``malloc_trim``), whatever ``profile.trim_memory``
+    says: a grammar-only satellite is the smallest board; False where there is none."""
+    return heap.trim_heap(force=True)
 
 
 def outside_grammar(heard: Transcript) -> Transcript:

@@ -36,6 +36,7 @@ from edge.asr.fastpath.grammar import (
     pronunciations,
 )
 from edge.asr.fastpath.reject import FAST_PATH, Evidence, RejectModel
+from edge.asr.heap import trim_heap
 from edge.asr.pocketsphinx import load_pocketsphinx
 from edge.events import SAMPLE_RATE, Transcript
 
@@ -158,9 +159,12 @@ class PocketsphinxStream:
         if self._active is not None:
             self._end(self._active)
         with self._lock:
+            swapped = self._next is not None
             if self._next is not None:
                 self._loaded, self._next = self._next, None
             loaded = self._loaded
+        if swapped:
+            trim_heap()  # the replaced decoders' pages back to the system (profile.trim_memory)
         if loaded is None:
             self.prepare()
             with self._lock:
