@@ -261,6 +261,9 @@ def normalize(msg: Message, turns: dict[str, str]) -> dict[str, Any]:
         if key in SCORES:
             _number(value, key, high=1.0)
             return "<score>"
+        if key == "speculative":  # whether a decode begun at the pause served the turn: a matter of timing
+            assert isinstance(value, bool), f"speculative={value!r} is not a bool"
+            return "<bool>"
         return value
 
     payload: dict[str, Any] = walk(msg.payload)
