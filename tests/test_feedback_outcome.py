@@ -181,3 +181,78 @@ def test_a_sentence_encoders_meaning_replaces_the_weaker_cues_when_given() -> No
     tv = _done("b", 4, "switch on the television", "media_player.tv", "OK.")
     assert _links([telly, tv]) == []
     assert [s.related_turn_id for s in detect_rephrases([telly, tv], FB, meaning=same)] == ["b"]
+
+
+SORRY = "Sorry, I didn't understand that."
+
+
+def test_chatter_in_between_is_skipped_and_a_cancel_or_a_linked_try_is_not() -> None:
+    missed = _turn("a", 0, "turn on the bathroom light", response=SORRY)
+    chatter = _turn("b", 3, "what's the time")  # not understood, nothing done: not a request the device took
+    retry = _done("c", 6, "turn on the bathroom light", "light.bathroom", "OK.")
+    assert _links([missed, chatter, retry]) == [("a", "c")]
+    cancel = _turn("b", 3, "never mind")
+    assert _links([missed, cancel, retry]) == []  # "never mind" ends the wish
+    garbled = _turn("b", 3, "turn on the bath room light", response=SORRY)  # a try of its own, linked
+    assert _links([missed, garbled, retry]) == [("a", "b"), ("b", "c")]
+    said = ("one second", "where is the cat", "mummy look")
+    chat = [_turn(t, 2 + i, w) for i, (t, w) in enumerate(zip(("b1", "b2", "b3"), said, strict=True))]
+    assert _links([missed, *chat[1:], retry]) == [("a", "c")]  # two turns of chatter
+    assert _links([missed, *chat, retry]) == []  # more than two turns of chatter: the wish is over
+    worked = _done("a", 0, "turn on the kitchen light", "light.kitchen", "OK, the kitchen light is on.")
+    thanks = _turn("b", 3, "thanks")
+    again = _done("c", 10, "turn on the kitchen light", "light.kitchen", "OK.")
+    assert _links([worked, thanks, again]) == []  # asked again after it worked, chatter or not
+
+
+def test_a_fragment_saying_again_what_was_not_done_is_a_correction() -> None:
+    dimmed = _turn("a", 0, "dim the bedroom light to 30 percent", intent="HassLightSet",
+                   targets=("light.bedroom",), commands=({"entity_id": "light.bedroom"},), result_ok=True,
+                   response="Changed the bedroom light to 13 percent.")  # fmt: skip
+    assert _links([dimmed, _turn("b", 3, "thirty percent")]) == [("a", "b")]
+    assert _links([dimmed, _turn("b", 3, "and the hallway too")]) == []  # an addition
+    timer = _turn("a", 0, "how many minutes on the egg timer", intent="HassTimerStatus", result_ok=True,
+                  response="Your pasta timer has 6 minutes left.")  # fmt: skip
+    assert _links([timer, _turn("b", 3, "the egg timer")]) == [("a", "b")]
+    office = _turn("a", 0, "what's the office temperature", intent="HassGetState", result_ok=True,
+                   response="It's 22 degrees in the office.")  # fmt: skip
+    assert _links([office, _turn("b", 5, "office temperature")]) == []  # asked again: it named only that
+    kitchen = _turn("a", 0, "what's the temperature in the kitchen", intent="HassGetState", result_ok=True,
+                    response="It's 21 degrees in the kitchen.")  # fmt: skip
+    assert _links([kitchen, _turn("b", 3, "in the bedroom")]) == []  # a follow-up question
+
+
+def test_a_fragment_naming_a_place_after_a_turn_that_landed_elsewhere_is_a_correction() -> None:
+    lit = _done("a", 0, "put the light on in here", "light.garage", "Turned on the garage light.")
+    assert _links([lit, _turn("b", 3, "in the office")]) == [("a", "b")]
+    assert _links([lit, _turn("b", 3, "in the office as well")]) == []
+    exact = _done("a", 0, "turn on the kitchen light", "light.kitchen", "Turned on the kitchen light.")
+    exact = replace(exact, target_scores=(1.0,))  # found by its own name, and said back
+    assert _links([exact, _turn("b", 3, "the hallway light please")]) == []
+    assert _links([exact, _turn("b", 3, "50 percent")]) == []  # a follow-up naming nothing
+
+
+def test_objections_inside_the_request_and_a_wrong_action_said_back() -> None:
+    heating = _turn("a", 0, "turn the heating down", intent="ClimateCooler", targets=("climate.hall",),
+                    commands=({"entity_id": "climate.hall"},), result_ok=True,
+                    response="Set the thermostat to 23 degrees.")  # fmt: skip
+    assert _links([heating, _turn("b", 3, "down, I said down")]) == [("a", "b")]
+    cabinet = _done("a", 0, "switch on the island lights", "light.cabinet", "Turned on the cabinet lights.")
+    assert _links([cabinet, _turn("b", 2, "island, not cabinet")]) == [("a", "b")]
+    tv = _done("a", 0, "turn off the tv", "media_player.tv", "Turned off the living room tv.")
+    assert _links([tv, _turn("b", 3, "it's not working")]) == []  # "not" of nothing the response said
+    music = _turn("a", 0, "stop the music", intent="HassMediaPause", targets=("media_player.bar",),
+                  commands=({"entity_id": "media_player.bar"},), result_ok=True,
+                  response="Skipped the track on the soundbar.")  # fmt: skip
+    again = replace(music, turn_id="b", t_start=3, t_end=4, response="")
+    assert _links([music, again]) == [("a", "b")]
+    paused = replace(music, response="Paused the soundbar.")
+    assert _links([paused, again]) == []  # it did what was asked: asked again
+
+
+def test_no_and_the_opposite_action_undoes_a_device_it_guessed() -> None:
+    door = _done("a", 0, "open the door", "cover.garage_door", "Opened the garage door.")
+    assert _links([door, _turn("b", 2, "no no close the garage door", intent="HassTurnOff")]) == [("a", "b")]
+    assert _links([door, _turn("b", 2, "close the garage door", intent="HassTurnOff")]) == []
+    named = replace(door, text="open the garage door", asr_text="open the garage door", target_scores=(1.0,))
+    assert _links([named, _turn("b", 2, "no close it again", intent="HassTurnOff")]) == []
