@@ -54,6 +54,23 @@ _INSIDE = re.compile(
     r"\b(i said|i meant|i mean|i wanted|i want the|i asked|i only asked|i just asked|the actual)\b|"
     r"\bnot (the|that|this|my|what|those|these)\b"
 )
+FILLER = frozenset(
+    {
+        "thats",
+        "that's",
+        "its",
+        "it's",
+        "about",
+        "no",
+        "wrong",
+        "right",
+        "one",
+        "asked",
+        "said",
+        "only",
+        "just",
+    }
+)
 _JUST = re.compile(r"^(just|only) (the|my|in|on)\b")  # "just the hall light": fewer than it did
 _NOT = re.compile(r"\bnot (?:the |my )?(\w+)")
 MAX_FRAGMENT = 8  # words: longer is a sentence, whatever its verbs
@@ -70,7 +87,7 @@ TARGET_SLOTS = frozenset({"name", "area", "floor"})
 
 def fragment(text: str) -> bool:
     """A piece of a request: no verb or question word of its own, a few words, something besides "the"."""
-    words = fold(text).split()
+    words = model_tokens(fold(text))  # "what's" -> "whats"
     content = [w for w in words if w not in STOPWORDS]
     return bool(content) and len(words) <= MAX_FRAGMENT and not COMMAND_WORDS & set(words)
 
@@ -80,8 +97,9 @@ def objects(text: str, response: str = "") -> bool:
     the actual television"); as a fragment also "just the hall light", and "island, not cabinet" when the
     word after "not" is one the response said ("Turned on the cabinet lights.")."""
     said = fold(text)
-    if _INSIDE.search(said):
-        return True
+    if _INSIDE.search(said):  # with something to put right: "that's not what I asked" alone is the explicit
+        rest = set(_INSIDE.sub(" ", said).split()) - STOPWORDS - QUESTION_WORDS - FILLER
+        return bool(rest)  # detector's (a bare objection)
     if not fragment(said):
         return False
     heard = set(fold(response).split()) - STOPWORDS
