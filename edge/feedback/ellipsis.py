@@ -51,8 +51,7 @@ COMMAND_WORDS = (REQUEST_VERBS | ACTION_WORDS.keys() | VERBS | QUESTION_WORDS) -
 ADDITION = re.compile(r"^(and|also|plus|oh and|and also)\b|\b(too|as well|also)$")
 """More, not instead: "and the island lights", "on the soundbar too", "the dining room curtains as well"."""
 _INSIDE = re.compile(
-    r"\b(i said|i meant|i mean|i wanted|i want the|i asked|i only asked|i just asked|the actual)\b|"
-    r"\bnot (the|that|this|my|what|those|these)\b"
+    r"\b(i said|i meant|i mean|i wanted|i want the|i asked|i only asked|i just asked|the actual)\b"
 )
 FILLER = frozenset(
     {
@@ -69,12 +68,16 @@ FILLER = frozenset(
         "said",
         "only",
         "just",
+        "not",
     }
 )
 _JUST = re.compile(r"^(just|only) (the|my|in|on)\b")  # "just the hall light": fewer than it did
-_NOT = re.compile(r"\bnot (?:the |my )?(\w+)")
+_NOT = re.compile(r"\bnot (?:(?:the|my|a|an|to|that|this) )*(\w+)")
 MAX_FRAGMENT = 8  # words: longer is a sentence, whatever its verbs
 _NAMING = re.compile(r"^(the|my|in|on|at|for) \w+")
+_OPENS = frozenset({"the", "my", "in", "on", "at", "for", "to", "not", "just", "only", "no", "a", "an"})
+"""How a fragment starts ("the kitchen one", "in the office", "not the backlight"), or with a number."""
+SHORT = 3  # words: shorter, no verb, is a fragment however it starts ("low please", "island, not cabinet")
 _STEMS = ("ped", "ed", "d", "ing")  # "skipped" -> "skip", "paused" -> "pause", "playing" -> "play"
 ACTION_CLASSES: dict[str, str] = {
     "open": "open", "raise": "open", "close": "close", "lower": "close", "lock": "lock", "unlock": "unlock",
@@ -86,24 +89,29 @@ TARGET_SLOTS = frozenset({"name", "area", "floor"})
 
 
 def fragment(text: str) -> bool:
-    """A piece of a request: no verb or question word of its own, a few words, something besides "the"."""
+    """A piece of a request: no verb or question word of its own, a few words, something besides "the";
+    opening with an article, a preposition, a negation or a number, or at most three words (a request
+    opening with a verb we do not list, "cut the big light", is not one)."""
     words = model_tokens(fold(text))  # "what's" -> "whats"
     content = [w for w in words if w not in STOPWORDS]
-    return bool(content) and len(words) <= MAX_FRAGMENT and not COMMAND_WORDS & set(words)
+    if not content or len(words) > MAX_FRAGMENT or COMMAND_WORDS & set(words):
+        return False
+    return len(words) <= SHORT or words[0] in _OPENS or words[0][0].isdigit()
 
 
 def objects(text: str, response: str = "") -> bool:
-    """The request objects to the turn before, inside its words ("down, I said down", "not the backlight,
-    the actual television"); as a fragment also "just the hall light", and "island, not cabinet" when the
-    word after "not" is one the response said ("Turned on the cabinet lights.")."""
+    """The request objects to the turn before, inside its words ("down, I said down", "I wanted the coffee
+    maker", "not the setting, the actual temperature"); "not the backlight, ..." and "island, not cabinet"
+    when the word after "not" is one the response said ("Turned off the tv backlight."); as a fragment
+    also "just the hall light"."""
     said = fold(text)
     if _INSIDE.search(said):  # with something to put right: "that's not what I asked" alone is the explicit
         rest = set(_INSIDE.sub(" ", said).split()) - STOPWORDS - QUESTION_WORDS - FILLER
         return bool(rest)  # detector's (a bare objection)
-    if not fragment(said):
-        return False
     heard = set(fold(response).split()) - STOPWORDS
-    return bool(_JUST.search(said)) or any(m.group(1) in heard for m in _NOT.finditer(said))
+    if any(m.group(1) in heard for m in _NOT.finditer(said)):
+        return True
+    return fragment(said) and bool(_JUST.search(said))
 
 
 def _values(text: str) -> set[str]:
