@@ -14,6 +14,7 @@ from edge.config import FeedbackSettings, Settings
 from edge.feedback.observations import BargeIn
 from edge.feedback.outcome import Outcome, turn_outcome
 from edge.feedback.record import Asked, TurnRecord
+from edge.feedback.retries import chatter
 from edge.feedback.signals import detect_rephrases
 from edge.lab.bench import rephrase as bench
 from edge.lab.bench._rephrase_set import read_pairs, split_of
@@ -190,9 +191,9 @@ SORRY = "Sorry, I didn't understand that."
 
 def test_chatter_in_between_is_skipped_and_a_cancel_or_a_linked_try_is_not() -> None:
     missed = _turn("a", 0, "turn on the bathroom light", response=SORRY)
-    chatter = _turn("b", 3, "what's the time")  # not understood, nothing done: not a request the device took
+    time = _turn("b", 3, "what's the time")  # not understood, nothing done: not a request the device took
     retry = _done("c", 6, "turn on the bathroom light", "light.bathroom", "OK.")
-    assert _links([missed, chatter, retry]) == [("a", "c")]
+    assert _links([missed, time, retry]) == [("a", "c")]
     cancel = _turn("b", 3, "never mind")
     assert _links([missed, cancel, retry]) == []  # "never mind" ends the wish
     garbled = _turn("b", 3, "turn on the bath room light", response=SORRY)  # a try of its own, linked
@@ -205,6 +206,9 @@ def test_chatter_in_between_is_skipped_and_a_cancel_or_a_linked_try_is_not() -> 
     thanks = _turn("b", 3, "thanks")
     again = _done("c", 10, "turn on the kitchen light", "light.kitchen", "OK.")
     assert _links([worked, thanks, again]) == []  # asked again after it worked, chatter or not
+    assert chatter(chatter_turn := _turn("b", 3, "mummy can I have some juice"), missed, retry)
+    assert not chatter(_turn("b", 3, "play bathroom lake"), missed, retry)  # a garbled try: shares a word
+    assert not chatter(replace(chatter_turn, intent="HassGetCurrentTime"), missed, retry)  # a request taken
 
 
 def test_a_fragment_saying_again_what_was_not_done_is_a_correction() -> None:
@@ -229,9 +233,10 @@ def test_a_fragment_naming_a_place_after_a_turn_that_landed_elsewhere_is_a_corre
     assert _links([lit, _turn("b", 3, "in the office")]) == [("a", "b")]
     assert _links([lit, _turn("b", 3, "in the office as well")]) == []
     exact = _done("a", 0, "turn on the kitchen light", "light.kitchen", "Turned on the kitchen light.")
-    exact = replace(exact, target_scores=(1.0,))  # found by its own name, and said back
+    exact = replace(exact, target_scores=(1.0,), slots={"name": "kitchen light"})  # by its name, said back
     assert _links([exact, _turn("b", 3, "the hallway light please")]) == []
     assert _links([exact, _turn("b", 3, "50 percent")]) == []  # a follow-up naming nothing
+    assert _links([lit, _turn("b", 3, "big light on")]) == []  # a whole request: the action after the name
 
 
 def test_objections_inside_the_request_and_a_wrong_action_said_back() -> None:
@@ -258,3 +263,21 @@ def test_no_and_the_opposite_action_undoes_a_device_it_guessed() -> None:
     assert _links([door, _turn("b", 2, "close the garage door", intent="HassTurnOff")]) == []
     named = replace(door, text="open the garage door", asr_text="open the garage door", target_scores=(1.0,))
     assert _links([named, _turn("b", 2, "no close it again", intent="HassTurnOff")]) == []
+
+
+def test_try_again_after_a_device_error_and_the_same_words_again_landing_elsewhere() -> None:
+    unreached = _done("a", 0, "turn on the bedroom fan", "fan.bedroom", "I couldn't reach the bedroom fan.")
+    failed = replace(unreached, result_ok=False)
+    assert _links([failed, _turn("b", 5, "try again")]) == [("a", "b")]
+    assert _links([failed, _turn("b", 5, "one more time please")]) == [("a", "b")]
+    assert (
+        _links([_turn("a", 0, "blah", response=SORRY), _turn("b", 5, "try again")]) == []
+    )  # nothing to retry
+    island = _done(
+        "a", 0, "turn on the kitchen light", "light.kitchen_island", "Turned on the kitchen island light."
+    )
+    again = _done("b", 3, "turn on the kitchen light", "light.kitchen", "OK.")
+    again = replace(again, slots={"name": "kitchen light"})
+    assert _links([island, again]) == [("a", "b")]  # it picked another light than the one said again
+    same = replace(again, targets=("light.kitchen_island",))
+    assert _links([island, same]) == []  # asked again, landing on the light it acted on

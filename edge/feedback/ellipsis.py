@@ -28,6 +28,7 @@ from edge.lang import fold, model_tokens
 
 __all__ = [
     "ADDITION",
+    "RETRY_ASKED",
     "another_action",
     "fragment",
     "fragment_fix",
@@ -50,6 +51,10 @@ VERBS = frozenset(
 COMMAND_WORDS = (REQUEST_VERBS | ACTION_WORDS.keys() | VERBS | QUESTION_WORDS) - PARTICLES
 ADDITION = re.compile(r"^(and|also|plus|oh and|and also)\b|\b(too|as well|also)$")
 """More, not instead: "and the island lights", "on the soundbar too", "the dining room curtains as well"."""
+RETRY_ASKED = re.compile(
+    r"^(please )?(try (that |it )?again|(do )?(that |it )?again|one more time|retry)( please)?$"
+)
+"""The request before, asked for again without saying it: "try again", "one more time"."""
 _INSIDE = re.compile(
     r"\b(i said|i meant|i mean|i wanted|i want the|i asked|i only asked|i just asked|the actual)\b"
 )
@@ -96,6 +101,8 @@ def fragment(text: str) -> bool:
     content = [w for w in words if w not in STOPWORDS]
     if not content or len(words) > MAX_FRAGMENT or COMMAND_WORDS & set(words):
         return False
+    if PARTICLES & set(words[1:]):  # "big light on", "the bedside lamp off": the action said after the name
+        return False
     return len(words) <= SHORT or words[0] in _OPENS or words[0][0].isdigit()
 
 
@@ -114,8 +121,12 @@ def objects(text: str, response: str = "") -> bool:
     return fragment(said) and bool(_JUST.search(said))
 
 
+FUNCTION_WORDS = frozenset({"but", "so", "oh", "um", "uh", "er", "then", "now", "be", "just", "only", "not"})
+
+
 def _values(text: str) -> set[str]:
-    return {w for w in model_tokens(fold(text)) if w not in STOPWORDS and w not in COMMAND_WORDS | PARTICLES}
+    skip = COMMAND_WORDS | PARTICLES | FUNCTION_WORDS
+    return {w for w in model_tokens(fold(text)) if w not in STOPWORDS and w not in skip}
 
 
 def fragment_fix(
@@ -125,11 +136,12 @@ def fragment_fix(
     *,
     acted: bool,
     first_exact: bool,
-    next_slots: Mapping[str, str] | None,
+    first_slots: Mapping[str, str] | None = None,
+    next_slots: Mapping[str, str] | None = None,
 ) -> str:
     """Why the fragment ``nxt`` corrects the turn ``first`` -> ``response`` ("" when it does not, or is
     not a fragment). ``acted``: the turn moved a device (done), else it answered; ``first_exact``: its
-    devices were found by the very name or alias said."""
+    devices were found by the very name or alias said; the slots: the NLU's of each request."""
     if not fragment(nxt) or ADDITION.search(fold(nxt)):
         return ""
     said_back = set(model_tokens(fold(response)))
@@ -139,7 +151,8 @@ def fragment_fix(
     if not acted:
         return ""
     names = bool(TARGET_SLOTS & (next_slots or {}).keys()) or bool(_NAMING.match(fold(nxt)))
-    named_back = _values(first) <= said_back
+    named = {w for k, v in (first_slots or {}).items() if k in TARGET_SLOTS for w in _values(v)}
+    named_back = bool(named) and named <= said_back  # the name it was asked by, said back
     if names and not (first_exact and named_back):
         return "a fragment naming another place or device than the turn acted on"
     return ""

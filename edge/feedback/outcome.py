@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from edge.feedback.ellipsis import another_action, fragment_fix
+from edge.feedback.ellipsis import RETRY_ASKED, another_action, fragment_fix
 from edge.feedback.record import Asked, TurnRecord
 from edge.feedback.said_back import NOT_NAMES, Reading, bare_name, reasked, same_kind
 from edge.feedback.similarity import (
@@ -165,15 +165,18 @@ def outcome_rule(outcome: Outcome, view: PairView) -> OutcomeVerdict:
         acted = outcome is Outcome.DONE
         exact = view.prev_exact
         if why := fragment_fix(view.prev, view.prev_response, view.nxt, acted=acted, first_exact=exact,
-                               next_slots=view.next_slots):  # fmt: skip
+                               first_slots=view.prev_slots, next_slots=view.next_slots):  # fmt: skip
             return OutcomeVerdict(1.0, True, why, RETRY)  # "thirty percent" after "... to 13 percent"
         if another_action(view.prev, view.prev_response, view.nxt) and not other_intent:
             return OutcomeVerdict(1.0, True, "asked again for the action the response did not do", RETRY)
         named = not nxt.slots or bool({"name", "area"} & nxt.slots.keys())  # no slots: the words tell
-        if differ and view.refined and named and not first.exact and same_kind(prev_targets, next_targets):
+        again = view.refined or set(content_tokens(view.prev)) == set(content_tokens(view.nxt))
+        if differ and again and named and not first.exact and same_kind(prev_targets, next_targets):
             return OutcomeVerdict(1.0, True, "it picked another one than was meant")  # "close the blinds"
         return OutcomeVerdict(0.3, False, "asked again or a new request after a turn that worked")
     if outcome is Outcome.DEVICE_ERROR:
+        if RETRY_ASKED.match(view.nxt):  # "try again", "one more time": the same request, not said again
+            return OutcomeVerdict(1.0, True, "asked to try again after a device error", RETRY)
         shortened = bool(_names(view.nxt)) and _names(view.nxt) <= _names(view.prev)  # "open the curtains"
         if (differ and not shortened) or (other_intent and not _names(view.prev) & _names(view.nxt)):
             return OutcomeVerdict(0.3, True, "another request after a device error")

@@ -17,11 +17,14 @@ from edge.feedback.observations import BargeIn, ChangeSource, DeviceEvent
 from edge.feedback.outcome import turn_outcome
 from edge.feedback.record import Asked, FeedbackSignal, SignalKind, TurnRecord
 from edge.feedback.rephrase import Interpretation, Meaning, detect_rephrase
-from edge.lang import fold
+from edge.feedback.said_back import NOT_NAMES
+from edge.feedback.similarity import content_tokens
+from edge.lang import fold, model_tokens
 
 __all__ = [
     "CANCEL_PHRASES",
     "EXACT_SCORE",
+    "chatter",
     "commanded_entities",
     "detect_rephrases",
     "exact",
@@ -82,17 +85,27 @@ _UNANSWERED_QUESTIONS = frozenset({Asked.TEACH, Asked.UNSURE, Asked.WHICH})
 MAX_CHATTER = 2  # turns said in between that a retry may skip ("ugh", "what's the time", "is it plugged in")
 
 
-def _chatter(turn: TurnRecord) -> bool:
-    """Said in between, not a request the device took (no intent, nothing done), and no cancel: the wish
-    before it may still be retried after it ("mummy can I have some juice" between two tries)."""
+def chatter(turn: TurnRecord, before: TurnRecord, after: TurnRecord) -> bool:
+    """Said in between, not a request the device took (no intent, nothing done), no cancel, and no name
+    word of the requests around it: the wish before it may still be retried after it ("mummy can I have
+    some juice" between two tries). A garbled try of the same wish shares its words and is no chatter."""
     said = fold(turn.asr_text or turn.text)
-    return turn.intent is None and not turn.commands and not turn.dialog and said not in CANCEL_PHRASES
+    if turn.intent is not None or turn.commands or turn.dialog or said in CANCEL_PHRASES:
+        return False
+    around = _name_words(before) | _name_words(after)
+    return not _name_words(turn) & around
+
+
+def _name_words(turn: TurnRecord) -> set[str]:
+    return {
+        w for w in model_tokens(" ".join(content_tokens(turn.asr_text or turn.text))) if w not in NOT_NAMES
+    }
 
 
 def _skippable(spoken: Sequence[TurnRecord], at: int, i: int, found: Sequence[FeedbackSignal]) -> bool:
-    """``spoken[at]`` is chatter a retry may reach over to the request before it: at most ``MAX_CHATTER``
-    turns back from ``i``, and not itself linked as another try of that request."""
-    if i - at >= MAX_CHATTER or at == 0 or not _chatter(spoken[at]):
+    """``spoken[at]`` is chatter a retry (``spoken[i + 1]``) may reach over to the request before it: at
+    most ``MAX_CHATTER`` turns back, and not itself linked as another try of that request."""
+    if i - at >= MAX_CHATTER or at == 0 or not chatter(spoken[at], spoken[at - 1], spoken[i + 1]):
         return False
     return not any(s.related_turn_id == spoken[at].turn_id for s in found)
 
