@@ -17,7 +17,6 @@ from edge.feedback.observations import BargeIn, ChangeSource, DeviceEvent
 from edge.feedback.outcome import turn_outcome
 from edge.feedback.record import Asked, FeedbackSignal, SignalKind, TurnRecord
 from edge.feedback.rephrase import Interpretation, Meaning, detect_rephrase
-from edge.feedback.said_back import NOT_NAMES
 from edge.feedback.similarity import content_tokens
 from edge.lang import fold, model_tokens
 
@@ -86,20 +85,18 @@ MAX_CHATTER = 2  # turns said in between that a retry may skip ("ugh", "what's t
 
 
 def chatter(turn: TurnRecord, before: TurnRecord, after: TurnRecord) -> bool:
-    """Said in between, not a request the device took (no intent, nothing done), no cancel, and no name
-    word of the requests around it: the wish before it may still be retried after it ("mummy can I have
-    some juice" between two tries). A garbled try of the same wish shares its words and is no chatter."""
+    """Said in between, not a request the device took (no intent, nothing done, no question asked back),
+    no cancel, and no word in common with the requests around it: the wish before it may still be retried
+    after it ("mummy can I have some juice" between two tries). A garbled try of the same wish shares its
+    words ("play some the tones" -> "play normal zones" -> ...) and is no chatter."""
     said = fold(turn.asr_text or turn.text)
-    if turn.intent is not None or turn.commands or turn.dialog or said in CANCEL_PHRASES:
+    if turn.intent is not None or turn.commands or turn.dialog or turn.asked or said in CANCEL_PHRASES:
         return False
-    around = _name_words(before) | _name_words(after)
-    return not _name_words(turn) & around
+    return not _words(turn) & (_words(before) | _words(after))
 
 
-def _name_words(turn: TurnRecord) -> set[str]:
-    return {
-        w for w in model_tokens(" ".join(content_tokens(turn.asr_text or turn.text))) if w not in NOT_NAMES
-    }
+def _words(turn: TurnRecord) -> set[str]:
+    return set(model_tokens(" ".join(content_tokens(turn.asr_text or turn.text))))
 
 
 def _skippable(spoken: Sequence[TurnRecord], at: int, i: int, found: Sequence[FeedbackSignal]) -> bool:
