@@ -4,6 +4,7 @@ again is a correction, with or without "no" (edge.feedback.said_back through the
 from __future__ import annotations
 
 from edge.config import FeedbackSettings
+from edge.feedback.ellipsis import ADDITION, another_action, fragment, fragment_fix, objects
 from edge.feedback.observations import BargeIn
 from edge.feedback.record import TurnRecord
 from edge.feedback.said_back import Reading, bare_name, unsaid
@@ -293,3 +294,37 @@ def test_another_search_after_a_garbled_answer_is_another_wish_and_the_same_one_
         ("media_player.den",),
     )
     assert _links([garbled, again]) == [("a", "b")]
+
+
+def test_an_item_is_said_back_as_said_and_a_name_may_be_said_back_spelled_right() -> None:
+    apples = Reading("add apples to the shopping list", "HassShoppingListAddItem", {"item": "apples"})
+    assert unsaid(apples, "Added maples to your shopping list.") == {"item": frozenset({"apples"})}
+    assert unsaid(apples, "Added apples to your shopping list.") == {}
+    guest = Reading("turn on the gaest room light", "HassTurnOn", {"name": "gaest room light"})
+    assert unsaid(guest, "Turned on the guest room light.") == {}  # the NLU resolved a misheard name
+    first = _turn("a", 0, "add apples to the shopping list", "HassShoppingListAddItem", {"item": "apples"},
+                  response="Added maples to your shopping list.")  # fmt: skip
+    again = _turn("b", 3, "add apples to the shopping list", "HassShoppingListAddItem", {"item": "apples"})
+    assert _links([first, again]) == [("a", "b")]
+
+
+def test_fragments_objections_and_actions_said_back() -> None:
+    assert fragment("the kitchen one") and fragment("thirty percent") and fragment("in the office")
+    assert fragment("on the kitchen speaker")  # "on" here is a place, not an action
+    assert not fragment("turn on the kitchen light") and not fragment("what's on the telly")
+    assert not fragment("louder") and not fragment("the") and not fragment("make that 12 minutes")
+    assert objects("down, I said down") and objects("I wanted the coffee maker")
+    assert objects("not the setting, the actual temperature") and objects("just the hall light")
+    assert objects("island, not cabinet", "Turned on the cabinet lights.")
+    assert not objects("it's not working", "Turned off the tv.") and not objects("turn on the lamp")
+    assert not objects("that's not what I asked") and not objects("no, I said")  # bare: nothing put right
+    assert ADDITION.search("on the soundbar too") and ADDITION.search("and the extractor")
+    assert another_action("stop the music", "Skipped the track on the soundbar.", "stop the music")
+    assert not another_action("stop the music", "Paused the soundbar.", "stop the music")
+    assert not another_action("stop the music", "Skipped the track.", "play something else")
+    assert not another_action("lower the blinds", "Closed the bedroom blinds.", "lower the blinds")  # alike
+    kw: dict[str, object] = {"first_exact": False, "next_slots": None}
+    assert fragment_fix("set the fan to low", "Set the bedroom fan to high.", "low please", acted=True, **kw)
+    assert not fragment_fix("set the fan to low", "Set the fan to low.", "low please", acted=True, **kw)
+    assert fragment_fix("turn on the fan", "Turned on the bathroom fan.", "in the office", acted=True, **kw)
+    assert not fragment_fix("turn on the fan", "It's on.", "in the office", acted=False, **kw)

@@ -65,3 +65,22 @@ def test_the_composition_root_gives_the_recorder_the_models_reading(tmp_path: Pa
             return turns.recorder.sense
 
     assert isinstance(asyncio.run(recorder_sense()), IntentSense)
+
+
+def test_the_kind_of_device_links_a_rewording_after_sorry_and_two_misses_share_none() -> None:
+    sense = IntentSense(_parser().model)
+    assert sense.domain("I need some air down here", "turn on the ceiling fan") >= 0.8
+    assert sense.domain("it's too dark to read", "switch on the reading lamp") >= 0.8
+    assert sense.domain("turn on the big light", "turn on the tv") < 0.5  # a light, then a media player
+    assert sense.domain("order more dog food", "set a timer for 10 minutes") == 0.0  # no device kind
+    assert sense.domain("what's the capital of peru", "turn on the kitchen light") == 0.0  # out of domain
+    fb = FeedbackSettings()
+    missed = _turn("a", 0, "I need some air down here", response=SORRY)
+    fan = _turn("b", 4, "turn on the ceiling fan", intent="HassTurnOn")
+    assert [(s.turn_id, s.related_turn_id) for s in detect_rephrases([missed, fan], fb, sense=sense)] == [
+        ("a", "b")
+    ]
+    assert detect_rephrases([missed, fan], fb) == []  # no word, intent or device in common
+    trivia = _turn("a", 0, "what's the capital of peru", response=SORRY)
+    light = _turn("b", 4, "turn off the kitchen light", intent="HassTurnOff")
+    assert detect_rephrases([trivia, light], fb, sense=sense) == []

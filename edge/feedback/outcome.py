@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from edge.feedback.ellipsis import RETRY_ASKED, another_action, fragment_fix
 from edge.feedback.record import Asked, TurnRecord
 from edge.feedback.said_back import NOT_NAMES, Reading, bare_name, reasked, same_kind
 from edge.feedback.similarity import (
@@ -31,6 +32,7 @@ SOUNDS_SAME = 0.8
 MEANING_RELATED = 0.5  # sentence-embedding cosine above which two requests mean the same (when measured)
 SAME_SENSE = 0.95  # the NLU's intent + focus distributions this alike: the same wish in other words
 RELATED = 0.7  # wording this close after a miss is a retry even with no content word in common
+SAME_DOMAIN = 0.8  # the NLU's focus distributions this alike: the same kind of device (after a miss)
 ACTIONS = REQUEST_VERBS | ACTION_WORDS.keys()
 
 
@@ -63,12 +65,14 @@ def turn_outcome(turn: TurnRecord, *, talked_over: bool = False, put_back: bool 
 @dataclass(frozen=True, slots=True)
 class OutcomeVerdict:
     """``cap``: the highest score the pair may keep (1.0: no limit); ``floor``: the lowest (0.0: none);
-    ``failed``: the first turn failed the user."""
+    ``failed``: the first turn failed the user; ``undoing``: an opposite action after it, with "no, ...",
+    undoes what it did wrong ("open the door" -> "Opened the garage door." -> "no, close the garage door")."""
 
     cap: float
     failed: bool
     reason: str
     floor: float = 0.0
+    undoing: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +97,7 @@ class PairView:
     prev_slots: Mapping[str, str] | None = None  # the NLU's slots of each request
     next_slots: Mapping[str, str] | None = None
     prev_exact: bool = False  # the first turn's devices were found by the name or alias said
+    domain: float | None = None  # the NLU's reading of the kind of device both are about (edge.nlu.sense)
 
     def readings(self) -> tuple[Reading, Reading]:
         return (
@@ -153,14 +158,25 @@ def outcome_rule(outcome: Outcome, view: PairView) -> OutcomeVerdict:
         return OutcomeVerdict(0.3, outcome is Outcome.DEVICE_ERROR, "an addition to the request before")
     if outcome in (Outcome.DONE, Outcome.ANSWERED):
         if view.objected:
-            return OutcomeVerdict(1.0, True, "a correction after a turn that worked", OBJECTION)
+            undoing = outcome is Outcome.DONE and not view.prev_exact
+            return OutcomeVerdict(1.0, True, "a correction after a turn that worked", OBJECTION, undoing)
         if why := reasked(first, view.prev_response, nxt):  # "night light" -> the kids room light's
             return OutcomeVerdict(1.0, True, why, RETRY)
+        acted = outcome is Outcome.DONE
+        exact = view.prev_exact
+        if why := fragment_fix(view.prev, view.prev_response, view.nxt, acted=acted, first_exact=exact,
+                               first_slots=view.prev_slots, next_slots=view.next_slots):  # fmt: skip
+            return OutcomeVerdict(1.0, True, why, RETRY)  # "thirty percent" after "... to 13 percent"
+        if another_action(view.prev, view.prev_response, view.nxt) and not other_intent:
+            return OutcomeVerdict(1.0, True, "asked again for the action the response did not do", RETRY)
         named = not nxt.slots or bool({"name", "area"} & nxt.slots.keys())  # no slots: the words tell
-        if differ and view.refined and named and not first.exact and same_kind(prev_targets, next_targets):
+        again = view.refined or set(content_tokens(view.prev)) == set(content_tokens(view.nxt))
+        if differ and again and named and not first.exact and same_kind(prev_targets, next_targets):
             return OutcomeVerdict(1.0, True, "it picked another one than was meant")  # "close the blinds"
         return OutcomeVerdict(0.3, False, "asked again or a new request after a turn that worked")
     if outcome is Outcome.DEVICE_ERROR:
+        if RETRY_ASKED.match(view.nxt):  # "try again", "one more time": the same request, not said again
+            return OutcomeVerdict(1.0, True, "asked to try again after a device error", RETRY)
         shortened = bool(_names(view.nxt)) and _names(view.nxt) <= _names(view.prev)  # "open the curtains"
         if (differ and not shortened) or (other_intent and not _names(view.prev) & _names(view.nxt)):
             return OutcomeVerdict(0.3, True, "another request after a device error")
@@ -171,6 +187,7 @@ def outcome_rule(outcome: Outcome, view: PairView) -> OutcomeVerdict:
         if other_intent or not related(view):
             return OutcomeVerdict(0.3, True, f"{outcome.value}, then another request")
         return OutcomeVerdict(1.0, True, f"a correction of a turn {outcome.value.replace('_', ' ')}", RETRY)
-    if not related(view):
+    same_kind_of_device = view.domain is not None and view.domain >= SAME_DOMAIN
+    if not related(view) and not same_kind_of_device:
         return OutcomeVerdict(0.3, True, "not understood, then an unrelated request")
     return OutcomeVerdict(1.0, True, "again after not being understood", RETRY)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from edge.config import FeedbackSettings
+from edge.feedback.ellipsis import ADDITION, objects
 from edge.feedback.outcome import Outcome, PairView, outcome_rule
 from edge.feedback.similarity import (
     content_tokens,
@@ -26,6 +27,7 @@ __all__ = [
     "Interpretation",
     "Meaning",
     "RephraseDecision",
+    "Sense",
     "detect_rephrase",
     "response_failed",
 ]
@@ -33,6 +35,16 @@ __all__ = [
 Meaning = Callable[[str, str], float]
 """How alike two requests are in meaning (a sentence-embedding cosine, when a model is loaded; or, as
 ``sense``, the NLU model's own intent distributions: ``edge.nlu.sense.IntentSense``)."""
+
+
+@runtime_checkable
+class Sense(Protocol):
+    """A ``sense`` that also reads the kind of device each request is about (``edge.nlu.sense``)."""
+
+    def __call__(self, a: str, b: str) -> float: ...
+
+    def domain(self, a: str, b: str) -> float: ...
+
 
 THRESHOLD = 0.6
 WEAK_FACTOR = 0.75
@@ -46,7 +58,6 @@ CORRECTION_CUES = re.compile(
 CHANGE_OF_MIND = re.compile(
     r"^actually\b"
 )  # "actually, the garage light" after a turn that worked: a new wish
-ADDITION = re.compile(r"^(and|also|plus|and also)\b")  # "and the island lights": more, not a correction
 
 FAILURE_CUES = re.compile(
     r"\b(sorry|couldn't|could not|can't|cannot|don't know|didn't (understand|catch|get)|"
@@ -110,7 +121,10 @@ def detect_rephrase(
         return _no("empty request")
     if prev_response.strip().endswith("?"):
         return _no("answer to a question", prev_response=prev_response)
-    corrected = bool(CORRECTION_CUES.match(fold(nxt)))
+    cued = bool(CORRECTION_CUES.match(fold(nxt)))  # "no, ..." before the request
+    corrected = cued or objects(
+        nxt, prev_response
+    )  # "... I said down", "not the backlight, the actual television"
     original_next = nxt
     prev, nxt = _canonical(prev), _canonical(_strip_correction(nxt))
     if not fold(nxt):
@@ -159,9 +173,10 @@ def detect_rephrase(
                 similarity=score,
                 objected=corrected and not CHANGE_OF_MIND.match(fold(original_next)),
                 refined=refined,
-                added=bool(ADDITION.match(fold(original_next))),
+                added=bool(ADDITION.search(fold(original_next))),
                 meaning=meaning(prev, nxt) if meaning is not None else None,
                 sense=sense(prev, nxt) if sense is not None else None,
+                domain=sense.domain(prev, nxt) if isinstance(sense, Sense) else None,
                 prev_slots=prev_interp.slots,
                 next_slots=next_interp.slots if next_interp is not None else None,
                 prev_exact=prev_interp.exact,
@@ -171,7 +186,8 @@ def detect_rephrase(
         evidence["outcome"] = prev_interp.outcome.value
         evidence["prev_failed"] = failed
         evidence["reason"] = verdict.reason
-        if verdict.cap < 1.0 or diff.opposite_action:
+        undoing = cued and verdict.undoing  # "no no, close the garage door": it opened the wrong one
+        if verdict.cap < 1.0 or (diff.opposite_action and not undoing):
             score = min(score, verdict.cap, 0.3 if diff.opposite_action else 1.0)
         else:
             score = max(min(1.0, score + 0.15), verdict.floor)

@@ -73,17 +73,19 @@ def unsaid(first: Reading, response: str) -> dict[str, frozenset[str]]:
             continue  # "Timer set.": no other number said in its place
         if key in TARGET_SLOTS and not other:
             continue  # "It's 21 degrees.": no other device or place named ("the kids room light")
-        if words and not all(_heard(w, heard, asked) for w in words):
+        alike = key in TARGET_SLOTS  # a name the NLU resolved may be said back spelled right; an item never:
+        if words and not all(_heard(w, heard, asked, alike) for w in words):  # "apples" -> "maples"
             out[key] = frozenset(words)
     return out
 
 
-def _heard(word: str, heard: set[str], asked: set[str]) -> bool:
-    """The word is in the response, or spelled alike by a word the request did not have: a misheard name
-    the NLU resolved all the same ("the gaest room light" -> "Turned on the guest room light.")."""
+def _heard(word: str, heard: set[str], asked: set[str], alike: bool = True) -> bool:
+    """The word is in the response, or (``alike``: a device or place name) spelled alike by a word the
+    request did not have: a misheard name the NLU resolved all the same ("the gaest room light" ->
+    "Turned on the guest room light.")."""
     if word in heard:
         return True
-    if word[0].isdigit() or len(word) < MIN_ALIKE:
+    if not alike or word[0].isdigit() or len(word) < MIN_ALIKE:
         return False
     return any(fuzz.ratio(word, w) >= ALIKE for w in heard - asked if not w[0].isdigit())
 

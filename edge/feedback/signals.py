@@ -11,14 +11,21 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from edge.asr.fastpath.decide import disagreement, second_opinion
 from edge.config import FeedbackSettings
 from edge.feedback.observations import BargeIn, ChangeSource, DeviceEvent
-from edge.feedback.outcome import turn_outcome
 from edge.feedback.record import Asked, FeedbackSignal, SignalKind, TurnRecord
-from edge.feedback.rephrase import Interpretation, Meaning, detect_rephrase
+from edge.feedback.rephrase import Meaning
+from edge.feedback.retries import (
+    CANCEL_PHRASES,
+    commanded_entities,
+    detect_rephrases,
+    interpretation,
+    is_speech,
+    sessions,
+)
 from edge.lang import fold
 
 __all__ = [
@@ -38,7 +45,6 @@ __all__ = [
     "is_speech",
 ]
 
-CANCEL_PHRASES = frozenset({"stop", "cancel", "never mind", "nevermind", "forget it", "nothing", "shut up"})
 UNDO_INTENTS = frozenset({"UndoLast", "HassUndo"})
 _UNDO_TEXT = re.compile(r"^(undo( that| it)?|put it back|change it back|revert( that)?)$")
 _NEGATIVE = re.compile(
@@ -49,21 +55,6 @@ _YES = re.compile(r"^(yes|yeah|yep|correct|right|that's right|exactly|sure|you d
 _NO = re.compile(r"^(no|nope|wrong|not really|you didn't)\b")
 _BARGE_EARLY_S = 2.0
 _BARGE_EARLY_FRACTION = 0.3
-EXACT_SCORE = 0.99  # a target score this high: found by its own name or alias, not a near match
-
-
-def is_speech(turn: TurnRecord) -> bool:
-    return bool(fold(turn.asr_text or turn.text)) and not turn.no_speech
-
-
-def interpretation(turn: TurnRecord) -> Interpretation:
-    return Interpretation(turn.intent, turn.targets, turn.result_ok, slots=turn.slots, exact=_exact(turn))
-
-
-def _exact(turn: TurnRecord) -> bool:
-    """The turn's devices were found by the very name or alias said (every target score 1.0)."""
-    scores = turn.target_scores
-    return bool(turn.targets) and len(scores) == len(turn.targets) and min(scores) >= EXACT_SCORE
 
 
 def detect_barge_in(event: BargeIn) -> FeedbackSignal:
@@ -115,119 +106,6 @@ def detect_false_wake(turn: TurnRecord) -> list[FeedbackSignal]:
     return []
 
 
-def _sessions(turns: Iterable[TurnRecord]) -> list[list[TurnRecord]]:
-    by: dict[str, list[TurnRecord]] = {}
-    for t in turns:
-        by.setdefault(t.session_id, []).append(t)
-    return [sorted(v, key=lambda r: r.t_start) for v in by.values()]
-
-
-def _put_back(turn: TurnRecord, until: float, events: Sequence[DeviceEvent]) -> bool:
-    """A device the turn commanded went back to its earlier state by hand before ``until``."""
-    prior = turn.prior_states
-    commanded = commanded_entities(turn)
-    return any(
-        e.source == ChangeSource.MANUAL
-        and e.entity_id in commanded
-        and turn.t_end <= e.t <= until
-        and str(prior.get(e.entity_id, e.new)) == e.new
-        for e in events
-    )
-
-
-def _request_at(spoken: Sequence[TurnRecord], i: int) -> TurnRecord | None:
-    """``spoken[i]``, or when it answered a question the last request before it (None when there is none:
-    a cancel phrase is not a request)."""
-    while i >= 0 and spoken[i].dialog:
-        i -= 1
-    if i < 0 or fold(spoken[i].asr_text or spoken[i].text) in CANCEL_PHRASES:
-        return None
-    return spoken[i]
-
-
-_UNANSWERED_QUESTIONS = frozenset({Asked.TEACH, Asked.UNSURE, Asked.WHICH})
-
-
-def detect_rephrases(
-    turns: Sequence[TurnRecord],
-    settings: FeedbackSettings,
-    events: Sequence[DeviceEvent] = (),
-    barge_ins: Sequence[BargeIn] = (),
-    *,
-    meaning: Meaning | None = None,
-    sense: Meaning | None = None,
-) -> list[FeedbackSignal]:
-    """Each spoken request against the request before it in the same session; the signal attaches to the
-    earlier turn with ``related_turn_id`` the rephrasing one. Dialogue answers are never rephrases, on
-    either side: a request after "Want to teach me?" -> "yes, ..." is compared with the request the
-    question was about (the pause counted from the answer). The earlier turn's outcome (done, answered,
-    not understood, device error, talked over: ``edge.feedback.outcome``) decides what similarity means:
-    with ``events``, a turn whose device was put back by hand before the next request counts as failed;
-    with ``barge_ins``, a turn the user talked over counts as objected to; ``meaning`` (a sentence
-    encoder's cosine, optional) tells two requests about the same thing apart from two unrelated ones;
-    ``sense`` (the NLU model's own reading of both, optional) links a rewording it reads as the same wish."""
-    out: list[FeedbackSignal] = []
-    talked_over = {b.turn_id for b in barge_ins}
-    for session in _sessions(turns):
-        spoken = [t for t in session if is_speech(t)]
-        for i, (before, nxt) in enumerate(itertools.pairwise(spoken)):
-            if nxt.dialog or fold(nxt.asr_text or nxt.text) in CANCEL_PHRASES:
-                continue
-            prev = _request_at(spoken, i)
-            if prev is None:
-                continue
-            put_back = bool(events) and bool(prev.commands) and _put_back(prev, nxt.t_start, events)
-            outcome = turn_outcome(prev, talked_over=prev.turn_id in talked_over, put_back=put_back)
-            prev_interp = Interpretation(
-                prev.intent,
-                prev.targets,
-                False if put_back else prev.result_ok,
-                outcome,
-                slots=prev.slots,
-                exact=_exact(prev),
-            )
-            # "Want to teach me?", "Do you want me to turn on or dim ...?", "Which one: ...?" left
-            # unanswered (the engine handled the next turn as a request, not as dialogue): the question
-            # does not make the next request an answer, the failure still counts (issue 18: a garbled
-            # request the NLU half read, then said again)
-            unanswered = prev.asked in _UNANSWERED_QUESTIONS
-            response = prev.response.rstrip(" ?") if unanswered else prev.response
-            decision = detect_rephrase(
-                prev.asr_text or prev.text,
-                nxt.asr_text or nxt.text,
-                nxt.t_start - before.t_end,
-                settings,
-                prev_response=response,
-                prev_interp=prev_interp,
-                next_interp=interpretation(nxt),
-                meaning=meaning,
-                sense=sense,
-            )
-            if decision.rephrase:
-                strength = decision.score if decision.strong else min(decision.score, 0.5)
-                out.append(
-                    FeedbackSignal(
-                        prev.turn_id,
-                        SignalKind.REPHRASE,
-                        nxt.t_start,
-                        round(strength, 4),
-                        {**decision.evidence, "score": decision.score, "strong": decision.strong},
-                        nxt.turn_id,
-                    )
-                )
-    return out
-
-
-def commanded_entities(turn: TurnRecord) -> dict[str, str]:
-    """entity_id -> the state our command asked for (from the recorded commands)."""
-    out: dict[str, str] = {}
-    for command in turn.commands:
-        eid = str(command.get("entity_id", ""))
-        if eid:
-            out[eid] = str(command.get("state", command.get("expect", "")))
-    return out
-
-
 def detect_undo(
     turns: Sequence[TurnRecord], events: Sequence[DeviceEvent], settings: FeedbackSettings
 ) -> list[FeedbackSignal]:
@@ -255,7 +133,7 @@ def detect_undo(
                 )
             )
             break
-    for session in _sessions(turns):
+    for session in sessions(turns):
         for i, turn in enumerate(session):
             said = fold(turn.asr_text or turn.text)
             if turn.intent not in UNDO_INTENTS and not _UNDO_TEXT.match(said):
@@ -276,7 +154,7 @@ def detect_undo(
 def detect_explicit(turns: Sequence[TurnRecord], settings: FeedbackSettings) -> list[FeedbackSignal]:
     """ "no", "that's wrong", "I said ..." right after a turn; yes/no to "Did I get that right?"."""
     out: list[FeedbackSignal] = []
-    for session in _sessions(turns):
+    for session in sessions(turns):
         spoken = [t for t in session if is_speech(t)]
         for prev, nxt in itertools.pairwise(spoken):
             if nxt.t_start - prev.t_end > settings.rephrase_strong_s:
@@ -315,7 +193,7 @@ def detect_abandon(
 ) -> list[FeedbackSignal]:
     """A defective turn followed by nothing (in its session) for ``abandon_s``."""
     out: list[FeedbackSignal] = []
-    for session in _sessions(turns):
+    for session in sessions(turns):
         spoken = [t for t in session if is_speech(t)]
         for i, turn in enumerate(spoken):
             following = spoken[i + 1].t_start if i + 1 < len(spoken) else now

@@ -6,8 +6,10 @@ labelled by hand. Each becomes the turns the device stores (the real NLU parses 
 recorder's detector (``edge.feedback.signals.detect_rephrases``) runs over them. Reported over all pairs
 (all development data since the first blind part was measured), per old split and per failure mode:
 precision, recall, F1, with the NLU model's own reading of both requests as the device runs it
-(``edge.nlu.sense``) and without it ("without_sense"). A second blind set (``--blind PATH``, or
-``tests/data/rephrase_dialogues_blind2.psv`` when the checkout has it) is reported apart as "blind2",
+(``edge.nlu.sense``) and without it ("without_sense"). The second set
+(``tests/data/rephrase_dialogues_blind2.psv``, written apart, measured once, development data since) is
+reported beside as "dev2" (its mistakes listed with ``--quick``). A blind set (``--blind PATH``, or
+``tests/data/rephrase_dialogues_blind3.psv`` when the checkout has it) is reported apart as "held_out",
 counts only, never its mistakes.
 """
 
@@ -112,12 +114,17 @@ def default_pairs_file() -> Path:
 
 
 def default_blind_file() -> Path:
-    """The second blind set, written apart from the detector; measured once, never read while tuning."""
+    """The third blind set, written apart from the detector; measured, never read while tuning."""
+    return project_root() / "tests" / "data" / "rephrase_dialogues_blind3.psv"
+
+
+def second_pairs_file() -> Path:
+    """The second set, written apart and measured once (2026-12-06): development data since."""
     return project_root() / "tests" / "data" / "rephrase_dialogues_blind2.psv"
 
 
 def blind_file(args: argparse.Namespace) -> Path | None:
-    """``--blind PATH`` (``--blind ""``: none), else the second blind set when the checkout has it."""
+    """``--blind PATH`` (``--blind ""``: none), else the third blind set when the checkout has it."""
     given = getattr(args, "blind", None)
     if given is not None:
         return Path(given) if given else None
@@ -164,13 +171,16 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{blind_path} not found: give --blind a dialogue file in the format of {path.name}")
         return 2
     blind = read_pairs(blind_path) if blind_path is not None else []
+    second = second_pairs_file()
+    dev2 = read_pairs(second) if second.is_file() and second != blind_path else []
     parse, named = family_home(settings)
     sense = IntentSense(NLUModel(default_model_dir(settings), threads=1))  # as the device composes it
     detect = recorder_detector(settings.feedback, sense=sense)
     by_split, by_mode, answers = evaluate(pairs, parse, named, detect)
     words_only = recorder_detector(settings.feedback)
-    if getattr(args, "quick", False):  # the development pairs' mistakes, to read while tuning (never blind2)
-        for pair, said in answers:
+    dev2_answers = evaluate(dev2, parse, named, detect)[2]
+    if getattr(args, "quick", False):  # the development pairs' mistakes, to read while tuning (never blind)
+        for pair, said in [*answers, *dev2_answers]:
             if said != pair.label:
                 print(f"{'FP' if said else 'FN'} [{pair.mode}] {pair.first!r} -> {pair.next!r}")
     report: dict[str, object] = {
@@ -180,10 +190,13 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         "split": {k: v.to_json() for k, v in sorted(by_split.items())},
         "mode": {k: v.to_json() for k, v in sorted(by_mode.items())},
     }
+    if dev2:
+        report["dev2"] = {"file": str(second), **_total(dev2_answers).to_json()}
+        report["dev2_without_sense"] = _total(evaluate(dev2, parse, named, words_only)[2]).to_json()
     if blind:  # counts only: its mistakes are never printed
         _, _, blind_answers = evaluate(blind, parse, named, detect)
-        report["blind2"] = {"file": str(blind_path), **_total(blind_answers).to_json()}
-        report["blind2_without_sense"] = _total(evaluate(blind, parse, named, words_only)[2]).to_json()
+        report["held_out"] = {"file": str(blind_path), **_total(blind_answers).to_json()}
+        report["held_out_without_sense"] = _total(evaluate(blind, parse, named, words_only)[2]).to_json()
     folder = find_model_dir()
     if folder is None:
         print(
@@ -198,7 +211,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         figures = {"all": _total(meaning_answers).to_json()}
         figures |= {k: v.to_json() for k, v in sorted(with_meaning.items())}
         if blind:
-            figures["blind2"] = _total(evaluate(blind, parse, named, meaning)[2]).to_json()
+            figures["held_out"] = _total(evaluate(blind, parse, named, meaning)[2]).to_json()
         report["with_meaning"] = figures
         report["meaning_s"] = round(time.perf_counter() - started, 1)
     print(json.dumps(report, indent=1))

@@ -42,8 +42,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     # bench rephrase (issue 18 item 2)
     p.add_argument(
         "--blind", default=None, metavar="PATH",
-        help="rephrase: a second, blind dialogue set to report apart (default: "
-        "tests/data/rephrase_dialogues_blind2.psv when present; \"\": none)",
+        help="rephrase: a blind dialogue set to report apart, counts only (default: "
+        "tests/data/rephrase_dialogues_blind3.psv when present; \"\": none)",
     )  # fmt: skip
     # bench learning / asr_confusions (issue 18, the calibrated simulator)
     p.add_argument("--write", action="store_true", help="asr_confusions: write edge/lab/sim/confusions.json")
