@@ -89,8 +89,7 @@ class VADSettings:
     no_speech_timeout_ms: int = 3000  # after a wake, give up if nobody speaks
     preroll_ms: int = 600  # audio before the end of the wake word replayed into ASR
     semantic_silence_ms: int = 250  # fast path: silence ending a complete, confident request; 0 disables
-    # fastbench (issue 17): a pause this long starts Whisper on the speech so far, off the loop; 0 disables
-    speculative_ms: int = 0
+    speculative_ms: int = 0  # a pause this long starts Whisper on the speech so far (issue 17); 0 disables
 
 
 @dataclass(frozen=True, slots=True)
