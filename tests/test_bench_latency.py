@@ -106,6 +106,10 @@ def test_quick_run_measures_both_pipelines_on_the_same_clips(synth: Callable[...
     with redirect_stdout(out):
         print_report(report)
     assert "ambient-edge median / p90" in out.getvalue() and "not run in this test" in out.getvalue()
+    alone = io.StringIO()  # --only single: the one-core run is printed as the first column
+    with redirect_stdout(alone):
+        print_report({"single_core": result, "idle": skipped, "memory": skipped})
+    assert "one-core run alone" in alone.getvalue() and "ambient-edge median / p90" in alone.getvalue()
 
 
 def test_each_clip_gets_the_first_arrival_on_its_own_command_topic_after_its_last_word() -> None:

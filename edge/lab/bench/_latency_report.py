@@ -38,6 +38,9 @@ NOT_RUN = {"error": "not run (--only)"}
 
 def print_report(report: dict[str, Any]) -> None:
     default, single = report.get("default"), report.get("single_core", NOT_RUN)
+    if default is None and isinstance(single, dict) and "groups" in single:  # --only single: its own column
+        print("bench latency: the one-core run alone (taskset -c 0); its figures in the first column")
+        default, single = single, NOT_RUN
     if default is None:
         _print_costs(report)
         return
