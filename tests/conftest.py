@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from edge.asr.factory import load_recognizer
+from edge.audio.synth import tools_missing
+from edge.config import Settings
 from edge.context.broker import MosquittoBroker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,3 +93,15 @@ def shared_data() -> Path:
     if not path.is_dir():
         pytest.skip(f"development data not found at {path} (set EDGE_SHARED_DATA)")
     return path
+
+
+@pytest.fixture(scope="session")
+def whisper_recognizer() -> object:
+    """The runtime's Whisper recognizer (default settings), loaded once; skips without espeak-ng/sox or
+    the model."""
+    if tools_missing():
+        pytest.skip(f"{', '.join(tools_missing())} not installed")
+    settings = Settings()
+    if not (settings.model_dir() / settings.asr.model / "model.bin").is_file():
+        pytest.skip(f"no {settings.asr.model} in {settings.model_dir()} (run `make models`)")
+    return load_recognizer(settings)

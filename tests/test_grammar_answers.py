@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 import soundfile
 from test_core_event_stream import DEMO_HOME, Subscriber, demo_home_served
+from turn_events import turns_of
 
 from edge.app import RuntimeOptions, run
 from edge.asr import grammar_only
@@ -169,11 +170,6 @@ def dialogue(
     return printed, [(m.topic, m.payload) for m in subscriber.messages]
 
 
-def _turns(printed: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    order = list(dict.fromkeys(e["turn_id"] for e in printed if e.get("turn_id")))
-    return [[e for e in printed if e.get("turn_id") == t] for t in order]
-
-
 def _said(turn: list[dict[str, Any]]) -> tuple[str, str, str]:
     heard = [e for e in turn if e["type"] == "transcript"]
     response = [e for e in turn if e["type"] == "response"]
@@ -186,7 +182,7 @@ def _said(turn: list[dict[str, Any]]) -> tuple[str, str, str]:
 
 def test_a_lock_asks_yes_acts_no_cancels_and_a_late_yes_acts_on_nothing(dialogue: Any) -> None:
     printed, published = dialogue
-    turns = _turns(printed)
+    turns = turns_of(printed)
     said = [_said(t) for t in turns]
     assert len(turns) == 6, json.dumps(said)
     actions = [p for t, p in published if t == f"edge/{SITE}/action"]

@@ -9,7 +9,6 @@ says the satellite only knows the home's commands, publishes no action, and is s
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import sqlite3
 import subprocess
@@ -22,6 +21,7 @@ import numpy as np
 import pytest
 import soundfile
 from test_core_event_stream import DEMO_HOME, Subscriber, demo_home_served
+from turn_events import one, turns_of
 
 from edge.app import RuntimeOptions, run
 from edge.asr.factory import load_recognizer, load_streaming
@@ -225,17 +225,6 @@ def replay(
         finally:
             subscriber.close()
     return printed, [(m.topic, m.payload) for m in subscriber.messages], db
-
-
-def turns_of(printed: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    order = list(dict.fromkeys(e["turn_id"] for e in printed if e.get("turn_id")))
-    return [[e for e in printed if e.get("turn_id") == t] for t in order]
-
-
-def one(events: list[dict[str, Any]], kind: str) -> dict[str, Any]:
-    found = [e for e in events if e["type"] == kind]
-    assert len(found) == 1, f"{kind}: {json.dumps(events)[:2000]}"
-    return found[0]
 
 
 def test_a_command_in_the_grammar_is_heard_and_acted_on(replay: Any) -> None:

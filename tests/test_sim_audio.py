@@ -5,11 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from edge.asr.factory import load_recognizer
-from edge.audio.synth import tools_missing
-from edge.config import Settings
 from edge.lab.sim.household import simulate_home
 from edge.lab.sim.household_audio import AudioHearing, asr_figures, words
 
@@ -20,19 +15,10 @@ def test_words_compare_in_one_spelling() -> None:
     ]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def recognizer() -> object:
-    if tools_missing():
-        pytest.skip(f"{', '.join(tools_missing())} not installed")
-    settings = Settings()
-    if not (settings.model_dir() / settings.asr.model / "model.bin").is_file():
-        pytest.skip(f"no {settings.asr.model} in {settings.model_dir()} (run `make models`)")
-
-    return load_recognizer(settings)
-
-
-def test_a_day_of_one_home_through_synthesized_speech_and_whisper(recognizer: object, tmp_path: Path) -> None:
-    hearing = AudioHearing(recognizer, tmp_path, "whisper-tiny.en")  # type: ignore[arg-type]
+def test_a_day_of_one_home_through_synthesized_speech_and_whisper(
+    whisper_recognizer: object, tmp_path: Path
+) -> None:
+    hearing = AudioHearing(whisper_recognizer, tmp_path, "whisper-tiny.en")  # type: ignore[arg-type]
     log = simulate_home(20250101, "audio-test", 1, None, size="small", goals_per_day=(3, 3), hearing=hearing)
     spoken = [t for t in log.turns if log.said.get(t.turn_id, "").strip()]
     assert spoken and all(t.asr_engine == "whisper" for t in spoken)
@@ -42,7 +28,7 @@ def test_a_day_of_one_home_through_synthesized_speech_and_whisper(recognizer: ob
     figures = asr_figures([log])
     assert figures.utterances == len(spoken) and 0.0 <= figures.wer < 0.6  # speech, not noise
     # a rerun is served from the cache and is the same simulation
-    again = AudioHearing(recognizer, tmp_path, "whisper-tiny.en")  # type: ignore[arg-type]
+    again = AudioHearing(whisper_recognizer, tmp_path, "whisper-tiny.en")  # type: ignore[arg-type]
     log2 = simulate_home(20250101, "audio-test", 1, None, size="small", goals_per_day=(3, 3), hearing=again)
     assert again.synthesized == 0
     assert [t.to_json() for t in log2.turns] == [t.to_json() for t in log.turns]

@@ -10,8 +10,6 @@ import numpy as np
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from edge.asr.factory import load_recognizer
-from edge.audio.synth import tools_missing
 from edge.config import Settings
 from edge.errors import ConfigError
 from edge.lab.bench.asr_confusions import transcribe_all
@@ -34,20 +32,12 @@ def test_noise_is_mixed_under_the_voiced_part_at_the_asked_ratio() -> None:
     assert mix_noise(speech, np.zeros(0, np.int16), 10.0) is speech
 
 
-@pytest.fixture(scope="module")
-def recognizer() -> object:
-    if tools_missing():
-        pytest.skip(f"{', '.join(tools_missing())} not installed")
-    settings = Settings()
-    if not (settings.model_dir() / settings.asr.model / "model.bin").is_file():
-        pytest.skip(f"no {settings.asr.model} in {settings.model_dir()} (run `make models`)")
-    return load_recognizer(settings)
-
-
-def test_a_small_calibration_through_espeak_ng_noise_and_whisper(recognizer: object, tmp_path: Path) -> None:
+def test_a_small_calibration_through_espeak_ng_noise_and_whisper(
+    whisper_recognizer: object, tmp_path: Path
+) -> None:
     noise = noise_files(Settings().shared_data())  # clean speech only when the shared data is absent
     reqs = requests(7, "t", 1, 6, voices=("en-us", "en-gb+f2"), noise=noise)
-    audio = AudioHearing(recognizer, tmp_path, "whisper-tiny.en")  # type: ignore[arg-type]
+    audio = AudioHearing(whisper_recognizer, tmp_path, "whisper-tiny.en")  # type: ignore[arg-type]
     clips = transcribe_all(audio, [r for r, _ in reqs], "test")
     assert audio.synthesized == len({(r.said, r.voice, r.speed, r.noise) for r, _ in reqs}) > 0
     m = measure(clips, "whisper-tiny.en", ["en-us+f3"], ["clean"])
@@ -55,7 +45,7 @@ def test_a_small_calibration_through_espeak_ng_noise_and_whisper(recognizer: obj
     assert sum(o.n for o in m.words.values()) == sum(len(c.said) for c in clips)  # every word said counted
     assert 0.0 <= m.wer < 0.7  # speech, not noise
     assert any(c.heard for c in clips)
-    again = AudioHearing(recognizer, tmp_path, "whisper-tiny.en")  # type: ignore[arg-type]
+    again = AudioHearing(whisper_recognizer, tmp_path, "whisper-tiny.en")  # type: ignore[arg-type]
     assert [c.heard for c in transcribe_all(again, [r for r, _ in reqs], "test")] == [c.heard for c in clips]
     assert again.synthesized == 0  # all from the cache
 

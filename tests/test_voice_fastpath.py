@@ -9,7 +9,6 @@ heard by Whisper and the NLU).
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import numpy as np
 import pytest
 import soundfile
 from test_core_event_stream import DEMO_HOME, Subscriber, demo_home_served
+from turn_events import one, turns_of
 
 from edge.app import RuntimeOptions, run
 from edge.audio.io import read_audio
@@ -66,17 +66,6 @@ def replay(
             subscriber.close()
     published = [(m.topic, m.payload) for m in subscriber.messages]
     return printed, published
-
-
-def turns_of(printed: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    order = list(dict.fromkeys(e["turn_id"] for e in printed if e.get("turn_id")))
-    return [[e for e in printed if e.get("turn_id") == t] for t in order]
-
-
-def one(events: list[dict[str, Any]], kind: str) -> dict[str, Any]:
-    found = [e for e in events if e["type"] == kind]
-    assert len(found) == 1, f"{kind}: {json.dumps(events)[:2000]}"
-    return found[0]
 
 
 def test_an_in_grammar_command_ends_early_and_is_published_without_whisper(replay: Any) -> None:

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from edge.asr.fastpath.grammar import pronunciations
-from edge.asr.fastpath.reject import FAST_PATH, Evidence, RejectModel
+from edge.asr.fastpath.reject import Evidence, RejectModel
 from edge.events import SAMPLE_RATE, Transcript
 
 __all__ = ["ANSWER_ENGINE", "ANSWER_THRESHOLD", "AnswerDecoder", "answer_jsgf"]
@@ -56,7 +56,7 @@ def answer_jsgf(phrases: Sequence[str], known: set[str]) -> tuple[str, tuple[str
 class AnswerDecoder:
     """A pocketsphinx decoder over the words answers may use and a phone loop, one answer at a time."""
 
-    def __init__(self, ps: Any, model: Path, words: set[str], reject: RejectModel = FAST_PATH) -> None:
+    def __init__(self, ps: Any, model: Path, words: set[str], reject: RejectModel) -> None:
         self.reject = reject  # the rejection model whose score an answer needs (its own threshold here)
         entries = pronunciations(model / "cmudict-en-us.dict", {w.lower() for w in words})
         self.known = set(entries)

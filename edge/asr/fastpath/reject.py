@@ -1,7 +1,7 @@
 """Is a grammar decode a sentence that was said, or speech forced onto the nearest sentence?
 
 :class:`Evidence` reads one utterance's two decodes (the grammar's and a free phone loop's) into a few
-measures; :func:`accept_score` is a logistic model over them, calibrated on in-grammar and out-of-grammar
+measures; :class:`RejectModel` is a logistic model over them, calibrated on in-grammar and out-of-grammar
 sentences spoken by espeak-ng (several voices and rates, with and without background noise) by
 ``python -m edge.lab.fastpath_calibrate`` (its held-out figures in docs/voice-pipeline.md).
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-__all__ = ["FAST_PATH", "THRESHOLD", "WEIGHTS", "Evidence", "RejectModel", "accept_score", "phone_distance"]
+__all__ = ["FAST_PATH", "Evidence", "RejectModel", "phone_distance"]
 
 _FILLERS = frozenset({"<s>", "</s>", "<sil>", "sil", "[noise]", "++noise++", "++breath++", "<null>"})
 FRAMES_PER_S = 100.0
@@ -39,18 +39,16 @@ class RejectModel:
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return cls({"bias": 0.0}, {}, 1.0)
 
-    def score(self, evidence: Evidence, weights: dict[str, float] | None = None) -> float:
+    def score(self, evidence: Evidence) -> float:
         """Probability that the grammar decode is what was said (logistic over the standardized measures)."""
-        w = weights or self.weights
-        z = w.get("bias", 0.0)
+        z = self.weights.get("bias", 0.0)
         for name, value in evidence.features().items():
             mean, std = self.scale.get(name, (0.0, 1.0))
-            z += w.get(name, 0.0) * (value - mean) / (std or 1.0)
+            z += self.weights.get(name, 0.0) * (value - mean) / (std or 1.0)
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
 FAST_PATH = RejectModel.load("edge.asr.fastpath", "reject.json")  # edge.lab.fastpath_calibrate --write
-WEIGHTS, SCALE, THRESHOLD = FAST_PATH.weights, FAST_PATH.scale, FAST_PATH.threshold
 
 
 def phone_distance(expected: list[str], heard: list[str]) -> float:
@@ -115,8 +113,3 @@ class Evidence:
             "phone_distance": self.phone_distance,
             "words_per_s": self.words_per_s,
         }
-
-
-def accept_score(evidence: Evidence, weights: dict[str, float] | None = None) -> float:
-    """The fast path's :meth:`RejectModel.score` (``weights`` instead of its own: calibration)."""
-    return FAST_PATH.score(evidence, weights)
