@@ -195,3 +195,23 @@ def test_the_compact_grammar_takes_less_memory() -> None:
         )
         grown[variant] = float(done.stdout.split()[-1])
     assert grown["compact"] < 0.7 * grown["jsgf"], grown
+
+
+def test_a_recompile_keeps_the_phone_loop_and_swaps_the_grammar() -> None:
+    """The phone loop does not depend on the grammar: a home change builds a grammar decoder only."""
+    homes = [home_inputs(NAMES, AREAS)]
+    stream = PocketsphinxStream(lambda: homes[-1])
+    stream.start()
+    stream.finish()
+    first = stream._loaded
+    assert first is not None
+    homes.append(home_inputs((*NAMES, "porch light"), (*AREAS, "porch")))
+    stream.prepare()
+    stream.start()
+    stream.finish()
+    second = stream._loaded
+    assert second is not None and second is not first
+    assert second.phones is first.phones and second.decoder is not first.decoder
+    assert second.grammar.accepts("turn on the porch light") and not first.grammar.accepts(
+        "turn on the porch light"
+    )

@@ -138,6 +138,7 @@ def compact_fsg(ps: Any, decoder: Any, jsgf: str) -> Any:
     with tempfile.TemporaryDirectory(prefix="edge-fsg-") as tmp:
         path = Path(tmp) / "grammar.fsm"
         raw.writefile_fsm(str(path))
+        del raw  # pocketsphinx's expansion is freed before the smaller graph is built
         graph = without_glue(read_fsm(path.read_text(encoding="utf-8"), float(decoder.config["logbase"])))
     fsg = ps.FsgModel("edge", decoder.get_logmath(), lw, graph.n_states)
     fsg.set_start_state(graph.start)

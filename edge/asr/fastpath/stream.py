@@ -153,13 +153,22 @@ class PocketsphinxStream:
             else:
                 decoder.add_jsgf_string("edge", grammar.jsgf)
             decoder.activate_search("edge")
-            silence = Path(tmp) / "silence.dict"
-            silence.write_text("sil SIL\n")
-            allphone = str(model / "en-us-phone.lm.bin")
-            phones = self._ps.Decoder(loglevel="FATAL", allphone=allphone, lm=None, dict=str(silence))
+            phones = self._phone_loop(model, Path(tmp))
         log.info("fast path: grammar %s compiled (%d dropped)", grammar.digest, grammar.dropped)
         with self._lock:
             self._next = _Loaded(grammar, decoder, phones)
+
+    def _phone_loop(self, model: Path, tmp: Path) -> Any:
+        """The phone loop does not depend on the grammar: a recompile reuses it (the pair that decodes is
+        swapped only at ``start()``, when no utterance is open, so the two pairs never decode at once)."""
+        with self._lock:
+            current = self._next or self._loaded
+        if current is not None:
+            return current.phones
+        silence = tmp / "silence.dict"
+        silence.write_text("sil SIL\n")
+        allphone = str(model / "en-us-phone.lm.bin")
+        return self._ps.Decoder(loglevel="FATAL", allphone=allphone, lm=None, dict=str(silence))
 
     def start(self) -> None:
         if self._active is not None:
