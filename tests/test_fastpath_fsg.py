@@ -15,7 +15,13 @@ import pytest
 
 from edge import resources
 from edge.asr.fastpath.fsg import Graph, compact_fsg, read_fsm, without_glue
-from edge.asr.fastpath.grammar import compile_grammar, home_inputs, input_words, pronunciations
+from edge.asr.fastpath.grammar import (
+    GrammarInputs,
+    compile_grammar,
+    home_inputs,
+    input_words,
+    pronunciations,
+)
 from edge.asr.fastpath.stream import PocketsphinxStream
 from edge.audio.io import read_audio
 
@@ -215,3 +221,12 @@ def test_a_recompile_keeps_the_phone_loop_and_swaps_the_grammar() -> None:
     assert second.grammar.accepts("turn on the porch light") and not first.grammar.accepts(
         "turn on the porch light"
     )
+
+
+def test_a_grammar_with_no_sentence_still_loads() -> None:
+    """No template survives (an empty home and no templates): the decoder gets pocketsphinx's own (empty)
+    expansion and rejects everything, as before."""
+    stream = PocketsphinxStream(lambda: GrammarInputs(()))
+    stream.start()
+    stream.feed(read_audio(resources.demo_wav())[32_000:48_000])
+    assert stream.finish().rejected

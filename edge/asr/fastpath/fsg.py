@@ -33,7 +33,7 @@ Arc = tuple[int, str | None]  # (to, word): None for a null transition
 @dataclass(frozen=True, slots=True)
 class Graph:
     """A finite-state grammar: ``arcs[from][(to, word)] = logs2prob`` (pocketsphinx's integer log weight,
-    language weight applied), one start and one final state."""
+    ``logmath_log(p)``), one start and one final state."""
 
     n_states: int
     start: int

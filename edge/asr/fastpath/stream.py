@@ -148,15 +148,21 @@ class PocketsphinxStream:
             words = Path(tmp) / "grammar.dict"
             words.write_text("".join(line for lines in entries.values() for line in lines) or "sil SIL\n")
             decoder = self._ps.Decoder(loglevel="FATAL", lm=None, dict=str(words), **self._search)
-            if self._compact:  # half the states and ~30 MB less for the demo home, the same sentences
-                decoder.add_fsg("edge", compact_fsg(self._ps, decoder, grammar.jsgf))
-            else:
-                decoder.add_jsgf_string("edge", grammar.jsgf)
+            self._add_grammar(decoder, grammar.jsgf)
             decoder.activate_search("edge")
             phones = self._phone_loop(model, Path(tmp))
         log.info("fast path: grammar %s compiled (%d dropped)", grammar.digest, grammar.dropped)
         with self._lock:
             self._next = _Loaded(grammar, decoder, phones)
+
+    def _add_grammar(self, decoder: Any, jsgf: str) -> None:
+        if self._compact:  # half the states and ~30 MB less for the demo home, the same sentences
+            try:
+                decoder.add_fsg("edge", compact_fsg(self._ps, decoder, jsgf))
+                return
+            except (ValueError, RuntimeError, OSError) as err:  # e.g. a grammar with no sentence at all
+                log.info("fast path: the grammar is used as pocketsphinx expands it (%s)", err)
+        decoder.add_jsgf_string("edge", jsgf)
 
     def _phone_loop(self, model: Path, tmp: Path) -> Any:
         """The phone loop does not depend on the grammar: a recompile reuses it (the pair that decodes is
