@@ -119,3 +119,20 @@ def test_piper_with_trim_memory_shrinks_its_arena_and_says_the_same(
             pcm[trim] = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
     assert len(pcm[True]) == len(pcm[False]) > 22050
     assert np.abs(pcm[True].astype(np.int32) - pcm[False]).max() <= 2  # float rounding at most
+
+
+@pytest.mark.skipif(not LINUX, reason="/proc/self/status and clear_refs")
+def test_the_memory_bench_prints_its_steps() -> None:
+    """`python -m edge.lab.bench.memory --steps`: the bench's sequence step by step (the docs' step table);
+    zero2w's stack (grammar only, espeak-ng) stays within its 256 MB in use."""
+    done = subprocess.run(
+        [sys.executable, "-m", "edge.lab.bench.memory", "--steps", "--profile", "zero2w"],
+        capture_output=True, text=True, timeout=240, check=True,
+    )  # fmt: skip
+    lines = done.stdout.splitlines()
+    steps = [line.split("  ")[0].strip() for line in lines[1:-1]]
+    loading = "recognizer, wake word, VAD (and the fast path's decoders)"
+    assert steps[:3] == ["Python, settings, imports", loading, "NLU (loaded, one parse)"]
+    assert "home changed: grammar recompiled" in steps and "a yes/no answer heard" in steps
+    in_use = float(lines[-1].split()[-2])
+    assert 100 < in_use <= 256

@@ -151,8 +151,12 @@ class GrammarStream:
         with self._busy:
             self._stream = self._check = None  # the old decoders go before the new ones are built
             trim_heap()
-            stream = PocketsphinxStream(
-                lambda: inputs, threshold=GRAMMAR_THRESHOLD, search=DEFAULT_SEARCH, model=GRAMMAR_MODEL
+            stream = PocketsphinxStream(  # the graph as calibrated: its best-path posterior is a measure
+                lambda: inputs,
+                threshold=GRAMMAR_THRESHOLD,
+                search=DEFAULT_SEARCH,
+                model=GRAMMAR_MODEL,
+                compact=False,
             )
             stream.prepare()
             stream.start()  # swaps the compiled pair in

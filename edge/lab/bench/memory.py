@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
@@ -38,7 +39,7 @@ from edge.config import Settings, load_settings, profile_dir
 from edge.context.model import Device
 from edge.turns.expect import NO_ANSWERS, YES_ANSWERS
 
-__all__ = ["StackMemory", "measure_profile", "run"]
+__all__ = ["StackMemory", "measure_profile", "print_steps", "run"]
 
 DEMO = resources.demo_wav()
 RESPONSE = "Okay, the kitchen light is on, and the bedroom lamp is at fifty percent."  # a two-device answer
@@ -68,8 +69,15 @@ class StackMemory:
         return self.fits_at_start and self.in_use_peak_mb <= self.budget_mb
 
 
-def _load_stack(settings: Settings) -> tuple[str, Callable[[], object]]:
-    """Load what the runtime loads before its budget check: the stack's description and a first use."""
+def _nothing(_step: str) -> None:
+    return None
+
+
+def _load_stack(
+    settings: Settings, mark: Callable[[str], None] = _nothing
+) -> tuple[str, Callable[[], object]]:
+    """Load what the runtime loads before its budget check: the stack's description and a first use.
+    ``mark(step)`` is called after each step (``--steps``: its memory)."""
     from edge.context.store import ContextStore  # noqa: PLC0415 - lazy: only in the child
     from edge.nlu.domain_parser import load_parser  # noqa: PLC0415
     from edge.nlu.fastpath import grammar_source  # noqa: PLC0415
@@ -78,19 +86,23 @@ def _load_stack(settings: Settings) -> tuple[str, Callable[[], object]]:
     from edge.wiring import make_speaker  # noqa: PLC0415
 
     engines = load_engines(settings)
+    mark("recognizer, wake word, VAD (and the fast path's decoders)")
     parser = load_parser(settings)
     parser.parse("turn on the kitchen light", ContextStore(settings, None).snapshot())
+    mark("NLU (loaded, one parse)")
     homes = [make_snapshot(demo_devices())]
     if engines.fast is not None:  # the fast path's grammar as the runtime compiles it: the demo home's names
         engines.fast.use(grammar_source(lambda: homes[-1], parser))
         engines.fast.prepare()
         engines.fast.start()  # swaps the home's decoders in (the shipped-templates pair is freed)
         engines.fast.finish()
+        mark("the demo home's grammar")
     speaker = make_speaker(settings)
     voice = "none"
     if speaker is not None:
         asyncio.run(speaker.warm())
         voice = type(speaker.tts).__name__
+        mark("voice warmed")
     speech = read_audio(DEMO)[32_000:]  # the command after the wake word
     asr = settings.asr
     lean = ", lean memory" if settings.profile.lean_memory else ""
@@ -105,17 +117,22 @@ def _load_stack(settings: Settings) -> tuple[str, Callable[[], object]]:
 
     def use() -> None:
         engines.recognizer.transcribe(speech)
+        mark("first command transcribed")
         if speaker is not None:  # its answer spoken (piper's activations), then the next command heard
             with tempfile.TemporaryDirectory(prefix="edge-bench-") as tmp:
                 asyncio.run(speaker.tts.synthesize(RESPONSE, Path(tmp) / "response.wav"))
+            mark("answer spoken")
             engines.recognizer.transcribe(speech)
+            mark("next command transcribed")
         if isinstance(engines.recognizer, GrammarOnlyRecognizer):  # zero2w2: a question's answer decoder
             transcribe_turn(engines.recognizer, speech, (), None, answers=(YES_ANSWERS, NO_ANSWERS))
+            mark("a yes/no answer heard")
         if engines.fast is not None:  # a device joins the home: its grammar is compiled again, as it runs
             homes.append(make_snapshot({**demo_devices(), "light.porch": PORCH}))
             engines.fast.prepare()
             engines.fast.start()
             engines.fast.finish()
+            mark("home changed: grammar recompiled")
 
     return stack, use
 
@@ -142,6 +159,41 @@ def _child(profile: str, overrides: list[str]) -> int:
     }
     sys.stdout.write(json.dumps(line) + "\n")
     return 0
+
+
+def _steps(profile: str, overrides: list[str]) -> list[tuple[str, float, float]]:
+    """The bench's sequence in this process, one row per step: resident MB after it and its own peak (the
+    kernel's peak is reset after each step: ``/proc/self/clear_refs``)."""
+    rows: list[tuple[str, float, float]] = []
+
+    def mark(step: str) -> None:
+        now = read_memory()
+        rows.append((step, now.rss_mb, now.peak_mb))
+        with contextlib.suppress(OSError):
+            Path("/proc/self/clear_refs").write_text("5")
+
+    settings = load_settings(profile, None, overrides)
+    if settings.profile.lean_memory:
+        enable_lean_memory()
+    configure_heap(settings.profile.malloc_arenas, settings.profile.trim_memory)
+    mark("Python, settings, imports")
+    _stack, use = _load_stack(settings, mark)
+    trim_heap()
+    mark("trim after loading")
+    use()
+    return rows
+
+
+def print_steps(profile: str, overrides: list[str]) -> None:
+    """``python -m edge.lab.bench.memory --steps [--profile P] [--set k=v ...]``: the step table."""
+    print(f"{'step':<58} {'resident':>8} {'change':>7} {'peak':>6}")
+    last = 0.0
+    rows = _steps(profile, overrides)
+    for step, rss, peak in rows:
+        print(f"{step:<58} {rss:>5.0f} MB {rss - last:>+7.0f} {peak:>6.0f}")
+        last = rss
+    start = next(i for i, row in enumerate(rows) if row[0] == "trim after loading")
+    print(f"{'in use (the highest peak after loading)':<58} {max(r[2] for r in rows[start + 1 :]):>5.0f} MB")
 
 
 def measure_profile(profile: str, overrides: list[str] | tuple[str, ...] = ()) -> StackMemory:
@@ -193,3 +245,12 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             f"  {m.in_use_peak_mb:>4.0f} MB  {m.stack} (loaded in {m.load_s:.1f} s)"
         )
     return worst
+
+
+if __name__ == "__main__":
+    cli = argparse.ArgumentParser(description="edge bench memory's sequence, step by step, in this process")
+    cli.add_argument("--steps", action="store_true", required=True)
+    cli.add_argument("--profile", default="x86_64-dev")
+    cli.add_argument("--set", dest="overrides", action="append", default=[])
+    given = cli.parse_args()
+    print_steps(given.profile, given.overrides)
