@@ -21,8 +21,9 @@ from edge.learning.folder_lock import folder_lock
 from edge.learning.globaltable import GlobalTable
 from edge.learning.index import Candidate
 from edge.learning.retrieval_policy import RetrievalOutcome, RetrievalPolicy, policy_from_outcomes
-from edge.learning.rewriter import LearnedRewriter
+from edge.learning.rewriter import SOUND_THRESHOLD, LearnedRewriter, Parse
 from edge.learning.safety import SafetyPolicy
+from edge.learning.sound import SOUND_LAYER
 from edge.learning.spans import apply_spans, build_spans, track_span
 from edge.learning.tables import SPAN_LAYER, Acceptance, RewriteTable, build_table
 from edge.learning.tracking import Verdict, decide, track_outcomes
@@ -89,6 +90,10 @@ class Learner:
         frozenset()
     )  # (original, rewritten) the household kept: never retracted
     retrieval_policy: RetrievalPolicy = field(default_factory=RetrievalPolicy)
+    # the sound layer (edge.learning.sound): on with the personal layer, when the NLU is given to check it
+    sound: bool = True
+    nlu: Parse | None = None
+    sound_policy: RetrievalPolicy = field(default_factory=RetrievalPolicy)
 
     def rebuild(
         self,
@@ -135,7 +140,11 @@ class Learner:
         else:
             self.table = replace(self.table, quarantine=frozenset(quarantine))
         self._refresh_history(chain_turns, now)
-        self._refresh_retrieval_policy(turns, chain_turns)
+        self.retrieval_policy = self._policy("retrieval", turns, chain_turns)
+        self.sound_policy = self._policy(SOUND_LAYER, turns, chain_turns)
+        if self.personal and self.sound:  # the table carries them to the device's rewriter
+            requests = tuple((c.text, round(c.successes, 4)) for c in self.history)
+            self.table = replace(self.table, requests=requests)
         return RebuildReport(self.table, activated, cand, cur, tuple(retracted), len(goals), len(chain_turns))
 
     def _with_spans(
@@ -197,18 +206,20 @@ class Learner:
             if self.failure_prior.get(k, 0.0) < 0.5
         )
 
-    def _refresh_retrieval_policy(
-        self, turns: Sequence[TurnRecord], chain_turns: Sequence[ChainTurn]
-    ) -> None:
-        """The retrieval threshold and refusals from what became of this home's retrieval rewrites (turns
-        the device never answered are not in the goals: the words were not at fault)."""
+    def _policy(
+        self, layer: str, turns: Sequence[TurnRecord], chain_turns: Sequence[ChainTurn]
+    ) -> RetrievalPolicy:
+        """A layer's threshold and refusals from what became of this home's rewrites of that layer
+        (retrieval, sound; turns the device never answered are not in the goals: the words were not at
+        fault)."""
         by_id = {t.turn_id: t for t in chain_turns if t.rewritten}
         outcomes = [
             RetrievalOutcome(c.original, c.rewritten, t.rewrite.score, c.defect)
             for t in turns
-            if t.rewrite is not None and t.rewrite.layer == "retrieval" and (c := by_id.get(t.turn_id))
+            if t.rewrite is not None and t.rewrite.layer == layer and (c := by_id.get(t.turn_id))
         ]
-        self.retrieval_policy = policy_from_outcomes(outcomes, self.settings.personal_threshold)
+        setting = self.settings.personal_threshold if layer == "retrieval" else SOUND_THRESHOLD
+        return policy_from_outcomes(outcomes, setting)
 
     def rewriter(self) -> LearnedRewriter:
         return LearnedRewriter(
@@ -220,6 +231,8 @@ class Learner:
             unreliable=self.unreliable,
             retrieval=self.retrieval,
             retrieval_policy=self.retrieval_policy,
+            nlu=self.nlu if self.personal and self.sound else None,
+            sound_policy=self.sound_policy,
         )
 
 
