@@ -16,7 +16,7 @@ from edge.learning.canonical import Lexicon
 from edge.learning.loop import Learner, TableVersions
 from edge.learning.retrieval_policy import RetrievalPolicy
 from edge.learning.rewriter import LearnedRewriter
-from edge.learning.sound import SoundIndex, keeps_known
+from edge.learning.sound import SoundIndex, keeps_known, plain_requests
 from edge.learning.tables import RewriteTable
 from edge.nlu.types import Intent
 from edge.wiring import learned_rewriter, rebuild_tables, tables_dir
@@ -85,6 +85,20 @@ def test_a_repair_keeps_every_name_action_and_number_heard() -> None:
     assert not keeps_known("turn the hall light", "turn on the hall light", NAMES)  # "on" out of nowhere
     assert not keeps_known("turn on the mid light", "turn on the kitchen light", NAMES)  # another name
     assert not keeps_known("set the lamp to 40", "set the lamp to 30", NAMES)  # a number lost
+    assert not keeps_known("big light on", "light on", NAMES)  # a word dropped: a nickname, not a slip
+    assert keeps_known("turn on the the kitchen light", "turn on the kitchen light", NAMES)
+
+
+def test_only_plain_requests_are_targets() -> None:
+    worked = [
+        ("kill the kitchen light", 1.8),  # worked more than once
+        ("turn off the hall light", 1.0),
+        ("turn off the office lamp", 1.0),
+        ("ulock the font door", 1.0),  # garbled, and it happened to work once
+        ("play some puk", 1.0),
+    ]
+    kept = dict(plain_requests(worked, LEX.words))
+    assert set(kept) == {"kill the kitchen light", "turn off the hall light", "turn off the office lamp"}
 
 
 def rewriter(nlu: FakeNLU | None, sound_policy: RetrievalPolicy | None = None) -> LearnedRewriter:

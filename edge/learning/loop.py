@@ -23,7 +23,7 @@ from edge.learning.index import Candidate
 from edge.learning.retrieval_policy import RetrievalOutcome, RetrievalPolicy, policy_from_outcomes
 from edge.learning.rewriter import SOUND_THRESHOLD, LearnedRewriter, Parse
 from edge.learning.safety import SafetyPolicy
-from edge.learning.sound import SOUND_LAYER
+from edge.learning.sound import SOUND_LAYER, plain_requests
 from edge.learning.spans import apply_spans, build_spans, track_span
 from edge.learning.tables import SPAN_LAYER, Acceptance, RewriteTable, build_table
 from edge.learning.tracking import Verdict, decide, track_outcomes
@@ -143,8 +143,9 @@ class Learner:
         self.retrieval_policy = self._policy("retrieval", turns, chain_turns)
         self.sound_policy = self._policy(SOUND_LAYER, turns, chain_turns)
         if self.personal and self.sound:  # the table carries them to the device's rewriter
-            requests = tuple((c.text, round(c.successes, 4)) for c in self.history)
-            self.table = replace(self.table, requests=requests)
+            home_words = lexicon.words if lexicon is not None else frozenset()
+            plain = plain_requests(((c.text, c.successes) for c in self.history), home_words)
+            self.table = replace(self.table, requests=tuple((t, round(w, 4)) for t, w in plain))
         return RebuildReport(self.table, activated, cand, cur, tuple(retracted), len(goals), len(chain_turns))
 
     def _with_spans(

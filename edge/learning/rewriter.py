@@ -30,6 +30,7 @@ from edge.learning.sound import SOUND_LAYER, SoundIndex, keeps_known
 from edge.learning.spans import apply_spans
 from edge.learning.tables import SPAN_LAYER, RewriteRule, RewriteTable
 from edge.learning.tracking import in_holdout
+from edge.nlu.catalogue import is_safety_critical
 from edge.nlu.questions import read_question
 from edge.nlu.types import Intent
 
@@ -187,7 +188,7 @@ class LearnedRewriter:
         """A request the NLU cannot act on, repaired to the household's own successful request nearest in
         sound, when it clearly is the nearest, keeps every name, area, action word and number heard, and
         the NLU acts on it (:mod:`edge.learning.sound`)."""
-        if self.nlu is None or not len(self._sound) or self._acts(text, snapshot):
+        if self.nlu is None or not len(self._sound) or self._reads(text, snapshot) != "cannot":
             return None
         names = self._lexicon.names | self._lexicon.areas
         match = self._sound.nearest(
@@ -199,17 +200,22 @@ class LearnedRewriter:
         policy = self.sound_policy
         if not policy.allows(canonical, target, match.similarity, SOUND_THRESHOLD):
             return None
-        if mentions_safety(target, self._lexicon) or not self._acts(target, snapshot):
+        if mentions_safety(target, self._lexicon) or self._reads(target, snapshot) != "acts":
             return None
         if in_holdout(holdout_key, self.settings.holdout):
             return None
         return RewriteResult(text, target, SOUND_LAYER, match.similarity)
 
-    def _acts(self, text: str, snapshot: ContextSnapshot) -> bool:
-        """The NLU acts on ``text`` at its operating point: an intent, and a device when it names one."""
+    def _reads(self, text: str, snapshot: ContextSnapshot) -> str:
+        """How the NLU reads ``text`` at its operating point: "acts" (an intent, and a device when it
+        names one), "cannot", or "safety" (a safety-critical device among its targets: "ulock the font
+        door" read as the front door lock is neither repaired nor ever a repair)."""
         assert self.nlu is not None
         intent = self.nlu(text, snapshot)
-        return intent is not None and not (intent.slots.get("name") and not intent.targets)
+        if intent is None or (intent.slots.get("name") and not intent.targets):
+            return "cannot"
+        devices = (snapshot.devices.get(e) for e in intent.targets)
+        return "safety" if any(d is not None and is_safety_critical(d) for d in devices) else "acts"
 
     def _apply_spans(
         self, text: str, canonical: str, spans: tuple[RewriteRule, ...], holdout_key: str

@@ -25,6 +25,7 @@ from edge.learning.index import phonetic_string
 __all__ = ["SOUND_LAYER", "SoundIndex", "SoundMatch", "keeps_known", "sound_key"]
 
 SOUND_LAYER = "sound"
+FILLERS = frozenset({"the", "a", "an", "to", "of", "and", "please", "my", "some", "it", "for", "at", "now"})
 # words that say what to do: never added out of nowhere nor lost ("kill", "dim" and "on" are not "the")
 MEANING_WORDS = ACTION_WORDS | frozenset(
     {"kill", "cut", "shut", "dim", "brighten", "raise", "lower", "play", "pause", "set", "make", "light"}
@@ -32,6 +33,7 @@ MEANING_WORDS = ACTION_WORDS | frozenset(
 
 _DIGITS = re.compile(r"\d+")
 _TOP = 8
+REPEATED = 1.5  # recency-weighted successful uses: two recent ones
 
 
 def sound_key(text: str) -> str:
@@ -52,12 +54,36 @@ def keeps_known(heard: str, target: str, names: Collection[str]) -> bool:
     if any((w in meaning or w.isdigit()) and w not in t for w in h):
         return False
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=h, b=t, autojunk=False).get_opcodes():
+        if op == "delete" and any(w not in FILLERS for w in h[i1:i2]):
+            return False  # a word dropped is no repair: "big light on" -> "light on" is another light
         added = [w for w in t[j1:j2] if w in meaning and w not in h]
         if op in {"equal", "delete"} or not added:
             continue
         if op == "insert" or sounds_alike(" ".join(h[i1:i2]), " ".join(t[j1:j2])) < SOUND_ALIKE:
             return False
     return True
+
+
+def plain_requests(
+    requests: Iterable[tuple[str, float]], home_words: Collection[str]
+) -> list[tuple[str, float]]:
+    """The requests fit to be a repair's target: worked more than once (recency-weighted uses >=
+    ``REPEATED``), or every word a word of the home (``home_words``: its registry's), a number, or a word
+    of at least two different successful requests. A garbled request that happened to work once ("ulock
+    the font door", "play some puk") is no target."""
+    merged: dict[str, float] = {}
+    for text, weight in requests:
+        merged[text] = merged.get(text, 0.0) + weight
+    seen: dict[str, int] = {}
+    for text in merged:
+        for w in set(text.split()):
+            seen[w] = seen.get(w, 0) + 1
+    return [
+        (text, weight)
+        for text, weight in merged.items()
+        if weight >= REPEATED
+        or all(w in home_words or w.isdigit() or seen.get(w, 0) >= 2 for w in text.split())
+    ]
 
 
 def _spelling(text: str) -> str:

@@ -30,9 +30,15 @@ from edge.learning.canonical import Lexicon, canonicalize
 from edge.learning.chains import DAY_S
 from edge.learning.edits import repairs_only
 from edge.learning.loop import Learner
-from edge.learning.rewriter import MARGIN, LearnedRewriter, carry_numbers
+from edge.learning.rewriter import (
+    MARGIN,
+    SOUND_MARGIN,
+    SOUND_THRESHOLD,
+    LearnedRewriter,
+    carry_numbers,
+)
 from edge.learning.safety import mentions_safety
-from edge.learning.sound import SoundIndex
+from edge.learning.sound import SoundIndex, keeps_known
 
 __all__ = ["main"]
 
@@ -73,13 +79,31 @@ def _why(rw: LearnedRewriter, heard: str, confidence: float, log: SimLog) -> str
     if not rw.at_risk(canonical, snapshot, confidence, index):
         return "not at risk (a known request)"
     hits = index.search(canonical, k=12)
-    if not hits:
-        return "retrieval: no hit"
     known = rw._lexicon.words | (index.vocabulary - rw.unreliable)
     ok = [h for h in hits if repairs_only(canonical, carry_numbers(canonical, h.candidate.text), known)]
-    if not ok:
-        return "retrieval: edit policy refused every hit"
-    return f"retrieval: under threshold or margin {MARGIN}"
+    why = (
+        "retrieval: no hit"
+        if not hits
+        else "retrieval: edit policy refused every hit"
+        if not ok
+        else f"retrieval: under threshold or margin {MARGIN}"
+    )
+    return why if rw.nlu is None else f"{why}; {_why_not_sound(rw, canonical)}"
+
+
+def _why_not_sound(rw: LearnedRewriter, canonical: str) -> str:
+    """The sound layer's refusal (its NLU checks aside: they need the live snapshot)."""
+    names = rw._lexicon.names | rw._lexicon.areas
+    nearest = rw._sound.nearest(canonical)
+    if nearest is None:
+        return "sound: nothing to compare"
+    if not keeps_known(canonical, carry_numbers(canonical, nearest.text), names):
+        return "sound: the nearest changes a name/action/number"
+    if nearest.margin < SOUND_MARGIN:
+        return "sound: no clear nearest (margin)"
+    if nearest.similarity < max(SOUND_THRESHOLD, rw.sound_policy.threshold):
+        return "sound: not near enough"
+    return "sound: blocked, the NLU, or holdout"
 
 
 def _snapshot(log: SimLog) -> ContextSnapshot:
@@ -132,12 +156,14 @@ def main() -> None:
                 counts["misheard, goal never met before"] += 1
                 continue
             counts["misheard, goal met before (own request)"] += 1
+            counts[f"  of which failed at {tr.failed_stage}"] += 1
             if rec.intent is None:
                 nlu = "not understood"
             elif rec.slots.get("name") and not rec.targets:
                 nlu = "name not resolved"
             else:
                 nlu = "acted (wrongly)"
+            counts[f"  of which {nlu}"] += 1
             if rec.rewrite is not None:
                 reasons[f"{nlu} | rewritten ({rec.rewrite.layer}), still failed"] += 1
                 continue
@@ -165,7 +191,7 @@ def main() -> None:
                     same = goal == (tr.intent, tr.target)
                     bucket = f"{min(9, int(best.similarity * 10)) / 10:.1f}"
                     nearest[f"sim>={bucket} {'same goal' if same else 'OTHER goal'}"] += 1
-    print("defective request turns after the first night (tables + retrieval arm):")
+    print(f"defective request turns after the first night (tables + retrieval, sound {sound}):")
     for k, v in counts.most_common():
         print(f"  {k:<48}{v:>6}")
     print("misheard, goal met before: how the NLU read it | why no layer repaired it")
