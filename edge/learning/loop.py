@@ -31,6 +31,7 @@ from edge.learning.tracking import Verdict, decide, track_outcomes
 __all__ = ["Learner", "RebuildReport", "Replay", "TableVersions", "replay", "run_when_idle"]
 
 RECENT_S = 14 * DAY_S
+STEADY_USES, STEADY_FAILS = 2, 0.2  # a sound repair's target: said twice or more, failed at most 1 in 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,7 @@ class Learner:
     history: tuple[Candidate, ...] = ()
     failure_prior: dict[str, float] = field(default_factory=dict)
     unreliable: frozenset[str] = frozenset()  # words whose requests fail at least as often as they work
+    steady: frozenset[str] = frozenset()  # requests that worked here at least twice, rarely failing
     personal: bool = True
     retrieval: bool = True
     spans: bool = True  # phrase-level (name) rules beside the personal tables (edge.learning.spans)
@@ -144,7 +146,8 @@ class Learner:
         self.sound_policy = self._policy(SOUND_LAYER, turns, chain_turns)
         if self.personal and self.sound:  # the table carries them to the device's rewriter
             home_words = lexicon.words if lexicon is not None else frozenset()
-            plain = plain_requests(((c.text, c.successes) for c in self.history), home_words)
+            steady = ((c.text, c.successes) for c in self.history if c.text in self.steady)
+            plain = plain_requests(steady, home_words)
             self.table = replace(self.table, requests=tuple((t, round(w, 4)) for t, w in plain))
         return RebuildReport(self.table, activated, cand, cur, tuple(retracted), len(goals), len(chain_turns))
 
@@ -200,6 +203,11 @@ class Learner:
                 counts[0] += n
                 counts[1] += bad
         self.failure_prior = {k: bad / n for k, (n, bad) in seen.items() if n >= 2}
+        # a repair's target must have worked here steadily: a request the household gave up on, or one
+        # that reached the wrong device unremarked now and then, is no target (edge.learning.sound)
+        self.steady = frozenset(
+            k for k, (n, bad) in spoken.items() if n >= STEADY_USES and bad <= STEADY_FAILS * n
+        )
         self.unreliable = frozenset(w for w, (n, bad) in words.items() if n >= 2 and bad * 2 >= n)
         self.history = tuple(
             Candidate(k, "history", successes=w)

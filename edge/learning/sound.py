@@ -33,7 +33,6 @@ MEANING_WORDS = ACTION_WORDS | frozenset(
 
 _DIGITS = re.compile(r"\d+")
 _TOP = 8
-REPEATED = 1.5  # recency-weighted successful uses: two recent ones
 
 
 def sound_key(text: str) -> str:
@@ -53,6 +52,8 @@ def keeps_known(heard: str, target: str, names: Collection[str]) -> bool:
     h, t = heard.split(), target.split()
     if any((w in meaning or w.isdigit()) and w not in t for w in h):
         return False
+    if any(w.isdigit() and w not in h for w in t):
+        return False  # a value out of nowhere: "set the lamp to easy fans" is not "... to 50 percent"
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=h, b=t, autojunk=False).get_opcodes():
         if op == "delete" and any(w not in FILLERS for w in h[i1:i2]):
             return False  # a word dropped is no repair: "big light on" -> "light on" is another light
@@ -67,10 +68,9 @@ def keeps_known(heard: str, target: str, names: Collection[str]) -> bool:
 def plain_requests(
     requests: Iterable[tuple[str, float]], home_words: Collection[str]
 ) -> list[tuple[str, float]]:
-    """The requests fit to be a repair's target: worked more than once (recency-weighted uses >=
-    ``REPEATED``), or every word a word of the home (``home_words``: its registry's), a number, or a word
-    of at least two different successful requests. A garbled request that happened to work once ("ulock
-    the font door", "play some puk") is no target."""
+    """The requests fit to be a repair's target: every word a word of the home (``home_words``: its
+    registry's), a number, or a word of at least two different successful requests. A garbled request
+    that got through ("ulock the font door", "play some puk"), even more than once, is no target."""
     merged: dict[str, float] = {}
     for text, weight in requests:
         merged[text] = merged.get(text, 0.0) + weight
@@ -81,8 +81,7 @@ def plain_requests(
     return [
         (text, weight)
         for text, weight in merged.items()
-        if weight >= REPEATED
-        or all(w in home_words or w.isdigit() or seen.get(w, 0) >= 2 for w in text.split())
+        if all(w in home_words or w.isdigit() or seen.get(w, 0) >= 2 for w in text.split())
     ]
 
 
