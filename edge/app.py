@@ -116,7 +116,7 @@ async def _learn_when_idle(
     def rebuild() -> None:
         devices = list(store.snapshot().devices.values())
         log.info("learning: %s", rebuild_tables(settings, db, devices).summary())
-        engine.rewriter = learned_rewriter(settings, db)
+        engine.rewriter = learned_rewriter(settings, db, engine.parser.parse)
         if wake is not None and settings.wake.learn:  # issue 18: the wake word's threshold and verifier
             _learn_wake(settings, db, wake)
 

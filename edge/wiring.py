@@ -30,8 +30,9 @@ from edge.learning.canonical import Lexicon
 from edge.learning.folder_lock import folder_lock
 from edge.learning.fpi import Tree, classify, featurize, session_next
 from edge.learning.household import Household
+from edge.learning.index import Candidate
 from edge.learning.loop import Learner, RebuildReport, TableVersions
-from edge.learning.rewriter import LearnedRewriter
+from edge.learning.rewriter import LearnedRewriter, Parse
 from edge.learning.vetoed import VetoedRewriter
 from edge.nlu.domain_parser import load_parser
 from edge.nlu.runner import NLUModel
@@ -154,8 +155,8 @@ async def build_turns(
     path = db or Path(settings.feedback.db_path)
     if parser is None:
         parser = await asyncio.to_thread(load_parser, settings)
-    if rewriter is FROM_SETTINGS:
-        rewriter = await asyncio.to_thread(learned_rewriter, settings, db)
+    if rewriter is FROM_SETTINGS:  # the NLU tells the sound layer what it can act on
+        rewriter = await asyncio.to_thread(learned_rewriter, settings, db, parser.parse)
     if speaker is FROM_SETTINGS:
         speaker = make_speaker(settings)
     store = await AsyncTurnStore(path).open()
@@ -197,18 +198,22 @@ def tables_dir(settings: Settings, db: Path | None) -> Path:
 
 
 def learned_rewriter(
-    settings: Settings, db: Path | None
+    settings: Settings, db: Path | None, nlu: Parse | None = None
 ) -> LearnedRewriter | BoundRewriter | VetoedRewriter | None:
     """The rewriter from the active personal table and the fleet's global layer; None when learning is off.
 
     The global layer's pairs name device types (``kill the {light}``), not this home's devices: the rewriter
     binds them to the registry of the snapshot it is called with (:mod:`edge.sync.instantiate`). The
-    rewrites the household switched off on its page (:mod:`edge.learning.household`) are left out."""
+    rewrites the household switched off on its page (:mod:`edge.learning.household`) are left out. With
+    ``nlu`` (the runtime's parser) the sound layer repairs requests the NLU cannot act on
+    (:mod:`edge.learning.sound`)."""
     if not settings.learning.enabled:
         return None
     folder = tables_dir(settings, db)
-    learner = Learner(settings.learning)
+    learner = Learner(settings.learning, nlu=nlu)
     learner.table = TableVersions(folder).active()
+    # the household's successful requests, as the nightly learner left them: retrieval's and sound's targets
+    learner.history = tuple(Candidate(t, "history", successes=w) for t, w in learner.table.requests)
     if len(learner.table):
         log.info(
             "learned rewrites: %d personal rules (version %d)", len(learner.table), learner.table.version

@@ -21,8 +21,9 @@ from edge.learning.folder_lock import folder_lock
 from edge.learning.globaltable import GlobalTable
 from edge.learning.index import Candidate
 from edge.learning.retrieval_policy import RetrievalOutcome, RetrievalPolicy, policy_from_outcomes
-from edge.learning.rewriter import LearnedRewriter
+from edge.learning.rewriter import SOUND_THRESHOLD, LearnedRewriter, Parse
 from edge.learning.safety import SafetyPolicy
+from edge.learning.sound import SOUND_LAYER, plain_requests
 from edge.learning.spans import apply_spans, build_spans, track_span
 from edge.learning.tables import SPAN_LAYER, Acceptance, RewriteTable, build_table
 from edge.learning.tracking import Verdict, decide, track_outcomes
@@ -30,6 +31,7 @@ from edge.learning.tracking import Verdict, decide, track_outcomes
 __all__ = ["Learner", "RebuildReport", "Replay", "TableVersions", "replay", "run_when_idle"]
 
 RECENT_S = 14 * DAY_S
+STEADY_USES, STEADY_FAILS = 2, 0.2  # a sound repair's target: said twice or more, failed at most 1 in 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,7 @@ class Learner:
     history: tuple[Candidate, ...] = ()
     failure_prior: dict[str, float] = field(default_factory=dict)
     unreliable: frozenset[str] = frozenset()  # words whose requests fail at least as often as they work
+    steady: frozenset[str] = frozenset()  # requests that worked here at least twice, rarely failing
     personal: bool = True
     retrieval: bool = True
     spans: bool = True  # phrase-level (name) rules beside the personal tables (edge.learning.spans)
@@ -89,6 +92,10 @@ class Learner:
         frozenset()
     )  # (original, rewritten) the household kept: never retracted
     retrieval_policy: RetrievalPolicy = field(default_factory=RetrievalPolicy)
+    # the sound layer (edge.learning.sound): on with the personal layer, when the NLU is given to check it
+    sound: bool = True
+    nlu: Parse | None = None
+    sound_policy: RetrievalPolicy = field(default_factory=RetrievalPolicy)
 
     def rebuild(
         self,
@@ -135,7 +142,13 @@ class Learner:
         else:
             self.table = replace(self.table, quarantine=frozenset(quarantine))
         self._refresh_history(chain_turns, now)
-        self._refresh_retrieval_policy(turns, chain_turns)
+        self.retrieval_policy = self._policy("retrieval", turns, chain_turns)
+        self.sound_policy = self._policy(SOUND_LAYER, turns, chain_turns)
+        if self.personal and self.sound:  # the table carries them to the device's rewriter
+            home_words = lexicon.words if lexicon is not None else frozenset()
+            steady = ((c.text, c.successes) for c in self.history if c.text in self.steady)
+            plain = plain_requests(steady, home_words)
+            self.table = replace(self.table, requests=tuple((t, round(w, 4)) for t, w in plain))
         return RebuildReport(self.table, activated, cand, cur, tuple(retracted), len(goals), len(chain_turns))
 
     def _with_spans(
@@ -190,6 +203,11 @@ class Learner:
                 counts[0] += n
                 counts[1] += bad
         self.failure_prior = {k: bad / n for k, (n, bad) in seen.items() if n >= 2}
+        # a repair's target must have worked here steadily: a request the household gave up on, or one
+        # that reached the wrong device unremarked now and then, is no target (edge.learning.sound)
+        self.steady = frozenset(
+            k for k, (n, bad) in spoken.items() if n >= STEADY_USES and bad <= STEADY_FAILS * n
+        )
         self.unreliable = frozenset(w for w, (n, bad) in words.items() if n >= 2 and bad * 2 >= n)
         self.history = tuple(
             Candidate(k, "history", successes=w)
@@ -197,18 +215,20 @@ class Learner:
             if self.failure_prior.get(k, 0.0) < 0.5
         )
 
-    def _refresh_retrieval_policy(
-        self, turns: Sequence[TurnRecord], chain_turns: Sequence[ChainTurn]
-    ) -> None:
-        """The retrieval threshold and refusals from what became of this home's retrieval rewrites (turns
-        the device never answered are not in the goals: the words were not at fault)."""
+    def _policy(
+        self, layer: str, turns: Sequence[TurnRecord], chain_turns: Sequence[ChainTurn]
+    ) -> RetrievalPolicy:
+        """A layer's threshold and refusals from what became of this home's rewrites of that layer
+        (retrieval, sound; turns the device never answered are not in the goals: the words were not at
+        fault)."""
         by_id = {t.turn_id: t for t in chain_turns if t.rewritten}
         outcomes = [
             RetrievalOutcome(c.original, c.rewritten, t.rewrite.score, c.defect)
             for t in turns
-            if t.rewrite is not None and t.rewrite.layer == "retrieval" and (c := by_id.get(t.turn_id))
+            if t.rewrite is not None and t.rewrite.layer == layer and (c := by_id.get(t.turn_id))
         ]
-        self.retrieval_policy = policy_from_outcomes(outcomes, self.settings.personal_threshold)
+        setting = self.settings.personal_threshold if layer == "retrieval" else SOUND_THRESHOLD
+        return policy_from_outcomes(outcomes, setting)
 
     def rewriter(self) -> LearnedRewriter:
         return LearnedRewriter(
@@ -220,6 +240,8 @@ class Learner:
             unreliable=self.unreliable,
             retrieval=self.retrieval,
             retrieval_policy=self.retrieval_policy,
+            nlu=self.nlu if self.personal and self.sound else None,
+            sound_policy=self.sound_policy,
         )
 
 

@@ -120,6 +120,8 @@ class RewriteTable:
     rules: Mapping[str, RewriteRule] = field(default_factory=dict)
     rejected: tuple[Rejection, ...] = ()
     quarantine: frozenset[tuple[str, str]] = frozenset()
+    # the household's successful requests (canonical text, recency-weighted uses): the sound layer's targets
+    requests: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rules", MappingProxyType(dict(self.rules)))
@@ -141,6 +143,7 @@ class RewriteTable:
             "rules": [r.to_json() for r in self.rules.values()],
             "rejected": [asdict(r) for r in self.rejected],
             "quarantine": sorted([a, b] for a, b in self.quarantine),
+            "requests": [[text, weight] for text, weight in self.requests],
         }
 
     @classmethod
@@ -153,6 +156,7 @@ class RewriteTable:
                 {rule_key(r): r for r in rules},
                 tuple(Rejection(**r) for r in data.get("rejected", [])),
                 frozenset((str(a), str(b)) for a, b in data.get("quarantine", [])),
+                tuple((str(text), float(weight)) for text, weight in data.get("requests", [])),
             )
         except (TypeError, ValueError) as err:
             raise ConfigError(

@@ -51,7 +51,7 @@ __all__ = [
     "year_log",
 ]
 
-LAYERS = ("personal", "span", "global", "retrieval")
+LAYERS = ("personal", "span", "global", "retrieval", "sound")
 
 
 def _defect_rate(logs: list[SimLog]) -> float:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from edge.config import Settings
 from edge.lab.sim.household import RewriterLike, SimLog, simulate_home
+from edge.lab.sim.household_runtime import shared_parser
 from edge.learning.canonical import Lexicon
 from edge.learning.loop import Learner
 
@@ -22,6 +24,9 @@ SIZES = ("small", "medium", "large")
 def nightly(learner: Learner) -> Callable[[SimLog, float], RewriterLike | None]:
     """The simulator's ``learn`` callback: ``learner`` rebuilt from the home's stored turns and signals,
     with the home's registry for its words; the rewriter for the next day."""
+
+    if learner.nlu is None:  # the sound layer asks the NLU the simulated homes run (one per process)
+        learner.nlu = shared_parser(Settings()).parse
 
     def learn(log: SimLog, now: float) -> RewriterLike | None:
         lexicon = Lexicon.from_devices(log.home.devices.values())
