@@ -16,7 +16,9 @@ from edge.lab.training.ha_data import KEEP_SLOTS, ha_examples, load_en
 from edge.lab.training.heldout import DEDUPE_KEEP, dedupe_heldout, drop_heldout, heldout_sentences
 from edge.lab.training.hwu64 import hwu_examples, read_hwu64
 from edge.lab.training.noise import add_noise
+from edge.lab.training.pools_games import SIXTH_GAME_TITLES
 from edge.lab.training.pools_ha import BINARY_STATES, MESSAGES, QUANTITIES, SENSED, ZONES
+from edge.lab.training.pools_household import CLASS_NAME_WORDS, class_name
 from edge.lab.training.pools_values import (
     DRINK_WORD_LIGHTS,
     DRINK_WORD_THINGS,
@@ -127,7 +129,7 @@ def template_lists(
 ) -> Callable[[str, random.Random], tuple[str, str]]:
     """List sampler for project templates (and domain files reuse it for the shared names); ``household``
     adds the household data's game titles."""
-    games = (*O.GAMES, *O.GAME_TITLES, *(O.MORE_GAME_TITLES if household else ()))
+    games = (*O.GAMES, *O.GAME_TITLES, *((*O.MORE_GAME_TITLES, *SIXTH_GAME_TITLES) if household else ()))
 
     def one(values: tuple[str, ...] | list[str], rng: random.Random) -> tuple[str, str]:
         v = rng.choice(values)
@@ -177,6 +179,10 @@ def template_lists(
         }
         if name in fixed:
             return one(fixed[name], rng)
+        if name.startswith("class_") and name[6:] in CLASS_NAME_WORDS:  # "the porch lights": a whole name
+            picked["domain"] = name[6:]
+            v = class_name(name[6:], pools.areas, rng)
+            return v, v
         ranges = {
             "brightness": (1, 100),
             "position": (0, 100),
