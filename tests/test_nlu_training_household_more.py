@@ -31,6 +31,7 @@ def _name(ex: Example) -> str:
 
 
 def test_a_name_that_ends_in_a_class_word_is_tagged_whole_with_its_domain() -> None:
+    areas = P.build_pools(resources.data_dir(), random.Random(11)).areas
     for family in (
         "hh_class_name_on",
         "hh_class_name_off",
@@ -44,6 +45,7 @@ def test_a_name_that_ends_in_a_class_word_is_tagged_whole_with_its_domain() -> N
             words = CLASS_NAME_WORDS[ex.focus]  # the focus is the class word's domain
             assert any(name.endswith(" " + w) for w in words), ex  # a word in front, then the class word
             assert name not in CLASS_WORDS
+            assert not any(name.startswith(area + " ") for area in areas), ex  # "kitchen fans": area + kind
             at = [i for i, tag in enumerate(ex.tags) if tag.endswith("-name")]
             assert at == list(range(at[0], at[0] + len(at))) and ex.tags[at[0]] == "B-name", ex  # one span
 

@@ -1,5 +1,6 @@
 """Word pools of the household data's sixth pass (``templates_household_more``): the words in front of a
-class word that make a device's whole name ("porch lights", "desk fan", "patio blinds"). Written for this
+class word that make a device's whole name ("porch lights", "desk fan", "patio blinds"; never an area:
+"kitchen fans" is the kitchen's fans). Written for this
 project from general knowledge (Apache-2.0), never from evaluation sentences."""
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ CLASS_NAME_WORDS: dict[str, tuple[str, ...]] = {
 
 
 def class_name(domain: str, areas: Sequence[str], rng: random.Random) -> str:
-    """A whole name that ends in a class word of ``domain``: an area or another modifier in front."""
-    front = rng.choice(areas) if rng.random() < 0.35 else rng.choice(CLASS_NAME_MODIFIERS)
-    return f"{front} {rng.choice(CLASS_NAME_WORDS[domain])}"
+    """A whole name that ends in a class word of ``domain``, with a word in front that is not an area: an
+    area and a class word ("kitchen fans") are an area and a kind, as Home Assistant's templates read them,
+    not a name."""
+    fronts = [m for m in CLASS_NAME_MODIFIERS if m not in set(areas)]
+    return f"{rng.choice(fronts)} {rng.choice(CLASS_NAME_WORDS[domain])}"

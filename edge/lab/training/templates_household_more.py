@@ -2,10 +2,10 @@
 
 Written from kinds of request, never from evaluation sentences (``heldout.drop_heldout`` removes any
 generated example equal to one):
-- a device's whole name that ends in a class word ("the porch lights", "the desk fan", "the patio blinds",
-  an area in front: "kitchen fans"), tagged ``name`` as a whole, beside the bare class words that the
-  household data leaves untagged (``templates_household.CLASS_WORDS``): the words in front decide that it is
-  a name, and the resolver reads an area and a plural kind as HA does;
+- a device's whole name that ends in a class word ("the porch lights", "the desk fan", "the patio blinds"),
+  tagged ``name`` as a whole, beside the bare class words that the household data leaves untagged
+  (``templates_household.CLASS_WORDS``): a word in front that is not an area makes it a name; an area in
+  front ("kitchen fans") stays an area and a kind, as Home Assistant's templates and tests read it;
 - requests wrapped in a polite question ("why don't you close the blinds", "would you be so kind as to
   switch on the lamp", "could you possibly lock the door") are the command, beside question negatives that
   share the wrapper ("why don't you like jazz");
