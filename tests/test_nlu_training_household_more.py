@@ -8,7 +8,7 @@ from pathlib import Path
 from edge import resources
 from edge.lab.training import pools as P
 from edge.lab.training.examples import Example
-from edge.lab.training.generate import family_examples, template_lists
+from edge.lab.training.generate import _area_kind_retagged, family_examples, template_lists
 from edge.lab.training.hwu64 import read_hwu64
 from edge.lab.training.pools_games import GAME_TITLES, MORE_GAME_TITLES, SIXTH_GAME_TITLES
 from edge.lab.training.pools_household import CLASS_NAME_WORDS
@@ -82,3 +82,29 @@ def test_no_sixth_game_title_is_in_a_held_out_hwu64_sentence(shared_data: Path) 
     texts = [f" {' '.join(model_tokens(r.text))} " for r in read_hwu64(shared_data) if r.held_out]
     assert len(texts) > 2000
     assert [t for t in SIXTH_GAME_TITLES if any(f" {t} " in x for x in texts)] == []
+
+
+def test_an_area_and_a_plural_class_word_are_the_area_and_the_kind_a_singular_stays_a_name() -> None:
+    areas = frozenset({"kitchen", "living room"})
+    fans = Example(("turn", "on", "kitchen", "fans"), ("O", "O", "B-name", "I-name"), "HassTurnOn", "fan")
+    assert _area_kind_retagged(fans, areas).tags == ("O", "O", "B-area", "O")
+    lights = Example(
+        ("the", "living", "room", "lights", "off"),
+        ("O", "B-name", "I-name", "I-name", "O"),
+        "HassTurnOff",
+        "light",
+    )
+    assert _area_kind_retagged(lights, areas).tags == ("O", "B-area", "I-area", "O", "O")
+    one = Example(("turn", "on", "kitchen", "light"), ("O", "O", "B-name", "I-name"), "HassTurnOn", "light")
+    porch = Example(("turn", "on", "porch", "lights"), ("O", "O", "B-name", "I-name"), "HassTurnOn", "light")
+    assert _area_kind_retagged(one, areas) == one  # "the garage light" may be one device's name
+    assert _area_kind_retagged(porch, areas) == porch  # not an area here: a name
+
+
+def test_polite_gerund_requests_act() -> None:
+    examples = _generated("hh_polite_off", 300)
+    gerund = [
+        ex for ex in examples if ex.tokens[:3] == ("would", "you", "mind") and ex.tokens[3].endswith("ing")
+    ]
+    assert gerund
+    assert {ex.intent for ex in gerund} == {"HassTurnOff"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-__all__ = ["CLASS_NAME_MODIFIERS", "CLASS_NAME_WORDS", "class_name"]
+__all__ = ["CLASS_NAME_MODIFIERS", "CLASS_NAME_WORDS", "PLURAL_CLASS_WORDS", "class_name"]
 
 CLASS_NAME_MODIFIERS = (
     "porch", "patio", "garden", "deck", "balcony", "terrace", "driveway", "pathway", "fence", "pool",
@@ -29,6 +29,11 @@ CLASS_NAME_WORDS: dict[str, tuple[str, ...]] = {
     "climate": ("thermostat", "heating", "heater", "radiator", "ac", "air conditioner"),
 }
 """Class words by domain: a name ending in one is still one device's (or group's) whole name."""
+PLURAL_CLASS_WORDS = frozenset(
+    {"lights", "lamps", "bulbs", "spots", "leds", "fans", "blinds", "curtains", "shades", "shutters",
+     "drapes", "locks", "thermostats", "heaters", "radiators"}
+)  # fmt: skip
+"""After an area, a plural class word is the area's devices of that kind ("kitchen fans"), not a name."""
 
 
 def class_name(domain: str, areas: Sequence[str], rng: random.Random) -> str:

@@ -7,8 +7,8 @@ generated example equal to one):
   (``templates_household.CLASS_WORDS``): a word in front that is not an area makes it a name; an area in
   front ("kitchen fans") stays an area and a kind, as Home Assistant's templates and tests read it;
 - requests wrapped in a polite question ("why don't you close the blinds", "would you be so kind as to
-  switch on the lamp", "could you possibly lock the door") are the command, beside question negatives that
-  share the wrapper ("why don't you like jazz");
+  switch on the lamp", "could you possibly lock the door", "would you mind opening the shades") are the
+  command, beside question negatives that share the wrapper ("why don't you like jazz");
 - games, more of them (``pools_games.SIXTH_GAME_TITLES``: card, board, console and phone games), said as
   "play X", "start playing X", "a round of X": out of domain.
 Part of ``HOUSEHOLD_FAMILIES`` (``edge train --household``).
@@ -29,6 +29,7 @@ _POLITE = (
     "|is there any way you could|might you|how about you|maybe you could|perhaps you could)"
 )
 _END = "[(please|for me|for me please|now|right now|thanks|thank you)]"
+_GERUND = "(would you mind|do you mind|how about|what about|could you try|would you consider|can you try)"
 
 SIXTH_FAMILIES: dict[str, Family] = {
     "hh_class_name_on": F(
@@ -85,6 +86,10 @@ SIXTH_FAMILIES: dict[str, Family] = {
             _POLITE + " (open|raise|pull up) the {cover_name:name} [<inarea>] " + _END,
             _POLITE + " lock the {lock_name:name} " + _END,
             _POLITE + " (turn|switch) (it|them|the lights|the light) on " + _END,
+            _GERUND + " (turning on|switching on|putting on) the {light_name:name} [<inarea>] " + _END,
+            _GERUND + " (turning on|switching on|starting|running) the {appliance_name:name} " + _END,
+            _GERUND + " (opening|raising) the {cover_name:name} " + _END,
+            _GERUND + " locking the {lock_name:name} " + _END,
         ),
         fixed("HassTurnOn", "*"),
         600,
@@ -97,6 +102,10 @@ SIXTH_FAMILIES: dict[str, Family] = {
             _POLITE + " (close|lower|shut|draw) the {cover_name:name} [<inarea>] " + _END,
             _POLITE + " unlock the {lock_name:name} " + _END,
             _POLITE + " (turn|switch) (it|them|the lights|the light) off " + _END,
+            _GERUND + " (turning off|switching off|shutting off) the {light_name:name} [<inarea>] " + _END,
+            _GERUND + " (turning off|switching off|stopping) the {appliance_name:name} " + _END,
+            _GERUND + " (closing|lowering) the {cover_name:name} " + _END,
+            _GERUND + " unlocking the {lock_name:name} " + _END,
         ),
         fixed("HassTurnOff", "*"),
         600,
@@ -105,6 +114,7 @@ SIXTH_FAMILIES: dict[str, Family] = {
         (
             _POLITE + " (dim|lower|turn down) the {light_name:name} [a (bit|little)] " + _END,
             _POLITE + " make the {light_name:name} (dimmer|darker|softer) " + _END,
+            _GERUND + " (dimming|lowering|turning down) the {light_name:name} [a (bit|little)] " + _END,
         ),
         fixed("LightDimmer", "light"),
         200,
@@ -113,6 +123,7 @@ SIXTH_FAMILIES: dict[str, Family] = {
         (
             _POLITE + " (brighten|turn up|raise) the {light_name:name} [a (bit|little)] " + _END,
             _POLITE + " make the {light_name:name} brighter " + _END,
+            _GERUND + " (brightening|turning up|raising) the {light_name:name} [a (bit|little)] " + _END,
         ),
         fixed("LightBrighter", "light"),
         200,
