@@ -5,7 +5,8 @@ generated example equal to one):
 - a device's whole name that ends in a class word ("the porch lights", "the desk fan", "the patio blinds"),
   tagged ``name`` as a whole, beside the bare class words that the household data leaves untagged
   (``templates_household.CLASS_WORDS``): a word in front that is not an area makes it a name; an area in
-  front ("kitchen fans") stays an area and a kind, as Home Assistant's templates and tests read it;
+  front ("kitchen fans") stays an area and a kind, as Home Assistant's templates and tests read it, and is
+  generated so beside them (``hh_area_*``);
 - requests wrapped in a polite question ("why don't you close the blinds", "would you be so kind as to
   switch on the lamp", "could you possibly lock the door", "would you mind opening the shades") are the
   command, beside question negatives that share the wrapper ("why don't you like jazz");
@@ -77,6 +78,39 @@ SIXTH_FAMILIES: dict[str, Family] = {
         ),
         fixed("HassClimateSetTemperature", "climate"),
         200,
+    ),
+    "hh_area_fans_on": F(
+        (
+            "[<pls>] (turn|switch) on [all] [the] {area} fans [<pls>]",
+            "[<pls>] (turn|switch) [all] [the] {area} fans on [<pls>]",
+            "[<can>] (activate|start|power on|run) [all] [the] {area} fans [<pls>]",
+            "[all] [the] {area} fans on [<pls>]",
+        ),
+        fixed("HassTurnOn", "fan"),
+        200,
+    ),
+    "hh_area_fans_off": F(
+        (
+            "[<pls>] (turn|switch) off [all] [the] {area} fans [<pls>]",
+            "[<pls>] (turn|switch) [all] [the] {area} fans off [<pls>]",
+            "[<can>] (deactivate|stop|power off) [all] [the] {area} fans [<pls>]",
+            "[all] [the] {area} fans off [<pls>]",
+        ),
+        fixed("HassTurnOff", "fan"),
+        200,
+    ),
+    "hh_area_covers_open": F(
+        ("[<can>] (open|raise|roll up) [all] [the] {area} (blinds|curtains|shades|shutters) [<pls>]",),
+        fixed("HassTurnOn", "cover"),
+        150,
+    ),
+    "hh_area_covers_close": F(
+        (
+            "[<can>] (close|lower|shut|roll down) [all] [the] {area} (blinds|curtains|shades|shutters)"
+            " [<pls>]",
+        ),
+        fixed("HassTurnOff", "cover"),
+        150,
     ),
     "hh_polite_on": F(
         (
