@@ -16,7 +16,9 @@ from edge.lab.training.ha_data import KEEP_SLOTS, ha_examples, load_en
 from edge.lab.training.heldout import DEDUPE_KEEP, dedupe_heldout, drop_heldout, heldout_sentences
 from edge.lab.training.hwu64 import hwu_examples, read_hwu64
 from edge.lab.training.noise import add_noise
+from edge.lab.training.pools_games import SIXTH_GAME_TITLES
 from edge.lab.training.pools_ha import BINARY_STATES, MESSAGES, QUANTITIES, SENSED, ZONES
+from edge.lab.training.pools_household import CLASS_NAME_WORDS, PLURAL_CLASS_WORDS, class_name
 from edge.lab.training.pools_values import (
     DRINK_WORD_LIGHTS,
     DRINK_WORD_THINGS,
@@ -127,7 +129,7 @@ def template_lists(
 ) -> Callable[[str, random.Random], tuple[str, str]]:
     """List sampler for project templates (and domain files reuse it for the shared names); ``household``
     adds the household data's game titles."""
-    games = (*O.GAMES, *O.GAME_TITLES, *(O.MORE_GAME_TITLES if household else ()))
+    games = (*O.GAMES, *O.GAME_TITLES, *((*O.MORE_GAME_TITLES, *SIXTH_GAME_TITLES) if household else ()))
 
     def one(values: tuple[str, ...] | list[str], rng: random.Random) -> tuple[str, str]:
         v = rng.choice(values)
@@ -177,6 +179,10 @@ def template_lists(
         }
         if name in fixed:
             return one(fixed[name], rng)
+        if name.startswith("class_") and name[6:] in CLASS_NAME_WORDS:  # "the porch lights": a whole name
+            picked["domain"] = name[6:]
+            v = class_name(name[6:], pools.areas, rng)
+            return v, v
         ranges = {
             "brightness": (1, 100),
             "position": (0, 100),
@@ -243,6 +249,22 @@ def _class_word_untagged(ex: Example) -> Example:
     return replace(ex, tags=tags)
 
 
+def _area_kind_retagged(ex: Example, areas: frozenset[str]) -> Example:
+    """``ex`` with a name that is an area and a plural class word ("kitchen fans", "the bedroom lights")
+    tagged as the area and the kind, as Home Assistant's templates read it (all the fans in the kitchen);
+    "the garage light" (singular) may be one device's name and stays one."""
+    at = [i for i, tag in enumerate(ex.tags) if tag in {"B-name", "I-name"}]
+    if len(at) < 2 or ex.tokens[at[-1]] not in PLURAL_CLASS_WORDS:
+        return ex
+    if " ".join(ex.tokens[i] for i in at[:-1]) not in areas or at != list(range(at[0], at[-1] + 1)):
+        return ex
+    tags = list(ex.tags)
+    for n, i in enumerate(at[:-1]):
+        tags[i] = "B-area" if n == 0 else "I-area"
+    tags[at[-1]] = "O"
+    return replace(ex, tags=tuple(tags))
+
+
 def _ood(rng: random.Random, rules: dict[str, Template], pools: P.Pools, n: int) -> list[Example]:
     fam = Family(_OOD, lambda _f: ("OutOfDomain", "", ""), n)
     return family_examples(fam, pools, rng, rules, n)
@@ -277,7 +299,8 @@ def build_dataset(
     ood = _ood(rng, rules, pools, int(1500 * scale))
     examples.extend(dedupe_heldout(ood, heldout, "ood", DEDUPE_KEEP) if household else ood)
     if household:
-        examples = [_class_word_untagged(ex) for ex in examples]
+        areas = frozenset(pools.areas)
+        examples = [_area_kind_retagged(_class_word_untagged(ex), areas) for ex in examples]
     en = load_en()
     if en is not None:
         examples.extend(

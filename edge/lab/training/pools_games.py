@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-__all__ = ["GAME_TITLES", "MORE_GAME_TITLES"]
+__all__ = ["GAME_TITLES", "MORE_GAME_TITLES", "SIXTH_GAME_TITLES"]
 
 GAME_TITLES = (
     "gin",
@@ -96,3 +96,30 @@ MORE_GAME_TITLES = (
     "just dance",
 )
 """Game titles added for the household data (``build_dataset(household=True)``): sports and video games."""
+SIXTH_GAME_TITLES = (
+    "gin rummy", "poker night", "texas hold em", "go fish",
+    "spider solitaire", "freecell", "klondike", "pinochle", "whist", "bezique", "skat",
+    "sheepshead", "exploding kittens", "cards against humanity", "phase ten",
+    "skip bo", "ticket to ride", "carcassonne", "pandemic", "codenames", "stratego", "scattergories",
+    "taboo", "boggle", "guess who", "candy land", "chutes and ladders", "snakes and ladders", "parcheesi",
+    "mousetrap", "hungry hungry hippos", "the game of life",
+    "azul", "splendor", "wingspan", "dixit", "dungeons and dragons", "chinese checkers", "draughts",
+    "shogi", "xiangqi", "mahjong solitaire", "crossword puzzles", "word search",
+    "roulette", "craps", "keno", "pokemon", "pokemon scarlet", "mario party", "super smash bros",
+    "smash bros", "splatoon", "metroid", "kirby", "luigis mansion", "breath of the wild",
+    "tears of the kingdom", "god of war", "horizon zero dawn", "uncharted", "gears of war", "forza",
+    "forza horizon", "elden ring", "dark souls", "bloodborne", "sekiro", "cyberpunk", "the witcher",
+    "mass effect", "starfield", "fallout four", "bioshock", "borderlands", "titanfall",
+    "rainbow six siege", "hitman", "far cry", "watch dogs", "red dead redemption", "gta five",
+    "world of warcraft", "starcraft", "diablo", "hearthstone", "dota", "dota two", "smite", "paladins",
+    "genshin impact", "honkai star rail", "stardew valley", "terraria", "hollow knight",
+    "cuphead", "undertale", "among us online", "fall guys", "brawl stars", "pokemon unite", "free fire",
+    "pubg mobile", "call of duty mobile", "plants vs zombies", "cut the rope", "doodle jump",
+    "jetpack joyride", "crossy road", "hill climb racing", "asphalt nine", "geometry dash", "two dots",
+    "monument valley", "bejeweled", "farmville", "hay day", "coin master", "township", "gardenscapes",
+    "homescapes", "toon blast", "royal match", "solitaire grand harvest", "wordscapes",
+    "trivia crack", "qwirkle", "rummikub", "mexican train", "cribbage board", "shuffle board",
+
+)  # fmt: skip
+"""Game titles added in the household data's sixth pass (``templates_household_more``): card, board,
+casino, console and phone games, written from general knowledge (none taken from an evaluation sentence)."""

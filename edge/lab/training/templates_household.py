@@ -15,14 +15,17 @@ hall light on") keep the weight the other families take from them. "Shut down" w
 Devices named after a drink ("the coffee table lamp", "tea lights", "the wine fridge") say that the noun at
 the end of a name decides what it is, not a drink word in front of it.
 
-These families, ``HOUSEHOLD_SAMPLES`` and ``CLASS_WORDS`` are the household data: ``generate.build_dataset``
-uses them only with ``household=True`` (``edge train --household``), so that ``make models-nlu`` rebuilds
-the shipped model until a retrain with them is shipped (docs/nlu.md).
+The sixth pass's families (``templates_household_more``: whole names that end in a class word, requests
+wrapped in a polite question, more game titles) come after these. These families, ``HOUSEHOLD_SAMPLES``
+and ``CLASS_WORDS`` are the household data: ``generate.build_dataset`` uses them only with
+``household=True`` (``edge train --household``), so that ``make models-nlu`` rebuilds the shipped model
+until a retrain with them is shipped (docs/nlu.md).
 """
 
 from __future__ import annotations
 
 from edge.lab.training.templates_base import Family, fixed
+from edge.lab.training.templates_household_more import SIXTH_FAMILIES
 
 __all__ = ["CLASS_WORDS", "HOUSEHOLD_FAMILIES", "HOUSEHOLD_SAMPLES"]
 
@@ -58,7 +61,7 @@ the household data they are never tagged as a name, so that the resolver reads t
 in the satellite's area, or a question when several are left) even in a home with a device called
 "Thermostat"."""
 
-HOUSEHOLD_FAMILIES: dict[str, Family] = {
+_FIFTH: dict[str, Family] = {
     "hh_colour_change": F(
         (
             "[<pls>] (alter|change|switch|swap|replace|modify|vary|adjust|update|shift|mix up) the "
@@ -344,3 +347,5 @@ HOUSEHOLD_FAMILIES: dict[str, Family] = {
         250,
     ),
 }
+HOUSEHOLD_FAMILIES: dict[str, Family] = {**_FIFTH, **SIXTH_FAMILIES}
+"""The fifth pass's families, then the sixth's (``templates_household_more``), in that order."""
