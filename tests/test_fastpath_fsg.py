@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from edge import resources
-from edge.asr.fastpath.fsg import Graph, compact_fsg, read_fsm, without_glue
+from edge.asr.fastpath.fsg import Graph, build_fsg, compact_fsg, read_fsm, without_glue
 from edge.asr.fastpath.grammar import (
     GrammarInputs,
     compile_grammar,
@@ -110,15 +110,7 @@ def test_weights_read_back_exactly_from_pocketsphinx(decoder: tuple[Any, str], t
     dec.config["lw"] = lw
     text = _fsm(raw, tmp_path, "raw.fsm")
     graph = read_fsm(text, float(dec.config["logbase"]))
-    again = ps.FsgModel("edge", dec.get_logmath(), 1.0, graph.n_states)
-    again.set_start_state(graph.start)
-    again.set_final_state(graph.final)
-    for src in sorted(graph.arcs):
-        for (to, word), logp in graph.arcs[src].items():
-            if word is None:
-                again.null_trans_add(src, to, logp)
-            else:
-                again.trans_add(src, to, logp, again.word_add(word))
+    again = build_fsg(ps, dec, graph, 1.0)
     assert sorted(_fsm(again, tmp_path, "again.fsm").splitlines()) == sorted(text.splitlines())
 
 

@@ -140,6 +140,11 @@ def compact_fsg(ps: Any, decoder: Any, jsgf: str) -> Any:
         raw.writefile_fsm(str(path))
         del raw  # pocketsphinx's expansion is freed before the smaller graph is built
         graph = without_glue(read_fsm(path.read_text(encoding="utf-8"), float(decoder.config["logbase"])))
+    return build_fsg(ps, decoder, graph, lw)
+
+
+def build_fsg(ps: Any, decoder: Any, graph: Graph, lw: float) -> Any:
+    """A pocketsphinx ``FsgModel`` with exactly ``graph``'s states, arcs and weights, at weight ``lw``."""
     fsg = ps.FsgModel("edge", decoder.get_logmath(), lw, graph.n_states)
     fsg.set_start_state(graph.start)
     fsg.set_final_state(graph.final)
