@@ -59,13 +59,27 @@ def _fmt(t: float) -> str:
     return datetime.fromtimestamp(t).strftime("%d %b %H:%M")
 
 
+# what each learned layer is, said to the household (edge.learning.rewriter's layers)
+LAYER_NAMES = {
+    "personal": "learned here",
+    "span": "a name, inside any request",
+    "retrieval": "like a request that works here",
+    "global": "from other homes",
+    "sound": "sounds like a request that works here",
+}
+
+
+def _layer_name(layer: str) -> str:
+    return LAYER_NAMES.get(layer, layer)
+
+
 class Pages:
     def __init__(self, ctx: WebContext) -> None:
         self.ctx = ctx
         self.env = Environment(
             loader=PackageLoader("edge.web", "templates"), autoescape=select_autoescape(["html"])
         )
-        self.env.globals.update(fmt=_fmt, topic=report_topic, dump=_dump)
+        self.env.globals.update(fmt=_fmt, topic=report_topic, dump=_dump, layer_name=_layer_name)
 
     def routes(self) -> list[web.RouteDef]:
         return [

@@ -28,7 +28,7 @@ class Always:
         return RewriteResult(text, self.target, self.layer, 0.9)
 
 
-@pytest.mark.parametrize("layer", ["personal", "retrieval", "global"])
+@pytest.mark.parametrize("layer", ["personal", "retrieval", "global", "sound"])
 def test_a_veto_holds_whatever_the_wording_around_the_request(layer: str) -> None:
     pair = RewritePair.of("Hey Jarvis, um, switch of the hall lamp please", "switch off the hall lamp")
     assert pair == RewritePair("switch of the hall lamp", "switch off the hall lamp")

@@ -104,12 +104,12 @@ def test_pages_show_the_store_and_a_get_changes_nothing(tmp_path: Path) -> None:
                 bodies[page] = await r.text()
             today = bodies["/today"]
             assert BAD in today and GOOD in today and "kitten" in today  # heard, and the alternatives
-            assert f"Read it as “{SEEN_TO}”" in today and "learned · retrieval" in today
+            assert f"Read it as “{SEEN_TO}”" in today and "learned · like a request that works here" in today
             assert "rephrased" in today and "false wake" in today and "Woke, but heard nothing" in today
             assert "HassTurnOn" in today and "light.kitchen" in today and "defect" in today
             learned = bodies["/learned"]
-            assert f"“{BAD}”" in learned and f"“{GOOD}”" in learned and "personal" in learned
-            assert f"“{SEEN_FROM}”" in learned and "retrieval" in learned
+            assert f"“{BAD}”" in learned and f"“{GOOD}”" in learned and "learned here ·" in learned
+            assert f"“{SEEN_FROM}”" in learned and "like a request that works here · applied" in learned
             assert "movie time" in learned and "temperature_unit" in learned
             assert "Active version: <b>1</b>" in learned
             assert "safety-critical" in bodies["/home"] and "kitchen" in bodies["/home"]
