@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Graph", "compact_fsg", "read_fsm", "without_glue"]
+__all__ = ["Graph", "build_fsg", "compact_fsg", "read_fsm", "without_glue"]
 
 Arc = tuple[int, str | None]  # (to, word): None for a null transition
 

@@ -137,12 +137,18 @@ def _load_stack(
     return stack, use
 
 
-def _child(profile: str, overrides: list[str]) -> int:
-    t0 = time.perf_counter()
+def _settings_as_runtime(profile: str, overrides: list[str]) -> Settings:
+    """The profile's settings, the heap set up before any model loads (as ``edge.app.run_runtime``)."""
     settings = load_settings(profile, None, overrides)
-    if settings.profile.lean_memory:  # as edge.app.run_runtime does
+    if settings.profile.lean_memory:
         enable_lean_memory()
     configure_heap(settings.profile.malloc_arenas, settings.profile.trim_memory)
+    return settings
+
+
+def _child(profile: str, overrides: list[str]) -> int:
+    t0 = time.perf_counter()
+    settings = _settings_as_runtime(profile, overrides)
     stack, use = _load_stack(settings)  # use: a command transcribed and answered, the next one, a home change
     trim_heap()  # as edge.app.run_runtime does before its budget check
     now = read_memory()
@@ -172,10 +178,7 @@ def _steps(profile: str, overrides: list[str]) -> list[tuple[str, float, float]]
         with contextlib.suppress(OSError):
             Path("/proc/self/clear_refs").write_text("5")
 
-    settings = load_settings(profile, None, overrides)
-    if settings.profile.lean_memory:
-        enable_lean_memory()
-    configure_heap(settings.profile.malloc_arenas, settings.profile.trim_memory)
+    settings = _settings_as_runtime(profile, overrides)
     mark("Python, settings, imports")
     _stack, use = _load_stack(settings, mark)
     trim_heap()
