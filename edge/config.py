@@ -106,6 +106,9 @@ class ASRSettings:
     fast_path: bool = False  # this home's grammar decoded while one speaks; Whisper hears what it rejects
     fast_path_check: float = 0.0  # share of fast-path turns Whisper also hears (a disagreement signal)
     fast_path_threshold: float = 0.0  # fastbench: the rejection operating point; 0: the calibrated one
+    # Whisper's encoder hears at least this many seconds (the utterance + 1 s when longer; 30 = Whisper's own
+    # window, what faster-whisper always encodes): its time and memory fall with it (docs/voice-pipeline.md)
+    window_s: float = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,6 +374,7 @@ def _validate(s: Settings) -> None:
         (s.vad.semantic_silence_ms >= 0, "vad.semantic_silence_ms must be >= 0 (0 turns it off)"),
         (s.vad.speculative_ms >= 0, "vad.speculative_ms must be >= 0 (0 turns it off)"),  # fastbench
         (0.0 <= s.asr.fast_path_threshold < 1.0, "asr.fast_path_threshold must be in [0, 1) (0: calibrated)"),
+        (4.0 <= s.asr.window_s <= 30.0, "asr.window_s must be 4..30 seconds (30: Whisper's own window)"),
         (s.audio.queue_frames >= 1, "audio.queue_frames must be >= 1"),
         (
             min(s.asr.timeout_s, s.nlu.timeout_s, s.mqtt.command_timeout_s) > 0,

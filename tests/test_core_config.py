@@ -56,6 +56,8 @@ def test_unknown_key_names_the_key_and_valid_ones(tmp_path: Path) -> None:
         ('asr.engine="vosk"', "vosk_model_dir"),
         ("safety.confirm_window_s=0", "confirm_window_s"),
         ("safety.remember_nonces=0", "remember_nonces"),
+        ("asr.window_s=2", "asr.window_s must be 4..30"),
+        ("asr.window_s=45", "asr.window_s must be 4..30"),
     ],
 )
 def test_invalid_values_give_one_clear_error(override: str, fragment: str) -> None:

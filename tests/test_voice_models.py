@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -128,6 +129,21 @@ def test_preroll_keeps_words_right_after_the_wake_word(synth: Callable[..., Path
     assert with_preroll[0].start_ms < without[0].start_ms
     text = engines().recognizer.transcribe(with_preroll[0].samples, VOCABULARY).text.lower()
     assert "turn on" in text and "kitchen light" in text
+
+
+def test_whisper_hears_a_short_window_after_a_short_request(synth: Callable[..., Path]) -> None:
+    """``asr.window_s``: the encoder hears the frames chosen for the utterance (the rest of faster-whisper's
+    30 s is padding), and the command is still heard, once, with its words."""
+    s = settings()
+    short = load_recognizer(replace(s, asr=replace(s.asr, window_s=10.0)))
+    model = short._model  # type: ignore[attr-defined]
+    model.frames.n = 1000
+    assert tuple(model.encode(np.zeros((80, 3000), np.float32)).shape) == (1, 500, 384)
+    samples = read_audio(speech(synth, "turn on the kitchen light", lead=0.3, tail=0.5))
+    transcript = short.transcribe(samples, VOCABULARY)
+    assert model.frames.n == 1000  # a 2 s request: the 10 s floor
+    assert transcript.text.lower().count("kitchen light") == 1 and "turn on" in transcript.text.lower()
+    assert not transcript.rejected and transcript.confidence > 0.5
 
 
 @pytest.mark.parametrize("kind", ["silence", "hiss", "hum"])

@@ -62,6 +62,8 @@ def test_a_cut_request_is_not_whole_and_a_finished_one_is() -> None:
     assert not whole("Set the kitchen light to...", sure)
     assert not whole("set the kitchen light to", sure)
     assert not whole("turn on the kitchen light and", sure)
+    assert not whole("set the kitchen light to,", sure)
+    assert whole("turn on the kitchen light,", sure)  # the prompt's comma style, not a cut (asr.window_s)
     assert not whole("Turn the kitchen light -", sure)
     assert not whole("what is the capital of france", sure)  # the NLU would not act on it
     assert not whole("", None)

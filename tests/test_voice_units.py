@@ -10,7 +10,7 @@ import pytest
 from edge.asr.base import is_silence_phrase
 from edge.asr.pocketsphinx import jsgf_grammar
 from edge.asr.vosk import parse_result
-from edge.asr.whisper import SegmentStats, judge, vocabulary_prompt
+from edge.asr.whisper import SegmentStats, judge, one_copy, token_budget, vocabulary_prompt, window_frames
 from edge.audio.endpoint import Decision, EndpointConfig, Endpointer, EndpointState
 from edge.audio.frames import Reframer
 from edge.audio.preroll import PreRoll
@@ -151,6 +151,45 @@ def test_whisper_judge_rules() -> None:
     assert judge([SegmentStats(" blue kettle", -1.3, 0.2)], 0.6, -1.0)[2:] == (True, "low_logprob")
     assert judge([SegmentStats(" on on on on", -0.3, 0.1, 3.1)], 0.6, -1.0)[2:] == (True, "repetition")
     assert judge([], 0.6, -1.0)[2:] == (True, "no_speech")
+
+
+def test_a_phrase_whisper_loops_on_is_kept_once() -> None:
+    looped = " open the garage door, open the garage door, open the garage door, open the"
+    text, _, rejected, reason = judge([SegmentStats(looped, -0.1, 0.02, 3.4)], 0.6, -1.0)
+    assert (text, rejected, reason) == ("open the garage door", False, "")
+    assert one_copy("Turn, living room light on, turn, living room light on, turn") == "Turn, living room light on"
+    assert one_copy("turn it on turn it on") == "turn it on"
+    cut = "Can I get a medium cappuccino? Can I get a medium cappuccino? Can I get a medium cappucc"
+    assert one_copy(cut) == "Can I get a medium cappuccino?"  # the token budget ended the loop mid-word
+    assert one_copy("turn it on turn it off") is None
+    for whole in ("switch on the office light.", "on on on on", "no no", "the light the lamp the light", ""):
+        assert one_copy(whole) is None, whole
+    # a loop on a short unit is still Whisper hallucinating, and a low log-probability still rejects
+    assert judge([SegmentStats(" on on on on", -0.3, 0.1, 3.1)], 0.6, -1.0)[2:] == (True, "repetition")
+    assert judge([SegmentStats(looped, -1.4, 0.1, 3.4)], 0.6, -1.0)[2:] == (True, "low_logprob")
+
+
+@pytest.mark.parametrize(
+    ("seconds", "window_s", "frames"),
+    [
+        (2.0, 10.0, 1000),  # a short request: the floor
+        (2.0, 30.0, 3000),  # 30 s: Whisper's own window, whatever was said
+        (9.5, 10.0, 1200),  # longer than the floor: the utterance + 1 s, in 2 s steps
+        (12.0, 15.0, 1500),
+        (29.5, 10.0, 3000),  # never more than Whisper's 30 s
+        (0.0, 4.0, 400),
+        (3.0, 7.005, 702),  # an even number of frames (the encoder's convolution halves them)
+    ],
+)
+def test_whisper_window_frames(seconds: float, window_s: float, frames: int) -> None:
+    assert window_frames(int(seconds * 16_000), window_s) == frames
+
+
+def test_whisper_token_budget_grows_with_speech_and_is_capped() -> None:
+    assert token_budget(0) == 16
+    assert token_budget(3 * 16_000) == 34
+    assert token_budget(30 * 16_000) == 196
+    assert token_budget(60 * 16_000) == 200  # prompt (<= 224) + budget stays inside Whisper's 448
 
 
 def test_text_helpers() -> None:

@@ -42,11 +42,15 @@ DANGLING = frozenset({
 
 def whole(text: str, confident: Callable[[str], bool] | None) -> bool:
     """A transcript that can end a turn early: not cut off (no trailing dots or dash, not ending on a
-    word a request cannot end on) and a request the NLU would act on (``confident``)."""
+    word a request cannot end on) and a request the NLU would act on (``confident``).
+
+    A trailing comma is not taken for a cut: Whisper copies its prompt's style, and the home's prompt is a
+    comma-separated list, so with a window fitted to the utterance (``asr.window_s``) it ends whole requests
+    with a comma ("turn on the kitchen light,") as often as not; the words themselves tell a cut."""
     stripped = text.strip()
-    if not stripped or stripped.endswith(("...", "…", "-", ",")):
+    if not stripped or stripped.endswith(("...", "…", "-")):
         return False
-    words = stripped.rstrip(".!?").lower().split()
+    words = stripped.rstrip(".!?,;").lower().split()
     if not words or words[-1] in DANGLING:
         return False
     return confident is None or confident(stripped)

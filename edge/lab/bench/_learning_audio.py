@@ -33,6 +33,13 @@ def cache_dir() -> Path:
     return Path(where).expanduser() if where else project_root() / CACHE_DIR
 
 
+def recognizer_id(settings: Settings) -> str:
+    """The transcript cache's name for the recognizer ``settings`` load: the model, and Whisper's window when
+    it is not Whisper's own 30 s (``asr.window_s`` changes what is heard)."""
+    window = settings.asr.window_s
+    return settings.asr.model if window >= 30.0 else f"{settings.asr.model}@{window:g}s"
+
+
 GOALS_PER_DAY = (6, 10)
 
 
@@ -74,7 +81,7 @@ def audio_section(
     except (EdgeError, ImportError) as err:
         print(f"  skipped: no recognizer ({err})")
         return
-    audio = AudioHearing(recognizer, cache_dir(), settings.asr.model)
+    audio = AudioHearing(recognizer, cache_dir(), recognizer_id(settings))
     t0 = time.perf_counter()
     runs: dict[str, tuple[AsrFigures, float, float]] = {}
     for name, hearing in ((f"{asr_model} ASR-error model", None), (f"{settings.asr.model} on speech", audio)):

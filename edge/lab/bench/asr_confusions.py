@@ -30,7 +30,7 @@ from edge.audio.io import read_audio
 from edge.audio.synth import tools_missing
 from edge.config import Settings
 from edge.errors import EdgeError
-from edge.lab.bench._learning_audio import cache_dir
+from edge.lab.bench._learning_audio import cache_dir, recognizer_id
 from edge.lab.sim.confusions import DEFAULT_PATH, Clip, Confusions, measure, quantiles
 from edge.lab.sim.confusions_corpus import (
     FIT_VOICES,
@@ -132,7 +132,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     noise = noise_files(settings.shared_data())
     if not noise:
         print("no background noise (<shared data>/wakeword/background_noise): clean speech only")
-    audio = AudioHearing(recognizer, cache_dir(), settings.asr.model)
+    audio = AudioHearing(recognizer, cache_dir(), recognizer_id(settings))
     fit = requests(SEED, "cal", fit_homes, fit_per, voices=FIT_VOICES, noise=noise)
     held = requests(SEED + 1, "held", held_homes, held_per, voices=HELDOUT_VOICES, noise=noise)
     print(f"{settings.asr.model} on espeak-ng speech of the simulator's requests ({audio.cache_dir}):")
