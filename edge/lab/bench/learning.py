@@ -190,6 +190,12 @@ def _quality(seed: int, homes: int, days: int, asr_model: str = "calibrated") ->
             )
     prec, rec = _rephrase_pr(off)
     print(f"rephrase detection (detector vs truth, with confounders): precision {prec:.3f} recall {rec:.3f}")
+    _fpi_section(seed, homes, days, asr_model, off)
+
+
+def _fpi_section(seed: int, homes: int, days: int, asr_model: str, off: list[SimLog]) -> None:
+    """Failure points on the control arm's homes (``off``): the forest fitted on other homes, and the
+    committed one. ``edge bench learning --only fpi`` runs this section alone."""
     # twice as many other homes, as the committed forest is fitted (40): each home has its own nicknames
     # and confusions, and a pattern a few training homes rarely show is guessed
     train = run_arm(seed + 1, 2 * homes, days, None, asr_model)
@@ -307,6 +313,14 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         audio_homes = 1 if quick else 2
     seed = 20250101
     asr_model = str(getattr(args, "asr_model", "") or "calibrated")
+    only = {p.strip() for p in str(getattr(args, "only", "") or "").split(",") if p.strip()}
+    if only - {"fpi"}:
+        print(f"bench learning: --only takes fpi (the failure-point section), not {','.join(sorted(only))}")
+        return 2
+    if only:
+        print(f"failure points only: the control arm, {homes} homes x {days} days, seed {seed}, {asr_model}")
+        _fpi_section(seed, homes, days, asr_model, run_arm(seed, homes, days, None, asr_model))
+        return 0
     _quality(seed, homes, days, asr_model)  # its logs are freed before the timing (no GC work on them)
     if audio_homes:
         audio_days = int(getattr(args, "audio_days", 0) or (2 if quick else 6))

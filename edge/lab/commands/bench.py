@@ -37,7 +37,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     p.add_argument(
         "--only", default="", metavar="PARTS",
-        help="nlu: parts to run, comma-separated (hwu, barista, own, context, ha, questions, latency)",
+        help="nlu: parts to run, comma-separated (hwu, barista, own, context, ha, questions, latency); "
+        "learning: fpi (the failure-point section alone)",
     )  # fmt: skip
     # bench rephrase (issue 18 item 2)
     p.add_argument(

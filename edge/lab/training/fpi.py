@@ -35,7 +35,7 @@ __all__ = [
 FPI_SEED, FPI_HOMES, FPI_DAYS = 7, 40, 28  # other seeds than the bench's homes (20250101, and + 1)
 # the speakers' ears: the real recognizer's measured confusions, as often wrong as the device's recognizer
 FPI_ASR_MODEL = "calibrated"
-FPI_DEPTH, FPI_MIN_LEAF = 10, 5  # garbled requests come in many shapes: deeper trees than the default
+FPI_DEPTH, FPI_MIN_LEAF = 16, 10  # garbled requests come in many shapes: deep trees, leaves of 10 (measured)
 FPI_MODEL = Path(fpi.__file__).with_name("fpi_tree.json")  # where Tree.load reads it
 
 
