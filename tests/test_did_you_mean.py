@@ -32,6 +32,7 @@ from edge.learning.rewriter import LearnedRewriter
 from edge.learning.tables import RewriteTable
 from edge.learning.vetoed import VetoedRewriter
 from edge.nlu.types import Intent
+from edge.turns.did_you_mean import means_yes
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "devices" / "homes" / "demo.toml"
@@ -52,6 +53,13 @@ def test_what_may_be_offered_for_what_was_heard() -> None:
     assert not askable("set the office lamp to 40", "set the office lamp to 30 percent", NAMES)
     assert not askable("turn the big light off", "turn the light off", NAMES)  # a word dropped
     assert not askable("kill the big light", "kill the kitchen light", NAMES)  # a nickname is no mishearing
+
+
+def test_a_yes_as_a_recognizer_hears_it() -> None:
+    for said in ("yes", "Yes please.", "yeah", "yep", "yeh", "yaah", "yes pease", "yes the", "sure"):
+        assert means_yes(said), said
+    for said in ("no", "yes no", "yes turn off the light", "you", "yesterday's news", "yes off", ""):
+        assert not means_yes(said), said
 
 
 def test_an_offer_that_would_change_nothing_is_not_made() -> None:

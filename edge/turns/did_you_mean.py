@@ -3,10 +3,11 @@
 A request the NLU cannot act on, near in sound to one of the household's own steady requests, is offered
 back once (the rewriter's ``offer``: :class:`edge.turns.protocols.Offers`). The answer:
 
-- a whole-utterance yes (:func:`edge.dialog.confirm.is_yes`) acts on exactly the offered request, parsed
-  again on the home as it is now, as a learned request (``Provenance.REWRITE``: the safety gate refuses any
-  plan that reaches a lock, alarm or garage door, which the offer never names anyway) through the usual
-  planning ("Which one?" may still follow); the turn records the rewrite (layer ``did_you_mean``);
+- a yes (:func:`means_yes`: a whole-utterance yes, or one as a recognizer hears it) acts on exactly the
+  offered request, parsed again on the home as it is now, as a learned request (``Provenance.REWRITE``:
+  the safety gate refuses any plan that reaches a lock, alarm or garage door, which the offer never names
+  anyway) through the usual planning ("Which one?" may still follow); the turn records the rewrite
+  (layer ``did_you_mean``);
 - a no ends the turn as not understood; anything else is a new request (the offer passed over);
   either way the pair is not offered again (this process at once; the nightly learner from the log).
 
@@ -18,6 +19,7 @@ answer), which the learner reads. A mixin of :class:`edge.turns.engine.TurnEngin
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -27,15 +29,33 @@ from edge.dialog.confirm import is_no, is_yes
 from edge.errors import ErrorCode
 from edge.events import EventType
 from edge.feedback.record import Asked, Dialog, Offer, OfferAnswer, Rewrite
+from edge.lang import fold
 from edge.learning.askback import ASK_LAYER
 from edge.nlu.types import Intent, Provenance
 from edge.turns.heard import Draft
 from edge.turns.pending import Pending
 from edge.turns.protocols import Offers, Parser, Rewriter
 
-__all__ = ["DidYouMean"]
+__all__ = ["DidYouMean", "means_yes"]
 
 MAX_REFUSED = 1_000  # pairs refused since the rewriter was loaded, kept in memory (the table keeps the rest)
+# a yes as a recognizer may hear it: "yes", "yeah", "yep", "yup", and "yeh", "yah", "yeeah" (y + vowels)
+_YES_SOUND = re.compile(r"^y[aeiu]+[ahps]*$")
+# after it, one word at most and none that changes the answer: "yes please" (heard "yes pease"), "yes the"
+_NOT_A_TAIL = frozenset(
+    {"no", "not", "dont", "don", "cancel", "stop", "off", "on", "up", "down", "open", "close"}
+)
+
+
+def means_yes(text: str) -> bool:
+    """A yes to "Did you mean ...?": the whole utterance means yes (:func:`edge.dialog.confirm.is_yes`),
+    or a yes as heard ("yeh", "yes pease": a yes sound and at most one word that changes nothing). The
+    offer acts on a non-safety request only, which the gate checks again; a safety confirmation keeps the
+    strict whole-utterance yes."""
+    if is_yes(text):
+        return True
+    words = fold(text).replace("'", " ").split()
+    return 1 <= len(words) <= 2 and bool(_YES_SOUND.match(words[0])) and not set(words[1:]) & _NOT_A_TAIL
 
 
 class _Stages(Protocol):
@@ -68,7 +88,7 @@ class DidYouMean(_Stages):
 
     async def _answer_offer(self, d: Draft, offer: Offer, snapshot: ContextSnapshot) -> str | None:
         """The answer to "Did you mean: ...?"; None when it was something else (a new request)."""
-        if not is_yes(d.heard.text):
+        if not means_yes(d.heard.text):
             if len(self._refused_offers) >= MAX_REFUSED:
                 self._refused_offers.clear()
             self._refused_offers.add((offer.heard, offer.offered))

@@ -4,7 +4,7 @@
 user meant (the simulator's truth), and what a yes acted on: a yes to an offer that was not meant is a
 wrong act when it moved a device (0 by construction with truthful users; the sloppy user of
 ``--sloppy`` says yes to that share of wrong offers). ``edge bench learning`` prints it for the tables +
-retrieval arm; ``python -m edge.lab.bench._learning_askback [--homes N] [--days N] [--sloppy P]`` runs the
+retrieval arm; ``python -m edge.lab.bench._learning_askback [--homes N] [--days N] [--sloppy P ...]`` runs the
 arms that measure it: learning off, tables + retrieval with asking off (the sound layer as before), with
 asking and truthful users, and with asking and sloppy users (same seeds as the bench).
 """
@@ -69,7 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--homes", type=int, default=20)
     ap.add_argument("--days", type=int, default=28)
-    ap.add_argument("--sloppy", type=float, default=0.1)
+    ap.add_argument(
+        "--sloppy", type=float, nargs="*", default=[0.1], help="shares of wrong offers said yes to"
+    )
     ap.add_argument("--asr-model", default="calibrated")
     args = ap.parse_args(argv)
     homes, days, asr = args.homes, args.days, args.asr_model
@@ -78,11 +80,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     off = _defects(run_arm(SEED, homes, days, None, asr))
     print(f"{'arm':<44}{'defect rate':>12}{'vs off':>9}")
     print(f"{'learning off':<44}{off:>12.3f}")
-    arms = (
+    arms = [
         ("tables + retrieval, no asking", False, 0.0),
         ("tables + retrieval + did you mean", True, 0.0),
-        (f"  ... users say yes to {args.sloppy:.0%} of wrong offers", True, args.sloppy),
-    )
+        *((f"  ... users say yes to {p:.0%} of wrong offers", True, p) for p in args.sloppy),
+    ]
     for name, asking, sloppy in arms:
         settings = LearningSettings(ask_back=asking)
         logs = run_arm(SEED, homes, days, functools.partial(Learner, settings), asr, sloppy=sloppy)
