@@ -73,11 +73,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--sloppy", type=float, nargs="*", default=[0.1], help="shares of wrong offers said yes to"
     )
     ap.add_argument("--asr-model", default="calibrated")
+    ap.add_argument("--seed", type=int, default=SEED, help="other homes than the bench's (its seed: default)")
     args = ap.parse_args(argv)
-    homes, days, asr = args.homes, args.days, args.asr_model
-    print(f"simulated households: {homes} homes x {days} days, seed {SEED}, {asr} ASR-error model")
+    homes, days, asr, seed = args.homes, args.days, args.asr_model, args.seed
+    print(f"simulated households: {homes} homes x {days} days, seed {seed}, {asr} ASR-error model")
     t0 = time.perf_counter()
-    off = _defects(run_arm(SEED, homes, days, None, asr))
+    off = _defects(run_arm(seed, homes, days, None, asr))
     print(f"{'arm':<44}{'defect rate':>12}{'vs off':>9}")
     print(f"{'learning off':<44}{off:>12.3f}")
     arms = [
@@ -87,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     for name, asking, sloppy in arms:
         settings = LearningSettings(ask_back=asking)
-        logs = run_arm(SEED, homes, days, functools.partial(Learner, settings), asr, sloppy=sloppy)
+        logs = run_arm(seed, homes, days, functools.partial(Learner, settings), asr, sloppy=sloppy)
         rate = _defects(logs)
         print(f"{name:<44}{rate:>12.3f}{(rate - off) / max(off, 1e-9):>+9.1%}")
         for line in askback_lines(logs) if asking else ():
