@@ -5,11 +5,13 @@ turn records; the real runtime (`edge session`, the NLU model, a real Mosquitto,
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,21 +20,25 @@ import pytest
 from test_learning_sound import DEVICES, LEX, NAMES, WORKED, FakeNLU, LockNLU, record, snapshot
 from test_safety_learned_path import Sniffer, script
 
-from edge.config import LearningSettings
+from edge.config import LearningSettings, Settings
 from edge.context.broker import MosquittoBroker
 from edge.context.homes import load_home
-from edge.context.model import DeviceState
+from edge.context.model import ContextSnapshot, DeviceState
 from edge.feedback.migrations import migrate
 from edge.feedback.record import Asked, Dialog, Offer, OfferAnswer, TurnRecord
 from edge.feedback.store import TurnStore
+from edge.lab.sim.local import LocalHome
 from edge.learning.askback import askable, changes_nothing, offer_policy, offers_answered
 from edge.learning.household import RewritePair
 from edge.learning.loop import Learner, TableVersions
 from edge.learning.rewriter import LearnedRewriter
 from edge.learning.tables import RewriteTable
 from edge.learning.vetoed import VetoedRewriter
+from edge.nlu.parser import NLUParser
 from edge.nlu.types import Intent
 from edge.turns.did_you_mean import means_yes
+from edge.turns.heard import Heard
+from edge.wiring import build_turns
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "devices" / "homes" / "demo.toml"
@@ -220,3 +226,46 @@ def test_a_store_of_schema_5_opens_and_reads_the_same(tmp_path: Path) -> None:
     check = sqlite3.connect(db)
     assert check.execute("PRAGMA user_version").fetchone()[0] == 6
     check.close()
+
+
+class OffersAnything:
+    """A rewriter that offers ``offered`` for whatever was heard (the gate must hold whatever it offers)."""
+
+    def __init__(self, offered: str) -> None:
+        self.offered = offered
+
+    def rewrite(self, text: str, snapshot: ContextSnapshot, asr_confidence: float, turn_id: str = "") -> None:
+        return None
+
+    def offer(
+        self, text: str, snapshot: ContextSnapshot, refused: Collection[tuple[str, str]] = ()
+    ) -> Offer | None:
+        pair = (text, self.offered)
+        return None if pair in refused else Offer(text, self.offered, 0.9)
+
+
+async def _hear(
+    home: LocalHome, db: Path, rewriter: OffersAnything, lines: list[tuple[str, float]]
+) -> list[TurnRecord]:
+    async with await build_turns(
+        Settings(), home, db=db, home_id="h", parser=NLUParser(Settings()), rewriter=rewriter, speaker=None
+    ) as turns:
+        return [
+            await turns.driver.hear(Heard(text, t, t + 0.5, "s", turn_id=f"t{i}"))
+            for i, (text, t) in enumerate(lines)
+        ]
+
+
+def test_a_yes_never_reaches_a_lock_whatever_is_offered(tmp_path: Path) -> None:
+    home = LocalHome.from_file(DEMO, home_id="h")
+    lines = [("turn the orifice lamb", 0.0), ("yes", 3.0)]
+    ask, yes = asyncio.run(
+        _hear(home, tmp_path / "a.db", OffersAnything("unlock the front door lock"), lines)
+    )
+    assert ask.asked is Asked.DID_YOU_MEAN and yes.offer is not None and yes.offer.answer is OfferAnswer.YES
+    assert yes.result_error == "safety-refused" and not yes.commands
+    assert home.snapshot().states["lock.front_door"].state == "locked"
+    lamp = LocalHome.from_file(DEMO, home_id="h")
+    ask, yes = asyncio.run(_hear(lamp, tmp_path / "b.db", OffersAnything("turn on the office lamp"), lines))
+    assert yes.source == "rewrite" and yes.targets == ("light.office_lamp",) and yes.result_ok
+    assert lamp.snapshot().states["light.office_lamp"].state == "on"
