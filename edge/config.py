@@ -180,6 +180,7 @@ class LearningSettings:
     holdout: float = 0.07
     personal_threshold: float = 0.7
     global_threshold: float = 0.8
+    ask_back: bool = True  # "Did you mean: ...?" for a request not understood (edge.learning.askback)
 
 
 @dataclass(frozen=True, slots=True)

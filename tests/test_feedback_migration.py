@@ -59,7 +59,7 @@ def test_a_store_written_by_schema_4_code_reads_the_same(old_store: Path) -> Non
     keys = {k for line in before for k in line["turn"]["extra"]}
     assert keys == set(DEFAULTS)  # the fixture holds every key the old engine wrote
     with TurnStore(old_store) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
         after = [t.to_json() for t in store.iter_turns()]
         left = store.conn.execute(f"SELECT DISTINCT {LEGACY_COLUMN} FROM turns").fetchall()
         assert store.integrity_check() == "ok"
@@ -71,7 +71,7 @@ def test_a_store_written_by_schema_4_code_reads_the_same(old_store: Path) -> Non
         if turn["intent"] in LEGACY_INTENTS:  # a name the catalogue replaced reads as the new one
             turn["slots"] = current_slots(turn["intent"], turn["slots"])
             turn["intent"] = LEGACY_INTENTS[turn["intent"]]
-        assert new["turn"] == {**turn, **DEFAULTS, **notes}, turn["turn_id"]
+        assert new["turn"] == {**turn, **DEFAULTS, **notes, "offer": None}, turn["turn_id"]  # offer: schema 6
         assert (new["signals"], new["label"], new["version"]) == (
             old["signals"],
             old["label"],

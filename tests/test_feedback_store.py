@@ -162,7 +162,7 @@ def test_version_three_store_reads_the_same_and_recovery_leaves_it_alone(tmp_pat
 
     assert asyncio.run(recover()) == (0, 0)
     with TurnStore(path) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
         assert [t.record for t in store.turns()] == expected
         assert store.turn("t2").signals == (  # type: ignore[union-attr]
             FeedbackSignal("t2", SignalKind.REPHRASE, 25.0, 0.9, {"text": 0.8}, "t1"),

@@ -34,6 +34,9 @@ NOT_UNDERSTOOD = "Sorry, I didn't understand that."
 # a grammar-only satellite (asr.engine = "grammar") heard speech that is none of the home's commands
 OUTSIDE_GRAMMAR = "Sorry, this satellite only knows commands for the home."
 CHECK_QUESTION = "Did I get that right?"
+# "Did you mean: ...?" (edge.turns.did_you_mean): a no to it, and a yes when the request no longer works
+OFFER_REFUSED = "OK. Sorry, I didn't understand that."
+OFFER_GONE = "Sorry, I can't do that now."
 NOTHING_ASKED = "There's nothing waiting for an answer."
 TEACH_REFUSED = (
     "locks, garage doors and alarms (and undo, which can reach them) are never taught: "
@@ -203,3 +206,8 @@ def _spaced(name: str) -> str:
     """``orderDrink`` / ``coffee_drink`` -> "order drink" / "coffee drink"."""
     out = "".join(" " + ch.lower() if ch.isupper() else ch for ch in name).replace("_", " ")
     return " ".join(out.split())
+
+
+def did_you_mean(request: str) -> str:
+    """The question for a request not understood, near in sound to one of the household's own."""
+    return f"Did you mean: {request}?"

@@ -202,6 +202,11 @@ def _v5_is_macro(value: object) -> bool:
     )
 
 
+# issue 18: "Did you mean: ...?" asked or answered (JSON object: heard, offered, score, answer)
+_V6_OFFER = """
+ALTER TABLE turns ADD COLUMN offer TEXT;
+"""
+
 Migration = str | Callable[[sqlite3.Connection], None]
 MIGRATIONS: Sequence[Migration] = (
     _V1_TURNS,
@@ -209,6 +214,7 @@ MIGRATIONS: Sequence[Migration] = (
     _V3_TAUGHT_AUDIO,
     _V4_OPEN_TURNS_BARGE_INS,
     _v5_typed_turns,
+    _V6_OFFER,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,6 +1,6 @@
 """The turn record (everything about one turn, as stored) and the feedback signals that attach to it.
 
-Every field of :class:`TurnRecord` is typed and has its own column in the ``turns`` table (schema 5,
+Every field of :class:`TurnRecord` is typed and has its own column in the ``turns`` table (schema 6,
 ``migrations.py``); there is no free-form part. The JSON form (:meth:`TurnRecord.to_json`, the export)
 is documented in docs/feedback.md.
 """
@@ -14,7 +14,18 @@ from typing import Any
 
 from edge.feedback.macro import MacroStep
 
-__all__ = ["Asked", "Dialog", "FeedbackSignal", "Label", "Rewrite", "SignalKind", "Taught", "TurnRecord"]
+__all__ = [
+    "Asked",
+    "Dialog",
+    "FeedbackSignal",
+    "Label",
+    "Offer",
+    "OfferAnswer",
+    "Rewrite",
+    "SignalKind",
+    "Taught",
+    "TurnRecord",
+]
 
 
 class SignalKind(StrEnum):
@@ -44,6 +55,7 @@ class Asked(StrEnum):
     CHECK = "check"  # "Did I get that right?" after a request acted on with middling confidence
     WHICH = "which"  # "Which one: the front door lock or the back door lock?" (several devices fit)
     UNSURE = "unsure"  # "Do you want me to turn on or turn off the fan?" (below the operating point)
+    DID_YOU_MEAN = "did_you_mean"  # "Did you mean: turn on the mood light?" (not understood; ``offer``)
 
 
 class Dialog(StrEnum):
@@ -57,6 +69,7 @@ class Dialog(StrEnum):
     FORGET = "forget"  # "forget movie time"
     PREFERENCE = "preference"  # "I like jazz", "use Fahrenheit"
     UNSURE = "unsure"  # a "no" to "Do you want me to turn on or turn off the fan?"
+    DID_YOU_MEAN = "did_you_mean"  # a yes or no to "Did you mean: ...?" (``offer`` says which)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +97,41 @@ class Rewrite:
             str(obj.get("rewritten", "")),
             str(obj.get("layer", "")),
             float(obj.get("score", 0.0)),
+        )
+
+
+class OfferAnswer(StrEnum):
+    """How "Did you mean: ...?" was answered. ``NONE``: not yet (the turn that asked)."""
+
+    NONE = ""
+    YES = "yes"  # acted on exactly the offered request
+    NO = "no"  # refused: the turn ends not understood
+    OTHER = "other"  # something else said: the offer counts as refused, the words are a new request
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A "Did you mean: ...?" (issue 18): the request heard (canonical), the household's own request
+    offered for it, its similarity in sound, and the answer (on the answer's turn; none on the asking
+    turn). The learner stops offering a pair refused here (:mod:`edge.learning.askback`)."""
+
+    heard: str
+    offered: str
+    score: float = 0.0
+    answer: OfferAnswer = OfferAnswer.NONE
+
+    def to_json(self) -> dict[str, Any]:
+        answer = self.answer.value
+        return {"heard": self.heard, "offered": self.offered, "score": self.score, "answer": answer}
+
+    @staticmethod
+    def from_json(obj: Mapping[str, Any]) -> Offer:
+        answer = str(obj.get("answer", ""))
+        return Offer(
+            str(obj.get("heard", "")),
+            str(obj.get("offered", "")),
+            float(obj.get("score", 0.0)),
+            OfferAnswer(answer) if answer in {a.value for a in OfferAnswer} else OfferAnswer.NONE,
         )
 
 
@@ -159,6 +207,7 @@ class TurnRecord:
     teach_phrase: str = ""  # with ``asked`` teach: the phrase we offered to learn
     taught: Taught | None = None  # the phrase this turn taught
     teach_refused: tuple[str, ...] = ()  # actions left out of a taught phrase (they could reach a lock)
+    offer: Offer | None = None  # "Did you mean: ...?" asked (``asked``) or answered (``dialog``) (schema 6)
 
     def __post_init__(self) -> None:
         # closed sets: a value outside them is a programming error, said at once rather than stored
@@ -171,7 +220,7 @@ class TurnRecord:
 
 
 def _json(value: Any) -> Any:
-    if isinstance(value, Rewrite | Taught):
+    if isinstance(value, Rewrite | Taught | Offer):
         return value.to_json()
     if isinstance(value, StrEnum):
         return value.value

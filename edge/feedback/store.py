@@ -25,6 +25,7 @@ from edge.feedback.record import (
     Dialog,
     FeedbackSignal,
     Label,
+    Offer,
     Rewrite,
     SignalKind,
     Taught,
@@ -38,13 +39,14 @@ __all__ = ["TurnQuery", "TurnStore", "open_connection"]
 _JSON_FIELDS = frozenset(
     {
         "asr_nbest", "rewrite", "slots", "targets", "target_scores", "commands", "timings_ms",
-        "prior_states", "teach_refused", "taught",
+        "prior_states", "teach_refused", "taught", "offer",
     }
 )  # fmt: skip
 _TUPLE_FIELDS = frozenset({"asr_nbest", "targets", "target_scores", "commands", "teach_refused"})
 _OBJECTS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
     "rewrite": Rewrite.from_json,
     "taught": Taught.from_json,
+    "offer": Offer.from_json,
 }
 _ENUMS: dict[str, Callable[[str], Any]] = {"asked": Asked, "dialog": Dialog}
 _FIELDS = tuple(f.name for f in fields(TurnRecord))

@@ -15,6 +15,7 @@ from pathlib import Path
 from edge.config import LearningSettings
 from edge.errors import ConfigError
 from edge.feedback.record import FeedbackSignal, TurnRecord
+from edge.learning.askback import offer_policy, offers_answered
 from edge.learning.canonical import Lexicon
 from edge.learning.chains import DAY_S, ChainTurn, Goal, build_goals
 from edge.learning.folder_lock import folder_lock
@@ -148,7 +149,13 @@ class Learner:
             home_words = lexicon.words if lexicon is not None else frozenset()
             steady = ((c.text, c.successes) for c in self.history if c.text in self.steady)
             plain = plain_requests(steady, home_words)
-            self.table = replace(self.table, requests=tuple((t, round(w, 4)) for t, w in plain))
+            offers = offer_policy(offers_answered(turns))  # "Did you mean ...?": the household's answers
+            self.table = replace(
+                self.table,
+                requests=tuple((t, round(w, 4)) for t, w in plain),
+                offers_refused=offers.refused,
+                offer_threshold=offers.threshold,
+            )
         return RebuildReport(self.table, activated, cand, cur, tuple(retracted), len(goals), len(chain_turns))
 
     def _with_spans(

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from edge.config import LearningSettings
 from edge.context.model import ContextSnapshot
+from edge.feedback.record import Offer
 from edge.feedback.similarity import content_tokens
 from edge.lang import fold
+from edge.learning.askback import OFFER_MARGIN, OfferPolicy, askable, changes_nothing
 from edge.learning.canonical import Lexicon, canonicalize
 from edge.learning.edits import repairs_only
 from edge.learning.globaltable import GlobalTable
@@ -206,12 +208,48 @@ class LearnedRewriter:
             return None
         return RewriteResult(text, target, SOUND_LAYER, match.similarity)
 
+    def offer(
+        self, text: str, snapshot: ContextSnapshot, refused: Collection[tuple[str, str]] = ()
+    ) -> Offer | None:
+        """ "Did you mean ...?" for a request the NLU could not act on (:mod:`edge.learning.askback`): the
+        household's steady request nearest in sound, clearly the nearest, which the NLU acts on, on no
+        safety device, not refused here (the table's pairs and ``refused``, this session's); None when
+        asking is off (``learning.ask_back``) or nothing qualifies. Unlike the silent repair, it may change
+        a name, action or number heard: the user says whether it is what they meant."""
+        if not (self.settings.enabled and self.settings.ask_back) or self.nlu is None or not len(self._sound):
+            return None
+        self.index_for(snapshot)  # the lexicon of this snapshot's registry
+        canonical = canonicalize(text, self._lexicon)
+        if not canonical or mentions_safety(canonical, self._lexicon):
+            return None  # a safety request keeps its own confirmation
+        names = self._lexicon.names | self._lexicon.areas
+        match = self._sound.nearest(
+            canonical, lambda t: askable(canonical, carry_numbers(canonical, t), names)
+        )
+        if match is None or match.margin < OFFER_MARGIN:
+            return None
+        target = carry_numbers(canonical, match.text)
+        policy = OfferPolicy(self.personal.offer_threshold, self.personal.offers_refused | set(refused))
+        if target == canonical or not policy.allows(canonical, target, match.similarity):
+            return None
+        if mentions_safety(target, self._lexicon):
+            return None
+        intent = self.nlu(target, snapshot)
+        if self._reading(intent, snapshot) != "acts" or (
+            intent is not None and changes_nothing(intent, snapshot)
+        ):
+            return None
+        return Offer(canonical, target, match.similarity)
+
     def _reads(self, text: str, snapshot: ContextSnapshot) -> str:
         """How the NLU reads ``text`` at its operating point: "acts" (an intent, and a device when it
         names one), "cannot", or "safety" (a safety-critical device among its targets: "ulock the font
         door" read as the front door lock is neither repaired nor ever a repair)."""
         assert self.nlu is not None
-        intent = self.nlu(text, snapshot)
+        return self._reading(self.nlu(text, snapshot), snapshot)
+
+    @staticmethod
+    def _reading(intent: Intent | None, snapshot: ContextSnapshot) -> str:
         if intent is None or (intent.slots.get("name") and not intent.targets):
             return "cannot"
         devices = (snapshot.devices.get(e) for e in intent.targets)

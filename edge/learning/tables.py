@@ -122,6 +122,9 @@ class RewriteTable:
     quarantine: frozenset[tuple[str, str]] = frozenset()
     # the household's successful requests (canonical text, recency-weighted uses): the sound layer's targets
     requests: tuple[tuple[str, float], ...] = ()
+    # "Did you mean ...?" (edge.learning.askback): pairs (heard, offered) the household refused, the floor
+    offers_refused: frozenset[tuple[str, str]] = frozenset()
+    offer_threshold: float = 0.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rules", MappingProxyType(dict(self.rules)))
@@ -144,6 +147,8 @@ class RewriteTable:
             "rejected": [asdict(r) for r in self.rejected],
             "quarantine": sorted([a, b] for a, b in self.quarantine),
             "requests": [[text, weight] for text, weight in self.requests],
+            "offers_refused": sorted([a, b] for a, b in self.offers_refused),
+            "offer_threshold": self.offer_threshold,
         }
 
     @classmethod
@@ -157,6 +162,8 @@ class RewriteTable:
                 tuple(Rejection(**r) for r in data.get("rejected", [])),
                 frozenset((str(a), str(b)) for a, b in data.get("quarantine", [])),
                 tuple((str(text), float(weight)) for text, weight in data.get("requests", [])),
+                frozenset((str(a), str(b)) for a, b in data.get("offers_refused", [])),
+                float(data.get("offer_threshold", 0.0)),
             )
         except (TypeError, ValueError) as err:
             raise ConfigError(

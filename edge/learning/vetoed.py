@@ -8,9 +8,10 @@ matched by its canonical form, with and without this home's aliases (a personal 
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from edge.context.model import ContextSnapshot
+from edge.feedback.record import Offer
 from edge.learning.canonical import Lexicon, canonicalize
 from edge.learning.household import RewritePair
 from edge.learning.rewriter import RewriteResult
@@ -22,6 +23,13 @@ class _Rewrites(Protocol):
     def rewrite(
         self, text: str, snapshot: ContextSnapshot, asr_confidence: float, turn_id: str = ""
     ) -> RewriteResult | None: ...
+
+
+@runtime_checkable
+class _Offers(Protocol):
+    def offer(
+        self, text: str, snapshot: ContextSnapshot, refused: Collection[tuple[str, str]] = ()
+    ) -> Offer | None: ...
 
 
 class VetoedRewriter:
@@ -39,6 +47,17 @@ class VetoedRewriter:
         if result is None or not self.is_vetoed(result, snapshot):
             return result
         return None
+
+    def offer(
+        self, text: str, snapshot: ContextSnapshot, refused: Collection[tuple[str, str]] = ()
+    ) -> Offer | None:
+        """The inner rewriter's "Did you mean ...?" (:mod:`edge.learning.askback`), never a vetoed pair."""
+        if not isinstance(self.inner, _Offers):
+            return None
+        found = self.inner.offer(text, snapshot, refused)
+        if found is None or self.is_vetoed(RewriteResult(text, found.offered, "", found.score), snapshot):
+            return None
+        return found
 
     def is_vetoed(self, result: RewriteResult, snapshot: ContextSnapshot) -> bool:
         target = canonicalize(result.rewritten)

@@ -28,13 +28,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from edge.context.model import ContextSnapshot, Device
 from edge.errors import ConfigError
+from edge.feedback.record import Offer
 from edge.learning.canonical import canonicalize
 from edge.learning.globaltable import GlobalTable as BoundTable
 from edge.learning.globaltable import refused_for_learning
@@ -270,3 +271,9 @@ class BoundRewriter:
         if table is not self.inner.global_table:
             self.inner.global_table = table  # the inner index is rebuilt when the registry changes
         return self.inner.rewrite(text, snapshot, asr_confidence, turn_id)
+
+    def offer(
+        self, text: str, snapshot: ContextSnapshot, refused: Collection[tuple[str, str]] = ()
+    ) -> Offer | None:
+        """The inner rewriter's "Did you mean ...?" (the household's own requests; no global layer)."""
+        return self.inner.offer(text, snapshot, refused)

@@ -1,5 +1,6 @@
 """The turn engine's answers to its own questions: a pending confirmation ("Do you want me to unlock the front
-door?"), "Which one?", "Which timer?", the two readings below the operating point, and the teaching offer.
+door?"), "Which one?", "Which timer?", the two readings below the operating point, the teaching offer, and
+"Did you mean ...?" (:mod:`edge.turns.did_you_mean`).
 
 A mixin of :class:`edge.turns.engine.TurnEngine` (the state it reads is the engine's: the pending
 question, the home, the gate's settings, the services and teaching); kept apart so that how a question is
@@ -21,6 +22,7 @@ from edge.errors import EdgeError, ErrorCode
 from edge.feedback.record import Dialog
 from edge.nlu.types import Intent
 from edge.turns.confirming import review_turn
+from edge.turns.did_you_mean import DidYouMean
 from edge.turns.execute import Outcome
 from edge.turns.heard import Draft
 from edge.turns.pending import Pending
@@ -51,7 +53,7 @@ class _Stages(Protocol):
     ) -> str: ...
 
 
-class Answering(_Stages):
+class Answering(DidYouMean, _Stages):
     """How the engine takes the answer to a question it asked."""
 
     home: HomeView
@@ -64,6 +66,8 @@ class Answering(_Stages):
         """The answer to our question; None when the user ignored it and asked something else."""
         if pending.kind == "confirm":
             return await self._confirm(d, pending, snapshot)
+        if pending.kind == "did_you_mean" and pending.offer is not None:
+            return await self._answer_offer(d, pending.offer, snapshot)
         if pending.kind == "service" and self.services is not None:
             reply = await self.services.answer(pending.intents[0], pending.candidates, d.heard.text)
             if reply is None:

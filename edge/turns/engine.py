@@ -87,6 +87,7 @@ class TurnEngine(Answering):
         self.gate = settings.safety
         self.teaching = Teaching(parser, home, taught)
         self._pending: Pending | None = None
+        self._refused_offers: set[tuple[str, str]] = set()  # "Did you mean ...?" refused since start
         self._last_turn_id = ""
 
     # -- entry points ------------------------------------------------------------------------------
@@ -181,6 +182,8 @@ class TurnEngine(Answering):
             await self._emit(EventType.NOT_UNDERSTOOD, d.heard.t_end, d.turn_id, {"text": text})
             if (question := self._unsure(d, text, snapshot)) is not None:
                 return question
+            if (question := await self._ask_back(d, text, snapshot)) is not None:
+                return question  # "Did you mean: ...?" (edge.turns.did_you_mean)
             return self._offer_teaching(d, text, "") or say.NOT_UNDERSTOOD
         from_domain = intent.source == "domain"
         if d.rewrite is not None and not intent.learned:
@@ -198,6 +201,8 @@ class TurnEngine(Answering):
             return await self._serve(d, intent, snapshot)
         name_slot = intent.slots.get("name", "")
         if name_slot and not intent.targets:
+            if (question := await self._ask_back(d, text, snapshot)) is not None:
+                return question
             offer = self._offer_teaching(d, text, name_slot)
             return offer or say.no_device_text(name_slot)
         # "study mode": read as activating something, but nothing here is it and no device was named (no

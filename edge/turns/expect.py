@@ -1,9 +1,9 @@
 """The phrases that answer the question the turn engine is waiting on (pure), for a recognizer that
 only hears what it is told to expect (``asr.engine = "grammar"``: :mod:`edge.asr.answers`).
 
-- a confirmation ("Do you want me to unlock the front door?") and the teaching offer ("Want to teach
-  me?"): the common whole-utterance yes and no forms (each one :mod:`edge.dialog.confirm` accepts),
-  "cancel" among them;
+- a confirmation ("Do you want me to unlock the front door?"), the teaching offer ("Want to teach
+  me?") and "Did you mean: ...?": the common whole-utterance yes and no forms (each one
+  :mod:`edge.dialog.confirm` accepts), "cancel" among them;
 - "which one?": the offered devices by name, alias and area (with "the" before them), their place in the
   question ("the first one") and the no forms;
 - other questions (what to do for a taught phrase, which timer, which of two readings): nothing: their
@@ -32,7 +32,7 @@ def expected_answers(pending: Pending | None, snapshot: ContextSnapshot) -> tupl
     with its place in the question); empty: no question, or one answered by commands."""
     if pending is None:
         return ()
-    if pending.kind in {"confirm", "teach"}:
+    if pending.kind in {"confirm", "teach", "did_you_mean"}:
         return _YES_NO
     if pending.kind != "which":
         return ()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from edge.feedback.record import Asked, Dialog, Rewrite, Taught, TurnRecord
+from edge.feedback.record import Asked, Dialog, Offer, Rewrite, Taught, TurnRecord
 from edge.nlu.types import Intent, Provenance
 
 __all__ = ["TYPED_ENGINE", "Draft", "Heard"]
@@ -67,6 +67,7 @@ class Draft:
     teach_phrase: str = ""
     taught: Taught | None = None
     teach_refused: tuple[str, ...] = ()
+    offer: Offer | None = None
     clock: Callable[[], float] = time.perf_counter  # times the stages (seconds)
     _t0: float = 0.0
 
@@ -135,4 +136,5 @@ class Draft:
             teach_phrase=self.teach_phrase,
             taught=self.taught,
             teach_refused=self.teach_refused,
+            offer=self.offer,
         )

@@ -9,14 +9,14 @@ for a scripted session) and the tests' fakes. :class:`Recorder` is the feedback 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from edge.actions.gate import Confirmation
 from edge.context.model import ContextSnapshot
 from edge.events import PipelineEvent
 from edge.feedback.observations import BargeIn, DeviceEvent
-from edge.feedback.record import TurnRecord
+from edge.feedback.record import Offer, TurnRecord
 from edge.nlu.types import Intent
 from edge.services import Announcement, ServiceReply
 
@@ -26,6 +26,7 @@ __all__ = [
     "ExecResult",
     "Executor",
     "HomeView",
+    "Offers",
     "Parser",
     "PlanLike",
     "Planner",
@@ -48,6 +49,16 @@ class UnsureParser(Protocol):
     for the question the device asks instead (:mod:`edge.dialog.unsure`)."""
 
     def readings(self, text: str, snapshot: ContextSnapshot) -> tuple[Intent, ...]: ...
+
+
+@runtime_checkable
+class Offers(Protocol):
+    """A rewriter that can ask back: "Did you mean: ...?" for a request the NLU could not act on
+    (:mod:`edge.learning.askback`); ``refused``: pairs (heard, offered) refused since it was loaded."""
+
+    def offer(
+        self, text: str, snapshot: ContextSnapshot, refused: Collection[tuple[str, str]] = ()
+    ) -> Offer | None: ...
 
 
 class RewriteResult(Protocol):

@@ -66,6 +66,7 @@ LAYER_NAMES = {
     "retrieval": "like a request that works here",
     "global": "from other homes",
     "sound": "sounds like a request that works here",
+    "did_you_mean": 'you said yes to "Did you mean ...?"',
 }
 
 

@@ -33,6 +33,7 @@ import numpy as np
 
 from edge.config import Settings
 from edge.feedback.record import FeedbackSignal, SignalKind, TurnRecord
+from edge.lab.bench._learning_askback import askback_lines
 from edge.lab.bench._learning_audio import audio_section
 from edge.lab.sim.arms import nightly, run_arm
 from edge.lab.sim.household import SimLog, SimTruth, simulate_home
@@ -51,7 +52,7 @@ __all__ = [
     "year_log",
 ]
 
-LAYERS = ("personal", "span", "global", "retrieval", "sound")
+LAYERS = ("personal", "span", "global", "retrieval", "sound", "did_you_mean")
 
 
 def _defect_rate(logs: list[SimLog]) -> float:
@@ -188,6 +189,8 @@ def _quality(seed: int, homes: int, days: int, asr_model: str = "calibrated") ->
                 f"  {label:<10} rewritten {s.rewritten:>5}, defect {s.before:.3f} -> {s.after:.3f} "
                 f"({-drop:+.1%}), win/loss {s.win_loss()}, precision {s.precision:.3f}"
             )
+    for line in askback_lines(both):  # "Did you mean ...?" (edge.learning.askback), truthful users
+        print(f"tables + retrieval: {line}" if line.startswith("did") else line)
     prec, rec = _rephrase_pr(off)
     print(f"rephrase detection (detector vs truth, with confounders): precision {prec:.3f} recall {rec:.3f}")
     _fpi_section(seed, homes, days, asr_model, off)

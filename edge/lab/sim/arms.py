@@ -36,11 +36,18 @@ def nightly(learner: Learner) -> Callable[[SimLog, float], RewriterLike | None]:
     return learn
 
 
-def run_arm(seed: int, homes: int, days: int, make: Arm, asr_model: str = "handset") -> list[SimLog]:
+def run_arm(
+    seed: int, homes: int, days: int, make: Arm, asr_model: str = "handset", *, sloppy: float = 0.0
+) -> list[SimLog]:
     """``homes`` households for ``days`` days; ``make`` gives each home its learner (None: learning off);
-    ``asr_model`` the users' ASR-error model (:data:`edge.lab.sim.household.ASR_MODELS`)."""
+    ``asr_model`` the users' ASR-error model (:data:`edge.lab.sim.household.ASR_MODELS`); ``sloppy`` the
+    users' chance to say yes to a "Did you mean ...?" that is not what they meant."""
     logs = []
     for h in range(homes):
         learn = nightly(make()) if make is not None else None
-        logs.append(simulate_home(seed, f"home{h:02d}", days, learn, size=SIZES[h % 3], asr_model=asr_model))
+        logs.append(
+            simulate_home(
+                seed, f"home{h:02d}", days, learn, size=SIZES[h % 3], asr_model=asr_model, sloppy=sloppy
+            )
+        )
     return logs

@@ -76,6 +76,8 @@ class SimLog:
     events: list[DeviceEvent] = field(default_factory=list)
     barge_ins: list[BargeIn] = field(default_factory=list)
     said: dict[str, str] = field(default_factory=dict)  # turn_id -> the words the user actually said
+    # "Did you mean ...?": the asking turn -> the offer was what the user meant (the answer: "<turn_id>-d")
+    offered: dict[str, bool] = field(default_factory=dict)
 
     def signals_by_turn(self) -> dict[str, list[FeedbackSignal]]:
         out: dict[str, list[FeedbackSignal]] = {}
@@ -141,6 +143,7 @@ def simulate_home(
     users: Sequence[SimUser] | None = None,
     store_dir: Path | None = None,
     asr_model: str = "handset",
+    sloppy: float = 0.0,
 ) -> SimLog:
     """Run ``days`` simulated days of one home through the real runtime; ``learn(log, now)`` runs each
     night on what the turn store holds and returns the rewriter for the next day (None: no learning).
@@ -149,7 +152,8 @@ def simulate_home(
     ``<store_dir>/<home_id>.sqlite3`` (default: a temporary folder, removed at the end). ``asr_model``
     "calibrated" gives each drawn user ears from the real recognizer's measured confusions
     (:mod:`edge.lab.sim.confusions_model`; its own random stream, so the home, users and goals are the
-    same as with "handset")."""
+    same as with "handset"). ``sloppy``: each drawn user's chance to say yes to "Did you mean ...?" when it
+    offers something else than they meant (0: they answer truthfully)."""
     base = settings or Settings()
     parser = parser or shared_parser(base)
     cfg = base if feedback is None else replace(base, feedback=feedback)
@@ -166,6 +170,8 @@ def simulate_home(
             replace(u, asr=CalibratedASR.sample(random.Random(f"{seed}:{u.user_id}:ears"), measured, names))
             for u in people
         ]
+    if sloppy:
+        people = [replace(u, sloppy=sloppy) for u in people]
     home = home or drawn
     users = list(users or people)
     log = SimLog(home)
@@ -278,6 +284,12 @@ async def _play_goal(sim: _Household, p: _Pursuit, t: float) -> float:
             ok = goal_met(goal, home.devices, before, rt.states())
             stage = "" if ok else rt.failed_stage(goal, said, rec, snap)
             sim.truth(p, f"{tid}-c", stage, ok, -2)
+        elif rec.asked == "did_you_mean" and rec.offer is not None:  # yes when it is what they meant
+            ans, t_end = await _offer_answer(sim, p, rec.offer.offered, tid, snap=snap, t=t_end)
+            ok = goal_met(goal, home.devices, before, rt.states())
+            stage = "" if ok else rt.failed_stage(goal, said, rec, snap)
+            sim.truth(p, f"{tid}-d", stage, ok, -2)
+            layer = ans.rewrite.layer if ans.rewrite is not None else ""
         else:
             ok = goal_met(goal, home.devices, before, rt.states())
             stage = "" if ok else rt.failed_stage(goal, said, rec, snap)
@@ -290,7 +302,9 @@ async def _play_goal(sim: _Household, p: _Pursuit, t: float) -> float:
         wrong_moved = bool(changed)
         if rec.asked == "teach":
             t_end = await _teach_answer(sim, p, tid, t_end)
-        elif rec.response and rng.random() < p.user.barge:  # talks over the wrong answer
+        elif (
+            rec.response and rec.asked != "did_you_mean" and rng.random() < p.user.barge
+        ):  # talks over the wrong answer
             cut = rec.t_end + rng.uniform(0.3, 1.5)
             await rt.barge_in(cut)  # recorded when the response was still playing
             t_end = cut
@@ -317,3 +331,17 @@ async def _teach_answer(sim: _Household, p: _Pursuit, tid: str, t: float) -> flo
     ok = words == "no" or rec.taught is not None  # a dialogue answer: did it do what was meant?
     sim.truth(p, f"{tid}-t", "" if ok else "nlu", ok, -2)
     return rec.t_end + response_s(rec.response)
+
+
+async def _offer_answer(
+    sim: _Household, p: _Pursuit, offered: str, tid: str, *, snap: ContextSnapshot, t: float
+) -> tuple[TurnRecord, float]:
+    """ "Did you mean: {offered}?": yes when ``offered``, heard exactly, would have met the goal; else no,
+    or, for a sloppy user (``SimUser.sloppy``, its own random stream), yes anyway. Returns the answer's
+    turn and when its response ends."""
+    meant = sim.runtime.would_meet(p.goal, offered, snap)
+    sim.log.offered[tid] = meant
+    yes = meant or random.Random(f"{tid}:sloppy").random() < p.user.sloppy
+    words = p.rng.choice(("yes", "yes", "yeah", "yes please")) if yes else p.rng.choice(("no", "no", "nope"))
+    ans = await sim.turn(p, words, f"{tid}-d", t + p.rng.uniform(0.5, 2.0))
+    return ans, ans.t_end + response_s(ans.response)

@@ -48,6 +48,7 @@ class SimUser:
     patience: float = 0.8  # chance to try again after a failure
     barge: float = 0.2  # chance to talk over a wrong answer
     teach: float = 0.3  # chance to accept an offer to teach an unknown name
+    sloppy: float = 0.0  # chance to say yes to "Did you mean ...?" offering something else than meant
     voice: str = "en-us"
     speed: int = 160
 
