@@ -157,7 +157,8 @@ def test_a_phrase_whisper_loops_on_is_kept_once() -> None:
     looped = " open the garage door, open the garage door, open the garage door, open the"
     text, _, rejected, reason = judge([SegmentStats(looped, -0.1, 0.02, 3.4)], 0.6, -1.0)
     assert (text, rejected, reason) == ("open the garage door", False, "")
-    assert one_copy("Turn, living room light on, turn, living room light on, turn") == "Turn, living room light on"
+    looped_with_commas = "Turn, living room light on, turn, living room light on, turn"
+    assert one_copy(looped_with_commas) == "Turn, living room light on"
     assert one_copy("turn it on turn it on") == "turn it on"
     cut = "Can I get a medium cappuccino? Can I get a medium cappuccino? Can I get a medium cappucc"
     assert one_copy(cut) == "Can I get a medium cappuccino?"  # the token budget ended the loop mid-word

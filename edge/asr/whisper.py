@@ -19,7 +19,15 @@ from edge.config import ASRSettings
 from edge.errors import ErrorCode, ModelError
 from edge.events import Transcript
 
-__all__ = ["SegmentStats", "WhisperRecognizer", "judge", "one_copy", "token_budget", "vocabulary_prompt", "window_frames"]
+__all__ = [
+    "SegmentStats",
+    "WhisperRecognizer",
+    "judge",
+    "one_copy",
+    "token_budget",
+    "vocabulary_prompt",
+    "window_frames",
+]
 
 MAX_PROMPT_WORDS = 150  # Whisper reads at most ~224 prompt tokens
 FRAMES_PER_S = 100  # Whisper's log-mel frames (10 ms hop)
@@ -66,8 +74,8 @@ def vocabulary_prompt(vocabulary: Sequence[str]) -> str | None:
 
 def one_copy(text: str) -> str | None:
     """The phrase once when ``text`` is that phrase said over and over (the last copy may be cut short), else
-    None: "open the garage door, open the garage door, open the gar" -> "open the garage door". Whisper loops so
-    after a whole, right transcript when its window holds little speech; a phrase shorter than
+    None: "open the garage door, open the garage door, open the gar" -> "open the garage door". Whisper
+    loops so after a whole, right transcript when its window holds little speech; a phrase shorter than
     ``LOOP_UNIT_WORDS`` words looped is left to the repetition rule (a hallucination in noise)."""
     raw = text.split()
     key = ["".join(ch for ch in w.lower() if ch.isalnum()) for w in raw]
@@ -131,7 +139,9 @@ def _windowed_model(model_dir: Path, settings: ASRSettings, threads: int) -> Any
                 features = np.ascontiguousarray(features[..., :limit])
             return super().encode(features)
 
-    return WindowedWhisper(str(model_dir), device="cpu", compute_type=settings.compute_type, cpu_threads=threads)
+    return WindowedWhisper(
+        str(model_dir), device="cpu", compute_type=settings.compute_type, cpu_threads=threads
+    )
 
 
 class WhisperRecognizer:
