@@ -151,6 +151,10 @@ def test_whisper_judge_rules() -> None:
     assert judge([SegmentStats(" blue kettle", -1.3, 0.2)], 0.6, -1.0)[2:] == (True, "low_logprob")
     assert judge([SegmentStats(" on on on on", -0.3, 0.1, 3.1)], 0.6, -1.0)[2:] == (True, "repetition")
     assert judge([], 0.6, -1.0)[2:] == (True, "no_speech")
+    assert (
+        judge([SegmentStats(" turn on the kitchen light,", -0.2, 0.1)], 0.6, -1.0)[0]
+        == "turn on the kitchen light"
+    )
 
 
 def test_a_phrase_whisper_loops_on_is_kept_once() -> None:

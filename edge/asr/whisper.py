@@ -106,7 +106,8 @@ def judge(
         return heard, 0.0, True, "no_speech"
     text = " ".join(s.text.strip() for s in kept).strip()
     looped = one_copy(text)
-    text = looped or text
+    # a trailing comma is the prompt's style (a comma-separated list), not speech: "turn on the light,"
+    text = (looped or text).rstrip(",;: ")
     logprob = sum(s.avg_logprob for s in kept) / len(kept)
     confidence = round(math.exp(min(0.0, logprob)), 4)
     if not text or is_silence_phrase(text):
