@@ -167,6 +167,7 @@ def test_a_phrase_whisper_loops_on_is_kept_once() -> None:
     cut = "Can I get a medium cappuccino? Can I get a medium cappuccino? Can I get a medium cappucc"
     assert one_copy(cut) == "Can I get a medium cappuccino?"  # the token budget ended the loop mid-word
     assert one_copy("turn it on turn it off") is None
+    assert one_copy("play, queen, play, queen, play, queen,") == "play, queen"
     for whole in ("switch on the office light.", "on on on on", "no no", "the light the lamp the light", ""):
         assert one_copy(whole) is None, whole
     # a loop on a short unit is still Whisper hallucinating, and a low log-probability still rejects

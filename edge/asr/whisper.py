@@ -34,7 +34,7 @@ FRAMES_PER_S = 100  # Whisper's log-mel frames (10 ms hop)
 WHOLE_WINDOW = 3000  # 30 s: the window Whisper was trained on and faster-whisper pads every segment to
 WINDOW_STEP = 200  # windows grow in 2 s steps (few distinct shapes for the encoder's buffers)
 WINDOW_MARGIN = 100  # 1 s of padding heard after the utterance
-LOOP_UNIT_WORDS = 3  # a looped phrase this long is kept once; shorter loops ("on on on") are hallucinations
+LOOP_UNIT_WORDS = 2  # a looped phrase this long is kept once; one word looped ("on on on") is a hallucination
 TOKENS_BASE, TOKENS_PER_S, TOKENS_MAX = 16, 6, 200  # a decode's token budget: people say < 4 tokens a second
 
 
@@ -79,10 +79,10 @@ def one_copy(text: str) -> str | None:
     ``LOOP_UNIT_WORDS`` words looped is left to the repetition rule (a hallucination in noise)."""
     raw = text.split()
     key = ["".join(ch for ch in w.lower() if ch.isalnum()) for w in raw]
-    for unit in range(LOOP_UNIT_WORDS, len(key) // 2 + 1):
+    for unit in range(1, len(key) // 2 + 1):  # the shortest period is the phrase
         whole = all(key[i] == key[i % unit] for i in range(len(key) - 1))
         if whole and key[-1] and key[(len(key) - 1) % unit].startswith(key[-1]):  # the budget cut a word
-            return " ".join(raw[:unit]).rstrip(",;:-")
+            return " ".join(raw[:unit]).rstrip(",;:-") if unit >= LOOP_UNIT_WORDS else None
     return None
 
 
