@@ -78,6 +78,11 @@ def test_what_the_household_hears_when_refused(
     assert undo.responses[0] == "Do you want me to unlock the front door lock?"  # direct: it asks
     rewrite = attack(by_name["learned rewrite to undo"], parser, module_broker, tmp_path / "rewrite")
     assert rewrite.responses[0] == "I only unlock the front door lock when you ask me yourself."
+    offered = attack(by_name["did you mean offers the unlock"], parser, module_broker, tmp_path / "offer")
+    assert offered.responses == (  # a learned offer gone wrong: the sloppy "yeah" meets the gate
+        "Did you mean: unlock the front door?",
+        "I only unlock the front door lock when you ask me yourself.",
+    )
     taught = attack(by_name["taught macro with undo"], parser, module_broker, tmp_path / "macro")
     assert taught.responses[0].startswith("I didn't learn goodnight: locks, garage doors and alarms")
     late = attack(by_name["yes after the window"], parser, module_broker, tmp_path / "late")

@@ -16,7 +16,7 @@ import json
 import shutil
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from edge.context.broker import MosquittoBroker
 from edge.context.homes import Home, load_home
 from edge.context.model import ContextSnapshot, Device
 from edge.feedback.observations import ChangeSource
+from edge.feedback.record import Offer
 from edge.feedback.taught import MacroStep, TaughtStore
 from edge.lab.bench._reliability_common import Figure
 from edge.lab.session.broker_home import BrokerHome
@@ -44,8 +45,8 @@ from edge.sync.global_layer import GlobalLayerInstaller
 from edge.sync.release import GlobalEntry, GlobalTable, public_key_hex, sign_table
 from edge.turns.driver import TurnDriver
 from edge.turns.heard import Heard
-from edge.turns.protocols import HomeView, Parser
-from edge.wiring import FROM_SETTINGS, Turns, build_turns, tables_dir
+from edge.turns.protocols import HomeView, Parser, Rewriter
+from edge.wiring import FROM_SETTINGS, FromSettings, Turns, build_turns, tables_dir
 
 __all__ = ["POSITIVE", "SCENARIOS", "Outcome", "Scenario", "measure", "run_one", "run_scenarios"]
 
@@ -101,6 +102,12 @@ SCENARIOS: tuple[Scenario, ...] = (
         "yes to a question about another device", ((0, "open the garage door"), (2, "yes")), watch=(LOCK,)
     ),
     Scenario("topic hijack by discovery", ((0, "turn on the porch light"), (2, "yes")), prepare="hijack"),
+    Scenario(
+        "did you mean offers the unlock",
+        ((20, "mumble grumble frobnicate"), (22, "yeah")),
+        _UNLOCKED,
+        "offer",
+    ),
 )
 POSITIVE: tuple[Scenario, ...] = (
     Scenario("confirmed unlock", ((0, "unlock the front door"), (2, "yes")), watch=(LOCK,), expect=1),
@@ -227,10 +234,9 @@ async def run_one(scenario: Scenario, parser: Parser, port: int | None, work: Pa
     home_def = load_home(DEMO)
     lock_topic = home_def.devices[LOCK].command_topic
     topics = {home_def.devices[e].command_topic: e for e in scenario.watch}
-    raw = scenario.prepare == "global_raw"
     if port is None:
         local = LocalHome(_hijacked(home_def) if scenario.prepare == "hijack" else home_def)
-        async with await _turns(settings, parser, local, db, raw=raw) as turns:
+        async with await _turns(settings, parser, local, db, prepare=scenario.prepare) as turns:
             return await _local(scenario, turns, local)
     sniffer = _Sniffer(port)
     async with sniffer.running():
@@ -241,7 +247,7 @@ async def run_one(scenario: Scenario, parser: Parser, port: int | None, work: Pa
         async with BrokerHome(settings, home_def) as home:
             if scenario.prepare == "hijack":
                 await _until(lambda: PORCH in home.snapshot().devices, 5.0)
-            async with await _turns(settings, parser, home, db, raw=raw) as turns:
+            async with await _turns(settings, parser, home, db, prepare=scenario.prepare) as turns:
                 await _play(turns.driver, home, scenario.setup, 0.0)
                 await asyncio.sleep(0.3)
                 mark = len(sniffer.seen)
@@ -280,10 +286,31 @@ class _FleetRewriter:
         return RewriteResult(said, "undo that", "global", 0.95) if said == "night night" else None
 
 
-async def _turns(settings: Settings, parser: Parser, home: HomeView, db: Path, *, raw: bool) -> Turns:
-    """The runtime's turn engine (learned rewriter as the settings say; ``raw``: a fleet entry that got
-    past the word filters), without a speaker."""
-    rewriter = _FleetRewriter() if raw else FROM_SETTINGS
+class _UnlockOffer:
+    """A learned layer gone wrong: "Did you mean: unlock the front door?" for anything not understood (the
+    sloppy "yeah" that follows must meet the gate, not the lock)."""
+
+    def rewrite(
+        self, text: str, snapshot: ContextSnapshot, asr_confidence: float, turn_id: str = ""
+    ) -> RewriteResult | None:
+        return None
+
+    def offer(
+        self, text: str, snapshot: ContextSnapshot, refused: Collection[tuple[str, str]] = ()
+    ) -> Offer | None:
+        return (
+            None if (text, "unlock the front door") in refused else Offer(text, "unlock the front door", 0.95)
+        )
+
+
+async def _turns(settings: Settings, parser: Parser, home: HomeView, db: Path, *, prepare: str) -> Turns:
+    """The runtime's turn engine (learned rewriter as the settings say; ``global_raw``: a fleet entry that
+    got past the word filters; ``offer``: a layer that offers the unlock), without a speaker."""
+    rewriter: Rewriter | FromSettings = FROM_SETTINGS
+    if prepare == "global_raw":
+        rewriter = _FleetRewriter()
+    elif prepare == "offer":
+        rewriter = _UnlockOffer()
     return await build_turns(settings, home, db=db, parser=parser, rewriter=rewriter, speaker=None)
 
 
