@@ -75,8 +75,8 @@ def vocabulary_prompt(vocabulary: Sequence[str]) -> str | None:
 def one_copy(text: str) -> str | None:
     """The phrase once when ``text`` is that phrase said over and over (the last copy may be cut short), else
     None: "open the garage door, open the garage door, open the gar" -> "open the garage door". Whisper
-    loops so after a whole, right transcript when its window holds little speech; a phrase shorter than
-    ``LOOP_UNIT_WORDS`` words looped is left to the repetition rule (a hallucination in noise)."""
+    loops so after a whole, right transcript, more often when its window is short (``asr.window_s``); one
+    word looped ("on on on") is left to the repetition rule (a hallucination in noise)."""
     raw = text.split()
     key = ["".join(ch for ch in w.lower() if ch.isalnum()) for w in raw]
     for unit in range(1, len(key) // 2 + 1):  # the shortest period is the phrase
@@ -146,8 +146,8 @@ def _windowed_model(model_dir: Path, settings: ASRSettings, threads: int) -> Any
 
 
 class WhisperRecognizer:
-    """Whisper tiny.en (or any CTranslate2 Whisper folder): greedy, no timestamps, no own VAD, its encoder's
-    window fitted to the utterance (``asr.window_s``)."""
+    """Whisper tiny.en (or any CTranslate2 Whisper folder): greedy, no timestamps, no own VAD; its encoder's
+    window fitted to the utterance when ``asr.window_s`` is under 30 s."""
 
     name = "whisper"
 

@@ -45,8 +45,8 @@ def whole(text: str, confident: Callable[[str], bool] | None) -> bool:
     word a request cannot end on) and a request the NLU would act on (``confident``).
 
     A trailing comma is not taken for a cut: Whisper copies its prompt's style, and the home's prompt is a
-    comma-separated list, so with a window fitted to the utterance (``asr.window_s``) it ends whole requests
-    with a comma ("turn on the kitchen light,") as often as not; the words themselves tell a cut."""
+    comma-separated list, so it often ends whole requests with a comma ("turn on the kitchen light,"; more
+    often still with a short ``asr.window_s``); the words themselves tell a cut."""
     stripped = text.strip()
     if not stripped or stripped.endswith(("...", "…", "-")):
         return False
