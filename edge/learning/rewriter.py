@@ -192,21 +192,28 @@ class LearnedRewriter:
         the NLU acts on it (:mod:`edge.learning.sound`)."""
         if self.nlu is None or not len(self._sound) or self._reads(text, snapshot) != "cannot":
             return None
-        names = self._lexicon.names | self._lexicon.areas
-        match = self._sound.nearest(
-            canonical, lambda t: keeps_known(canonical, carry_numbers(canonical, t), names)
-        )
-        if match is None or match.margin < SOUND_MARGIN:
+        near = self._nearest_in_sound(canonical, keeps_known, SOUND_MARGIN)
+        if near is None:
             return None
-        target = carry_numbers(canonical, match.text)
-        policy = self.sound_policy
-        if not policy.allows(canonical, target, match.similarity, SOUND_THRESHOLD):
+        target, similarity = near
+        if not self.sound_policy.allows(canonical, target, similarity, SOUND_THRESHOLD):
             return None
         if mentions_safety(target, self._lexicon) or self._reads(target, snapshot) != "acts":
             return None
         if in_holdout(holdout_key, self.settings.holdout):
             return None
-        return RewriteResult(text, target, SOUND_LAYER, match.similarity)
+        return RewriteResult(text, target, SOUND_LAYER, similarity)
+
+    def _nearest_in_sound(
+        self, canonical: str, rule: Callable[[str, str, Collection[str]], bool], margin: float
+    ) -> tuple[str, float] | None:
+        """The household's request nearest in sound to ``canonical`` that ``rule`` allows (the numbers heard
+        carried into it), with its similarity, when it is ahead of the next by ``margin``."""
+        names = self._lexicon.names | self._lexicon.areas
+        match = self._sound.nearest(canonical, lambda t: rule(canonical, carry_numbers(canonical, t), names))
+        if match is None or match.margin < margin:
+            return None
+        return carry_numbers(canonical, match.text), match.similarity
 
     def offer(
         self, text: str, snapshot: ContextSnapshot, refused: Collection[tuple[str, str]] = ()
@@ -222,15 +229,12 @@ class LearnedRewriter:
         canonical = canonicalize(text, self._lexicon)
         if not canonical or mentions_safety(canonical, self._lexicon):
             return None  # a safety request keeps its own confirmation
-        names = self._lexicon.names | self._lexicon.areas
-        match = self._sound.nearest(
-            canonical, lambda t: askable(canonical, carry_numbers(canonical, t), names)
-        )
-        if match is None or match.margin < OFFER_MARGIN:
+        near = self._nearest_in_sound(canonical, askable, OFFER_MARGIN)
+        if near is None:
             return None
-        target = carry_numbers(canonical, match.text)
+        target, similarity = near
         policy = OfferPolicy(self.personal.offer_threshold, self.personal.offers_refused | set(refused))
-        if target == canonical or not policy.allows(canonical, target, match.similarity):
+        if target == canonical or not policy.allows(canonical, target, similarity):
             return None
         if mentions_safety(target, self._lexicon):
             return None
@@ -239,7 +243,7 @@ class LearnedRewriter:
             intent is not None and changes_nothing(intent, snapshot)
         ):
             return None
-        return Offer(canonical, target, match.similarity)
+        return Offer(canonical, target, similarity)
 
     def _reads(self, text: str, snapshot: ContextSnapshot) -> str:
         """How the NLU reads ``text`` at its operating point: "acts" (an intent, and a device when it
