@@ -50,7 +50,15 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line (the first word that is not an option), if any."""
+    return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``edge`` parser. With ``command`` (what the user typed), only the module of that command is
+    imported when one module matches it: the others pull in the tooling (simulators, benchmarks, the fleet
+    aggregator and its cryptography), megabytes a running device should not hold. Help lists all."""
     common = _common()
     parser = argparse.ArgumentParser(
         prog="edge", description="ambient-edge: offline self-learning voice runtime"
@@ -60,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     found = [(info.name, package.__name__) for package in (commands, lab_commands)
              for info in pkgutil.iter_modules(package.__path__) if not info.name.startswith("_")]  # fmt: skip
+    chosen = [f for f in found if command is not None and f[0] == command.replace("-", "_")]
+    if len(chosen) == 1:
+        found = chosen
     for name, package_name in sorted(found):
         try:
             module = importlib.import_module(f"{package_name}.{name}")
@@ -119,8 +130,9 @@ def report(exc: BaseException, debug: bool = False) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _lenient_streams()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command_in(words))
+    args = parser.parse_args(words)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

@@ -16,13 +16,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING, Any
 
 from edge.sync.keyfile import key_id
 from edge.sync.payloads import PayloadError, WeeklyReport, parse_json
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 __all__ = ["ENVELOPE_VERSION", "MAX_ENVELOPE_BYTES", "SignedReport", "UnsignedReport"]
 
@@ -66,6 +66,9 @@ class SignedReport:
 
     def verifies(self, public_key: str) -> bool:
         """True when ``public_key`` (64 hex) is the key named by ``key_id`` and signed ``text``."""
+        from cryptography.exceptions import InvalidSignature  # noqa: PLC0415 - lazy: ~6 MB, fleet sync only
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # noqa: PLC0415 - lazy: ~6 MB, fleet sync only
+
         try:
             if key_id(public_key) != self.key_id:
                 return False

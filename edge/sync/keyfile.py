@@ -12,11 +12,12 @@ import os
 import re
 import stat
 from pathlib import Path
-
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING
 
 from edge.errors import EdgeError, ErrorCode
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 __all__ = ["key_id", "load_or_create_key", "parse_public_key"]
 
@@ -28,6 +29,8 @@ def key_id(key: Ed25519PrivateKey | Ed25519PublicKey | str) -> str:
     if isinstance(key, str):
         raw = bytes.fromhex(parse_public_key(key))
     else:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: PLC0415 - lazy: ~6 MB, fleet sync only
+
         pub = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
         raw = pub.public_bytes_raw()
     return hashlib.sha256(raw).hexdigest()[:32]
@@ -42,6 +45,8 @@ def parse_public_key(text: str) -> str:
             hint="copy the key printed by `edge sync --print-device-key` on the device",
             code=ErrorCode.CONFIG_INVALID,
         )
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # noqa: PLC0415 - lazy: ~6 MB, fleet sync only
+
     try:
         Ed25519PublicKey.from_public_bytes(bytes.fromhex(value))
     except ValueError as err:
@@ -51,6 +56,9 @@ def parse_public_key(text: str) -> str:
 
 def load_or_create_key(path: Path | str) -> Ed25519PrivateKey:
     """Load the signing key, or generate one (mode 0600) if the file does not exist yet."""
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415 - lazy: ~6 MB, fleet sync only
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: PLC0415 - lazy: ~6 MB, fleet sync only
+
     path = Path(path)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -17,13 +17,13 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING, Any
 
 from edge.errors import ErrorCode
 from edge.sync.payloads import PayloadError, parse_json
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 __all__ = [
     "RELEASE_TOPIC",
@@ -155,6 +155,8 @@ class GlobalTable:
 
 
 def public_key_hex(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: PLC0415 - lazy: ~6 MB, fleet sync only
+
     pub = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
     return pub.public_bytes_raw().hex()
 
@@ -182,6 +184,9 @@ def verify_release(raw: bytes, public_key: str) -> tuple[GlobalTable, str]:
         raise _bad("no table text")
     if not isinstance(sig_hex, str) or not sig_hex:
         raise SignatureError("the global layer is unsigned", hint="only signed releases are used")
+    from cryptography.exceptions import InvalidSignature  # noqa: PLC0415 - lazy: ~6 MB, fleet sync only
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # noqa: PLC0415 - lazy: ~6 MB, fleet sync only
+
     try:
         key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key))
     except ValueError as err:

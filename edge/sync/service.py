@@ -10,8 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from typing import TYPE_CHECKING
 
 from edge import __version__
 from edge.config import Settings
@@ -22,6 +21,9 @@ from edge.sync.keyfile import load_or_create_key
 from edge.sync.outbox import Outbox
 from edge.sync.payloads import WeeklyReport
 from edge.sync.uploader import enqueue_report
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 __all__ = [
     "SyncPaths",

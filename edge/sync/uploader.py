@@ -14,8 +14,7 @@ import asyncio
 import logging
 import random
 import time
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from typing import TYPE_CHECKING
 
 from edge.context.backoff import Backoff
 from edge.errors import EdgeError
@@ -23,6 +22,9 @@ from edge.sync.envelope import SignedReport
 from edge.sync.link import MqttLink
 from edge.sync.outbox import Outbox
 from edge.sync.payloads import WeeklyReport
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 __all__ = ["REPORT_TOPIC", "RETRY", "Uploader", "enqueue_report", "report_topic"]
 
