@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from edge.asr.heap import configure_heap, trim_heap
 from edge.asr.memory import enable_lean_memory
@@ -51,7 +52,9 @@ from edge.wake.base import WakeDetector
 from edge.wake.oww import load_wake_detector
 from edge.wake.store import wake_dir
 from edge.wiring import Turns, build_turns, learned_rewriter, make_speaker, rebuild_tables, tables_dir
-from edge.wyoming import Backend, Limits, Satellite, satellite_for, serve
+
+if TYPE_CHECKING:
+    from edge.wyoming import Backend, Satellite
 
 __all__ = ["RuntimeOptions", "asr_vocabulary", "run_runtime"]
 
@@ -189,6 +192,8 @@ async def _wyoming_backend(
 ) -> Backend:
     """The Wyoming services on the runtime's own engines, turn driver and voice (docs/wyoming.md). A wake
     detector keeps the state of the stream it scores: beside the microphone the clients get their own."""
+    from edge.wyoming import Backend  # noqa: PLC0415 - lazy: ~2 MB, Wyoming only
+
     wake = engines.wake
     if listening and wake is not None:
         wake = await asyncio.to_thread(load_wake_detector, settings)
@@ -263,7 +268,11 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
 
             player = turns.speaker.player if turns.speaker is not None else None
             wake_word = source is not None and not options.no_wake and engines.wake is not None
-            satellite = satellite_for(settings, player, wake_word=wake_word)  # Home Assistant's microphone
+            satellite: Satellite | None = None
+            if settings.wyoming.enabled:  # the Wyoming library loads only for Home Assistant's services
+                from edge.wyoming import satellite_for  # noqa: PLC0415 - lazy: ~2 MB, Wyoming only
+
+                satellite = satellite_for(settings, player, wake_word=wake_word)  # HA's microphone
             pipeline = None if source is None else build_pipeline(
                 settings, source, handler, emit, no_wake=options.no_wake, engines=engines,
                 vocabulary=vocabulary, sink=satellite, grammar=grammar_source(store.snapshot, parser),
@@ -311,6 +320,8 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
                         settings, engines, turns, store, listening=pipeline is not None,
                         vocabulary=vocabulary, satellite=satellite,
                     )  # fmt: skip
+                    from edge.wyoming import Limits, serve  # noqa: PLC0415 - lazy: ~2 MB, Wyoming only
+
                     server = serve(settings.wyoming.uri, backend, Limits.from_settings(settings))
                     background.append(tg.create_task(server, name="wyoming"))
                 if pipeline is None:

@@ -43,7 +43,7 @@ def test_the_runtime_commands_load_no_tooling_and_no_cryptography(command: str, 
     assert "edge" in modules and "numpy" in modules  # the runtime was imported
     # cryptography (~6 MB resident) signs fleet reports and verifies a global layer: only then is it loaded
     assert "cryptography" not in modules
-    assert not {"aiohttp", "torch", "onnx", "hassil"} & modules
+    assert not {"aiohttp", "torch", "onnx", "hassil", "wyoming"} & modules  # Wyoming: only when enabled
     assert not {m for m in modules if m.startswith("edge.lab.") and m != "edge.lab.commands"}
 
 
