@@ -25,6 +25,7 @@ from edge.nlu.questions import Question, read_tokens
 from edge.nlu.resolve import resolve
 from edge.nlu.runner import NLUModel
 from edge.nlu.sensor_questions import sensor_question
+from edge.nlu.social import respond_intent
 from edge.nlu.targets import choose_targets
 from edge.nlu.timer_slots import timer_slots
 from edge.nlu.types import Intent
@@ -134,6 +135,7 @@ class NLUParser:
             # ("what tv show is jennifer aniston on")
             polar = question is not None and not question.wh
             found = _asked_state(text, question, snapshot, confidence, margin) if polar else None
+            found = found or respond_intent(text, tokens, confidence)  # "thank you", "who are you"
             return ParseResult(text, found, label, confidence, False)
         tags = [self.model.tags[i] for i in out.tag_ids]
         slots = decode_slots(tokens, tags)
@@ -142,7 +144,7 @@ class NLUParser:
         ):
             slots["search_query"] = query
         slots = timer_slots(label, slots, text)  # "5 and a half minutes": minutes 5, seconds 30
-        slots = value_slots(label, slots)  # "set main valve to 100": the position, whatever the tag said
+        slots = value_slots(label, slots, tokens, snapshot.devices)  # the position of "main valve to 100"
         for slot, value in list(slots.items()):
             if slot in self._slot_values:
                 slots[slot] = _canonical(value, self._slot_values[slot])

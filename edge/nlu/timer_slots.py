@@ -5,7 +5,9 @@ The tagger reads "set a timer for 5 and a half minutes" as ``minutes: 5`` and "h
 by the duration it was started with). For a timer being started, or changed by an amount, the words decide
 (:func:`edge.lang.durations.durations_said`): when they say a duration the slots do not add up to, the
 slots become that duration in whole hours, minutes and seconds, as HA's templates give them ("5 and a half
-minutes" -> minutes 5, seconds 30; "half an hour" -> minutes 30; "90 minutes" stays minutes 90).
+minutes" -> minutes 5, seconds 30; "half an hour" -> minutes 30; "90 minutes" stays minutes 90). A request
+about a running timer (cancel, pause, resume, status) names it by the duration it was started with, which
+HA's slots call ``start_hours`` / ``start_minutes`` / ``start_seconds`` ("pause the 10 minute timer").
 """
 
 from __future__ import annotations
@@ -17,11 +19,19 @@ from edge.lang.durations import UNIT_SECONDS, duration_from_slots, duration_slot
 __all__ = ["timer_slots"]
 
 _AMOUNT_INTENTS = frozenset({"HassStartTimer", "HassIncreaseTimer", "HassDecreaseTimer"})
+_NAMING_INTENTS = frozenset(
+    {"HassCancelTimer", "HassPauseTimer", "HassUnpauseTimer", "HassTimerStatus"}
+)  # a duration in them is the one the timer was started with, as Home Assistant's slots say
 
 
 def timer_slots(intent: str, slots: Mapping[str, str], text: str) -> dict[str, str]:
     """``slots`` with the duration of a started / increased / decreased timer as the words say it."""
     out = dict(slots)
+    if intent in _NAMING_INTENTS:  # "cancel the 5 minute timer": the duration names the timer (start_*)
+        for unit in UNIT_SECONDS:
+            if (value := out.pop(unit, None)) is not None:
+                out.setdefault(f"start_{unit}", value)
+        return out
     if intent not in _AMOUNT_INTENTS:
         return out
     if intent == "HassStartTimer":  # a timer being started has a duration, not a starting duration
