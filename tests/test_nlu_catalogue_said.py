@@ -26,7 +26,7 @@ from edge.nlu.parser import NLUParser
 from edge.nlu.social import social_response
 from edge.nlu.timer_slots import timer_slots
 from edge.nlu.types import Intent
-from edge.nlu.value_slots import named_in_words
+from edge.nlu.value_slots import media_place, named_in_words, value_slots
 from edge.services.lists import list_words
 from edge.services.service import carried_out, list_request
 
@@ -220,3 +220,23 @@ def test_the_catalogue_bench_part_scores_the_device_beside_hassil(tmp_path: Path
     path.write_text('{"sentence": "x", "intent": "HassRespond"}\nnot json\n', "utf-8")
     with pytest.raises(ValueError, match=r"rows\.jsonl:2: not JSON"):
         read_rows(path)
+
+
+def test_words_the_tagger_left_are_read_into_their_slots() -> None:
+    """A fan mode from HA's list, "here" as the satellite's area for a vacuum, and a search that ran on into
+    where to play it (HA's own "play The Office on the TV in the Kitchen" gained this)."""
+    kitchen = ha_snapshot(_home(), "kitchen")
+    fan = value_slots("HassClimateSetFanMode", {}, model_tokens("put the thermostat fan on low"), kitchen)
+    assert fan == {"fan_mode": "low"}
+    auto = value_slots("HassClimateSetFanMode", {}, model_tokens("set the fan to automatic"), kitchen)
+    assert auto == {"fan_mode": "auto"}
+    here = value_slots("HassVacuumCleanArea", {}, model_tokens("can you vacuum in here"), kitchen)
+    assert here == {"area": "kitchen"}
+    assert value_slots("HassVacuumCleanArea", {}, model_tokens("vacuum the house"), kitchen) == {}
+    assert media_place("breaking bad on the tv", kitchen) == ("breaking bad", "TV", "")
+    assert media_place("some queen in the kitchen", kitchen) == ("queen", "", "kitchen")
+    assert media_place("live on mars", kitchen) == ("live on mars", "", "")  # not a place of this home
+    parsed = _parser().parse("play breaking bad on the tv", kitchen)
+    assert parsed is not None and parsed.name == "HassMediaSearchAndPlay"
+    assert (parsed.slots["search_query"], parsed.slots.get("name")) == ("breaking bad", "TV")
+    assert parsed.targets == ("media_player.tv",)  # was the kitchen speaker

@@ -144,7 +144,7 @@ class NLUParser:
         ):
             slots["search_query"] = query
         slots = timer_slots(label, slots, text)  # "5 and a half minutes": minutes 5, seconds 30
-        slots = value_slots(label, slots, tokens, snapshot.devices)  # the position of "main valve to 100"
+        slots = value_slots(label, slots, tokens, snapshot)  # the position of "main valve to 100"
         for slot, value in list(slots.items()):
             if slot in self._slot_values:
                 slots[slot] = _canonical(value, self._slot_values[slot])
