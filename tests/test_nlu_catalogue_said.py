@@ -22,6 +22,7 @@ from edge.lab.bench._nlu_catalogue import (
 )
 from edge.lang import model_tokens
 from edge.nlu.catalogue import CATALOGUE
+from edge.nlu.named_requests import named_request, unseen_request
 from edge.nlu.parser import NLUParser
 from edge.nlu.social import social_response
 from edge.nlu.timer_slots import timer_slots
@@ -240,3 +241,39 @@ def test_words_the_tagger_left_are_read_into_their_slots() -> None:
     assert parsed is not None and parsed.name == "HassMediaSearchAndPlay"
     assert (parsed.slots["search_query"], parsed.slots.get("name")) == ("breaking bad", "TV")
     assert parsed.targets == ("media_player.tv",)  # was the kitchen speaker
+
+
+def test_a_scene_script_mower_or_vacuum_named_by_its_own_name_is_the_request() -> None:
+    """The model reads "dock mowbot" or "movie night scene please" as nothing for the home; a whole
+    utterance in the shape of HA's templates with a name this home has is the request, on that device."""
+    kitchen = ha_snapshot(_home(), "kitchen")
+    cases = {
+        "start mowbot": ("HassLawnMowerStartMowing", "lawn_mower.mowbot"),
+        "return mowbot to base": ("HassLawnMowerDock", "lawn_mower.mowbot"),
+        "tell rover to go back to the charger": ("HassVacuumReturnToBase", "vacuum.rover"),
+        "movie night scene please": ("HassTurnOn", "scene.movie_night"),
+        "set the scene to movie night": ("HassTurnOn", "scene.movie_night"),
+        "run stealth mode": ("HassTurnOn", "script.stealth_mode"),
+    }
+    for text, (name, target) in cases.items():
+        found = named_request(text, model_tokens(text), kitchen)
+        assert found is not None and (found.name, found.targets) == (name, (target,)), text
+    for text in (
+        "tell rover",
+        "turn on the kitchen light",
+        "party",
+        "start the party mode playlist on spotify",
+    ):
+        assert named_request(text, model_tokens(text), kitchen) is None, text
+    said = (
+        ("dock mowbot", cases["return mowbot to base"]),
+        ("movie night scene please", cases["movie night scene please"]),
+    )
+    for text, (name, target) in said:
+        parsed = _parser().parse(text, kitchen)
+        assert parsed is not None and (parsed.name, parsed.targets) == (name, (target,)), text
+    # a confident reading of the model stands
+    assert (
+        unseen_request("start mowbot", ["start", "mowbot"], kitchen, "HassTurnOn", 0.95, act_below=0.7)
+        is None
+    )

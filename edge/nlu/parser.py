@@ -21,11 +21,11 @@ from edge.lang import model_tokens, name_key
 from edge.nlu.catalogue import OUT_OF_DOMAIN, by_name, is_safety_critical
 from edge.nlu.context_features import context_vector
 from edge.nlu.delayed import delayed
+from edge.nlu.named_requests import unseen_request
 from edge.nlu.questions import Question, read_tokens
 from edge.nlu.resolve import resolve
 from edge.nlu.runner import NLUModel
 from edge.nlu.sensor_questions import sensor_question
-from edge.nlu.social import respond_intent
 from edge.nlu.targets import choose_targets
 from edge.nlu.timer_slots import timer_slots
 from edge.nlu.types import Intent
@@ -129,13 +129,15 @@ class NLUParser:
             sensed := _sensed(text, tokens, label, snapshot, confidence=confidence, margin=margin)
         ):
             return ParseResult(text, sensed, label, confidence, False)  # "is the phone battery low"
+        nlu = self.settings.nlu
+        if heard := unseen_request(text, tokens, snapshot, label, confidence, act_below=nlu.act_below):
+            return ParseResult(text, heard, label, confidence, False)  # "thank you", "dock mowbot"
         if label == OUT_OF_DOMAIN or confidence < self.settings.nlu.reject_below:
             # a yes/no state question the model did not read as one ("did I leave the oven on"), about a
             # device the home has by that name; a wh- question the model calls out-of-domain stays so
             # ("what tv show is jennifer aniston on")
             polar = question is not None and not question.wh
             found = _asked_state(text, question, snapshot, confidence, margin) if polar else None
-            found = found or respond_intent(text, tokens, confidence)  # "thank you", "who are you"
             return ParseResult(text, found, label, confidence, False)
         tags = [self.model.tags[i] for i in out.tag_ids]
         slots = decode_slots(tokens, tags)
@@ -215,12 +217,7 @@ class NLUParser:
         guarded = bool(targets) and all(
             t in snapshot.devices and is_safety_critical(snapshot.devices[t]) for t in targets
         )  # a lock, a garage door: the gate asks "Do you want me to lock ...?" before anything moves
-        if (
-            spec is not None
-            and spec.moves_device
-            and not guarded
-            and confidence < self.settings.nlu.act_below
-        ):
+        if spec is not None and spec.moves_device and not guarded and confidence < nlu.act_below:
             # below the operating point a request is never acted on: the two readings to ask between,
             # when the runner-up is plausible and would do something else; else not understood
             second = self.model.intents[int(order[1])] if len(order) > 1 else OUT_OF_DOMAIN
