@@ -1,4 +1,5 @@
-"""What the model did not read: greetings and thanks (:mod:`edge.nlu.social`), and requests that name a
+"""What the model did not read: greetings and thanks (:mod:`edge.nlu.social`), requests about a running timer
+or a list in the shape of Home Assistant's templates (:func:`timer_or_list_request`), and requests that name a
 device of this home by a name of its own, which the model has never seen.
 
 A scene, a script, a lawn mower or a robot vacuum is called by its own name ("movie night", "stealth mode",
@@ -21,13 +22,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from edge.config import NLUSettings
 from edge.context.model import ContextSnapshot
 from edge.lang import model_tokens
 from edge.nlu.catalogue import OUT_OF_DOMAIN
+from edge.nlu.list_words import LIST_INTENTS, list_intent, list_words
 from edge.nlu.social import respond_intent
+from edge.nlu.timer_slots import timer_slots, timer_verb_of
 from edge.nlu.types import Intent
 
-__all__ = ["SHAPES", "named_request", "unseen_request"]
+__all__ = ["SHAPES", "named_request", "timer_or_list_request", "unseen_request"]
 
 _END = r"(?: (?:now|please|thanks))?$"
 _BASE = r"(?: back)?(?: (?:home|to (?:the |its |your )?(?:base|dock|charger|charging station|station)))?"
@@ -94,12 +98,35 @@ def unseen_request(
     label: str,
     confidence: float,
     *,
-    act_below: float,
+    nlu: NLUSettings,
 ) -> Intent | None:
-    """What the model did not read (out of domain, or under the operating point ``act_below``): a greeting,
-    thanks or question about the assistant (``HassRespond``, :mod:`edge.nlu.social`), or a request naming a
-    scene, script, mower or vacuum of this home (:func:`named_request`); None for anything else, and
-    whenever the model read the utterance with confidence."""
-    if label != OUT_OF_DOMAIN and confidence >= act_below:
+    """What the model did not read: a greeting, thanks or question about the assistant (``HassRespond``,
+    :mod:`edge.nlu.social`) or a request naming a scene, script, mower or vacuum of this home
+    (:func:`named_request`) when it read nothing for the home or was unsure (under ``nlu.act_below``); a
+    timer or list request (:func:`timer_or_list_request`) only when it read nothing (out of domain, under
+    ``nlu.reject_below``), so a timer intent it read keeps its slots. A list intent the model read takes its
+    item and list from the words when they have HA's template shape. None for anything else."""
+    nothing = label == OUT_OF_DOMAIN or confidence < nlu.reject_below
+    if label in LIST_INTENTS and (words := list_words(text)) is not None:
+        name, slots = list_intent(words)  # the words give all of the item and the list the tagger cut short
+        return Intent(name=name, slots=slots, confidence=confidence, text=text, source="text")
+    if not nothing and confidence >= nlu.act_below:
         return None
-    return respond_intent(text, tokens, confidence) or named_request(text, tokens, snapshot)
+    return (
+        respond_intent(text, tokens, confidence)
+        or named_request(text, tokens, snapshot)
+        or (timer_or_list_request(text, tokens, confidence) if nothing else None)
+    )
+
+
+def timer_or_list_request(text: str, tokens: Sequence[str], confidence: float) -> Intent | None:
+    """A request about a running timer said with a timer verb ("subtract 10 minutes from my timer", "how long
+    until the timer goes off"), or a list request in the shape of HA's list templates ("add hummus to my
+    trader joe's list"); None otherwise. Neither moves a device: the services carry them out."""
+    if {"timer", "timers"} & set(tokens) and (name := timer_verb_of(text)) is not None:
+        slots = timer_slots(name, {}, text)
+    elif (words := list_words(text)) is not None:
+        name, slots = list_intent(words)
+    else:
+        return None
+    return Intent(name=name, slots=slots, confidence=confidence, text=text, source="text")

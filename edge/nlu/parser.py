@@ -130,7 +130,7 @@ class NLUParser:
         ):
             return ParseResult(text, sensed, label, confidence, False)  # "is the phone battery low"
         nlu = self.settings.nlu
-        if heard := unseen_request(text, tokens, snapshot, label, confidence, act_below=nlu.act_below):
+        if heard := unseen_request(text, tokens, snapshot, label, confidence, nlu=nlu):
             return ParseResult(text, heard, label, confidence, False)  # "thank you", "dock mowbot"
         if label == OUT_OF_DOMAIN or confidence < self.settings.nlu.reject_below:
             # a yes/no state question the model did not read as one ("did I leave the oven on"), about a

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edge.lang import fold
+from edge.nlu.list_words import ListWords, list_words
 
 __all__ = [
     "MIGRATIONS",
@@ -39,17 +40,6 @@ MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _ARTICLES = re.compile(r"^(?:(?:my|the|our|a|an)\s+)+")
-_VERB_OF: dict[str, str] = {
-    **dict.fromkeys(("add", "put", "stick", "pop", "write", "throw"), "AddItem"),
-    **dict.fromkeys(("check", "complete", "cross", "tick", "mark"), "CompleteItem"),
-    **dict.fromkeys(("delete", "remove", "erase", "scratch", "strike"), "RemoveItem"),
-}
-_NOT_A_LIST = r"(?:to do\b|(?!\b(?:to|on|onto|in|from|off|of)\b)[a-z0-9' ])*?"  # a list's name ("to do")
-_LIST_REQUEST = re.compile(  # Home Assistant's list templates: "<verb> {item} <prep> [my|the] {name} [list]"
-    rf"^(?:(?:can|could|would|will) you\s+)?(?P<verb>{'|'.join(_VERB_OF)})\s+(?:off\s+)?(?P<item>.+?)"
-    r"\s+(?:off\s+|as (?:done|complete|completed)\s+)?(?:to|on|onto|in|from|off|of)\s+(?:(?:my|the|our)\s+)?"
-    rf"(?P<list>{_NOT_A_LIST})\s*\blists?(?:\s+(?:thanks|thank you|now))?$"
-)
 _NAMED_LIST = re.compile(r"\b(?:to|on|onto|in|from|off|of)\s+(?:my|the|our)\s+([a-z0-9' ]+?)\s+list\b")
 
 
@@ -85,30 +75,6 @@ def list_in_text(text: str) -> str:
     joes"; "" for "the list" or no list."""
     match = _NAMED_LIST.search(fold(text.replace("-", " ")))
     return match.group(1) if match else ""
-
-
-@dataclass(frozen=True, slots=True)
-class ListWords:
-    """A list request as its words say it: the verb's kind (``AddItem``, ``CompleteItem`` or
-    ``RemoveItem``, Home Assistant's intent suffixes), the item, and the list ("" for "the list")."""
-
-    verb: str
-    item: str
-    list_name: str
-
-
-def list_words(text: str) -> ListWords | None:
-    """The item and list of a request said in the shape of Home Assistant's list templates ("add walk the dog
-    to my chores list", "check off milk from the shopping list", "cross apples off the list", "delete
-    hummus from my trader joe's list"); None for any other shape. The item is every word between the verb
-    and the list's preposition (the tagger keeps only part of an item it has not seen: "walk")."""
-    match = _LIST_REQUEST.match(fold(text.replace("-", " ")))
-    if match is None:
-        return None
-    item = match.group("item").strip()
-    if item in {"it", "them", "that", "this", "those", "these"}:
-        return None
-    return ListWords(_VERB_OF[match.group("verb")], item, match.group("list").strip())
 
 
 def item_key(item: str) -> str:

@@ -21,6 +21,7 @@ from typing import Protocol
 
 from edge.context.model import ContextSnapshot
 from edge.lang import fold
+from edge.nlu.list_words import LIST_INTENTS
 from edge.nlu.types import Intent
 from edge.services import replies
 from edge.services.broadcast import Broadcast, BroadcastInbox, broadcast_topic, encode
@@ -41,10 +42,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-LIST_INTENTS = frozenset(
-    {"HassShoppingListAddItem", "HassShoppingListCompleteItem", "HassListAddItem", "HassListCompleteItem",
-     "HassListRemoveItem"}
-)  # fmt: skip
 SERVICE_INTENTS = TIMER_INTENTS | LIST_INTENTS | frozenset(
     {"HassBroadcast", "HassRespond", "HassGetCurrentTime", "HassGetCurrentDate", "HassGetWeather",
      "HassNevermind"}

@@ -4,12 +4,11 @@ timer"). Pure: the book's clock is the only time; publishing is the service's bu
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from edge.lang.durations import duration_from_slots, durations_said, spoken_duration
-from edge.nlu.timer_slots import timer_slots
+from edge.nlu.timer_slots import timer_slots, timer_verb_of
 from edge.nlu.types import Intent
 from edge.services.timers import Timer, TimerBook, TimerQuery, name_in_text, same_name, select
 
@@ -36,52 +35,16 @@ _EVENTS = {
 }  # fmt: skip
 
 
-_VERBS = (  # Home Assistant's timer verbs (its templates' expansion rules), the first that matches decides
-    (
-        "HassCancelAllTimers",
-        re.compile(
-            r"^(?:please )?(?:cancel|stop|clear|delete|remove|kill|end|turn off|switch off)"
-            r" (?:all\b.*\btimers|every (?:single )?timer|each timer)\b"
-        ),
-    ),
-    ("HassPauseTimer", re.compile(r"^(?:please )?(?:pause|hold|freeze)\b")),
-    ("HassUnpauseTimer", re.compile(r"^(?:please )?(?:resume|continue|unpause|restart)\b")),
-    (
-        "HassIncreaseTimer",
-        re.compile(
-            r"^(?:please )?(?:(?:increase|extend)\b.*|add\b.*\b(?:to|onto|on)\b.*)\btimer"
-            r"|^(?:please )?give\b.*\btimer\b.*\b(?:another|more|extra)\b"  # "give the timer 5 more minutes"
-        ),
-    ),
-    (
-        "HassDecreaseTimer",
-        re.compile(
-            r"^(?:please )?(?:(?:decrease|shorten|reduce)\b.*"
-            r"|(?:remove|take|subtract|knock)\b.*\b(?:from|off)\b.*)\btimer"
-        ),
-    ),
-    (  # after the decrease: "remove 5 minutes from the timer" takes time off, "remove the timer" cancels it
-        "HassCancelTimer",
-        re.compile(
-            r"^(?:please )?(?:cancel|stop|kill|end|delete|remove|scrap|turn off|switch off)\b.*\btimer\b"
-        ),
-    ),
-)
-
-
 def timer_verb(intent: Intent) -> Intent:
     """A timer intent whose verb says another timer intent ("pause the timer" read as HassCancelTimer):
     the verb decides, so a pause never cancels. Only among timer intents, for the model of today, which
     knows start, cancel and status but not the others (the catalogue's next model knows them all)."""
     if intent.slots.get("conversation_command"):
         return intent  # a request for later ("turn off the oven in 10 minutes") starts its timer
-    said = " ".join(intent.text.lower().split())
-    for name, pattern in _VERBS:
-        if pattern.search(said):
-            if name == intent.name:
-                return intent
-            return replace(intent, name=name, slots=timer_slots(name, intent.slots, intent.text))
-    return intent
+    name = timer_verb_of(intent.text)
+    if name in {None, intent.name, "HassTimerStatus"}:
+        return intent
+    return replace(intent, name=str(name), slots=timer_slots(str(name), intent.slots, intent.text))
 
 
 @dataclass(frozen=True, slots=True)
