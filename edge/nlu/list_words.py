@@ -30,7 +30,8 @@ _VERB_OF: dict[str, str] = {
 _NOT_A_LIST = r"(?:to do\b|(?!\b(?:to|on|onto|in|from|off|of)\b)[a-z0-9' ])*?"  # a list's name ("to do")
 _LIST_REQUEST = re.compile(  # Home Assistant's list templates: "<verb> {item} <prep> [my|the] {name} [list]"
     rf"^(?:(?:can|could|would|will) you\s+)?(?P<verb>{'|'.join(_VERB_OF)})\s+(?:off\s+)?(?P<item>.+?)"
-    r"\s+(?:off\s+|as (?:done|complete|completed)\s+)?(?:to|on|onto|in|from|off|of)\s+(?:(?:my|the|our)\s+)?"
+    r"\s+(?:off\s+|as (?:done|complete|completed)\s+)?(?:to|on|onto|in|from|off|of)\s+"
+    r"(?:(?:my|the|our|your|a|an)\s+)?"
     rf"(?P<list>{_NOT_A_LIST})\s*\blists?(?:\s+(?:thanks|thank you|now))?$"
 )
 
@@ -54,7 +55,7 @@ def list_words(text: str) -> ListWords | None:
     if match is None:
         return None
     item = match.group("item").strip()
-    if item in {"it", "them", "that", "this", "those", "these"}:
+    if item in {"it", "them", "that", "this", "those", "these", "my", "the", "a", "an", "our", "your"}:
         return None
     return ListWords(_VERB_OF[match.group("verb")], item, match.group("list").strip())
 
