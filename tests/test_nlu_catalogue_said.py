@@ -90,7 +90,9 @@ def test_a_list_request_is_read_from_its_words_in_the_shape_of_has_templates() -
     assert _words("complete bread on the list") == ("CompleteItem", "bread", "")
     assert _words("add call mum to my to-do list") == ("AddItem", "call mum", "to do")
     assert _words("delete hummus from my trader joes list") == ("RemoveItem", "hummus", "trader joes")
+    assert _words("put pencil on a new grocery list") == ("AddItem", "pencil", "new grocery")
     for other in (
+        "check my to do list",
         "add milk",
         "turn on the light",
         "we need towels, add them to the list",
