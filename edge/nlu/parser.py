@@ -21,6 +21,7 @@ from edge.lang import model_tokens, name_key
 from edge.nlu.catalogue import OUT_OF_DOMAIN, by_name, is_safety_critical
 from edge.nlu.context_features import context_vector
 from edge.nlu.delayed import delayed
+from edge.nlu.named_requests import unseen_request
 from edge.nlu.questions import Question, read_tokens
 from edge.nlu.resolve import resolve
 from edge.nlu.runner import NLUModel
@@ -128,6 +129,9 @@ class NLUParser:
             sensed := _sensed(text, tokens, label, snapshot, confidence=confidence, margin=margin)
         ):
             return ParseResult(text, sensed, label, confidence, False)  # "is the phone battery low"
+        nlu = self.settings.nlu
+        if heard := unseen_request(text, tokens, snapshot, label, confidence, nlu=nlu):
+            return ParseResult(text, heard, label, confidence, False)  # "thank you", "dock mowbot"
         if label == OUT_OF_DOMAIN or confidence < self.settings.nlu.reject_below:
             # a yes/no state question the model did not read as one ("did I leave the oven on"), about a
             # device the home has by that name; a wh- question the model calls out-of-domain stays so
@@ -142,7 +146,7 @@ class NLUParser:
         ):
             slots["search_query"] = query
         slots = timer_slots(label, slots, text)  # "5 and a half minutes": minutes 5, seconds 30
-        slots = value_slots(label, slots)  # "set main valve to 100": the position, whatever the tag said
+        slots = value_slots(label, slots, tokens, snapshot)  # the position of "main valve to 100"
         for slot, value in list(slots.items()):
             if slot in self._slot_values:
                 slots[slot] = _canonical(value, self._slot_values[slot])
@@ -213,12 +217,7 @@ class NLUParser:
         guarded = bool(targets) and all(
             t in snapshot.devices and is_safety_critical(snapshot.devices[t]) for t in targets
         )  # a lock, a garage door: the gate asks "Do you want me to lock ...?" before anything moves
-        if (
-            spec is not None
-            and spec.moves_device
-            and not guarded
-            and confidence < self.settings.nlu.act_below
-        ):
+        if spec is not None and spec.moves_device and not guarded and confidence < nlu.act_below:
             # below the operating point a request is never acted on: the two readings to ask between,
             # when the runner-up is plausible and would do something else; else not understood
             second = self.model.intents[int(order[1])] if len(order) > 1 else OUT_OF_DOMAIN

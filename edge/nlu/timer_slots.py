@@ -5,23 +5,34 @@ The tagger reads "set a timer for 5 and a half minutes" as ``minutes: 5`` and "h
 by the duration it was started with). For a timer being started, or changed by an amount, the words decide
 (:func:`edge.lang.durations.durations_said`): when they say a duration the slots do not add up to, the
 slots become that duration in whole hours, minutes and seconds, as HA's templates give them ("5 and a half
-minutes" -> minutes 5, seconds 30; "half an hour" -> minutes 30; "90 minutes" stays minutes 90).
+minutes" -> minutes 5, seconds 30; "half an hour" -> minutes 30; "90 minutes" stays minutes 90). A request
+about a running timer (cancel, pause, resume, status) names it by the duration it was started with, which
+HA's slots call ``start_hours`` / ``start_minutes`` / ``start_seconds`` ("pause the 10 minute timer").
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from edge.lang.durations import UNIT_SECONDS, duration_from_slots, duration_slots, durations_said
 
-__all__ = ["timer_slots"]
+__all__ = ["TIMER_VERBS", "timer_slots", "timer_verb_of"]
 
 _AMOUNT_INTENTS = frozenset({"HassStartTimer", "HassIncreaseTimer", "HassDecreaseTimer"})
+_NAMING_INTENTS = frozenset(
+    {"HassCancelTimer", "HassPauseTimer", "HassUnpauseTimer", "HassTimerStatus"}
+)  # a duration in them is the one the timer was started with, as Home Assistant's slots say
 
 
 def timer_slots(intent: str, slots: Mapping[str, str], text: str) -> dict[str, str]:
     """``slots`` with the duration of a started / increased / decreased timer as the words say it."""
     out = dict(slots)
+    if intent in _NAMING_INTENTS:  # "cancel the 5 minute timer": the duration names the timer (start_*)
+        for unit in UNIT_SECONDS:
+            if (value := out.pop(unit, None)) is not None:
+                out.setdefault(f"start_{unit}", value)
+        return out
     if intent not in _AMOUNT_INTENTS:
         return out
     if intent == "HassStartTimer":  # a timer being started has a duration, not a starting duration
@@ -36,3 +47,55 @@ def timer_slots(intent: str, slots: Mapping[str, str], text: str) -> dict[str, s
     for unit in UNIT_SECONDS:
         out.pop(unit, None)
     return {**out, **duration_slots(said[0].seconds)}
+
+
+TIMER_VERBS = (  # Home Assistant's timer verbs (its templates' expansion rules)
+    (
+        "HassCancelAllTimers",
+        re.compile(
+            r"^(?:please )?(?:cancel|stop|clear|delete|remove|kill|end|turn off|switch off)"
+            r" (?:all\b.*\btimers|every (?:single )?timer|each timer)\b"
+        ),
+    ),
+    ("HassPauseTimer", re.compile(r"^(?:please )?(?:pause|hold|freeze)\b")),
+    (
+        "HassUnpauseTimer",
+        re.compile(
+            r"^(?:please )?(?:resume|continue|unpause|restart)\b|^(?:please )?start\b.*\btimer\b.* again$"
+        ),
+    ),
+    (
+        "HassIncreaseTimer",
+        re.compile(
+            r"^(?:please )?(?:(?:increase|extend)\b.*|add\b.*\b(?:to|onto|on)\b.*)\btimer"
+            r"|^(?:please )?give\b.*\btimer\b.*\b(?:another|more|extra)\b"  # "give the timer 5 more minutes"
+        ),
+    ),
+    (
+        "HassDecreaseTimer",
+        re.compile(
+            r"^(?:please )?(?:(?:decrease|shorten|reduce)\b.*"
+            r"|(?:remove|take|subtract|knock)\b.*\b(?:from|off)\b.*)\btimer"
+        ),
+    ),
+    (  # after the decrease: "remove 5 minutes from the timer" takes time off, "remove the timer" cancels it
+        "HassCancelTimer",
+        re.compile(
+            r"^(?:please )?(?:cancel|stop|kill|end|delete|remove|scrap|turn off|switch off)\b.*\btimer\b"
+        ),
+    ),
+)
+"""Each timer intent with the shape of its requests (on lowercase words), in the order they are tried."""
+_STATUS = re.compile(
+    r"^(?:how (?:long|much time|much longer)|what(?:s| is) left|time left|when (?:does|will|is))\b"
+    r".*\btimers?\b"
+    r"|\btimers? status$|^status of\b.*\btimers?\b"
+)
+
+
+def timer_verb_of(text: str) -> str | None:
+    """The timer intent the words of a timer request say (:data:`TIMER_VERBS`; ``HassTimerStatus`` for
+    "how long until the timer goes off"), or None (a timer being started, or no timer verb)."""
+    said = " ".join(text.lower().replace("'", "").split())
+    name = next((name for name, pattern in TIMER_VERBS if pattern.search(said)), None)
+    return name or ("HassTimerStatus" if _STATUS.search(said) else None)

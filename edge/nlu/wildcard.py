@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["complete_query", "query_stretch"]
+__all__ = ["QUANTIFIERS", "complete_query", "query_stretch"]
 
 _VERBS = (("put", "on"), ("listen", "to"), ("play", "me"), ("play",), ("hear",))
-_QUANTIFIERS = (
+QUANTIFIERS = (
     ("something", "by"),
     ("a", "song", "by"),
     ("songs", "by"),
@@ -44,7 +44,7 @@ def query_stretch(tokens: Sequence[str], tags: Sequence[str]) -> tuple[int, int]
     )
     if start is None:
         return None
-    start = _after(tokens, start, _QUANTIFIERS)
+    start = _after(tokens, start, QUANTIFIERS)
     end = start
     while end < len(tokens):
         tag = tags[end] if end < len(tags) else "O"

@@ -3,12 +3,12 @@ entity of the snapshot, and Home Assistant's ``HassRespond`` answers, told truth
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import datetime
 
 from edge.context.model import ContextSnapshot
 from edge.lang import fold
+from edge.nlu.social import response_of
 
 __all__ = ["NO_WEATHER", "RESPONSES", "current_date", "current_time", "respond", "weather"]
 
@@ -34,13 +34,6 @@ RESPONSES: Mapping[str, str] = {
 """Home Assistant's ``HassRespond`` response names (hello, listening, data, commands, creator), answered
 for this product: nothing leaves the home unless the user opted in to fleet learning (docs/fleet.md)."""
 
-_WHICH_RESPONSE = (
-    ("listening", re.compile(r"\b(listening|recording|record|listen|eavesdrop\w*|spying)\b")),
-    ("data", re.compile(r"\b(data|privacy|private|cloud)\b")),
-    ("commands", re.compile(r"\bwhat (can|could|should) i (say|ask)\b|\bwhat can you do\b|\bhelp\b")),
-    ("creator", re.compile(r"\bwho (made|created|built|programmed|wrote) you\b|\bwho are you\b")),
-    ("thanks", re.compile(r"\b(thanks|thank you|cheers)\b")),
-)
 _CONDITIONS: Mapping[str, str] = {
     "clear": "and clear",
     "clear-night": "and clear",
@@ -67,11 +60,7 @@ def respond(text: str, response: str = "") -> str:
     words; a greeting when nothing else fits."""
     if response in RESPONSES:
         return RESPONSES[response]
-    said = fold(text)
-    for name, pattern in _WHICH_RESPONSE:
-        if pattern.search(said):
-            return RESPONSES[name]
-    return RESPONSES["hello"]
+    return RESPONSES[response_of(fold(text))]
 
 
 def current_time(now: datetime) -> str:

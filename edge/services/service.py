@@ -16,26 +16,32 @@ import json
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from edge.context.model import ContextSnapshot
 from edge.lang import fold
+from edge.nlu.list_words import LIST_INTENTS
 from edge.nlu.types import Intent
 from edge.services import replies
 from edge.services.broadcast import Broadcast, BroadcastInbox, broadcast_topic, encode
-from edge.services.lists import ListStore, item_key, list_in_text, list_key
-from edge.services.timer_requests import TIMER_INTENTS, apply_to, finished_text, run_timer_intent
+from edge.services.lists import ListStore, item_key, list_in_text, list_key, list_words
+from edge.services.timer_requests import TIMER_INTENTS, apply_to, finished_text, run_timer_intent, timer_verb
 from edge.services.timers import Timer, TimerBook, chosen_timer
 
-__all__ = ["DEFAULT_LISTS", "SERVICE_INTENTS", "Announcement", "HomeServices", "Publisher", "ServiceReply"]
+__all__ = [
+    "DEFAULT_LISTS",
+    "SERVICE_INTENTS",
+    "Announcement",
+    "HomeServices",
+    "Publisher",
+    "ServiceReply",
+    "carried_out",
+    "list_request",
+]
 
 log = logging.getLogger(__name__)
 
-LIST_INTENTS = frozenset(
-    {"HassShoppingListAddItem", "HassShoppingListCompleteItem", "HassListAddItem", "HassListCompleteItem",
-     "HassListRemoveItem"}
-)  # fmt: skip
 SERVICE_INTENTS = TIMER_INTENTS | LIST_INTENTS | frozenset(
     {"HassBroadcast", "HassRespond", "HassGetCurrentTime", "HassGetCurrentDate", "HassGetWeather",
      "HassNevermind"}
@@ -175,10 +181,12 @@ class HomeServices:
         return tuple(dict.fromkeys([*self.list_names, *todo, *self.lists.names()]))
 
     async def _list(self, intent: Intent, snapshot: ContextSnapshot) -> ServiceReply:
+        meant = list_request(intent)
+        as_intent = meant.name if meant.name != intent.name else ""  # for the record
+        intent = meant
         item = " ".join(intent.slots.get("item", "").split())
-        said_list = intent.slots.get("name", "").strip() or list_in_text(intent.text)
+        said_list = intent.slots.get("name", "")
         key = list_key(said_list) if said_list else SHOPPING  # HassShoppingList*: no name
-        as_intent = intent.name.replace("ShoppingList", "List") if key != SHOPPING else ""  # for the record
         known = await asyncio.to_thread(self.known_lists, snapshot)
         if key not in known:
             names = ", ".join(f"{k} list" for k in known[:4])
@@ -253,6 +261,42 @@ class HomeServices:
             log.info("could not publish %s: %s", topic, err)
             return False
         return True
+
+
+def list_request(intent: Intent) -> Intent:
+    """The list request the device carries out. A request said in the shape of Home Assistant's list
+    templates (:func:`list_words`) is read from its words: the verb decides among add, check off and remove,
+    the item is all of it, the list is the one named (the tagger keeps "walk" of "walk the dog"); otherwise
+    the slots, with a list named in the words when the NLU gave none. A named list other than the shopping
+    list is HA's ``HassList*`` with the list as ``name``; the shopping list (or no list) its
+    ``HassShoppingList*`` ("remove eggs from the shopping list": checked off, as HA's templates read it)."""
+    words = list_words(intent.text)
+    said_list = (words.list_name if words else "") or intent.slots.get("name", "").strip()
+    said_list = said_list or list_in_text(intent.text)
+    key = list_key(said_list) if said_list else SHOPPING
+    verb = words.verb if words else intent.name.removeprefix("HassShoppingList").removeprefix("HassList")
+    slots = {**intent.slots, "item": words.item} if words else dict(intent.slots)
+    if key == SHOPPING:
+        name = f"HassShoppingList{'CompleteItem' if verb == 'RemoveItem' else verb}"
+        slots.pop("name", None)
+    else:
+        name, slots = f"HassList{verb}", {**slots, "name": said_list}
+    return (
+        intent
+        if (name, slots) == (intent.name, dict(intent.slots))
+        else replace(intent, name=name, slots=slots)
+    )
+
+
+def carried_out(intent: Intent) -> Intent:
+    """The service intent the device carries out for the NLU's ``intent`` (what the turn records): a timer's
+    verb decides among the timer intents (:func:`timer_verb`), a list request names its list
+    (:func:`list_request`); any other intent is itself."""
+    if intent.name in TIMER_INTENTS:
+        return timer_verb(intent)
+    if intent.name in LIST_INTENTS:
+        return list_request(intent)
+    return intent
 
 
 def _capital(text: str) -> str:

@@ -4,11 +4,11 @@ timer"). Pure: the book's clock is the only time; publishing is the service's bu
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from edge.lang.durations import duration_from_slots, durations_said, spoken_duration
+from edge.nlu.timer_slots import timer_slots, timer_verb_of
 from edge.nlu.types import Intent
 from edge.services.timers import Timer, TimerBook, TimerQuery, name_in_text, same_name, select
 
@@ -35,36 +35,16 @@ _EVENTS = {
 }  # fmt: skip
 
 
-_VERBS = (  # Home Assistant's timer verbs (its templates' expansion rules), the first that matches decides
-    (
-        "HassCancelAllTimers",
-        re.compile(r"^(?:please )?(?:cancel|stop|clear|delete|remove) all\b.*\btimers\b"),
-    ),
-    ("HassPauseTimer", re.compile(r"^(?:please )?(?:pause|hold|freeze)\b")),
-    ("HassUnpauseTimer", re.compile(r"^(?:please )?(?:resume|continue|unpause|restart)\b")),
-    (
-        "HassIncreaseTimer",
-        re.compile(r"^(?:please )?(?:(?:increase|extend)\b.*|add\b.*\b(?:to|onto|on)\b.*)\btimer"),
-    ),
-    (
-        "HassDecreaseTimer",
-        re.compile(
-            r"^(?:please )?(?:(?:decrease|shorten|reduce)\b.*"
-            r"|(?:remove|take|subtract)\b.*\b(?:from|off)\b.*)\btimer"
-        ),
-    ),
-)
-
-
 def timer_verb(intent: Intent) -> Intent:
     """A timer intent whose verb says another timer intent ("pause the timer" read as HassCancelTimer):
     the verb decides, so a pause never cancels. Only among timer intents, for the model of today, which
     knows start, cancel and status but not the others (the catalogue's next model knows them all)."""
-    said = " ".join(intent.text.lower().split())
-    for name, pattern in _VERBS:
-        if pattern.search(said):
-            return intent if name == intent.name else replace(intent, name=name)
-    return intent
+    if intent.slots.get("conversation_command"):
+        return intent  # a request for later ("turn off the oven in 10 minutes") starts its timer
+    name = timer_verb_of(intent.text)
+    if name in {None, intent.name, "HassTimerStatus"}:
+        return intent
+    return replace(intent, name=str(name), slots=timer_slots(str(name), intent.slots, intent.text))
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,12 +36,16 @@ from edge.nlu.snapshots import demo_devices, make_snapshot
 
 __all__ = [
     "COMPARED_SLOTS",
+    "NOTHING",
     "THRESHOLDS",
+    "Resolved",
     "abstain_report",
     "calibration_report",
     "expected_calibration_error",
     "format_risk_coverage",
+    "ha_snapshot",
     "ha_tests_report",
+    "hassil_predict",
     "risk_coverage",
     "slots_match",
 ]
@@ -124,7 +128,7 @@ def _row_area(row: Mapping[str, Any]) -> str:
     return str((row.get("context") or {}).get("area", ""))
 
 
-def _snapshot(home: Home, area: str) -> ContextSnapshot:
+def ha_snapshot(home: Home, area: str) -> ContextSnapshot:
     return ContextSnapshot(
         version=1,
         satellite=Satellite(area=area.lower()),
@@ -139,7 +143,7 @@ def _edge_predict(analyse: Analyse, home: Home) -> tuple[HaPredict, list[Point]]
     points: list[Point] = []
 
     def predict(text: str, area: str) -> tuple[str | None, dict[str, str], Resolved]:
-        result = analyse(text, _snapshot(home, area))
+        result = analyse(text, ha_snapshot(home, area))
         points.append((result.confidence, False, result.label != OUT_OF_DOMAIN))
         intent = result.intent
         if intent is None:
@@ -165,7 +169,7 @@ def hassil_intents() -> Any | None:
     return None if en is None else Intents.from_dict(en)
 
 
-def _hassil_predict(home: Home) -> HaPredict | None:
+def hassil_predict(home: Home) -> HaPredict | None:
     intents = hassil_intents()
     if intents is None:
         return None
@@ -236,7 +240,7 @@ def ha_tests_report(analyse: Analyse, shared: Path) -> tuple[dict[str, Any], lis
     predict, raw = _edge_predict(analyse, home)
     ours, right = _score_ha(rows, predict)
     points = [(c, ok, acts) for (c, _r, acts), ok in zip(raw, right, strict=True)]
-    hassil = _hassil_predict(home)
+    hassil = hassil_predict(home)
     report: dict[str, Any] = {"ambient_edge": ours}
     if hassil:
         theirs = _score_ha(rows, hassil)[0]

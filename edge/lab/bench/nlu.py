@@ -24,7 +24,10 @@ Figures (``../shared/data`` required, skipped with a message otherwise):
   the blind set never changed anything;
 - issue 14: the context set (``tests/data/context_eval.jsonl`` / ``context_blind.jsonl``, scored as the
   device acts, :mod:`edge.lab.bench._nlu_context`), HA's English tests dev half beside hassil, expected
-  calibration error and a risk-coverage table (:mod:`edge.lab.bench._nlu_calibration`).
+  calibration error and a risk-coverage table (:mod:`edge.lab.bench._nlu_calibration`);
+- issue 14: Home Assistant's whole catalogue as people say it (``tests/data/catalogue_dev.jsonl`` with its
+  misses, the blind ``catalogue_blind.jsonl`` counts only), per intent, beside hassil in the same home
+  (:mod:`edge.lab.bench._nlu_catalogue`).
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from edge.lab.bench._nlu_calibration import (
     format_risk_coverage,
     hassil_intents,
 )
+from edge.lab.bench._nlu_catalogue import catalogue_report
 from edge.lab.bench._nlu_context import context_report
 from edge.lab.bench.barista import run_barista
 from edge.lab.training.hwu64 import (
@@ -261,7 +265,7 @@ def _latency(parser: NLUParser, texts: list[str], snapshot: ContextSnapshot) -> 
     return statistics.median(times), times[min(len(times) - 1, int(0.99 * len(times)))]
 
 
-PARTS = ("hwu", "barista", "own", "context", "ha", "questions", "latency")
+PARTS = ("hwu", "barista", "own", "context", "ha", "catalogue", "questions", "latency")
 """The parts of the NLU bench, for ``--only`` (default: every part)."""
 
 
@@ -324,6 +328,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             "act_below": settings.nlu.act_below,
             **abstain_report(parser.analyse, shared, should_move, settings.nlu.reject_below, quick),
         }
+    if "catalogue" in parts:  # issue 14: HA's whole catalogue as people say it, in tests/data's own home
+        report["catalogue"] = catalogue_report(parser.analyse)
     if "questions" in parts:
         for key, path in (("questions_eval", QUESTIONS_EVAL), ("questions_blind", QUESTIONS_BLIND)):
             report[key] = evaluate_questions(read_questions(path), parser.parse)
