@@ -7,6 +7,7 @@ without its room."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime
 from pathlib import Path
@@ -14,11 +15,12 @@ from pathlib import Path
 import pytest
 
 from edge.actions.planner import plan
-from edge.config import Settings, project_root
+from edge.config import MQTTSettings, Settings, project_root
 from edge.context.areas import area_from_name, with_named_areas
+from edge.context.broker import MosquittoBroker
 from edge.context.homes import Home
 from edge.context.model import ContextSnapshot, Device, DeviceState, Satellite
-from edge.context.mqtt import Message
+from edge.context.mqtt import Message, MqttSession, SessionSettings
 from edge.context.store import ContextStore
 from edge.context.z2m import parse_z2m_devices
 from edge.errors import ConfigError
@@ -223,3 +225,40 @@ def test_the_second_context_set_scores_as_the_device_acts(parser: NLUParser) -> 
     report = evaluate_context(parser.analyse, cases, load_homes(None))
     assert report["accuracy"] >= 0.95, report["misses"]
     assert report["false_actions_where_ask_or_none"] == 0 and report["requests_that_asked"] == 0
+
+
+@pytest.mark.parametrize("house", ["z2m_house", "mqtt_house"])
+def test_a_live_store_on_mosquitto_sees_a_captured_house_as_the_bench_does(
+    broker: MosquittoBroker, house: str
+) -> None:
+    """What the bench reads from a capture is what the runtime finds on a broker holding those messages."""
+    path = DATA / f"context_home_{house}.json"
+    want = load_capture(path)
+
+    def settled(store: ContextStore) -> bool:
+        if set(store.snapshot().devices) != set(want.devices):
+            return False
+        return all((store.state(e) or DeviceState("")).state == s.state for e, s in want.states.items())
+
+    async def main() -> None:
+        settings = Settings(mqtt=MQTTSettings(port=broker.port, reconnect_min_s=0.1, reconnect_max_s=0.5))
+        async with MqttSession(SessionSettings(port=broker.port, client_id="bridges")) as bridges:
+            await bridges.wait_connected(5.0)
+            for message in capture_messages(json.loads(path.read_text("utf-8"))):
+                await bridges.publish(message.topic, message.payload, qos=1, retain=True)
+            store = ContextStore(settings)
+            async with MqttSession(SessionSettings.from_mqtt(settings.mqtt, "edge")) as session:
+                task = asyncio.create_task(store.run(session), name="store")
+                try:
+                    async with asyncio.timeout(20.0):
+                        while not settled(store):  # noqa: ASYNC110 - polling a plain predicate
+                            await asyncio.sleep(0.05)
+                    live = store.snapshot().devices
+                    assert {e: (d.name, d.area, d.device_class) for e, d in live.items()} == {
+                        e: (d.name, d.area, d.device_class) for e, d in want.devices.items()
+                    }
+                finally:
+                    task.cancel()
+                    await asyncio.gather(task, return_exceptions=True)
+
+    asyncio.run(main())
