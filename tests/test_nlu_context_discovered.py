@@ -19,7 +19,8 @@ from edge.config import MQTTSettings, Settings, project_root
 from edge.context.areas import area_from_name, with_named_areas
 from edge.context.broker import MosquittoBroker
 from edge.context.homes import Home
-from edge.context.model import ContextSnapshot, Device, DeviceState, Satellite
+from edge.context.kinds import companion_sensors
+from edge.context.model import Capability, ContextSnapshot, Device, DeviceState, Satellite
 from edge.context.mqtt import Message, MqttSession, SessionSettings
 from edge.context.store import ContextStore
 from edge.context.z2m import parse_z2m_devices
@@ -262,3 +263,24 @@ def test_a_live_store_on_mosquitto_sees_a_captured_house_as_the_bench_does(
                     await asyncio.gather(task, return_exceptions=True)
 
     asyncio.run(main())
+
+
+def test_a_board_that_runs_the_oven_and_the_room_is_not_the_oven(mqtt_house: Home) -> None:
+    """An ESPHome node carries the oven's relay, the lights and a room sensor: only the sensor named after
+    the oven is the oven's, and the room sensor answers for the room when the oven is off."""
+    snap = _snap(mqtt_house, "kitchen", switch__kitchen_oven="on")
+    oven = mqtt_house.devices["switch.kitchen_oven"]
+    assert companion_sensors(oven, snap) == ("sensor.kitchen_oven_temperature",)
+    assert choose_targets("HassClimateGetTemperature", {}, "climate", "", snap, text="how warm is it")[0] == (
+        "sensor.kitchen_oven_temperature",
+    )
+    off = _snap(mqtt_house, "kitchen")
+    assert choose_targets("HassClimateGetTemperature", {}, "climate", "", off, text="how warm is it")[0] == (
+        "sensor.kitchen_temperature",
+    )
+    reads = frozenset({Capability.TEMPERATURE_READ})
+    probe = Device("sensor.p_t", "p temperature", "sensor", device_class="temperature",
+                   capabilities=reads, extra={"device_id": "z_1"})  # fmt: skip
+    plug = Device("switch.oven_plug", "oven plug", "switch", extra={"device_id": "z_1"})
+    alone = ContextSnapshot(1, Satellite(), {d.entity_id: d for d in (probe, plug)}, {}, datetime(2025, 1, 1))
+    assert companion_sensors(plug, alone) == ("sensor.p_t",)  # a plug with its own sensor: that is its own
