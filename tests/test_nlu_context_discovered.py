@@ -170,6 +170,10 @@ def test_a_state_question_is_asked_of_what_can_be_in_that_state(z2m_house: Home,
     assert choose_targets("HassGetState", opened, "", "", hall, text="is the front door open")[0] == (
         "binary_sensor.hall_front_door_contact",
     )
+    power = choose_targets(
+        "HassGetState", {"name": "kettle"}, "", "", kitchen, text="how much power is the kettle using"
+    )
+    assert power[0] == ("sensor.kitchen_kettle_power",)  # the device class it names
     plain = choose_targets("HassGetState", {"name": "front door"}, "", "", hall, text="how is the front door")
     assert len(plain[0]) == 2  # no state asked: both, as before
 

@@ -308,16 +308,22 @@ def _narrowed(
     intent: str, slots: Mapping[str, str], text: str, targets: tuple[str, ...], snapshot: ContextSnapshot
 ) -> tuple[str, ...]:
     """Of several matches, the ones the words fit, when some do (else all of them, as before): a state
-    question only the devices that can be in the state asked (:data:`_NOT_STATES`), and a word that tells
-    one opening from another ("the shutters", "the skylight") only the openings it names or classes."""
+    question only the devices that can be in the state asked (:data:`_NOT_STATES`) and, when it says one,
+    those of the device class it names ("power", "humidity"); a word that tells one opening from another
+    ("the shutters", "the skylight") only the openings it names or classes."""
     devices = [snapshot.devices[t] for t in targets if t in snapshot.devices]
     if len(devices) < 2:
         return targets
+    words = set(model_tokens(text))
     state = slots.get("state", "").strip().lower()
     if intent == "HassGetState" and state in _NOT_STATES:
         fit = [d for d in devices if d.domain not in _NOT_STATES[state]]
         devices = fit or devices
-    said = {w.removesuffix("s") for w in model_tokens(text)} & _COVER_WORDS
+    if intent == "HassGetState":  # "how much power is the kettle using": its power sensor
+        asked = words - set(model_tokens(slots.get("name", "")))  # "the front door" names no class
+        fit = [d for d in devices if d.device_class.lower().replace("_", " ") in asked]
+        devices = fit or devices
+    said = {w.removesuffix("s") for w in words} & _COVER_WORDS
     if said and all(kind_of(d) in {Kind.COVER, Kind.GARAGE_DOOR, Kind.GATE, Kind.DOOR} for d in devices):
         fit = [d for d in devices if said & ({w.removesuffix("s") for w in name_words(d)} | {d.device_class})]
         devices = fit or devices
