@@ -98,7 +98,7 @@ def test_a_bad_case_is_reported() -> None:
     assert case_problems(ContextCase("y", "castle", "hall", "hi", "none"), homes) == [
         "y: unknown home 'castle'"
     ]
-    assert set(HOMES) == {"demo", "family", "z2m_flat", "ha_test"}
+    assert set(HOMES) == {"demo", "family", "z2m_flat", "ha_test", "z2m_house", "mqtt_house"}
 
 
 def test_a_case_snapshot_carries_the_home_states_and_the_case_overrides() -> None:

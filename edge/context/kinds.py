@@ -175,11 +175,29 @@ def _key(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
+_READ_ONLY = frozenset({"sensor", "binary_sensor"})
+
+
+def _appliance_id(device: Device, snapshot: ContextSnapshot) -> str:
+    """``device``'s discovery device when that device *is* the appliance (a plug or an oven with its own
+    sensors: nothing else on it to control), "" otherwise: an ESPHome or Tasmota board that runs the
+    oven's relay, the lights and a room sensor is no oven, and its room sensor is the room's."""
+    own_id = str(device.extra.get("device_id", ""))
+    if not own_id:
+        return ""
+    for other in snapshot.devices.values():
+        same = other.entity_id != device.entity_id and str(other.extra.get("device_id", "")) == own_id
+        if same and other.domain not in _READ_ONLY:
+            return ""
+    return own_id
+
+
 def companion_sensors(device: Device, snapshot: ContextSnapshot) -> tuple[str, ...]:
     """Temperature sensors that belong to ``device``: in its area (or both without one), and named after it
-    ("oven temperature" beside "oven") or sharing its discovery device (``extra['device_id']``)."""
+    ("oven temperature" beside "oven") or sharing its discovery device (``extra['device_id']``) when that
+    device is the appliance itself (:func:`_appliance_id`)."""
     name = _key(device.name)
-    own_id = str(device.extra.get("device_id", ""))
+    own_id = _appliance_id(device, snapshot)
     found = []
     for other in snapshot.devices.values():
         if other.entity_id == device.entity_id or kind_of(other) is not Kind.TEMPERATURE_SENSOR:

@@ -22,6 +22,7 @@ from typing import Protocol
 
 from edge.bus import Channel, Overflow
 from edge.config import Settings
+from edge.context.areas import with_named_areas
 from edge.context.changes import CoalescedChanges, StateChange
 from edge.context.ha_availability import AvailabilityTracker
 from edge.context.ha_discovery import Announcement, parse_ha_config
@@ -291,7 +292,8 @@ class ContextStore:
         if self._snapshot is None or time is not None:
             areas = tuple(dict.fromkeys([*(self.home.areas if self.home else ()),
                                          *(d.area for d in self._devices.values() if d.area)]))  # fmt: skip
-            snap = ContextSnapshot(self._version, self.satellite, dict(self._devices), self._visible_states(),
+            devices = with_named_areas(self._devices, (*areas, self.satellite.area))  # "Study Heater"
+            snap = ContextSnapshot(self._version, self.satellite, devices, self._visible_states(),
                                    time or datetime.now().astimezone(), areas,
                                    now_ms=self._clock() * 1000)  # fmt: skip
             if time is not None:

@@ -70,6 +70,14 @@ def _spoken(friendly: str) -> str:
     return " ".join(friendly.replace("/", " ").replace("_", " ").split())
 
 
+def _group_area(friendly: str) -> str:
+    """The room a friendly name files the device under: the group that holds it (``kitchen/oven`` ->
+    kitchen, ``ground floor/living_room/lamp`` -> living room), as Zigbee2MQTT's docs suggest naming devices
+    and its frontend groups them; "" without a group. Bridge/devices carries no area of its own."""
+    groups = [g for g in friendly.split("/")[:-1] if g.strip()]
+    return " ".join(groups[-1].replace("_", " ").lower().split())[:MAX_NAME] if groups else ""
+
+
 def _features(expose: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     listed = expose.get("features")
     return [f for f in listed[:MAX_EXPOSES] if isinstance(f, dict)] if isinstance(listed, list) else []
@@ -195,6 +203,7 @@ def device_entities(item: Mapping[str, Any], prefix: str) -> list[Device]:
     controls = sorted((k for k, _ in found if k != "sensor"), key=_CONTROLS.index)
     primary = controls[0] if controls else ""
     spoken = _spoken(friendly)
+    area = _group_area(friendly)
     out: list[Device] = []
     taken: set[str] = set()
     for kind, keys in found:
@@ -221,6 +230,7 @@ def device_entities(item: Mapping[str, Any], prefix: str) -> list[Device]:
                 entity_id=entity_id[: MAX_NAME + 20],
                 name=name[:MAX_NAME],
                 domain=domain,
+                area=area,
                 device_class=device_class,
                 capabilities=frozenset(caps),
                 unit=unit,

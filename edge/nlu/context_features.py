@@ -51,6 +51,10 @@ def _is_oven(d: Device) -> bool:
     return kind_of(d) is Kind.OVEN  # an oven domain, a climate of class oven, or ``switch.oven``
 
 
+def _is_light(d: Device) -> bool:
+    return kind_of(d) is Kind.LIGHT and d.domain not in {"sensor", "binary_sensor"}
+
+
 def _has_screen(d: Device) -> bool:
     return d.domain == "media_player" and kind_of(d) is Kind.TV
 
@@ -59,7 +63,8 @@ def context_facts(snapshot: ContextSnapshot) -> dict[str, float]:
     """The named context features of one snapshot (1.0 true, 0.0 false)."""
     devices = list(snapshot.devices.values())
     area = snapshot.satellite.area.strip().lower()
-    area_lights = [d for d in devices if d.domain == "light" and area and d.area.lower() == area]
+    lights = [d for d in devices if _is_light(d)]  # a relay called "hallway lights" too
+    area_lights = [d for d in lights if area and d.area.lower() == area]
     media = snapshot.media
     playing = [m for m in media if m.state == "playing"]
     facts: dict[str, bool] = {
@@ -74,15 +79,14 @@ def context_facts(snapshot: ContextSnapshot) -> dict[str, float]:
         ),
         "media_paused": any(m.state == "paused" for m in media),
         "tv_on": any(
-            d.domain == "media_player"
-            and _has_screen(d)
+            kind_of(d) is Kind.TV  # a media player with a screen, or a plug called "TV"
             and snapshot.state_of(d.entity_id) not in {"off", "unknown", "unavailable", "standby"}
             for d in devices
         ),
         "satellite_screen": snapshot.satellite.has_screen,
         "area_lights_present": bool(area_lights),
         "area_lights_on": any(snapshot.is_on(d.entity_id) for d in area_lights),
-        "any_light_on": any(d.domain == "light" and snapshot.is_on(d.entity_id) for d in devices),
+        "any_light_on": any(snapshot.is_on(d.entity_id) for d in lights),
         "thermostat_present": any(d.domain == "climate" and not _is_oven(d) for d in devices),
         "climate_on": any(
             d.domain == "climate"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from edge.context.model import ContextSnapshot
+from edge.context.model import ContextSnapshot, Device
 from edge.lang import model_tokens, name_key
 from edge.nlu.catalogue import by_name
 from edge.nlu.questions import KIND_WORDS
@@ -80,6 +80,19 @@ def actionable(intent: str, targets: tuple[str, ...], snapshot: ContextSnapshot)
     return movable or targets
 
 
+def _short_names(device: Device, snapshot: ContextSnapshot) -> tuple[str, ...]:
+    """What people call a device of the satellite's area without its room or node prefix: "skylight" for
+    "Kitchen Skylight" (ESPHome and HA name an entity "<device> <entity>"; Zigbee2MQTT "<room>/<name>")."""
+    here = name_key(snapshot.satellite.area)
+    if not here or name_key(device.area) != here:
+        return ()
+    key = name_key(device.name)
+    prefixes = {here, name_key(str(device.extra.get("device_name", "")))} - {""}
+    generic = {device.device_class.replace("_", " ").lower(), device.domain.replace("_", " ")}
+    shorts = (key[len(p) + 1 :] for p in prefixes if key.startswith(p + " "))
+    return tuple(s for s in shorts if s not in generic)  # "Hallway Temperature" is not "the temperature"
+
+
 def said_name(text: str, area: str, snapshot: ContextSnapshot, slots: Mapping[str, str] | None = None) -> str:
     """The longest device name or alias said word for word in ``text``, "" when there is none. With an
     ``area`` tagged, only a name around it ("living room lamp" around "living room"); without, a name that
@@ -92,7 +105,7 @@ def said_name(text: str, area: str, snapshot: ContextSnapshot, slots: Mapping[st
     areas = {name_key(a) for a in snapshot.areas}
     best = ""
     for device in snapshot.devices.values():
-        for name in (device.name, *device.aliases):
+        for name in (device.name, *device.aliases, *_short_names(device, snapshot)):
             key = name_key(name)
             if len(key) <= len(best) or f" {key} " not in words or key in areas:
                 continue

@@ -156,6 +156,8 @@ class NLUParser:
             slots.setdefault("domain", focus)
         if media and label == "HassMediaSearchAndPlay":
             slots["media_class"] = media
+        if question is not None and label == "HassGetState" and question.domain and "domain" not in slots:
+            slots["domain"] = question.domain  # "is the tv on": asked of the TV, whatever its focus
         targets, scores = choose_targets(label, slots, focus, media, snapshot, text=text)
         spec = by_name(label)
         reads_temperature = label == "HassClimateGetTemperature"

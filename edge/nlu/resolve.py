@@ -141,9 +141,17 @@ def _is_area(value: str, snapshot: ContextSnapshot) -> bool:
     )
 
 
+_KIND_DOMAINS: Mapping[Kind, str] = {Kind.TV: "media_player", Kind.SPEAKER: "media_player"}
+"""Kinds that answer for a domain they are not: a plug called "TV" is what "is the tv on" asks about (media
+intents still need a player's capabilities, which a plug lacks)."""
+
+
 def _domain_ok(d: Device, domains: frozenset[str] | None) -> bool:
     # by kind too: "the oven" is ``switch.oven`` in a Zigbee2MQTT home, "the fan" may be a plug
-    return domains is None or d.domain in domains or d.device_class in domains or kind_of(d) in domains
+    if domains is None or d.domain in domains or d.device_class in domains:
+        return True
+    kind = kind_of(d)
+    return kind in domains or _KIND_DOMAINS.get(kind, "") in domains
 
 
 def _fits(d: Device, domains: frozenset[str] | None, capability: Capability | None) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from edge.context.kinds import APPLIANCE_KINDS, Kind, is_active, kind_of, temperature_sources
+from edge.context.kinds import APPLIANCE_KINDS, Kind, is_active, kind_of, name_words, temperature_sources
 from edge.context.model import Capability, ContextSnapshot, Device
 from edge.lang import model_tokens
 from edge.nlu.naming import actionable, area_kind, said_name
@@ -86,6 +86,24 @@ _SHOW_WORDS = frozenset({"show", "watch", "display"})
 _THERMOSTAT_WORDS = frozenset({"thermostat", "thermostats", "heating", "heater", "radiator", "ac"})
 
 
+_BY_KIND = {"light": Kind.LIGHT, "fan": Kind.FAN}
+"""Domains a relay can stand in for: a ``switch`` called "hallway lights" is a light, one called "desk fan"
+or "extractor" a fan (Zigbee2MQTT and Tasmota homes), so the room's lights or fan include it."""
+_SWITCHED_MEDIA = frozenset({"HassTurnOn", "HassTurnOff", "HassGetState"})
+"""Media-player requests a plug-powered TV or speaker (a ``switch`` called "TV") can answer."""
+_NOT_STATES: Mapping[str, frozenset[str]] = {
+    # a state question never asks a device a state it cannot have: "is the kettle on" is not about the
+    # kettle plug's power sensor, "is the front door locked" not about its contact sensor
+    "on": frozenset({"sensor"}), "off": frozenset({"sensor"}),
+    "locked": frozenset({"sensor", "binary_sensor", "cover", "switch", "light"}),
+    "unlocked": frozenset({"sensor", "binary_sensor", "cover", "switch", "light"}),
+    "open": frozenset({"sensor", "lock"}), "closed": frozenset({"sensor", "lock"}),
+}  # fmt: skip
+_COVER_WORDS = frozenset({"blind", "curtain", "shade", "shutter", "awning", "skylight", "window", "gate",
+                          "drape"})  # fmt: skip
+"""Words that tell one opening from another: "close the shutters" in a room with curtains and shutters."""
+
+
 def _in_domain(d: Device, domain: str) -> bool:
     kind = kind_of(d)
     if domain == "oven":
@@ -94,7 +112,14 @@ def _in_domain(d: Device, domain: str) -> bool:
         return d.domain == "climate" and kind is not Kind.OVEN
     if domain == "coffee_maker":
         return kind is Kind.COFFEE_MAKER and (d.domain == "coffee_maker" or Capability.BREW in d.capabilities)
+    if domain in _BY_KIND:
+        return kind is _BY_KIND[domain] and (d.domain == domain or Capability.ON_OFF in d.capabilities)
     return d.domain == domain
+
+
+def _switched_media(d: Device) -> bool:
+    return d.domain != "media_player" and Capability.ON_OFF in d.capabilities and kind_of(d) in {
+        Kind.TV, Kind.SPEAKER}  # fmt: skip
 
 
 def _has_screen(d: Device) -> bool:
@@ -117,6 +142,8 @@ def shows_video(text: str) -> bool:
 
 def _media_default(intent: str, media_class: str, text: str, snapshot: ContextSnapshot) -> tuple[str, ...]:
     pool = [d for d in snapshot.devices.values() if d.domain == "media_player"]
+    if intent in _SWITCHED_MEDIA:  # "is the tv on" where the TV hangs on a plug
+        pool += [d for d in snapshot.devices.values() if _switched_media(d)]
     local = _local(pool, snapshot)
     if intent in _MEDIA_PLAYING or intent == "HassTurnOff":
         playing = [m.entity_id for m in snapshot.media if m.state == "playing"]
@@ -267,12 +294,41 @@ def choose_targets(
         if intent in _GET_TEMPERATURE and res.targets:
             found = _temperature_of(res.targets, snapshot)
             return found, tuple(1.0 for _ in found)
-        kept = actionable(intent, res.targets, snapshot)
+        kept = _narrowed(intent, slots, text, actionable(intent, res.targets, snapshot), snapshot)
         if kept != res.targets:
             return kept, tuple(sc for t, sc in zip(res.targets, res.scores, strict=True) if t in kept)
         return res.targets, res.scores
-    targets = _by_class(slots, snapshot) or _defaults(intent, focus, media_class, text, snapshot)
+    kind = focus or slots.get("domain", "")  # no focus: the domain the words named ("is the tv on")
+    targets = _by_class(slots, snapshot) or _defaults(intent, kind, media_class, text, snapshot)
+    targets = _narrowed(intent, slots, text, targets, snapshot)
     return targets, tuple(1.0 for _ in targets)
+
+
+def _narrowed(
+    intent: str, slots: Mapping[str, str], text: str, targets: tuple[str, ...], snapshot: ContextSnapshot
+) -> tuple[str, ...]:
+    """Of several matches, the ones the words fit, when some do (else all of them, as before): a state
+    question only the devices that can be in the state asked (:data:`_NOT_STATES`) and, when it says one,
+    those of the device class it names ("power", "humidity"); a word that tells one opening from another
+    ("the shutters", "the skylight") only the openings it names or classes."""
+    devices = [snapshot.devices[t] for t in targets if t in snapshot.devices]
+    if len(devices) < 2:
+        return targets
+    words = set(model_tokens(text))
+    state = slots.get("state", "").strip().lower()
+    if intent == "HassGetState" and state in _NOT_STATES:
+        fit = [d for d in devices if d.domain not in _NOT_STATES[state]]
+        devices = fit or devices
+    if intent == "HassGetState":  # "how much power is the kettle using": its power sensor
+        asked = words - set(model_tokens(slots.get("name", "")))  # "the front door" names no class
+        fit = [d for d in devices if d.device_class.lower().replace("_", " ") in asked]
+        devices = fit or devices
+    said = {w.removesuffix("s") for w in words} & _COVER_WORDS
+    if said and all(kind_of(d) in {Kind.COVER, Kind.GARAGE_DOOR, Kind.GATE, Kind.DOOR} for d in devices):
+        fit = [d for d in devices if said & ({w.removesuffix("s") for w in name_words(d)} | {d.device_class})]
+        devices = fit or devices
+    kept = {d.entity_id for d in devices}
+    return tuple(t for t in targets if t in kept)
 
 
 def _by_class(slots: Mapping[str, str], snapshot: ContextSnapshot) -> tuple[str, ...]:

@@ -27,12 +27,16 @@ from edge.actions.planner import plan
 from edge.config import project_root
 from edge.context.homes import Home, load_home
 from edge.context.model import ContextSnapshot, DeviceState, Satellite
+from edge.lab.bench._context_homes import load_capture
 from edge.nlu.parser import ParseResult
 from edge.nlu.resolve import resolve
 
 __all__ = [
     "CONTEXT_BLIND",
+    "CONTEXT_BLIND2",
     "CONTEXT_EVAL",
+    "CONTEXT_EVAL2",
+    "CONTEXT_SETS",
     "HOMES",
     "ContextCase",
     "Outcome",
@@ -48,6 +52,11 @@ __all__ = [
 
 CONTEXT_EVAL = project_root() / "tests" / "data" / "context_eval.jsonl"
 CONTEXT_BLIND = project_root() / "tests" / "data" / "context_blind.jsonl"
+# the second set (issue 14): homes read from real discovery payloads (``_context_homes``), a blind part
+CONTEXT_EVAL2 = project_root() / "tests" / "data" / "context_eval2.jsonl"
+CONTEXT_BLIND2 = project_root() / "tests" / "data" / "context_blind2.jsonl"
+CONTEXT_SETS: Mapping[str, Path] = {"eval": CONTEXT_EVAL, "blind": CONTEXT_BLIND,
+                                    "eval2": CONTEXT_EVAL2, "blind2": CONTEXT_BLIND2}  # fmt: skip
 # name -> (path relative to the checkout, or to the shared data folder when ``shared`` is True)
 HOMES: Mapping[str, tuple[str, bool]] = {
     "demo": ("devices/homes/demo.toml", False),
@@ -55,6 +64,9 @@ HOMES: Mapping[str, tuple[str, bool]] = {
     "z2m_flat": ("tests/data/context_home_z2m.toml", False),
     # Home Assistant's English test home, read where it lies (../shared/data, CC BY 4.0), never copied
     "ha_test": ("ha-intents/home_en_fixtures.yaml", True),
+    # captures of what a broker holds, read through the runtime's ContextStore (``_context_homes``)
+    "z2m_house": ("tests/data/context_home_z2m_house.json", False),
+    "mqtt_house": ("tests/data/context_home_mqtt_house.json", False),
 }
 Kind = Literal["act", "answer", "ask", "none"]
 _CHANGED_MS = 1_000_000.0  # when a case's ``changed`` device reported (the request comes 5 s later)
@@ -134,6 +146,8 @@ def load_homes(shared: Path | None) -> dict[str, Home]:
             if shared is None or not (shared / rel).is_file():
                 continue
             homes[name] = load_home(shared / rel)
+        elif rel.endswith(".json"):
+            homes[name] = load_capture(project_root() / rel)
         else:
             homes[name] = load_home(project_root() / rel)
     return homes
@@ -260,11 +274,12 @@ def evaluate_context(analyse: Analyse, cases: list[ContextCase], homes: Mapping[
 
 
 def context_report(analyse: Analyse, shared: Path | None) -> dict[str, Any]:
-    """The evaluation and blind context sets (the HA test home's cases only with the shared data)."""
+    """The evaluation and blind context sets, the first (``eval``, ``blind``) and the second over homes
+    from discovery payloads (``eval2``, ``blind2``); the HA test home's cases only with the shared data."""
     homes = load_homes(shared)
     report: dict[str, Any] = {}
     if "ha_test" not in homes:
         report["note"] = "Home Assistant's test home not found (../shared/data): its cases are skipped"
-    report["eval"] = evaluate_context(analyse, read_cases(CONTEXT_EVAL), homes)
-    report["blind"] = evaluate_context(analyse, read_cases(CONTEXT_BLIND), homes)
+    for name, path in CONTEXT_SETS.items():
+        report[name] = evaluate_context(analyse, read_cases(path), homes)
     return report
