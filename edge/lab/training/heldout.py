@@ -1,9 +1,11 @@
 """The sentences training must never contain: every evaluation sentence we have, as model tokens.
 
 HWU64's held-out half, Home Assistant's English tests (``ha-intents/tests_en*.jsonl``) and the project's
-evaluation sets under ``tests/data`` (own dev/blind, questions, context). :func:`drop_heldout` removes a
-generated example whose tokens equal one of them, so that a family written for a category of phrasing can
-never carry an evaluation sentence word for word into the model.
+evaluation sets under ``tests/data`` (own dev/blind, questions, context, and the first request of every
+rephrase dialogue pair, ``rephrase_dialogues*.psv``: the request the device missed, which the model's own
+reading is measured on; the next request is the ordinary command it is compared with).
+:func:`drop_heldout` removes a generated example whose tokens equal one of them, so that a family written for
+a category of phrasing can never carry an evaluation sentence word for word into the model.
 """
 
 from __future__ import annotations
@@ -42,6 +44,14 @@ def _jsonl_texts(path: Path) -> Iterable[str]:
                 yield row[field]
 
 
+def _psv_requests(path: Path) -> Iterable[str]:
+    """The first request of each dialogue pair (``mode | first request | ... | next request | label``)."""
+    for line in path.read_text("utf-8").splitlines():
+        fields = [f.strip() for f in line.split("|")]
+        if not line.startswith("#") and len(fields) >= 8:
+            yield fields[1]
+
+
 def heldout_sentences(shared: Path | None) -> frozenset[str]:
     """Model-token keys of every evaluation sentence found (those not found are simply not guarded)."""
     texts: list[str] = []
@@ -60,6 +70,8 @@ def heldout_sentences(shared: Path | None) -> frozenset[str]:
     for name in _OWN_JSONL:
         if (data / name).is_file():
             texts.extend(_jsonl_texts(data / name))
+    for path in sorted(data.glob("rephrase_dialogues*.psv")):
+        texts.extend(_psv_requests(path))
     return frozenset(key for text in texts if (key := _key(text)))
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from edge.lab.training.templates_base import Family, fixed
 from edge.lab.training.templates_household_more import SIXTH_FAMILIES
+from edge.lab.training.templates_household_wish import WISH_FAMILIES
 
 __all__ = ["CLASS_WORDS", "HOUSEHOLD_FAMILIES", "HOUSEHOLD_SAMPLES"]
 
@@ -347,5 +348,6 @@ _FIFTH: dict[str, Family] = {
         250,
     ),
 }
-HOUSEHOLD_FAMILIES: dict[str, Family] = {**_FIFTH, **SIXTH_FAMILIES}
-"""The fifth pass's families, then the sixth's (``templates_household_more``), in that order."""
+HOUSEHOLD_FAMILIES: dict[str, Family] = {**_FIFTH, **SIXTH_FAMILIES, **WISH_FAMILIES}
+"""The fifth pass's families, the sixth's (``templates_household_more``), then the seventh's
+(``templates_household_wish``), in that order."""
