@@ -277,6 +277,13 @@ def test_a_scene_script_mower_or_vacuum_named_by_its_own_name_is_the_request() -
     # a confident reading of the model stands
     nlu = Settings().nlu
     assert unseen_request("start mowbot", ["start", "mowbot"], kitchen, "HassTurnOn", 0.95, nlu=nlu) is None
+    # ... unless the whole utterance names one device for the very intent it read: a model that tags only
+    # "night" of "movie night scene please" (two scenes end in it) still turns on Movie Night
+    text = "movie night scene please"
+    read = unseen_request(text, model_tokens(text), kitchen, "HassTurnOn", 0.93, nlu=nlu)
+    assert read is not None and (read.name, read.targets) == ("HassTurnOn", ("scene.movie_night",))
+    off = unseen_request(text, model_tokens(text), kitchen, "HassTurnOff", 0.93, nlu=nlu)
+    assert off is None  # no shape of HassTurnOff: the model's reading stands
 
 
 def test_a_timer_or_list_request_the_model_read_as_nothing_is_read_from_its_words() -> None:

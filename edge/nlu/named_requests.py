@@ -62,13 +62,18 @@ SHAPES: tuple[tuple[str, frozenset[str], str], ...] = (  # (intent, domains, sha
     ),
 )
 """Each intent with the domains it names and its shapes (``{name}``: one of the home's names)."""
+_NAMED_INTENTS = frozenset(intent for intent, _domains, _shape in SHAPES)
 
 
-def named_request(text: str, tokens: Sequence[str], snapshot: ContextSnapshot) -> Intent | None:
-    """The request a whole utterance of one of :data:`SHAPES` makes of the one device it names; None when
-    no shape fits or a name fits several devices."""
+def named_request(
+    text: str, tokens: Sequence[str], snapshot: ContextSnapshot, *, only: str | None = None
+) -> Intent | None:
+    """The request a whole utterance of one of :data:`SHAPES` (``only``: of that intent) makes of the one
+    device it names; None when no shape fits or a name fits several devices."""
     said = " ".join(tokens)
     for intent, domains, shape in SHAPES:
+        if only is not None and intent != only:
+            continue
         names: dict[str, list[str]] = {}
         for device in snapshot.devices.values():
             if device.domain in domains and (key := " ".join(model_tokens(device.name))):
@@ -100,9 +105,11 @@ def unseen_request(
     *,
     nlu: NLUSettings,
 ) -> Intent | None:
-    """What the model did not read: a greeting, thanks or question about the assistant (``HassRespond``,
-    :mod:`edge.nlu.social`) or a request naming a scene, script, mower or vacuum of this home
-    (:func:`named_request`) when it read nothing for the home or was unsure (under ``nlu.act_below``); a
+    """What the model did not read: a request in one of :data:`SHAPES` of the intent the model read,
+    naming one device of this home whole (the model's name slot may hold a part of it: "movie night scene
+    please" tagged "night", which two scenes share); a greeting, thanks or question about the assistant
+    (``HassRespond``, :mod:`edge.nlu.social`) or a request naming a scene, script, mower or vacuum of this
+    home (:func:`named_request`) when it read nothing for the home or was unsure (under ``nlu.act_below``); a
     timer or list request (:func:`timer_or_list_request`) only when it read nothing (out of domain, under
     ``nlu.reject_below``), so a timer intent it read keeps its slots. A list intent the model read takes its
     item and list from the words when they have HA's template shape. None for anything else."""
@@ -110,6 +117,8 @@ def unseen_request(
     if label in LIST_INTENTS and (words := list_words(text)) is not None:
         name, slots = list_intent(words)  # the words give all of the item and the list the tagger cut short
         return Intent(name=name, slots=slots, confidence=confidence, text=text, source="text")
+    if label in _NAMED_INTENTS and (named := named_request(text, tokens, snapshot, only=label)) is not None:
+        return named  # the whole utterance names one device of the home: the tags may have cut its name
     if not nothing and confidence >= nlu.act_below:
         return None
     return (
