@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from edge.asr.fastpath.grammar import GrammarInputs, home_inputs
+from edge.asr.fastpath.speculate import whole
 from edge.context.model import ContextSnapshot
 from edge.nlu.domain_parser import DomainParser
 from edge.nlu.parser import ParseResult
@@ -48,6 +49,8 @@ def grammar_source(snapshot: Callable[[], ContextSnapshot], parser: object) -> C
 
 def confident(parser: Analyser, snapshot: Callable[[], ContextSnapshot]) -> Callable[[str], bool]:
     def check(text: str) -> bool:
+        if not whole(text, None):  # cut off ("set the kitchen light to"): whatever a model makes of it
+            return False
         try:
             intent = parser.analyse(text, snapshot()).intent
             return intent is not None and bool(intent.targets or not {"name", "area"} & intent.slots.keys())
