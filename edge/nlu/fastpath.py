@@ -19,6 +19,7 @@ from edge.asr.fastpath.grammar import GrammarInputs, home_inputs
 from edge.asr.fastpath.speculate import whole
 from edge.context.model import ContextSnapshot
 from edge.nlu.domain_parser import DomainParser
+from edge.nlu.naming import ends_on_an_area
 from edge.nlu.parser import ParseResult
 
 __all__ = ["Analyser", "confident", "grammar_source"]
@@ -52,7 +53,9 @@ def confident(parser: Analyser, snapshot: Callable[[], ContextSnapshot]) -> Call
         if not whole(text, None):  # cut off ("set the kitchen light to"): whatever a model makes of it
             return False
         try:
-            intent = parser.analyse(text, snapshot()).intent
+            if ends_on_an_area(text, now := snapshot()):  # "turn on the kitchen" may go on ("... light")
+                return False
+            intent = parser.analyse(text, now).intent
             return intent is not None and bool(intent.targets or not {"name", "area"} & intent.slots.keys())
         except Exception as err:  # the endpoint then waits the full silence; the turn parses again later
             log.warning("fast path: could not parse the partial %r: %s", text, err)

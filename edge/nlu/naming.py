@@ -13,7 +13,7 @@ from edge.lang import model_tokens, name_key
 from edge.nlu.catalogue import by_name
 from edge.nlu.questions import KIND_WORDS
 
-__all__ = ["actionable", "area_kind", "said_name"]
+__all__ = ["actionable", "area_kind", "ends_on_an_area", "said_name"]
 
 _PLURAL_DOMAINS = {
     "lights": "light", "lamps": "light", "fans": "fan", "switches": "switch", "plugs": "switch",
@@ -115,3 +115,25 @@ def said_name(text: str, area: str, snapshot: ContextSnapshot, slots: Mapping[st
                 continue
             best = key
     return best
+
+
+_WHOLE_AREA_WORDS = frozenset({"everything", "all", "every", "anything"})
+"""Words that make an area's request whole without a kind ("turn off everything in the kitchen")."""
+
+
+def ends_on_an_area(text: str, snapshot: ContextSnapshot) -> bool:
+    """The words end on one of the home's areas, and nothing before it says what to act on (no kind word,
+    no word of a device's own name, no "everything"): "turn on the kitchen" may go on ("... light"), and
+    whatever a model guesses for it (the room's speaker, its lights) is a guess. "Turn on the lights in
+    the kitchen" and "turn the office lamp on in the office" are whole."""
+    words = model_tokens(text)
+    said = (*snapshot.areas, *(d.area for d in snapshot.devices.values()))
+    areas = {key for key in map(name_key, said) if key}
+    longest_first = sorted(areas, key=len, reverse=True)
+    tail = next((a for a in longest_first if words[-len(a.split()) :] == a.split()), "")
+    if not tail:
+        return False
+    before = set(words[: -len(tail.split())])
+    area_words = {w for a in areas for w in a.split()}
+    named = {w for d in snapshot.devices.values() for w in name_key(d.name).split()} - area_words
+    return not before & (set(KIND_WORDS) | set(_KIND_WORDS) | _WHOLE_AREA_WORDS | named)
