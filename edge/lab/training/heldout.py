@@ -27,7 +27,10 @@ DEDUPE_KEEP = 4
 """Copies of each reading of an evaluation sentence the household data keeps (``dedupe_heldout``)."""
 
 _OWN_SETS = ("nlu_dev_eval.tsv", "nlu_blind_eval.tsv")
-_OWN_JSONL = ("questions_eval.jsonl", "questions_blind.jsonl", "context_eval.jsonl", "context_blind.jsonl")
+_OWN_JSONL = (
+    "questions_eval.jsonl", "questions_blind.jsonl", "context_eval.jsonl", "context_blind.jsonl",
+    "context_eval2.jsonl", "context_blind2.jsonl", "catalogue_dev.jsonl", "catalogue_blind.jsonl",
+)  # fmt: skip
 
 
 def _key(text: str) -> str:
