@@ -8,7 +8,7 @@ async callers wrap it in ``asyncio.to_thread``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from edge.nlu.questions import Question, read_tokens
 from edge.nlu.resolve import resolve
 from edge.nlu.runner import NLUModel
 from edge.nlu.sensor_questions import sensor_question
+from edge.nlu.state_fit import ruled_out
 from edge.nlu.targets import choose_targets
 from edge.nlu.timer_slots import timer_slots
 from edge.nlu.types import Intent
@@ -223,9 +224,11 @@ class NLUParser:
             # below the operating point a request is never acted on: the two readings to ask between,
             # when the runner-up is plausible and would do something else; else not understood
             second = self.model.intents[int(order[1])] if len(order) > 1 else OUT_OF_DOMAIN
-            plausible = (
-                len(order) > 1 and float(out.intent_probs[order[1]]) >= self.settings.nlu.ask_runner_up_above
-            )
+            p2 = float(out.intent_probs[order[1]]) if len(order) > 1 else 0.0
+            if ruled_out(second, targets, snapshot) and (both := confidence + p2) >= nlu.act_below:
+                sure = replace(intent, confidence=both)  # "turn on the tv", the TV off: not "resume"
+                return ParseResult(text, sure, label, both, both < nlu.confirm_below)
+            plausible = p2 >= self.settings.nlu.ask_runner_up_above
             other = (
                 _other_reading(intent, second, slots=slots, focus=focus, media=media, snapshot=snapshot)
                 if plausible
