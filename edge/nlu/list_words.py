@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from edge.lang import fold
 
-__all__ = ["LIST_INTENTS", "ListWords", "list_intent", "list_words"]
+__all__ = ["LIST_INTENTS", "ListWords", "list_intent", "list_intent_name", "list_words"]
 
 LIST_INTENTS = frozenset(
     {"HassShoppingListAddItem", "HassShoppingListCompleteItem", "HassListAddItem", "HassListCompleteItem",
@@ -65,6 +65,14 @@ def list_intent(words: ListWords) -> tuple[str, dict[str, str]]:
     ``HassShoppingList*`` (removing an item checks it off, as HA's templates read it), any other list
     ``HassList*`` with the list as ``name``."""
     if words.list_name in {"", "shopping"}:
-        verb = "CompleteItem" if words.verb == "RemoveItem" else words.verb
-        return f"HassShoppingList{verb}", {"item": words.item}
-    return f"HassList{words.verb}", {"item": words.item, "name": words.list_name}
+        return list_intent_name(words.verb, shopping=True), {"item": words.item}
+    return list_intent_name(words.verb, shopping=False), {"item": words.item, "name": words.list_name}
+
+
+def list_intent_name(verb: str, *, shopping: bool) -> str:
+    """Home Assistant's intent for a list verb (``AddItem``, ``CompleteItem``, ``RemoveItem``): on the
+    shopping list ``HassShoppingList*``, where removing an item checks it off as HA's templates read it;
+    on any other list ``HassList*``."""
+    if shopping:
+        return f"HassShoppingList{'CompleteItem' if verb == 'RemoveItem' else verb}"
+    return f"HassList{verb}"

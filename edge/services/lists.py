@@ -15,18 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edge.lang import fold
-from edge.nlu.list_words import ListWords, list_words
 
 __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "ListItem",
     "ListStore",
-    "ListWords",
     "item_key",
     "list_in_text",
     "list_key",
-    "list_words",
     "lists_path",
 ]
 

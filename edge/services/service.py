@@ -21,11 +21,11 @@ from typing import Protocol
 
 from edge.context.model import ContextSnapshot
 from edge.lang import fold
-from edge.nlu.list_words import LIST_INTENTS
+from edge.nlu.list_words import LIST_INTENTS, list_intent_name, list_words
 from edge.nlu.types import Intent
 from edge.services import replies
 from edge.services.broadcast import Broadcast, BroadcastInbox, broadcast_topic, encode
-from edge.services.lists import ListStore, item_key, list_in_text, list_key, list_words
+from edge.services.lists import ListStore, item_key, list_in_text, list_key
 from edge.services.timer_requests import TIMER_INTENTS, apply_to, finished_text, run_timer_intent, timer_verb
 from edge.services.timers import Timer, TimerBook, chosen_timer
 
@@ -277,10 +277,10 @@ def list_request(intent: Intent) -> Intent:
     verb = words.verb if words else intent.name.removeprefix("HassShoppingList").removeprefix("HassList")
     slots = {**intent.slots, "item": words.item} if words else dict(intent.slots)
     if key == SHOPPING:
-        name = f"HassShoppingList{'CompleteItem' if verb == 'RemoveItem' else verb}"
+        name = list_intent_name(verb, shopping=True)
         slots.pop("name", None)
     else:
-        name, slots = f"HassList{verb}", {**slots, "name": said_list}
+        name, slots = list_intent_name(verb, shopping=False), {**slots, "name": said_list}
     return (
         intent
         if (name, slots) == (intent.name, dict(intent.slots))
