@@ -45,6 +45,18 @@ def test_parse_without_a_home_reads_the_demo_home() -> None:
     assert json.loads(done.stdout)["targets"] == ["light.living_room_lamp"]
 
 
+def test_parse_reads_the_home_files_states_and_state_overrides_them() -> None:
+    """The demo home has the living room ceiling light on (brightness 180): a state question reads that, not an
+    "every device off" snapshot, and ``--state`` still overrides the file."""
+    asked = ("parse", "is", "the", "living", "room", "ceiling", "light", "on")
+    done = edge(*asked)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["says"] == "The living room ceiling light is on."
+    done = edge(*asked, "--state", "light.living_room_ceiling=off")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["says"] == "The living room ceiling light is off."
+
+
 def test_parse_out_of_domain_is_null() -> None:
     done = edge("parse", "tell me a joke")
     assert done.returncode == 0, done.stderr

@@ -100,11 +100,12 @@ def _with_decision(result: ParseResult, snapshot: ContextSnapshot) -> dict[str, 
 
 def _run(args: argparse.Namespace) -> int:
     from edge.nlu.domain_parser import load_parser  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
-    from edge.nlu.snapshots import load_devices, make_snapshot, parse_states  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
+    from edge.nlu.snapshots import load_home_or_demo, make_snapshot, parse_states  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
 
     settings = settings_from_args(args)
     parser = load_parser(settings)
-    devices = load_devices(Path(args.home) if args.home else None)
+    home = load_home_or_demo(Path(args.home) if args.home else None)
+    devices = home.devices  # in the home file's states (attributes too); --state / "states" override them
     area = args.area if args.area is not None else settings.satellite.area
     screen = _screen(args.screen) if args.screen else settings.satellite.has_screen
     if args.batch:
@@ -115,12 +116,16 @@ def _run(args: argparse.Namespace) -> int:
                 str(ctx.get("area", area)),
                 {str(k): str(v) for k, v in states.items()},
                 bool(ctx.get("screen", screen)),
+                base=home.states,
+                areas=home.areas,
             )
             emit_json(_with_decision(parser.analyse(text, snapshot), snapshot))
         return 0
     if not args.text:
         raise ConfigError("nothing to parse", hint="give TEXT or --batch FILE.jsonl")
-    snapshot = make_snapshot(devices, area, parse_states(args.state), screen)
+    snapshot = make_snapshot(
+        devices, area, parse_states(args.state), screen, base=home.states, areas=home.areas
+    )
     emit_json(_with_decision(parser.analyse(" ".join(args.text), snapshot), snapshot))
     sys.stdout.flush()
     return 0
@@ -137,8 +142,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--home", help="home TOML (default: devices/homes/demo.toml when present)")
     p.add_argument("--area", help="the satellite's area (default: satellite.area)")
     p.add_argument(
-        "--state", action="append", default=[], metavar="ENTITY_ID=STATE", help="a device state (repeatable)"
-    )
+        "--state", action="append", default=[], metavar="ENTITY_ID=STATE",
+        help="a device state over the home file's (repeatable)",
+    )  # fmt: skip
     p.add_argument("--screen", choices=["yes", "no"], help="whether the satellite has a screen")
     add_domain_argument(p)
     p.set_defaults(func=_run)
