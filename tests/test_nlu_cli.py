@@ -46,8 +46,8 @@ def test_parse_without_a_home_reads_the_demo_home() -> None:
 
 
 def test_parse_reads_the_home_files_states_and_state_overrides_them() -> None:
-    """The demo home has the living room ceiling light on (brightness 180): a state question reads that, not an
-    "every device off" snapshot, and ``--state`` still overrides the file."""
+    """The demo home has the living room ceiling light on (brightness 180): a state question reads that,
+    not an "every device off" snapshot, and ``--state`` still overrides the file."""
     asked = ("parse", "is", "the", "living", "room", "ceiling", "light", "on")
     done = edge(*asked)
     assert done.returncode == 0, done.stderr
