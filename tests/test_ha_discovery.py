@@ -119,6 +119,41 @@ def test_device_based_discovery_adds_updates_and_removes_components() -> None:
     assert store.snapshot().devices == {}
 
 
+def test_platforms_nothing_is_said_about_pass_quietly_and_a_bad_component_costs_only_itself(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A firmware ``update`` or an ``event`` entity is normal beside a light: passed over without a warning,
+    on its own topic or inside a device config. A component that is bad (an unknown platform, a name that
+    is not a string) is reported on its own; the device's other components stand, and what the bad one
+    announced before stays as it was."""
+    store = _store()
+    with caplog.at_level(logging.WARNING):
+        _send(
+            store, "homeassistant/update/porch01/firmware/config", {"state_topic": "porch01/fw", "name": "Fw"}
+        )
+        _send(
+            store,
+            "homeassistant/event/porch01/button/config",
+            {"state_topic": "porch01/b", "event_types": []},
+        )
+    assert store.rejected == 0 and not caplog.records and store.snapshot().devices == {}
+    topic = "homeassistant/device/porch01/config"
+    base = {"dev": {"ids": "porch01", "name": "Porch"}, "o": {"name": "bla2mqtt"}}
+    light = {"p": "light", "cmd_t": "porch01/light/set", "stat_t": "porch01/light/state"}
+    lamp = {"p": "switch", "name": "Lamp", "cmd_t": "porch01/lamp/set", "stat_t": "porch01/lamp/state"}
+    _send(
+        store, topic, {**base, "cmps": {"l": light, "s": lamp, "fw": {"p": "update", "stat_t": "porch01/fw"}}}
+    )
+    assert sorted(store.snapshot().devices) == ["light.porch", "switch.porch_lamp"] and store.rejected == 0
+    bad_lamp = {**lamp, "name": {"not": "a string"}}
+    _send(store, topic, {**base, "cmps": {"l": light, "s": bad_lamp, "x": {"p": "teleporter"}}})
+    assert sorted(store.snapshot().devices) == ["light.porch", "switch.porch_lamp"]  # the lamp as it was
+    assert store.rejected == 2
+    assert any("teleporter" in r.getMessage() for r in caplog.records)
+    _send(store, "homeassistant/update/porch01/firmware/config", b"")  # an unread platform's removal
+    assert sorted(store.snapshot().devices) == ["light.porch", "switch.porch_lamp"]
+
+
 def test_every_abbreviation_expands_in_the_device_and_availability_blocks() -> None:
     raw = {"~": "tasmota/plug", "stat_t": "~/STATE", "pl_avail": "Online", "json_attr_t": "~/attr",
            "avty": [{"t": "~/LWT", "val_tpl": "{{ value }}"}], "dev": {"ids": ["x"], "mdl_id": "Z"},

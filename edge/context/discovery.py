@@ -43,6 +43,8 @@ def parse_ha_discovery(topic: str, payload: bytes, prefix: str = "homeassistant"
     """One ``<prefix>/<component>/[<node_id>/]<object_id>/config`` message (one entity; the store reads
     every form, device-based discovery too, through :func:`edge.context.ha_discovery.parse_ha_config`)."""
     found = parse_ha_config(topic, payload, prefix)
+    if found and found[0].problem:
+        raise PayloadError(found[0].problem)
     if len(found) != 1:
         raise PayloadError(f"{topic[:100]}: a device config announces {len(found)} entities")
     device = found[0].device

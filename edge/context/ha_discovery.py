@@ -30,13 +30,30 @@ from edge.context.model import Capability, Device
 from edge.context.validate import PayloadError, check_topic_name
 from edge.context.wire import parse_json
 
-__all__ = ["HA_COMPONENTS", "Announcement", "expand_abbreviations", "parse_ha_config", "text_option"]
+__all__ = [
+    "HA_COMPONENTS",
+    "HA_UNREAD",
+    "Announcement",
+    "expand_abbreviations",
+    "parse_ha_config",
+    "text_option",
+]
 
 HA_COMPONENTS = frozenset(
     {"light", "switch", "fan", "climate", "cover", "lock", "vacuum", "sensor", "binary_sensor", "valve",
-     "alarm_control_panel", "media_player", "oven", "coffee_maker", "button", "number", "select", "siren"}
+     "alarm_control_panel", "media_player", "oven", "coffee_maker", "button", "number", "select", "siren",
+     "lawn_mower", "scene"}
 )  # fmt: skip
 """Components we accept (media_player, oven, coffee_maker are our simulator's additions)."""
+HA_UNREAD = frozenset(
+    {"camera", "device_automation", "device_tracker", "event", "humidifier", "image", "notify", "tag", "text",
+     "update", "water_heater"}
+)  # fmt: skip
+"""Home Assistant's other MQTT platforms: nothing this device says or asks about. Their configs are passed
+over quietly (a firmware ``update`` entity beside a light is normal, not a bad message), and one of them in
+a device config does not cost the device's other components."""
+# a lawn mower reports its activity (mowing, paused, docked, error) on its own topic, read as its state
+_ACTIVITY = {"activity_state_topic": "state_topic", "activity_value_template": "value_template"}
 
 MAX_COMPONENTS = 64
 _COLOR_MODES = {"rgb", "rgbw", "rgbww", "hs", "xy"}
@@ -56,10 +73,12 @@ _TOPIC_SUFFIX = ("_topic",)
 
 @dataclass(frozen=True, slots=True)
 class Announcement:
-    """What one discovery source says now: a device, or None (the source's entity is removed)."""
+    """What one discovery source says now: a device, or None (the source's entity is removed); with a
+    ``problem``, that source's config is bad and whatever it announced before stays as it was."""
 
     source: str
     device: Device | None
+    problem: str = ""
 
 
 def _expand_block(block: Any, table: Mapping[str, str]) -> dict[str, Any]:
@@ -164,6 +183,8 @@ def _extra(cfg: Mapping[str, Any], where: str) -> dict[str, Any]:
 
 
 def _device(component: str, cfg: dict[str, Any], where: str, fallback_object: str) -> Device:
+    if component == "lawn_mower":
+        cfg = {**cfg, **{own: cfg[key] for key, own in _ACTIVITY.items() if key in cfg}}
     block = cfg.get("device") if isinstance(cfg.get("device"), dict) else {}
     assert isinstance(block, dict)
     device_name = text_option(block.get("name"), "device name", where)
@@ -214,6 +235,8 @@ def parse_ha_config(topic: str, payload: bytes, prefix: str = "homeassistant") -
     if match is None:
         raise PayloadError(f"{topic[:100]}: not a discovery config topic")
     component, topic_object = match["component"], match["object"]
+    if component in HA_UNREAD:
+        return []
     if component != "device" and component not in HA_COMPONENTS:
         raise PayloadError(f"{topic[:100]}: unknown component {component[:40]!r}")
     if not payload.strip():
@@ -241,14 +264,21 @@ def _device_based(topic: str, raw: dict[str, Any], topic_object: str) -> list[An
     for cmp_id, body in components.items():
         source = f"{topic}#{str(cmp_id)[:64]}"
         if not isinstance(body, dict):
-            raise PayloadError(f"{source[:100]}: a component must be a JSON object")
+            out.append(Announcement(source, None, f"{source[:100]}: a component must be a JSON object"))
+            continue
         own = expand_abbreviations(body, base=shared.get("~") if isinstance(shared.get("~"), str) else None)
         platform = own.get("platform")
+        if platform in HA_UNREAD:
+            continue
         if not isinstance(platform, str) or platform not in HA_COMPONENTS:
-            raise PayloadError(f"{source[:100]}: unknown platform {str(platform)[:40]!r}")
+            out.append(Announcement(source, None, f"{source[:100]}: unknown platform {str(platform)[:40]!r}"))
+            continue
         if set(own) <= {"platform"}:
             out.append(Announcement(source, None))
             continue
         cfg = {**base, **own, "device": shared.get("device", {})}
-        out.append(Announcement(source, _device(platform, cfg, source, f"{topic_object}_{cmp_id}")))
+        try:
+            out.append(Announcement(source, _device(platform, cfg, source, f"{topic_object}_{cmp_id}")))
+        except PayloadError as err:  # this component is bad; the device's others stand
+            out.append(Announcement(source, None, str(err)))
     return out

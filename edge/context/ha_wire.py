@@ -10,7 +10,8 @@ the usual words. ``json_attributes_topic`` (with ``json_attributes_template``) a
 Commands: the config's ``payload_*`` options, then its command templates (``command_template``,
 ``brightness_command_template``, ``set_position_template``, ``temperature_command_template``,
 ``percentage_command_template``, ``command_on_template``/``command_off_template`` of ``schema: template``
-lights...). A template that fails raises :class:`TemplateError` naming the entity and the template.
+lights, a lawn mower's ``start_mowing_command_template``/``dock_command_template``...). A template that
+fails raises :class:`TemplateError` naming the entity and the template.
 """
 
 from __future__ import annotations
@@ -260,8 +261,11 @@ def encode_ha_command(device: Device, action: str, value: Any) -> tuple[str, str
         if isinstance(command, float):
             return str(extra[topic_key]), f"{command:g}"
         return str(extra[topic_key]), str(command)
-    if action in {"start_mowing", "dock"} and extra.get(f"{action}_command_topic"):
-        return str(extra[f"{action}_command_topic"]), str(extra.get(f"{action}_payload", action))
+    if action in {"start_mowing", "dock", "pause"} and extra.get(f"{action}_command_topic"):
+        payload = str(extra.get(f"{action}_payload", action))  # HA publishes the action's own name
+        if (key := f"{action}_command_template") in tpl:
+            payload = render_command(tpl[key], action, eid, what=key)
+        return str(extra[f"{action}_command_topic"]), payload
     if action == "clean_area" and extra.get("send_command_topic"):
         body = {"command": "clean_area", "areas": list(value)}
         return str(extra["send_command_topic"]), json.dumps(body, separators=(",", ":"))

@@ -175,6 +175,9 @@ class ContextStore:
                 self._remove(entity_id, source)
         for found in announcements:
             current = owned.get(found.source)
+            if found.problem:  # a bad component: logged, and what it announced before stays
+                self._reject(found.source, found.problem)
+                continue
             if found.device is None:
                 removed = [(s, e) for s, e in owned.items() if found.source in (s, topic)]
                 for source, entity_id in removed:

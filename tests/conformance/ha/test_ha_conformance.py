@@ -85,7 +85,7 @@ async def _run(row: dict[str, Any], port: int) -> None:
             assert device.name == expect["name"], device
             assert device.domain == expect["domain"]
             assert {str(c) for c in device.capabilities} >= set(expect.get("capabilities", [])), device
-            state = store.snapshot().states[eid]
+            state = store.snapshot().states.get(eid) or DeviceState("unknown")  # a scene reports none
             for key, value in expect.get("attributes", {}).items():
                 await _until(lambda k=key, v=value: _close(store.snapshot().states[eid].attributes.get(k), v))
             if "available" in expect:
@@ -124,6 +124,7 @@ async def _command(
     responder = asyncio.create_task(device_side())
     try:
         result = await executor.execute(plan)
+        await _until(lambda: bool(seen), 5.0)  # an optimistic device's command is done once sent
     finally:
         responder.cancel()
         await asyncio.gather(responder, return_exceptions=True)
