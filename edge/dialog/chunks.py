@@ -54,7 +54,8 @@ def _strip(piece: list[str]) -> list[str]:
 
 
 def _capped(clause: list[str], cap: int) -> list[list[str]]:
-    """``clause`` in pieces of at most ``cap`` phonemes, cut at word boundaries (a longer word stays whole)."""
+    """``clause`` in pieces of at most ``cap`` phonemes, cut at word boundaries (a longer word stays
+    whole)."""
     pieces: list[list[str]] = []
     rest = clause
     while len(rest) > cap:

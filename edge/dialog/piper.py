@@ -178,7 +178,7 @@ def _write_wav(path: Path, pcm: bytes, rate: int) -> None:
 def _pcm(audio: npt.NDArray[np.float32], gain: float) -> bytes:
     """Piper's output as 16-bit PCM at ``gain`` (its samples' full scale is 1), clipped as piper clips."""
     scaled = np.clip(audio * (gain * FULL_SCALE), -FULL_SCALE, FULL_SCALE)
-    return scaled.astype(np.int16).tobytes()
+    return bytes(scaled.astype(np.int16).tobytes())
 
 
 def _pieces(voice: Any, text: str, max_phonemes: int) -> Iterator[bytes]:

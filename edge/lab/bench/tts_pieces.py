@@ -101,7 +101,10 @@ def run(runs: int = 3, listen: bool = True) -> None:
                 f"{text[:44]:<44} {way:<6} {peak:>4.0f}MB {statistics.median(r[1] for r in rows):>5.2f}s"
                 f" {statistics.median(r[2] for r in rows):>5.2f}s  {heard.get(way, '')}"
             )
-    print(f"largest peak over resident: whole {max(totals['whole']):.0f} MB, pieces {max(totals['pieces']):.0f} MB")
+    print(
+        f"largest peak over resident: whole {max(totals['whole']):.0f} MB,"
+        f" pieces {max(totals['pieces']):.0f} MB"
+    )
 
 
 if __name__ == "__main__":
