@@ -162,8 +162,8 @@ def _load(files: VoiceFiles, threads: int) -> Any:
     options.inter_op_num_threads = 1
     session = ort.InferenceSession(str(files.model), sess_options=options, providers=["CPUExecutionProvider"])
     config = PiperConfig.from_dict(json.loads(files.config.read_text()))
-    # profile.trim_memory: each sentence's activations (~100 MB for a long one) leave the arena once it is
-    # made (edge/asr/heap.py; ~15 ms more CPU for a response's first sentence on x86: its pages come back)
+    # profile.trim_memory: each piece's activations (~60 MB for a long clause) leave the arena once it is
+    # made (edge/asr/heap.py; ~15 ms more CPU for a response's first piece on x86: its pages come back)
     return PiperVoice(session=ShrinkingSession(session) if trim_enabled() else session, config=config)
 
 
@@ -196,7 +196,7 @@ def _pieces(voice: Any, text: str, max_phonemes: int) -> Iterator[bytes]:
             if peak >= SILENT:
                 gain = min(gain, 1.0 / peak)
             yield _pcm(audio, gain if math.isfinite(gain) else 0.0)
-    trim_heap()  # profile.trim_memory: the pieces' activations, freed into glibc's heap, go back (below)
+    trim_heap()  # profile.trim_memory: the pieces' activations, freed into glibc's heaps, go back to the system
 
 
 @dataclass(slots=True)
