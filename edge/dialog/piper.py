@@ -196,7 +196,7 @@ def _pieces(voice: Any, text: str, max_phonemes: int) -> Iterator[bytes]:
             if peak >= SILENT:
                 gain = min(gain, 1.0 / peak)
             yield _pcm(audio, gain if math.isfinite(gain) else 0.0)
-    trim_heap()  # profile.trim_memory: the pieces' activations, freed into glibc's heaps, go back to the system
+    trim_heap()  # profile.trim_memory: the pieces' activations, freed into glibc's heaps, go back
 
 
 @dataclass(slots=True)
