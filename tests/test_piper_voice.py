@@ -165,3 +165,34 @@ def test_doctor_line_says_which_voice_and_why(tmp_path: Path) -> None:
     with pytest.raises(EdgeError) as err:
         voice_report(bad)
     assert "espeak-ng instead of piper" in err.value.message and "feedback.voice" in err.value.hint
+
+
+def test_a_sentence_is_made_clause_by_clause_with_its_words_and_length(joe: PiperTTS) -> None:
+    """The pieces are the clauses (edge/dialog/chunks.py); together about as long as piper's own sentence
+    (the voice's pauses at the commas stay), and no later piece is scaled louder than the first."""
+    text = "Okay, the kitchen light is on, and the bedroom lamp is at fifty percent."
+
+    async def run() -> tuple[list[np.ndarray], int]:
+        await joe.load()
+        pieces = [np.frombuffer(pcm, dtype=np.int16) async for pcm in joe.stream(text)]
+        whole = sum(len(c.audio_int16_bytes) // 2 for c in joe._loaded.synthesize(text))
+        return pieces, whole
+
+    pieces, whole = asyncio.run(run())
+    assert len(pieces) == 3
+    assert sum(len(p) for p in pieces) == pytest.approx(whole, rel=0.1)
+    assert int(np.abs(pieces[0].astype(np.int32)).max()) >= 32700  # the first at piper's full scale
+    assert all(int(np.abs(p.astype(np.int32)).max()) <= 32767 for p in pieces)
+
+
+def test_one_piece_is_scaled_exactly_as_piper_scales_a_sentence() -> None:
+    from edge.dialog.piper import _pcm  # noqa: PLC0415 - the scaling rule itself
+
+    audio = np.random.default_rng(3).normal(0.0, 0.2, 22050).astype(np.float32)
+    peak = float(np.abs(audio).max())
+    piper_way = (np.clip(audio / peak, -1.0, 1.0) * 32767.0).astype(np.int16)  # piper.voice's AudioChunk
+    ours = np.frombuffer(_pcm(audio, 1.0 / peak), dtype=np.int16)
+    assert np.abs(ours.astype(np.int32) - piper_way).max() <= 1  # float rounding at most
+    quiet = np.frombuffer(_pcm(audio * 0.25, 1.0 / peak), dtype=np.int16)  # a later, quieter clause
+    assert np.abs(quiet).max() < 0.3 * 32767
+    assert np.frombuffer(_pcm(audio, 0.0), dtype=np.int16).max() == 0  # silence stays silent

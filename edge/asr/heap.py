@@ -13,9 +13,10 @@ frame), these keep the fast allocators:
   (onnxruntime's ``memory.enable_memory_arena_shrinkage`` run option): piper's activations are freed once a
   sentence is made and Whisper reuses them. Its cost: the next sentence's pages are faulted in again (~15 ms
   CPU for a response's first sentence on x86, about a tenth).
-- :func:`trim_heap`: glibc ``malloc_trim`` once the models are loaded (before the budget check). Not after
-  each turn: Whisper reuses what it freed, so the peak stays the same, while a trim would cost the next
-  transcription ~20 ms of page faults.
+- :func:`trim_heap`: glibc ``malloc_trim`` once the models are loaded (before the budget check), and after
+  each piper answer (edge/dialog/piper.py: its clauses' activations are below glibc's mmap threshold and
+  stayed in its heaps, under the next turns). Not right after a transcription: the trim's few ms would sit
+  between the transcript and the command.
 - :func:`configure_heap`: ``profile.malloc_arenas`` caps glibc's arenas (threads share them), and
   ``profile.trim_memory`` switches the two above on.
 """

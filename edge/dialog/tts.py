@@ -51,10 +51,11 @@ class TTS(Protocol):
 
 @runtime_checkable
 class SentenceTTS(Protocol):
-    """An engine that can hand over a response sentence by sentence (piper), so the first plays early."""
+    """An engine that can hand over a response piece by piece (piper: clause by clause), so the first plays
+    early."""
 
     def sentences(self, text: str, out: Path) -> AsyncGenerator[tuple[Path, float], None]:
-        """One WAV per sentence (named after ``out``) with its duration, each as soon as it is made."""
+        """One WAV per piece (named after ``out``) with its duration, each as soon as it is made."""
         ...
 
 

@@ -5,8 +5,9 @@ The child loads what ``edge run`` loads before its start check (:func:`edge.budg
 recognizer, the wake word model and the VAD (:func:`edge.pipeline.load_engines`), the NLU, and the voice
 (piper where the profile allows it and it is installed, else espeak-ng, a separate process), and reads
 ``VmRSS`` and ``VmHWM`` (heap settings and the trim after loading as ``edge run``: edge/asr/heap.py); then
-it transcribes the demo's command, speaks a two-device answer and transcribes the command again (a turn and
-the next one: the voice's activations between two transcriptions) and, where a grammar is compiled (the fast
+it transcribes the demo's command, speaks a two-device answer and transcribes the command again, ``TURNS``
+times (the voice's activations between two transcriptions, and what each turn leaves behind for the next:
+with piper's answer made whole it grew for three turns) and, where a grammar is compiled (the fast
 path, ``asr.engine = "grammar"``), compiles it again for the demo home with one device more (grammar-only:
 and hears the command as the answer to a yes/no question, which loads the answer decoder): the peak after
 that (``in use``) adds the recognizer's and the voice's activations and a recompile. A profile fits when
@@ -44,6 +45,7 @@ __all__ = ["StackMemory", "measure_profile", "print_steps", "run"]
 DEMO = resources.demo_wav()
 RESPONSE = "Okay, the kitchen light is on, and the bedroom lamp is at fifty percent."  # a two-device answer
 PORCH = Device("light.porch", "porch light", "light", area="porch")  # the device a home change adds
+TURNS = 3  # turns answered (what a turn leaves behind grows over the first few: docs/appliance.md)
 TIMEOUT_S = 240.0  # one profile's stack (Whisper loads in seconds on x86, tens of seconds on a Pi 3)
 
 
@@ -118,12 +120,13 @@ def _load_stack(
     def use() -> None:
         engines.recognizer.transcribe(speech)
         mark("first command transcribed")
-        if speaker is not None:  # its answer spoken (piper's activations), then the next command heard
-            with tempfile.TemporaryDirectory(prefix="edge-bench-") as tmp:
-                asyncio.run(speaker.tts.synthesize(RESPONSE, Path(tmp) / "response.wav"))
-            mark("answer spoken")
-            engines.recognizer.transcribe(speech)
-            mark("next command transcribed")
+        if speaker is not None:  # its answer spoken (piper's activations), then the next turns the same way
+            for turn in range(1, TURNS + 1):
+                with tempfile.TemporaryDirectory(prefix="edge-bench-") as tmp:
+                    asyncio.run(speaker.tts.synthesize(RESPONSE, Path(tmp) / "response.wav"))
+                mark("answer spoken" if turn == 1 else f"answer spoken (turn {turn})")
+                engines.recognizer.transcribe(speech)
+                mark("next command transcribed" if turn == 1 else f"command transcribed (turn {turn + 1})")
         if isinstance(engines.recognizer, GrammarOnlyRecognizer):  # zero2w2: a question's answer decoder
             transcribe_turn(engines.recognizer, speech, (), None, answers=(YES_ANSWERS, NO_ANSWERS))
             mark("a yes/no answer heard")
