@@ -1,0 +1,152 @@
+"""The recognizer's prompt from the household's own requests (issue 18, ``edge.learning.vocabulary``): what
+goes in and in what order, how the runtime's vocabulary uses it, and how the table versions carry and
+undo it (a real SQLite turn store, ``edge learn --rollback``)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from edge.asr.whisper import vocabulary_prompt
+from edge.cli import main
+from edge.config import LearningSettings, Settings
+from edge.context.model import Device
+from edge.feedback.record import Label, Rewrite, TurnRecord
+from edge.feedback.store import TurnStore
+from edge.learning.chains import ChainTurn
+from edge.learning.loop import Learner, TableVersions
+from edge.learning.tables import RewriteTable
+from edge.learning.vocabulary import household_prompt, prompt_vocabulary, recognizer_vocabulary
+from edge.wiring import learned_prompt, rebuild_tables, tables_dir
+
+DAY = 86_400.0
+DEVICES = (
+    Device("light.kitchen", "kitchen light", "light", "kitchen"),
+    Device("light.hall", "hall light", "light", "hall"),
+)
+
+
+def chain(turn_id: str, t: float, original: str, defect: bool = False, rewritten: str = "") -> ChainTurn:
+    return ChainTurn(turn_id, "s", "h", t, original, rewritten, defect)
+
+
+def test_successful_requests_most_used_first_as_the_recognizer_spelled_them() -> None:
+    turns = [chain(f"k{d}", d * DAY, "turn off the kitchen light") for d in range(3)]
+    turns += [chain("h0", 0.0, "dim the hall light to 30")]
+    heard = {"k0": "Turn off the kitchen light.", "h0": "Dim the hall light to 30%."}
+    assert household_prompt(turns, heard, 3 * DAY) == (
+        "turn off the kitchen light",
+        "dim the hall light to 30",
+    )
+
+
+def test_recent_uses_count_more_than_old_ones() -> None:
+    old = [chain(f"o{k}", 0.0, "play coldplay") for k in range(3)]
+    new = [chain(f"n{k}", 90 * DAY, "play the beatles") for k in range(2)]
+    assert household_prompt(old + new, {}, 90 * DAY) == ("play the beatles", "play coldplay")  # 2 x 1 > 3 / 8
+    assert household_prompt(old + new, {}, 0.0) == ("play coldplay", "play the beatles")  # all as recent
+
+
+def test_never_a_failed_request_an_answer_or_a_request_with_an_unreliable_word() -> None:
+    turns = [
+        chain("f", 0.0, "turn of the kitten light", defect=True),  # failed: never in the prompt
+        chain("y", 0.0, "yes"),  # an answer, not a request
+        chain("u1", 0.0, "kll the hall light"),  # got through once, but its word fails as often as it works
+        chain("ok", 0.0, "turn on the hall light"),
+    ]
+    assert household_prompt(turns, {}, DAY, unreliable=frozenset({"kll"})) == ("turn on the hall light",)
+
+
+def test_a_rewritten_request_counts_as_its_target_what_the_household_meant() -> None:
+    turns = [chain("r", 0.0, "turn of the kitten light", rewritten="turn off the kitchen light")]
+    heard = {"r": "Turn of the kitten light."}
+    assert household_prompt(turns, heard, DAY) == ("turn off the kitchen light",)
+
+
+def test_the_learned_part_keeps_within_its_word_budget() -> None:
+    turns = [chain("a", 0.0, "turn on the hall light"), chain("a2", 0.0, "turn on the hall light")]
+    turns += [chain("b", 0.0, "set the kitchen light to 40 percent"), chain("c", 0.0, "play jazz")]
+    # 5 words, then 7 do not fit in 8, then 2 do: the budget is filled, never exceeded
+    assert household_prompt(turns, {}, DAY, max_words=8) == ("turn on the hall light", "play jazz")
+    assert household_prompt(turns, {}, DAY, max_words=0) == ()
+    with pytest.raises(ValueError, match="max_words"):
+        household_prompt(turns, {}, DAY, max_words=-1)
+
+
+def test_the_recognizer_hears_the_household_first_then_the_fixed_list() -> None:
+    learned = ("turn off the kitchen light", "play coldplay")
+    fixed = ["turn on", "turn off", "kitchen light", "hall light", "play coldplay"]
+    on = Settings()
+    assert recognizer_vocabulary(on, learned, fixed) == [*learned, *fixed[:4]]
+    off = dataclasses.replace(on, learning=LearningSettings(prompt=False))
+    assert recognizer_vocabulary(off, learned, fixed) == fixed
+    no_learning = dataclasses.replace(on, learning=LearningSettings(enabled=False))
+    assert recognizer_vocabulary(no_learning, learned, fixed) == fixed
+    no_prompt = dataclasses.replace(on, asr=dataclasses.replace(on.asr, use_domain_vocabulary=False))
+    assert recognizer_vocabulary(no_prompt, learned, fixed) == []
+    assert prompt_vocabulary(["  a b ", ""], ["a b", "c"]) == ["a b", "c"]
+    # Whisper's prompt keeps the household's requests when the home's names overflow its budget
+    many = [f"device number {k}" for k in range(80)]
+    text = vocabulary_prompt(recognizer_vocabulary(on, learned, many))
+    assert text is not None and text.startswith("turn off the kitchen light, play coldplay, device number 0")
+    assert "device number 79" not in text
+
+
+def record(turn_id: str, t: float, text: str, ok: bool, rewrite: Rewrite | None = None) -> TurnRecord:
+    return TurnRecord(
+        turn_id=turn_id, session_id=f"s{turn_id}", home_id="h", t_start=t, t_end=t + 2,
+        asr_text=rewrite.original if rewrite else text.capitalize() + ".", rewrite=rewrite, text=text,
+        intent="HassTurnOff" if ok else None, slots={"name": "kitchen light"} if ok else {},
+        intent_confidence=0.9 if ok else 0.2, targets=("light.kitchen",) if ok else (),
+        result_ok=True if ok else None, label=(Label.SUCCESS if ok else Label.DEFECT).value,
+    )  # fmt: skip
+
+
+def test_the_learner_writes_the_prompt_into_its_table_unless_told_not_to() -> None:
+    turns = [record(f"k{d}", d * DAY + 3600, "turn off the kitchen light", True) for d in range(2)]
+    turns += [record("x", DAY + 7200, "turn off the kitten light", False)]
+    learner = Learner()
+    learner.rebuild(turns, {}, 2 * DAY)
+    assert learner.table.prompt == ("turn off the kitchen light",)
+    assert RewriteTable.from_json(learner.table.to_json()).prompt == learner.table.prompt
+    quiet = Learner(LearningSettings(prompt=False))
+    quiet.rebuild(turns, {}, 2 * DAY)
+    assert quiet.table.prompt == ()
+
+
+def test_the_runtime_reads_the_active_tables_prompt_and_a_rollback_undoes_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "turns.sqlite3"
+    settings = Settings()
+    with TurnStore(db) as store, store.transaction():
+        for day in range(2):
+            store.add_turn(record(f"k{day}", day * DAY + 3600, "turn off the kitchen light", True))
+    assert learned_prompt(settings, db) == ()  # nothing learned yet: the fixed prompt
+    rebuild_tables(settings, db, DEVICES)
+    assert learned_prompt(settings, db) == ("turn off the kitchen light",)
+    with TurnStore(db) as store, store.transaction():
+        for day in range(2, 5):
+            store.add_turn(record(f"h{day}", day * DAY + 3600, "turn on the hall light", True))
+    rebuild_tables(settings, db, DEVICES)
+    assert learned_prompt(settings, db) == ("turn on the hall light", "turn off the kitchen light")
+    off = dataclasses.replace(settings, learning=LearningSettings(prompt=False))
+    assert learned_prompt(off, db) == ()
+    assert main(["learn", "--db", str(db), "--list", "--profile", "x86_64-dev"]) == 0
+    assert (
+        "recognizer's prompt: 'turn on the hall light', 'turn off the kitchen light'"
+        in capsys.readouterr().out
+    )
+    assert main(["learn", "--db", str(db), "--rollback", "--profile", "x86_64-dev"]) == 0
+    assert learned_prompt(settings, db) == ("turn off the kitchen light",)
+
+
+def test_an_unreadable_table_leaves_the_fixed_prompt(tmp_path: Path) -> None:
+    db = tmp_path / "turns.sqlite3"
+    folder = tables_dir(Settings(), db)
+    TableVersions(folder).save(RewriteTable(prompt=("turn on the hall light",)))
+    assert learned_prompt(Settings(), db) == ("turn on the hall light",)
+    (folder / "table-000001.json").write_text("{not json")
+    assert learned_prompt(Settings(), db) == ()
