@@ -15,6 +15,7 @@ from edge.config import LearningSettings, Settings
 from edge.context.model import Device
 from edge.feedback.record import Label, Rewrite, TurnRecord
 from edge.feedback.store import TurnStore
+from edge.learning.canonical import Lexicon
 from edge.learning.chains import ChainTurn
 from edge.learning.loop import Learner, TableVersions
 from edge.learning.tables import RewriteTable
@@ -25,7 +26,9 @@ DAY = 86_400.0
 DEVICES = (
     Device("light.kitchen", "kitchen light", "light", "kitchen"),
     Device("light.hall", "hall light", "light", "hall"),
+    Device("lock.front", "front door", "lock", "hall"),
 )
+LEX = Lexicon.from_devices(DEVICES)
 
 
 def chain(turn_id: str, t: float, original: str, defect: bool = False, rewritten: str = "") -> ChainTurn:
@@ -36,40 +39,54 @@ def test_successful_requests_most_used_first_as_the_recognizer_spelled_them() ->
     turns = [chain(f"k{d}", d * DAY, "turn off the kitchen light") for d in range(3)]
     turns += [chain("h0", 0.0, "dim the hall light to 30")]
     heard = {"k0": "Turn off the kitchen light.", "h0": "Dim the hall light to 30%."}
-    assert household_prompt(turns, heard, 3 * DAY) == (
+    assert household_prompt(turns, heard, 3 * DAY, lexicon=LEX) == (
         "turn off the kitchen light",
         "dim the hall light to 30",
     )
+    assert household_prompt(turns, heard, 3 * DAY) == ()  # no word of the home known, none said twice
 
 
 def test_recent_uses_count_more_than_old_ones() -> None:
     old = [chain(f"o{k}", 0.0, "play coldplay") for k in range(3)]
-    new = [chain(f"n{k}", 90 * DAY, "play the beatles") for k in range(2)]
-    assert household_prompt(old + new, {}, 90 * DAY) == ("play the beatles", "play coldplay")  # 2 x 1 > 3 / 8
-    assert household_prompt(old + new, {}, 0.0) == ("play coldplay", "play the beatles")  # all as recent
+    new = [chain(f"n{k}", 90 * DAY, "play coldplay in the kitchen") for k in range(2)]
+    both = ("play coldplay in the kitchen", "play coldplay")  # 2 x 1 > 3 x 1/8
+    assert household_prompt(old + new, {}, 90 * DAY, lexicon=LEX) == both
+    assert household_prompt(old + new, {}, 0.0, lexicon=LEX) == both[::-1]  # all as recent: 3 > 2
+    assert household_prompt(old, {}, 0.0, lexicon=LEX) == ()  # "coldplay": no word of the home, one request
 
 
-def test_never_a_failed_request_an_answer_or_a_request_with_an_unreliable_word() -> None:
+def test_never_a_failed_request_an_answer_a_safety_request_or_a_garble() -> None:
     turns = [
         chain("f", 0.0, "turn of the kitten light", defect=True),  # failed: never in the prompt
-        chain("y", 0.0, "yes"),  # an answer, not a request
-        chain("u1", 0.0, "kll the hall light"),  # got through once, but its word fails as often as it works
+        chain("y", 0.0, "yes please"),  # an answer, not a request
+        chain("k1", 0.0, "kll the hall light"),  # got through once, failed once: a mishearing
+        chain("k2", 60.0, "kll the hall light", defect=True),
+        chain("u", 0.0, "unlock the front door"),  # Whisper must never be led there
+        chain("d", 0.0, "lock the back door"),  # a safety action
+        chain("g", 0.0, "turn on the very right"),  # a garble that got through: not the home's words
         chain("ok", 0.0, "turn on the hall light"),
+        chain("ok2", 0.0, "turn off the kitchen light"),
     ]
-    assert household_prompt(turns, {}, DAY, unreliable=frozenset({"kll"})) == ("turn on the hall light",)
+    assert household_prompt(turns, {}, DAY, lexicon=LEX) == (
+        "turn off the kitchen light",
+        "turn on the hall light",
+    )
 
 
 def test_a_rewritten_request_counts_as_its_target_what_the_household_meant() -> None:
     turns = [chain("r", 0.0, "turn of the kitten light", rewritten="turn off the kitchen light")]
     heard = {"r": "Turn of the kitten light."}
-    assert household_prompt(turns, heard, DAY) == ("turn off the kitchen light",)
+    assert household_prompt(turns, heard, DAY, lexicon=LEX) == ("turn off the kitchen light",)
 
 
 def test_the_learned_part_keeps_within_its_word_budget() -> None:
     turns = [chain("a", 0.0, "turn on the hall light"), chain("a2", 0.0, "turn on the hall light")]
-    turns += [chain("b", 0.0, "set the kitchen light to 40 percent"), chain("c", 0.0, "play jazz")]
+    turns += [
+        chain("b", 0.0, "set the kitchen light to 40 percent"),
+        chain("c", 0.0, "turn off the hall light"),
+    ]
     # 5 words, then 7 do not fit in 8, then 2 do: the budget is filled, never exceeded
-    assert household_prompt(turns, {}, DAY, max_words=8) == ("turn on the hall light", "play jazz")
+    assert household_prompt(turns, {}, DAY, lexicon=LEX, max_words=8) == ("turn on the hall light",)
     assert household_prompt(turns, {}, DAY, max_words=0) == ()
     with pytest.raises(ValueError, match="max_words"):
         household_prompt(turns, {}, DAY, max_words=-1)
@@ -108,11 +125,11 @@ def test_the_learner_writes_the_prompt_into_its_table_unless_told_not_to() -> No
     turns = [record(f"k{d}", d * DAY + 3600, "turn off the kitchen light", True) for d in range(2)]
     turns += [record("x", DAY + 7200, "turn off the kitten light", False)]
     learner = Learner()
-    learner.rebuild(turns, {}, 2 * DAY)
+    learner.rebuild(turns, {}, 2 * DAY, LEX)
     assert learner.table.prompt == ("turn off the kitchen light",)
     assert RewriteTable.from_json(learner.table.to_json()).prompt == learner.table.prompt
     quiet = Learner(LearningSettings(prompt=False))
-    quiet.rebuild(turns, {}, 2 * DAY)
+    quiet.rebuild(turns, {}, 2 * DAY, LEX)
     assert quiet.table.prompt == ()
 
 

@@ -159,7 +159,7 @@ class Learner:
             )
         if self.settings.prompt:  # the recognizer's prompt: the household's successful requests
             heard = {t.turn_id: t.asr_text for t in turns}
-            prompt = household_prompt(chain_turns, heard, now, unreliable=self.unreliable)
+            prompt = household_prompt(chain_turns, heard, now, lexicon=lexicon)
             self.table = replace(self.table, prompt=prompt)
         return RebuildReport(self.table, activated, cand, cur, tuple(retracted), len(goals), len(chain_turns))
 
