@@ -118,5 +118,5 @@ def audio_section(
     for label, cell in rows:
         print(f"  {label:<34}" + "".join(f"{cell(*runs[name]):>28}" for name in runs))
     print("  learning on (the recognizer's prompt led by the household's requests: learning.prompt):")
-    for label, cell in rows[1:5]:
+    for label, cell in rows[:5]:
         print(f"  {label:<34}" + "".join(f"{cell(heard_on[name], 0.0, 0.0):>28}" for name in runs))
