@@ -5,6 +5,8 @@ undo it (a real SQLite turn store, ``edge learn --rollback``)."""
 from __future__ import annotations
 
 import dataclasses
+import random
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,10 @@ from edge.config import LearningSettings, Settings
 from edge.context.model import Device
 from edge.feedback.record import Label, Rewrite, TurnRecord
 from edge.feedback.store import TurnStore
+from edge.lab.sim.arms import nightly
+from edge.lab.sim.hearing import HeardText
+from edge.lab.sim.household import RewriterLike, SimLog, simulate_home
+from edge.lab.sim.users import SimUser
 from edge.learning.canonical import Lexicon
 from edge.learning.chains import ChainTurn
 from edge.learning.loop import Learner, TableVersions
@@ -167,3 +173,34 @@ def test_an_unreadable_table_leaves_the_fixed_prompt(tmp_path: Path) -> None:
     assert learned_prompt(Settings(), db) == ("turn on the hall light",)
     (folder / "table-000001.json").write_text("{not json")
     assert learned_prompt(Settings(), db) == ()
+
+
+class PromptEars:
+    """Hears every word right and keeps the prompt the runtime gave for each day's requests."""
+
+    def __init__(self) -> None:
+        self.prompts: list[tuple[str, ...]] = []
+
+    def hear(self, user: SimUser, said: str, rng: random.Random, vocabulary: Sequence[str]) -> HeardText:
+        self.prompts.append(tuple(vocabulary))
+        return HeardText(said, 0.9)
+
+
+def test_the_real_audio_arm_hears_with_the_learned_prompt_only_when_learning() -> None:
+    ears, learner = PromptEars(), Learner()
+    base, nights = nightly(learner), []
+
+    def learn(log: SimLog, now: float) -> RewriterLike | None:
+        rewriter = base(log, now)
+        nights.append(learner.table.prompt)
+        return rewriter
+
+    simulate_home(3, "prompt-home", 3, learn, size="small", goals_per_day=(6, 8), hearing=ears)
+    fixed = ears.prompts[0]  # the first day: nothing learned yet
+    assert fixed and "turn on" in fixed
+    learned = nights[-2]  # the last day was heard with the night before's table
+    assert learned and ears.prompts[-1] == tuple(prompt_vocabulary(learned, fixed))
+    assert ears.prompts[-1][: len(learned)] == learned
+    off = PromptEars()
+    simulate_home(3, "prompt-home", 3, None, size="small", goals_per_day=(6, 8), hearing=off)
+    assert set(off.prompts) == {fixed}
