@@ -109,6 +109,10 @@ def test_the_recognizer_hears_the_household_first_then_the_fixed_list() -> None:
     assert recognizer_vocabulary(no_learning, learned, fixed) == fixed
     no_prompt = dataclasses.replace(on, asr=dataclasses.replace(on.asr, use_domain_vocabulary=False))
     assert recognizer_vocabulary(no_prompt, learned, fixed) == []
+    vosk = dataclasses.replace(
+        on, asr=dataclasses.replace(on.asr, engine="vosk")
+    )  # its grammar: the fixed list
+    assert recognizer_vocabulary(vosk, learned, fixed) == fixed
     assert prompt_vocabulary(["  a b ", ""], ["a b", "c"]) == ["a b", "c"]
     # Whisper's prompt keeps the household's requests when the home's names overflow its budget
     many = [f"device number {k}" for k in range(80)]

@@ -94,8 +94,10 @@ def prompt_vocabulary(learned: Sequence[str], fixed: Sequence[str]) -> list[str]
 def recognizer_vocabulary(settings: Settings, learned: Sequence[str], fixed: Sequence[str]) -> list[str]:
     """What the runtime's ``vocabulary()`` hands the recognizer before each transcription: nothing when
     ``asr.use_domain_vocabulary`` is off; the household's ``learned`` phrases (the active table's) before
-    the ``fixed`` list when learning and ``learning.prompt`` are on; else the fixed list."""
+    the ``fixed`` list when learning and ``learning.prompt`` are on and the recognizer is Whisper (a prompt;
+    vosk and pocketsphinx make a grammar of the list, which whole requests would change); else the fixed
+    list."""
     if not settings.asr.use_domain_vocabulary:
         return []
-    use = settings.learning.enabled and settings.learning.prompt
+    use = settings.learning.enabled and settings.learning.prompt and settings.asr.engine == "whisper"
     return prompt_vocabulary(learned if use else (), fixed)
