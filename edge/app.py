@@ -36,6 +36,7 @@ from edge.errors import EdgeError
 from edge.events import PipelineEvent
 from edge.lang import ASR_BIAS_PHRASES
 from edge.learning.loop import run_when_idle
+from edge.learning.vocabulary import recognizer_vocabulary
 from edge.learning.wake_learn import update_wake
 from edge.nlu.catalogue import CATALOGUE
 from edge.nlu.domain_parser import DomainParser, load_parser
@@ -51,7 +52,15 @@ from edge.turns.mqtt_home import MqttHome
 from edge.wake.base import WakeDetector
 from edge.wake.oww import load_wake_detector
 from edge.wake.store import wake_dir
-from edge.wiring import Turns, build_turns, learned_rewriter, make_speaker, rebuild_tables, tables_dir
+from edge.wiring import (
+    Turns,
+    build_turns,
+    learned_prompt,
+    learned_rewriter,
+    make_speaker,
+    rebuild_tables,
+    tables_dir,
+)
 
 if TYPE_CHECKING:
     from edge.wyoming import Backend, Satellite
@@ -112,14 +121,18 @@ async def _learn_when_idle(
     last_activity: Callable[[], float],
     *,
     wake: WakeDetector | None = None,
+    prompt: list[tuple[str, ...]] | None = None,
 ) -> None:
-    """Rebuild the learned tables when nobody has spoken for two minutes, then swap in the new rewriter.
-    The rebuild runs in a thread (with the home's registry as it is now); the voice path never waits."""
+    """Rebuild the learned tables when nobody has spoken for two minutes, then swap in the new rewriter
+    and the recognizer's learned prompt (``prompt[0]``, read by ``vocabulary()``). The rebuild runs in a
+    thread (with the home's registry as it is now); the voice path never waits."""
 
     def rebuild() -> None:
         devices = list(store.snapshot().devices.values())
         log.info("learning: %s", rebuild_tables(settings, db, devices).summary())
         engine.rewriter = learned_rewriter(settings, db, engine.parser.parse)
+        if prompt is not None:
+            prompt[0] = learned_prompt(settings, db)
         if wake is not None and settings.wake.learn:  # issue 18: the wake word's threshold and verifier
             _learn_wake(settings, db, wake)
 
@@ -229,6 +242,7 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
     parser = await asyncio.to_thread(load_parser, settings)
     domain_words = parser.vocabulary() if isinstance(parser, DomainParser) else []
     rewriter = await asyncio.to_thread(learned_rewriter, settings, options.db)
+    prompt = [await asyncio.to_thread(learned_prompt, settings, options.db)]  # the household's requests
     store = ContextStore(settings, home)
     session_settings = SessionSettings.from_mqtt(settings.mqtt, site, health=True)
     async with MqttSession(session_settings) as session:
@@ -262,9 +276,8 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
             )
 
             def vocabulary() -> Sequence[str]:
-                if not settings.asr.use_domain_vocabulary:
-                    return ()
-                return [*domain_words, *asr_vocabulary(store.snapshot())]
+                fixed = [*domain_words, *asr_vocabulary(store.snapshot())]
+                return recognizer_vocabulary(settings, prompt[0], fixed)
 
             player = turns.speaker.player if turns.speaker is not None else None
             wake_word = source is not None and not options.no_wake and engines.wake is not None
@@ -299,6 +312,7 @@ async def run(settings: Settings, options: RuntimeOptions, printer: Callable[[Pi
                                 store,
                                 lambda: activity[0],
                                 wake=engines.wake,
+                                prompt=prompt,
                             ),
                             name="learning",
                         )

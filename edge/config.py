@@ -184,6 +184,7 @@ class LearningSettings:
     personal_threshold: float = 0.7
     global_threshold: float = 0.8
     ask_back: bool = True  # "Did you mean: ...?" for a request not understood (edge.learning.askback)
+    prompt: bool = True  # the recognizer's prompt from the household's own words (edge.learning.vocabulary)
 
 
 @dataclass(frozen=True, slots=True)

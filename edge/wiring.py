@@ -53,6 +53,7 @@ __all__ = [
     "Turns",
     "build_turns",
     "failure_points",
+    "learned_prompt",
     "learned_rewriter",
     "make_services",
     "make_speaker",
@@ -195,6 +196,19 @@ def tables_dir(settings: Settings, db: Path | None) -> Path:
     is relative to the db's folder; with no db it is relative to the working directory."""
     folder = Path(settings.learning.tables_dir)
     return folder if folder.is_absolute() or db is None else db.parent / folder
+
+
+def learned_prompt(settings: Settings, db: Path | None) -> tuple[str, ...]:
+    """The active table's household requests for the recognizer's prompt (:mod:`edge.learning.vocabulary`;
+    blocking: a file read); none when learning or ``learning.prompt`` is off, or the table cannot be read
+    (the fixed prompt then, as before anything was learned)."""
+    if not (settings.learning.enabled and settings.learning.prompt):
+        return ()
+    try:
+        return TableVersions(tables_dir(settings, db)).active().prompt
+    except ConfigError as err:
+        log.error("the learned prompt is off: %s (%s)", err, err.hint)
+        return ()
 
 
 def learned_rewriter(

@@ -26,8 +26,11 @@ def _run(args: argparse.Namespace) -> int:
         active = versions.active_version()
         for v in versions.versions():
             print(f"{'*' if v == active else ' '} version {v}")
-        for rule in versions.active().rules.values():
+        table = versions.active()
+        for rule in table.rules.values():
             print(f"  {rule.original!r} -> {rule.rewritten!r} (score {rule.score}, lift {rule.lift})")
+        if table.prompt:  # the household's requests that lead the recognizer's prompt (learning.prompt)
+            print(f"  recognizer's prompt: {', '.join(repr(p) for p in table.prompt)}")
         return 0
     devices = load_home(Path(args.home)).devices.values() if args.home else ()
     print(rebuild_tables(settings, Path(args.db) if args.db else None, devices).summary())

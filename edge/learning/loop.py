@@ -28,6 +28,7 @@ from edge.learning.sound import SOUND_LAYER, plain_requests
 from edge.learning.spans import apply_spans, build_spans, track_span
 from edge.learning.tables import SPAN_LAYER, Acceptance, RewriteTable, build_table
 from edge.learning.tracking import Verdict, decide, track_outcomes
+from edge.learning.vocabulary import household_prompt
 
 __all__ = ["Learner", "RebuildReport", "Replay", "TableVersions", "replay", "run_when_idle"]
 
@@ -156,6 +157,10 @@ class Learner:
                 offers_refused=offers.refused,
                 offer_threshold=offers.threshold,
             )
+        if self.settings.prompt:  # the recognizer's prompt: the household's successful requests
+            heard = {t.turn_id: t.asr_text for t in turns}
+            prompt = household_prompt(chain_turns, heard, now, lexicon=lexicon)
+            self.table = replace(self.table, prompt=prompt)
         return RebuildReport(self.table, activated, cand, cur, tuple(retracted), len(goals), len(chain_turns))
 
     def _with_spans(

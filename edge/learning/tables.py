@@ -125,6 +125,8 @@ class RewriteTable:
     # "Did you mean ...?" (edge.learning.askback): pairs (heard, offered) the household refused, the floor
     offers_refused: frozenset[tuple[str, str]] = frozenset()
     offer_threshold: float = 0.0
+    # the household's words for the recognizer's prompt, most used first (edge.learning.vocabulary)
+    prompt: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rules", MappingProxyType(dict(self.rules)))
@@ -149,6 +151,7 @@ class RewriteTable:
             "requests": [[text, weight] for text, weight in self.requests],
             "offers_refused": sorted([a, b] for a, b in self.offers_refused),
             "offer_threshold": self.offer_threshold,
+            "prompt": list(self.prompt),
         }
 
     @classmethod
@@ -164,6 +167,7 @@ class RewriteTable:
                 tuple((str(text), float(weight)) for text, weight in data.get("requests", [])),
                 frozenset((str(a), str(b)) for a, b in data.get("offers_refused", [])),
                 float(data.get("offer_threshold", 0.0)),
+                tuple(str(p) for p in data.get("prompt", [])),
             )
         except (TypeError, ValueError) as err:
             raise ConfigError(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from edge.asr.factory import load_recognizer
 from edge.audio.synth import tools_missing
-from edge.config import Settings, project_root
+from edge.config import LearningSettings, Settings, project_root
 from edge.errors import EdgeError
 from edge.lab.sim.arms import nightly
 from edge.lab.sim.hearing import Hearing
@@ -44,16 +44,24 @@ GOALS_PER_DAY = (6, 10)
 
 
 def audio_sessions(
-    seed: int, homes: int, days: int, hearing: Hearing | None, learning: bool, *, asr_model: str = "handset"
+    seed: int,
+    homes: int,
+    days: int,
+    hearing: Hearing | None,
+    learning: bool,
+    *,
+    asr_model: str = "handset",
+    prompt: bool = True,
 ) -> list[SimLog]:
     """The audio section's homes (their own ids, so they are not the main bench's homes); ``asr_model``
-    the ASR-error model of the homes heard without audio."""
+    the ASR-error model of the homes heard without audio; ``prompt``: with learning, the learner gives the
+    recognizer the household's requests (``learning.prompt``)."""
     return [
         simulate_home(
             seed,
             f"audio{h:02d}",
             days,
-            nightly(Learner()) if learning else None,
+            nightly(Learner(LearningSettings(prompt=prompt))) if learning else None,
             size=("small", "medium")[h % 2],
             goals_per_day=GOALS_PER_DAY,
             hearing=hearing,
@@ -84,10 +92,14 @@ def audio_section(
     audio = AudioHearing(recognizer, cache_dir(), recognizer_id(settings))
     t0 = time.perf_counter()
     runs: dict[str, tuple[AsrFigures, float, float]] = {}
+    heard_on: dict[str, AsrFigures] = {}  # with learning on: the recognizer has the household's prompt
     for name, hearing in ((f"{asr_model} ASR-error model", None), (f"{settings.asr.model} on speech", audio)):
         off = audio_sessions(seed, homes, days, hearing, learning=False, asr_model=asr_model)
-        on = audio_sessions(seed, homes, days, hearing, learning=True, asr_model=asr_model)
+        on = audio_sessions(
+            seed, homes, days, hearing, learning=True, asr_model=asr_model, prompt=settings.learning.prompt
+        )
         runs[name] = (asr_figures(off), _rate(off), _rate(on))
+        heard_on[name] = asr_figures(on)
     took = time.perf_counter() - t0
     print(
         f"  ({audio.synthesized} utterances synthesized and transcribed in this run, the rest cached; "
@@ -105,3 +117,6 @@ def audio_section(
     ]
     for label, cell in rows:
         print(f"  {label:<34}" + "".join(f"{cell(*runs[name]):>28}" for name in runs))
+    print("  learning on (the recognizer's prompt led by the household's requests: learning.prompt):")
+    for label, cell in rows[:5]:
+        print(f"  {label:<34}" + "".join(f"{cell(heard_on[name], 0.0, 0.0):>28}" for name in runs))

@@ -34,6 +34,8 @@ from edge.lab.sim.household_home import SimHome, make_home
 from edge.lab.sim.household_runtime import SimRuntime, response_s, shared_parser
 from edge.lab.sim.users import SimUser, make_user
 from edge.learning.chains import DAY_S
+from edge.learning.rewriter import LearnedRewriter
+from edge.learning.vocabulary import recognizer_vocabulary
 from edge.turns.heard import Heard
 from edge.turns.protocols import Parser
 
@@ -216,10 +218,10 @@ async def _simulate(
 ) -> None:
     home = log.home
     async with await SimRuntime.open(home, folder, settings=settings, parser=parser, seed=runtime_seed) as rt:
-        vocabulary: list[str] = []
+        fixed: list[str] = []
         if hearing is not None:  # the recognizer's prompt, as the runtime builds it
-            vocabulary = asr_vocabulary(rt.snapshot())
-        sim = _Household(log, rt, hearing or ModelHearing(), vocabulary)
+            fixed = asr_vocabulary(rt.snapshot())
+        sim = _Household(log, rt, hearing or ModelHearing(), fixed)
         for day in range(days):
             await _day(sim, users, seed=seed, home_id=home.home_id, day=day, per_day=per_day)
             now = (day + 1) * DAY_S
@@ -231,7 +233,11 @@ async def _simulate(
             log.events += stored.events
             log.barge_ins += stored.barge_ins
             if learn is not None:
-                rt.use_rewriter(await asyncio.to_thread(learn, log, now))
+                rewriter = await asyncio.to_thread(learn, log, now)
+                rt.use_rewriter(rewriter)
+                if hearing is not None:  # the device's prompt: tonight's household words, then the fixed list
+                    learned = rewriter.personal.prompt if isinstance(rewriter, LearnedRewriter) else ()
+                    sim.vocabulary = recognizer_vocabulary(settings, learned, fixed)
 
 
 async def _day(
