@@ -6,6 +6,8 @@ uses."""
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 from edge import resources
@@ -103,3 +105,12 @@ def test_no_eighth_pool_entry_is_in_a_held_out_hwu64_sentence(shared_data: Path)
 
 def test_the_eighth_families_are_household_data_appended_last() -> None:
     assert list(HOUSEHOLD_FAMILIES)[-len(EIGHTH_FAMILIES) :] == list(EIGHTH_FAMILIES)
+
+
+def test_edge_train_refuses_a_draw_without_members(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "edge", "train", "--members", "0", "--out", str(tmp_path / "m")],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert out.returncode != 0 and "--members 0: at least one member" in out.stderr
+    assert not (tmp_path / "m").exists()  # refused before any data is generated or written
