@@ -10,7 +10,7 @@ from typing import Any
 from edge.commands._util import emit_json, settings_from_args
 from edge.errors import ConfigError
 from edge.lab.training.domain import ensure_domain_model
-from edge.lab.training.pipeline import train_home_model
+from edge.lab.training.pipeline import HOME_MEMBERS, HOME_SEED, train_home_model
 
 __all__ = ["register"]
 
@@ -30,12 +30,16 @@ def _run(args: argparse.Namespace) -> int:
         out = ensure_domain_model(settings, Path(args.domain), force=True)
         emit_json({"model_dir": str(out)})
         return 0
+    if args.members < 1:
+        raise ConfigError(f"--members {args.members}: at least one member", hint="e.g. --members 6")
     meta = train_home_model(
         settings,
         Path(args.out) if args.out else None,
         epochs=args.epochs,
         scale=args.scale,
         household=args.household,
+        members=args.members,
+        seed=args.seed,
     )
     emit_json({"model_file": meta["model_file"], "validation": meta["validation"]})
     return 0
@@ -54,5 +58,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--household", action="store_true",
         help="add the next retrain's household data (docs/nlu.md); off: the shipped model's data",
+    )  # fmt: skip
+    p.add_argument(
+        "--members", type=int, default=HOME_MEMBERS,
+        help=f"seeded members averaged in the home model (default {HOME_MEMBERS}, the shipped model's)",
+    )  # fmt: skip
+    p.add_argument(
+        "--seed", type=int, default=HOME_SEED,
+        help=f"the first member's seed (default {HOME_SEED}, the shipped model's)",
     )  # fmt: skip
     p.set_defaults(func=_run)

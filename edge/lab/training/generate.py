@@ -19,6 +19,12 @@ from edge.lab.training.noise import add_noise
 from edge.lab.training.pools_games import SIXTH_GAME_TITLES
 from edge.lab.training.pools_ha import BINARY_STATES, MESSAGES, QUANTITIES, SENSED, ZONES
 from edge.lab.training.pools_household import CLASS_NAME_WORDS, PLURAL_CLASS_WORDS, class_name
+from edge.lab.training.pools_household_eighth import (
+    FILM_SHOW_TITLES,
+    SONG_TITLES,
+    WHOLE_SCENE_NAMES,
+    WHOLE_SCRIPT_NAMES,
+)
 from edge.lab.training.pools_values import (
     DRINK_WORD_LIGHTS,
     DRINK_WORD_THINGS,
@@ -176,9 +182,15 @@ def template_lists(
             "topic": O.TOPICS,
             "device": O.DEVICE_WORDS,
             "feeling": O.FEELINGS,
+            "media_title": FILM_SHOW_TITLES,
+            "song_title": SONG_TITLES,
         }
         if name in fixed:
             return one(fixed[name], rng)
+        whole = {"scene_whole": ("scene", WHOLE_SCENE_NAMES), "script_whole": ("script", WHOLE_SCRIPT_NAMES)}
+        if name in whole:  # "date night", "wind down": a scene's or script's whole name (household data)
+            picked["domain"], names = whole[name]
+            return one(names, rng)
         if name.startswith("class_") and name[6:] in CLASS_NAME_WORDS:  # "the porch lights": a whole name
             picked["domain"] = name[6:]
             v = class_name(name[6:], pools.areas, rng)

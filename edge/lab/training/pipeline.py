@@ -25,10 +25,15 @@ HOME_SEED = 14
 def train_home_model(
     settings: Settings,
     out_dir: Path | None = None,
+    *,
     epochs: int = 6,
     scale: float = 0.8,
     household: bool = False,
+    members: int = HOME_MEMBERS,
+    seed: int = HOME_SEED,
 ) -> dict[str, Any]:
+    """Train the home model; ``members`` and ``seed`` other than the constants are for trying a draw (the
+    shipped model is rebuilt with the constants, ``make models-nlu``)."""
     shared = settings.shared_data()
     print(f"generating training data (development data: {shared or 'absent'})", file=sys.stderr, flush=True)
     data = build_dataset(resources.data_dir(), shared, scale=scale, household=household)
@@ -38,5 +43,5 @@ def train_home_model(
     return train_model(
         data.examples,
         out_dir or default_model_dir(settings),
-        TrainConfig(epochs=epochs, seed=HOME_SEED, members=HOME_MEMBERS, notes=notes),
+        TrainConfig(epochs=epochs, seed=seed, members=members, notes=notes),
     )

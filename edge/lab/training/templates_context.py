@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from edge.lab.training.templates_base import Facts, Family, Label
 
-__all__ = ["CONTEXT_FAMILIES"]
+__all__ = ["CONTEXT_FAMILIES", "play_title_label"]
 
 
 def _temp_query(f: Facts) -> Label:
@@ -49,7 +49,8 @@ def _stop(f: Facts) -> Label:
     return ("HassMediaPause", "media_player", "") if f["media_playing"] else ("HassNevermind", "", "")
 
 
-def _play_title(f: Facts) -> Label:
+def play_title_label(f: Facts) -> Label:
+    """A title after "play": a film on a satellite with a screen, audio (an audiobook) elsewhere."""
     return ("HassMediaSearchAndPlay", "media_player", "movie" if f["satellite_screen"] else "audiobook")
 
 
@@ -139,7 +140,7 @@ CONTEXT_FAMILIES: dict[str, Family] = {
             "play {title:search_query} please",
             "let's play {title:search_query}",
         ),
-        _play_title,
+        play_title_label,
         2200,
     ),
     # --- fixed meaning ----------------------------------------------------------------------------

@@ -25,6 +25,7 @@ until a retrain with them is shipped (docs/nlu.md).
 from __future__ import annotations
 
 from edge.lab.training.templates_base import Family, fixed
+from edge.lab.training.templates_household_eighth import EIGHTH_FAMILIES
 from edge.lab.training.templates_household_more import SIXTH_FAMILIES
 from edge.lab.training.templates_household_wish import WISH_FAMILIES
 
@@ -348,6 +349,6 @@ _FIFTH: dict[str, Family] = {
         250,
     ),
 }
-HOUSEHOLD_FAMILIES: dict[str, Family] = {**_FIFTH, **SIXTH_FAMILIES, **WISH_FAMILIES}
+HOUSEHOLD_FAMILIES: dict[str, Family] = {**_FIFTH, **SIXTH_FAMILIES, **WISH_FAMILIES, **EIGHTH_FAMILIES}
 """The fifth pass's families, the sixth's (``templates_household_more``), then the seventh's
 (``templates_household_wish``), in that order."""
