@@ -23,12 +23,10 @@ from pathlib import Path
 import numpy as np
 
 from edge.asr.base import Recognizer
-from edge.asr.factory import load_recognizer
 from edge.audio.io import read_audio
-from edge.audio.synth import tools_missing
 from edge.config import Settings, load_settings
-from edge.errors import EdgeError
 from edge.lab.bench._learning_audio import cache_dir, recognizer_id
+from edge.lab.bench.asr_confusions import recognizer_or_skip
 from edge.lab.sim.arms import nightly
 from edge.lab.sim.confusions_corpus import HELDOUT_VOICES, Request, noise_files, noise_windows, requests
 from edge.lab.sim.household import simulate_home
@@ -131,14 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--days", type=int, default=14)
     args = ap.parse_args(argv)
     settings: Settings = load_settings()
-    missing = tools_missing()
-    if missing:
-        print(f"skipped: {', '.join(missing)} not installed")
-        return 0
-    try:
-        recognizer = load_recognizer(settings)
-    except (EdgeError, ImportError) as err:
-        print(f"skipped: no recognizer ({err})")
+    recognizer = recognizer_or_skip(settings)
+    if recognizer is None:
         return 0
     noise = noise_files(settings.shared_data())
     held = [r for r, _ in requests(SEED, "held", args.homes, args.per, voices=HELDOUT_VOICES, noise=noise)]

@@ -44,7 +44,7 @@ from edge.lab.sim.confusions_model import CalibratedASR
 from edge.lab.sim.household_audio import AsrFigures, AudioHearing, pair_figures, words
 from edge.lab.sim.users import SimUser
 
-__all__ = ["run", "transcribe_all"]
+__all__ = ["recognizer_or_skip", "run", "transcribe_all"]
 
 SEED = 20261206
 DRAWS = 10  # simulated speakers per held-out user (the model's figures are their mean)
@@ -117,17 +117,25 @@ def _model_figures(
     return pair_figures(cal_rows), pair_figures(_rows(clips, hand))
 
 
-def run(settings: Settings, args: argparse.Namespace) -> int:
-    quick = bool(getattr(args, "quick", False))
-    fit_homes, fit_per, held_homes, held_per = (3, 12, 2, 10) if quick else (16, 40, 6, 30)
+def recognizer_or_skip(settings: Settings) -> Recognizer | None:
+    """The runtime's recognizer for a bench that synthesizes speech, or None after saying why it skips (no
+    espeak-ng/sox, no recognizer)."""
     missing = tools_missing()
     if missing:
         print(f"skipped: {', '.join(missing)} not installed")
-        return 0
+        return None
     try:
-        recognizer = load_recognizer(settings)
+        return load_recognizer(settings)
     except (EdgeError, ImportError) as err:
         print(f"skipped: no recognizer ({err})")
+        return None
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    quick = bool(getattr(args, "quick", False))
+    fit_homes, fit_per, held_homes, held_per = (3, 12, 2, 10) if quick else (16, 40, 6, 30)
+    recognizer = recognizer_or_skip(settings)
+    if recognizer is None:
         return 0
     noise = noise_files(settings.shared_data())
     if not noise:
