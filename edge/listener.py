@@ -227,8 +227,7 @@ class Listener:
         return events
 
     def _speculate(self) -> None:
-        """At a pause of ``speculative_ms`` (once per pause), the speech so far goes to the speculator; while
-        an earlier pause's decode is in flight, at the first frame of this pause after it is done."""
+        """At a pause of ``speculative_ms`` (once per pause), the speech so far goes to the speculator."""
         ep = self.endpointer
         if (
             self.speculator is None
@@ -237,8 +236,6 @@ class Listener:
         ):
             return
         if ep.speech_end_ms is None or self._paused_at == ep.speech_end_ms or ep.complete:
-            return
-        if self.speculator.busy():  # an earlier pause's decode: this pause's starts when it is done
             return
         self._paused_at = ep.speech_end_ms
         self.speculator.start(

@@ -163,46 +163,6 @@ def test_speech_after_the_pause_drops_the_speculation(
     assert heard is not None and ("fifty" in heard.text.lower() or "50" in heard.text)
 
 
-def test_a_pause_while_an_earlier_decode_runs_is_decoded_when_it_is_done(
-    models: dict[str, Any], synth: Callable[..., Path]
-) -> None:
-    """The first pause's decode is still running when the speaker pauses again: the second pause is not
-    skipped for good (it used to be, and the turn then waited out the full silence and decoded again), it
-    starts as soon as the first is done, and the turn ends early on it."""
-    settings: Settings = models["settings"]
-    slow = Slow("set the kitchen light to fifty percent")
-    spec = Speculator(slow)
-    listener = Listener(
-        None, models["vad"], EndpointConfig.from_settings(settings.vad, False), settings.vad.preroll_ms,
-        confident=models["confident"], speculator=spec, speculative_ms=settings.vad.speculative_ms,
-    )  # fmt: skip
-    first = _say(synth, "set the kitchen light to", 0.5, 0.0)
-    audio = np.concatenate([first, _say(synth, "fifty percent", 0.0, 2.0)])
-    done: list[Utterance] = []
-    second_pause_at = -1.0
-    for at in range(0, len(audio) - FRAME + 1, FRAME):
-        ep = listener.endpointer
-        paused_again = spec.started == 1 and ep.speech_end_ms is not None and ep.speech_end_ms > 1000.0 * len(
-            first) / SAMPLE_RATE and ep.silence_ms >= settings.vad.speculative_ms  # fmt: skip
-        if paused_again and not slow.go.is_set():
-            assert spec.busy()  # the first decode still runs: nothing new started beside it
-            second_pause_at = 1000.0 * at / SAMPLE_RATE
-            slow.go.set()
-            assert spec.idle(10)
-        events = listener.process(AudioChunk(audio[at : at + FRAME].copy(), 1000.0 * at / SAMPLE_RATE))
-        assert not slow.go.is_set() or spec.idle(10)  # the first decode is held until the second pause
-        done = [e for e in events if isinstance(e, Utterance)]
-        if done:
-            break
-    assert done and second_pause_at > 0
-    utterance = done[0]
-    assert spec.started == 2 and slow.calls == 2  # the second pause was decoded once the first was done
-    assert spec.ready(utterance.turn_id, utterance.speech_end_ms) is not None
-    assert utterance.reason == "semantic_end"
-    assert utterance.t_ms - utterance.speech_end_ms < settings.vad.trailing_silence_ms
-    spec.close()
-
-
 def test_the_pipeline_serves_the_turn_from_the_speculation(
     models: dict[str, Any], synth: Callable[..., Path], tmp_path: Path
 ) -> None:

@@ -7,9 +7,7 @@ costs one decode at a time, never a queue of them. Each speculation is keyed by 
 the last speech window before the pause:
 
 - speech resumes: the key no longer matches the turn's speech, so the result is dropped (the thread is not
-  interrupted; a decode cannot be, but its result is never used and no second one starts beside it); a
-  pause that comes while that decode still runs is decoded as soon as it is done (the listener asks again
-  each frame while the pause lasts), not left to the turn's own decode after the full silence;
+  interrupted; a decode cannot be, but its result is never used and no second one starts beside it);
 - the silence goes on and the transcript is a whole request the NLU is sure of (:func:`whole`): the
   listener ends the turn at the semantic silence instead of the full trailing silence;
 - the turn ends on the full silence with no speech after the pause: its transcript is the speculation's
@@ -81,11 +79,6 @@ class Speculator:
             self._future = self._pool.submit(self._decode, np.array(samples, dtype=np.int16))
             self.started += 1
             return True
-
-    def busy(self) -> bool:
-        """A decode is in flight (a new pause must wait for it)."""
-        with self._lock:
-            return self._future is not None and not self._future.done()
 
     def _decode(self, samples: npt.NDArray[np.int16]) -> Transcript | None:
         try:
