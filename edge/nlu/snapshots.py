@@ -75,7 +75,8 @@ def make_snapshot(
 ) -> ContextSnapshot:
     """A snapshot where every device is as ``base`` has it (off when ``base`` lacks it or is None) unless
     ``states`` says otherwise. ``areas``: the home's areas besides those its devices are in."""
-    table: dict[str, DeviceState] = {eid: (base or {}).get(eid, DeviceState("off")) for eid in devices}
+    known = base or {}
+    table: dict[str, DeviceState] = {eid: known.get(eid, DeviceState("off")) for eid in devices}
     for eid, raw in (states or {}).items():
         state, _, media_type = raw.partition(":")
         attrs = {"media_content_type": media_type} if media_type else {}
