@@ -34,6 +34,7 @@ from edge.lang import (
     spoken_words,
     strip_wake,
 )
+from edge.lang.durations import durations_said
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -178,6 +179,35 @@ def test_the_two_readers_of_spelled_numbers_differ_where_the_tables_rely_on_it()
     assert model_tokens("that one") == ["that", "one"]
     assert numbers_to_digits(["three", "hundred", "and", "fifty"]) == ["300", "and", "50"]
     assert model_tokens("three hundred and fifty") == ["350"]
+
+
+def test_a_number_said_with_its_decimals_is_read_as_the_written_one() -> None:
+    """ "twenty point five" is 20.5 as "20.5" is (the thermostat, a timer of 1.5 hours, a volume), for the NLU
+    and the readers of durations; "point" that follows no number, or no digit, stays a word; the training
+    data's tokens keep them apart (the shipped model's data is rebuilt bit for bit)."""
+    assert model_tokens("set the heat to twenty point five degrees") == [
+        "set",
+        "the",
+        "heat",
+        "to",
+        "20.5",
+        "degrees",
+    ]
+    assert (
+        model_tokens("set it to 19 point 5") == model_tokens("set it to 19.5") == ["set", "it", "to", "19.5"]
+    )
+    assert model_tokens("twenty one point two five") == ["21.25"]
+    assert model_tokens("point the camera at the door") == ["point", "the", "camera", "at", "the", "door"]
+    assert model_tokens("set it to twenty point") == ["set", "it", "to", "20", "point"]
+    assert model_tokens("twenty point five", decimals=False) == ["20", "point", "5"]
+    assert model_words(["twenty", "point", "five"]) == (["20", "point", "5"], [0, 1, 2])
+    assert model_words(["twenty", "point", "five", "up"], decimals=True) == (["20.5", "up"], [0, 3])
+    assert numbers_to_digits(["one", "point", "five", "hours"]) == ["1.5", "hours"]
+    assert numbers_to_digits(["point", "five"]) == ["point", "5"]
+    assert fold("Set a timer for 1.5 hours.") == "set a timer for 1 5 hours"  # the matchers' folding
+    assert fold("Set a timer for 1.5 hours.", decimals=True) == "set a timer for 1.5 hours"
+    assert durations_said("set a timer for one point five hours")[0].seconds == 5400
+    assert durations_said("a timer for 1.5 hours")[0].seconds == 5400
 
 
 def test_wake_phrases_come_from_the_wake_models_the_project_ships() -> None:

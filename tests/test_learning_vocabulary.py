@@ -20,6 +20,7 @@ from edge.feedback.store import TurnStore
 from edge.lab.sim.arms import nightly
 from edge.lab.sim.hearing import HeardText
 from edge.lab.sim.household import RewriterLike, SimLog, simulate_home
+from edge.lab.sim.prompt_effect import NO_PROMPT, Learned
 from edge.lab.sim.users import SimUser
 from edge.learning.canonical import Lexicon
 from edge.learning.chains import ChainTurn
@@ -184,9 +185,18 @@ class PromptEars:
 
     def __init__(self) -> None:
         self.prompts: list[tuple[str, ...]] = []
+        self.learned: list[Learned] = []
 
-    def hear(self, user: SimUser, said: str, rng: random.Random, vocabulary: Sequence[str]) -> HeardText:
+    def hear(
+        self,
+        user: SimUser,
+        said: str,
+        rng: random.Random,
+        vocabulary: Sequence[str],
+        learned: Learned = NO_PROMPT,
+    ) -> HeardText:
         self.prompts.append(tuple(vocabulary))
+        self.learned.append(learned)
         return HeardText(said, 0.9)
 
 
@@ -205,6 +215,8 @@ def test_the_real_audio_arm_hears_with_the_learned_prompt_only_when_learning() -
     learned = nights[-2]  # the last day was heard with the night before's table
     assert learned and ears.prompts[-1] == tuple(prompt_vocabulary(learned, fixed))
     assert ears.prompts[-1][: len(learned)] == learned
+    # an error model is told the same requests (it hears them through their measured effect)
+    assert ears.learned[0] == NO_PROMPT and ears.learned[-1] == Learned.of_texts(learned)
     off = PromptEars()
     simulate_home(3, "prompt-home", 3, None, size="small", goals_per_day=(6, 8), hearing=off)
-    assert set(off.prompts) == {fixed}
+    assert set(off.prompts) == {fixed} and set(off.learned) == {NO_PROMPT}

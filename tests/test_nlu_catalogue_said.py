@@ -256,6 +256,8 @@ def test_a_scene_script_mower_or_vacuum_named_by_its_own_name_is_the_request() -
         "movie night scene please": ("HassTurnOn", "scene.movie_night"),
         "set the scene to movie night": ("HassTurnOn", "scene.movie_night"),
         "run stealth mode": ("HassTurnOn", "script.stealth_mode"),
+        "turn movie night on": ("HassTurnOn", "scene.movie_night"),
+        "stealth mode script on please": ("HassTurnOn", "script.stealth_mode"),
     }
     for text, (name, target) in cases.items():
         found = named_request(text, model_tokens(text), kitchen)
@@ -263,6 +265,8 @@ def test_a_scene_script_mower_or_vacuum_named_by_its_own_name_is_the_request() -
     for text in (
         "tell rover",
         "turn on the kitchen light",
+        "turn the kitchen light on",
+        "stealth mode off",
         "party",
         "start the party mode playlist on spotify",
     ):
@@ -270,6 +274,7 @@ def test_a_scene_script_mower_or_vacuum_named_by_its_own_name_is_the_request() -
     said = (
         ("dock mowbot", cases["return mowbot to base"]),
         ("movie night scene please", cases["movie night scene please"]),
+        ("stealth mode on", cases["run stealth mode"]),
     )
     for text, (name, target) in said:
         parsed = _parser().parse(text, kitchen)

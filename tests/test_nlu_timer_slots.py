@@ -29,6 +29,15 @@ def test_the_nlu_gives_a_started_timer_the_duration_said() -> None:
     assert timer_slots("HassCancelTimer", {"start_minutes": "5"}, "cancel the 5 minute timer") == {
         "start_minutes": "5"
     }
+    # a running timer asked about by its name ("the pizza timer"), never by an article, place or duration
+    asked = "how much time is left on the pizza timer"
+    assert timer_slots("HassTimerStatus", {}, asked) == {"name": "pizza"}
+    for text in ("how much time is left on the timer", "how long is left on my kitchen timer",
+                 "is the 5 minute timer done", "cancel all timers"):  # fmt: skip
+        assert "name" not in timer_slots("HassTimerStatus", {}, text), text
+    assert timer_slots("HassTimerStatus", {"start_minutes": "5"}, "the 5 minute timer") == {
+        "start_minutes": "5"
+    }
     parsed = NLUParser(Settings()).parse(
         "set a timer for 5 and a half minutes", make_snapshot(demo_devices())
     )

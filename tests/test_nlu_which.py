@@ -25,7 +25,7 @@ from edge.dialog.responses import which_question
 from edge.dialog.which import chosen
 from edge.feedback.record import Asked, Dialog, TurnRecord
 from edge.lab.sim.local import LocalHome
-from edge.nlu.naming import said_name
+from edge.nlu.naming import said_name, whole_home
 from edge.nlu.parser import NLUParser
 from edge.nlu.resolve import Choice, choose_one, is_plural
 from edge.nlu.snapshots import demo_devices, load_devices, make_snapshot
@@ -210,6 +210,26 @@ def test_a_plural_request_and_the_rooms_lights_still_act_on_all(tmp_path: Path) 
     # the room's lights, as Home Assistant does
     assert [sorted(c["entity_id"] for c in t.commands) for t in turns] == [lamps, lamps]
     assert [_state(home, e) for e in lamps] == ["off", "off"]
+
+
+def test_the_whole_home_is_every_room_not_the_satellites() -> None:
+    for text in ("turn off all the lights in the house", "turn off the lights everywhere",
+                 "lights off in every room please", "switch off the lights throughout the whole home",
+                 "turn off the lights in all the rooms", "lights off all over the apartment"):  # fmt: skip
+        assert whole_home(text), text
+    for text in ("turn off the lights", "turn on the lights in my home office", "i'm home",
+                 "turn off the house lights", "turn off all the lights"):  # fmt: skip
+        assert not whole_home(text), text
+    snap = make_snapshot(demo_devices(), "living room")
+    every = sorted(d.entity_id for d in snap.devices.values() if d.domain == "light")
+    room = ["light.living_room_ceiling", "light.living_room_lamp"]
+    for text, want in (("turn off all the lights in the house", every),
+                       ("turn off the lights in every room", every),
+                       ("turn off all the lights", room), ("lights off", room)):  # fmt: skip
+        intent = _parser().parse(text, snap)
+        assert intent is not None and intent.name == "HassTurnOff", text
+        steps = plan(intent, snap)
+        assert sorted(c.entity_id for c in steps.commands) == want, text
 
 
 # -- edge parse prints the decision ------------------------------------------------------------------

@@ -72,7 +72,7 @@ class Said:
 
 def duration_words(text: str) -> list[str]:
     """The words :func:`durations_said` counts in (its ``start`` / ``end`` index these)."""
-    said = fold(text.replace("1/2", "half").replace("-", " "))
+    said = fold(text.replace("1/2", "half").replace("-", " "), decimals=True)
     return numbers_to_digits(said.split())
 
 

@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from edge.lang.numbers import number_words, read_number
+from edge.lang.numbers import number_words, read_decimals, read_number
 from edge.lang.wake import WAKE_PREFIX, strip_wake
 
 __all__ = [
@@ -46,6 +46,7 @@ def asr_text(text: str) -> str:
 
 # --- comparing requests -----------------------------------------------------------------------------------
 _FOLD_PUNCT = re.compile(r"[^\w\s'°]")
+_FOLD_PUNCT_DECIMALS = re.compile(r"[^\w\s'°.]|(?<!\d)\.|\.(?!\d)")  # a decimal point stays: "1.5"
 FILLERS: tuple[str, ...] = (
     "um ",
     "uh ",
@@ -59,9 +60,11 @@ FILLERS: tuple[str, ...] = (
 """Openings :func:`fold` drops (repeatedly) from the start of a request."""
 
 
-def fold(text: str) -> str:
-    """Lowercase, no wake phrase, no punctuation, no leading fillers, no "please", single spaces."""
-    out = " ".join(_FOLD_PUNCT.sub(" ", text.lower()).split())
+def fold(text: str, *, decimals: bool = False) -> str:
+    """Lowercase, no wake phrase, no punctuation, no leading fillers, no "please", single spaces;
+    ``decimals``: a point between digits stays ("1.5 hours")."""
+    punct = _FOLD_PUNCT_DECIMALS if decimals else _FOLD_PUNCT
+    out = " ".join(punct.sub(" ", text.lower()).split())
     out = WAKE_PREFIX.sub("", out)
     changed = True
     while changed:
@@ -99,9 +102,12 @@ def _is_numeric_context(words: Sequence[str], i: int) -> bool:
     return nxt in _NUMERIC_NEXT
 
 
-def model_words(words: Sequence[str]) -> tuple[list[str], list[int]]:
+def model_words(words: Sequence[str], *, decimals: bool = False) -> tuple[list[str], list[int]]:
     """Raw words as model tokens (spelled numbers as digits); returns (tokens, index of the first source
-    word of each token), so training keeps slot tags aligned when number words merge."""
+    word of each token), so training keeps slot tags aligned when number words merge. ``decimals``: a
+    number said with its decimals ("twenty point five", "20 point 5") is one token, "20.5", as the written
+    number is (the parser reads so; the training data, built before, keeps them apart so that the shipped
+    model's data is rebuilt bit for bit)."""
     tokens: list[str] = []
     source: list[int] = []
     i = 0
@@ -109,10 +115,12 @@ def model_words(words: Sequence[str]) -> tuple[list[str], list[int]]:
     while i < n:
         w = words[i]
         number = read_number(words, i) if w != "one" or _is_numeric_context(words, i) else None
-        if number is not None:
-            tokens.append(str(number[0]))
+        whole, used = (str(number[0]), number[1]) if number is not None else (w, 1)
+        point = read_decimals(words, i + used) if decimals and (number or w.isdigit()) else None
+        if number is not None or point is not None:
+            tokens.append(f"{whole}.{point[0]}" if point else whole)
             source.append(i)
-            i += number[1]
+            i += used + (point[1] if point else 0)
             continue
         if w in {"a", "an"} and i + 1 < n and words[i + 1] == "hundred":
             tokens.append("100")
@@ -125,9 +133,10 @@ def model_words(words: Sequence[str]) -> tuple[list[str], list[int]]:
     return tokens, source
 
 
-def model_tokens(text: str) -> list[str]:
-    """The NLU model's token list for ``text`` (wake phrase removed, numbers as digits)."""
-    tokens, _source = model_words(strip_wake([w for w, _s, _e in raw_words(text)]))
+def model_tokens(text: str, *, decimals: bool = True) -> list[str]:
+    """The NLU model's token list for ``text`` (wake phrase removed, numbers as digits, a number's spelled
+    decimals joined to it unless ``decimals`` is off: see :func:`model_words`)."""
+    tokens, _source = model_words(strip_wake([w for w, _s, _e in raw_words(text)]), decimals=decimals)
     return tokens
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "UNITS",
     "number_words",
     "numbers_to_digits",
+    "read_decimals",
     "read_number",
 ]
 
@@ -59,6 +60,22 @@ def read_number(words: Sequence[str], i: int) -> tuple[int, int] | None:
     return None
 
 
+def read_decimals(words: Sequence[str], i: int) -> tuple[str, int] | None:
+    """The decimals spelled after a number at ``words[i:]``, "point five" / "point two five" / "point 5", as
+    (digits, words used); None unless "point" is followed by at least one digit."""
+    if i >= len(words) or words[i] != "point":
+        return None
+    digits: list[str] = []
+    for w in words[i + 1 :]:
+        if w in _UNIT and _UNIT[w] < 10:
+            digits.append(str(_UNIT[w]))
+        elif w.isdigit() and len(w) == 1:
+            digits.append(w)
+        else:
+            break
+    return ("".join(digits), 1 + len(digits)) if digits else None
+
+
 def numbers_to_digits(words: list[str]) -> list[str]:
     """``["set", "it", "to", "twenty", "one"]`` -> ``["set", "it", "to", "21"]`` (up to 999; the rewrite
     tables' reading: greedy, every "one" a number, "and" ends one)."""
@@ -83,8 +100,10 @@ def numbers_to_digits(words: list[str]) -> list[str]:
             else:
                 break
             consumed += 1
-        out.append(str(value))
         i += max(1, consumed)
+        decimals = read_decimals(words, i) if consumed else None  # "twenty point five" -> 20.5
+        out.append(f"{value}.{decimals[0]}" if decimals else str(value))
+        i += decimals[1] if decimals else 0
     return out
 
 

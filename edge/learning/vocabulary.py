@@ -31,7 +31,14 @@ from edge.learning.chains import DAY_S, ChainTurn
 from edge.learning.safety import mentions_safety
 from edge.learning.sound import plain_requests
 
-__all__ = ["HALF_LIFE_S", "PROMPT_WORDS", "household_prompt", "prompt_vocabulary", "recognizer_vocabulary"]
+__all__ = [
+    "HALF_LIFE_S",
+    "PROMPT_WORDS",
+    "household_prompt",
+    "learned_prompt_heard",
+    "prompt_vocabulary",
+    "recognizer_vocabulary",
+]
 
 HALF_LIFE_S = 30 * DAY_S  # as the learner's history of successful requests
 PROMPT_WORDS = 90  # the learned part's budget in words (the fixed list fills the rest of Whisper's 150)
@@ -99,5 +106,11 @@ def recognizer_vocabulary(settings: Settings, learned: Sequence[str], fixed: Seq
     list."""
     if not settings.asr.use_domain_vocabulary:
         return []
-    use = settings.learning.enabled and settings.learning.prompt and settings.asr.engine == "whisper"
-    return prompt_vocabulary(learned if use else (), fixed)
+    return prompt_vocabulary(learned if learned_prompt_heard(settings) else (), fixed)
+
+
+def learned_prompt_heard(settings: Settings) -> bool:
+    """Whether the recognizer hears the household's learned requests in its prompt (see
+    :func:`recognizer_vocabulary`)."""
+    asr, learning = settings.asr, settings.learning
+    return asr.use_domain_vocabulary and learning.enabled and learning.prompt and asr.engine == "whisper"

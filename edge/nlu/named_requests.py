@@ -10,7 +10,7 @@ or read it below the operating point (``nlu.act_below``), a whole utterance in t
 with a name the home has, is the request (the device resolved, nothing guessed):
 
 - scenes and scripts (``HassTurnOn``): "activate / start / run / turn on / trigger <name> [scene|script]",
-  "set the scene to <name>", "<name> [scene|script] [now|please]";
+  "set the scene to <name>", "<name> [scene|script] [now|please]", "[turn] <name> [scene|script] on";
 - lawn mowers: "start [the] <name> [mower]" (``HassLawnMowerStartMowing``), "dock / stop / park / return /
   send [the] <name> [mower] [back] [home | to the base/dock/charger]" (``HassLawnMowerDock``);
 - robot vacuums: "start [the] <name>" (``HassVacuumStart``), "return / send / dock [the] <name> [back] [home |
@@ -41,6 +41,11 @@ SHAPES: tuple[tuple[str, frozenset[str], str], ...] = (  # (intent, domains, sha
         frozenset({"scene", "script"}),
         r"^(?:(?:activate|start|run|turn on|switch on|trigger|launch|execute|enable|begin|do) (?:the |my )?"
         r"|set (?:the )?scene (?:to )?)?{name}(?: (?:scene|script|routine))?" + _END,
+    ),
+    (  # "stealth mode on", "turn movie night on": Home Assistant's "[turn] <name> on"
+        "HassTurnOn",
+        frozenset({"scene", "script"}),
+        r"^(?:(?:turn|switch) (?:the |my )?)?{name}(?: (?:scene|script|routine))? on" + _END,
     ),
     (
         "HassLawnMowerStartMowing",

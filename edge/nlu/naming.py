@@ -13,7 +13,7 @@ from edge.lang import model_tokens, name_key
 from edge.nlu.catalogue import by_name
 from edge.nlu.questions import KIND_WORDS
 
-__all__ = ["actionable", "area_kind", "ends_on_an_area", "said_name"]
+__all__ = ["actionable", "area_kind", "ends_on_an_area", "said_name", "whole_home"]
 
 _PLURAL_DOMAINS = {
     "lights": "light", "lamps": "light", "fans": "fan", "switches": "switch", "plugs": "switch",
@@ -115,6 +115,37 @@ def said_name(text: str, area: str, snapshot: ContextSnapshot, slots: Mapping[st
                 continue
             best = key
     return best
+
+
+_DWELLINGS = frozenset({"house", "home", "apartment", "flat", "place"})
+_BEFORE_DWELLING = frozenset({"the", "my", "our", "this", "whole", "entire"})
+_AROUND = (("in",), ("throughout",), ("around",), ("all", "over"), ("across",))
+_AFTER_DWELLING = frozenset({
+    "wide", "please", "now", "on", "off", "up", "down", "and", "then", "too", "for", "to", "at", "right",
+    "as", "tonight", "thanks", "thank",
+})  # fmt: skip
+
+
+def whole_home(text: str) -> bool:
+    """The words ask for the whole home, not the satellite's room: "everywhere", "in every room", "in all
+    the rooms", "in the (whole) house", "throughout the home", "all over the apartment", "house wide"
+    (Home Assistant's "all the lights in the house" has no area)."""
+    words = model_tokens(text)
+    if "everywhere" in words:
+        return True
+    for i, w in enumerate(words):
+        if w in {"room", "rooms"} and {"every", "all", "each"} & set(words[max(0, i - 3) : i]):
+            return True
+        if w not in _DWELLINGS or (i + 1 < len(words) and words[i + 1] not in _AFTER_DWELLING):
+            continue  # "in my home office" is a room
+        if w in {"house", "home"} and words[i + 1 : i + 2] == ["wide"]:
+            return True
+        j = i
+        while j > 0 and words[j - 1] in _BEFORE_DWELLING:
+            j -= 1
+        if j < i and any(tuple(words[j - len(a) : j]) == a for a in _AROUND if j >= len(a)):
+            return True
+    return False
 
 
 _WHOLE_AREA_WORDS = frozenset({"everything", "all", "every", "anything"})

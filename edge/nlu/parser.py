@@ -30,6 +30,7 @@ from edge.nlu.state_fit import ruled_out
 from edge.nlu.targets import choose_targets
 from edge.nlu.timer_slots import timer_slots
 from edge.nlu.types import Intent
+from edge.nlu.unknown_names import named_phrase
 from edge.nlu.value_slots import value_slots
 from edge.nlu.wildcard import complete_query
 
@@ -159,6 +160,8 @@ class NLUParser:
             slots["media_class"] = media
         if question is not None and label == "HassGetState" and question.domain and "domain" not in slots:
             slots["domain"] = question.domain  # "is the tv on": asked of the TV, whatever its focus
+        if phrase := named_phrase(text, slots, snapshot):  # "overhead light": a name, not the room's lights
+            slots["name"] = phrase
         targets, scores = choose_targets(label, slots, focus, media, snapshot, text=text)
         spec = by_name(label)
         reads_temperature = label == "HassClimateGetTemperature"

@@ -15,7 +15,7 @@ from dataclasses import replace
 from edge.context.kinds import APPLIANCE_KINDS, Kind, is_active, kind_of, name_words, temperature_sources
 from edge.context.model import Capability, ContextSnapshot, Device
 from edge.lang import model_tokens
-from edge.nlu.naming import actionable, area_kind, said_name
+from edge.nlu.naming import actionable, area_kind, said_name, whole_home
 from edge.nlu.referents import refer
 from edge.nlu.resolve import named_areas, resolve
 from edge.nlu.types import Intent
@@ -245,6 +245,8 @@ def _defaults(
     if domain == "media_player":
         return _media_default(intent, media_class, text, snapshot)
     pool = [d for d in snapshot.devices.values() if _in_domain(d, domain)]
+    if whole_home(text):  # "all the lights in the house", "everywhere": not the satellite's room
+        return _ids(pool)
     if local := _local(pool, snapshot):
         return _ids(local)
     if domain in {"oven", "climate", "vacuum", "coffee_maker", "person"} or len(pool) == 1:
@@ -281,6 +283,9 @@ def choose_targets(
         said = said_name(text, slots.get("area", ""), snapshot, slots)
         if said:
             slots = {**{k: v for k, v in slots.items() if k != "area"}, "name": said}
+    if whole_home(f"in the {slots.get('area', '')}"):  # an area tagged "every room", "the whole house"
+        slots = {k: v for k, v in slots.items() if k != "area"}
+        text = text or "everywhere"
     slots = area_kind(slots, snapshot, text)
     if slots.keys() & {"name", "area", "floor"}:
         # a temperature asked of, or set on, a device named: whatever its kind ("the oven", "the furnace")
@@ -299,7 +304,7 @@ def choose_targets(
             return kept, tuple(sc for t, sc in zip(res.targets, res.scores, strict=True) if t in kept)
         return res.targets, res.scores
     kind = focus or slots.get("domain", "")  # no focus: the domain the words named ("is the tv on")
-    targets = _by_class(slots, snapshot) or _defaults(intent, kind, media_class, text, snapshot)
+    targets = _by_class(slots, snapshot, text) or _defaults(intent, kind, media_class, text, snapshot)
     targets = _narrowed(intent, slots, text, targets, snapshot)
     return targets, tuple(1.0 for _ in targets)
 
@@ -331,7 +336,7 @@ def _narrowed(
     return tuple(t for t in targets if t in kept)
 
 
-def _by_class(slots: Mapping[str, str], snapshot: ContextSnapshot) -> tuple[str, ...]:
+def _by_class(slots: Mapping[str, str], snapshot: ContextSnapshot, text: str = "") -> tuple[str, ...]:
     """Home Assistant's convention for a question about a kind of sensor ("is there a gas leak": domain
     ``binary_sensor``, device class ``gas``): the devices of that class, the satellite's area's if it has
     any, else the home's."""
@@ -344,7 +349,7 @@ def _by_class(slots: Mapping[str, str], snapshot: ContextSnapshot) -> tuple[str,
         for d in snapshot.devices.values()
         if d.device_class.lower() == cls and (not domain or d.domain == domain)
     ]
-    return _ids(_local(pool, snapshot) or pool)
+    return _ids(pool if whole_home(text) else (_local(pool, snapshot) or pool))
 
 
 def _named_areas(slots: Mapping[str, str], snapshot: ContextSnapshot) -> tuple[str, ...]:

@@ -32,6 +32,8 @@ def timer_slots(intent: str, slots: Mapping[str, str], text: str) -> dict[str, s
         for unit in UNIT_SECONDS:
             if (value := out.pop(unit, None)) is not None:
                 out.setdefault(f"start_{unit}", value)
+        if "name" not in out and not any(k.startswith("start_") for k in out) and (name := _named(text)):
+            out["name"] = name  # "how much time is left on the pizza timer": the pizza timer's
         return out
     if intent not in _AMOUNT_INTENTS:
         return out
@@ -91,6 +93,31 @@ _STATUS = re.compile(
     r".*\btimers?\b"
     r"|\btimers? status$|^status of\b.*\btimers?\b"
 )
+
+
+_NOT_A_TIMER_NAME = frozenset({
+    "the", "my", "a", "an", "this", "that", "our", "your", "its", "all", "every", "each", "any", "some",
+    "one", "other", "current", "running", "active", "kitchen", "oven", "on", "for", "of", "off", "left",
+    "remaining", "much", "long", "many", "time", "cancel", "stop", "pause", "resume", "unpause", "continue",
+    "restart", "end", "clear", "delete", "remove", "check", "status", "first", "second", "last", "new", "old",
+    "next", "and",
+})  # fmt: skip
+
+
+def _named(text: str) -> str:
+    """The name said right before "timer" ("the pizza timer" -> pizza); "" for a duration, an article, a
+    place word or a verb ("the timer", "my kitchen timer", "the 5 minute timer")."""
+    words = re.sub(r"[^a-z0-9' ]", " ", text.lower()).split()
+    if "timer" not in words:
+        return ""
+    i = words.index("timer")
+    before = words[i - 1] if i else ""
+    if not before or before in _NOT_A_TIMER_NAME or before.isdigit() or before.rstrip("s") in _DURATION_WORDS:
+        return ""
+    return before
+
+
+_DURATION_WORDS = frozenset({"second", "minute", "hour", "sec", "min", "hr"})
 
 
 def timer_verb_of(text: str) -> str | None:

@@ -40,10 +40,11 @@ NOISE_CLIPS = 40
 SILENCE_CLIPS = 10
 
 
-def learned_prompt(home_id: str, size: str, days: int) -> tuple[str, ...]:
-    """The prompt a simulated household of ``home_id`` learns in ``days`` days (learning on)."""
+def learned_prompt(home_id: str, size: str, days: int, seed: int = SEED) -> tuple[str, ...]:
+    """The prompt a simulated household of ``home_id`` (of ``seed``'s homes) learns in ``days`` days
+    (learning on)."""
     learner = Learner()
-    simulate_home(SEED, home_id, days, nightly(learner), size=size, asr_model="calibrated")
+    simulate_home(seed, home_id, days, nightly(learner), size=size, asr_model="calibrated")
     return learner.table.prompt
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Protocol
 
+from edge.lab.sim.prompt_effect import NO_PROMPT, Learned
+
 __all__ = ["KNOWN_CONFUSIONS", "Ears", "SpeakerASR", "perturb_word"]
 
 
@@ -16,7 +18,10 @@ class Ears(Protocol):
     """A simulated speaker's ASR-error model: the hand-set :class:`SpeakerASR` or the measured
     :class:`edge.lab.sim.confusions_model.CalibratedASR`."""
 
-    def hear(self, said: str, rng: random.Random) -> tuple[str, bool]: ...
+    def hear(self, said: str, rng: random.Random, learned: Learned = NO_PROMPT) -> tuple[str, bool]:
+        """What the recognizer outputs and whether it differs from ``said``; ``learned``: the requests the
+        household's prompt holds before the fixed list (the calibrated model hears them better)."""
+        ...
 
     def confidence(self, said: str, heard: str, rng: random.Random) -> float: ...
 
@@ -90,8 +95,9 @@ class SpeakerASR:
                     out[p] = " ".join(words)
         return cls(out, rate=rng.uniform(0.7, 0.95))
 
-    def hear(self, said: str, rng: random.Random) -> tuple[str, bool]:
-        """What the recognizer outputs and whether it differs from what was said."""
+    def hear(self, said: str, rng: random.Random, learned: Learned = NO_PROMPT) -> tuple[str, bool]:
+        """What the recognizer outputs and whether it differs from what was said (hand-set: no prompt
+        effect, ``learned`` is not read)."""
         heard = said
         for phrase in sorted(self.confusions, key=len, reverse=True):
             if f" {phrase} " in f" {heard} " and rng.random() < self.rate:

@@ -12,7 +12,10 @@ measured rate; a transcript's confidence is drawn from the measured quantiles of
 words wrong (``Confusions.confidence_quantiles``: a garbled request gets less than one slipped word).
 Items are misheard independently of each other: the recognizer's errors cluster more (fewer utterances
 misheard, more words each; ``Confusions.clip_wer``), which scaling the rates per utterance reproduced only
-by losing a third of the errors to rates capped at 1, so it is not done. Pure given a ``random.Random``."""
+by losing a third of the errors to rates capped at 1, so it is not done. While the home's prompt holds
+learned requests (``hear(..., learned=)``) each item's rate is multiplied by the measured effect of that
+prompt (:mod:`edge.lab.sim.prompt_effect`: less for a name or word inside a learned request). Pure given a
+``random.Random``."""
 
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from rapidfuzz.distance import Levenshtein
 from edge.lab.sim.asr_errors import perturb_word
 from edge.lab.sim.confusions import Confusions, Outcomes, find_phrases
 from edge.lab.sim.household_home import ARTISTS, SimHome
+from edge.lab.sim.prompt_effect import NO_PROMPT, Learned, PromptEffect
 
 __all__ = ["MIN_SEEN", "CalibratedASR", "name_phrases"]
 
@@ -55,18 +59,26 @@ def _quantile_draw(quantiles: tuple[float, ...], rng: random.Random) -> float:
 
 @dataclass(frozen=True, slots=True)
 class CalibratedASR:
-    """``names`` the home's name phrases (heard as units); ``seed`` fixes this speaker's troubles."""
+    """``names`` the home's name phrases (heard as units); ``seed`` fixes this speaker's troubles;
+    ``prompt`` the learned prompt's measured effect (None: the fixed prompt's rates whatever it holds)."""
 
     confusions: Confusions
     seed: str
     severity: float = 1.0
     names: frozenset[str] = frozenset()
+    prompt: PromptEffect | None = None
 
     @classmethod
-    def sample(cls, rng: random.Random, confusions: Confusions, names: frozenset[str]) -> CalibratedASR:
+    def sample(
+        cls,
+        rng: random.Random,
+        confusions: Confusions,
+        names: frozenset[str],
+        prompt: PromptEffect | None = None,
+    ) -> CalibratedASR:
         mean = confusions.wer or 1.0
         ratios = sorted(w / mean for w in confusions.voice_wer.values()) or [1.0]
-        return cls(confusions, f"{rng.getrandbits(64):x}", rng.choice(ratios), names)
+        return cls(confusions, f"{rng.getrandbits(64):x}", rng.choice(ratios), names, prompt)
 
     def _rare(self) -> float:
         """The error rate of words seen fewer than MIN_SEEN times (the measured back-off)."""
@@ -80,15 +92,16 @@ class CalibratedASR:
         o = table.get(item) or c.words.get(item)
         return o if o is not None and o.n >= MIN_SEEN else None
 
-    def _hear_item(self, item: str, rng: random.Random, *, phrase: bool) -> str:
+    def _hear_item(self, item: str, rng: random.Random, *, phrase: bool, learned: Learned) -> str:
         """One word or name phrase as this speaker's voice comes out of the recognizer."""
         stats = self._stats(item)
         if stats is None and " " in item:  # an unseen name: word by word
-            heard = (self._hear_item(w, rng, phrase=phrase) for w in item.split())
+            heard = (self._hear_item(w, rng, phrase=phrase, learned=learned) for w in item.split())
             return " ".join(w for w in heard if w)
         cons = self.confusions.phrase_consistency if phrase else self.confusions.word_consistency
         again = max(cons.again, 0.05)
-        rate = min(1.0, (stats.error_rate if stats else self._rare()) * self.severity)
+        effect = self.prompt.factor(item, phrase=phrase, learned=learned) if self.prompt else 1.0
+        rate = min(1.0, (stats.error_rate if stats else self._rare()) * self.severity * effect)
         if rate <= 0.0:
             return item
         trng = random.Random(f"{self.seed}:{item}")  # this voice's fixed trouble with this item
@@ -108,8 +121,9 @@ class CalibratedASR:
             alt = perturb_word(item, rng) if rng.random() < 0.8 else ""
         return alt
 
-    def hear(self, said: str, rng: random.Random) -> tuple[str, bool]:
-        """What the recognizer outputs (``""``: it heard no speech) and whether it differs from ``said``."""
+    def hear(self, said: str, rng: random.Random, learned: Learned = NO_PROMPT) -> tuple[str, bool]:
+        """What the recognizer outputs (``""``: it heard no speech) and whether it differs from ``said``;
+        ``learned`` the requests the home's prompt holds before the fixed list."""
         if rng.random() < self.confusions.rejected:
             return "", True
         toks = said.split()
@@ -119,7 +133,7 @@ class CalibratedASR:
         while i < len(toks):
             name = spans.get(i)
             item = name or toks[i]
-            heard = self._hear_item(item, rng, phrase=name is not None)
+            heard = self._hear_item(item, rng, phrase=name is not None, learned=learned)
             if heard:
                 out.append(heard)
             if rng.random() < self.confusions.insertion_rate * self.severity:

@@ -26,16 +26,17 @@ from edge.context.model import ContextSnapshot
 from edge.errors import ConfigError
 from edge.feedback.observations import BargeIn, DeviceEvent
 from edge.feedback.record import FeedbackSignal, TurnRecord
-from edge.lab.sim import confusions
+from edge.lab.sim import confusions, prompt_effect
 from edge.lab.sim.confusions_model import CalibratedASR, name_phrases
 from edge.lab.sim.goals import SimGoal, goal_met, moved
 from edge.lab.sim.hearing import Hearing, ModelHearing
 from edge.lab.sim.household_home import SimHome, make_home
 from edge.lab.sim.household_runtime import SimRuntime, response_s, shared_parser
+from edge.lab.sim.prompt_effect import NO_PROMPT, Learned
 from edge.lab.sim.users import SimUser, make_user
 from edge.learning.chains import DAY_S
 from edge.learning.rewriter import LearnedRewriter
-from edge.learning.vocabulary import recognizer_vocabulary
+from edge.learning.vocabulary import learned_prompt_heard, recognizer_vocabulary
 from edge.turns.heard import Heard
 from edge.turns.protocols import Parser
 
@@ -112,9 +113,10 @@ class _Household:
     runtime: SimRuntime
     hearing: Hearing
     vocabulary: list[str]
+    learned: Learned = NO_PROMPT  # the household's requests at the head of the recognizer's prompt
 
     async def turn(self, p: _Pursuit, said: str, tid: str, t: float) -> TurnRecord:
-        heard = self.hearing.hear(p.user, said, p.rng, self.vocabulary)
+        heard = self.hearing.hear(p.user, said, p.rng, self.vocabulary, self.learned)
         text = "" if heard.rejected else heard.text  # a rejected transcript is no speech, as in the runtime
         record = await self.runtime.handle(
             Heard(text, t, t + _speech_s(said), p.session, heard.confidence, (text,) if text else (),
@@ -167,9 +169,12 @@ def simulate_home(
             f"unknown simulator ASR model {asr_model!r}", hint=f"use one of {', '.join(ASR_MODELS)}"
         )
     if asr_model == "calibrated":
-        measured, names = confusions.load(), name_phrases(drawn)
+        measured, names, effect = confusions.load(), name_phrases(drawn), prompt_effect.load()
         people = [
-            replace(u, asr=CalibratedASR.sample(random.Random(f"{seed}:{u.user_id}:ears"), measured, names))
+            replace(
+                u,
+                asr=CalibratedASR.sample(random.Random(f"{seed}:{u.user_id}:ears"), measured, names, effect),
+            )
             for u in people
         ]
     if sloppy:
@@ -235,9 +240,13 @@ async def _simulate(
             if learn is not None:
                 rewriter = await asyncio.to_thread(learn, log, now)
                 rt.use_rewriter(rewriter)
-                if hearing is not None:  # the device's prompt: tonight's household words, then the fixed list
-                    learned = rewriter.personal.prompt if isinstance(rewriter, LearnedRewriter) else ()
+                # the device's prompt: tonight's household requests, then the fixed list (an error model
+                # hears the requests through their measured effect, real audio through the recognizer)
+                learned = rewriter.personal.prompt if isinstance(rewriter, LearnedRewriter) else ()
+                if hearing is not None:
                     sim.vocabulary = recognizer_vocabulary(settings, learned, fixed)
+                heard = learned_prompt_heard(settings) and bool(learned)
+                sim.learned = Learned.of_texts(learned) if heard else NO_PROMPT
 
 
 async def _day(

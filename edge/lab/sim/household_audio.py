@@ -30,6 +30,7 @@ from edge.audio.synth import synthesize
 from edge.lab.sim.hearing import HeardText
 from edge.lab.sim.household import SimLog
 from edge.lab.sim.household_home import ARTISTS
+from edge.lab.sim.prompt_effect import NO_PROMPT, Learned
 from edge.lab.sim.users import SimUser
 from edge.lang import asr_text, numbers_to_digits
 
@@ -111,7 +112,14 @@ class AudioHearing:
         self.synthesized += 1
         return data
 
-    def hear(self, user: SimUser, said: str, rng: random.Random, vocabulary: Sequence[str]) -> HeardText:
+    def hear(
+        self,
+        user: SimUser,
+        said: str,
+        rng: random.Random,
+        vocabulary: Sequence[str],
+        learned: Learned = NO_PROMPT,
+    ) -> HeardText:
         data = self.transcript(user.voice, user.speed, said, vocabulary)
         return HeardText(
             str(data["text"]),

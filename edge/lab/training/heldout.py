@@ -34,7 +34,7 @@ _OWN_JSONL = (
 
 
 def _key(text: str) -> str:
-    return " ".join(model_tokens(text))
+    return " ".join(model_tokens(text, decimals=False))  # as the training data's tokens are
 
 
 def _jsonl_texts(path: Path) -> Iterable[str]:

@@ -1,0 +1,129 @@
+"""A device named by words this home does not know is a name, not the room's devices of that kind.
+
+"Set Overhead Light to red", "overhead light off" in a home with no overhead light: the tagger left the
+unfamiliar word untagged, the kind word gave the domain, and the satellite's room's lights turned red, a
+guess. Words in front of a kind word ("light", "lamp", "fan", "blinds") that no device, alias, area or floor
+of the home uses, and that are no article, quantifier, colour or everyday adjective, make the phrase a name
+(Home Assistant's ``name`` slot holds it whole): the resolver then finds the device by that name, or the
+turn says there is none ("no device called 'overhead light'") and the household can teach it. Where the
+room has one device of that kind, a name for it is the household's own and that device is meant. A word that
+sounds like one the home uses ("kitten" for "kitchen") is a mishearing, not a name: it is left to the
+resolver's fuzzy and phonetic matching as before. A name the tagger cut before its kind word ("turn off
+Overhead Light" tagged "overhead", no device called that) is taken with it. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rapidfuzz.distance import Levenshtein
+
+from edge.context.kinds import Kind, kind_of
+from edge.context.model import ContextSnapshot
+from edge.lang import model_tokens, name_key
+from edge.nlu.phonetic import phonetic_key
+
+__all__ = ["GUARDED_KINDS", "named_phrase"]
+
+_KIND_OF_WORD: Mapping[str, Kind] = {
+    **dict.fromkeys(("light", "lights", "lamp", "lamps"), Kind.LIGHT),
+    **dict.fromkeys(("fan", "fans"), Kind.FAN),
+    **dict.fromkeys(
+        ("blind", "blinds", "curtain", "curtains", "shade", "shades", "shutter", "shutters"), Kind.COVER
+    ),
+    **dict.fromkeys(("plug", "plugs", "socket"), Kind.PLUG),
+    "switch": Kind.SWITCH,
+    "heater": Kind.HEATER,
+    **dict.fromkeys(("speaker", "speakers"), Kind.SPEAKER),
+}
+GUARDED_KINDS = frozenset(_KIND_OF_WORD)
+"""Kind words the room's devices are found by when nothing is named."""
+_NOT_NAME = frozenset({
+    # articles, possessives, quantifiers, pronouns
+    "the", "a", "an", "my", "our", "your", "his", "her", "their", "its", "this", "that", "these", "those",
+    "all", "both", "every", "each", "any", "some", "other", "another", "one", "ones", "it", "them", "i", "me",
+    "you", "we", "us", "no", "only", "just", "also", "same",
+    # question words
+    "which", "what", "whats", "who", "whose", "where", "how", "many", "much", "when", "why", "there", "here",
+    "anything", "something", "everything", "nothing",
+    # verbs, particles, prepositions, politeness
+    "turn", "switch", "set", "put", "make", "get", "dim", "brighten", "raise", "lower", "open", "close",
+    "shut", "start", "stop", "run", "kill", "toggle", "activate", "deactivate", "enable", "disable",
+    "on", "off", "up", "down", "in", "at", "to", "of", "for", "from", "with", "by", "and", "or", "then",
+    "now", "please", "can", "could", "would", "will", "should", "do", "does", "is", "are", "was", "be",
+    "let", "lets", "want", "need", "like", "give", "keep", "leave", "let's", "hey", "ok", "okay",
+    # everyday adjectives and positions (not names by themselves)
+    "main", "big", "small", "little", "large", "second", "first", "third", "left", "right", "front",
+    "back", "top", "bottom", "upper", "middle", "center", "centre", "new", "old", "outside",
+    "inside", "outdoor", "indoor", "upstairs", "downstairs", "near", "far", "nearest", "closest", "whole",
+    "entire", "overall", "general", "normal", "regular", "bright", "brighter", "dimmer", "warm",
+    "warmer", "cool", "cooler", "soft", "softer", "full", "half", "more", "less", "too", "very", "bit",
+    "current", "last", "next", "nice", "good", "lovely",
+    # colours and colour words
+    "red", "green", "blue", "white", "yellow", "orange", "purple", "pink", "cyan", "magenta", "violet",
+    "color", "colour", "colored", "coloured",
+})  # fmt: skip
+
+
+SOUNDS_LIKE = 0.7
+"""A word this alike (normalized Levenshtein similarity, or the same phonetic key) to a word of the home's
+names is taken for a mishearing of it."""
+
+
+def _known_words(snapshot: ContextSnapshot) -> frozenset[str]:
+    said: set[str] = set()
+    for d in snapshot.devices.values():
+        for text in (d.name, *d.aliases, d.area, d.floor, str(d.extra.get("device_name", ""))):
+            said.update(name_key(text).split())
+    for area in snapshot.areas:
+        said.update(name_key(area).split())
+    return frozenset(said)
+
+
+def _unknown(word: str, known: frozenset[str]) -> bool:
+    """Neither a word of the home's names nor one that sounds like one."""
+    if word in known or word in GUARDED_KINDS:
+        return False
+    key = phonetic_key(word)
+    return not any(
+        Levenshtein.normalized_similarity(word, k) >= SOUNDS_LIKE or (key and phonetic_key(k) == key)
+        for k in known
+    )
+
+
+def _device_names(snapshot: ContextSnapshot) -> frozenset[str]:
+    return frozenset(name_key(n) for d in snapshot.devices.values() for n in (d.name, *d.aliases))
+
+
+def _one_there(word: str, slots: Mapping[str, str], snapshot: ContextSnapshot) -> bool:
+    """The room (the one tagged, else the satellite's) has exactly one device of the kind ``word`` names: a
+    name for it is the household's own ("the reading lamp" in a room with one lamp), nothing is guessed."""
+    room = name_key(slots.get("area", "") or snapshot.satellite.area)
+    kind = _KIND_OF_WORD[word]
+    there = [d for d in snapshot.devices.values() if room and name_key(d.area) == room and kind_of(d) == kind]
+    return len(there) == 1
+
+
+def named_phrase(text: str, slots: Mapping[str, str], snapshot: ContextSnapshot) -> str:
+    """The name ``text`` says that the slots miss: the words in front of a kind word when one of them is
+    unknown to this home ("overhead light"; an area tagged is left out of it) and the room has more or less
+    than one device of that kind, or a tagged name cut before its kind word ("overhead" -> "overhead
+    light"); "" when there is none."""
+    words = model_tokens(text)
+    known = _known_words(snapshot)
+    name = model_tokens(slots.get("name", ""))
+    area = set(model_tokens(slots.get("area", "")))
+    for i, word in enumerate(words):
+        if word not in GUARDED_KINDS or i == 0:
+            continue
+        if name:
+            cut = words[i - len(name) : i] == name and word not in name
+            if cut and " ".join(name) not in _device_names(snapshot):
+                return " ".join([*name, word])
+            continue
+        j = i
+        while j > 0 and words[j - 1].isalpha() and words[j - 1] not in _NOT_NAME and words[j - 1] not in area:
+            j -= 1
+        modifiers = words[j:i]
+        if any(_unknown(m, known) for m in modifiers) and not _one_there(word, slots, snapshot):
+            return " ".join([*modifiers, word])
+    return ""
