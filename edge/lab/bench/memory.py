@@ -38,6 +38,7 @@ from edge.audio.io import read_audio
 from edge.budget import read_memory
 from edge.config import Settings, load_settings, profile_dir
 from edge.context.model import Device
+from edge.dialog.piper import PiperTTS
 from edge.turns.expect import NO_ANSWERS, YES_ANSWERS
 
 __all__ = ["StackMemory", "measure_profile", "print_steps", "run"]
@@ -103,7 +104,7 @@ def _load_stack(
     voice = "none"
     if speaker is not None:
         asyncio.run(speaker.warm())
-        voice = type(speaker.tts).__name__
+        voice = _voice_name(speaker.tts)
         mark("voice warmed")
     speech = read_audio(DEMO)[32_000:]  # the command after the wake word
     asr = settings.asr
@@ -138,6 +139,16 @@ def _load_stack(
             mark("home changed: grammar recompiled")
 
     return stack, use
+
+
+def _voice_name(tts: object) -> str:
+    """The engine's class, and for piper which weights were loaded (feedback.voice_weights)."""
+    primary = getattr(tts, "primary", tts)
+    speaking = getattr(primary, "speaking", None)
+    if isinstance(primary, PiperTTS) and speaking is not None:
+        weights = "int8" if speaking.fallback is not None else "float32"
+        return f"{type(tts).__name__} (piper {weights})"
+    return type(tts).__name__
 
 
 def _settings_as_runtime(profile: str, overrides: list[str]) -> Settings:

@@ -85,7 +85,8 @@ def _median(values: list[float]) -> float:
 async def _measure(settings: Settings, runs: int) -> int:
     exe = shutil.which("espeak-ng")
     try:
-        tts = PiperTTS(find_voice(settings.feedback.voice), threads=settings.profile.threads)
+        voice = find_voice(settings.feedback.voice, settings.feedback.voice_weights, settings.model_dir())
+        tts = PiperTTS(voice, threads=settings.profile.threads)
         started = time.perf_counter()
         await tts.load()
         load_s = time.perf_counter() - started

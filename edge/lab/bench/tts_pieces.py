@@ -72,7 +72,8 @@ def _heard(recognizer: object, pcm: bytes, rate: int) -> str:
 def run(runs: int = 3, listen: bool = True) -> None:
     settings = load_settings("x86_64-dev", None, [])
     configure_heap(settings.profile.malloc_arenas, settings.profile.trim_memory)
-    tts = PiperTTS(find_voice(""), threads=settings.profile.threads)
+    voice = find_voice(settings.feedback.voice, settings.feedback.voice_weights, settings.model_dir())
+    tts = PiperTTS(voice, threads=settings.profile.threads)
     asyncio.run(_pieces(tts, "Okay."))  # loaded and warmed
     recognizer = None
     if listen:
