@@ -20,6 +20,7 @@ from edge.context.model import ContextSnapshot
 from edge.lang import model_tokens, name_key
 from edge.nlu.catalogue import OUT_OF_DOMAIN, by_name, is_safety_critical
 from edge.nlu.context_features import context_vector
+from edge.nlu.courtesy import without_courtesy
 from edge.nlu.delayed import delayed
 from edge.nlu.named_requests import unseen_request
 from edge.nlu.questions import Question, read_tokens
@@ -112,6 +113,12 @@ class NLUParser:
 
     def analyse(self, text: str, snapshot: ContextSnapshot) -> ParseResult:
         result = self._analyse(text, snapshot)
+        if result.intent is None and result.label != OUT_OF_DOMAIN and (plain := without_courtesy(text)):
+            # "light up the living room for me" under the operating point: the same request without the
+            # courtesy, read as the same intent and sure, stands (the words kept are the whole utterance's)
+            again = self._analyse(plain, snapshot)
+            if again.intent is not None and again.label == result.label and not again.unsure:
+                result = replace(again, text=text, intent=replace(again.intent, text=text))
         self._last = (text, snapshot, result)
         return result
 

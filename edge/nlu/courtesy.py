@@ -1,0 +1,38 @@
+"""Courtesy said after a request ("light up the living room for me", "turn off the fan if you can"): the
+request is the same without it. The model, which has seen fewer such tails, is sometimes unsure of a request
+because of one; :func:`without_courtesy` gives the words without the tail, and the parser reads those when
+its reading of the whole was under the operating point (``NLUParser.analyse``: the same intent, then sure,
+stands; anything else, the first reading stands). Pure."""
+
+from __future__ import annotations
+
+from edge.lang import model_tokens
+
+__all__ = ["TAILS", "without_courtesy"]
+
+TAILS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(t.split())
+    for t in (
+        "for me", "for us", "please", "thanks", "thank you", "thanks a lot", "cheers", "if you can",
+        "if you could", "if you would", "if you don't mind", "if you dont mind", "would you", "will you",
+        "could you", "can you", "for me please", "now", "right now", "now please", "mate", "buddy",
+    )
+)  # fmt: skip
+"""Words that end a request without changing it, longest matched first."""
+_LONGEST_FIRST = sorted(TAILS, key=len, reverse=True)
+
+
+def without_courtesy(text: str) -> str:
+    """``text``'s words (the model's tokens) without courtesy at the end, "" when nothing is left or there
+    was none."""
+    words = model_tokens(text)
+    cut = len(words)
+    changed = True
+    while changed and cut:
+        changed = False
+        for tail in _LONGEST_FIRST:
+            if cut > len(tail) and tuple(words[cut - len(tail) : cut]) == tail:
+                cut -= len(tail)
+                changed = True
+                break
+    return " ".join(words[:cut]) if cut < len(words) else ""
