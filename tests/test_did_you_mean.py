@@ -181,10 +181,13 @@ def test_did_you_mean_on_the_runtime_path(broker: MosquittoBroker, tmp_path: Pat
     requests = (("turn on the office lamp", 3.0), ("turn off the bedroom light", 3.0))
     TableVersions(tmp_path / "var" / "learning").save(RewriteTable(version=1, requests=requests))
     # not understood by the NLU model, and no silent repair: the nearest request adds an action ("on")
-    garbled = "turn the orifice lamb"
-    # then a name the NLU cannot resolve ("artifice lamp"), which is asked about too ("the orifice lamp" is
-    # no longer one: taken whole it resolves to the office lamp by sound)
-    lines = [(0.0, garbled), (3.0, "no"), (10.0, garbled), (20.0, "turn the artifice lamp"), (23.0, "yes")]
+    garbled = "turn the offer slam"
+    # then a name the NLU reads and cannot resolve ("offal lamp"), which is asked about too. Both lines are
+    # read so by main's model and by the household draws (docs/nlu.md, "The household retrain, ninth"):
+    # "turn the orifice lamb" is a named request with an unresolved "orifice" for one draw and two readings
+    # for another; "turn the orifice lamp" resolves to the office lamp once "orifice lamp" is tagged whole
+    # (the household data's whole names); "turn on the offal lamp" is repaired silently (nearer in words)
+    lines = [(0.0, garbled), (3.0, "no"), (10.0, garbled), (20.0, "turn the offal lamp on"), (23.0, "yes")]
     topic = load_home(DEMO).devices["light.office_lamp"].command_topic
     sniffer = Sniffer(broker.port)
     try:

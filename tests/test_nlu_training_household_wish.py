@@ -67,7 +67,8 @@ def test_the_wish_families_are_household_data() -> None:
     names = list(HOUSEHOLD_FAMILIES)
     start = names.index(next(iter(WISH_FAMILIES)))  # appended after the sixth pass's, before the eighth's
     assert names[start : start + len(WISH_FAMILIES)] == list(WISH_FAMILIES)
-    assert names[start + len(WISH_FAMILIES) :] == list(EIGHTH_FAMILIES)
+    after = start + len(WISH_FAMILIES)  # then the eighth's (and the ninth's after them)
+    assert names[after : after + len(EIGHTH_FAMILIES)] == list(EIGHTH_FAMILIES)
 
 
 def test_a_rephrase_dialogues_missed_request_is_never_training_data(shared_data: Path) -> None:

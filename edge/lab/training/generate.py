@@ -25,6 +25,7 @@ from edge.lab.training.pools_household_eighth import (
     WHOLE_SCENE_NAMES,
     WHOLE_SCRIPT_NAMES,
 )
+from edge.lab.training.pools_household_ninth import DEVICE_SCENE_NAMES, MEDIA_SCENE_NAMES, MEDIA_SCRIPT_NAMES
 from edge.lab.training.pools_values import (
     DRINK_WORD_LIGHTS,
     DRINK_WORD_THINGS,
@@ -187,8 +188,14 @@ def template_lists(
         }
         if name in fixed:
             return one(fixed[name], rng)
-        whole = {"scene_whole": ("scene", WHOLE_SCENE_NAMES), "script_whole": ("script", WHOLE_SCRIPT_NAMES)}
-        if name in whole:  # "date night", "wind down": a scene's or script's whole name (household data)
+        whole = {
+            "scene_whole": ("scene", WHOLE_SCENE_NAMES),
+            "script_whole": ("script", WHOLE_SCRIPT_NAMES),
+            "scene_media": ("scene", MEDIA_SCENE_NAMES),
+            "scene_device": ("scene", DEVICE_SCENE_NAMES),
+            "script_media": ("script", MEDIA_SCRIPT_NAMES),
+        }
+        if name in whole:  # "date night", "movie time": a scene's or script's whole name (household data)
             picked["domain"], names = whole[name]
             return one(names, rng)
         if name.startswith("class_") and name[6:] in CLASS_NAME_WORDS:  # "the porch lights": a whole name

@@ -30,6 +30,7 @@ _OWN_SETS = ("nlu_dev_eval.tsv", "nlu_blind_eval.tsv")
 _OWN_JSONL = (
     "questions_eval.jsonl", "questions_blind.jsonl", "context_eval.jsonl", "context_blind.jsonl",
     "context_eval2.jsonl", "context_blind2.jsonl", "catalogue_dev.jsonl", "catalogue_blind.jsonl",
+    "household_ninth_blind.jsonl",
 )  # fmt: skip
 
 

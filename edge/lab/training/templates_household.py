@@ -27,6 +27,7 @@ from __future__ import annotations
 from edge.lab.training.templates_base import Family, fixed
 from edge.lab.training.templates_household_eighth import EIGHTH_FAMILIES
 from edge.lab.training.templates_household_more import SIXTH_FAMILIES
+from edge.lab.training.templates_household_ninth import NINTH_FAMILIES
 from edge.lab.training.templates_household_wish import WISH_FAMILIES
 
 __all__ = ["CLASS_WORDS", "HOUSEHOLD_FAMILIES", "HOUSEHOLD_SAMPLES"]
@@ -349,6 +350,8 @@ _FIFTH: dict[str, Family] = {
         250,
     ),
 }
-HOUSEHOLD_FAMILIES: dict[str, Family] = {**_FIFTH, **SIXTH_FAMILIES, **WISH_FAMILIES, **EIGHTH_FAMILIES}
-"""The fifth pass's families, the sixth's (``templates_household_more``), then the seventh's
-(``templates_household_wish``), in that order."""
+HOUSEHOLD_FAMILIES: dict[str, Family] = {
+    **_FIFTH, **SIXTH_FAMILIES, **WISH_FAMILIES, **EIGHTH_FAMILIES, **NINTH_FAMILIES
+}  # fmt: skip
+"""The fifth pass's families, the sixth's (``templates_household_more``), the seventh's
+(``templates_household_wish``), the eighth's and the ninth's, in that order."""
