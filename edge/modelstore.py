@@ -15,6 +15,7 @@ import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from edge import resources
 from edge.errors import ErrorCode, ModelError
@@ -95,10 +96,13 @@ def manifest_path() -> Path:
     return resources.models_manifest()
 
 
+def _read(path: Path | None) -> dict[str, Any]:
+    with (path or manifest_path()).open("rb") as fh:
+        return tomllib.load(fh)
+
+
 def load_manifest(path: Path | None = None) -> tuple[ModelPackage, ...]:
-    path = path or manifest_path()
-    with path.open("rb") as fh:
-        raw = tomllib.load(fh)
+    raw = _read(path)
     return tuple(
         ModelPackage(
             name=p["name"],
@@ -113,8 +117,7 @@ def load_manifest(path: Path | None = None) -> tuple[ModelPackage, ...]:
 
 
 def load_installed(path: Path | None = None) -> tuple[InstalledPackage, ...]:
-    with (path or manifest_path()).open("rb") as fh:
-        raw = tomllib.load(fh)
+    raw = _read(path)
     return tuple(
         InstalledPackage(
             name=p["name"],
@@ -131,8 +134,7 @@ def load_installed(path: Path | None = None) -> tuple[InstalledPackage, ...]:
 
 
 def load_derived(path: Path | None = None) -> tuple[DerivedModel, ...]:
-    with (path or manifest_path()).open("rb") as fh:
-        raw = tomllib.load(fh)
+    raw = _read(path)
     return tuple(
         DerivedModel(
             name=d["name"],
