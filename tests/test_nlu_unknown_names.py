@@ -10,9 +10,10 @@ import pytest
 
 from edge.actions.planner import plan
 from edge.config import Settings
+from edge.lang import model_tokens
 from edge.nlu.parser import NLUParser
 from edge.nlu.snapshots import demo_devices, make_snapshot
-from edge.nlu.unknown_names import named_phrase
+from edge.nlu.unknown_names import named_phrase, routine_domain
 
 
 @cache
@@ -52,6 +53,9 @@ def test_unknown_words_before_a_kind_word_are_a_name() -> None:
         ("overhead light off", [], "no device called 'overhead light'"),
         ("turn on the lights", ["light.kitchen", "light.kitchen_ceiling"], ""),
         ("turn on the kitten light", ["light.kitchen"], ""),
+        # a scene or script said by its class word is never another device (the demo home has none)
+        ("run the tv off script please", [], "no script called 'tv'"),
+        ("turn on the kitchen scene", [], "no scene in the kitchen"),
     ],
 )
 def test_the_planner_acts_on_no_guess(text: str, acts_on: list[str], says: str) -> None:
@@ -61,3 +65,10 @@ def test_the_planner_acts_on_no_guess(text: str, acts_on: list[str], says: str) 
     steps = plan(intent, snap)
     assert sorted(c.entity_id for c in steps.commands) == acts_on
     assert says in (steps.message or "")
+
+
+def test_a_scene_or_script_is_said_by_its_class_word() -> None:
+    assert routine_domain(model_tokens("run the tv off script please")) == "script"
+    assert routine_domain(model_tokens("turn on the kitchen scene")) == "scene"
+    assert routine_domain(model_tokens("turn on the kitchen light")) == ""
+    assert routine_domain(model_tokens("run the scene script")) == ""  # both: the words do not say which

@@ -31,11 +31,14 @@ from edge.nlu.state_fit import ruled_out
 from edge.nlu.targets import choose_targets
 from edge.nlu.timer_slots import timer_slots
 from edge.nlu.types import Intent
-from edge.nlu.unknown_names import named_phrase
+from edge.nlu.unknown_names import named_phrase, routine_domain
 from edge.nlu.value_slots import value_slots
 from edge.nlu.wildcard import complete_query
 
 __all__ = ["NLUParser", "ParseResult", "decode_slots", "default_model_dir"]
+
+
+_SWITCHES = frozenset({"HassTurnOn", "HassTurnOff"})
 
 
 def default_model_dir(settings: Settings) -> Path:
@@ -169,6 +172,8 @@ class NLUParser:
             slots["domain"] = question.domain  # "is the tv on": asked of the TV, whatever its focus
         if phrase := named_phrase(text, slots, snapshot):  # "overhead light": a name, not the room's lights
             slots["name"] = phrase
+        if label in _SWITCHES and (routine := routine_domain(tokens)):
+            slots["domain"] = routine  # "run the tv off script": a script, never the TV
         targets, scores = choose_targets(label, slots, focus, media, snapshot, text=text)
         spec = by_name(label)
         reads_temperature = label == "HassClimateGetTemperature"

@@ -222,7 +222,8 @@ def resolve(
         if not areas and not any(s >= 0.95 for s, _d in scored) and _is_area(name, snapshot):
             scored = []  # "turn off the living room": the name is an area, not a device
         in_domain = [(s, d) for s, d in scored if _domain_ok(d, want_domains)]
-        if in_domain:
+        routine = want_domains is not None and want_domains <= _ROUTINES
+        if in_domain or routine:  # a scene or script said by its class word is never another device
             scored = in_domain
         if scored:
             where = f" in the {' / '.join(areas)}" if areas else ""
@@ -231,7 +232,8 @@ def resolve(
             areas = named_areas  # "turn off the living room": a name that is really an area
         else:
             where = f" in the {area_slot}" if area_slot else ""
-            return Resolution(outcome="no_device", message=f"no device called {slots['name']!r}{where}")
+            what = "/".join(sorted(want_domains)) if routine and want_domains else "device"
+            return Resolution(outcome="no_device", message=f"no {what} called {slots['name']!r}{where}")
     if want_domains is None and want_cap is None and intent_name in {"HassTurnOn", "HassTurnOff"}:
         want_domains = frozenset({"light"})  # "turn on the kitchen" means its lights, as in HA
     fitting = [d for d in devices if _fits(d, want_domains, want_cap)]
@@ -257,6 +259,7 @@ def resolve(
 
 
 _LOCK_VERBS = frozenset({"lock", "unlock"})
+_ROUTINES = frozenset({"scene", "script"})
 PLURAL_WORDS = frozenset({"all", "every", "everything", "both", "each", "them", "they", "those", "these"})
 """Words that make a request mean a whole set ("all the lights", "both locks", "turn them off")."""
 

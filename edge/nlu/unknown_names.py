@@ -13,7 +13,7 @@ Overhead Light" tagged "overhead", no device called that) is taken with it. Pure
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
@@ -22,7 +22,7 @@ from edge.context.model import ContextSnapshot
 from edge.lang import model_tokens, name_key
 from edge.nlu.phonetic import phonetic_key
 
-__all__ = ["GUARDED_KINDS", "named_phrase"]
+__all__ = ["GUARDED_KINDS", "named_phrase", "routine_domain"]
 
 _KIND_OF_WORD: Mapping[str, Kind] = {
     **dict.fromkeys(("light", "lights", "lamp", "lamps"), Kind.LIGHT),
@@ -127,3 +127,14 @@ def named_phrase(text: str, slots: Mapping[str, str], snapshot: ContextSnapshot)
         if any(_unknown(m, known) for m in modifiers) and not _one_there(word, slots, snapshot):
             return " ".join([*modifiers, word])
     return ""
+
+
+_ROUTINE_WORDS = {"scene": "scene", "scenes": "scene", "script": "script", "scripts": "script"}
+
+
+def routine_domain(tokens: Sequence[str]) -> str:
+    """The domain a request turning something on or off names by its class word, "scene" or "script" ("run
+    the tv off script", "turn on the kitchen scene": a scene or script, never the TV or the kitchen's
+    lights, as Home Assistant's ``domain`` slot says); "" when it says neither, or both."""
+    said = {_ROUTINE_WORDS[w] for w in tokens if w in _ROUTINE_WORDS}
+    return said.pop() if len(said) == 1 else ""
