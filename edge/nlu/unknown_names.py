@@ -109,7 +109,8 @@ def named_phrase(text: str, slots: Mapping[str, str], snapshot: ContextSnapshot)
     than one device of that kind, or a tagged name cut before its kind word ("overhead" -> "overhead
     light"); "" when there is none."""
     words = model_tokens(text)
-    known = _known_words(snapshot)
+    if not GUARDED_KINDS.intersection(words[1:]):
+        return ""  # no kind word: nothing to look at (most requests; the home's words are not read)
     name = model_tokens(slots.get("name", ""))
     area = set(model_tokens(slots.get("area", "")))
     for i, word in enumerate(words):
@@ -124,6 +125,9 @@ def named_phrase(text: str, slots: Mapping[str, str], snapshot: ContextSnapshot)
         while j > 0 and words[j - 1].isalpha() and words[j - 1] not in _NOT_NAME and words[j - 1] not in area:
             j -= 1
         modifiers = words[j:i]
+        if not modifiers:
+            continue
+        known = _known_words(snapshot)
         if any(_unknown(m, known) for m in modifiers) and not _one_there(word, slots, snapshot):
             return " ".join([*modifiers, word])
     return ""
