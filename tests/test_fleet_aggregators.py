@@ -11,6 +11,7 @@ import pytest
 
 from edge.context.broker import MosquittoBroker
 from edge.context.connection import ConnectionSettings
+from edge.errors import EdgeError, ErrorCode
 from edge.lab.fleet.keys import load_or_create_key
 from edge.lab.fleet.process import AggregatorProcess, LoopbackBroker, start_broker
 from edge.lab.fleet.storage import AdmittedReport, open_store
@@ -134,3 +135,36 @@ def test_one_report_per_home_and_period_bounds_contributions(tmp_path: Path) -> 
         assert json.loads(json.dumps([c.original for c in counts]))  # plain strings
     finally:
         store.close()
+
+
+def test_a_subscription_is_in_place_when_subscribe_returns(broker: MosquittoBroker) -> None:
+    """The aggregator says "ready" after its subscriptions: subscribe waits for the broker's SUBACK, so a
+    report published the moment it returns is received (a loaded machine lost the first ones before)."""
+    from edge.lab.fleet.link import AggregatorLink  # noqa: PLC0415 - only this test drives the link itself
+
+    async def run() -> list[str]:
+        got: list[str] = []
+        async with (
+            AggregatorLink(ConnectionSettings(port=broker.port, client_id="agg-sub")) as agg,
+            MqttLink(ConnectionSettings(port=broker.port, client_id="home-sub")) as home,
+        ):
+            for k in range(20):
+                topic = f"edge-fleet/test/sub{k}"
+                await agg.subscribe(topic, qos=1)
+                await home.publish(topic, str(k).encode())
+                msg = await agg.get(timeout_s=5)
+                assert msg is not None, f"nothing received on {topic} right after subscribing"
+                agg.ack(msg)
+                got.append(msg.payload.decode())
+        return got
+
+    assert asyncio.run(run()) == [str(k) for k in range(20)]
+
+    async def unheard() -> None:  # no SUBACK can come back (paho's network thread stopped): it says so
+        async with AggregatorLink(ConnectionSettings(port=broker.port, client_id="agg-deaf")) as agg:
+            await asyncio.to_thread(agg._client.loop_stop)
+            with pytest.raises(EdgeError, match="no SUBACK") as err:
+                await agg.subscribe("edge-fleet/test/deaf", qos=1, timeout_s=0.5)
+            assert err.value.code == ErrorCode.BROKER_UNAVAILABLE
+
+    asyncio.run(unheard())

@@ -64,6 +64,7 @@ class AggregatorLink:
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
         self._client.on_publish = self._on_publish
+        self._client.on_subscribe = self._on_subscribe
         self._client.on_message = self._on_message
         self._loop: asyncio.AbstractEventLoop | None = None
         self._connected = asyncio.Event()
@@ -129,11 +130,16 @@ class AggregatorLink:
         return self._connected.is_set()
 
     # -- operations ------------------------------------------------------------------------------
-    async def subscribe(self, topic: str, qos: int = 1) -> None:
-        """Subscribe now and again after every reconnect."""
+    async def subscribe(self, topic: str, qos: int = 1, timeout_s: float = 10.0) -> None:
+        """Subscribe now and again after every reconnect; connected, wait for the broker's SUBACK (what is
+        published after this returns reaches us: "ready" means subscribed) or raise ``BROKER_UNAVAILABLE``."""
         self._subscriptions.append((topic, qos))
-        if self.connected:
-            self._client.subscribe(topic, qos)
+        if not self.connected:
+            return
+        rc, mid = self._client.subscribe(topic, qos)
+        if rc != mqtt.MQTT_ERR_SUCCESS or mid is None:
+            raise EdgeError(f"subscribe failed: {mqtt.error_string(rc)}", code=ErrorCode.BROKER_UNAVAILABLE)
+        await self._acked(mid, timeout_s, f"no SUBACK for {topic} within {timeout_s}s")
 
     async def publish(
         self,
@@ -151,8 +157,6 @@ class AggregatorLink:
         props = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
         if user:
             props.UserProperty = list(user)
-        loop = asyncio.get_running_loop()
-        fut: asyncio.Future[None] = loop.create_future()
         # never hold our lock while calling into paho: paho calls on_publish holding its own mutex
         info = self._client.publish(topic, payload, qos=qos, retain=retain, properties=props)
         if info.rc != mqtt.MQTT_ERR_SUCCESS:
@@ -161,23 +165,27 @@ class AggregatorLink:
             )
         if qos == 0:
             return
+        await self._acked(info.mid, timeout_s, f"no PUBACK for {topic} within {timeout_s}s")
+
+    async def _acked(self, mid: int, timeout_s: float, missing: str) -> None:
+        """Wait for the broker's acknowledgement of packet ``mid`` (PUBACK or SUBACK: one id space)."""
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[None] = loop.create_future()
         with self._lock:
-            if info.mid in self._acked_early:
-                self._acked_early.discard(info.mid)
+            if mid in self._acked_early:
+                self._acked_early.discard(mid)
                 return
-            self._waiting[info.mid] = fut
+            self._waiting[mid] = fut
         try:
             async with asyncio.timeout(timeout_s):
                 await fut
         except TimeoutError as err:
             with self._lock:
-                self._abandoned.add(info.mid)
-            raise EdgeError(
-                f"no PUBACK for {topic} within {timeout_s}s", code=ErrorCode.BROKER_UNAVAILABLE
-            ) from err
+                self._abandoned.add(mid)
+            raise EdgeError(missing, code=ErrorCode.BROKER_UNAVAILABLE) from err
         finally:
             with self._lock:
-                self._waiting.pop(info.mid, None)
+                self._waiting.pop(mid, None)
 
     def ack(self, message: LinkMessage) -> None:
         """Acknowledge a message received with ``manual_ack`` (after it is safely stored)."""
@@ -208,7 +216,10 @@ class AggregatorLink:
             log.warning("upstream broker refused the connection: %s", reason)
             return
         for topic, qos in self._subscriptions:
-            client.subscribe(topic, qos)
+            _rc, mid = client.subscribe(topic, qos)
+            if mid is not None:
+                with self._lock:  # nobody waits for a resubscription's SUBACK (paho's thread runs both)
+                    self._abandoned.add(mid)
         self._call(self._connected.set)
 
     def _on_disconnect(self, _c: mqtt.Client, _u: Any, _f: Any, reason: ReasonCode, _p: Any) -> None:
@@ -216,7 +227,10 @@ class AggregatorLink:
         if not self._closing:
             log.info("upstream broker connection lost (%s); reconnecting", reason)
 
-    def _on_publish(self, _c: mqtt.Client, _u: Any, mid: int, _r: ReasonCode, _p: Any) -> None:
+    def _on_subscribe(self, _c: mqtt.Client, _u: Any, mid: int, _r: Any, _p: Any) -> None:
+        self._on_publish(_c, _u, mid, None, _p)  # the same waiters: one id space
+
+    def _on_publish(self, _c: mqtt.Client, _u: Any, mid: int, _r: ReasonCode | None, _p: Any) -> None:
         with self._lock:
             fut = self._waiting.get(mid)
             if fut is None:
