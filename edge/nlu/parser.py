@@ -17,16 +17,15 @@ from rapidfuzz import fuzz, process
 from edge import resources
 from edge.config import Settings
 from edge.context.model import ContextSnapshot
-from edge.lang import model_tokens, name_key
+from edge.lang import model_tokens
+from edge.nlu import asked as answers
 from edge.nlu.catalogue import OUT_OF_DOMAIN, by_name, is_safety_critical
 from edge.nlu.context_features import context_vector
 from edge.nlu.courtesy import without_courtesy
 from edge.nlu.delayed import delayed
 from edge.nlu.named_requests import unseen_request
-from edge.nlu.questions import Question, read_tokens
-from edge.nlu.resolve import resolve
+from edge.nlu.questions import read_tokens
 from edge.nlu.runner import NLUModel
-from edge.nlu.sensor_questions import sensor_question
 from edge.nlu.state_fit import ruled_out
 from edge.nlu.targets import choose_targets
 from edge.nlu.timer_slots import timer_slots
@@ -138,7 +137,7 @@ class NLUParser:
         if question is not None and question.kind == "request":
             question = None  # "can you turn on the light": the model's request stands
         if question is not None and (
-            sensed := _sensed(text, tokens, label, snapshot, confidence=confidence, margin=margin)
+            sensed := answers.sensed(text, tokens, label, snapshot, confidence=confidence, margin=margin)
         ):
             return ParseResult(text, sensed, label, confidence, False)  # "is the phone battery low"
         nlu = self.settings.nlu
@@ -149,7 +148,7 @@ class NLUParser:
             # device the home has by that name; a wh- question the model calls out-of-domain stays so
             # ("what tv show is jennifer aniston on")
             polar = question is not None and not question.wh
-            found = _asked_state(text, question, snapshot, confidence, margin) if polar else None
+            found = answers.asked_state(text, question, snapshot, confidence, margin) if polar else None
             return ParseResult(text, found, label, confidence, False)
         tags = [self.model.tags[i] for i in out.tag_ids]
         slots = decode_slots(tokens, tags)
@@ -187,7 +186,7 @@ class NLUParser:
             if question.state and "state" not in slots:
                 slots["state"] = question.state
         if question is not None and question.every and (moved or label == "HassGetState"):
-            every = _every(
+            every = answers.every(
                 text,
                 question,
                 slots=slots,
@@ -200,7 +199,7 @@ class NLUParser:
                 return ParseResult(text, every, label, confidence, False)
         if question is not None and moved:
             # a question never moves a device: a state question is asked of what the model resolved
-            asked = _asked(
+            asked = answers.asked(
                 text,
                 question,
                 slots=slots,
@@ -265,47 +264,6 @@ class NLUParser:
         return self.analyse(text, snapshot).unsure
 
 
-_TARGET_SLOTS = ("name", "area", "floor", "domain", "device_class")
-_PRESENCE_DOMAINS = frozenset({"person", "device_tracker"})
-
-
-def _asked(
-    text: str,
-    question: Question,
-    *,
-    slots: Mapping[str, str],
-    targets: Sequence[str],
-    snapshot: ContextSnapshot,
-    confidence: float,
-    margin: float,
-) -> Intent | None:
-    """The question the model read as an action: a state or presence question becomes ``HassGetState``
-    on the targets the model resolved (or on the device the question names), a temperature question
-    ``HassClimateGetTemperature``; any other question is not understood (``None``)."""
-    if question.kind == "temperature":
-        kept = {k: v for k, v in slots.items() if k in {"name", "area", "floor"}}
-        found, _scores = choose_targets("HassClimateGetTemperature", kept, "climate", "", snapshot)
-        return Intent("HassClimateGetTemperature", kept, confidence, text, found, margin, source="text")
-    if question.kind not in {"state", "presence"}:
-        return None
-    if question.kind == "state" and targets:
-        kept = {k: v for k, v in slots.items() if k in _TARGET_SLOTS}
-        if question.state:
-            kept["state"] = question.state
-        if question.domain and "domain" not in kept:
-            kept["domain"] = question.domain
-        return Intent("HassGetState", kept, confidence, text, tuple(targets), margin, source="text")
-    return _asked_state(text, question, snapshot, confidence, margin) or Intent(
-        "HassGetState",
-        {k: v for k, v in slots.items() if k in _TARGET_SLOTS},
-        confidence,
-        text,
-        (),
-        margin,
-        source="text",
-    )
-
-
 def _other_reading(
     first: Intent,
     label: str,
@@ -324,92 +282,3 @@ def _other_reading(
     if not targets or not first.targets:
         return None
     return Intent(label, slots, first.confidence, first.text, targets, first.margin, "text", scores)
-
-
-_READINGS = frozenset({"HassGetWeather", "HassClimateGetTemperature"})
-
-
-def _sensed(
-    text: str,
-    tokens: Sequence[str],
-    label: str,
-    snapshot: ContextSnapshot,
-    *,
-    confidence: float,
-    margin: float,
-) -> Intent | None:
-    """A question about this home's sensors (:mod:`edge.nlu.sensor_questions`) as ``HassGetState``, whatever
-    the model read, except a reading the model gave (weather, a temperature) of no sensor named."""
-    found = sensor_question(tokens, snapshot)
-    if found is None:
-        return None
-    slots, targets = found
-    if (
-        label in _READINGS
-        and "name" not in slots
-        and slots.get("device_class", "temperature") == "temperature"
-    ):
-        return None  # "what's the temperature": the model's reading and the targets' temperature rules
-    return Intent("HassGetState", slots, confidence, text, targets, margin, source="text")
-
-
-def _every(
-    text: str,
-    question: Question,
-    *,
-    slots: Mapping[str, str],
-    focus: str,
-    snapshot: ContextSnapshot,
-    confidence: float,
-    margin: float,
-) -> Intent | None:
-    """ "which lights are on", "are any lights on": ``HassGetState`` on every device of the kind, in the
-    area or floor named if one is, else in the whole home (not only the satellite's area)."""
-    domain = slots.get("domain") or focus
-    if not domain or "name" in slots:
-        return None
-    kept = {k: v for k, v in slots.items() if k in {"area", "floor"}}
-    kept["domain"] = domain
-    if question.state:
-        kept["state"] = question.state
-    if kept.keys() & {"area", "floor"}:
-        found = resolve("HassGetState", kept, snapshot, domains=(domain,)).targets
-    else:
-        found = tuple(sorted(d.entity_id for d in snapshot.devices.values() if d.domain == domain))
-    return Intent("HassGetState", kept, confidence, text, found, margin, source="text") if found else None
-
-
-def _asked_state(
-    text: str,
-    question: Question | None,
-    snapshot: ContextSnapshot,
-    confidence: float,
-    margin: float,
-) -> Intent | None:
-    """``HassGetState`` on the device (or people) the question's own words name; ``None`` when they name
-    nothing this home has."""
-    if question is None:
-        return None
-    if question.kind == "presence":
-        people = [d for d in snapshot.devices.values() if d.domain in _PRESENCE_DOMAINS]
-        if key := name_key(question.subject):
-            people = [d for d in people if key in name_key(d.name).split() or key == name_key(d.name)]
-        found = tuple(sorted(d.entity_id for d in people))
-        return Intent(
-            "HassGetState",
-            {"domain": "person", "state": "home"},
-            confidence,
-            text,
-            found,
-            margin,
-            source="text",
-        )
-    if question.kind != "state" or not (subject := name_key(question.subject)):
-        return None
-    res = resolve("HassGetState", {"name": subject}, snapshot)
-    if res.outcome != "ok" or not res.targets:
-        return None
-    kept: dict[str, str] = {"name": subject}
-    if question.state:
-        kept["state"] = question.state
-    return Intent("HassGetState", kept, confidence, text, res.targets, margin, source="text")
