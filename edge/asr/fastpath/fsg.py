@@ -14,6 +14,8 @@ The decoder's search over the smaller graph is not bit-identical (its beams prun
 nodes): on 105 clips (`edge bench grammar`'s sentences, 4 voices) 103 gave the same partial hypotheses,
 transcript and decision; the other two moved their scores a little (one accept at 0.853 became a reject at
 0.848). Merging states with the same futures as well (762 states) changed 23 of the 105: not done.
+Then :func:`shared_prefixes` lets the alternatives that begin with the same word share it (1,967 states, the
+search 29 -> 23 MB; the same transcripts and decisions on those clips, scores 0.001-0.047 lower).
 """
 
 from __future__ import annotations
