@@ -28,6 +28,8 @@ _DEVICES = {
         Device("lock.front", "Front Door", "lock", area="hall"),
         Device("light.hall_a", "Hall Lamp", "light", area="hall"),
         Device("light.hall_b", "Hall Lamp", "light", area="landing"),
+        Device("light.start_a", "Start Lamp", "light", area="hall"),
+        Device("switch.start_b", "Start Lamp", "switch", area="landing"),
     )
 }
 
@@ -78,7 +80,9 @@ def test_a_name_that_begins_with_a_verb_said_with_on_or_off() -> None:
     assert _said("play nook fan on") is None  # the kind word says another kind of device than the one named
     assert _said("play nook music on") is None  # more than the name and on/off: not this shape
     assert _said("front door off") is None  # never a safety-critical device
-    assert _said("hall lamp on") is None  # the name fits two devices: the model's reading stands
+    assert _said("start lamp on") is None  # the name fits two devices: the model's reading stands
+    assert _said("den ceiling on") is None  # a name that opens with no command word: the model's reading
+    assert _said("turn on the den fan") is None
 
 
 def test_open_or_close_everything_means_the_covers_here() -> None:

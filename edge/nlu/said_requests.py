@@ -9,10 +9,11 @@ the reference rules pick, never on a guess:
   "increase garden valve position to 80", "set the lounge shutters to 30 percent" (``HassSetPosition``, HA's
   "set <name> [position] to <position>"): the name is one valve or cover of the home, the number a position
   (0-100);
-- **a device named whole, then "on" / "off"**: "play corner light on" for a light called "Play Corner",
-  "turn open shelf off" (``HassTurnOn`` / ``HassTurnOff``, HA's "[turn] <name> on"): a name that begins
-  with a word the model reads as a verb ("play", "open", "set") is still a name when the utterance is
-  nothing but it, its kind word and "on" / "off"; lights, switches and fans only;
+- **a name that begins with a command word, said whole with "on" / "off"**: "play corner light on" for a
+  light called "Play Corner", "turn open shelf off" (``HassTurnOn`` / ``HassTurnOff``, HA's "[turn] <name>
+  on"): a name whose first word opens requests (``edge.lang.REQUEST_OPENERS``: "play", "open", "set",
+  "start"...), which the model reads as the verb, is still a name when the utterance is nothing but it,
+  its kind word and "on" / "off"; lights, switches, plugs and fans only (other names are the model's);
 - **"open / close / shut everything"** ("it all", "all of it", "the lot"; "in the <area>" optional): the
   openings of the area, as :func:`edge.nlu.referents.refer` picks them (the covers that would change,
   never one that is safety-critical), when the area has any; otherwise the model's reading stands.
@@ -27,7 +28,7 @@ from collections.abc import Mapping, Sequence
 
 from edge.context.kinds import Kind, kind_of
 from edge.context.model import ContextSnapshot, Device
-from edge.lang import model_tokens, name_key
+from edge.lang import REQUEST_OPENERS, model_tokens, name_key
 from edge.nlu.catalogue import is_safety_critical
 from edge.nlu.referents import refer
 from edge.nlu.types import Intent
@@ -59,6 +60,8 @@ KIND_WORDS: Mapping[Kind, tuple[str, ...]] = {
 """The kind words that may follow a device's name in "<name> [kind word] on"."""
 _KIND_WORD_SET = frozenset(w for words in KIND_WORDS.values() for w in words)
 _SWITCHED_DOMAINS = frozenset({"light", "switch", "fan"})
+_COMMAND_WORDS = REQUEST_OPENERS - {"what", "whats", "how", "is", "are", "when", "who", "can"}
+"""The first words of a name the model reads as a command ("play", "open", "set", "start")."""
 
 
 def said_request(text: str, snapshot: ContextSnapshot) -> Intent | None:
@@ -109,7 +112,7 @@ def _switch(text: str, said: str, snapshot: ContextSnapshot) -> Intent | None:
         for d in snapshot.devices.values()
         if d.domain in _SWITCHED_DOMAINS and not is_safety_critical(d) and kind_of(d) in KIND_WORDS
     ]
-    names = _names(switched)
+    names = {k: v for k, v in _names(switched).items() if k.split()[0] in _COMMAND_WORDS}
     if not names:
         return None
     kinds = "|".join(sorted({w for words in KIND_WORDS.values() for w in words}, key=len, reverse=True))
