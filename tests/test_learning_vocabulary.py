@@ -26,13 +26,7 @@ from edge.learning.canonical import Lexicon
 from edge.learning.chains import ChainTurn
 from edge.learning.loop import Learner, TableVersions
 from edge.learning.tables import RewriteTable
-from edge.learning.vocabulary import (
-    covering,
-    household_prompt,
-    prompt_vocabulary,
-    recognizer_vocabulary,
-    request_items,
-)
+from edge.learning.vocabulary import household_prompt, prompt_vocabulary, recognizer_vocabulary
 from edge.wiring import learned_prompt, rebuild_tables, tables_dir
 
 DAY = 86_400.0
@@ -226,25 +220,3 @@ def test_the_real_audio_arm_hears_with_the_learned_prompt_only_when_learning() -
     off = PromptEars()
     simulate_home(3, "prompt-home", 3, None, size="small", goals_per_day=(6, 8), hearing=off)
     assert set(off.prompts) == {fixed} and set(off.learned) == {NO_PROMPT}
-
-
-def test_the_budget_goes_first_to_requests_that_name_what_the_prompt_lacks() -> None:
-    """Most used first would spend the budget on three requests about the kitchen light and leave out the
-    hall light; covering what the household says takes the kitchen light's two wordings that say "off" and
-    "switch", and the hall light's request, which also says "turn on"."""
-    turns = [chain(f"a{k}", 0.0, "turn on the kitchen light") for k in range(4)]
-    turns += [chain(f"b{k}", 0.0, "turn off the kitchen light") for k in range(4)]
-    turns += [chain(f"c{k}", 0.0, "switch the kitchen light off") for k in range(3)]
-    turns += [chain("d", 0.0, "turn on the hall light"), chain("d2", 0.0, "turn on the hall light")]
-    prompt = household_prompt(turns, {}, DAY, lexicon=LEX, max_words=15)
-    assert prompt == ("turn off the kitchen light", "switch the kitchen light off", "turn on the hall light")
-    # with room for all, all go in, most used first
-    assert household_prompt(turns, {}, DAY, lexicon=LEX)[-1] == "turn on the hall light"
-    assert len(household_prompt(turns, {}, DAY, lexicon=LEX)) == 4
-
-
-def test_request_items_are_the_homes_names_then_words() -> None:
-    names = LEX.names | LEX.areas
-    assert request_items("dim the kitchen light to 30", names) == ["dim", "the", "kitchen light", "to"]
-    assert request_items("kitchen on", names) == ["kitchen", "on"]  # an area alone is a word here
-    assert covering([], {}, names, 90) == []

@@ -2,10 +2,8 @@
 and what worked, instead of the same fixed list in every home.
 
 Pure over the learner's turns. The prompt's learned part is the household's successful requests, whole, as
-the recognizer heard them (a rewritten one as its target: what the household meant), chosen within
-:data:`PROMPT_WORDS` words to cover what the household says (:func:`covering`: each request for the names
-and words it adds, per word, weighted by use; uses weighted by recency, 30-day half-life), most used
-first. Never a failed turn's
+the recognizer heard them (a rewritten one as its target: what the household meant), most used first
+(uses weighted by recency, 30-day half-life), within :data:`PROMPT_WORDS` words. Never a failed turn's
 words, never a request that failed here as often as it worked (a mishearing that sometimes gets through),
 never an answer ("yes", "the kitchen"), never a request naming a safety action or device (Whisper copies
 its prompt when unsure: it must never be led to "unlock the front door"), never a garble that got through
@@ -24,7 +22,7 @@ the first :data:`edge.asr.whisper.MAX_PROMPT_WORDS` words (:func:`edge.asr.whisp
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from edge.config import Settings
 from edge.lang import ASR_BIAS_PHRASES, asr_text
@@ -36,12 +34,10 @@ from edge.learning.sound import plain_requests
 __all__ = [
     "HALF_LIFE_S",
     "PROMPT_WORDS",
-    "covering",
     "household_prompt",
     "learned_prompt_heard",
     "prompt_vocabulary",
     "recognizer_vocabulary",
-    "request_items",
 ]
 
 HALF_LIFE_S = 30 * DAY_S  # as the learner's history of successful requests
@@ -62,8 +58,7 @@ def household_prompt(
     lexicon: Lexicon | None = None,
     max_words: int = PROMPT_WORDS,
 ) -> tuple[str, ...]:
-    """The household's successful requests that cover most of what it says within ``max_words`` words
-    (:func:`covering`), most used first.
+    """The household's successful requests, most used first, within ``max_words`` words.
 
     ``turns``: the learner's turns (goals built, defects judged); ``heard``: turn id -> the words the
     recognizer gave (the spelling Whisper should keep; the canonical form when missing); ``lexicon``: the
@@ -88,61 +83,14 @@ def household_prompt(
     ]
     home_words = COMMON | (lexicon.words if lexicon is not None else frozenset())
     plain = [text for text, _w in plain_requests(((t, weight[t]) for t in kept), home_words)]
-    names = (lexicon.names | lexicon.areas) if lexicon is not None else frozenset()
-    chosen = covering(plain, weight, names, max_words)
-    return tuple(sorted(chosen, key=lambda k: (-weight[k], k)))
-
-
-def request_items(text: str, names: Collection[str]) -> list[str]:
-    """What the recognizer hears as units in ``text``: the home's name phrases (longest first), then the
-    other words; numbers are no item."""
-    words = text.split()
-    longest = max((len(n.split()) for n in names), default=0)
     out: list[str] = []
-    i = 0
-    while i < len(words):
-        for n in range(min(longest, len(words) - i), 1, -1):
-            phrase = " ".join(words[i : i + n])
-            if phrase in names:
-                out.append(phrase)
-                i += n
-                break
-        else:
-            if not words[i].isdigit():
-                out.append(words[i])
-            i += 1
-    return out
-
-
-def covering(
-    requests: Sequence[str], weight: Mapping[str, float], names: Collection[str], max_words: int
-) -> list[str]:
-    """Requests within ``max_words`` words that cover the most of what the household says: each step takes
-    the request whose items (name phrases and words, :func:`request_items`) not yet in the prompt carry the
-    most use per word (an item's use: the summed weights of the requests that say it), the most used first
-    on a tie; once nothing new is left, the most used of the rest fill the budget."""
-    items = {text: set(request_items(asr_text(text), names)) for text in requests}
-    use: dict[str, float] = {}
-    for text, its in items.items():
-        for item in its:
-            use[item] = use.get(item, 0.0) + weight[text]
-    left = sorted(requests, key=lambda k: (-weight[k], k))
-    chosen: list[str] = []
-    covered: set[str] = set()
     budget = max_words
-    while left:
-        fits = [t for t in left if len(t.split()) <= budget]
-        if not fits:
-            break
-        gain = {t: sum(use[i] for i in items[t] - covered) / len(t.split()) for t in fits}
-        best = max(fits, key=lambda t: gain[t])  # max keeps the first (most used) of equal gains
-        if gain[best] <= 0.0:
-            best = fits[0]
-        chosen.append(best)
-        covered |= items[best]
-        budget -= len(best.split())
-        left.remove(best)
-    return chosen
+    for text in sorted(plain, key=lambda k: (-weight[k], k)):
+        n = len(text.split())
+        if n <= budget:
+            out.append(text)
+            budget -= n
+    return tuple(out)
 
 
 def prompt_vocabulary(learned: Sequence[str], fixed: Sequence[str]) -> list[str]:
