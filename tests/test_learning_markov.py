@@ -150,6 +150,9 @@ def test_one_day_is_support_enough_when_the_evidence_is_clean() -> None:
     # the fleet's support is homes, never a clean day
     fleet = build_table(clean, acceptance=Acceptance(fleet=True, min_homes=20))
     assert [r.rule for r in fleet.rejected] == ["support"]
+    # clean evidence passes support only: safety still refuses
+    garage = build_table(_goals("open the grage", "open the garage", days=1), policy=SafetyPolicy())
+    assert len(garage) == 0 and [r.rule for r in garage.rejected] == ["safety"]
 
 
 def test_quarantined_pairs_are_rejected() -> None:
