@@ -136,7 +136,8 @@ def test_each_acceptance_rule_can_reject(goals: list[Goal], acceptance: Acceptan
 
 def test_one_day_is_support_enough_when_the_evidence_is_clean() -> None:
     """The original failed every try (3 of 3) and the target worked every time: accepted on its first day.
-    One try of either side, or an original that also worked, or a target that also failed, is not clean."""
+    One try of either side (unless the target is steady), an original that also worked, or a target that
+    also failed, is not clean."""
     clean = _goals("turn on the kitchen lite", "turn on the kitchen light", days=1)
     rule = build_table(clean).lookup("turn on the kitchen lite")
     assert rule is not None and rule.rewritten == "turn on the kitchen light" and rule.days == 1
@@ -147,6 +148,12 @@ def test_one_day_is_support_enough_when_the_evidence_is_clean() -> None:
     assert table.lookup("turn on the kitchen lite") is None  # R_jS 3/4 < 0.9: not clean (nor >= 0.8)
     once = _goals("turn on the kitchen lite", "turn on the kitchen light", days=1, repeats=1)
     assert [r.rule for r in build_table(once).rejected] == ["support"]
+    # one failed try is enough when the target is steady: it worked on 3 tries of its own
+    steady = [*once, *(Goal((_turn("turn on the kitchen light", 0, False),)) for _ in range(2))]
+    rule = build_table(steady).lookup("turn on the kitchen lite")
+    assert rule is not None and rule.days == 1
+    stricter = build_table(steady, acceptance=Acceptance(clean_steady=4))
+    assert stricter.lookup("turn on the kitchen lite") is None
     # the fleet's support is homes, never a clean day
     fleet = build_table(clean, acceptance=Acceptance(fleet=True, min_homes=20))
     assert [r.rule for r in fleet.rejected] == ["support"]

@@ -50,6 +50,7 @@ class Acceptance:
     # ``clean_tries`` tries, the target worked at least ``min_clean_target`` of at least ``clean_tries``
     clean_tries: int = 2
     min_clean_target: float = 0.9
+    clean_steady: int = 3  # a target that worked on at least this many tries: one failed try of the original
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,17 +200,15 @@ def _similarity(a: str, b: str) -> float:
 
 
 def _clean(source: StateResult, target: StateResult | None, ev: Evidence, acc: Acceptance) -> bool:
-    """Evidence clean enough for a rule seen on one day only: the original failed all of its (at least
-    ``clean_tries``) tries, the target worked at least ``min_clean_target`` of its (at least ``clean_tries``)
-    tries, and the household went from one to the other."""
-    return (
-        ev.direct >= 1
-        and source.occurrences >= acc.clean_tries
-        and source.direct_success == 0.0
-        and target is not None
-        and target.occurrences >= acc.clean_tries
-        and target.direct_success >= acc.min_clean_target
-    )
+    """Evidence clean enough for a rule seen on one day only: the household went from the original to the
+    target, the original failed every try (at least ``clean_tries``, or one when the target is steady: at
+    least ``clean_steady`` tries), and the target worked at least ``min_clean_target`` of its (at least
+    ``clean_tries``) tries."""
+    if target is None or ev.direct < 1 or source.direct_success > 0.0:
+        return False
+    if target.direct_success < acc.min_clean_target or target.occurrences < acc.clean_tries:
+        return False
+    return source.occurrences >= acc.clean_tries or target.occurrences >= acc.clean_steady
 
 
 def build_table(
