@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from edge import resources
-from edge.asr.fastpath.fsg import Graph, build_fsg, compact_fsg, read_fsm, without_glue
+from edge.asr.fastpath.fsg import Graph, build_fsg, compact_fsg, read_fsm, shared_prefixes, without_glue
 from edge.asr.fastpath.grammar import (
     GrammarInputs,
     compile_grammar,
@@ -100,6 +100,40 @@ def test_glue_states_go_and_every_sentence_keeps_its_weight() -> None:
     assert best_weights(small, ("a", "b")) == -36
 
 
+def test_alternatives_share_their_first_word_and_keep_every_weight() -> None:
+    # a list inlined with its own states: 0 -x-> {1, 2, 3}; 1 -a-> 6, 2 -b-> 6, 3 -a-> 7 -c-> 6 (final);
+    # 4 enters 5 too, so 5 (0 -x-> 5 -d-> 6) is not merged; 0 -y-> 4 -x-> 5
+    arcs: dict[int, dict[tuple[int, str | None], int]] = defaultdict(dict)
+    arcs[0].update({(1, "x"): -10, (2, "x"): -4, (3, "x"): -7, (5, "x"): -1, (4, "y"): -2})
+    arcs[1].update({(6, "a"): -3})
+    arcs[2].update({(6, "b"): -5})
+    arcs[3].update({(6, "a"): -1, (7, "a"): -2})
+    arcs[4].update({(5, "x"): -6})
+    arcs[5].update({(6, "d"): -9})
+    arcs[7].update({(6, "c"): -8})
+    graph = Graph(8, 0, 6, dict(arcs))
+    shared = shared_prefixes(graph)
+    assert shared.n_states == graph.n_states - 2  # 1, 2 and 3 became one
+    assert sum(word == "x" for (_to, word) in shared.arcs[shared.start]) == 2  # the merged one and 5
+    sentences = (("x", "a"), ("x", "b"), ("x", "a", "c"), ("x", "d"), ("y", "x", "d"))
+    for words in (*sentences, ("x",), ("x", "c"), ("y", "x", "a"), ("x", "b", "c"), ()):
+        assert best_weights(shared, words) == best_weights(graph, words), words
+    assert best_weights(shared, ("x", "a")) == max(-10 - 3, -7 - 1)  # two paths said "x a": the best kept
+    assert best_weights(shared, ("y", "x", "a")) is None  # nothing is added
+
+
+def test_equal_weight_alternatives_share_their_first_word_with_no_weight_moved() -> None:
+    arcs: dict[int, dict[tuple[int, str | None], int]] = defaultdict(dict)
+    arcs[0].update({(1, "bedroom"): -5, (2, "bedroom"): -5, (3, "kitchen"): -5})
+    arcs[1].update({(4, "fan"): 0})
+    arcs[2].update({(4, "light"): 0})
+    arcs[3].update({(4, "light"): 0})
+    shared = shared_prefixes(Graph(5, 0, 4, dict(arcs)))
+    assert shared.n_states == 4
+    weights = sorted(w for out in shared.arcs.values() for w in out.values())
+    assert weights == [-5, -5, 0, 0, 0]  # the list's weight stays on its first word
+
+
 def test_weights_read_back_exactly_from_pocketsphinx(decoder: tuple[Any, str], tmp_path: Path) -> None:
     """With a language weight of 1 pocketsphinx writes each integer log weight as -ln(p) with 6 decimals;
     reading rounds back to it: a graph rebuilt from what was read writes the same text."""
@@ -129,8 +163,12 @@ def test_the_home_grammar_keeps_its_sentences_and_weights_in_half_the_states(
     assert sum(w is not None for w in weights.values()) == 6
     for sentence, weight in weights.items():
         assert best_weights(small, tuple(sentence.split())) == weight, sentence
+    shared = shared_prefixes(small)
+    assert shared.n_states < 0.6 * small.n_states
+    for sentence, weight in weights.items():
+        assert best_weights(shared, tuple(sentence.split())) == weight, sentence
     built = _fsm(compact_fsg(ps, dec, jsgf), tmp_path, "small.fsm").splitlines()
-    assert sum(len(line.split()) == 4 for line in built) == small.n_arcs  # what the decoder gets
+    assert sum(len(line.split()) == 4 for line in built) == shared.n_arcs  # what the decoder gets
     assert float(dec.config["lw"]) == lw  # the decoder's own language weight is back
 
 

@@ -95,7 +95,16 @@ def test_acceptance_accepts_a_clear_case() -> None:
 @pytest.mark.parametrize(
     ("goals", "acceptance", "rule"),
     [
-        (_goals("turn on the kitchen lite", "turn on the kitchen light", days=1), Acceptance(), "support"),
+        (  # one day, one try: no support yet
+            _goals("turn on the kitchen lite", "turn on the kitchen light", days=1, repeats=1),
+            Acceptance(),
+            "support",
+        ),
+        (  # one day, clean evidence, but the clean rule asks for more tries
+            _goals("turn on the kitchen lite", "turn on the kitchen light", days=1),
+            Acceptance(clean_tries=4),
+            "support",
+        ),
         (
             _goals("turn on the kitchen lite", "turn on the kitchen light", days=3, homes=3),
             Acceptance(fleet=True, min_homes=20),
@@ -123,6 +132,34 @@ def test_each_acceptance_rule_can_reject(goals: list[Goal], acceptance: Acceptan
     table = build_table(goals, acceptance=acceptance, policy=SafetyPolicy())
     assert len(table) == 0
     assert [r.rule for r in table.rejected] == [rule]
+
+
+def test_one_day_is_support_enough_when_the_evidence_is_clean() -> None:
+    """The original failed every try (3 of 3) and the target worked every time: accepted on its first day.
+    One try of either side (unless the target is steady), an original that also worked, or a target that
+    also failed, is not clean."""
+    clean = _goals("turn on the kitchen lite", "turn on the kitchen light", days=1)
+    rule = build_table(clean).lookup("turn on the kitchen lite")
+    assert rule is not None and rule.rewritten == "turn on the kitchen light" and rule.days == 1
+    lite_worked = [*clean, Goal((_turn("turn on the kitchen lite", 0, False),))]
+    assert [r.rule for r in build_table(lite_worked).rejected] == ["support"]
+    light_failed = [*clean, Goal((_turn("turn on the kitchen light", 0, True),))]
+    table = build_table(light_failed)
+    assert table.lookup("turn on the kitchen lite") is None  # R_jS 3/4 < 0.9: not clean (nor >= 0.8)
+    once = _goals("turn on the kitchen lite", "turn on the kitchen light", days=1, repeats=1)
+    assert [r.rule for r in build_table(once).rejected] == ["support"]
+    # one failed try is enough when the target is steady: it worked on 3 tries of its own
+    steady = [*once, *(Goal((_turn("turn on the kitchen light", 0, False),)) for _ in range(2))]
+    rule = build_table(steady).lookup("turn on the kitchen lite")
+    assert rule is not None and rule.days == 1
+    stricter = build_table(steady, acceptance=Acceptance(clean_steady=4))
+    assert stricter.lookup("turn on the kitchen lite") is None
+    # the fleet's support is homes, never a clean day
+    fleet = build_table(clean, acceptance=Acceptance(fleet=True, min_homes=20))
+    assert [r.rule for r in fleet.rejected] == ["support"]
+    # clean evidence passes support only: safety still refuses
+    garage = build_table(_goals("open the grage", "open the garage", days=1), policy=SafetyPolicy())
+    assert len(garage) == 0 and [r.rule for r in garage.rejected] == ["safety"]
 
 
 def test_quarantined_pairs_are_rejected() -> None:

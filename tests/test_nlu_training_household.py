@@ -14,6 +14,7 @@ from edge.lab.training.examples import Example, dataset_digest
 from edge.lab.training.generate import _class_word_untagged, build_dataset, family_examples
 from edge.lab.training.heldout import DEDUPE_KEEP, dedupe_heldout, drop_heldout, heldout_sentences
 from edge.lab.training.hwu64 import HwuRow, iot_gold
+from edge.lab.training.pipeline import HOME_MEMBERS, HOME_SEED
 from edge.lab.training.templates import FAMILIES, RULES
 from edge.lab.training.templates_household import CLASS_WORDS, HOUSEHOLD_FAMILIES
 from edge.nlu.catalogue import by_name
@@ -143,13 +144,15 @@ def test_a_bare_class_word_is_not_tagged_as_a_name() -> None:
     assert {"thermostat", "lights", "fan"} <= CLASS_WORDS
 
 
-def test_training_data_is_the_shipped_models_unless_the_household_data_is_asked_for(
+def test_training_data_is_the_household_data_the_shipped_model_was_trained_on(
     shared_data: Path,
 ) -> None:
     card = json.loads((resources.data_dir() / "models" / "nlu" / "nlu.json").read_text())
-    shipped = build_dataset(resources.data_dir(), shared_data, scale=0.8)
-    assert dataset_digest(shipped.examples) == card["dataset_sha256"]  # `make models-nlu` rebuilds it
     household = build_dataset(resources.data_dir(), shared_data, scale=0.8, household=True)
+    # `make models-nlu` (`edge train`, the household data by default) rebuilds the shipped model
+    assert dataset_digest(household.examples) == card["dataset_sha256"]
+    assert (card["members"], card["seed"], card.get("household_data")) == (HOME_MEMBERS, HOME_SEED, True)
+    shipped = build_dataset(resources.data_dir(), shared_data, scale=0.8)  # --no-household: the data before
     texts = {" ".join(ex.tokens) for ex in household.examples}
     assert any("coffee table lamp" in t for t in texts)
     assert not any("coffee table lamp" in " ".join(ex.tokens) for ex in shipped.examples)

@@ -75,6 +75,21 @@ def test_the_satellites_area_settles_it_or_the_turn_asks() -> None:
     assert upstairs.targets == THERMOSTATS[::2] and not upstairs.ask
 
 
+def test_a_word_said_that_one_name_holds_tells_that_device_apart() -> None:
+    living = make_snapshot(demo_devices(), "living room")
+    lights = ("light.living_room_ceiling", "light.living_room_lamp")
+    assert all(t in living.devices for t in lights)  # the premise: the demo living room has both
+    assert choose_one("turn on the lamp", {"domain": "light"}, lights, living).targets == (lights[1],)
+    assert choose_one("switch the ceiling on", {"domain": "light"}, lights, living).targets == (lights[0],)
+    # a kind's own word, or nothing that tells them apart: the room's lights, as before
+    assert choose_one("turn on the light", {"domain": "light"}, lights, living).targets == lights
+    assert choose_one("turn the lights on", {"domain": "light"}, lights, living).targets == lights
+    # the real parser, from the living room satellite: only the lamp
+    got = _parser().parse("turn on the lamp", living)
+    assert got.name == "HassTurnOn"
+    assert [c.entity_id for c in plan(got, living).commands] == [lights[1]]
+
+
 def test_the_question_names_at_most_four() -> None:
     office = _snapshot("office")
     assert which_question(LOCKS, office) == "Which one: the back door lock or the front door lock?"

@@ -18,7 +18,7 @@ from typing import Any
 from edge.errors import ConfigError
 from edge.feedback.similarity import phonetic_similarity, text_similarity
 from edge.learning.chains import Goal, transitions
-from edge.learning.markov import count_transitions, solve_chain
+from edge.learning.markov import StateResult, count_transitions, solve_chain
 from edge.learning.safety import SafetyPolicy
 
 __all__ = [
@@ -46,6 +46,11 @@ class Acceptance:
     min_similarity: float = 0.55
     min_direct: int = 2
     alpha: float = 5.0
+    # one day is support enough when the evidence is clean: the original failed every one of at least
+    # ``clean_tries`` tries, the target worked at least ``min_clean_target`` of at least ``clean_tries``
+    clean_tries: int = 2
+    min_clean_target: float = 0.9
+    clean_steady: int = 3  # a target that worked on at least this many tries: one failed try of the original
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +199,18 @@ def _similarity(a: str, b: str) -> float:
     return max(text_similarity(a, b), phonetic_similarity(a, b))
 
 
+def _clean(source: StateResult, target: StateResult | None, ev: Evidence, acc: Acceptance) -> bool:
+    """Evidence clean enough for a rule seen on one day only: the household went from the original to the
+    target, the original failed every try (at least ``clean_tries``, or one when the target is steady: at
+    least ``clean_steady`` tries), and the target worked at least ``min_clean_target`` of its (at least
+    ``clean_tries``) tries."""
+    if target is None or ev.direct < 1 or source.direct_success > 0.0:
+        return False
+    if target.direct_success < acc.min_clean_target or target.occurrences < acc.clean_tries:
+        return False
+    return source.occurrences >= acc.clean_tries or target.occurrences >= acc.clean_steady
+
+
 def build_table(
     goals: list[Goal],
     *,
@@ -221,7 +238,11 @@ def build_table(
         lift = res.best_direct_success - res.direct_success
         sim = _similarity(state, j)
         r_j = res.best_direct_success
-        supported = len(ev.homes) >= acc.min_homes if acc.fleet else len(ev.days) >= acc.min_days
+        supported = (
+            len(ev.homes) >= acc.min_homes
+            if acc.fleet
+            else len(ev.days) >= acc.min_days or _clean(res, solution.states.get(j), ev, acc)
+        )
         similar = sim >= acc.min_similarity or ev.direct >= acc.min_direct
         checks = (
             ("target_success", r_j >= acc.min_target_success, f"R_jS={r_j:.2f}"),

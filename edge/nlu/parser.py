@@ -26,12 +26,14 @@ from edge.nlu.delayed import delayed
 from edge.nlu.named_requests import unseen_request
 from edge.nlu.questions import read_tokens
 from edge.nlu.runner import NLUModel
+from edge.nlu.said_requests import said_request
 from edge.nlu.state_fit import ruled_out
 from edge.nlu.targets import choose_targets
 from edge.nlu.timer_slots import timer_slots
 from edge.nlu.types import Intent
 from edge.nlu.unknown_names import named_phrase, routine_domain
 from edge.nlu.value_slots import value_slots
+from edge.nlu.whole_numbers import put_back, whole_numbers
 from edge.nlu.wildcard import complete_query
 
 __all__ = ["NLUParser", "ParseResult", "decode_slots", "default_model_dir"]
@@ -121,6 +123,22 @@ class NLUParser:
             again = self._analyse(plain, snapshot)
             if again.intent is not None and again.label == result.label and not again.unsure:
                 result = replace(again, text=text, intent=replace(again.intent, text=text))
+        if (
+            result.intent is None
+            and result.label != OUT_OF_DOMAIN
+            and (whole := whole_numbers(model_tokens(text)))
+        ):
+            # "set temperature to 20.5" under the operating point: read again as "... to 20"; the same
+            # intent, then sure, stands with the decimal put back in its slots
+            words, back = whole
+            again = self._analyse(words, snapshot)
+            if again.intent is not None and again.label == result.label and not again.unsure:
+                sure = replace(again.intent, text=text, slots=put_back(again.intent.slots, back))
+                result = replace(again, text=text, intent=sure)
+        if result.intent is None and (said := said_request(text, snapshot)) is not None:
+            # the whole utterance names what to do with a device of this home ("set main valve to 100",
+            # "play corner light on", "close everything" among the blinds): that request, nothing guessed
+            result = ParseResult(text, said, result.label, result.confidence, False)
         self._last = (text, snapshot, result)
         return result
 

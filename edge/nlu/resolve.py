@@ -292,6 +292,27 @@ class Choice:
     ask: bool = False
 
 
+_GLUE = frozenset({"the", "a", "an", "on", "off", "in", "of", "to", "my", "and", "please", "up", "down"})
+_CLASS_WORDS = frozenset({
+    "light", "lights", "fan", "fans", "switch", "switches", "plug", "plugs", "speaker", "speakers", "lock",
+    "locks", "thermostat", "sensor", "device", "thing",
+})  # fmt: skip
+"""A kind's own word never tells devices apart: "turn on the light" in a room with a "Kitchen Light" and
+"Kitchen Spots" is the room's lights, as Home Assistant reads it."""
+
+
+def said_apart(text: str, devices: list[Device]) -> list[Device]:
+    """The devices whose names hold a word the request said that the other devices' names do not ("turn on
+    the lamp" in a room with a ceiling light and a lamp: the lamp; "the light" names neither apart, so
+    both stay). Never more devices than given; all of them when no said word tells some apart."""
+    said = set(name_key(text).split()) - _GLUE - _CLASS_WORDS
+    names = [set(name_key(d.name).split()) for d in devices]
+    telling = {w for w in said if 0 < sum(w in n for n in names) < len(devices)}
+    if not telling:
+        return devices
+    return [d for d, n in zip(devices, names, strict=True) if telling <= n] or devices
+
+
 def choose_one(
     text: str, slots: Mapping[str, str], targets: tuple[str, ...], snapshot: ContextSnapshot
 ) -> Choice:
@@ -315,6 +336,10 @@ def choose_one(
             return Choice(targets)
     named = name_key(slots.get("name", ""))
     if slots.get("area") or slots.get("floor") or (named and _is_area(named, snapshot)):
+        return Choice(targets)
+    devices = said_apart(text, devices)
+    targets = tuple(d.entity_id for d in devices)
+    if len(devices) == 1:
         return Choice(targets)
     here = name_key(snapshot.satellite.area)
     local = [d for d in devices if here and name_key(d.area) == here]

@@ -2,7 +2,10 @@
 
 The tagger sometimes names a number's slot after the words around it rather than the intent ("set main
 valve to 100": ``temperature`` for a ``HassSetPosition``). An intent that takes exactly one number slot
-gets the number under that slot's name; a number slot it does not take is never passed on.
+gets the number under that slot's name; a number slot it does not take is never passed on. A number the
+tagger left untagged ("set temperature to 20.5": a decimal it has seen little of) is the slot's when it is
+the one number of the request and no other slot holds it; for ``HassLightSet``, which takes a brightness,
+a colour or a colour temperature, only a number said with "percent" ("set overhead light to 100%").
 
 A device the tagger did not tag, for the intents whose devices have names of their own rather than class
 words (a weather source, a lawn mower, a robot vacuum: "what's the weather like in los angeles", "vacuum the
@@ -18,6 +21,7 @@ and a leading quantifier ("some queen") is not part of it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from edge.context.model import ContextSnapshot, Device
@@ -57,6 +61,7 @@ FAN_MODES: Mapping[str, str] = {
     "diffuse": "diffuse",
     "diffused": "diffuse",
 }  # fmt: skip  (Home Assistant's ``fan_mode`` list: the words and the value each gives)
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _HERE = frozenset({"here", "this room"})
 _PLACE_LINKS = frozenset({"on", "in", "at", "through"})
 
@@ -113,11 +118,13 @@ def value_slots(
     tokens: Sequence[str] = (),
     snapshot: ContextSnapshot | None = None,
 ) -> dict[str, str]:
-    """``slots`` with a stray number slot renamed to the one ``intent`` takes (when it lacks it), and the
+    """``slots`` with a stray number slot renamed to the one ``intent`` takes (when it lacks it; with none
+    tagged, the one number of the words no slot holds, and for ``HassLightSet`` a number said with
+    "percent" as its brightness), and the
     words the tagger left (module docstring) read into the slots they belong to."""
     out = dict(slots)
     if snapshot is None:
-        return _number_slot(intent, out)
+        return _number_slot(intent, out, tokens)
     if "name" not in out and (named := named_in_words(intent, tokens, snapshot.devices)):
         out["name"] = named
     if intent == "HassClimateSetFanMode" and "fan_mode" not in out:
@@ -138,15 +145,31 @@ def value_slots(
             out["name"] = player
         if area and "area" not in out:
             out["area"] = area
-    return _number_slot(intent, out)
+    return _number_slot(intent, out, tokens)
 
 
-def _number_slot(intent: str, slots: dict[str, str]) -> dict[str, str]:
+def _number_slot(intent: str, slots: dict[str, str], tokens: Sequence[str]) -> dict[str, str]:
     out = slots
     wanted = _TAKES.get(intent)
+    if intent == "HassLightSet" and "brightness" not in out:
+        wanted = "brightness" if _untagged_number(out, tokens, before="percent") else None
     if wanted is None or wanted in out:
         return out
     stray = [k for k in out if k in NUMBER_SLOTS and k != wanted]
     if len(stray) == 1:
         out[wanted] = out.pop(stray[0])
+    elif not stray and (number := _untagged_number(out, tokens)):
+        out[wanted] = number  # "set temperature to 20.5", the number left untagged: the one it takes
     return out
+
+
+def _untagged_number(slots: Mapping[str, str], tokens: Sequence[str], *, before: str = "") -> str:
+    """The one number among ``tokens`` (followed by ``before`` when given) that no slot holds, else ""."""
+    numbers = [i for i, t in enumerate(tokens) if _NUMBER.fullmatch(t)]
+    if len(numbers) != 1:
+        return ""
+    i = numbers[0]
+    if before and list(tokens[i + 1 : i + 2]) != [before]:
+        return ""
+    held = {w for v in slots.values() for w in str(v).split()}
+    return "" if tokens[i] in held else tokens[i]

@@ -56,8 +56,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--epochs", type=int, default=6)
     p.add_argument("--scale", type=float, default=0.8, help="generated examples per template family (x)")
     p.add_argument(
-        "--household", action="store_true",
-        help="add the next retrain's household data (docs/nlu.md); off: the shipped model's data",
+        "--household", action=argparse.BooleanOptionalAction, default=True,
+        help="the household data, the shipped model's (docs/nlu.md); --no-household: the data before it",
     )  # fmt: skip
     p.add_argument(
         "--members", type=int, default=HOME_MEMBERS,

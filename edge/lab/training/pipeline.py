@@ -15,11 +15,11 @@ from edge.nlu.parser import default_model_dir
 __all__ = ["HOME_MEMBERS", "HOME_SEED", "default_model_dir", "train_home_model"]
 
 
-HOME_MEMBERS = 3  # seeded members averaged in the home model (see docs/nlu.md, "Reproducibility")
-# Seed 14, not the default 13, for the members: chosen when both scored the same (HWU64 iot 0.943) and
-# seed 13 happened to break a simulator test's premise; kept so that `make models-nlu` rebuilds the
-# committed model bit for bit.
-HOME_SEED = 14
+HOME_MEMBERS = 6  # seeded members averaged in the home model (see docs/nlu.md, "Reproducibility")
+# The member seed of the draw that shipped (docs/nlu.md, "The household retrain, ninth" and "The ninth draws
+# on today's runtime": two draws, seeds 15 and 16, measured beside the model before; 16 held every figure);
+# kept so that `make models-nlu` rebuilds the committed model bit for bit.
+HOME_SEED = 16
 
 
 def train_home_model(
@@ -28,7 +28,7 @@ def train_home_model(
     *,
     epochs: int = 6,
     scale: float = 0.8,
-    household: bool = False,
+    household: bool = True,
     members: int = HOME_MEMBERS,
     seed: int = HOME_SEED,
 ) -> dict[str, Any]:

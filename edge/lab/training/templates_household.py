@@ -17,9 +17,9 @@ the end of a name decides what it is, not a drink word in front of it.
 
 The sixth pass's families (``templates_household_more``: whole names that end in a class word, requests
 wrapped in a polite question, more game titles) come after these. These families, ``HOUSEHOLD_SAMPLES``
-and ``CLASS_WORDS`` are the household data: ``generate.build_dataset`` uses them only with
-``household=True`` (``edge train --household``), so that ``make models-nlu`` rebuilds the shipped model
-until a retrain with them is shipped (docs/nlu.md).
+and ``CLASS_WORDS`` are the household data: ``generate.build_dataset`` uses them with ``household=True``,
+which ``edge train`` (``make models-nlu``) does by default since the ninth pass's model shipped
+(``--no-household``: the data of the model before it; docs/nlu.md).
 """
 
 from __future__ import annotations
