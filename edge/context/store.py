@@ -89,6 +89,9 @@ class ContextStore:
         self.rejected = 0
         self.handled = 0
         self.subscribed = False
+        # subscriptions the broker has acknowledged since the start: what it retains on a new topic (a
+        # device's state) arrives after that, so context.settle counts quiet from the last one
+        self.acknowledged = 0
 
     # -- registry -----------------------------------------------------------------------------------------
     def subscriptions(self) -> list[str]:
@@ -369,6 +372,7 @@ class ContextStore:
                     await (session.subscribe(topic) if subscribe else session.unsubscribe(topic))
                 except PayloadError as err:  # the registry checked it; the session checks again
                     self._reject(topic, str(err))
+                self.acknowledged += 1
             count += 1
             if count % YIELD_EVERY == 0:
                 await asyncio.sleep(0)
