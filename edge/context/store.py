@@ -89,8 +89,8 @@ class ContextStore:
         self.rejected = 0
         self.handled = 0
         self.subscribed = False
-        # subscriptions the broker has acknowledged since the start: what it retains on a new topic (a
-        # device's state) arrives after that, so context.settle counts quiet from the last one
+        # subscription changes the broker has answered (or the session refused) since the start: what it
+        # retains on a new topic (a device's state) arrives after that, so context.settle counts from the last
         self.acknowledged = 0
 
     # -- registry -----------------------------------------------------------------------------------------

@@ -117,30 +117,35 @@ class NLUParser:
 
     def analyse(self, text: str, snapshot: ContextSnapshot) -> ParseResult:
         result = self._analyse(text, snapshot)
-        if result.intent is None and result.label != OUT_OF_DOMAIN and (plain := without_courtesy(text)):
-            # "light up the living room for me" under the operating point: the same request without the
-            # courtesy, read as the same intent and sure, stands (the words kept are the whole utterance's)
-            again = self._analyse(plain, snapshot)
-            if again.intent is not None and again.label == result.label and not again.unsure:
-                result = replace(again, text=text, intent=replace(again.intent, text=text))
-        if (
-            result.intent is None
-            and result.label != OUT_OF_DOMAIN
-            and (whole := whole_numbers(model_tokens(text)))
-        ):
-            # "set temperature to 20.5" under the operating point: read again as "... to 20"; the same
-            # intent, then sure, stands with the decimal put back in its slots
-            words, back = whole
-            again = self._analyse(words, snapshot)
-            if again.intent is not None and again.label == result.label and not again.unsure:
-                sure = replace(again.intent, text=text, slots=put_back(again.intent.slots, back))
-                result = replace(again, text=text, intent=sure)
+        if result.intent is None and result.label != OUT_OF_DOMAIN:
+            if plain := without_courtesy(text):
+                # "light up the living room for me" under the operating point: read again without the courtesy
+                result = self._read_again(result, plain, snapshot)
+            if result.intent is None and (whole := whole_numbers(model_tokens(text))):
+                # "set temperature to 20.5" under the operating point: read again as "... to 20", the decimal
+                # put back in the slots
+                result = self._read_again(result, whole[0], snapshot, back=whole[1])
         if result.intent is None and (said := said_request(text, snapshot)) is not None:
             # the whole utterance names what to do with a device of this home ("set main valve to 100",
             # "play corner light on", "close everything" among the blinds): that request, nothing guessed
             result = ParseResult(text, said, result.label, result.confidence, False)
         self._last = (text, snapshot, result)
         return result
+
+    def _read_again(
+        self,
+        result: ParseResult,
+        words: str,
+        snapshot: ContextSnapshot,
+        back: Mapping[str, str] | None = None,
+    ) -> ParseResult:
+        """``result`` (unsure) read again as ``words``: when that reading is the same intent and sure, it
+        stands with the whole utterance's text (and ``back``'s decimals put back in its slots)."""
+        again = self._analyse(words, snapshot)
+        if again.intent is None or again.label != result.label or again.unsure:
+            return result
+        slots = put_back(again.intent.slots, back) if back else again.intent.slots
+        return replace(again, text=result.text, intent=replace(again.intent, text=result.text, slots=slots))
 
     def _analyse(self, text: str, snapshot: ContextSnapshot) -> ParseResult:
         tokens = model_tokens(text)

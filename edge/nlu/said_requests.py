@@ -115,7 +115,7 @@ def _switch(text: str, said: str, snapshot: ContextSnapshot) -> Intent | None:
     names = {k: v for k, v in _names(switched).items() if k.split()[0] in _COMMAND_WORDS}
     if not names:
         return None
-    kinds = "|".join(sorted({w for words in KIND_WORDS.values() for w in words}, key=len, reverse=True))
+    kinds = _alternatives(list(_KIND_WORD_SET))
     for shape in (_SWITCH_AFTER, _SWITCH_BEFORE):
         pattern = shape.replace("{names}", _alternatives(list(names))).replace("{kinds}", kinds)
         if (match := re.match(pattern, said)) is None:
