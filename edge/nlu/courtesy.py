@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from edge.lang import model_tokens
 
-__all__ = ["TAILS", "without_courtesy"]
+__all__ = ["REPEATS", "TAILS", "said_again", "without_courtesy"]
 
 TAILS: tuple[tuple[str, ...], ...] = tuple(
     tuple(t.split())
@@ -16,16 +16,29 @@ TAILS: tuple[tuple[str, ...], ...] = tuple(
         "for me", "for us", "please", "thanks", "thank you", "thanks a lot", "cheers", "if you can",
         "if you could", "if you would", "if you don't mind", "if you dont mind", "would you", "will you",
         "could you", "can you", "for me please", "now", "right now", "now please", "mate", "buddy",
+        "again", "once again", "once more", "one more time",
     )
 )  # fmt: skip
-"""Words that end a request without changing it, longest matched first."""
+"""Words that end a request without changing it, longest matched first ("again": the request is the same
+said a second time)."""
 _LONGEST_FIRST = sorted(TAILS, key=len, reverse=True)
+REPEATS = frozenset({"again", "more", "time"})
+"""The tail words that say the request is said again ("once more", "one more time")."""
 
 
 def without_courtesy(text: str) -> str:
     """``text``'s words (the model's tokens) without courtesy at the end, "" when nothing is left or there
     was none."""
-    words = model_tokens(text)
+    return " ".join(_split(model_tokens(text))[0])
+
+
+def said_again(text: str) -> bool:
+    """Whether ``text`` ends by saying it is said again ("switch it off again", "... once more please")."""
+    return bool(REPEATS.intersection(_split(model_tokens(text))[1]))
+
+
+def _split(words: list[str]) -> tuple[list[str], list[str]]:
+    """(the request, its tail); the request is empty when there was no tail or nothing else."""
     cut = len(words)
     changed = True
     while changed and cut:
@@ -35,4 +48,4 @@ def without_courtesy(text: str) -> str:
                 cut -= len(tail)
                 changed = True
                 break
-    return " ".join(words[:cut]) if cut < len(words) else ""
+    return (words[:cut], words[cut:]) if 0 < cut < len(words) else ([], [])

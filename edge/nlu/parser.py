@@ -21,7 +21,7 @@ from edge.lang import model_tokens
 from edge.nlu import asked as answers
 from edge.nlu.catalogue import OUT_OF_DOMAIN, by_name, is_safety_critical
 from edge.nlu.context_features import context_vector
-from edge.nlu.courtesy import without_courtesy
+from edge.nlu.courtesy import said_again, without_courtesy
 from edge.nlu.delayed import delayed
 from edge.nlu.named_requests import unseen_request
 from edge.nlu.questions import read_tokens
@@ -105,6 +105,18 @@ class ParseResult:
         return {"text": self.text, **self.intent.to_json(), "confirm": self.needs_confirmation}
 
 
+OPEN_ENDED = frozenset({"HassMediaSearchAndPlay"})
+"""Intents whose slot is any words said: never read from an utterance the model put out of its domain."""
+
+
+def _said_again_to_a_device(name: str) -> bool:
+    """Whether an utterance the model put out of its domain for its "again" may be read as ``name``: only a
+    request that moves a device ("switch it off again"), never a search for the words said ("i want to hear
+    what you have said again": a request to the assistant) nor a dialogue answer ("would you do it again")."""
+    spec = by_name(name)
+    return spec is not None and spec.moves_device and name not in OPEN_ENDED
+
+
 class NLUParser:
     """Loads the model once; ``parse`` is safe to call from one thread at a time per instance."""
 
@@ -117,14 +129,15 @@ class NLUParser:
 
     def analyse(self, text: str, snapshot: ContextSnapshot) -> ParseResult:
         result = self._analyse(text, snapshot)
-        if result.intent is None and result.label != OUT_OF_DOMAIN:
-            if plain := without_courtesy(text):
-                # "light up the living room for me" under the operating point: read again without the courtesy
-                result = self._read_again(result, plain, snapshot)
-            if result.intent is None and (whole := whole_numbers(model_tokens(text))):
-                # "set temperature to 20.5" under the operating point: read again as "... to 20", the decimal
-                # put back in the slots
-                result = self._read_again(result, whole[0], snapshot, back=whole[1])
+        understood = result.label != OUT_OF_DOMAIN
+        if result.intent is None and (understood or said_again(text)) and (plain := without_courtesy(text)):
+            # "light up the living room for me" under the operating point, "switch it off again" read as out
+            # of domain for its "again": read again without the tail
+            result = self._read_again(result, plain, snapshot, any_label=not understood)
+        if result.intent is None and understood and (whole := whole_numbers(model_tokens(text))):
+            # "set temperature to 20.5" under the operating point: read again as "... to 20", the decimal
+            # put back in the slots
+            result = self._read_again(result, whole[0], snapshot, back=whole[1])
         if result.intent is None and (said := said_request(text, snapshot)) is not None:
             # the whole utterance names what to do with a device of this home ("set main valve to 100",
             # "play corner light on", "close everything" among the blinds): that request, nothing guessed
@@ -138,11 +151,15 @@ class NLUParser:
         words: str,
         snapshot: ContextSnapshot,
         back: Mapping[str, str] | None = None,
+        any_label: bool = False,
     ) -> ParseResult:
-        """``result`` (unsure) read again as ``words``: when that reading is the same intent and sure, it
-        stands with the whole utterance's text (and ``back``'s decimals put back in its slots)."""
+        """``result`` (unsure) read again as ``words``: when that reading is the same intent (any intent when
+        ``any_label``: the tail said the request again) and sure, it stands with the whole utterance's text
+        (and ``back``'s decimals put back in its slots)."""
         again = self._analyse(words, snapshot)
-        if again.intent is None or again.label != result.label or again.unsure:
+        if again.intent is None or again.unsure or (again.label != result.label and not any_label):
+            return result
+        if again.label != result.label and not _said_again_to_a_device(again.intent.name):
             return result
         slots = put_back(again.intent.slots, back) if back else again.intent.slots
         return replace(again, text=result.text, intent=replace(again.intent, text=result.text, slots=slots))
