@@ -20,6 +20,7 @@ from edge.context.model import ContextSnapshot
 from edge.lang import model_tokens
 from edge.nlu import asked as answers
 from edge.nlu.catalogue import OUT_OF_DOMAIN, by_name, is_safety_critical
+from edge.nlu.conjunctions import CONJOINED, joined
 from edge.nlu.context_features import context_vector
 from edge.nlu.courtesy import said_again, without_courtesy
 from edge.nlu.delayed import delayed
@@ -142,6 +143,9 @@ class NLUParser:
             # the whole utterance names what to do with a device of this home ("set main valve to 100",
             # "play corner light on", "close everything" among the blinds): that request, nothing guessed
             result = ParseResult(text, said, result.label, result.confidence, False)
+        if result.intent is None or result.intent.name in CONJOINED:
+            # "turn on the office lamp and the printer": each device named, not the one the model tagged
+            result = self._joined(result, snapshot) or result
         self._last = (text, snapshot, result)
         return result
 
@@ -163,6 +167,16 @@ class NLUParser:
             return result
         slots = put_back(again.intent.slots, back) if back else again.intent.slots
         return replace(again, text=result.text, intent=replace(again.intent, text=result.text, slots=slots))
+
+    def _joined(self, result: ParseResult, snapshot: ContextSnapshot) -> ParseResult | None:
+        """``result`` on every device its parts name ("turn off the fan and the light"; :func:`joined`)."""
+
+        def sure(words: str) -> Intent | None:
+            read = self._analyse(words, snapshot)
+            return None if read.unsure or read.needs_confirmation else read.intent
+
+        intent = joined(result.text, snapshot, sure)
+        return ParseResult(result.text, intent, intent.name, intent.confidence, False) if intent else None
 
     def _analyse(self, text: str, snapshot: ContextSnapshot) -> ParseResult:
         tokens = model_tokens(text)

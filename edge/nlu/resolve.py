@@ -272,11 +272,12 @@ def _plural_noun(word: str) -> bool:
 
 def is_plural(text: str, slots: Mapping[str, str]) -> bool:
     """Whether the request means a set of devices, not one: a set word ("all", "everything", "both",
-    "them"), a device word in the plural ("the lights", "the doors") or a name slot in the plural."""
+    "them"), a device word in the plural ("the lights", "the doors"), a name slot in the plural or one that
+    joins names ("office lamp and printer": :func:`edge.nlu.conjunctions.joined`)."""
     words = name_key(text).split()
     name = name_key(slots.get("name", "")).split()
-    if any(w in PLURAL_WORDS for w in words + name):
-        return True
+    if any(w in PLURAL_WORDS for w in words + name) or "and" in name:
+        return True  # "and" in the name slot: several names said ("office lamp and printer")
     if any(_plural_noun(w) for w in words):
         return True
     last = name[-1] if name else ""
