@@ -34,6 +34,7 @@ _VERBS = frozenset(
 """First words that make a part a request or a question of its own, never a name for the first's verb."""
 _TARGET_SLOTS = ("name", "area", "domain")
 _PARTICLES = frozenset({"on", "off", "up", "down", "please"})
+_WHOLE = frozenset({"everything", "everywhere"})  # "switch everything off": a target said in one word
 
 
 def joined(text: str, snapshot: ContextSnapshot, read: Callable[[str], Intent | None]) -> Intent | None:
@@ -117,12 +118,12 @@ def target_span(tokens: Sequence[str], slots: Mapping[str, str]) -> tuple[int, i
     if best is None:
         # the model read a kind, not the word said ("turn on the lamp": domain light): the phrase from the
         # first article on, without the particle after it ("turn the lamp on": "the lamp")
-        first = next((i for i, w in enumerate(tokens) if w in _DETERMINERS), None)
+        first = next((i for i, w in enumerate(tokens) if w in _DETERMINERS or w in _WHOLE), None)
         if first is not None:
             end = len(tokens)
-            while end > first + 2 and tokens[end - 1] in _PARTICLES:
+            while end > first + 1 and tokens[end - 1] in _PARTICLES:
                 end -= 1
-            best = (first, end) if end > first + 1 else None
+            best = (first, end) if end > first + 1 or tokens[first] in _WHOLE else None
     return best
 
 

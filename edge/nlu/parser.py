@@ -7,7 +7,7 @@ async callers wrap it in ``asyncio.to_thread``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from edge.nlu.context_features import context_vector
 from edge.nlu.courtesy import said_again, without_courtesy
 from edge.nlu.delayed import delayed
 from edge.nlu.named_requests import unseen_request
+from edge.nlu.negation import excepted, negated, without
 from edge.nlu.questions import read_tokens
 from edge.nlu.runner import NLUModel
 from edge.nlu.said_requests import said_request
@@ -130,6 +131,11 @@ class NLUParser:
 
     def analyse(self, text: str, snapshot: ContextSnapshot) -> ParseResult:
         result = self._analyse(text, snapshot)
+        if (said_not := self._said_not(result, snapshot)) is not None:
+            # "don't turn off the light", "turn off the lights except the kitchen": never the request as
+            # if the "not" had not been said
+            self._last = (text, snapshot, said_not)
+            return said_not
         understood = result.label != OUT_OF_DOMAIN
         if result.intent is None and (understood or said_again(text)) and (plain := without_courtesy(text)):
             # "light up the living room for me" under the operating point, "switch it off again" read as out
@@ -168,14 +174,28 @@ class NLUParser:
         slots = put_back(again.intent.slots, back) if back else again.intent.slots
         return replace(again, text=result.text, intent=replace(again.intent, text=result.text, slots=slots))
 
-    def _joined(self, result: ParseResult, snapshot: ContextSnapshot) -> ParseResult | None:
-        """``result`` on every device its parts name ("turn off the fan and the light"; :func:`joined`)."""
+    def _said_not(self, result: ParseResult, snapshot: ContextSnapshot) -> ParseResult | None:
+        """What a request said in the negative or with an exception means (:mod:`edge.nlu.negation`):
+        nothing for a negative one; the devices less the exception, else nothing; None when neither."""
+        tokens = model_tokens(result.text.replace(", not ", " but not "))  # "the lights, not the lamp"
+        parts = excepted(tokens)
+        if not negated(tokens) and parts is None:
+            return None
+        intent = without(result.text, parts, snapshot, self._sure(snapshot)) if parts else None
+        return ParseResult(result.text, intent, result.label, intent.confidence if intent else 0.0, False)
+
+    def _sure(self, snapshot: ContextSnapshot) -> Callable[[str], Intent | None]:
+        """The parser's sure reading of some words (none when unsure or to be confirmed)."""
 
         def sure(words: str) -> Intent | None:
             read = self._analyse(words, snapshot)
             return None if read.unsure or read.needs_confirmation else read.intent
 
-        intent = joined(result.text, snapshot, sure)
+        return sure
+
+    def _joined(self, result: ParseResult, snapshot: ContextSnapshot) -> ParseResult | None:
+        """``result`` on every device its parts name ("turn off the fan and the light"; :func:`joined`)."""
+        intent = joined(result.text, snapshot, self._sure(snapshot))
         return ParseResult(result.text, intent, intent.name, intent.confidence, False) if intent else None
 
     def _analyse(self, text: str, snapshot: ContextSnapshot) -> ParseResult:
