@@ -35,6 +35,7 @@ from edge.nlu.timer_slots import timer_slots
 from edge.nlu.types import Intent
 from edge.nlu.unknown_names import named_phrase, routine_domain
 from edge.nlu.value_slots import value_slots
+from edge.nlu.value_words import RELATIVE, SETTERS, in_numbers, with_half
 from edge.nlu.whole_numbers import put_back, whole_numbers
 from edge.nlu.wildcard import complete_query
 
@@ -141,6 +142,9 @@ class NLUParser:
             # "light up the living room for me" under the operating point, "switch it off again" read as out
             # of domain for its "again": read again without the tail
             result = self._read_again(result, plain, snapshot, any_label=not understood)
+        if _sets_nothing(result) and (numbers := in_numbers(model_tokens(text))):
+            # "lights to half", "the lamp to full brightness": the amount as the percentage it means
+            result = self._valued(result, numbers, snapshot)
         if result.intent is None and understood and (whole := whole_numbers(model_tokens(text))):
             # "set temperature to 20.5" under the operating point: read again as "... to 20", the decimal
             # put back in the slots
@@ -173,6 +177,15 @@ class NLUParser:
             return result
         slots = put_back(again.intent.slots, back) if back else again.intent.slots
         return replace(again, text=result.text, intent=replace(again.intent, text=result.text, slots=slots))
+
+    def _valued(self, result: ParseResult, words: str, snapshot: ContextSnapshot) -> ParseResult:
+        """``result`` read again as ``words`` (amounts in numbers): that reading stands when it is sure and
+        sets the amount (:data:`SETTERS`); else ``result``."""
+        again = self._analyse(words, snapshot)
+        intent = again.intent
+        if intent is None or again.unsure or not intent.slots.get(SETTERS.get(intent.name, ""), ""):
+            return result
+        return replace(again, text=result.text, intent=replace(intent, text=result.text))
 
     def _said_not(self, result: ParseResult, snapshot: ContextSnapshot) -> ParseResult | None:
         """What a request said in the negative or with an exception means (:mod:`edge.nlu.negation`):
@@ -232,6 +245,7 @@ class NLUParser:
             slots["search_query"] = query
         slots = timer_slots(label, slots, text)  # "5 and a half minutes": minutes 5, seconds 30
         slots = value_slots(label, slots, tokens, snapshot)  # the position of "main valve to 100"
+        slots = with_half(slots, tokens)  # "set the heating to 21 and a half": 21.5
         for slot, value in list(slots.items()):
             if slot in self._slot_values:
                 slots[slot] = _canonical(value, self._slot_values[slot])
@@ -336,6 +350,15 @@ class NLUParser:
         if last is not None and last[0] == text and last[1] is snapshot:
             return last[2].unsure
         return self.analyse(text, snapshot).unsure
+
+
+def _sets_nothing(result: ParseResult) -> bool:
+    """Whether ``result`` acts on nothing, is a request to set an amount that holds none, or moves one by a
+    step (where an exact amount was said, "to half volume", it sets it)."""
+    intent = result.intent
+    if intent is None or intent.name in RELATIVE:
+        return True
+    return intent.name in SETTERS and not intent.slots.get(SETTERS[intent.name], "")
 
 
 def _other_reading(

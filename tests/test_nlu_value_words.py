@@ -1,0 +1,57 @@
+"""Amounts said in words (`edge/nlu/value_words.py`): "to half", "full brightness", "a quarter", "max",
+"21 and a half". Pure helpers, then the real NLU model on the demo home."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from edge.config import Settings
+from edge.nlu.parser import NLUParser
+from edge.nlu.snapshots import demo_devices, make_snapshot
+from edge.nlu.value_words import in_numbers, with_half
+
+VALUE_WORDS = Path(__file__).parent / "data" / "value_words.jsonl"
+KNOWN_MISSES = {
+    "put the office lamp on full",  # asks which it is
+    "make the reading lamp three quarters brightness",  # the tagger's 3
+    "play half a world away",  # a song the model does not read as one
+    "turn the lamp on at full brightness",  # brighter, not set to 100
+}
+
+
+def test_amounts_in_words_become_percentages_only_where_they_are_amounts() -> None:
+    assert in_numbers(["lights", "to", "half"]) == "lights to 50 percent"
+    assert in_numbers(["the", "lamp", "to", "full", "brightness"]) == "the lamp to 100 percent brightness"
+    assert in_numbers(["dim", "it", "to", "a", "quarter"]) == "dim it to 25 percent"
+    assert in_numbers(["half", "volume"]) == "50 percent volume"
+    assert in_numbers(["3", "quarters", "brightness"]) == "75 percent brightness"
+    assert in_numbers(["play", "half", "a", "world", "away"]) is None  # not an amount there
+    assert in_numbers(["im", "half", "asleep"]) is None
+
+
+def test_a_half_goes_back_on_a_temperature_only() -> None:
+    words = ["set", "the", "heating", "to", "21", "and", "a", "half"]
+    assert with_half({"temperature": "21"}, words) == {"temperature": "21.5"}
+    assert with_half({"minutes": "21"}, words) == {"minutes": "21"}  # timers have their own reading
+    assert with_half({"temperature": "21"}, words[:5]) == {"temperature": "21"}
+
+
+def test_the_value_words_set() -> None:
+    """tests/data/value_words.jsonl: written before the code was run on them, scored once (main 2 / 12, this
+    change 7 / 12; 8 with "three quarters" matched as the model's "3 quarters"); the known misses stay."""
+    parser = NLUParser(Settings())
+    missed = []
+    for row in (json.loads(line) for line in VALUE_WORDS.read_text("utf-8").splitlines() if line.strip()):
+        if row["text"] in KNOWN_MISSES:
+            continue
+        context = row["context"]
+        snap = make_snapshot(demo_devices(), context["area"], context.get("states") or {})
+        intent = parser.parse(row["text"], snap)
+        slot, value = row.get("slot") or ("", "")
+        got = intent.slots.get(slot, "") if intent is not None else ""
+        if row["acts_on"] and (intent is None or got != value):
+            missed.append(f"{row['text']} -> {intent}")
+        if not row["acts_on"] and intent is not None and slot and got != value:
+            missed.append(f"{row['text']} -> {intent}")
+    assert not missed, missed
