@@ -12,7 +12,7 @@ from edge.config import Settings
 from edge.context.model import ContextSnapshot, Device
 from edge.lang import model_tokens
 from edge.nlu.parser import NLUParser
-from edge.nlu.sensor_questions import read_sensor_question, sensor_question
+from edge.nlu.sensor_questions import asks_another_quantity, read_sensor_question, sensor_question
 from edge.nlu.snapshots import make_snapshot
 
 _B, _S = "binary_sensor", "sensor"
@@ -146,3 +146,24 @@ def test_a_detection_answer_names_where() -> None:
     smoke = [d for d in _DEVICES if d.device_class == "smoke"]
     slots = {"domain": "binary_sensor", "device_class": "smoke"}
     assert state_answer(smoke, snapshot, slots) == "Smoke detected in the hallway."
+
+
+def test_a_quantity_no_sensor_measures_is_never_answered_with_another() -> None:
+    temperature = Device("sensor.hall_t", "Hallway temperature", _S, "hallway", device_class="temperature")
+    humidity = Device("sensor.bath_h", "Bathroom humidity", _S, "bathroom", device_class="humidity")
+    player = Device("media_player.kitchen", "Kitchen speaker", "media_player", "kitchen")
+    assert asks_another_quantity(model_tokens("what's the humidity"), [temperature])
+    assert asks_another_quantity(model_tokens("what's the volume"), [temperature])
+    assert not asks_another_quantity(model_tokens("what's the humidity"), [humidity])
+    assert not asks_another_quantity(model_tokens("what is the hallway temperature"), [temperature])
+    assert not asks_another_quantity(model_tokens("what does it say"), [temperature])  # no quantity asked
+    assert not asks_another_quantity(model_tokens("what's the volume"), [player])  # not a sensor's answer
+    # through the real model and planner: the demo home's only sensor reads temperature
+    from edge.nlu.snapshots import demo_devices  # noqa: PLC0415 - the demo home only here
+
+    parser = NLUParser(Settings())
+    snap = make_snapshot(demo_devices(), "kitchen")
+    for text in ("what's the humidity", "what's the volume", "what's the battery level of the vacuum"):
+        intent = parser.parse(text, snap)
+        made = plan(intent, snap) if intent is not None else None
+        assert made is None or made.outcome != "answer" or "temperature" not in (made.answer or ""), text

@@ -20,8 +20,10 @@ from edge.context.ha_wire import optimistic
 from edge.context.model import ContextSnapshot, Device, DeviceState
 from edge.context.wire import encode_command
 from edge.errors import ErrorCode
+from edge.lang import model_tokens
 from edge.nlu.catalogue import by_name, current_name, current_slots
 from edge.nlu.resolve import NO_TARGET_INTENTS, choose_one, resolve
+from edge.nlu.sensor_questions import asks_another_quantity
 from edge.nlu.targets import nothing_here, referred
 from edge.nlu.types import Intent
 
@@ -206,6 +208,10 @@ def plan(
             intent.name, outcome="no_target", error=ErrorCode.NO_SUCH_DEVICE, message=why or "no device"
         )
     devices = [snapshot.devices[t] for t in targets]
+    if intent.name == "HassGetState" and asks_another_quantity(model_tokens(intent.text), devices):
+        # "what's the humidity" in a home whose only sensor reads temperature: never its temperature
+        return Plan(intent.name, outcome="no_target", error=ErrorCode.NO_SUCH_DEVICE,
+                    message="I have no sensor for that")  # fmt: skip
     if intent.name == "HassGetState":
         return Plan(intent.name, outcome="answer", answer=state_answer(devices, snapshot, intent.slots))
     if decide is None:

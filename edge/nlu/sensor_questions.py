@@ -24,11 +24,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from edge.context.model import ContextSnapshot, Device
 from edge.lang import model_tokens, name_key
 
-__all__ = ["CLASS_WORDS", "SENSOR_STATES", "SensorAsk", "read_sensor_question", "sensor_question"]
+__all__ = [
+    "CLASS_WORDS",
+    "SENSOR_STATES",
+    "SensorAsk",
+    "asks_another_quantity",
+    "read_sensor_question",
+    "sensor_question",
+]
 
 _SENSOR_DOMAINS = frozenset({"sensor", "binary_sensor"})
 # words (and pairs of words) that name a device class; a pair is read before its words
@@ -260,3 +268,26 @@ def sensor_question(
     if ask.state:
         slots["state"] = ask.state
     return slots, tuple(sorted(d.entity_id for d in devices))
+
+
+_NOT_SENSED = {"volume": "volume", "loud": "volume", "brightness": "brightness", "bright": "brightness"}
+"""Quantities a question may ask that no sensor answers (a player's volume, a light's brightness)."""
+
+
+def asks_another_quantity(tokens: Sequence[str], devices: Sequence[Device]) -> bool:
+    """Whether a question (:func:`edge.lang.model_tokens`) asks a quantity ("what's the humidity", "what's the
+    volume") that none of ``devices``, all of them sensors, measures: it must not be answered with theirs
+    ("the hallway temperature is 21 degrees")."""
+    if not devices or any(d.domain not in _SENSOR_DOMAINS for d in devices):
+        return False
+    words = list(tokens)
+    pairs = {f"{a} {b}" for a, b in pairwise(words)}
+    asked = {CLASS_WORDS[w] for w in (*words, *pairs) if w in CLASS_WORDS}
+    asked |= {_NOT_SENSED[w] for w in words if w in _NOT_SENSED}
+    if not asked:
+        return False
+    for device in devices:
+        measures = {device.device_class.lower(), *_name_tokens(device.name)}
+        if measures & (asked | set(words)) - {""}:
+            return False
+    return True

@@ -18,6 +18,7 @@ from edge.lang import model_tokens
 from edge.nlu.naming import actionable, area_kind, said_name, whole_home
 from edge.nlu.referents import refer
 from edge.nlu.resolve import named_areas, resolve
+from edge.nlu.sensor_questions import asks_another_quantity
 from edge.nlu.types import Intent
 
 __all__ = ["VIDEO_CLASSES", "choose_targets", "nothing_here", "referred", "shows_video"]
@@ -306,6 +307,10 @@ def choose_targets(
     kind = focus or slots.get("domain", "")  # no focus: the domain the words named ("is the tv on")
     targets = _by_class(slots, snapshot, text) or _defaults(intent, kind, media_class, text, snapshot)
     targets = _narrowed(intent, slots, text, targets, snapshot)
+    if intent == "HassGetState" and asks_another_quantity(
+        model_tokens(text), [snapshot.devices[t] for t in targets]
+    ):
+        return (), ()  # "what's the humidity" with a temperature sensor only: not its temperature
     return targets, tuple(1.0 for _ in targets)
 
 
