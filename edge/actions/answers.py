@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from edge.context.kinds import is_active
 from edge.context.model import ContextSnapshot, Device, DeviceState
 from edge.lang import name_key
 
@@ -193,6 +194,8 @@ def state_answer(devices: list[Device], snapshot: ContextSnapshot, slots: Mappin
                 f"I don't know whether the {device.name} is {slots.get('state') or 'on'}: it isn't reporting."
             )
         return _cap(_one_answer(device, words[device.entity_id])) + "."
+    if slots.get("state") in {"on", "off"} and not slots.get("domain") and len(devices) > 3:
+        return _what_is_on(devices, snapshot, words)  # "is anything still on", "is everything off"
     groups: dict[str, list[Device]] = {}
     for device in devices:
         groups.setdefault(words[device.entity_id], []).append(device)
@@ -212,3 +215,19 @@ def state_answer(devices: list[Device], snapshot: ContextSnapshot, slots: Mappin
             verb = "is" if len(members) == 1 and not _is_plural(members[0].name) else "are"
             parts.append(f"{_names(members)} {verb} {word}")
     return _cap("; ".join(parts) + ".")
+
+
+def _what_is_on(devices: list[Device], snapshot: ContextSnapshot, words: Mapping[str, str]) -> str:
+    """Of many devices of every kind, the ones doing something, in their own words, then the rest in one:
+    "The oven is on and the kitchen speaker is playing; everything else is off." """
+    active: dict[str, list[Device]] = {}
+    for device in devices:
+        if is_active(snapshot, device.entity_id):
+            active.setdefault(words[device.entity_id], []).append(device)
+    if not active:
+        return "Nothing is on."
+    said = [
+        f"{_names(m)} {'is' if len(m) == 1 and not _is_plural(m[0].name) else 'are'} {w}"
+        for w, m in active.items()
+    ]
+    return _cap(" and ".join(said) + "; everything else is off.")

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from edge.context.model import ContextSnapshot
-from edge.lang import name_key
-from edge.nlu.questions import Question
-from edge.nlu.resolve import resolve
+from edge.context.model import Capability, ContextSnapshot, Device
+from edge.lang import model_tokens, name_key
+from edge.nlu.questions import ANYTHING, Question
+from edge.nlu.resolve import named_areas, resolve
 from edge.nlu.sensor_questions import sensor_question
 from edge.nlu.targets import choose_targets
 from edge.nlu.types import Intent
@@ -97,18 +97,28 @@ def every(
 ) -> Intent | None:
     """ "which lights are on", "are any lights on": ``HassGetState`` on every device of the kind, in the
     area or floor named if one is, else in the whole home (not only the satellite's area)."""
-    domain = slots.get("domain") or focus
-    if not domain or "name" in slots:
+    if "name" in slots:
+        return None
+    anything = bool(ANYTHING & set(model_tokens(text)))  # "is anything still on": no kind, every device
+    domain = "" if anything else slots.get("domain") or focus
+    if not domain and not anything:
         return None
     kept = {k: v for k, v in slots.items() if k in {"area", "floor"}}
-    kept["domain"] = domain
+    if domain:
+        kept["domain"] = domain
     if question.state:
         kept["state"] = question.state
+    pool = [d for d in snapshot.devices.values() if d.domain == domain or (anything and _switches(d))]
     if kept.keys() & {"area", "floor"}:
-        found = resolve("HassGetState", kept, snapshot, domains=(domain,)).targets
-    else:
-        found = tuple(sorted(d.entity_id for d in snapshot.devices.values() if d.domain == domain))
+        areas = {a for key in ("area", "floor") if (v := kept.get(key)) for a in named_areas(v, snapshot)}
+        pool = [d for d in pool if d.area in areas or d.floor in areas]
+    found = tuple(sorted(d.entity_id for d in pool))
     return Intent("HassGetState", kept, confidence, text, found, margin, source="text") if found else None
+
+
+def _switches(device: Device) -> bool:
+    """Whether ``device`` is something one leaves on or off (not a sensor, a lock, a door)."""
+    return Capability.ON_OFF in device.capabilities
 
 
 def asked_state(

@@ -21,7 +21,7 @@ action into "not understood" (docs/nlu.md, "Questions").
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from edge.lang import model_tokens
@@ -133,13 +133,30 @@ def read_tokens(tokens: Sequence[str]) -> Question | None:
     if first == "dont" and second not in {"you", "u", "i", "we", "they"}:
         return None  # "don't make any sounds": a negative request, not "don't you think ..."
     if first in _AUX:
-        return _yes_no(first, rest)
+        return _of_anything(_yes_no(first, rest))
     if first in _WH:
         return _wh(first, rest)
     if first in _MODALS and second in {"it", "there"}:  # "will it be cold in here"
         return _yes_no(first, rest)
 
     return None
+
+
+ANYTHING = frozenset({"anything", "everything", "something", "nothing"})
+"""A state question's subject that is every device that can be on or off ("is anything still on")."""
+
+
+def _of_anything(question: Question) -> Question:
+    """ "is anything on in the office", "did I leave anything on", "is everything off": asked of every device
+    (in the area named, else the home), not of one called "anything"."""
+    if (
+        question.kind == "state"
+        and question.state
+        and question.subject.split()[:1]
+        and (question.subject.split()[0] in ANYTHING)
+    ):
+        return replace(question, subject="", every=True)
+    return question
 
 
 def _embedded(words: list[str]) -> Question | None:
