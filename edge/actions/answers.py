@@ -219,7 +219,7 @@ def state_answer(devices: list[Device], snapshot: ContextSnapshot, slots: Mappin
 
 def _what_is_on(devices: list[Device], snapshot: ContextSnapshot, words: Mapping[str, str]) -> str:
     """Of many devices of every kind, the ones doing something, in their own words, then the rest in one:
-    "The oven is on and the kitchen speaker is playing; everything else is off." """
+    "The oven is on; the kitchen speaker is playing; everything else is off." """
     active: dict[str, list[Device]] = {}
     for device in devices:
         if is_active(snapshot, device.entity_id):
@@ -230,4 +230,4 @@ def _what_is_on(devices: list[Device], snapshot: ContextSnapshot, words: Mapping
         f"{_names(m)} {'is' if len(m) == 1 and not _is_plural(m[0].name) else 'are'} {w}"
         for w, m in active.items()
     ]
-    return _cap(" and ".join(said) + "; everything else is off.")
+    return _cap("; ".join(said) + "; everything else is off.")
