@@ -39,6 +39,8 @@ _WHOLE = frozenset({"everything", "everywhere"})  # "switch everything off": a t
 
 def joined(text: str, snapshot: ContextSnapshot, read: Callable[[str], Intent | None]) -> Intent | None:
     """``text``'s request on every device its parts name, or None (see the module's doc)."""
+    if " and " not in f" {text.lower()} ":
+        return None  # most requests: nothing more to read
     tokens = [w for piece in text.split(", ") for w in ("and", *model_tokens(piece))][1:]  # "a, b and c"
     parts = conjuncts(tokens)
     if not parts or _says_a_name_with_and(" ".join(tokens), snapshot):

@@ -34,6 +34,8 @@ def without_courtesy(text: str) -> str:
 
 def said_again(text: str) -> bool:
     """Whether ``text`` ends by saying it is said again ("switch it off again", "... once more please")."""
+    if not any(word in text.lower() for word in REPEATS):
+        return False  # most requests: nothing to tokenize
     return bool(REPEATS.intersection(_split(model_tokens(text))[1]))
 
 

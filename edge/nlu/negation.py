@@ -22,7 +22,7 @@ from edge.nlu.conjunctions import composed, target_span
 from edge.nlu.resolve import choose_one
 from edge.nlu.types import Intent
 
-__all__ = ["excepted", "negated", "without"]
+__all__ = ["excepted", "may_say_not", "negated", "without"]
 
 _FILLERS = frozenset(
     {"please", "no", "oh", "ok", "okay", "wait", "and", "just", "hey", "um", "uh", "so", "actually"}
@@ -35,6 +35,16 @@ _MARKERS: tuple[tuple[str, ...], ...] = (
 )  # fmt: skip
 _WHOLE_HOME = ("in", "the", "house")
 _TRAILING = frozenset({"on", "off", "running", "alone", "please", "as", "is"})
+
+
+_CUES = ("don", "not", "never", "except", "apart", "other than", "but ", "excluding")
+
+
+def may_say_not(text: str) -> bool:
+    """A cheap first look at the raw words: False when none of the cues of :func:`negated` or
+    :func:`excepted` is there (most requests), so the parser tokenizes nothing more for them."""
+    said = text.lower()
+    return any(cue in said for cue in _CUES)
 
 
 def negated(tokens: Sequence[str]) -> bool:

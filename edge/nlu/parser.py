@@ -25,7 +25,7 @@ from edge.nlu.context_features import context_vector
 from edge.nlu.courtesy import said_again, without_courtesy
 from edge.nlu.delayed import delayed
 from edge.nlu.named_requests import unseen_request
-from edge.nlu.negation import excepted, negated, without
+from edge.nlu.negation import excepted, may_say_not, negated, without
 from edge.nlu.questions import read_tokens
 from edge.nlu.runner import NLUModel
 from edge.nlu.said_requests import said_request
@@ -190,6 +190,8 @@ class NLUParser:
     def _said_not(self, result: ParseResult, snapshot: ContextSnapshot) -> ParseResult | None:
         """What a request said in the negative or with an exception means (:mod:`edge.nlu.negation`):
         nothing for a negative one; the devices less the exception, else nothing; None when neither."""
+        if not may_say_not(result.text):
+            return None
         tokens = model_tokens(result.text.replace(", not ", " but not "))  # "the lights, not the lamp"
         parts = excepted(tokens)
         if not negated(tokens) and parts is None:
