@@ -1,0 +1,172 @@
+"""Requests for media by name that the model did not act on: "play miles davis", "put on some fleetwood
+mac", "i want to hear norah jones" (issue 14). The model reads an unseen two-word proper name after "play"
+as out of domain, since games and other things one plays share the shape ("play a game", "play chess").
+
+Read from the words and the home, only when the parse acts on nothing (``NLUParser.analyse``), in the
+shapes people use to ask for media by name, Home Assistant's ``HassMediaSearchAndPlay`` with a wildcard
+``search_query``: "[can you / please] play [some] X", "put on [some] X", "listen to X", "let me hear X",
+"i want to / i'd like to hear / listen to X", each optionally ending "in the <area>" / "on the <player>" and
+a courtesy ("please", "now"); "play the album / song / playlist / podcast / radio station X" gives X and
+its media class. The targets are the model's own for that intent (:func:`edge.nlu.targets.choose_targets`:
+the satellite's area's speaker, the named area's or player). No reading when:
+
+- the home has no media player that can search (``Capability.MEDIA_SEARCH``);
+- X is something one plays or puts on that is not media (:func:`not_media`): a game or sport, an
+  instrument, clothing, an idiom ("play dead", "play fair"), a pronoun or "your ..." ("listen to me", "let
+  me hear your opinion"), or a name of the home's devices or areas ("put on the kettle");
+- the words are a question that is not a request ("do you play the guitar"; "can you play X" is a request);
+- the model read the words as out of domain at ``OUT_OF_DOMAIN_ABOVE`` or more, or as another intent.
+
+:func:`not_media` also vetoes the model's own ``HassMediaSearchAndPlay`` when its ``search_query`` is one of
+those ("can you play the piano", "put on my shoes"). Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from edge.context.model import Capability, ContextSnapshot
+from edge.lang import model_tokens
+from edge.nlu.catalogue import OUT_OF_DOMAIN
+from edge.nlu.questions import read_tokens
+from edge.nlu.targets import choose_targets
+from edge.nlu.types import Intent
+
+__all__ = ["MEDIA", "OUT_OF_DOMAIN_ABOVE", "media_request", "not_media"]
+
+MEDIA = "HassMediaSearchAndPlay"
+OUT_OF_DOMAIN_ABOVE = 0.9
+"""The model's out-of-domain confidence from which its reading stands ("play chess" 0.99, "play a game"
+1.00; the unseen artists it misses are 0.58-0.77)."""
+
+_ASK = r"(?:(?:can|could|would|will) you (?:please )?|please )?"
+_OPENER = (
+    r"(?:play|put on|throw on|start playing|listen to|let me hear|let us hear|lets hear|lets listen to"
+    r"|(?:i|we) (?:want to|wanna|would like to|d like to|d love to) (?:hear|listen to)"
+    r"|(?:i|we) (?:want|would like) to hear"
+    r"|(?:can|could) (?:i|we) (?:hear|listen to))"
+)
+_KIND = r"(?P<kind>album|record|song|track|tune|playlist|podcast|radio station|station)"
+_SHAPE = (
+    r"^" + _ASK + _OPENER + r" (?:(?:some|a bit of|a little) )?(?:(?:the|a|an|my) " + _KIND + r" )?"
+    r"(?P<q>.+?)(?: (?:in|on) (?:the |my )?(?P<where>{places}))?"
+    r"(?: (?:please|now|for me|thanks|thank you|for us|for a while|again))*$"
+)  # fmt: skip
+_CLASSES: Mapping[str, str] = {"podcast": "podcast"}
+"""The media class a kind word names (the others are music, as the model's media head reads them)."""
+
+_DETERMINERS = frozenset({"a", "an", "the", "some", "my", "our", "your", "his", "her", "their", "this", "that"})
+_PLAYED = frozenset(
+    # games and sports: what one plays, with or without an article ("play monopoly", "play the game")
+    "game games chess checkers draughts cards poker blackjack solitaire monopoly scrabble bingo sudoku "
+    "trivia quiz charades hangman dominoes domino backgammon jenga uno lottery lotto hopscotch puzzle "
+    "puzzles riddle riddles dice marbles minecraft fortnite roblox football soccer tennis golf basketball "
+    "baseball cricket hockey rugby volleyball badminton squash pingpong darts bowling frisbee snooker "
+    "billiards".split()
+)  # fmt: skip
+_WITH_ARTICLE = frozenset(
+    # said after an article or a possessive: "the piano", "my shoes", "a joke" (but "some jazz piano" and
+    # "blue suede shoes" are music)
+    "piano guitar violin viola drums drum cello flute trumpet saxophone sax ukulele harp clarinet harmonica "
+    "keyboard organ banjo trombone accordion bagpipes tuba oboe bassoon xylophone recorder "
+    "shoes shoe coat jacket hat cap socks gloves scarf sweater jumper boots clothes pajamas pyjamas glasses "
+    "makeup lipstick sunscreen weight apron mask helmet dress shirt pants trousers kettle coffee tea dinner "
+    "joke jokes poem fact facts opinion voice thoughts advice".split()
+)  # fmt: skip
+_NOT_MEDIA_PHRASES = frozenset(
+    # the whole of what follows the verb (after an article): idioms and games of more than one word
+    {"hide and seek", "i spy", "twenty questions", "20 questions", "rock paper scissors", "simon says",
+     "tic tac toe", "ping pong", "table tennis", "hard to get", "it by ear", "by ear", "along", "outside",
+     "around", "together", "it cool", "it safe", "the field", "god", "house", "dress up", "a show",
+     "a brave face", "face", "airs", "dead", "fair", "nice", "dumb", "hooky", "truant", "pretend", "possum",
+     "fool", "victim", "ball", "rough", "safe", "cool", "tag", "catch", "fetch", "tricks", "trick", "prank",
+     "pranks", "coffee", "tea", "weight"}
+)  # fmt: skip
+_NOT_MEDIA_OPENERS = frozenset(
+    {"me", "you", "us", "him", "her", "them", "it", "this", "that", "these", "those", "something",
+     "anything", "nothing", "everything", "your", "yourself", "with", "what", "how", "why", "if",
+     "whether", "who", "when", "where", "against", "for", "to"}
+)  # fmt: skip
+
+
+def not_media(query: str, snapshot: ContextSnapshot) -> bool:
+    """Whether ``query`` (what follows "play" / "put on" / "hear") is something that is not media: a game,
+    sport, instrument, clothing, idiom, what the assistant would say, a pronoun or "your ...", or a name of
+    this home's devices or areas ("put on the kettle")."""
+    words = model_tokens(query)
+    if not words:
+        return True
+    if words[0] in _NOT_MEDIA_OPENERS:
+        return True  # "listen to me", "let me hear your opinion", "play with the dog"
+    article = words[0] in _DETERMINERS and len(words) > 1
+    rest = words[1:] if article else words
+    said = " ".join(rest)
+    if said in _NOT_MEDIA_PHRASES or " ".join(words) in _NOT_MEDIA_PHRASES or rest[-1] in _PLAYED:
+        return True  # "play dead", "play the victim", "play a board game", "play chess"
+    if article and rest[-1] in _WITH_ARTICLE:
+        return True  # "can you play the piano", "put on my shoes"
+    if len(rest) >= 2 and rest[-2] == "with" and rest[-1] in {"me", "us", "you"}:
+        return True  # "play tennis with me"
+    names = _home_names(snapshot)
+    return said in names or " ".join(words) in names  # "put on the kettle"
+
+
+def _home_names(snapshot: ContextSnapshot) -> set[str]:
+    names = {" ".join(model_tokens(a)) for a in snapshot.areas}
+    for device in snapshot.devices.values():
+        names.update(" ".join(model_tokens(n)) for n in (device.name, *device.aliases))
+    return names - {""}
+
+
+def _places(snapshot: ContextSnapshot) -> dict[str, tuple[str, str]]:
+    """Spoken area and media player names -> (slot, value) for "in the kitchen" / "on the soundbar"."""
+    places: dict[str, tuple[str, str]] = {}
+    for area in snapshot.areas:
+        if key := " ".join(model_tokens(area)):
+            places[key] = ("area", area)
+    for device in snapshot.devices.values():
+        if device.domain == "media_player":
+            for name in (device.name, *device.aliases):
+                if key := " ".join(model_tokens(name)):
+                    places[key] = ("name", device.name)
+    return places
+
+
+def media_request(text: str, snapshot: ContextSnapshot, label: str, confidence: float) -> Intent | None:
+    """``HassMediaSearchAndPlay`` for a request for media by name in one of the module's shapes, with the
+    model's targets for it; None when the words are not one, name no media, or the home cannot search."""
+    if label not in {OUT_OF_DOMAIN, MEDIA} or (label == OUT_OF_DOMAIN and confidence >= OUT_OF_DOMAIN_ABOVE):
+        return None  # the model reads another intent, or is sure it is nothing for the home
+    if not any(
+        d.domain == "media_player" and Capability.MEDIA_SEARCH in d.capabilities
+        for d in snapshot.devices.values()
+    ):
+        return None
+    tokens = model_tokens(text)
+    question = read_tokens(tokens)
+    if question is not None and question.kind != "request":
+        return None  # "do you play the guitar"
+    places = _places(snapshot)
+    alternatives = "|".join(re.escape(k) for k in sorted(places, key=len, reverse=True)) or "(?!)"
+    match = re.match(_SHAPE.replace("{places}", alternatives), " ".join(tokens))
+    if match is None or not_media(match.group("q"), snapshot):
+        return None
+    kind = match.group("kind") or ""
+    slots = {"search_query": match.group("q"), "media_class": _CLASSES.get(kind, "music")}
+    if where := match.group("where"):
+        slot, value = places[where]
+        slots[slot] = value
+    targets, scores = choose_targets(MEDIA, slots, "media_player", slots["media_class"], snapshot, text=text)
+    if not targets:
+        return None
+    return Intent(
+        name=MEDIA,
+        slots={**slots, "domain": "media_player"},
+        # the model's for the intent when it read it (unsure), else what it did not give to "nothing for the home"
+        confidence=confidence if label == MEDIA else round(1.0 - confidence, 4),
+        text=text,
+        targets=targets,
+        source="text",
+        target_scores=scores,
+    )
