@@ -29,11 +29,12 @@ from collections.abc import Mapping
 from edge.context.model import Capability, ContextSnapshot
 from edge.lang import model_tokens
 from edge.nlu.catalogue import OUT_OF_DOMAIN
+from edge.nlu.not_media import not_media
 from edge.nlu.questions import read_tokens
 from edge.nlu.targets import choose_targets
 from edge.nlu.types import Intent
 
-__all__ = ["MEDIA", "OUT_OF_DOMAIN_ABOVE", "media_request", "not_media"]
+__all__ = ["MEDIA", "OUT_OF_DOMAIN_ABOVE", "media_request"]
 
 MEDIA = "HassMediaSearchAndPlay"
 OUT_OF_DOMAIN_ABOVE = 0.9
@@ -55,68 +56,6 @@ _SHAPE = (
 )  # fmt: skip
 _CLASSES: Mapping[str, str] = {"podcast": "podcast"}
 """The media class a kind word names (the others are music, as the model's media head reads them)."""
-
-_DETERMINERS = frozenset({"a", "an", "the", "some", "my", "our", "your", "his", "her", "their", "this", "that"})
-_PLAYED = frozenset(
-    # games and sports: what one plays, with or without an article ("play monopoly", "play the game")
-    "game games chess checkers draughts cards poker blackjack solitaire monopoly scrabble bingo sudoku "
-    "trivia quiz charades hangman dominoes domino backgammon jenga uno lottery lotto hopscotch puzzle "
-    "puzzles riddle riddles dice marbles minecraft fortnite roblox football soccer tennis golf basketball "
-    "baseball cricket hockey rugby volleyball badminton squash pingpong darts bowling frisbee snooker "
-    "billiards".split()
-)  # fmt: skip
-_WITH_ARTICLE = frozenset(
-    # said after an article or a possessive: "the piano", "my shoes", "a joke" (but "some jazz piano" and
-    # "blue suede shoes" are music)
-    "piano guitar violin viola drums drum cello flute trumpet saxophone sax ukulele harp clarinet harmonica "
-    "keyboard organ banjo trombone accordion bagpipes tuba oboe bassoon xylophone recorder "
-    "shoes shoe coat jacket hat cap socks gloves scarf sweater jumper boots clothes pajamas pyjamas glasses "
-    "makeup lipstick sunscreen weight apron mask helmet dress shirt pants trousers kettle coffee tea dinner "
-    "joke jokes poem fact facts opinion voice thoughts advice".split()
-)  # fmt: skip
-_NOT_MEDIA_PHRASES = frozenset(
-    # the whole of what follows the verb (after an article): idioms and games of more than one word
-    {"hide and seek", "i spy", "twenty questions", "20 questions", "rock paper scissors", "simon says",
-     "tic tac toe", "ping pong", "table tennis", "hard to get", "it by ear", "by ear", "along", "outside",
-     "around", "together", "it cool", "it safe", "the field", "god", "house", "dress up", "a show",
-     "a brave face", "face", "airs", "dead", "fair", "nice", "dumb", "hooky", "truant", "pretend", "possum",
-     "fool", "victim", "ball", "rough", "safe", "cool", "tag", "catch", "fetch", "tricks", "trick", "prank",
-     "pranks", "coffee", "tea", "weight"}
-)  # fmt: skip
-_NOT_MEDIA_OPENERS = frozenset(
-    {"me", "you", "us", "him", "her", "them", "it", "this", "that", "these", "those", "something",
-     "anything", "nothing", "everything", "your", "yourself", "with", "what", "how", "why", "if",
-     "whether", "who", "when", "where", "against", "for", "to"}
-)  # fmt: skip
-
-
-def not_media(query: str, snapshot: ContextSnapshot) -> bool:
-    """Whether ``query`` (what follows "play" / "put on" / "hear") is something that is not media: a game,
-    sport, instrument, clothing, idiom, what the assistant would say, a pronoun or "your ...", or a name of
-    this home's devices or areas ("put on the kettle")."""
-    words = model_tokens(query)
-    if not words:
-        return True
-    if words[0] in _NOT_MEDIA_OPENERS:
-        return True  # "listen to me", "let me hear your opinion", "play with the dog"
-    article = words[0] in _DETERMINERS and len(words) > 1
-    rest = words[1:] if article else words
-    said = " ".join(rest)
-    if said in _NOT_MEDIA_PHRASES or " ".join(words) in _NOT_MEDIA_PHRASES or rest[-1] in _PLAYED:
-        return True  # "play dead", "play the victim", "play a board game", "play chess"
-    if article and rest[-1] in _WITH_ARTICLE:
-        return True  # "can you play the piano", "put on my shoes"
-    if len(rest) >= 2 and rest[-2] == "with" and rest[-1] in {"me", "us", "you"}:
-        return True  # "play tennis with me"
-    names = _home_names(snapshot)
-    return said in names or " ".join(words) in names  # "put on the kettle"
-
-
-def _home_names(snapshot: ContextSnapshot) -> set[str]:
-    names = {" ".join(model_tokens(a)) for a in snapshot.areas}
-    for device in snapshot.devices.values():
-        names.update(" ".join(model_tokens(n)) for n in (device.name, *device.aliases))
-    return names - {""}
 
 
 def _places(snapshot: ContextSnapshot) -> dict[str, tuple[str, str]]:
@@ -150,7 +89,7 @@ def media_request(text: str, snapshot: ContextSnapshot, label: str, confidence: 
     places = _places(snapshot)
     alternatives = "|".join(re.escape(k) for k in sorted(places, key=len, reverse=True)) or "(?!)"
     match = re.match(_SHAPE.replace("{places}", alternatives), " ".join(tokens))
-    if match is None or not_media(match.group("q"), snapshot):
+    if match is None or not_media(match.group("q"), snapshot, broad=True):
         return None
     kind = match.group("kind") or ""
     slots = {"search_query": match.group("q"), "media_class": _CLASSES.get(kind, "music")}
@@ -163,7 +102,7 @@ def media_request(text: str, snapshot: ContextSnapshot, label: str, confidence: 
     return Intent(
         name=MEDIA,
         slots={**slots, "domain": "media_player"},
-        # the model's for the intent when it read it (unsure), else what it did not give to "nothing for the home"
+        # the model's for the intent when it read it, else what it did not give to "nothing for the home"
         confidence=confidence if label == MEDIA else round(1.0 - confidence, 4),
         text=text,
         targets=targets,

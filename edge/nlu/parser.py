@@ -23,8 +23,9 @@ from edge.nlu.catalogue import OUT_OF_DOMAIN, by_name, is_safety_critical
 from edge.nlu.context_features import context_vector
 from edge.nlu.courtesy import without_courtesy
 from edge.nlu.delayed import delayed
-from edge.nlu.media_requests import MEDIA, media_request, not_media
+from edge.nlu.media_requests import MEDIA, media_request
 from edge.nlu.named_requests import unseen_request
+from edge.nlu.not_media import not_media
 from edge.nlu.questions import read_tokens
 from edge.nlu.runner import NLUModel
 from edge.nlu.said_requests import said_request
@@ -130,9 +131,11 @@ class NLUParser:
             # the whole utterance names what to do with a device of this home ("set main valve to 100",
             # "play corner light on", "close everything" among the blinds): that request, nothing guessed
             result = ParseResult(text, said, result.label, result.confidence, False)
-        if result.intent is None and (media := media_request(text, snapshot, result.label, result.confidence)):
-            # "play miles davis", "put on some fleetwood mac": an unseen name the model read as out of domain
-            # or was unsure of, in a shape people ask for media by name, the home having a player that searches
+        if result.intent is None and (
+            media := media_request(text, snapshot, result.label, result.confidence)
+        ):
+            # "play miles davis", "put on some fleetwood mac": an unseen name the model read as out of
+            # domain or was unsure of, in a shape people ask for media by name, in a home that can search
             result = ParseResult(text, media, result.label, result.confidence, False)
         self._last = (text, snapshot, result)
         return result
@@ -185,7 +188,9 @@ class NLUParser:
         ):
             slots["search_query"] = query
         if label == MEDIA and not_media(slots.get("search_query", ""), snapshot) and "search_query" in slots:
-            return ParseResult(text, None, label, confidence, False)  # "can you play the piano", "put on my shoes"
+            return ParseResult(
+                text, None, label, confidence, False
+            )  # "can you play the piano", "put on my shoes"
         slots = timer_slots(label, slots, text)  # "5 and a half minutes": minutes 5, seconds 30
         slots = value_slots(label, slots, tokens, snapshot)  # the position of "main valve to 100"
         for slot, value in list(slots.items()):
