@@ -44,9 +44,9 @@ OUT_OF_DOMAIN_ABOVE = 0.9
 _ASK = r"(?:(?:can|could|would|will) you (?:please )?|please )?"
 _OPENER = (
     r"(?:play|put on|throw on|start playing|listen to|let me hear|let us hear|lets hear|lets listen to"
-    r"|(?:i|we) (?:want to|wanna|would like to|d like to|d love to) (?:hear|listen to)"
-    r"|(?:i|we) (?:want|would like) to hear"
-    r"|(?:can|could) (?:i|we) (?:hear|listen to))"
+    r"|(?:i|we) (?:want to|wanna|would like to|would love to) (?:hear|listen to)"
+    r"|(?:id|wed) (?:like|love) to (?:hear|listen to)"
+    r"|(?:can|could|may) (?:i|we) (?:hear|listen to))"
 )
 _KIND = r"(?P<kind>album|record|song|track|tune|playlist|podcast|radio station|station)"
 _SHAPE = (
@@ -54,7 +54,7 @@ _SHAPE = (
     r"(?P<q>.+?)(?: (?:in|on) (?:the |my )?(?P<where>{places}))?"
     r"(?: (?:please|now|for me|thanks|thank you|for us|for a while|again))*$"
 )  # fmt: skip
-_CLASSES: Mapping[str, str] = {"podcast": "podcast"}
+_CLASSES: Mapping[str, str] = {"podcast": "podcast", "podcasts": "podcast", "audiobook": "audiobook"}
 """The media class a kind word names (the others are music, as the model's media head reads them)."""
 
 
@@ -91,8 +91,12 @@ def media_request(text: str, snapshot: ContextSnapshot, label: str, confidence: 
     match = re.match(_SHAPE.replace("{places}", alternatives), " ".join(tokens))
     if match is None or not_media(match.group("q"), snapshot, broad=True):
         return None
-    kind = match.group("kind") or ""
-    slots = {"search_query": match.group("q"), "media_class": _CLASSES.get(kind, "music")}
+    said = [
+        match.group("kind") or "",
+        *match.group("q").split(),
+    ]  # "the podcast X", "recently added audiobook"
+    media_class = next((_CLASSES[w] for w in said if w in _CLASSES), "music")
+    slots = {"search_query": match.group("q"), "media_class": media_class}
     if where := match.group("where"):
         slot, value = places[where]
         slots[slot] = value
