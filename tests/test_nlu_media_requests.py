@@ -55,6 +55,7 @@ def test_the_shapes_people_ask_for_media_by_name() -> None:
         "listen to miles davis",
         "let me hear miles davis",
         "can you play miles davis",
+        "no, play miles davis",
     ):
         read = _read(text)
         assert read is not None, text

@@ -41,6 +41,8 @@ OUT_OF_DOMAIN_ABOVE = 0.9
 """The model's out-of-domain confidence from which its reading stands ("play chess" 0.99, "play a game"
 1.00; the unseen artists it misses are 0.58-0.77)."""
 
+_AGAIN = r"(?:(?:no|nope|no no|actually|i said|i meant|not that) )?"
+"""A correction said before the request again ("no, play miles davis" after a wrong turn)."""
 _ASK = r"(?:(?:can|could|would|will) you (?:please )?|please )?"
 _OPENER = (
     r"(?:play|put on|throw on|start playing|listen to|let me hear|let us hear|lets hear|lets listen to"
@@ -50,7 +52,7 @@ _OPENER = (
 )
 _KIND = r"(?P<kind>album|record|song|track|tune|playlist|podcast|radio station|station)"
 _SHAPE = (
-    r"^" + _ASK + _OPENER + r" (?:(?:some|a bit of|a little) )?(?:(?:the|a|an|my) " + _KIND + r" )?"
+    r"^" + _AGAIN + _ASK + _OPENER + r" (?:(?:some|a bit of|a little) )?(?:(?:the|a|an|my) " + _KIND + r" )?"
     r"(?P<q>.+?)(?: (?:in|on) (?:the |my )?(?P<where>{places}))?"
     r"(?: (?:please|now|for me|thanks|thank you|for us|for a while|again))*$"
 )  # fmt: skip
