@@ -96,6 +96,8 @@ def test_what_one_plays_or_puts_on_that_is_not_media_is_no_reading() -> None:
         "play the victim",
         "play with the dog",
         "play tennis with me",
+        "play chess against the computer",
+        "i want to hear the weather",
         "play board games",
         "play the piano",
         "put on my shoes",
@@ -123,6 +125,8 @@ def test_questions_other_intents_and_homes_that_cannot_search() -> None:
     )  # the model read another intent
     assert _read("play miles davis", confidence=0.95) is None  # the model is sure it is nothing for the home
     assert _read("play miles davis", label=MEDIA, confidence=0.6) is not None
+    # a media reading the model was sure of is its own: nothing is read again from the words
+    assert media_request("play miles davis", _home(), MEDIA, 0.9, sure=0.7) is None
     lights_only = {"light.den": _DEVICES["light.den"]}
     assert _read("play miles davis", _home(devices=lights_only)) is None
     mute = Device("media_player.den_tv", "Den TV", "media_player", area="den", capabilities=frozenset())

@@ -15,7 +15,8 @@ the satellite's area's speaker, the named area's or player). No reading when:
   instrument, clothing, an idiom ("play dead", "play fair"), a pronoun or "your ..." ("listen to me", "let
   me hear your opinion"), or a name of the home's devices or areas ("put on the kettle");
 - the words are a question that is not a request ("do you play the guitar"; "can you play X" is a request);
-- the model read the words as out of domain at ``OUT_OF_DOMAIN_ABOVE`` or more, or as another intent.
+- the model read the words as out of domain at ``OUT_OF_DOMAIN_ABOVE`` or more, as another intent, or as
+  this one at the operating point or more (its reading, vetoed or with no place of the home, stands).
 
 :func:`not_media` also vetoes the model's own ``HassMediaSearchAndPlay`` when its ``search_query`` is one of
 those ("can you play the piano", "put on my shoes"). Pure.
@@ -74,11 +75,17 @@ def _places(snapshot: ContextSnapshot) -> dict[str, tuple[str, str]]:
     return places
 
 
-def media_request(text: str, snapshot: ContextSnapshot, label: str, confidence: float) -> Intent | None:
+def media_request(
+    text: str, snapshot: ContextSnapshot, label: str, confidence: float, *, sure: float = 0.7
+) -> Intent | None:
     """``HassMediaSearchAndPlay`` for a request for media by name in one of the module's shapes, with the
-    model's targets for it; None when the words are not one, name no media, or the home cannot search."""
+    model's targets for it; None when the words are not one, name no media, or the home cannot search.
+    ``sure``: the operating point; a media reading the model was sure of is its own (when it acts on
+    nothing, its query was not media or its place is not in the home: "play soccer in the garden")."""
     if label not in {OUT_OF_DOMAIN, MEDIA} or (label == OUT_OF_DOMAIN and confidence >= OUT_OF_DOMAIN_ABOVE):
         return None  # the model reads another intent, or is sure it is nothing for the home
+    if label == MEDIA and confidence >= sure:
+        return None
     if not any(
         d.domain == "media_player" and Capability.MEDIA_SEARCH in d.capabilities
         for d in snapshot.devices.values()

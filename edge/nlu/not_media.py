@@ -39,7 +39,7 @@ _WITH_ARTICLE = _words(
     "keyboard organ banjo trombone accordion bagpipes tuba oboe bassoon xylophone recorder "
     "shoes shoe coat jacket hat cap socks gloves scarf sweater jumper boots clothes pajamas pyjamas glasses "
     "makeup lipstick sunscreen weight apron mask helmet dress shirt pants trousers kettle coffee tea dinner "
-    "joke jokes poem fact facts opinion voice thoughts advice"
+    "joke jokes poem fact facts opinion voice thoughts advice weather forecast time temperature traffic"
 )  # fmt: skip
 _PHRASES = frozenset(
     # the whole of what follows the verb (after an article): games of more than one word, idioms
@@ -59,6 +59,8 @@ _PHRASES = frozenset(
      "catch", "fetch", "tricks", "trick", "prank", "pranks", "coffee", "tea", "weight", "again", "more",
      "me", "you", "us", "him", "her", "them", "it", "this", "that", "yourself", "something", "anything"}
 )  # fmt: skip
+_PLACES_AFTER = frozenset({"in", "on", "at", "with", "against", "outside", "after", "before", "for"})
+"""Words that open what is said after a game ("soccer in the garden")."""
 _OPENERS = frozenset({"your", "yourself", "with", "what", "how", "why", "if", "whether", "against"})
 """First words of what is heard that make it no title: "your opinion", "with the dog", "what you think"."""
 _BROAD_OPENERS = frozenset(
@@ -89,6 +91,10 @@ def not_media(query: str, snapshot: ContextSnapshot, *, broad: bool = False) -> 
         return True  # "can you play the piano", "put on my shoes"
     if len(rest) >= 2 and rest[-2] == "with" and rest[-1] in {"me", "us", "you"}:
         return True  # "play tennis with me"
+    if (cut := next((i for i, w in enumerate(rest) if w in _PLACES_AFTER and i > 0), 0)) and (
+        rest[cut - 1] in _GAMES or " ".join(rest[:cut]) in _PHRASES
+    ):
+        return True  # "play soccer in the garden", "play chess against the computer", "play cards with mum"
     if "you said" in said or "you just said" in said:
         return True  # "i would like to hear the last one you said again"
     names = _device_names(snapshot)

@@ -132,7 +132,9 @@ class NLUParser:
             # "play corner light on", "close everything" among the blinds): that request, nothing guessed
             result = ParseResult(text, said, result.label, result.confidence, False)
         if result.intent is None and (
-            media := media_request(text, snapshot, result.label, result.confidence)
+            media := media_request(
+                text, snapshot, result.label, result.confidence, sure=self.settings.nlu.act_below
+            )
         ):
             # "play miles davis", "put on some fleetwood mac": an unseen name the model read as out of
             # domain or was unsure of, in a shape people ask for media by name, in a home that can search
