@@ -82,6 +82,8 @@ def not_media(query: str, snapshot: ContextSnapshot, *, broad: bool = False) -> 
         broad and (words[0] in _BROAD_OPENERS or " ".join(words[:2]) in _BROAD_OPENERS)
     ):
         return True  # "let me hear your opinion", "play with the dog"
+    if all(w in _DETERMINERS for w in words):
+        return True  # a search for "the" left by the tagger ("put on the tv")
     article = words[0] in _DETERMINERS and len(words) > 1
     rest = words[1:] if article else words
     said = " ".join(rest)
