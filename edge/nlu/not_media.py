@@ -13,7 +13,7 @@ from __future__ import annotations
 from edge.context.model import ContextSnapshot
 from edge.lang import model_tokens
 
-__all__ = ["not_media"]
+__all__ = ["not_media", "only_determiners"]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -82,8 +82,6 @@ def not_media(query: str, snapshot: ContextSnapshot, *, broad: bool = False) -> 
         broad and (words[0] in _BROAD_OPENERS or " ".join(words[:2]) in _BROAD_OPENERS)
     ):
         return True  # "let me hear your opinion", "play with the dog"
-    if all(w in _DETERMINERS for w in words):
-        return True  # a search for "the" left by the tagger ("put on the tv")
     article = words[0] in _DETERMINERS and len(words) > 1
     rest = words[1:] if article else words
     said = " ".join(rest)
@@ -101,6 +99,12 @@ def not_media(query: str, snapshot: ContextSnapshot, *, broad: bool = False) -> 
         return True  # "i would like to hear the last one you said again"
     names = _device_names(snapshot)
     return said in names or " ".join(words) in names  # "put on the kettle"; an area's name may be a title
+
+
+def only_determiners(query: str) -> bool:
+    """Whether ``query`` is no more than articles and possessives ("the", "my"): what the tagger leaves
+    of "put on the tv" or "put on my dinner party playlist", never a search."""
+    return all(w in _DETERMINERS for w in model_tokens(query))
 
 
 def _device_names(snapshot: ContextSnapshot) -> set[str]:

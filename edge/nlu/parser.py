@@ -25,7 +25,7 @@ from edge.nlu.courtesy import without_courtesy
 from edge.nlu.delayed import delayed
 from edge.nlu.media_requests import MEDIA, media_request
 from edge.nlu.named_requests import unseen_request
-from edge.nlu.not_media import not_media
+from edge.nlu.not_media import not_media, only_determiners
 from edge.nlu.questions import read_tokens
 from edge.nlu.runner import NLUModel
 from edge.nlu.said_requests import said_request
@@ -189,10 +189,17 @@ class NLUParser:
             query := complete_query(tokens, tags, slots.get("search_query"))
         ):
             slots["search_query"] = query
-        if label == MEDIA and not_media(slots.get("search_query", ""), snapshot) and "search_query" in slots:
-            return ParseResult(
-                text, None, label, confidence, False
-            )  # "can you play the piano", "put on my shoes"
+        if label == MEDIA and "search_query" in slots and delayed(text) is None:  # not "... in 5 minutes"
+            if only_determiners(slots["search_query"]):
+                # the tagger left "the" / "my" of "put on the tv", "put on my dinner party playlist": the
+                # words are read instead (a device put on, or the media they name), else no search
+                if read := said_request(text, snapshot) or media_request(
+                    text, snapshot, label, confidence, sure=1.01
+                ):
+                    return ParseResult(text, read, label, confidence, False)
+                del slots["search_query"]
+            elif not_media(slots["search_query"], snapshot):
+                return ParseResult(text, None, label, confidence, False)  # "can you play the piano"
         slots = timer_slots(label, slots, text)  # "5 and a half minutes": minutes 5, seconds 30
         slots = value_slots(label, slots, tokens, snapshot)  # the position of "main valve to 100"
         for slot, value in list(slots.items()):

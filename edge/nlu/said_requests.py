@@ -51,7 +51,12 @@ _SWITCH_BEFORE = (
     r"^(?:please )?(?:turn|switch) (?P<on>on|off) " + _THE + r"(?P<name>{names})(?: (?:{kinds}))?" + _END
 )
 _PUT_ON = (
-    r"^(?:please )?(?:put on " + _THE + r"(?P<first>{names})|put " + _THE + r"(?P<then>{names}) on)" + _END
+    r"^(?:please |(?:can|could|would|will) you (?:please )?)?(?:put on "
+    + _THE
+    + r"(?P<first>{names})|put "
+    + _THE
+    + r"(?P<then>{names}) on)"
+    + _END
 )
 _PUT_ON_DOMAINS = frozenset({"light", "switch", "fan", "media_player"})
 _OPENINGS = (
