@@ -57,6 +57,7 @@ _SHAPE = (
     r"(?P<q>.+?)(?: (?:in|on) (?:the |my )?(?P<where>{places}))?"
     r"(?: (?:please|now|for me|thanks|thank you|for us|for a while|again))*$"
 )  # fmt: skip
+_OPENS = re.compile(r"^" + _AGAIN + _ASK + _OPENER + r" ")
 _CLASSES: Mapping[str, str] = {"podcast": "podcast", "podcasts": "podcast", "audiobook": "audiobook"}
 """The media class a kind word names (the others are music, as the model's media head reads them)."""
 
@@ -92,6 +93,8 @@ def media_request(
     ):
         return None
     tokens = model_tokens(text)
+    if _OPENS.match(" ".join(tokens)) is None:
+        return None  # most words the model gave nothing for: no shape of this module, nothing built
     question = read_tokens(tokens)
     if question is not None and question.kind != "request":
         return None  # "do you play the guitar"
