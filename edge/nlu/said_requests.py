@@ -149,6 +149,8 @@ def _switch(text: str, said: str, snapshot: ContextSnapshot) -> Intent | None:
 
 
 def _put_on(text: str, said: str, snapshot: ContextSnapshot) -> Intent | None:
+    if "put " not in said:
+        return None
     put = [d for d in snapshot.devices.values() if d.domain in _PUT_ON_DOMAINS and not is_safety_critical(d)]
     names = _names(put)
     if not names:
