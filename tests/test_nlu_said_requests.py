@@ -172,6 +172,7 @@ def test_put_on_a_device_named_whole_turns_it_on() -> None:
         ["switch.kettle"],
     )
     assert _said("put the telly on please", snap)[2] == ["media_player.den_tv"]  # type: ignore[index]
+    assert _said("can you put on the tv", snap)[2] == ["media_player.den_tv"]  # type: ignore[index]
     assert _said("put on the front door", snap) is None  # never a safety-critical device
     assert _said("put on the radio", snap) is None  # no device of that name: the model's reading
     assert _said("put on some kettle music", snap) is None  # more than the name

@@ -39,7 +39,8 @@ _WITH_ARTICLE = _words(
     "keyboard organ banjo trombone accordion bagpipes tuba oboe bassoon xylophone recorder "
     "shoes shoe coat jacket hat cap socks gloves scarf sweater jumper boots clothes pajamas pyjamas glasses "
     "makeup lipstick sunscreen weight apron mask helmet dress shirt pants trousers kettle coffee tea dinner "
-    "joke jokes poem fact facts opinion voice thoughts advice weather forecast time temperature traffic"
+    "joke jokes poem fact facts opinion voice thoughts advice weather forecast time temperature traffic tv "
+    "television telly"
 )  # fmt: skip
 _PHRASES = frozenset(
     # the whole of what follows the verb (after an article): games of more than one word, idioms

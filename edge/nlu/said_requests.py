@@ -15,7 +15,8 @@ the reference rules pick, never on a guess:
   "start"...), which the model reads as the verb, is still a name when the utterance is nothing but it,
   its kind word and "on" / "off"; lights, switches, plugs and fans only (other names are the model's);
 - **"put on the <name>" / "put the <name> on"** ("put on the kettle", "put on the tv"; ``HassTurnOn``): a
-  light, switch, plug, fan or media player named whole (the model reads "put on" as a media request and its
+  light, switch, plug, fan or media player named whole ("tv" / "television" / "telly" also the one TV of the
+  satellite's area, or of the home) (the model reads "put on" as a media request and its
   search as the name, which :mod:`edge.nlu.not_media` vetoes);
 - **"open / close / shut everything"** ("it all", "all of it", "the lot"; "in the <area>" optional): the
   openings of the area, as :func:`edge.nlu.referents.refer` picks them (the covers that would change,
@@ -59,6 +60,7 @@ _PUT_ON = (
     + _END
 )
 _PUT_ON_DOMAINS = frozenset({"light", "switch", "fan", "media_player"})
+_TV_WORDS = ("tv", "television", "telly")
 _OPENINGS = (
     r"^(?:please )?(?P<verb>open|close|shut) (?:everything|it all|all of it|the lot)"
     r"(?: (?:in|of) (?:the )?(?P<area>{areas}))?(?: up)?" + _END
@@ -153,6 +155,11 @@ def _put_on(text: str, said: str, snapshot: ContextSnapshot) -> Intent | None:
         return None
     put = [d for d in snapshot.devices.values() if d.domain in _PUT_ON_DOMAINS and not is_safety_critical(d)]
     names = _names(put)
+    tvs = [d for d in put if kind_of(d) is Kind.TV]
+    here = [d for d in tvs if name_key(d.area) == name_key(snapshot.satellite.area)]
+    for word in _TV_WORDS:  # "put on the tv" where the TV is called "lounge tv": the TV here, or the one
+        if word not in names and len(here or tvs) == 1:
+            names[word] = here or tvs
     if not names:
         return None
     match = re.match(_PUT_ON.replace("{names}", _alternatives(list(names))), said)
