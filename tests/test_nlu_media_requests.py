@@ -115,6 +115,7 @@ def test_what_one_plays_or_puts_on_that_is_not_media_is_no_reading() -> None:
     assert not not_media("blue suede shoes", _home())
     assert not not_media("grateful dead", _home())
     assert not_media("the guitar", _home())
+    assert not not_media("the office on the tv", _home())  # a title said with its player, not "the tv"
 
 
 def test_questions_other_intents_and_homes_that_cannot_search() -> None:

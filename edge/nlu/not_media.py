@@ -88,7 +88,7 @@ def not_media(query: str, snapshot: ContextSnapshot, *, broad: bool = False) -> 
     said = " ".join(rest)
     if said in _PHRASES or " ".join(words) in _PHRASES or rest[-1] in _GAMES:
         return True  # "play dead", "play the victim", "play a board game", "play some rummy"
-    if article and rest[-1] in _WITH_ARTICLE:
+    if article and len(rest) <= 2 and rest[-1] in _WITH_ARTICLE:
         return True  # "can you play the piano", "put on my shoes"
     if len(rest) >= 2 and rest[-2] == "with" and rest[-1] in {"me", "us", "you"}:
         return True  # "play tennis with me"
