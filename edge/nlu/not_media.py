@@ -23,6 +23,7 @@ def _words(text: str) -> frozenset[str]:
 _DETERMINERS = frozenset(
     {"a", "an", "the", "some", "my", "our", "your", "his", "her", "their", "this", "that"}
 )
+_ARTICLES = _DETERMINERS - {"this", "that"}
 _GAMES = _words(
     # games and sports whose name is one word that is rarely a title: "play chess", "play some rummy"
     "chess checkers draughts poker blackjack solitaire monopoly scrabble bingo sudoku crossword trivia quiz "
@@ -105,7 +106,7 @@ def not_media(query: str, snapshot: ContextSnapshot, *, broad: bool = False) -> 
 def only_determiners(query: str) -> bool:
     """Whether ``query`` is no more than articles and possessives ("the", "my"): what the tagger leaves
     of "put on the tv" or "put on my dinner party playlist", never a search."""
-    return all(w in _DETERMINERS for w in model_tokens(query))
+    return all(w in _ARTICLES for w in model_tokens(query))
 
 
 def _device_names(snapshot: ContextSnapshot) -> set[str]:

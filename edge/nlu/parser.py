@@ -192,13 +192,13 @@ class NLUParser:
         if label == MEDIA and "search_query" in slots and delayed(text) is None:  # not "... in 5 minutes"
             if only_determiners(slots["search_query"]):
                 # the tagger left "the" / "my" of "put on the tv", "put on my dinner party playlist": the
-                # words are read instead (a device put on, or the media they name), else no search
-                if read := said_request(text, snapshot) or media_request(
+                # words are read instead (a device put on, or the media they name); a search for nothing
+                # is no request
+                read = said_request(text, snapshot) or media_request(
                     text, snapshot, label, confidence, sure=1.01
-                ):
-                    return ParseResult(text, read, label, confidence, False)
-                del slots["search_query"]
-            elif not_media(slots["search_query"], snapshot):
+                )
+                return ParseResult(text, read, label, confidence, False)
+            if not_media(slots["search_query"], snapshot):
                 return ParseResult(text, None, label, confidence, False)  # "can you play the piano"
         slots = timer_slots(label, slots, text)  # "5 and a half minutes": minutes 5, seconds 30
         slots = value_slots(label, slots, tokens, snapshot)  # the position of "main valve to 100"
