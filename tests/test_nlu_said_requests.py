@@ -154,3 +154,29 @@ def test_the_parser_reads_the_whole_utterance_only_when_the_model_does_not_act()
     closed = strict.analyse("close everything", snap).intent
     assert closed is not None and sorted(closed.targets) == ["cover.den_blinds", "cover.den_curtains"]
     assert strict.analyse("turn on the lights", snap).intent is None  # no whole-utterance shape: nothing
+
+
+def test_put_on_a_device_named_whole_turns_it_on() -> None:
+    devices = {
+        d.entity_id: d
+        for d in (
+            Device("switch.kettle", "Kettle", "switch", area="kitchen"),
+            Device("media_player.den_tv", "Den TV", "media_player", area="den", aliases=("telly",)),
+            Device("lock.front", "Front Door", "lock", area="hall"),
+        )
+    }
+    snap = make_snapshot(devices, "kitchen", {})
+    assert _said("put on the kettle", snap) == (
+        "HassTurnOn",
+        {"name": "Kettle", "domain": "switch"},
+        ["switch.kettle"],
+    )
+    assert _said("put the telly on please", snap)[2] == ["media_player.den_tv"]  # type: ignore[index]
+    assert _said("can you put on the tv", snap)[2] == ["media_player.den_tv"]  # type: ignore[index]
+    assert _said("put on the front door", snap) is None  # never a safety-critical device
+    assert _said("put on the radio", snap) is None  # no device of that name: the model's reading
+    assert _said("put on some kettle music", snap) is None  # more than the name
+    # with the real model: "put on the kettle" read as a media search for "the kettle" is vetoed, then this
+    result = NLUParser(Settings()).analyse("put on the kettle", snap)
+    assert result.intent is not None and result.intent.name == "HassTurnOn"
+    assert result.intent.targets == ("switch.kettle",)

@@ -8,9 +8,8 @@ async callers wrap it in ``asyncio.to_thread``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -24,8 +23,11 @@ from edge.nlu.conjunctions import CONJOINED, joined
 from edge.nlu.context_features import context_vector
 from edge.nlu.courtesy import said_again, without_courtesy
 from edge.nlu.delayed import delayed
+from edge.nlu.media_requests import MEDIA, media_request
 from edge.nlu.named_requests import unseen_request
 from edge.nlu.negation import excepted, may_say_not, negated, without
+from edge.nlu.not_media import not_media, only_determiners
+from edge.nlu.parse_result import ParseResult, said_again_to_a_device, sets_nothing
 from edge.nlu.questions import read_tokens
 from edge.nlu.runner import NLUModel
 from edge.nlu.said_requests import said_request
@@ -35,7 +37,7 @@ from edge.nlu.timer_slots import timer_slots
 from edge.nlu.types import Intent
 from edge.nlu.unknown_names import named_phrase, routine_domain
 from edge.nlu.value_slots import value_slots
-from edge.nlu.value_words import RELATIVE, SETTERS, in_numbers, with_half
+from edge.nlu.value_words import SETTERS, in_numbers, with_half
 from edge.nlu.whole_numbers import put_back, whole_numbers
 from edge.nlu.wildcard import complete_query
 
@@ -77,49 +79,6 @@ def _canonical(value: str, choices: Sequence[str]) -> str:
     return table[best[0]] if best and best[1] >= 80 else value
 
 
-@dataclass(frozen=True, slots=True)
-class ParseResult:
-    """Everything the parser decided, including why an intent was withheld."""
-
-    text: str
-    intent: Intent | None
-    label: str  # the model's top intent, even when rejected
-    confidence: float
-    needs_confirmation: bool
-    # below the operating point (``nlu.act_below``): ``intent`` is None and these are the two readings the
-    # device asks between ("Do you want me to turn on or turn off the fan?"); empty: not understood
-    unsure: tuple[Intent, ...] = ()
-
-    @property
-    def abstained(self) -> bool:
-        """A request the model read as moving a device, below the operating point: not acted on."""
-        return self.intent is None and self.label != OUT_OF_DOMAIN and bool(by_name(self.label))
-
-    def to_json(self) -> dict[str, Any]:
-        if self.intent is None:
-            return {
-                "text": self.text,
-                "intent": None,
-                "slots": {},
-                "targets": [],
-                "confidence": round(self.confidence, 4),
-                **({"readings": [r.to_json() for r in self.unsure]} if self.unsure else {}),
-            }
-        return {"text": self.text, **self.intent.to_json(), "confirm": self.needs_confirmation}
-
-
-OPEN_ENDED = frozenset({"HassMediaSearchAndPlay"})
-"""Intents whose slot is any words said: never read from an utterance the model put out of its domain."""
-
-
-def _said_again_to_a_device(name: str) -> bool:
-    """Whether an utterance the model put out of its domain for its "again" may be read as ``name``: only a
-    request that moves a device ("switch it off again"), never a search for the words said ("i want to hear
-    what you have said again": a request to the assistant) nor a dialogue answer ("would you do it again")."""
-    spec = by_name(name)
-    return spec is not None and spec.moves_device and name not in OPEN_ENDED
-
-
 class NLUParser:
     """Loads the model once; ``parse`` is safe to call from one thread at a time per instance."""
 
@@ -142,7 +101,7 @@ class NLUParser:
             # "light up the living room for me" under the operating point, "switch it off again" read as out
             # of domain for its "again": read again without the tail
             result = self._read_again(result, plain, snapshot, any_label=not understood)
-        if _sets_nothing(result) and (numbers := in_numbers(model_tokens(text))):
+        if sets_nothing(result) and (numbers := in_numbers(model_tokens(text))):
             # "lights to half", "the lamp to full brightness": the amount as the percentage it means
             result = self._valued(result, numbers, snapshot)
         if result.intent is None and understood and (whole := whole_numbers(model_tokens(text))):
@@ -153,6 +112,14 @@ class NLUParser:
             # the whole utterance names what to do with a device of this home ("set main valve to 100",
             # "play corner light on", "close everything" among the blinds): that request, nothing guessed
             result = ParseResult(text, said, result.label, result.confidence, False)
+        if result.intent is None and (
+            media := media_request(
+                text, snapshot, result.label, result.confidence, sure=self.settings.nlu.act_below
+            )
+        ):
+            # "play miles davis", "put on some fleetwood mac": an unseen name the model read as out of
+            # domain or was unsure of, in a shape people ask for media by name, in a home that can search
+            result = ParseResult(text, media, result.label, result.confidence, False)
         if result.intent is None or result.intent.name in CONJOINED:
             # "turn on the office lamp and the printer": each device named, not the one the model tagged
             result = self._joined(result, snapshot) or result
@@ -173,7 +140,7 @@ class NLUParser:
         again = self._analyse(words, snapshot)
         if again.intent is None or again.unsure or (again.label != result.label and not any_label):
             return result
-        if again.label != result.label and not _said_again_to_a_device(again.intent.name):
+        if again.label != result.label and not said_again_to_a_device(again.intent.name):
             return result
         slots = put_back(again.intent.slots, back) if back else again.intent.slots
         return replace(again, text=result.text, intent=replace(again.intent, text=result.text, slots=slots))
@@ -245,6 +212,17 @@ class NLUParser:
             query := complete_query(tokens, tags, slots.get("search_query"))
         ):
             slots["search_query"] = query
+        if label == MEDIA and "search_query" in slots and delayed(text) is None:  # not "... in 5 minutes"
+            if only_determiners(slots["search_query"]):
+                # the tagger left "the" / "my" of "put on the tv", "put on my dinner party playlist": the
+                # words are read instead (a device put on, or the media they name); a search for nothing
+                # is no request
+                read = said_request(text, snapshot) or media_request(
+                    text, snapshot, label, confidence, sure=1.01
+                )
+                return ParseResult(text, read, label, confidence, False)
+            if not_media(slots["search_query"], snapshot):
+                return ParseResult(text, None, label, confidence, False)  # "can you play the piano"
         slots = timer_slots(label, slots, text)  # "5 and a half minutes": minutes 5, seconds 30
         slots = value_slots(label, slots, tokens, snapshot)  # the position of "main valve to 100"
         slots = with_half(slots, tokens)  # "set the heating to 21 and a half": 21.5
@@ -352,15 +330,6 @@ class NLUParser:
         if last is not None and last[0] == text and last[1] is snapshot:
             return last[2].unsure
         return self.analyse(text, snapshot).unsure
-
-
-def _sets_nothing(result: ParseResult) -> bool:
-    """Whether ``result`` acts on nothing, is a request to set an amount that holds none, or moves one by a
-    step (where an exact amount was said, "to half volume", it sets it)."""
-    intent = result.intent
-    if intent is None or intent.name in RELATIVE:
-        return True
-    return intent.name in SETTERS and not intent.slots.get(SETTERS[intent.name], "")
 
 
 def _other_reading(

@@ -2,7 +2,7 @@
 home when the model was unsure or read nothing (``NLUParser.analyse``: only then, so a reading the model is
 sure of is never overridden).
 
-Three shapes, each in the form of Home Assistant's templates, each acting only on devices the words name or
+Four shapes, each in the form of Home Assistant's templates, each acting only on devices the words name or
 the reference rules pick, never on a guess:
 
 - **a position for a valve or cover named whole**: "set main valve to 100", "open the pool valve to 25",
@@ -14,6 +14,10 @@ the reference rules pick, never on a guess:
   on"): a name whose first word opens requests (``edge.lang.REQUEST_OPENERS``: "play", "open", "set",
   "start"...), which the model reads as the verb, is still a name when the utterance is nothing but it,
   its kind word and "on" / "off"; lights, switches, plugs and fans only (other names are the model's);
+- **"put on the <name>" / "put the <name> on"** ("put on the kettle", "put on the tv"; ``HassTurnOn``): a
+  light, switch, plug, fan or media player named whole ("tv" / "television" / "telly" also the one TV of the
+  satellite's area, or of the home) (the model reads "put on" as a media request and its
+  search as the name, which :mod:`edge.nlu.not_media` vetoes);
 - **"open / close / shut everything"** ("it all", "all of it", "the lot"; "in the <area>" optional): the
   openings of the area, as :func:`edge.nlu.referents.refer` picks them (the covers that would change,
   never one that is safety-critical), when the area has any; otherwise the model's reading stands.
@@ -47,6 +51,16 @@ _SWITCH_AFTER = (
 _SWITCH_BEFORE = (
     r"^(?:please )?(?:turn|switch) (?P<on>on|off) " + _THE + r"(?P<name>{names})(?: (?:{kinds}))?" + _END
 )
+_PUT_ON = (
+    r"^(?:please |(?:can|could|would|will) you (?:please )?)?(?:put on "
+    + _THE
+    + r"(?P<first>{names})|put "
+    + _THE
+    + r"(?P<then>{names}) on)"
+    + _END
+)
+_PUT_ON_DOMAINS = frozenset({"light", "switch", "fan", "media_player"})
+_TV_WORDS = ("tv", "television", "telly")
 _OPENINGS = (
     r"^(?:please )?(?P<verb>open|close|shut) (?:everything|it all|all of it|the lot)"
     r"(?: (?:in|of) (?:the )?(?P<area>{areas}))?(?: up)?" + _END
@@ -70,7 +84,12 @@ def said_request(text: str, snapshot: ContextSnapshot) -> Intent | None:
     said = " ".join(model_tokens(text))
     if not said:
         return None
-    return _position(text, said, snapshot) or _switch(text, said, snapshot) or _openings(text, said, snapshot)
+    return (
+        _position(text, said, snapshot)
+        or _switch(text, said, snapshot)
+        or _put_on(text, said, snapshot)
+        or _openings(text, said, snapshot)
+    )
 
 
 def _names(devices: Sequence[Device]) -> dict[str, list[Device]]:
@@ -129,6 +148,24 @@ def _switch(text: str, said: str, snapshot: ContextSnapshot) -> Intent | None:
         name = "HassTurnOn" if match.group("on") == "on" else "HassTurnOff"
         return _intent(name, {"name": device.name, "domain": device.domain}, text, (device.entity_id,))
     return None
+
+
+def _put_on(text: str, said: str, snapshot: ContextSnapshot) -> Intent | None:
+    if "put " not in said:
+        return None
+    put = [d for d in snapshot.devices.values() if d.domain in _PUT_ON_DOMAINS and not is_safety_critical(d)]
+    names = _names(put)
+    tvs = [d for d in put if kind_of(d) is Kind.TV]
+    here = [d for d in tvs if name_key(d.area) == name_key(snapshot.satellite.area)]
+    for word in _TV_WORDS:  # "put on the tv" where the TV is called "lounge tv": the TV here, or the one
+        if word not in names and len(here or tvs) == 1:
+            names[word] = here or tvs
+    if not names:
+        return None
+    match = re.match(_PUT_ON.replace("{names}", _alternatives(list(names))), said)
+    if match is None or (device := _one(names, match.group("first") or match.group("then"))) is None:
+        return None
+    return _intent("HassTurnOn", {"name": device.name, "domain": device.domain}, text, (device.entity_id,))
 
 
 def _fits(device: Device, word: str) -> bool:
