@@ -19,7 +19,7 @@ frame), these keep the fast allocators:
   between the transcript and the command.
 - :func:`large_buffers_mapped`: while Whisper decodes, buffers of 8 MB or more (CTranslate2's int8 GEMMs',
   its attention's) get their own mappings, unmapped as they are freed, instead of glibc's heaps, which kept
-  those under its 32 MB threshold for good (a transcription peaked ~25 MB higher on the full stack).
+  those under its 32 MB threshold for good (in use ~20 MB higher on the full stack).
 - :func:`configure_heap`: ``profile.malloc_arenas`` caps glibc's arenas (threads share them), and
   ``profile.trim_memory`` switches the three above on.
 """
