@@ -136,3 +136,70 @@ def test_the_memory_bench_prints_its_steps() -> None:
     assert "home changed: grammar recompiled" in steps and "a yes/no answer heard" in steps
     in_use = float(lines[-1].split()[-2])
     assert 100 < in_use <= 256
+
+
+_MAPPED = (
+    "import ctypes, ctypes.util, sys\n"
+    "from edge.asr import heap\n"
+    "from edge.budget import read_memory\n"
+    "assert heap.configure_heap(2, sys.argv[1] == 'trim')\n"
+    "libc = ctypes.CDLL(ctypes.util.find_library('c'))\n"
+    "libc.malloc.restype = ctypes.c_void_p\n"
+    "libc.malloc.argtypes = [ctypes.c_size_t]\n"
+    "libc.free.argtypes = [ctypes.c_void_p]\n"
+    "def kept(mb):\n"
+    "    block = libc.malloc(mb << 20)\n"
+    "    ctypes.memset(block, 1, mb << 20)\n"
+    "    before = read_memory().rss_mb\n"
+    "    libc.free(block)\n"
+    "    return before - read_memory().rss_mb\n"
+    "kept(24)  # freed from its own mapping: glibc's threshold rises to 24 MB, as loading a model leaves it\n"
+    "with heap.large_buffers_mapped(8 << 20) as on:\n"
+    "    with heap.large_buffers_mapped(8 << 20):  # nested (two decodes at once): the last restores\n"
+    "        pass\n"
+    "    inside = kept(16)\n"
+    "print(on, inside, kept(16))\n"
+)
+
+
+@pytest.mark.skipif(not LINUX, reason="glibc malloc")
+@pytest.mark.parametrize("trim", ["trim", "no-trim"])
+def test_large_buffers_mapped_gives_a_freed_buffer_back_only_inside_the_block(trim: str) -> None:
+    """In a fresh process whose glibc threshold has risen: a 16 MB buffer freed inside the block leaves
+    (its own mapping), the same buffer freed after it stays in the heap (the threshold is back up); with
+    ``profile.trim_memory`` off the block changes nothing."""
+    done = subprocess.run(
+        [sys.executable, "-c", _MAPPED, trim], capture_output=True, text=True, timeout=60, check=True
+    )
+    on, inside, after = done.stdout.split()
+    assert on == str(trim == "trim")
+    assert float(after) < 2  # MB given back: none, the heap keeps it for the next malloc
+    assert (float(inside) > 14) is (trim == "trim")
+
+
+def test_large_buffers_mapped_changes_nothing_in_lean_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(heap._state, "trim", True)
+    monkeypatch.setattr(heap, "lean_memory", lambda: True)  # lean memory's own 128 KB threshold holds
+    with heap.large_buffers_mapped(8 << 20) as on:
+        assert on is False
+    assert heap._mapped["users"] == 0
+
+
+def test_whisper_hears_the_same_with_its_buffers_mapped(
+    whisper_recognizer: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo command decoded with the decode's large buffers mapped and without: the same segments
+    (text, log-probability, no-speech probability): only where the memory lives changes."""
+    from edge import resources  # noqa: PLC0415
+    from edge.asr.whisper import WhisperRecognizer  # noqa: PLC0415
+    from edge.audio.io import read_audio  # noqa: PLC0415
+
+    assert isinstance(whisper_recognizer, WhisperRecognizer)
+    speech = read_audio(resources.demo_wav())[32_000:]
+    monkeypatch.setitem(heap._state, "trim", False)
+    plain = whisper_recognizer.decode(speech)
+    monkeypatch.setitem(heap._state, "trim", True)
+    monkeypatch.setattr(heap, "lean_memory", lambda: False)
+    mapped = whisper_recognizer.decode(speech)
+    assert heap._mapped["users"] == 0
+    assert mapped == plain and "kitchen light" in mapped[0].text.lower()

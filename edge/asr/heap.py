@@ -17,20 +17,28 @@ frame), these keep the fast allocators:
   each piper answer (edge/dialog/piper.py: its clauses' activations are below glibc's mmap threshold and
   stayed in its heaps, under the next turns). Not right after a transcription: the trim's few ms would sit
   between the transcript and the command.
+- :func:`large_buffers_mapped`: while Whisper decodes, buffers of 8 MB or more (CTranslate2's int8 GEMMs',
+  its attention's) get their own mappings, unmapped as they are freed, instead of glibc's heaps, which kept
+  those under its 32 MB threshold for good (in use ~20 MB higher on the full stack).
 - :func:`configure_heap`: ``profile.malloc_arenas`` caps glibc's arenas (threads share them), and
-  ``profile.trim_memory`` switches the two above on.
+  ``profile.trim_memory`` switches the three above on.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import threading
+from collections.abc import Iterator
 from typing import Any
+
+from edge.asr.memory import lean_memory
 
 __all__ = [
     "ShrinkingSession",
     "configure_heap",
+    "large_buffers_mapped",
     "trim_enabled",
     "trim_heap",
 ]
@@ -38,8 +46,11 @@ __all__ = [
 SHRINK = "memory.enable_memory_arena_shrinkage"
 CPU_ARENA = "cpu:0"
 M_ARENA_MAX = -8
+M_MMAP_THRESHOLD = -3
+HEAP_MMAP_BYTES = 32 << 20  # glibc's dynamic threshold's ceiling (64-bit): where it settles once models load
 
 _state: dict[str, bool] = {"trim": False}
+_mapped = {"users": 0}
 _libc: list[Any] = []
 _lock = threading.Lock()
 
@@ -85,6 +96,30 @@ def trim_heap(force: bool = False) -> bool:
         return False
     libc.malloc_trim(0)
     return True
+
+
+@contextlib.contextmanager
+def large_buffers_mapped(threshold: int) -> Iterator[bool]:
+    """With ``profile.trim_memory``: while the block runs, every malloc of ``threshold`` bytes or more gets
+    its own mapping, given back to the system when it is freed (glibc's mmap threshold; afterwards
+    :data:`HEAP_MMAP_BYTES`, fixed: where glibc's own dynamic threshold settles once the models have loaded).
+    Yields False where nothing changes: the trim off, lean memory (its own 128 KB threshold holds), no
+    glibc. Blocks may overlap (threads): the threshold is lowered by the first and restored by the last."""
+    libc = _c() if _state["trim"] and not lean_memory() else None
+    if libc is None:
+        yield False
+        return
+    with _lock:
+        _mapped["users"] += 1
+        if _mapped["users"] == 1:
+            libc.mallopt(M_MMAP_THRESHOLD, threshold)
+    try:
+        yield True
+    finally:
+        with _lock:
+            _mapped["users"] -= 1
+            if _mapped["users"] == 0:
+                libc.mallopt(M_MMAP_THRESHOLD, HEAP_MMAP_BYTES)
 
 
 def _shrink_options() -> Any:

@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from edge.asr.base import audio_ms, check_samples, is_silence_phrase
+from edge.asr.heap import large_buffers_mapped
 from edge.asr.memory import defer_import
 from edge.config import ASRSettings
 from edge.errors import ErrorCode, ModelError
@@ -36,6 +37,7 @@ WINDOW_STEP = 200  # windows grow in 2 s steps (few distinct shapes for the enco
 WINDOW_MARGIN = 100  # 1 s of padding heard after the utterance
 LOOP_UNIT_WORDS = 2  # a looped phrase this long is kept once; one word looped ("on on on") is a hallucination
 TOKENS_BASE, TOKENS_PER_S, TOKENS_MAX = 16, 6, 200  # a decode's token budget: people say < 4 tokens a second
+MAPPED_BYTES = 8 << 20  # a decode's buffers this large get their own mapping, unmapped when freed (heap.py)
 
 
 def window_frames(samples: int, window_s: float, rate: int = 16000) -> int:
@@ -174,6 +176,15 @@ class WhisperRecognizer:
     def decode(self, samples: npt.NDArray[np.int16], vocabulary: Sequence[str] = ()) -> list[SegmentStats]:
         audio = samples.astype(np.float32) / 32768.0
         self._model.frames.n = window_frames(len(samples), self.settings.window_s)
+        # CTranslate2's int8 GEMMs and attention allocate 8-54 MB buffers per layer; glibc's threshold, risen
+        # to 32 MB once models load, kept those under 32 MB in its heaps for good, under the next layer's
+        # attention scores and every later step (docs/appliance.md, "Whisper's buffers mapped")
+        with large_buffers_mapped(MAPPED_BYTES):
+            return self._decode(audio, len(samples), vocabulary)
+
+    def _decode(
+        self, audio: npt.NDArray[np.float32], samples: int, vocabulary: Sequence[str]
+    ) -> list[SegmentStats]:
         segments, _info = self._model.transcribe(
             audio,
             language="en" if self.model_dir.name.endswith(".en") else None,
@@ -185,7 +196,7 @@ class WhisperRecognizer:
             temperature=0.0,
             no_speech_threshold=None,  # judge() applies the configured rules and records why
             log_prob_threshold=None,
-            max_new_tokens=token_budget(len(samples)),
+            max_new_tokens=token_budget(samples),
         )
         return [
             SegmentStats(s.text, float(s.avg_logprob), float(s.no_speech_prob), float(s.compression_ratio))
