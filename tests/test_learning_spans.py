@@ -231,8 +231,14 @@ def test_a_households_own_word_for_a_thing_is_a_span() -> None:
     rewriter = LearnedRewriter(LearningSettings(holdout=0.0), personal=table, retrieval=False)
     got = rewriter.rewrite("turn off the reading nook", snapshot(), 0.3)  # another request, at risk
     assert got is not None and (got.rewritten, got.layer) == ("turn off the kitchen light", "span")
-    # one day is no support; a nickname of the lock is never learned
-    assert not build_spans(goals[:1], KNOWN, policy=SafetyPolicy(LEX))[0]
+    # one rephrase is support when the evidence is clean: the nickname never worked as heard, the name
+    # always did; not when the name failed too, nor for a stretch that sounds like the name
+    assert "span:reading nook" in build_spans(goals[:1], KNOWN, policy=SafetyPolicy(LEX))[0]
+    failed_too = [*goals[:1], Goal((chain("x", 0, "turn on the kitchen light", True, k=7),))]
+    assert not build_spans(failed_too, KNOWN, policy=SafetyPolicy(LEX))[0]
+    kitten = rephrase_goals([0], "turn on the kitten light", "turn on the kitchen light")
+    assert not build_spans(kitten, KNOWN, policy=SafetyPolicy(LEX))[0]
+    # a nickname of the lock is never learned
     lock = rephrase_goals([0, 1, 2], "lock the castle gate", "lock the front door lock")
     rules, rejected = build_spans(lock, KNOWN, policy=SafetyPolicy(LEX))
     assert not rules and {r.rule for r in rejected} == {"safety"}

@@ -42,6 +42,9 @@ __all__ = [
 MAX_SPAN_WORDS = 4
 RETRY_S = 30.0  # a request that worked this soon after one that failed may be its retry
 NICKNAME_SPANS = True  # a stretch in a name's place that sounds nothing like it: the household's own word
+# one rephrase is support for a nickname span when the evidence is clean (as the tables' one-day rules):
+# requests heard with it never worked, requests naming its target worked at least ``min_clean_target``
+NICKNAME_CLEAN = True
 MIN_TARGET_SUCCESS = 0.6  # requests naming the target work at least this often (other words may fail)
 
 
@@ -305,7 +308,9 @@ def build_spans(
         r_mis, r_tgt = _success(heard, misheard), _success(said, pair.target)
         checks = (
             ("ambiguous", len(options) == 1 or options[1][1].pairs < sup.pairs, "another name as often"),
-            ("support", len(sup.days) >= acc.min_days or sup.pairs >= acc.min_direct,
+            ("support", len(sup.days) >= acc.min_days or sup.pairs >= acc.min_direct
+             or (NICKNAME_CLEAN and r_mis == 0.0 and r_tgt >= acc.min_clean_target
+                 and sounds_alike(misheard, pair.target) < SOUND_ALIKE),
              f"days={len(sup.days)} rephrases={sup.pairs}"),
             ("target_success", r_tgt >= MIN_TARGET_SUCCESS, f"R_jS={r_tgt:.2f}"),
             ("lift", r_tgt - r_mis >= acc.min_lift, f"lift={r_tgt - r_mis:.2f}"),
