@@ -26,7 +26,12 @@ from edge.learning.canonical import Lexicon
 from edge.learning.chains import ChainTurn
 from edge.learning.loop import Learner, TableVersions
 from edge.learning.tables import RewriteTable
-from edge.learning.vocabulary import household_prompt, prompt_vocabulary, recognizer_vocabulary
+from edge.learning.vocabulary import (
+    household_prompt,
+    own_words,
+    prompt_vocabulary,
+    recognizer_vocabulary,
+)
 from edge.wiring import learned_prompt, rebuild_tables, tables_dir
 
 DAY = 86_400.0
@@ -84,6 +89,55 @@ def test_a_rewritten_request_counts_as_its_target_what_the_household_meant() -> 
     turns = [chain("r", 0.0, "turn of the kitten light", rewritten="turn off the kitchen light")]
     heard = {"r": "Turn of the kitten light."}
     assert household_prompt(turns, heard, DAY, lexicon=LEX) == ("turn off the kitchen light",)
+
+
+NICK_DEVICES = (*DEVICES, Device("light.reading", "reading lamp", "light", "study"))
+NICK_LEX = Lexicon.from_devices(NICK_DEVICES)
+NAMES = NICK_LEX.names | NICK_LEX.areas
+
+
+def test_own_words_are_the_households_words_for_a_thing_not_a_mishearing() -> None:
+    assert own_words("turn on the bubble lamp", "turn on the reading lamp", NAMES) == ("bubble",)
+    assert own_words("put the glow on", "turn on the reading lamp", NAMES) == ("glow",)  # phrasing aside
+    assert own_words("turn on the kitten light", "turn on the kitchen light", NAMES) == ()  # sounds alike
+    assert own_words("turn on the reading lump", "turn on the reading lamp", NAMES) == ()
+    assert own_words("turn off tape the kitchen light", "turn off the kitchen light", NAMES) == ()  # no name
+    assert own_words("turn on the bubble lamp", "play coldplay", NAMES) == ()  # not a name's place
+    assert own_words("bubble to 40", "set the reading lamp to 50 percent", NAMES) == ()  # a value changed
+
+
+def test_a_rule_source_saying_the_households_own_word_counts_as_said_when_heard_alike_twice() -> None:
+    nick = [
+        chain(f"n{d}", d * DAY, "turn on the bubble lamp", rewritten="turn on the reading lamp")
+        for d in range(3)
+    ]
+    heard = {f"n{d}": "Turn on the bubble lamp." for d in range(3)}
+    misheard = [
+        chain(f"m{d}", d * DAY, "turn on the kitten light", rewritten="turn on the kitchen light")
+        for d in range(3)
+    ]
+    once = [chain("o", 0.0, "turn off the wobble lamp", rewritten="turn off the reading lamp")]
+    turns = [*nick, *misheard, *once]
+    assert household_prompt(turns, heard, 3 * DAY, lexicon=NICK_LEX) == (
+        "turn on the bubble lamp",  # the household's word, heard alike on 3 days
+        "turn on the kitchen light",  # a mishearing: its target, as before
+        "turn off the reading lamp",  # heard so on one day only: its target
+    )
+    assert household_prompt(turns, heard, 3 * DAY, lexicon=NICK_LEX, own_names=False) == (
+        "turn on the kitchen light",
+        "turn on the reading lamp",
+        "turn off the reading lamp",
+    )
+    # a failed try of it counts against it, as for any request
+    failed = [chain(f"f{d}", d * DAY + 60.0, "turn on the bubble lamp", defect=True) for d in range(3)]
+    assert "turn on the bubble lamp" not in household_prompt(turns + failed, heard, 3 * DAY, lexicon=NICK_LEX)
+
+
+def test_a_safety_name_never_enters_the_prompt_as_a_households_word() -> None:
+    for said in ("open the big gate", "turn off the castle"):  # a nickname of the front door
+        turns = [chain(f"n{d}", d * DAY, said, rewritten="unlock the front door") for d in range(3)]
+        assert own_words(said, "unlock the front door", NAMES)  # sounds nothing like it
+        assert household_prompt(turns, {}, 3 * DAY, lexicon=NICK_LEX) == ()
 
 
 def test_the_learned_part_keeps_within_its_word_budget() -> None:

@@ -8,6 +8,11 @@ discipline (:func:`build_spans`: >= 2 distinct days or >= 2 rephrases, the mishe
 name, the name works where the misheard stretch fails, the safety policy, quarantine) and applied inside
 *any* later request whose words contain the misheard stretch (:func:`apply_spans`); the rewriter applies it
 only to requests at risk. Its own outcomes are tracked as the tables' rules are (:func:`track_span`). Pure.
+
+The household's own word for a thing is a span too (:data:`NICKNAME_SPANS`): a stretch in the place of a
+whole known name that sounds nothing like it, with a word neither of the home's names nor of its working
+requests, no number and no action word ("turn on the mood light" -> "turn on the kitchen lamp": "mood
+light" -> "kitchen lamp"), under the same acceptance (days or rephrases, target success, lift, safety).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from dataclasses import dataclass, replace
 
 from edge.feedback.similarity import content_tokens
 from edge.learning.chains import ChainTurn, Goal
-from edge.learning.edits import SOUND_ALIKE, sounds_alike
+from edge.learning.edits import ACTION_WORDS, SOUND_ALIKE, sounds_alike
 from edge.learning.safety import SafetyPolicy, mentions_safety
 from edge.learning.tables import SPAN_LAYER, Acceptance, Rejection, RewriteRule, rule_key
 from edge.learning.tracking import ArmCounts, track_outcomes
@@ -36,6 +41,10 @@ __all__ = [
 
 MAX_SPAN_WORDS = 4
 RETRY_S = 30.0  # a request that worked this soon after one that failed may be its retry
+NICKNAME_SPANS = True  # a stretch in a name's place that sounds nothing like it: the household's own word
+# one rephrase is support for a nickname span when the evidence is clean (as the tables' one-day rules):
+# requests heard with it never worked, requests naming its target worked at least ``min_clean_target``
+NICKNAME_CLEAN = True
 MIN_TARGET_SUCCESS = 0.6  # requests naming the target work at least this often (other words may fail)
 
 
@@ -88,8 +97,9 @@ def span_pairs(
     """The differing stretches of ``failed`` against ``worked`` (canonical texts) that touch a known
     phrase (a name, an area) of ``worked``, each widened to the phrases it touches ("kitten light" ->
     "kitchen light"). A stretch touching no known phrase (another verb, a filler) is left out; one whose
-    words do not sound like what they replace (another name, a nickname), whose misheard side is a known
-    phrase itself or says nothing but stopwords, gives no pair. With ``vocabulary`` (the words of the
+    words do not sound like what they replace (another name), unless they are the household's own word
+    for the whole name (:func:`_nickname`, with ``vocabulary``), or whose misheard side is a known phrase
+    itself or says nothing but stopwords, gives no pair. With ``vocabulary`` (the words of the
     requests that work in this home), a stretch touching no name is kept when every misheard word is
     unknown there and every word it replaces is known ("kll" -> "kill"): a misheard carrier word."""
     ref, hyp = worked.split(), failed.split()
@@ -132,7 +142,12 @@ def span_pairs(
         region = steps[first : last + 1]
         said_mis = [h for r, h in region if r != h and h]
         said_tgt = [r for r, h in region if r != h and r]
-        if not said_mis or not said_tgt or not _alike(said_mis, said_tgt):
+        if not said_mis or not said_tgt:
+            continue
+        heard_all, meant_all = [h for _r, h in region if h], " ".join(r for r, _h in region if r)
+        if not _alike(said_mis, said_tgt) and not (
+            NICKNAME_SPANS and meant_all in known and _nickname(heard_all, known, vocabulary)
+        ):
             continue
         misheard = " ".join(h for _r, h in region if h)
         target = " ".join(r for r, _h in region if r)
@@ -142,6 +157,20 @@ def span_pairs(
         if pair not in out:
             out.append(pair)
     return out
+
+
+def _nickname(said: list[str], known: Sequence[str], vocabulary: frozenset[str]) -> bool:
+    """Do ``said``, the words in a name's place that sound nothing like it, look like the household's own
+    word for the thing ("mood light" for "kitchen lamp")? Words of content, no number, one at least
+    neither of a known name or area nor of this home's working requests (``vocabulary``)."""
+    known_words = {w for k in known for w in k.split()}
+    return (
+        bool(vocabulary)
+        and len(said) <= MAX_SPAN_WORDS - 1
+        and bool(content_tokens(" ".join(said)))
+        and not any(w.isdigit() or w in ACTION_WORDS for w in said)
+        and any(w not in known_words and w not in vocabulary for w in said)
+    )
 
 
 def _alike(misheard: list[str], target: list[str]) -> bool:
@@ -279,7 +308,9 @@ def build_spans(
         r_mis, r_tgt = _success(heard, misheard), _success(said, pair.target)
         checks = (
             ("ambiguous", len(options) == 1 or options[1][1].pairs < sup.pairs, "another name as often"),
-            ("support", len(sup.days) >= acc.min_days or sup.pairs >= acc.min_direct,
+            ("support", len(sup.days) >= acc.min_days or sup.pairs >= acc.min_direct
+             or (NICKNAME_CLEAN and r_mis == 0.0 and r_tgt >= acc.min_clean_target
+                 and sounds_alike(misheard, pair.target) < SOUND_ALIKE),
              f"days={len(sup.days)} rephrases={sup.pairs}"),
             ("target_success", r_tgt >= MIN_TARGET_SUCCESS, f"R_jS={r_tgt:.2f}"),
             ("lift", r_tgt - r_mis >= acc.min_lift, f"lift={r_tgt - r_mis:.2f}"),
