@@ -38,3 +38,19 @@ def test_what_is_left_on_is_told_and_nothing_moves() -> None:
     )
     quiet = {"oven.kitchen": "off", "light.living_room_ceiling": "off"}
     assert _answer("is anything still on", "kitchen", quiet) == "Nothing is on."
+
+
+def test_anything_in_a_room_named_as_the_home_spells_it() -> None:
+    from edge.context.model import Capability, Device  # noqa: PLC0415 - this test's own home
+
+    on_off = frozenset({Capability.ON_OFF})
+    devices = {
+        "light.desk": Device("light.desk", "Desk Light", "light", "Office", capabilities=on_off),
+        "switch.printer": Device("switch.printer", "Printer", "switch", "Office", capabilities=on_off),
+        "light.hall": Device("light.hall", "Hall Light", "light", "Hallway", capabilities=on_off),
+    }
+    parser = NLUParser(Settings())
+    snap = make_snapshot(devices, "Hallway", {"switch.printer": "on", "light.hall": "on"})
+    intent = parser.parse("is anything on in the office", snap)
+    assert intent is not None and sorted(intent.targets) == ["light.desk", "switch.printer"]
+    assert plan(intent, snap).answer == "The Desk Light is off; the Printer is on."

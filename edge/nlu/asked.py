@@ -108,11 +108,15 @@ def every(
         kept["domain"] = domain
     if question.state:
         kept["state"] = question.state
-    pool = [d for d in snapshot.devices.values() if d.domain == domain or (anything and _switches(d))]
-    if kept.keys() & {"area", "floor"}:
-        areas = {a for key in ("area", "floor") if (v := kept.get(key)) for a in named_areas(v, snapshot)}
-        pool = [d for d in pool if d.area in areas or d.floor in areas]
-    found = tuple(sorted(d.entity_id for d in pool))
+    placed = bool(kept.keys() & {"area", "floor"})
+    if domain and placed:
+        found = resolve("HassGetState", kept, snapshot, domains=(domain,)).targets
+    else:
+        pool = [d for d in snapshot.devices.values() if d.domain == domain or (anything and _switches(d))]
+        if placed:  # "is anything on in the Office": the areas as the slots name them, whatever their case
+            areas = {a for key in ("area", "floor") if (v := kept.get(key)) for a in named_areas(v, snapshot)}
+            pool = [d for d in pool if name_key(d.area) in areas]
+        found = tuple(sorted(d.entity_id for d in pool))
     return Intent("HassGetState", kept, confidence, text, found, margin, source="text") if found else None
 
 
