@@ -208,9 +208,7 @@ class NLUParser:
             return ParseResult(text, found, label, confidence, False)
         tags = [self.model.tags[i] for i in out.tag_ids]
         slots = decode_slots(tokens, tags)
-        if label == "HassMediaSearchAndPlay" and (
-            query := complete_query(tokens, tags, slots.get("search_query"))
-        ):
+        if label == MEDIA and (query := complete_query(tokens, tags, slots.get("search_query"))):
             slots["search_query"] = query
         if label == MEDIA and "search_query" in slots and delayed(text) is None:  # not "... in 5 minutes"
             if only_determiners(slots["search_query"]):
@@ -233,7 +231,7 @@ class NLUParser:
         media = self.model.media[int(out.media_probs.argmax())]
         if focus and "name" not in slots and not self._slot_values:
             slots.setdefault("domain", focus)
-        if media and label == "HassMediaSearchAndPlay":
+        if media and label == MEDIA:
             slots["media_class"] = media
         if question is not None and label == "HassGetState" and question.domain and "domain" not in slots:
             slots["domain"] = question.domain  # "is the tv on": asked of the TV, whatever its focus
