@@ -125,13 +125,14 @@ def test_corpus_over_mosquitto_discovered_read_and_commanded_exactly(broker: Mos
                 assert set(store.snapshot().devices) == entities
                 executor = MqttExecutor(session, store, timeout_s=5.0)
                 for case in [c for c in CASES if "command" in c]:
-                    await _command(case, store, executor, z2m)
+                    for step in [case, *case.get("more", [])]:  # a case's later commands, in order
+                        await _command(case["friendly"], step, store, executor, z2m)
 
     run(main)
 
 
 async def _command(
-    case: dict[str, Any], store: ContextStore, executor: MqttExecutor, z2m: MqttSession
+    friendly: str, case: dict[str, Any], store: ContextStore, executor: MqttExecutor, z2m: MqttSession
 ) -> None:
     cmd = case["command"]
     device = store.snapshot().devices[cmd["entity_id"]]
@@ -143,7 +144,7 @@ async def _command(
         async for message in z2m.messages():
             if message.topic.endswith("/set") and not sent.done():
                 sent.set_result(message)
-                await z2m.publish(f"{PREFIX}/{case['friendly']}", json.dumps(case["reply"]), qos=1)
+                await z2m.publish(f"{PREFIX}/{friendly}", json.dumps(case["reply"]), qos=1)
 
     task = asyncio.create_task(listen())
     try:
@@ -155,8 +156,8 @@ async def _command(
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
-    assert (message.topic, json.loads(message.payload)) == (cmd["topic"], cmd["payload"]), case["friendly"]
-    assert result.ok and result.confirmed == (cmd["entity_id"],), (case["friendly"], result)
+    assert (message.topic, json.loads(message.payload)) == (cmd["topic"], cmd["payload"]), friendly
+    assert result.ok and result.confirmed == (cmd["entity_id"],), (friendly, result)
 
 
 def test_a_network_of_300_real_devices_is_discovered_off_the_event_loop(broker: MosquittoBroker) -> None:

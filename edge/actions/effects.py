@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from edge.context.model import Capability, Device, DeviceState
+from edge.context.z2m_fan import fan_speeds, mode_for, percentage_of
 
 __all__ = ["ACTION_CAPABILITY", "EXPECTED_ATTRIBUTE", "apply_action", "state_matches"]
 
@@ -121,6 +122,8 @@ def apply_action(
         attrs["media_title"] = str(value or "")
     elif action == "set_percentage":
         attrs["percentage"] = round(max(0.0, min(100.0, _num(value))))
+        if speeds := fan_speeds(device):  # a fan of named speeds reports the speed's own percentage
+            attrs["percentage"] = percentage_of(speeds, mode_for(speeds, attrs["percentage"])) or 0
         new = "on" if attrs["percentage"] > 0 else "off"
     elif action == "set_fan_mode":
         attrs["fan_mode"] = str(value)

@@ -28,6 +28,7 @@ from typing import Any
 from edge.context.capabilities import DOMAIN_CAPABILITIES
 from edge.context.model import Capability, Device
 from edge.context.validate import PayloadError, load_json
+from edge.context.z2m_fan import speeds_of
 
 __all__ = ["MAX_Z2M_DEVICES", "Z2M_DEVICES_MAX_BYTES", "device_entities", "parse_z2m_devices", "z2m_slug"]
 
@@ -117,6 +118,10 @@ def _control(expose: Mapping[str, Any], kind: str) -> dict[str, Any] | None:
                 word = _scalar_word(feature.get(side))
                 if word is not None:
                     keys[side] = word
+        elif kind == "fan" and name == "mode" and isinstance(feature.get("values"), list):
+            if speeds := speeds_of(feature["values"][:MAX_EXPOSES]):  # a ceiling fan's low / medium / high
+                keys["fan_mode_key"], keys["fan_speeds"] = prop, ",".join(speeds)
+                caps.add(Capability.FAN_SPEED)
         elif name in _SETPOINTS and _access(feature, ACCESS_STATE | ACCESS_SET) & ACCESS_SET:
             setpoints[name] = feature
         elif name in _FEATURE_KEYS and _FEATURE_KEYS[name] not in keys:

@@ -17,6 +17,7 @@ from typing import Any
 
 from edge.context.model import Device, DeviceState
 from edge.context.validate import PayloadError, clean_number, clean_scalar, load_json
+from edge.context.z2m_fan import fan_speeds, mode_for, percentage_of
 
 __all__ = ["decode_command", "decode_state", "encode_command", "encode_state"]
 
@@ -89,6 +90,10 @@ def decode_state(device: Device, payload: bytes, previous: DeviceState | None, t
             clean = _brightness_in(clean)
         if clean is not None and (name in renamed or name in attrs or len(attrs) < MAX_ATTRIBUTES):
             attrs[renamed.get(name, name)] = clean
+    speeds = fan_speeds(device)
+    mode = obj.get(key(device, "fan_mode_key", "fan_mode")) if speeds else None
+    if isinstance(mode, str) and (percentage := percentage_of(speeds, mode)) is not None:
+        attrs["percentage"] = percentage  # "medium" of low / medium / high: 66, as HA reads it
     for side in ("min_temp", "max_temp"):
         if isinstance(device.extra.get(side), float):
             attrs[side] = device.extra[side]
@@ -143,6 +148,9 @@ def encode_command(device: Device, action: str, value: Any = None) -> tuple[str,
         }
     elif action == "set_position":
         body = {key(device, "position_key", "position"): round(float(value))}
+    elif action == "set_percentage" and (speeds := fan_speeds(device)):
+        mode = mode_for(speeds, float(value))  # a ceiling fan's speed by name, as its HA discovery sends it
+        body = {state_key: off} if mode == "off" else {key(device, "fan_mode_key", "fan_mode"): mode}
     elif action == "set_percentage":
         body = {state_key: on if float(value) > 0 else off, "percentage": round(float(value))}
     elif action == "set_fan_mode":
@@ -183,7 +191,11 @@ def decode_command(device: Device, payload: bytes) -> list[tuple[str, Any]]:
         out.append(("set_position", number(key(device, "position_key", "position"))))
     if number("percentage") is not None:
         out = [a for a in out if a[0] != "turn_on"] + [("set_percentage", number("percentage"))]
-    if isinstance(obj.get("fan_mode"), str) and obj["fan_mode"]:
+    speeds = fan_speeds(device)
+    mode = obj.get(key(device, "fan_mode_key", "fan_mode"))
+    if speeds and isinstance(mode, str) and (percentage := percentage_of(speeds, mode)) is not None:
+        out.append(("set_percentage", float(percentage)))
+    elif isinstance(obj.get("fan_mode"), str) and obj["fan_mode"]:
         out.append(("set_fan_mode", obj["fan_mode"][:MAX_STRING]))
     command = obj.get("command")
     if isinstance(command, str) and command:
@@ -198,6 +210,9 @@ def encode_state(device: Device, state: DeviceState) -> str:
     body = {reverse.get(k, k): v for k, v in attrs.items() if k not in {"rgb_color", "min_temp", "max_temp"}}
     if "brightness" in attrs and isinstance(attrs["brightness"], int | float):
         body[reverse["brightness"]] = round(float(attrs["brightness"]) * 254 / 255)
+    if (speeds := fan_speeds(device)) and isinstance(attrs.get("percentage"), int | float):
+        body.pop("percentage")  # Zigbee2MQTT's fans report their speed by name
+        body[key(device, "fan_mode_key", "fan_mode")] = mode_for(speeds, float(attrs["percentage"]))
     if "rgb_color" in attrs and isinstance(attrs["rgb_color"], list) and len(attrs["rgb_color"]) == 3:
         body[key(device, "color_key", "color")] = dict(zip("rgb", attrs["rgb_color"], strict=True))
     words = {

@@ -34,6 +34,7 @@ _VERBS = frozenset(
 """First words that make a part a request or a question of its own, never a name for the first's verb."""
 _TARGET_SLOTS = ("name", "area", "domain")
 _PARTICLES = frozenset({"on", "off", "up", "down", "please"})
+_SWITCH_PARTICLES = frozenset({"on", "off"})
 _WHOLE = frozenset({"everything", "everywhere"})  # "switch everything off": a target said in one word
 
 
@@ -42,7 +43,7 @@ def joined(text: str, snapshot: ContextSnapshot, read: Callable[[str], Intent | 
     if " and " not in f" {text.lower()} ":
         return None  # most requests: nothing more to read
     tokens = [w for piece in text.split(", ") for w in ("and", *model_tokens(piece))][1:]  # "a, b and c"
-    parts = conjuncts(tokens)
+    parts = _particle_shared(conjuncts(tokens))
     if not parts or _says_a_name_with_and(" ".join(tokens), snapshot):
         return None
     first = read(" ".join(parts[0]))
@@ -98,6 +99,16 @@ def conjuncts(tokens: Sequence[str]) -> list[list[str]]:
     if not 2 <= len(parts) <= MAX_PARTS or any(not p for p in parts):
         return []
     return parts
+
+
+def _particle_shared(parts: list[list[str]]) -> list[list[str]]:
+    """ "turn the lamp and the tv off": the "on" / "off" said once, after the last part, belongs to every
+    part ("turn the lamp off" and "the tv"), when no other "on" / "off" is said."""
+    if len(parts) < 2 or len(parts[-1]) < 2 or parts[-1][-1] not in _SWITCH_PARTICLES:
+        return parts
+    if any(w in _SWITCH_PARTICLES for w in [w for part in parts for w in part][:-1]):
+        return parts
+    return [[*parts[0], parts[-1][-1]], *parts[1:-1], parts[-1][:-1]]
 
 
 def target_span(tokens: Sequence[str], slots: Mapping[str, str]) -> tuple[int, int] | None:

@@ -23,6 +23,7 @@ from edge.nlu.conjunctions import CONJOINED, joined
 from edge.nlu.context_features import context_vector
 from edge.nlu.courtesy import said_again, without_courtesy
 from edge.nlu.delayed import delayed
+from edge.nlu.fan_speeds import fan_speed
 from edge.nlu.media_requests import MEDIA, media_request
 from edge.nlu.named_requests import unseen_request
 from edge.nlu.negation import excepted, may_say_not, negated, without
@@ -45,6 +46,8 @@ __all__ = ["NLUParser", "ParseResult", "decode_slots", "default_model_dir"]
 
 
 _SWITCHES = frozenset({"HassTurnOn", "HassTurnOff"})
+_FAN_READINGS = frozenset({"HassTurnOn", "HassFanSetSpeed", "HassClimateSetFanMode"})
+"""The model's readings of "set the fan to high" that a fan of the room said or here replaces."""
 
 
 def default_model_dir(settings: Settings) -> Path:
@@ -96,6 +99,11 @@ class NLUParser:
             # if the "not" had not been said
             self._last = (text, snapshot, said_not)
             return said_not
+        if (result.intent is None or result.intent.name in _FAN_READINGS) and (
+            fan := fan_speed(text, snapshot)
+        ):
+            # "set the fan to high" in a room with a fan: its speed, not a thermostat's fan mode elsewhere
+            result = ParseResult(text, fan, result.label, result.confidence, False)
         understood = result.label != OUT_OF_DOMAIN
         if result.intent is None and (understood or said_again(text)) and (plain := without_courtesy(text)):
             # "light up the living room for me" under the operating point, "switch it off again" read as out
