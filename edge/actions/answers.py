@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from edge.actions.attribute_answers import attribute_answer
 from edge.context.kinds import is_active
 from edge.context.model import ContextSnapshot, Device, DeviceState
 from edge.lang import name_key
@@ -193,7 +194,11 @@ def state_answer(devices: list[Device], snapshot: ContextSnapshot, slots: Mappin
             return (
                 f"I don't know whether the {device.name} is {slots.get('state') or 'on'}: it isn't reporting."
             )
-        return _cap(_one_answer(device, words[device.entity_id])) + "."
+        state = snapshot.states.get(device.entity_id, DeviceState("unknown"))
+        word = words[device.entity_id]
+        if asked := attribute_answer(device, state, slots.get("attribute", ""), _subject(device), word):
+            return asked  # "what's the volume on the kitchen speaker": that reading, not only its state
+        return _cap(_one_answer(device, word)) + "."
     if slots.get("state") in {"on", "off"} and not slots.get("domain") and len(devices) > 3:
         return _what_is_on(devices, snapshot, words)  # "is anything still on", "is everything off"
     groups: dict[str, list[Device]] = {}

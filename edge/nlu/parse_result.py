@@ -58,9 +58,12 @@ def said_again_to_a_device(name: str) -> bool:
 
 
 def sets_nothing(result: ParseResult) -> bool:
-    """Whether ``result`` acts on nothing, is a request to set an amount that holds none, or moves one by a
-    step (where an exact amount was said, "to half volume", it sets it)."""
+    """Whether ``result`` acts on nothing, is a request to set an amount that holds none, moves one by a
+    step (where an exact amount was said, "to half volume", it sets it), or opens or closes a cover all the
+    way ("open the blinds halfway": where an amount was said, its position)."""
     intent = result.intent
     if intent is None or intent.name in RELATIVE:
         return True
+    if intent.name in {"HassTurnOn", "HassTurnOff"} and intent.targets:
+        return all(t.split(".", 1)[0] in {"cover", "valve"} for t in intent.targets)  # HA domains
     return intent.name in SETTERS and not intent.slots.get(SETTERS[intent.name], "")

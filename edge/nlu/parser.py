@@ -18,16 +18,19 @@ from edge.config import Settings
 from edge.context.model import ContextSnapshot
 from edge.lang import model_tokens
 from edge.nlu import asked as answers
+from edge.nlu.asked_attributes import with_attribute
 from edge.nlu.catalogue import OUT_OF_DOMAIN, by_name, is_safety_critical
 from edge.nlu.conjunctions import CONJOINED, joined
 from edge.nlu.context_features import context_vector
 from edge.nlu.courtesy import said_again, without_courtesy
+from edge.nlu.cover_steps import stepped
 from edge.nlu.delayed import delayed
 from edge.nlu.fan_speeds import fan_speed
 from edge.nlu.media_requests import MEDIA, media_request
 from edge.nlu.named_requests import unseen_request
 from edge.nlu.negation import excepted, may_say_not, negated, without
 from edge.nlu.not_media import not_media, only_determiners
+from edge.nlu.now_playing import now_playing
 from edge.nlu.parse_result import ParseResult, said_again_to_a_device, sets_nothing
 from edge.nlu.questions import read_tokens
 from edge.nlu.runner import NLUModel
@@ -112,6 +115,8 @@ class NLUParser:
         if sets_nothing(result) and (numbers := in_numbers(model_tokens(text))):
             # "lights to half", "the lamp to full brightness": the amount as the percentage it means
             result = self._valued(result, numbers, snapshot)
+        if result.intent is not None and (step := stepped(result.intent, model_tokens(text), snapshot)):
+            result = replace(result, intent=step)  # "lower the blinds a bit": a step, not all the way down
         if result.intent is None and understood and (whole := whole_numbers(model_tokens(text))):
             # "set temperature to 20.5" under the operating point: read again as "... to 20", the decimal
             # put back in the slots
@@ -128,9 +133,13 @@ class NLUParser:
             # "play miles davis", "put on some fleetwood mac": an unseen name the model read as out of
             # domain or was unsure of, in a shape people ask for media by name, in a home that can search
             result = ParseResult(text, media, result.label, result.confidence, False)
+        if result.intent is None and (playing := now_playing(text, snapshot)):
+            result = ParseResult(text, playing, result.label, result.confidence, False)  # "what's playing"
         if result.intent is None or result.intent.name in CONJOINED:
             # "turn on the office lamp and the printer": each device named, not the one the model tagged
             result = self._joined(result, snapshot) or result
+        if result.intent is not None and (asked := with_attribute(result.intent, model_tokens(text))):
+            result = replace(result, intent=asked)  # "what's the volume on the speaker": which reading
         self._last = (text, snapshot, result)
         return result
 

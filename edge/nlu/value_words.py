@@ -23,6 +23,8 @@ _AMOUNTS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("3", "quarters"), "75"),  # the model's tokens: "three" is "3"
     (("a", "quarter"), "25"),
     (("quarter",), "25"),
+    (("half", "way"), "50"),  # "open the blinds half way"
+    (("halfway",), "50"),
     (("half",), "50"),
     (("full",), "100"),
     (("maximum",), "100"),
@@ -30,6 +32,7 @@ _AMOUNTS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 _BEFORE = frozenset({"to", "at", "on"})  # "to half", "at full", "on max"
 _AFTER = frozenset({"brightness", "volume", "power", "way"})  # "half brightness", "full volume"
+_ALWAYS = frozenset({"halfway", "way"})  # amounts said without "to": "open the blinds halfway"
 
 
 def in_numbers(tokens: Sequence[str]) -> str | None:
@@ -46,6 +49,10 @@ def in_numbers(tokens: Sequence[str]) -> str | None:
                 continue
             before = at > 0 and words[at - 1] in _BEFORE
             after = end < len(words) and words[end] in _AFTER
+            if said[-1] in _ALWAYS and not before:
+                out += ["to", number, "percent"]  # "open the blinds halfway": an amount wherever it is said
+                at, changed = end, True
+                break
             if before or after:
                 out += [number, "percent"]
                 at, changed = end, True
