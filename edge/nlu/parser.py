@@ -37,6 +37,7 @@ from edge.nlu.runner import NLUModel
 from edge.nlu.said_requests import said_request
 from edge.nlu.state_fit import ruled_out
 from edge.nlu.targets import choose_targets
+from edge.nlu.temperature_steps import by_amount
 from edge.nlu.timer_slots import timer_slots
 from edge.nlu.types import Intent
 from edge.nlu.unknown_names import named_phrase, routine_domain
@@ -115,8 +116,12 @@ class NLUParser:
         if sets_nothing(result) and (numbers := in_numbers(model_tokens(text))):
             # "lights to half", "the lamp to full brightness": the amount as the percentage it means
             result = self._valued(result, numbers, snapshot)
-        if result.intent is not None and (step := stepped(result.intent, model_tokens(text), snapshot)):
-            result = replace(result, intent=step)  # "lower the blinds a bit": a step, not all the way down
+        if result.intent is not None and (
+            step := stepped(result.intent, model_tokens(text), snapshot)
+            or by_amount(result.intent, model_tokens(text), snapshot)
+        ):
+            # "lower the blinds a bit", "turn the heating up by 2 degrees": a step, not all the way or to 2
+            result = replace(result, intent=step)
         if result.intent is None and understood and (whole := whole_numbers(model_tokens(text))):
             # "set temperature to 20.5" under the operating point: read again as "... to 20", the decimal
             # put back in the slots

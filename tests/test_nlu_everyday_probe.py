@@ -1,0 +1,23 @@
+"""Everyday requests on three homes (`tests/data/everyday_probe.jsonl`: the demo home, and
+`tests/data/probe_home.toml`, a home named as people name things: a christmas tree and a kettle on plugs, two
+bedside lamps, an air purifier), written before the code they led to (`cover_steps.py`,
+`temperature_steps.py`) was run on them. Scored once: the demo rows main 27 of 30, the probe home's 39 of
+42 on main; the blind rows (a set temperature moved "by N") main 2 -> 6 of 6. The known miss stays
+listed."""
+
+from __future__ import annotations
+
+from nlu_rows import misses, read_rows
+
+from edge.config import Settings
+from edge.nlu.parser import NLUParser
+
+KNOWN_MISSES = {
+    "turn off the lamps",  # in a room with a floor lamp and a light strip: both (the strip was off already)
+}
+
+
+def test_everyday_requests() -> None:
+    rows = [r for r in read_rows("everyday_probe.jsonl") if r["text"] not in KNOWN_MISSES]
+    missed = misses(NLUParser(Settings()), rows)
+    assert not missed, missed
