@@ -18,7 +18,7 @@ from edge.nlu.catalogue import is_safety_critical
 from edge.nlu.resolve import choose_one
 from edge.nlu.types import Intent
 
-__all__ = ["CONJOINED", "MAX_PARTS", "composed", "conjuncts", "joined", "target_span"]
+__all__ = ["CONJOINED", "MAX_PARTS", "composed", "conjuncts", "joined", "starts_a_request", "target_span"]
 
 CONJOINED = frozenset({"HassTurnOn", "HassTurnOff"})
 """The requests whose targets can be joined: the same action on each device named."""
@@ -138,6 +138,11 @@ def target_span(tokens: Sequence[str], slots: Mapping[str, str]) -> tuple[int, i
                 end -= 1
             best = (first, end) if end > first + 1 or tokens[first] in _WHOLE else None
     return best
+
+
+def starts_a_request(word: str) -> bool:
+    """Whether a part that begins with ``word`` is a request of its own ("and turn on the tv")."""
+    return word in _VERBS
 
 
 def composed(first: Sequence[str], span: tuple[int, int], part: Sequence[str]) -> list[str]:

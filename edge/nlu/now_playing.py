@@ -3,7 +3,8 @@ domain ("what's playing in the kitchen", "what song is this", "what's on the bed
 ``HassGetState`` of the players asked about, its ``attribute`` slot ``media`` (the answer names the title
 and artist when the player reports them: :mod:`edge.actions.attribute_answers`): the player named, else the
 players of the room said, else those of the satellite's room that are playing or paused, else the one
-player of the home that is. Never acts. Pure."""
+player of the home that is; "what song is this" only of a player that reports a title (else it asks to
+recognize a song, which the home cannot). Never acts. Pure."""
 
 from __future__ import annotations
 
@@ -45,9 +46,16 @@ def now_playing(text: str, snapshot: ContextSnapshot) -> Intent | None:
     targets = named or _here(players, tokens, snapshot)
     if not targets:
         return None
+    if "song" in asked and not any(_title(snapshot, d) for d in targets):
+        return None  # "what song is this" with no title reported: a song to recognize, not a state to read
     slots = {"domain": "media_player", "attribute": "media"}
     ids = tuple(sorted(d.entity_id for d in targets))
     return Intent("HassGetState", slots, 1.0, text, ids, source="text")
+
+
+def _title(snapshot: ContextSnapshot, device: Device) -> bool:
+    state = snapshot.states.get(device.entity_id)
+    return state is not None and bool(str(state.attributes.get("media_title") or "").strip())
 
 
 def _keys(device: Device) -> list[str]:

@@ -18,10 +18,13 @@ from edge.config import Settings
 from edge.context.model import ContextSnapshot
 from edge.lang import model_tokens
 from edge.nlu import asked as answers
+from edge.nlu.area_quantities import as_area_question
 from edge.nlu.asked_attributes import with_attribute
 from edge.nlu.catalogue import OUT_OF_DOMAIN, by_name, is_safety_critical
 from edge.nlu.conjunctions import CONJOINED, joined
 from edge.nlu.context_features import context_vector
+from edge.nlu.corrections import SURE as CORRECTION_SURE
+from edge.nlu.corrections import corrected_words, correction
 from edge.nlu.courtesy import said_again, without_courtesy
 from edge.nlu.cover_steps import stepped
 from edge.nlu.delayed import delayed
@@ -108,6 +111,9 @@ class NLUParser:
         ):
             # "set the fan to high" in a room with a fan: its speed, not a thermostat's fan mode elsewhere
             result = ParseResult(text, fan, result.label, result.confidence, False)
+        if (parts := correction(text)) is not None:
+            # "turn on the kitchen light, I mean the office lamp": the corrected request, or nothing
+            return self._corrected(result, parts, snapshot)
         understood = result.label != OUT_OF_DOMAIN
         if result.intent is None and (understood or said_again(text)) and (plain := without_courtesy(text)):
             # "light up the living room for me" under the operating point, "switch it off again" read as out
@@ -143,6 +149,12 @@ class NLUParser:
         if result.intent is None or result.intent.name in CONJOINED:
             # "turn on the office lamp and the printer": each device named, not the one the model tagged
             result = self._joined(result, snapshot) or result
+        if result.intent is not None and (
+            room := as_area_question(result.intent.name, result.intent.slots, snapshot)
+        ):
+            # "what's the office temperature": the office's temperature, not a near name's in another room
+            again = self._analyse(room, snapshot)
+            result = replace(again, text=text) if again.intent is not None else result
         if result.intent is not None and (asked := with_attribute(result.intent, model_tokens(text))):
             result = replace(result, intent=asked)  # "what's the volume on the speaker": which reading
         self._last = (text, snapshot, result)
@@ -166,6 +178,22 @@ class NLUParser:
             return result
         slots = put_back(again.intent.slots, back) if back else again.intent.slots
         return replace(again, text=result.text, intent=replace(again.intent, text=result.text, slots=slots))
+
+    def _corrected(
+        self, result: ParseResult, parts: tuple[list[str], list[str]], snapshot: ContextSnapshot
+    ) -> ParseResult:
+        """The request as its speaker corrected it (:mod:`edge.nlu.corrections`), when the parser is sure of
+        it; else not understood (what was withdrawn is never acted on)."""
+        words = corrected_words(*parts, self._sure(snapshot))
+        again = self.analyse(" ".join(words), snapshot) if words else None
+        if again is None or again.intent is None or again.unsure or again.confidence < CORRECTION_SURE:
+            out = ParseResult(result.text, None, result.label, result.confidence, False)
+        else:
+            out = replace(
+                again, text=result.text
+            )  # the intent keeps the corrected words: they name the device
+        self._last = (result.text, snapshot, out)
+        return out
 
     def _valued(self, result: ParseResult, words: str, snapshot: ContextSnapshot) -> ParseResult:
         """``result`` read again as ``words`` (amounts in numbers): that reading stands when it is sure and

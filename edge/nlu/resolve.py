@@ -129,6 +129,16 @@ def _match_areas(value: str, snapshot: ContextSnapshot) -> tuple[str, ...]:
     return ()
 
 
+def _another_area(name: str, d: Device, snapshot: ContextSnapshot) -> bool:
+    """Whether ``name`` begins with an area of the home that ``d`` neither is in nor is named after: a near
+    match on the rest is another room's device ("office temperature" is not "Outside Temperature")."""
+    words = name.split()
+    for area in sorted({name_key(a) for a in snapshot.areas} - {""}, key=len, reverse=True):
+        if words[: len(area.split())] == area.split():
+            return name_key(d.area) != area and area not in name_key(d.name)
+    return False
+
+
 def named_areas(value: str, snapshot: ContextSnapshot) -> tuple[str, ...]:
     """The areas (name keys) an ``area`` or ``floor`` slot names; a floor gives every area on it."""
     return _match_areas(value, snapshot)
@@ -218,7 +228,12 @@ def resolve(
             return _result(exact, areas, f"called {said!r}")
     if name:
         pool = [d for d in devices if not areas or name_key(d.area) in areas]
-        scored = [(s, d) for d in pool if (s := _name_score(name, d)) >= NAME_THRESHOLD]
+        scored = [
+            (s, d)
+            for d in pool
+            if (s := _name_score(name, d)) >= NAME_THRESHOLD
+            and (s >= 0.999 or not _another_area(name, d, snapshot))
+        ]
         if not areas and not any(s >= 0.95 for s, _d in scored) and _is_area(name, snapshot):
             scored = []  # "turn off the living room": the name is an area, not a device
         in_domain = [(s, d) for s, d in scored if _domain_ok(d, want_domains)]
