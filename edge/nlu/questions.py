@@ -59,6 +59,7 @@ _FILLERS = frozenset(
 )
 _MODALS = frozenset({"can", "could", "would", "will", "cant", "couldnt", "wouldnt", "wont", "shall", "may"})
 _YOU = frozenset({"you", "u", "ya", "ye"})
+_ADVICE = frozenset({"should", "shouldnt", "ought", "must"})
 _AUX = frozenset(
     {"is", "are", "was", "were", "isnt", "arent", "wasnt", "werent", "did", "does", "do", "didnt"}
     | {"doesnt", "dont", "has", "have", "hasnt", "havent", "had", "hadnt", "am"}
@@ -132,6 +133,8 @@ def read_tokens(tokens: Sequence[str]) -> Question | None:
         return None  # "do that", "do it again", "do what I said": a request
     if first == "dont" and second not in {"you", "u", "i", "we", "they"}:
         return None  # "don't make any sounds": a negative request, not "don't you think ..."
+    if first in _ADVICE and rest:
+        return Question("other")  # "should I turn off the lights when I leave": advice, never a request
     if first in _AUX:
         return _of_anything(_yes_no(first, rest))
     if first in _WH:
