@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import types
 import wave
 from pathlib import Path
 
@@ -13,12 +14,14 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
-from edge import modelstore
+from edge import modelstore, resources
 from edge.asr import heap
 from edge.asr.heap import SHRINK, ShrinkingSession, trim_heap
+from edge.audio.io import read_audio
 from edge.config import Settings, load_settings
 from edge.errors import ConfigError
-from edge.wake.oww import load_wake_detector
+from edge.events import AudioChunk
+from edge.wake.oww import SampleRing, load_wake_detector
 
 LINUX = sys.platform.startswith("linux")
 
@@ -99,6 +102,61 @@ def test_openwakeword_warm_up_one_window_at_a_time_gives_the_same_features() -> 
     np.testing.assert_allclose(one_by_one, batched, rtol=1e-4, atol=1e-4)
     detector.reset()  # reruns the 4-second warm-up: one window at a time
     assert features.feature_buffer.shape == (41, 96)
+
+
+def test_openwakeword_keeps_its_stream_history_as_int16_and_scores_the_same() -> None:
+    """The preprocessor's 10 s of stream history is a :class:`SampleRing` of int16 (not a deque of Python
+    ints, ~5 MB once full of speech): the same score on every frame of the demo recording (heard three
+    times, so that the history fills), fed as frames or in odd chunks, and a reset empties it."""
+    from collections import deque  # noqa: PLC0415
+
+    from openwakeword.utils import AudioFeatures  # noqa: PLC0415
+
+    settings = load_settings("x86_64-dev", None, ["wake.learn=false"])
+    audio = np.concatenate([read_audio(resources.demo_wav())] * 3)
+    audio = audio[: len(audio) // 1280 * 1280]
+    scores: dict[str, list[dict[str, float]]] = {}
+    for variant in ("ring", "deque", "ring, odd chunks"):
+        np.random.seed(11)  # openWakeWord's warm-up is random noise
+        detector = load_wake_detector(settings)
+        features = detector._model.preprocessor
+        if variant == "deque":  # openWakeWord's own history and methods
+            features.raw_data_buffer = deque(maxlen=16000 * 10)
+            features._buffer_raw_data = types.MethodType(AudioFeatures._buffer_raw_data, features)
+            features._streaming_melspectrogram = types.MethodType(
+                AudioFeatures._streaming_melspectrogram, features
+            )
+        else:
+            assert isinstance(features.raw_data_buffer, SampleRing)
+        heard: list[dict[str, float]] = []
+        if variant.endswith("odd chunks"):  # the listener's path: at most one frame completes per chunk
+            last = detector.last_scores
+            for at in range(0, len(audio), 777):
+                detector.process(AudioChunk(audio[at : at + 777], 1000.0 * at / 16000))
+                if detector.last_scores is not last:  # a frame was scored
+                    heard.append(last := detector.last_scores)
+        else:
+            heard = [detector.scores(audio[at : at + 1280]) for at in range(0, len(audio), 1280)]
+        scores[variant] = heard
+        if variant != "deque":
+            assert len(features.raw_data_buffer) == 16000 * 10
+            assert features.raw_data_buffer.tail(16000 * 10).nbytes == 320_000
+    top = [max(s.values()) for s in scores["ring"]]
+    assert len(top) > 150 and sum(t > 0.9 for t in top) >= 3  # the demo's wake word, three times
+    assert scores["ring"] == scores["deque"] == scores["ring, odd chunks"]
+    detector.reset()
+    assert len(detector._model.preprocessor.raw_data_buffer) == 0
+
+
+def test_the_sample_ring_keeps_the_last_samples() -> None:
+    ring = SampleRing(5)
+    ring.extend(np.arange(3, dtype=np.int16))
+    assert len(ring) == 3 and ring.tail(10).tolist() == [0, 1, 2] and list(ring) == [0, 1, 2]
+    ring.extend([3, 4, 5, 6])
+    assert ring.tail(10).tolist() == [2, 3, 4, 5, 6] and ring.tail(2).tolist() == [5, 6]
+    assert ring.tail(0).tolist() == []
+    ring.clear()
+    assert len(ring) == 0
 
 
 def test_piper_with_trim_memory_shrinks_its_arena_and_says_the_same(

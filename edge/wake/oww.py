@@ -25,13 +25,15 @@ from edge.wake.adapt import NEAR_BAND, WakeThreshold
 from edge.wake.base import Refractory
 from edge.wake.store import Heard, HeardKind, LearnedWord, WakeState, wake_dir
 
-__all__ = ["FRAME_SAMPLES", "OpenWakeWordDetector", "alias_litert", "load_wake_detector"]
+__all__ = ["FRAME_SAMPLES", "OpenWakeWordDetector", "SampleRing", "alias_litert", "load_wake_detector"]
 
 FRAME_SAMPLES = 1280  # openWakeWord scores one 80 ms frame at a time
 TARGET = "openwakeword"
 QUIET_MS = 60_000.0  # one generic window (the most wake-like of the minute) per minute with no wake
 PENDING = 256  # heard windows kept until the listener drains them
 BAND_FLOOR = 0.05  # a near miss ends when the score falls under this, however low the threshold
+HISTORY_SAMPLES = 16000 * 10  # what openWakeWord keeps of the stream (its deque's maxlen); it reads the tail
+MEL_CONTEXT = 160 * 3  # the samples before a frame its melspectrogram also reads
 
 
 def _skip_verifier_import() -> None:
@@ -61,6 +63,58 @@ def _one_window_at_a_time(features: Any, x: Any, window_size: int = 76, **kwargs
     windows = [spec[i : i + window_size] for i in range(0, spec.shape[0], 8)]
     batch = [w[None, :, :, None].astype(np.float32) for w in windows if w.shape[0] == window_size]
     return np.stack([np.reshape(features.embedding_model_predict(w), -1) for w in batch])
+
+
+class SampleRing:
+    """The last ``size`` samples heard, as int16 in one array: what openWakeWord's preprocessor keeps of the
+    stream (``raw_data_buffer``) as a deque of Python ints, 36 bytes a sample instead of 2 (~5 MB for its
+    10 s of speech, resident for good) and copied whole into a list at every 80 ms frame to read its tail."""
+
+    def __init__(self, size: int = HISTORY_SAMPLES) -> None:
+        self.size = size
+        self._samples = np.zeros(0, dtype=np.int16)
+
+    def __len__(self) -> int:
+        return len(self._samples)
+
+    def __iter__(self) -> Iterator[int]:  # the deque's interface, should openWakeWord read it whole
+        return iter(self._samples.tolist())
+
+    def clear(self) -> None:
+        self._samples = np.zeros(0, dtype=np.int16)
+
+    def extend(self, samples: Any) -> None:
+        kept = np.concatenate((self._samples, np.asarray(samples).astype(np.int16)))
+        self._samples = kept[-self.size :].copy() if len(kept) > self.size else kept
+
+    def tail(self, n: int) -> np.ndarray[Any, Any]:
+        """The last ``n`` samples (all of them when fewer were heard)."""
+        return self._samples[-n:] if n > 0 else self._samples[:0]
+
+
+def _buffer_raw_data(features: Any, x: Any) -> None:
+    """openWakeWord's ``AudioFeatures._buffer_raw_data`` into a :class:`SampleRing` (no list of ints)."""
+    features.raw_data_buffer.extend(x)
+
+
+def _streaming_melspectrogram(features: Any, n_samples: int) -> None:
+    """openWakeWord's ``AudioFeatures._streaming_melspectrogram``, reading the ring's tail as int16 (what
+    its list of the whole deque became once sliced): the same melspectrogram frames."""
+    if len(features.raw_data_buffer) < 400:
+        raise ValueError("The number of input frames must be at least 400 samples @ 16khz (25 ms)!")
+    recent = features.raw_data_buffer.tail(n_samples + MEL_CONTEXT)
+    features.melspectrogram_buffer = np.vstack(
+        (features.melspectrogram_buffer, features._get_melspectrogram(recent))
+    )
+    if features.melspectrogram_buffer.shape[0] > features.melspectrogram_max_len:
+        features.melspectrogram_buffer = features.melspectrogram_buffer[-features.melspectrogram_max_len :, :]
+
+
+def _compact_history(features: Any) -> None:
+    """The preprocessor's stream history in a :class:`SampleRing` (its streaming features unchanged)."""
+    features.raw_data_buffer = SampleRing(features.raw_data_buffer.maxlen or HISTORY_SAMPLES)
+    features._buffer_raw_data = types.MethodType(_buffer_raw_data, features)
+    features._streaming_melspectrogram = types.MethodType(_streaming_melspectrogram, features)
 
 
 @contextlib.contextmanager
@@ -148,9 +202,10 @@ class OpenWakeWordDetector:
             raise ModelError(
                 f"openWakeWord could not load its models: {err}", code=ErrorCode.MODEL_CORRUPT
             ) from err
+        features = self._model.preprocessor
         if backend == "onnx":  # its resets rerun the warm-up batch: one window at a time there too
-            features = self._model.preprocessor
             features._get_embeddings = types.MethodType(_one_window_at_a_time, features)
+        _compact_history(features)
         self.models = tuple(self._model.models.keys())
         self.words = tuple(_word(m) for m in self.models)
         default = thresholds if isinstance(thresholds, float | int) else 0.5

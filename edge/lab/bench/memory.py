@@ -5,9 +5,12 @@ The child loads what ``edge run`` loads before its start check (:func:`edge.budg
 recognizer, the wake word model and the VAD (:func:`edge.pipeline.load_engines`), the NLU, and the voice
 (piper where the profile allows it and it is installed, else espeak-ng, a separate process), and reads
 ``VmRSS`` and ``VmHWM`` (heap settings and the trim after loading as ``edge run``: edge/asr/heap.py); then
-it transcribes the demo's command, speaks a two-device answer and transcribes the command again, ``TURNS``
-times (the voice's activations between two transcriptions, and what each turn leaves behind for the next:
-with piper's answer made whole it grew for three turns) and, where a grammar is compiled (the fast
+it hears the demo recording as the runtime does (the wake word model and the VAD over all of it, 100 ms at
+a time, so that what they keep of the stream is resident as in a runtime that has listened; the fast path
+over the command as it is said; then Whisper transcribes the command), speaks a two-device answer and hears
+the recording again, ``TURNS`` times (the voice's activations between two transcriptions, and what each
+turn leaves behind for the next: with piper's answer made whole it grew for three turns) and, where a
+grammar is compiled (the fast
 path, ``asr.engine = "grammar"``), compiles it again for the demo home with one device more (grammar-only:
 and hears the command as the answer to a yes/no question, which loads the answer decoder): the peak after
 that (``in use``) adds the recognizer's and the voice's activations and a recompile. A profile fits when
@@ -39,6 +42,7 @@ from edge.budget import read_memory
 from edge.config import Settings, load_settings, profile_dir
 from edge.context.model import Device
 from edge.dialog.piper import PiperTTS
+from edge.events import AudioChunk
 from edge.turns.expect import NO_ANSWERS, YES_ANSWERS
 
 __all__ = ["StackMemory", "measure_profile", "print_steps", "run"]
@@ -46,6 +50,7 @@ __all__ = ["StackMemory", "measure_profile", "print_steps", "run"]
 DEMO = resources.demo_wav()
 RESPONSE = "Okay, the kitchen light is on, and the bedroom lamp is at fifty percent."  # a two-device answer
 PORCH = Device("light.porch", "porch light", "light", area="porch")  # the device a home change adds
+CHUNK = 1600  # the recording is heard 100 ms at a time, as a microphone source delivers it
 TURNS = 3  # turns answered (what a turn leaves behind grows over the first few: docs/appliance.md)
 TIMEOUT_S = 240.0  # one profile's stack (Whisper loads in seconds on x86, tens of seconds on a Pi 3)
 
@@ -106,7 +111,8 @@ def _load_stack(
         asyncio.run(speaker.warm())
         voice = _voice_name(speaker.tts)
         mark("voice warmed")
-    speech = read_audio(DEMO)[32_000:]  # the command after the wake word
+    recording = read_audio(DEMO)
+    speech = recording[32_000:]  # the command after the wake word
     asr = settings.asr
     lean = ", lean memory" if settings.profile.lean_memory else ""
     if asr.engine in {"grammar", "pocketsphinx"}:
@@ -118,15 +124,34 @@ def _load_stack(
         threads = f"{settings.profile.threads} threads"
         stack = f"{asr.engine} {model} ({asr.compute_type}, {threads}{lean}{fast}), {voice}"
 
-    def use() -> None:
+    heard = [0.0]  # stream time (ms)
+
+    def hear() -> None:
+        """A command as the runtime hears it: the wake word model and the VAD over the whole recording (wake
+        word and command: what they keep of the stream), the fast path over the command as it is said,
+        then Whisper."""
+        for at in range(0, len(recording), CHUNK):
+            chunk = AudioChunk(recording[at : at + CHUNK], heard[0])
+            heard[0] += chunk.duration_ms
+            if engines.wake is not None:
+                engines.wake.process(chunk)
+            engines.vad.process(chunk)
+        if engines.fast is not None and not isinstance(engines.recognizer, GrammarOnlyRecognizer):
+            engines.fast.start()
+            for at in range(0, len(speech), CHUNK):
+                engines.fast.feed(speech[at : at + CHUNK])
+            engines.fast.finish()
         engines.recognizer.transcribe(speech)
+
+    def use() -> None:
+        hear()
         mark("first command transcribed")
         if speaker is not None:  # its answer spoken (piper's activations), then the next turns the same way
             for turn in range(1, TURNS + 1):
                 with tempfile.TemporaryDirectory(prefix="edge-bench-") as tmp:
                     asyncio.run(speaker.tts.synthesize(RESPONSE, Path(tmp) / "response.wav"))
                 mark("answer spoken" if turn == 1 else f"answer spoken (turn {turn})")
-                engines.recognizer.transcribe(speech)
+                hear()
                 mark("next command transcribed" if turn == 1 else f"command transcribed (turn {turn + 1})")
         if isinstance(engines.recognizer, GrammarOnlyRecognizer):  # zero2w2: a question's answer decoder
             transcribe_turn(engines.recognizer, speech, (), None, answers=(YES_ANSWERS, NO_ANSWERS))
