@@ -29,7 +29,7 @@ from edge.learning.ranker import RankContext, Ranker
 from edge.learning.retrieval_policy import RetrievalPolicy
 from edge.learning.safety import mentions_safety
 from edge.learning.sound import SOUND_LAYER, SoundIndex, keeps_known
-from edge.learning.spans import apply_spans
+from edge.learning.spans import SPAN_SOUND, alike_spans, apply_spans
 from edge.learning.tables import SPAN_LAYER, RewriteRule, RewriteTable
 from edge.learning.tracking import in_holdout
 from edge.nlu.catalogue import is_safety_critical
@@ -179,7 +179,7 @@ class LearnedRewriter:
         if not risky and not (spans and SPANS_ANYWHERE):
             return None
         if spans:
-            fixed = self._apply_spans(text, canonical, spans, holdout_key)
+            fixed = self._apply_spans(text, canonical, spans, holdout_key, index if risky else None)
             if fixed is not None and risky and self.retrieval and fixed.rewritten not in index.texts:
                 # the name repaired, other words may still be misheard: retrieval from the repaired text
                 more = self._retrieve(text, fixed.rewritten, snapshot, index)
@@ -268,12 +268,22 @@ class LearnedRewriter:
         return "safety" if any(d is not None and is_safety_critical(d) for d in devices) else "acts"
 
     def _apply_spans(
-        self, text: str, canonical: str, spans: tuple[RewriteRule, ...], holdout_key: str
+        self,
+        text: str,
+        canonical: str,
+        spans: tuple[RewriteRule, ...],
+        holdout_key: str,
+        index: RetrievalIndex | None = None,
     ) -> RewriteResult | None:
         """The home's learned name mishearings replaced inside the request (:mod:`edge.learning.spans`),
-        never into a safety request; the holdout keeps a share as heard so the rules can be checked."""
-        used = [r for r in spans if f" {r.original} " in f" {canonical} " and (r.original, r.rewritten)
-                not in self.personal.quarantine]  # fmt: skip
+        never into a safety request; the holdout keeps a share as heard so the rules can be checked. With
+        ``index`` (a request at risk), a stretch heard as words this home never used that sounds like a
+        span's misheard stretch counts as it (:func:`edge.learning.spans.alike_spans`: "glw", "gllow"
+        for a learned "gloow")."""
+        live = [r for r in spans if (r.original, r.rewritten) not in self.personal.quarantine]
+        used = [r for r in live if f" {r.original} " in f" {canonical} "]
+        if not used and index is not None and SPAN_SOUND < 1.0:
+            used = alike_spans(canonical, live, self._lexicon.words | index.vocabulary)
         if not used:
             return None
         target = apply_spans(canonical, used)
