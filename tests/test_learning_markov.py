@@ -200,3 +200,28 @@ def test_table_round_trips_through_json(tmp_path: object) -> None:
     table.save(path)
     again = RewriteTable.load(path)
     assert again.rules == table.rules and again.version == 4
+
+
+def test_a_rule_goes_to_the_next_target_when_the_best_fails_a_rule() -> None:
+    """j* holds the most credit but works only 3 times in 4 (a garble that sometimes got through); the
+    household's usual words for the goal worked every time, on two days: the home's table takes them
+    (``Acceptance.targets``); with one target, or for the fleet, the rule is refused as before."""
+    glow, garble, usual = "turn the glow off", "turn off for office lamp", "turn the office lamp off"
+    goals = [Goal((_turn(glow, 0, True), _turn(garble, 0, False))) for _ in range(3)]
+    goals.append(Goal((_turn(glow, 0, True), _turn(garble, 0, True))))
+    goals += [Goal((_turn(glow, d, True), _turn(usual, d, False))) for d in (1, 2)]
+    counts = {glow: {garble: 4.0, usual: 2.0}, garble: {S: 3.0, F: 1.0}, usual: {S: 2.0}}
+    assert solve_chain(counts)[glow].best == garble
+    one = build_table(goals, acceptance=Acceptance(targets=1))
+    assert one.lookup(glow) is None and [(r.candidate, r.rule) for r in one.rejected] == [
+        (garble, "target_success")
+    ]
+    rule = build_table(goals, acceptance=Acceptance(targets=3)).lookup(glow)
+    assert rule is not None and (rule.rewritten, rule.days, rule.score) == (usual, 2, 1.0)
+    fleet = build_table(goals, acceptance=Acceptance(targets=3, fleet=True, min_homes=1))
+    assert fleet.lookup(glow) is None
+    # the next target still passes every rule: safety too
+    lock = "unlock the front door"
+    unsafe = [Goal((_turn(glow, 0, True), _turn(garble, 0, d == 3))) for d in range(4)]
+    unsafe += [Goal((_turn(glow, d, True), _turn(lock, d, False))) for d in (1, 2)]
+    assert build_table(unsafe, acceptance=Acceptance(targets=3), policy=SafetyPolicy()).lookup(glow) is None

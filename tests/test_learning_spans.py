@@ -15,10 +15,11 @@ from edge.feedback.store import TurnStore
 from edge.learning.canonical import Lexicon
 from edge.learning.chains import ChainTurn, Goal
 from edge.learning.household import Choices
+from edge.learning.index import Candidate
 from edge.learning.loop import Learner, TableVersions
 from edge.learning.rewriter import LearnedRewriter
 from edge.learning.safety import SafetyPolicy
-from edge.learning.spans import align, apply_spans, build_spans, span_pairs, track_span
+from edge.learning.spans import align, alike_spans, apply_spans, build_spans, span_pairs, track_span
 from edge.learning.tables import SPAN_LAYER, RewriteRule, RewriteTable, rule_key
 from edge.learning.tracking import Verdict, decide
 from edge.web.reads import _rule_views
@@ -119,7 +120,7 @@ def span_table() -> RewriteTable:
     return RewriteTable(1, 0.0, {rule_key(rule): rule})
 
 
-def test_a_span_is_applied_inside_a_different_request_at_risk_only() -> None:
+def test_a_span_is_applied_inside_a_different_request() -> None:
     rewriter = LearnedRewriter(LearningSettings(holdout=0.0), personal=span_table())
     result = rewriter.rewrite("dim the kitten light to 30 percent", snapshot(), 0.4)
     assert result is not None and result.layer == "span"
@@ -130,6 +131,46 @@ def test_a_span_is_applied_inside_a_different_request_at_risk_only() -> None:
     assert apply_spans("the kitten light and the kitten light", span_table().spans()) == (
         "the kitchen light and the kitchen light"
     )
+
+
+def test_a_span_applies_where_the_nlu_acts_confidently_on_the_wrong_device() -> None:
+    """The household's own word ("glow" for the mood light) heard right and confidently, in a request the
+    home's log counts as handled (the NLU read it as another device and nobody objected): no at-risk test
+    sees it, the span still applies; a request without the stretch is left alone."""
+    glow = RewriteRule("glow", "mood light", 0.95, 0.9, 0, 2, 1, 2, 0.1, SPAN_LAYER)
+    table = RewriteTable(1, 0.0, {rule_key(glow): glow})
+    known = [Candidate("turn the glow off", "history", successes=3.0)]
+    rewriter = LearnedRewriter(LearningSettings(holdout=0.0), personal=table, history=known)
+    index = rewriter.index_for(snapshot())
+    assert not rewriter.at_risk("turn the glow off", snapshot(), 0.95, index)
+    result = rewriter.rewrite("turn the glow off", snapshot(), 0.95)
+    assert result is not None and (result.layer, result.rewritten) == ("span", "turn the mood light off")
+    assert rewriter.rewrite("turn off the kitchen light", snapshot(), 0.95) is None
+    # a safety request is never rewritten, at risk or not
+    lock = RewriteRule("glow", "front door lock", 0.95, 0.9, 0, 2, 1, 2, 0.1, SPAN_LAYER)
+    locked = RewriteTable(1, 0.0, {"span:glow": lock})
+    unsafe = LearnedRewriter(LearningSettings(holdout=0.0), personal=locked)
+    assert unsafe.rewrite("unlock the glow", snapshot(), 0.95) is None
+    assert unsafe.rewrite("turn the glow off", snapshot(), 0.95) is None
+
+
+def test_a_name_misheard_many_ways_meets_its_span_by_sound() -> None:
+    """The household's "glow" heard as "gloow" learned; "glw" and "gllow" later, words this home never
+    used, sound like it: in a request at risk they count as the span's stretch. A word the home uses, or
+    two spans with different names meeting the request, are left alone."""
+    gloow = RewriteRule("gloow", "mood light", 0.95, 0.9, 0, 2, 1, 2, 0.1, SPAN_LAYER)
+    assert [(r.original, r.rewritten) for r in alike_spans("turn the glw off", [gloow], set())] == [
+        ("glw", "mood light")
+    ]
+    assert alike_spans("turn the glow off", [gloow], {"glow"}) == []  # a word of this home
+    assert alike_spans("turn the kitchen light off", [gloow], set()) == []  # nothing sounds like it
+    other = RewriteRule("gllw", "kitchen light", 0.95, 0.9, 0, 2, 1, 2, 0.1, SPAN_LAYER)
+    assert alike_spans("turn the glw off", [gloow, other], set()) == []  # which name? no guess
+    rewriter = LearnedRewriter(
+        LearningSettings(holdout=0.0), personal=RewriteTable(1, 0.0, {"span:gloow": gloow})
+    )
+    result = rewriter.rewrite("turn the gllow off", snapshot(), 0.4)
+    assert result is not None and (result.layer, result.rewritten) == ("span", "turn the mood light off")
 
 
 def test_a_span_that_keeps_failing_is_retracted() -> None:

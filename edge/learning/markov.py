@@ -63,6 +63,16 @@ class MarkovSolution:
         names, c = self._credits[ci]
         return {n: float(c[ii, k]) for k, n in enumerate(names)}
 
+    def ranked(self, i: str, k: int) -> list[tuple[str, float]]:
+        """Up to ``k`` other states of ``i``'s component with credit > 0, highest credit first: ``j*`` and
+        the next candidates."""
+        ci, ii = self._component[i]
+        names, c = self._credits[ci]
+        row = c[ii].copy()
+        row[ii] = -1.0
+        top = np.argsort(-row, kind="stable")[:k]
+        return [(names[j], float(row[j])) for j in top if row[j] > 0]
+
     def __getitem__(self, state: str) -> StateResult:
         return self.states[state]
 

@@ -18,7 +18,7 @@ light" -> "kitchen lamp"), under the same acceptance (days or rephrases, target 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from edge.feedback.similarity import content_tokens
@@ -30,8 +30,10 @@ from edge.learning.tracking import ArmCounts, track_outcomes
 
 __all__ = [
     "SPAN_LAYER",
+    "SPAN_SOUND",
     "SpanPair",
     "align",
+    "alike_spans",
     "apply_spans",
     "build_spans",
     "rule_key",
@@ -45,6 +47,9 @@ NICKNAME_SPANS = True  # a stretch in a name's place that sounds nothing like it
 # one rephrase is support for a nickname span when the evidence is clean (as the tables' one-day rules):
 # requests heard with it never worked, requests naming its target worked at least ``min_clean_target``
 NICKNAME_CLEAN = True
+# a request at risk with no span's stretch: a stretch of words this home never used that sounds at least
+# this much like a span's misheard stretch counts as it (one name misheard many ways: "glw", "gllow")
+SPAN_SOUND = 0.8
 MIN_TARGET_SUCCESS = 0.6  # requests naming the target work at least this often (other words may fail)
 
 
@@ -190,6 +195,29 @@ def apply_spans(text: str, rules: Iterable[RewriteRule]) -> str:
         if f" {rule.original} " in out:
             out = out.replace(f" {rule.original} ", f" {rule.rewritten} ")
     return out.strip()
+
+
+def alike_spans(canonical: str, spans: Collection[RewriteRule], known: Collection[str]) -> list[RewriteRule]:
+    """The span rules whose misheard stretch sounds like a stretch of ``canonical`` (as many words, none of
+    them ``known``), each rewritten to that stretch; none when two rules with different targets meet the
+    request (no guessing between names)."""
+    words = canonical.split()
+    found: list[RewriteRule] = []
+    for rule in spans:
+        n = len(rule.original.split())
+        best, stretch = SPAN_SOUND, ""
+        for k in range(len(words) - n + 1):
+            part = words[k : k + n]
+            if any(w in known or w.isdigit() for w in part):
+                continue
+            alike = sounds_alike(" ".join(part), rule.original)
+            if alike >= best:
+                best, stretch = alike, " ".join(part)
+        if stretch:
+            found.append(replace(rule, original=stretch))
+    if len({r.rewritten for r in found}) != 1:
+        return []
+    return found[:1]
 
 
 def track_span(rule: RewriteRule, turns: Iterable[ChainTurn]) -> ArmCounts:

@@ -51,6 +51,8 @@ class Acceptance:
     clean_tries: int = 2
     min_clean_target: float = 0.9
     clean_steady: int = 3  # a target that worked on at least this many tries: one failed try of the original
+    # a home's rule may go to the next best targets by credit (up to this many in all) when j* fails a rule
+    targets: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +213,42 @@ def _clean(source: StateResult, target: StateResult | None, ev: Evidence, acc: A
     return source.occurrences >= acc.clean_tries or target.occurrences >= acc.clean_steady
 
 
+def _refusal(
+    state: str,
+    j: str,
+    *,
+    source: StateResult,
+    target: StateResult | None,
+    ev: Evidence,
+    sim: float,
+    acc: Acceptance,
+    policy: SafetyPolicy,
+    quarantine: frozenset[tuple[str, str]],
+) -> tuple[str, str] | None:
+    """The first acceptance rule ``state -> j`` fails, with its detail; None when it passes them all."""
+    r_j = target.direct_success if target is not None else 0.0
+    lift = r_j - source.direct_success
+    supported = (
+        len(ev.homes) >= acc.min_homes
+        if acc.fleet
+        else len(ev.days) >= acc.min_days or _clean(source, target, ev, acc)
+    )
+    similar = sim >= acc.min_similarity or ev.direct >= acc.min_direct
+    checks = (
+        ("target_success", r_j >= acc.min_target_success, f"R_jS={r_j:.2f}"),
+        ("lift", lift >= acc.min_lift, f"lift={lift:.2f}"),
+        ("support", supported, f"days={len(ev.days)} homes={len(ev.homes)}"),
+        ("similarity", similar, f"sim={sim:.2f} direct={ev.direct}"),
+        ("quarantined", (state, j) not in quarantine, "retracted earlier"),
+    )  # fmt: skip
+    failed = next(((name, detail) for name, ok, detail in checks if not ok), None)
+    if failed is None:
+        verdict = policy.check_rewrite(state, j)
+        if not verdict.allowed:
+            return ("safety", verdict.reason)
+    return failed
+
+
 def build_table(
     goals: list[Goal],
     *,
@@ -233,36 +271,39 @@ def build_table(
     for state, res in solution.states.items():
         if res.direct_success >= acc.min_target_success or not res.best:
             continue  # nothing to fix, or nothing to go to
-        j = res.best
-        ev = support.get((state, j), Evidence())
-        lift = res.best_direct_success - res.direct_success
-        sim = _similarity(state, j)
-        r_j = res.best_direct_success
-        supported = (
-            len(ev.homes) >= acc.min_homes
-            if acc.fleet
-            else len(ev.days) >= acc.min_days or _clean(res, solution.states.get(j), ev, acc)
-        )
-        similar = sim >= acc.min_similarity or ev.direct >= acc.min_direct
-        checks = (
-            ("target_success", r_j >= acc.min_target_success, f"R_jS={r_j:.2f}"),
-            ("lift", lift >= acc.min_lift, f"lift={lift:.2f}"),
-            ("support", supported, f"days={len(ev.days)} homes={len(ev.homes)}"),
-            ("similarity", similar, f"sim={sim:.2f} direct={ev.direct}"),
-            ("quarantined", (state, j) not in quarantine, "retracted earlier"),
-        )  # fmt: skip
-        failed = next(((name, detail) for name, ok, detail in checks if not ok), None)
-        if failed is None:
-            verdict = policy.check_rewrite(state, j)
-            if not verdict.allowed:
-                failed = ("safety", verdict.reason)
-        if failed is not None:
-            rejected.append(Rejection(state, j, *failed))
-            continue
-        old = previous.lookup(state) if previous is not None else None
-        since = old.since if old is not None and old.rewritten == j else created_t
-        rules[state] = RewriteRule(
-            state, j, round(res.best_direct_success, 4), round(lift, 4), round(res.best_credit, 4),
-            len(ev.days), len(ev.homes), ev.direct, round(sim, 3), layer, since,
-        )  # fmt: skip
+        # j*, then (a home's table) the next targets by credit when j* fails a rule: a garble that once
+        # worked can hold the most credit while the household's usual words for the goal pass every rule
+        options = [(res.best, res.best_credit)]
+        if not acc.fleet and acc.targets > 1:
+            options += [o for o in solution.ranked(state, acc.targets) if o[0] != res.best]
+        first: Rejection | None = None
+        for j, credit in options:
+            target = solution.states.get(j)
+            ev = support.get((state, j), Evidence())
+            r_j = target.direct_success if target is not None else 0.0
+            lift, sim = r_j - res.direct_success, _similarity(state, j)
+            failed = _refusal(
+                state,
+                j,
+                source=res,
+                target=target,
+                ev=ev,
+                sim=sim,
+                acc=acc,
+                policy=policy,
+                quarantine=quarantine,
+            )
+            if failed is not None:
+                first = first or Rejection(state, j, *failed)
+                continue
+            old = previous.lookup(state) if previous is not None else None
+            since = old.since if old is not None and old.rewritten == j else created_t
+            rules[state] = RewriteRule(
+                state, j, round(r_j, 4), round(lift, 4), round(credit, 4),
+                len(ev.days), len(ev.homes), ev.direct, round(sim, 3), layer, since,
+            )  # fmt: skip
+            break
+        else:
+            if first is not None:
+                rejected.append(first)
     return RewriteTable(version, created_t, rules, tuple(rejected), quarantine)
