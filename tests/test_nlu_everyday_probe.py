@@ -3,8 +3,8 @@
 bedside lamps, an air purifier), written before the code they led to (`cover_steps.py`,
 `temperature_steps.py`, `area_quantities.py`) was run on them. Scored once: the demo rows main 27 of 30,
 the probe home's 39 of 42 on main; the blind rows (a set temperature moved "by N") main 2 -> 6 of 6, (a
-room's quantity said as a name, "what's the office temperature") main 2 -> 5 of 5. The known miss stays
-listed."""
+room's quantity said as a name, "what's the office temperature") main 2 -> 5 of 5, (a level said of
+lights, "put the porch light on 100 percent") main 2, scored 3, now 5 of 6. The known misses stay listed."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from edge.nlu.parser import NLUParser
 
 KNOWN_MISSES = {
     "turn off the lamps",  # in a room with a floor lamp and a light strip: both (the strip was off already)
+    "make the pendant 20 percent brighter",  # asks "brighten or change?"
 }
 
 

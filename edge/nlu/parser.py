@@ -45,7 +45,7 @@ from edge.nlu.timer_slots import timer_slots
 from edge.nlu.types import Intent
 from edge.nlu.unknown_names import named_phrase, routine_domain
 from edge.nlu.value_slots import value_slots
-from edge.nlu.value_words import SETTERS, in_numbers, with_half
+from edge.nlu.value_words import SETTERS, in_numbers, light_set, lit_reading, with_half
 from edge.nlu.whole_numbers import put_back, whole_numbers
 from edge.nlu.wildcard import complete_query
 
@@ -122,6 +122,10 @@ class NLUParser:
         if sets_nothing(result) and (numbers := in_numbers(model_tokens(text))):
             # "lights to half", "the lamp to full brightness": the amount as the percentage it means
             result = self._valued(result, numbers, snapshot)
+        amounts = model_tokens(in_numbers(model_tokens(text)) or text)
+        if lit := light_set(result.intent, amounts) if result.intent else lit_reading(result.unsure, amounts):
+            # "put the office lamp on 100 percent", read as brighter or on (or unsure which): that level
+            result = replace(result, intent=lit, confidence=max(result.confidence, lit.confidence), unsure=())
         if result.intent is not None and (
             step := stepped(result.intent, model_tokens(text), snapshot)
             or by_amount(result.intent, model_tokens(text), snapshot)
@@ -200,6 +204,8 @@ class NLUParser:
         sets the amount (:data:`SETTERS`); else ``result``."""
         again = self._analyse(words, snapshot)
         intent = again.intent
+        if intent is not None and not again.unsure and (lit := light_set(intent, model_tokens(words))):
+            intent = lit  # "put the office lamp on full": read as brighter, the amount said is its brightness
         if intent is None or again.unsure or not intent.slots.get(SETTERS.get(intent.name, ""), ""):
             return result
         return replace(again, text=result.text, intent=replace(intent, text=result.text))

@@ -8,8 +8,11 @@ sets one stands); :func:`with_half` puts a half back on a temperature the tagger
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
-__all__ = ["RELATIVE", "SETTERS", "in_numbers", "with_half"]
+from edge.nlu.types import Intent
+
+__all__ = ["RELATIVE", "SETTERS", "in_numbers", "light_set", "lit_reading", "with_half"]
 
 SETTERS: Mapping[str, str] = {
     "HassLightSet": "brightness",
@@ -71,3 +74,41 @@ def with_half(slots: Mapping[str, str], tokens: Sequence[str]) -> dict[str, str]
         if tokens[at] == value and value.isdigit() and tuple(tokens[at + 1 : at + 4]) == ("and", "a", "half"):
             out["temperature"] = f"{value}.5"
     return out
+
+
+_LIGHT_READINGS = frozenset({"LightBrighter", "LightDimmer", "HassTurnOn"})
+_STEP_WORDS = frozenset({"brighter", "dimmer", "more", "less", "lighter", "darker", "up", "down"})
+_STEP_VERBS = frozenset({"raise", "increase", "brighten", "dim", "lower", "decrease", "up", "down", "reduce"})
+
+
+def light_set(intent: Intent, tokens: Sequence[str]) -> Intent | None:
+    """ "put the office lamp on 100 percent", "the lamp on at full brightness" (read as brighter, or on): one
+    "N percent" said of lights only is that brightness (``HassLightSet``); never a step ("by 20 percent",
+    "20 percent brighter"), nor a brighter / dimmer said with a step verb ("raise the lights to full");
+    None otherwise."""
+    if intent.name not in _LIGHT_READINGS or not intent.targets:
+        return None
+    if not all(t.split(".", 1)[0] == "light" for t in intent.targets):  # HA domains
+        return None
+    at = [i for i in range(len(tokens) - 1) if tokens[i + 1] == "percent" and tokens[i].isdigit()]
+    if len(at) != 1 or not 0 <= int(tokens[at[0]]) <= 100:
+        return None
+    before, after = tokens[at[0] - 1] if at[0] else "", tokens[at[0] + 2 : at[0] + 3]
+    if before == "by" or set(after) & _STEP_WORDS:
+        return None  # "brighten it by 20 percent", "20 percent brighter": a step, not a level
+    if intent.name != "HassTurnOn" and set(tokens) & _STEP_VERBS:
+        return None  # "raise the lights to full": the model's step stands (its amount moves it there)
+    said = [tokens[at[0]]]
+    return replace(intent, name="HassLightSet", slots={**intent.slots, "brightness": said[0]})
+
+
+def lit_reading(readings: Sequence[Intent], tokens: Sequence[str]) -> Intent | None:
+    """The model unsure between turning lights on, brightening them or changing them ("put the porch light on
+    100 percent"): with one level said, both readings mean that level (:func:`light_set`) on the same
+    lights."""
+    if len(readings) != 2 or {r.name for r in readings} - _LIGHT_READINGS - {"HassLightSet"}:
+        return None
+    if set(readings[0].targets) != set(readings[1].targets):
+        return None
+    first = next((r for r in readings if r.name in _LIGHT_READINGS), None)
+    return light_set(first, tokens) if first is not None else None
