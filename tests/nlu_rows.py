@@ -1,7 +1,7 @@
 """Scoring a list of requests written for the NLU (tests/data/*.jsonl): each row a request in a home
 (``home``: demo, catalogue = HA's test home, probe = tests/data/probe_home.toml), the satellite's area and
-states, the intent wanted (or a list of intents, any of them right) and the devices it acts on, and an
-optional slot value. Shared by the tests of the lists written before their code."""
+states, the intent wanted (or a list of intents, any of them right; null: not understood) and the devices
+it acts on, and an optional slot value. Shared by the tests of the lists written before their code."""
 
 from __future__ import annotations
 
@@ -44,7 +44,10 @@ def misses(parser: NLUParser, rows: list[dict[str, Any]]) -> list[str]:
         if intent is not None:
             intent = which_one(intent, snap).intent  # the devices it would act on: "which one?" settled
         wanted = row["intent"] if isinstance(row["intent"], list) else [row["intent"]]
-        ok = intent is not None and intent.name in wanted and sorted(intent.targets) == sorted(row["acts_on"])
+        if intent is None:
+            ok = None in wanted  # not understood, as wanted
+        else:
+            ok = intent.name in wanted and sorted(intent.targets) == sorted(row["acts_on"])
         if ok and intent is not None and "slot" in row:
             ok = intent.slots.get(row["slot"][0]) == row["slot"][1]
         if not ok:

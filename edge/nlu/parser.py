@@ -36,6 +36,7 @@ from edge.nlu.not_media import not_media, only_determiners
 from edge.nlu.now_playing import now_playing
 from edge.nlu.parse_result import ParseResult, said_again_to_a_device, sets_nothing
 from edge.nlu.questions import read_tokens
+from edge.nlu.reminders import reminder
 from edge.nlu.runner import NLUModel
 from edge.nlu.said_requests import said_request
 from edge.nlu.state_fit import ruled_out
@@ -148,6 +149,10 @@ class NLUParser:
             # "play miles davis", "put on some fleetwood mac": an unseen name the model read as out of
             # domain or was unsure of, in a shape people ask for media by name, in a home that can search
             result = ParseResult(text, media, result.label, result.confidence, False)
+        if (result.intent is None or result.intent.name == "HassStartTimer") and (later := reminder(text)):
+            result = ParseResult(
+                text, later, result.label, result.confidence, False
+            )  # "wake me up in 20 min"
         if result.intent is None and (playing := now_playing(text, snapshot)):
             result = ParseResult(text, playing, result.label, result.confidence, False)  # "what's playing"
         if result.intent is None or result.intent.name in CONJOINED:
