@@ -212,6 +212,20 @@ def _fixed(action: str) -> Decide:
     return decide
 
 
+_PLAIN_COFFEE = frozenset({"", "coffee", "a coffee", "some coffee", "a cup of coffee", "cup of coffee"})
+
+
+def _brew(d: Device, _s: DeviceState, slots: Mapping[str, str]) -> Decision:
+    """A coffee machine that brews brews; one on a smart plug ("Coffee Machine", ``switch.coffee_machine``:
+    HA homes have those more often) is turned on for a plain coffee, and says what it cannot make."""
+    if Capability.BREW in d.capabilities or d.domain == "coffee_maker":
+        return ("brew", None)
+    drink = slots.get("drink", "").strip().lower()
+    if Capability.ON_OFF in d.capabilities and drink in _PLAIN_COFFEE:
+        return ("turn_on", None)
+    return f"the {d.name} can only be turned on, not make {drink or 'that'}"
+
+
 DECIDERS: Mapping[str, Decide] = {
     "HassTurnOn": _turn(True),
     "HassTurnOff": _turn(False),
@@ -238,7 +252,7 @@ DECIDERS: Mapping[str, Decide] = {
     "HassFanSetSpeed": _fan_speed,
     "HassLawnMowerStartMowing": _fixed("start_mowing"),
     "HassLawnMowerDock": _fixed("dock"),
-    "CoffeeBrew": _fixed("brew"),
+    "CoffeeBrew": _brew,
 }
 """The device intents the planner turns into commands (every other intent answers or needs no device)."""
 

@@ -234,6 +234,13 @@ def resolve(
             if (s := _name_score(name, d)) >= NAME_THRESHOLD
             and (s >= 0.999 or not _another_area(name, d, snapshot))
         ]
+        if not scored and _plural_noun(name.split()[-1]) and len(name.split()) > 1:
+            # "the countertop lights" for a light called "Kitchen countertop": the name said with its kind
+            # in the plural, as "the countertop light" finds it
+            one = " ".join([*name.split()[:-1], _singular(name.split()[-1])])
+            scored = [(s, d) for d in pool if (s := _name_score(one, d)) >= NAME_THRESHOLD]
+            nearby = [(s, d) for s, d in scored if name_key(d.area) == name_key(snapshot.satellite.area)]
+            scored = nearby or scored  # "the ceiling lights" in the kitchen: the kitchen's
         if not areas and not any(s >= 0.95 for s, _d in scored) and _is_area(name, snapshot):
             scored = []  # "turn off the living room": the name is an area, not a device
         in_domain = [(s, d) for s, d in scored if _domain_ok(d, want_domains)]
@@ -277,6 +284,10 @@ _LOCK_VERBS = frozenset({"lock", "unlock"})
 _ROUTINES = frozenset({"scene", "script"})
 PLURAL_WORDS = frozenset({"all", "every", "everything", "both", "each", "them", "they", "those", "these"})
 """Words that make a request mean a whole set ("all the lights", "both locks", "turn them off")."""
+
+
+def _singular(word: str) -> str:
+    return word[:-2] if word.endswith("es") and word[:-2] in _DOMAIN_WORDS else word[:-1]
 
 
 def _plural_noun(word: str) -> bool:

@@ -112,7 +112,9 @@ def _in_domain(d: Device, domain: str) -> bool:
     if domain == "climate":
         return d.domain == "climate" and kind is not Kind.OVEN
     if domain == "coffee_maker":
-        return kind is Kind.COFFEE_MAKER and (d.domain == "coffee_maker" or Capability.BREW in d.capabilities)
+        return kind is Kind.COFFEE_MAKER and (
+            d.domain == "coffee_maker" or bool({Capability.BREW, Capability.ON_OFF} & d.capabilities)
+        )  # a coffee machine on a smart plug too: turned on for a plain coffee (actions.deciders._brew)
     if domain in _BY_KIND:
         return kind is _BY_KIND[domain] and (d.domain == domain or Capability.ON_OFF in d.capabilities)
     return d.domain == domain
