@@ -29,6 +29,7 @@ from edge.feedback.writer import AsyncTurnStore
 from edge.learning.canonical import Lexicon
 from edge.learning.folder_lock import folder_lock
 from edge.learning.fpi import Tree, classify, featurize, session_next
+from edge.learning.fpi_repair import RepairParser, registry_snapshot
 from edge.learning.household import Household
 from edge.learning.index import Candidate
 from edge.learning.loop import Learner, RebuildReport, TableVersions
@@ -58,6 +59,7 @@ __all__ = [
     "make_services",
     "make_speaker",
     "rebuild_tables",
+    "repair_nlu",
     "tables_dir",
 ]
 
@@ -255,9 +257,13 @@ def _global_layer(settings: Settings) -> RegistryGlobalLayer | None:
 
 
 def failure_points(
-    turns: Sequence[TurnRecord], signals: dict[str, list[FeedbackSignal]], lexicon: Lexicon | None = None
+    turns: Sequence[TurnRecord],
+    signals: dict[str, list[FeedbackSignal]],
+    lexicon: Lexicon | None = None,
+    nlu: RepairParser | None = None,
 ) -> dict[str, str]:
-    """turn_id -> failure point for each defective turn that has none yet."""
+    """turn_id -> failure point for each defective turn that has none yet; ``nlu`` parses the heard words
+    repaired toward the home's vocabulary (:mod:`edge.learning.fpi_repair`)."""
     tree = Tree.load()
     lex = lexicon or Lexicon()
     by_id = {t.turn_id: t for t in turns}
@@ -268,7 +274,7 @@ def failure_points(
         if t.label != Label.DEFECT.value or t.failure_point:
             continue
         nxt = by_id.get(rephrased_by.get(t.turn_id, ""))
-        x = featurize(t, signals.get(t.turn_id, ()), nxt, lex, after.get(t.turn_id))
+        x = featurize(t, signals.get(t.turn_id, ()), nxt, lex, after.get(t.turn_id), nlu=nlu)
         out[t.turn_id] = classify(x, tree, typed=t.asr_engine == TYPED_ENGINE)
     return out
 
@@ -303,6 +309,14 @@ class Rebuilt:
         return f"{head}; failure points written for {self.labelled} defective turns"
 
 
+def repair_nlu(settings: Settings, devices: Sequence[Device]) -> RepairParser | None:
+    """The runtime's NLU on the home's registry, for failure points (None without a registry)."""
+    if not devices:
+        return None
+    registry = {d.entity_id: d for d in devices}
+    return RepairParser(load_parser(settings), registry_snapshot(registry, settings.satellite.area))
+
+
 def rebuild_tables(settings: Settings, db: Path | None, devices: Iterable[Device] = ()) -> Rebuilt:
     """Rebuild the personal rewrite table from the turn store (blocking: run it in a thread).
 
@@ -333,7 +347,9 @@ def rebuild_tables(settings: Settings, db: Path | None, devices: Iterable[Device
         report = learner.rebuild(turns, signals, now, lexicon)
         labelled = 0
         with store.transaction():
-            for turn_id, point in failure_points(turns, signals, lexicon).items():
+            for turn_id, point in failure_points(
+                turns, signals, lexicon, repair_nlu(settings, devices)
+            ).items():
                 labelled += store.set_label(turn_id, Label.DEFECT, point)
     with folder_lock(versions.folder):  # the household page may have changed the tables meanwhile
         superseded = versions.active_version() != started or Household(versions.folder).load() != choices

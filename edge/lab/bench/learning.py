@@ -317,12 +317,18 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     seed = 20250101
     asr_model = str(getattr(args, "asr_model", "") or "calibrated")
     only = {p.strip() for p in str(getattr(args, "only", "") or "").split(",") if p.strip()}
-    if only - {"fpi"}:
-        print(f"bench learning: --only takes fpi (the failure-point section), not {','.join(sorted(only))}")
+    if only - {"fpi", "fpi-blind"}:
+        print(
+            "bench learning: --only takes fpi (the failure-point section) or fpi-blind (the same forests on "
+            f"homes of seed + 2, to look at once), not {','.join(sorted(only))}"
+        )
         return 2
     if only:
-        print(f"failure points only: the control arm, {homes} homes x {days} days, seed {seed}, {asr_model}")
-        _fpi_section(seed, homes, days, asr_model, run_arm(seed, homes, days, None, asr_model))
+        # fpi-blind: the homes no model was chosen on (seed + 2); the forest still fits on seed + 1
+        test_seed = seed + 2 if "fpi-blind" in only else seed
+        arm = f"learning off, {homes} homes x {days} days, seed {test_seed}, {asr_model}"
+        print(f"failure points only: {arm}")
+        _fpi_section(seed, homes, days, asr_model, run_arm(test_seed, homes, days, None, asr_model))
         return 0
     _quality(seed, homes, days, asr_model)  # its logs are freed before the timing (no GC work on them)
     if audio_homes:

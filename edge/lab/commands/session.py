@@ -23,7 +23,7 @@ from edge.lab.session.broker_home import BrokerHome
 from edge.lab.session.script import ScriptLine, load_script, run_session
 from edge.lab.sim.local import LocalHome
 from edge.learning.canonical import Lexicon
-from edge.wiring import build_turns, failure_points
+from edge.wiring import build_turns, failure_points, repair_nlu
 
 __all__ = ["register"]
 
@@ -64,8 +64,9 @@ async def _play(
         query = TurnQuery(session_id=session_id)
         stored = await store.turns(query)
         signals = {t.record.turn_id: list(t.signals) for t in stored}
-        lexicon = Lexicon.from_devices(home.snapshot().devices.values())
-        points = failure_points([t.record for t in stored], signals, lexicon)
+        devices = tuple(home.snapshot().devices.values())
+        nlu = repair_nlu(settings, devices)
+        points = failure_points([t.record for t in stored], signals, Lexicon.from_devices(devices), nlu)
         for turn_id, point in points.items():
             await store.set_label(turn_id, Label.DEFECT, point)
         for turn in await store.turns(query):

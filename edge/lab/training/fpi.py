@@ -15,11 +15,14 @@ from pathlib import Path
 
 import numpy as np
 
+from edge.config import Settings
 from edge.lab.sim.arms import run_arm
 from edge.lab.sim.household import SimLog
+from edge.lab.sim.household_runtime import shared_parser
 from edge.learning import fpi
 from edge.learning.canonical import Lexicon
 from edge.learning.fpi import CLASSES, Forest, decisive, featurize, fit_forest, session_next
+from edge.learning.fpi_repair import Analyser, RepairParser, registry_snapshot
 
 __all__ = [
     "FPI_ASR_MODEL",
@@ -39,13 +42,16 @@ FPI_DEPTH, FPI_MIN_LEAF = 16, 10  # garbled requests come in many shapes: deep t
 FPI_MODEL = Path(fpi.__file__).with_name("fpi_tree.json")  # where Tree.load reads it
 
 
-def fpi_dataset(logs: list[SimLog]) -> tuple[np.ndarray, np.ndarray]:
+def fpi_dataset(logs: list[SimLog], parser: Analyser | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Features as the device computes them, labels from the simulator's truth: every turn that failed
-    its goal or was rewritten (``correct``: a failure recovered downstream)."""
+    its goal or was rewritten (``correct``: a failure recovered downstream). ``parser``: the NLU the
+    repaired words are parsed with (default: the simulated homes' own)."""
     xs: list[list[float]] = []
     ys: list[int] = []
+    parser = parser or shared_parser(Settings())
     for log in logs:
         lex = Lexicon.from_devices(log.home.devices.values())
+        nlu = RepairParser(parser, registry_snapshot(log.home.devices, log.home.area))
         by = log.signals_by_turn()
         index = {t.turn_id: t for t in log.turns}
         linked = {s.turn_id: s.related_turn_id for s in log.signals if s.related_turn_id}
@@ -56,7 +62,7 @@ def fpi_dataset(logs: list[SimLog]) -> tuple[np.ndarray, np.ndarray]:
                 continue
             label = tr.failed_stage or "correct"
             nxt = index.get(linked.get(rec.turn_id, ""))
-            xs.append(featurize(rec, by.get(rec.turn_id, ()), nxt, lex, after.get(rec.turn_id)))
+            xs.append(featurize(rec, by.get(rec.turn_id, ()), nxt, lex, after.get(rec.turn_id), nlu=nlu))
             ys.append(CLASSES.index(label))
     return np.asarray(xs), np.asarray(ys, dtype=int)
 
