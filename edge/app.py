@@ -41,6 +41,7 @@ from edge.learning.wake_learn import update_wake
 from edge.nlu.catalogue import CATALOGUE
 from edge.nlu.domain_parser import DomainParser, load_parser
 from edge.nlu.fastpath import confident, grammar_source
+from edge.nlu.parser import NLUParser
 from edge.pipeline import PipelineEngines, build_pipeline, load_engines
 from edge.services import HomeServices
 from edge.services.broadcast import BroadcastTap, MessageSource
@@ -129,7 +130,8 @@ async def _learn_when_idle(
 
     def rebuild() -> None:
         devices = list(store.snapshot().devices.values())
-        log.info("learning: %s", rebuild_tables(settings, db, devices).summary())
+        nlu = engine.parser if isinstance(engine.parser, NLUParser | DomainParser) else None
+        log.info("learning: %s", rebuild_tables(settings, db, devices, nlu).summary())
         engine.rewriter = learned_rewriter(settings, db, engine.parser.parse)
         if prompt is not None:
             prompt[0] = learned_prompt(settings, db)

@@ -29,7 +29,7 @@ from edge.feedback.writer import AsyncTurnStore
 from edge.learning.canonical import Lexicon
 from edge.learning.folder_lock import folder_lock
 from edge.learning.fpi import Tree, classify, featurize, session_next
-from edge.learning.fpi_repair import RepairParser, registry_snapshot
+from edge.learning.fpi_repair import Analyser, RepairParser, registry_snapshot
 from edge.learning.household import Household
 from edge.learning.index import Candidate
 from edge.learning.loop import Learner, RebuildReport, TableVersions
@@ -309,20 +309,27 @@ class Rebuilt:
         return f"{head}; failure points written for {self.labelled} defective turns"
 
 
-def repair_nlu(settings: Settings, devices: Sequence[Device]) -> RepairParser | None:
-    """The runtime's NLU on the home's registry, for failure points (None without a registry)."""
+def repair_nlu(
+    settings: Settings, devices: Sequence[Device], nlu: Analyser | None = None
+) -> RepairParser | None:
+    """The runtime's NLU on the home's registry, for failure points (None without a registry): ``nlu``, the
+    running engine's own parser (the runtime's rebuild: no second model in memory; its onnxruntime session
+    runs concurrent calls), else one loaded here (``edge learn``, a process of its own)."""
     if not devices:
         return None
     registry = {d.entity_id: d for d in devices}
-    return RepairParser(load_parser(settings), registry_snapshot(registry, settings.satellite.area))
+    return RepairParser(nlu or load_parser(settings), registry_snapshot(registry, settings.satellite.area))
 
 
-def rebuild_tables(settings: Settings, db: Path | None, devices: Iterable[Device] = ()) -> Rebuilt:
+def rebuild_tables(
+    settings: Settings, db: Path | None, devices: Iterable[Device] = (), nlu: Analyser | None = None
+) -> Rebuilt:
     """Rebuild the personal rewrite table from the turn store (blocking: run it in a thread).
 
     The candidate replaces the active table only when it does no worse on recent history; failure points
     are written back for defective turns. ``devices`` (the home's registry) lets both know the home's
-    names and words; without them they work from the turns alone.
+    names and words; without them they work from the turns alone. ``nlu``: the runtime's parser, for the
+    failure points' repaired words (:func:`repair_nlu`).
     """
 
     path = db or Path(settings.feedback.db_path)
@@ -348,7 +355,7 @@ def rebuild_tables(settings: Settings, db: Path | None, devices: Iterable[Device
         labelled = 0
         with store.transaction():
             for turn_id, point in failure_points(
-                turns, signals, lexicon, repair_nlu(settings, devices)
+                turns, signals, lexicon, repair_nlu(settings, devices, nlu)
             ).items():
                 labelled += store.set_label(turn_id, Label.DEFECT, point)
     with folder_lock(versions.folder):  # the household page may have changed the tables meanwhile

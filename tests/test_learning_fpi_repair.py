@@ -4,12 +4,15 @@ real NLU on the home's registry (:mod:`edge.learning.fpi_repair`), as failure-po
 from __future__ import annotations
 
 from edge.config import Settings
+from edge.context.model import ContextSnapshot
 from edge.feedback.record import TurnRecord
 from edge.learning.canonical import Lexicon
 from edge.learning.fpi import CARRIER_WORDS, FEATURES, featurize
 from edge.learning.fpi_repair import REPAIR_FEATURES, RepairParser, registry_snapshot, repair, repair_features
+from edge.nlu.parse_result import ParseResult
 from edge.nlu.parser import NLUParser
 from edge.nlu.snapshots import demo_devices
+from edge.wiring import repair_nlu
 
 DEVICES = demo_devices()
 LEX = Lexicon.from_devices(DEVICES.values())
@@ -80,3 +83,24 @@ def test_without_a_repair_the_turn_s_own_reading_stands_in() -> None:
     assert not nlu._cache  # nothing to repair: nothing parsed
     # no NLU at hand: the same features from the turn alone
     assert featurize(turn, (), None, LEX) == featurize(turn, (), None, LEX, nlu=nlu)
+
+
+def test_the_runtime_rebuild_uses_its_own_parser_not_a_second_model() -> None:
+    """`edge run`'s idle rebuild hands the engine's parser to the failure points (no second NLU model in
+    memory); `edge learn`, a process of its own, loads one (`wiring.repair_nlu`)."""
+
+    class Counting:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def analyse(self, text: str, snapshot: ContextSnapshot) -> ParseResult:
+            self.calls += 1
+            return ParseResult(text, None, "OutOfDomain", 0.0, False)
+
+    own = Counting()
+    nlu = repair_nlu(Settings(), tuple(demo_devices().values()), own)
+    assert nlu is not None and nlu.parser is own
+    nlu.analyse("turn on the kitchen light")
+    nlu.analyse("turn on the kitchen light")  # parsed once per text
+    assert own.calls == 1
+    assert repair_nlu(Settings(), (), own) is None  # no registry: no repair

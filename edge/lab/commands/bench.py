@@ -38,7 +38,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--only", default="", metavar="PARTS",
         help="nlu: parts to run, comma-separated (hwu, barista, own, context, ha, questions, latency); "
-        "learning: fpi (the failure-point section alone)",
+        "learning: fpi (the failure-point section alone), fpi-blind (its forests on 20 homes of seed + 2)",
     )  # fmt: skip
     # bench rephrase (issue 18 item 2)
     p.add_argument(
