@@ -44,6 +44,9 @@ NAMED_BY_WORDS: Mapping[str, str] = {
     "HassVacuumStart": "vacuum",
     "HassVacuumReturnToBase": "vacuum",
     "HassVacuumCleanArea": "vacuum",
+    "HassListAddItem": "todo",  # HA: "add {item} to [my|the] {name} [list]": "add bananas to trader joe's"
+    "HassListCompleteItem": "todo",
+    "HassListRemoveItem": "todo",
 }
 """Intents whose device is named by a name of its own, with the domain it is named in."""
 FAN_MODES: Mapping[str, str] = {
