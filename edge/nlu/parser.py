@@ -7,11 +7,9 @@ async callers wrap it in ``asyncio.to_thread``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-
-from rapidfuzz import fuzz, process
 
 from edge import resources
 from edge.config import Settings
@@ -38,7 +36,9 @@ from edge.nlu.parse_result import ParseResult, said_again_to_a_device, sets_noth
 from edge.nlu.questions import read_tokens
 from edge.nlu.reminders import reminder
 from edge.nlu.runner import NLUModel
+from edge.nlu.runner_up import other_reading
 from edge.nlu.said_requests import said_request
+from edge.nlu.slot_decoding import canonical, decode_slots
 from edge.nlu.state_fit import ruled_out
 from edge.nlu.targets import choose_targets
 from edge.nlu.temperature_steps import by_amount
@@ -60,34 +60,6 @@ _FAN_READINGS = frozenset({"HassTurnOn", "HassFanSetSpeed", "HassClimateSetFanMo
 
 def default_model_dir(settings: Settings) -> Path:
     return Path(settings.nlu.model_dir) if settings.nlu.model_dir else resources.nlu_model_dir()
-
-
-def decode_slots(tokens: Sequence[str], tags: Sequence[str]) -> dict[str, str]:
-    """BIO tags -> {slot: value}; the first span of a slot wins."""
-    spans: list[tuple[str, list[str]]] = []
-    for token, tag in zip(tokens, tags, strict=False):
-        if tag.startswith("B-") or (tag.startswith("I-") and (not spans or spans[-1][0] != tag[2:])):
-            spans.append((tag[2:], [token]))
-        elif tag.startswith("I-"):
-            spans[-1][1].append(token)
-        else:
-            spans.append(("", []))
-    out: dict[str, str] = {}
-    for slot, words in spans:
-        if slot and words and slot not in out:
-            out[slot] = " ".join(words)
-    return out
-
-
-def _canonical(value: str, choices: Sequence[str]) -> str:
-    """Map a heard slot value to the domain's list value (compared after the same normalization)."""
-
-    norm = " ".join(model_tokens(value))
-    table = {" ".join(model_tokens(c)): c for c in choices}
-    if norm in table:
-        return table[norm]
-    best = process.extractOne(norm, list(table), scorer=fuzz.ratio)
-    return table[best[0]] if best and best[1] >= 80 else value
 
 
 class NLUParser:
@@ -150,9 +122,8 @@ class NLUParser:
             # domain or was unsure of, in a shape people ask for media by name, in a home that can search
             result = ParseResult(text, media, result.label, result.confidence, False)
         if (result.intent is None or result.intent.name == "HassStartTimer") and (later := reminder(text)):
-            result = ParseResult(
-                text, later, result.label, result.confidence, False
-            )  # "wake me up in 20 min"
+            # "wake me up in 20 minutes", "remind me to call mum in an hour": a named timer
+            result = ParseResult(text, later, result.label, result.confidence, False)
         if result.intent is None and (playing := now_playing(text, snapshot)):
             result = ParseResult(text, playing, result.label, result.confidence, False)  # "what's playing"
         if result.intent is None or result.intent.name in CONJOINED:
@@ -289,7 +260,7 @@ class NLUParser:
         slots = with_half(slots, tokens)  # "set the heating to 21 and a half": 21.5
         for slot, value in list(slots.items()):
             if slot in self._slot_values:
-                slots[slot] = _canonical(value, self._slot_values[slot])
+                slots[slot] = canonical(value, self._slot_values[slot])
         focus = self.model.focus[int(out.focus_probs.argmax())]
         media = self.model.media[int(out.media_probs.argmax())]
         if focus and "name" not in slots and not self._slot_values:
@@ -373,7 +344,7 @@ class NLUParser:
                 return ParseResult(text, sure, label, both, both < nlu.confirm_below)
             plausible = p2 >= self.settings.nlu.ask_runner_up_above
             other = (
-                _other_reading(intent, second, slots=slots, focus=focus, media=media, snapshot=snapshot)
+                other_reading(intent, second, slots=slots, focus=focus, media=media, snapshot=snapshot)
                 if plausible
                 else None
             )
@@ -391,23 +362,3 @@ class NLUParser:
         if last is not None and last[0] == text and last[1] is snapshot:
             return last[2].unsure
         return self.analyse(text, snapshot).unsure
-
-
-def _other_reading(
-    first: Intent,
-    label: str,
-    *,
-    slots: Mapping[str, str],
-    focus: str,
-    media: str,
-    snapshot: ContextSnapshot,
-) -> Intent | None:
-    """The runner-up reading when it would move a device and do something else than ``first`` (another
-    action, or the same on other devices); None otherwise."""
-    spec = by_name(label)
-    if label == OUT_OF_DOMAIN or spec is None or not spec.moves_device:
-        return None
-    targets, scores = choose_targets(label, slots, focus, media, snapshot, text=first.text)
-    if not targets or not first.targets:
-        return None
-    return Intent(label, slots, first.confidence, first.text, targets, first.margin, "text", scores)
