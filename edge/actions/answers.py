@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from edge.actions.attribute_answers import attribute_answer
+from edge.actions.wording import cap, is_plural
 from edge.context.kinds import is_active
 from edge.context.model import ContextSnapshot, Device, DeviceState
 from edge.lang import name_key
@@ -132,21 +133,12 @@ def _detected(devices: list[Device], words: Mapping[str, str]) -> str | None:
         return f"No {noun} detected."
     where = sorted({d.area for d in active if d.area})
     place = f" in the {' and the '.join(where)}" if where else f" by {_names(active)}"
-    return _cap(f"{noun} detected{place}.")
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _is_plural(name: str) -> bool:
-    last = name.rsplit(maxsplit=1)[-1] if name.split() else ""
-    return last.endswith("s") and not last.endswith(("ss", "us", "is"))
+    return cap(f"{noun} detected{place}.")
 
 
 def _one_answer(device: Device, word: str) -> str:
     name = _subject(device)
-    return f"{name} {'are' if _is_plural(name) else 'is'} {word}"
+    return f"{name} {'are' if is_plural(name) else 'is'} {word}"
 
 
 def _group_noun(devices: list[Device]) -> str:
@@ -198,7 +190,7 @@ def state_answer(devices: list[Device], snapshot: ContextSnapshot, slots: Mappin
         word = words[device.entity_id]
         if asked := attribute_answer(device, state, slots.get("attribute", ""), _subject(device), word):
             return asked  # "what's the volume on the kitchen speaker": that reading, not only its state
-        return _cap(_one_answer(device, word)) + "."
+        return cap(_one_answer(device, word)) + "."
     if slots.get("state") in {"on", "off"} and not slots.get("domain") and len(devices) > 3:
         return _what_is_on(devices, snapshot, words)  # "is anything still on", "is everything off"
     groups: dict[str, list[Device]] = {}
@@ -209,7 +201,7 @@ def state_answer(devices: list[Device], snapshot: ContextSnapshot, slots: Mappin
         word = next(iter(groups))
         if noun:
             return f"{'Both' if len(devices) == 2 else f'All {len(devices)}'} {noun} are {word}."
-        return _cap(f"{_names(devices)} are {word}.")
+        return cap(f"{_names(devices)} are {word}.")
     ordered = sorted(groups.items(), key=lambda item: len(item[1]))
     parts = []
     for i, (word, members) in enumerate(ordered):
@@ -217,9 +209,9 @@ def state_answer(devices: list[Device], snapshot: ContextSnapshot, slots: Mappin
         if last and len(members) > 2 and noun:
             parts.append(f"the other {len(members)} {noun.split()[-1]} are {word}")
         else:
-            verb = "is" if len(members) == 1 and not _is_plural(members[0].name) else "are"
+            verb = "is" if len(members) == 1 and not is_plural(members[0].name) else "are"
             parts.append(f"{_names(members)} {verb} {word}")
-    return _cap("; ".join(parts) + ".")
+    return cap("; ".join(parts) + ".")
 
 
 def _what_is_on(devices: list[Device], snapshot: ContextSnapshot, words: Mapping[str, str]) -> str:
@@ -232,7 +224,7 @@ def _what_is_on(devices: list[Device], snapshot: ContextSnapshot, words: Mapping
     if not active:
         return "Nothing is on."
     said = [
-        f"{_names(m)} {'is' if len(m) == 1 and not _is_plural(m[0].name) else 'are'} {w}"
+        f"{_names(m)} {'is' if len(m) == 1 and not is_plural(m[0].name) else 'are'} {w}"
         for w, m in active.items()
     ]
-    return _cap("; ".join(said) + "; everything else is off.")
+    return cap("; ".join(said) + "; everything else is off.")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from edge.actions.wording import cap, is_plural
 from edge.context.model import Device, DeviceState
 
 __all__ = ["attribute_answer"]
@@ -18,39 +19,30 @@ def attribute_answer(
     """The answer for ``attribute`` of one device (``subject``: "the office lamp"; ``word``: its state as an
     answer says it); None when the question asks nothing this module answers, or of a kind without it."""
     attrs = state.attributes
-    verb = "are" if _plural(subject) else "is"
+    verb = "are" if is_plural(subject) else "is"
     if attribute == "volume" and device.domain == "media_player":
         if attrs.get("is_volume_muted") is True:
-            return f"{_cap(subject)} {verb} muted."
+            return f"{cap(subject)} {verb} muted."
         level = _number(attrs.get("volume_level"))
         if level is None:
-            return f"{_cap(subject)} {verb} {word}; it doesn't report its volume."
-        return f"{_cap(subject)}'s volume is {round(level * 100)}%."
+            return f"{cap(subject)} {verb} {word}; it doesn't report its volume."
+        return f"{cap(subject)}'s volume is {round(level * 100)}%."
     if attribute == "brightness" and device.domain == "light":
         level = _number(attrs.get("brightness"))
         if state.state != "on" or level is None:
             return None  # off, or a light that reports no brightness: its state answers
-        return f"{_cap(subject)} {verb} on at {round(level * 100 / 255)}% brightness."
+        return f"{cap(subject)} {verb} on at {round(level * 100 / 255)}% brightness."
     if attribute == "media" and device.domain == "media_player":
         title = str(attrs.get("media_title") or "").strip()
         if not title or state.state not in {"playing", "paused"}:
             return None
         artist = str(attrs.get("media_artist") or "").strip()
-        return f"{_cap(subject)} {verb} {word} {title}{f' by {artist}' if artist else ''}."
+        return f"{cap(subject)} {verb} {word} {title}{f' by {artist}' if artist else ''}."
     if attribute == "position" and device.domain in {"cover", "valve"}:
         position = _number(attrs.get("current_position"))
-        return None if position is None else f"{_cap(subject)} {verb} {round(position)}% open."
+        return None if position is None else f"{cap(subject)} {verb} {round(position)}% open."
     return None
 
 
 def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def _plural(name: str) -> bool:
-    last = name.rsplit(maxsplit=1)[-1] if name.split() else ""
-    return last.endswith("s") and not last.endswith(("ss", "us", "is"))
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]

@@ -29,7 +29,7 @@ from edge.learning.ranker import RankContext, Ranker
 from edge.learning.retrieval_policy import RetrievalPolicy
 from edge.learning.safety import mentions_safety
 from edge.learning.sound import SOUND_LAYER, SoundIndex, keeps_known
-from edge.learning.spans import SPAN_SOUND, alike_spans, apply_spans
+from edge.learning.spans import alike_spans, apply_spans
 from edge.learning.tables import SPAN_LAYER, RewriteRule, RewriteTable
 from edge.learning.tracking import in_holdout
 from edge.nlu.catalogue import is_safety_critical
@@ -45,11 +45,6 @@ MARGIN = 0.1
 SOUND_THRESHOLD = 0.7  # the sound layer's similarity floor (measured: precision 0.93 with the margin)
 SOUND_MARGIN = 0.05  # lead over the nearest other request
 RANK_TOP = 12
-# a span rule (a name this home's recognizer mishears, or the household's own word for a thing) applies to
-# every request that says its stretch, at risk or not: the NLU may act confidently on the wrong device
-# ("turn the glow off" read as the guest room light), which no at-risk test sees (docs/learning.md,
-# "Homes the bench has not seen")
-SPANS_ANYWHERE = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +171,11 @@ class LearnedRewriter:
         risky = bool(self.retrieval or spans or len(self._sound)) and self.at_risk(
             canonical, snapshot, asr_confidence, index
         )
-        if not risky and not (spans and SPANS_ANYWHERE):
+        if not risky and not spans:
+            # a span rule (a name this home's recognizer mishears, or the household's own word for a thing)
+            # applies to every request that says its stretch, at risk or not: the NLU may act confidently on
+            # the wrong device ("turn the glow off" read as the guest room light), which no at-risk test
+            # sees (docs/learning.md, "Homes the bench has not seen")
             return None
         if spans:
             fixed = self._apply_spans(text, canonical, spans, holdout_key, index if risky else None)
@@ -282,7 +281,7 @@ class LearnedRewriter:
         for a learned "gloow")."""
         live = [r for r in spans if (r.original, r.rewritten) not in self.personal.quarantine]
         used = [r for r in live if f" {r.original} " in f" {canonical} "]
-        if not used and index is not None and SPAN_SOUND < 1.0:
+        if not used and index is not None:
             used = alike_spans(canonical, live, self._lexicon.words | index.vocabulary)
         if not used:
             return None

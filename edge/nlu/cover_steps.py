@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from edge.context.model import Capability, ContextSnapshot
+from edge.nlu.reported import one_value
 from edge.nlu.types import Intent
 
 __all__ = ["STEP", "stepped"]
@@ -38,20 +39,15 @@ def stepped(intent: Intent, tokens: Sequence[str], snapshot: ContextSnapshot) ->
     when it is not one or a target cannot take it."""
     if intent.name not in {"HassTurnOn", "HassTurnOff"} or not intent.targets or not _says_a_little(tokens):
         return None
-    positions: set[float] = set()
     for entity_id in intent.targets:
         device = snapshot.devices.get(entity_id)
-        state = snapshot.states.get(entity_id)
         if device is None or device.domain != "cover" or Capability.POSITION not in device.capabilities:
             return None
-        position = state.attributes.get("current_position") if state is not None else None
-        if not isinstance(position, int | float) or isinstance(position, bool):
-            return None
-        positions.add(float(position))
-    if len(positions) != 1:
-        return None  # covers at different heights: one position would move them apart
+    position = one_value(snapshot, intent.targets, "current_position")
+    if position is None:
+        return None  # not reported, or covers at different heights: one position would move them apart
     step = STEP if intent.name == "HassTurnOn" else -STEP
-    target = round(max(0.0, min(100.0, positions.pop() + step)))
+    target = round(max(0.0, min(100.0, position + step)))
     return replace(intent, name="HassSetPosition", slots={**intent.slots, "position": str(target)})
 
 

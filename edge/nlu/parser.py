@@ -87,25 +87,26 @@ class NLUParser:
         if (parts := correction(text)) is not None:
             # "turn on the kitchen light, I mean the office lamp": the corrected request, or nothing
             return self._corrected(result, parts, snapshot)
+        tokens = model_tokens(text)
+        numbers = in_numbers(tokens)  # amounts said in words as percentages ("to half" -> "to 50 percent")
         understood = result.label != OUT_OF_DOMAIN
         if result.intent is None and (understood or said_again(text)) and (plain := without_courtesy(text)):
             # "light up the living room for me" under the operating point, "switch it off again" read as out
             # of domain for its "again": read again without the tail
             result = self._read_again(result, plain, snapshot, any_label=not understood)
-        if sets_nothing(result) and (numbers := in_numbers(model_tokens(text))):
+        if sets_nothing(result) and numbers:
             # "lights to half", "the lamp to full brightness": the amount as the percentage it means
             result = self._valued(result, numbers, snapshot)
-        amounts = model_tokens(in_numbers(model_tokens(text)) or text)
+        amounts = model_tokens(numbers) if numbers else tokens
         if lit := light_set(result.intent, amounts) if result.intent else lit_reading(result.unsure, amounts):
             # "put the office lamp on 100 percent", read as brighter or on (or unsure which): that level
             result = replace(result, intent=lit, confidence=max(result.confidence, lit.confidence), unsure=())
         if result.intent is not None and (
-            step := stepped(result.intent, model_tokens(text), snapshot)
-            or by_amount(result.intent, model_tokens(text), snapshot)
+            step := stepped(result.intent, tokens, snapshot) or by_amount(result.intent, tokens, snapshot)
         ):
             # "lower the blinds a bit", "turn the heating up by 2 degrees": a step, not all the way or to 2
             result = replace(result, intent=step)
-        if result.intent is None and understood and (whole := whole_numbers(model_tokens(text))):
+        if result.intent is None and understood and (whole := whole_numbers(tokens)):
             # "set temperature to 20.5" under the operating point: read again as "... to 20", the decimal
             # put back in the slots
             result = self._read_again(result, whole[0], snapshot, back=whole[1])
@@ -137,7 +138,7 @@ class NLUParser:
             result = replace(again, text=text) if again.intent is not None else result
         if result.intent is not None and (verb := timer_verb(result.intent)) is not result.intent:
             result = replace(result, intent=verb)  # "get rid of the 15 minute timer": the verb decides
-        if result.intent is not None and (asked := with_attribute(result.intent, model_tokens(text))):
+        if result.intent is not None and (asked := with_attribute(result.intent, tokens)):
             result = replace(result, intent=asked)  # "what's the volume on the speaker": which reading
         self._last = (text, snapshot, result)
         return result

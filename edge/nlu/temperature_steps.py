@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from edge.context.model import ContextSnapshot
+from edge.nlu.reported import one_value
 from edge.nlu.types import Intent
 
 __all__ = ["by_amount"]
@@ -32,20 +33,15 @@ def by_amount(intent: Intent, tokens: Sequence[str], snapshot: ContextSnapshot) 
     if intent.name not in _DIRECTED or not intent.targets or (amount := _by(tokens)) is None:
         return None
     words = set(tokens)
-    up = _DIRECTED[intent.name] or ("up" if words & _UP and not words & _DOWN else "")
-    up = up or ("down" if words & _DOWN and not words & _UP else "")
-    if not up:
+    direction = _DIRECTED[intent.name] or (
+        "up" if words & _UP and not words & _DOWN else "down" if words & _DOWN and not words & _UP else ""
+    )
+    if not direction:
         return None  # no direction said, or both
-    targets: set[float] = set()
-    for entity_id in intent.targets:
-        state = snapshot.states.get(entity_id)
-        value = state.attributes.get("temperature") if state is not None else None
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            return None
-        targets.add(float(value))
-    if len(targets) != 1:
-        return None  # thermostats set apart: one temperature would set them alike
-    moved = targets.pop() + (amount if up == "up" else -amount)
+    current = one_value(snapshot, intent.targets, "temperature")
+    if current is None:
+        return None  # not reported, or thermostats set apart: one temperature would set them alike
+    moved = current + (amount if direction == "up" else -amount)
     slots = {**intent.slots, "temperature": f"{moved:g}"}
     return replace(intent, name="HassClimateSetTemperature", slots=slots)
 
