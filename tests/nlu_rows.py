@@ -1,7 +1,8 @@
 """Scoring a list of requests written for the NLU (tests/data/*.jsonl): each row a request in a home
-(``home``: demo, catalogue = HA's test home, probe = tests/data/probe_home.toml), the satellite's area and
-states, the intent wanted (or a list of intents, any of them right; null: not understood) and the devices
-it acts on, and an optional slot value. Shared by the tests of the lists written before their code."""
+(``home``: demo, catalogue = HA's test home, probe = tests/data/probe_home.toml, flat =
+tests/data/flat_home.toml), the satellite's area and states, the intent wanted (or a list of intents, any
+of them right; null: not understood) and the devices it acts on, and an optional slot value. Shared by the
+tests of the lists written before their code."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ HOMES = {
     "demo": Path(__file__).parents[1] / "devices" / "homes" / "demo.toml",
     "catalogue": DATA / "catalogue_home.yaml",
     "probe": DATA / "probe_home.toml",
+    "flat": DATA / "flat_home.toml",
 }
 
 

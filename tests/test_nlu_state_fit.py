@@ -67,3 +67,19 @@ def test_turn_on_the_tv_turns_it_on_when_it_is_off_and_asks_when_it_is_paused() 
     own = _probabilities(parser, "turn on the tv", paused_home)["HassTurnOn"]
     assert paused.confidence == pytest.approx(own)  # a paused TV may be resumed: nothing is given
     assert (paused.intent is None) == (own < point)  # and a torn reading is not acted on
+
+
+def test_what_a_device_cannot_do_rules_a_reading_out() -> None:
+    """A thermostat has no position, a lamp no playback, a TV no temperature: those readings are ruled out
+    (HassTurnOn is never: every kind may turn on; an unknown device rules nothing out)."""
+    snapshot = _living_room("off")
+    thermostat, lamp = "climate.hallway", "light.living_room_lamp"
+    assert thermostat in snapshot.devices and lamp in snapshot.devices
+    assert ruled_out("HassSetPosition", (thermostat,), snapshot)
+    assert ruled_out("HassMediaPause", (lamp,), snapshot)
+    assert ruled_out("HassClimateSetTemperature", (TV,), snapshot)
+    assert not ruled_out("HassClimateSetTemperature", (thermostat,), snapshot)
+    assert not ruled_out("HassSetPosition", ("cover.living_room_blinds",), snapshot)
+    assert not ruled_out("HassTurnOn", (thermostat,), snapshot)
+    assert not ruled_out("HassSetPosition", ("cover.nowhere",), snapshot)
+    assert not ruled_out("HassSetPosition", (thermostat, "cover.living_room_blinds"), snapshot)

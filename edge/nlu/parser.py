@@ -7,9 +7,10 @@ async callers wrap it in ``asyncio.to_thread``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 
 from edge import resources
 from edge.config import Settings
@@ -27,6 +28,7 @@ from edge.nlu.courtesy import said_again, without_courtesy
 from edge.nlu.cover_steps import stepped
 from edge.nlu.delayed import delayed
 from edge.nlu.fan_speeds import fan_speed
+from edge.nlu.home_spelling import home_spelling
 from edge.nlu.media_requests import MEDIA, media_request
 from edge.nlu.named_requests import unseen_request
 from edge.nlu.negation import excepted, may_say_not, negated, without
@@ -73,6 +75,11 @@ class NLUParser:
         self._last: tuple[str, ContextSnapshot, ParseResult] | None = None  # for readings(): no second parse
 
     def analyse(self, text: str, snapshot: ContextSnapshot) -> ParseResult:
+        if (spelled := home_spelling(text, snapshot)) != text:
+            # "set the air con to 21" in a home with an "aircon": read as the home spells its names
+            out = replace(self.analyse(spelled, snapshot), text=text)
+            self._last = (text, snapshot, out)
+            return out
         result = self._analyse(text, snapshot)
         if (said_not := self._said_not(result, snapshot)) is not None:
             # "don't turn off the light", "turn off the lights except the kitchen": never the request as
@@ -341,7 +348,8 @@ class NLUParser:
             second = self.model.intents[int(order[1])] if len(order) > 1 else OUT_OF_DOMAIN
             p2 = float(out.intent_probs[order[1]]) if len(order) > 1 else 0.0
             if ruled_out(second, targets, snapshot) and (both := confidence + p2) >= nlu.act_below:
-                sure = replace(intent, confidence=both)  # "turn on the tv", the TV off: not "resume"
+                sure = replace(intent, slots=_domain_of(slots, targets, snapshot), confidence=both)
+                # "turn on the tv", the TV off: not "resume"; "set the aircon to 19": not a position
                 return ParseResult(text, sure, label, both, both < nlu.confirm_below)
             plausible = p2 >= self.settings.nlu.ask_runner_up_above
             other = (
@@ -363,3 +371,14 @@ class NLUParser:
         if last is not None and last[0] == text and last[1] is snapshot:
             return last[2].unsure
         return self.analyse(text, snapshot).unsure
+
+
+def _domain_of(
+    slots: Mapping[str, str], targets: Sequence[str], snapshot: ContextSnapshot
+) -> Mapping[str, str]:
+    """``slots`` with the targets' own domain when they share one and the model's focus named another (the
+    focus read for the reading that was ruled out)."""
+    domains = {snapshot.devices[t].domain for t in targets if t in snapshot.devices}
+    if "domain" not in slots or len(domains) != 1 or slots["domain"] in domains:
+        return slots
+    return MappingProxyType({**slots, "domain": domains.pop()})

@@ -248,6 +248,8 @@ def _defaults(
     if domain == "media_player":
         return _media_default(intent, media_class, text, snapshot)
     pool = [d for d in snapshot.devices.values() if _in_domain(d, domain)]
+    if domain == "climate" and (named := _named_climate(pool, text, snapshot)):
+        return named
     if whole_home(text):  # "all the lights in the house", "everywhere": not the satellite's room
         return _ids(pool)
     if local := _local(pool, snapshot):
@@ -255,6 +257,30 @@ def _defaults(
     if domain in {"oven", "climate", "vacuum", "coffee_maker", "person"} or len(pool) == 1:
         return _ids(pool)
     return ()
+
+
+def _area_thermometers(areas: Sequence[str], snapshot: ContextSnapshot) -> tuple[str, ...]:
+    """The room temperature sensors of the areas named (not an appliance's own: the oven's probe)."""
+    owned = _companions(snapshot)
+    wanted = {a.lower() for a in areas}
+    return _ids(
+        d
+        for d in snapshot.devices.values()
+        if kind_of(d) is Kind.TEMPERATURE_SENSOR and d.area.lower() in wanted and d.entity_id not in owned
+    )
+
+
+def _named_climate(pool: Sequence[Device], text: str, snapshot: ContextSnapshot) -> tuple[str, ...]:
+    """The thermostat a kind word names when it is that device's whole name and no other thermostat is called
+    by that word ("set the heating to 19" with a thermostat called "heating" on the landing and an aircon in
+    the bedroom); () otherwise: a "Thermostat" beside an "Office Thermostat" is asked about, the room's own
+    thermostat stays the default (Home Assistant's matcher tries the home's names first)."""
+    said = _THERMOSTAT_WORDS & set(model_tokens(text))
+    if not said:
+        return ()
+    called = [d for d in pool if said & set(name_words(d))]
+    exact = [d for d in called if any(" ".join(model_tokens(n)) in said for n in (d.name, *d.aliases))]
+    return _ids(exact) if len(exact) == 1 and len(called) == 1 else ()
 
 
 def _temperature_of(targets: Sequence[str], snapshot: ContextSnapshot) -> tuple[str, ...]:
@@ -301,6 +327,9 @@ def choose_targets(
         )
         if intent in _GET_TEMPERATURE and res.targets:
             found = _temperature_of(res.targets, snapshot)
+            return found, tuple(1.0 for _ in found)
+        if intent in _GET_TEMPERATURE and "name" not in slots:  # "the temperature in the garden": no
+            found = _area_thermometers(_named_areas(slots, snapshot), snapshot)  # thermostat, a sensor
             return found, tuple(1.0 for _ in found)
         kept = _narrowed(intent, slots, text, actionable(intent, res.targets, snapshot), snapshot)
         if kept != res.targets:
