@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from edge.config import Settings
+from edge.lang import model_tokens
 from edge.nlu.parser import NLUParser
 from edge.nlu.snapshots import demo_devices, make_snapshot
-from edge.nlu.value_words import in_numbers, with_half
+from edge.nlu.types import Intent
+from edge.nlu.value_words import in_numbers, light_step, with_half
 
 VALUE_WORDS = Path(__file__).parent / "data" / "value_words.jsonl"
 KNOWN_MISSES = {
@@ -54,3 +57,24 @@ def test_the_value_words_set() -> None:
         if not row["acts_on"] and intent is not None and slot and got != value:
             missed.append(f"{row['text']} -> {intent}")
     assert not missed, missed
+
+
+def test_a_percentage_said_with_brighter_or_by_is_a_step_not_a_level() -> None:
+    lamp = ("light.lamp",)
+    level = Intent("HassLightSet", {"brightness": "20"}, 0.53, "", lamp)
+    brighter = Intent("LightBrighter", {"brightness": "20"}, 0.53, "", lamp)
+    for text, readings, want in (
+        ("make the lamp 20 percent brighter", (level, brighter), "LightBrighter"),
+        ("make the lamp 20 percent darker", (level,), "LightDimmer"),
+        ("dim the lamp by 20 percent", (level,), "LightDimmer"),
+    ):
+        step = light_step(readings, model_tokens(text))
+        assert step is not None and step.name == want and step.slots["brightness"] == "20", text
+        assert step.targets == lamp, text
+    for text, readings in (
+        ("set the lamp to 20 percent", (level,)),  # a level
+        ("make the lamp 20 percent", (level,)),  # no step word
+        ("make the lamp 20 percent brighter", (brighter,)),  # the model's step stands
+        ("make the lamp 20 percent brighter", (replace(level, targets=("switch.plug",)),)),  # not lights
+    ):
+        assert light_step(readings, model_tokens(text)) is None, text

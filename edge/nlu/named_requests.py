@@ -27,6 +27,7 @@ from edge.context.model import ContextSnapshot
 from edge.lang import model_tokens
 from edge.nlu.catalogue import OUT_OF_DOMAIN
 from edge.nlu.list_words import LIST_INTENTS, list_intent, list_words
+from edge.nlu.short_questions import short_question
 from edge.nlu.social import respond_intent
 from edge.nlu.timer_slots import timer_slots, timer_verb_of
 from edge.nlu.types import Intent
@@ -129,6 +130,7 @@ def unseen_request(
     return (
         respond_intent(text, tokens, confidence)
         or named_request(text, tokens, snapshot)
+        or short_question(text, tokens, snapshot, confidence)  # "where is john", "time please"
         or (timer_or_list_request(text, tokens, confidence) if nothing else None)
     )
 

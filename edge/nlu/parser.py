@@ -48,7 +48,7 @@ from edge.nlu.timer_slots import timer_slots, timer_verb
 from edge.nlu.types import Intent
 from edge.nlu.unknown_names import named_phrase, routine_domain
 from edge.nlu.value_slots import value_slots
-from edge.nlu.value_words import SETTERS, in_numbers, light_set, lit_reading, with_half
+from edge.nlu.value_words import SETTERS, in_numbers, light_set, light_step, lit_reading, with_half
 from edge.nlu.whole_numbers import put_back, whole_numbers
 from edge.nlu.wildcard import complete_query
 
@@ -105,6 +105,11 @@ class NLUParser:
             # "lights to half", "the lamp to full brightness": the amount as the percentage it means
             result = self._valued(result, numbers, snapshot)
         amounts = model_tokens(numbers) if numbers else tokens
+        if step := light_step((result.intent,) if result.intent else result.unsure, tokens):
+            # "make the pendant 20 percent brighter" read as a level of 20 (or unsure): a step up by 20
+            result = replace(
+                result, intent=step, confidence=max(result.confidence, step.confidence), unsure=()
+            )
         if lit := light_set(result.intent, amounts) if result.intent else lit_reading(result.unsure, amounts):
             # "put the office lamp on 100 percent", read as brighter or on (or unsure which): that level
             result = replace(result, intent=lit, confidence=max(result.confidence, lit.confidence), unsure=())

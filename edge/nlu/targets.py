@@ -103,6 +103,9 @@ _NOT_STATES: Mapping[str, frozenset[str]] = {
 _COVER_WORDS = frozenset({"blind", "curtain", "shade", "shutter", "awning", "skylight", "window", "gate",
                           "drape"})  # fmt: skip
 """Words that tell one opening from another: "close the shutters" in a room with curtains and shutters."""
+_LIGHT_WORDS = frozenset({"lamp", "strip", "lightstrip", "spotlight", "spot", "pendant", "chandelier",
+                          "downlight", "sconce", "bulb", "lantern", "uplighter"})  # fmt: skip
+"""Words that tell one light from another: "turn off the lamps" in a room with a floor lamp and a strip."""
 
 
 def _in_domain(d: Device, domain: str) -> bool:
@@ -351,7 +354,8 @@ def _narrowed(
     """Of several matches, the ones the words fit, when some do (else all of them, as before): a state
     question only the devices that can be in the state asked (:data:`_NOT_STATES`) and, when it says one,
     those of the device class it names ("power", "humidity"); a word that tells one opening from another
-    ("the shutters", "the skylight") only the openings it names or classes."""
+    ("the shutters", "the skylight") only the openings it names or classes; a word that tells one light from
+    another ("the lamps", "the spotlights") only the lights whose names say it."""
     devices = [snapshot.devices[t] for t in targets if t in snapshot.devices]
     if len(devices) < 2:
         return targets
@@ -367,6 +371,10 @@ def _narrowed(
     said = {w.removesuffix("s") for w in words} & _COVER_WORDS
     if said and all(kind_of(d) in {Kind.COVER, Kind.GARAGE_DOOR, Kind.GATE, Kind.DOOR} for d in devices):
         fit = [d for d in devices if said & ({w.removesuffix("s") for w in name_words(d)} | {d.device_class})]
+        devices = fit or devices
+    said = {w.removesuffix("s") for w in words} & _LIGHT_WORDS
+    if said and all(kind_of(d) is Kind.LIGHT for d in devices):
+        fit = [d for d in devices if any(w in n for w in said for n in name_words(d))]
         devices = fit or devices
     kept = {d.entity_id for d in devices}
     return tuple(t for t in targets if t in kept)

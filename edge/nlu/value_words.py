@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from edge.nlu.types import Intent
 
-__all__ = ["RELATIVE", "SETTERS", "in_numbers", "light_set", "lit_reading", "with_half"]
+__all__ = ["RELATIVE", "SETTERS", "in_numbers", "light_set", "light_step", "lit_reading", "with_half"]
 
 SETTERS: Mapping[str, str] = {
     "HassLightSet": "brightness",
@@ -112,3 +112,39 @@ def lit_reading(readings: Sequence[Intent], tokens: Sequence[str]) -> Intent | N
         return None
     first = next((r for r in readings if r.name in _LIGHT_READINGS), None)
     return light_set(first, tokens) if first is not None else None
+
+
+_UP = frozenset({"brighter", "lighter", "more", "up", "raise", "increase", "brighten"})
+_DOWN = frozenset({"dimmer", "darker", "less", "down", "lower", "decrease", "dim", "reduce"})
+
+
+def light_step(readings: Sequence[Intent], tokens: Sequence[str]) -> Intent | None:
+    """ "make the pendant 20 percent brighter", "dim the lamp by 10 percent" read as a level (or unsure
+    between a level and a step): a step of that many percent (``LightBrighter`` / ``LightDimmer`` with the
+    ``brightness`` step), up or down as the words say, on the same lights; None when the words say no step
+    or no direction, or the readings are not of lights."""
+    names = {r.name for r in readings}
+    if not readings or names - _LIGHT_READINGS - {"HassLightSet"} or "HassLightSet" not in names:
+        return None
+    targets = set(readings[0].targets)
+    if not targets or any(set(r.targets) != targets for r in readings):
+        return None
+    if not all(t.split(".", 1)[0] == "light" for t in targets):
+        return None
+    at = [i for i in range(len(tokens) - 1) if tokens[i + 1] == "percent" and tokens[i].isdigit()]
+    if len(at) != 1 or not 0 < int(tokens[at[0]]) <= 100:
+        return None
+    before, after = tokens[at[0] - 1] if at[0] else "", set(tokens[at[0] + 2 : at[0] + 3])
+    if before != "by" and not after & (_STEP_WORDS - {"up", "down"}):
+        return None  # "set the lamp to 20 percent": a level
+    words = set(tokens)
+    up, down = bool(words & _UP), bool(words & _DOWN)
+    if up == down:
+        return None  # no direction said, or both
+    first = readings[0]
+    return replace(
+        first,
+        name="LightBrighter" if up else "LightDimmer",
+        slots={**{k: v for k, v in first.slots.items() if k != "brightness"}, "brightness": tokens[at[0]]},
+        confidence=min(1.0, sum(r.confidence for r in readings) if len(readings) > 1 else first.confidence),
+    )
