@@ -28,6 +28,7 @@ from edge.nlu.courtesy import said_again, without_courtesy
 from edge.nlu.cover_steps import stepped
 from edge.nlu.delayed import delayed
 from edge.nlu.fan_speeds import fan_speed
+from edge.nlu.hesitations import without_hesitations
 from edge.nlu.home_spelling import home_spelling
 from edge.nlu.media_requests import MEDIA, media_request
 from edge.nlu.named_requests import unseen_request
@@ -75,8 +76,9 @@ class NLUParser:
         self._last: tuple[str, ContextSnapshot, ParseResult] | None = None  # for readings(): no second parse
 
     def analyse(self, text: str, snapshot: ContextSnapshot) -> ParseResult:
-        if (spelled := home_spelling(text, snapshot)) != text:
-            # "set the air con to 21" in a home with an "aircon": read as the home spells its names
+        if (spelled := home_spelling(without_hesitations(text), snapshot)) != text:
+            # "er switch off the light": without "er"; "set the air con to 21" in a home with an "aircon":
+            # read as the home spells its names
             out = replace(self.analyse(spelled, snapshot), text=text)
             self._last = (text, snapshot, out)
             return out
