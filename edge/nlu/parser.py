@@ -35,6 +35,7 @@ from edge.nlu.named_requests import unseen_request
 from edge.nlu.negation import excepted, may_say_not, negated, without
 from edge.nlu.not_media import not_media, only_determiners
 from edge.nlu.now_playing import now_playing
+from edge.nlu.numbered_names import narrowed, numbered
 from edge.nlu.parse_result import ParseResult, said_again_to_a_device, sets_nothing
 from edge.nlu.questions import read_tokens
 from edge.nlu.reminders import reminder
@@ -61,6 +62,9 @@ _FAN_READINGS = frozenset({"HassTurnOn", "HassFanSetSpeed", "HassClimateSetFanMo
 """The model's readings of "set the fan to high" that a fan of the room said or here replaces."""
 
 
+_QUANTIFIERS = frozenset({"both", "all", "every", "each"})
+
+
 def default_model_dir(settings: Settings) -> Path:
     return Path(settings.nlu.model_dir) if settings.nlu.model_dir else resources.nlu_model_dir()
 
@@ -76,6 +80,12 @@ class NLUParser:
         self._last: tuple[str, ContextSnapshot, ParseResult] | None = None  # for readings(): no second parse
 
     def analyse(self, text: str, snapshot: ContextSnapshot) -> ParseResult:
+        if (number := numbered(text, snapshot)) is not None and (
+            out := narrowed(self.analyse(number.plain, snapshot), number, text, snapshot)
+        ) is not None:
+            # "open shutter 1", "turn on kitchen bulb 2": the number is the name's, not a value
+            self._last = (text, snapshot, out)
+            return out
         if (spelled := home_spelling(without_hesitations(text), snapshot)) != text:
             # "er switch off the light": without "er"; "set the air con to 21" in a home with an "aircon":
             # read as the home spells its names
@@ -284,6 +294,11 @@ class NLUParser:
             slots["media_class"] = media
         if question is not None and label == "HassGetState" and question.domain and "domain" not in slots:
             slots["domain"] = question.domain  # "is the tv on": asked of the TV, whatever its focus
+        if "name" in slots and (name := slots["name"].split(maxsplit=1))[0] in _QUANTIFIERS:
+            # "both" of "turn off both lamps" tagged as a name (or "both lamps"): read as "all lamps" is
+            slots = {k: v for k, v in slots.items() if k != "name"} | ({"name": name[1]} if name[1:] else {})
+            if focus and "name" not in slots and not self._slot_values:
+                slots.setdefault("domain", focus)
         if phrase := named_phrase(text, slots, snapshot):  # "overhead light": a name, not the room's lights
             slots["name"] = phrase
         if label in _SWITCHES and (routine := routine_domain(tokens)):

@@ -2,13 +2,16 @@
 home when the model was unsure or read nothing (``NLUParser.analyse``: only then, so a reading the model is
 sure of is never overridden).
 
-Four shapes, each in the form of Home Assistant's templates, each acting only on devices the words name or
+Five shapes, each in the form of Home Assistant's templates, each acting only on devices the words name or
 the reference rules pick, never on a guess:
 
 - **a position for a valve or cover named whole**: "set main valve to 100", "open the pool valve to 25",
   "increase garden valve position to 80", "set the lounge shutters to 30 percent" (``HassSetPosition``, HA's
   "set <name> [position] to <position>"): the name is one valve or cover of the home, the number a position
   (0-100);
+- **a temperature for a thermostat named**: "set the nest to 20", "set the guest radiator to 18.5"
+  (``HassClimateSetTemperature``, HA's "set <name> to <temperature>"): the name is one thermostat of the
+  home, whole or without its kind word ("nest" for "Nest Thermostat"), never a room's name;
 - **a name that begins with a command word, said whole with "on" / "off"**: "play corner light on" for a
   light called "Play Corner", "turn open shelf off" (``HassTurnOn`` / ``HassTurnOff``, HA's "[turn] <name>
   on"): a name whose first word opens requests (``edge.lang.REQUEST_OPENERS``: "play", "open", "set",
@@ -45,6 +48,11 @@ _POSITION = (
     r"^(?:please )?(?:set|open|close|move|adjust|put|change|increase|decrease|raise|lower|turn) " + _THE
     + r"(?P<name>{names})(?: (?:position|opening))? to (?P<n>\d+)(?: percent)?" + _END
 )  # fmt: skip
+_TEMPERATURE = (
+    r"^(?:please )?(?:set|put|change|turn|adjust) " + _THE
+    + r"(?P<name>{names})(?: (?:temperature|thermostat))? to (?P<n>\d+(?:\.5)?)(?: degrees?)?" + _END
+)  # fmt: skip
+_THERMOSTAT_WORDS = frozenset({"thermostat", "heating", "heater", "radiator", "ac", "aircon", "climate"})
 _SWITCH_AFTER = (
     r"^(?:please )?(?:(?:turn|switch) " + _THE + r")?(?P<name>{names})(?: (?:{kinds}))? (?P<on>on|off)" + _END
 )
@@ -86,6 +94,7 @@ def said_request(text: str, snapshot: ContextSnapshot) -> Intent | None:
         return None
     return (
         _position(text, said, snapshot)
+        or _temperature(text, said, snapshot)
         or _switch(text, said, snapshot)
         or _put_on(text, said, snapshot)
         or _openings(text, said, snapshot)
@@ -123,6 +132,25 @@ def _position(text: str, said: str, snapshot: ContextSnapshot) -> Intent | None:
         text,
         (device.entity_id,),
     )
+
+
+def _temperature(text: str, said: str, snapshot: ContextSnapshot) -> Intent | None:
+    """ "set the nest to 20": a thermostat named whole, or by its name without its kind word ("nest" of "nest
+    thermostat"; never a room's name), set to a temperature (HA's "set <name> to <temperature>")."""
+    thermostats = [d for d in snapshot.devices.values() if d.domain == "climate"]
+    names = _names(thermostats)
+    areas = {" ".join(model_tokens(a)) for a in snapshot.areas}
+    for key, devices in list(names.items()):
+        short = " ".join(w for w in key.split() if w not in _THERMOSTAT_WORDS)
+        if short and short != key and short not in areas:
+            names.setdefault(short, []).extend(devices)
+    if not names:
+        return None
+    match = re.match(_TEMPERATURE.replace("{names}", _alternatives(list(names))), said)
+    if match is None or (device := _one(names, match.group("name"))) is None:
+        return None
+    slots = {"name": device.name, "domain": "climate", "temperature": match.group("n")}
+    return _intent("HassClimateSetTemperature", slots, text, (device.entity_id,))
 
 
 def _switch(text: str, said: str, snapshot: ContextSnapshot) -> Intent | None:
