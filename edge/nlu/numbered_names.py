@@ -12,8 +12,9 @@ living room), else the request is read as it was said. Pure: :func:`numbered` fi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from edge.context.model import ContextSnapshot
 from edge.lang import model_tokens
@@ -33,17 +34,22 @@ class Numbered:
     name: str
 
 
-def _spans(snapshot: ContextSnapshot) -> dict[tuple[str, ...], set[str]]:
+def _spans(snapshot: ContextSnapshot) -> Mapping[tuple[str, ...], frozenset[str]]:
+    names = tuple((d.entity_id, n) for d in snapshot.devices.values() for n in (d.name, *d.aliases))
+    return _spans_of(names) if any(c.isdigit() for _, n in names for c in n[-1:]) else {}
+
+
+@lru_cache(maxsize=16)
+def _spans_of(names: tuple[tuple[str, str], ...]) -> Mapping[tuple[str, ...], frozenset[str]]:
     """Numbered names (and their last word and number) -> the devices they name."""
     spans: dict[tuple[str, ...], set[str]] = {}
-    for device in snapshot.devices.values():
-        for name in (device.name, *device.aliases):
-            words = tuple(model_tokens(name))
-            if len(words) < 2 or not words[-1].isdigit() or not words[-2].isalpha():
-                continue
-            spans.setdefault(words, set()).add(device.entity_id)
-            spans.setdefault(words[-2:], set()).add(device.entity_id)
-    return spans
+    for entity_id, name in names:
+        words = tuple(model_tokens(name))
+        if len(words) < 2 or not words[-1].isdigit() or not words[-2].isalpha():
+            continue
+        spans.setdefault(words, set()).add(entity_id)
+        spans.setdefault(words[-2:], set()).add(entity_id)
+    return {k: frozenset(v) for k, v in spans.items()}
 
 
 def numbered(text: str, snapshot: ContextSnapshot) -> Numbered | None:
