@@ -1,8 +1,8 @@
 """Scoring a list of requests written for the NLU (tests/data/*.jsonl): each row a request in a home
-(``home``: demo, catalogue = HA's test home, probe / flat / enthusiast = tests/data/<name>_home.toml), the
-satellite's area and states, the intent wanted (or a list of intents, any of them right; null: not
-understood) and the devices it acts on, and an optional slot value. Shared by the tests of the lists
-written before their code."""
+(``home``: demo, catalogue = HA's test home, probe / flat / enthusiast / rooms =
+tests/data/<name>_home.toml), the satellite's area and states, the intent wanted (or a list of intents, any
+of them right; null: not understood) and the devices it acts on, and an optional slot value. Shared by the
+tests of the lists written before their code."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ HOMES = {
     "probe": DATA / "probe_home.toml",
     "flat": DATA / "flat_home.toml",
     "enthusiast": DATA / "enthusiast_home.toml",
+    "rooms": DATA / "rooms_home.toml",
 }
 
 
