@@ -11,7 +11,8 @@ the reference rules pick, never on a guess:
   (0-100);
 - **a temperature for a thermostat named**: "set the nest to 20", "set the guest radiator to 18.5"
   (``HassClimateSetTemperature``, HA's "set <name> to <temperature>"): the name is one thermostat of the
-  home, whole or without its kind word ("nest" for "Nest Thermostat"), never a room's name;
+  home, whole or without its kind word ("nest" for "Nest Thermostat"), never a room's name; "what's the
+  nest set to" asks its temperature (``HassClimateGetTemperature``);
 - **a name that begins with a command word, said whole with "on" / "off"**: "play corner light on" for a
   light called "Play Corner", "turn open shelf off" (``HassTurnOn`` / ``HassTurnOff``, HA's "[turn] <name>
   on"): a name whose first word opens requests (``edge.lang.REQUEST_OPENERS``: "play", "open", "set",
@@ -51,6 +52,11 @@ _POSITION = (
 _TEMPERATURE = (
     r"^(?:please )?(?:set|put|change|turn|adjust) " + _THE
     + r"(?P<name>{names})(?: (?:temperature|thermostat))? to (?P<n>\d+(?:\.5)?)(?: degrees?)?" + _END
+)  # fmt: skip
+_TEMPERATURE_ASKED = (
+    r"^(?:what|whats|what s) (?:is |s )?" + _THE
+    + r"(?P<name>{names})(?: (?:thermostat|temperature))? (?:set to|set at|at|on|reading)"
+    + r"(?: now| right now)?$"
 )  # fmt: skip
 _THERMOSTAT_WORDS = frozenset({"thermostat", "heating", "heater", "radiator", "ac", "aircon", "climate"})
 _SWITCH_AFTER = (
@@ -136,7 +142,8 @@ def _position(text: str, said: str, snapshot: ContextSnapshot) -> Intent | None:
 
 def _temperature(text: str, said: str, snapshot: ContextSnapshot) -> Intent | None:
     """ "set the nest to 20": a thermostat named whole, or by its name without its kind word ("nest" of "nest
-    thermostat"; never a room's name), set to a temperature (HA's "set <name> to <temperature>")."""
+    thermostat"; never a room's name), set to a temperature (HA's "set <name> to <temperature>"); "what's the
+    nest set to": its temperature asked (``HassClimateGetTemperature``)."""
     thermostats = [d for d in snapshot.devices.values() if d.domain == "climate"]
     names = _names(thermostats)
     areas = {" ".join(model_tokens(a)) for a in snapshot.areas}
@@ -146,7 +153,13 @@ def _temperature(text: str, said: str, snapshot: ContextSnapshot) -> Intent | No
             names.setdefault(short, []).extend(devices)
     if not names:
         return None
-    match = re.match(_TEMPERATURE.replace("{names}", _alternatives(list(names))), said)
+    alternatives = _alternatives(list(names))
+    if (match := re.match(_TEMPERATURE_ASKED.replace("{names}", alternatives), said)) is not None:
+        if (device := _one(names, match.group("name"))) is None:
+            return None
+        slots = {"name": device.name, "domain": "climate"}
+        return _intent("HassClimateGetTemperature", slots, text, (device.entity_id,))
+    match = re.match(_TEMPERATURE.replace("{names}", alternatives), said)
     if match is None or (device := _one(names, match.group("name"))) is None:
         return None
     slots = {"name": device.name, "domain": "climate", "temperature": match.group("n")}
