@@ -123,6 +123,8 @@ def read_tokens(tokens: Sequence[str]) -> Question | None:
         return None
     first, rest = words[0], words[1:]
     second = rest[0] if rest else ""
+    if first == "any" and rest and not {"you", "u"} & set(rest):
+        return read_tokens(["is", "there", *words])  # "any smoke in the kitchen": "is there any ..."
     if embedded := _embedded(words):
         return embedded
     if _is_request(words):

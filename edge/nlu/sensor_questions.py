@@ -101,6 +101,8 @@ def read_sensor_question(tokens: Sequence[str]) -> SensorAsk | None:
     """The sensor question in ``tokens`` (:func:`edge.lang.model_tokens`), ``None`` when it is no question
     opened by an auxiliary ("is there any leak") or a wh- word ("what is the humidity")."""
     words = tuple(tokens)
+    if words[:1] == ("any",) and len(words) > 1:
+        words = ("is", "there", *words)  # "any carbon monoxide in the kitchen": "is there any ..."
     start = next((i for i, w in enumerate(words[:3]) if w in _YES_NO or w in _WH), None)
     if start is None or not words[start + 1 :] or not set(words[:start]) <= _OPENERS:
         return None
@@ -190,18 +192,23 @@ _FUNCTION_WORDS = frozenset(
 ) | _WH  # fmt: skip
 
 
-def _leftover(words: Sequence[str], area: str) -> bool:
+def _own_words(words: Sequence[str], area: str) -> list[str]:
     """Words that could name a device besides the question's grammar, states, classes and the area."""
     area_words = set(area.split())
-    return any(
-        w not in _FUNCTION_WORDS
+    return [
+        w
+        for w in words
+        if w not in _FUNCTION_WORDS
         and w not in SENSOR_STATES
         and w not in CLASS_WORDS
         and w not in area_words
         and w not in _OPENING_STATES
         and w not in _LOCK_STATES
-        for w in words
-    )
+    ]
+
+
+def _leftover(words: Sequence[str], area: str) -> bool:
+    return bool(_own_words(words, area))
 
 
 def _of_class(devices: Sequence[Device], classes: Sequence[str]) -> list[Device]:
@@ -225,9 +232,19 @@ def _pick(ask: SensorAsk, snapshot: ContextSnapshot) -> tuple[list[Device], str,
         narrowed = _of_class(sensors, ask.classes) or sensors
         binary = ask.state != "" or not ask.wh  # "is the phone battery low": its binary sensor, not its level
         narrowed = [d for d in narrowed if (d.domain == "binary_sensor") == binary] or narrowed
+        if not binary and "much" in words and all(d.domain == "binary_sensor" for d in narrowed):
+            # "how much gas did we use": an amount, never the gas leak detector called "Gas"
+            kinds = {d.device_class for d in narrowed}
+            amounts = [
+                d for d in snapshot.devices.values() if d.domain == "sensor" and d.device_class in kinds
+            ]
+            if amounts:
+                return _local_first(amounts, snapshot), "", area
         if {"locked", "unlocked"} & set(words):
             narrowed = [d for d in narrowed if d.device_class == "lock"] or narrowed
         return narrowed, sensors[0].name, area if not _said(area, _name_tokens(sensors[0].name)) else ""
+    if not ask.names_other_kind and (distinct := _by_distinct_words(words, area, snapshot)):
+        return distinct, distinct[0].name, area  # "how much energy is in the powerwall"
     classes = [c for c in ask.classes if c not in _NAMED_ONLY]
     if not classes or ask.names_other_kind:
         return [], "", area
@@ -246,6 +263,45 @@ def _pick(ask: SensorAsk, snapshot: ContextSnapshot) -> tuple[list[Device], str,
         return here, "", area
     local = name_key(snapshot.satellite.area)
     return [d for d in pool if local and name_key(d.area) == local] or pool, "", ""
+
+
+def _local_first(devices: Sequence[Device], snapshot: ContextSnapshot) -> list[Device]:
+    local = name_key(snapshot.satellite.area)
+    return [d for d in devices if local and name_key(d.area) == local] or list(devices)
+
+
+_NOT_OWN = frozenset(
+    {"today", "tonight", "tomorrow", "yesterday", "morning", "evening", "night", "week", "weekend", "month",
+     "year", "date", "time", "day", "weather", "level", "levels", "reading", "value", "current", "total",
+     "please", "tell", "me", "know", "you", "we", "did", "use", "using", "used", "get", "got", "doing"}
+)  # fmt: skip
+"""Words of a question that name no sensor ("what's the date today" is not about "Water pump usage today")."""
+_DISTINCT_MAX = 2  # a word in the names of at most this many devices tells a sensor apart
+_STEM = 4  # a said word this long matches a name word it begins ("month" -> "monthly")
+
+
+def _by_distinct_words(words: Sequence[str], area: str, snapshot: ContextSnapshot) -> list[Device]:
+    """The sensor whose name holds the most of the question's own words that few devices' names hold
+    ("powerwall" of "Powerwall stored energy", "ozone" of "Living room ozone sensor", "solar"), when one
+    sensor holds the most; [] otherwise. The question's grammar, states, classes and area are not its own
+    words."""
+    own = [w for w in _own_words(words, area) if len(w) > 2 and w not in _NOT_OWN]
+    if not own:
+        return []
+    names = {
+        d.entity_id: set(_name_tokens(" ".join((d.name, *d.aliases)))) for d in snapshot.devices.values()
+    }
+
+    def holds(word: str, name: set[str]) -> bool:
+        return word in name or (len(word) >= _STEM and any(n.startswith(word) for n in name))
+
+    distinct = [w for w in own if 0 < sum(holds(w, n) for n in names.values()) <= _DISTINCT_MAX]
+    scored = [(sum(holds(w, names[d.entity_id]) for w in distinct), d) for d in snapshot.devices.values()]
+    best = max((n for n, _ in scored), default=0)
+    found = [d for n, d in scored if n == best] if best else []
+    if len(found) != 1 or found[0].domain not in _SENSOR_DOMAINS:
+        return []  # two devices hold them ("back door": the lock and its contact), or not a sensor does
+    return found
 
 
 def sensor_question(
