@@ -22,7 +22,7 @@ from edge.actions.planner import plan, which_one
 from edge.config import Settings
 from edge.context.model import ContextSnapshot
 from edge.dialog.responses import which_question
-from edge.dialog.which import chosen
+from edge.dialog.which import chosen, every_one
 from edge.feedback.record import Asked, Dialog, TurnRecord
 from edge.lab.sim.local import LocalHome
 from edge.nlu.naming import said_name, whole_home
@@ -183,6 +183,24 @@ def test_three_thermostats_ask_and_the_answer_sets_one(tmp_path: Path) -> None:
     temps = {t: home.snapshot().states[t].attributes.get("temperature") for t in THERMOSTATS}
     assert temps["climate.bedroom"] == 21.0
     assert temps["climate.living_room"] != 21.0 and temps["climate.office"] != 21.0
+
+
+def test_both_sets_every_thermostat_offered_and_unlocks_nothing_unasked(tmp_path: Path) -> None:
+    """ "Both" / "all of them" answers with every device offered: the thermostats are set; the locks go
+    through the gate, which asks before either is unlocked."""
+    assert every_one("both") and every_one("all of them please") and every_one("both of them")
+    assert not every_one("the bedroom") and not every_one("turn them all off") and not every_one("")
+    home, (ask, answer) = asyncio.run(
+        _turns(tmp_path, "kitchen", [("set the thermostat to 21", 1.0), ("all of them", 4.0)])
+    )
+    assert ask.asked is Asked.WHICH and answer.result_ok is True
+    assert sorted(c["entity_id"] for c in answer.commands) == sorted(THERMOSTATS)
+    assert all(home.snapshot().states[t].attributes.get("temperature") == 21.0 for t in THERMOSTATS)
+    home, (ask, answer) = asyncio.run(
+        _turns(tmp_path / "locks", "office", [("unlock the door", 1.0), ("both", 3.0)])
+    )
+    assert ask.asked is Asked.WHICH and answer.commands == () and answer.asked is Asked.CONFIRM
+    assert [_state(home, lock) for lock in LOCKS] == ["locked", "locked"]
 
 
 def test_in_an_area_with_one_thermostat_it_sets_that_one(tmp_path: Path) -> None:

@@ -3,7 +3,8 @@
 An answer names exactly one of the offered devices: by its name or an alias ("the back door lock"), its
 area ("the kitchen") or a word that only it has ("the front one"), or by its place in the question ("the
 first one"). Every word of the answer must belong to that device (a few filler words aside), so a new
-request ("turn on the kitchen light") is never taken for an answer.
+request ("turn on the kitchen light") is never taken for an answer. "Both", "all of them", "each of them"
+answer with every device offered (:func:`every_one`), nothing more.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from edge.context.model import ContextSnapshot, Device
-from edge.lang import fold, name_key
+from edge.lang import fold, model_tokens, name_key
 
-__all__ = ["chosen"]
+__all__ = ["EVERY_ANSWERS", "chosen", "every_one"]
 
 _FILLER = frozenset(
     {"the", "one", "ones", "a", "an", "that", "this", "i", "mean", "meant", "said", "in", "on", "at", "of",
@@ -21,6 +22,16 @@ _FILLER = frozenset(
      "room", "yes", "yeah", "no", "sorry"}
 )  # fmt: skip
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3}
+EVERY_ANSWERS = ("both", "both of them", "all of them", "all", "each of them", "all three", "all four")
+"""The answers that name every device offered (the fast path's grammar expects them too)."""
+_EVERY = frozenset({"both", "all", "each", "every", "of", "them", "three", "four", "the", "please", "do",
+                    "yes", "um", "uh", "er", "oh"})  # fmt: skip
+
+
+def every_one(answer: str) -> bool:
+    """Whether ``answer`` names every device offered ("both", "both of them", "all of them please")."""
+    said = model_tokens(fold(answer))
+    return bool(said) and set(said) <= _EVERY and bool({"both", "all", "each", "every"} & set(said))
 
 
 def _words(device: Device) -> set[str]:

@@ -17,7 +17,7 @@ from edge.config import SafetySettings
 from edge.context.model import ContextSnapshot
 from edge.dialog.confirm import confirmation_for, is_no, is_yes
 from edge.dialog.unsure import chosen_reading
-from edge.dialog.which import chosen
+from edge.dialog.which import chosen, every_one
 from edge.errors import EdgeError, ErrorCode
 from edge.feedback.record import Dialog
 from edge.nlu.types import Intent
@@ -89,12 +89,15 @@ class Answering(DidYouMean, _Stages):
             d.describe(intent, (intent,))
             return await self._act(d, (intent,), snapshot)
         if pending.kind == "which":
-            # the device named in the answer, through the gate as a direct request (a lock still asks);
-            # anything else is a new request
-            target = chosen(d.heard.text, pending.candidates, snapshot)
-            if target is None:
+            # the device named in the answer ("both": every one offered), through the gate as a direct
+            # request (a lock still asks); anything else is a new request
+            if every_one(d.heard.text):  # the request's own words would ask again: it carries them all
+                intent = replace(pending.intents[0], targets=pending.candidates, text="")
+                intent = replace(intent, target_scores=tuple(1.0 for _ in intent.targets))
+            elif (target := chosen(d.heard.text, pending.candidates, snapshot)) is not None:
+                intent = replace(pending.intents[0], targets=(target,), target_scores=(1.0,))
+            else:
                 return None
-            intent = replace(pending.intents[0], targets=(target,), target_scores=(1.0,))
             d.describe(intent, (intent,))
             return await self._act(d, (intent,), snapshot)
         text, ask_steps = await self.teaching.answer(d, pending.kind == "teach", pending.phrase, snapshot)

@@ -15,6 +15,7 @@ What the engine does with an answer is unchanged (:mod:`edge.turns.answering`, t
 from __future__ import annotations
 
 from edge.context.model import ContextSnapshot
+from edge.dialog.which import EVERY_ANSWERS
 from edge.turns.pending import Pending
 
 __all__ = ["NO_ANSWERS", "ORDINALS", "YES_ANSWERS", "expected_answers"]
@@ -29,7 +30,8 @@ _YES_NO = (YES_ANSWERS, NO_ANSWERS)
 
 def expected_answers(pending: Pending | None, snapshot: ContextSnapshot) -> tuple[tuple[str, ...], ...]:
     """The phrases that answer ``pending``, by meaning (the yes forms, the no forms; each offered device
-    with its place in the question); empty: no question, or one answered by commands."""
+    with its place in the question, and "both" / "all of them" for every one offered); empty: no question,
+    or one answered by commands."""
     if pending is None:
         return ()
     if pending.kind in {"confirm", "teach", "did_you_mean"}:
@@ -48,4 +50,4 @@ def expected_answers(pending: Pending | None, snapshot: ContextSnapshot) -> tupl
         if ordinal:
             names.append(ordinal)
         groups.append(tuple(dict.fromkeys(f for n in names for f in (n, f"the {n}", f"the {n} one"))))
-    return (*groups, NO_ANSWERS) if groups else ()
+    return (*groups, EVERY_ANSWERS, NO_ANSWERS) if groups else ()
