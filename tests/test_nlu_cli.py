@@ -57,6 +57,27 @@ def test_parse_reads_the_home_files_states_and_state_overrides_them() -> None:
     assert json.loads(done.stdout)["says"] == "The living room ceiling light is off."
 
 
+def test_parse_prints_each_part_of_a_request_in_parts_as_the_device_carries_them_out() -> None:
+    """ "close the blinds and turn on the lamp" read whole turned the lamp off; the device reads each part
+    (the turn engine's split), and so does ``edge parse``: both parts, the most cautious decision."""
+    done = edge("parse", "close the blinds and turn on the lamp", "--area", "living room")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert [(p["text"], p["intent"]) for p in out["parts"]] == [
+        ("close the blinds", "HassTurnOff"),
+        ("turn on the lamp", "HassTurnOn"),
+    ]
+    assert out["decision"] == "act" and out["acts_on"] == [
+        "cover.living_room_blinds",
+        "light.living_room_lamp",
+    ]
+    locked = ("parse", "turn off the lights and unlock the front door", "--area", "hallway")
+    out = json.loads(edge(*locked).stdout)
+    assert out["decision"] == "confirm" and "lock.front_door" in out["acts_on"]
+    out = json.loads(edge("parse", "turn off the lamp and the tv", "--area", "living room").stdout)
+    assert "parts" not in out and out["intent"] == "HassTurnOff"  # one request, several devices
+
+
 def test_parse_out_of_domain_is_null() -> None:
     done = edge("parse", "tell me a joke")
     assert done.returncode == 0, done.stderr

@@ -98,6 +98,33 @@ def _with_decision(result: ParseResult, snapshot: ContextSnapshot) -> dict[str, 
     return out
 
 
+_CAUTION = ("confirm", "ask", "cannot", "not_understood", "act", "answer")
+"""A compound request's decision: its most cautious part's."""
+_TEACHING = frozenset({"TeachMacro", "TeachPreference", "ForgetTaught"})
+
+
+def _decided(parser: Any, text: str, snapshot: ContextSnapshot) -> dict[str, Any]:
+    """What the device would do with ``text``: as the turn engine does, a request in several parts ("close the
+    blinds and turn on the lamp", :func:`edge.dialog.teach.split_actions`) whose every part is a home request
+    is each part's (``parts``), with the most cautious part's ``decision`` and every part's ``acts_on``;
+    anything else is the whole sentence's parse."""
+    from edge.dialog.teach import split_actions  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
+
+    parts = split_actions(text)
+    if len(parts) > 1:
+        results = [parser.analyse(part, snapshot) for part in parts]
+        if all(r.intent is not None and r.intent.name not in _TEACHING and r.intent.source != "domain"
+               for r in results):  # fmt: skip
+            decided = [_with_decision(r, snapshot) for r in results]
+            return {
+                "text": text,
+                "parts": decided,
+                "decision": min((d["decision"] for d in decided), key=_CAUTION.index),
+                "acts_on": list(dict.fromkeys(e for d in decided for e in d["acts_on"])),
+            }
+    return _with_decision(parser.analyse(text, snapshot), snapshot)
+
+
 def _run(args: argparse.Namespace) -> int:
     from edge.nlu.domain_parser import load_parser  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
     from edge.nlu.snapshots import load_home_or_demo, make_snapshot, parse_states  # noqa: PLC0415 - lazy: every `edge` command imports this module for its parser
@@ -119,14 +146,14 @@ def _run(args: argparse.Namespace) -> int:
                 base=home.states,
                 areas=home.areas,
             )
-            emit_json(_with_decision(parser.analyse(text, snapshot), snapshot))
+            emit_json(_decided(parser, text, snapshot))
         return 0
     if not args.text:
         raise ConfigError("nothing to parse", hint="give TEXT or --batch FILE.jsonl")
     snapshot = make_snapshot(
         devices, area, parse_states(args.state), screen, base=home.states, areas=home.areas
     )
-    emit_json(_with_decision(parser.analyse(" ".join(args.text), snapshot), snapshot))
+    emit_json(_decided(parser, " ".join(args.text), snapshot))
     sys.stdout.flush()
     return 0
 
