@@ -210,6 +210,17 @@ def test_a_number_said_with_its_decimals_is_read_as_the_written_one() -> None:
     assert durations_said("a timer for 1.5 hours")[0].seconds == 5400
 
 
+def test_quarters_and_a_couple_are_durations() -> None:
+    """ "a quarter of an hour" set a 1 hour timer (the tagger read "hour"), "a couple of minutes" none."""
+    for text, seconds in (("set a timer for a quarter of an hour", 900), ("quarter of an hour", 900),
+                          ("three quarters of an hour", 2700), ("a couple of minutes", 120),
+                          ("an hour and a quarter", 4500), ("half an hour", 1800)):  # fmt: skip
+        said = durations_said(text)
+        assert len(said) == 1 and said[0].seconds == seconds, (text, said)
+    assert durations_said("a quarter past five") == []  # no unit: a time of day, not a duration
+    assert durations_said("a couple of lights") == []
+
+
 def test_wake_phrases_come_from_the_wake_models_the_project_ships() -> None:
     manifest = tomllib.loads((ROOT / "models" / "manifest.toml").read_text())
     names = [

@@ -83,10 +83,18 @@ def _component(words: list[str], i: int) -> tuple[float, int] | None:
         n = float(w)
         if words[j : j + 3] == ["and", "a", "half"]:
             n, j = n + 0.5, j + 3
+        elif words[j : j + 1] == ["quarters"]:  # "three quarters of an hour"
+            n, j = n / 4, j + 1
+            j += 1 if words[j : j + 1] == ["of"] else 0
+            j += 1 if words[j : j + 1] in (["a"], ["an"]) else 0
     elif w in {"a", "an", "one"}:
         n = 1.0
     elif w == "half":
         n, j = 0.5, j + (1 if words[j : j + 1] in (["a"], ["an"]) else 0)
+    elif w in {"quarter", "couple"}:  # "a quarter of an hour", "a couple of minutes"
+        n = 0.25 if w == "quarter" else 2.0
+        j += 1 if words[j : j + 1] == ["of"] else 0
+        j += 1 if words[j : j + 1] in (["a"], ["an"]) else 0
     else:
         return None
     unit = _UNIT_WORDS.get(words[j].removesuffix("s")) if j < len(words) else None
@@ -95,12 +103,15 @@ def _component(words: list[str], i: int) -> tuple[float, int] | None:
     j += 1
     if words[j : j + 3] == ["and", "a", "half"]:
         n, j = n + 0.5, j + 3
+    elif words[j : j + 3] == ["and", "a", "quarter"]:  # "an hour and a quarter"
+        n, j = n + 0.25, j + 3
     return n * UNIT_SECONDS[unit], j
 
 
 def durations_said(text: str) -> list[Said]:
     """Every duration in ``text``, its parts joined ("1 hour, 15 minutes and 30 seconds" is one, "5 and
-    a half minutes", "half an hour", "1/2 a minute" too)."""
+    a half minutes", "half an hour", "1/2 a minute", "a quarter of an hour", "three quarters of an hour",
+    "a couple of minutes" too)."""
     words = duration_words(text)
     out: list[Said] = []
     i = 0
