@@ -101,6 +101,32 @@ def test_a_list_request_is_read_from_its_words_in_the_shape_of_has_templates() -
         assert _words(other) is None, other
 
 
+def test_a_list_of_the_home_named_without_list_and_running_out_said_as_a_remark() -> None:
+    """ "add call the plumber to my chores" lost its item (no "list" after the name); "we're out of coffee"
+    was checking coffee off (or a question): the home's list names close the template, and running out of
+    something adds it to the shopping list, never what no list holds or more than a remark."""
+    lists = ("Chores", "Trader Joe's")
+    said = list_words("add call the plumber to my chores", lists)
+    assert said is not None and (said.verb, said.item, said.list_name) == (
+        "AddItem",
+        "call the plumber",
+        "chores",
+    )
+    assert list_words("add call the plumber to my chores") is None  # the home's names are what close it
+    assert list_words("add call the plumber to my garage", lists) is None
+    remarks = (("we're out of coffee", "coffee"), ("we've run out of milk", "milk"),
+               ("we are running low on dish soap", "dish soap"),
+               ("oh we ran out of the eggs", "eggs"))  # fmt: skip
+    for text, item in remarks:
+        said = list_words(text)
+        assert said is not None and (said.verb, said.item, said.list_name) == ("AddItem", item, "shopping"), (
+            text
+        )
+    for text in ("we're out of time", "i'm out of ideas", "we're out of here",
+                 "we're out of paint so take bathroom painting off the list"):  # fmt: skip
+        assert list_words(text) is None, text
+
+
 def test_the_list_named_decides_between_has_list_and_shopping_list_intents() -> None:
     """A named list is ``HassList*`` with its name; the shopping list (or "the list") ``HassShoppingList*``,
     where removing an item checks it off, as HA's templates read it."""

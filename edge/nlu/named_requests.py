@@ -26,7 +26,7 @@ from edge.config import NLUSettings
 from edge.context.model import ContextSnapshot
 from edge.lang import model_tokens
 from edge.nlu.catalogue import OUT_OF_DOMAIN
-from edge.nlu.list_words import LIST_INTENTS, list_intent, list_words
+from edge.nlu.list_words import LIST_INTENTS, list_intent, list_words, ran_out
 from edge.nlu.short_questions import short_question
 from edge.nlu.social import respond_intent
 from edge.nlu.timer_slots import timer_slots, timer_verb_of
@@ -120,7 +120,10 @@ def unseen_request(
     ``nlu.reject_below``), so a timer intent it read keeps its slots. A list intent the model read takes its
     item and list from the words when they have HA's template shape. None for anything else."""
     nothing = label == OUT_OF_DOMAIN or confidence < nlu.reject_below
-    if label in LIST_INTENTS and (words := list_words(text)) is not None:
+    if (out := ran_out(text)) is not None:  # "we're out of coffee": whatever the model read
+        name, slots = list_intent(out)
+        return Intent(name=name, slots=slots, confidence=max(confidence, 0.9), text=text, source="text")
+    if label in LIST_INTENTS and (words := list_words(text, _list_names(snapshot))) is not None:
         name, slots = list_intent(words)  # the words give all of the item and the list the tagger cut short
         return Intent(name=name, slots=slots, confidence=confidence, text=text, source="text")
     if label in _NAMED_INTENTS and (named := named_request(text, tokens, snapshot, only=label)) is not None:
@@ -131,17 +134,25 @@ def unseen_request(
         respond_intent(text, tokens, confidence)
         or named_request(text, tokens, snapshot)
         or short_question(text, tokens, snapshot, confidence)  # "where is john", "time please"
-        or (timer_or_list_request(text, tokens, confidence) if nothing else None)
+        or (timer_or_list_request(text, tokens, confidence, _list_names(snapshot)) if nothing else None)
     )
 
 
-def timer_or_list_request(text: str, tokens: Sequence[str], confidence: float) -> Intent | None:
+def _list_names(snapshot: ContextSnapshot) -> tuple[str, ...]:
+    """The names of the home's lists (Home Assistant's ``todo`` entities)."""
+    return tuple(n for d in snapshot.devices.values() if d.domain == "todo" for n in (d.name, *d.aliases))
+
+
+def timer_or_list_request(
+    text: str, tokens: Sequence[str], confidence: float, lists: Sequence[str] = ()
+) -> Intent | None:
     """A request about a running timer said with a timer verb ("subtract 10 minutes from my timer", "how long
     until the timer goes off"), or a list request in the shape of HA's list templates ("add hummus to my
-    trader joe's list"); None otherwise. Neither moves a device: the services carry them out."""
+    trader joe's list", or one of the home's ``lists`` named without "list"); None otherwise. Neither moves
+    a device: the services carry them out."""
     if {"timer", "timers"} & set(tokens) and (name := timer_verb_of(text)) is not None:
         slots = timer_slots(name, {}, text)
-    elif (words := list_words(text)) is not None:
+    elif (words := list_words(text, lists)) is not None:
         name, slots = list_intent(words)
     else:
         return None
