@@ -110,7 +110,7 @@ def test_a_list_of_the_home_named_without_list_and_running_out_said_as_a_remark(
     assert said is not None and (said.verb, said.item, said.list_name) == (
         "AddItem",
         "call the plumber",
-        "chores",
+        "Chores",
     )
     assert list_words("add call the plumber to my chores") is None  # the home's names are what close it
     assert list_words("add call the plumber to my garage", lists) is None

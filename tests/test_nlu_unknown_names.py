@@ -13,7 +13,7 @@ from edge.config import Settings
 from edge.lang import model_tokens
 from edge.nlu.parser import NLUParser
 from edge.nlu.snapshots import demo_devices, make_snapshot
-from edge.nlu.unknown_names import named_phrase, routine_domain
+from edge.nlu.unknown_names import named_phrase, routine_domain, unknown_object
 
 
 @cache
@@ -73,3 +73,24 @@ def test_a_scene_or_script_is_said_by_its_class_word() -> None:
     assert routine_domain(model_tokens("turn on the kitchen scene")) == "scene"
     assert routine_domain(model_tokens("turn on the kitchen light")) == ""
     assert routine_domain(model_tokens("run the scene script")) == ""  # both: the words do not say which
+
+
+def test_a_thing_no_word_of_the_home_names_is_a_name_not_the_rooms_lights() -> None:
+    """ "Turn on the fire" (Whisper's hearing of "turn on the fan") was read as the room's lights and turned
+    them on; "turn on the geyser" (HWU64) too. A plain on/off request whose object no word of the home or of
+    a kind names is a name: "no device called 'fire'"."""
+    snap = make_snapshot(demo_devices(), "office")
+    for text in ("turn on the fire", "switch the geyser on", "turn on the fire please"):
+        assert unknown_object("HassTurnOn", model_tokens(text), {"domain": "light"}, snap), text
+    for text, slots in (
+        ("turn on the lights", {"domain": "light"}),  # a kind
+        ("turn on the telly", {"domain": "media_player"}),  # a kind said another way
+        ("turn on the office lamp", {}),  # the home's words
+        ("all lights has to be turned off during the day", {"domain": "light"}),  # a kind said anywhere
+        ("it's dark in the study", {"domain": "light"}),  # no "turn on the X"
+        ("turn on the fire", {"area": "office"}),  # an area tagged
+    ):
+        assert unknown_object("HassTurnOn", model_tokens(text), slots, snap) == "", text
+    assert unknown_object("LightBrighter", model_tokens("brighten the fire"), {}, snap) == ""
+    fire = _parser().parse("turn on the fire", snap)
+    assert fire is not None and fire.slots.get("name") == "fire" and fire.targets == ()

@@ -79,14 +79,21 @@ def list_words(text: str, names: Sequence[str] = ()) -> ListWords | None:
     if (out := ran_out(text)) is not None:
         return out
     match = _LIST_REQUEST.match(said)
+    spelled = {fold(n): n for n in names}
     if match is None and (named := _named_list(names)) is not None:
-        match = named.match(said)
+        match = named.match(said)  # "add bananas to trader joe's": the list as the home spells it
+        if match is not None:
+            return _words(match, spelled[match.group("list")])
     if match is None:
         return None
+    return _words(match, match.group("list").strip())
+
+
+def _words(match: re.Match[str], list_name: str) -> ListWords | None:
     item = match.group("item").strip()
     if item in {"it", "them", "that", "this", "those", "these", "my", "the", "a", "an", "our", "your"}:
         return None
-    return ListWords(_VERB_OF[match.group("verb")], item, match.group("list").strip())
+    return ListWords(_VERB_OF[match.group("verb")], item, list_name)
 
 
 _NOT_ITEMS = frozenset({

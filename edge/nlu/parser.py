@@ -48,7 +48,7 @@ from edge.nlu.targets import choose_targets
 from edge.nlu.temperature_steps import by_amount
 from edge.nlu.timer_slots import timer_slots, timer_verb
 from edge.nlu.types import Intent
-from edge.nlu.unknown_names import named_phrase, routine_domain
+from edge.nlu.unknown_names import named_phrase, routine_domain, unknown_object
 from edge.nlu.value_slots import value_slots
 from edge.nlu.value_words import SETTERS, in_numbers, light_set, light_step, lit_reading, with_half
 from edge.nlu.whole_numbers import put_back, whole_numbers
@@ -299,8 +299,8 @@ class NLUParser:
             slots = {k: v for k, v in slots.items() if k != "name"} | ({"name": name[1]} if name[1:] else {})
             if focus and "name" not in slots and not self._slot_values:
                 slots.setdefault("domain", focus)
-        if phrase := named_phrase(text, slots, snapshot):  # "overhead light": a name, not the room's lights
-            slots["name"] = phrase
+        if phrase := named_phrase(text, slots, snapshot) or unknown_object(label, tokens, slots, snapshot):
+            slots["name"] = phrase  # "overhead light", "turn on the fire": a name, not the room's lights
         if label in _SWITCHES and (routine := routine_domain(tokens)):
             slots["domain"] = routine  # "run the tv off script": a script, never the TV
         targets, scores = choose_targets(label, slots, focus, media, snapshot, text=text)

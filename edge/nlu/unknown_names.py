@@ -22,7 +22,7 @@ from edge.context.model import ContextSnapshot
 from edge.lang import model_tokens, name_key
 from edge.nlu.phonetic import phonetic_key
 
-__all__ = ["GUARDED_KINDS", "named_phrase", "routine_domain"]
+__all__ = ["GUARDED_KINDS", "named_phrase", "routine_domain", "unknown_object"]
 
 _KIND_OF_WORD: Mapping[str, Kind] = {
     **dict.fromkeys(("light", "lights", "lamp", "lamps"), Kind.LIGHT),
@@ -131,6 +131,45 @@ def named_phrase(text: str, slots: Mapping[str, str], snapshot: ContextSnapshot)
         if any(_unknown(m, known) for m in modifiers) and not _one_there(word, slots, snapshot):
             return " ".join([*modifiers, word])
     return ""
+
+
+_SWITCHED = frozenset({"HassTurnOn", "HassTurnOff"})
+_GENERIC = frozenset({
+    # what the model reads by its kind, with no name: the room's or the home's devices of that kind
+    "light", "lights", "lamp", "lamps", "bulb", "bulbs", "fan", "fans", "tv", "tvs", "television", "telly",
+    "heating", "heat", "heater", "ac", "aircon", "air", "conditioning", "conditioner", "music", "radio",
+    "news", "podcast", "vacuum", "hoover", "robot", "oven", "kettle", "coffee", "machine", "blinds", "blind",
+    "curtains", "curtain", "shades", "shutters", "lock", "locks", "door", "doors", "garage", "gate", "plug",
+    "plugs", "socket", "speaker", "speakers", "sound", "volume", "power", "stuff", "things",
+    "lighting", "screen", "display", "thermostat", "fireplace", "scene", "script", "alarm",
+    "timer", "mower", "sprinkler", "sprinklers", "everything", "lot", "room", "rooms", "house", "home",
+})  # fmt: skip
+_OBJECT_END = frozenset({"on", "off", "please", "now", "for", "in", "again", "thanks", "up", "down"})
+
+
+def unknown_object(
+    label: str, tokens: Sequence[str], slots: Mapping[str, str], snapshot: ContextSnapshot
+) -> str:
+    """The thing a plain on/off request names when no word of it is known to this home, nor a kind of device
+    ("turn on the fire", a mishearing of "the fan", read by the model as the room's lights): a name, so the
+    turn says "no device called 'fire'" instead of acting on a guess; "" otherwise."""
+    if label not in _SWITCHED or slots.keys() & {"name", "area", "floor"} or _GENERIC & set(tokens):
+        return ""  # a kind said anywhere ("all lights ... during the day"): the model's reading stands
+    words = list(tokens)
+    starts = [i + 1 for i, w in enumerate(words) if w in {"the", "my", "our"}]
+    if not starts or not all(w in _NOT_NAME for w in words[: starts[0]]):
+        return ""  # only "turn on the X", "switch the X off": the verb, then the thing
+    phrase: list[str] = []
+    for word in words[starts[0] :]:
+        if word in _OBJECT_END:
+            break
+        phrase.append(word)
+    if not phrase or len(phrase) > 2 or not all(w.isalpha() for w in phrase):
+        return ""
+    known = _known_words(snapshot)
+    if any(w in _GENERIC or w in _NOT_NAME or not _unknown(w, known) for w in phrase):
+        return ""
+    return " ".join(phrase)
 
 
 _ROUTINE_WORDS = {"scene": "scene", "scenes": "scene", "script": "script", "scripts": "script"}
