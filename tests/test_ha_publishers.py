@@ -142,3 +142,14 @@ def test_a_button_is_pressed_with_home_assistants_default_payload() -> None:
     _send(store, "homeassistant/button/hall/restart/config", {"name": "Restart", "cmd_t": "hall/restart/cmd"})
     press = make_command(store.snapshot().devices["button.restart"], DeviceState("unknown"), "press", None)
     assert (press.topic, press.payload, press.awaits_report) == ("hall/restart/cmd", "PRESS", False)
+
+
+def test_a_select_keeps_its_option_as_spelt_and_refuses_one_it_does_not_list() -> None:
+    store = _store()
+    select = {"name": "Fan", "ops": ["Low", "Medium", "High"], "stat_t": "b/fan/state", "cmd_t": "b/fan/cmd"}
+    _send(store, "homeassistant/select/b/fan/config", select)
+    _send(store, "b/fan/state", b"Medium")
+    assert store.snapshot().state_of("select.fan") == "Medium"
+    rejected = store.rejected
+    _send(store, "b/fan/state", b"Turbo")
+    assert store.rejected == rejected + 1 and store.snapshot().state_of("select.fan") == "Medium"

@@ -27,7 +27,7 @@ from edge.context.ha_availability import parse_availability
 from edge.context.ha_naming import MAX_NAME, compose_name, entity_object_id
 from edge.context.ha_templates import MAX_TEMPLATE
 from edge.context.model import Capability, Device
-from edge.context.validate import PayloadError, check_topic_filter, check_topic_name, reads_topic
+from edge.context.validate import PayloadError, check_text, check_topic_filter, check_topic_name, reads_topic
 from edge.context.wire import parse_json
 
 __all__ = [
@@ -174,6 +174,8 @@ def _extra(cfg: Mapping[str, Any], where: str) -> dict[str, Any]:
             extra[key] = text_option(value, key, where, 512) if isinstance(value, str) else value
         elif key in _OPTION_KEYS and isinstance(value, bool):
             extra[key] = value if key in {"optimistic", "brightness"} else str(value)
+        elif key == "options" and isinstance(value, list):  # a select's options, spelt as it spells them
+            extra[key] = tuple(check_text(text_option(o, key, where), f"{where}: option") for o in value[:64])
     if templates:
         extra["templates"] = MappingProxyType(templates)
     availability = parse_availability(cfg, where)

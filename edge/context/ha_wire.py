@@ -83,6 +83,11 @@ def _state_word(device: Device, text: str) -> str:
     extra = device.extra
     if device.domain == "number":  # HA's number.mqtt holds a float: ESPHome's "45.000000" reads "45.0"
         return str(clean_number(device.entity_id, _number(text, f"{device.entity_id} state")))
+    if device.domain == "select":  # the option as the device spells it, one of its options (as HA)
+        options = extra.get("options")
+        if isinstance(options, tuple) and options and text not in options:
+            raise PayloadError(f"{device.entity_id}: {text[:40]!r} is not one of its options")
+        return text[:MAX_STRING]
     for key, word in _STATE_OPTIONS:
         if key in extra and text == str(extra[key]):
             return word
