@@ -75,6 +75,10 @@ def test_a_wildcard_command_topic_is_refused_by_name_and_costs_nothing_else(
     assert store.rejected == rejected + 1
     assert "command_topic 'cmnd/+/POWER' contains a wildcard" in caplog.text
     assert sorted(store.snapshot().devices) == [BLE_ID]
+    for n, greedy in enumerate(("#", "+/+", "home/#")):  # a filter that takes every topic is refused by name
+        _send(store, f"homeassistant/sensor/x/greedy{n}/config", {"name": "Greedy", "state_topic": greedy})
+        assert f"{greedy!r} would take every topic" in caplog.text
+    assert sorted(store.snapshot().devices) == [BLE_ID] and sorted(store.registry.filters) == [BLE["stat_t"]]
 
 
 def test_an_epoch_millisecond_attribute_is_left_out_and_the_state_stands() -> None:

@@ -27,7 +27,7 @@ from edge.context.ha_availability import parse_availability
 from edge.context.ha_naming import MAX_NAME, compose_name, entity_object_id
 from edge.context.ha_templates import MAX_TEMPLATE
 from edge.context.model import Capability, Device
-from edge.context.validate import PayloadError, check_text, check_topic_filter, check_topic_name, reads_topic
+from edge.context.validate import PayloadError, check_state_filter, check_text, check_topic_name, reads_topic
 from edge.context.wire import parse_json
 
 __all__ = [
@@ -164,7 +164,7 @@ def _extra(cfg: Mapping[str, Any], where: str) -> dict[str, Any]:
     templates: dict[str, str] = {}
     for key, value in cfg.items():
         if key.endswith("_topic") and isinstance(value, str) and value:
-            check = check_topic_filter if reads_topic(key) else check_topic_name
+            check = check_state_filter if reads_topic(key) else check_topic_name
             extra[key] = check(text_option(value, key, where, 512), f"{where}: {key}")
         elif key.endswith("_template") and isinstance(value, str) and value.strip():
             if len(value) > MAX_TEMPLATE or "\x00" in value:

@@ -36,6 +36,7 @@ __all__ = [
     "check_device",
     "check_json_depth",
     "check_state",
+    "check_state_filter",
     "check_text",
     "check_topic_filter",
     "check_topic_name",
@@ -149,6 +150,16 @@ def reads_topic(key: str) -> bool:
     return "command" not in key and not key.startswith(("set_", "availability"))
 
 
+def check_state_filter(topic: str, what: str = "state topic") -> str:
+    """A topic a discovered entity listens on: exact, or a filter of ``+`` levels beside at least one named
+    level (``+/+/BTtoMQTT/<mac>``); ``#`` or only wildcards would hand the entity the whole broker."""
+    check_topic_filter(topic, what)
+    levels = topic.split("/")
+    if "#" in levels or (is_filter(topic) and all(level == "+" for level in levels)):
+        raise PayloadError(f"{what} {topic[:60]!r} would take every topic: a state filter names a level")
+    return topic
+
+
 def check_topic_filter(topic: str, what: str = "topic filter") -> str:
     """A subscription filter: ``+`` and ``#`` only as whole levels, ``#`` only as the last level."""
     _check_topic_common(topic, what)
@@ -259,11 +270,11 @@ def check_device(device: Device) -> Device:
     if device.command_topic:
         check_topic_name(device.command_topic, f"{eid}: command_topic")
     if device.state_topic:
-        check_topic_filter(device.state_topic, f"{eid}: state_topic")
+        check_state_filter(device.state_topic, f"{eid}: state_topic")
     for key in _DEVICE_TOPICS:
         value = device.extra.get(key)
         if isinstance(value, str) and value:
-            (check_topic_filter if reads_topic(key) else check_topic_name)(value, f"{eid}: {key}")
+            (check_state_filter if reads_topic(key) else check_topic_name)(value, f"{eid}: {key}")
     scale = device.extra.get("brightness_scale")
     if scale is not None:
         try:
