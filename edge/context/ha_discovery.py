@@ -27,7 +27,7 @@ from edge.context.ha_availability import parse_availability
 from edge.context.ha_naming import MAX_NAME, compose_name, entity_object_id
 from edge.context.ha_templates import MAX_TEMPLATE
 from edge.context.model import Capability, Device
-from edge.context.validate import PayloadError, check_topic_name
+from edge.context.validate import PayloadError, check_state_filter, check_text, check_topic_name, reads_topic
 from edge.context.wire import parse_json
 
 __all__ = [
@@ -66,7 +66,7 @@ _OPTION_KEYS = frozenset({
     "payload_start", "payload_pause", "payload_return_to_base", "payload_locate", "payload_clean_spot",
     "payload_press", "payload_on", "payload_off", "position_open", "position_closed", "speed_range_min",
     "speed_range_max", "min_temp", "max_temp", "temperature_unit", "optimistic", "schema", "brightness",
-    "entity_category", "payload_reset_percentage",
+    "entity_category", "payload_reset_percentage", "on_command_type",
 })  # fmt: skip
 _TOPIC_SUFFIX = ("_topic",)
 
@@ -164,7 +164,8 @@ def _extra(cfg: Mapping[str, Any], where: str) -> dict[str, Any]:
     templates: dict[str, str] = {}
     for key, value in cfg.items():
         if key.endswith("_topic") and isinstance(value, str) and value:
-            extra[key] = check_topic_name(text_option(value, key, where, 512), f"{where}: {key}")
+            check = check_state_filter if reads_topic(key) else check_topic_name
+            extra[key] = check(text_option(value, key, where, 512), f"{where}: {key}")
         elif key.endswith("_template") and isinstance(value, str) and value.strip():
             if len(value) > MAX_TEMPLATE or "\x00" in value:
                 raise PayloadError(f"{where}: {key} is over {MAX_TEMPLATE} characters or holds a NUL")
@@ -173,6 +174,8 @@ def _extra(cfg: Mapping[str, Any], where: str) -> dict[str, Any]:
             extra[key] = text_option(value, key, where, 512) if isinstance(value, str) else value
         elif key in _OPTION_KEYS and isinstance(value, bool):
             extra[key] = value if key in {"optimistic", "brightness"} else str(value)
+        elif key == "options" and isinstance(value, list):  # a select's options, spelt as it spells them
+            extra[key] = tuple(check_text(text_option(o, key, where), f"{where}: option") for o in value[:64])
     if templates:
         extra["templates"] = MappingProxyType(templates)
     availability = parse_availability(cfg, where)

@@ -51,8 +51,10 @@ _FEATURES = {  # state topic key: (template key, attribute)
     "fan_mode_state_topic": ("fan_mode_state_template", "fan_mode"),
     "action_topic": ("action_template", "hvac_action"),
     "color_temp_state_topic": ("color_temp_value_template", "color_temp"),
+    "preset_mode_state_topic": ("preset_mode_value_template", "preset_mode"),
 }
-_TEXT_ATTRS = {"hvac_mode", "fan_mode", "hvac_action"}
+_TEXT_ATTRS = {"hvac_mode", "fan_mode", "hvac_action", "preset_mode"}
+_COVER_STATES = frozenset({"open", "closed", "opening", "closing", "stopped"})
 
 
 def templates(device: Device) -> Mapping[str, str]:
@@ -79,6 +81,13 @@ def _number(text: str, what: str) -> float:
 
 def _state_word(device: Device, text: str) -> str:
     extra = device.extra
+    if device.domain == "number":  # HA's number.mqtt holds a float: ESPHome's "45.000000" reads "45.0"
+        return str(clean_number(device.entity_id, _number(text, f"{device.entity_id} state")))
+    if device.domain == "select":  # the option as the device spells it, one of its options (as HA)
+        options = extra.get("options")
+        if isinstance(options, tuple) and options and text not in options:
+            raise PayloadError(f"{device.entity_id}: {text[:40]!r} is not one of its options")
+        return text[:MAX_STRING]
     for key, word in _STATE_OPTIONS:
         if key in extra and text == str(extra[key]):
             return word
@@ -90,6 +99,15 @@ def _state_word(device: Device, text: str) -> str:
     if device.domain in {"cover", "valve"} and text.lstrip("-").replace(".", "", 1).isdigit():
         return "closed" if float(text) <= float(extra.get("position_closed", 0)) else "open"
     return _WORDS.get(text.upper(), text.lower()[:MAX_STRING])
+
+
+def _cover_word(device: Device, text: str) -> str:
+    """A cover's or valve's state: one of HA's five, else refused as HA refuses it (Tasmota's shutter
+    reports its whole STATE JSON on its state topic; the position then tells open from closed)."""
+    word = _state_word(device, text)
+    if word not in _COVER_STATES:
+        raise PayloadError(f"{device.entity_id}: state {text[:40]!r} is not one of {sorted(_COVER_STATES)}")
+    return word
 
 
 def _feature(device: Device, attr: str, text: str, attrs: dict[str, Any], what: str) -> None:
@@ -143,7 +161,7 @@ def decode_ha_state(
     state = previous.state if previous else "unknown"
     tpl = templates(device)
     readings = 0  # what this topic carries for the device, and how many of them failed to render
-    failures: list[TemplateError] = []
+    failures: list[PayloadError] = []
     if topic == device.state_topic:
         readings += 1
         key = "state_template" if device.schema == "ha-template" else "value_template"
@@ -151,7 +169,8 @@ def decode_ha_state(
         try:
             raw = render_value(source, text, device.entity_id, state, key) if source else text
             if raw and raw.lower() not in {"none", "null"}:  # HA ignores an empty state
-                state = _state_word(device, raw)
+                cover = device.domain in {"cover", "valve"}
+                state = _cover_word(device, raw) if cover else _state_word(device, raw)
             if device.schema == "ha-template" and "brightness_template" in tpl:
                 value = render_value(
                     tpl["brightness_template"], text, device.entity_id, state, "brightness_template"
@@ -160,7 +179,7 @@ def decode_ha_state(
                     attrs["brightness"] = round(
                         clean_number("brightness", _number(value, "brightness_template")), 2
                     )
-        except TemplateError as failed:
+        except PayloadError as failed:
             failures.append(failed)
     for key, (tkey, attr) in _FEATURES.items():
         if device.extra.get(key) != topic:
@@ -174,6 +193,10 @@ def decode_ha_state(
                 state = value.lower()[:MAX_STRING]
         except TemplateError as failed:
             failures.append(failed)
+    position = attrs.get("current_position")  # a position says open or closed (HA's, with no state topic)
+    settled = device.domain in {"cover", "valve"} and state not in {"opening", "closing"}
+    if settled and topic == device.extra.get("position_topic") and isinstance(position, int | float):
+        state = "closed" if position <= 0 else "open"
     if device.extra.get("json_attributes_topic") == topic:
         readings += 1
         _json_attributes(device, text, attrs)
@@ -186,7 +209,8 @@ def decode_ha_state(
     return DeviceState(state, attrs, t_ms)
 
 
-_ACTION_PAYLOAD = {"lock": "LOCK", "unlock": "UNLOCK", "open": "OPEN", "close": "CLOSE", "stop": "STOP"}
+_ACTION_PAYLOAD = {"lock": "LOCK", "unlock": "UNLOCK", "open": "OPEN", "close": "CLOSE", "stop": "STOP",
+                   "press": "PRESS"}  # fmt: skip
 _VALUE_TOPICS = {  # action: (command topic key, command template key)
     "set_brightness": ("brightness_command_topic", "brightness_command_template"),
     "set_temperature": ("temperature_command_topic", "temperature_command_template"),
@@ -221,11 +245,26 @@ def _template_light(device: Device, action: str, value: Any) -> tuple[str, str]:
                                                 "command_on_template")  # fmt: skip
 
 
+def _brightness_on(device: Device) -> tuple[str, str]:
+    """``on_command_type: brightness``: HA turns the light on by its brightness alone (no ``payload_on``),
+    at full scale when it knows no earlier level; so do we (we never guess an earlier level)."""
+    extra, tpl = device.extra, templates(device)
+    topic = str(extra["brightness_command_topic"])
+    full = round(float(extra.get("brightness_scale", 255) or 255))
+    key = "brightness_command_template"
+    if key in tpl:
+        return topic, render_command(tpl[key], full, device.entity_id, what=key)
+    return topic, str(full)
+
+
 def encode_ha_command(device: Device, action: str, value: Any) -> tuple[str, str]:
     """(topic, payload) for a basic- or template-schema device, as HA would publish it."""
     if device.schema == "ha-template" and device.domain == "light":
         return _template_light(device, action, value)
     extra, tpl, eid = device.extra, templates(device), device.entity_id
+    brightness_on = extra.get("on_command_type") == "brightness" and extra.get("brightness_command_topic")
+    if action == "turn_on" and brightness_on:  # HA sends only a brightness (zwave-js-ui's dimmers)
+        return _brightness_on(device)
     if action in {"turn_on", "turn_off"}:
         payload = device.payload_on if action == "turn_on" else device.payload_off
         key = "command_template"

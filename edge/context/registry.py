@@ -32,7 +32,7 @@ from dataclasses import replace
 from edge.context.ha_availability import availability_of
 from edge.context.homes import Home
 from edge.context.model import Device
-from edge.context.validate import PayloadError, check_device
+from edge.context.validate import PayloadError, check_device, is_filter
 from edge.lang import name_key
 
 __all__ = ["MAX_DEVICES", "Registry"]
@@ -43,7 +43,8 @@ MAX_DEVICES = 2000
 MAX_LOGGED_SHARES = 1024
 _BASIC_STATE_KEYS = ("brightness_state_topic", "current_temperature_topic", "temperature_state_topic",
                      "position_topic", "rgb_state_topic", "mode_state_topic", "percentage_state_topic",
-                     "fan_mode_state_topic", "action_topic", "color_temp_state_topic")  # fmt: skip
+                     "fan_mode_state_topic", "action_topic", "color_temp_state_topic",
+                     "preset_mode_state_topic")  # fmt: skip
 
 
 _Z2M_UNIQUE_ID = re.compile(r"^(0x[0-9a-fA-F]{16})_")
@@ -88,6 +89,7 @@ class Registry:
         self.home = home
         self.devices: dict[str, Device] = dict(home.devices) if home else {}
         self.topics: dict[str, set[str]] = {}
+        self.filters: set[str] = set()  # the keys of ``topics`` with a wildcard (a BLE gateway's +/+/...)
         self.ops: list[tuple[bool, str]] = []  # (True: subscribe / False: unsubscribe, topic)
         self._owner: dict[str, str] = {}
         self._areas = {name_key(a) for a in home.areas} if home else set()
@@ -104,6 +106,8 @@ class Registry:
             owners = self.topics.setdefault(topic, set())
             if not owners:
                 self.ops.append((True, topic))
+                if is_filter(topic):
+                    self.filters.add(topic)
             owners.add(device.entity_id)
 
     def _unindex(self, device: Device, keep: tuple[str, ...] = ()) -> None:
@@ -118,6 +122,7 @@ class Registry:
             owners.discard(device.entity_id)
             if not owners:
                 del self.topics[topic]
+                self.filters.discard(topic)
                 self.ops.append((False, topic))
 
     def take_ops(self) -> list[tuple[bool, str]]:

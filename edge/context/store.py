@@ -30,7 +30,7 @@ from edge.context.homes import Home
 from edge.context.model import ContextSnapshot, Device, DeviceState, Satellite
 from edge.context.mqtt import Message
 from edge.context.registry import MAX_DEVICES, Registry, state_topics
-from edge.context.validate import PayloadError, check_state
+from edge.context.validate import PayloadError, check_state, topic_matches
 from edge.context.wire import decode_basic_state, decode_json_state
 from edge.context.z2m import parse_z2m_devices
 
@@ -115,7 +115,7 @@ class ContextStore:
                 self._announce(topic, parse_ha_config(topic, message.payload, self._discovery_prefix))
             elif topic == f"{self._z2m_prefix}/bridge/devices":
                 self._register_z2m(topic, message.payload)
-            elif topic in self._topics:
+            elif topic in self._topics or any(topic_matches(f, topic) for f in self.registry.filters):
                 self._apply_state(topic, message.payload)
             elif topic.startswith(self._z2m_prefix + "/") and topic.count("/") == 1:
                 self._pending[topic] = message.payload[:65536]
@@ -241,7 +241,15 @@ class ContextStore:
             self._availability.forget(entity_id)
             self._bump()
 
-    def _apply_state(self, topic: str, payload: bytes) -> None:
+    def _apply_state(self, received: str, payload: bytes) -> None:
+        """A message on ``received``, for every entity listening there: on that topic, or on a filter it
+        matches (the entity's config names the filter, so the filter is the topic its readers compare)."""
+        heard = [received] if received in self._topics else []
+        heard += sorted(f for f in self.registry.filters if f != received and topic_matches(f, received))
+        for topic in heard:
+            self._apply_on(topic, payload)
+
+    def _apply_on(self, topic: str, payload: bytes) -> None:
         now_ms = self._clock() * 1000
         for entity_id in sorted(self._topics.get(topic, ())):
             device = self._devices.get(entity_id)

@@ -36,12 +36,16 @@ __all__ = [
     "check_device",
     "check_json_depth",
     "check_state",
+    "check_state_filter",
     "check_text",
     "check_topic_filter",
     "check_topic_name",
     "clean_number",
     "clean_scalar",
+    "is_filter",
     "load_json",
+    "reads_topic",
+    "topic_matches",
 ]
 
 MAX_TOPIC_BYTES = 512
@@ -119,6 +123,43 @@ def check_topic_name(topic: str, what: str = "topic") -> str:
     return topic
 
 
+def is_filter(topic: str) -> bool:
+    """A subscription filter with a wildcard level (``+`` or ``#``), not one exact topic."""
+    return "+" in topic or "#" in topic
+
+
+def topic_matches(topic_filter: str, topic: str) -> bool:
+    """Whether ``topic`` is one the filter subscribes to (MQTT 3.1.1 section 4.7; ``$`` topics need an
+    explicit first level)."""
+    want, got = topic_filter.split("/"), topic.split("/")
+    if got[0].startswith("$") and want[0] in {"+", "#"}:
+        return False
+    for i, level in enumerate(want):
+        if level == "#":
+            return True
+        if i >= len(got) or (level != "+" and level != got[i]):
+            return False
+    return len(want) == len(got)
+
+
+def reads_topic(key: str) -> bool:
+    """A config key naming a topic the entity listens on (``state_topic``, ``position_topic``...): Home
+    Assistant takes a subscription filter there (OpenMQTTGateway and Theengs Gateway announce BLE sensors
+    on ``+/+/BTtoMQTT/<mac>``); topics it publishes to (``*command_topic``, ``set_*``) and availability
+    topics stay exact."""
+    return "command" not in key and not key.startswith(("set_", "availability"))
+
+
+def check_state_filter(topic: str, what: str = "state topic") -> str:
+    """A topic a discovered entity listens on: exact, or a filter of ``+`` levels beside at least one named
+    level (``+/+/BTtoMQTT/<mac>``); ``#`` or only wildcards would hand the entity the whole broker."""
+    check_topic_filter(topic, what)
+    levels = topic.split("/")
+    if "#" in levels or (is_filter(topic) and all(level == "+" for level in levels)):
+        raise PayloadError(f"{what} {topic[:60]!r} would take every topic: a state filter names a level")
+    return topic
+
+
 def check_topic_filter(topic: str, what: str = "topic filter") -> str:
     """A subscription filter: ``+`` and ``#`` only as whole levels, ``#`` only as the last level."""
     _check_topic_common(topic, what)
@@ -190,7 +231,16 @@ def _clean_attribute(name: str, value: Any) -> Any:
 def check_state(device: Device, state: DeviceState) -> DeviceState:
     """A decoded state whose state word is printable and whose numbers are finite and in range."""
     check_text(state.state, f"{device.entity_id}: state", 256)
-    attrs = {name: _clean_attribute(name, value) for name, value in state.attributes.items()}
+    attrs: dict[str, Any] = {}
+    for name, value in state.attributes.items():
+        try:
+            attrs[name] = _clean_attribute(name, value)
+        except PayloadError:
+            informational = name not in ATTRIBUTE_RANGES and isinstance(value, int | float)
+            if not informational:
+                raise
+            # a number the planner never reads beyond MAX_NUMBER (zwave-js-ui's and Zigbee2MQTT's epoch
+            # milliseconds ``time``/``last_seen``): that attribute is left out, the state stands
     if attrs == dict(state.attributes):
         return state
     return DeviceState(state.state, attrs, state.t_ms)
@@ -220,11 +270,11 @@ def check_device(device: Device) -> Device:
     if device.command_topic:
         check_topic_name(device.command_topic, f"{eid}: command_topic")
     if device.state_topic:
-        check_topic_name(device.state_topic, f"{eid}: state_topic")
+        check_state_filter(device.state_topic, f"{eid}: state_topic")
     for key in _DEVICE_TOPICS:
         value = device.extra.get(key)
         if isinstance(value, str) and value:
-            check_topic_name(value, f"{eid}: {key}")
+            (check_state_filter if reads_topic(key) else check_topic_name)(value, f"{eid}: {key}")
     scale = device.extra.get("brightness_scale")
     if scale is not None:
         try:

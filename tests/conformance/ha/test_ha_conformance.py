@@ -92,6 +92,8 @@ async def _run(row: dict[str, Any], port: int) -> None:
                 assert store.available(eid) is expect["available"]
             for other in expect.get("others", []):
                 assert other in store.snapshot().devices, sorted(store.snapshot().devices)
+            for ignored in expect.get("absent", []):  # a platform we do not read is passed over, nothing else
+                assert ignored not in store.snapshot().devices, sorted(store.snapshot().devices)
             if "command" in row:  # a sensor has nothing to command
                 await _command(row, store, dev, runtime, device, store.state(eid) or state)
         finally:
