@@ -31,3 +31,21 @@ def test_text_without_such_a_name_is_left_as_it_is() -> None:
     assert home_spelling("add apples to my trader joes list", home) == "add apples to my trader joes list"
     assert home_spelling("the air is con", home) == "the air is con"  # not next to each other
     assert home_spelling("is it on", _home("is it", "on it")) == "is it on"  # under five letters: never
+
+
+def test_a_word_for_the_same_thing_is_the_one_the_home_uses() -> None:
+    """ "Turn on the telly" in a home whose TV is the "samsung tv" turned on a speaker; "the lounge" in a
+    home with a "living room" was "no area called 'lounge'"."""
+    devices = {
+        "media_player.tv": Device("media_player.tv", "samsung tv", "media_player", "living room"),
+        "light.sofa": Device("light.sofa", "couch lamp", "light", "living room"),
+    }
+    home = make_snapshot(devices, "kitchen", areas=("living room", "kitchen"))
+    assert home_spelling("turn on the telly", home) == "turn on the tv"
+    assert home_spelling("pause the television", home) == "pause the tv"
+    assert home_spelling("lights off in the sitting room", home) == "lights off in the living room"
+    assert home_spelling("turn on the sofa lamp", home) == "turn on the couch lamp"
+    text = "turn on the lights in the yard"  # no garden here: nothing to read it as
+    assert home_spelling(text, home) is text
+    both = make_snapshot(devices, "kitchen", areas=("living room", "lounge"))  # the home uses two: kept
+    assert home_spelling("lights off in the lounge", both) == "lights off in the lounge"

@@ -1,5 +1,8 @@
 """A name of this home said with other spacing is the home's name: "set the air con to 21" in a home with an
-"aircon", "turn on the nightlight" where the device is the "night light", "the sound bar" for a "soundbar".
+"aircon", "turn on the nightlight" where the device is the "night light", "the sound bar" for a "soundbar";
+and a word people use for the same thing is the one the home's names use: "the telly", "the television" in
+a home whose TV is the "samsung tv", "the lounge" in a home with a "living room" (a group the names use
+exactly one word of; never when they use two: a home with a "lounge" and a "living room" keeps both).
 
 People (and speech recognizers) split and join compound words freely; the tagger then sees "air" as a name
 (no device called that) or misses the name whole. Words that, run together, spell a device's or an area's
@@ -38,15 +41,58 @@ def _names(snapshot: ContextSnapshot) -> tuple[str, ...]:
     return tuple(sorted({*names, *snapshot.areas}))
 
 
-def home_spelling(text: str, snapshot: ContextSnapshot) -> str:
-    """``text`` with the home's names written as the home spells them, or ``text`` itself when no name was
-    said with other spacing."""
-    spellings = _spellings(_names(snapshot))
-    if not spellings:
-        return text
-    tokens = model_tokens(text)
+_SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("tv", "television", "telly", "tele"),
+    ("living room", "lounge", "sitting room", "front room", "family room"),
+    ("fridge", "refrigerator"),
+    ("toilet", "loo", "wc", "lavatory"),
+    ("garden", "yard", "backyard", "back garden"),
+    ("sofa", "couch"),
+    ("aircon", "air con", "air conditioning", "air conditioner"),
+)
+"""Words people use for the same thing or room ("the telly", "the lounge"): one said that the home's names
+never use is read as the one they do, when they use exactly one of its group."""
+
+
+@lru_cache(maxsize=16)
+def _synonyms(names: tuple[str, ...]) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """(a synonym's words, the home's word) for every group the home's names use exactly one word of."""
+    said = [f" {' '.join(model_tokens(n))} " for n in names]
+    out: list[tuple[tuple[str, ...], str]] = []
+    for group in _SYNONYMS:
+        used = [g for g in group if any(f" {g} " in n for n in said)]
+        if len(used) == 1:
+            out.extend((tuple(g.split()), used[0]) for g in group if g != used[0])
+    return tuple(sorted(out, key=lambda item: -len(item[0])))  # "back garden" before "garden"
+
+
+def _in_home_words(tokens: list[str], synonyms: tuple[tuple[tuple[str, ...], str], ...]) -> list[str]:
     out: list[str] = []
-    changed = False
+    i = 0
+    while i < len(tokens):
+        for words, home in synonyms:
+            if tuple(tokens[i : i + len(words)]) == words:
+                out.extend(home.split())
+                i += len(words)
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def home_spelling(text: str, snapshot: ContextSnapshot) -> str:
+    """``text`` with the home's names written as the home spells them (and a synonym of a word its names use
+    as that word: "the telly" for the home's "tv"), or ``text`` itself when nothing was said otherwise."""
+    names = _names(snapshot)
+    spellings = _spellings(names)
+    synonyms = _synonyms(names)
+    if not spellings and not synonyms:
+        return text
+    plain = model_tokens(text)
+    tokens = _in_home_words(plain, synonyms) if synonyms else plain
+    changed = tokens != plain
+    out: list[str] = []
     i = 0
     while i < len(tokens):
         for n in range(min(_LONGEST, len(tokens) - i), 0, -1):
