@@ -49,3 +49,6 @@ def test_a_word_for_the_same_thing_is_the_one_the_home_uses() -> None:
     assert home_spelling(text, home) is text
     both = make_snapshot(devices, "kitchen", areas=("living room", "lounge"))  # the home uses two: kept
     assert home_spelling("lights off in the lounge", both) == "lights off in the lounge"
+    floors = {"light.hall": Device("light.hall", "hall light", "light", "hall", floor="ground floor")}
+    home = make_snapshot(floors, "hall", areas=("hall",))
+    assert home_spelling("turn off the lights downstairs", home) == "turn off the lights ground floor"

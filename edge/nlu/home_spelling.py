@@ -37,7 +37,7 @@ def _spellings(names: tuple[str, ...]) -> Mapping[str, frozenset[str]]:
 
 
 def _names(snapshot: ContextSnapshot) -> tuple[str, ...]:
-    names = [n for d in snapshot.devices.values() for n in (d.name, *d.aliases)]
+    names = [n for d in snapshot.devices.values() for n in (d.name, *d.aliases, d.floor) if n]
     return tuple(sorted({*names, *snapshot.areas}))
 
 
@@ -49,6 +49,8 @@ _SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("garden", "yard", "backyard", "back garden"),
     ("sofa", "couch"),
     ("aircon", "air con", "air conditioning", "air conditioner"),
+    ("downstairs", "ground floor", "main floor"),
+    ("upstairs", "upper floor", "top floor"),
 )
 """Words people use for the same thing or room ("the telly", "the lounge"): one said that the home's names
 never use is read as the one they do, when they use exactly one of its group."""
