@@ -31,6 +31,7 @@ from edge.nlu.fan_speeds import fan_speed
 from edge.nlu.hesitations import without_hesitations
 from edge.nlu.home_spelling import home_spelling
 from edge.nlu.media_requests import MEDIA, media_request
+from edge.nlu.music_off import music_off
 from edge.nlu.named_requests import unseen_request
 from edge.nlu.negation import excepted, may_say_not, negated, without
 from edge.nlu.not_media import not_media, only_determiners
@@ -162,6 +163,8 @@ class NLUParser:
             result = replace(again, text=text) if again.intent is not None else result
         if result.intent is not None and (verb := timer_verb(result.intent)) is not result.intent:
             result = replace(result, intent=verb)  # "get rid of the 15 minute timer": the verb decides
+        if result.intent is not None and (stopped := music_off(result.intent, tokens)):
+            result = replace(result, intent=stopped)  # "turn the music off": paused, not muted
         if result.intent is not None and (asked := with_attribute(result.intent, tokens)):
             result = replace(result, intent=asked)  # "what's the volume on the speaker": which reading
         self._last = (text, snapshot, result)
