@@ -20,7 +20,6 @@ from edge.feedback.record import Asked, FeedbackSignal, SignalKind, TurnRecord
 from edge.lang import fold
 from edge.learning.canonical import Lexicon
 from edge.learning.edits import sounds_alike
-from edge.learning.fpi_home import HOME_FEATURES, home_words
 from edge.learning.fpi_next import (
     after_features,
     before_features,
@@ -45,7 +44,6 @@ __all__ = [
     "featurize",
     "fit_forest",
     "fit_tree",
-    "home_words",
     "label_functions",
     "route",
     "session_next",
@@ -61,7 +59,7 @@ FEATURES = ("no_speech", "asr_conf", "oov", "oov_alike", "name_alike", "oov_unsl
             "next_same_intent", "next_same_targets", "next_ok", "recovered", "asked_unsure", "asked_which",
             "asked_check", "n_words", "after", "after_gap", "after_same_words", "after_sounds_alike",
             "after_ok", "after_same_intent", *REPAIR_FEATURES, "before", "before_gap", "before_same_words",
-            "before_sounds_alike", "before_same_intent", "before_ok", *HOME_FEATURES)  # fmt: skip
+            "before_sounds_alike", "before_same_intent", "before_ok")  # fmt: skip
 _MODEL = Path(__file__).with_name("fpi_tree.json")
 # Words of everyday home requests besides the registry's names: a word outside both is out of vocabulary.
 CARRIER_WORDS = frozenset({
@@ -144,15 +142,12 @@ def featurize(
     *,
     nlu: RepairParser | None = None,
     before: TurnRecord | None = None,
-    home: Sequence[float] | None = None,
 ) -> list[float]:
     """:data:`FEATURES` of a defective turn: ``nxt`` the retry the rephrase detector linked, ``after`` the
     session's next turn within seconds (:func:`edge.learning.fpi_next.session_next`), ``nlu`` the runtime's
     NLU on the home's registry for the heard words repaired toward the home's vocabulary
     (:mod:`edge.learning.fpi_repair`; None: the turn's own reading stands in), ``before`` the session's
-    turn just before within seconds (:func:`edge.learning.fpi_next.session_prev`), ``home`` the turn's
-    :data:`edge.learning.fpi_home.HOME_FEATURES` (:func:`edge.learning.fpi_home.home_words`; None: none
-    known)."""
+    turn just before within seconds (:func:`edge.learning.fpi_next.session_prev`)."""
     said = turn.asr_text or turn.text
     f_next = linked_features(turn, nxt, lexicon)
     kinds = {s.kind for s in signals if s.turn_id == turn.turn_id}
@@ -189,7 +184,6 @@ def featurize(
         *after_features(turn, after),
         *repair_features(turn, lexicon, CARRIER_WORDS, nlu),
         *before_features(turn, before),
-        *(home if home is not None else [0.0] * len(HOME_FEATURES)),
     ]
 
 

@@ -4,10 +4,9 @@ from the device's own recorder, with the simulator's truth as the classes; the s
 recognizer's measured confusions (``asr_model="calibrated"``). ``edge train --fpi`` writes it.
 
 Features are the device's (:func:`edge.learning.fpi.featurize`), with the next turn the one the rephrase
-detector linked, the session's turns just before and after within seconds and the household's own
-unknown words before the turn (:mod:`edge.learning.fpi_home`), as ``edge.wiring.failure_points`` computes
-them; the forest only sees what the turn itself does not settle (:func:`edge.learning.fpi.decisive`), as
-:func:`edge.learning.fpi.classify` uses it.
+detector linked and the session's turns just before and after within seconds, as
+``edge.wiring.failure_points`` computes them; the forest only sees what the turn itself does not settle
+(:func:`edge.learning.fpi.decisive`), as :func:`edge.learning.fpi.classify` uses it.
 """
 
 from __future__ import annotations
@@ -23,13 +22,11 @@ from edge.lab.sim.household_runtime import shared_parser
 from edge.learning import fpi
 from edge.learning.canonical import Lexicon
 from edge.learning.fpi import (
-    CARRIER_WORDS,
     CLASSES,
     Forest,
     decisive,
     featurize,
     fit_forest,
-    home_words,
     session_next,
     session_prev,
 )
@@ -67,15 +64,13 @@ def fpi_dataset(logs: list[SimLog], parser: Analyser | None = None) -> tuple[np.
         index = {t.turn_id: t for t in log.turns}
         linked = {s.turn_id: s.related_turn_id for s in log.signals if s.related_turn_id}
         after, before = session_next(log.turns), session_prev(log.turns)
-        rows = [t for t in log.turns if not log.truth[t.turn_id].achieved or t.rewrite]
-        home = home_words(log.turns, (t.turn_id for t in rows), lex, CARRIER_WORDS)
-        for rec in rows:
+        for rec in (t for t in log.turns if not log.truth[t.turn_id].achieved or t.rewrite):
             label = log.truth[rec.turn_id].failed_stage or "correct"
             nxt = index.get(linked.get(rec.turn_id, ""))
             xs.append(
                 featurize(
                     rec, by.get(rec.turn_id, ()), nxt, lex, after.get(rec.turn_id), nlu=nlu,
-                    before=before.get(rec.turn_id), home=home[rec.turn_id],
+                    before=before.get(rec.turn_id),
                 )
             )  # fmt: skip
             ys.append(CLASSES.index(label))
