@@ -28,7 +28,7 @@ from edge.feedback.taught import TaughtStore
 from edge.feedback.writer import AsyncTurnStore
 from edge.learning.canonical import Lexicon
 from edge.learning.folder_lock import folder_lock
-from edge.learning.fpi import Tree, classify, featurize, session_next
+from edge.learning.fpi import Tree, classify, featurize, session_next, session_prev
 from edge.learning.fpi_repair import Analyser, RepairParser, registry_snapshot
 from edge.learning.household import Household
 from edge.learning.index import Candidate
@@ -268,13 +268,16 @@ def failure_points(
     lex = lexicon or Lexicon()
     by_id = {t.turn_id: t for t in turns}
     rephrased_by = {s.turn_id: s.related_turn_id for ss in signals.values() for s in ss if s.related_turn_id}
-    after = session_next(turns)
+    after, before = session_next(turns), session_prev(turns)
     out: dict[str, str] = {}
     for t in turns:
         if t.label != Label.DEFECT.value or t.failure_point:
             continue
         nxt = by_id.get(rephrased_by.get(t.turn_id, ""))
-        x = featurize(t, signals.get(t.turn_id, ()), nxt, lex, after.get(t.turn_id), nlu=nlu)
+        x = featurize(
+            t, signals.get(t.turn_id, ()), nxt, lex, after.get(t.turn_id), nlu=nlu,
+            before=before.get(t.turn_id),
+        )  # fmt: skip
         out[t.turn_id] = classify(x, tree, typed=t.asr_engine == TYPED_ENGINE)
     return out
 

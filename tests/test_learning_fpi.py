@@ -17,6 +17,7 @@ from edge.learning.fpi import (
     label_functions,
     route,
     session_next,
+    session_prev,
 )
 from edge.learning.fpi_next import AFTER_S
 from edge.nlu.snapshots import demo_devices
@@ -69,6 +70,34 @@ def test_the_session_s_next_turn_within_seconds_and_what_it_says_about_the_turn(
     assert (v["asked_unsure"], v["asked_which"], v["asked_check"], v["n_words"]) == (1.0, 0.0, 0.0, 5.0)
     alone = dict(zip(FEATURES, featurize(first, (), None, LEX), strict=True))
     assert (alone["after"], alone["after_gap"], alone["after_ok"]) == (0.0, AFTER_S, 0.0)
+
+
+def test_the_turn_just_before_in_the_session_marks_a_retry() -> None:
+    first = _turn("t1", asr_text="turn on the kitten light", intent="HassTurnOn")
+    silent = _turn(
+        "t2", asr_text="", t_start=5.0, t_end=7.0, no_speech=True, asr_confidence=0.3
+    )  # said again; nothing read
+    again = _turn(
+        "t3",
+        asr_text="turn on the kitchen light",
+        t_start=9.0,
+        t_end=11.0,
+        intent="HassTurnOn",
+        result_ok=True,
+    )
+    late = _turn("t4", asr_text="turn on the kitchen light", t_start=11.0 + AFTER_S + 1, t_end=50.0)
+    other = _turn("t5", asr_text="stop", t_start=6.0, t_end=7.0, session_id="s2")
+    turns = [late, again, other, silent, first]
+    prev = session_prev(turns)
+    assert prev == {"t2": first, "t3": silent}  # not across sessions, not after a long pause
+    assert session_next(turns) == {"t1": silent, "t2": again}  # the same pairs, read the other way
+    v = dict(zip(FEATURES, featurize(silent, (), None, LEX, before=prev["t2"]), strict=True))
+    assert (v["before"], v["before_gap"], v["before_ok"], v["before_same_intent"]) == (1.0, 3.0, 0.0, 0.0)
+    w = dict(zip(FEATURES, featurize(again, (), None, LEX, before=first), strict=True))
+    assert w["before_sounds_alike"] == 1.0 and 0.5 < w["before_same_words"] < 0.95
+    assert w["before_same_intent"] == 1.0
+    alone = dict(zip(FEATURES, featurize(first, (), None, LEX), strict=True))
+    assert (alone["before"], alone["before_gap"], alone["before_ok"]) == (0.0, AFTER_S, 0.0)
 
 
 def test_asr_like_low_confidence_oov_and_a_sound_alike_rephrase() -> None:

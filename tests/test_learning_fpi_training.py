@@ -30,6 +30,8 @@ def test_train_fpi_writes_a_forest_the_device_reads(tmp_path: Path) -> None:
     failed = sum(not log.truth[t.turn_id].achieved or bool(t.rewrite) for log in logs for t in log.turns)
     assert len(x) == len(y) == failed > 0
     assert {CLASSES[k] for k in y} <= set(CLASSES)
+    # retries carry the session's turn just before them, as the device's failure_points computes it
+    assert 0 < sum(row[FEATURES.index("before")] for row in x) < len(x)
     assert all(classify(row, loaded) == decisive(row) for row in x if decisive(row) is not None)
 
 

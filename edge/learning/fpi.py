@@ -20,7 +20,13 @@ from edge.feedback.record import Asked, FeedbackSignal, SignalKind, TurnRecord
 from edge.lang import fold
 from edge.learning.canonical import Lexicon
 from edge.learning.edits import sounds_alike
-from edge.learning.fpi_next import after_features, linked_features, session_next
+from edge.learning.fpi_next import (
+    after_features,
+    before_features,
+    linked_features,
+    session_next,
+    session_prev,
+)
 from edge.learning.fpi_repair import REPAIR_FEATURES, RepairParser, repair_features
 from edge.learning.routing import Fix, route
 from edge.nlu.catalogue import by_name
@@ -41,6 +47,7 @@ __all__ = [
     "label_functions",
     "route",
     "session_next",
+    "session_prev",
 ]
 
 CLASSES = ("false_wake", "asr", "nlu", "entity_resolution", "result", "correct")
@@ -51,7 +58,8 @@ FEATURES = ("no_speech", "asr_conf", "oov", "oov_alike", "name_alike", "oov_unsl
             "next_sounds_alike", "next_same_words", "next_entity_only", "next_carrier_only", "next_exact",
             "next_same_intent", "next_same_targets", "next_ok", "recovered", "asked_unsure", "asked_which",
             "asked_check", "n_words", "after", "after_gap", "after_same_words", "after_sounds_alike",
-            "after_ok", "after_same_intent", *REPAIR_FEATURES)  # fmt: skip
+            "after_ok", "after_same_intent", *REPAIR_FEATURES, "before", "before_gap", "before_same_words",
+            "before_sounds_alike", "before_same_intent", "before_ok")  # fmt: skip
 _MODEL = Path(__file__).with_name("fpi_tree.json")
 # Words of everyday home requests besides the registry's names: a word outside both is out of vocabulary.
 CARRIER_WORDS = frozenset({
@@ -133,11 +141,13 @@ def featurize(
     after: TurnRecord | None = None,
     *,
     nlu: RepairParser | None = None,
+    before: TurnRecord | None = None,
 ) -> list[float]:
     """:data:`FEATURES` of a defective turn: ``nxt`` the retry the rephrase detector linked, ``after`` the
     session's next turn within seconds (:func:`edge.learning.fpi_next.session_next`), ``nlu`` the runtime's
     NLU on the home's registry for the heard words repaired toward the home's vocabulary
-    (:mod:`edge.learning.fpi_repair`; None: the turn's own reading stands in)."""
+    (:mod:`edge.learning.fpi_repair`; None: the turn's own reading stands in), ``before`` the session's
+    turn just before within seconds (:func:`edge.learning.fpi_next.session_prev`)."""
     said = turn.asr_text or turn.text
     f_next = linked_features(turn, nxt, lexicon)
     kinds = {s.kind for s in signals if s.turn_id == turn.turn_id}
@@ -173,6 +183,7 @@ def featurize(
         float(len(said.split())),
         *after_features(turn, after),
         *repair_features(turn, lexicon, CARRIER_WORDS, nlu),
+        *before_features(turn, before),
     ]
 
 

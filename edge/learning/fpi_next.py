@@ -1,6 +1,7 @@
 """What the turn after a defective one says about it, for failure-point isolation: the linked retry (the
 rephrase detector's) and the next turn of the same session within seconds, linked or not (a person who
-says the same words again right away was misheard; one who says other words was not understood). Pure."""
+says the same words again right away was misheard; one who says other words was not understood), and the
+turn before it within seconds (a retry: the turn's own request said again, more carefully). Pure."""
 
 from __future__ import annotations
 
@@ -11,23 +12,31 @@ from edge.feedback.record import TurnRecord
 from edge.feedback.similarity import phonetic_similarity, text_similarity, token_diff
 from edge.learning.canonical import Lexicon
 
-__all__ = ["AFTER_S", "after_features", "linked_features", "session_next"]
+__all__ = ["AFTER_S", "after_features", "before_features", "linked_features", "session_next", "session_prev"]
 
 AFTER_S = 30.0  # the next turn of the session counts when it starts this soon after the turn ended
 
 
-def session_next(turns: Sequence[TurnRecord]) -> dict[str, TurnRecord]:
-    """turn_id -> the next turn of the same session that started within AFTER_S of its end."""
-    out: dict[str, TurnRecord] = {}
+def _pairs(turns: Sequence[TurnRecord]) -> list[tuple[TurnRecord, TurnRecord]]:
+    """(turn, the next turn of the same session that started within AFTER_S of its end)."""
+    out: list[tuple[TurnRecord, TurnRecord]] = []
     by_session: dict[str, list[TurnRecord]] = {}
     for t in turns:
         by_session.setdefault(t.session_id, []).append(t)
     for session in by_session.values():
         session.sort(key=lambda t: t.t_start)
-        for cur, nxt in itertools.pairwise(session):
-            if 0.0 <= nxt.t_start - cur.t_end <= AFTER_S:
-                out[cur.turn_id] = nxt
+        out += [(a, b) for a, b in itertools.pairwise(session) if 0.0 <= b.t_start - a.t_end <= AFTER_S]
     return out
+
+
+def session_next(turns: Sequence[TurnRecord]) -> dict[str, TurnRecord]:
+    """turn_id -> the next turn of the same session that started within AFTER_S of its end."""
+    return {cur.turn_id: nxt for cur, nxt in _pairs(turns)}
+
+
+def session_prev(turns: Sequence[TurnRecord]) -> dict[str, TurnRecord]:
+    """turn_id -> the turn of the same session that ended at most AFTER_S before it started."""
+    return {nxt.turn_id: cur for cur, nxt in _pairs(turns)}
 
 
 def linked_features(turn: TurnRecord, nxt: TurnRecord | None, lexicon: Lexicon) -> list[float]:
@@ -68,4 +77,22 @@ def after_features(turn: TurnRecord, after: TurnRecord | None) -> list[float]:
         float(phonetic_similarity(said, other) >= 0.75 and text < 0.95),
         float(after.result_ok is True),
         float(after.intent is not None and after.intent == turn.intent),
+    ]
+
+
+def before_features(turn: TurnRecord, before: TurnRecord | None) -> list[float]:
+    """The session's turn just before (within AFTER_S): there is one (this turn is a retry, or a request
+    right after a false wake's silence), the gap (s), word overlap, sounds alike, the same intent, it
+    worked. A wake with nothing heard right after a failed request is the person trying again."""
+    if before is None:
+        return [0.0, AFTER_S, 0.0, 0.0, 0.0, 0.0]
+    said, other = turn.asr_text or turn.text, before.asr_text or before.text
+    text = text_similarity(said, other)
+    return [
+        1.0,
+        max(0.0, turn.t_start - before.t_end),
+        float(text),
+        float(phonetic_similarity(said, other) >= 0.75 and text < 0.95),
+        float(before.intent is not None and before.intent == turn.intent),
+        float(before.result_ok is True),
     ]

@@ -4,9 +4,9 @@ from the device's own recorder, with the simulator's truth as the classes; the s
 recognizer's measured confusions (``asr_model="calibrated"``). ``edge train --fpi`` writes it.
 
 Features are the device's (:func:`edge.learning.fpi.featurize`), with the next turn the one the rephrase
-detector linked and the session's next turn within seconds, as ``edge.wiring.failure_points`` computes
-them; the forest only sees what the turn itself does not settle (:func:`edge.learning.fpi.decisive`), as
-:func:`edge.learning.fpi.classify` uses it.
+detector linked and the session's turns just before and after within seconds, as
+``edge.wiring.failure_points`` computes them; the forest only sees what the turn itself does not settle
+(:func:`edge.learning.fpi.decisive`), as :func:`edge.learning.fpi.classify` uses it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,15 @@ from edge.lab.sim.household import SimLog
 from edge.lab.sim.household_runtime import shared_parser
 from edge.learning import fpi
 from edge.learning.canonical import Lexicon
-from edge.learning.fpi import CLASSES, Forest, decisive, featurize, fit_forest, session_next
+from edge.learning.fpi import (
+    CLASSES,
+    Forest,
+    decisive,
+    featurize,
+    fit_forest,
+    session_next,
+    session_prev,
+)
 from edge.learning.fpi_repair import Analyser, RepairParser, registry_snapshot
 
 __all__ = [
@@ -55,14 +63,16 @@ def fpi_dataset(logs: list[SimLog], parser: Analyser | None = None) -> tuple[np.
         by = log.signals_by_turn()
         index = {t.turn_id: t for t in log.turns}
         linked = {s.turn_id: s.related_turn_id for s in log.signals if s.related_turn_id}
-        after = session_next(log.turns)
-        for rec in log.turns:
-            tr = log.truth[rec.turn_id]
-            if tr.achieved and not rec.rewrite:
-                continue
-            label = tr.failed_stage or "correct"
+        after, before = session_next(log.turns), session_prev(log.turns)
+        for rec in (t for t in log.turns if not log.truth[t.turn_id].achieved or t.rewrite):
+            label = log.truth[rec.turn_id].failed_stage or "correct"
             nxt = index.get(linked.get(rec.turn_id, ""))
-            xs.append(featurize(rec, by.get(rec.turn_id, ()), nxt, lex, after.get(rec.turn_id), nlu=nlu))
+            xs.append(
+                featurize(
+                    rec, by.get(rec.turn_id, ()), nxt, lex, after.get(rec.turn_id), nlu=nlu,
+                    before=before.get(rec.turn_id),
+                )
+            )  # fmt: skip
             ys.append(CLASSES.index(label))
     return np.asarray(xs), np.asarray(ys, dtype=int)
 
