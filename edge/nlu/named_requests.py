@@ -11,7 +11,8 @@ with a name the home has, is the request (the device resolved, nothing guessed):
 
 - scenes and scripts (``HassTurnOn``): "activate / start / run / turn on / trigger <name> [scene|script]",
   "set the scene to <name>", "<name> [scene|script] [now|please]", "[turn] <name> [scene|script] on";
-- lawn mowers: "start [the] <name> [mower]" (``HassLawnMowerStartMowing``), "dock / stop / park / return /
+- lawn mowers: "start / send [the] <name> [mower] [out]" (``HassLawnMowerStartMowing``; "the mower" for
+  the home's one mower, "the vacuum" / "the hoover" for its one vacuum), "dock / stop / park / return /
   send [the] <name> [mower] [back] [home | to the base/dock/charger]" (``HassLawnMowerDock``);
 - robot vacuums: "start [the] <name>" (``HassVacuumStart``), "return / send / dock [the] <name> [back] [home |
   to the base...]", "tell <name> to go back to the base" (``HassVacuumReturnToBase``).
@@ -51,7 +52,7 @@ SHAPES: tuple[tuple[str, frozenset[str], str], ...] = (  # (intent, domains, sha
     (
         "HassLawnMowerStartMowing",
         frozenset({"lawn_mower"}),
-        r"^(?:start|run|launch|send out) (?:the )?{name}(?: (?:lawn )?mower)?(?: out)?" + _END,
+        r"^(?:start|run|launch|send out|send|let) (?:the )?{name}(?: (?:lawn )?mower)?(?: out)?" + _END,
     ),
     (
         "HassLawnMowerDock",
@@ -68,6 +69,11 @@ SHAPES: tuple[tuple[str, frozenset[str], str], ...] = (  # (intent, domains, sha
     ),
 )
 """Each intent with the domains it names and its shapes (``{name}``: one of the home's names)."""
+_KIND_NAMES = {
+    "lawn_mower": ("mower", "lawn mower", "lawnmower", "robot mower"),
+    "vacuum": ("vacuum", "hoover", "robot vacuum", "vacuum cleaner", "robot"),
+}
+"""What people call the home's one mower or vacuum when they do not use its name."""
 _NAMED_INTENTS = frozenset(intent for intent, _domains, _shape in SHAPES)
 
 
@@ -86,6 +92,10 @@ def named_request(
                 names.setdefault(key, []).append(device.entity_id)
         if not names:
             continue
+        for domain in domains & _KIND_NAMES.keys():  # "send the mower out": the home's one mower
+            ones = [d.entity_id for d in snapshot.devices.values() if d.domain == domain]
+            for word in _KIND_NAMES[domain] if len(ones) == 1 else ():
+                names.setdefault(word, ones)
         alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
         match = re.match(shape.replace("{name}", f"(?P<name>{alternatives})"), said)
         if match is None or len(found := names[match.group("name")]) != 1:
