@@ -27,6 +27,7 @@ from edge.nlu.corrections import corrected_words, correction
 from edge.nlu.courtesy import said_again, without_courtesy
 from edge.nlu.cover_steps import stepped
 from edge.nlu.delayed import delayed
+from edge.nlu.door_locks import door_lock
 from edge.nlu.fan_speeds import fan_speed
 from edge.nlu.hesitations import without_hesitations
 from edge.nlu.home_spelling import home_spelling
@@ -163,6 +164,8 @@ class NLUParser:
             result = replace(again, text=text) if again.intent is not None else result
         if result.intent is not None and (verb := timer_verb(result.intent)) is not result.intent:
             result = replace(result, intent=verb)  # "get rid of the 15 minute timer": the verb decides
+        if result.intent is not None and (door := door_lock(result.intent, tokens, snapshot)):
+            result = replace(result, intent=door)  # "open the front door" (a lock): unlock it, never lock it
         if result.intent is not None and (stopped := music_off(result.intent, tokens)):
             result = replace(result, intent=stopped)  # "turn the music off": paused, not muted
         if result.intent is not None and (asked := with_attribute(result.intent, tokens)):
