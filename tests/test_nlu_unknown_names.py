@@ -88,9 +88,13 @@ def test_a_thing_no_word_of_the_home_names_is_a_name_not_the_rooms_lights() -> N
         ("turn on the office lamp", {}),  # the home's words
         ("all lights has to be turned off during the day", {"domain": "light"}),  # a kind said anywhere
         ("it's dark in the study", {"domain": "light"}),  # no "turn on the X"
-        ("turn on the fire", {"area": "office"}),  # an area tagged
+        ("turn on the fire", {"name": "fire"}),  # a name already tagged
     ):
         assert unknown_object("HassTurnOn", model_tokens(text), slots, snap) == "", text
     assert unknown_object("LightBrighter", model_tokens("brighten the fire"), {}, snap) == ""
+    in_room = unknown_object(
+        "HassTurnOn", model_tokens("turn on the fire in the bedroom"), {"area": "bedroom"}, snap
+    )
+    assert in_room == "fire"  # the room says where, not what: still no such device there
     fire = _parser().parse("turn on the fire", snap)
     assert fire is not None and fire.slots.get("name") == "fire" and fire.targets == ()

@@ -153,7 +153,7 @@ def unknown_object(
     """The thing a plain on/off request names when no word of it is known to this home, nor a kind of device
     ("turn on the fire", a mishearing of "the fan", read by the model as the room's lights): a name, so the
     turn says "no device called 'fire'" instead of acting on a guess; "" otherwise."""
-    if label not in _SWITCHED or slots.keys() & {"name", "area", "floor"} or _GENERIC & set(tokens):
+    if label not in _SWITCHED or slots.keys() & {"name", "floor"} or _GENERIC & set(tokens):
         return ""  # a kind said anywhere ("all lights ... during the day"): the model's reading stands
     words = list(tokens)
     starts = [i + 1 for i, w in enumerate(words) if w in {"the", "my", "our"}]
