@@ -116,13 +116,15 @@ def test_a_list_of_the_home_named_without_list_and_running_out_said_as_a_remark(
     assert list_words("add call the plumber to my garage", lists) is None
     remarks = (("we're out of coffee", "coffee"), ("we've run out of milk", "milk"),
                ("we are running low on dish soap", "dish soap"),
-               ("oh we ran out of the eggs", "eggs"))  # fmt: skip
+               ("oh we ran out of the eggs", "eggs"), ("we need more milk", "milk"),
+               ("we need to buy toilet paper", "toilet paper"))  # fmt: skip
     for text, item in remarks:
         said = list_words(text)
         assert said is not None and (said.verb, said.item, said.list_name) == ("AddItem", item, "shopping"), (
             text
         )
-    for text in ("we're out of time", "i'm out of ideas", "we're out of here",
+    for text in ("we're out of time", "i'm out of ideas", "we're out of here", "we need more light in here",
+                 "we need to talk", "we need more heat",
                  "we're out of paint so take bathroom painting off the list"):  # fmt: skip
         assert list_words(text) is None, text
 

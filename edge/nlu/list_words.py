@@ -39,10 +39,11 @@ _LIST_REQUEST = re.compile(  # Home Assistant's list templates: "<verb> {item} <
 )
 
 
-_RUN_OUT = re.compile(  # "we're out of coffee", "we've run out of milk", "we're running low on eggs"
+_RUN_OUT = re.compile(  # "we're out of coffee", "we've run out of milk", "we need more eggs"
     r"^(?:(?:oh|hey|so|well)\s+)?(?:we|were|we're|we are|weve|we've|we have|ive|i've|im|i'm|i am)\s+"
     r"(?:just\s+|completely\s+|almost\s+|nearly\s+)?(?:(?:run|ran|running|getting|got)\s+)?"
-    r"(?:out of|low on|short of)\s+(?P<item>[a-z0-9' ]+?)(?:\s+(?:again|now|already))?$"
+    r"(?:out of|low on|short of|need more|need some|need to buy|need to get)\s+(?P<item>[a-z0-9' ]+?)"
+    r"(?:\s+(?:again|now|already))?$"
 )
 """Running out of something said as a remark: added to the shopping list (Alexa's and Google's reading)."""
 
@@ -99,11 +100,14 @@ def _words(match: re.Match[str], list_name: str) -> ListWords | None:
 _NOT_ITEMS = frozenset({
     "time", "ideas", "luck", "patience", "breath", "here", "it", "this", "that", "them", "space", "options",
     "battery", "power", "money", "range", "order", "the way", "sync", "reach", "touch", "bed", "town",
-    "office", "work", "sight", "control", "date",
+    "office", "work", "sight", "control", "date", "light", "lights", "heat", "heating", "air", "music",
+    "help", "sleep", "rest", "room", "volume", "sound", "of it", "of that", "of them", "info", "information",
 })  # fmt: skip
 """What one runs out of that no list holds ("we're out of time", "I'm out of ideas")."""
 _ITEM_WORDS = 4
-_NOT_IN_ITEMS = frozenset({"so", "and", "but", "then", "because", "list", "please", "can", "could", "you"})
+_NOT_IN_ITEMS = frozenset(
+    {"so", "and", "but", "then", "because", "list", "please", "can", "could", "you", "in", "here", "it", "to"}
+)
 
 
 def ran_out(text: str) -> ListWords | None:
