@@ -56,6 +56,16 @@ def test_unknown_name_is_a_clear_no_device(home: Home) -> None:
     assert "jacuzzi" in res.message
 
 
+def test_a_word_inside_one_compound_name_finds_it() -> None:
+    """ "The strip" for the "tv lightstrip" was "no device called 'strip'"; a kind word found inside names
+    ("light" of "lightstrip") never picks one by itself."""
+    probe = load_home(ROOT / "tests" / "data" / "probe_home.toml").snapshot(Satellite(area="lounge"))
+    res = resolve("HassTurnOn", {"name": "strip"}, probe)
+    assert res.outcome == "ok" and res.targets == ("light.lightstrip",)
+    assert resolve("HassTurnOn", {"name": "light"}, probe).targets != ("light.lightstrip",)
+    assert resolve("HassTurnOn", {"name": "stri"}, probe).outcome == "no_device"  # under five letters
+
+
 def test_bathroom_fan_is_not_the_bedroom_fan(home: Home) -> None:
     assert resolve("HassTurnOn", {"name": "bathroom heater"}, snap(home)).outcome == "no_device"
 

@@ -241,6 +241,10 @@ def resolve(
             scored = [(s, d) for d in pool if (s := _name_score(one, d)) >= NAME_THRESHOLD]
             nearby = [(s, d) for s, d in scored if name_key(d.area) == name_key(snapshot.satellite.area)]
             scored = nearby or scored  # "the ceiling lights" in the kitchen: the kitchen's
+        if not scored and len(name.split()) == 1 and len(name) >= _INSIDE_MIN and name not in _KINDS_INSIDE:
+            # "the strip" for the "tv lightstrip": a word said whole inside one word of one device's name
+            inside = [d for d in pool if any(name in w and name != w for w in name_key(d.name).split())]
+            scored = [(NAME_THRESHOLD, inside[0])] if len(inside) == 1 else []
         if not areas and not any(s >= 0.95 for s, _d in scored) and _is_area(name, snapshot):
             scored = []  # "turn off the living room": the name is an area, not a device
         in_domain = [(s, d) for s, d in scored if _domain_ok(d, want_domains)]
@@ -281,6 +285,11 @@ def resolve(
 
 
 _LOCK_VERBS = frozenset({"lock", "unlock"})
+_INSIDE_MIN = 5  # letters of a word found inside a compound name word ("strip" in "lightstrip")
+_KINDS_INSIDE = frozenset(
+    {"light", "lights", "lamps", "switch", "plugs", "blind", "blinds", "speaker", "night"}
+)
+"""Words found inside many compound names ("lightstrip", "nightstand"): never one device's by themselves."""
 _ROUTINES = frozenset({"scene", "script"})
 PLURAL_WORDS = frozenset({"all", "every", "everything", "both", "each", "them", "they", "those", "these"})
 """Words that make a request mean a whole set ("all the lights", "both locks", "turn them off")."""
