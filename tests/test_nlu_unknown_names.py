@@ -80,7 +80,8 @@ def test_a_thing_no_word_of_the_home_names_is_a_name_not_the_rooms_lights() -> N
     them on; "turn on the geyser" (HWU64) too. A plain on/off request whose object no word of the home or of
     a kind names is a name: "no device called 'fire'"."""
     snap = make_snapshot(demo_devices(), "office")
-    for text in ("turn on the fire", "switch the geyser on", "turn on the fire please"):
+    for text in ("turn on the fire", "switch the geyser on", "turn on the fire please", "turn off makie go",
+                 "start moving", "please turn on console"):  # fmt: skip
         assert unknown_object("HassTurnOn", model_tokens(text), {"domain": "light"}, snap), text
     for text, slots in (
         ("turn on the lights", {"domain": "light"}),  # a kind
@@ -88,6 +89,9 @@ def test_a_thing_no_word_of_the_home_names_is_a_name_not_the_rooms_lights() -> N
         ("turn on the office lamp", {}),  # the home's words
         ("all lights has to be turned off during the day", {"domain": "light"}),  # a kind said anywhere
         ("it's dark in the study", {"domain": "light"}),  # no "turn on the X"
+        ("turn off", {"domain": "light"}),  # nothing named: the room's lights, as HA
+        ("turn everything off", {"domain": "light"}),  # a reference
+        ("start cleaning", {"domain": "vacuum"}),  # a kind's own word
         ("turn on the fire", {"name": "fire"}),  # a name already tagged
     ):
         assert unknown_object("HassTurnOn", model_tokens(text), slots, snap) == "", text

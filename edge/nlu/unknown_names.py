@@ -143,22 +143,36 @@ _GENERIC = frozenset({
     "plugs", "socket", "speaker", "speakers", "sound", "volume", "power", "stuff", "things",
     "lighting", "screen", "display", "thermostat", "fireplace", "scene", "script", "alarm",
     "timer", "mower", "sprinkler", "sprinklers", "everything", "lot", "room", "rooms", "house", "home",
+    "clean", "cleaning", "mow", "mowing", "brewing", "cooking", "baking", "washing", "drying", "charging",
 })  # fmt: skip
 _OBJECT_END = frozenset({"on", "off", "please", "now", "for", "in", "again", "thanks", "up", "down"})
+_SWITCH_VERBS = frozenset({"turn", "switch", "start", "stop", "power", "kill", "activate", "deactivate",
+                           "enable", "disable", "shut", "run"})  # fmt: skip
+_LEAD_IN = frozenset(
+    {"please", "can", "could", "would", "will", "you", "hey", "ok", "okay", "so", "and", "now"}
+)
 
 
 def unknown_object(
     label: str, tokens: Sequence[str], slots: Mapping[str, str], snapshot: ContextSnapshot
 ) -> str:
     """The thing a plain on/off request names when no word of it is known to this home, nor a kind of device
-    ("turn on the fire", a mishearing of "the fan", read by the model as the room's lights): a name, so the
-    turn says "no device called 'fire'" instead of acting on a guess; "" otherwise."""
+    ("turn on the fire", a mishearing of "the fan", read by the model as the room's lights; "turn off makie
+    go", "start moving" for "start mowing"): a name, so the turn says "no device called 'fire'" instead of
+    acting on a guess; "" otherwise."""
     if label not in _SWITCHED or slots.keys() & {"name", "floor"} or _GENERIC & set(tokens):
         return ""  # a kind said anywhere ("all lights ... during the day"): the model's reading stands
     words = list(tokens)
     starts = [i + 1 for i, w in enumerate(words) if w in {"the", "my", "our"}]
-    if not starts or not all(w in _NOT_NAME for w in words[: starts[0]]):
+    if starts and not all(w in _NOT_NAME for w in words[: starts[0]]):
         return ""  # only "turn on the X", "switch the X off": the verb, then the thing
+    if not starts:  # "turn off makie go", "start moving": a switching verb and its particles, then the thing
+        start = next((i for i, w in enumerate(words) if w not in _LEAD_IN), len(words))
+        if start == len(words) or words[start] not in _SWITCH_VERBS:
+            return ""
+        while start < len(words) and words[start] in _SWITCH_VERBS | {"on", "off", "up"}:
+            start += 1
+        starts = [start]
     phrase: list[str] = []
     for word in words[starts[0] :]:
         if word in _OBJECT_END:
