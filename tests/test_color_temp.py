@@ -13,14 +13,19 @@ from nlu_rows import home, misses, read_rows
 
 from edge.actions.deciders import DECIDERS, WHITE_RGB
 from edge.actions.effects import apply_action, state_matches
+from edge.actions.mqtt_executor import MqttExecutor
 from edge.actions.planner import make_command, plan
 from edge.actions.undo import restore_actions
-from edge.config import Settings
+from edge.config import MQTTSettings, SatelliteSettings, Settings
+from edge.context.broker import MosquittoBroker
 from edge.context.color_temp import DEFAULT_KELVIN, kelvin_of, kelvin_range, to_kelvin, wire_value
 from edge.context.ha_discovery import parse_ha_config
 from edge.context.model import Capability, ContextSnapshot, Device, DeviceState
+from edge.context.mqtt import MqttSession, SessionSettings
+from edge.context.store import ContextStore
 from edge.context.wire import decode_command, encode_command
 from edge.context.z2m import parse_z2m_devices
+from edge.lab.sim.devices import DeviceSimulator
 from edge.lab.sim.local import LocalHome
 from edge.lang import model_tokens
 from edge.nlu.parse_result import ParseResult
@@ -177,7 +182,50 @@ def test_the_simulated_home_carries_the_white() -> None:
     assert [(c.action, c.value) for c in undo.commands] == [("set_color_temp", 2703)]
 
 
+def test_the_simulated_devices_obey_a_white_over_mosquitto(broker: MosquittoBroker) -> None:
+    """``make run``'s simulator: an HA JSON bulb and a Zigbee2MQTT one set, confirmed and undone."""
+
+    async def main() -> None:
+        mqtt = MQTTSettings(port=broker.port, reconnect_min_s=0.1, reconnect_max_s=0.5, command_timeout_s=5.0)
+        settings = Settings(mqtt=mqtt, satellite=SatelliteSettings(site_id="test", area="bedroom"))
+        found = home("white")
+        sim_settings = SessionSettings(port=broker.port, reconnect_min_s=0.1, client_id="sim")
+        async with (
+            MqttSession(sim_settings) as sim_session,
+            MqttSession(SessionSettings.from_mqtt(mqtt, "test")) as runtime,
+        ):
+            sim = DeviceSimulator(found, sim_session, seed=1)
+            store = ContextStore(settings, found)
+            tasks = [asyncio.create_task(sim.run()), asyncio.create_task(store.run(runtime))]
+            try:
+                async with asyncio.timeout(15):
+                    while not all(store.state(e) for e in found.devices):  # noqa: ASYNC110
+                        await asyncio.sleep(0.05)
+                executor = MqttExecutor(runtime, store, timeout_s=5.0)
+                for eid, word in (("light.office", "daylight"), ("light.bedroom_ceiling", "warmer")):
+                    on = await executor.execute(
+                        plan(Intent("HassTurnOn", {}, 1.0, "", (eid,)), store.snapshot())
+                    )
+                    white = plan(Intent("HassLightSet", {"color": word}, 1.0, "", (eid,)), store.snapshot())
+                    result = await executor.execute(white)
+                    assert on.ok and result.ok, (eid, result)
+                snap = store.snapshot()
+                assert snap.states["light.office"].attributes["color_temp"] == 250  # 6500 K: its coolest
+                assert snap.states["light.bedroom_ceiling"].attributes["color_temp"] == 454  # 2703 - 500 K
+                undo = plan(Intent("UndoLast"), store.snapshot(), journal=executor.journal)
+                assert (await executor.execute(undo)).ok
+                assert store.snapshot().states["light.bedroom_ceiling"].attributes["color_temp"] == 370
+            finally:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+
+    asyncio.run(main())
+
+
 def test_the_white_words_requests() -> None:
-    rows = [r for r in read_rows("white_words.jsonl") if r["part"] == "dev"]
-    assert len(rows) == 10 and Path(__file__).parent.joinpath("data", "white_home.toml").is_file()
+    """Written before the code ran on them, scored once: dev main 3 -> 10 of 10, blind 1 -> 5 of 5 (main's
+    "passes" sent nothing a white bulb takes: "can't set color", "I don't know the colour cool white")."""
+    rows = read_rows("white_words.jsonl")
+    assert len(rows) == 15 and Path(__file__).parent.joinpath("data", "white_home.toml").is_file()
     assert misses(NLUParser(Settings()), rows) == []
