@@ -163,6 +163,15 @@ def test_the_words_are_a_lights_only_when_a_light_is_meant() -> None:
     climate = Intent("ClimateWarmer", {"domain": "climate"}, 0.9, "make it warmer in here", ("climate.hall",))
     assert _read("make it warmer in here", "hall", climate) == climate  # no light said: the thermostat
     assert _read("make the heating warmer", "lounge") is None  # a thermostat's word
+    strip = _read("set the tv strip to daylight", "hall")  # a light named whole, in another room
+    assert strip is not None and strip.targets == ("light.strip",) and strip.slots["name"] == "tv strip"
+    named_after = Intent(
+        "HassTurnOn", {"name": "cool white lamp"}, 0.9, "turn on the cool white lamp", ("light.cw",)
+    )
+    cool = Device("light.cw", "cool white lamp", "light", area="hall", capabilities=WHITE_CAPS)
+    snap = make_snapshot({d.entity_id: d for d in (LAMP, cool)}, "hall")
+    result = ParseResult("turn on the cool white lamp", named_after, "HassTurnOn", 0.9, False)
+    assert white_reading(result, model_tokens(result.text), snap).intent == named_after  # the name's words
     assert _read("make the lights warmer and brighter", "lounge") is None  # two requests: each its own
     brighter = Intent("LightBrighter", {"domain": "light"}, 0.8, "warmer light please", ("light.hall",))
     kept = _read("warmer light please", "lounge", brighter)

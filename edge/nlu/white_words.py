@@ -10,7 +10,8 @@ light cannot.
 
 The words are read as a light's only when the request is about a light: the model read a light request
 ("warmer light please" read as brighter), or a light word ("light", "lamp", "bulb"...) or a light's name is
-said, and nothing of a thermostat ("make it warmer in here" stays ``ClimateWarmer``). The lights are the
+said, and nothing of a thermostat ("make it warmer in here" stays ``ClimateWarmer``); a word inside a
+device's name ("the daylight lamp", "the bottle warmer") is the name's. The lights are the
 model's (when its reading was of lights), else the light named whole, else the lights of the room said,
 else of the satellite's room. Pure.
 """
@@ -39,13 +40,13 @@ RELATIVE: Mapping[str, int] = {"warmer": -1, "cooler": 1, "colder": 1, "whiter":
 STEP_KELVIN = 500.0
 
 _BARE = frozenset({"warm", "cool", "neutral"})  # a white only when said as a setting ("to warm")
-_BEFORE = frozenset({"to", "on", "at", "in"})
+_BEFORE = frozenset({"to", "on", "at"})
 _LIGHT_WORDS = frozenset({"light", "lights", "lamp", "lamps", "bulb", "bulbs", "lighting", "lightbulb"})
 _CLIMATE_WORDS = frozenset(
     {"thermostat", "heating", "heat", "heater", "ac", "aircon", "conditioning", "climate", "hvac",
      "temperature", "degrees", "degree", "radiator"}
 )  # fmt: skip
-_LIGHT_INTENTS = frozenset({"HassLightSet", "LightBrighter", "LightDimmer", "HassTurnOn", "HassTurnOff"})
+_LIGHT_INTENTS = frozenset({"HassLightSet", "LightBrighter", "LightDimmer", "HassTurnOn"})
 
 
 def white_word(tokens: Sequence[str]) -> str:
@@ -66,7 +67,7 @@ def white_word(tokens: Sequence[str]) -> str:
 
 def white_reading(result: ParseResult, tokens: Sequence[str], snapshot: ContextSnapshot) -> ParseResult:
     """``result`` as the white it asks of this home's lights (module doc), else ``result`` unchanged."""
-    word = white_word(tokens)
+    word = white_word(_without_names(tokens, snapshot))  # "the daylight lamp", "bottle warmer": names
     if not word or "and" in tokens or _CLIMATE_WORDS & set(tokens) or _names_climate(tokens, snapshot):
         return result
     lights = [d for d in snapshot.devices.values() if d.domain == "light"]
@@ -100,6 +101,15 @@ def white_reading(result: ParseResult, tokens: Sequence[str], snapshot: ContextS
         needs_confirmation=False,
     )
     return replace(result, intent=intent, needs_confirmation=False, unsure=())
+
+
+def _without_names(tokens: Sequence[str], snapshot: ContextSnapshot) -> list[str]:
+    """``tokens`` with every device name (or alias) said in them taken out, the longest first."""
+    said = f" {' '.join(tokens)} "
+    keys = {" ".join(model_tokens(n)) for d in snapshot.devices.values() for n in (d.name, *d.aliases)}
+    for key in sorted((k for k in keys if k), key=len, reverse=True):
+        said = said.replace(f" {key} ", " , ")
+    return said.split()
 
 
 def _all_lights(targets: Sequence[str], snapshot: ContextSnapshot) -> bool:
