@@ -24,6 +24,7 @@ HOMES = {
     "flat": DATA / "flat_home.toml",
     "enthusiast": DATA / "enthusiast_home.toml",
     "rooms": DATA / "rooms_home.toml",
+    "white": DATA / "white_home.toml",
 }
 
 

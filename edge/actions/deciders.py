@@ -10,8 +10,10 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from edge.context.color_temp import kelvin_of, kelvin_range
 from edge.context.kinds import Kind, kind_of
 from edge.context.model import Capability, Device, DeviceState
+from edge.nlu.white_words import RELATIVE, STEP_KELVIN, WHITE_KELVIN
 
 __all__ = [
     "COLORS",
@@ -20,6 +22,7 @@ __all__ = [
     "STEP_BRIGHTNESS",
     "STEP_DEGREES",
     "STEP_VOLUME",
+    "WHITE_RGB",
     "Decide",
     "Decision",
     "clean_areas",
@@ -33,6 +36,12 @@ COLORS: Mapping[str, tuple[int, int, int]] = {
     "warm white": (255, 180, 107), "yellow": (255, 255, 0), "orange": (255, 165, 0), "purple": (128, 0, 128),
     "pink": (255, 105, 180), "cyan": (0, 255, 255), "magenta": (255, 0, 255),
 }  # fmt: skip
+WHITE_RGB: Mapping[int, tuple[int, int, int]] = {
+    2200: (255, 147, 44), 2700: (255, 180, 107), 4000: (255, 209, 163), 5000: (255, 228, 206),
+    6500: (255, 249, 253),
+}  # fmt: skip
+"""The RGB nearest each white of :data:`WHITE_KELVIN`, for a colour light with no white channel (the
+black-body colour; 2700 K is the "warm white" above)."""
 STEP_BRIGHTNESS = 25.0
 STEP_VOLUME = 10.0
 STEP_DEGREES = 1.0
@@ -96,8 +105,28 @@ def _turn(on: bool) -> Decide:
     return decide
 
 
-def _light_set(d: Device, _s: DeviceState, slots: Mapping[str, str]) -> Decision:
+def _white(d: Device, s: DeviceState, word: str) -> Decision:
+    """A white said in words (:mod:`edge.nlu.white_words`): a white-spectrum bulb's colour temperature,
+    within its range; a step of 500 K from its reading (the middle of its range when it reports none); the
+    nearest RGB on a colour light without white; else why not."""
+    if Capability.COLOR_TEMP not in d.capabilities:
+        if word in RELATIVE or Capability.COLOR not in d.capabilities:
+            return f"the {d.name.lower()} has no white to change"
+        return ("set_color", list(WHITE_RGB[WHITE_KELVIN[word]]))
+    low, high = kelvin_range(d, s.attributes)
+    if word in RELATIVE:
+        now = kelvin_of(s.attributes) or (low + high) / 2
+        target = max(low, min(high, now + RELATIVE[word] * STEP_KELVIN))
+        if abs(target - now) < 1:
+            return f"the {d.name.lower()} is already as {'cool' if RELATIVE[word] > 0 else 'warm'} as it goes"
+        return ("set_color_temp", round(target))
+    return ("set_color_temp", round(max(low, min(high, float(WHITE_KELVIN[word])))))
+
+
+def _light_set(d: Device, s: DeviceState, slots: Mapping[str, str]) -> Decision:
     if color := slots.get("color", "").strip().lower():
+        if color in WHITE_KELVIN or color in RELATIVE:
+            return _white(d, s, color)
         rgb = COLORS.get(color)
         return ("set_color", list(rgb)) if rgb else f"I don't know the colour {color}"
     pct = _number(slots.get("brightness"))

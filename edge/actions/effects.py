@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from edge.context.color_temp import kelvin_range, wire_value
 from edge.context.model import Capability, Device, DeviceState
 from edge.context.z2m_fan import fan_speeds, mode_for, percentage_of
 
@@ -21,6 +22,7 @@ ACTION_CAPABILITY: Mapping[str, Capability] = {
     "turn_off": C.ON_OFF,
     "set_brightness": C.BRIGHTNESS,
     "set_color": C.COLOR,
+    "set_color_temp": C.COLOR_TEMP,
     "set_temperature": C.TEMPERATURE_SET,
     "set_position": C.POSITION,
     "open": C.OPEN_CLOSE,
@@ -48,6 +50,7 @@ ACTION_CAPABILITY: Mapping[str, Capability] = {
 
 EXPECTED_ATTRIBUTE: Mapping[str, str] = {
     "set_brightness": "brightness",
+    "set_color_temp": "color_temp",
     "set_temperature": "temperature",
     "set_position": "current_position",
     "set_volume": "volume_level",
@@ -101,6 +104,10 @@ def apply_action(
     elif action == "set_color":
         new = "on"
         attrs["rgb_color"] = list(value) if isinstance(value, list | tuple) else value
+    elif action == "set_color_temp":  # reported as sent: mireds (or kelvin), within the bulb's range
+        new = "on"
+        low, high = kelvin_range(device, attrs)
+        attrs["color_temp"] = wire_value(device, max(low, min(high, _num(value, low))), attrs)
     elif action == "set_temperature":
         attrs["temperature"] = _num(value)
         if device.domain == "oven":

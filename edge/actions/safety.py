@@ -19,6 +19,7 @@ __all__ = ["PURCHASE_WORDS", "SafetyDecision", "check_safety", "describe_command
 PURCHASE_WORDS = ("Purchase", "Buy", "Order")
 _VERBS = {"unlock": "unlock", "lock": "lock", "open": "open", "close": "close", "turn_off": "turn off",
           "turn_on": "turn on", "set_position": "move", "set_brightness": "dim", "set_color": "change",
+          "set_color_temp": "change",
           "set_temperature": "set", "start": "start", "return_to_base": "dock"}  # fmt: skip
 _ALARM_VERBS = {"turn_on": "arm", "turn_off": "disarm", "lock": "arm", "unlock": "disarm"}
 

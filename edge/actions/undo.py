@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from edge.context.color_temp import kelvin_of
 from edge.context.model import Capability, Device, DeviceState
 
 __all__ = ["UndoEntry", "UndoJournal", "restore_actions"]
@@ -93,6 +94,10 @@ def restore_actions(device: Device, previous: DeviceState, current: DeviceState)
         and was.get("rgb_color") != now.get("rgb_color")
     ):
         out.append(("set_color", list(was["rgb_color"])))
+    old_white = kelvin_of(was)
+    white = Capability.COLOR_TEMP in device.capabilities and state == "on"  # off: off is all it needs
+    if white and old_white and _differs(old_white, kelvin_of(now)):
+        out.append(("set_color_temp", round(old_white)))  # the white it had (kelvin, as every action)
     for cap, attr, action in (
         (Capability.TEMPERATURE_SET, "temperature", "set_temperature"),
         (Capability.VOLUME, "volume_level", "set_volume"),

@@ -66,7 +66,8 @@ _OPTION_KEYS = frozenset({
     "payload_start", "payload_pause", "payload_return_to_base", "payload_locate", "payload_clean_spot",
     "payload_press", "payload_on", "payload_off", "position_open", "position_closed", "speed_range_min",
     "speed_range_max", "min_temp", "max_temp", "temperature_unit", "optimistic", "schema", "brightness",
-    "entity_category", "payload_reset_percentage", "on_command_type",
+    "entity_category", "payload_reset_percentage", "on_command_type", "min_mireds", "max_mireds",
+    "min_kelvin", "max_kelvin", "color_temp_kelvin",
 })  # fmt: skip
 _TOPIC_SUFFIX = ("_topic",)
 
@@ -173,7 +174,7 @@ def _extra(cfg: Mapping[str, Any], where: str) -> dict[str, Any]:
         elif key in _OPTION_KEYS and isinstance(value, str | int | float) and not isinstance(value, bool):
             extra[key] = text_option(value, key, where, 512) if isinstance(value, str) else value
         elif key in _OPTION_KEYS and isinstance(value, bool):
-            extra[key] = value if key in {"optimistic", "brightness"} else str(value)
+            extra[key] = value if key in {"optimistic", "brightness", "color_temp_kelvin"} else str(value)
         elif key == "options" and isinstance(value, list):  # a select's options, spelt as it spells them
             extra[key] = tuple(check_text(text_option(o, key, where), f"{where}: option") for o in value[:64])
     if templates:

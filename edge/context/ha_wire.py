@@ -22,6 +22,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from edge.context.color_temp import wire_value
 from edge.context.ha_templates import TemplateError, render_command, render_value
 from edge.context.model import Device, DeviceState
 from edge.context.validate import PayloadError, check_json_depth, clean_number
@@ -216,6 +217,7 @@ _VALUE_TOPICS = {  # action: (command topic key, command template key)
     "set_temperature": ("temperature_command_topic", "temperature_command_template"),
     "set_position": ("set_position_topic", "set_position_template"),
     "set_color": ("rgb_command_topic", "rgb_command_template"),
+    "set_color_temp": ("color_temp_command_topic", "color_temp_command_template"),
     "set_percentage": ("percentage_command_topic", "percentage_command_template"),
     "set_fan_mode": ("fan_mode_command_topic", "fan_mode_command_template"),
     "set_hvac_mode": ("mode_command_topic", "mode_command_template"),
@@ -241,6 +243,8 @@ def _template_light(device: Device, action: str, value: Any) -> tuple[str, str]:
         scope["brightness"] = round(float(value) * 255 / 100)
     elif action == "set_color":
         scope.update(zip(("red", "green", "blue"), (int(c) for c in value), strict=True))
+    elif action == "set_color_temp":
+        scope["color_temp"] = wire_value(device, float(value))
     return device.command_topic, render_command(tpl.get("command_on_template", ""), None, eid, scope,
                                                 "command_on_template")  # fmt: skip
 
@@ -293,6 +297,8 @@ def encode_ha_command(device: Device, action: str, value: Any) -> tuple[str, str
             scope = dict(zip(("red", "green", "blue"), (int(c) for c in value), strict=True))
         elif action == "set_percentage":
             command = _ranged(device, float(value))
+        elif action == "set_color_temp":  # mireds, or kelvin with color_temp_kelvin: true
+            command = wire_value(device, float(value))
         else:
             command = str(value)
         if tkey in tpl:

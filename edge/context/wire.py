@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from edge.context import z2m_wire
+from edge.context.color_temp import to_kelvin, wire_value
 from edge.context.ha_wire import decode_ha_state, encode_ha_command, templates
 from edge.context.model import Device, DeviceState
 from edge.context.validate import PayloadError, clean_number, clean_scalar, load_json
@@ -122,6 +123,8 @@ def encode_command(device: Device, action: str, value: Any = None) -> tuple[str,
         body = {"state": "ON", "brightness": scaled} if pct > 0 else {"state": "OFF"}
     elif action == "set_color":
         body = {"state": "ON", "color": dict(zip("rgb", (int(c) for c in value), strict=True))}
+    elif action == "set_color_temp":  # mireds, or kelvin with color_temp_kelvin (HA's JSON schema)
+        body = {"state": "ON", "color_temp": wire_value(device, float(value))}
     elif action == "set_temperature":
         body = {"temperature": value}
     elif action == "set_position":
@@ -157,6 +160,8 @@ def decode_command(device: Device, payload: bytes) -> list[tuple[str, Any]]:
     color = obj.get("color")
     if isinstance(color, dict) and all(isinstance(color.get(c), int) for c in "rgb"):
         out.append(("set_color", [color["r"], color["g"], color["b"]]))
+    if (kelvin := to_kelvin(obj.get("color_temp"))) is not None:
+        out.append(("set_color_temp", round(kelvin)))
     for key in ("temperature",):
         if isinstance(obj.get(key), int | float) and not isinstance(obj.get(key), bool):
             out.append(("set_temperature", float(obj[key])))

@@ -126,6 +126,11 @@ def _control(expose: Mapping[str, Any], kind: str) -> dict[str, Any] | None:
             setpoints[name] = feature
         elif name in _FEATURE_KEYS and _FEATURE_KEYS[name] not in keys:
             keys[_FEATURE_KEYS[name]] = prop
+            if name == "color_temp":  # the bulb's range in mireds (a white spectrum bulb: 250-454)
+                for bound, side in (("value_min", "min_mireds"), ("value_max", "max_mireds")):
+                    number = feature.get(bound)
+                    if isinstance(number, int | float) and not isinstance(number, bool) and 0 < number < 1000:
+                        keys[side] = float(number)
         if name in _FEATURE_CAPS:
             caps.add(_FEATURE_CAPS[name])
     if kind == "climate":

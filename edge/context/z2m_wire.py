@@ -15,6 +15,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from edge.context.color_temp import to_kelvin, wire_value
 from edge.context.model import Device, DeviceState
 from edge.context.validate import PayloadError, clean_number, clean_scalar, load_json
 from edge.context.z2m_fan import fan_speeds, mode_for, percentage_of
@@ -140,6 +141,8 @@ def encode_command(device: Device, action: str, value: Any = None) -> tuple[str,
             state_key: on,
             key(device, "color_key", "color"): dict(zip("rgb", (int(c) for c in value), strict=True)),
         }
+    elif action == "set_color_temp":  # mireds, within the bulb's value_min..value_max
+        body = {state_key: on, key(device, "color_temp_key", "color_temp"): wire_value(device, float(value))}
     elif action == "set_temperature":
         body = {
             key(device, "setpoint_key", "occupied_heating_setpoint")
@@ -184,6 +187,8 @@ def decode_command(device: Device, payload: bytes) -> list[tuple[str, Any]]:
     color = obj.get(key(device, "color_key", "color"))
     if isinstance(color, dict) and all(isinstance(color.get(c), int) for c in "rgb"):
         out.append(("set_color", [color["r"], color["g"], color["b"]]))
+    if (kelvin := to_kelvin(number(key(device, "color_temp_key", "color_temp")))) is not None:
+        out.append(("set_color_temp", round(kelvin)))
     for name in dict.fromkeys((key(device, "setpoint_key", "occupied_heating_setpoint"), "temperature")):
         if number(name) is not None:
             out.append(("set_temperature", number(name)))

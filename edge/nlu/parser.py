@@ -53,6 +53,7 @@ from edge.nlu.types import Intent
 from edge.nlu.unknown_names import named_phrase, routine_domain, unknown_object
 from edge.nlu.value_slots import value_slots
 from edge.nlu.value_words import SETTERS, in_numbers, light_set, light_step, lit_reading, with_half
+from edge.nlu.white_words import white_reading
 from edge.nlu.whole_numbers import put_back, whole_numbers
 from edge.nlu.wildcard import complete_query
 
@@ -132,6 +133,7 @@ class NLUParser:
         ):
             # "lower the blinds a bit", "turn the heating up by 2 degrees": a step, not all the way or to 2
             result = replace(result, intent=step)
+        result = white_reading(result, tokens, snapshot)  # "make the lamp warmer": its white (white_words)
         if result.intent is None and understood and (whole := whole_numbers(tokens)):
             # "set temperature to 20.5" under the operating point: read again as "... to 20", the decimal
             # put back in the slots

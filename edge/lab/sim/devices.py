@@ -44,15 +44,18 @@ def discovery_config(device: Device) -> dict[str, Any]:
     if device.unit:
         cfg["unit_of_measurement"] = device.unit
     if device.domain == "light":
+        white = ["color_temp"] if Capability.COLOR_TEMP in caps else []  # a white spectrum bulb: alone
         modes = (
             ["rgb"]
             if Capability.COLOR in caps
+            else []
+            if white
             else ["brightness"]
             if Capability.BRIGHTNESS in caps
             else ["onoff"]
         )
         cfg["brightness"] = Capability.BRIGHTNESS in caps
-        cfg["supported_color_modes"] = modes + (["color_temp"] if Capability.COLOR_TEMP in caps else [])
+        cfg["supported_color_modes"] = modes + white
     if Capability.TEMPERATURE_SET in caps:
         cfg["temperature_command_topic"] = device.command_topic
     if Capability.TEMPERATURE_READ in caps and device.domain != "sensor":
