@@ -7,10 +7,9 @@ async callers wrap it in ``asyncio.to_thread``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from types import MappingProxyType
 
 from edge import resources
 from edge.config import Settings
@@ -44,8 +43,8 @@ from edge.nlu.reminders import reminder
 from edge.nlu.runner import NLUModel
 from edge.nlu.runner_up import other_reading
 from edge.nlu.said_requests import said_request
-from edge.nlu.slot_decoding import canonical, decode_slots
-from edge.nlu.state_fit import ruled_out
+from edge.nlu.slot_decoding import canonical, decode_slots, without_quantifier
+from edge.nlu.state_fit import domain_of, ruled_out
 from edge.nlu.targets import choose_targets
 from edge.nlu.temperature_steps import by_amount
 from edge.nlu.timer_slots import timer_slots, timer_verb
@@ -63,9 +62,6 @@ __all__ = ["NLUParser", "ParseResult", "decode_slots", "default_model_dir"]
 _SWITCHES = frozenset({"HassTurnOn", "HassTurnOff"})
 _FAN_READINGS = frozenset({"HassTurnOn", "HassFanSetSpeed", "HassClimateSetFanMode"})
 """The model's readings of "set the fan to high" that a fan of the room said or here replaces."""
-
-
-_QUANTIFIERS = frozenset({"both", "all", "every", "each"})
 
 
 def default_model_dir(settings: Settings) -> Path:
@@ -294,6 +290,7 @@ class NLUParser:
         for slot, value in list(slots.items()):
             if slot in self._slot_values:
                 slots[slot] = canonical(value, self._slot_values[slot])
+        slots = without_quantifier(slots)  # "both" of "turn off both lamps" tagged as a name
         focus = self.model.focus[int(out.focus_probs.argmax())]
         media = self.model.media[int(out.media_probs.argmax())]
         if focus and "name" not in slots and not self._slot_values:
@@ -302,11 +299,6 @@ class NLUParser:
             slots["media_class"] = media
         if question is not None and label == "HassGetState" and question.domain and "domain" not in slots:
             slots["domain"] = question.domain  # "is the tv on": asked of the TV, whatever its focus
-        if "name" in slots and (name := slots["name"].split(maxsplit=1))[0] in _QUANTIFIERS:
-            # "both" of "turn off both lamps" tagged as a name (or "both lamps"): read as "all lamps" is
-            slots = {k: v for k, v in slots.items() if k != "name"} | ({"name": name[1]} if name[1:] else {})
-            if focus and "name" not in slots and not self._slot_values:
-                slots.setdefault("domain", focus)
         if phrase := named_phrase(text, slots, snapshot) or unknown_object(label, tokens, slots, snapshot):
             slots["name"] = phrase  # "overhead light", "turn on the fire": a name, not the room's lights
         if label in _SWITCHES and (routine := routine_domain(tokens)):
@@ -378,7 +370,7 @@ class NLUParser:
             second = self.model.intents[int(order[1])] if len(order) > 1 else OUT_OF_DOMAIN
             p2 = float(out.intent_probs[order[1]]) if len(order) > 1 else 0.0
             if ruled_out(second, targets, snapshot) and (both := confidence + p2) >= nlu.act_below:
-                sure = replace(intent, slots=_domain_of(slots, targets, snapshot), confidence=both)
+                sure = replace(intent, slots=domain_of(slots, targets, snapshot), confidence=both)
                 # "turn on the tv", the TV off: not "resume"; "set the aircon to 19": not a position
                 return ParseResult(text, sure, label, both, both < nlu.confirm_below)
             plausible = p2 >= self.settings.nlu.ask_runner_up_above
@@ -401,14 +393,3 @@ class NLUParser:
         if last is not None and last[0] == text and last[1] is snapshot:
             return last[2].unsure
         return self.analyse(text, snapshot).unsure
-
-
-def _domain_of(
-    slots: Mapping[str, str], targets: Sequence[str], snapshot: ContextSnapshot
-) -> Mapping[str, str]:
-    """``slots`` with the targets' own domain when they share one and the model's focus named another (the
-    focus read for the reading that was ruled out)."""
-    domains = {snapshot.devices[t].domain for t in targets if t in snapshot.devices}
-    if "domain" not in slots or len(domains) != 1 or slots["domain"] in domains:
-        return slots
-    return MappingProxyType({**slots, "domain": domains.pop()})

@@ -1,5 +1,6 @@
 """The model's slot tags read as slots (:func:`decode_slots`: BIO tags, the first span of a slot wins) and a
-heard slot value mapped onto a list's own value (:func:`canonical`). Pure."""
+heard slot value mapped onto a list's own value (:func:`canonical`); a quantifier the tagger took for a name
+dropped (:func:`without_quantifier`). Pure."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from rapidfuzz import fuzz, process
 
 from edge.lang import model_tokens
 
-__all__ = ["canonical", "decode_slots"]
+__all__ = ["canonical", "decode_slots", "without_quantifier"]
+
+_QUANTIFIERS = frozenset({"both", "all", "every", "each"})
 
 
 def decode_slots(tokens: Sequence[str], tags: Sequence[str]) -> dict[str, str]:
@@ -38,3 +41,13 @@ def canonical(value: str, choices: Sequence[str]) -> str:
         return table[norm]
     best = process.extractOne(norm, list(table), scorer=fuzz.ratio)
     return table[best[0]] if best and best[1] >= 80 else value
+
+
+def without_quantifier(slots: dict[str, str]) -> dict[str, str]:
+    """``slots`` without a quantifier the tagger read as a name: "both" of "turn off both lamps" (the name
+    "both", or "both lamps") read as "all lamps" is (no name, or "lamps")."""
+    words = slots.get("name", "").split(maxsplit=1)
+    if not words or words[0] not in _QUANTIFIERS:
+        return slots
+    rest = {k: v for k, v in slots.items() if k != "name"}
+    return rest | {"name": words[1]} if words[1:] else rest

@@ -10,10 +10,11 @@ Only capabilities that are never implied are read here (a light's on/off and a f
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 
 from edge.context.model import Capability, ContextSnapshot
 
-__all__ = ["NEEDS_CAPABILITY", "NEEDS_STATE", "ruled_out"]
+__all__ = ["NEEDS_CAPABILITY", "NEEDS_STATE", "domain_of", "ruled_out"]
 
 NEEDS_STATE: Mapping[str, frozenset[str]] = {
     "HassMediaUnpause": frozenset({"paused"}),
@@ -52,3 +53,14 @@ def ruled_out(intent: str, targets: Sequence[str], snapshot: ContextSnapshot) ->
         return False
     states = [snapshot.states.get(t) for t in targets]
     return all(s is not None and s.state.lower() not in needs for s in states)
+
+
+def domain_of(
+    slots: Mapping[str, str], targets: Sequence[str], snapshot: ContextSnapshot
+) -> Mapping[str, str]:
+    """``slots`` with the targets' own domain when they share one and the model's focus named another (the
+    focus read for the reading that was ruled out: "set the aircon to 19" torn with a cover's position)."""
+    domains = {snapshot.devices[t].domain for t in targets if t in snapshot.devices}
+    if "domain" not in slots or len(domains) != 1 or slots["domain"] in domains:
+        return slots
+    return MappingProxyType({**slots, "domain": domains.pop()})
