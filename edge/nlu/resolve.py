@@ -291,7 +291,9 @@ _KINDS_INSIDE = frozenset(
 )
 """Words found inside many compound names ("lightstrip", "nightstand"): never one device's by themselves."""
 _ROUTINES = frozenset({"scene", "script"})
-PLURAL_WORDS = frozenset({"all", "every", "everything", "both", "each", "them", "they", "those", "these"})
+PLURAL_WORDS = frozenset(
+    {"all", "every", "everything", "both", "each", "them", "they", "those", "these", "everywhere"}
+)
 """Words that make a request mean a whole set ("all the lights", "both locks", "turn them off")."""
 
 

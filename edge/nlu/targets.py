@@ -168,6 +168,10 @@ def _media_default(intent: str, media_class: str, text: str, snapshot: ContextSn
             return _ids(screens)[:1]  # a film on a screen satellite: the area's TV
         if show:
             return ()  # "show me X" with no screen here: say so, never play it elsewhere
+        if whole_home(text) and not video:  # "play the beatles everywhere": every speaker of the home
+            everywhere = [d for d in pool if not _has_screen(d) and d.domain == "media_player"]
+            if everywhere:
+                return _ids(everywhere)
         for group in (speakers, local):
             if group:
                 return _ids(group)[:1]  # audio, or no screen to watch on: the area's speaker
@@ -372,12 +376,20 @@ def _narrowed(
     if said and all(kind_of(d) in {Kind.COVER, Kind.GARAGE_DOOR, Kind.GATE, Kind.DOOR} for d in devices):
         fit = [d for d in devices if said & ({w.removesuffix("s") for w in name_words(d)} | {d.device_class})]
         devices = fit or devices
+    if intent in _MEDIA_PLAYING and intent != "HassMediaUnpause":  # "turn up the volume in the living room":
+        fit = [d for d in devices if _playing(d, snapshot)]  # the player playing there, not the idle TV
+        devices = fit or devices
     said = {w.removesuffix("s") for w in words} & _LIGHT_WORDS
     if said and all(kind_of(d) is Kind.LIGHT for d in devices):
         fit = [d for d in devices if any(w in n for w in said for n in name_words(d))]
         devices = fit or devices
     kept = {d.entity_id for d in devices}
     return tuple(t for t in targets if t in kept)
+
+
+def _playing(d: Device, snapshot: ContextSnapshot) -> bool:
+    state = snapshot.states.get(d.entity_id)
+    return state is not None and state.state.lower() == "playing"
 
 
 def _by_class(slots: Mapping[str, str], snapshot: ContextSnapshot, text: str = "") -> tuple[str, ...]:

@@ -56,7 +56,23 @@ def query_stretch(tokens: Sequence[str], tags: Sequence[str]) -> tuple[int, int]
         end += 1
     while end > start and tokens[end - 1] in _CLOSING:
         end -= 1
+    end = _without_whole_home(tokens, start, end)
     return (start, end) if end > start else None
+
+
+_WHOLE_HOME_TAILS = (
+    ("everywhere",), ("in", "every", "room"), ("in", "all", "the", "rooms"), ("in", "the", "whole", "house"),
+    ("throughout", "the", "house"), ("all", "over", "the", "house"), ("in", "the", "whole", "home"),
+    ("throughout", "the", "home"), ("around", "the", "house"),
+)  # fmt: skip
+"""Where to play, said after what to play ("play the beatles everywhere"): never part of the search."""
+
+
+def _without_whole_home(tokens: Sequence[str], start: int, end: int) -> int:
+    for tail in _WHOLE_HOME_TAILS:
+        if end - len(tail) > start and tuple(tokens[end - len(tail) : end]) == tail:
+            return end - len(tail)
+    return end
 
 
 def complete_query(tokens: Sequence[str], tags: Sequence[str], tagged: str | None) -> str | None:
