@@ -52,3 +52,10 @@ def test_a_word_for_the_same_thing_is_the_one_the_home_uses() -> None:
     floors = {"light.hall": Device("light.hall", "hall light", "light", "hall", floor="ground floor")}
     home = make_snapshot(floors, "hall", areas=("hall",))
     assert home_spelling("turn off the lights downstairs", home) == "turn off the lights ground floor"
+    two = {
+        "light.hall": Device("light.hall", "hall light", "light", "hall", floor="ground floor"),
+        "light.landing": Device("light.landing", "landing light", "light", "landing", floor="first floor"),
+    }
+    flat = make_snapshot(two, "hall", areas=("hall", "landing"))
+    assert home_spelling("turn off the lights upstairs", flat) == "turn off the lights first floor"
+    assert home_spelling("turn off the lights downstairs", flat) == "turn off the lights ground floor"

@@ -56,16 +56,27 @@ _SYNONYMS: tuple[tuple[str, ...], ...] = (
 never use is read as the one they do, when they use exactly one of its group."""
 
 
+_GROUND = frozenset({"ground floor", "downstairs", "main floor", "ground"})
+
+
 @lru_cache(maxsize=16)
-def _synonyms(names: tuple[str, ...]) -> tuple[tuple[tuple[str, ...], str], ...]:
-    """(a synonym's words, the home's word) for every group the home's names use exactly one word of."""
+def _synonyms(names: tuple[str, ...], floors: frozenset[str]) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """(a synonym's words, the home's word) for every group the home's names use exactly one word of; in a
+    home of two floors, one of them the ground floor, "upstairs" is the other ("first floor" in British
+    homes, "second floor" in American ones) and "downstairs" the ground floor."""
     said = [f" {' '.join(model_tokens(n))} " for n in names]
     out: list[tuple[tuple[str, ...], str]] = []
     for group in _SYNONYMS:
         used = [g for g in group if any(f" {g} " in n for n in said)]
         if len(used) == 1:
             out.extend((tuple(g.split()), used[0]) for g in group if g != used[0])
-    return tuple(sorted(out, key=lambda item: -len(item[0])))  # "back garden" before "garden"
+    ground = [f for f in floors if f in _GROUND]
+    if len(floors) == 2 and len(ground) == 1 and "upstairs" not in floors:
+        upper = next(iter(floors - {ground[0]}))
+        out.append((("upstairs",), upper))
+        if ground[0] != "downstairs":
+            out.append((("downstairs",), ground[0]))
+    return tuple(sorted(set(out), key=lambda item: -len(item[0])))  # "back garden" before "garden"
 
 
 def _in_home_words(tokens: list[str], synonyms: tuple[tuple[tuple[str, ...], str], ...]) -> list[str]:
@@ -88,7 +99,8 @@ def home_spelling(text: str, snapshot: ContextSnapshot) -> str:
     as that word: "the telly" for the home's "tv"), or ``text`` itself when nothing was said otherwise."""
     names = _names(snapshot)
     spellings = _spellings(names)
-    synonyms = _synonyms(names)
+    floors = frozenset(" ".join(model_tokens(d.floor)) for d in snapshot.devices.values() if d.floor)
+    synonyms = _synonyms(names, floors)
     if not spellings and not synonyms:
         return text
     plain = model_tokens(text)
