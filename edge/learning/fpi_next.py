@@ -63,18 +63,24 @@ def linked_features(turn: TurnRecord, nxt: TurnRecord | None, lexicon: Lexicon) 
     ]
 
 
+def _said_alike(turn: TurnRecord, other: TurnRecord) -> tuple[float, float]:
+    """(word overlap, sounds alike but worded otherwise) of two turns' heard words."""
+    said, heard = turn.asr_text or turn.text, other.asr_text or other.text
+    text = text_similarity(said, heard)
+    return float(text), float(phonetic_similarity(said, heard) >= 0.75 and text < 0.95)
+
+
 def after_features(turn: TurnRecord, after: TurnRecord | None) -> list[float]:
     """The session's next turn within seconds: there is one, the gap (s), word overlap, sounds alike,
     it worked, the same intent."""
     if after is None:
         return [0.0, AFTER_S, 0.0, 0.0, 0.0, 0.0]
-    said, other = turn.asr_text or turn.text, after.asr_text or after.text
-    text = text_similarity(said, other)
+    text, alike = _said_alike(turn, after)
     return [
         1.0,
         max(0.0, after.t_start - turn.t_end),
-        float(text),
-        float(phonetic_similarity(said, other) >= 0.75 and text < 0.95),
+        text,
+        alike,
         float(after.result_ok is True),
         float(after.intent is not None and after.intent == turn.intent),
     ]
@@ -86,13 +92,12 @@ def before_features(turn: TurnRecord, before: TurnRecord | None) -> list[float]:
     worked. A wake with nothing heard right after a failed request is the person trying again."""
     if before is None:
         return [0.0, AFTER_S, 0.0, 0.0, 0.0, 0.0]
-    said, other = turn.asr_text or turn.text, before.asr_text or before.text
-    text = text_similarity(said, other)
+    text, alike = _said_alike(turn, before)
     return [
         1.0,
         max(0.0, turn.t_start - before.t_end),
-        float(text),
-        float(phonetic_similarity(said, other) >= 0.75 and text < 0.95),
+        text,
+        alike,
         float(before.intent is not None and before.intent == turn.intent),
         float(before.result_ok is True),
     ]

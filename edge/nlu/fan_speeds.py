@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from edge.context.kinds import Kind, kind_of
 from edge.context.model import Capability, ContextSnapshot, Device
 from edge.lang import model_tokens, name_key
+from edge.nlu.names_said import named_one, names_climate
 from edge.nlu.types import Intent
 
 __all__ = ["SPEEDS", "fan_speed"]
@@ -58,10 +59,10 @@ def fan_speed(text: str, snapshot: ContextSnapshot) -> Intent | None:
     """The fan speed request ``text`` makes of this home's fans (module doc); None when it makes none."""
     tokens = model_tokens(text)
     speed = _speed_word(tokens, snapshot)
-    if speed is None or "and" in tokens or _CLIMATE_WORDS & set(tokens) or _names_climate(tokens, snapshot):
+    if speed is None or "and" in tokens or _CLIMATE_WORDS & set(tokens) or names_climate(tokens, snapshot):
         return None  # a thermostat's fan mode, or more than one request (each read on its own)
     fans = [d for d in snapshot.devices.values() if kind_of(d) is Kind.FAN]
-    named = _named(tokens, fans)
+    named = named_one(tokens, fans, _FAN_WORDS)
     if named is None and not _FAN_WORDS & set(tokens):
         return None
     area = _area_said(tokens, snapshot)
@@ -104,35 +105,6 @@ def _speed_word(tokens: Sequence[str], snapshot: ContextSnapshot) -> str | None:
             rest = tokens[i + 1 :]
             return word if all(w in _TAIL or w in areas for w in rest) else None
     return None
-
-
-def _names_climate(tokens: Sequence[str], snapshot: ContextSnapshot) -> bool:
-    said = f" {' '.join(tokens)} "
-    return any(
-        f" {key} " in said
-        for d in snapshot.devices.values()
-        if d.domain in {"climate", "water_heater"}
-        for key in (" ".join(model_tokens(n)) for n in (d.name, *d.aliases))
-        if key
-    )
-
-
-def _named(tokens: Sequence[str], fans: Sequence[Device]) -> Device | None:
-    """The one fan whose name (or alias) is said whole, the longest name first; None for none or several."""
-    said = f" {' '.join(tokens)} "
-    found: dict[str, tuple[int, Device]] = {}
-    for fan in fans:
-        for name in (fan.name, *fan.aliases):
-            key = " ".join(model_tokens(name))
-            if key and key not in _FAN_WORDS and f" {key} " in said:
-                best = found.get(fan.entity_id)
-                if best is None or len(key) > best[0]:
-                    found[fan.entity_id] = (len(key), fan)
-    if not found:
-        return None
-    longest = max(n for n, _ in found.values())
-    top = [d for n, d in found.values() if n == longest]
-    return top[0] if len(top) == 1 else None
 
 
 def _area_said(tokens: Sequence[str], snapshot: ContextSnapshot) -> str:

@@ -16,6 +16,7 @@ from edge.context.kinds import APPLIANCE_KINDS, Kind, is_active, kind_of, name_w
 from edge.context.model import Capability, ContextSnapshot, Device
 from edge.lang import model_tokens
 from edge.nlu.naming import actionable, area_kind, said_name, whole_home
+from edge.nlu.narrowing import MEDIA_PLAYING, narrowed
 from edge.nlu.referents import refer
 from edge.nlu.resolve import named_areas, resolve
 from edge.nlu.sensor_questions import asks_another_quantity
@@ -23,15 +24,6 @@ from edge.nlu.types import Intent
 
 __all__ = ["VIDEO_CLASSES", "choose_targets", "nothing_here", "referred", "shows_video"]
 
-_MEDIA_PLAYING = {
-    "HassMediaPause",
-    "HassMediaNext",
-    "HassMediaPrevious",
-    "HassSetVolumeRelative",
-    "HassSetVolume",
-    "HassMediaPlayerMute",
-    "HassMediaPlayerUnmute",
-}
 _GET_TEMPERATURE = frozenset({"HassClimateGetTemperature"})
 _SET_TEMPERATURE = frozenset({"HassClimateSetTemperature"})
 _INTENT_DOMAIN = {
@@ -53,7 +45,7 @@ _INTENT_DOMAIN = {
     "HassSetPosition": "cover",
     "HassMediaUnpause": "media_player",
     "HassMediaSearchAndPlay": "media_player",
-    **dict.fromkeys(_MEDIA_PLAYING, "media_player"),
+    **dict.fromkeys(MEDIA_PLAYING, "media_player"),
 }
 _NO_TARGET = {
     "HassStartTimer",
@@ -92,20 +84,6 @@ _BY_KIND = {"light": Kind.LIGHT, "fan": Kind.FAN}
 or "extractor" a fan (Zigbee2MQTT and Tasmota homes), so the room's lights or fan include it."""
 _SWITCHED_MEDIA = frozenset({"HassTurnOn", "HassTurnOff", "HassGetState"})
 """Media-player requests a plug-powered TV or speaker (a ``switch`` called "TV") can answer."""
-_NOT_STATES: Mapping[str, frozenset[str]] = {
-    # a state question never asks a device a state it cannot have: "is the kettle on" is not about the
-    # kettle plug's power sensor, "is the front door locked" not about its contact sensor
-    "on": frozenset({"sensor"}), "off": frozenset({"sensor"}),
-    "locked": frozenset({"sensor", "binary_sensor", "cover", "switch", "light"}),
-    "unlocked": frozenset({"sensor", "binary_sensor", "cover", "switch", "light"}),
-    "open": frozenset({"sensor", "lock"}), "closed": frozenset({"sensor", "lock"}),
-}  # fmt: skip
-_COVER_WORDS = frozenset({"blind", "curtain", "shade", "shutter", "awning", "skylight", "window", "gate",
-                          "drape"})  # fmt: skip
-"""Words that tell one opening from another: "close the shutters" in a room with curtains and shutters."""
-_LIGHT_WORDS = frozenset({"lamp", "strip", "lightstrip", "spotlight", "spot", "pendant", "chandelier",
-                          "downlight", "sconce", "bulb", "lantern", "uplighter"})  # fmt: skip
-"""Words that tell one light from another: "turn off the lamps" in a room with a floor lamp and a strip."""
 
 
 def _in_domain(d: Device, domain: str) -> bool:
@@ -151,7 +129,7 @@ def _media_default(intent: str, media_class: str, text: str, snapshot: ContextSn
     if intent in _SWITCHED_MEDIA:  # "is the tv on" where the TV hangs on a plug
         pool += [d for d in snapshot.devices.values() if _switched_media(d)]
     local = _local(pool, snapshot)
-    if intent in _MEDIA_PLAYING or intent == "HassTurnOff":
+    if intent in MEDIA_PLAYING or intent == "HassTurnOff":
         playing = [m.entity_id for m in snapshot.media if m.state == "playing"]
         if playing:
             return tuple(playing[:1])
@@ -338,58 +316,18 @@ def choose_targets(
         if intent in _GET_TEMPERATURE and "name" not in slots:  # "the temperature in the garden": no
             found = _area_thermometers(_named_areas(slots, snapshot), snapshot)  # thermostat, a sensor
             return found, tuple(1.0 for _ in found)
-        kept = _narrowed(intent, slots, text, actionable(intent, res.targets, snapshot), snapshot)
+        kept = narrowed(intent, slots, text, actionable(intent, res.targets, snapshot), snapshot)
         if kept != res.targets:
             return kept, tuple(sc for t, sc in zip(res.targets, res.scores, strict=True) if t in kept)
         return res.targets, res.scores
     kind = focus or slots.get("domain", "")  # no focus: the domain the words named ("is the tv on")
     targets = _by_class(slots, snapshot, text) or _defaults(intent, kind, media_class, text, snapshot)
-    targets = _narrowed(intent, slots, text, targets, snapshot)
+    targets = narrowed(intent, slots, text, targets, snapshot)
     if intent == "HassGetState" and asks_another_quantity(
         model_tokens(text), [snapshot.devices[t] for t in targets]
     ):
         return (), ()  # "what's the humidity" with a temperature sensor only: not its temperature
     return targets, tuple(1.0 for _ in targets)
-
-
-def _narrowed(
-    intent: str, slots: Mapping[str, str], text: str, targets: tuple[str, ...], snapshot: ContextSnapshot
-) -> tuple[str, ...]:
-    """Of several matches, the ones the words fit, when some do (else all of them, as before): a state
-    question only the devices that can be in the state asked (:data:`_NOT_STATES`) and, when it says one,
-    those of the device class it names ("power", "humidity"); a word that tells one opening from another
-    ("the shutters", "the skylight") only the openings it names or classes; a word that tells one light from
-    another ("the lamps", "the spotlights") only the lights whose names say it."""
-    devices = [snapshot.devices[t] for t in targets if t in snapshot.devices]
-    if len(devices) < 2:
-        return targets
-    words = set(model_tokens(text))
-    state = slots.get("state", "").strip().lower()
-    if intent == "HassGetState" and state in _NOT_STATES:
-        fit = [d for d in devices if d.domain not in _NOT_STATES[state]]
-        devices = fit or devices
-    if intent == "HassGetState":  # "how much power is the kettle using": its power sensor
-        asked = words - set(model_tokens(slots.get("name", "")))  # "the front door" names no class
-        fit = [d for d in devices if d.device_class.lower().replace("_", " ") in asked]
-        devices = fit or devices
-    said = {w.removesuffix("s") for w in words} & _COVER_WORDS
-    if said and all(kind_of(d) in {Kind.COVER, Kind.GARAGE_DOOR, Kind.GATE, Kind.DOOR} for d in devices):
-        fit = [d for d in devices if said & ({w.removesuffix("s") for w in name_words(d)} | {d.device_class})]
-        devices = fit or devices
-    if intent in _MEDIA_PLAYING and intent != "HassMediaUnpause":  # "turn up the volume in the living room":
-        fit = [d for d in devices if _playing(d, snapshot)]  # the player playing there, not the idle TV
-        devices = fit or devices
-    said = {w.removesuffix("s") for w in words} & _LIGHT_WORDS
-    if said and all(kind_of(d) is Kind.LIGHT for d in devices):
-        fit = [d for d in devices if any(w in n for w in said for n in name_words(d))]
-        devices = fit or devices
-    kept = {d.entity_id for d in devices}
-    return tuple(t for t in targets if t in kept)
-
-
-def _playing(d: Device, snapshot: ContextSnapshot) -> bool:
-    state = snapshot.states.get(d.entity_id)
-    return state is not None and state.state.lower() == "playing"
 
 
 def _by_class(slots: Mapping[str, str], snapshot: ContextSnapshot, text: str = "") -> tuple[str, ...]:

@@ -21,8 +21,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from edge.context.model import ContextSnapshot, Device
+from edge.context.model import ContextSnapshot
 from edge.lang import model_tokens
+from edge.nlu.names_said import named_one, names_climate
 from edge.nlu.parse_result import ParseResult
 from edge.nlu.types import Intent
 
@@ -68,12 +69,12 @@ def white_word(tokens: Sequence[str]) -> str:
 def white_reading(result: ParseResult, tokens: Sequence[str], snapshot: ContextSnapshot) -> ParseResult:
     """``result`` as the white it asks of this home's lights (module doc), else ``result`` unchanged."""
     word = white_word(_without_names(tokens, snapshot))  # "the daylight lamp", "bottle warmer": names
-    if not word or "and" in tokens or _CLIMATE_WORDS & set(tokens) or _names_climate(tokens, snapshot):
+    if not word or "and" in tokens or _CLIMATE_WORDS & set(tokens) or names_climate(tokens, snapshot):
         return result
     lights = [d for d in snapshot.devices.values() if d.domain == "light"]
     read = result.intent or next(iter(result.unsure), None)
     modelled = read is not None and read.name in _LIGHT_INTENTS and _all_lights(read.targets, snapshot)
-    named = _named(tokens, lights)
+    named = named_one(tokens, lights, _LIGHT_WORDS)
     if not (modelled or named or _LIGHT_WORDS & set(tokens)):
         return result
     slots: dict[str, str] = {"domain": "light"}
@@ -115,35 +116,6 @@ def _without_names(tokens: Sequence[str], snapshot: ContextSnapshot) -> list[str
 def _all_lights(targets: Sequence[str], snapshot: ContextSnapshot) -> bool:
     devices = [snapshot.devices.get(t) for t in targets]
     return bool(devices) and all(d is not None and d.domain == "light" for d in devices)
-
-
-def _names_climate(tokens: Sequence[str], snapshot: ContextSnapshot) -> bool:
-    said = f" {' '.join(tokens)} "
-    return any(
-        f" {key} " in said
-        for d in snapshot.devices.values()
-        if d.domain in {"climate", "water_heater"}
-        for key in (" ".join(model_tokens(n)) for n in (d.name, *d.aliases))
-        if key
-    )
-
-
-def _named(tokens: Sequence[str], lights: Sequence[Device]) -> Device | None:
-    """The one light whose name (or alias) is said whole, the longest first; None for none or several."""
-    said = f" {' '.join(tokens)} "
-    found: dict[str, tuple[int, Device]] = {}
-    for light in lights:
-        for name in (light.name, *light.aliases):
-            key = " ".join(model_tokens(name))
-            if key and key not in _LIGHT_WORDS and f" {key} " in said:
-                best = found.get(light.entity_id)
-                if best is None or len(key) > best[0]:
-                    found[light.entity_id] = (len(key), light)
-    if not found:
-        return None
-    longest = max(n for n, _ in found.values())
-    top = [d for n, d in found.values() if n == longest]
-    return top[0] if len(top) == 1 else None
 
 
 def _area_said(tokens: Sequence[str], snapshot: ContextSnapshot) -> str:
